@@ -1,0 +1,49 @@
+# tfanalysis: `make report` renders every report from the demo data; `make test` runs all tests.
+# Both bootstrap .venv with pip on first use (Python 3.11+ as `python3`, or set PYTHON=...).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := data/raw/demo
+
+.PHONY: help setup test report demo lab bench docs clean
+
+help:
+	@echo "make report  - set up .venv, build the demo data, render every report"
+	@echo "make test    - set up .venv and run the whole test suite"
+	@echo "make lab     - JupyterLab on notebooks/ with the project's package"
+	@echo "make bench   - run the benchmarks in benchmarks/"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests src/tfanalysis
+
+demo: $(STAMP)
+	$(BIN)/tfanalysis demo $(DEMO)
+
+RUN_ARGS ?=
+
+report: demo
+	$(BIN)/tfanalysis run --data $(DEMO) --out reports $(RUN_ARGS)
+	@echo "open reports/latest/index.html"
+
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info
+
+docs: $(STAMP)
+	$(BIN)/python -c "from tfanalysis.contract import markdown; print(markdown(), end='')" > docs/data-contract.md

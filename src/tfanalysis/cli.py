@@ -1,0 +1,201 @@
+"""The ``tfanalysis`` command.
+
+``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
+every problem of a dataset; ``tfanalysis run --data DIR`` renders every report. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+A user error is a message, never a traceback.
+
+Examples
+--------
+>>> main(["validate", "/nonexistent/folder"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tfanalysis import __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INVALID_DATA = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tfanalysis",
+        description="Analysis suite of a multidisciplinary anti-human-trafficking task force.",
+    )
+    parser.add_argument("--version", action="version", version=f"tfanalysis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="write the synthetic demo task force (one CSV per table)")
+    demo.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (the default gives the documented demo)")
+
+    validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
+    validate.add_argument("data_dir", type=Path, metavar="DIR")
+    validate.add_argument("--vocabulary", type=Path, default=None, help="vocabulary file (default: vocabulary.csv/.yaml in DIR)")
+    validate.add_argument(
+        "--show-terms",
+        action="store_true",
+        help="also list the need and service terms that do not map to the taxonomy (for writing the vocabulary file; "
+        "they come from client-level tables: keep them on this machine)",
+    )
+    run = sub.add_parser(
+        "run",
+        help="run every report notebook on a dataset and render the reports",
+        description="Validate the data, run every notebook of the suite, render offline HTML reports into "
+        "OUT/<run-id>/ and point OUT/latest at it. Exit 0 on success, 2 on invalid data (nothing written), "
+        "1 on any other failure (the last good report is kept).",
+    )
+    run.add_argument("--data", type=Path, default=None, metavar="DIR", help="dataset folder (or 'data' in --params)")
+    run.add_argument("--out", type=Path, default=None, metavar="DIR", help="reports folder (default: reports)")
+    when = run.add_mutually_exclusive_group()
+    when.add_argument("--period", default=None, help="2025Q3, 2025H1, 2025, 2025-07, last-quarter, last-year… (default: all data)")
+    when.add_argument("--start", default=None, metavar="YYYY-MM-DD", help="first day of a custom period (with --end)")
+    run.add_argument("--end", default=None, metavar="YYYY-MM-DD", help="last day of a custom period (with --start)")
+    run.add_argument("--region", default=None, help="a state (OH) or ';'-separated county FIPS to focus on")
+    run.add_argument("--threshold", type=int, default=None, help="suppression threshold: counts 1 to N-1 hidden (default 11)")
+    run.add_argument("--params", type=Path, default=None, metavar="FILE.yaml", help="YAML parameters: the options above and per-notebook values under 'notebooks:'")
+    run.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these notebooks (name or prefix, e.g. 00)")
+    run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
+    run.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help="folder of report notebooks (default: the suite's notebooks/)")
+    run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path or the error")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "run":
+            return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+    raise AssertionError(f"unhandled command {args.command}")  # argparse refuses unknown commands
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from tfanalysis import demo
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    try:
+        out = demo.generate(args.out_dir, **kwargs)
+    except OSError as exc:
+        print(f"tfanalysis demo: cannot write {args.out_dir}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"demo task force written to {out}")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from tfanalysis.io import load_dataset, unmapped_terms
+    from tfanalysis.schema import DataValidationError, format_problems
+
+    if not args.data_dir.is_dir():
+        print(f"tfanalysis validate: {args.data_dir} is not a folder", file=sys.stderr)
+        return EXIT_INVALID_DATA
+    code = EXIT_OK
+    try:
+        data = load_dataset(args.data_dir, vocabulary=args.vocabulary)
+    except DataValidationError as err:
+        print(str(err))
+        code = EXIT_INVALID_DATA
+    else:
+        sizes = ", ".join(f"{name} {len(frame):,}" for name, frame in data.tables().items())
+        print(f"{args.data_dir}: valid ({sizes}).")
+        if len(data.warnings):
+            print(format_problems(data.warnings))
+    if args.show_terms:
+        terms = unmapped_terms(args.data_dir, vocabulary=args.vocabulary)
+        if terms.empty:
+            print("Every need and service term maps to the taxonomy.")
+        else:
+            print("Terms to map in a vocabulary file (term,code):")
+            print(terms.to_string(index=False))
+    return code
+
+
+def _read_params(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"cannot read the parameters file {path}: {exc}") from None
+    if not isinstance(loaded, dict):
+        raise ValueError(f"the parameters file {path} must be a mapping of names to values")
+    allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks"}
+    unknown = sorted(set(loaded) - allowed)
+    if unknown:
+        raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
+    return loaded
+
+
+def _run(args: argparse.Namespace) -> int:
+    import logging
+
+    from tfanalysis.pipeline import SuiteError, run_suite
+    from tfanalysis.schema import DataValidationError
+
+    try:
+        params = _read_params(args.params)
+    except ValueError as exc:
+        print(f"tfanalysis run: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+    def pick(flag: object, key: str, default: object = None) -> object:
+        return flag if flag is not None else params.get(key, default)
+
+    data_dir = pick(args.data, "data")
+    if data_dir is None:
+        print("tfanalysis run: name the dataset with --data DIR (or 'data:' in --params)", file=sys.stderr)
+        return EXIT_FAILURE
+    start, end = pick(args.start, "start"), pick(args.end, "end")
+    if (start is None) != (end is None):
+        print("tfanalysis run: --start and --end go together", file=sys.stderr)
+        return EXIT_FAILURE
+    period = (str(start), str(end)) if start is not None else pick(args.period, "period")
+    threshold = pick(args.threshold, "threshold", params.get("suppression_threshold", 11))
+    progress = not args.quiet and sys.stderr.isatty()
+    if not args.quiet:
+        console = logging.StreamHandler(sys.stderr)
+        console.setLevel(logging.WARNING)
+        console.setFormatter(logging.Formatter("%(message)s"))
+        logging.getLogger("tfanalysis").addHandler(console)
+    try:
+        result = run_suite(
+            Path(str(data_dir)),
+            Path(str(pick(args.out, "out", "reports"))),
+            period=None if period is None else (period if isinstance(period, tuple) else str(period)),
+            region=str(pick(args.region, "region", "") or ""),
+            suppression_threshold=int(threshold),
+            notebook_params=params.get("notebooks") or {},
+            only=args.only or params.get("only"),
+            run_id=args.run_id,
+            notebooks_dir=args.notebooks,
+            progress=progress,
+        )
+    except DataValidationError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_INVALID_DATA
+    except (SuiteError, FileNotFoundError, ValueError) as exc:
+        print(f"tfanalysis run: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(result.index)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,225 @@
+"""What a report notebook calls: set-up, headline metrics, and tables for leadership.
+
+Notebooks stay thin: a parameters cell, calls into the package, figures, prose. This
+module holds the few things every notebook does.
+
+- :func:`setup` makes plotly figures survive nbconvert's HTML export offline (the default
+  ``plotly_mimetype`` renderer is dropped by nbconvert; ``notebook`` inlines plotly.js once).
+- :func:`record_metric` records a headline number. It is displayed as an output of its own
+  MIME type (:data:`METRIC_MIMETYPE`): invisible in the rendered HTML, collected by the
+  suite runner into the run's ``metrics.json`` (the way scrapbook's ``glue`` works).
+- :func:`show_table` displays a table that has been through disclosure control.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import pandas as pd
+
+METRIC_MIMETYPE = "application/vnd.tfanalysis.metric+json"
+"""MIME type of a recorded metric in a notebook's outputs."""
+
+PLOTLY_RENDERER = "plotly_mimetype+tfanalysis_offline"
+
+
+def _offline_renderer() -> object:
+    """plotly's ``notebook`` renderer without its MathJax script from a CDN.
+
+    plotly's own renderer hard-codes ``include_mathjax="cdn"`` in every figure's HTML: a
+    network request in a report meant to open offline. Reports use no LaTeX, so this one
+    leaves MathJax out; plotly.js itself is still inlined once per page on activation.
+    """
+    import plotly.io as pio
+    from plotly.io.base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict: dict) -> dict:
+            page = pio.to_html(
+                fig_dict,
+                config=self.config,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                default_width="100%",
+                default_height=525,
+                validate=False,
+            )
+            return {"text/html": page}
+
+    return OfflineNotebookRenderer(connected=False)
+
+
+def setup() -> None:
+    """Prepare a report notebook's kernel: plotly renderer and pandas display options.
+
+    Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
+    with plotly.js inlined once (kept by nbconvert, drawn offline in the report).
+
+    Examples
+    --------
+    >>> setup()
+    >>> import plotly.io as pio
+    >>> pio.renderers.default
+    'plotly_mimetype+tfanalysis_offline'
+    """
+    import plotly.io as pio
+
+    if "tfanalysis_offline" not in pio.renderers:
+        pio.renderers["tfanalysis_offline"] = _offline_renderer()
+    pio.renderers.default = PLOTLY_RENDERER
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 50)
+
+
+def metric(
+    name: str,
+    value: float | int | str | None,
+    *,
+    label: str | None = None,
+    unit: str | None = None,
+    count: bool = False,
+    threshold: int = 11,
+    higher_is_better: bool | None = None,
+) -> dict[str, Any]:
+    """Build a metric record; counts from 1 to ``threshold - 1`` are suppressed.
+
+    Parameters
+    ----------
+    name : str
+        Stable snake_case key, e.g. ``clients_identified``.
+    value : number, str or None
+        The value. ``None`` or NaN means not available.
+    label : str, optional
+        How leadership reads it; the name by default.
+    unit : str, optional
+        ``days``, ``%``, ``clients``…
+    count : bool
+        The value counts people or events: disclosure control applies.
+    threshold : int
+        Suppression threshold for counts.
+    higher_is_better : bool, optional
+        Direction of improvement, for trend arrows.
+
+    Returns
+    -------
+    dict
+        ``name``, ``label``, ``value`` (None when suppressed or missing), ``display``
+        (the text to show, ``<11`` when suppressed), ``unit``, ``count``,
+        ``suppressed``, ``higher_is_better``.
+
+    Examples
+    --------
+    >>> metric("clients_identified", 7, count=True)["display"]
+    '<11'
+    >>> metric("median_response_days", 3.5, unit="days")["value"]
+    3.5
+    """
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    if hasattr(value, "item"):
+        value = value.item()  # numpy scalar → Python
+    suppressed = bool(count and value is not None and 0 < float(value) < threshold)
+    if suppressed:
+        shown, display = None, f"<{threshold}"
+    else:
+        shown = value
+        if value is None:
+            display = "n/a"
+        elif isinstance(value, float) and not count:
+            display = f"{value:,.1f}"
+        elif isinstance(value, (int, float)):
+            display = f"{value:,.0f}"
+        else:
+            display = str(value)
+    return {
+        "name": name,
+        "label": label or name.replace("_", " "),
+        "value": shown,
+        "display": display,
+        "unit": unit,
+        "count": count,
+        "suppressed": suppressed,
+        "higher_is_better": higher_is_better,
+    }
+
+
+def record_metric(name: str, value: float | int | str | None, **kwargs: Any) -> None:
+    """Record a headline metric for the run's ``metrics.json`` (see :func:`metric`)."""
+    from IPython.display import display
+
+    display({METRIC_MIMETYPE: metric(name, value, **kwargs)}, raw=True)
+
+
+def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
+    """Collect the metrics recorded in an executed notebook, in order.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook.
+
+    Returns
+    -------
+    list of dict
+        The metric records; a later record of the same name replaces an earlier one.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+    ...     nbformat.v4.new_output("display_data", data={METRIC_MIMETYPE: metric("a", 1)})])])
+    >>> [m["name"] for m in metrics_from_notebook(nb)]
+    ['a']
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            record = output.get("data", {}).get(METRIC_MIMETYPE)
+            if record:
+                found[record["name"]] = dict(record)
+    return list(found.values())
+
+
+def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> str:
+    """Render a (disclosure-controlled) table as plain HTML for a report.
+
+    Examples
+    --------
+    >>> print(table_html(pd.DataFrame({"n": ["<11", 42]}, index=["a", "b"]), caption="Clients"))
+    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td>&lt;11</td></tr><tr><th>b</th><td>42</td></tr></tbody></table>
+    >>> t = pd.DataFrame({"pct": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "met_on")], names=["table", "column"]))
+    >>> print(table_html(t))
+    <table class="tf-table"><thead><tr><th>table</th><th>column</th><th>pct</th></tr></thead><tbody><tr><th>needs</th><th>met_on</th><td>50.0</td></tr></tbody></table>
+    """
+    levels = table.index.nlevels if index else 0
+    names = [str(n) if n is not None else "" for n in table.index.names] if index else []
+    head = names + [str(c) for c in table.columns]
+    rows = []
+    for label, values in zip(table.index, table.itertuples(index=False)):
+        labels = label if isinstance(label, tuple) else (label,)
+        cells = [f"<th>{html.escape(_cell(part))}</th>" for part in labels[:levels]]
+        cells += [f"<td>{html.escape(_cell(v))}</td>" for v in values]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+    return f'<table class="tf-table">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _cell(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def show_table(table: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> None:
+    """Display a disclosure-controlled table in a report notebook (see :func:`table_html`)."""
+    from IPython.display import HTML, display
+
+    display(HTML(table_html(table, caption=caption, index=index)))

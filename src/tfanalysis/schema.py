@@ -1,0 +1,638 @@
+"""Validation of a task force dataset against the data contract.
+
+Every problem is collected, never just the first: cells that cannot be read as their
+column's kind, empty required cells, values outside an enumeration or the taxonomy,
+duplicate keys, dates out of order, references to members or clients that do not exist,
+and columns that look like direct identifiers in client-level tables. Per-table rules are
+pandera schemas validated with ``lazy=True``; the schemas are built for each dataset so
+that referential integrity is an ordinary ``isin`` check against the ids loaded.
+
+Problems are a DataFrame with the columns of :data:`PROBLEM_COLUMNS`: ``table``,
+``column``, ``row`` (the 1-based data row of the file: row 1 is the line under the
+header), ``rule`` (plain words), ``severity`` (``error`` or ``warning``) and ``value``.
+``value`` is always empty for client-level tables: values about victims are never echoed.
+
+Examples
+--------
+>>> import pandas as pd
+>>> problems = empty_problems()
+>>> list(problems.columns)
+['table', 'column', 'row', 'rule', 'severity', 'value']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from tfanalysis import contract, taxonomy
+from tfanalysis.contract import Column, Table
+
+PROBLEM_COLUMNS: list[str] = ["table", "column", "row", "rule", "severity", "value"]
+
+_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+
+# Column names that are direct identifiers, folded to snake_case. A client-level table
+# with such a column is refused: the analysis needs none of them.
+_IDENTIFIER_NAMES: dict[str, re.Pattern[str]] = {
+    "a name": re.compile(r"(^|_)(first|last|middle|full|given|family|maiden|client|victim|legal)_?name(s)?$|^(name|surname|alias(es)?)$"),
+    "a date of birth": re.compile(r"(^|_)(dob|date_of_birth|birth_?date|born_on|birthday)$"),
+    "a social security number": re.compile(r"(^|_)(ssn|social_security(_number|_no)?|sin)$"),
+    "a street address": re.compile(r"(^|_)(street|street_address|home_address|address(_line)?_?\d?|addr|apartment|apt)$"),
+    "a phone number": re.compile(r"(^|_)(phone|phone_number|telephone|tel|mobile|cell(_phone)?)$"),
+    "an e-mail address": re.compile(r"(^|_)(e_?mail(_address)?)$"),
+}
+# Cell values that are direct identifiers whatever the column is called.
+_IDENTIFIER_VALUES: dict[str, re.Pattern[str]] = {
+    "social security numbers": re.compile(r"^\d{3}-\d{2}-\d{4}$"),
+    "e-mail addresses": re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"),
+    "phone numbers": re.compile(r"^(\+?1[-. ]?)?\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}$"),
+}
+
+
+class DataValidationError(ValueError):
+    """A dataset breaks the data contract.
+
+    The message lists every problem (table, column, rows, rule) in plain words; values
+    from client-level tables are never part of it.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem, columns :data:`PROBLEM_COLUMNS`.
+    """
+
+    def __init__(self, problems: pd.DataFrame, source: str | None = None) -> None:
+        self.problems = problems.reset_index(drop=True)
+        self.source = source
+        super().__init__(format_problems(self.problems, source=source))
+
+
+def empty_problems() -> pd.DataFrame:
+    """Return a problems table with no rows and the right columns."""
+    return pd.DataFrame(
+        {
+            "table": pd.Series(dtype="string"),
+            "column": pd.Series(dtype="string"),
+            "row": pd.Series(dtype="Int64"),
+            "rule": pd.Series(dtype="string"),
+            "severity": pd.Series(dtype="string"),
+            "value": pd.Series(dtype="string"),
+        }
+    )
+
+
+def problem_table(
+    table: str,
+    column: str | None,
+    rule: str,
+    rows: Iterable[int] | None = None,
+    *,
+    severity: str = "error",
+    values: Iterable[object] | None = None,
+) -> pd.DataFrame:
+    """Build problems for one rule broken in one column (``rows`` are 1-based).
+
+    Examples
+    --------
+    >>> problem_table("clients", "gender", "must be one of female, male", [2, 5])[["row", "rule"]].to_dict("list")
+    {'row': [2, 5], 'rule': ['must be one of female, male', 'must be one of female, male']}
+    """
+    rows_list = [pd.NA] if rows is None else list(rows)
+    n = len(rows_list)
+    vals = [pd.NA] * n if values is None else [pd.NA if v is None else str(v) for v in values]
+    frame = pd.DataFrame(
+        {
+            "table": pd.Series([table] * n, dtype="string"),
+            "column": pd.Series([column] * n, dtype="string"),
+            "row": pd.Series(rows_list, dtype="Int64"),
+            "rule": pd.Series([rule] * n, dtype="string"),
+            "severity": pd.Series([severity] * n, dtype="string"),
+            "value": pd.Series(vals, dtype="string"),
+        }
+    )
+    return frame
+
+
+def combine_problems(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate problem tables, drop exact repeats, order by table, column and row."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_problems()
+    order = {name: i for i, name in enumerate(contract.TABLES)}
+    out = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+    out = out.assign(_t=out["table"].map(order).fillna(len(order)))
+    out = out.sort_values(["_t", "table", "column", "row", "rule"], na_position="first", kind="stable")
+    return out.drop(columns="_t").reset_index(drop=True)
+
+
+def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_rows_listed: int = 8) -> str:
+    """Write problems as one plain-words message, one line per table, column and rule.
+
+    Examples
+    --------
+    >>> p = combine_problems([problem_table("clients", "gender", "must be one of female, male, nonbinary, unknown", [3, 7])])
+    >>> print(format_problems(p))
+    The dataset breaks the data contract: 1 problem in 2 rows.
+    - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
+    """
+    if problems.empty:
+        return "The dataset meets the data contract."
+    errors = problems[problems["severity"] == "error"]
+    shown = errors if len(errors) else problems
+    lines = []
+    groups = shown.groupby(["table", "column", "rule", "severity"], dropna=False, sort=False)
+    for (table, column, rule, severity), group in groups:
+        where = f"{table}" if pd.isna(column) else f"{table}.{column}"
+        rows = group["row"].dropna().astype(int).tolist()
+        if rows:
+            listed = ", ".join(str(r) for r in rows[:max_rows_listed])
+            more = f" and {len(rows) - max_rows_listed} more" if len(rows) > max_rows_listed else ""
+            where += f", row{'s' if len(rows) > 1 else ''} {listed}{more}"
+        prefix = "warning: " if severity == "warning" else ""
+        lines.append(f"- {where}: {prefix}{rule}")
+    head = "The dataset breaks the data contract" if len(errors) else "The dataset has warnings"
+    src = f" ({source})" if source else ""
+    n_rules = len(lines)
+    n_rows = int(shown["row"].notna().sum())
+    in_rows = f" in {n_rows} row{'s' if n_rows != 1 else ''}" if n_rows else ""
+    summary = f"{head}{src}: {n_rules} problem{'s' if n_rules != 1 else ''}{in_rows}."
+    return "\n".join([summary, *lines])
+
+
+# --------------------------------------------------------------------------- reading cells
+
+
+def coerce_table(raw: pd.DataFrame, table: Table, numeric_columns: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Convert a table read as text into the contract's dtypes.
+
+    Cells that cannot be read as their column's kind become missing and are reported.
+    Optional contract columns absent from the file are added (empty, or their default).
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table with every cell as a string (missing cells as ``<NA>``).
+    table : Table
+        The contract table.
+    numeric_columns : iterable of str
+        Columns that the file stored as numbers (Excel, Parquet); FIPS and ZIP codes
+        stored as numbers have lost their leading zeros and are padded, with a warning.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The typed table and the problems found.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"activity_id": ["a1", "a2"], "date": ["2025-01-31", "31/01/2025"],
+    ...                     "kind": ["meeting", "meeting"]}, dtype="string")
+    >>> typed, problems = coerce_table(raw, contract.ACTIVITIES)
+    >>> typed["date"].tolist()
+    [Timestamp('2025-01-31 00:00:00'), NaT]
+    >>> problems[["column", "row", "rule"]].to_dict("records")
+    [{'column': 'date', 'row': 2, 'rule': 'must be a date written YYYY-MM-DD'}]
+    """
+    numeric_columns = set(numeric_columns)
+    problems: list[pd.DataFrame] = []
+    out = pd.DataFrame(index=raw.index)
+    for col in table.columns:
+        if col.name not in raw.columns:
+            out[col.name] = _empty_column(col, len(raw), raw.index)
+            continue
+        text = raw[col.name].astype("string").str.strip()
+        text = text.mask(text == "")
+        if col.kind in {"fips", "zip"} and col.name in numeric_columns:
+            padded = text.str.replace(r"\.0$", "", regex=True).str.zfill(5)
+            changed = (padded != text).fillna(False)
+            if changed.any():
+                problems.append(
+                    _problems_at(table, col, changed, f"{col.kind.upper()} codes stored as numbers lost their leading zeros; padded to 5 digits", "warning")
+                )
+            text = padded
+        typed, bad, rule = _coerce_column(col, text)
+        out[col.name] = typed
+        if bad.any():
+            problems.append(_problems_at(table, col, bad, rule, "error", text))
+    extra = [c for c in raw.columns if c not in out.columns]
+    for name in extra:
+        out[name] = raw[name].astype("string")
+    return out, combine_problems(problems)
+
+
+def _empty_column(col: Column, n: int, index: pd.Index) -> pd.Series:
+    if col.kind == "flag":
+        fill = pd.NA if col.default is None else bool(col.default)
+        return pd.Series([fill] * n, index=index, dtype="boolean")
+    return _coerce_column(col, pd.Series([pd.NA] * n, index=index, dtype="string"))[0]
+
+
+def _coerce_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, str]:
+    """Return (typed values, cells that could not be read, the rule they break)."""
+    present = text.notna()
+    if col.kind == "date":
+        iso = text.str.extract(_DATE, expand=False)
+        typed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        return typed, present & typed.isna(), "must be a date written YYYY-MM-DD"
+    if col.kind in {"integer", "number"}:
+        num = pd.to_numeric(text, errors="coerce")
+        if col.kind == "integer":
+            whole = num.notna() & (np.floor(num.astype("Float64")) == num).fillna(False)
+            typed = num.where(whole).astype("Float64").astype("Int64")
+            return typed, present & ~whole, "must be a whole number"
+        typed = num.astype("Float64")
+        return typed, present & typed.isna(), "must be a number"
+    if col.kind == "flag":
+        low = text.str.lower()
+        typed = pd.Series(pd.NA, index=text.index, dtype="boolean")
+        typed[low.isin(_TRUE).fillna(False)] = True
+        typed[low.isin(_FALSE).fillna(False)] = False
+        return typed, present & typed.isna(), "must be true or false"
+    if col.kind == "list":
+        items = text.str.lower().str.replace(r"\s*;\s*", contract.LIST_SEPARATOR, regex=True)
+        return items.astype("string"), pd.Series(False, index=text.index), ""
+    if col.kind == "code" and col.values is not None:
+        return text.str.lower().astype("string"), pd.Series(False, index=text.index), ""
+    return text.astype("string"), pd.Series(False, index=text.index), ""
+
+
+def _problems_at(
+    table: Table, col: Column, mask: pd.Series, rule: str, severity: str, values: pd.Series | None = None
+) -> pd.DataFrame:
+    positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+    shown = None if table.client_level or values is None else values.iloc[positions].tolist()
+    return problem_table(table.name, col.name, rule, (positions + 1).tolist(), severity=severity, values=shown)
+
+
+# --------------------------------------------------------------------------- the schemas
+
+
+def _isin(allowed: Iterable[str], error: str) -> pa.Check:
+    allowed = list(allowed)
+    return pa.Check(lambda s: s.isin(allowed), error=error, ignore_na=True)
+
+
+def _list_items_in(allowed: Iterable[str] | None, pattern: str | None, error: str, whole: str) -> pa.Check:
+    allowed_set = set(allowed or ())
+    item_re = re.compile(pattern) if pattern else None
+
+    def check(s: pd.Series) -> pd.Series:
+        items = s.str.split(contract.LIST_SEPARATOR).explode()
+        ok_item = items.isin(allowed_set) if allowed_set else pd.Series(False, index=items.index)
+        if item_re is not None:
+            ok_item = ok_item | items.str.fullmatch(item_re).fillna(False).astype(bool)
+        ok = ok_item.astype(bool).groupby(level=0).all()
+        # 'all' / 'any' only make sense alone.
+        alone = ~(s.str.contains(contract.LIST_SEPARATOR, regex=False) & s.str.contains(rf"(?:^|;){whole}(?:;|$)", regex=True))
+        return ok.reindex(s.index, fill_value=True) & alone.fillna(True).astype(bool)
+
+    return pa.Check(check, error=error, ignore_na=True)
+
+
+def _column_checks(table: Table, col: Column, ids: Mapping[str, pd.Series]) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if col.kind == "fips":
+        checks.append(pa.Check.str_matches(r"^\d{5}$", error="must be a 5-digit county FIPS code, e.g. 39049"))
+    elif col.kind == "zip":
+        checks.append(pa.Check.str_matches(r"^\d{5}$", error="must be a 5-digit ZIP code, e.g. 02134"))
+    elif col.kind == "code" and col.values is not None:
+        checks.append(_isin(col.values, "must be one of " + ", ".join(col.values)))
+    if col.minimum is not None:
+        checks.append(pa.Check.ge(col.minimum, error=f"must be at least {col.minimum:g}"))
+    if col.maximum is not None:
+        checks.append(pa.Check.le(col.maximum, error=f"must be at most {col.maximum:g}"))
+
+    # Codes from the taxonomy and the language codes.
+    if (table.name, col.name) in {("capacity", "service"), ("needs", "need"), ("referrals", "service")}:
+        checks.append(_isin(taxonomy.SERVICE_CODES, "must be a victim-need code of the taxonomy (or a term of the vocabulary file)"))
+    if (table.name, col.name) == ("clients", "primary_language"):
+        checks.append(pa.Check(lambda s: s.str.fullmatch(r"[a-z]{2}|unknown").fillna(False).astype(bool), error="must be an ISO 639-1 code (two letters, e.g. es) or unknown", ignore_na=True))
+    if (table.name, col.name) == ("capacity", "genders"):
+        checks.append(_list_items_in(col.values, None, "must be genders from female, male, nonbinary separated by ';', or all", contract.ALL_GENDERS))
+    if (table.name, col.name) == ("capacity", "languages"):
+        checks.append(_list_items_in((contract.ANY_LANGUAGE,), r"[a-z]{2}", "must be ISO 639-1 codes separated by ';' (e.g. en;es), or any", contract.ANY_LANGUAGE))
+    if (table.name, col.name) == ("capacity", "service_area"):
+        checks.append(pa.Check(_valid_service_area, error="must be county FIPS codes separated by ';', statewide, or radius:N (miles)", ignore_na=True))
+
+    # Referential integrity.
+    ref = _REFERENCES.get((table.name, col.name))
+    if ref is not None and ref in ids:
+        known = ids[ref]
+        target = "members.member_id" if ref == "member" else ("clients.client_id" if ref == "client" else "activities.activity_id")
+        checks.append(_isin(known, f"must name an existing {target}"))
+    return checks
+
+
+_REFERENCES: dict[tuple[str, str], str] = {
+    ("capacity", "member_id"): "member",
+    ("needs", "client_id"): "client",
+    ("needs", "met_by"): "member",
+    ("referrals", "client_id"): "client",
+    ("referrals", "from_member"): "member",
+    ("referrals", "to_member"): "member",
+    ("cj_events", "member_id"): "member",
+    ("cj_events", "client_id"): "client",
+    ("attendance", "activity_id"): "activity",
+    ("attendance", "member_id"): "member",
+    ("survey", "respondent_id"): "member",
+    ("survey", "partner_id"): "member",
+}
+
+# (table, later column, earlier column): the later date may not precede the earlier one.
+DATE_ORDER: tuple[tuple[str, str, str], ...] = (
+    ("members", "left_on", "joined_on"),
+    ("capacity", "valid_to", "valid_from"),
+    ("needs", "met_on", "identified_on"),
+    ("referrals", "responded_on", "referred_on"),
+)
+
+
+def _valid_service_area(s: pd.Series) -> pd.Series:
+    low = s.str.lower().str.strip()
+    statewide = low == contract.STATEWIDE
+    radius = low.str.fullmatch(r"radius:\s*\d+(\.\d+)?").fillna(False).astype(bool)
+    fips_list = low.str.fullmatch(r"\d{5}(\s*;\s*\d{5})*").fillna(False).astype(bool)
+    return statewide | radius | fips_list
+
+
+def _order_check(later: str, earlier: str) -> pa.Check:
+    return pa.Check(lambda df: ~(df[later] < df[earlier]).fillna(False).astype(bool), error=f"{later} must be on or after {earlier}")
+
+
+def table_schema(table: Table, ids: Mapping[str, pd.Series] | None = None) -> pa.DataFrameSchema:
+    """Build the pandera schema of one contract table.
+
+    Parameters
+    ----------
+    table : Table
+        The contract table.
+    ids : mapping, optional
+        Known ids for referential integrity: ``member``, ``client``, ``activity``.
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+        A schema over the typed table (see :func:`coerce_table`), not strict: extra
+        columns are allowed.
+
+    Examples
+    --------
+    >>> schema = table_schema(contract.ATTENDANCE, {"member": pd.Series(["m1"])})
+    >>> sorted(schema.columns)
+    ['activity_id', 'member_id']
+    """
+    ids = ids or {}
+    columns = {
+        col.name: pa.Column(
+            nullable=col.nullable,
+            required=False,
+            checks=_column_checks(table, col, ids),
+            unique=table.key == (col.name,),
+            report_duplicates="all",
+        )
+        for col in table.columns
+    }
+    checks = [_order_check(later, earlier) for t, later, earlier in DATE_ORDER if t == table.name]
+    unique = list(table.key) if len(table.key) > 1 else None
+    return pa.DataFrameSchema(columns, checks=checks, unique=unique, report_duplicates="all", strict=False, name=table.name)
+
+
+def validate_table(typed: pd.DataFrame, table: Table, ids: Mapping[str, pd.Series] | None = None, *, skip: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Check a typed table against its schema and return the problems found.
+
+    Parameters
+    ----------
+    typed : pandas.DataFrame
+        The table as returned by :func:`coerce_table` (default RangeIndex).
+    table : Table
+        The contract table.
+    ids : mapping, optional
+        Known ids for referential integrity.
+    skip : pandas.DataFrame, optional
+        Problems already reported (e.g. unreadable cells); the same cells are not
+        reported again as empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Problems, columns :data:`PROBLEM_COLUMNS`.
+
+    Examples
+    --------
+    >>> typed = pd.DataFrame({"activity_id": pd.array(["a1", "a1"], dtype="string"),
+    ...                       "member_id": pd.array(["m1", "m9"], dtype="string")})
+    >>> p = validate_table(typed, contract.ATTENDANCE, {"member": pd.Series(["m1"])})
+    >>> p[["column", "row", "rule"]].to_dict("records")
+    [{'column': 'member_id', 'row': 2, 'rule': 'must name an existing members.member_id'}]
+    """
+    schema = table_schema(table, ids)
+    typed = typed.reset_index(drop=True)
+    try:
+        schema.validate(typed, lazy=True)
+        return empty_problems()
+    except pa.errors.SchemaErrors as err:
+        failures = err.failure_cases
+    return _problems_from_pandera(failures, typed, table, skip)
+
+
+_PANDERA_RULES: dict[str, str] = {
+    "not_nullable": "must not be empty",
+    "field_uniqueness": "must be unique: the same value appears in more than one row",
+    "multiple_fields_uniqueness": "the key {key} must be unique: the same combination appears in more than one row",
+}
+
+
+def _problems_from_pandera(failures: pd.DataFrame, typed: pd.DataFrame, table: Table, skip: pd.DataFrame | None) -> pd.DataFrame:
+    failures = failures[failures["index"].notna()].copy()
+    if failures.empty:
+        return empty_problems()
+    key = " + ".join(table.key)
+    rule = failures["check"].astype(str).map(lambda c: _PANDERA_RULES.get(c, c).format(key=key))
+    column = failures["column"].astype("string")
+    # A date-order check fails on the later column only; a key on its first column.
+    for t, later, earlier in DATE_ORDER:
+        if t == table.name:
+            column = column.mask(rule == f"{later} must be on or after {earlier}", later)
+    column = column.mask(failures["check"].astype(str) == "multiple_fields_uniqueness", table.key[0] if table.key else pd.NA)
+    rows = failures["index"].astype(int) + 1
+    frame = pd.DataFrame(
+        {
+            "table": table.name,
+            "column": column.to_numpy(),
+            "row": rows.to_numpy(),
+            "rule": rule.to_numpy(),
+            "severity": "error",
+        }
+    ).drop_duplicates()
+    if table.client_level:
+        frame["value"] = pd.NA
+    else:
+        frame["value"] = [
+            _cell_text(typed, c, r - 1) for c, r in zip(frame["column"], frame["row"])
+        ]
+    frame = frame.astype({"table": "string", "column": "string", "row": "Int64", "rule": "string", "severity": "string", "value": "string"})
+    if skip is not None and len(skip):
+        done = set(zip(skip["column"].astype(str), skip["row"].astype("Int64").astype("string").fillna("")))
+        mine = list(zip(frame["column"].astype(str), frame["row"].astype("string").fillna("")))
+        keep = [m not in done for m in mine]
+        frame = frame[keep]
+    return frame.reset_index(drop=True)
+
+
+def _cell_text(typed: pd.DataFrame, column: str, position: int) -> object:
+    if column not in typed.columns:
+        return pd.NA
+    value = typed[column].iloc[position]
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
+        return pd.NA
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+# --------------------------------------------------------------------------- whole-table rules
+
+
+def missing_columns(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Report required contract columns absent from a table's file.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"activity_id": ["a1"], "kind": ["meeting"]}, dtype="string")
+    >>> missing_columns(raw, contract.ACTIVITIES)[["column", "rule"]].to_dict("records")
+    [{'column': 'date', 'rule': 'required column missing from the file'}]
+    """
+    parts = [
+        problem_table(table.name, col.name, "required column missing from the file")
+        for col in table.columns
+        if col.required and col.name not in raw.columns
+    ]
+    return combine_problems(parts)
+
+
+def direct_identifiers(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Refuse columns of a client-level table that hold direct identifiers.
+
+    A column is refused when its name says it is a name, date of birth, social security
+    number, street address, phone number or e-mail address, or when its cells look like
+    social security numbers, e-mail addresses or phone numbers. No value is echoed.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table as read, every cell as text.
+    table : Table
+        The contract table; tables that are not client-level are not checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Problems, one per refused column.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"client_id": ["c1"], "Date of Birth": ["2001-02-03"]}, dtype="string")
+    >>> direct_identifiers(raw, contract.CLIENTS)["rule"].tolist()[0][:50]
+    'looks like a date of birth: a direct identifier is'
+    """
+    if not table.client_level:
+        return empty_problems()
+    parts = []
+    for name in raw.columns:
+        folded = taxonomy.normalize_term(name)
+        for what, pattern in _IDENTIFIER_NAMES.items():
+            if pattern.search(folded):
+                parts.append(problem_table(table.name, name, f"looks like {what}: {_DEIDENTIFY}"))
+                break
+        else:
+            cells = raw[name].astype("string").str.strip().dropna()
+            if cells.empty:
+                continue
+            for what, pattern in _IDENTIFIER_VALUES.items():
+                hits = cells.str.fullmatch(pattern).fillna(False).astype(bool)
+                if hits.any():
+                    rows = (np.flatnonzero(raw[name].astype("string").str.strip().str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)) + 1)[:1]
+                    parts.append(
+                        problem_table(table.name, name, f"holds values that look like {what} ({int(hits.sum())} cells): {_DEIDENTIFY}", rows.tolist())
+                    )
+                    break
+    return combine_problems(parts)
+
+
+_DEIDENTIFY = (
+    "a direct identifier is not accepted in a client-level table; de-identify the export "
+    "first (drop the column, keep only the pseudonymous client_id)"
+)
+
+
+def member_locations(members: pd.DataFrame) -> pd.DataFrame:
+    """Report members with neither a ZIP code nor both coordinates.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"member_id": ["m1", "m2"], "zip": pd.array([pd.NA, "43215"], dtype="string"),
+    ...                   "lat": pd.array([40.0, None], dtype="Float64"), "lon": pd.array([None, None], dtype="Float64")})
+    >>> member_locations(m)[["row", "rule"]].to_dict("records")
+    [{'row': 1, 'rule': 'needs a ZIP code, or both lat and lon'}]
+    """
+    located = members["zip"].notna() | (members["lat"].notna() & members["lon"].notna())
+    bad = ~located.to_numpy(dtype=bool)
+    return problem_table("members", "zip", "needs a ZIP code, or both lat and lon", (np.flatnonzero(bad) + 1).tolist(),
+                         values=members["member_id"][bad].tolist())
+
+
+def needs_consistency(needs: pd.DataFrame) -> pd.DataFrame:
+    """Warn where a need's status and its ``met_on`` date disagree.
+
+    Examples
+    --------
+    >>> n = pd.DataFrame({"status": ["met", "unmet", "met"],
+    ...                   "met_on": pd.to_datetime([None, "2025-01-02", "2025-01-03"])})
+    >>> needs_consistency(n)[["row", "rule"]].to_dict("records")[0]
+    {'row': 1, 'rule': 'status is met but met_on is empty'}
+    """
+    met = (needs["status"] == "met").fillna(False).to_numpy(dtype=bool)
+    dated = needs["met_on"].notna().to_numpy(dtype=bool)
+    return combine_problems(
+        [
+            problem_table("needs", "met_on", "status is met but met_on is empty", (np.flatnonzero(met & ~dated) + 1).tolist(), severity="warning"),
+            problem_table("needs", "met_on", "met_on is given but status is not met", (np.flatnonzero(~met & dated) + 1).tolist(), severity="warning"),
+        ]
+    )
+
+
+def referral_consistency(referrals: pd.DataFrame) -> pd.DataFrame:
+    """Warn where a referral answered has no outcome, or one marked ``no_response`` has a reply date.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"outcome": pd.array(["no_response", pd.NA], dtype="string"),
+    ...                   "responded_on": pd.to_datetime(["2025-01-02", "2025-01-03"])})
+    >>> referral_consistency(r)["rule"].tolist()
+    ['outcome is no_response but responded_on is given', 'responded_on is given but outcome is empty']
+    """
+    no_response = (referrals["outcome"] == "no_response").fillna(False).to_numpy(dtype=bool)
+    no_outcome = referrals["outcome"].isna().to_numpy(dtype=bool)
+    dated = referrals["responded_on"].notna().to_numpy(dtype=bool)
+    return combine_problems(
+        [
+            problem_table("referrals", "responded_on", "outcome is no_response but responded_on is given", (np.flatnonzero(no_response & dated) + 1).tolist(), severity="warning"),
+            problem_table("referrals", "responded_on", "responded_on is given but outcome is empty", (np.flatnonzero(no_outcome & dated) + 1).tolist(), severity="warning"),
+        ]
+    )
+
+
+ProblemFinder = Callable[[pd.DataFrame], pd.DataFrame]
+TABLE_RULES: dict[str, tuple[ProblemFinder, ...]] = {
+    "members": (member_locations,),
+    "needs": (needs_consistency,),
+    "referrals": (referral_consistency,),
+}
+"""Rules beyond the pandera schema, per table, run on the typed table."""

@@ -1,0 +1,80 @@
+"""Rendered reports in a real headless Chromium, network cut: every plotly figure draws, no JS error.
+
+Needs Debian's chromium (``.ci/run`` installs it); Playwright drives it. A failure leaves a
+screenshot beside the report (``<report>.failure.png``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def open_offline(page_path: Path) -> dict:
+    """Open a page from disk with every non-file request refused; return what happened."""
+    from playwright.sync_api import sync_playwright
+
+    errors: list[str] = []
+    blocked: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
+
+            def refuse(route):  # anything but the file itself is the network
+                if route.request.url.startswith("file://"):
+                    return route.continue_()
+                blocked.append(route.request.url)
+                return route.abort()
+
+            context.route("**/*", refuse)
+            page = context.new_page()
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.goto(page_path.as_uri(), wait_until="load")
+            page.wait_for_timeout(500)
+            figures = page.locator("div.plotly-graph-div").count()
+            drawn = page.locator("div.plotly-graph-div svg.main-svg").count()
+            traces = page.locator("div.plotly-graph-div g.trace").count()
+            outcome = {"figures": figures, "drawn_svgs": drawn, "traces": traces, "errors": errors, "blocked": blocked}
+            ok = not errors and not blocked and (figures == 0 or drawn >= figures)
+            if not ok:
+                page.screenshot(path=str(page_path.with_suffix(".failure.png")), full_page=True)
+            return outcome
+        finally:
+            browser.close()
+
+
+def test_data_quality_report_draws_offline(tiny_run) -> None:
+    result, _, _ = tiny_run
+    report = result.folder / "00_data_quality.html"
+    outcome = open_offline(report)
+    assert outcome["errors"] == [] and outcome["blocked"] == []
+    assert outcome["figures"] == 1  # records per month
+    assert outcome["drawn_svgs"] >= outcome["figures"]
+    assert outcome["traces"] >= 1
+
+
+def test_index_opens_offline(tiny_run) -> None:
+    result, _, _ = tiny_run
+    outcome = open_offline(result.index)
+    assert outcome["errors"] == [] and outcome["blocked"] == [] and outcome["figures"] == 0
