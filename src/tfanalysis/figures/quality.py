@@ -1,21 +1,11 @@
-"""Figures for reports: each function takes a published (aggregated, disclosure-controlled)
-table and returns a :class:`plotly.graph_objects.Figure`. None computes an analysis.
-
-Plotly embeds every value it plots in the page, so only aggregates go in: a suppressed cell
-(``<11``) is drawn as a gap and named in the hover text, never as its true value.
-"""
+"""Figures of the data-quality report."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-SUPPRESSED_HOVER = "hidden (small count)"
-
-
-def _numbers(published: pd.Series) -> pd.Series:
-    """Published cells as numbers; suppressed cells (strings such as ``<11``) become NaN."""
-    return pd.to_numeric(published, errors="coerce").astype("float64")
+from tfanalysis.figures.common import SUPPRESSED_HOVER, published_numbers
 
 
 def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per month") -> go.Figure:
@@ -44,7 +34,7 @@ def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per
     for column in published.columns:
         if column in ("Total",):
             continue
-        values = _numbers(published[column])
+        values = published_numbers(published[column])
         hover = [SUPPRESSED_HOVER if pd.isna(v) else f"{v:,.0f}" for v in values]
         fig.add_trace(
             go.Scatter(

@@ -1,0 +1,35 @@
+"""What every figure shares: reading published tables, and the look of the reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SUPPRESSED_HOVER = "hidden (small count)"
+"""Hover text of a suppressed cell: its value is never in the figure."""
+
+TEMPLATE = "plotly_white"
+
+SECTOR_COLORS: dict[str, str] = {
+    "law_enforcement": "#1f4e79",
+    "prosecution": "#6a3d9a",
+    "victim_services": "#e6550d",
+    "health": "#31a354",
+    "legal_services": "#8c6d31",
+    "government": "#636363",
+    "community": "#d6616b",
+    "education": "#3182bd",
+    "labor": "#bcbd22",
+    "other": "#969696",
+}
+"""One colour per member sector, the same in every figure."""
+
+
+def published_numbers(published: pd.Series) -> pd.Series:
+    """Published cells as numbers; suppressed cells (strings such as ``<11``) become NaN.
+
+    Examples
+    --------
+    >>> published_numbers(pd.Series([3, "<11", "12"])).tolist()
+    [3.0, nan, 12.0]
+    """
+    return pd.to_numeric(published, errors="coerce").astype("float64")

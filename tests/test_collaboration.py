@@ -1,0 +1,601 @@
+"""Collaboration indicators against a small task force worked out by hand.
+
+The fixture (``COLLAB_TABLES``): six members in Delaware, five clients, eight referrals,
+four criminal cases, five activities and two survey waves, spread over 2024Q1 and 2024Q3
+with nothing in 2024Q2. The latest own date is 2024-09-30 (a joint training): the data end.
+
+Members: m1 police (law_enforcement), m2 shelter and m5 youth shelter (victim_services),
+m3 clinic (health), m4 legal aid (legal_services, joined 2024-08-01), m6 prosecutor
+(prosecution). Every expected number below is derived in the comment beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tfanalysis as tf
+from tfanalysis import collaboration as c
+from tfanalysis import privacy
+
+from conftest import write_tiny_dataset
+
+COLLAB_TABLES: dict[str, str | None] = {
+    "members.csv": """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location
+m1,Dover Police Department,law_enforcement,2023-01-01,,,39.16,-75.52,10001,false
+m2,Safe Harbor Shelter,victim_services,2023-01-01,,,39.60,-75.70,10003,true
+m3,Kent Community Clinic,health,2023-01-01,,,39.15,-75.50,10001,false
+m4,Legal Aid of Delaware,legal_services,2024-08-01,,,39.74,-75.55,10003,false
+m5,Youth Shelter,victim_services,2023-01-01,,,38.90,-75.40,10005,true
+m6,Kent County Prosecutor,prosecution,2023-01-01,,,39.16,-75.52,10001,false
+""",
+    "capacity.csv": """member_id,service,capacity_per_month,service_area,serves_minors,serves_adults,genders,serves_foreign_nationals,languages,available_24_7,valid_from,valid_to
+m2,housing_emergency,6,statewide,false,true,all,true,any,true,2023-01-01,
+""",
+    "clients.csv": """client_id,identified_on,county_fips,age_group,gender,trafficking_type,nationality,primary_language,referral_source_sector
+c1,2024-01-10,10001,18-24,female,sex,us_citizen,en,law_enforcement
+c2,2024-02-01,10003,25-34,male,labor,foreign_national,es,community
+c3,2024-03-20,10005,minor,female,sex,us_citizen,en,unknown
+c4,2024-07-05,10001,18-24,female,sex,us_citizen,en,law_enforcement
+c5,2024-08-10,10003,35-49,female,sex,us_citizen,en,victim_services
+""",
+    "needs.csv": """client_id,need,identified_on,status,met_on,met_by
+c1,housing_emergency,2024-01-10,met,2024-01-15,m2
+c1,medical_care,2024-01-12,met,2024-03-01,m3
+c2,safety_planning,2024-02-01,unmet,,
+c2,case_management,2024-02-01,met,2024-02-21,m2
+c3,legal_representation,2024-03-20,declined_by_client,,
+c4,medical_care,2024-07-05,met,2024-07-08,m3
+c4,housing_emergency,2024-07-05,in_progress,,
+c5,case_management,2024-08-10,met,2024-09-20,m2
+""",
+    "referrals.csv": """referral_id,client_id,from_member,to_member,service,referred_on,responded_on,outcome
+r1,c1,m1,m2,housing_emergency,2024-01-10,2024-01-11,accepted
+r2,c1,m2,m3,medical_care,2024-01-12,2024-01-20,completed
+r3,c2,m1,m2,case_management,2024-02-01,2024-02-05,declined_capacity
+r4,c2,m2,m1,safety_planning,2024-02-02,,no_response
+r5,c3,m2,m5,case_management,2024-03-21,,
+r6,c4,m1,m3,medical_care,2024-07-05,2024-07-06,completed
+r7,c5,m2,m4,legal_representation,2024-08-11,2024-08-20,declined_eligibility
+r8,c5,m2,m4,legal_representation,2024-08-25,2024-08-27,accepted
+""",
+    "cj_events.csv": """case_id,event,occurred_on,member_id,county_fips,client_id
+k1,investigation_opened,2024-01-05,m1,10001,c1
+k1,arrest,2024-02-01,m1,10001,c1
+k1,charges_filed,2024-03-01,m6,10001,c1
+k1,conviction,2024-08-15,m6,10001,c1
+k2,investigation_opened,2024-02-10,m1,10003,
+k2,arrest,2024-07-10,m1,10005,
+k3,investigation_opened,2024-07-20,m1,10001,c4
+k3,charges_filed,2024-09-01,m6,10001,c4
+k4,investigation_opened,2024-03-10,m1,10001,c3
+""",
+    "activities.csv": """activity_id,date,kind
+a1,2024-01-16,meeting
+a2,2024-02-20,meeting
+a3,2024-03-05,joint_training
+a4,2024-08-13,meeting
+a5,2024-09-30,joint_training
+""",
+    "attendance.csv": """activity_id,member_id
+a1,m1
+a1,m2
+a1,m3
+a2,m1
+a2,m2
+a3,m1
+a3,m2
+a3,m3
+a4,m1
+a4,m2
+a4,m4
+a4,m6
+a5,m2
+a5,m5
+""",
+    "survey.csv": """wave,respondent_id,partner_id,level,trust,value
+1,m1,m2,1,2,2
+1,m2,m1,4,3,3
+1,m1,m3,2,3,3
+1,m3,m1,2,2,
+2,m1,m2,3,3,3
+2,m2,m1,4,4,4
+2,m2,m3,0,,
+""",
+}
+
+OPTIONAL = ("referrals.csv", "cj_events.csv", "activities.csv", "attendance.csv", "survey.csv")
+Q1, Q2, Q3 = "2024Q1", "2024Q2", "2024Q3"
+WAVES = "1:2024-02-15;2:2024-08-15"
+
+
+@pytest.fixture(scope="module")
+def collab(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
+    folder = write_tiny_dataset(tmp_path_factory.mktemp("collab") / "data", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
+    return tf.load_dataset(folder)
+
+
+@pytest.fixture(scope="module")
+def table(collab: tf.TaskForceData) -> pd.DataFrame:
+    return c.indicators(collab, wave_dates=WAVES)
+
+
+@pytest.fixture(scope="module")
+def bases(collab: tf.TaskForceData) -> pd.DataFrame:
+    return c.indicator_bases(collab)
+
+
+def value(table: pd.DataFrame, period: str, name: str) -> float:
+    return float(table.loc[period, name])
+
+
+def assert_row(table: pd.DataFrame, name: str, expected: list[float]) -> None:
+    got = table[name].to_numpy(dtype=float)
+    np.testing.assert_allclose(got, np.array(expected, dtype=float), rtol=0, atol=1e-12, equal_nan=True, err_msg=name)
+
+
+# --------------------------------------------------------------------------- shape
+
+
+def test_every_period_from_first_to_last_with_one_column_per_indicator(table: pd.DataFrame) -> None:
+    # own dates run from 2024-01-05 (k1 opened) to 2024-09-30 (a5): Q1, Q2 (empty), Q3
+    assert [str(p) for p in table.index] == [Q1, Q2, Q3]
+    assert isinstance(table.index, pd.PeriodIndex)
+    assert list(table.columns) == [ind.name for ind in c.INDICATORS]
+    assert (table.dtypes == "float64").all()
+
+
+def test_an_empty_period_has_its_row_counts_zero_rates_nan(table: pd.DataFrame) -> None:
+    empty = table.loc[Q2]
+    for ind in c.INDICATORS:
+        if ind.unit == "count" or ind.name in ("meetings", "joint_trainings", "case_reviews", "ties"):
+            assert empty[ind.name] == 0, ind.name
+        elif ind.unit in ("share", "days") and ind.family != "network":
+            assert math.isnan(empty[ind.name]), ind.name
+
+
+def test_half_years_like_tims(collab: tf.TaskForceData) -> None:
+    halves = c.indicators(collab, "H")
+    assert list(c.period_labels(halves.index)) == ["2024H1", "2024H2"]
+    assert halves["clients_identified"].tolist() == [3.0, 2.0]
+    assert halves["referrals_made"].tolist() == [5.0, 3.0]
+
+
+def test_unknown_frequency_is_refused(collab: tf.TaskForceData) -> None:
+    with pytest.raises(ValueError, match="unknown period frequency"):
+        c.indicators(collab, "W")
+
+
+# --------------------------------------------------------------------------- victim-centered
+
+
+def test_clients_identified(table: pd.DataFrame) -> None:
+    assert_row(table, "clients_identified", [3, 0, 2])  # c1 c2 c3 | - | c4 c5
+
+
+def test_median_days_to_first_service(table: pd.DataFrame) -> None:
+    # first service = earliest met_on: c1 01-15 (5 days), c2 02-21 (20), c3 none -> median 12.5
+    # c4 07-08 (3), c5 09-20 (41) -> median 22
+    assert_row(table, "median_days_to_first_service", [12.5, np.nan, 22.0])
+
+
+def test_needs_met_within_30_and_90_days(table: pd.DataFrame) -> None:
+    # Q1 needs not declined: c1 housing 5 d, c1 medical 49 d, c2 safety unmet, c2 case mgmt 20 d
+    # within 30: 2 of 4; within 90: 3 of 4. Q3 ends 09-30 = the data end: not yet measurable.
+    assert_row(table, "needs_met_30d_share", [0.5, np.nan, np.nan])
+    assert_row(table, "needs_met_90d_share", [0.75, np.nan, np.nan])
+
+
+def test_needs_met_windows_use_as_of(collab: tf.TaskForceData) -> None:
+    periods = c.period_index(collab)
+    later = c.needs_met_within(collab, periods, 30, as_of="2024-12-31")
+    # Q3 needs: c4 medical 3 d, c4 housing in progress, c5 case mgmt 41 d -> 1 of 3
+    assert later.tolist()[2] == pytest.approx(1 / 3)
+
+
+def test_unmet_critical_need_share(table: pd.DataFrame) -> None:
+    # Q1: c2's safety planning is unmet (1 of c1 c2 c3); Q3: c4's housing is in progress, not unmet
+    assert_row(table, "unmet_critical_need_share", [1 / 3, np.nan, 0.0])
+
+
+# --------------------------------------------------------------------------- referral system
+
+
+def test_referral_counts(table: pd.DataFrame) -> None:
+    assert_row(table, "referrals_made", [5, 0, 3])
+    # Q1 cross-sector: r1 LE->VS, r2 VS->health, r3 LE->VS, r4 VS->LE (r5 VS->VS is not); Q3 all three
+    assert_row(table, "cross_sector_referrals", [4, 0, 3])
+    assert_row(table, "cross_sector_referral_share", [0.8, np.nan, 1.0])
+    assert_row(table, "le_vs_referrals", [3, 0, 0])  # r1 r3 r4
+
+
+def test_acceptance_rate_counts_no_response_and_leaves_open_referrals_out(table: pd.DataFrame) -> None:
+    # Q1 with an outcome: r1 accepted, r2 completed, r3 declined_capacity, r4 no_response (r5 open) -> 2/4
+    # Q3: r6 completed, r7 declined_eligibility, r8 accepted -> 2/3
+    assert_row(table, "referral_acceptance_rate", [0.5, np.nan, 2 / 3])
+    assert_row(table, "declined_capacity_share", [0.25, np.nan, 0.0])
+
+
+def test_median_response_days(table: pd.DataFrame) -> None:
+    # answered: r1 1 d, r2 8 d, r3 4 d -> 4 | r6 1, r7 9, r8 2 -> 2
+    assert_row(table, "median_response_days", [4.0, np.nan, 2.0])
+
+
+def test_closed_loop_share(table: pd.DataFrame) -> None:
+    # Q1: r1 r2 r3 answered; r4 no_response and r5 open are not closed -> 3/5; Q3: 3/3
+    assert_row(table, "closed_loop_share", [0.6, np.nan, 1.0])
+
+
+# --------------------------------------------------------------------------- network
+
+
+def test_network_measures(table: pd.DataFrame) -> None:
+    # Q1 nodes m1 m2 m3 m5 m6 (m4 joins 08-01); ties m1->m2, m2->m3, m2->m1, m2->m5
+    assert_row(table, "active_members", [5, 5, 6])
+    assert_row(table, "ties", [4, 0, 2])
+    assert_row(table, "network_density", [4 / 20, 0.0, 2 / 30])
+    assert_row(table, "reciprocity", [0.5, np.nan, 0.0])  # m1<->m2: 2 of 4 ties
+    # Q1 undirected: m2 has 3 partners, m1 m3 m5 one, m6 none: (2+2+2+3+0)/(4*3) = 9/12
+    # Q2 no tie: all degrees 0. Q3: m1-m3, m2-m4; m5 m6 isolated: (0+0+0+0+1+1)/(5*4)
+    assert_row(table, "degree_centralization", [9 / 12, 0.0, 2 / 20])
+    assert_row(table, "cross_sector_tie_share", [0.75, np.nan, 1.0])  # m2->m5 is within victim services
+    assert_row(table, "le_vs_tie_share", [0.5, np.nan, 0.0])
+    assert_row(table, "isolates", [1, 5, 2])  # m6 | everyone | m5 m6
+    assert_row(table, "ties_new", [np.nan, 0, 2])
+    assert_row(table, "ties_lost", [np.nan, 4, 0])
+
+
+# --------------------------------------------------------------------------- justice
+
+
+def test_criminal_justice_event_counts(table: pd.DataFrame) -> None:
+    assert_row(table, "investigations_opened", [3, 0, 1])  # k1 k2 k4 | k3
+    assert_row(table, "arrests", [1, 0, 1])  # k1 02-01 | k2 07-10
+    assert_row(table, "charges_filed", [1, 0, 1])  # k1 03-01 | k3 09-01
+    assert_row(table, "convictions", [0, 0, 1])  # k1 08-15
+
+
+def test_joint_cases_and_their_share(table: pd.DataFrame, bases: pd.DataFrame) -> None:
+    # started in Q1: k1 (victim c1, served), k2 (no victim), k4 (victim c3, declined her only need)
+    # started in Q3: k3 (victim c4, served)
+    assert_row(table, "joint_cases", [1, 0, 1])
+    assert_row(bases, "cases_with_victims", [2, 0, 1])
+    assert_row(table, "cases_with_services_share", [0.5, np.nan, 1.0])
+
+
+def test_days_from_investigation_to_charges_by_period_of_charges(table: pd.DataFrame) -> None:
+    # k1: 2024-01-05 -> 2024-03-01 = 26 + 29 + 1 = 56 days; k3: 2024-07-20 -> 2024-09-01 = 11 + 31 + 1 = 43
+    assert_row(table, "median_days_investigation_to_charges", [56.0, np.nan, 43.0])
+
+
+def test_multi_agency_cases(table: pd.DataFrame) -> None:
+    # k1: m1 then m6 from 03-01 -> multi in Q1 and (conviction) Q3
+    # k2: one agency, counties 10003 then 10005 from 07-10 -> multi in Q3 only (in Q1 it was not yet)
+    # k3: m6 joins 09-01 -> Q3; k4: one agency, one county
+    assert_row(table, "multi_agency_cases", [1, 0, 3])
+
+
+# --------------------------------------------------------------------------- engagement
+
+
+def test_meetings_and_attendance(table: pd.DataFrame) -> None:
+    assert_row(table, "meetings", [2, 0, 1])
+    # a1: 3 of 5 members, a2: 2 of 5 -> 5/10; a4: 4 of 6 (m4 has joined) -> 2/3
+    assert_row(table, "meeting_attendance_rate", [0.5, np.nan, 4 / 6])
+
+
+def test_joint_trainings_and_sectors(table: pd.DataFrame) -> None:
+    assert_row(table, "joint_trainings", [1, 0, 1])
+    assert_row(table, "joint_training_sectors", [3, np.nan, 1])  # a3: LE VS health | a5: m2 m5 both VS
+    assert_row(table, "case_reviews", [0, 0, 0])
+
+
+def test_attendance_by_member(collab: tf.TaskForceData) -> None:
+    a = c.attendance_by_member(collab)
+    assert a.loc[(pd.Period(Q1, "Q"), "m3"), ["meetings_expected", "meetings_attended", "meeting_attendance_rate"]].tolist() == [2.0, 1.0, 0.5]
+    assert (pd.Period(Q1, "Q"), "m4") not in a.index  # not yet a member
+    assert a.loc[(pd.Period(Q3, "Q"), "m4"), "meeting_attendance_rate"] == 1.0
+
+
+def test_sector_indicators(collab: tf.TaskForceData) -> None:
+    s = c.sector_indicators(collab)
+    le = s.loc[(pd.Period(Q1, "Q"), "law_enforcement")]
+    assert le["active_members"] == 1
+    assert le["referrals_sent"] == 2  # r1 r3
+    assert le["referrals_received"] == 1  # r4
+    assert le["acceptance_rate_received"] == 0.0  # r4 no_response
+    assert math.isnan(le["median_response_days_received"])
+    assert le["cross_sector_sent_share"] == 1.0
+    assert le["meeting_attendance_rate"] == 1.0
+    assert le["joint_training_attendances"] == 1
+    vs = s.loc[(pd.Period(Q1, "Q"), "victim_services")]
+    assert vs["cross_sector_sent_share"] == pytest.approx(2 / 3)  # r2 r4 cross, r5 not
+    assert vs["meeting_attendance_rate"] == pytest.approx(2 / 4)  # m2 at both, m5 at none
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def test_survey_waves(collab: tf.TaskForceData) -> None:
+    w = c.survey_waves(collab, WAVES)
+    assert w["respondents"].tolist() == [3.0, 2.0]
+    assert w["level_mean"].tolist() == pytest.approx([2.25, 7 / 3])
+    assert w["trust_mean"].tolist() == pytest.approx([2.5, 3.5])
+    assert w["value_mean"].tolist() == pytest.approx([8 / 3, 3.5])
+    assert w["mutual_pairs"].tolist() == [2.0, 1.0]  # m1-m2, m1-m3 | m1-m2
+    assert w["disagreeing_pairs"].tolist() == [1.0, 0.0]  # m1-m2 rate each other 1 and 4
+    assert w["repeated_pairs"].tolist()[1] == 2.0  # m1->m2, m2->m1
+    assert w["level_change_same_pairs"].tolist()[1] == pytest.approx(1.0)  # +2 and 0
+    assert w["trust_change_same_pairs"].tolist()[1] == pytest.approx(1.0)
+    assert w["fielded_on"].tolist() == [pd.Timestamp("2024-02-15"), pd.Timestamp("2024-08-15")]
+
+
+def test_survey_columns_sit_at_the_wave_periods(table: pd.DataFrame, collab: tf.TaskForceData) -> None:
+    assert_row(table, "survey_level_mean", [2.25, np.nan, 7 / 3])
+    assert_row(table, "survey_disagreeing_pairs", [1, np.nan, 0])
+    undated = c.indicators(collab)
+    assert undated["survey_level_mean"].isna().all()
+
+
+def test_wave_dates_are_checked() -> None:
+    with pytest.raises(ValueError, match="wave:date pairs"):
+        c.parse_wave_dates("1-2024-02-15")
+
+
+# --------------------------------------------------------------------------- missing tables
+
+
+def test_empty_optional_tables_give_nan_columns(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): (None if k in OPTIONAL else v) for k, v in COLLAB_TABLES.items()})
+    # tiny's own optional files are written too unless dropped
+    for name in OPTIONAL:
+        (folder / name).unlink(missing_ok=True)
+    data = tf.load_dataset(folder)
+    t = c.indicators(data)
+    assert list(t.columns) == [ind.name for ind in c.INDICATORS]
+    assert [str(p) for p in t.index] == [Q1, Q2, Q3]
+    for ind in c.INDICATORS:
+        if ind.source in OPTIONAL_TABLES:
+            assert t[ind.name].isna().all(), ind.name
+    assert t["clients_identified"].tolist() == [3.0, 0.0, 2.0]
+    assert t["active_members"].tolist() == [5.0, 5.0, 6.0]
+    b = c.indicator_bases(data)
+    assert b["referrals_closed"].isna().all()
+    assert c.survey_waves(data).empty
+    card = c.scorecard(t, b)
+    assert card.loc["referrals_made", "trend"] == "too short"
+    ev = c.evidence(data)
+    assert ev["cross_sector_referrals"].isna().all() and ev["joint_trainings"].isna().all()
+
+
+OPTIONAL_TABLES = {"referrals", "cj_events", "activities", "attendance", "survey"}
+
+
+def test_no_dated_rows_at_all(tmp_path: Path) -> None:
+    header_only = {k: v.splitlines()[0] + "\n" for k, v in COLLAB_TABLES.items() if k not in ("members.csv", "capacity.csv")}
+    folder = write_tiny_dataset(tmp_path / "e", **{k.replace(".", "__"): v for k, v in {**COLLAB_TABLES, **header_only}.items()})
+    data = tf.load_dataset(folder)
+    t = c.indicators(data)
+    assert len(t) == 0 and list(t.columns) == [ind.name for ind in c.INDICATORS]
+    assert c.scorecard_markdown(c.scorecard(t, c.indicator_bases(data))).startswith("No indicator")
+
+
+# --------------------------------------------------------------------------- for leadership
+
+
+def test_reportable_masks_rates_from_small_bases(table: pd.DataFrame, bases: pd.DataFrame) -> None:
+    shown = c.reportable(table, bases, threshold=11)
+    assert math.isnan(shown.loc[Q1, "referral_acceptance_rate"])  # 4 referrals with an outcome
+    assert shown.loc[Q1, "network_density"] == table.loc[Q1, "network_density"]  # organizations: not masked
+    assert shown.loc[Q1, "referrals_made"] == 5  # counts are publish()'s business
+    loose = c.reportable(table, bases, threshold=4)
+    assert loose.loc[Q1, "referral_acceptance_rate"] == 0.5  # a base of 4 is not below 4
+    assert math.isnan(loose.loc[Q3, "referral_acceptance_rate"])  # base 3
+
+
+def test_publish_suppresses_victim_counts_not_organization_tallies(table: pd.DataFrame, bases: pd.DataFrame) -> None:
+    shown = c.publish(table, bases, threshold=11)
+    assert list(shown.index) == [Q1, Q2, Q3]
+    assert shown["referrals_made"].tolist() == ["<11", 0, "<11"]
+    assert shown["clients_identified"].tolist() == ["<11", 0, "<11"]
+    assert shown["meetings"].tolist() == [2.0, 0.0, 1.0]
+    assert shown["ties"].tolist() == [4.0, 0.0, 2.0]
+    assert privacy.audit(shown["referrals_made"], threshold=11).empty
+
+
+def test_publish_column_with_a_small_total_hides_every_nonzero_cell() -> None:
+    idx = pd.period_range("2024Q1", periods=3, freq="Q")
+    t = pd.DataFrame({"convictions": [0.0, 3.0, 2.0]}, index=idx)
+    assert c.publish(t, pd.DataFrame(index=idx))["convictions"].tolist() == [0, "<11", "<11"]
+
+
+def _synthetic(values: dict[str, list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    idx = pd.period_range("2023Q1", periods=len(next(iter(values.values()))), freq="Q", name="period")
+    return pd.DataFrame(values, index=idx, dtype="float64"), pd.DataFrame({"referrals_answered": 50.0}, index=idx)
+
+
+def test_scorecard_latest_changes_trend_and_direction() -> None:
+    t, b = _synthetic({
+        "median_response_days": [10, 11, 10, 10, 9, 10, 4, 3, 4, 3],
+        "arrests": [20, 22, 25, 30, 31, 35, 40, 44, 5, 50],
+    })
+    card = c.scorecard(t, b)
+    rd = card.loc["median_response_days"]
+    assert rd["period"] == "2025Q2" and rd["latest"] == 3
+    assert rd["vs_previous"] == -1 and rd["vs_year_before"] == 3 - 10  # 2024Q2
+    assert rd["trend"] == "decreasing" and rd["assessment"] == "improving"
+    assert rd["sen_slope"] < 0 and rd["trend_p"] < 0.05
+    ar = card.loc["arrests"]
+    assert ar["latest"] == 50 and not ar["hidden"]
+    assert math.isnan(ar["vs_previous"])  # the previous quarter's 5 is hidden: no difference shown
+    assert ar["assessment"] == "—"  # more arrests is neither better nor worse by itself
+    assert list(card.index) == ["median_response_days", "arrests"]
+
+
+def test_scorecard_hides_a_small_latest_count_and_says_too_short() -> None:
+    t, b = _synthetic({"arrests": [30, 40, 5]})
+    card = c.scorecard(t, b)
+    row = card.loc["arrests"]
+    assert row["hidden"] and math.isnan(row["latest"]) and row["note"] == "fewer than 11: hidden"
+    assert row["trend"] == "too short" and row["assessment"] == "too short"
+    text = c.scorecard_table(card).iloc[0]
+    assert text["latest (2023Q3)"] == "<11"
+
+
+def test_scorecard_table_formats_units() -> None:
+    t, b = _synthetic({"referral_acceptance_rate": [0.8, 0.85, 0.9, 0.92]})
+    b["referrals_closed"] = 50.0
+    row = c.scorecard_table(c.scorecard(t, b)).iloc[0]
+    assert row["latest (2023Q4)"] == "92.0%"
+    assert row["vs previous period"] == "+2.0 pp"
+    assert row["vs a year before"] == "n/a"
+
+
+def test_change_effects_recover_a_planted_drop() -> None:
+    t, b = _synthetic({"median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3]})
+    fx = c.change_effects(t, b, "2024-07-01", ["median_response_days"]).set_index("term")
+    level = fx.loc["level_change"]
+    assert level["first_post"] == "2024Q3" and level["n_pre"] == 6 and level["n_post"] == 6
+    assert level["ci_low"] < -6.9 < level["ci_high"] < 0
+    assert level["mean_before"] == pytest.approx(62 / 6) and level["mean_after"] == pytest.approx(19.5 / 6)
+    text = c.change_markdown(fx.reset_index(), "2024-07-01")
+    assert "a change the data support" in text and "2024Q3" in text
+
+
+def test_change_markdown_says_too_short() -> None:
+    t, b = _synthetic({"median_response_days": [10, 10, 10, 3, 3]})
+    fx = c.change_effects(t, b, "2023-10-01", ["median_response_days"])
+    text = c.change_markdown(fx, "2023-10-01")
+    assert "too short to conclude" in text and "No conclusion" in text
+
+
+def test_headline_metrics(table: pd.DataFrame, bases: pd.DataFrame) -> None:
+    m = c.headline_metrics(table, bases, "all", threshold=2)
+    assert m["median_response_days"]["value"] == 2.0  # Q3, base 3 >= 2
+    assert m["cross_sector_tie_share"]["value"] == 100.0 and m["cross_sector_tie_share"]["unit"] == "%"
+    assert m["referral_acceptance_rate"]["value"] == pytest.approx(200 / 3)
+    assert m["arrests"]["value"] == 2 and m["arrests"]["count"] is True
+    assert m["joint_trainings"]["value"] == 2
+    assert m["convictions"]["value"] == 1
+    q1 = c.headline_metrics(table, bases, "2024Q1", threshold=2)
+    assert q1["arrests"]["value"] == 1 and "2024Q1" in q1["arrests"]["label"]
+    strict = c.headline_metrics(table, bases, "all", threshold=11)
+    assert strict["median_response_days"]["value"] is None  # from 3 referrals: not shown
+
+
+def test_up_to_cuts_the_history_at_the_period_end(collab: tf.TaskForceData) -> None:
+    cut = c.up_to(collab, "2024Q1")
+    assert [str(p) for p in c.period_index(cut)] == [Q1]
+    assert c.up_to(collab, "all") is collab
+
+
+def test_compare_periods_and_first_post(table: pd.DataFrame) -> None:
+    assert list(c.period_labels(c.compare_periods(table.index, "2024-07-01"))) == [Q2, Q3]
+    assert list(c.period_labels(c.compare_periods(table.index, "2030-01-01"))) == [Q1, Q3]
+    with pytest.raises(ValueError, match="two periods"):
+        c.compare_periods(table.index, "2024-07-01", "2024Q1")
+    assert c.first_post_label(table.index, "2024-07-01") == Q3
+    assert c.first_post_label(table.index, "2030-01-01") is None
+
+
+def test_network_picture_is_disclosure_controlled(collab: tf.TaskForceData) -> None:
+    nodes, ties = c.network_picture(collab, pd.PeriodIndex([Q1, Q3], freq="Q"))
+    assert set(nodes["period"]) == {Q1, Q3}
+    assert not {"client_id", "referral_id"} & (set(nodes.columns) | set(ties.columns))
+    assert set(ties["referrals"]) == {"<11"}  # 1-2 referrals per pair
+    q1 = ties[ties["period"] == Q1].set_index(["member_a", "member_b"])
+    assert sorted(q1.index) == [("m1", "m2"), ("m2", "m3"), ("m2", "m5")]  # m1->m2 and m2->m1 drawn as one tie
+
+
+def test_evidence_per_year(collab: tf.TaskForceData) -> None:
+    ev = c.evidence(collab)
+    row = ev.loc["2024"]
+    assert row["joint_cases"] == 2 and row["cross_sector_referrals"] == 7 and row["le_vs_referrals"] == 3
+    assert row["joint_trainings"] == 2 and row["training_sectors"] == 3 and row["case_reviews"] == 0
+    assert row["members"] == 6 and row["members_joined"] == 1 and row["sectors"] == 5
+    shown = c.publish_evidence(ev)
+    assert shown.loc["2024", "joint_cases"] == "<11" and shown.loc["2024", "members"] == 6
+    assert "fewer than 11 criminal cases" in c.evidence_markdown(ev)
+
+
+def test_membership(collab: tf.TaskForceData) -> None:
+    m = c.membership(collab)
+    assert m["members"].tolist() == [5.0, 5.0, 6.0]
+    assert m["joined"].tolist() == [0.0, 0.0, 1.0]
+    assert m.loc[Q3, "legal_services"] == 1.0 and m.loc[Q1, "legal_services"] == 0.0
+
+
+def test_control_chart_refuses_counts(table: pd.DataFrame, bases: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="counts people"):
+        c.control_chart(table, bases, "arrests")
+
+
+def test_indicator_info_documents_every_indicator() -> None:
+    info = c.indicator_info()
+    assert list(info.index) == [ind.name for ind in c.INDICATORS]
+    assert info["definition"].str.len().min() > 20
+    assert set(info["family"]) == set(c.FAMILIES)
+    assert {b for b in info["base"].dropna()} <= set(c.BASES)
+
+
+# --------------------------------------------------------------------------- the demo's planted change
+
+
+@pytest.fixture(scope="module")
+def demo_data(demo_dir: Path) -> tf.TaskForceData:
+    return tf.load_dataset(demo_dir)
+
+
+def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
+    from tfanalysis.demo import PLANTED
+
+    t, b = c.indicators(demo_data), c.indicator_bases(demo_data)
+    fx = c.change_effects(t, b, PLANTED["change_date"], ["median_response_days", "cross_sector_tie_share"]).set_index(["indicator", "term"])
+    days = fx.loc[("median_response_days", "level_change")]
+    assert -8 < days["estimate"] < -5 and days["ci_high"] < 0 and days["p_value"] < 0.01
+    ties = fx.loc[("cross_sector_tie_share", "level_change")]
+    assert ties["estimate"] > 0.1 and ties["ci_low"] > 0
+    assert days["first_post"] == "2024Q3"
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@pytest.mark.slow
+def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_dir: Path, tmp_path: Path) -> None:
+    from tfanalysis import pipeline
+
+    result = pipeline.run_suite(demo_dir, tmp_path / "reports", only=["03"], run_id="collab", history=tmp_path / "history.csv")
+    metrics = {m["name"]: m for m in result.metrics}
+    assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
+    assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
+    assert metrics["arrests"]["count"] is True and metrics["joint_trainings"]["value"] == 19
+    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
+    assert "Median days to respond to a referral</strong>: averaged 10.2 days per quarter before and 3.2 days after" in page
+    assert "<strong>-6.6 days</strong> (95% CI -7.2 to -6.1 days; p &lt; 0.001): a change the data support" in page
+    assert "Cross-sector tie share</strong>" in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
+    # no client or referral identifiers anywhere in the page (figures included)
+    demo = tf.load_dataset(demo_dir)
+    assert not any(cid in page for cid in demo.clients["client_id"].head(50))
+    assert "R00001" not in page
+
+
+@pytest.mark.slow
+def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path) -> None:
+    from tfanalysis import pipeline
+
+    folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
+    for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
+        (folder / name).unlink()
+    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=2)
+    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
+    assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after
+    assert "No partner survey in the data." in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+    metrics = {m["name"]: m for m in result.metrics}
+    assert metrics["arrests"]["value"] is None  # no criminal-justice table: unknown, not zero
