@@ -1,0 +1,772 @@
+"""The member capacity directory: who offers which service, where, for whom, and how to reach them.
+
+The e-Guide asks a task force to keep "a directory of all member organizations so that
+everyone on the task force can easily identify the capacity of the other members", with
+members "transparent about what services and populations they are able to serve". This
+module builds that directory from the ``members`` and ``capacity`` tables for a period:
+
+- :func:`member_directory`: one row per member × service, in plain words;
+- :func:`coverage_matrix`: services × sectors, how many members offer each service;
+- :func:`services_not_offered`: the e-Guide categories no member offers;
+- :func:`directory_facts` and :func:`summary_markdown`: the headline numbers and the paragraph
+  that reads them;
+- :func:`directory_html`: the directory as a table a reader filters (service, county,
+  population, language, free text, 24/7) and sorts, in plain JavaScript inlined into the
+  page (``resources/directory_table.js``): it works offline;
+- :func:`export`: the same table as ``member_directory.csv`` and ``member_directory.xlsx``.
+
+The directory is for members, not the public. Confidential locations (shelters) appear as
+their county only: no town, ZIP code or coordinates, in the table, the HTML or the exports;
+the radius of a confidential member's service area is measured from its county's centroid,
+so that the list of counties it serves does not point at the shelter either. Coordinates of
+other members are not listed either: the town and ZIP code say where they are.
+
+Every number here counts or measures member organizations, never victims: nothing goes
+through :mod:`tfanalysis.privacy` (see :func:`coverage_matrix`).
+
+Examples
+--------
+>>> import tfanalysis as tf
+>>> data = tf.load_dataset(DEMO_DIR)
+>>> table = member_directory(data, "2025Q3")
+>>> for_minors = table[(table["service"] == "Housing: emergency") & table["ages served"].str.contains("minors")]
+>>> for_minors[["member", "county", "town", "capacity per month"]].values.tolist()
+[['Youth crisis shelter', 'Franklin County', <NA>, 4.0]]
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import importlib.resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis import contract, taxonomy
+from tfanalysis.io import TaskForceData
+from tfanalysis.periods import ALL_DATA, Period, PeriodLike, parse_period
+
+__all__ = [
+    "COLUMNS",
+    "CONTACT_COLUMNS",
+    "EXPORT_NAME",
+    "LANGUAGE_NAMES",
+    "NONE_LISTED",
+    "SECTOR_LABELS",
+    "coverage_matrix",
+    "directory_facts",
+    "directory_html",
+    "export",
+    "export_markdown",
+    "member_directory",
+    "not_offered_markdown",
+    "services_not_offered",
+    "summary_markdown",
+]
+
+COLUMNS: tuple[str, ...] = (
+    "member",
+    "sector",
+    "county",
+    "county FIPS",
+    "town",
+    "ZIP",
+    "service",
+    "capacity per month",
+    "service area",
+    "counties served",
+    "ages served",
+    "genders",
+    "foreign nationals",
+    "languages",
+    "24/7",
+    "contact",
+    "notes",
+)
+"""Columns of :func:`member_directory`, in order (``contact`` only when the data have one)."""
+
+CONTACT_COLUMNS: tuple[str, ...] = ("contact", "phone", "email", "website")
+"""Extra ``members`` columns joined into the directory's ``contact`` column, in this order.
+
+Members are organizations: their phone numbers and e-mail addresses belong in a directory.
+Put no street address of a confidential location in them: they are listed as given.
+"""
+
+NONE_LISTED = "none listed"
+"""The ``service`` of a member with no capacity row in the period."""
+
+EXPORT_NAME = "member_directory"
+"""Stem of the exported files."""
+
+SECTOR_LABELS: dict[str, str] = {code: code.replace("_", " ").capitalize() for code in contract.SECTORS}
+"""Sector code → plain words (``law_enforcement`` → ``Law enforcement``)."""
+
+LANGUAGE_NAMES: dict[str, str] = {
+    "am": "Amharic", "ar": "Arabic", "bn": "Bengali", "bs": "Bosnian", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "fa": "Persian", "fr": "French",
+    "gu": "Gujarati", "ha": "Hausa", "he": "Hebrew", "hi": "Hindi",
+    "ht": "Haitian Creole", "hy": "Armenian", "id": "Indonesian", "ig": "Igbo", "it": "Italian",
+    "ja": "Japanese", "km": "Khmer", "ko": "Korean", "ku": "Kurdish", "lo": "Lao",
+    "mn": "Mongolian", "my": "Burmese", "ne": "Nepali", "pa": "Punjabi", "pl": "Polish",
+    "ps": "Pashto", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "so": "Somali",
+    "sq": "Albanian", "sr": "Serbian", "sw": "Swahili", "ta": "Tamil", "te": "Telugu",
+    "th": "Thai", "ti": "Tigrinya", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
+    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "yo": "Yoruba", "zh": "Chinese",
+}
+"""ISO 639-1 code → English name, for the languages most often needed in US victim services.
+
+A code not listed here is shown as the code itself (``qu``).
+"""
+
+_TEXT = "string"
+
+# The display words of the eligibility columns; directory_html reads them back into
+# filter tokens, so they are defined once here.
+_AGES = {(True, True): "minors and adults", (True, False): "minors only", (False, True): "adults only", (False, False): "none"}
+_ALL_GENDERS = "all"
+_ANY_LANGUAGE = "any (interpreters)"
+_YES, _NO = "yes", "no"
+_SERVICE_AREA_NAMES_SHOWN = 3  # longer county lists are summarized as "N counties"
+
+_SCRIPT = "directory_table.js"
+
+# Population filter of the HTML table: token → option text.
+_POPULATIONS: dict[str, str] = {
+    "minors": "serves minors",
+    "adults": "serves adults",
+    "foreign nationals": "serves foreign nationals",
+    "female": "serves female clients",
+    "male": "serves male clients",
+    "nonbinary": "serves nonbinary clients",
+}
+
+# --------------------------------------------------------------------------- the directory
+
+
+def member_directory(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """The member capacity directory for a period: one row per member × service.
+
+    Members active at any time in the period are listed (those who left before it are
+    not); a member with no capacity row valid in the period has one row with the service
+    ``none listed``. When a member's terms for a service changed during the period (two
+    capacity rows), the latest ones are listed.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The loaded dataset.
+    period : str, (start, end) pair, Period or None
+        The reporting period (see :mod:`tfanalysis.periods`); all data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by member then service, columns (text columns ``string`` dtype, empty
+        cells ``<NA>``):
+
+        - ``member``: the organization's name; ``sector``: its discipline in plain words;
+        - ``county``: the county of its location (Census name, "Franklin County", with
+          ", OH" when the directory spans several states); ``county FIPS``;
+        - ``town``, ``ZIP``: the location's town and ZIP code, empty for confidential
+          locations (and when no ZIP is known);
+        - ``service``: the e-Guide label ("Housing: emergency"), or ``none listed``;
+        - ``capacity per month`` (Float64): clients the member can take per month;
+        - ``service area``: "statewide", "within 40 miles", the county names (up to 3)
+          or "17 counties"; ``counties served``: every county served, "; "-separated
+          (a radius counts the counties of the task force's states whose centroid is
+          within it, and the member's own county);
+        - ``ages served``: "minors and adults", "minors only", "adults only" or "none";
+        - ``genders``: "all" or e.g. "female; nonbinary";
+        - ``foreign nationals``, ``24/7``: "yes" or "no";
+        - ``languages``: "any (interpreters)" or names, "English; Spanish";
+        - ``contact``: the members table's ``contact``, ``phone``, ``email`` and
+          ``website`` columns, "; "-separated; only when the data have at least one;
+        - ``notes``: "member until 2025-03-31", "service listed until 2024-12-31" when
+          that date is on or before the period's last day (any such date, for all data).
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> table = member_directory(tf.load_dataset(DEMO_DIR), "2025")
+    >>> len(table), table["member"].nunique()
+    (133, 41)
+    >>> shelter = table[table["member"] == "Columbus women's emergency shelter"]
+    >>> shelter[["county", "town", "ZIP"]].drop_duplicates().values.tolist()
+    [['Franklin County', <NA>, <NA>]]
+    """
+    p = parse_period(period)
+    current = data.in_period(p)
+    members = current.members.reset_index(drop=True)
+    capacity = _latest_terms(current.capacity[current.capacity["member_id"].isin(members["member_id"])])
+    names = _county_names(_fips_mentioned(members, capacity))
+
+    located = _locations(members, names)
+    offers = _offers(capacity, members, names)
+    table = located.merge(offers, on="member_id", how="left", validate="1:m")
+    table["service"] = table["service"].fillna(NONE_LISTED)
+    table["notes"] = _notes(table, p)
+    table = table.sort_values(["member", "service"], key=lambda s: s.str.casefold(), kind="stable", ignore_index=True)
+    columns = [c for c in COLUMNS if c in table.columns]
+    out = table[columns].copy()
+    for column in columns:
+        out[column] = out[column].astype("Float64" if column == "capacity per month" else _TEXT)
+    return out
+
+
+def _latest_terms(capacity: pd.DataFrame) -> pd.DataFrame:
+    """One capacity row per member × service: the one that started last."""
+    ordered = capacity.sort_values(["member_id", "service", "valid_from"], kind="stable")
+    return ordered.drop_duplicates(["member_id", "service"], keep="last").reset_index(drop=True)
+
+
+def _fips_mentioned(members: pd.DataFrame, capacity: pd.DataFrame) -> pd.Series:
+    listed = capacity["service_area"].str.split(contract.LIST_SEPARATOR).explode().str.strip()
+    return pd.concat([members["county_fips"].dropna(), listed[listed.str.fullmatch(r"\d{5}").fillna(False).astype(bool)]]).astype(_TEXT)
+
+
+def _county_names(fips: pd.Series) -> pd.DataFrame:
+    """Display names of every county of the states in ``fips``.
+
+    Census names ("Baltimore city" and "Baltimore County" differ) from the population
+    table, the polygons' names for the territories it lacks; the USPS code is appended when
+    more than one state is involved.
+    """
+    from tfanalysis import geo
+
+    known_states = set(geo.state_codes()["state_fips"])
+    states = sorted({f[:2] for f in fips.dropna().unique()} & known_states)
+    if not states:
+        return pd.DataFrame({"county_fips": pd.Series(dtype=_TEXT), "state_fips": pd.Series(dtype=_TEXT), "name": pd.Series(dtype=_TEXT)})
+    shapes = pd.DataFrame(geo.counties(states).drop(columns="geometry"))[["county_fips", "state_fips", "state", "name"]]
+    census = geo.county_population().set_index("county_fips")["name"]
+    names = shapes["county_fips"].map(census).fillna(shapes["name"])
+    if len(states) > 1:
+        names = names + ", " + shapes["state"]
+    return pd.DataFrame({"county_fips": shapes["county_fips"], "state_fips": shapes["state_fips"], "name": names}).astype(_TEXT)
+
+
+@functools.cache
+def _zip_towns() -> pd.Series:
+    """ZIP code → town (the USPS city name of the ``zipcodes`` package)."""
+    import zipcodes
+
+    towns = {entry["zip_code"]: entry["city"] for entry in zipcodes.list_all()}
+    return pd.Series(towns, dtype=_TEXT)
+
+
+def _locations(members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """Member, sector, county, and town/ZIP for locations that are not confidential."""
+    confidential = members["confidential_location"].fillna(False).astype(bool)
+    county_name = members["county_fips"].map(names.set_index("county_fips")["name"])
+    zips = members["zip"].astype(_TEXT).where(~confidential)
+    out = pd.DataFrame(
+        {
+            "member_id": members["member_id"],
+            "member": members["name"],
+            "sector": members["sector"].map(SECTOR_LABELS),
+            "county": county_name.fillna(members["county_fips"]),
+            "county FIPS": members["county_fips"],
+            "town": zips.map(_zip_towns()),
+            "ZIP": zips,
+            "left_on": members["left_on"],
+        }
+    )
+    contact = _contact(members)
+    if contact is not None:
+        out["contact"] = contact
+    return out
+
+
+def _contact(members: pd.DataFrame) -> pd.Series | None:
+    present = [c for c in CONTACT_COLUMNS if c in members.columns]
+    if not present:
+        return None
+    long = members[["member_id", *present]].astype({c: _TEXT for c in present}).melt(id_vars="member_id", value_name="value")
+    long["value"] = long["value"].str.strip()
+    long = long[long["value"].notna() & (long["value"] != "")]
+    joined = long.groupby("member_id", sort=False)["value"].agg("; ".join)
+    return members["member_id"].map(joined).astype(_TEXT)
+
+
+def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """The services columns of the directory, one row per capacity row."""
+    cap = capacity.reset_index(drop=True)
+    served = _counties_served(cap, members, names)
+    area = cap["service_area"].str.strip()
+    lower = area.str.lower()
+    radius = lower.str.startswith(contract.RADIUS_PREFIX).fillna(False).astype(bool)
+    miles = pd.to_numeric(lower.where(radius).str.removeprefix(contract.RADIUS_PREFIX), errors="coerce")
+    n_served = served["counties"].reindex(cap.index)
+    listed = ~radius & (lower != contract.STATEWIDE)
+    described = pd.Series(pd.NA, index=cap.index, dtype=_TEXT)
+    described[lower == contract.STATEWIDE] = "statewide"
+    described[radius] = "within " + miles[radius].map("{:g}".format) + " miles"
+    few = listed & (n_served <= _SERVICE_AREA_NAMES_SHOWN)
+    described[few] = served["names"].reindex(cap.index)[few]
+    described[listed & ~few] = n_served[listed & ~few].astype("Int64").astype(_TEXT) + " counties"
+
+    genders = cap["genders"].str.strip().str.replace(r"\s*;\s*", "; ", regex=True)
+    languages = cap["languages"].str.split(contract.LIST_SEPARATOR).explode().str.strip()
+    language_names = languages.str.lower().map(LANGUAGE_NAMES).fillna(languages).astype(_TEXT)
+    language_names[(languages.str.lower() == contract.ANY_LANGUAGE).fillna(False).astype(bool)] = _ANY_LANGUAGE
+    minors = cap["serves_minors"].fillna(False).astype(bool).to_numpy()
+    adults = cap["serves_adults"].fillna(False).astype(bool).to_numpy()
+    ages = pd.Series(
+        np.select([minors & adults, minors, adults], [_AGES[(True, True)], _AGES[(True, False)], _AGES[(False, True)]], _AGES[(False, False)]),
+        index=cap.index,
+        dtype=_TEXT,
+    )
+    return pd.DataFrame(
+        {
+            "member_id": cap["member_id"],
+            "service": cap["service"].map(taxonomy.SERVICE_CODES),
+            "capacity per month": cap["capacity_per_month"],
+            "service area": described,
+            "counties served": served["names"].reindex(cap.index),
+            "ages served": ages,
+            "genders": genders.where(cap["genders"].str.strip().str.lower() != contract.ALL_GENDERS, _ALL_GENDERS),
+            "foreign nationals": _yes_no(cap["serves_foreign_nationals"]),
+            "languages": language_names.groupby(level=0).agg("; ".join).reindex(cap.index),
+            "24/7": _yes_no(cap["available_24_7"]),
+            "valid_to": cap["valid_to"],
+        }
+    )
+
+
+def _yes_no(flags: pd.Series) -> pd.Series:
+    return pd.Series(np.where(flags.fillna(False).astype(bool), _YES, _NO), index=flags.index, dtype=_TEXT)
+
+
+def _counties_served(cap: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """Every county each capacity row serves: ``names`` ("; "-joined, sorted) and ``counties`` (how many).
+
+    The service area is read by :func:`tfanalysis.service_areas.served_counties`, as in the
+    coverage and gaps reports.
+    """
+    from tfanalysis.service_areas import served_counties
+
+    served = served_counties(cap, members).rename(columns={"capacity_row": "row"})
+    served["name"] = served["county_fips"].map(names.set_index("county_fips")["name"]).fillna(served["county_fips"])
+    served = served.sort_values(["row", "name"], key=lambda s: s.str.casefold() if s.name == "name" else s)
+    grouped = served.groupby("row")["name"]
+    return pd.DataFrame({"names": grouped.agg("; ".join).astype(_TEXT), "counties": grouped.size()})
+
+
+def _notes(table: pd.DataFrame, period: Period) -> pd.Series:
+    """Dates a reader needs: a member leaving, a service ending, on or before the period's end."""
+    end = period.end if period.end is not None else pd.Timestamp.max
+    left = table["left_on"].where(table["left_on"] <= end)
+    ends = table["valid_to"].where(table["valid_to"] <= end)
+    member_note = ("member until " + left.dt.strftime("%Y-%m-%d")).astype(_TEXT)
+    service_note = ("service listed until " + ends.dt.strftime("%Y-%m-%d")).astype(_TEXT)
+    both = member_note.str.cat(service_note, sep="; ")
+    return both.fillna(member_note).fillna(service_note)
+
+
+# ------------------------------------------------------------------- who covers what
+
+
+def coverage_matrix(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """How many members offer each e-Guide service category, by sector.
+
+    A member offers a category when it has a capacity row for it (or, for housing, for a
+    housing subtype) valid at any time in the period while it is a member.
+
+    The cells count member organizations, not victims, and are shown as they are, without
+    :func:`tfanalysis.privacy.suppress`: the directory names every one of these members
+    with its services, so hiding "2 shelters" would protect nobody, and disclosure control
+    exists to protect victims, whom these counts do not describe.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The loaded dataset.
+    period : str, (start, end) pair, Period or None
+        The reporting period; all data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per e-Guide victim-service category (all 31, in the e-Guide's order, zero
+        rows included; index ``service``, the e-Guide labels), one column per sector of
+        the period's members (contract order, plain words; columns named ``sector``) and
+        ``all members``; int64 counts of members.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> matrix = coverage_matrix(tf.load_dataset(DEMO_DIR), "2025")
+    >>> matrix.loc["Housing (emergency, transitional, permanent)", ["Victim services", "all members"]].tolist()
+    [8, 9]
+    """
+    current = data.in_period(parse_period(period))
+    members = current.members
+    offers = current.capacity[current.capacity["member_id"].isin(members["member_id"])]
+    offers = pd.DataFrame(
+        {
+            "category": offers["service"].map(taxonomy.need_category),
+            "member_id": offers["member_id"],
+        }
+    ).drop_duplicates()
+    offers["sector"] = offers["member_id"].map(members.set_index("member_id")["sector"])
+    sectors = [s for s in contract.SECTORS if s in set(members["sector"].dropna())]
+    categories = list(taxonomy.VICTIM_NEEDS)
+    counts = pd.crosstab(offers["category"], offers["sector"]).reindex(index=categories, columns=sectors, fill_value=0)
+    counts = counts.astype("int64")
+    counts["all members"] = offers.groupby("category")["member_id"].nunique().reindex(categories, fill_value=0).astype("int64")
+    counts.index = pd.Index([taxonomy.VICTIM_NEEDS[c] for c in categories], name="service")
+    counts.columns = pd.Index([SECTOR_LABELS.get(c, c) for c in counts.columns], name="sector")
+    return counts
+
+
+def services_not_offered(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """The e-Guide victim-service categories that no member offers in the period.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The loaded dataset.
+    period : str, (start, end) pair, Period or None
+        The reporting period; all data by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category nobody offers, in the e-Guide's order; columns ``code``,
+        ``service`` (the e-Guide label) and ``group`` (its group, in words). Empty when
+        every category has a provider.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> services_not_offered(tf.load_dataset(DEMO_DIR), "2025").empty
+    True
+    """
+    matrix = coverage_matrix(data, period)
+    codes = pd.Series(list(taxonomy.VICTIM_NEEDS), dtype=_TEXT)
+    missing = codes[(matrix["all members"] == 0).to_numpy()]
+    return pd.DataFrame(
+        {
+            "code": missing,
+            "service": missing.map(taxonomy.VICTIM_NEEDS),
+            "group": missing.map(lambda c: taxonomy.GROUP_LABELS[taxonomy.NEED_GROUPS[c]]),
+        }
+    ).astype(_TEXT).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------- numbers and prose
+
+
+def directory_facts(data: TaskForceData, period: PeriodLike = None) -> dict[str, object]:
+    """The headline numbers of the directory.
+
+    Returns
+    -------
+    dict
+        ``members`` (organizations in the period), ``members_without_services`` (no
+        capacity row in it), ``confidential_locations`` (members whose location is
+        confidential), ``categories`` (31), ``services_offered`` (categories with at least
+        one provider), ``services_not_offered`` (their labels, list), ``single_provider``
+        (labels of the categories exactly one member offers, list).
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> facts = directory_facts(tf.load_dataset(DEMO_DIR), "2025")
+    >>> facts["members"], facts["services_offered"], facts["services_not_offered"]
+    (41, 31, [])
+    """
+    current = data.in_period(parse_period(period))
+    members = current.members
+    matrix = coverage_matrix(data, period)
+    offering = set(current.capacity["member_id"]) & set(members["member_id"])
+    providers = matrix["all members"]
+    return {
+        "members": int(len(members)),
+        "members_without_services": int((~members["member_id"].isin(offering)).sum()),
+        "confidential_locations": int(members["confidential_location"].fillna(False).astype(bool).sum()),
+        "categories": int(len(matrix)),
+        "services_offered": int((providers > 0).sum()),
+        "services_not_offered": providers.index[providers == 0].tolist(),
+        "single_provider": providers.index[providers == 1].tolist(),
+    }
+
+
+def summary_markdown(facts: dict[str, object], period_label: str) -> str:
+    """A paragraph that reads the directory's numbers, for the report.
+
+    Examples
+    --------
+    >>> facts = {"members": 3, "members_without_services": 1, "confidential_locations": 1,
+    ...          "categories": 31, "services_offered": 2, "services_not_offered": ["Food"],
+    ...          "single_provider": ["Case management", "Clothing"]}
+    >>> print(summary_markdown(facts, "2025Q3"))
+    In 2025Q3 the task force had **3 member organizations**; 1 of them listed no service. Together they offered **2 of the e-Guide's 31 victim-service categories**. No member offered: Food. Only one member offered: Case management; Clothing. 1 member has a confidential location, listed by county only.
+    """
+    n = facts["members"]
+    when = "Across all the data" if period_label == ALL_DATA.label else f"In {period_label}"
+    parts = [f"{when} the task force had **{n} member organization{'s' if n != 1 else ''}**"]
+    if facts["members_without_services"]:
+        parts[0] += f"; {facts['members_without_services']} of them listed no service"
+    parts[0] += "."
+    parts.append(f"Together they offered **{facts['services_offered']} of the e-Guide's {facts['categories']} victim-service categories**.")
+    missing = facts["services_not_offered"]
+    parts.append(f"No member offered: {'; '.join(missing)}." if missing else "Every category had at least one provider.")
+    single = facts["single_provider"]
+    if single:
+        parts.append(f"Only one member offered: {'; '.join(single)}.")
+    conf = facts["confidential_locations"]
+    if conf:
+        parts.append(f"{conf} member{' has' if conf == 1 else 's have'} a confidential location, listed by county only.")
+    return " ".join(parts)
+
+
+def not_offered_markdown(not_offered: pd.DataFrame) -> str:
+    """The services no member offers, as a Markdown list (or a sentence when there are none).
+
+    Examples
+    --------
+    >>> print(not_offered_markdown(pd.DataFrame({"service": ["Food"], "group": ["Basic needs"]})))
+    - Food (Basic needs)
+    >>> not_offered_markdown(pd.DataFrame({"service": [], "group": []}))
+    'Every e-Guide victim-service category is offered by at least one member in this period.'
+    """
+    if not_offered.empty:
+        return "Every e-Guide victim-service category is offered by at least one member in this period."
+    return "\n".join("- " + not_offered["service"] + " (" + not_offered["group"] + ")")
+
+
+# ------------------------------------------------------------------- the interactive table
+
+
+_CSS = """
+div.tf-directory { font-size: 0.85rem; margin: 0.5rem 0 1rem; }
+div.tf-directory .tf-directory-controls { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; margin-bottom: 0.5rem; }
+div.tf-directory .tf-directory-controls label { display: flex; flex-direction: column; font-weight: 600; gap: 0.15rem; }
+div.tf-directory .tf-directory-controls select, div.tf-directory .tf-directory-controls input[type=search] { font: inherit; font-weight: normal; max-width: 16rem; }
+div.tf-directory .tf-directory-controls label.tf-directory-check { flex-direction: row; align-items: center; gap: 0.3rem; }
+div.tf-directory .tf-directory-count { color: #444; margin-left: auto; }
+div.tf-directory .tf-directory-scroll { max-height: 75vh; overflow: auto; border: 1px solid #ddd; }
+div.tf-directory table.tf-directory-table { border-collapse: collapse; table-layout: auto; width: max-content; min-width: 100%; margin: 0; }
+div.tf-directory table.tf-directory-table th, div.tf-directory table.tf-directory-table td {
+  border: none; border-bottom: 1px solid #e4e4e4; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+div.tf-directory table.tf-directory-table td { max-width: 15rem; white-space: normal; }
+div.tf-directory table.tf-directory-table td.tf-number { text-align: right; }
+div.tf-directory table.tf-directory-table th { position: sticky; top: 0; background: #f3f3f3; white-space: nowrap; z-index: 1; }
+div.tf-directory table.tf-directory-table th button { all: unset; cursor: pointer; font-weight: 600; }
+div.tf-directory table.tf-directory-table th button:focus-visible { outline: 2px solid #1f4e79; }
+div.tf-directory table.tf-directory-table th[aria-sort=ascending] button::after { content: " \\25B2"; }
+div.tf-directory table.tf-directory-table th[aria-sort=descending] button::after { content: " \\25BC"; }
+div.tf-directory table.tf-directory-table tr[hidden] { display: none; }
+@media print {
+  div.tf-directory .tf-directory-scroll { max-height: none; overflow: visible; border: none; }
+  div.tf-directory table.tf-directory-table { width: 100%; }
+  div.tf-directory table.tf-directory-table th { position: static; }
+  div.tf-directory .tf-directory-controls select, div.tf-directory .tf-directory-controls input,
+  div.tf-directory .tf-directory-controls button { display: none; }
+}
+"""
+
+# Columns of the table carried as tooltips rather than shown: long or technical.
+_TOOLTIPS = {"county": "county FIPS", "service area": "counties served"}
+
+
+def directory_html(table: pd.DataFrame, *, caption: str | None = None) -> str:
+    """The directory as an HTML table readers filter and sort, working offline.
+
+    Filters: service, county (members serving the county or located in it), population
+    (minors, adults, foreign nationals, each gender), language (members listing it or
+    serving any language), free text, and reachable 24/7. A click on a column header sorts
+    by it, a second click reverses. The JavaScript (``resources/directory_table.js``, no
+    library) and the CSS are inlined: nothing is loaded from the network. Every value is
+    HTML-escaped. ``county FIPS`` and ``counties served`` are not shown as columns but as
+    tooltips of ``county`` and ``service area``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from :func:`member_directory`, rows in the order to show.
+    caption : str, optional
+        A caption above the table.
+
+    Returns
+    -------
+    str
+        An HTML fragment (``<div class="tf-directory">`` with its ``<style>`` and
+        ``<script>``), for ``IPython.display.HTML`` or a page of its own.
+
+    Raises
+    ------
+    ValueError
+        If the table lacks a column of :data:`COLUMNS` (``contact`` is optional).
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> page = directory_html(member_directory(tf.load_dataset(DEMO_DIR), "2025"))
+    >>> page.count("<tr data-service="), "<script src" in page
+    (133, False)
+    """
+    missing = [c for c in COLUMNS if c not in table.columns and c != "contact"]
+    if missing:
+        raise ValueError(f"the directory table lacks the columns {missing}; pass the table member_directory() returns")
+    shown = [c for c in table.columns if c in COLUMNS and c not in _TOOLTIPS.values()]
+    text = table.astype(object).where(table.notna(), "")
+    capacity = table["capacity per month"].astype("Float64")
+    text["capacity per month"] = capacity.map(lambda v: f"{v:g}", na_action="ignore").astype(object).where(capacity.notna(), "")
+
+    counties = _split(text["counties served"]) + _split(text["county"]).map(lambda c: c[:1])
+    population = _population_tokens(text)
+    languages = _split(text["languages"]).map(lambda items: ["*"] if _ANY_LANGUAGE in items else items)
+
+    rows = []
+    for i, (label, values) in enumerate(zip(table.index, text[shown].itertuples(index=False))):
+        cells = []
+        for column, value in zip(shown, values):
+            tip = _TOOLTIPS.get(column)
+            title = f' title="{_esc(text.at[label, tip])}"' if tip and text.at[label, tip] else ""
+            if column == "capacity per month":
+                sort = "" if capacity.iloc[i] is pd.NA else f' data-sort="{float(capacity.iloc[i]):g}"'
+                cells.append(f'<td class="tf-number"{sort}>{_esc(value)}</td>')
+            else:
+                cells.append(f"<td{title}>{_esc(value)}</td>")
+        data = (
+            f' data-service="{_esc(text.at[label, "service"])}"'
+            f' data-counties="{_esc("|".join(dict.fromkeys(counties.iloc[i])))}"'
+            f' data-population="{_esc("|".join(population.iloc[i]))}"'
+            f' data-languages="{_esc("|".join(languages.iloc[i]))}"'
+            f' data-around-the-clock="{_YES if text.at[label, "24/7"] == _YES else _NO}"'
+        )
+        rows.append(f"<tr{data}>{''.join(cells)}</tr>")
+
+    header = "".join(
+        f'<th scope="col" data-type="{"number" if c == "capacity per month" else "text"}"><button type="button">{_esc(c)}</button></th>'
+        for c in shown
+    )
+    services = sorted({s for s in text["service"] if s and s != NONE_LISTED}, key=str.casefold)
+    county_options = sorted({c for items in counties for c in items}, key=str.casefold)
+    language_options = sorted({lang for items in languages for lang in items if lang != "*"}, key=str.casefold)
+    controls = (
+        _select("service", "Service", "any service", [(s, s) for s in services])
+        + _select("county", "County", "any county", [(c, c) for c in county_options])
+        + _select("population", "Population", "anyone", list(_POPULATIONS.items()))
+        + _select("language", "Language", "any language", [(lang, lang) for lang in language_options])
+        + '<label>Search<input type="search" data-filter="search" placeholder="name, town, contact…"></label>'
+        + '<label class="tf-directory-check"><input type="checkbox" data-filter="around-the-clock">24/7 only</label>'
+        + '<button type="button" data-action="reset">Clear filters</button>'
+        + f'<output class="tf-directory-count">Showing {len(table)} of {len(table)} rows</output>'
+    )
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    return (
+        f'<div class="tf-directory"><style>{_CSS}</style>'
+        f'<div class="tf-directory-controls">{controls}</div>'
+        f'<div class="tf-directory-scroll"><table class="tf-directory-table">{cap}<thead><tr>{header}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>'
+        f"<script>{_script()}</script></div>"
+    )
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _split(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: [part.strip() for part in str(v).split(";") if part.strip()])
+
+
+def _population_tokens(text: pd.DataFrame) -> pd.Series:
+    """Filter tokens of the population select, read from the display words of each row."""
+    ages = text["ages served"]
+    minors = ages.isin([_AGES[(True, True)], _AGES[(True, False)]])
+    adults = ages.isin([_AGES[(True, True)], _AGES[(False, True)]])
+    foreign = text["foreign nationals"] == _YES
+    genders = text["genders"].astype(str).str.replace(_ALL_GENDERS, "female; male; nonbinary", regex=False)
+    joined = (
+        np.where(minors, "minors;", "") + pd.Series(np.where(adults, "adults;", ""), index=text.index)
+        + np.where(foreign, "foreign nationals;", "") + genders
+    )
+    return _split(joined)
+
+
+def _select(name: str, label: str, everything: str, options: list[tuple[str, str]]) -> str:
+    items = "".join(f'<option value="{_esc(value)}">{_esc(text)}</option>' for value, text in options)
+    return f'<label>{_esc(label)}<select data-filter="{name}"><option value="">{_esc(everything)}</option>{items}</select></label>'
+
+
+@functools.cache
+def _script() -> str:
+    source = (importlib.resources.files("tfanalysis") / "resources" / _SCRIPT).read_text(encoding="utf-8")
+    return source.replace("</", "<\\/")  # a literal "</script>" inside would end the element
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def export(table: pd.DataFrame, folder: str | Path | None) -> dict[str, Path]:
+    """Write the directory as ``member_directory.csv`` and ``member_directory.xlsx``.
+
+    The files hold exactly the table (all columns, ``counties served`` included): read back
+    with text columns as text, they equal it. The CSV is UTF-8 with a byte-order mark, so
+    that Excel shows accented names right; the XLSX has its header frozen and filters on.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table from :func:`member_directory`.
+    folder : str, pathlib.Path or None
+        Where to write: the suite runner passes the run's folder (the notebook's
+        ``report_dir``), so the files sit beside the report and its links to them work.
+        Empty or None (an analyst in JupyterLab): nothing is written.
+
+    Returns
+    -------
+    dict
+        ``{"csv": path, "xlsx": path}``; empty when nothing was written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> files = export(pd.DataFrame({"member": ["Safe Harbor"]}), tempfile.mkdtemp())
+    >>> sorted(p.name for p in files.values())
+    ['member_directory.csv', 'member_directory.xlsx']
+    >>> export(pd.DataFrame({"member": ["Safe Harbor"]}), "")
+    {}
+    """
+    if folder is None or str(folder).strip() == "":
+        return {}
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    csv_path = target / f"{EXPORT_NAME}.csv"
+    xlsx_path = target / f"{EXPORT_NAME}.xlsx"
+    table.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="Member directory", index=False)
+        sheet = writer.sheets["Member directory"]
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        widths = [max(len(str(c)), int(table[c].dropna().astype(str).str.len().max() if table[c].notna().any() else 0)) for c in table.columns]
+        for column_cells, width in zip(sheet.columns, widths):
+            sheet.column_dimensions[column_cells[0].column_letter].width = min(max(width + 2, 8), 60)
+    return {"csv": csv_path, "xlsx": xlsx_path}
+
+
+def export_markdown(files: dict[str, Path]) -> str:
+    """Links to the exported files, relative to the report that sits in the same folder.
+
+    Examples
+    --------
+    >>> print(export_markdown({"csv": Path("/r/member_directory.csv"), "xlsx": Path("/r/member_directory.xlsx")}))
+    Download the directory for a spreadsheet: [member_directory.csv](member_directory.csv) · [member_directory.xlsx](member_directory.xlsx)
+    >>> export_markdown({})[:40]
+    'No spreadsheet copy was written: the sui'
+    """
+    if not files:
+        return (
+            "No spreadsheet copy was written: the suite runner (`tfanalysis run`) writes "
+            "`member_directory.csv` and `member_directory.xlsx` beside this report; in JupyterLab, "
+            "call `directory.export(table, folder)`."
+        )
+    links = " · ".join(f"[{p.name}]({p.name})" for p in files.values())
+    return f"Download the directory for a spreadsheet: {links}"
