@@ -189,10 +189,10 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"n": ["<11", 42]}, index=["a", "b"]), caption="Clients"))
-    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td>&lt;11</td></tr><tr><th>b</th><td>42</td></tr></tbody></table>
+    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">&lt;11</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table>
     >>> t = pd.DataFrame({"pct": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "met_on")], names=["table", "column"]))
     >>> print(table_html(t))
-    <table class="tf-table"><thead><tr><th>table</th><th>column</th><th>pct</th></tr></thead><tbody><tr><th>needs</th><th>met_on</th><td>50.0</td></tr></tbody></table>
+    <table class="tf-table"><thead><tr><th>table</th><th>column</th><th>pct</th></tr></thead><tbody><tr><th>needs</th><th>met_on</th><td class="num">50.0</td></tr></tbody></table>
     """
     levels = table.index.nlevels if index else 0
     names = [str(n) if n is not None else "" for n in table.index.names] if index else []
@@ -201,11 +201,17 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     for label, values in zip(table.index, table.itertuples(index=False)):
         labels = label if isinstance(label, tuple) else (label,)
         cells = [f"<th>{html.escape(_cell(part))}</th>" for part in labels[:levels]]
-        cells += [f"<td>{html.escape(_cell(v))}</td>" for v in values]
+        cells += [f"<td{_align(v)}>{html.escape(_cell(v))}</td>" for v in values]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
     return f'<table class="tf-table">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _align(value: object) -> str:
+    """Numbers (and suppressed counts such as ``<11``) align right; text aligns left."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return ' class="num"' if number or (isinstance(value, str) and value.startswith("<")) else ""
 
 
 def _cell(value: object) -> str:

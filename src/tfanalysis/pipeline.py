@@ -48,6 +48,10 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir",)
+"""Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
+run's folder, for a notebook that writes files beside its report (e.g. a CSV export)."""
+
 HISTORY_FILE = "metrics_history.csv"
 
 
@@ -303,7 +307,7 @@ def _execute_all(
     for path in bar:
         bar.set_postfix_str(path.stem)
         declared = notebook_parameters(path)
-        params = {k: v for k, v in shared.items() if k in declared}
+        params = {k: v for k, v in {**shared, "report_dir": str(work.resolve())}.items() if k in declared}
         params.update(per_notebook.get(path.stem, {}))
         executed = work / "notebooks" / path.name
         log.info("executing %s with %s", path.name, sorted(params))
