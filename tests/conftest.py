@@ -97,3 +97,19 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
         history=history,
     )
     return result, base / "reports", history
+
+
+@pytest.fixture(scope="session")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory):
+    """The whole suite on the demo task force for 2025Q4, after a 2025Q3 run of two notebooks.
+
+    Returns (RunResult of 2025Q4, reports folder). The history of both runs is kept apart.
+    """
+    from tfanalysis import demo, pipeline
+
+    base = tmp_path_factory.mktemp("demo-run")
+    data = demo.generate(base / "demo")
+    history = base / "history.csv"
+    pipeline.run_suite(data, base / "reports", period="2025Q3", only=["00", "03"], run_id="q3", history=history)
+    result = pipeline.run_suite(data, base / "reports", period="2025Q4", run_id="q4", history=history)
+    return result, base / "reports"

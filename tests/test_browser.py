@@ -78,3 +78,15 @@ def test_index_opens_offline(tiny_run) -> None:
     result, _, _ = tiny_run
     outcome = open_offline(result.index)
     assert outcome["errors"] == [] and outcome["blocked"] == [] and outcome["figures"] == 0
+
+
+def test_every_demo_report_draws_offline(demo_runs) -> None:
+    result, _ = demo_runs
+    drawn = {}
+    for report in result.reports:
+        outcome = open_offline(report)
+        assert outcome["errors"] == [] and outcome["blocked"] == [], (report.name, outcome)
+        assert outcome["drawn_svgs"] >= outcome["figures"], (report.name, outcome)
+        drawn[report.stem] = outcome["figures"]
+    assert drawn["00_data_quality"] == 1
+    assert drawn.get("03_collaboration", 0) >= 3  # trends, network, survey at least

@@ -83,8 +83,9 @@ class Period:
         """
         if self.start is None or self.end is None:
             raise ValueError("an open-ended period has no previous period")
-        if re.fullmatch(r"\d{4}(Q[1-4]|H[12])?|\d{4}-\d{2}", self.label):
-            freq = {"Q": "Q", "H": "2Q"}.get(self.label[4:5], "M" if "-" in self.label else "Y")
+        if re.fullmatch(r"\d{4}(Q[1-4]|H[12])?|\d{4}-\d{2}", named_label(self)):
+            label = named_label(self)
+            freq = {"Q": "Q", "H": "2Q"}.get(label[4:5], "M" if "-" in label else "Y")
             step = {"Q": 3, "2Q": 6, "M": 1, "Y": 12}[freq]
             start = self.start - pd.DateOffset(months=step)
             return parse_period(_label_for(start, freq))
@@ -185,3 +186,28 @@ def parse_period(period: PeriodLike, *, today: str | date | pd.Timestamp | None 
         "(2025Q3), a month (2025-07), a (start, end) pair of dates, last-quarter / last-month / "
         "last-half / last-year, or nothing for all data"
     )
+
+
+def named_label(period: Period) -> str:
+    """The shortest name of a period: a range that is a whole year, half, quarter or month gets
+    that name (``2025-07-01 to 2025-09-30`` → ``2025Q3``); other ranges keep theirs.
+
+    The runner passes periods to notebooks as date ranges; reports and the metrics history
+    name them this way, so runs given ``2025Q3`` or ``--start 2025-07-01 --end 2025-09-30``
+    are recognised as the same period.
+
+    Examples
+    --------
+    >>> named_label(parse_period(("2025-07-01", "2025-09-30")))
+    '2025Q3'
+    >>> named_label(parse_period(("2025-07-01", "2025-09-29")))
+    '2025-07-01 to 2025-09-29'
+    """
+    if period.start is None or period.end is None:
+        return period.label
+    s = period.start
+    for label in (f"{s.year}", f"{s.year}H{1 if s.month <= 6 else 2}", f"{s.year}Q{(s.month - 1) // 3 + 1}", f"{s.year}-{s.month:02d}"):
+        candidate = parse_period(label)
+        if (candidate.start, candidate.end) == (period.start, period.end):
+            return candidate.label
+    return period.label

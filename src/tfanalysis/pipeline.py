@@ -25,6 +25,7 @@ runs can show trends across runs.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -41,16 +42,17 @@ import pandas as pd
 
 from tfanalysis import __version__
 from tfanalysis.io import load_dataset
-from tfanalysis.periods import parse_period
+from tfanalysis.periods import named_label, parse_period
 
 log = logging.getLogger("tfanalysis.run")
 
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir",)
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
-run's folder, for a notebook that writes files beside its report (e.g. a CSV export)."""
+run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
+``history_file`` the metrics history of earlier runs."""
 
 HISTORY_FILE = "metrics_history.csv"
 
@@ -207,6 +209,7 @@ def run_suite(
         resolved = parse_period(period, today=today)
     except ValueError as exc:
         raise SuiteError(str(exc)) from None
+    resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
     data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
 
     notebooks = discover_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(), only)
@@ -230,6 +233,7 @@ def run_suite(
         "region": region,
         "suppression_threshold": int(suppression_threshold),
         "run_id": run_id,
+        "history_file": str(Path(history).resolve() if history else history_path()),
     }
     try:
         log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
@@ -307,7 +311,8 @@ def _execute_all(
     for path in bar:
         bar.set_postfix_str(path.stem)
         declared = notebook_parameters(path)
-        params = {k: v for k, v in {**shared, "report_dir": str(work.resolve())}.items() if k in declared}
+        offered = {**shared, "report_dir": str(work.resolve())}
+        params = {k: v for k, v in offered.items() if k in declared}
         params.update(per_notebook.get(path.stem, {}))
         executed = work / "notebooks" / path.name
         log.info("executing %s with %s", path.name, sorted(params))
@@ -332,6 +337,8 @@ def _execute_all(
         reports.append(target)
         for record in metrics_from_notebook(nb):
             metrics.append({"notebook": path.stem, **record})
+        # Written after each notebook, so that a later one (the leadership summary) reads them.
+        _write_json(work / "metrics.json", metrics)
         log.info("rendered %s (%d metrics)", target.name, sum(m["notebook"] == path.stem for m in metrics))
     return reports, metrics
 
@@ -372,7 +379,7 @@ def _write_run_files(
     for nb_path in order_for_index(notebooks):
         nb = nbformat.read(work / "notebooks" / nb_path.name, as_version=4)
         entries.append({"href": by_stem[nb_path.stem].name, "title": _title_of(nb, nb_path), "summary": _summary_of(nb_path)})
-    (work / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str) + "\n", encoding="utf-8")
+    _write_json(work / "metrics.json", metrics)
     run_info = {
         "run_id": run_id,
         "parameters": params,
@@ -392,6 +399,10 @@ def _write_run_files(
         created=finished.isoformat(timespec="seconds"),
     )
     (work / "index.html").write_text(page, encoding="utf-8")
+
+
+def _write_json(path: Path, payload: object) -> None:
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def _log_to(path: Path) -> logging.Handler:

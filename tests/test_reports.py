@@ -1,0 +1,41 @@
+"""The whole suite on the demo task force, end to end: every notebook, the index, the summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tfanalysis.render import external_references
+
+pytestmark = pytest.mark.slow
+NOTEBOOKS = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_every_notebook_has_its_report(demo_runs) -> None:
+    result, _ = demo_runs
+    assert [p.stem for p in result.reports] == NOTEBOOKS
+    for report in result.reports:
+        page = report.read_text()
+        assert external_references(page) == [], report.name
+        assert "Traceback" not in page and 'class="jp-CodeMirrorEditor' not in page
+
+
+def test_index_lists_the_leadership_summary_first(demo_runs) -> None:
+    result, _ = demo_runs
+    page = result.index.read_text()
+    links = [line for line in page.splitlines() if line.startswith("<li><a href=")]
+    assert links[0].startswith('<li><a href="05_leadership_summary.html">Leadership summary</a>')
+    assert len(links) == len(NOTEBOOKS)
+
+
+def test_summary_reads_this_run_and_compares_with_the_previous_quarter(demo_runs) -> None:
+    result, _ = demo_runs
+    page = (result.folder / "05_leadership_summary.html").read_text()
+    assert "Changes are against 2025Q3" in page
+    metrics = {m["name"]: m for m in json.loads((result.folder / "metrics.json").read_text())}
+    # the summary quotes the recorded median response time, not a recomputed one
+    assert f"a median of {metrics['median_response_days']['display']} days in 2025Q4" in page
+    for name in ("clients_identified", "median_response_days", "cross_sector_tie_share"):
+        assert name in metrics
