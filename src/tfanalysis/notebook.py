@@ -56,7 +56,9 @@ def setup() -> None:
     """Prepare a report notebook's kernel: plotly renderer and pandas display options.
 
     Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
-    with plotly.js inlined once (kept by nbconvert, drawn offline in the report).
+    with plotly.js inlined once (kept by nbconvert, drawn offline in the report). In a
+    kernel it also gives plotly an empty world base map
+    (:data:`tfanalysis.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
 
     Examples
     --------
@@ -70,6 +72,16 @@ def setup() -> None:
     if "tfanalysis_offline" not in pio.renderers:
         pio.renderers["tfanalysis_offline"] = _offline_renderer()
     pio.renderers.default = PLOTLY_RENDERER
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return
+    if get_ipython() is not None:  # in a kernel: every map of the page draws offline
+        from IPython.display import HTML, display
+
+        from tfanalysis.figures.common import OFFLINE_GEO_SCRIPT
+
+        display(HTML(OFFLINE_GEO_SCRIPT))
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_columns", 50)
 

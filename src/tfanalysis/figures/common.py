@@ -9,6 +9,17 @@ SUPPRESSED_HOVER = "hidden (small count)"
 
 TEMPLATE = "plotly_white"
 
+OFFLINE_GEO_SCRIPT = (
+    "<script>(window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}}).topojson"
+    '["world_110m"] = {"type": "Topology", "objects": {}, "arcs": []};</script>'
+)
+"""Gives plotly.js an empty world base map so that it does not fetch one from its CDN.
+
+plotly.js fetches ``cdn.plot.ly/un/world_110m.json`` for every geo subplot holding a
+choropleth, even with the base map hidden (``visible=False``), and draws nothing when it
+cannot: an offline report would show an empty map. County polygons travel with each
+figure, so the base map can be empty. :func:`tfanalysis.notebook.setup` displays it."""
+
 SECTOR_COLORS: dict[str, str] = {
     "law_enforcement": "#1f4e79",
     "prosecution": "#6a3d9a",

@@ -1,0 +1,771 @@
+"""Service coverage and spatial access per county × service, and service deserts.
+
+Where are the task force's services, and who can reach them? For a reporting period and
+a region (a set of counties), per county × service:
+
+- **members serving** the county: members with a capacity row for the service whose
+  ``service_area`` includes the county (:func:`tfanalysis.service_areas.served_counties`);
+- **capacity per month** of those rows, and per 100,000 residents. A statewide provider's
+  whole capacity counts in each county it serves: the figure is what the county's
+  residents may draw on, not a share, and does not add up across counties;
+- **nearest miles**: great-circle miles from the county's centroid
+  (:func:`tfanalysis.geo.county_centroids`) to the nearest member location offering the
+  service, wherever its service area lies;
+- **need**: needs the service meets (:func:`tfanalysis.taxonomy.service_covers_need`)
+  identified in the period for clients living in the county. A raw count: publish it
+  through :func:`published_coverage`;
+- **access**: the E2SFCA/2SFCA score (:func:`tfanalysis.access.access_scores`) with
+  county population as demand, member capacity per month as supply, scaled to capacity
+  per month per 100,000 residents within reach.
+
+Definitions used throughout:
+
+- *in the period*: members active and capacity rows valid at any time in it
+  (:meth:`tfanalysis.io.TaskForceData.in_period`); needs identified in it.
+- *offers a service*: a capacity row offers service ``s`` when it meets a need ``s``
+  (:func:`~tfanalysis.taxonomy.service_covers_need`): generic ``housing`` capacity offers
+  every housing subtype, and every housing subtype offers plain ``housing``.
+- *member location*: the member's latitude/longitude; for a member without coordinates
+  or with ``confidential_location``, the centroid of its county. Confidential addresses
+  are never used, not even in distances: distances from several county centroids to one
+  point would locate it (trilateration). This matches ``service_areas``' radius rule.
+- *desert* (:func:`deserts`): a county × service with need identified in the period, no
+  eligible capacity row whose service area includes the county, and no eligible
+  member location offering the service within ``max_miles`` of the county's centroid
+  (``nearest_miles > max_miles``, infinite when no member offers it at all).
+
+Examples
+--------
+>>> from tfanalysis import load_dataset
+>>> table = county_service_coverage(load_dataset(DEMO_DIR), "2025", services=["legal_representation"])
+>>> meigs = table.set_index("county_fips").loc["39105"]
+>>> int(meigs["members_serving"]), round(float(meigs["nearest_miles"]))
+(0, 80)
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis import contract, geo, privacy, service_areas, taxonomy
+from tfanalysis.access import DEFAULT_STEP_WEIGHTS, Weights, access_scores, gaussian_weights
+from tfanalysis.io import TaskForceData
+from tfanalysis.periods import PeriodLike
+
+__all__ = [
+    "DECAYS",
+    "SEGMENT_KEYS",
+    "access_scores",
+    "county_access",
+    "county_service_coverage",
+    "decay_weights",
+    "deserts",
+    "deserts_markdown",
+    "eligible_capacity",
+    "median_nearest_miles",
+    "member_locations",
+    "member_points",
+    "published_coverage",
+    "published_deserts",
+    "region_counties",
+    "region_geojson",
+    "services_to_map",
+    "worst_covered",
+]
+
+DECAYS = ("step", "gaussian", "none")
+"""Distance decays of :func:`county_access`: step weights scaled to ``max_miles``, a
+Gaussian reaching 0 at ``max_miles`` (:func:`~tfanalysis.access.gaussian_weights`), or
+none (plain 2SFCA)."""
+
+SEGMENT_KEYS = ("age", "gender", "nationality", "language")
+"""Keys of a population segment spec, see :func:`eligible_capacity`."""
+
+PER_RESIDENTS = 100_000
+
+_COVERAGE_COLUMNS = [
+    "county_fips", "county", "state", "service", "residents", "members_serving",
+    "capacity_per_month", "capacity_per_100k", "nearest_miles", "need",
+]
+
+
+# ------------------------------------------------------------------ region and inputs
+
+
+def region_counties(members: pd.DataFrame, region: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """The counties of the region analysed, with their population.
+
+    Parameters
+    ----------
+    members : pandas.DataFrame
+        Contract ``members`` (their ``county_fips`` give the default region).
+    region : str or list of str, optional
+        A state (``"OH"``, ``"Ohio"``, ``"39"``), a ``;``-list of states or of 5-digit
+        county FIPS, or a list of them. Empty or None: every county of the states the
+        members are located in (:func:`tfanalysis.service_areas.task_force_states`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``county_fips``, ``county`` (name), ``state`` (USPS), ``residents`` (2019
+        estimate, Int64), sorted by FIPS.
+
+    Examples
+    --------
+    >>> region_counties(pd.DataFrame({"county_fips": ["10001"]}), "10001;10005")["county"].tolist()
+    ['Kent', 'Sussex']
+    """
+    if region is None or (isinstance(region, str) and not region.strip()):
+        parts = service_areas.task_force_states(members)
+    else:
+        raw = region.split(contract.LIST_SEPARATOR) if isinstance(region, str) else list(region)
+        parts = [str(p).strip() for p in raw if str(p).strip()]
+    fips = [p for p in parts if p.isdigit() and len(p) == 5]
+    states = [p for p in parts if p not in fips]
+    wanted = sorted({*states, *(f[:2] for f in fips)})
+    table = geo.counties(wanted) if wanted else geo.counties([])
+    if fips:
+        unknown = sorted(set(fips) - set(table["county_fips"]))
+        if unknown:
+            raise ValueError(f"region lists unknown county FIPS {unknown}; use 5-digit codes such as 39105")
+        table = table[table["county_fips"].isin(fips) | table["state_fips"].isin(
+            [geo.state_fips(s) for s in states])]
+    return pd.DataFrame(
+        {
+            "county_fips": table["county_fips"].astype("string").to_numpy(),
+            "county": table["name"].astype("string").to_numpy(),
+            "state": table["state"].astype("string").to_numpy(),
+            "residents": table["population"].astype("Int64").to_numpy(),
+        }
+    ).sort_values("county_fips", ignore_index=True)
+
+
+def _services(data: TaskForceData, services: str | Iterable[str] | None) -> list[str]:
+    """The services analysed: given, or every one offered or needed in the period."""
+    if services is None or (isinstance(services, str) and not services.strip()):
+        found = set(data.capacity["service"].dropna()) | set(data.needs["need"].dropna())
+        return sorted(str(s) for s in found)
+    raw = services.split(contract.LIST_SEPARATOR) if isinstance(services, str) else list(services)
+    chosen = [str(s).strip() for s in raw if str(s).strip()]
+    unknown = sorted(set(chosen) - set(taxonomy.SERVICE_CODES))
+    if unknown:
+        raise ValueError(f"unknown service code(s) {unknown}; see tfanalysis.taxonomy.SERVICE_CODES")
+    return sorted(set(chosen))
+
+
+def _offers(capacity: pd.DataFrame, services: list[str]) -> pd.DataFrame:
+    """Capacity rows × the analysed services they offer: ``capacity_row``, ``service``."""
+    rows = pd.DataFrame({"capacity_row": capacity.index, "offered": capacity["service"].astype("string").to_numpy()})
+    pairs = rows.merge(pd.DataFrame({"service": pd.array(services, dtype="string")}), how="cross")
+    keep = taxonomy.service_covers_need(pairs["offered"], pairs["service"]).to_numpy()
+    return pairs.loc[keep, ["capacity_row", "service"]].reset_index(drop=True)
+
+
+def member_locations(members: pd.DataFrame) -> pd.DataFrame:
+    """Where each member is placed for distances: ``member_id``-indexed ``lat``, ``lon``.
+
+    Confidential members and members without coordinates are placed at their county's
+    centroid; members with neither are left out.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"member_id": ["a", "b"], "lat": [39.6, None], "lon": [-75.7, None],
+    ...                   "county_fips": ["10003", "10005"], "confidential_location": [True, False]})
+    >>> member_locations(m).round(2)
+                 lat    lon
+    member_id
+    a          39.58 -75.65
+    b          38.66 -75.39
+    """
+    members = members.drop_duplicates("member_id")
+    lat = pd.to_numeric(members["lat"], errors="coerce").astype("float64").to_numpy()
+    lon = pd.to_numeric(members["lon"], errors="coerce").astype("float64").to_numpy()
+    county = members["county_fips"].astype("string")
+    states = sorted(county.dropna().str[:2].unique().tolist())
+    centroids = geo.county_centroids(states) if states else pd.DataFrame(columns=["lat", "lon"], dtype=float)
+    home = centroids.reindex(county.fillna("").to_numpy())
+    hidden = members["confidential_location"].fillna(False).astype(bool).to_numpy()
+    use_home = hidden | np.isnan(lat) | np.isnan(lon)
+    out = pd.DataFrame(
+        {
+            "lat": np.where(use_home, home["lat"].to_numpy(dtype=float), lat),
+            "lon": np.where(use_home, home["lon"].to_numpy(dtype=float), lon),
+        },
+        index=pd.Index(members["member_id"].astype("string").to_numpy(), name="member_id"),
+    )
+    return out.dropna()
+
+
+# ------------------------------------------------------------------------ eligibility
+
+
+def eligible_capacity(capacity: pd.DataFrame, segment: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The capacity rows that serve a population segment.
+
+    Parameters
+    ----------
+    capacity : pandas.DataFrame
+        Contract ``capacity`` rows.
+    segment : dict, optional
+        Any of ``age`` (``"minor"`` or ``"adult"``: ``serves_minors`` /
+        ``serves_adults``), ``gender`` (``"female"``, ``"male"``, ``"nonbinary"``:
+        listed in ``genders`` or ``genders == "all"``), ``nationality``
+        (``"foreign_national"``: ``serves_foreign_nationals``; ``"us_citizen"``
+        filters nothing), ``language`` (an ISO 639-1 code: listed in ``languages`` or
+        ``languages == "any"``). All keys must hold. None or ``{}``: every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, index unchanged. A missing flag or list counts as not served.
+
+    Examples
+    --------
+    >>> cap = pd.DataFrame({"serves_minors": [True, False], "serves_adults": [True, True],
+    ...                     "genders": ["female", "all"], "serves_foreign_nationals": [True, False],
+    ...                     "languages": ["en;es", "any"]})
+    >>> eligible_capacity(cap, {"gender": "male", "age": "adult"}).index.tolist()
+    [1]
+    >>> eligible_capacity(cap, {"language": "es", "nationality": "foreign_national"}).index.tolist()
+    [0]
+    """
+    if not segment:
+        return capacity
+    unknown = sorted(set(segment) - set(SEGMENT_KEYS))
+    if unknown:
+        raise ValueError(f"unknown segment key(s) {unknown}; use {list(SEGMENT_KEYS)}")
+    keep = pd.Series(True, index=capacity.index)
+    age = segment.get("age")
+    if age is not None:
+        flags = {"minor": "serves_minors", "adult": "serves_adults", "adults": "serves_adults"}
+        if age not in flags:
+            raise ValueError(f"segment age must be 'minor' or 'adult', got {age!r}")
+        keep &= capacity[flags[age]].fillna(False).astype(bool)
+    gender = segment.get("gender")
+    if gender is not None:
+        if gender not in contract.GENDERS:
+            raise ValueError(f"segment gender must be one of {list(contract.GENDERS)}, got {gender!r}")
+        keep &= _listed(capacity["genders"], gender, contract.ALL_GENDERS)
+    nationality = segment.get("nationality")
+    if nationality is not None:
+        if nationality not in contract.NATIONALITIES:
+            raise ValueError(f"segment nationality must be one of {list(contract.NATIONALITIES)}, got {nationality!r}")
+        if nationality == "foreign_national":
+            keep &= capacity["serves_foreign_nationals"].fillna(False).astype(bool)
+    language = segment.get("language")
+    if language is not None:
+        keep &= _listed(capacity["languages"], str(language), contract.ANY_LANGUAGE)
+    return capacity[keep.to_numpy()]
+
+
+def _listed(column: pd.Series, value: str, everyone: str) -> pd.Series:
+    """Whether ``value`` is an item of each ``;``-list (or the list is ``everyone``)."""
+    items = column.astype("string").str.lower().str.replace(" ", "", regex=False)
+    sep = re.escape(contract.LIST_SEPARATOR)
+    item = rf"(?:^|{sep}){re.escape(value.strip().lower())}(?:{sep}|$)"
+    hit = (items == everyone) | items.str.contains(item, regex=True)
+    return hit.fillna(False).astype(bool)
+
+
+# -------------------------------------------------------------------------- coverage
+
+
+def _prepare(
+    data: TaskForceData,
+    period: PeriodLike,
+    region: str | Iterable[str] | None,
+    services: str | Iterable[str] | None,
+    segment: Mapping[str, str] | None,
+) -> tuple[TaskForceData, pd.DataFrame, list[str], pd.DataFrame, pd.DataFrame]:
+    """The period's data, region counties, services, eligible capacity and what it offers."""
+    current = data.in_period(period)
+    area = region_counties(current.members if len(current.members) else data.members, region)
+    chosen = _services(current, services)
+    capacity = eligible_capacity(current.capacity, segment)
+    # A capacity row of a member who left before the period does not count either.
+    capacity = capacity[capacity["member_id"].isin(current.members["member_id"]).to_numpy()]
+    offers = _offers(capacity, chosen).merge(
+        pd.DataFrame(
+            {
+                "capacity_row": capacity.index,
+                "member_id": capacity["member_id"].astype("string").to_numpy(),
+                "capacity_per_month": capacity["capacity_per_month"].astype("Float64").fillna(0).astype(float).to_numpy(),
+            }
+        ),
+        on="capacity_row",
+    )
+    return current, area, chosen, capacity, offers
+
+
+def _provider_distances(current: TaskForceData, area: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
+    """County × member pairs for each service the member offers, with great-circle miles.
+
+    Columns ``county_fips``, ``service``, ``member_id``, ``capacity_per_month`` (the member's
+    total for the service), ``miles``. Counties × providers of one service: small.
+    """
+    supply = offers.groupby(["service", "member_id"], as_index=False)["capacity_per_month"].sum()
+    where = member_locations(current.members)
+    supply = supply.join(where, on="member_id", how="inner")
+    centroids = geo.county_centroids(sorted(area["county_fips"].str[:2].unique().tolist()))
+    places = area[["county_fips"]].join(centroids, on="county_fips").rename(columns={"lat": "c_lat", "lon": "c_lon"})
+    pairs = places.merge(supply, how="cross")
+    pairs["miles"] = service_areas.great_circle_miles(pairs["c_lat"], pairs["c_lon"], pairs["lat"], pairs["lon"])
+    return pairs[["county_fips", "service", "member_id", "capacity_per_month", "miles"]]
+
+
+def _need_by_county(data: TaskForceData, current: TaskForceData, services: list[str]) -> pd.DataFrame:
+    """Needs identified in the period that each service meets, by client county."""
+    # Clients identified before the period keep their county: look them up in all the data.
+    home = data.clients.drop_duplicates("client_id").set_index("client_id")["county_fips"]
+    needs = pd.DataFrame(
+        {
+            "county_fips": current.needs["client_id"].map(home).astype("string").to_numpy(),
+            "need_code": current.needs["need"].astype("string").to_numpy(),
+        }
+    ).dropna()
+    per_code = needs.groupby(["county_fips", "need_code"], as_index=False).size()
+    pairs = per_code.merge(pd.DataFrame({"service": pd.array(services, dtype="string")}), how="cross")
+    pairs = pairs[taxonomy.service_covers_need(pairs["service"], pairs["need_code"]).to_numpy()]
+    return pairs.groupby(["county_fips", "service"], as_index=False)["size"].sum().rename(columns={"size": "need"})
+
+
+def county_service_coverage(
+    data: TaskForceData,
+    period: PeriodLike = None,
+    *,
+    region: str | Iterable[str] | None = None,
+    services: str | Iterable[str] | None = None,
+    segment: Mapping[str, str] | None = None,
+    max_miles: float = 60.0,
+    decay: str = "step",
+) -> pd.DataFrame:
+    """Coverage of every county of the region for every service, in a period.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The whole dataset (:func:`tfanalysis.load_dataset`).
+    period : str, (start, end) or None
+        Reporting period (:mod:`tfanalysis.periods`); None for all the data.
+    region : str or list of str, optional
+        See :func:`region_counties`; default the members' states.
+    services : str or list of str, optional
+        Service codes (a ``;``-list or a list); default every service offered or needed
+        in the period.
+    segment : dict, optional
+        Count only capacity serving this population segment (:func:`eligible_capacity`).
+    max_miles : float, default 60
+        Catchment of the access score, in miles.
+    decay : {"step", "gaussian", "none"}
+        Distance decay of the access score, see :func:`county_access`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per county × service, every county of the region (also those with
+        nothing), sorted by service then FIPS. Columns ``county_fips``, ``county``,
+        ``state``, ``service``, ``residents``, ``members_serving`` (int),
+        ``capacity_per_month``, ``capacity_per_100k``, ``nearest_miles`` (NaN when no
+        member offers the service), ``need`` (int, raw: publish through
+        :func:`published_coverage`) and ``access`` (capacity per month per 100,000
+        residents within reach, :func:`county_access`).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> t = county_service_coverage(load_dataset(DEMO_DIR), "2025Q1", services="mental_health_care")
+    >>> len(t), int(t["members_serving"].max()) > 0
+    (88, True)
+    """
+    current, area, chosen, capacity, offers = _prepare(data, period, region, services, segment)
+    served = service_areas.served_counties(capacity, current.members)[["capacity_row", "county_fips"]]
+    served = served.merge(offers, on="capacity_row")
+    served_stats = served.groupby(["county_fips", "service"], as_index=False).agg(
+        members_serving=("member_id", "nunique"), capacity_per_month=("capacity_per_month", "sum")
+    )
+    pairs = _provider_distances(current, area, offers)
+    nearest = pairs.groupby(["county_fips", "service"], as_index=False)["miles"].min().rename(columns={"miles": "nearest_miles"})
+    need = _need_by_county(data, current, chosen)
+
+    grid = area.merge(pd.DataFrame({"service": pd.array(chosen, dtype="string")}), how="cross")
+    for part in (served_stats, nearest, need):
+        part = part.astype({"county_fips": "string", "service": "string"})
+        grid = grid.merge(part, on=["county_fips", "service"], how="left")
+    grid["members_serving"] = grid["members_serving"].fillna(0).astype("int64")
+    grid["capacity_per_month"] = grid["capacity_per_month"].fillna(0.0).astype("float64")
+    grid["need"] = grid["need"].fillna(0).astype("int64")
+    grid["nearest_miles"] = grid["nearest_miles"].astype("float64")
+    residents = grid["residents"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grid["capacity_per_100k"] = np.where(residents > 0, grid["capacity_per_month"] / residents * PER_RESIDENTS, np.nan)
+    scores = _access(pairs, area, chosen, max_miles=max_miles, decay=decay)
+    grid = grid.merge(scores, on=["county_fips", "service"], how="left")
+    return grid[[*_COVERAGE_COLUMNS, "access"]].sort_values(["service", "county_fips"], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------- access
+
+
+def decay_weights(decay: str, max_miles: float) -> Weights:
+    """The E2SFCA weights of a named decay, scaled to the catchment.
+
+    ``step``: Luo & Qi's steps (1, 0.68, 0.22) at a third, two thirds and all of
+    ``max_miles`` (their 10/20/30 with a 30 catchment). ``gaussian``:
+    :func:`~tfanalysis.access.gaussian_weights`. ``none``: None (plain 2SFCA).
+
+    Examples
+    --------
+    >>> decay_weights("step", 60)
+    {20.0: 1.0, 40.0: 0.68, 60.0: 0.22}
+    """
+    if decay == "step":
+        top = max(DEFAULT_STEP_WEIGHTS)
+        return {float(k) / top * float(max_miles): float(v) for k, v in DEFAULT_STEP_WEIGHTS.items()}
+    if decay == "gaussian":
+        return gaussian_weights(max_miles)
+    if decay == "none":
+        return None
+    raise ValueError(f"decay must be one of {list(DECAYS)}, got {decay!r}")
+
+
+def _access(
+    pairs: pd.DataFrame,
+    area: pd.DataFrame,
+    services: list[str],
+    *,
+    max_miles: float,
+    decay: str = "step",
+    method: str | None = None,
+    weights: Weights = None,
+    demand: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Access of every county × service in one sparse computation.
+
+    Demand ids are ``county|service`` and supply ids ``member|service``: a provider of one
+    service is never in reach of the demand for another.
+    """
+    if method is None:
+        method = "2sfca" if decay == "none" and weights is None else "e2sfca"
+    if weights is None and method == "e2sfca":
+        weights = decay_weights(decay, max_miles)
+    grid = area[["county_fips", "residents"]].merge(pd.DataFrame({"service": pd.array(services, dtype="string")}), how="cross")
+    if demand is None:
+        grid["demand"] = grid["residents"].astype("Float64").fillna(0).astype(float)
+    else:
+        grid = grid.merge(demand.astype({"county_fips": "string", "service": "string"}), on=["county_fips", "service"], how="left")
+        grid["demand"] = grid["demand"].astype("Float64").fillna(0).astype(float)
+    grid["id"] = grid["county_fips"].astype(str) + "|" + grid["service"].astype(str)
+    pairs = pairs[pairs["miles"] <= max_miles]
+    supply = pairs.drop_duplicates(["member_id", "service"])
+    supply_ids = supply["member_id"].astype(str) + "|" + supply["service"].astype(str)
+    cost = pd.DataFrame(
+        {
+            "origin": (pairs["county_fips"].astype(str) + "|" + pairs["service"].astype(str)).to_numpy(),
+            "dest": (pairs["member_id"].astype(str) + "|" + pairs["service"].astype(str)).to_numpy(),
+            "cost": pairs["miles"].to_numpy(dtype=float),
+        }
+    )
+    cost = cost[cost["origin"].isin(grid["id"])]
+    scores = access_scores(
+        pd.Series(grid["demand"].to_numpy(), index=grid["id"].to_numpy()),
+        pd.Series(supply["capacity_per_month"].to_numpy(dtype=float), index=supply_ids.to_numpy()),
+        cost=cost,
+        max_cost=float(max_miles),
+        weights=None if method == "2sfca" else weights,
+        method=method,
+    )
+    scale = PER_RESIDENTS if demand is None else 1.0
+    return pd.DataFrame(
+        {"county_fips": grid["county_fips"], "service": grid["service"], "access": scores.to_numpy() * scale}
+    )
+
+
+def county_access(
+    data: TaskForceData,
+    period: PeriodLike = None,
+    *,
+    region: str | Iterable[str] | None = None,
+    services: str | Iterable[str] | None = None,
+    max_miles: float = 60.0,
+    method: str = "e2sfca",
+    decay: str = "step",
+    weights: Weights = None,
+    segment: Mapping[str, str] | None = None,
+    demand: str = "residents",
+) -> pd.DataFrame:
+    """Spatial access (E2SFCA or 2SFCA) of every county of the region to each service.
+
+    Demand: the county's residents (or ``demand="need"``: needs identified in the
+    period that the service meets) at its centroid. Supply: each member's capacity per
+    month for the service (rows valid in the period, members active in it, serving the
+    ``segment`` if given) at the member's location (:func:`member_locations`).
+    Catchment: ``max_miles`` great-circle miles.
+
+    Parameters
+    ----------
+    data, period, region, services, segment
+        As in :func:`county_service_coverage`.
+    max_miles : float, default 60
+        Catchment in miles (``max_cost`` of :func:`~tfanalysis.access.access_scores`).
+    method : {"e2sfca", "2sfca"}
+        Enhanced (distance-decayed) or plain two-step floating catchment area.
+    decay : {"step", "gaussian", "none"}
+        E2SFCA decay when ``weights`` is not given (:func:`decay_weights`).
+    weights : dict or callable, optional
+        Explicit E2SFCA weights (miles), overriding ``decay``.
+    demand : {"residents", "need"}
+        What competes for the capacity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``county_fips``, ``service``, ``access``: capacity per month per 100,000
+        residents within reach (``demand="residents"``), or per identified need
+        (``demand="need"``); 0 where nothing is in reach.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> a = county_access(load_dataset(DEMO_DIR), "2025", services="legal_representation")
+    >>> float(a.loc[a["county_fips"] == "39105", "access"].iloc[0])
+    0.0
+    """
+    if demand not in ("residents", "need"):
+        raise ValueError(f"demand must be 'residents' or 'need', got {demand!r}")
+    current, area, chosen, _, offers = _prepare(data, period, region, services, segment)
+    pairs = _provider_distances(current, area, offers)
+    need = _need_by_county(data, current, chosen).rename(columns={"need": "demand"}) if demand == "need" else None
+    if method == "2sfca":
+        decay = "none"
+    return _access(pairs, area, chosen, max_miles=max_miles, decay=decay, method=method, weights=weights, demand=need)
+
+
+# --------------------------------------------------------------------------- deserts
+
+
+def deserts(
+    data: TaskForceData | None = None,
+    period: PeriodLike = None,
+    *,
+    max_miles: float = 60.0,
+    region: str | Iterable[str] | None = None,
+    services: str | Iterable[str] | None = None,
+    segment: Mapping[str, str] | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """County × service pairs with identified need and no eligible provider in reach.
+
+    A county × service is a desert when, in the period, (1) clients living in the county
+    had at least one need the service meets, (2) no eligible capacity row for it has the
+    county in its service area, and (3) no eligible member location offering it is within
+    ``max_miles`` of the county's centroid (or none exists anywhere).
+
+    Parameters
+    ----------
+    data, period, region, services, segment
+        As in :func:`county_service_coverage` (ignored when ``table`` is given).
+    max_miles : float, default 60
+        Distance threshold in miles.
+    table : pandas.DataFrame, optional
+        A raw :func:`county_service_coverage` table to read instead of computing one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``county_fips``, ``county``, ``service``, ``need`` (raw count), ``nearest_miles``
+        (NaN: no provider at all), ``residents``, ``kind`` (``"no provider"`` or
+        ``"none within reach"``), sorted by service then FIPS.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> d = deserts(load_dataset(DEMO_DIR), None, services="legal_representation")
+    >>> d["county"].tolist()
+    ['Gallia', 'Meigs', 'Monroe', 'Morgan', 'Noble']
+    """
+    if table is None:
+        if data is None:
+            raise TypeError("give data (and a period) or a coverage table=")
+        table = county_service_coverage(data, period, region=region, services=services, segment=segment, max_miles=max_miles)
+    nearest = table["nearest_miles"]
+    out_of_reach = nearest.isna() | (nearest > max_miles)
+    found = table[(table["need"] > 0) & (table["members_serving"] == 0) & out_of_reach]
+    found = found.assign(kind=np.where(found["nearest_miles"].isna(), "no provider", "none within reach"))
+    return found[["county_fips", "county", "service", "need", "nearest_miles", "residents", "kind"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- publishing
+
+
+def published_coverage(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
+    """The coverage table with ``need`` through disclosure control.
+
+    The needs form a county × service table of victim counts; :func:`tfanalysis.privacy.suppress`
+    hides small cells and enough others that none can be worked out. Hidden cells hold
+    ``"<threshold"``; every other column is unchanged (members, capacity, distances and
+    population are not counts of victims).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"county_fips": ["1", "2"], "service": ["food", "food"], "need": [3, 40]})
+    >>> published_coverage(t)["need"].tolist()
+    ['<11', '<11']
+    """
+    grid = table.pivot(index="county_fips", columns="service", values="need")
+    with warnings.catch_warnings():
+        # suppress() warns that hidden cells could be recovered from public row/column
+        # totals; this report publishes no totals of needs (a need can count for several
+        # services, e.g. housing), so the cells as suppressed are what is shown.
+        warnings.simplefilter("ignore", privacy.DisclosureWarning)
+        hidden = privacy.suppress(grid.astype("int64"), threshold=threshold)
+    long = hidden.stack().rename("need").reset_index()
+    long = long.astype({"county_fips": table["county_fips"].dtype, "service": table["service"].dtype})
+    out = table.drop(columns="need").merge(long, on=["county_fips", "service"], how="left")
+    return out[table.columns.tolist()]
+
+
+def published_deserts(found: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Deserts with the need shown as published in :func:`published_coverage`."""
+    need = published.set_index(["county_fips", "service"])["need"]
+    keys = pd.MultiIndex.from_frame(found[["county_fips", "service"]])
+    return found.assign(need=need.reindex(keys).to_numpy())
+
+
+def member_points(data: TaskForceData, period: PeriodLike = None, *, services: str | Iterable[str] | None = None) -> pd.DataFrame:
+    """Member locations that may be drawn: never confidential ones, never guessed ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per member × service offered in the period: ``member_id``, ``name``,
+        ``sector``, ``service``, ``lat``, ``lon``. Members with ``confidential_location``
+        or without their own coordinates are left out.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> p = member_points(load_dataset(DEMO_DIR), "2025")
+    >>> bool(p["member_id"].isin(load_dataset(DEMO_DIR).members.query("confidential_location")["member_id"]).any())
+    False
+    """
+    current, _, chosen, _, offers = _prepare(data, period, None, services, None)
+    members = current.members.drop_duplicates("member_id")
+    public = members[~members["confidential_location"].fillna(True).astype(bool).to_numpy()]
+    public = public[public["lat"].notna().to_numpy() & public["lon"].notna().to_numpy()]
+    points = offers[["member_id", "service"]].drop_duplicates().merge(
+        public[["member_id", "name", "sector", "lat", "lon"]].astype({"member_id": "string"}), on="member_id"
+    )
+    points = points.astype({"lat": "float64", "lon": "float64"})
+    return points[["member_id", "name", "sector", "service", "lat", "lon"]].sort_values(["service", "member_id"], ignore_index=True)
+
+
+def services_to_map(table: pd.DataFrame, found: pd.DataFrame, limit: int = 5) -> list[str]:
+    """The services worth a map: those with deserts, then those most needed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"service": ["a", "b", "c"], "need": [5, 50, 0]})
+    >>> services_to_map(t, pd.DataFrame({"service": ["c"]}), limit=2)
+    ['c', 'b']
+    """
+    need = table.groupby("service")["need"].sum()
+    with_deserts = found.groupby("service").size()
+    order = pd.DataFrame({"deserts": with_deserts.reindex(need.index, fill_value=0), "need": need})
+    order = order[(order["need"] > 0) | (order["deserts"] > 0)]
+    order = order.sort_values(["deserts", "need"], ascending=False, kind="stable")
+    return [str(s) for s in order.index[:limit]]
+
+
+def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) -> pd.DataFrame:
+    """The ``n`` counties with the lowest access per service (ties: the farthest first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by service label and county, columns ``access per 100k``, ``nearest
+        miles``, ``members serving``, ``needs`` (as published).
+    """
+    t = published[published["service"].isin(list(services))]
+    t = t.assign(_far=t["nearest_miles"].fillna(np.inf))
+    t = t.sort_values(["service", "access", "_far"], ascending=[True, True, False], kind="stable")
+    worst = t.groupby("service", sort=True).head(n)
+    return pd.DataFrame(
+        {
+            "access per 100k": worst["access"].round(1).to_numpy(),
+            "nearest miles": worst["nearest_miles"].round(0).to_numpy(),
+            "members serving": worst["members_serving"].to_numpy(),
+            "needs": worst["need"].to_numpy(),
+        },
+        index=pd.MultiIndex.from_arrays(
+            [worst["service"].map(_label).to_numpy(), worst["county"].to_numpy()], names=["service", "county"]
+        ),
+    )
+
+
+def _label(code: str) -> str:
+    return taxonomy.VICTIM_NEEDS.get(code, str(code).replace("_", " "))
+
+
+def deserts_markdown(found: pd.DataFrame, *, max_miles: float, period_label: str, services_analysed: int) -> str:
+    """A paragraph reading the deserts found (no victim counts in it).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"county_fips": ["1", "2"], "county": ["A", "B"], "service": ["food"] * 2,
+    ...                   "residents": [1000, 2500], "kind": ["no provider", "none within reach"]})
+    >>> print(deserts_markdown(f, max_miles=60, period_label="2025", services_analysed=3))
+    In 2025, 2 county × service pairs of the 3 services analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period.
+    """
+    if found.empty:
+        return (
+            f"In {period_label}, no county of the region had an identified need for one of the "
+            f"{services_analysed} services analysed without a provider serving it or within {max_miles:g} miles."
+        )
+    parts = []
+    for service, rows in found.groupby("service", sort=True):
+        names = ", ".join(sorted(rows["county"].astype(str)))
+        parts.append(f"{_label(service)} ({len(rows)} counties: {names})")
+    counties = found.drop_duplicates("county_fips")
+    residents = int(pd.to_numeric(counties["residents"], errors="coerce").fillna(0).sum())
+    none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(_label).unique())
+    text = (
+        f"In {period_label}, {len(found)} county × service pairs of the {services_analysed} services analysed "
+        f"are service deserts (need identified, no eligible provider serving the county or within "
+        f"{max_miles:g} miles of its centre): {'; '.join(parts)}. "
+        f"{residents:,} residents live in these {len(counties)} counties."
+    )
+    if none_at_all:
+        text += f" No member offers {', '.join(none_at_all)} at all in the period."
+    return text
+
+
+def median_nearest_miles(table: pd.DataFrame) -> float:
+    """Median distance to the nearest provider over county × service pairs with need.
+
+    Examples
+    --------
+    >>> median_nearest_miles(pd.DataFrame({"need": [1, 2, 0], "nearest_miles": [10.0, 30.0, 99.0]}))
+    20.0
+    """
+    miles = table.loc[table["need"] > 0, "nearest_miles"].dropna()
+    return float(miles.median()) if len(miles) else float("nan")
+
+
+def region_geojson(table: pd.DataFrame) -> dict[str, Any]:
+    """The simplified county layer of the table's counties only, for the choropleth.
+
+    Examples
+    --------
+    >>> g = region_geojson(pd.DataFrame({"county_fips": ["10001", "10005"]}))
+    >>> [f["properties"]["county_fips"] for f in g["features"]]
+    ['10001', '10005']
+    """
+    wanted = set(table["county_fips"].astype(str))
+    layer = geo.county_geojson(sorted({f[:2] for f in wanted}))
+    return {**layer, "features": [f for f in layer["features"] if f["properties"]["county_fips"] in wanted]}

@@ -1,0 +1,287 @@
+"""Tests of tfanalysis.coverage and tfanalysis.figures.coverage.
+
+The tiny Delaware dataset of ``conftest.py``, extended: a fourth member (a counselling
+practice in Sussex, women only, English only) offers mental health care in Sussex; the
+shelter m2 (confidential) had a food row that expired in 2023; clients c1 (Kent) and c5
+(Sussex, identified 2025-08) need mental health care and legal representation.
+Distances are worked out with an independent haversine and the county centroids.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY_TABLES, write_tiny_dataset
+
+import tfanalysis as tf
+from tfanalysis import coverage, demo, geo
+from tfanalysis.figures import coverage as coverage_figures
+
+R = 3958.8
+KENT, NEW_CASTLE, SUSSEX = "10001", "10003", "10005"
+M4 = (38.69, -75.39)  # the counselling practice, in Sussex
+
+MEMBERS = TINY_TABLES["members.csv"] + "m4,Sussex Counseling,health,2023-01-01,,,38.69,-75.39,10005,false\n"
+CAPACITY = TINY_TABLES["capacity.csv"] + (
+    "m4,mental_health_care,5,10005,false,true,female,false,en,false,2023-01-01,\n"
+    "m2,food,30,statewide,true,true,all,true,any,false,2023-02-01,2023-06-30\n"
+)
+CLIENTS = TINY_TABLES["clients.csv"] + "c5,2025-08-01,10005,25-34,male,labor,us_citizen,en,community\n"
+NEEDS = TINY_TABLES["needs.csv"] + (
+    "c1,mental_health_care,2024-01-10,unmet,,\n"
+    "c5,legal_representation,2025-08-01,unmet,,\n"
+    "c5,mental_health_care,2025-08-01,in_progress,,\n"
+)
+
+
+def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(np.radians, (*a, *b))
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return float(2 * R * np.arcsin(np.sqrt(h)))
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
+    folder = write_tiny_dataset(
+        tmp_path_factory.mktemp("coverage") / "tiny",
+        members__csv=MEMBERS, capacity__csv=CAPACITY, clients__csv=CLIENTS, needs__csv=NEEDS,
+    )
+    return tf.load_dataset(folder)
+
+
+@pytest.fixture(scope="module")
+def centroids() -> dict[str, tuple[float, float]]:
+    c = geo.county_centroids("DE")
+    return {fips: (row.lat, row.lon) for fips, row in c.iterrows()}
+
+
+@pytest.fixture(scope="module")
+def population() -> dict[str, int]:
+    return geo.counties("DE").set_index("county_fips")["population"].astype(int).to_dict()
+
+
+def rows(table: pd.DataFrame, service: str) -> pd.DataFrame:
+    return table[table["service"] == service].set_index("county_fips")
+
+
+# ------------------------------------------------------------------ coverage table
+
+
+def test_one_row_per_county_and_service_even_with_nothing(data: tf.TaskForceData) -> None:
+    table = coverage.county_service_coverage(data, "2024", services="case_management;dental_care")
+    assert len(table) == 6
+    dental = rows(table, "dental_care")
+    assert dental["members_serving"].tolist() == [0, 0, 0]
+    assert dental["nearest_miles"].isna().all()
+    assert dental["need"].tolist() == [0, 0, 0]
+
+
+def test_statewide_capacity_by_hand(data: tf.TaskForceData, centroids, population) -> None:
+    table = rows(coverage.county_service_coverage(data, "2024", services="case_management"), "case_management")
+    assert table["members_serving"].to_dict() == {KENT: 1, NEW_CASTLE: 1, SUSSEX: 1}
+    assert table["capacity_per_month"].to_dict() == {KENT: 10.0, NEW_CASTLE: 10.0, SUSSEX: 10.0}
+    for fips in (KENT, NEW_CASTLE, SUSSEX):
+        assert table.loc[fips, "capacity_per_100k"] == pytest.approx(10 / population[fips] * 100_000)
+        assert table.loc[fips, "residents"] == population[fips]
+    # c1 in Kent and c3 in Sussex need case management (c3 declined it: still identified).
+    assert table["need"].to_dict() == {KENT: 1, NEW_CASTLE: 0, SUSSEX: 1}
+
+
+def test_confidential_member_is_placed_at_its_county_centroid(data: tf.TaskForceData, centroids) -> None:
+    table = rows(coverage.county_service_coverage(data, "2024", services="case_management"), "case_management")
+    assert table.loc[NEW_CASTLE, "nearest_miles"] == pytest.approx(0.0, abs=1e-9)
+    expected = haversine(centroids[KENT], centroids[NEW_CASTLE])
+    assert table.loc[KENT, "nearest_miles"] == pytest.approx(expected, rel=1e-9)
+    assert table.loc[KENT, "nearest_miles"] != pytest.approx(haversine(centroids[KENT], (39.60, -75.70)), rel=1e-3)
+
+
+def test_nearest_distance_to_a_public_location(data: tf.TaskForceData, centroids) -> None:
+    table = rows(coverage.county_service_coverage(data, "2024", services="mental_health_care"), "mental_health_care")
+    assert table["members_serving"].to_dict() == {KENT: 0, NEW_CASTLE: 0, SUSSEX: 1}
+    for fips in (KENT, NEW_CASTLE, SUSSEX):
+        assert table.loc[fips, "nearest_miles"] == pytest.approx(haversine(centroids[fips], M4), rel=1e-9)
+
+
+def test_expired_capacity_and_departed_members_do_not_count(data: tf.TaskForceData) -> None:
+    food_2023 = rows(coverage.county_service_coverage(data, "2023Q1", services="food"), "food")
+    food_2024 = rows(coverage.county_service_coverage(data, "2024", services="food"), "food")
+    assert food_2023["members_serving"].tolist() == [1, 1, 1]
+    assert food_2024["members_serving"].tolist() == [0, 0, 0]
+    assert food_2024["nearest_miles"].isna().all()
+    legal_h2 = rows(coverage.county_service_coverage(data, "2025H2", services="legal_representation"), "legal_representation")
+    assert legal_h2["members_serving"].sum() == 0  # m3 left on 2025-06-30
+    assert legal_h2["need"].to_dict() == {KENT: 0, NEW_CASTLE: 0, SUSSEX: 1}
+
+
+def test_region_restricts_the_counties(data: tf.TaskForceData) -> None:
+    table = coverage.county_service_coverage(data, "2024", region="10001;10005", services="food")
+    assert table["county_fips"].tolist() == [KENT, SUSSEX]
+    with pytest.raises(ValueError, match="unknown county FIPS"):
+        coverage.region_counties(data.members, "10009")
+
+
+# ----------------------------------------------------------------------- access
+
+
+def test_2sfca_with_everything_in_reach_shares_capacity_over_all_residents(data, population) -> None:
+    scores = coverage.county_access(data, "2024", services="case_management", method="2sfca", max_miles=200)
+    expected = 10 / sum(population.values()) * 100_000
+    assert scores["access"].to_numpy() == pytest.approx([expected] * 3)
+
+
+def test_e2sfca_step_weights_scaled_to_the_threshold(data, centroids, population) -> None:
+    weights = coverage.decay_weights("step", 60)
+    assert weights == {20.0: 1.0, 40.0: 0.68, 60.0: 0.22}
+    miles = {f: haversine(centroids[f], centroids[NEW_CASTLE]) for f in (KENT, NEW_CASTLE, SUSSEX)}
+    step = {f: next((w for t, w in sorted(weights.items()) if d <= t), 0.0) for f, d in miles.items()}
+    ratio = 10 / sum(population[f] * step[f] for f in step)
+    scores = coverage.county_access(data, "2024", services="case_management", max_miles=60).set_index("county_fips")
+    for fips in step:
+        assert scores.loc[fips, "access"] == pytest.approx(ratio * step[fips] * 100_000)
+
+
+# ------------------------------------------------------------------ eligibility
+
+
+def test_eligible_capacity_by_segment(data: tf.TaskForceData) -> None:
+    cap = data.capacity
+    kept = lambda segment: sorted(coverage.eligible_capacity(cap, segment)["service"].tolist())  # noqa: E731
+    assert kept({"gender": "male", "age": "adult"}) == ["case_management", "food", "legal_representation"]
+    assert kept({"age": "minor"}) == ["case_management", "food"]
+    assert kept({"language": "es"}) == ["case_management", "food", "housing_emergency"]
+    assert kept({"nationality": "foreign_national"}) == ["case_management", "food", "housing_emergency", "legal_representation"]
+    assert kept({"gender": "female", "language": "en", "age": "adult"}) == sorted(cap["service"].tolist())
+    with pytest.raises(ValueError, match="segment key"):
+        coverage.eligible_capacity(cap, {"sex": "male"})
+
+
+def test_access_for_a_segment_drops_ineligible_capacity(data: tf.TaskForceData) -> None:
+    everyone = coverage.county_access(data, "2024", services="mental_health_care")
+    men = coverage.county_access(data, "2024", services="mental_health_care", segment={"gender": "male"})
+    assert everyone["access"].max() > 0
+    assert men["access"].tolist() == [0.0, 0.0, 0.0]
+
+
+# ---------------------------------------------------------------------- deserts
+
+
+def test_no_desert_when_a_provider_is_within_reach(data: tf.TaskForceData) -> None:
+    assert coverage.deserts(data, "2024", services="mental_health_care", max_miles=60).empty
+
+
+def test_desert_when_the_only_provider_is_beyond_the_threshold(data, centroids, population) -> None:
+    assert haversine((39.085960, -75.568425), M4) == pytest.approx(29.0, abs=0.1)  # Kent to m4
+    found = coverage.deserts(data, "2024", services="mental_health_care", max_miles=25)
+    assert found[["county_fips", "service", "need", "kind"]].values.tolist() == [
+        [KENT, "mental_health_care", 1, "none within reach"]
+    ]
+    assert found["nearest_miles"].iloc[0] == pytest.approx(haversine(centroids[KENT], M4))
+    assert found["residents"].iloc[0] == population[KENT]
+
+
+def test_desert_with_no_provider_at_all(data: tf.TaskForceData) -> None:
+    found = coverage.deserts(data, "2025H2", services="legal_representation;mental_health_care")
+    assert found[["county_fips", "service", "kind"]].values.tolist() == [[SUSSEX, "legal_representation", "no provider"]]
+    assert np.isnan(found["nearest_miles"].iloc[0])
+
+
+def test_serving_the_county_is_never_a_desert_however_far(data: tf.TaskForceData) -> None:
+    # m2's statewide case management serves Sussex although it is ~65 miles away.
+    assert coverage.deserts(data, "2024", services="case_management", max_miles=1).empty
+
+
+def test_demo_deserts_are_exactly_the_planted_ones() -> None:
+    data = tf.load_dataset(demo_dir())
+    found = coverage.deserts(data, None, max_miles=60)
+    planted = {(f, s) for f in demo.PLANTED["desert_counties"] for s in demo.PLANTED["desert_services"]}
+    assert set(zip(found["county_fips"], found["service"])) == planted
+    assert len(found) == 10
+    assert (found["nearest_miles"] > demo.PLANTED["desert_min_miles"]).all()
+
+
+def demo_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+
+
+# ------------------------------------------------------------------- publishing
+
+
+def test_published_needs_are_suppressed(data: tf.TaskForceData) -> None:
+    table = coverage.county_service_coverage(data, "2024", services="case_management;housing_emergency")
+    published = coverage.published_coverage(table, threshold=11)
+    assert set(published["need"].astype(str)) <= {"0", "<11"}
+    assert (published.drop(columns="need") == table.drop(columns="need")).fillna(True).all().all()
+
+
+def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, population) -> None:
+    found = coverage.deserts(data, "2024", services="mental_health_care", max_miles=25)
+    text = coverage.deserts_markdown(found, max_miles=25, period_label="2024", services_analysed=1)
+    assert "Kent" in text and f"{population[KENT]:,} residents" in text and "25 miles" in text
+
+
+# ---------------------------------------------------------------------- figures
+
+
+@pytest.fixture(scope="module")
+def demo_figures():
+    data = tf.load_dataset(demo_dir())
+    table = coverage.county_service_coverage(data, "2025", max_miles=60)
+    found = coverage.deserts(table=table, max_miles=60)
+    published = coverage.published_coverage(table)
+    services = coverage.services_to_map(table, found, limit=5)
+    points = coverage.member_points(data, "2025", services=services)
+    fig_map = coverage_figures.access_map_figure(published, coverage.region_geojson(table), points, services)
+    fig_dist = coverage_figures.nearest_distance_figure(published, services, max_miles=60, deserts=found)
+    return data, services, fig_map, fig_dist
+
+
+def numbers_in(fig, key: str) -> np.ndarray:
+    values = [np.asarray(trace[key], dtype=float) for trace in fig.data if trace.type == "scattergeo" and trace[key] is not None]
+    return np.concatenate(values) if values else np.array([])
+
+
+def test_map_has_a_dropdown_with_one_choropleth_per_service(demo_figures) -> None:
+    _, services, fig, _ = demo_figures
+    assert [t.type for t in fig.data] == ["choropleth", "scattergeo"] * len(services)
+    assert [t.visible for t in fig.data[::2]] == [True] + [False] * (len(services) - 1)
+    buttons = fig.layout.updatemenus[0].buttons
+    assert len(buttons) == len(services)
+    assert list(buttons[1].args[0]["visible"]) == [False, False, True, True] + [False] * (2 * len(services) - 4)
+    assert set(services[:2]) == {"legal_representation", "mental_health_care"}
+
+
+def test_no_confidential_member_location_in_the_figures(demo_figures) -> None:
+    data, _, fig_map, fig_dist = demo_figures
+    hidden = data.members[data.members["confidential_location"].fillna(False).astype(bool)]
+    hidden = hidden[hidden["lat"].notna()]
+    assert len(hidden) > 0
+    lats, lons = numbers_in(fig_map, "lat"), numbers_in(fig_map, "lon")
+    assert len(lats) > 0
+    for lat, lon in zip(hidden["lat"].astype(float), hidden["lon"].astype(float)):
+        assert not (np.isclose(lats, lat, atol=1e-3) & np.isclose(lons, lon, atol=1e-3)).any()
+    text = fig_map.to_json() + fig_dist.to_json()
+    for name in hidden["name"]:
+        assert name not in text
+    # Everything but the county polygons (whose vertices can share digits with anything).
+    drawn = json.loads(fig_map.to_json())
+    for trace in drawn["data"]:
+        trace.pop("geojson", None)
+    text = json.dumps(drawn) + fig_dist.to_json()
+    for value in np.r_[hidden["lat"].astype(float), hidden["lon"].astype(float)]:
+        assert f"{value:.4f}".rstrip("0") not in text
+
+
+def test_no_client_level_data_and_only_published_needs_in_the_figures(demo_figures) -> None:
+    data, _, fig_map, fig_dist = demo_figures
+    text = fig_map.to_json() + fig_dist.to_json()
+    assert not any(client in text for client in data.clients["client_id"].head(200))
+    hover = [line for trace in fig_map.data if trace.type == "choropleth" for line in trace.text]
+    shown = [h.split("needs identified: ")[1] for h in hover]
+    assert all(value in ("0", coverage_figures.SUPPRESSED_HOVER) or int(value.replace(",", "")) >= 11 for value in shown)
+    assert coverage_figures.SUPPRESSED_HOVER in shown
+    points = json.loads(fig_map.to_json())["data"][1]
+    assert set(points) >= {"lat", "lon", "text"}
