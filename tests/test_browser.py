@@ -6,58 +6,33 @@ screenshot beside the report (``<report>.failure.png``).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from offline_browser import CHROMIUM, launch, open_page
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 def open_offline(page_path: Path) -> dict:
-    """Open a page from disk with every non-file request refused; return what happened."""
+    """Open a report offline; count plotly figures, drawn SVGs and traces; screenshot on failure."""
     from playwright.sync_api import sync_playwright
 
-    errors: list[str] = []
-    blocked: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        browser = launch(pw)
         try:
-            context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
-
-            def refuse(route):  # anything but the file itself is the network
-                if route.request.url.startswith("file://"):
-                    return route.continue_()
-                blocked.append(route.request.url)
-                return route.abort()
-
-            context.route("**/*", refuse)
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(page_path.as_uri(), wait_until="load")
+            page, errors, blocked = open_page(browser, page_path)
             page.wait_for_timeout(500)
             figures = page.locator("div.plotly-graph-div").count()
             drawn = page.locator("div.plotly-graph-div svg.main-svg").count()
             traces = page.locator("div.plotly-graph-div g.trace").count()
             outcome = {"figures": figures, "drawn_svgs": drawn, "traces": traces, "errors": errors, "blocked": blocked}
-            ok = not errors and not blocked and (figures == 0 or drawn >= figures)
-            if not ok:
+            if errors or blocked or drawn < figures:
                 page.screenshot(path=str(page_path.with_suffix(".failure.png")), full_page=True)
             return outcome
         finally:

@@ -17,23 +17,21 @@ that table:
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import write_tiny_dataset
+from offline_browser import CHROMIUM, launch, open_page
 from test_directory import CAPACITY, CONFIDENTIAL_TEXTS, MEMBERS
 
 import tfanalysis as tf
 from tfanalysis import directory
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 pytestmark = [pytest.mark.slow]
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run"]
 ROWS = "div.tf-directory tbody tr"
 
 
@@ -86,25 +84,10 @@ def open_offline() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        browser = launch(pw)
 
         def opener(path: Path) -> OfflinePage:
-            errors: list[str] = []
-            blocked: list[str] = []
-            context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
-
-            def refuse(route):  # anything but files on disk is the network
-                if route.request.url.startswith("file://"):
-                    return route.continue_()
-                blocked.append(route.request.url)
-                return route.abort()
-
-            context.route("**/*", refuse)
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.goto(path.as_uri(), wait_until="load")
-            return OfflinePage(page, errors, blocked)
+            return OfflinePage(*open_page(browser, path))
 
         try:
             yield opener
