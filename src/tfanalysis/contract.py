@@ -364,6 +364,10 @@ Reading rules, for every table:
 - Keys are unique; every `member_id`, `client_id` and `activity_id` referenced exists in its
   table; a later date is never before an earlier one (listed under each table).
 
+- `members` may carry `contact`, `phone`, `email` or `website` columns (organizations'
+  public contact details): the member directory prints them as given, so never put a
+  confidential location's street address there.
+
 Required tables: {required}. The others are optional: when a file is absent, the table is
 empty and the analyses that need it say so.
 """
