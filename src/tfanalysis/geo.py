@@ -924,3 +924,15 @@ def unresolved_zip_counties() -> pd.DataFrame:
     """
     table = _zip_table()
     return table[table["county_source"].ne("name").fillna(True).astype(bool)].copy()
+
+
+def county_names(state: str | Iterable[str] | None = None) -> dict[str, str]:
+    """County FIPS → county name (``"Franklin"``) for one or more states.
+
+    Examples
+    --------
+    >>> county_names("DE")
+    {'10001': 'Kent', '10003': 'New Castle', '10005': 'Sussex'}
+    """
+    table = counties(state)
+    return dict(zip(table["county_fips"].astype(str), table["name"].astype(str)))

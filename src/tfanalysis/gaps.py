@@ -1,0 +1,777 @@
+"""Which needs go unmet, for whom, where, and why.
+
+Every function takes the loaded data (:class:`tfanalysis.io.TaskForceData`) and a period,
+and returns a DataFrame with documented columns (true counts: publish them through the
+``publish_*`` functions, which suppress small counts with :func:`tfanalysis.privacy.suppress`).
+
+Definitions (see ``docs/gaps.md``):
+
+- a need belongs to the period when it was *identified* in it; the capacity rows considered
+  are those valid at some time in the period;
+- **unmet-need rate**: needs with status ``unmet`` over the needs identified, less those the
+  client declined (a client's choice is not a service failure);
+- **met within 30 / 90 days** and **median days to met**: Kaplan–Meier product-limit
+  estimates from identification to ``met_on``. Needs still ``in_progress`` or ``unmet`` are
+  *censored* at the data's last date (they were not met as long as they were followed);
+  needs declined by the client are left out. A median that the curve never reaches is
+  reported as missing ("not reached"), never as the longest time seen;
+- **capacity places**: ``capacity_per_month`` × the months a row is valid within the period;
+  per county, the places of every row serving the county (rows serving several counties are
+  counted in each: places *reachable*, not places reserved for the county);
+- **utilization**: needs identified / capacity places (above 1: demand outruns capacity);
+- **structural gap**: a service × population segment with identified needs and no capacity
+  row that could serve them (:mod:`tfanalysis.eligibility`).
+
+Examples
+--------
+>>> from tfanalysis import load_dataset
+>>> data = load_dataset(DEMO_DIR)
+>>> gaps = structural_gaps(data)
+>>> gaps.loc[gaps["gap"] == "eligibility", ["service", "age", "gender"]].head(1).values.tolist()
+[['housing_emergency', 'adult', 'male']]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis import contract, privacy
+from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
+from tfanalysis.io import TaskForceData
+from tfanalysis.periods import Period, PeriodLike, parse_period
+from tfanalysis.sites import coverage_matrix, greedy_max_coverage, recommend_sites
+
+__all__ = [
+    "ANY",
+    "as_of_date",
+    "capacity_places",
+    "demand_capacity",
+    "gap_matrix",
+    "gaps_markdown",
+    "headline_metrics",
+    "in_region",
+    "kaplan_meier",
+    "km_median",
+    "km_survival_at",
+    "outcome_rates",
+    "publish_counts",
+    "recommend_sites",
+    "coverage_matrix",
+    "greedy_max_coverage",
+    "referral_outcomes",
+    "referral_markdown",
+    "structural_gaps",
+    "structural_gaps_markdown",
+    "time_to_met",
+]
+
+ANY = "any"
+"""Segment value of a criterion that does not keep the segment out."""
+
+STATUS_COLUMNS = ("met", "in_progress", "unmet", "declined_by_client")
+DAYS_PER_MONTH = 365.25 / 12
+OUTCOME_ORDER = ("accepted", "completed", "declined_capacity", "declined_eligibility", "declined_other", "no_response", "open")
+
+
+# --- period, region and dates ------------------------------------------------------------
+
+
+def as_of_date(data: TaskForceData) -> pd.Timestamp:
+    """The last date seen in the needs and referrals: where follow-up ends (censoring date).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> str(as_of_date(load_dataset(DEMO_DIR)).date())
+    '2025-12-31'
+    """
+    dates = [data.needs[c] for c in ("identified_on", "met_on") if c in data.needs]
+    dates += [data.referrals[c] for c in ("referred_on", "responded_on") if c in data.referrals]
+    stamps = pd.concat([pd.Series(d, dtype="datetime64[ns]") for d in dates], ignore_index=True).dropna()
+    return stamps.max() if len(stamps) else pd.NaT
+
+
+def _window(data: TaskForceData, period: PeriodLike) -> tuple[pd.Timestamp, pd.Timestamp, str]:
+    """Concrete first and last day of a period ("all": the data's own extent)."""
+    p: Period = parse_period(period)
+    if p.start is not None:
+        return pd.Timestamp(p.start), pd.Timestamp(p.end), p.label
+    first = data.needs["identified_on"].min() if len(data.needs) else pd.NaT
+    return pd.Timestamp(first), as_of_date(data), p.label
+
+
+def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
+    """Keep the clients (and their needs and referrals) of a region.
+
+    ``region`` is empty (everything), a state (``OH`` or ``39``), or ``;``-separated
+    county FIPS codes. Capacity is kept whole: members outside the region may serve it.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> data = load_dataset(DEMO_DIR)
+    >>> len(in_region(data, "39105;39053").clients) < len(data.clients) == len(in_region(data, "OH").clients)
+    True
+    """
+    text = (region or "").strip()
+    if not text:
+        return data
+    county = data.clients["county_fips"].astype("string")
+    parts = [p.strip() for p in text.split(contract.LIST_SEPARATOR) if p.strip()]
+    if all(p.isdigit() and len(p) == 5 for p in parts):
+        keep = county.isin(parts)
+    else:
+        from tfanalysis import geo
+
+        keep = county.str[:2].isin([geo.state_fips(p) for p in parts])
+    clients = data.clients[keep.fillna(False).to_numpy(bool)]
+    ids = clients["client_id"]
+    return data.replace(
+        clients=clients,
+        needs=data.needs[data.needs["client_id"].isin(ids)],
+        referrals=data.referrals[data.referrals["client_id"].isin(ids)],
+    )
+
+
+# --- demand and capacity -----------------------------------------------------------------
+
+
+def capacity_places(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Places each capacity row offers in [start, end]: per month × months valid in it.
+
+    Examples
+    --------
+    >>> cap = pd.DataFrame({"capacity_per_month": [3, 2], "valid_from": pd.to_datetime(["2024-01-01", "2024-07-01"]),
+    ...                     "valid_to": pd.to_datetime([None, None])})
+    >>> capacity_places(cap, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31")).round(1).tolist()
+    [36.1, 12.1]
+    """
+    valid_from = pd.to_datetime(capacity["valid_from"]).fillna(start).clip(lower=start)
+    valid_to = pd.to_datetime(capacity["valid_to"]).fillna(end).clip(upper=end)
+    days = ((valid_to - valid_from).dt.days + 1).clip(lower=0).astype(float)
+    per_month = pd.to_numeric(capacity["capacity_per_month"], errors="coerce").fillna(0).astype(float)
+    return (per_month * days / DAYS_PER_MONTH).rename("places")
+
+
+def _needs_frame(data: TaskForceData) -> pd.DataFrame:
+    return client_needs(data.needs, data.clients)
+
+
+def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str | None = "county") -> pd.DataFrame:
+    """Identified needs against capacity, per service (× county).
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The whole dataset (the period is applied here).
+    period : str, pair or None
+        The needs identified in it, the capacity valid in it.
+    by : "county" or None
+        ``"county"``: one row per service × client county; None: one row per service
+        (task-force-wide capacity, each row counted once).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``service`` (and ``county_fips``), ``needs``, ``met``, ``in_progress``, ``unmet``,
+        ``declined_by_client``, ``needs_with_eligible_member``, ``months``,
+        ``capacity_places`` (per county: places of every row serving the county),
+        ``needs_per_month``, ``places_per_month``, ``utilization`` (needs / places; inf
+        when needs meet no place at all).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> table = demand_capacity(load_dataset(DEMO_DIR), by=None).set_index("service")
+    >>> bool(table.loc["legal_representation", "utilization"] > 1)
+    True
+    """
+    start, end, _ = _window(data, period)
+    scoped = data.in_period((start, end))
+    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
+    needs["service"] = needs["need"].astype("string")
+    keys = ["service"] + (["county_fips"] if by == "county" else [])
+    status = pd.crosstab([needs[k] for k in keys], needs["status"].astype("string")).reindex(columns=list(STATUS_COLUMNS), fill_value=0)
+    table = status.assign(needs=status.sum(axis=1), needs_with_eligible_member=needs.groupby(keys)["eligible_in_county"].sum())
+    places = capacity_places(scoped.capacity, start, end)
+    cap = pd.DataFrame({"service": scoped.capacity["service"].astype("string").to_numpy(), "places": places.to_numpy()}, index=scoped.capacity.index)
+    if by == "county":
+        from tfanalysis.service_areas import served_counties
+
+        served = served_counties(scoped.capacity, scoped.members)
+        served["places"] = served["capacity_row"].map(cap["places"])
+        supply = served.groupby(["service", "county_fips"])["places"].sum()
+    else:
+        supply = cap.groupby("service")["places"].sum()
+    table = table.join(supply.rename("capacity_places"), how="left").fillna({"capacity_places": 0.0})
+    months = ((end - start).days + 1) / DAYS_PER_MONTH
+    table["months"] = months
+    table["needs_per_month"] = table["needs"] / months
+    table["places_per_month"] = table["capacity_places"] / months
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["utilization"] = np.where(table["capacity_places"] > 0, table["needs"] / table["capacity_places"].where(table["capacity_places"] > 0, 1.0), np.inf)
+    order = ["needs", *STATUS_COLUMNS, "needs_with_eligible_member", "months", "capacity_places", "needs_per_month", "places_per_month", "utilization"]
+    table = table[order].reset_index()
+    ints = ["needs", *STATUS_COLUMNS, "needs_with_eligible_member"]
+    return table.astype({c: "int64" for c in ints}).sort_values(keys, ignore_index=True)
+
+
+def gap_matrix(demand: pd.DataFrame, value: str = "unmet", *, top: int | None = None, min_total: int = 0) -> pd.DataFrame:
+    """Pivot a service × county demand table into a matrix (services × counties).
+
+    ``top`` keeps the counties with the most of ``value`` (then by FIPS), in that order;
+    ``min_total`` keeps the services with at least that much of ``value`` in all counties.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"service": ["a", "a", "b"], "county_fips": ["1", "2", "1"], "unmet": [3, 0, 5]})
+    >>> gap_matrix(t).values.tolist()
+    [[3, 0], [5, 0]]
+    """
+    matrix = demand.pivot_table(index="service", columns="county_fips", values=value, aggfunc="sum", fill_value=0)
+    order = matrix.sum(axis=0).sort_values(ascending=False, kind="stable").index
+    matrix = matrix[order[:top] if top else order]
+    matrix = matrix[demand.groupby("service")[value].sum().reindex(matrix.index).fillna(0).to_numpy() >= max(min_total, 0)]
+    return matrix.astype("int64") if pd.api.types.is_integer_dtype(demand[value]) else matrix
+
+
+def publish_counts(table: pd.DataFrame | pd.Series, threshold: int = 11) -> pd.DataFrame | pd.Series:
+    """Suppress a table of counts for leadership (thin wrapper over privacy.suppress).
+
+    Examples
+    --------
+    >>> publish_counts(pd.Series([3, 20, 0], index=["a", "b", "c"])).tolist()
+    ['<11', '<11', 0]
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", privacy.DisclosureWarning)
+        return privacy.suppress(table, threshold=threshold)
+
+
+# --- time to met -------------------------------------------------------------------------
+
+
+def kaplan_meier(durations: Any, observed: Any) -> pd.DataFrame:
+    """Kaplan–Meier product-limit estimate of the share not yet met.
+
+    Parameters
+    ----------
+    durations : array-like of float
+        Days from identification to met (observed) or to the end of follow-up (censored).
+    observed : array-like of bool
+        True when the need was met at that time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct time with an event or a censoring: ``time``, ``at_risk``,
+        ``events``, ``censored``, ``survival`` (S(t) = ∏_{t_i ≤ t} (1 − d_i / n_i)).
+
+    Examples
+    --------
+    Needs met at days 2, 3 and 6, one censored at 3 (still open), one censored at 8:
+
+    >>> km = kaplan_meier([2, 3, 3, 6, 8], [True, True, False, True, False])
+    >>> km[["time", "at_risk", "events", "survival"]].values.round(4).tolist()
+    [[2.0, 5.0, 1.0, 0.8], [3.0, 4.0, 1.0, 0.6], [6.0, 2.0, 1.0, 0.3], [8.0, 1.0, 0.0, 0.3]]
+    """
+    t = np.asarray(durations, dtype=float)
+    e = np.asarray(observed, dtype=bool)
+    keep = ~np.isnan(t)
+    t, e = t[keep], e[keep]
+    times, inverse = np.unique(t, return_inverse=True)
+    events = np.bincount(inverse, weights=e.astype(float), minlength=len(times))
+    exits = np.bincount(inverse, minlength=len(times)).astype(float)
+    at_risk = len(t) - np.concatenate([[0.0], np.cumsum(exits)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        survival = np.cumprod(np.where(at_risk > 0, 1.0 - events / at_risk, 1.0))
+    return pd.DataFrame({"time": times, "at_risk": at_risk, "events": events, "censored": exits - events, "survival": survival})
+
+
+def km_survival_at(km: pd.DataFrame, day: float) -> float:
+    """S(day) from a :func:`kaplan_meier` table (1 before the first time; NaN past follow-up).
+
+    Examples
+    --------
+    >>> km = kaplan_meier([2, 3, 3, 6, 8], [True, True, False, True, False])
+    >>> [round(km_survival_at(km, day), 4) for day in (1, 5, 9)]
+    [1.0, 0.6, nan]
+    """
+    if km.empty or day > km["time"].max():
+        return float("nan")
+    before = km.loc[km["time"] <= day, "survival"]
+    return float(before.iloc[-1]) if len(before) else 1.0
+
+
+def km_median(km: pd.DataFrame) -> float:
+    """Median time: the first time S(t) ≤ 0.5; NaN when the curve never gets there.
+
+    Examples
+    --------
+    >>> km_median(kaplan_meier([2, 3, 3, 6, 8], [True, True, False, True, False]))
+    6.0
+    >>> km_median(kaplan_meier([2, 9, 9], [True, False, False]))
+    nan
+    """
+    reached = km.loc[km["survival"] <= 0.5 + 1e-12, "time"]
+    return float(reached.iloc[0]) if len(reached) else float("nan")
+
+
+def time_to_met(needs: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Durations for time-to-met: met needs observed, open ones censored at ``as_of``.
+
+    Needs declined by the client are dropped. Returns ``needs`` with ``days`` and ``met``.
+
+    Examples
+    --------
+    >>> needs = pd.DataFrame({"status": ["met", "unmet", "declined_by_client"],
+    ...     "identified_on": pd.to_datetime(["2024-01-01"] * 3), "met_on": pd.to_datetime(["2024-01-11", None, None])})
+    >>> time_to_met(needs, pd.Timestamp("2024-03-01"))[["days", "met"]].values.tolist()
+    [[10.0, True], [60.0, False]]
+    """
+    kept = needs[needs["status"].astype("string") != "declined_by_client"].copy()
+    met = (kept["status"].astype("string") == "met").fillna(False).to_numpy(bool) & kept["met_on"].notna().to_numpy(bool)
+    end = pd.to_datetime(kept["met_on"]).where(met, as_of)
+    kept["days"] = (end - pd.to_datetime(kept["identified_on"])).dt.days.astype(float).clip(lower=0)
+    kept["met"] = met
+    return kept
+
+
+def outcome_rates(data: TaskForceData, period: PeriodLike = None, *, by: Sequence[str] = ("need",)) -> pd.DataFrame:
+    """Unmet-need rate, met within 30 and 90 days and median days to met, per group.
+
+    Parameters
+    ----------
+    by : sequence of str
+        Columns of the client-needs frame: ``need``, ``county_fips``, ``age``,
+        ``age_group``, ``gender``, ``nationality``, ``primary_language``,
+        ``trafficking_type``. Empty: one row for everything.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``needs``, ``declined_by_client``, ``unmet``, ``met``,
+        ``unmet_need_rate`` (%), ``met_30d`` and ``met_90d`` (%, Kaplan–Meier),
+        ``median_days_to_met`` (NaN: not reached).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> rates = outcome_rates(load_dataset(DEMO_DIR)).set_index("need")
+    >>> float(rates.loc["legal_representation", "median_days_to_met"]) > 60
+    True
+    """
+    start, end, _ = _window(data, period)
+    scoped = data.in_period((start, end))
+    frame = _needs_frame(scoped)
+    keys = list(by)
+    if not keys:
+        frame = frame.assign(_all="all")
+        keys = ["_all"]
+    status = frame["status"].astype("string")
+    counts = frame.assign(
+        _declined=(status == "declined_by_client").astype(int), _unmet=(status == "unmet").astype(int), _met=(status == "met").astype(int)
+    ).groupby(keys, dropna=False)[["_declined", "_unmet", "_met"]].sum()
+    counts["needs"] = frame.groupby(keys, dropna=False).size()
+    durations = time_to_met(frame, as_of_date(data))
+    # one small product-limit table per group: a loop over groups, not over rows
+    rows = []
+    for key, group in durations.groupby(keys, dropna=False):
+        km = kaplan_meier(group["days"], group["met"])
+        rows.append((key if isinstance(key, tuple) else (key,), 100 * (1 - km_survival_at(km, 30)), 100 * (1 - km_survival_at(km, 90)), km_median(km)))
+    km_table = pd.DataFrame([(*k, a, b, c) for k, a, b, c in rows], columns=[*keys, "met_30d", "met_90d", "median_days_to_met"]).set_index(keys)
+    table = counts.rename(columns={"_declined": "declined_by_client", "_unmet": "unmet", "_met": "met"}).join(km_table)
+    base = table["needs"] - table["declined_by_client"]
+    table["unmet_need_rate"] = 100 * table["unmet"] / base.where(base > 0)
+    table = table[["needs", "declined_by_client", "unmet", "met", "unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]].reset_index()
+    return table.drop(columns="_all") if "_all" in table else table
+
+
+# --- structural gaps ---------------------------------------------------------------------
+
+
+def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """Service × population segments with identified needs and no member able to serve them.
+
+    Each client-need of the period with no eligible capacity row serving the client's
+    county (see :mod:`tfanalysis.eligibility`) falls in one of two kinds of gap:
+
+    - ``eligibility``: no capacity row anywhere meeting the need is eligible for the client.
+      The segment names, in the contract's words, the client values of the criteria that
+      some row offering the service fails (age ``minor``/``adult``/``unknown``,
+      ``gender``, ``nationality``, ``language``); criteria no row fails are ``any``.
+    - ``no provider in county``: an eligible row exists, but none serves the client's
+      county (a service desert). The segment is the county.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gap: ``service``, ``gap``, ``age``, ``gender``, ``nationality``,
+        ``language``, ``county_fips`` (``any`` for eligibility gaps), ``clients`` and
+        ``needs`` affected, ``met`` (needs met all the same, e.g. outside the task force),
+        sorted by needs (most first). Counts are true counts: publish with
+        :func:`publish_counts`.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> gaps = structural_gaps(load_dataset(DEMO_DIR))
+    >>> sorted(gaps.loc[gaps["gap"] == "no provider in county", "county_fips"].unique().tolist())
+    ['39053', '39105', '39111', '39115', '39121']
+    """
+    start, end, _ = _window(data, period)
+    scoped = data.in_period((start, end))
+    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
+    open_ = needs[~needs["eligible_in_county"]].copy()
+    eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
+    client_value = {"age": "age", "gender": "gender", "nationality": "nationality", "language": "primary_language"}
+    for criterion in CRITERIA:
+        shown = eligibility & open_[f"blocked_{criterion}"].to_numpy(bool)
+        open_[f"seg_{criterion}"] = np.where(shown, open_[client_value[criterion]].astype(str), ANY)
+    open_["gap"] = np.where(eligibility, "eligibility", "no provider in county")
+    open_["seg_county"] = np.where(eligibility, ANY, open_["county_fips"].astype(str))
+    open_["service"] = open_["need"].astype(str)
+    keys = ["service", "gap", *[f"seg_{c}" for c in CRITERIA], "seg_county"]
+    columns = ["service", "gap", *CRITERIA, "county_fips", "clients", "needs", "met"]
+    if open_.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("clients", "needs", "met") else "string") for c in columns})
+    table = open_.groupby(keys).agg(
+        clients=("client_id", "nunique"), needs=("need", "size"), met=("status", lambda s: int((s.astype("string") == "met").sum()))
+    ).reset_index()
+    table.columns = columns
+    table = table.sort_values(["gap", "needs", "service"], ascending=[True, False, True], ignore_index=True)
+    return table.astype({c: "string" for c in columns[:7]}).astype({c: "int64" for c in columns[7:]})
+
+
+def structural_gaps_markdown(gaps: pd.DataFrame, threshold: int = 11, *, county_names: dict[str, str] | None = None) -> str:
+    """Plain words for the structural gaps, with small counts hidden.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"service": ["housing_emergency"], "gap": ["eligibility"], "age": ["adult"], "gender": ["male"],
+    ...     "nationality": ["any"], "language": ["any"], "county_fips": ["any"], "clients": [40], "needs": [50], "met": [0]})
+    >>> print(structural_gaps_markdown(g))
+    - **Housing: emergency** — no member serves adult, male clients: 40 clients, 50 needs, 0 met.
+    """
+    from tfanalysis.taxonomy import SERVICE_CODES
+
+    if gaps.empty:
+        return "No structural gap: every identified need had at least one member able to serve it."
+    names = county_names or {}
+
+    def shown(n: int) -> str:
+        return str(int(n)) if n == 0 or n >= threshold else f"fewer than {threshold}"
+
+    lines = []
+    eligibility = gaps[gaps["gap"] == "eligibility"]
+    for row in eligibility.itertuples(index=False):  # one sentence per gap (a handful), not per client
+        label = SERVICE_CODES.get(row.service, row.service)
+        who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != ANY) or "any"
+        lines.append(f"- **{label}** — no member serves {who} clients: {shown(row.clients)} clients, {shown(row.needs)} needs, {shown(row.met)} met.")
+    deserts = gaps[gaps["gap"] != "eligibility"]
+    per_service = deserts.groupby("service", sort=False).agg(counties=("county_fips", list), needs=("needs", "sum"))
+    for service, row in per_service.iterrows():  # one sentence per service
+        label = SERVICE_CODES.get(service, service)
+        where = ", ".join(f"{names.get(c, c)} ({c})" for c in row["counties"])
+        lines.append(f"- **{label}** — no eligible member serves {len(row['counties'])} count{'y' if len(row['counties']) == 1 else 'ies'}: {where}; {shown(row['needs'])} needs.")
+    return "\n".join(lines)
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+
+def referral_outcomes(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """Referral outcomes per service: how many were accepted, completed, declined and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``service``; columns ``accepted``, ``completed``, ``declined_capacity``,
+        ``declined_eligibility``, ``declined_other``, ``no_response``, ``open`` (no outcome
+        yet), then ``referrals`` (all) and ``share_of_declined_capacity`` (%: this
+        service's part of all capacity declines in the period).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> table = referral_outcomes(load_dataset(DEMO_DIR))
+    >>> table["share_of_declined_capacity"].idxmax()
+    'legal_representation'
+    """
+    start, end, _ = _window(data, period)
+    refs = data.in_period((start, end)).referrals
+    outcome = refs["outcome"].astype("string").fillna("open")
+    table = pd.crosstab(refs["service"].astype("string").rename("service"), outcome).reindex(columns=list(OUTCOME_ORDER), fill_value=0)
+    table.columns.name = None
+    table["referrals"] = table[list(OUTCOME_ORDER)].sum(axis=1)
+    total = table["declined_capacity"].sum()
+    table["share_of_declined_capacity"] = 100 * table["declined_capacity"] / total if total else np.nan
+    return table.astype({c: "int64" for c in [*OUTCOME_ORDER, "referrals"]})
+
+
+def referral_markdown(outcomes: pd.DataFrame, threshold: int = 11) -> str:
+    """Read the referral outcomes: where capacity and where eligibility make referrals fail.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"declined_capacity": [13, 2], "declined_eligibility": [0, 24], "referrals": [100, 50],
+    ...     "share_of_declined_capacity": [86.7, 13.3]}, index=["legal_representation", "housing_emergency"])
+    >>> print(referral_markdown(t))
+    Referrals declined for lack of capacity: 15, 87% of them for Legal representation (immigration, criminal, civil). Referrals declined because the client was not eligible: 24, most for Housing: emergency (24).
+    """
+    from tfanalysis.taxonomy import SERVICE_CODES
+
+    def shown(n: int) -> str:
+        return str(int(n)) if n == 0 or n >= threshold else f"fewer than {threshold}"
+
+    capacity_total, eligibility_total = int(outcomes["declined_capacity"].sum()), int(outcomes["declined_eligibility"].sum())
+    parts = []
+    if capacity_total:
+        top = outcomes["declined_capacity"].idxmax()
+        parts.append(f"Referrals declined for lack of capacity: {shown(capacity_total)}, {outcomes.loc[top, 'share_of_declined_capacity']:.0f}% of them for {SERVICE_CODES.get(top, top)}.")
+    else:
+        parts.append("No referral was declined for lack of capacity.")
+    if eligibility_total:
+        top = outcomes["declined_eligibility"].idxmax()
+        parts.append(f"Referrals declined because the client was not eligible: {shown(eligibility_total)}, most for {SERVICE_CODES.get(top, top)} ({shown(outcomes.loc[top, 'declined_eligibility'])}).")
+    else:
+        parts.append("No referral was declined for eligibility.")
+    return " ".join(parts)
+
+
+# --- headline and prose ------------------------------------------------------------------
+
+
+def headline_metrics(data: TaskForceData, period: PeriodLike = None, threshold: int = 11) -> dict[str, dict[str, Any]]:
+    """The report's headline numbers, as keyword arguments for ``notebook.record_metric``.
+
+    Keys: ``unmet_need_rate``, ``needs_met``, ``structural_gaps``, ``biggest_gap_service``,
+    ``median_days_to_met``.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> m = headline_metrics(load_dataset(DEMO_DIR))
+    >>> m["biggest_gap_service"]["value"], m["needs_met"]["count"]
+    ('legal_representation', True)
+    """
+    from tfanalysis.taxonomy import SERVICE_CODES
+
+    overall = outcome_rates(data, period, by=()).iloc[0]
+    by_need = outcome_rates(data, period)
+    gaps = structural_gaps(data, period)
+    biggest = by_need.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"] if by_need["unmet"].sum() else ""
+    return {
+        "unmet_need_rate": {"value": round(float(overall["unmet_need_rate"]), 1), "label": "Unmet-need rate", "unit": "%", "higher_is_better": False},
+        "needs_met": {"value": int(overall["met"]), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": True},
+        "structural_gaps": {"value": int(len(gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
+        "biggest_gap_service": {"value": str(biggest), "label": f"Most unmet needs: {SERVICE_CODES.get(biggest, biggest)}"},
+        "median_days_to_met": {"value": None if np.isnan(overall["median_days_to_met"]) else float(overall["median_days_to_met"]), "label": "Median days from need to met", "unit": "days", "higher_is_better": False},
+    }
+
+
+def gaps_markdown(service_demand: pd.DataFrame, rates: pd.DataFrame, threshold: int = 11) -> str:
+    """Read the service-level demand vs capacity and outcome rates in a paragraph.
+
+    Parameters
+    ----------
+    service_demand : DataFrame
+        :func:`demand_capacity` with ``by=None``.
+    rates : DataFrame
+        :func:`outcome_rates` per ``need``.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"service": ["a", "b"], "needs": [60, 20], "utilization": [1.9, 0.3],
+    ...     "needs_per_month": [6.4, 1.0], "places_per_month": [3.3, 3.0]})
+    >>> r = pd.DataFrame({"need": ["a", "b"], "needs": [60, 20], "unmet": [30, 0], "unmet_need_rate": [50.0, 0.0],
+    ...     "median_days_to_met": [79.0, 5.0]})
+    >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE
+    Demand outruns capacity for 1 service: **a** (6.4 needs a month against 3.3 places; 1.9 times). The most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met).
+    """
+    from tfanalysis.taxonomy import SERVICE_CODES
+
+    over = service_demand[(service_demand["utilization"] > 1) & (service_demand["needs"] >= threshold)].sort_values("utilization", ascending=False)
+    if over.empty:
+        text = "No service's identified needs outran its capacity over the period."
+    else:
+        items = [
+            f"**{SERVICE_CODES.get(r.service, r.service)}** ({r.needs_per_month:.1f} needs a month against {r.places_per_month:.1f} places; {r.utilization:.1f} times)"
+            if np.isfinite(r.utilization) else f"**{SERVICE_CODES.get(r.service, r.service)}** (no capacity at all)"
+            for r in over.itertuples(index=False)
+        ]
+        text = f"Demand outruns capacity for {len(over)} service{'s' if len(over) > 1 else ''}: " + "; ".join(items) + "."
+    worst = rates.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0] if len(rates) else None
+    if worst is not None and worst["unmet"] >= threshold:
+        median = "median not reached" if np.isnan(worst["median_days_to_met"]) else f"median {worst['median_days_to_met']:.0f} days to met"
+        label = SERVICE_CODES.get(worst["need"], worst["need"])
+        text += f" The most unmet needs are in **{label}** ({int(worst['unmet'])}, {worst['unmet_need_rate']:.0f}% of its needs not declined by the client; {median})."
+    return text
+
+
+# --- published tables (what leadership sees) ---------------------------------------------
+
+
+def _hide_rates(rates: pd.DataFrame, base: pd.Series, threshold: int) -> pd.DataFrame:
+    """Rates computed from fewer than ``threshold`` needs are not shown (NaN)."""
+    keep = (base >= threshold).to_numpy(bool)
+    return rates.where(np.broadcast_to(keep[:, None], rates.shape))
+
+
+def publish_demand(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
+    """Service-level demand vs capacity for leadership: counts suppressed, rates from small bases hidden.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`demand_capacity` with ``by=None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``service``; ``needs`` (the suppressed row total), the four statuses
+        (suppressed together with it), ``places_per_month``, ``needs_per_month`` and
+        ``utilization`` (NaN where fewer than ``threshold`` needs).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"service": ["a", "b"], "needs": [40, 5], "met": [30, 5], "in_progress": [0, 0],
+    ...     "unmet": [10, 0], "declined_by_client": [0, 0], "places_per_month": [2.0, 1.0],
+    ...     "needs_per_month": [4.0, 0.5], "utilization": [2.0, 0.5]})
+    >>> p = publish_demand(t)
+    >>> p.loc["b", "needs"], float(p.loc["a", "utilization"]), bool(np.isnan(p.loc["b", "utilization"]))
+    ('<11', 2.0, True)
+    """
+    counts = table.set_index("service")[list(STATUS_COLUMNS)]
+    published = publish_counts_margins(counts, threshold).rename(columns={privacy.MARGIN: "needs"})
+    published = published.drop(index=privacy.MARGIN, errors="ignore")
+    rates = _hide_rates(table.set_index("service")[["places_per_month", "needs_per_month", "utilization"]], table.set_index("service")["needs"], threshold)
+    rates["places_per_month"] = table.set_index("service")["places_per_month"]  # capacity is not about victims
+    return published[["needs", *STATUS_COLUMNS]].join(rates.round(2))
+
+
+def publish_counts_margins(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
+    """Suppress a 2-D table of counts with its totals (``Total`` row and column).
+
+    Examples
+    --------
+    >>> publish_counts_margins(pd.DataFrame({"x": [20, 30], "y": [15, 25]}, index=["a", "b"])).loc["Total", "Total"]
+    np.int64(90)
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", privacy.DisclosureWarning)
+        return privacy.suppress(table.astype("int64"), threshold=threshold, margins=True)
+
+
+def publish_rates(rates: pd.DataFrame, threshold: int = 11, *, keys: Sequence[str] = ("need",)) -> pd.DataFrame:
+    """Outcome rates for leadership: the number of needs suppressed, rates from small bases hidden.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"need": ["a", "b"], "needs": [40, 4], "declined_by_client": [0, 0], "unmet": [10, 1],
+    ...     "met": [30, 3], "unmet_need_rate": [25.0, 25.0], "met_30d": [50.0, 50.0], "met_90d": [70.0, 75.0],
+    ...     "median_days_to_met": [30.0, 20.0]})
+    >>> publish_rates(r)[["needs", "unmet_need_rate"]].values.tolist()
+    [['<11', 25.0], ['<11', nan]]
+
+    The 40 is hidden too (with the total public it would give the 4 away); its rate, from
+    40 needs, is shown.
+    """
+    frame = rates.set_index(list(keys))
+    base = frame["needs"] - frame["declined_by_client"]
+    shown = _hide_rates(frame[["unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]], base, threshold).round(1)
+    needs = publish_counts(frame["needs"].astype("int64"), threshold)
+    return pd.concat([needs.rename("needs"), shown], axis=1)
+
+
+def publish_gaps(gaps: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
+    """Structural gaps for leadership: ``clients`` and ``needs`` each suppressed as a column.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"service": ["a", "b"], "gap": ["eligibility"] * 2, "age": ["adult"] * 2, "gender": ["male"] * 2,
+    ...     "nationality": ["any"] * 2, "language": ["any"] * 2, "county_fips": ["any"] * 2,
+    ...     "clients": [40, 2], "needs": [50, 2], "met": [0, 0]})
+    >>> publish_gaps(g)[["clients", "needs"]].values.tolist()
+    [[40, 50], ['<11', '<11']]
+    """
+    out = gaps.drop(columns="met").copy()
+    for column in ("clients", "needs"):
+        # each row is its own segment: hide the small ones (the column total is not shown)
+        out[column] = out[column].astype(object).where(~out[column].between(1, threshold - 1), f"<{threshold}")
+    return out
+
+
+def publish_referrals(outcomes: pd.DataFrame, threshold: int = 11, *, services: Sequence[str] | None = None) -> pd.DataFrame:
+    """Referral outcomes per service for leadership (suppressed with totals).
+
+    ``services`` keeps some services (default: those with at least ``threshold``
+    referrals declined for capacity or eligibility).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({o: [0, 0] for o in OUTCOME_ORDER}, index=["a", "b"]).assign(
+    ...     completed=[40, 30], declined_capacity=[20, 1], declined_eligibility=[0, 2])
+    >>> publish_referrals(t).index.tolist()
+    ['a', 'Total']
+    """
+    declines = outcomes["declined_capacity"] + outcomes["declined_eligibility"]
+    keep = list(services) if services is not None else outcomes.index[declines >= threshold].tolist()
+    counts = outcomes.loc[keep, list(OUTCOME_ORDER)]
+    counts = counts.loc[:, counts.sum(axis=0) > 0]
+    return publish_counts_margins(counts, threshold)
+
+
+def unmet_by_county(data: TaskForceData, service: str, period: PeriodLike = None) -> pd.Series:
+    """Needs of a service not (yet) met, per client county (true counts).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> unmet_by_county(load_dataset(DEMO_DIR), "legal_representation").loc["39105"]
+    np.int64(10)
+    """
+    from tfanalysis.sites import unmet_demand
+
+    start, end, _ = _window(data, period)
+    scoped = data.in_period((start, end))
+    return unmet_demand(_needs_frame(scoped), service)
+
+
+def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, threshold: int = 11) -> str:
+    """Read the recommended sites in a sentence.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"rank": [1], "county_fips": ["39073"], "name": ["Hocking"], "unmet_covered": [29],
+    ...     "cumulative": [29], "share_of_unmet": [64.4], "counties_covered": [5]})
+    >>> print(sites_markdown(s, "mental_health_care", 60))
+    A new provider of Mental health care (emergency and long-term) in **Hocking** County would bring 29 needs not yet met within 60 miles (64% of them, 5 counties).
+    """
+    from tfanalysis.taxonomy import SERVICE_CODES
+
+    label = SERVICE_CODES.get(service, service)
+    if sites.empty:
+        return f"No unmet need of {label} to cover."
+    names = ", then ".join(f"**{n}**" for n in sites["name"])
+    total = int(sites["cumulative"].iloc[-1])
+    count = str(total) if total >= threshold else f"fewer than {threshold}"
+    counties = int(sites["counties_covered"].iloc[-1])
+    place = "County" if len(sites) == 1 else "Counties"
+    return (
+        f"A new provider of {label} in {names} {place} would bring {count} needs not yet met within "
+        f"{max_miles:g} miles ({sites['share_of_unmet'].iloc[-1]:.0f}% of them, {counties} counties)."
+    )
+
+
+def default_site_service(data: TaskForceData, period: PeriodLike = None) -> str:
+    """The service with the most needs not (yet) met: the default for :func:`recommend_sites`."""
+    rates = outcome_rates(data, period)
+    return str(rates.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"])

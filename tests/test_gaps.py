@@ -1,0 +1,222 @@
+"""Needs and gaps: rates worked by hand on the tiny Delaware task force, the planted demo gaps found."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tfanalysis import demo, gaps, load_dataset
+
+
+@pytest.fixture(scope="module")
+def demo_data(demo_dir):
+    return load_dataset(demo_dir)
+
+
+@pytest.fixture
+def tiny(tiny_dir):
+    return load_dataset(tiny_dir)
+
+
+# --- Kaplan–Meier -----------------------------------------------------------------------
+
+
+def test_kaplan_meier_by_hand() -> None:
+    # times 1 (met), 2 (met), 2 (censored), 4 (met), 5 (censored), 7 (met)
+    # t=1: 6 at risk, 1 met -> 5/6; t=2: 5 at risk, 1 met -> 5/6*4/5 = 2/3; t=4: 3 at risk -> 2/3*2/3 = 4/9;
+    # t=5: censored only; t=7: 1 at risk, 1 met -> 0
+    km = gaps.kaplan_meier([1, 2, 2, 4, 5, 7], [True, True, False, True, False, True])
+    assert km["at_risk"].tolist() == [6, 5, 3, 2, 1]
+    assert km["events"].tolist() == [1, 1, 1, 0, 1]
+    assert km["censored"].tolist() == [0, 1, 0, 1, 0]
+    assert km["survival"].tolist() == pytest.approx([5 / 6, 2 / 3, 4 / 9, 4 / 9, 0.0])
+    assert gaps.km_median(km) == 4.0
+    assert gaps.km_survival_at(km, 3) == pytest.approx(2 / 3)
+    assert gaps.km_survival_at(km, 0.5) == 1.0
+
+
+def test_kaplan_meier_agrees_with_statsmodels() -> None:
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    rng = np.random.default_rng(7)
+    times = rng.integers(0, 60, 200).astype(float)
+    observed = rng.random(200) < 0.7
+    ours = gaps.kaplan_meier(times, observed)
+    reference = SurvfuncRight(times, observed.astype(int))
+    at_events = ours[ours["events"] > 0]
+    assert at_events["time"].tolist() == list(reference.surv_times)
+    assert at_events["survival"].to_numpy() == pytest.approx(reference.surv_prob)
+
+
+def test_median_not_reached_is_missing_not_the_longest_time() -> None:
+    assert np.isnan(gaps.km_median(gaps.kaplan_meier([3, 10, 10, 10], [True, False, False, False])))
+
+
+# --- rates and demand on the tiny task force ----------------------------------------------
+
+
+def test_outcome_rates_by_hand(tiny) -> None:
+    # 5 needs, c3's case management declined by the client -> 4 in the rates. Follow-up ends on
+    # the last date in the data, 2024-04-20. Met: c1 housing after 2 days, c2 legal after 27 days;
+    # censored: c1 case management (in progress, 101 days), c2 housing (unmet, 77 days).
+    # KM: S(2) = 3/4, S(27) = 3/4 * 2/3 = 1/2 -> median 27 days; met within 30 and 90 days: 50%.
+    overall = gaps.outcome_rates(tiny, by=()).iloc[0]
+    assert (overall["needs"], overall["declined_by_client"], overall["unmet"], overall["met"]) == (5, 1, 1, 2)
+    assert overall["unmet_need_rate"] == pytest.approx(25.0)  # 1 unmet of 4 not declined
+    assert overall["met_30d"] == pytest.approx(50.0)
+    assert overall["met_90d"] == pytest.approx(50.0)
+    assert overall["median_days_to_met"] == 27.0
+    housing = gaps.outcome_rates(tiny).set_index("need").loc["housing_emergency"]
+    assert housing["unmet_need_rate"] == pytest.approx(50.0)
+    assert housing["met_30d"] == pytest.approx(50.0)  # met at day 2; the other censored at 77 days
+    assert housing["median_days_to_met"] == 2.0
+
+
+def test_outcome_rates_per_segment(tiny) -> None:
+    by_gender = gaps.outcome_rates(tiny, by=("gender",)).set_index("gender")
+    assert by_gender["needs"].to_dict() == {"female": 3, "male": 2}
+    assert by_gender.loc["male", "unmet_need_rate"] == pytest.approx(50.0)
+    # women: met at day 2 of 2 followed -> S(2) = 1/2, the median (first time S <= 1/2); men: met at day 27
+    assert by_gender["median_days_to_met"].to_dict() == {"female": 2.0, "male": 27.0}
+
+
+def test_demand_capacity_by_hand(tiny) -> None:
+    table = gaps.demand_capacity(tiny, "2024", by=None).set_index("service")
+    months = 366 / (365.25 / 12)  # 2024 is a leap year
+    housing = table.loc["housing_emergency"]
+    assert (housing["needs"], housing["met"], housing["unmet"], housing["needs_with_eligible_member"]) == (2, 1, 1, 1)
+    assert housing["capacity_places"] == pytest.approx(6 * months)
+    assert housing["utilization"] == pytest.approx(2 / (6 * months))
+    legal = table.loc["legal_representation"]
+    assert legal["capacity_places"] == pytest.approx(4 * months)
+    assert legal["needs_with_eligible_member"] == 0  # c2 speaks Spanish, m3 serves English only
+
+
+def test_demand_capacity_per_county_counts_rows_serving_the_county(tiny) -> None:
+    table = gaps.demand_capacity(tiny, "2024").set_index(["service", "county_fips"])
+    months = 366 / (365.25 / 12)
+    # Kent's housing need: m2's shelter lists Kent; its 6 places a month count as reachable there
+    assert table.loc[("housing_emergency", "10001"), "capacity_places"] == pytest.approx(6 * months)
+    # Sussex's case management: statewide, 10 a month
+    assert table.loc[("case_management", "10005"), "capacity_places"] == pytest.approx(10 * months)
+    assert table.loc[("case_management", "10005"), "declined_by_client"] == 1
+
+
+def test_capacity_places_clip_to_the_period() -> None:
+    capacity = pd.DataFrame({"capacity_per_month": [2], "valid_from": pd.to_datetime(["2023-06-01"]), "valid_to": pd.to_datetime(["2024-01-31"])})
+    places = gaps.capacity_places(capacity, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"))
+    assert places.iloc[0] == pytest.approx(2 * 31 / (365.25 / 12))
+
+
+def test_structural_gaps_by_hand(tiny) -> None:
+    table = gaps.structural_gaps(tiny)
+    rows = table.set_index("service")[["gap", "age", "gender", "nationality", "language", "county_fips", "clients", "needs", "met"]]
+    assert rows.loc["housing_emergency"].tolist() == ["eligibility", "any", "male", "any", "any", "any", 1, 1, 0]
+    # met all the same (by m3, in the data): the gap is in the capacity table, not in the outcome
+    assert rows.loc["legal_representation"].tolist() == ["eligibility", "any", "any", "any", "es", "any", 1, 1, 1]
+    assert len(table) == 2
+
+
+def test_referral_outcomes_by_hand(tiny) -> None:
+    table = gaps.referral_outcomes(tiny)
+    assert table.loc["housing_emergency", ["accepted", "declined_eligibility", "referrals"]].tolist() == [1, 1, 2]
+    assert table.loc["legal_representation", ["no_response", "referrals"]].tolist() == [1, 1]
+    assert table["share_of_declined_capacity"].isna().all()  # no capacity declines at all
+
+
+def test_region_keeps_its_clients(tiny) -> None:
+    kent = gaps.in_region(tiny, "10001")
+    assert kent.clients["client_id"].tolist() == ["c1"]
+    assert set(kent.needs["client_id"]) == {"c1"}
+    assert len(kent.capacity) == len(tiny.capacity)
+
+
+# --- published tables ---------------------------------------------------------------------
+
+
+def _visible_small(table: pd.DataFrame | pd.Series, threshold: int) -> bool:
+    values = pd.to_numeric(pd.Series(np.ravel(table.to_numpy())), errors="coerce")
+    return bool(((values >= 1) & (values < threshold)).any())
+
+
+def test_published_tables_show_no_small_count(demo_data) -> None:
+    published = gaps.publish_demand(gaps.demand_capacity(demo_data, by=None), 11)
+    assert not _visible_small(published[["needs", "met", "in_progress", "unmet", "declined_by_client"]], 11)
+    assert not _visible_small(gaps.publish_gaps(gaps.structural_gaps(demo_data), 11)[["clients", "needs"]], 11)
+    assert not _visible_small(gaps.publish_referrals(gaps.referral_outcomes(demo_data), 11), 11)
+    rates = gaps.publish_rates(gaps.outcome_rates(demo_data, by=("age", "gender")), 11, keys=("age", "gender"))
+    small = pd.to_numeric(rates["needs"], errors="coerce").isna()
+    assert rates.loc[small, "unmet_need_rate"].isna().all()
+
+
+# --- the planted demo gaps ------------------------------------------------------------------
+
+
+def test_demo_eligibility_hole_adult_men_emergency_housing(demo_data) -> None:
+    table = gaps.structural_gaps(demo_data)
+    hole = table[(table["service"] == "housing_emergency") & (table["age"] == "adult") & (table["gender"] == "male")]
+    assert len(hole) == 1
+    assert hole["gap"].iloc[0] == "eligibility"
+    assert hole["needs"].iloc[0] >= 45  # 51 planted; one of unknown age could go to the youth shelter
+    assert hole["met"].iloc[0] == 0
+    outcomes = gaps.referral_outcomes(demo_data)
+    assert outcomes["declined_eligibility"].idxmax() == "housing_emergency"
+
+
+def test_demo_rural_deserts_are_exactly_the_planted_counties(demo_data) -> None:
+    table = gaps.structural_gaps(demo_data)
+    deserts = table[table["gap"] == "no provider in county"]
+    planted = set(demo.PLANTED["desert_counties"])
+    for service in demo.PLANTED["desert_services"]:
+        assert set(deserts.loc[deserts["service"] == service, "county_fips"]) == planted
+    assert set(deserts["service"]) == set(demo.PLANTED["desert_services"])
+
+
+def test_demo_capacity_shortfall(demo_data) -> None:
+    table = gaps.demand_capacity(demo_data, by=None).set_index("service")
+    shortfall = demo.PLANTED["shortfall_service"]
+    assert table.loc[shortfall, "utilization"] > 1
+    assert 6.0 < table.loc[shortfall, "needs_per_month"] < 7.0
+    assert (table.drop(index=shortfall)["utilization"] < 0.5).all()
+    outcomes = gaps.referral_outcomes(demo_data)
+    assert outcomes.loc[shortfall, "share_of_declined_capacity"] > 60
+    assert gaps.headline_metrics(demo_data)["biggest_gap_service"]["value"] == shortfall
+
+
+def test_demo_prose_names_the_planted_gaps(demo_data) -> None:
+    from tfanalysis import geo
+
+    names = geo.counties("OH").set_index("county_fips")["name"].to_dict()
+    text = gaps.structural_gaps_markdown(gaps.structural_gaps(demo_data), 11, county_names=names)
+    assert "adult, male" in text
+    assert all(name in text for name in demo.PLANTED["desert_counties"].values())
+    summary = gaps.gaps_markdown(gaps.demand_capacity(demo_data, by=None), gaps.outcome_rates(demo_data))
+    assert "Legal representation" in summary and "1 service" in summary
+
+
+def test_demo_sites_for_the_deserts_reach_them(demo_data) -> None:
+    sites = gaps.recommend_sites(demo_data, "mental_health_care", k=2, max_miles=60)
+    assert sites["unmet_covered"].is_monotonic_decreasing
+    assert sites["share_of_unmet"].iloc[-1] <= 100
+    from tfanalysis import geo
+    from tfanalysis.service_areas import great_circle_miles
+
+    first = sites.iloc[0]
+    centroids = geo.county_centroids("OH").loc[list(demo.PLANTED["desert_counties"])]
+    miles = great_circle_miles(centroids["lat"], centroids["lon"], [first["lat"]] * 5, [first["lon"]] * 5)
+    assert (miles <= 60).sum() >= 4  # the first site reaches most of the desert counties
+
+
+def test_demo_first_site_is_the_exact_best_single_site(demo_data) -> None:
+    # with one site greedy is exact: check it against every county
+    from tfanalysis import geo
+    from tfanalysis.eligibility import client_needs
+    from tfanalysis.sites import coverage_matrix, unmet_demand
+
+    demand = unmet_demand(client_needs(demo_data.needs, demo_data.clients), "legal_representation")
+    centroids = geo.county_centroids("OH")
+    cover = coverage_matrix(centroids.loc[demand.index], centroids, 60).toarray().astype(bool)
+    best_value = (demand.to_numpy()[:, None] * cover).sum(axis=0).max()
+    sites = gaps.recommend_sites(demo_data, "legal_representation", k=1, max_miles=60)
+    assert sites["unmet_covered"].iloc[0] == best_value
