@@ -32,7 +32,7 @@ demo: $(STAMP)
 RUN_ARGS ?=
 
 report: demo
-	$(BIN)/tfanalysis run --data $(DEMO) --out reports $(RUN_ARGS)
+	$(BIN)/tfanalysis run --data $(DEMO) --out reports --params notebooks/params-demo.yaml $(RUN_ARGS)
 	@echo "open reports/latest/index.html"
 
 lab: $(STAMP)

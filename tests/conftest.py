@@ -111,5 +111,6 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     data = demo.generate(base / "demo")
     history = base / "history.csv"
     pipeline.run_suite(data, base / "reports", period="2025Q3", only=["00", "03"], run_id="q3", history=history)
-    result = pipeline.run_suite(data, base / "reports", period="2025Q4", run_id="q4", history=history)
+    result = pipeline.run_suite(data, base / "reports", period="2025Q4", run_id="q4", history=history,
+                                notebook_params={"03": {"change_date": demo.PLANTED["change_date"]}})
     return result, base / "reports"

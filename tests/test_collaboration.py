@@ -568,8 +568,10 @@ def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
 @pytest.mark.slow
 def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_dir: Path, tmp_path: Path) -> None:
     from tfanalysis import pipeline
+    from tfanalysis.demo import PLANTED
 
-    result = pipeline.run_suite(demo_dir, tmp_path / "reports", only=["03"], run_id="collab", history=tmp_path / "history.csv")
+    result = pipeline.run_suite(demo_dir, tmp_path / "reports", only=["03"], run_id="collab", history=tmp_path / "history.csv",
+                                notebook_params={"03": {"change_date": PLANTED["change_date"]}})
     metrics = {m["name"]: m for m in result.metrics}
     assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
     assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
@@ -592,7 +594,8 @@ def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path
     folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
     for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
         (folder / name).unlink()
-    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=2)
+    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=2,
+                                notebook_params={"03": {"change_date": "2024-07-01"}})
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after
     assert "No partner survey in the data." in page
