@@ -224,8 +224,9 @@ def match_needs(needs: pd.DataFrame, capacity: pd.DataFrame, members: pd.DataFra
     )
     flags = eligibility_flags(candidates)
     candidates = pd.concat([candidates[["_row", "capacity_row", "county_fips", "capacity_per_month"]], flags], axis=1)
-    here = candidates.merge(served.rename(columns={"county_fips": "served_fips"}), on="capacity_row")
-    here = here[here["served_fips"].astype("string") == here["county_fips"].astype("string")]
+    # Join on the county too: joining on the row alone pairs every need with every county the
+    # row serves (76 M rows at 500,000 needs) before keeping the few in the client's county.
+    here = candidates.merge(served.dropna(subset=["county_fips"]), on=["capacity_row", "county_fips"])
 
     n = len(frame)
     def _any(rows: pd.DataFrame, column: str | None) -> np.ndarray:
