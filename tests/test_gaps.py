@@ -220,3 +220,20 @@ def test_demo_first_site_is_the_exact_best_single_site(demo_data) -> None:
     best_value = (demand.to_numpy()[:, None] * cover).sum(axis=0).max()
     sites = gaps.recommend_sites(demo_data, "legal_representation", k=1, max_miles=60)
     assert sites["unmet_covered"].iloc[0] == best_value
+
+
+def test_published_demand_hides_rates_that_would_give_back_a_hidden_count() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from tfanalysis.gaps import publish_demand
+
+    # b (5 needs) is hidden; c (12 needs) is hidden with it so that b cannot be worked out
+    # from the total; c's needs per month (12 / 12 months = 1.0) would reveal c, so it goes too.
+    t = pd.DataFrame({"service": ["a", "b", "c"], "needs": [40, 5, 12], "met": [40, 5, 12], "in_progress": [0, 0, 0],
+                      "unmet": [0, 0, 0], "declined_by_client": [0, 0, 0], "places_per_month": [2.0, 1.0, 1.0],
+                      "needs_per_month": [40 / 12, 5 / 12, 1.0], "utilization": [40 / 24, 5 / 12, 1.0]})
+    p = publish_demand(t)
+    assert p["needs"].tolist() == [40, "<11", "<11"]
+    assert np.isnan(p.loc["c", "needs_per_month"]) and np.isnan(p.loc["c", "utilization"])
+    assert p.loc["a", "needs_per_month"] == 3.33 and p.loc["c", "places_per_month"] == 1.0

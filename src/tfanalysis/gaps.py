@@ -651,6 +651,10 @@ def publish_demand(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
     published = publish_counts_margins(counts, threshold).rename(columns={privacy.MARGIN: "needs"})
     published = published.drop(index=privacy.MARGIN, errors="ignore")
     rates = _hide_rates(table.set_index("service")[["places_per_month", "needs_per_month", "utilization"]], table.set_index("service")["needs"], threshold)
+    # A rate is a count divided by a known number of months: where the count is hidden (also
+    # by complementary suppression), the rate would give it back, so it is hidden too.
+    hidden = published["needs"].map(lambda v: isinstance(v, str)).reindex(rates.index, fill_value=False).astype(bool)
+    rates.loc[hidden, ["needs_per_month", "utilization"]] = np.nan
     rates["places_per_month"] = table.set_index("service")["places_per_month"]  # capacity is not about victims
     return published[["needs", *STATUS_COLUMNS]].join(rates.round(2))
 
