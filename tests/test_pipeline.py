@@ -146,3 +146,12 @@ def test_unknown_only_name_lists_the_suite(tmp_path: Path) -> None:
 def test_leadership_summary_is_listed_first() -> None:
     paths = [Path("00_data_quality.ipynb"), Path("05_leadership_summary.ipynb"), Path("01_service_coverage.ipynb")]
     assert [p.stem for p in pipeline.order_for_index(paths)] == ["05_leadership_summary", "00_data_quality", "01_service_coverage"]
+
+
+def test_parameters_for_a_notebook_left_out_by_only_are_ignored_but_unknown_ones_refused(tmp_path: Path) -> None:
+    suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    chosen = [p for p in suite if p.stem.startswith("00")]
+    given = {"03_collaboration": {"change_date": "2024-07-01"}}
+    assert pipeline._check_notebook_params(chosen, given, suite=suite) == {"00_data_quality": {}}
+    with pytest.raises(pipeline.SuiteError, match="parameters for '99_nothing', which is not a notebook of the suite"):
+        pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)

@@ -212,8 +212,12 @@ def run_suite(
     resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
     data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
 
-    notebooks = discover_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir(), only)
-    per_notebook = _check_notebook_params(notebooks, notebook_params or {})
+    suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
+    notebooks = discover_notebooks(suite_dir, only)
+    # Parameters for a notebook of the suite left out by --only are fine (one parameters file
+    # serves every run); parameters for no notebook at all are a mistake worth saying.
+    per_notebook = _check_notebook_params(notebooks, notebook_params or {}, suite=discover_notebooks(suite_dir))
+    history_file = Path(history).resolve() if history else history_path()
     run_id = run_id or make_run_id(resolved.label)
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", run_id):
         raise SuiteError(f"run id {run_id!r}: use letters, digits, '.', '_' and '-' only")
@@ -233,7 +237,7 @@ def run_suite(
         "region": region,
         "suppression_threshold": int(suppression_threshold),
         "run_id": run_id,
-        "history_file": str(Path(history).resolve() if history else history_path()),
+        "history_file": str(history_file),
     }
     try:
         log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
@@ -259,7 +263,7 @@ def run_suite(
 
     os.replace(work, final)
     _point_latest(out_dir, run_id)
-    _append_history(Path(history) if history else history_path(), run_id, resolved, metrics)
+    _append_history(history_file, run_id, resolved, metrics)
     return RunResult(
         run_id=run_id,
         folder=final,
@@ -269,10 +273,12 @@ def run_suite(
     )
 
 
-def _check_notebook_params(notebooks: list[Path], given: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    stems = {p.stem for p in notebooks}
+def _check_notebook_params(
+    notebooks: list[Path], given: Mapping[str, Mapping[str, Any]], *, suite: list[Path]
+) -> dict[str, dict[str, Any]]:
+    stems = {p.stem for p in suite}
     unknown_nb = [k for k in given if k not in stems and not any(s.startswith(k) for s in stems)]
-    problems = [f"parameters for {k!r}, which is not a notebook of this run" for k in unknown_nb]
+    problems = [f"parameters for {k!r}, which is not a notebook of the suite" for k in unknown_nb]
     resolved: dict[str, dict[str, Any]] = {}
     for path in notebooks:
         declared = notebook_parameters(path)
