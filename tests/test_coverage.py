@@ -194,17 +194,13 @@ def test_serving_the_county_is_never_a_desert_however_far(data: tf.TaskForceData
     assert coverage.deserts(data, "2024", services="case_management", max_miles=1).empty
 
 
-def test_demo_deserts_are_exactly_the_planted_ones() -> None:
-    data = tf.load_dataset(demo_dir())
+def test_demo_deserts_are_exactly_the_planted_ones(demo_dir: Path) -> None:
+    data = tf.load_dataset(demo_dir)
     found = coverage.deserts(data, None, max_miles=60)
     planted = {(f, s) for f in demo.PLANTED["desert_counties"] for s in demo.PLANTED["desert_services"]}
     assert set(zip(found["county_fips"], found["service"])) == planted
     assert len(found) == 10
     assert (found["nearest_miles"] > demo.PLANTED["desert_min_miles"]).all()
-
-
-def demo_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 
 
 # ------------------------------------------------------------------- publishing
@@ -227,8 +223,8 @@ def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, 
 
 
 @pytest.fixture(scope="module")
-def demo_figures():
-    data = tf.load_dataset(demo_dir())
+def demo_figures(demo_dir: Path):
+    data = tf.load_dataset(demo_dir)
     table = coverage.county_service_coverage(data, "2025", max_miles=60)
     found = coverage.deserts(table=table, max_miles=60)
     published = coverage.published_coverage(table)
