@@ -330,6 +330,7 @@ def test_geocode_zip_empty_input() -> None:
         "state",
         "county_name",
         "county_source",
+        "city",
         "found",
     ]
 
@@ -487,3 +488,7 @@ def test_cache_dir_of_this_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
         pytest.skip("not running from a source checkout with data/processed")
     assert geo.cache_dir() == checkout
     assert os.fspath(geo.cache_dir()).endswith(os.path.join("data", "processed"))
+
+
+def test_geocode_zip_gives_the_usps_city() -> None:
+    assert geo.geocode_zip(["43215", "02134", "00000"])["city"].tolist()[:2] == ["Columbus", "Allston"]

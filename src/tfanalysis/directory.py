@@ -247,13 +247,15 @@ def _county_names(fips: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"county_fips": shapes["county_fips"], "state_fips": shapes["state_fips"], "name": names}).astype(_TEXT)
 
 
-@functools.cache
-def _zip_towns() -> pd.Series:
-    """ZIP code → town (the USPS city name of the ``zipcodes`` package)."""
-    import zipcodes
+def _towns(zips: pd.Series) -> pd.Series:
+    """ZIP code → town (the USPS city name), from the ZIP table :mod:`tfanalysis.geo` builds once."""
+    from tfanalysis import geo
 
-    towns = {entry["zip_code"]: entry["city"] for entry in zipcodes.list_all()}
-    return pd.Series(towns, dtype=_TEXT)
+    known = zips.dropna()
+    towns = pd.Series(pd.NA, index=zips.index, dtype=_TEXT)
+    if len(known):
+        towns[known.index] = geo.geocode_zip(known.tolist())["city"].astype(_TEXT).to_numpy()
+    return towns
 
 
 def _locations(members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
@@ -268,7 +270,7 @@ def _locations(members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
             "sector": members["sector"].map(SECTOR_LABELS),
             "county": county_name.fillna(members["county_fips"]),
             "county FIPS": members["county_fips"],
-            "town": zips.map(_zip_towns()),
+            "town": _towns(zips),
             "ZIP": zips,
             "left_on": members["left_on"],
         }

@@ -750,15 +750,15 @@ def _zip_table() -> pd.DataFrame:
 
     started = time.perf_counter()
     records = [
-        (entry["zip_code"], entry["state"], entry["county"], entry["lat"], entry["long"])
+        (entry["zip_code"], entry["state"], entry["county"], entry["lat"], entry["long"], entry["city"])
         for entry in zipcodes.list_all()
     ]
-    table = pd.DataFrame(records, columns=["zip", "state", "county_name", "lat", "lon"])
+    table = pd.DataFrame(records, columns=["zip", "state", "county_name", "lat", "lon", "city"])
     table["lat"] = pd.to_numeric(table["lat"], errors="coerce")
     table["lon"] = pd.to_numeric(table["lon"], errors="coerce")
     null_island = (table["lat"] == 0) & (table["lon"] == 0)  # zipcodes' "no coordinates"
     table.loc[null_island, ["lat", "lon"]] = np.nan
-    for column in ("zip", "state", "county_name"):
+    for column in ("zip", "state", "county_name", "city"):
         table[column] = table[column].astype(_TEXT).replace("", np.nan)
 
     # addfips is called once per distinct (state, county name), ~3,300 calls.
@@ -784,7 +784,7 @@ def _zip_table() -> pd.DataFrame:
         table.loc[hits.index, "county_source"] = "point"
 
     table = table.set_index("zip")[
-        ["lat", "lon", "county_fips", "state", "county_name", "county_source"]
+        ["lat", "lon", "county_fips", "state", "county_name", "county_source", "city"]
     ]
     logger.info(
         "built the ZIP table (%d ZIPs, %d without county) in %.2f s",
@@ -874,6 +874,7 @@ def geocode_zip(zips: str | Iterable[str] | Iterable[int] | pd.Series | pd.Index
         - ``state``: USPS code (also AA/AE/AP for military ZIPs);
         - ``county_name``: the county name given by ``zipcodes``;
         - ``county_source``: "name", "point" or NaN (see above);
+        - ``city``: the USPS city name of the ZIP;
         - ``found``: bool, False for a ZIP that is not in the table.
 
     Raises
