@@ -81,6 +81,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.contract import ALL_GENDERS, ANY_LANGUAGE, LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
+from tfanalysis.service_areas import great_circle_miles
 
 __all__ = ["DEFAULT_SEED", "PERIOD_START", "PERIOD_END", "PLANTED", "generate"]
 
@@ -605,13 +606,6 @@ def _flag(values: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(values, bool), "true", "false").astype(object)
 
 
-def _miles(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance in miles (haversine, Earth radius 3,958.8 miles); broadcasts."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 3958.8 * np.arcsin(np.sqrt(a))
-
-
 def _masked_argmin(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Column of the smallest value per row among ``mask``; -1 for rows with none."""
     best = np.where(mask, values, np.inf).argmin(axis=1)
@@ -677,7 +671,7 @@ def _world() -> _World:
     lon = np.array([_ZIPS[m.zip][1] for m in _MEMBERS])
     joined = np.array([_day(m.joined_on) for m in _MEMBERS], dtype=np.int64)
     left = np.array([_day(m.left_on) for m in _MEMBERS], dtype=np.int64)
-    to_county = _miles(lat[:, None], lon[:, None], _COUNTIES.lat[None, :], _COUNTIES.lon[None, :])
+    to_county = great_circle_miles(lat[:, None], lon[:, None], _COUNTIES.lat[None, :], _COUNTIES.lon[None, :])
 
     member = np.searchsorted(ids, [o.member_id for o in _OFFERS])
     covers = np.zeros((len(_OFFERS), len(_COUNTIES.fips)), dtype=bool)

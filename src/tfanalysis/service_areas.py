@@ -19,12 +19,11 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis import contract
-
-EARTH_RADIUS_MILES = 3958.8
+from tfanalysis.access import EARTH_RADIUS_MILES
 
 
 def great_circle_miles(lat1: object, lon1: object, lat2: object, lon2: object) -> np.ndarray:
-    """Haversine distance in miles between aligned arrays of points (degrees).
+    """Haversine distance in miles between aligned (or broadcastable) arrays of points, in degrees.
 
     Examples
     --------
