@@ -197,4 +197,5 @@ def test_every_report_is_written_and_the_map_draws_the_regions(ct_run) -> None:
         assert f'"id":"{fips}"' in page.replace(" ", "")
     for old in ("09001", "09003", "09009"):
         assert f'"id":"{old}"' not in page.replace(" ", "")
-    assert "Western Connecticut" in page and "Western Connecticut County" not in page
+    # Areas are named as they are: "Western Connecticut", never "Western Connecticut County".
+    assert "Western Connecticut" in page and "Western Connecticut County" not in page and "%{text} County" not in page

@@ -837,6 +837,7 @@ def harmonize_vintage(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.
             found.append(_moved_rows("capacity", "service_area", rows + 1, _MOVED_RULES["service_area"],
                                      capacity["service_area"].iloc[rows].tolist()))
             out["capacity"] = capacity.assign(service_area=pd.array(areas.to_numpy(), dtype=capacity["service_area"].dtype))
+    found = [part for part in found if len(part)]
     return out, pd.concat(found, ignore_index=True) if found else _moved_rows("", "", [], "", [])
 
 

@@ -374,9 +374,13 @@ def _known_counties(s: pd.Series) -> pd.Series:
     """Every 5-digit code of a cell (or of its ';'-list) names a county of a vintage (:mod:`tfanalysis.geo`)."""
     from tfanalysis import geo
 
-    items = s.astype("string").str.split(contract.LIST_SEPARATOR).explode().str.strip()
-    unknown = items.str.fullmatch(r"\d{5}").fillna(False).astype(bool) & ~items.isin(geo.known_county_fips())
-    return ~unknown.groupby(level=0).any().reindex(s.index, fill_value=False)
+    known = geo.known_county_fips()
+    ok = s.isin(known).to_numpy(dtype=bool, copy=True)
+    doubt = np.flatnonzero(~ok)  # few: only those are split and pattern-matched (1M cells: 0.1 s, not 7)
+    items = s.iloc[doubt].astype("string").str.split(contract.LIST_SEPARATOR).explode().str.strip()
+    unknown = items.str.fullmatch(r"\d{5}").fillna(False).astype(bool) & ~items.isin(known)
+    ok[doubt] = ~unknown.groupby(level=0).any().reindex(s.index[doubt], fill_value=False).to_numpy(dtype=bool)
+    return pd.Series(ok, index=s.index)
 
 
 def _order_check(later: str, earlier: str) -> pa.Check:

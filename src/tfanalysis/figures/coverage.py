@@ -197,7 +197,7 @@ def nearest_distance_figure(
                 mode="markers",
                 marker={"color": color, "size": 8 if is_desert else 6, "opacity": 0.9 if is_desert else 0.5},
                 text=part["county"].astype(str).tolist(),
-                hovertemplate="%{text} County: %{x:.0f} miles<extra>%{y}</extra>",
+                hovertemplate="%{text}: %{x:.0f} miles<extra>%{y}</extra>",  # "Capitol", not "Capitol County"
                 name=name,
             )
         )
