@@ -831,7 +831,8 @@ def harmonize_vintage(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.
     capacity = _table(out, "capacity")
     if capacity is not None and "service_area" in capacity:
         areas = current_service_area(capacity["service_area"])
-        changed = (areas.astype(str) != capacity["service_area"].astype(str)).to_numpy(dtype=bool)
+        before = capacity["service_area"].astype(_TEXT).fillna("")
+        changed = (areas.fillna("") != before).to_numpy(dtype=bool)
         if changed.any():
             rows = np.flatnonzero(changed)
             found.append(_moved_rows("capacity", "service_area", rows + 1, _MOVED_RULES["service_area"],
