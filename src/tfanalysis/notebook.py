@@ -95,6 +95,7 @@ def metric(
     count: bool = False,
     threshold: int = 11,
     higher_is_better: bool | None = None,
+    hidden: bool = False,
 ) -> dict[str, Any]:
     """Build a metric record; counts from 1 to ``threshold - 1`` are suppressed.
 
@@ -114,6 +115,9 @@ def metric(
         Suppression threshold for counts.
     higher_is_better : bool, optional
         Direction of improvement, for trend arrows.
+    hidden : bool
+        The publication layer hid the value (a count hidden with its table, or a rate
+        from a hidden count): recorded as suppressed whatever its size.
 
     Returns
     -------
@@ -133,7 +137,7 @@ def metric(
         value = None
     if hasattr(value, "item"):
         value = value.item()  # numpy scalar → Python
-    suppressed = bool(count and value is not None and 0 < float(value) < threshold)
+    suppressed = bool(hidden) or bool(count and value is not None and 0 < float(value) < threshold)
     if suppressed:
         shown, display = None, f"<{threshold}"
     else:
@@ -163,6 +167,40 @@ def record_metric(name: str, value: float | int | str | None, **kwargs: Any) -> 
     from IPython.display import display
 
     display({METRIC_MIMETYPE: metric(name, value, **kwargs)}, raw=True)
+
+
+def count_metric(name: str, released: Any, row: Any = "Total", column: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """A metric record of one released count (:class:`tfanalysis.publication.Released`).
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import Release
+    >>> import tfanalysis as tf
+    >>> rel = Release(tf.load_dataset(DEMO_DIR))
+    >>> count_metric("needs_identified", rel.count("needs"))["display"]
+    '3,775'
+    """
+    value = released.value(row, column)
+    return metric(name, value, count=True, threshold=released.threshold, hidden=value is None, **kwargs)
+
+
+def record_count(name: str, released: Any, row: Any = "Total", column: Any = None, **kwargs: Any) -> None:
+    """Record one released count as a headline metric (see :func:`count_metric`)."""
+    from IPython.display import display
+
+    display({METRIC_MIMETYPE: count_metric(name, released, row, column, **kwargs)}, raw=True)
+
+
+def release(data: Any, threshold: int = 11, *, ledger_dir: str = "", run_id: str = "") -> Any:
+    """This notebook's publication layer: every victim count it shows goes through it.
+
+    Under the suite runner, ``ledger_dir`` is the run's private ledger, shared with the
+    other notebooks of the run and read with the earlier runs of the same data; in an
+    analyst's session it is empty and the ledger lives in memory.
+    """
+    from tfanalysis.publication import Release
+
+    return Release(data, threshold, ledger_dir=ledger_dir or None, run=run_id)
 
 
 def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
