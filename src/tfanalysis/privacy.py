@@ -328,7 +328,7 @@ def protect_grid(
     grid = _grid(np.asarray(totals, dtype=np.float64), is_series)
     mask = np.asarray(hideable, bool) & grid.exists
     grid = replace(grid, hidden=np.asarray(hidden, bool) & grid.exists)
-    grid, _ = _protect(grid, mask | grid.hidden, threshold, bounded=False)
+    grid, _ = _protect(grid, mask | grid.hidden, threshold, with_bounds=False)
     return grid.hidden & grid.exists
 
 
@@ -541,10 +541,10 @@ def _issues(
 # ---------------------------------------------------------------------------------------
 
 
-def _protect(grid: _Grid, hideable: np.ndarray, threshold: int, bounded: bool = True) -> tuple[_Grid, np.ndarray]:
+def _protect(grid: _Grid, hideable: np.ndarray, threshold: int, with_bounds: bool = True) -> tuple[_Grid, np.ndarray]:
     """Hide one more cell per pass until no fixable rule is broken.
 
-    ``bounded=False`` skips the linear programs of rule 4 beyond single lines (a caller
+    ``with_bounds=False`` skips the linear programs of rule 4 beyond single lines (a caller
     that bounds the cells itself, with more constraints, see :mod:`tfanalysis.publication`).
     Returns the grid and the hidden cells proven able to reach ``threshold``.
     """
@@ -564,7 +564,7 @@ def _protect(grid: _Grid, hideable: np.ndarray, threshold: int, bounded: bool = 
         stuck = single | lines["small_range_row"] | lines["small_range_column"]
         derivable = _derivable(g) & ~single
         cell = _first_fix(derivable, g, candidates, _bridge_pool)
-        if cell is None and bounded:
+        if cell is None and with_bounds:
             small = g.hidden & ~stuck & ~derivable & (values < threshold) & ~safe
             largest = _largest_values(g, small)
             safe |= small & (largest >= threshold)  # stays true as more cells hide
