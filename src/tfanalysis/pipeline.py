@@ -273,13 +273,13 @@ def run_suite(
         write_plotly_js(work)
         if pdf:
             _print_pack(work, notebooks)
-        worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".tmp-{run_id}{GRANT_SUFFIX}") if crosswalk else None
+        worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
         log.info("run %s complete", run_id)
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         _close(handler)
         _keep_failed(work, out_dir, run_id)
-        (out_dir / f".tmp-{run_id}{GRANT_SUFFIX}").unlink(missing_ok=True)
+        (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
         if isinstance(exc, (SuiteError, KeyboardInterrupt)):
             raise
         raise SuiteError(f"run {run_id} failed: {exc}") from exc
