@@ -157,6 +157,15 @@ def test_a_figure_wider_than_the_page_is_drawn_at_the_page_width(tmp_path: Path)
 
 
 @needs_chromium
+def test_a_figure_taller_than_the_page_is_printed_whole_on_one_page(tmp_path: Path) -> None:
+    fig = go.Figure(go.Scatter(x=list(range(60)), y=[f"row {i}" for i in range(60)], mode="markers", marker_color="#e6550d"))
+    page = _report_with(fig.update_layout(title="Sixty rows drawn tall", height=2000), tmp_path / "run")  # two pages high
+    pages = _pages(pack.print_pack([page], tmp_path / "run" / "report.pdf"))
+    assert [_coloured(pixels) > 0 for pixels, _ in pages].count(True) == 1  # not sliced across pages
+    assert _drawn_figure_titles(pages, "Sixty rows drawn tall", pack.PAGE_HEIGHT_PX) == 1
+
+
+@needs_chromium
 def test_a_table_wider_than_the_page_is_scaled_down_to_fit(tmp_path: Path) -> None:
     import pandas as pd
 

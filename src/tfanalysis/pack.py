@@ -39,6 +39,10 @@ PAGE_WIDTH_IN, PAGE_HEIGHT_IN, MARGIN_IN = 8.5, 11.0, 0.5
 PAGE_WIDTH_PX = int((PAGE_WIDTH_IN - 2 * MARGIN_IN) * 96)
 """The printed width of the page's content in CSS pixels (96 per inch): figures are drawn at it."""
 
+PAGE_HEIGHT_PX = int((PAGE_HEIGHT_IN - 2 * MARGIN_IN) * 96) - 24
+"""The tallest a figure is printed (a little under the page's content height): a taller one
+is redrawn at this height rather than sliced across pages."""
+
 TIMEOUT_S = 180.0
 """How long one report may take to open and draw (a national-scale page takes ~50 s)."""
 
@@ -47,11 +51,11 @@ _LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-r
 
 # Runs in the page once it has loaded: waits for every figure's pending drawing (plotly keeps
 # the promises of a plot in gd._promises, e.g. a map's base layer), redraws at the width its
-# container has on the printed page each figure drawn wider (a fixed layout.width), and
-# reports the figures that did not draw or still overflow. Plotly.relayout resolves after the
-# redraw.
+# container has on the printed page each figure drawn wider (a fixed layout.width) and at the
+# page's height each figure drawn taller, and reports the figures that did not draw or still
+# overflow. Plotly.relayout resolves after the redraw.
 _DRAW_FOR_PRINT = """
-async () => {
+async (tallest) => {
   const figures = Array.from(document.querySelectorAll('div.plotly-graph-div'));
   if (figures.length && typeof window.Plotly === 'undefined') return {figures: figures.length, problems: ['plotly.js did not load']};
   const problems = [];
@@ -62,7 +66,13 @@ async () => {
       const room = document.documentElement.clientWidth - Math.max(0, gd.getBoundingClientRect().left);
       const width = Math.floor(Math.min(gd.parentElement.getBoundingClientRect().width, room));
       // the page opened at the printed width, so autosized figures drew at it already
-      if (!gd._fullLayout || gd._fullLayout.width > width) await window.Plotly.relayout(gd, {width: width, autosize: false});
+      const update = {};
+      if (!gd._fullLayout || gd._fullLayout.width > width) Object.assign(update, {width: width, autosize: false});
+      if (gd._fullLayout && gd._fullLayout.height > tallest) {
+        Object.assign(update, {height: tallest});
+        gd.parentElement.style.height = 'auto';  // the div plotly sized for the figure's first height
+      }
+      if (Object.keys(update).length) await window.Plotly.relayout(gd, update);
     } catch (err) {
       problems.push('figure ' + (i + 1) + ': ' + err);
     }
@@ -233,7 +243,7 @@ def _print_report(browser, page_path: Path, target: Path, title: str, timeout_s:
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.emulate_media(media="print")
         page.goto(page_path.resolve().as_uri(), wait_until="load")
-        outcome = page.evaluate(_DRAW_FOR_PRINT)
+        outcome = page.evaluate(_DRAW_FOR_PRINT, PAGE_HEIGHT_PX)
         problems = list(outcome["problems"]) + [f"JavaScript error: {e}" for e in errors]
         problems += [f"tried to load {url} from the network" for url in blocked]
         if problems:
