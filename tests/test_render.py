@@ -14,7 +14,7 @@ import plotly.io as pio
 import pytest
 
 from tfanalysis import notebook
-from tfanalysis.render import PLOTLY_JS, external_references, local_scripts, notebook_to_html, write_plotly_js
+from tfanalysis.render import PLOTLY_JS, external_references, index_html, local_scripts, notebook_to_html, write_plotly_js
 
 
 def _figure_output() -> dict:
@@ -89,3 +89,12 @@ def test_plotly_js_written_is_the_bundled_version(tmp_path: Path) -> None:
 )
 def test_local_scripts(page: str, expected: list[str]) -> None:
     assert local_scripts(page) == expected
+
+
+def test_the_index_links_the_printable_pack_when_there_is_one() -> None:
+    common = dict(title="Run", reports=[{"href": "a.html", "title": "A", "summary": ""}], parameters={}, fingerprint={},
+                  version="0.1", created="now")
+    page = index_html(**common, pack="report.pdf")
+    assert '<a href="report.pdf">every report in one PDF</a>' in page
+    assert page.index('<a href="a.html">') < page.index('href="report.pdf"')  # under the reports
+    assert "report.pdf" not in index_html(**common)

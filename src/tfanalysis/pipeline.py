@@ -267,12 +267,12 @@ def run_suite(
             "data": data_dir.name,
             "run id": run_id,
         }
-        _write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started)
         from tfanalysis.render import write_plotly_js
 
         write_plotly_js(work)
         if pdf:
             _print_pack(work, notebooks)
+        _write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started)
         worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
         log.info("run %s complete", run_id)
     except BaseException as exc:
@@ -441,6 +441,7 @@ def _write_run_files(
 ) -> None:
     import nbformat
 
+    from tfanalysis.pack import PACK_FILE
     from tfanalysis.render import index_html
 
     finished = datetime.now(timezone.utc)
@@ -467,6 +468,7 @@ def _write_run_files(
         fingerprint=fingerprint,
         version=__version__,
         created=finished.isoformat(timespec="seconds"),
+        pack=PACK_FILE if (work / PACK_FILE).is_file() else None,
     )
     (work / "index.html").write_text(page, encoding="utf-8")
 

@@ -182,6 +182,7 @@ def index_html(
     fingerprint: dict[str, str],
     version: str,
     created: str,
+    pack: str | None = None,
 ) -> str:
     """Write the run's index page: links to the reports and what the run was made from.
 
@@ -200,6 +201,8 @@ def index_html(
         tfanalysis version.
     created : str
         Timestamp of the run.
+    pack : str, optional
+        Relative path of the printable pack (``report.pdf``), linked under the reports.
 
     Returns
     -------
@@ -210,8 +213,8 @@ def index_html(
     --------
     >>> page = index_html(title="Run", reports=[{"href": "a.html", "title": "A", "summary": ""}],
     ...                   parameters={"period": "2025Q3"}, fingerprint={}, version="0.1", created="now")
-    >>> '<a href="a.html">A</a>' in page, "Counts from 1 to 10," in page
-    (True, True)
+    >>> '<a href="a.html">A</a>' in page, "Counts from 1 to 10," in page, "report.pdf" in page
+    (True, True, False)
     """
     esc = html.escape
     threshold = int(parameters.get("suppression threshold", parameters.get("suppression_threshold", 11)))
@@ -222,6 +225,11 @@ def index_html(
         for r in reports
     )
     params = "\n".join(f"<tr><th>{esc(str(k))}</th><td>{esc(str(v))}</td></tr>" for k, v in parameters.items())
+    printable = (
+        f'<p class="pack">To print or attach: <a href="{esc(pack)}">every report in one PDF</a>, the summary first.</p>'
+        if pack
+        else ""
+    )
     prints = "\n".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v[:16])}…</code></td></tr>" for k, v in fingerprint.items())
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -248,6 +256,7 @@ th, td {{ text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px 
 <ol class="reports">
 {items}
 </ol>
+{printable}
 <h2>About this run</h2>
 <table>
 {params}
