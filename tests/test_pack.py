@@ -70,6 +70,11 @@ def _coloured(pixels: np.ndarray) -> int:
     return int(((channels.max(axis=-1) - channels.min(axis=-1)) > 60).sum())
 
 
+def _inked(pixels: np.ndarray) -> int:
+    """Pixels that are not paper white (axes, grid lines, tick labels, cells, traces)."""
+    return int((pixels.min(axis=-1) < 235).sum())
+
+
 def _title_boxes(textpage, title: str) -> list[tuple[float, float, float]]:
     """(left, top, bottom) of each occurrence of a title on a page, in points from the top."""
     height = textpage.page.get_size()[1]
@@ -81,13 +86,17 @@ def _title_boxes(textpage, title: str) -> list[tuple[float, float, float]]:
     return found
 
 
-def _drawn_figure_titles(pages, title: str, height_px: float) -> int:
-    """Occurrences of a figure's title with a drawn figure (colour) in the figure's area below it."""
+def _drawn_figure_titles(pages, title: str, height_px: float, *, colour: bool = True) -> int:
+    """Occurrences of a figure's title with a drawn figure in the figure's area below it.
+
+    Drawn: coloured pixels (traces), or with ``colour=False`` ink of any kind (axes, grid,
+    tick labels: a figure whose data are all hidden or empty for the period still draws those).
+    """
     drawn = 0
     for pixels, textpage in pages:
         for _, top, bottom in _title_boxes(textpage, title):
-            area = pixels[int(bottom): int(min(pixels.shape[0], top + height_px * PT_PER_PX))]
-            drawn += _coloured(area) >= 150
+            area = pixels[int(bottom) + 2: int(min(pixels.shape[0], top + height_px * PT_PER_PX))]
+            drawn += (_coloured(area) >= 150) if colour else (_inked(area) >= 500)
     return drawn
 
 
@@ -220,6 +229,17 @@ def _figures_of(executed: Path) -> list[tuple[str, float]]:
     return found
 
 
+def _headings_saying(report: Path, text: str) -> int:
+    """How often a report's headings and captions say a figure's title (they print above prose, not a figure)."""
+    import html as html_lib
+    import re
+
+    page = report.read_text(encoding="utf-8")
+    found = re.findall(r"<(h[1-6]|caption)\b[^>]*>(.*?)</\1>", page, flags=re.S | re.I)
+    texts = [" ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", inner)).split()) for _, inner in found]
+    return sum(t.count(text) for t in texts)
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
@@ -239,14 +259,18 @@ def test_the_demo_pack_has_the_summary_first_and_every_figure_drawn_on_the_page(
     assert starts == sorted(starts) and starts[0] == 0 and len(set(starts)) == len(starts)  # each report has pages
 
     pages = _pages(pdf_path)
-    missing = []
+    missing, coloured = [], {}
     for (stem, (title, first)), last in zip(zip(stems, outline), starts[1:]):
         figures = _figures_of(result.folder / "notebooks" / f"{stem}.ipynb")
         mine = pages[first:last]
         for fig_title, height in dict.fromkeys(figures):  # each distinct title, as often as it is used
             wanted = figures.count((fig_title, height))
-            if _drawn_figure_titles(mine, fig_title, height) < wanted:
+            headings = _headings_saying(result.folder / f"{stem}.html", fig_title)
+            if _drawn_figure_titles(mine, fig_title, height, colour=False) < wanted + headings:
                 missing.append(f"{stem}: {fig_title!r}")
+            coloured[stem] = coloured.get(stem, 0) + min(wanted, _drawn_figure_titles(mine, fig_title, height))
+        if figures:  # traces drawn, not only axes: in 2025Q4 some figures of the demo hold only hidden cells
+            assert coloured[stem] >= 1, (stem, figures)
     if missing:
         for i, (pixels, _) in enumerate(pages):
             _save_png(pixels, pdf_path.with_name(f"report.page{i + 1}.png"))

@@ -454,8 +454,16 @@ def clients_served(data: Any, period: PeriodLike) -> pd.DataFrame:
 
 
 def _adult_or_minor(age_group: pd.Series) -> pd.Series:
-    values = np.where(age_group.isna(), None, np.where(age_group == "minor", "minor", np.where(age_group == "unknown", "unknown", "adult")))
-    return pd.Series(values, index=age_group.index, dtype="string")
+    """``minor`` and ``unknown`` kept, every other age group an ``adult``; empty stays empty.
+
+    Examples
+    --------
+    >>> _adult_or_minor(pd.Series(["minor", "18-24", "50+", "unknown", None], dtype="string")).tolist()
+    ['minor', 'adult', 'adult', 'unknown', <NA>]
+    """
+    group = age_group.astype("string")
+    kept = group.where(group.isin(["minor", "unknown"]).fillna(False).astype(bool), "adult")
+    return kept.mask(group.isna(), pd.NA).astype("string")
 
 
 def tables_for(data: Any, period: PeriodLike) -> dict[str, pd.DataFrame]:

@@ -215,9 +215,12 @@ def print_pack(
         writer.add_metadata({"/Title": names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} reports",
                              "/Creator": "tfanalysis"})
         tmp = out.with_name(f".{out.name}.tmp")
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out)
+        try:
+            with open(tmp, "wb") as fh:
+                writer.write(fh)
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
     return out
 
 
