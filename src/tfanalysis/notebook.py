@@ -4,7 +4,9 @@ Notebooks stay thin: a parameters cell, calls into the package, figures, prose. 
 module holds the few things every notebook does.
 
 - :func:`setup` makes plotly figures survive nbconvert's HTML export offline (the default
-  ``plotly_mimetype`` renderer is dropped by nbconvert; ``notebook`` inlines plotly.js once).
+  ``plotly_mimetype`` renderer is dropped by nbconvert). Figures are sent as HTML that calls
+  plotly.js without carrying it: the report page loads the run folder's one copy of
+  plotly.js (see :mod:`tfanalysis.render`).
 - :func:`record_metric` records a headline number. It is displayed as an output of its own
   MIME type (:data:`METRIC_MIMETYPE`): invisible in the rendered HTML, collected by the
   suite runner into the run's ``metrics.json`` (the way scrapbook's ``glue`` works).
@@ -26,16 +28,21 @@ PLOTLY_RENDERER = "plotly_mimetype+tfanalysis_offline"
 
 
 def _offline_renderer() -> object:
-    """plotly's ``notebook`` renderer without its MathJax script from a CDN.
+    """plotly's ``notebook`` renderer that carries neither plotly.js nor MathJax.
 
-    plotly's own renderer hard-codes ``include_mathjax="cdn"`` in every figure's HTML: a
-    network request in a report meant to open offline. Reports use no LaTeX, so this one
-    leaves MathJax out; plotly.js itself is still inlined once per page on activation.
+    plotly's own renderer inlines plotly.js (4.8 MB) into the first figure output of every
+    notebook, and hard-codes ``include_mathjax="cdn"`` (a network request). A report instead
+    loads the one ``plotly.min.js`` of its run folder by relative path (the ``tfreport``
+    template, :func:`tfanalysis.render.write_plotly_js`), so this renderer only sends each
+    figure's ``<div>`` and its ``Plotly.newPlot`` call. Reports use no LaTeX.
     """
     import plotly.io as pio
     from plotly.io.base_renderers import NotebookRenderer
 
     class OfflineNotebookRenderer(NotebookRenderer):
+        def activate(self) -> None:
+            """Display nothing: plotly.js comes from the report page, not from the notebook."""
+
         def to_mimebundle(self, fig_dict: dict) -> dict:
             page = pio.to_html(
                 fig_dict,
@@ -56,7 +63,8 @@ def setup() -> None:
     """Prepare a report notebook's kernel: plotly renderer and pandas display options.
 
     Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
-    with plotly.js inlined once (kept by nbconvert, drawn offline in the report). In a
+    without plotly.js (kept by nbconvert; the report page loads plotly.js from its run
+    folder and draws them offline). In a
     kernel it also gives plotly an empty world base map
     (:data:`tfanalysis.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
 
