@@ -42,6 +42,7 @@ import pandas as pd
 
 __all__ = [
     "CHANGE_TERMS",
+    "METHOD",
     "MIN_POINTS_PER_SIDE",
     "MIN_POINTS_TREND",
     "TERMS",
