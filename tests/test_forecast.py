@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-
 from pathlib import Path
 
+import numpy as np
+import pytest
 from conftest import TINY_TABLES, write_tiny_dataset
 
 from tfanalysis import demo, load_dataset
@@ -92,8 +91,14 @@ def test_backtest_on_small_data_falls_back_and_says_so(tmp_path: Path) -> None:
     assert f.loc[(f["service"] == "legal_representation") & (f["kind"] == "forecast"), "places"].iloc[0] == 12  # 4 a month in force on 2024-12-31
 
 
-def test_backtest_with_too_few_quarters_says_so(tmp_path: Path) -> None:
-    data = load_dataset(write_tiny_dataset(tmp_path / "tiny"))  # only 2024Q1 is complete: nothing to hold 4 quarters out of
-    b = backtest(data)
-    assert b.empty
-    assert backtest_markdown(b).startswith("Backtest: too few complete quarters")
+def test_backtest_with_no_quarter_left_to_fit_on_says_so() -> None:
+    """Four complete quarters or fewer: nothing to fit on once four are held out (it divided by zero)."""
+    from pathlib import Path
+
+    from tfanalysis.forecast import backtest_markdown
+
+    data = load_dataset(Path(__file__).parent / "data" / "connecticut")
+    assert len(quarterly_needs(data)) == 3  # 2025Q1–Q3 complete; the data end on 2025-11-04
+    result = backtest(data)
+    assert result.empty
+    assert backtest_markdown(result).startswith("Too few complete quarters of data to backtest")

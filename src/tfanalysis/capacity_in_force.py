@@ -98,11 +98,18 @@ def capacity_places(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timesta
     >>> capacity_places(cap, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31")).round(1).tolist()
     [36.1, 12.1]
     """
+    return (_per_month(capacity) * _days_valid(capacity, start, end) / DAYS_PER_MONTH).rename("places")
+
+
+def _per_month(capacity: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(capacity["capacity_per_month"], errors="coerce").fillna(0).astype(float)
+
+
+def _days_valid(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Days of [start, end] (both included) in each row's validity window (open ends: the period's)."""
     valid_from = pd.to_datetime(capacity["valid_from"]).fillna(start).clip(lower=start)
     valid_to = pd.to_datetime(capacity["valid_to"]).fillna(end).clip(upper=end)
-    days = ((valid_to - valid_from).dt.days + 1).clip(lower=0).astype(float)
-    per_month = pd.to_numeric(capacity["capacity_per_month"], errors="coerce").fillna(0).astype(float)
-    return (per_month * days / DAYS_PER_MONTH).rename("places")
+    return ((valid_to - valid_from).dt.days + 1).clip(lower=0).astype(float)
 
 
 def places_per_month(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
@@ -123,4 +130,7 @@ def places_per_month(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timest
     >>> places_per_month(cap, pd.Timestamp("2025-03-31"), pd.Timestamp("2025-03-31")).tolist()
     [0.0, 8.0]
     """
-    return (capacity_places(capacity, start, end) / period_months(start, end)).rename("capacity_per_month")
+    # per month × the share of the period's days the row is valid: capacity_places ÷ the period's
+    # months, without the round trip through days per month (a row valid throughout stays exact)
+    days = (pd.Timestamp(end) - pd.Timestamp(start)).days + 1
+    return (_per_month(capacity) * _days_valid(capacity, start, end) / days).rename("capacity_per_month")

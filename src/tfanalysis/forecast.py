@@ -188,10 +188,9 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     """
     table = quarterly_needs(data)
     columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback"]
-    if len(table) < horizon + 2:  # nothing left to fit on once the last quarters are held out
-        out = pd.DataFrame(columns=columns, index=pd.Index([], name="service"))
-        out.attrs.update({"quarters": len(table), "horizon": horizon})
-        return out
+    if len(table) <= horizon:
+        # Nothing left to fit on once the last `horizon` quarters are held out.
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="service", dtype=str))
     rows = []
     for service in table.columns:  # one small regression per service
         counts = table[service].to_numpy(float)
@@ -216,11 +215,11 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
     ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0], "trend_fallback": [False, True]}, index=["a", "b"])
     >>> print(backtest_markdown(b))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
+    >>> print(backtest_markdown(b.iloc[:0]))
+    Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
     if results.empty:
-        quarters, horizon = results.attrs.get("quarters"), results.attrs.get("horizon")
-        held = f" ({quarters} complete quarter{'s' if quarters != 1 else ''}; {horizon} held out and at least 2 to fit on are needed)" if quarters is not None else ""
-        return f"Backtest: too few complete quarters to hold some out and fit a model on the rest{held}."
+        return "Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them."
     fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
     trend_note = (f"; for {fallback} of {len(results)} service{'s' if len(results) != 1 else ''} the trend could not be fitted on so few needs "
                   "and the mean stands in for it") if fallback else ""
