@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["backtest", "backtest_markdown", "demand_forecast", "quarterly_needs", "trend_estimable"]
+__all__ = ["backtest", "backtest_counts", "backtest_markdown", "demand_forecast", "places_per_quarter", "publish_backtest", "publish_forecast", "quarterly_needs", "release_quarters", "trend_estimable"]
 
 
 def quarterly_needs(data: Any) -> pd.DataFrame:
@@ -148,14 +148,9 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
     >>> len(ahead), bool((ahead["forecast"] > ahead["places"]).all())
     (4, True)
     """
-    from tfanalysis.capacity_in_force import as_of_date, places_per_month
-
     table = quarterly_needs(data)
     chosen = services if services is not None else list(table.columns)
-    as_of = as_of_date(data)
-    capacity = data.capacity
-    in_force = places_per_month(capacity, as_of, as_of)  # the rows in force on the last day, per month
-    places = 3 * in_force.groupby(capacity["service"].astype(str).to_numpy()).sum()
+    places = places_per_quarter(data)
     future = pd.period_range(table.index[-1] + 1, periods=horizon, freq="Q")
     frames = []
     for service in chosen:  # one small regression per service
@@ -166,6 +161,23 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
     out = pd.concat(frames, ignore_index=True)
     out["places"] = out["service"].map(places).fillna(0.0).astype(float)
     return out[["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]]
+
+
+def places_per_quarter(data: Any) -> pd.Series:
+    """Places a quarter per service if capacity stays as it is: the capacity in force on the data's last day × 3 months.
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> float(places_per_quarter(load_dataset(DEMO_DIR))["legal_representation"])
+    12.0
+    """
+    from tfanalysis.capacity_in_force import as_of_date, places_per_month
+
+    as_of = as_of_date(data)
+    capacity = data.capacity
+    in_force = places_per_month(capacity, as_of, as_of)  # the rows in force on the last day, per month
+    return 3 * in_force.groupby(capacity["service"].astype(str).to_numpy()).sum()
 
 
 def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame:
@@ -186,7 +198,18 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     >>> bool(b["coverage_mean"].mean() >= 60), bool(b["mae_mean"].mean() <= b["mae_trend"].mean())
     (True, True)
     """
-    table = quarterly_needs(data)
+    return backtest_counts(quarterly_needs(data), horizon=horizon, level=level)
+
+
+def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame:
+    """:func:`backtest` on a table of quarterly counts (quarters × services), e.g. the released ones.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [10, 12, 11, 9, 10, 12, 11, 10]}, index=pd.period_range("2024Q1", periods=8, freq="Q"))
+    >>> backtest_counts(t).loc["a", ["needs", "mae_mean"]].tolist()
+    [85, 0.75]
+    """
     columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback"]
     if len(table) <= horizon:
         # Nothing left to fit on once the last `horizon` quarters are held out.
@@ -206,8 +229,11 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
 
 
-def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
+def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: int = 0) -> str:
     """Read the backtest in a sentence, saying where the trend model fell back to the mean.
+
+    ``left_out``: services not backtested because a quarterly count of theirs is hidden
+    (:func:`publish_backtest`).
 
     Examples
     --------
@@ -215,9 +241,15 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
     ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0], "trend_fallback": [False, True]}, index=["a", "b"])
     >>> print(backtest_markdown(b))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
+    >>> print(backtest_markdown(b.iloc[:1], left_out=2))
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of held-out quarters fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
     >>> print(backtest_markdown(b.iloc[:0]))
     Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
+    hidden = (f" ({left_out} service{'s' if left_out != 1 else ''} left out: a quarterly count is hidden, and the errors would give it back)"
+              if left_out else "")
+    if results.empty and left_out:
+        return "The backtest is not shown: every service it would test has a hidden quarterly count, which its errors would give back."
     if results.empty:
         return "Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them."
     fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
@@ -226,26 +258,91 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
     return (
         f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
         f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
-        f"inside its {100 * level:.0f}% interval."
+        f"inside its {100 * level:.0f}% interval{hidden}."
     )
 
 
-def publish_forecast(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """Hide observed quarterly counts from 1 to ``threshold - 1`` (NaN), and the forecasts of
-    services whose last four observed quarters hold fewer than ``threshold`` needs.
+def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
+    """Release the needs followed (not declined by the client) per complete quarter (rows) and service (columns).
+
+    ``data`` is the data analysed (its complete quarters, :func:`quarterly_needs`);
+    ``region`` the predicate of its region (:meth:`tfanalysis.gaps_report.Scope.region`).
+    Needs followed, as in the report's other tables: a quarter's count is the same count
+    as that service's needs followed in a report of that quarter.
+    """
+    from tfanalysis import gaps_report
+    from tfanalysis.publication import ByPeriod
+
+    gaps_report.derive_outcomes(rel)
+    quarters = quarterly_needs(data).index
+    where = {**(region or {}), gaps_report.OUTCOME: list(gaps_report.FOLLOWED), "need": list(services)}
+    return rel.table("needs", rows=ByPeriod("identified_on", quarters), columns="need", where=where, levels={"need": list(services)}, name=name)
+
+
+def _observed(quarters: Any) -> pd.DataFrame:
+    """Released quarterly counts (quarters × services), NaN where hidden."""
+    return quarters.numbers()
+
+
+def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float = 0.8, method: str = "mean") -> pd.DataFrame:
+    """The forecast as the report shows it: fitted to released quarterly counts, only where all it rests on is shown.
+
+    A forecast rests on the quarters its model fits: the last four (``mean``), every one
+    (``trend``). A service with one of them hidden has no forecast (nor interval); its
+    shown quarters are drawn, its hidden ones are gaps.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The data analysed (the places a quarter, :func:`places_per_quarter`).
+    quarters : Released
+        :func:`release_quarters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Like :func:`demand_forecast`: ``service``, ``quarter``, ``kind``, ``needs``
+        (released, NaN where hidden), ``forecast``, ``low``, ``high``, ``places``, ``model``.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"service": ["a"] * 3, "quarter": ["2025Q3", "2025Q4", "2026Q1"],
-    ...     "kind": ["observed", "observed", "forecast"], "needs": [4.0, 12.0, np.nan],
-    ...     "forecast": [np.nan, np.nan, 8.0], "low": np.nan, "high": np.nan, "places": 9.0})
-    >>> publish_forecast(t)[["needs", "forecast"]].values.tolist()
-    [[nan, nan], [12.0, nan], [nan, 8.0]]
+    >>> from tfanalysis.publication import ByPeriod, Release
+    >>> days = ["2024-02-01"] * 12 + ["2024-05-01"] * 14 + ["2024-08-01"] * 4 + ["2024-11-01"] * 16 + ["2025-02-01"] * 20
+    >>> units = pd.DataFrame({"identified_on": pd.to_datetime(days), "need": "a", "gaps.outcome": "unmet"})
+    >>> q = Release(None, 11, units={"needs": units}).table("needs", rows=ByPeriod("identified_on", pd.period_range("2024Q1", periods=5, freq="Q")), columns="need")
+    >>> f = publish_forecast(None, q, horizon=1)
+    >>> f["needs"].tolist()[:5], f["forecast"].tolist()[-1]
+    ([12.0, 14.0, nan, 16.0, 20.0], nan)
     """
-    out = table.copy()
-    out["needs"] = out["needs"].where(~out["needs"].between(1, threshold - 1))
-    observed = table[table["kind"] == "observed"]
-    recent = observed.groupby("service")["needs"].apply(lambda s: s.tail(4).sum())
-    small = out["service"].map(recent).fillna(0) < threshold
-    out.loc[small & (out["kind"] == "forecast"), ["forecast", "low", "high"]] = np.nan
-    return out
+    observed = _observed(quarters)
+    places = places_per_quarter(data) if data is not None else pd.Series(dtype=float)
+    future = pd.period_range(pd.Period(observed.index[-1], freq="Q") + 1, periods=horizon, freq="Q").astype(str) if len(observed) else []
+    frames = []
+    for service in observed.columns:  # one small model per service (a few)
+        counts = observed[service]
+        rests = counts if method == "trend" else counts.tail(4)
+        frames.append(pd.DataFrame({"service": service, "quarter": observed.index.astype(str), "kind": "observed", "needs": counts.to_numpy()}))
+        if rests.notna().all() and len(counts):
+            ahead, model = _forecast(counts.to_numpy(float), horizon, level, method)
+        else:
+            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan}, index=range(horizon)), method
+        frames.append(ahead.assign(service=service, quarter=list(future), kind="forecast", model=model))
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out["places"] = out["service"].map(places).fillna(0.0).astype(float)
+    return out.reindex(columns=columns)
+
+
+def publish_backtest(quarters: Any, *, horizon: int = 4, level: float = 0.8) -> tuple[pd.DataFrame, int]:
+    """:func:`backtest_counts` on the services whose released quarterly counts are all shown.
+
+    Returns the backtest and the number of services left out (a hidden quarter: the
+    backtest's errors would give it back).
+    """
+    observed = _observed(quarters)
+    if len(observed) <= horizon:
+        return backtest_counts(observed.fillna(0).astype("int64"), horizon=horizon, level=level), 0  # too few quarters: nothing to show
+    complete = observed.columns[observed.notna().all(axis=0).to_numpy()]
+    return backtest_counts(observed[complete].astype("int64"), horizon=horizon, level=level), int(len(observed.columns) - len(complete))

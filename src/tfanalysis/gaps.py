@@ -1,8 +1,8 @@
 """Which needs go unmet, for whom, where, and why.
 
 Every function takes the loaded data (:class:`tfanalysis.io.TaskForceData`) and a period,
-and returns a DataFrame with documented columns (true counts: publish them through the
-``publish_*`` functions, which suppress small counts with :func:`tfanalysis.privacy.suppress`).
+and returns a DataFrame with documented columns. Counts here are true counts: what the
+report shows of them goes through the publication layer (:mod:`tfanalysis.gaps_report`).
 
 Definitions (see ``docs/gaps.md``):
 
@@ -38,7 +38,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, privacy
+from tfanalysis import contract
 from tfanalysis.capacity_in_force import as_of_date, capacity_places, period_months
 from tfanalysis.capacity_in_force import period_window as _window
 from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
@@ -52,22 +52,20 @@ __all__ = [
     "capacity_places",
     "demand_capacity",
     "gap_matrix",
-    "gaps_markdown",
-    "headline_metrics",
+    "gap_needs",
     "in_region",
     "kaplan_meier",
     "km_median",
     "km_survival_at",
     "outcome_rates",
-    "publish_counts",
     "recommend_sites",
     "coverage_matrix",
     "greedy_max_coverage",
     "referral_outcomes",
-    "referral_markdown",
+    "region_filter",
     "structural_gaps",
-    "structural_gaps_markdown",
     "time_to_met",
+    "unmet_by_county",
 ]
 
 ANY = "any"
@@ -78,6 +76,27 @@ OUTCOME_ORDER = ("accepted", "completed", "declined_capacity", "declined_eligibi
 
 
 # --- period, region and dates ------------------------------------------------------------
+
+
+def region_filter(region: str = "") -> tuple[str, list[str]] | None:
+    """What a region keeps, as a client column and its values: ``county_fips`` or ``state`` (FIPS).
+
+    ``region`` is empty (None: everything), state names or codes, or county FIPS codes,
+    ``;``-separated.
+
+    Examples
+    --------
+    >>> region_filter("39105;39053"), region_filter("OH"), region_filter("")
+    (('county_fips', ['39105', '39053']), ('state', ['39']), None)
+    """
+    parts = [p.strip() for p in (region or "").split(contract.LIST_SEPARATOR) if p.strip()]
+    if not parts:
+        return None
+    if all(p.isdigit() and len(p) == 5 for p in parts):
+        return "county_fips", parts
+    from tfanalysis import geo
+
+    return "state", [geo.state_fips(p) for p in parts]
 
 
 def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
@@ -93,17 +112,12 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
     >>> len(in_region(data, "39105;39053").clients) < len(data.clients) == len(in_region(data, "OH").clients)
     True
     """
-    text = (region or "").strip()
-    if not text:
+    found = region_filter(region)
+    if found is None:
         return data
+    column, values = found
     county = data.clients["county_fips"].astype("string")
-    parts = [p.strip() for p in text.split(contract.LIST_SEPARATOR) if p.strip()]
-    if all(p.isdigit() and len(p) == 5 for p in parts):
-        keep = county.isin(parts)
-    else:
-        from tfanalysis import geo
-
-        keep = county.str[:2].isin([geo.state_fips(p) for p in parts])
+    keep = (county if column == "county_fips" else county.str[:2]).isin(values)
     clients = data.clients[keep.fillna(False).to_numpy(bool)]
     ids = clients["client_id"]
     return data.replace(
@@ -196,21 +210,6 @@ def gap_matrix(demand: pd.DataFrame, value: str = "unmet", *, top: int | None = 
     matrix = matrix[order[:top] if top else order]
     matrix = matrix[demand.groupby("service")[value].sum().reindex(matrix.index).fillna(0).to_numpy() >= max(min_total, 0)]
     return matrix.astype("int64") if pd.api.types.is_integer_dtype(demand[value]) else matrix
-
-
-def publish_counts(table: pd.DataFrame | pd.Series, threshold: int = 11) -> pd.DataFrame | pd.Series:
-    """Suppress a table of counts for leadership (thin wrapper over privacy.suppress).
-
-    Examples
-    --------
-    >>> publish_counts(pd.Series([3, 20, 0], index=["a", "b", "c"])).tolist()
-    ['<11', '<11', 0]
-    """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", privacy.DisclosureWarning)
-        return privacy.suppress(table, threshold=threshold)
 
 
 # --- time to met -------------------------------------------------------------------------
@@ -364,6 +363,44 @@ def outcome_rates(data: TaskForceData, period: PeriodLike = None, *, by: Sequenc
 # --- structural gaps ---------------------------------------------------------------------
 
 
+def gap_needs(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
+    """The needs of the period that no member can serve where the client is, each with its gap.
+
+    The per-need side of :func:`structural_gaps` (see there for the two kinds of gap and
+    their segments).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per such need, indexed by the need's row label in ``data.needs``: the
+        client-need columns, ``service``, ``gap``, ``seg_age``, ``seg_gender``,
+        ``seg_nationality``, ``seg_language`` and ``seg_county`` (``any`` where the
+        segment does not depend on it).
+
+    Examples
+    --------
+    >>> from tfanalysis import load_dataset
+    >>> data = load_dataset(DEMO_DIR)
+    >>> found = gap_needs(data)
+    >>> found.index.isin(data.needs.index).all(), sorted(found["gap"].unique())
+    (np.True_, ['eligibility', 'no provider in county'])
+    """
+    start, end, _ = _window(data, period)
+    scoped = data.in_period((start, end))
+    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
+    needs.index = scoped.needs.index  # one row per need, in the needs' order
+    open_ = needs[~needs["eligible_in_county"]].copy()
+    eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
+    client_value = {"age": "age", "gender": "gender", "nationality": "nationality", "language": "primary_language"}
+    for criterion in CRITERIA:
+        shown = eligibility & open_[f"blocked_{criterion}"].to_numpy(bool)
+        open_[f"seg_{criterion}"] = np.where(shown, open_[client_value[criterion]].astype(str), ANY)
+    open_["gap"] = np.where(eligibility, "eligibility", "no provider in county")
+    open_["seg_county"] = np.where(eligibility, ANY, open_["county_fips"].astype(str))
+    open_["service"] = open_["need"].astype(str)
+    return open_
+
+
 def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     """Service × population segments with identified needs and no member able to serve them.
 
@@ -393,18 +430,7 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     >>> sorted(gaps.loc[gaps["gap"] == "no provider in county", "county_fips"].unique().tolist())
     ['39053', '39105', '39111', '39115', '39121']
     """
-    start, end, _ = _window(data, period)
-    scoped = data.in_period((start, end))
-    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
-    open_ = needs[~needs["eligible_in_county"]].copy()
-    eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
-    client_value = {"age": "age", "gender": "gender", "nationality": "nationality", "language": "primary_language"}
-    for criterion in CRITERIA:
-        shown = eligibility & open_[f"blocked_{criterion}"].to_numpy(bool)
-        open_[f"seg_{criterion}"] = np.where(shown, open_[client_value[criterion]].astype(str), ANY)
-    open_["gap"] = np.where(eligibility, "eligibility", "no provider in county")
-    open_["seg_county"] = np.where(eligibility, ANY, open_["county_fips"].astype(str))
-    open_["service"] = open_["need"].astype(str)
+    open_ = gap_needs(data, period)
     keys = ["service", "gap", *[f"seg_{c}" for c in CRITERIA], "seg_county"]
     columns = ["service", "gap", *CRITERIA, "county_fips", "clients", "needs", "met"]
     if open_.empty:
@@ -415,40 +441,6 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     table.columns = columns
     table = table.sort_values(["gap", "needs", "service"], ascending=[True, False, True], ignore_index=True)
     return table.astype({c: "string" for c in columns[:7]}).astype({c: "int64" for c in columns[7:]})
-
-
-def structural_gaps_markdown(gaps: pd.DataFrame, threshold: int = 11, *, county_names: dict[str, str] | None = None) -> str:
-    """Plain words for the structural gaps, with small counts hidden.
-
-    Examples
-    --------
-    >>> g = pd.DataFrame({"service": ["housing_emergency"], "gap": ["eligibility"], "age": ["adult"], "gender": ["male"],
-    ...     "nationality": ["any"], "language": ["any"], "county_fips": ["any"], "clients": [40], "needs": [50], "met": [0]})
-    >>> print(structural_gaps_markdown(g))
-    - **Housing: emergency** — no member serves adult, male clients: 40 clients, 50 needs, 0 met.
-    """
-    from tfanalysis.taxonomy import SERVICE_CODES
-
-    if gaps.empty:
-        return "No structural gap: every identified need had at least one member able to serve it."
-    names = county_names or {}
-
-    def shown(n: int) -> str:
-        return str(int(n)) if n == 0 or n >= threshold else f"fewer than {threshold}"
-
-    lines = []
-    eligibility = gaps[gaps["gap"] == "eligibility"]
-    for row in eligibility.itertuples(index=False):  # one sentence per gap (a handful), not per client
-        label = SERVICE_CODES.get(row.service, row.service)
-        who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != ANY) or "any"
-        lines.append(f"- **{label}** — no member serves {who} clients: {shown(row.clients)} clients, {shown(row.needs)} needs, {shown(row.met)} met.")
-    deserts = gaps[gaps["gap"] != "eligibility"]
-    per_service = deserts.groupby("service", sort=False).agg(counties=("county_fips", list), needs=("needs", "sum"))
-    for service, row in per_service.iterrows():  # one sentence per service
-        label = SERVICE_CODES.get(service, service)
-        where = ", ".join(f"{names.get(c, c)} ({c})" for c in row["counties"])
-        lines.append(f"- **{label}** — no eligible member serves {len(row['counties'])} count{'y' if len(row['counties']) == 1 else 'ies'}: {where}; {shown(row['needs'])} needs.")
-    return "\n".join(lines)
 
 
 # --- referrals ---------------------------------------------------------------------------
@@ -483,223 +475,7 @@ def referral_outcomes(data: TaskForceData, period: PeriodLike = None) -> pd.Data
     return table.astype({c: "int64" for c in [*OUTCOME_ORDER, "referrals"]})
 
 
-def referral_markdown(outcomes: pd.DataFrame, threshold: int = 11) -> str:
-    """Read the referral outcomes: where capacity and where eligibility make referrals fail.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"declined_capacity": [13, 2], "declined_eligibility": [0, 24], "referrals": [100, 50],
-    ...     "share_of_declined_capacity": [86.7, 13.3]}, index=["legal_representation", "housing_emergency"])
-    >>> print(referral_markdown(t))
-    Referrals declined for lack of capacity: 15, 87% of them for Legal representation (immigration, criminal, civil). Referrals declined because the client was not eligible: 24, most for Housing: emergency (24).
-    """
-    from tfanalysis.taxonomy import SERVICE_CODES
-
-    def shown(n: int) -> str:
-        return str(int(n)) if n == 0 or n >= threshold else f"fewer than {threshold}"
-
-    capacity_total, eligibility_total = int(outcomes["declined_capacity"].sum()), int(outcomes["declined_eligibility"].sum())
-    parts = []
-    if capacity_total:
-        top = outcomes["declined_capacity"].idxmax()
-        parts.append(f"Referrals declined for lack of capacity: {shown(capacity_total)}, {outcomes.loc[top, 'share_of_declined_capacity']:.0f}% of them for {SERVICE_CODES.get(top, top)}.")
-    else:
-        parts.append("No referral was declined for lack of capacity.")
-    if eligibility_total:
-        top = outcomes["declined_eligibility"].idxmax()
-        parts.append(f"Referrals declined because the client was not eligible: {shown(eligibility_total)}, most for {SERVICE_CODES.get(top, top)} ({shown(outcomes.loc[top, 'declined_eligibility'])}).")
-    else:
-        parts.append("No referral was declined for eligibility.")
-    return " ".join(parts)
-
-
-# --- headline and prose ------------------------------------------------------------------
-
-
-def headline_metrics(data: TaskForceData, period: PeriodLike = None, threshold: int = 11) -> dict[str, dict[str, Any]]:
-    """The report's headline numbers, as keyword arguments for ``notebook.record_metric``.
-
-    Keys: ``unmet_need_rate``, ``needs_met``, ``structural_gaps``, ``biggest_gap_service``,
-    ``median_days_to_met``.
-
-    Examples
-    --------
-    >>> from tfanalysis import load_dataset
-    >>> m = headline_metrics(load_dataset(DEMO_DIR))
-    >>> m["biggest_gap_service"]["value"], m["needs_met"]["count"]
-    ('legal_representation', True)
-    """
-    from tfanalysis.taxonomy import SERVICE_CODES
-
-    overall = outcome_rates(data, period, by=()).iloc[0]
-    by_need = outcome_rates(data, period)
-    gaps = structural_gaps(data, period)
-    biggest = by_need.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"] if by_need["unmet"].sum() else ""
-    return {
-        "unmet_need_rate": {"value": round(float(overall["unmet_need_rate"]), 1), "label": "Unmet-need rate", "unit": "%", "higher_is_better": False},
-        "needs_met": {"value": int(overall["met"]), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": True},
-        "structural_gaps": {"value": int(len(gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
-        "biggest_gap_service": {"value": str(biggest), "label": f"Most unmet needs: {SERVICE_CODES.get(biggest, biggest)}"},
-        "median_days_to_met": {"value": None if np.isnan(overall["median_days_to_met"]) else float(overall["median_days_to_met"]), "label": "Median days from need to met", "unit": "days", "higher_is_better": False},
-    }
-
-
-def gaps_markdown(service_demand: pd.DataFrame, rates: pd.DataFrame, threshold: int = 11) -> str:
-    """Read the service-level demand vs capacity and outcome rates in a paragraph.
-
-    Parameters
-    ----------
-    service_demand : DataFrame
-        :func:`demand_capacity` with ``by=None``.
-    rates : DataFrame
-        :func:`outcome_rates` per ``need``.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"service": ["a", "b"], "needs": [60, 20], "utilization": [1.9, 0.3],
-    ...     "needs_per_month": [6.4, 1.0], "places_per_month": [3.3, 3.0]})
-    >>> r = pd.DataFrame({"need": ["a", "b"], "needs": [60, 20], "unmet": [30, 0], "unmet_need_rate": [50.0, 0.0],
-    ...     "median_days_to_met": [79.0, 5.0]})
-    >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE
-    Demand outruns capacity for 1 service: **a** (6.4 needs a month against 3.3 places; 1.9 times). The most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met).
-    """
-    from tfanalysis.taxonomy import SERVICE_CODES
-
-    over = service_demand[(service_demand["utilization"] > 1) & (service_demand["needs"] >= threshold)].sort_values("utilization", ascending=False)
-    if over.empty:
-        text = "No service's identified needs outran its capacity over the period."
-    else:
-        items = [
-            f"**{SERVICE_CODES.get(r.service, r.service)}** ({r.needs_per_month:.1f} needs a month against {r.places_per_month:.1f} places; {r.utilization:.1f} times)"
-            if np.isfinite(r.utilization) else f"**{SERVICE_CODES.get(r.service, r.service)}** (no capacity at all)"
-            for r in over.itertuples(index=False)
-        ]
-        text = f"Demand outruns capacity for {len(over)} service{'s' if len(over) > 1 else ''}: " + "; ".join(items) + "."
-    worst = rates.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0] if len(rates) else None
-    if worst is not None and worst["unmet"] >= threshold:
-        median = "median not reached" if np.isnan(worst["median_days_to_met"]) else f"median {worst['median_days_to_met']:.0f} days to met"
-        label = SERVICE_CODES.get(worst["need"], worst["need"])
-        text += f" The most unmet needs are in **{label}** ({int(worst['unmet'])}, {worst['unmet_need_rate']:.0f}% of its needs not declined by the client; {median})."
-    return text
-
-
-# --- published tables (what leadership sees) ---------------------------------------------
-
-
-def _hide_rates(rates: pd.DataFrame, base: pd.Series, threshold: int) -> pd.DataFrame:
-    """Rates computed from fewer than ``threshold`` needs are not shown (NaN)."""
-    keep = (base >= threshold).to_numpy(bool)
-    return rates.where(np.broadcast_to(keep[:, None], rates.shape))
-
-
-def publish_demand(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """Service-level demand vs capacity for leadership: counts suppressed, rates from small bases hidden.
-
-    Parameters
-    ----------
-    table : DataFrame
-        :func:`demand_capacity` with ``by=None``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``service``; ``needs`` (the suppressed row total), the four statuses
-        (suppressed together with it), ``places_per_month``, ``needs_per_month`` and
-        ``utilization`` (NaN where fewer than ``threshold`` needs).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"service": ["a", "b"], "needs": [40, 5], "met": [30, 5], "in_progress": [0, 0],
-    ...     "unmet": [10, 0], "declined_by_client": [0, 0], "places_per_month": [2.0, 1.0],
-    ...     "needs_per_month": [4.0, 0.5], "utilization": [2.0, 0.5]})
-    >>> p = publish_demand(t)
-    >>> p.loc["b", "needs"], float(p.loc["a", "utilization"]), bool(np.isnan(p.loc["b", "utilization"]))
-    ('<11', 2.0, True)
-    """
-    counts = table.set_index("service")[list(STATUS_COLUMNS)]
-    published = publish_counts_margins(counts, threshold).rename(columns={privacy.MARGIN: "needs"})
-    published = published.drop(index=privacy.MARGIN, errors="ignore")
-    rates = _hide_rates(table.set_index("service")[["places_per_month", "needs_per_month", "utilization"]], table.set_index("service")["needs"], threshold)
-    # A rate is a count divided by a known number of months: where the count is hidden (also
-    # by complementary suppression), the rate would give it back, so it is hidden too.
-    hidden = published["needs"].map(lambda v: isinstance(v, str)).reindex(rates.index, fill_value=False).astype(bool)
-    rates.loc[hidden, ["needs_per_month", "utilization"]] = np.nan
-    rates["places_per_month"] = table.set_index("service")["places_per_month"]  # capacity is not about victims
-    return published[["needs", *STATUS_COLUMNS]].join(rates.round(2))
-
-
-def publish_counts_margins(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """Suppress a 2-D table of counts with its totals (``Total`` row and column).
-
-    Examples
-    --------
-    >>> publish_counts_margins(pd.DataFrame({"x": [20, 30], "y": [15, 25]}, index=["a", "b"])).loc["Total", "Total"]
-    np.int64(90)
-    """
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", privacy.DisclosureWarning)
-        return privacy.suppress(table.astype("int64"), threshold=threshold, margins=True)
-
-
-def publish_rates(rates: pd.DataFrame, threshold: int = 11, *, keys: Sequence[str] = ("need",)) -> pd.DataFrame:
-    """Outcome rates for leadership: the number of needs suppressed, rates from small bases hidden.
-
-    Examples
-    --------
-    >>> r = pd.DataFrame({"need": ["a", "b"], "needs": [40, 4], "declined_by_client": [0, 0], "unmet": [10, 1],
-    ...     "met": [30, 3], "unmet_need_rate": [25.0, 25.0], "met_30d": [50.0, 50.0], "met_90d": [70.0, 75.0],
-    ...     "median_days_to_met": [30.0, 20.0]})
-    >>> publish_rates(r)[["needs", "unmet_need_rate"]].values.tolist()
-    [['<11', 25.0], ['<11', nan]]
-
-    The 40 is hidden too (with the total public it would give the 4 away); its rate, from
-    40 needs, is shown.
-    """
-    frame = rates.set_index(list(keys))
-    base = frame["needs"] - frame["declined_by_client"]
-    shown = _hide_rates(frame[["unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]], base, threshold).round(1)
-    needs = publish_counts(frame["needs"].astype("int64"), threshold)
-    return pd.concat([needs.rename("needs"), shown], axis=1)
-
-
-def publish_gaps(gaps: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """Structural gaps for leadership: ``clients`` and ``needs`` each suppressed as a column.
-
-    Examples
-    --------
-    >>> g = pd.DataFrame({"service": ["a", "b"], "gap": ["eligibility"] * 2, "age": ["adult"] * 2, "gender": ["male"] * 2,
-    ...     "nationality": ["any"] * 2, "language": ["any"] * 2, "county_fips": ["any"] * 2,
-    ...     "clients": [40, 2], "needs": [50, 2], "met": [0, 0]})
-    >>> publish_gaps(g)[["clients", "needs"]].values.tolist()
-    [[40, 50], ['<11', '<11']]
-    """
-    out = gaps.drop(columns="met").copy()
-    for column in ("clients", "needs"):
-        # each row is its own segment: hide the small ones (the column total is not shown)
-        out[column] = out[column].astype(object).where(~out[column].between(1, threshold - 1), f"<{threshold}")
-    return out
-
-
-def publish_referrals(outcomes: pd.DataFrame, threshold: int = 11, *, services: Sequence[str] | None = None) -> pd.DataFrame:
-    """Referral outcomes per service for leadership (suppressed with totals).
-
-    ``services`` keeps some services (default: those with at least ``threshold``
-    referrals declined for capacity or eligibility).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({o: [0, 0] for o in OUTCOME_ORDER}, index=["a", "b"]).assign(
-    ...     completed=[40, 30], declined_capacity=[20, 1], declined_eligibility=[0, 2])
-    >>> publish_referrals(t).index.tolist()
-    ['a', 'Total']
-    """
-    declines = outcomes["declined_capacity"] + outcomes["declined_eligibility"]
-    keep = list(services) if services is not None else outcomes.index[declines >= threshold].tolist()
-    counts = outcomes.loc[keep, list(OUTCOME_ORDER)]
-    counts = counts.loc[:, counts.sum(axis=0) > 0]
-    return publish_counts_margins(counts, threshold)
+# --- unmet need per county ----------------------------------------------------------------
 
 
 def unmet_by_county(data: TaskForceData, service: str, period: PeriodLike = None) -> pd.Series:
@@ -718,33 +494,3 @@ def unmet_by_county(data: TaskForceData, service: str, period: PeriodLike = None
     return unmet_demand(_needs_frame(scoped), service)
 
 
-def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, threshold: int = 11) -> str:
-    """Read the recommended sites in a sentence.
-
-    Examples
-    --------
-    >>> s = pd.DataFrame({"rank": [1], "county_fips": ["39073"], "name": ["Hocking"], "unmet_covered": [29],
-    ...     "cumulative": [29], "share_of_unmet": [64.4], "counties_covered": [5]})
-    >>> print(sites_markdown(s, "mental_health_care", 60))
-    A new provider of Mental health care (emergency and long-term) in **Hocking** County would bring 29 needs not yet met within 60 miles (64% of them, 5 counties).
-    """
-    from tfanalysis.taxonomy import SERVICE_CODES
-
-    label = SERVICE_CODES.get(service, service)
-    if sites.empty:
-        return f"No unmet need of {label} to cover."
-    names = ", then ".join(f"**{n}**" for n in sites["name"])
-    total = int(sites["cumulative"].iloc[-1])
-    count = str(total) if total >= threshold else f"fewer than {threshold}"
-    counties = int(sites["counties_covered"].iloc[-1])
-    place = "County" if len(sites) == 1 else "Counties"
-    return (
-        f"A new provider of {label} in {names} {place} would bring {count} needs not yet met within "
-        f"{max_miles:g} miles ({sites['share_of_unmet'].iloc[-1]:.0f}% of them, {counties} counties)."
-    )
-
-
-def default_site_service(data: TaskForceData, period: PeriodLike = None) -> str:
-    """The service with the most needs not (yet) met: the default for :func:`recommend_sites`."""
-    rates = outcome_rates(data, period)
-    return str(rates.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"])

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["need_matrix", "need_profiles", "publish_profiles"]
+__all__ = ["need_matrix", "need_profiles", "publish_profiles", "publish_weights"]
 
 
 def need_matrix(needs: pd.DataFrame) -> pd.DataFrame:
@@ -29,16 +29,18 @@ def need_matrix(needs: pd.DataFrame) -> pd.DataFrame:
     return (table > 0).astype("int64")
 
 
-def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, seed: int = 0,
+                  with_members: bool = False) -> tuple[pd.DataFrame, pd.DataFrame] | tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Find ``k`` need profiles and how each profile's needs are met.
 
     Returns
     -------
-    (profiles, weights)
+    (profiles, weights) or (profiles, weights, members)
         ``profiles``: one row per profile — ``profile`` (1…k), ``name`` (its top needs'
         labels), ``top_needs`` (codes, ``;``-joined), ``clients``, ``needs``, ``unmet``,
         ``unmet_need_rate`` (%, of the needs not declined by the client), ``met`` ;
-        ``weights``: profiles × needs, each row scaled to a maximum of 1 (H).
+        ``weights``: profiles × needs, each row scaled to a maximum of 1 (H);
+        ``members`` (with ``with_members``): each client's profile, by ``client_id``.
 
     Examples
     --------
@@ -84,22 +86,71 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
     }).join(sums, on="profile")
     profiles["unmet_need_rate"] = 100 * profiles["unmet"] / (profiles["needs"] - profiles["declined"]).where(lambda b: b > 0)
     profiles = profiles.drop(columns="declined").astype({"clients": "int64", "needs": "int64", "unmet": "int64", "met": "int64"})
-    return profiles, weights
+    return (profiles, weights, client_profile) if with_members else (profiles, weights)
 
 
-def publish_profiles(profiles: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """Profiles for leadership: counts from 1 to ``threshold - 1`` hidden, their rates too.
+def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope: Any, *, seed: int = 0, name: str) -> pd.DataFrame:
+    """Profiles for leadership: clients and needs per profile released, the unmet-need rate gated on them.
+
+    Each client of the profiles, and each of their needs of the scope, is labelled with its
+    profile (columns derived for clients and needs, named by the scope and the model's
+    settings), and the clients per profile and the needs followed per profile and status
+    are released.
+
+    Parameters
+    ----------
+    rel : Release
+    profiles, members : DataFrame, Series
+        :func:`need_profiles` with ``with_members=True``.
+    scope : tfanalysis.gaps_report.Scope
+        The period and region the profiles were found in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``profile``: ``name``, ``clients``, ``needs`` (followed: not declined by the
+        client), ``unmet``, ``met`` (released), ``unmet_need_rate`` (%, where needs and
+        unmet are shown).
+    """
+    from tfanalysis import gaps_report
+    from tfanalysis.publication import ByGroups
+    from tfanalysis.publication.cells import matches, predicate
+
+    label = f"profiles.profile[{scope.label}|k={len(profiles)}|seed={seed}]"
+    ids = [str(p) for p in profiles["profile"]]
+    of_client = members.astype(str)
+    clients = rel.units("clients")
+    rel.derive("clients", label, clients["client_id"].map(of_client))
+    needs = rel.units("needs")
+    in_scope = matches(needs, predicate(scope.where()))
+    rel.derive("needs", label, needs["client_id"].map(of_client).where(in_scope))
+    per_client = rel.table("clients", rows=label, levels={label: ids}, name=f"{name}: clients")
+    gaps_report.derive_outcomes(rel)
+    per_need = rel.table("needs", rows=label, columns=ByGroups(gaps_report.OUTCOME, gaps_report.STATUS), levels={label: ids}, name=f"{name}: needs")
+    numbers = per_need.numbers(margins=True).drop(index="Total")
+    out = pd.DataFrame({
+        "name": profiles["name"].to_numpy(),
+        "clients": per_client.shown.drop(index="Total").iloc[:, 0].to_numpy(),
+        "needs": per_need.shown.drop(index="Total")["Total"].to_numpy(),
+        "unmet": per_need.shown.drop(index="Total")["unmet"].to_numpy(),
+        "met": per_need.shown.drop(index="Total")["met"].to_numpy(),
+    }, index=pd.Index(profiles["profile"].to_numpy(), name="profile"))
+    rate = 100 * numbers["unmet"] / numbers["Total"].where(numbers["Total"] > 0)
+    out["unmet_need_rate"] = rate.round(1).to_numpy()
+    return out
+
+
+def publish_weights(weights: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The profiles' weights, for the profiles whose number of clients is shown.
+
+    A profile's weights are fitted to its clients' needs: with fewer clients than the
+    threshold they could echo them, so they are not drawn.
 
     Examples
     --------
-    >>> p = pd.DataFrame({"profile": [1, 2], "name": ["a", "b"], "top_needs": ["a", "b"], "clients": [40, 5],
-    ...     "needs": [200, 20], "unmet": [20, 3], "met": [170, 15], "unmet_need_rate": [10.5, 15.0]})
-    >>> publish_profiles(p)[["clients", "unmet", "unmet_need_rate"]].values.tolist()
-    [[40, 20, 10.5], ['<11', '<11', nan]]
+    >>> w = pd.DataFrame([[1.0, 0.2], [0.1, 1.0]], index=[1, 2], columns=["a", "b"])
+    >>> publish_weights(w, pd.DataFrame({"clients": [40, "<11"]}, index=[1, 2])).index.tolist()
+    [1]
     """
-    out = profiles.drop(columns="top_needs").set_index("profile")
-    small_base = out["clients"] < threshold
-    for column in ("clients", "needs", "unmet", "met"):
-        out[column] = out[column].astype(object).where(~out[column].between(1, threshold - 1), f"<{threshold}")
-    out["unmet_need_rate"] = out["unmet_need_rate"].where(~small_base).round(1)
-    return out
+    shown = published["clients"].map(lambda v: not isinstance(v, str))
+    return weights.loc[[p for p in weights.index if bool(shown.get(p, False))]]

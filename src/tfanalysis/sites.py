@@ -104,13 +104,18 @@ def unmet_demand(needs: pd.DataFrame, service: str) -> pd.Series:
     return open_.groupby(open_["county_fips"].astype(str)).size().rename("unmet").astype("int64")
 
 
-def recommend_sites(data: Any, service: str, *, k: int = 3, max_miles: float = 60.0, period: Any = None) -> pd.DataFrame:
+def recommend_sites(data: Any, service: str, *, k: int = 3, max_miles: float = 60.0, period: Any = None,
+                    demand: pd.Series | None = None) -> pd.DataFrame:
     """The ``k`` counties where a new provider of ``service`` would reach the most unmet need.
 
     Demand: the service's needs identified in the period and not met (unmet or in
     progress) per client county, placed at the county centroid. Candidate sites: every
     county of the task force's states (centroids). A site covers a county whose centroid
     is within ``max_miles``. Greedy maximal coverage (1 − 1/e guarantee).
+
+    ``demand`` (county FIPS → non-negative weight) replaces those counts: a report places
+    sites from the counts it releases (:func:`tfanalysis.gaps_report.publish_sites`), so
+    that the choice says nothing the released counts do not.
 
     Returns
     -------
@@ -132,7 +137,8 @@ def recommend_sites(data: Any, service: str, *, k: int = 3, max_miles: float = 6
     from tfanalysis.service_areas import task_force_states
 
     scoped = data.in_period(period) if period is not None else data
-    demand = unmet_demand(client_needs(scoped.needs, scoped.clients), service)
+    if demand is None:
+        demand = unmet_demand(client_needs(scoped.needs, scoped.clients), service)
     states = task_force_states(data.members)
     vintage = geo.dataset_vintage(data)
     centroids = geo.county_centroids(states, vintage=vintage)

@@ -1,8 +1,8 @@
 """Figures of the needs-and-gaps report.
 
-Each function draws a published table made by :mod:`tfanalysis.gaps` (aggregated, small
-counts already suppressed); none computes an analysis. Suppressed cells are drawn grey,
-with no value behind them.
+Each function draws a table as :mod:`tfanalysis.gaps_report` (or the ``publish_*``
+functions of forecast and profiles) released it; none computes an analysis. Hidden counts
+are drawn grey or left as gaps, with no value behind them; zeros are drawn as 0.
 """
 
 from __future__ import annotations
@@ -25,11 +25,19 @@ OUTCOME_COLORS = {
     "declined_other": "#bdbdbd",
     "no_response": "#636363",
     "open": "#deebf7",
+    # the report's groups of outcomes (tfanalysis.gaps_report.REFERRAL_RESULTS)
+    "accepted or completed": "#31a354",
+    "declined for capacity": "#e6550d",
+    "declined for eligibility": "#756bb1",
+    "declined otherwise, no response or open": "#bdbdbd",
 }
 
 
-def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per service and county", labels: dict[str, str] | None = None) -> go.Figure:
-    """Heatmap of a published services × counties matrix of counts.
+def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per group of services and county", labels: dict[str, str] | None = None) -> go.Figure:
+    """Heatmap of a released rows × counties matrix of counts (:func:`tfanalysis.gaps_report.publish_gap_matrix`).
+
+    Hidden counts (strings such as ``<11``) are gaps on a grey background with no value
+    behind them; zeros are drawn as 0.
 
     Examples
     --------
@@ -53,22 +61,28 @@ def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per ser
     return fig
 
 
-def demand_capacity_figure(published: pd.DataFrame, *, title: str = "Needs identified vs places, per month") -> go.Figure:
-    """Bars of needs per month against places per month, per service (from :func:`gaps.publish_demand`).
+def demand_capacity_figure(published: pd.DataFrame, *, title: str = "Needs followed vs places, per month") -> go.Figure:
+    """Bars of needs per month against places per month, per service (:func:`tfanalysis.gaps_report.publish_demand`).
+
+    A service whose needs are hidden has no needs bar (its hover says so); ``Total`` is left out.
 
     Examples
     --------
     >>> t = pd.DataFrame({"needs_per_month": [6.4, np.nan], "places_per_month": [3.3, 2.0]}, index=["a", "b"])
     >>> [trace.name for trace in demand_capacity_figure(t).data]
-    ['needs identified', 'places']
+    ['needs followed', 'places']
     """
+    table = published.drop(index="Total", errors="ignore")
+    needs = pd.to_numeric(table["needs_per_month"], errors="coerce")
     fig = go.Figure(
         [
-            go.Bar(y=list(published.index), x=published["needs_per_month"], name="needs identified", orientation="h", marker_color="#e6550d"),
-            go.Bar(y=list(published.index), x=published["places_per_month"], name="places", orientation="h", marker_color="#3182bd"),
+            go.Bar(y=list(table.index), x=needs, name="needs followed", orientation="h", marker_color="#e6550d",
+                   customdata=np.where(needs.isna(), SUPPRESSED_HOVER, needs.round(1).astype(object)),
+                   hovertemplate="%{y}: %{customdata}<extra>needs a month</extra>"),
+            go.Bar(y=list(table.index), x=table["places_per_month"], name="places", orientation="h", marker_color="#3182bd"),
         ]
     )
-    fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=max(320, 22 * len(published) + 140), xaxis_title="per month")
+    fig.update_layout(template=TEMPLATE, title=title, barmode="group", height=max(320, 22 * len(table) + 140), xaxis_title="per month")
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -97,36 +111,46 @@ def referral_outcomes_figure(published: pd.DataFrame, *, title: str = "Why refer
 
 
 def sites_map(published_unmet: pd.Series, sites: pd.DataFrame, geojson: dict[str, Any], *, title: str = "Needs not met and recommended sites") -> go.Figure:
-    """Choropleth of published unmet needs per county, with the recommended sites marked.
+    """Choropleth of released needs not met per county, with the recommended sites marked.
 
     Parameters
     ----------
     published_unmet : Series
-        County FIPS → published count (``<11`` strings drawn grey).
+        County FIPS → released count: ints (zeros drawn as 0) and hidden counts (strings
+        such as ``<11``, drawn grey with no value behind them). Counties not listed are
+        not drawn.
     sites : DataFrame
-        :func:`gaps.recommend_sites` (``rank``, ``name``, ``lat``, ``lon``).
+        :func:`tfanalysis.gaps_report.publish_sites` (``rank``, ``name``, ``lat``, ``lon``).
     geojson : dict
         :func:`tfanalysis.geo.county_geojson` of the task force's states.
+
+    Examples
+    --------
+    >>> geo = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "properties": {"county_fips": f, "name": n}, "geometry": None} for f, n in (("1", "A"), ("2", "B"), ("3", "C"))]}
+    >>> fig = sites_map(pd.Series({"1": 0, "2": "<11", "3": 14}), pd.DataFrame(), geo)
+    >>> list(fig.data[0].locations), fig.data[0].z.tolist(), list(fig.data[1].locations)
+    (['1', '3'], [0.0, 14.0], ['2'])
     """
     values = published_numbers(published_unmet)
-    all_fips = [f["properties"]["county_fips"] for f in geojson["features"]]
-    base = pd.Series(0.0, index=all_fips)
-    shown = values.reindex(all_fips).where(lambda v: v.notna() | ~base.index.isin(published_unmet.index), 0.0)
-    hover = np.where(shown.isna(), SUPPRESSED_HOVER, shown.fillna(0).astype(int).astype(str))
     names = {f["properties"]["county_fips"]: f["properties"].get("name", "") for f in geojson["features"]}
+    listed = [f for f in names if f in values.index]
+    shown = values.reindex(listed)
+    drawn = [f for f in listed if pd.notna(shown[f])]
+    hidden = [f for f in listed if pd.isna(shown[f])]
     fig = go.Figure(
         go.Choropleth(
-            geojson=geojson, locations=all_fips, featureidkey="properties.county_fips", z=shown.to_numpy(),
-            colorscale="Reds", marker_line_color="white", marker_line_width=0.5, colorbar={"title": "needs not met"},
-            customdata=np.column_stack([[names[f] for f in all_fips], hover]),
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+            geojson=geojson, locations=drawn, featureidkey="properties.county_fips", z=shown[drawn].to_numpy(float),
+            colorscale="Reds", zmin=0, marker_line_color="white", marker_line_width=0.5, colorbar={"title": "needs not met"},
+            customdata=np.array([names[f] for f in drawn], dtype=object), hovertemplate="%{customdata}: %{z}<extra></extra>",
         )
     )
     fig.add_trace(
         go.Choropleth(  # hidden counties: grey, no value behind them
-            geojson=geojson, locations=[f for f, v in zip(all_fips, shown.isna()) if v], featureidkey="properties.county_fips",
-            z=[1] * int(shown.isna().sum()), colorscale=[[0, "#bdbdbd"], [1, "#bdbdbd"]], showscale=False,
-            hovertemplate=SUPPRESSED_HOVER + "<extra></extra>",
+            geojson=geojson, locations=hidden, featureidkey="properties.county_fips",
+            z=[1] * len(hidden), colorscale=[[0, "#bdbdbd"], [1, "#bdbdbd"]], showscale=False,
+            customdata=np.array([names[f] for f in hidden], dtype=object),
+            hovertemplate="%{customdata}: " + SUPPRESSED_HOVER + "<extra></extra>", name="hidden",
         )
     )
     if len(sites):
@@ -180,6 +204,10 @@ def profile_figure(weights: pd.DataFrame, names: dict[int, str] | None = None, *
     >>> profile_figure(w).data[0].z.shape
     (2, 2)
     """
+    if weights.empty:
+        fig = go.Figure()
+        fig.update_layout(template=TEMPLATE, title=f"{title} (not drawn: no profile holds enough clients to show)", height=160)
+        return fig
     keep = weights.max(axis=0).sort_values(ascending=False, kind="stable").index[:top]
     labels = [f"{p}. {names[p]}" if names and p in names else str(p) for p in weights.index]
     fig = go.Figure(go.Heatmap(z=weights[keep].to_numpy().round(2), x=list(keep), y=labels, colorscale="Blues", colorbar={"title": "weight"},

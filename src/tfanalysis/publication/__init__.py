@@ -11,6 +11,6 @@ See ``docs/disclosure.md`` for the rules and the threat model.
 """
 
 from tfanalysis.publication.cells import Interval
-from tfanalysis.publication.release import ByPeriod, DisclosureError, Release, Released
+from tfanalysis.publication.release import ByGroups, ByPeriod, DisclosureError, Release, Released
 
-__all__ = ["ByPeriod", "DisclosureError", "Interval", "Release", "Released"]
+__all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Interval", "Release", "Released"]

@@ -50,7 +50,7 @@ from tfanalysis.publication.cells import Interval, cell_key, matches, normalize,
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.units import unit_frames
 
-__all__ = ["ByPeriod", "DisclosureError", "Release", "Released"]
+__all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
 
 class DisclosureError(RuntimeError):
@@ -87,7 +87,42 @@ class ByPeriod:
         return Interval(spans[0].start, spans[-1].end)
 
 
-Grouping = str | ByPeriod
+@dataclass(frozen=True)
+class ByGroups:
+    """Split a table by named groups of a categorical column's values.
+
+    Each group counts the units whose value is one of its values: a group is a set of
+    values of the column itself (not a derived column), so every count stays a predicate
+    on the column and the bounds see how groups and single values add up.
+
+    Parameters
+    ----------
+    column : str
+        A categorical column of the universe (``need``, ``county_fips``, ``outcome``...).
+    groups : mapping of label to values
+        Disjoint sets of values, in the order to list them (a group of no unit shows 0).
+
+    Examples
+    --------
+    >>> ByGroups("outcome", {"accepted": ["accepted", "completed"], "declined": ["declined_capacity"]}).values()
+    ['accepted', 'completed', 'declined_capacity']
+    """
+
+    column: str
+    groups: Any
+
+    def __post_init__(self) -> None:
+        items = tuple((str(label), tuple(normalize(pd.Series(list(values), dtype=object)))) for label, values in dict(self.groups).items())
+        seen = [v for _, values in items for v in values]
+        if len(seen) != len(set(seen)):
+            raise ValueError(f"groups of {self.column} overlap: a value may belong to one group only")
+        object.__setattr__(self, "groups", items)
+
+    def values(self) -> list[str]:
+        return [v for _, values in self.groups for v in values]
+
+
+Grouping = str | ByPeriod | ByGroups
 
 
 @dataclass
@@ -248,9 +283,10 @@ class Release:
         ----------
         universe : str
             ``clients``, ``needs``, ``referrals``, ``cj_events`` (see :meth:`units`).
-        rows : column name, ByPeriod, or a sequence of them
-            The table's rows: one per value present (per combination for several).
-        columns : column name or ByPeriod, optional
+        rows : column name, ByPeriod, ByGroups, or a sequence of them
+            The table's rows: one per value present (per combination for several), one
+            per period or group listed.
+        columns : column name, ByPeriod or ByGroups, optional
             The table's columns; None for a single column of counts (``count``).
         where : mapping, optional
             What the table keeps: ``{column: value(s) or Interval}``.
@@ -265,7 +301,7 @@ class Release:
         Released
         """
         frame = self.units(universe)
-        rows = [rows] if isinstance(rows, str | ByPeriod) else list(rows)
+        rows = [rows] if isinstance(rows, str | ByPeriod | ByGroups) else list(rows)
         where = dict(where or {})
         levels = {k: list(normalize(pd.Series(list(v), dtype=object))) for k, v in (levels or {}).items()}
         for g in [*rows, *([columns] if columns is not None else [])]:
@@ -273,6 +309,10 @@ class Release:
                 if g.column in where:
                     raise ValueError(f"{g.column} is both split by period and restricted in `where`")
                 where[g.column] = g.hull()
+            elif isinstance(g, ByGroups):
+                if g.column in where:
+                    raise ValueError(f"{g.column} is both split into groups and restricted in `where`")
+                where[g.column] = g.values()
         base = predicate(where)
         kept = frame[matches(frame, base)]
 
@@ -503,6 +543,10 @@ def _axis(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]
             for i, (_, iv) in enumerate(spans):
                 code[iv.mask(kept[g.column])] = i
             per.append(([label for label, _ in spans], [((g.column, iv),) for _, iv in spans], code))
+        elif isinstance(g, ByGroups):
+            lookup = {v: i for i, (_, values) in enumerate(g.groups) for v in values}
+            code = kept[g.column].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
         else:
             values = kept[g]
             labels = levels.get(g) or sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
@@ -524,7 +568,7 @@ def _axis(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]
 
 
 def _axis_name(g: Grouping) -> str:
-    return g.column if isinstance(g, ByPeriod) else g
+    return g.column if isinstance(g, ByPeriod | ByGroups) else g
 
 
 def _with_total(labels: list, groupings: list[Grouping]) -> pd.Index:
