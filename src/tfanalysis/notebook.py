@@ -199,6 +199,12 @@ def record_count(name: str, released: Any, row: Any = "Total", column: Any = Non
     display({METRIC_MIMETYPE: count_metric(name, released, row, column, **kwargs)}, raw=True)
 
 
+def record_shown(name: str, shown: Any, **kwargs: Any) -> None:
+    """Record a released count as a table shows it (an int, or ``"<11"`` where hidden)."""
+    hidden = isinstance(shown, str)
+    record_metric(name, None if hidden else shown, count=True, hidden=hidden, **kwargs)
+
+
 def release(data: Any, threshold: int = 11, *, ledger_dir: str = "", run_id: str = "") -> Any:
     """This notebook's publication layer: every victim count it shows goes through it.
 
@@ -263,7 +269,9 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-    return f'<table class="tf-table">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
+    tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
+    return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _align(value: object) -> str:
