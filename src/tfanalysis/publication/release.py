@@ -444,8 +444,8 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
     """Inner counts of the table to withhold (zeros too, so none is known to be at least 1).
 
     Used when hiding more of the table's counts cannot protect a count any more: the rows
-    and columns of the counts at risk first, then the whole inside of the table (its totals
-    stay, protected as before). None when everything is withheld already.
+    and columns of the counts at risk first, then the whole inside of the table, then its
+    totals too. None when everything is withheld already.
     """
     where = {keys[i, j]: (int(i), int(j)) for i, j in np.argwhere(exists)}
     inner = np.zeros(keys.shape, dtype=bool)
@@ -461,6 +461,8 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
     out &= inner & ~withheld
     if not out.any():
         out = inner & ~withheld
+    if not out.any():
+        out = exists & ~withheld  # at last the totals too: the table says nothing at all
     return out if out.any() else None
 
 
