@@ -32,7 +32,7 @@ def test_a_tagged_table_printing_a_hidden_count_is_a_finding():
     ledger = pd.DataFrame({"table": ["t", "t"], "row": ["a", "b"], "column": ["count", "count"], "true": [7, 30], "hidden": [True, False]})
     leaky = '<table data-release="t"><tbody><tr><th>a</th><td>7</td></tr><tr><th>b</th><td>30</td></tr></tbody></table>'
     safe = '<table data-release="t"><tbody><tr><th>a</th><td>&lt;11</td></tr><tr><th>b</th><td>30</td></tr></tbody></table>'
-    assert audit_html(leaky, ledger, 11)["cell"].tolist() == ["a × count"]
+    assert audit_html(leaky, ledger, 11)["cell"].tolist() == ["a × Count"]
     assert audit_html(safe, ledger, 11).empty
 
 

@@ -204,11 +204,12 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
     findings = []
     tagged = numbers[numbers["release"] != ""]
     if len(tagged):
-        lookup = cells.set_index(["table", "row", "column"])
+        # tables are shown in words (tfanalysis.labels): read the ledger's labels the same way
+        lookup = cells.assign(row=cells["row"].map(_words), column=cells["column"].map(_words)).set_index(["table", "row", "column"])
         for rec in tagged.itertuples(index=False):
             key = (rec.release, rec.label, rec.column)
             if key not in lookup.index:
-                key = (rec.release, rec.label, "count")
+                key = (rec.release, rec.label, "Count")
                 if key not in lookup.index:
                     continue
             cell = lookup.loc[key]
@@ -218,6 +219,7 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
                 findings.append({"where": where, "table": rec.release, "cell": f"{key[1]} × {key[2]}",
                                  "finding": "shows a value other than the released one"})
     small_hidden = cells[cells["hidden"] & (cells["true"] >= 1) & (cells["true"] < threshold) & (cells["row"].astype(str) != "")]
+    small_hidden = small_hidden.assign(row=small_hidden["row"].map(_words))
     text = numbers[numbers["kind"] == "text"]
     if len(small_hidden) and len(text):
         for cell in small_hidden.itertuples(index=False):
@@ -226,6 +228,15 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
                 findings.append({"where": where, "table": cell.table, "cell": str(cell.row),
                                  "finding": "a sentence naming this row prints its hidden count"})
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
+
+
+def _words(label: Any) -> str:
+    """A ledger label as a report shows it (each part through tfanalysis.labels)."""
+    from tfanalysis.notebook import _header
+    from tfanalysis.labels import readable
+
+    parts = str(label).split(" / ")
+    return " / ".join(str(readable(p)) for p in parts) if len(parts) > 1 else _header(label)
 
 
 def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
