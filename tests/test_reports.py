@@ -50,3 +50,44 @@ def test_a_demo_run_is_a_few_megabytes_with_one_plotly_js(demo_runs) -> None:
     total = sum(p.stat().st_size for p in files)
     # measured 11.3 MB (4.8 MB of it plotly.js, 1 MB the PDF); a second copy of plotly.js would pass 15
     assert total < 15_000_000, f"{total / 1e6:.1f} MB"
+
+
+def _visible_words(page: str) -> str:
+    """What a reader sees: the text outside scripts and styles, and the figures' categories, names and titles."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    from tfanalysis.publication.audit import _figures
+
+    soup = BeautifulSoup(page, "html.parser")
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    parts = [soup.get_text(" ")]
+    for trace in _figures(page):
+        for key in ("name", "x", "y", "labels", "text", "hovertext"):
+            value = trace.get(key)
+            if isinstance(value, str):
+                parts.append(value)
+            elif isinstance(value, list):
+                parts.extend(str(v) for v in value if isinstance(v, str))
+    for match in re.finditer(r'"(?:text|label)":\s*"([^"]*)"', page):  # layout titles and menu labels
+        parts.append(match.group(1))
+    return "\n".join(parts)
+
+
+def test_no_code_or_column_identifier_reaches_a_reader(demo_runs) -> None:
+    """Labels everywhere: every header, axis, legend and sentence in the e-Guide's words."""
+    import re
+
+    from tfanalysis import taxonomy
+    from tfanalysis.labels import COLUMN_LABELS
+
+    result, _ = demo_runs
+    codes = {c for c in [*taxonomy.SERVICE_CODES, *taxonomy.CJ_NEEDS, *COLUMN_LABELS] if "_" in c}
+    token = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+    for report in result.reports:
+        words = _visible_words(report.read_text(encoding="utf-8"))
+        found = {t for t in token.findall(words) if not re.search(re.escape(t) + r"\.(csv|xlsx|json|html|md)\b", words)}
+        assert not (found & codes), (report.name, sorted(found & codes)[:10])
+        assert not found, (report.name, sorted(found)[:10])

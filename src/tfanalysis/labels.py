@@ -124,6 +124,27 @@ def readable_text(text: str) -> str:
     return _TOKEN.sub(lambda m: _readable(m.group(0)), text)
 
 
+def readable_known(text: str) -> str:
+    """Taxonomy codes and known column names inside text (prose) replaced by their words.
+
+    Unlike :func:`readable_text`, other snake_case words (a file name such as
+    ``member_directory.csv``) are left as they are.
+
+    Examples
+    --------
+    >>> readable_known("most unmet in legal_representation; see member_directory.csv")
+    'most unmet in Legal representation (immigration, criminal, civil); see member_directory.csv'
+    """
+    from tfanalysis import taxonomy
+
+    known = {**taxonomy.SERVICE_CODES, **taxonomy.CJ_NEEDS, **COLUMN_LABELS}
+    return _TOKEN.sub(lambda m: known.get(m.group(0), m.group(0)) if not _in_file_name(text, m) else m.group(0), text)
+
+
+def _in_file_name(text: str, match: re.Match) -> bool:
+    return text[match.end():match.end() + 1] == "." and text[match.end() + 1:match.end() + 2].isalpha()
+
+
 def _words_in(value: Any) -> Any:
     if isinstance(value, str):
         return readable(value) if is_code(value) else readable_text(value)
