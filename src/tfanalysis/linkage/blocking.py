@@ -31,10 +31,10 @@ import pandas as pd
 MAX_BLOCK = 60
 """Records in a block beyond which it is skipped."""
 
-BANDS = 24
+BANDS = 48
 """Bands of sampled filter bits for the Bloom-filter keys."""
 
-BITS_PER_BAND = 40
+BITS_PER_BAND = 24
 """Bits sampled per band: more bits, fewer and closer candidates."""
 
 

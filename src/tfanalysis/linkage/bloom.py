@@ -7,8 +7,11 @@ canonical given names; the year, month, day, unordered day/month and full date o
 the sex) sets ``k`` bits, at positions taken from HMAC-SHA256 under a key of its own field
 (:func:`tfanalysis.linkage.keys.derive_key`): without the secret nobody can tell which
 bigram sets which bit, and the same bigram in two fields sets unrelated bits. ``k`` per
-field (:data:`FIELD_HASHES`) weighs the fields: the date of birth counts most, since it
-tells apart two people of the same name.
+field (:data:`FIELD_HASHES`) weighs the fields. The name counts mostly through its
+bigrams in any order (so swapped given and family names still agree), a little through
+the given and family name apart; the date of birth weighs about as much as the whole
+name, so that neither two people of the same name born on different days nor two people
+born on the same day with different names come near the threshold.
 
 The filter is then *balanced* (Schnell, Borgs & Encarnação 2016): its complement is
 appended and the 2 × 1024 bits are shuffled by a permutation keyed on the secret. Every
@@ -41,15 +44,15 @@ BLOOM_BITS = 1024
 """Bits of a filter before balancing; a balanced filter has twice as many."""
 
 FIELD_HASHES: dict[str, int] = {
-    "first": 8,
-    "last": 8,
-    "name": 4,
+    "first": 4,
+    "last": 4,
+    "name": 10,
     "first_form": 12,
-    "birth_year": 20,
-    "birth_month": 8,
-    "birth_day": 8,
-    "birth_month_day": 16,
-    "birth_date": 24,
+    "birth_year": 40,
+    "birth_month": 12,
+    "birth_day": 12,
+    "birth_month_day": 40,
+    "birth_date": 90,
     "sex": 6,
 }
 """Field → bits set per element (``k``). Part of the encoding scheme: every agency must
@@ -180,14 +183,15 @@ def bloom_filters(ids: pd.DataFrame, secret: bytes, *, bits: int = BLOOM_BITS, h
         balanced filter, exactly ``bits`` bits set.
     """
     elements = field_elements(ids)
-    plain = np.zeros((len(ids), bits), dtype=bool)
+    plain = np.zeros(len(ids) * bits, dtype=bool)
     for field, k in hashes.items():
         mine = elements[elements["field"] == field]
-        if mine.empty:
+        if mine.empty or k == 0:
             continue
         codes, unique = pd.factorize(mine["element"])
         positions = element_positions(derive_key(secret, f"bloom:{field}"), np.asarray(unique, dtype=object), k, bits)
-        rows = np.repeat(mine["record"].to_numpy(), k)
-        plain[rows, positions[codes].ravel()] = True
+        starts = np.repeat(mine["record"].to_numpy(np.int64) * bits, k)
+        plain[starts + positions[codes].ravel()] = True
+    plain = plain.reshape(len(ids), bits)
     balanced = np.concatenate([plain, ~plain], axis=1)[:, balance_permutation(secret, bits)]
     return np.packbits(balanced, axis=1)

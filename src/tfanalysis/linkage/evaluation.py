@@ -63,3 +63,43 @@ def pairwise_quality(crosswalk: pd.DataFrame, truth: pd.DataFrame) -> dict[str, 
     recall = correct / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"true_pairs": true_pairs, "linked_pairs": linked_pairs, "correct_pairs": correct, "precision": precision, "recall": recall, "f1": f1}
+
+
+def recall_by_error(crosswalk: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Recall of the pairs that are one person, by the kind of error either record carries.
+
+    Parameters
+    ----------
+    crosswalk : pandas.DataFrame
+        ``agency``, ``agency_record_id``, ``client_id``.
+    truth : pandas.DataFrame
+        ``agency``, ``agency_record_id``, ``person_id``, ``errors`` (``;``-separated kinds,
+        empty for a record written without error).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by error kind (``none``: both records without error), columns
+        ``true_pairs``, ``linked``, ``recall``; a pair with two kinds counts under both.
+
+    Examples
+    --------
+    >>> cw = pd.DataFrame({"agency": ["a", "b", "a", "b"], "agency_record_id": ["1", "1", "2", "2"], "client_id": ["x", "x", "y", "z"]})
+    >>> tr = cw[["agency", "agency_record_id"]].assign(person_id=[1, 1, 2, 2], errors=["", "", "typo", ""])
+    >>> recall_by_error(cw, tr)["recall"].to_dict()
+    {'none': 1.0, 'typo': 0.0}
+    """
+    keys = ["agency", "agency_record_id"]
+    records = crosswalk[[*keys, "client_id"]].merge(truth[[*keys, "person_id", "errors"]], on=keys)
+    pairs = records.merge(records, on="person_id", suffixes=("_a", "_b"))
+    pairs = pairs[(pairs["agency_a"] + "\x00" + pairs["agency_record_id_a"]) < (pairs["agency_b"] + "\x00" + pairs["agency_record_id_b"])]
+    kinds = (pairs["errors_a"].fillna("") + ";" + pairs["errors_b"].fillna("")).str.split(";")
+    exploded = pd.DataFrame({"pair": kinds.index.repeat(kinds.str.len()), "kind": [k for ks in kinds for k in ks]})
+    exploded = exploded[exploded["kind"] != ""].drop_duplicates()
+    clean = pairs.index.difference(exploded["pair"])
+    exploded = pd.concat([exploded, pd.DataFrame({"pair": clean, "kind": "none"})], ignore_index=True)
+    exploded["linked"] = (pairs.loc[exploded["pair"], "client_id_a"].to_numpy() == pairs.loc[exploded["pair"], "client_id_b"].to_numpy())
+    out = exploded.groupby("kind")["linked"].agg(true_pairs="size", linked="sum")
+    out["recall"] = out["linked"] / out["true_pairs"]
+    out.index.name = "error"
+    return out.sort_values("true_pairs", ascending=False)

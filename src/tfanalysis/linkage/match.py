@@ -32,11 +32,13 @@ from tfanalysis.linkage import blocking
 from tfanalysis.linkage.clustering import clusters, one_to_one
 from tfanalysis.linkage.crosswalk import linkage_quality, make_crosswalk
 from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms
-from tfanalysis.linkage.scoring import dice
+from tfanalysis.linkage.scoring import CONFIRMATION_BONUS, confirmation_bonus, dice
 from tfanalysis.linkage.tokens import TOKENS
 
-THRESHOLD = 0.86
-"""Dice score of balanced filters at or above which two records are the same person.
+THRESHOLD = 0.83
+"""Score (Dice of the balanced filters plus the confirmation bonus of
+:data:`tfanalysis.linkage.scoring.CONFIRMATION_BONUS`) at or above which two records are
+the same person.
 
 Chosen on synthetic populations (``benchmarks/bench_linkage.py``, ``docs/linkage.md``);
 the linkage-quality report shows how many pairs lie near it."""
@@ -104,6 +106,7 @@ def link_records(
     bands: int = blocking.BANDS,
     bits_per_band: int = blocking.BITS_PER_BAND,
     max_block: int = blocking.MAX_BLOCK,
+    bonuses: dict[str, float] | None = None,
 ) -> LinkageResult:
     """Link the records of several agencies into unduplicated clients.
 
@@ -120,7 +123,8 @@ def link_records(
     -------
     LinkageResult
     """
-    if not 0 < threshold <= 1:
+    bonuses = CONFIRMATION_BONUS if bonuses is None else bonuses
+    if not 0 < threshold <= 2:
         raise ValueError("the threshold is a Dice score between 0 and 1")
     records = check_encoded(encoded)
     agency_code = pd.factorize(records["agency"], sort=True)[0]
@@ -129,7 +133,8 @@ def link_records(
     tokens = records[list(TOKENS)].iloc[usable].reset_index(drop=True)
     settings = {"threshold": threshold, "bands": bands, "bits_per_band": bits_per_band, "max_block": max_block}
     candidates = blocking.candidate_pairs(tokens, filters, agency_code[usable], bands=bands, bits_per_band=bits_per_band, max_block=max_block)
-    candidates["score"] = dice(filters, filters, candidates["i"].to_numpy(), candidates["j"].to_numpy())
+    candidates["dice"] = dice(filters, filters, candidates["i"].to_numpy(), candidates["j"].to_numpy())
+    candidates["score"] = candidates["dice"] + confirmation_bonus(candidates["found_by"].to_numpy(), candidates.attrs["kinds"], bonuses)
     above = candidates[candidates["score"] >= threshold]
     kept = one_to_one(above[["i", "j", "score"]], agency_code[usable])
     kept = kept.assign(i=usable[kept["i"].to_numpy()], j=usable[kept["j"].to_numpy()])

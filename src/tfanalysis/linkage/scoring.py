@@ -73,3 +73,38 @@ def dice(filters_a: np.ndarray, filters_b: np.ndarray, i: np.ndarray, j: np.ndar
     total = weight_a[i] + weight_b[j]
     return np.divide(2.0 * common, total, out=np.zeros(len(i)), where=total > 0)
 
+
+
+CONFIRMATION_BONUS: dict[str, float] = {"date_of_birth": 0.05, "phone": 0.03}
+"""What an exact agreement adds to the Dice score: a shared token that holds the whole
+date of birth (in either day/month order), a shared token of the phone number."""
+
+DATE_TOKENS: tuple[str, ...] = ("name_dob", "names_any_order", "first_dob_sex", "last_dob", "initials_dob", "name_month_day")
+PHONE_TOKENS: tuple[str, ...] = ("phone_first",)
+
+
+def confirmation_bonus(found_by: np.ndarray, kinds: list[str], bonuses: dict[str, float] = CONFIRMATION_BONUS) -> np.ndarray:
+    """The bonus each candidate pair earns from the exact tokens it shares.
+
+    Parameters
+    ----------
+    found_by : numpy.ndarray
+        Bit masks of the kinds of block that found each pair
+        (:func:`tfanalysis.linkage.blocking.candidate_pairs`).
+    kinds : list of str
+        The kind of each bit.
+    bonuses : dict
+        ``date_of_birth`` and ``phone``: what each confirmation adds.
+
+    Examples
+    --------
+    >>> confirmation_bonus(np.array([0b001, 0b100, 0b101]), ["last_dob", "bloom_key", "phone_first"]).round(2).tolist()
+    [0.05, 0.03, 0.08]
+    """
+    def mask(names: tuple[str, ...]) -> int:
+        return sum(1 << b for b, k in enumerate(kinds) if k in names)
+
+    found_by = np.asarray(found_by, dtype=np.int64)
+    dated = (found_by & mask(DATE_TOKENS)) > 0
+    phoned = (found_by & mask(PHONE_TOKENS)) > 0
+    return bonuses.get("date_of_birth", 0.0) * dated + bonuses.get("phone", 0.0) * phoned

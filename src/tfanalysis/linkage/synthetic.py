@@ -199,7 +199,8 @@ def agency_records(persons: pd.DataFrame, agency: str, errors: RecordErrors, rng
     Returns
     -------
     pandas.DataFrame
-        ``agency_record_id``, ``person_id`` (the truth: drop it before encoding), the
+        ``agency_record_id``, ``person_id`` and ``errors`` (the truth: the person, and
+        the kinds of error applied, ``;``-separated; drop both before encoding), the
         identifiers ``first_name``, ``last_name``, ``date_of_birth``, ``sex``, ``phone``,
         and the clients columns of the contract.
     """
@@ -211,37 +212,44 @@ def agency_records(persons: pd.DataFrame, agency: str, errors: RecordErrors, rng
 
     first, last = p["first_name"].copy(), p["last_name"].copy()
     has_second = p["second_surname"].notna().to_numpy()
-    keep_second = has_second & ~pick(errors.dropped_second_surname)
+    applied: dict[str, np.ndarray] = {}
+    applied["dropped_second_surname"] = has_second & pick(errors.dropped_second_surname)
+    keep_second = has_second & ~applied["dropped_second_surname"]
     last = last.where(~keep_second, last + " " + p["second_surname"].fillna(""))
     nick = pick(errors.nickname)
     first[nick] = _nicknames(first[nick], rng)
-    alias = pick(errors.alias)
+    applied["nickname"] = nick & (first != p["first_name"]).to_numpy()
+    applied["alias"] = alias = pick(errors.alias)
     first[alias] = people(int(alias.sum()), rng)["first_name"].to_numpy()
-    married = pick(errors.married_name) & (p["sex"] == "f").to_numpy()
+    applied["married_name"] = married = pick(errors.married_name) & (p["sex"] == "f").to_numpy()
     last[married] = people(int(married.sum()), rng)["last_name"].to_numpy()
+    applied["typo"] = np.zeros(n, dtype=bool)
     for names in (first, last):
         typo = pick(errors.typo)
         names[typo] = _typos(names[typo], rng)
-    swap = pick(errors.swapped_names)
+        applied["typo"] |= typo
+    applied["swapped_names"] = swap = pick(errors.swapped_names)
     first[swap], last[swap] = last[swap].to_numpy(), first[swap].to_numpy()
 
     birth = p["birth_date"]
     year, month, day = birth.dt.year.astype("Int64"), birth.dt.month.astype("Int64"), birth.dt.day.astype("Int64")
-    transpose = pick(errors.transposed_birth_date) & (day <= 12).to_numpy()
+    applied["transposed_birth_date"] = transpose = pick(errors.transposed_birth_date) & (day <= 12).to_numpy() & (day != month).to_numpy()
     month, day = month.where(~transpose, day), day.where(~transpose, month)
-    typo = pick(errors.birth_date_typo)
+    applied["birth_date_typo"] = typo = pick(errors.birth_date_typo)
     which = rng.integers(0, 2, n)
     day = day.where(~(typo & (which == 0)), ((day + rng.choice([-10, -1, 1, 10], n) - 1) % 28) + 1)
     year = year.where(~(typo & (which == 1)), year + rng.choice([-1, 1, -10], n))
-    unknown_day = pick(errors.unknown_day)
+    applied["unknown_day"] = unknown_day = pick(errors.unknown_day)
     day = day.mask(unknown_day)
     month = month.mask(unknown_day & pick(0.3))
     us_dates = rng.random() < 0.4  # an agency's system writes one date format
-    dob = _format_dates(year, month, day, us=us_dates).mask(pick(errors.no_birth_date))
+    applied["no_birth_date"] = pick(errors.no_birth_date)
+    dob = _format_dates(year, month, day, us=us_dates).mask(applied["no_birth_date"])
 
-    sex = pd.Series(np.where(pick(errors.wrong_sex), np.where(p["sex"] == "f", "m", "f"), p["sex"]))
+    applied["wrong_sex"] = pick(errors.wrong_sex)
+    sex = pd.Series(np.where(applied["wrong_sex"], np.where(p["sex"] == "f", "m", "f"), p["sex"]))
     phone = p["phone"].copy()
-    new = pick(errors.new_phone)
+    applied["new_phone"] = new = pick(errors.new_phone) & p["phone"].notna().to_numpy()
     phone[new] = people(int(new.sum()), rng)["phone"].to_numpy()
     phone = phone.mask(pick(0.3))
 
@@ -266,8 +274,16 @@ def agency_records(persons: pd.DataFrame, agency: str, errors: RecordErrors, rng
             "nationality": np.where(pick(0.05), "unknown", p["nationality"]),
             "primary_language": np.where(pick(0.03), "unknown", p["primary_language"]),
             "referral_source_sector": rng.choice(["law_enforcement", "victim_services", "community", "health"], n),
+            "errors": _error_list(applied),
         }
     )
+
+
+def _error_list(applied: dict[str, np.ndarray]) -> np.ndarray:
+    """The kinds of error applied to each record, ``;``-separated (empty: none)."""
+    names = np.array(sorted(applied), dtype=object)
+    table = np.column_stack([applied[k] for k in names])
+    return np.array([";".join(names[row]) for row in table], dtype=object)
 
 
 def _format_dates(year: pd.Series, month: pd.Series, day: pd.Series, *, us: bool) -> pd.Series:
@@ -318,7 +334,8 @@ def population(
     -------
     (dict, pandas.DataFrame)
         Agency → its export (identifiers and clients columns, no truth); and the truth:
-        ``agency``, ``agency_record_id``, ``person_id``.
+        ``agency``, ``agency_record_id``, ``person_id``, ``errors`` (the kinds of error
+        in the record, ``;``-separated).
     """
     rng = np.random.default_rng(seed)
     errors = RecordErrors() if errors is None else errors
@@ -330,6 +347,6 @@ def population(
     exports, truth = {}, []
     for k, agency in enumerate(agencies):
         records = agency_records(persons[seen[:, k]], agency, errors, rng)
-        truth.append(pd.DataFrame({"agency": agency, "agency_record_id": records["agency_record_id"], "person_id": records["person_id"]}))
-        exports[agency] = records.drop(columns="person_id")
-    return exports, pd.concat(truth, ignore_index=True)
+        truth.append(records[["agency_record_id", "person_id", "errors"]].assign(agency=agency))
+        exports[agency] = records.drop(columns=["person_id", "errors"])
+    return exports, pd.concat(truth, ignore_index=True)[["agency", "agency_record_id", "person_id", "errors"]]

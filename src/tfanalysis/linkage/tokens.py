@@ -6,7 +6,8 @@ records of the same person written the same way give the same token; without the
 secret, nobody can compute the token of a guessed name. Each kind of token forgives
 one kind of error: ``first_dob_sex`` survives a changed surname, ``last_dob`` a
 misspelled given name, ``names_any_order`` swapped names and a transposed day and
-month, ``sound_year`` small misspellings and an unknown day of birth. The coordinator
+month, ``name_year`` an unknown or mistyped day and month of birth, ``name_month_day``
+a mistyped year, ``sounds_year`` small misspellings in either order. The coordinator
 only uses tokens to find candidate pairs (blocking); the pairs are scored on the Bloom
 filters (:mod:`tfanalysis.linkage.bloom`).
 
@@ -37,10 +38,13 @@ from tfanalysis.linkage.keys import derive_key, keyed_digests
 
 TOKENS: dict[str, tuple[str, ...]] = {
     "name_dob": ("first_form", "last_word", "dob"),
+    "name_year": ("first_form", "last_word", "birth_year"),
+    "name_month_day": ("first_form", "last_word", "month_day_any_order"),
     "names_any_order": ("names_sorted", "dob_any_order"),
+    "names_any_order_year": ("names_sorted", "birth_year"),
     "first_dob_sex": ("first_form", "dob", "sex"),
     "last_dob": ("last_word", "dob"),
-    "sound_year": ("first_sound", "last_sound", "birth_year"),
+    "sounds_year": ("sounds_sorted", "birth_year"),
     "initials_dob": ("initials", "dob_any_order"),
     "phone_first": ("phone", "first_initial"),
 }
@@ -75,11 +79,11 @@ def token_parts(ids: pd.DataFrame) -> pd.DataFrame:
             "last_word": ids["last"].str.replace(" ", ";", regex=False),
             "dob": (year + "-" + month + "-" + day).where(complete),
             "dob_any_order": (year + "|" + low + "|" + high).where(complete),
+            "month_day_any_order": (low + "|" + high).where(ids["birth_month"].notna() & ids["birth_day"].notna()),
             "birth_year": year,
             "sex": ids["sex"],
             "names_sorted": _sorted_words(full),
-            "first_sound": _sound(ids["first"].str.split(" ").str[0]),
-            "last_sound": _sound(ids["last"].str.split(" ").str[0]),
+            "sounds_sorted": _sounds(full),
             "initials": (ids["first"].str[0] + ids["last"].str[0]).astype("string"),
             "first_initial": ids["first"].str[0].astype("string"),
             "phone": ids["phone"],
@@ -95,10 +99,10 @@ def _sorted_words(names: pd.Series) -> pd.Series:
     return names.map(ordered).astype("string")
 
 
-def _sound(names: pd.Series) -> pd.Series:
-    """Metaphone code of each name (jellyfish), computed once per distinct name."""
+def _sounds(names: pd.Series) -> pd.Series:
+    """The Metaphone codes (jellyfish) of the words of each name, in alphabetical order, once per distinct name."""
     unique = names.dropna().unique()
-    codes = pd.Series([jellyfish.metaphone(n) or n for n in unique], index=unique, dtype="object")
+    codes = pd.Series([" ".join(sorted(jellyfish.metaphone(w) or w for w in n.split())) if len(n.split()) >= 2 else None for n in unique], index=unique, dtype="object")
     return names.map(codes).astype("string")
 
 
