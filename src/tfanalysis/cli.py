@@ -1,7 +1,9 @@
 """The ``tfanalysis`` command.
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
-every problem of a dataset; ``tfanalysis run --data DIR`` renders every report. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
+``tfanalysis link encode|match`` counts each victim once across agencies
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -65,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
     run.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help="folder of report notebooks (default: the suite's notebooks/)")
     run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path or the error")
+    from tfanalysis.linkage.commands import add_link_parser
+
+    add_link_parser(sub)
     return parser
 
 
@@ -78,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "link":
+            from tfanalysis.linkage.commands import run_link
+
+            return run_link(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE

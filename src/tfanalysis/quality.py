@@ -45,6 +45,36 @@ def table_sizes(data: TaskForceData) -> pd.Series:
     return pd.Series({name: len(frame) for name, frame in data.tables().items()}, name="rows", dtype="int64")
 
 
+def agency_records(data: TaskForceData) -> pd.DataFrame:
+    """Agency records beside unduplicated clients, per agency and for all agencies.
+
+    In a linked dataset (per-agency records and a crosswalk, see
+    :mod:`tfanalysis.linkage.dataset`) a victim served by three agencies is three agency
+    records and one client. Without a crosswalk every client row is one record.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``agency`` (the last row ``all agencies``), columns ``agency_records``
+        and ``unduplicated_clients`` (clients with a record at that agency). Raw counts.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> clients = pd.DataFrame({"client_id": ["a", "b"], "agency_records": ["2", "1"], "agencies": ["police;shelter", "police"]})
+    >>> agency_records(SimpleNamespace(clients=clients)).to_dict("index")
+    {'police': {'agency_records': 2, 'unduplicated_clients': 2}, 'shelter': {'agency_records': 1, 'unduplicated_clients': 1}, 'all agencies': {'agency_records': 3, 'unduplicated_clients': 2}}
+    """
+    clients = data.clients
+    total = pd.DataFrame({"agency_records": [len(clients)], "unduplicated_clients": [len(clients)]}, index=pd.Index(["all agencies"], name="agency"))
+    if "agencies" not in clients.columns:
+        return total
+    records = clients[["client_id", "agencies"]].assign(agency=clients["agencies"].str.split(";")).explode("agency")
+    per_agency = records.groupby("agency").agg(agency_records=("client_id", "size"), unduplicated_clients=("client_id", "nunique"))
+    total["agency_records"] = int(pd.to_numeric(clients["agency_records"]).sum())
+    return pd.concat([per_agency, total]).astype("int64").rename_axis("agency")
+
+
 def completeness(data: TaskForceData) -> pd.DataFrame:
     """Share of filled cells per contract column, for the tables that have rows.
 

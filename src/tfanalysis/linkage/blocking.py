@@ -41,18 +41,34 @@ BITS_PER_BAND = 24
 def _pairs_in_blocks(block: np.ndarray, record: np.ndarray, agency: np.ndarray, max_block: int) -> tuple[pd.DataFrame, int]:
     """Pairs of records of different agencies that share a block label; oversized blocks skipped.
 
-    ``i`` is always the record of the agency with the smaller code.
+    Sort-based and vectorized: records are sorted by block, and each record is paired with
+    those after it in its block. ``i`` is always the record of the agency with the smaller code.
+
+    Examples
+    --------
+    >>> pairs, skipped = _pairs_in_blocks(np.array(["x", "x", "y", "x"]), np.array([0, 1, 2, 3]), np.array([0, 1, 1, 0]), 10)
+    >>> pairs.to_dict("list"), skipped
+    ({'i': [0, 3], 'j': [1, 1]}, 0)
     """
-    frame = pd.DataFrame({"block": block, "record": record}).drop_duplicates()
-    sizes = frame["block"].map(frame["block"].value_counts())
-    frame = frame[(sizes > 1).to_numpy()]
-    oversized = sizes[sizes.index.isin(frame.index)] > max_block
-    skipped = int(frame.loc[oversized.to_numpy(), "block"].nunique())
-    frame = frame[~oversized.to_numpy()]
-    joined = frame.merge(frame, on="block", suffixes=("_i", "_j"))
-    i, j = joined["record_i"].to_numpy(), joined["record_j"].to_numpy()
-    keep = agency[i] < agency[j]
-    return pd.DataFrame({"i": i[keep], "j": j[keep]}), skipped
+    codes = pd.factorize(block)[0]
+    order = np.lexsort((record, codes))
+    codes, record = codes[order], np.asarray(record)[order]
+    fresh = np.r_[True, (codes[1:] != codes[:-1]) | (record[1:] != record[:-1])]
+    codes, record = codes[fresh], record[fresh]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, len(codes)])
+    skipped = int((sizes > max_block).sum())
+    usable = np.repeat((sizes > 1) & (sizes <= max_block), sizes)
+    position = np.flatnonzero(usable)
+    block_end = np.repeat(starts + sizes, sizes)[position]
+    after = block_end - position - 1
+    left = np.repeat(position, after)
+    right = left + 1 + np.arange(len(left)) - np.repeat(np.cumsum(after) - after, after)
+    i, j = record[left], record[right]
+    a_i, a_j = agency[i], agency[j]
+    differ = a_i != a_j
+    i, j, swap = i[differ], j[differ], (a_i > a_j)[differ]
+    return pd.DataFrame({"i": np.where(swap, j, i), "j": np.where(swap, i, j)}), skipped
 
 
 def token_pairs(tokens: pd.DataFrame, agency: np.ndarray, *, max_block: int = MAX_BLOCK) -> pd.DataFrame:
@@ -138,7 +154,9 @@ def bloom_key_pairs(
         pairs, dropped = _pairs_in_blocks(key, np.arange(len(filters)), agency, max_block)
         parts.append(pairs)
         skipped += dropped
-    out = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True).assign(source="bloom_key")
+    found = pd.concat(parts, ignore_index=True)
+    unique = np.unique(found["i"].to_numpy(np.int64) * len(filters) + found["j"].to_numpy(np.int64))
+    out = pd.DataFrame({"i": unique // max(len(filters), 1), "j": unique % max(len(filters), 1), "source": "bloom_key"})
     out.attrs["skipped_blocks"] = {"bloom_key": skipped}
     return out
 
