@@ -50,6 +50,8 @@ def _pairs_in_blocks(block: np.ndarray, record: np.ndarray, agency: np.ndarray, 
     >>> pairs.to_dict("list"), skipped
     ({'i': [0, 3], 'j': [1, 1]}, 0)
     """
+    if len(block) == 0:
+        return pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64)}), 0
     codes = pd.factorize(block)[0]
     order = np.lexsort((record, codes))
     codes, record = codes[order], np.asarray(record)[order]

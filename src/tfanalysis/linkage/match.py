@@ -17,7 +17,7 @@ Examples
 >>> police = encode_export(people.assign(record_id=["p9", "p8"], first_name=["Anna", "Tom"]), b"k" * 32, agency="police")
 >>> result = link_records([shelter, police])
 >>> result.crosswalk.sort_values(["client_id", "agency"]).to_dict("list")
-{'agency': ['police', 'shelter', 'police', 'shelter'], 'agency_record_id': ['p9', '1', 'p8', '2'], 'client_id': ['TF000001', 'TF000001', 'TF000002', 'TF000002']}
+{'agency': ['police', 'shelter', 'police', 'shelter'], 'agency_record_id': ['p8', '2', 'p9', '1'], 'client_id': ['TF000001', 'TF000001', 'TF000002', 'TF000002']}
 """
 
 from __future__ import annotations
