@@ -47,9 +47,10 @@ def test_dice_by_hand() -> None:
 
 
 def test_the_bonus_comes_from_date_and_phone_tokens() -> None:
-    kinds = ["name_year", "last_dob", "phone_first", "bloom_key"]
-    bonus = confirmation_bonus(np.array([0b0001, 0b0010, 0b0110, 0b1000]), kinds, {"date_of_birth": 0.05, "phone": 0.02})
-    assert bonus.round(3).tolist() == [0.0, 0.05, 0.07, 0.0]
+    kinds = ["name_year", "last_dob", "name_dob", "phone_first", "bloom_key"]
+    bonus = confirmation_bonus(np.array([0b00001, 0b00010, 0b00100, 0b01100, 0b10000]), kinds, {"date_of_birth": 0.05, "phone": 0.02})
+    # a surname and the date confirm nothing: many people share both
+    assert bonus.round(3).tolist() == [0.0, 0.0, 0.05, 0.07, 0.0]
 
 
 def test_one_to_one_is_greedy_by_score_within_each_agency_pair() -> None:

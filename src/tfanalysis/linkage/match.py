@@ -35,7 +35,7 @@ from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms
 from tfanalysis.linkage.scoring import CONFIRMATION_BONUS, confirmation_bonus, dice
 from tfanalysis.linkage.tokens import TOKENS
 
-THRESHOLD = 0.83
+THRESHOLD = 0.85
 """Score (Dice of the balanced filters plus the confirmation bonus of
 :data:`tfanalysis.linkage.scoring.CONFIRMATION_BONUS`) at or above which two records are
 the same person.
