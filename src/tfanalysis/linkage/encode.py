@@ -36,7 +36,8 @@ import pandas as pd
 from tfanalysis import contract, schema
 from tfanalysis.linkage.bloom import BLOOM_BITS, SCHEME, bloom_filters, linkable
 from tfanalysis.linkage.keys import key_check
-from tfanalysis.linkage.normalize import header_key, normalize_identifiers
+from tfanalysis.linkage.normalize import normalize_identifiers
+from tfanalysis.taxonomy import normalize_term
 from tfanalysis.linkage.tokens import TOKENS, encode_tokens
 
 RECORD_ID_COLUMNS: tuple[str, ...] = ("agency_record_id", "record_id", "client_id", "case_number", "case_id")
@@ -51,7 +52,7 @@ class ExportError(ValueError):
 
 
 def _record_ids(export: pd.DataFrame) -> pd.Series:
-    by_key = {header_key(c): c for c in export.columns}
+    by_key = {normalize_term(c): c for c in export.columns}
     for name in RECORD_ID_COLUMNS:
         if name in by_key:
             return export[by_key[name]].astype("string").str.strip()

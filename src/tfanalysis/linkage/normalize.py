@@ -32,6 +32,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from tfanalysis.taxonomy import normalize_term
+
 IDENTIFIER_COLUMNS: dict[str, tuple[str, ...]] = {
     "first_name": ("first_name", "given_name", "firstname", "first", "forename"),
     "middle_name": ("middle_name", "middlename", "middle"),
@@ -42,7 +44,8 @@ IDENTIFIER_COLUMNS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "phone_number", "telephone", "mobile", "cell_phone"),
 }
 """The identifier columns an export may carry, and the headers accepted for each
-(compared lower-case, with spaces and punctuation as ``_``)."""
+(compared as :func:`tfanalysis.taxonomy.normalize_term` folds them: lower case, spaces and
+punctuation as ``_``)."""
 
 MAX_FIRST_FORMS = 6
 """A given name keeps itself and at most five of the names it is a nickname of (``al`` has
@@ -64,17 +67,6 @@ _DATE_PATTERNS: tuple[str, ...] = (
 )
 
 
-def header_key(name: object) -> str:
-    """Fold a column header for comparison: lower case, punctuation and spaces to ``_``.
-
-    Examples
-    --------
-    >>> header_key(" Date of Birth ")
-    'date_of_birth'
-    """
-    return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
-
-
 def identifier_columns(columns: list[str]) -> dict[str, str]:
     """Find the identifier columns of an export: standard name → the export's header.
 
@@ -83,7 +75,7 @@ def identifier_columns(columns: list[str]) -> dict[str, str]:
     >>> identifier_columns(["Client ID", "DOB", "Given name", "Surname", "county_fips"])
     {'first_name': 'Given name', 'last_name': 'Surname', 'date_of_birth': 'DOB'}
     """
-    by_key = {header_key(c): c for c in columns}
+    by_key = {normalize_term(c): c for c in columns}
     found = {}
     for standard, accepted in IDENTIFIER_COLUMNS.items():
         for key in accepted:
