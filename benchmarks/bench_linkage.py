@@ -5,6 +5,7 @@ Run::
     .venv/bin/python benchmarks/bench_linkage.py             # 10,000 and 100,000 identities, then 100k x 100k timing
     .venv/bin/python benchmarks/bench_linkage.py --quick     # 10,000 identities only
     .venv/bin/python benchmarks/bench_linkage.py --sizes 20000 --seed 5
+    .venv/bin/python benchmarks/bench_linkage.py --quick --error-scale 0.5   # every error rate halved
 
 Part 1 — quality: a population of N people seen by three agencies (police, shelter, legal
 aid; each sees a person with probability 0.6, everyone by at least one) with the
@@ -36,7 +37,7 @@ if str(SRC) not in sys.path:
 from tfanalysis.linkage.encode import encode_export  # noqa: E402
 from tfanalysis.linkage.evaluation import pairwise_quality, recall_by_error  # noqa: E402
 from tfanalysis.linkage.match import THRESHOLD, link_records  # noqa: E402
-from tfanalysis.linkage.synthetic import population  # noqa: E402
+from tfanalysis.linkage.synthetic import RecordErrors, population  # noqa: E402
 
 SECRET = b"benchmark secret, never use a literal one" + b"\x00" * 8
 
@@ -76,11 +77,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--quick", action="store_true", help="10,000 identities only, no 100k x 100k")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--error-scale", type=float, default=1.0, help="multiply every error rate (formatting and new phones excepted)")
     args = parser.parse_args()
     sizes = [10_000] if args.quick else args.sizes
+    errors = RecordErrors()
+    if args.error_scale != 1.0:
+        kept = {"formatting", "new_phone", "dropped_second_surname"}
+        errors = RecordErrors(**{k: v if k in kept else v * args.error_scale for k, v in vars(errors).items()})
+    label = "realistic errors" if args.error_scale == 1.0 else f"error rates x {args.error_scale:g}"
     for n in sizes:
-        exports, truth = population(n, seed=args.seed)
-        run(exports, truth, f"{n:,} identities, three agencies, realistic errors")
+        exports, truth = population(n, errors=errors, seed=args.seed)
+        run(exports, truth, f"{n:,} identities, three agencies, {label}")
     if args.quick:
         return
     exports, truth = population(133_334, ("shelter", "legal_aid"), seen_by=0.75, seed=args.seed + 1)

@@ -130,3 +130,13 @@ def test_files_of_different_secrets_are_refused() -> None:
         link_records([a, b])
     with pytest.raises(ValueError, match="repeat an agency and record id"):
         link_records([a, a])
+
+
+def test_records_too_thin_to_link_each_stay_a_client_of_their_own() -> None:
+    export = pd.DataFrame({"record_id": ["1", "2"], "first_name": ["Ana", "Ana"], "last_name": ["Ruiz", "Ruiz"], "date_of_birth": [None, None]})
+    a = encode_export(export, SECRET, agency="police")
+    b = encode_export(export.assign(record_id=["7", "8"]), SECRET, agency="shelter")
+    result = link_records([a, b])
+    assert result.crosswalk["client_id"].nunique() == 4
+    summary = result.quality["summary"].set_index("item")["value"]
+    assert (summary["records with an encoding"], summary["candidate pairs scored"]) == (0, 0)

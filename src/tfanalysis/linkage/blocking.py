@@ -147,6 +147,10 @@ def bloom_key_pairs(
     """
     if bits_per_band > 63:
         raise ValueError("bits_per_band must be at most 63 (a band key is one 64-bit integer)")
+    if len(filters) < 2:
+        out = pd.DataFrame({"i": np.zeros(0, np.int64), "j": np.zeros(0, np.int64), "source": "bloom_key"})
+        out.attrs["skipped_blocks"] = {"bloom_key": 0}
+        return out
     positions = band_positions(filters.shape[1] * 8, bands, bits_per_band)
     weights = np.left_shift(np.uint64(1), np.arange(bits_per_band, dtype=np.uint64))
     parts, skipped = [], 0
