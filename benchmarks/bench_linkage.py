@@ -50,7 +50,7 @@ def vm_peak() -> float:
     return float("nan")
 
 
-def run(exports: dict[str, pd.DataFrame], truth: pd.DataFrame, label: str) -> None:
+def run(exports: dict[str, pd.DataFrame], truth: pd.DataFrame, label: str, thresholds: tuple[float, ...] = ()) -> None:
     start = time.perf_counter()
     encoded = [encode_export(frame, SECRET, agency=name) for name, frame in exports.items()]
     encode_s = time.perf_counter() - start
@@ -70,6 +70,9 @@ def run(exports: dict[str, pd.DataFrame], truth: pd.DataFrame, label: str) -> No
           f"of {int(summary['agency records']):,} agency records")
     print("recall by error kind (a pair counts under each kind either record carries):")
     print(recall_by_error(result.crosswalk, truth).round(4).to_string())
+    for threshold in thresholds:
+        other = pairwise_quality(link_records(encoded, threshold=threshold).crosswalk, truth)
+        print(f"threshold {threshold}: precision {other['precision']:.4f}  recall {other['recall']:.4f}  F1 {other['f1']:.4f}")
 
 
 def main() -> None:
@@ -77,6 +80,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--quick", action="store_true", help="10,000 identities only, no 100k x 100k")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--thresholds", type=float, nargs="*", default=[0.83, 0.87, 0.89], help="other thresholds to measure precision and recall at")
     parser.add_argument("--error-scale", type=float, default=1.0, help="multiply every error rate (formatting and new phones excepted)")
     args = parser.parse_args()
     sizes = [10_000] if args.quick else args.sizes
@@ -87,7 +91,7 @@ def main() -> None:
     label = "realistic errors" if args.error_scale == 1.0 else f"error rates x {args.error_scale:g}"
     for n in sizes:
         exports, truth = population(n, errors=errors, seed=args.seed)
-        run(exports, truth, f"{n:,} identities, three agencies, {label}")
+        run(exports, truth, f"{n:,} identities, three agencies, {label}", tuple(args.thresholds))
     if args.quick:
         return
     exports, truth = population(133_334, ("shelter", "legal_aid"), seen_by=0.75, seed=args.seed + 1)
