@@ -39,3 +39,13 @@ def test_summary_reads_this_run_and_compares_with_the_previous_quarter(demo_runs
     assert f"a median of {metrics['median_response_days']['display']} days in 2025Q4" in page
     for name in ("clients_identified", "median_response_days", "cross_sector_tie_share"):
         assert name in metrics
+
+
+def test_a_demo_run_is_a_few_megabytes_with_one_plotly_js(demo_runs) -> None:
+    result, _ = demo_runs
+    files = [p for p in result.folder.rglob("*") if p.is_file()]
+    carrying = [p.name for p in files if b"* plotly.js v" in p.read_bytes()]
+    assert carrying == ["plotly.min.js"]  # no report and no executed notebook carries its own copy
+    total = sum(p.stat().st_size for p in files)
+    # measured 11.3 MB (4.8 MB of it plotly.js, 1 MB the PDF); a second copy of plotly.js would pass 15
+    assert total < 15_000_000, f"{total / 1e6:.1f} MB"

@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
     run.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help="folder of report notebooks (default: the suite's notebooks/)")
     run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path or the error")
+    run.add_argument("--pdf", action="store_true", default=None,
+                     help="also print every report into OUT/<run-id>/report.pdf, the leadership summary first "
+                     "(needs Debian's chromium: apt-get install chromium)")
+    run.add_argument("--grant-worksheet", nargs="?", const=True, default=None, metavar="CROSSWALK.yaml",
+                     help="also write the grant performance worksheet for the period, exact counts for the funder, "
+                     "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
+                     "anti-trafficking grantee measures; see docs/grant-reporting.md)")
     from tfanalysis.linkage.commands import add_link_parser
 
     add_link_parser(sub)
@@ -145,11 +152,19 @@ def _read_params(path: Path | None) -> dict:
         raise ValueError(f"cannot read the parameters file {path}: {exc}") from None
     if not isinstance(loaded, dict):
         raise ValueError(f"the parameters file {path} must be a mapping of names to values")
-    allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks"}
+    allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks",
+               "pdf", "grant_worksheet"}
     unknown = sorted(set(loaded) - allowed)
     if unknown:
         raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
     return loaded
+
+
+def _crosswalk_choice(value: object) -> bool | Path:
+    """``--grant-worksheet`` alone (or ``true`` in the parameters file): the default crosswalk; a path: that one."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    return Path(str(value))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -195,6 +210,8 @@ def _run(args: argparse.Namespace) -> int:
             run_id=args.run_id,
             notebooks_dir=args.notebooks,
             progress=progress,
+            pdf=bool(pick(args.pdf, "pdf", False)),
+            grant_worksheet=_crosswalk_choice(pick(args.grant_worksheet, "grant_worksheet", False)),
         )
     except DataValidationError as err:
         print(str(err), file=sys.stderr)
