@@ -2,7 +2,9 @@
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
 every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
-``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
+``tfanalysis link encode|match`` counts each victim once across agencies
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -83,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
     audit.add_argument("--data", type=Path, required=True, metavar="DIR", help="the dataset folder the run was made from")
+    from tfanalysis.linkage.commands import add_link_parser
+
+    add_link_parser(sub)
     return parser
 
 
@@ -98,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "link":
+            from tfanalysis.linkage.commands import run_link
+
+            return run_link(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
