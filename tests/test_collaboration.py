@@ -279,6 +279,16 @@ def test_multi_agency_cases(table: pd.DataFrame) -> None:
     assert_row(table, "multi_agency_cases", [1, 0, 3])
 
 
+def test_indicators_build_the_case_table_once(collab: tf.TaskForceData, table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the four case indicators share one case table (it was built four times per call)
+    calls = []
+    build = c._cases
+    monkeypatch.setattr(c, "_cases", lambda data: calls.append(1) or build(data))
+    again = c.indicators(collab, wave_dates=WAVES)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(again, table)
+
+
 # --------------------------------------------------------------------------- engagement
 
 

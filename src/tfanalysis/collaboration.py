@@ -806,51 +806,64 @@ def _cases(data: TaskForceData) -> pd.DataFrame:
     return cases.reset_index()
 
 
-def joint_cases(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def joint_cases(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Criminal cases started in the period whose identified victims also received services.
 
     A case starts on its first ``investigation_opened`` (else its first event); it counts
     when one of the clients on its events had a need met (``met_on`` recorded or status
     ``met``), at any date.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "joint_cases")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _count(cases["start"], periods, "joint_cases", cases["has_victim"] & cases["victim_served"])
 
 
-def cases_with_services_share(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
-    """Share of the period's criminal cases with an identified victim whose victims received services."""
+def cases_with_services_share(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
+    """Share of the period's criminal cases with an identified victim whose victims received services.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
+    """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "cases_with_services_share")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _share(cases["start"], periods, "cases_with_services_share", cases["victim_served"], cases["has_victim"])
 
 
-def median_days_investigation_to_charges(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def median_days_investigation_to_charges(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Median days from a case's start to its first charges, by the period of the charges.
 
     Placing a case in the period it was charged (not opened) keeps recent periods honest:
     their cases are not missing the slow ones still under investigation.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "median_days_investigation_to_charges")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _median(cases["first_charges"], periods, "median_days_investigation_to_charges", _days(cases["first_charges"], cases["start"]))
 
 
-def multi_agency_cases(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def multi_agency_cases(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Cases with an event in the period that, by the period's end, involved 2+ agencies or counties.
 
     Agencies are the members recording the case's events (``member_id``), jurisdictions
     their ``county_fips``.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "multi_agency_cases")
     ev = data.cj_events
     active = _frame(ev["occurred_on"], periods, case_id=ev["case_id"].to_numpy(dtype=object)).drop_duplicates()
-    cases = _cases(data).set_index("case_id")["multi_since"]
-    since = _lookup(active["case_id"], cases)
+    multi_since = (_cases(data) if cases is None else cases).set_index("case_id")["multi_since"]
+    since = _lookup(active["case_id"], multi_since)
     ends = pd.Series(pd.PeriodIndex(active["period"]).end_time.to_numpy(), index=active.index)
     active = active[_flag(since.notna() & (since <= ends))]
     out = active.groupby("period").size().reindex(periods, fill_value=0).astype("float64")
@@ -1097,6 +1110,7 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
     """
     periods = period_index(data, freq)
     stamp = _as_of(data, as_of)
+    cases = None if _optional_empty(data, "cj_events") else _cases(data)  # once, for the four case indicators
     parts: list[pd.Series | pd.DataFrame] = [
         clients_identified(data, periods),
         median_days_to_first_service(data, periods),
@@ -1116,10 +1130,10 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
         arrests(data, periods),
         charges_filed(data, periods),
         convictions(data, periods),
-        joint_cases(data, periods),
-        cases_with_services_share(data, periods),
-        median_days_investigation_to_charges(data, periods),
-        multi_agency_cases(data, periods),
+        joint_cases(data, periods, cases=cases),
+        cases_with_services_share(data, periods, cases=cases),
+        median_days_investigation_to_charges(data, periods, cases=cases),
+        multi_agency_cases(data, periods, cases=cases),
         meetings(data, periods),
         meeting_attendance_rate(data, periods),
         joint_trainings(data, periods),

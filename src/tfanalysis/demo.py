@@ -964,13 +964,14 @@ def _senders(rng: np.random.Generator, world: _World, clients: _Clients, needs: 
     return np.where(in_house, -1, sender)
 
 
-def _needs_and_referrals(rng: np.random.Generator, world: _World, clients: _Clients) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _needs_and_referrals(rng: np.random.Generator, world: _World, clients: _Clients, queue: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Needs and referrals; ``queue`` places the needs (default :func:`_queue`; the national-scale demo passes its own)."""
     needs = _needs(rng, clients)
     n = len(needs.day)
     eligible = _eligible(world, clients, needs)
     declined = rng.random(n) < 0.05
     disengaged = ~declined & (rng.random(n) < 0.06)
-    reason, offer, placed_month = _queue(rng, world, clients, needs, eligible, ~declined & ~disengaged)
+    reason, offer, placed_month = (queue or _queue)(rng, world, clients, needs, eligible, ~declined & ~disengaged)
     reason[declined], reason[disengaged] = _DECLINED, _DISENGAGED
     after = needs.day >= _CHANGE_DAY
     c = needs.client
@@ -1282,7 +1283,7 @@ def _tables(seed: int) -> dict[str, pd.DataFrame]:
     return {name: tables[name][TABLES[name].column_names] for name in TABLES}
 
 
-def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
+def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED, *, clients: int | None = None) -> Path:
     """Write the demo task force, one CSV file per contract table, into ``out_dir``.
 
     The folder is created if missing. Files of the same names are replaced; other files
@@ -1297,6 +1298,11 @@ def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
         Seed of :func:`numpy.random.default_rng`. The same seed gives byte-identical
         files; another seed gives another task force with the same planted patterns
         (:data:`PLANTED`).
+    clients : int, optional
+        None (default): the documented Ohio demo of 600 clients. A number: the
+        national-scale variant for benchmarks (:mod:`tfanalysis.demo_scale`), that many
+        clients in regional chapters of 600 across several states, members, capacity,
+        referrals, cases, activities and survey in proportion; not the Ohio demo, even at 600.
 
     Returns
     -------
@@ -1327,6 +1333,10 @@ def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, got {type(seed).__name__}: pass e.g. seed=7")
+    if clients is not None:
+        from tfanalysis import demo_scale
+
+        return demo_scale.generate(out_dir, clients, seed=int(seed))
     out = Path(out_dir)
     tables = _tables(int(seed))
     out.parent.mkdir(parents=True, exist_ok=True)
