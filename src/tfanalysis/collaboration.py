@@ -44,14 +44,16 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis import contract, network, privacy, trends
-from tfanalysis.io import TaskForceData
 from tfanalysis.periods import PeriodLike, parse_period
+
+if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
+    from tfanalysis.io import TaskForceData
 
 __all__ = [
     "CRITICAL_NEEDS",

@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis import contract, taxonomy
-from tfanalysis.service_areas import served_counties
 
 __all__ = ["CRITERIA", "age_band", "client_needs", "eligibility_flags", "match_needs"]
 
@@ -306,6 +305,8 @@ def match_needs(needs: pd.DataFrame, capacity: pd.DataFrame, members: pd.DataFra
     >>> match_needs(needs, capacity, members)[["eligible_in_county", "eligible_anywhere", "blocked_gender"]].values.tolist()
     [[True, True, False], [False, False, True], [False, True, False]]
     """
+    from tfanalysis.service_areas import served_counties  # geography: imported when matching
+
     frame = needs.reset_index(drop=True).copy()
     n = len(frame)
     capacity = capacity.reset_index(drop=True)  # row positions identify the capacity rows below

@@ -33,16 +33,18 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis import contract, privacy
 from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
-from tfanalysis.io import TaskForceData
 from tfanalysis.periods import Period, PeriodLike, parse_period
 from tfanalysis.sites import coverage_matrix, greedy_max_coverage, recommend_sites
+
+if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
+    from tfanalysis.io import TaskForceData
 
 __all__ = [
     "ANY",
