@@ -70,9 +70,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -786,6 +788,15 @@ def _clients(rng: np.random.Generator, world: _World) -> _Clients:
         [rng.integers(_day(f"{year}-01-01"), _day(f"{year}-12-31") + 1, n) for year, n in zip((2023, 2024, 2025), _CLIENTS_PER_YEAR)]
     )
     days.sort()
+    return _people(rng, world, days)
+
+
+def _people(rng: np.random.Generator, world: _World, days: np.ndarray, *, fill_deserts: bool = True) -> _Clients:
+    """Clients identified on ``days``: attributes, county, source, lead member and hub.
+
+    ``fill_deserts``: move a few clients into each desert county that has fewer than three
+    (the Ohio demo; the national-scale demo's chapters leave their counties as drawn).
+    """
     n = len(days)
     kind = _choose(rng, _TYPES, _TYPE_P, n)
     age, gender, nationality = (np.empty(n, dtype=object) for _ in range(3))
@@ -798,7 +809,7 @@ def _clients(rng: np.random.Generator, world: _World) -> _Clients:
         weights = _LABOR_COUNTY_WEIGHTS if t == "labor" else _COUNTY_WEIGHTS
         county[at] = _COUNTIES.index(_choose(rng, tuple(weights), tuple(weights.values()), at.size).astype(str))
     # Every desert county has clients (a few whatever the seed): take them from the metro counties.
-    for fips in _DESERTS:
+    for fips in _DESERTS if fill_deserts else ():
         short = 3 - int((county == _COUNTIES.index(fips)).sum())
         if short > 0:
             movable = np.flatnonzero(np.isin(county, _COUNTIES.index(["39049", "39035", "39061"])) & (kind == "sex"))
@@ -1251,6 +1262,23 @@ def _survey(rng: np.random.Generator, world: _World) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values(["wave", "respondent_id", "partner_id"], ignore_index=True)
 
 
+def _clients_table(clients: _Clients, county_fips: np.ndarray) -> pd.DataFrame:
+    """The clients table (``county_fips``: the FIPS of each client's county)."""
+    return pd.DataFrame(
+        {
+            "client_id": clients.ids,
+            "identified_on": _iso(clients.day),
+            "county_fips": county_fips,
+            "age_group": clients.age,
+            "gender": clients.gender,
+            "trafficking_type": clients.kind,
+            "nationality": clients.nationality,
+            "primary_language": clients.language,
+            "referral_source_sector": clients.source,
+        }
+    )
+
+
 def _tables(seed: int) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     world = _world()
@@ -1260,19 +1288,7 @@ def _tables(seed: int) -> dict[str, pd.DataFrame]:
     tables = {
         "members": _members_table(world),
         "capacity": _capacity_table(world),
-        "clients": pd.DataFrame(
-            {
-                "client_id": clients.ids,
-                "identified_on": _iso(clients.day),
-                "county_fips": _COUNTIES.fips[clients.county],
-                "age_group": clients.age,
-                "gender": clients.gender,
-                "trafficking_type": clients.kind,
-                "nationality": clients.nationality,
-                "primary_language": clients.language,
-                "referral_source_sector": clients.source,
-            }
-        ),
+        "clients": _clients_table(clients, _COUNTIES.fips[clients.county]),
         "needs": needs,
         "referrals": referrals,
         "cj_events": _cj_events(rng, world, clients),
@@ -1339,14 +1355,21 @@ def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED, *, clien
         return demo_scale.generate(out_dir, clients, seed=int(seed))
     out = Path(out_dir)
     tables = _tables(int(seed))
+    with _staged(out, tables) as staging:
+        for name, table in tables.items():
+            table.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+    return out
+
+
+@contextlib.contextmanager
+def _staged(out: Path, names: Iterable[str]) -> Iterator[Path]:
+    """A folder beside ``out`` to write ``<name>.csv`` files into, moved into ``out`` only once all are written."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        for name, table in tables.items():
-            table.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        yield staging
         out.mkdir(exist_ok=True)
-        for name in tables:
+        for name in names:
             os.replace(staging / f"{name}.csv", out / f"{name}.csv")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out

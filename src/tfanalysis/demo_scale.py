@@ -45,8 +45,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,41 +216,9 @@ def _clients(rng: np.random.Generator, world: ohio._World, chapters: np.ndarray,
     days = first[year] + np.floor(rng.random(n) * (last - first + 1)[year]).astype(np.int64)
     order = np.lexsort((days, chapter))
     days, chapter = days[order], chapter[order]
-    kind = ohio._choose(rng, ohio._TYPES, ohio._TYPE_P, n)
-    age, gender, nationality = (np.empty(n, dtype=object) for _ in range(3))
-    county = np.empty(n, dtype=np.int64)
-    for t in ohio._TYPES:
-        at = np.flatnonzero(kind == t)
-        age[at] = ohio._choose(rng, ohio._AGES, ohio._AGE_P[t], at.size)
-        gender[at] = ohio._choose(rng, ohio._GENDERS, ohio._GENDER_P[t], at.size)
-        nationality[at] = ohio._choose(rng, ohio._NATIONALITIES, ohio._NATIONALITY_P[t], at.size)
-        weights = ohio._LABOR_COUNTY_WEIGHTS if t == "labor" else ohio._COUNTY_WEIGHTS
-        county[at] = ohio._COUNTIES.index(ohio._choose(rng, tuple(weights), tuple(weights.values()), at.size).astype(str))
-    language = np.where(rng.random(n) < 0.03, "es", "en").astype(object)
-    foreign = nationality == "foreign_national"
-    language[foreign] = ohio._choose(rng, ohio._FOREIGN_LANGUAGES, ohio._FOREIGN_LANGUAGE_P, int(foreign.sum()))
-    language[nationality == "unknown"] = np.where(rng.random(int((nationality == "unknown").sum())) < 0.2, "es", "en")
-    after = days >= ohio._CHANGE_DAY
-    source = np.where(after, ohio._choose(rng, ohio._SOURCE_SECTORS, ohio._SOURCE_P["after"], n),
-                      ohio._choose(rng, ohio._SOURCE_SECTORS, ohio._SOURCE_P["before"], n))
-    source[(kind == "labor") & (rng.random(n) < 0.3)] = ohio._LABOR
-    active = ohio._active(world, days)
-    miles = world.member_county_miles[:, county].T
-    lead = ohio._masked_argmin(miles, active & (world.sector[None, :] == source[:, None]))
-    orphan = (lead < 0) & (source != "unknown")
-    source[orphan] = ohio._COMM
-    lead[orphan] = ohio._masked_argmin(miles[orphan], active[orphan] & (world.sector[None, :] == ohio._COMM))
-    case_management = np.flatnonzero(world.offer_service == "case_management")
-    hub_offer = ohio._masked_argmin(
-        world.member_county_miles[world.offer_member[case_management]][:, county].T,
-        world.offer_covers[case_management][:, county].T
-        & (world.sector[world.offer_member[case_management]] == ohio._VS)[None, :]
-        & (world.offer_from[case_management][None, :] <= days[:, None])
-        & (world.offer_to[case_management][None, :] >= days[:, None]),
-    )
-    hub = np.where(hub_offer >= 0, world.offer_member[case_management][hub_offer], -1)
-    ids = _ids("C", first_id + np.arange(n), width)
-    return _ChapterClients(days, county, age, gender, kind, nationality, language, source, lead, hub, chapter, ids)
+    people = ohio._people(rng, world, days, fill_deserts=False)
+    fields = {f: getattr(people, f) for f in ohio._Clients.__dataclass_fields__}
+    return _ChapterClients(**fields, chapter=chapter, ids=_ids("C", first_id + np.arange(n), width))
 
 
 def _monthly_queue(rng: np.random.Generator, world: ohio._World, clients: _ChapterClients, needs: ohio._Needs,
@@ -374,17 +340,7 @@ def _write_block(rng: np.random.Generator, writer: _Writer, world: ohio._World, 
     writer.write("capacity", _capacity_table(chapters, where, member_ids, world))
     clients = _clients(rng, world, chapters, sizes, counters["clients"] + 1, widths["clients"])
     counters["clients"] += len(clients.day)
-    writer.write("clients", pd.DataFrame({
-        "client_id": clients.ids,
-        "identified_on": ohio._iso(clients.day),
-        "county_fips": where.county[clients.chapter, clients.county],
-        "age_group": clients.age,
-        "gender": clients.gender,
-        "trafficking_type": clients.kind,
-        "nationality": clients.nationality,
-        "primary_language": clients.language,
-        "referral_source_sector": clients.source,
-    }))
+    writer.write("clients", ohio._clients_table(clients, where.county[clients.chapter, clients.county]))  # type: ignore[arg-type]
     chapter_of = pd.Series(clients.chapter, index=clients.ids)
     needs, referrals = ohio._needs_and_referrals(rng, world, clients, queue=_monthly_queue)  # type: ignore[arg-type]
     needs["met_by"] = _national_members(needs["met_by"].to_numpy(), chapter_of.reindex(needs["client_id"]).to_numpy(), world, member_ids)
@@ -462,17 +418,10 @@ def generate(out_dir: str | os.PathLike[str], clients: int, seed: int = ohio.DEF
 
     names = geo.county_population().set_index("county_fips")["name"]
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
-    try:
+    with ohio._staged(out, TABLES) as staging:
         writer = _Writer(staging)
         counters = {"clients": 0, "referrals": 0, "cases": 0, "activities": 0}
         for start in range(0, chapters, _CHAPTERS_PER_BLOCK):
             block = np.arange(start, min(start + _CHAPTERS_PER_BLOCK, chapters))
             _write_block(rng, writer, world, where, member_ids, names, block, sizes[block], counters, widths)
-        out.mkdir(exist_ok=True)
-        for name in TABLES:
-            os.replace(staging / f"{name}.csv", out / f"{name}.csv")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out
