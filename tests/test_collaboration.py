@@ -289,6 +289,15 @@ def test_indicators_build_the_case_table_once(collab: tf.TaskForceData, table: p
     pd.testing.assert_frame_equal(again, table)
 
 
+def test_meeting_counts_are_the_seat_totals_without_the_seats(collab: tf.TaskForceData) -> None:
+    # expected and present per meeting, counted without building meetings x members rows
+    seats = c._meeting_seats(collab)
+    per_meeting = seats.groupby("activity_id").agg(expected=("present", "size"), present=("present", "sum"))
+    counts = c._meeting_counts(collab).set_index("activity_id")[["expected", "present"]]
+    pd.testing.assert_frame_equal(counts.loc[per_meeting.index], per_meeting.astype("int64"), check_names=False)
+    assert (counts.drop(index=per_meeting.index)["expected"] == 0).all()
+
+
 # --------------------------------------------------------------------------- engagement
 
 

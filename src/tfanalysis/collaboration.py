@@ -920,6 +920,39 @@ def _meeting_seats(data: TaskForceData, kind: str = "meeting") -> pd.DataFrame:
     return seats
 
 
+def _meeting_counts(data: TaskForceData, kind: str = "meeting") -> pd.DataFrame:
+    """Per activity of ``kind``: ``date``, ``expected`` (members belonging that day) and ``present`` (those of them there).
+
+    The totals of :func:`_meeting_seats` without its activities × members rows: members
+    belonging on a date are counted from the sorted joining and leaving dates, so the cost
+    grows with activities + members + attendance, not with their product.
+    """
+    act = data.activities[_flag(data.activities["kind"].eq(kind))]
+    when = act["date"].to_numpy(dtype="datetime64[ns]")
+    joined = data.members["joined_on"].to_numpy(dtype="datetime64[ns]")
+    left = data.members["left_on"].to_numpy(dtype="datetime64[ns]")
+    # a member is expected on d when joined <= d and (no left date or left >= d); one that
+    # left before joining never is, so that "left < d" implies "joined <= d" below
+    member = ~np.isnat(joined) & (np.isnat(left) | (left >= joined))
+    starts = np.sort(joined[member])
+    ends = np.sort(left[member & ~np.isnat(left)])
+    expected = np.searchsorted(starts, when, side="right") - np.searchsorted(ends, when, side="left")
+    seats = data.attendance[["activity_id", "member_id"]].astype(object).drop_duplicates()
+    seats = seats.merge(pd.DataFrame({"activity_id": act["activity_id"].to_numpy(dtype=object), "date": when}), on="activity_id")
+    dates = data.members.drop_duplicates("member_id")
+    dates.index = dates["member_id"].to_numpy(dtype=object)
+    start = dates["joined_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    end = dates["left_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    belongs = (start <= seats["date"].to_numpy()) & (np.isnat(end) | (end >= seats["date"].to_numpy()))
+    present = seats.loc[belongs, "activity_id"].value_counts()
+    return pd.DataFrame({
+        "activity_id": act["activity_id"].to_numpy(dtype=object),
+        "date": act["date"].to_numpy(),
+        "expected": expected.astype("int64"),
+        "present": present.reindex(act["activity_id"].to_numpy(dtype=object)).fillna(0).to_numpy(dtype="int64"),
+    })
+
+
 def _training_attendance(data: TaskForceData, periods: pd.PeriodIndex) -> pd.DataFrame:
     """One row per member present at a joint training: ``period``, ``activity_id``, ``sector``."""
     trainings = data.activities.loc[_flag(data.activities["kind"].eq("joint_training")), ["activity_id", "date"]]
@@ -936,8 +969,11 @@ def meeting_attendance_rate(data: TaskForceData, periods: pd.PeriodIndex) -> pd.
     """
     if _optional_empty(data, "activities"):
         return _nan_series(periods, "meeting_attendance_rate")
-    seats = _meeting_seats(data)
-    return _share(seats["date"], periods, "meeting_attendance_rate", seats["present"])
+    counts = _meeting_counts(data)
+    frame = _frame(counts["date"], periods, present=counts["present"].to_numpy(), expected=counts["expected"].to_numpy())
+    sums = frame.groupby("period")[["present", "expected"]].sum().reindex(periods)
+    rate = sums["present"] / sums["expected"].where(sums["expected"] > 0)
+    return rate.astype("float64").rename("meeting_attendance_rate").rename_axis("period")
 
 
 def joint_training_sectors(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
