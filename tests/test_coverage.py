@@ -281,3 +281,15 @@ def test_no_client_level_data_and_only_published_needs_in_the_figures(demo_figur
     assert coverage_figures.SUPPRESSED_HOVER in shown
     points = json.loads(fig_map.to_json())["data"][1]
     assert set(points) >= {"lat", "lon", "text"}
+
+
+def test_hover_names_the_area_itself_and_a_service_without_rows_draws_empty() -> None:
+    """A planning region is not a "County"; a service with no county rows (an empty column
+    formatted as text) used to raise under pandas 3."""
+    published = pd.DataFrame({"county_fips": ["09110"], "county": ["Capitol"], "service": ["food"], "access": [2.5],
+                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["<11"]})
+    points = pd.DataFrame({"name": [], "sector": [], "service": [], "lat": [], "lon": []})
+    fig = coverage_figures.access_map_figure(published, {"type": "FeatureCollection", "features": []}, points,
+                                             ["food", "dental_care"])
+    assert fig.data[0].text[0].startswith("<b>Capitol</b><br>access: 2.5 per month")
+    assert list(fig.data[2].text) == []

@@ -155,6 +155,33 @@ def test_county_names_carry_the_state_when_the_directory_spans_states(tmp_path: 
     assert set(t.loc[t["member"] == "Safe Harbor Shelter", "county"]) == {"New Castle County, DE"}
 
 
+def test_a_directory_without_any_radius_row(tmp_path: Path) -> None:
+    """No capacity row uses radius:N: the service areas still read (it raised under pandas 3)."""
+    capacity = CAPACITY.replace("radius:40", "10003").replace("radius:30", "10005")
+    t = directory.member_directory(tf.load_dataset(write_tiny_dataset(tmp_path / "norad", members__csv=MEMBERS, capacity__csv=capacity)), "all")
+    areas = t.set_index(["member", "service"])["service area"]
+    assert areas[("Legal Aid of Delaware", LEGAL)] == "New Castle County"
+    assert areas[("Sussex Youth Refuge", "Housing: emergency")] == "Sussex County"
+    assert not t["service area"].str.startswith("within").fillna(False).any()
+
+
+def test_statewide_in_connecticut_lists_the_planning_regions() -> None:
+    """The hand-made Connecticut task force (current county-equivalents): statewide = the 9 planning regions."""
+    ct = tf.load_dataset(Path(__file__).parent / "data" / "connecticut")
+    t = directory.member_directory(ct, "2025").set_index(["member", "service"])
+    served = t.loc[("Connecticut Office of Victim Services", "Crisis intervention"), "counties served"].split("; ")
+    assert served == [
+        "Capitol Planning Region", "Greater Bridgeport Planning Region", "Lower Connecticut River Valley Planning Region",
+        "Naugatuck Valley Planning Region", "Northeastern Connecticut Planning Region", "Northwest Hills Planning Region",
+        "South Central Connecticut Planning Region", "Southeastern Connecticut Planning Region",
+        "Western Connecticut Planning Region",
+    ]
+    # The coalition's area was written as Fairfield County (09001): read as the regions it became.
+    assert t.loc[("Bridgeport Community Coalition", "Food"), "service area"] == (
+        "Greater Bridgeport Planning Region; Western Connecticut Planning Region")
+    assert t.loc[("Hartford Police Department", "none listed"), "county"] == "Capitol Planning Region"
+
+
 # --------------------------------------------------------------------------- who covers what
 
 

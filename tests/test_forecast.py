@@ -35,3 +35,16 @@ def test_demo_backtest_mean_model_is_calibrated(demo_dir) -> None:
     assert b["coverage_mean"].mean() >= 70
     with pytest.raises(ValueError, match="method"):
         demand_forecast(load_dataset(demo_dir), services=["food"], method="arima")
+
+
+def test_backtest_with_no_quarter_left_to_fit_on_says_so() -> None:
+    """Four complete quarters or fewer: nothing to fit on once four are held out (it divided by zero)."""
+    from pathlib import Path
+
+    from tfanalysis.forecast import backtest_markdown
+
+    data = load_dataset(Path(__file__).parent / "data" / "connecticut")
+    assert len(quarterly_needs(data)) == 3  # 2025Q1–Q3 complete; the data end on 2025-11-04
+    result = backtest(data)
+    assert result.empty
+    assert backtest_markdown(result).startswith("Too few complete quarters of data to backtest")

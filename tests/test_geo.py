@@ -492,3 +492,208 @@ def test_cache_dir_of_this_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_geocode_zip_gives_the_usps_city() -> None:
     assert geo.geocode_zip(["43215", "02134", "00000"])["city"].tolist()[:2] == ["Columbus", "Allston"]
+
+
+# ------------------------------------------------- the current county-equivalents
+
+PLANNING_REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
+CT_COUNTIES = ["09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"]
+# 2019 estimates of the counties the planning regions replaced (co-est2019-alldata).
+CT_2019 = {"09001": 943_332, "09003": 891_720, "09005": 180_333, "09007": 162_436,
+           "09009": 854_757, "09011": 265_206, "09013": 150_721, "09015": 116_782}
+
+
+def test_current_vintage_swaps_in_the_areas_created_since_2016() -> None:
+    now = geo.counties(vintage=2023)
+    assert len(now) == 3235  # 3,233 − 8 CT counties − Valdez-Cordova + 9 regions + Chugach + Copper River
+    assert now["county_fips"].is_unique and now["county_fips"].is_monotonic_increasing
+    ct = geo.counties("CT", vintage=2023)
+    assert ct["county_fips"].tolist() == PLANNING_REGIONS
+    assert ct["name"].tolist()[:2] == ["Capitol", "Greater Bridgeport"]
+    ak = set(geo.counties("AK", vintage=2023)["county_fips"])
+    assert {"02063", "02066"} <= ak and "02261" not in ak
+    assert geo.counties("CT")["county_fips"].tolist() == CT_COUNTIES  # the default stays 2016
+    assert geo.counties("OH", vintage=2023).drop(columns="geometry").equals(geo.counties("OH").drop(columns="geometry"))
+
+
+def test_unknown_vintage_is_refused() -> None:
+    with pytest.raises(ValueError, match="2016 .* or 2023"):
+        geo.counties("CT", vintage=2022)
+
+
+def test_current_population_is_the_2019_population_shared_out() -> None:
+    old = geo.county_population().set_index("county_fips")["population"]
+    now = geo.county_population(2023).set_index("county_fips")["population"]
+    assert {f: int(old[f]) for f in CT_COUNTIES} == CT_2019
+    assert int(now[PLANNING_REGIONS].sum()) == sum(CT_2019.values()) == 3_565_287
+    assert int(now["02063"] + now["02066"]) == int(old["02261"]) == 9_202
+    assert int(now.sum()) == int(old.sum())
+    # Capitol: the part of Hartford County in it (the crosswalk) and all of Tolland County.
+    assert int(now["09110"]) == 819_476 + 150_721
+    names = geo.county_population(2023).set_index("county_fips")["name"]
+    assert names["09110"] == "Capitol Planning Region" and names["02066"] == "Copper River Census Area"
+    assert geo.counties("CT", vintage=2023).set_index("county_fips")["population"]["09110"] == 970_197
+
+
+def test_crosswalk_adds_up_both_ways() -> None:
+    walk = geo.county_crosswalk()
+    assert set(walk["from_fips"]) == {*CT_COUNTIES, "02261"}
+    assert set(walk["to_fips"]) == {*PLANNING_REGIONS, "02063", "02066"}
+    by_old = walk.groupby("from_fips")["population"].sum()
+    assert {f: int(by_old[f]) for f in CT_COUNTIES} == CT_2019
+    assert np.allclose(walk.groupby("from_fips")["share_of_from"].sum(), 1, atol=1e-5)
+    assert np.allclose(walk.groupby("to_fips")["share_of_to"].sum(), 1, atol=1e-5)
+    fairfield = walk[walk["from_fips"] == "09001"].set_index("to_fips")["population"].to_dict()
+    assert fairfield == {"09120": 321_160, "09140": 40_559, "09190": 581_613}  # Shelton went to Naugatuck Valley
+
+
+def test_current_areas_tile_what_they_replace() -> None:
+    old = shapely.union_all(geo.counties("CT").to_crs(geo.EQUAL_AREA_CRS).geometry.to_numpy())
+    regions = geo.counties("CT", vintage=2023).to_crs(geo.EQUAL_AREA_CRS)
+    new = shapely.union_all(regions.geometry.to_numpy())
+    assert shapely.symmetric_difference(old, new).area < 0.002 * old.area
+    overlaps = sum(a.intersection(b).area for i, a in enumerate(regions.geometry) for b in regions.geometry[i + 1:])
+    assert overlaps < 0.001 * old.area
+    # Hartford's city hall lies in Capitol, Bridgeport's in Greater Bridgeport.
+    for fips, (lon, lat) in {"09110": (-72.6729, 41.7658), "09120": (-73.1894, 41.1792)}.items():
+        assert regions.to_crs(geo.CRS).set_index("county_fips").geometry[fips].contains(Point(lon, lat))
+
+
+def test_current_centroids_lie_in_their_area() -> None:
+    centroids = geo.county_centroids("CT", vintage=2023)
+    shapes = geo.counties("CT", vintage=2023).set_index("county_fips").geometry
+    assert centroids.index.tolist() == PLANNING_REGIONS
+    inside = [shapes[f].contains(Point(row.lon, row.lat)) for f, row in centroids.iterrows()]
+    assert all(inside)
+    assert len(geo.county_centroids(vintage=2023)) == 3235
+
+
+def test_current_map_layer_draws_the_regions(tmp_cache: Path) -> None:
+    layer = geo.county_layer("CT", vintage=2023)
+    assert layer["county_fips"].tolist() == PLANNING_REGIONS
+    assert layer["population"].notna().all()
+    features = geo.county_geojson(["CT", "RI"], vintage=2023)["features"]
+    assert [f["id"] for f in features] == [*PLANNING_REGIONS, "44001", "44003", "44005", "44007", "44009"]
+    assert geo.county_layer("CT")["county_fips"].tolist() == CT_COUNTIES
+
+
+def test_known_county_fips_of_each_vintage() -> None:
+    legacy, current, either = geo.known_county_fips(2016), geo.known_county_fips(2023), geo.known_county_fips()
+    assert (len(legacy), len(current), len(either)) == (3233, 3235, 3244)
+    assert "09110" in current and "09110" not in legacy
+    assert "09001" in legacy and "09001" not in current
+    assert "39049" in legacy & current and "99999" not in either and "09000" not in either
+
+
+def test_vintage_of_codes() -> None:
+    assert geo.vintage_of(pd.Series(["39049", None, "09003"])) == 2016
+    assert geo.vintage_of(["39049"], pd.Series(["09003", "09150"])) == 2023
+    assert geo.vintage_of("02066") == 2023
+    assert geo.vintage_of([]) == 2016
+
+
+def test_to_current_fips_by_location_then_by_population() -> None:
+    moved = geo.to_current_fips(
+        pd.Series(["09001", "09001", "02261", "02261", "39049", None], index=list("abcdef")),
+        lat=[41.1792, None, 62.1086, None, None, None], lon=[-73.1894, None, -145.5378, None, None, None],
+    )
+    assert moved.index.tolist() == list("abcdef")
+    # Bridgeport lies in Greater Bridgeport, though most of Fairfield County's residents live in Western CT.
+    assert moved["county_fips"].tolist()[:5] == ["09120", "09190", "02066", "02063", "39049"]
+    assert moved["how"].tolist()[:5] == ["location", "population", "location", "population", "kept"]
+    assert moved.loc["f"].isna().all()
+
+
+def test_current_service_area() -> None:
+    lists = pd.Series(["09001", "09013", "09001;09009", "44007;09005", "statewide", "radius:20", None])
+    assert geo.current_service_area(lists).tolist()[:6] == [
+        "09120;09190",  # Naugatuck Valley: 9% of its residents in Fairfield County, not served
+        "09110",  # Tolland is 16% of Capitol, but all of Tolland lives in Capitol
+        "09120;09140;09170;09190",  # Naugatuck Valley: 9% + 65% from Fairfield and New Haven
+        "44007;09160",
+        "statewide",
+        "radius:20",
+    ]
+    assert pd.isna(geo.current_service_area(lists).iloc[6])
+
+
+def test_geocode_zip_in_the_current_vintage() -> None:
+    zips = ["06103", "06604", "99588", "99686", "43215"]
+    assert geo.geocode_zip(zips)["county_fips"].tolist() == ["09003", "09001", "02261", "02261", "39049"]
+    now = geo.geocode_zip(zips, vintage=2023)
+    assert now["county_fips"].tolist() == ["09110", "09120", "02066", "02063", "39049"]
+    assert now["county_source"].tolist() == ["point", "point", "point", "point", "name"]
+
+
+def test_harmonize_vintage_reads_old_codes_in_the_current_vintage() -> None:
+    tables = {
+        "members": pd.DataFrame({"member_id": ["m1", "m2"], "county_fips": pd.array(["09001", "09110"], dtype="string"),
+                                 "lat": pd.array([41.1792, None], dtype="Float64"), "lon": pd.array([-73.1894, None], dtype="Float64"),
+                                 "zip": pd.array([None, None], dtype="string")}),
+        "clients": pd.DataFrame({"client_id": ["c1", "c2"], "county_fips": pd.array(["09013", "09150"], dtype="string")}),
+        "capacity": pd.DataFrame({"service_area": pd.array(["09003;09013", "statewide"], dtype="string")}),
+    }
+    fixed, moved = geo.harmonize_vintage(tables)
+    assert fixed["members"]["county_fips"].tolist() == ["09120", "09110"]
+    assert fixed["clients"]["county_fips"].tolist() == ["09110", "09150"]
+    assert fixed["capacity"]["service_area"].tolist() == ["09110", "statewide"]
+    assert fixed["clients"]["county_fips"].dtype == "string"
+    assert moved[["table", "column", "row", "severity"]].values.tolist() == [
+        ["members", "county_fips", 1, "warning"], ["clients", "county_fips", 1, "warning"],
+        ["capacity", "service_area", 1, "warning"]]
+    assert moved["value"].tolist()[0] == "09001" and pd.isna(moved["value"].iloc[1])  # clients: no value echoed
+    assert tables["clients"]["county_fips"].tolist() == ["09013", "09150"]  # the input is left alone
+    legacy = {"clients": pd.DataFrame({"county_fips": ["09013", "39049"]})}
+    same, nothing = geo.harmonize_vintage(legacy)
+    assert same["clients"] is legacy["clients"] and nothing.empty
+
+
+def test_county_names_are_read_as_utf8() -> None:
+    assert geo.counties("NM").set_index("county_fips")["name"]["35013"] == "Doña Ana"
+    assert "Añasco" in set(geo.counties("PR")["name"])
+
+
+# ------------------------------------------------ validation against the vintages
+
+
+def test_fips_of_no_county_is_an_error_naming_table_column_and_rows(tmp_path: Path) -> None:
+    from conftest import TINY_TABLES, write_tiny_dataset
+
+    import tfanalysis as tf
+
+    clients = TINY_TABLES["clients.csv"].replace("c1,2024-01-10,10001", "c1,2024-01-10,10009").replace(
+        "c4,2024-05-02,10003", "c4,2024-05-02,09110")
+    capacity = TINY_TABLES["capacity.csv"].replace("10001;10003", "10001;11111")
+    members = TINY_TABLES["members.csv"].replace("39.60,-75.70,10003", "39.60,-75.70,10011")
+    events = TINY_TABLES["cj_events.csv"].replace("k1,arrest,2024-02-01,m1,10001", "k1,arrest,2024-02-01,m1,10099")
+    folder = write_tiny_dataset(tmp_path / "bad", clients__csv=clients, capacity__csv=capacity,
+                                members__csv=members, cj_events__csv=events)
+    with pytest.raises(tf.DataValidationError) as caught:
+        tf.load_dataset(folder)
+    problems = caught.value.problems
+    unknown = problems[problems["rule"].str.contains("matches no county")]
+    assert unknown[["table", "column", "row"]].values.tolist() == [
+        ["members", "county_fips", 2], ["capacity", "service_area", 1], ["clients", "county_fips", 1],
+        ["cj_events", "county_fips", 2]]
+    assert (unknown["severity"] == "error").all()
+    values = dict(zip(unknown["table"], unknown["value"]))
+    assert values["members"] == "10011" and values["capacity"] == "10001;11111"
+    assert pd.isna(values["clients"]) and pd.isna(values["cj_events"])  # client-level: never echoed
+    message = str(caught.value)
+    assert "clients.county_fips, row 1: matches no county" in message
+    assert "10009" not in message and "10099" not in message
+    assert "09110" not in unknown["value"].dropna().tolist()  # a planning region is a county of 2023
+
+
+def test_planning_regions_and_old_codes_load(tmp_path: Path) -> None:
+    from conftest import TINY_TABLES, write_tiny_dataset
+
+    import tfanalysis as tf
+
+    clients = TINY_TABLES["clients.csv"].replace("c1,2024-01-10,10001", "c1,2024-01-10,09110").replace(
+        "c3,2024-04-20,10005", "c3,2024-04-20,09009")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "ct", clients__csv=clients))
+    assert data.clients["county_fips"].tolist() == ["09110", "10003", "09170", "10003"]
+    warned = data.warnings[data.warnings["table"] == "clients"]
+    assert warned[["column", "row", "severity"]].values.tolist() == [["county_fips", 3, "warning"]]
+    assert warned["value"].isna().all()

@@ -98,7 +98,9 @@ _COVERAGE_COLUMNS = [
 # ------------------------------------------------------------------ region and inputs
 
 
-def region_counties(members: pd.DataFrame, region: str | Iterable[str] | None = None) -> pd.DataFrame:
+def region_counties(
+    members: pd.DataFrame, region: str | Iterable[str] | None = None, *, vintage: int | None = None
+) -> pd.DataFrame:
     """The counties of the region analysed, with their population.
 
     Parameters
@@ -109,6 +111,9 @@ def region_counties(members: pd.DataFrame, region: str | Iterable[str] | None = 
         A state (``"OH"``, ``"Ohio"``, ``"39"``), a ``;``-list of states or of 5-digit
         county FIPS, or a list of them. Empty or None: every county of the states the
         members are located in (:func:`tfanalysis.service_areas.task_force_states`).
+    vintage : {2016, 2023}, optional
+        The county codes (:mod:`tfanalysis.geo`); by default the vintage the members'
+        and the region's codes follow (:func:`tfanalysis.geo.vintage_of`).
 
     Returns
     -------
@@ -129,11 +134,16 @@ def region_counties(members: pd.DataFrame, region: str | Iterable[str] | None = 
     fips = [p for p in parts if p.isdigit() and len(p) == 5]
     states = [p for p in parts if p not in fips]
     wanted = sorted({*states, *(f[:2] for f in fips)})
-    table = geo.counties(wanted) if wanted else geo.counties([])
+    if vintage is None:
+        vintage = geo.vintage_of(members["county_fips"], fips)
+    table = geo.counties(wanted, vintage=vintage) if wanted else geo.counties([])
     if fips:
         unknown = sorted(set(fips) - set(table["county_fips"]))
         if unknown:
-            raise ValueError(f"region lists unknown county FIPS {unknown}; use 5-digit codes such as 39105")
+            raise ValueError(
+                f"region lists unknown county FIPS {unknown}; use 5-digit codes such as 39105 "
+                f"of the data's county vintage ({vintage}, see tfanalysis.geo.vintage_of)"
+            )
         table = table[table["county_fips"].isin(fips) | table["state_fips"].isin(
             [geo.state_fips(s) for s in states])]
     return pd.DataFrame(
@@ -188,7 +198,8 @@ def member_locations(members: pd.DataFrame) -> pd.DataFrame:
     lon = pd.to_numeric(members["lon"], errors="coerce").astype("float64").to_numpy()
     county = members["county_fips"].astype("string")
     states = sorted(county.dropna().str[:2].unique().tolist())
-    centroids = geo.county_centroids(states) if states else pd.DataFrame(columns=["lat", "lon"], dtype=float)
+    vintage = geo.vintage_of(county)
+    centroids = geo.county_centroids(states, vintage=vintage) if states else pd.DataFrame(columns=["lat", "lon"], dtype=float)
     home = centroids.reindex(county.fillna("").to_numpy())
     hidden = members["confidential_location"].fillna(False).astype(bool).to_numpy()
     use_home = hidden | np.isnan(lat) | np.isnan(lon)
@@ -285,7 +296,7 @@ def _prepare(
 ) -> tuple[TaskForceData, pd.DataFrame, list[str], pd.DataFrame, pd.DataFrame]:
     """The period's data, region counties, services, eligible capacity and what it offers."""
     current = data.in_period(period)
-    area = region_counties(current.members if len(current.members) else data.members, region)
+    area = region_counties(current.members if len(current.members) else data.members, region, vintage=geo.dataset_vintage(data))
     chosen = _services(current, services)
     capacity = eligible_capacity(current.capacity, segment)
     # A capacity row of a member who left before the period does not count either.
@@ -312,7 +323,7 @@ def _provider_distances(current: TaskForceData, area: pd.DataFrame, offers: pd.D
     supply = offers.groupby(["service", "member_id"], as_index=False)["capacity_per_month"].sum()
     where = member_locations(current.members)
     supply = supply.join(where, on="member_id", how="inner")
-    centroids = geo.county_centroids(sorted(area["county_fips"].str[:2].unique().tolist()))
+    centroids = geo.county_centroids(sorted(area["county_fips"].str[:2].unique().tolist()), vintage=geo.vintage_of(area["county_fips"]))
     places = area[["county_fips"]].join(centroids, on="county_fips").rename(columns={"lat": "c_lat", "lon": "c_lon"})
     pairs = places.merge(supply, how="cross")
     pairs["miles"] = service_areas.great_circle_miles(pairs["c_lat"], pairs["c_lon"], pairs["lat"], pairs["lon"])
@@ -767,5 +778,5 @@ def region_geojson(table: pd.DataFrame) -> dict[str, Any]:
     ['10001', '10005']
     """
     wanted = set(table["county_fips"].astype(str))
-    layer = geo.county_geojson(sorted({f[:2] for f in wanted}))
+    layer = geo.county_geojson(sorted({f[:2] for f in wanted}), vintage=geo.vintage_of(list(wanted)))
     return {**layer, "features": [f for f in layer["features"] if f["properties"]["county_fips"] in wanted]}

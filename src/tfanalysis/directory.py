@@ -239,8 +239,9 @@ def _county_names(fips: pd.Series) -> pd.DataFrame:
     states = sorted({f[:2] for f in fips.dropna().unique()} & known_states)
     if not states:
         return pd.DataFrame({"county_fips": pd.Series(dtype=_TEXT), "state_fips": pd.Series(dtype=_TEXT), "name": pd.Series(dtype=_TEXT)})
-    shapes = pd.DataFrame(geo.counties(states).drop(columns="geometry"))[["county_fips", "state_fips", "state", "name"]]
-    census = geo.county_population().set_index("county_fips")["name"]
+    vintage = geo.vintage_of(fips)
+    shapes = pd.DataFrame(geo.counties(states, vintage=vintage).drop(columns="geometry"))[["county_fips", "state_fips", "state", "name"]]
+    census = geo.county_population(vintage).set_index("county_fips")["name"]
     names = shapes["county_fips"].map(census).fillna(shapes["name"])
     if len(states) > 1:
         names = names + ", " + shapes["state"]
@@ -304,7 +305,8 @@ def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) 
     listed = ~radius & (lower != contract.STATEWIDE)
     described = pd.Series(pd.NA, index=cap.index, dtype=_TEXT)
     described[lower == contract.STATEWIDE] = "statewide"
-    described[radius] = "within " + miles[radius].map("{:g}".format) + " miles"
+    # .map of an empty float Series stays float (no radius row): cast before adding text.
+    described[radius] = "within " + miles[radius].map("{:g}".format).astype(_TEXT) + " miles"
     few = listed & (n_served <= _SERVICE_AREA_NAMES_SHOWN)
     described[few] = served["names"].reindex(cap.index)[few]
     described[listed & ~few] = n_served[listed & ~few].astype("Int64").astype(_TEXT) + " counties"

@@ -143,6 +143,10 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     (True, True)
     """
     table = quarterly_needs(data)
+    columns = ["needs", *(f"{m}_{k}" for k in ("mean", "trend") for m in ("mae", "coverage"))]
+    if len(table) <= horizon:
+        # Nothing left to fit on once the last `horizon` quarters are held out.
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="service", dtype=str))
     rows = []
     for service in table.columns:  # one small regression per service
         counts = table[service].to_numpy(float)
@@ -165,7 +169,11 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
     ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0]}, index=["a", "b"])
     >>> print(backtest_markdown(b))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0); 88% of held-out quarters fell inside its 80% interval.
+    >>> print(backtest_markdown(b.iloc[:0]))
+    Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
+    if results.empty:
+        return "Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them."
     return (
         f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
         f"on average (a trend model by {results['mae_trend'].mean():.1f}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "

@@ -4,14 +4,24 @@ Everything the coverage analyses need to put members, clients and providers on a
 map: county polygons and centroids, a ZIP geocoder, a simplified county layer for
 choropleths, and the county population used for per-capita rates.
 
-Sources, all shipped by installed packages (no network):
+Sources, all shipped by installed packages or with tfanalysis (no network):
 
 * polygons: Census cartographic boundary files 2016 (1:500k) from ``plotly-geo``,
   NAD83, returned in EPSG:4269;
 * population: Census Bureau county estimates, vintage 2019 (co-est2019-alldata),
   a derived table in ``tfanalysis/resources/county_population.csv``;
 * ZIP codes: ``zipcodes`` (coordinates and county names), county names resolved to
-  FIPS with ``addfips``.
+  FIPS with ``addfips``;
+* the county-equivalents created since 2016 (Connecticut's planning regions, Alaska's
+  Chugach and Copper River) and the crosswalk to them from the counties they replace,
+  in ``tfanalysis/resources/county_changes.geojson`` and ``county_crosswalk.csv``.
+
+Two *vintages* of county codes are supported (:data:`VINTAGES`): ``2016``, the
+counties of the shapes (the default everywhere), and ``2023``, the current Census
+county-equivalents (Connecticut's nine planning regions 09110–09190 instead of its
+eight counties, 2022; Chugach 02063 and Copper River 02066 instead of Valdez-Cordova
+02261, 2019). :func:`vintage_of` tells which one a set of codes follows, and
+:func:`to_current_fips` maps the old codes to the current ones.
 
 Text columns (FIPS, ZIPs, USPS codes, names) use the pandas string dtype with NaN
 for missing values (the default ``str`` dtype of pandas 3, on pandas 2.3 too);
@@ -34,7 +44,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +54,31 @@ import pandas as pd
 
 __all__ = [
     "CRS",
+    "CURRENT_VINTAGE",
     "EQUAL_AREA_CRS",
+    "LEGACY_VINTAGE",
+    "VINTAGES",
     "cache_dir",
     "counties",
     "county_centroids",
+    "county_crosswalk",
     "county_geojson",
     "county_layer",
+    "county_names",
     "county_population",
+    "current_service_area",
+    "dataset_vintage",
     "geocode_zip",
+    "harmonize_vintage",
+    "known_county_fips",
     "state_abbr",
     "state_codes",
     "state_fips",
     "states",
+    "to_current_fips",
     "unmatched_population_fips",
     "unresolved_zip_counties",
+    "vintage_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -73,6 +94,15 @@ _SHAPES_PACKAGE = "_plotly_geo"
 _COUNTY_SHAPEFILE = "cb_2016_us_county_500k.shp"
 _STATE_SHAPEFILE = "cb_2016_us_state_500k.shp"
 _POPULATION_FILE = "county_population.csv"
+_CHANGES_FILE = "county_changes.geojson"
+_CROSSWALK_FILE = "county_crosswalk.csv"
+
+#: The counties of the 2016 shapes and of the 2019 population table.
+LEGACY_VINTAGE = 2016
+#: The current Census county-equivalents (2022 on; boundaries of the 2023 files).
+CURRENT_VINTAGE = 2023
+#: The vintages of county codes that every function here accepts as ``vintage=``.
+VINTAGES = (LEGACY_VINTAGE, CURRENT_VINTAGE)
 
 # Territories present in the 2016 shapes that co-est2019-alldata (50 states + DC)
 # does not cover: American Samoa, Guam, Northern Mariana Islands, Puerto Rico,
@@ -350,19 +380,27 @@ def _population_table() -> pd.DataFrame:
     return table
 
 
-def county_population() -> pd.DataFrame:
+def county_population(vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
     """County population, Census Bureau estimates for 1 July 2019 (vintage 2019).
 
     The 3,142 counties and county equivalents of the 50 states and DC; Puerto Rico
     and the island areas are not in this Census file. See
     ``tfanalysis/resources/README.md`` for the provenance.
 
+    Parameters
+    ----------
+    vintage : {2016, 2023}
+        The county codes: those of the 2016 shapes (as the Census file has them), or
+        the current county-equivalents, where the 2019 population of the counties
+        they replace is apportioned to the 11 new areas along the population-weighted
+        crosswalk (:func:`county_crosswalk`; 3,144 rows, same total).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``county_fips`` (5-character string), ``name`` (Census name,
-        "Franklin County", "Baltimore city"), ``state`` (USPS code),
-        ``population`` (Int64) and ``year`` (Int64, 2019), sorted by FIPS.
+        "Franklin County", "Baltimore city", "Capitol Planning Region"), ``state``
+        (USPS code), ``population`` (Int64) and ``year`` (Int64, 2019), sorted by FIPS.
 
     See Also
     --------
@@ -375,8 +413,448 @@ def county_population() -> pd.DataFrame:
     [['39049', 'Franklin County', 'OH', 1316756, 2019]]
     >>> int(pop["population"].sum())
     328239523
+    >>> now = county_population(2023)
+    >>> now.loc[now["county_fips"] == "09110", ["name", "population"]].values.tolist()
+    [['Capitol Planning Region', 970197]]
+    >>> int(now["population"].sum())
+    328239523
     """
-    return _population_table().copy()
+    return _population_of(_check_vintage(vintage)).copy()
+
+
+def _population_of(vintage: int) -> pd.DataFrame:
+    return _population_table() if vintage == LEGACY_VINTAGE else _current_population()
+
+
+@functools.cache
+def _current_population() -> pd.DataFrame:
+    table = _population_table()
+    changed = _changed_areas()
+    created = pd.DataFrame(
+        {
+            "county_fips": changed["county_fips"],
+            "name": changed["census_name"],
+            "state": changed["state"],
+            "population": changed["population"].astype("Int64"),
+            "year": changed["population_year"].astype("Int64"),
+        }
+    )
+    kept = table[~table["county_fips"].isin(_replaced_fips())]
+    return pd.concat([kept, created], ignore_index=True).sort_values("county_fips", ignore_index=True)
+
+
+# ------------------------------------------------------------------------ vintages
+
+
+def _check_vintage(vintage: object) -> int:
+    text = str(vintage).strip() if isinstance(vintage, (int, str, np.integer)) and not isinstance(vintage, bool) else ""
+    if text not in {str(v) for v in VINTAGES}:
+        raise ValueError(
+            f"Unknown county vintage {vintage!r}: use {LEGACY_VINTAGE} (the counties of the 2016 "
+            f"shapes) or {CURRENT_VINTAGE} (the current Census county-equivalents, with "
+            "Connecticut's planning regions)."
+        )
+    return int(text)
+
+
+def _resource(name: str) -> Any:
+    return importlib.resources.files("tfanalysis") / "resources" / name
+
+
+@functools.cache
+def _changed_areas() -> gpd.GeoDataFrame:
+    """The county-equivalents of the current vintage that the 2016 shapes lack (11)."""
+    import json
+
+    with _resource(_CHANGES_FILE).open("r", encoding="utf-8") as handle:
+        features = json.load(handle)["features"]
+    areas = gpd.GeoDataFrame.from_features(features, crs=CRS)
+    usps = _state_table().set_index("state_fips")["state"]
+    out = gpd.GeoDataFrame(
+        {
+            "county_fips": areas["county_fips"].astype(_TEXT),
+            "state_fips": areas["county_fips"].str[:2].astype(_TEXT),
+            "state": areas["county_fips"].str[:2].map(usps).astype(_TEXT),
+            "name": areas["name"].astype(_TEXT),
+            "land_area_m2": areas["land_area_m2"].astype("int64"),
+            "census_name": areas["census_name"].astype(_TEXT),
+            "population": areas["population"].astype("Int64"),
+            "population_year": areas["population_year"].astype("Int64"),
+            "replaces": areas["replaces"].astype(_TEXT),
+        },
+        geometry=areas.geometry.values,
+        crs=CRS,
+    )
+    return out.sort_values("county_fips", ignore_index=True)
+
+
+@functools.cache
+def _crosswalk_table() -> pd.DataFrame:
+    with _resource(_CROSSWALK_FILE).open("r", encoding="utf-8") as handle:
+        table = pd.read_csv(
+            handle,
+            dtype={"from_fips": _TEXT, "from_name": _TEXT, "to_fips": _TEXT, "to_name": _TEXT},
+            keep_default_na=False,
+            na_values=[""],
+        )
+    return table.astype({"population": "int64", "weight_population": "int64", "zips": "int64"})
+
+
+@functools.cache
+def _replaced_fips() -> frozenset[str]:
+    """2016 county codes that the current vintage no longer has."""
+    return frozenset(_crosswalk_table()["from_fips"])
+
+
+@functools.cache
+def _created_fips() -> frozenset[str]:
+    """Current county-equivalent codes that the 2016 shapes do not have."""
+    return frozenset(_crosswalk_table()["to_fips"])
+
+
+@functools.cache
+def _legacy_codes() -> frozenset[str]:
+    raw = gpd.read_file(_shapefile(_COUNTY_SHAPEFILE), columns=["GEOID"], read_geometry=False)
+    return frozenset(raw["GEOID"].astype(str))
+
+
+def known_county_fips(vintage: int | None = None) -> frozenset[str]:
+    """The county codes of a vintage, or of either vintage.
+
+    Parameters
+    ----------
+    vintage : {2016, 2023} or None
+        ``2016``: the 3,233 counties and county equivalents of the 2016 shapes (50
+        states, DC, Puerto Rico and the island areas); ``2023``: the current Census
+        county-equivalents (3,235: Connecticut's 9 planning regions instead of its 8
+        counties, Chugach and Copper River instead of Valdez-Cordova); None: a code of
+        either (3,244).
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> sorted({"09001", "09110", "02261", "02063"} & known_county_fips(2023))
+    ['02063', '09110']
+    >>> len(known_county_fips()), "39049" in known_county_fips(2016)
+    (3244, True)
+    """
+    legacy = _legacy_codes()
+    current = (legacy - _replaced_fips()) | _created_fips()
+    if vintage is None:
+        return legacy | current
+    return legacy if _check_vintage(vintage) == LEGACY_VINTAGE else current
+
+
+def _codes(values: Any) -> pd.Series:
+    if isinstance(values, str):
+        values = [values]
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    return series.dropna().astype(str).str.strip()
+
+
+def vintage_of(*fips: Any) -> int:
+    """The vintage a dataset's county codes follow: 2023 if any is a code created since 2016.
+
+    Codes that both vintages share (nearly all) say nothing, so data without any
+    Connecticut or Valdez-Cordova area read as 2016, the vintage of the shapes.
+
+    Parameters
+    ----------
+    *fips : str, list or Series
+        County FIPS codes (missing values are ignored).
+
+    Returns
+    -------
+    int
+        :data:`CURRENT_VINTAGE` (2023) or :data:`LEGACY_VINTAGE` (2016).
+
+    Examples
+    --------
+    >>> vintage_of(["39049", None]), vintage_of(pd.Series(["09003"]), "09110")
+    (2016, 2023)
+    """
+    created = _created_fips()
+    found = any(bool(_codes(values).isin(created).any()) for values in fips)
+    return CURRENT_VINTAGE if found else LEGACY_VINTAGE
+
+
+def county_crosswalk() -> pd.DataFrame:
+    """From the 2016 counties to the current county-equivalents, weighted by population.
+
+    One row per old county × new area that shares residents with it: Connecticut's 8
+    counties × 9 planning regions (18 pairs) and Valdez-Cordova × Chugach, Copper River.
+    The weights are the ACS 2018–2022 population of the ZIP code areas (ZCTAs) whose
+    interior point lies in both; ``population`` is the old county's 2019 estimate
+    shared by those weights (whole people, adding up to the county). See
+    ``docs/geography.md`` for the method and its limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``from_fips``, ``from_name``, ``to_fips``, ``to_name``, ``population`` (int64),
+        ``share_of_from`` (of the old county's residents, in the new area),
+        ``share_of_to`` (of the new area's residents, from the old county),
+        ``weight_population`` and ``zips`` (the ZCTA population and count behind the
+        weights), sorted by ``from_fips``, ``to_fips``.
+
+    Examples
+    --------
+    >>> walk = county_crosswalk()
+    >>> walk.loc[walk["from_fips"] == "09013", ["to_name", "share_of_from"]].values.tolist()
+    [['Capitol', 1.0]]
+    >>> bool(walk.groupby("from_fips")["share_of_from"].sum().sub(1).abs().max() < 1e-5)
+    True
+    """
+    return _crosswalk_table().copy()
+
+
+def to_current_fips(fips: Any, lat: Any = None, lon: Any = None) -> pd.DataFrame:
+    """Read county codes in the current vintage: old codes go to the area that holds them.
+
+    A code the current vintage still has is kept. A 2016 code it replaced (Connecticut's
+    counties, Valdez-Cordova) goes to the current area holding the row's location when
+    ``lat``/``lon`` are given (or the nearest area of the same state, for a point just
+    off the simplified coast), else to the area holding most of the old county's
+    residents (:func:`county_crosswalk`).
+
+    Parameters
+    ----------
+    fips : list or Series
+        County FIPS codes; missing values stay missing.
+    lat, lon : list or Series, optional
+        The location of each row (degrees, NAD83), NaN where unknown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index and length as ``fips``: ``county_fips`` and ``how`` (``"kept"``,
+        ``"location"``, ``"population"``; missing for missing codes).
+
+    Examples
+    --------
+    >>> to_current_fips(["39049", "09001", "09001"], lat=[None, None, 41.05], lon=[None, None, -73.54])
+      county_fips         how
+    0       39049        kept
+    1       09190  population
+    2       09190    location
+    """
+    codes = pd.Series(fips, dtype=object) if not isinstance(fips, pd.Series) else fips.astype(object)
+    codes = codes.astype(_TEXT).str.strip()
+    old = codes.isin(_replaced_fips()).to_numpy(dtype=bool)
+    out = codes.copy()
+    how = pd.Series(np.where(codes.notna().to_numpy(dtype=bool), "kept", None), index=codes.index, dtype=_TEXT)
+    if not old.any():
+        return pd.DataFrame({"county_fips": out, "how": how})
+    located = np.zeros(len(codes), dtype=bool)
+    if lat is not None and lon is not None:
+        lats = pd.to_numeric(pd.Series(np.asarray(lat, dtype=object)), errors="coerce").to_numpy(dtype=float)
+        lons = pd.to_numeric(pd.Series(np.asarray(lon, dtype=object)), errors="coerce").to_numpy(dtype=float)
+        located = old & np.isfinite(lats) & np.isfinite(lons)
+        if located.any():
+            out.iloc[np.flatnonzero(located)] = _area_of_points(
+                lats[located], lons[located], codes[located].str[:2].to_numpy()
+            )
+    modal = _crosswalk_table().sort_values(["from_fips", "share_of_from"], kind="stable")
+    modal = modal.drop_duplicates("from_fips", keep="last").set_index("from_fips")["to_fips"]
+    rest = old & ~located
+    out.iloc[np.flatnonzero(rest)] = codes[rest].map(modal).to_numpy()
+    how.iloc[np.flatnonzero(located)] = "location"
+    how.iloc[np.flatnonzero(rest)] = "population"
+    return pd.DataFrame({"county_fips": out, "how": how})
+
+
+def _area_of_points(lat: np.ndarray, lon: np.ndarray, state_fips: np.ndarray) -> np.ndarray:
+    """The created area of each point's state holding it, or the nearest one."""
+    areas = _changed_areas()[["county_fips", "state_fips", "geometry"]].to_crs(EQUAL_AREA_CRS)
+    points = gpd.GeoDataFrame(
+        {"state_fips": state_fips}, geometry=gpd.points_from_xy(lon, lat), crs=CRS
+    ).to_crs(EQUAL_AREA_CRS)
+    found = np.empty(len(points), dtype=object)
+    for state in np.unique(state_fips):
+        mine = np.flatnonzero(state_fips == state)
+        hits = gpd.sjoin_nearest(points.iloc[mine], areas[areas["state_fips"] == state][["county_fips", "geometry"]])
+        hits = hits[~hits.index.duplicated()]
+        found[mine] = hits.loc[points.index[mine], "county_fips"].to_numpy()
+    return found
+
+
+def current_service_area(areas: pd.Series) -> pd.Series:
+    """Read ``service_area`` lists in the current vintage.
+
+    A list naming 2016 counties that the current vintage replaced serves the current
+    areas most of whose residents (at least half, :func:`county_crosswalk`
+    ``share_of_to``) live in the listed counties, and, for each listed county, the
+    area holding most of its residents. Other items, ``statewide`` and ``radius:N``
+    are kept as they are.
+
+    Examples
+    --------
+    >>> current_service_area(pd.Series(["09001;09009", "09013", "statewide", "39049"])).tolist()
+    ['09120;09140;09170;09190', '09110', 'statewide', '39049']
+    """
+    text = areas.astype(_TEXT)
+    items = text.reset_index(drop=True).str.split(";").explode().str.strip()  # index: row position
+    old = items.isin(_replaced_fips()).fillna(False).astype(bool).to_numpy()
+    if not old.any():
+        return text
+    walk = _crosswalk_table()
+    listed = pd.DataFrame({"row": items.index[old], "from_fips": items[old].to_numpy()})
+    pairs = listed.drop_duplicates().merge(walk, on="from_fips")
+    majority = pairs.groupby(["row", "to_fips"], as_index=False)["share_of_to"].sum()
+    majority = majority[majority["share_of_to"] >= 0.5 - 1e-9]
+    largest = pairs.sort_values(["row", "from_fips", "share_of_from"], kind="stable")
+    largest = largest.drop_duplicates(["row", "from_fips"], keep="last")
+    targets = pd.concat([majority[["row", "to_fips"]], largest[["row", "to_fips"]]])
+    rows = np.unique(listed["row"].to_numpy())
+    others = items[~old & np.isin(items.index, rows) & items.notna().to_numpy()]
+    others = pd.DataFrame({"row": others.index, "to_fips": others.to_numpy(), "order": 0})
+    merged = pd.concat([others, targets.sort_values(["row", "to_fips"]).assign(order=1)], ignore_index=True)
+    merged = merged[merged["to_fips"].astype(str) != ""].drop_duplicates(["row", "to_fips"])
+    lists = merged.sort_values(["row", "order"], kind="stable").groupby("row")["to_fips"].agg(";".join)
+    out = text.copy()
+    out.iloc[rows] = lists.reindex(rows).to_numpy()
+    return out
+
+
+_FIPS_TABLES = ("members", "clients", "cj_events")
+
+
+def _table(data: Any, name: str) -> pd.DataFrame | None:
+    frame = data.get(name) if isinstance(data, Mapping) else getattr(data, name, None)
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def dataset_vintage(data: Any) -> int:
+    """The vintage of a dataset's county codes (:func:`vintage_of` over all of them).
+
+    Reads ``county_fips`` of ``members``, ``clients`` and ``cj_events`` and the county
+    lists of ``capacity.service_area``.
+
+    Parameters
+    ----------
+    data : TaskForceData or mapping of table name → DataFrame
+
+    Examples
+    --------
+    >>> dataset_vintage({"clients": pd.DataFrame({"county_fips": ["09110"]})})
+    2023
+    >>> dataset_vintage({"capacity": pd.DataFrame({"service_area": ["39049;39041", "statewide"]})})
+    2016
+    """
+    codes = [frame["county_fips"] for name in _FIPS_TABLES
+             if (frame := _table(data, name)) is not None and "county_fips" in frame]
+    capacity = _table(data, "capacity")
+    if capacity is not None and "service_area" in capacity:
+        codes.append(capacity["service_area"].astype(_TEXT).str.split(";").explode().str.strip())
+    return vintage_of(*codes)
+
+
+_MOVED_RULES = {
+    "location": "a 2016 county FIPS code in data that use the current county-equivalents "
+    "(codes created since 2016, such as Connecticut's planning regions 09110–09190, appear in them): "
+    "read as the current area holding the member's location",
+    "population": "a 2016 county FIPS code in data that use the current county-equivalents "
+    "(codes created since 2016, such as Connecticut's planning regions 09110–09190, appear in them): "
+    "read as the current area where most of the county's residents live "
+    "(tfanalysis.geo.county_crosswalk); give the current code to be exact",
+    "service_area": "lists 2016 county FIPS codes in data that use the current county-equivalents: "
+    "read as the current areas most of whose residents live in the listed counties "
+    "(tfanalysis.geo.current_service_area)",
+}
+
+
+def harmonize_vintage(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Put every county code of a dataset in one vintage, and say where codes were read anew.
+
+    Data that carry any code created since 2016 (:func:`dataset_vintage` 2023) are read
+    in the current county-equivalents: an old code they also carry (an export made
+    before the change, a ZIP geocoded to its 2016 county) is mapped by
+    :func:`to_current_fips` — by the member's location (``lat``/``lon``, else its ZIP)
+    where there is one, else to the area holding most of the old county's residents —
+    and county lists of ``capacity.service_area`` by :func:`current_service_area`.
+    Data without such a code are returned as they are (2016).
+
+    Parameters
+    ----------
+    tables : mapping of table name → DataFrame
+        Typed contract tables (``members``, ``clients``, ``cj_events``, ``capacity``...).
+
+    Returns
+    -------
+    (dict, pandas.DataFrame)
+        The tables (changed ones copied) and one warning per row read anew, with the
+        columns of :data:`tfanalysis.schema.PROBLEM_COLUMNS` (``row`` 1-based; no value
+        for client-level tables).
+
+    Examples
+    --------
+    >>> tables = {"clients": pd.DataFrame({"county_fips": ["09110", "09013"]})}
+    >>> fixed, moved = harmonize_vintage(tables)
+    >>> fixed["clients"]["county_fips"].tolist(), moved[["table", "row"]].values.tolist()
+    (['09110', '09110'], [['clients', 2]])
+    """
+    from tfanalysis import contract
+
+    out = dict(tables)
+    found: list[pd.DataFrame] = []
+    if dataset_vintage(tables) == LEGACY_VINTAGE:
+        return out, _moved_rows("", "", [], "", [])
+    replaced = _replaced_fips()
+    for name in _FIPS_TABLES:
+        frame = _table(out, name)
+        if frame is None or "county_fips" not in frame:
+            continue
+        old = frame["county_fips"].isin(replaced).fillna(False).to_numpy(dtype=bool)
+        if not old.any():
+            continue
+        lat = lon = None
+        if {"lat", "lon"} <= set(frame.columns):
+            lat = pd.to_numeric(frame["lat"], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+            lon = pd.to_numeric(frame["lon"], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+            if "zip" in frame:
+                unplaced = old & (np.isnan(lat) | np.isnan(lon)) & frame["zip"].notna().to_numpy(dtype=bool)
+                if unplaced.any():
+                    points = geocode_zip(frame["zip"].iloc[unplaced].astype(str).tolist())
+                    lat[unplaced], lon[unplaced] = points["lat"].to_numpy(), points["lon"].to_numpy()
+        moved = to_current_fips(frame["county_fips"].reset_index(drop=True), lat, lon)
+        frame = frame.copy()
+        frame["county_fips"] = pd.array(moved["county_fips"].to_numpy(), dtype=frame["county_fips"].dtype)
+        client_level = contract.TABLES[name].client_level if name in contract.TABLES else True
+        for how in ("location", "population"):
+            rows = np.flatnonzero(old & (moved["how"] == how).to_numpy(dtype=bool))
+            values = None if client_level else tables[name]["county_fips"].iloc[rows].tolist()
+            found.append(_moved_rows(name, "county_fips", rows + 1, _MOVED_RULES[how], values))
+        out[name] = frame
+    capacity = _table(out, "capacity")
+    if capacity is not None and "service_area" in capacity:
+        areas = current_service_area(capacity["service_area"])
+        before = capacity["service_area"].astype(_TEXT).fillna("")
+        changed = (areas.fillna("") != before).to_numpy(dtype=bool)
+        if changed.any():
+            rows = np.flatnonzero(changed)
+            found.append(_moved_rows("capacity", "service_area", rows + 1, _MOVED_RULES["service_area"],
+                                     capacity["service_area"].iloc[rows].tolist()))
+            out["capacity"] = capacity.assign(service_area=pd.array(areas.to_numpy(), dtype=capacity["service_area"].dtype))
+    found = [part for part in found if len(part)]
+    return out, pd.concat(found, ignore_index=True) if found else _moved_rows("", "", [], "", [])
+
+
+def _moved_rows(table: str, column: str, rows: Any, rule: str, values: list[object] | None) -> pd.DataFrame:
+    rows = list(rows)
+    n = len(rows)
+    return pd.DataFrame(
+        {
+            "table": pd.Series([table] * n, dtype="string"),
+            "column": pd.Series([column] * n, dtype="string"),
+            "row": pd.Series(rows, dtype="Int64"),
+            "rule": pd.Series([rule] * n, dtype="string"),
+            "severity": pd.Series(["warning"] * n, dtype="string"),
+            "value": pd.Series([pd.NA] * n if values is None else [str(v) for v in values], dtype="string"),
+        }
+    )
 
 
 # ------------------------------------------------------------------------ counties
@@ -385,8 +863,10 @@ def county_population() -> pd.DataFrame:
 @functools.cache
 def _county_shapes() -> gpd.GeoDataFrame:
     started = time.perf_counter()
+    # The .dbf is UTF-8 but has no .cpg: read as the DBF default (latin-1), Doña Ana
+    # (35013) and Puerto Rico's municipios came out garbled.
     raw = gpd.read_file(
-        _shapefile(_COUNTY_SHAPEFILE), columns=["GEOID", "STATEFP", "NAME", "ALAND"]
+        _shapefile(_COUNTY_SHAPEFILE), columns=["GEOID", "STATEFP", "NAME", "ALAND"], encoding="utf-8"
     )
     usps = _state_table().set_index("state_fips")["state"]
     shapes = gpd.GeoDataFrame(
@@ -405,8 +885,20 @@ def _county_shapes() -> gpd.GeoDataFrame:
     return shapes
 
 
-def _add_population(frame: pd.DataFrame) -> pd.DataFrame:
-    population = _population_table()[["county_fips", "population", "year"]].rename(
+@functools.cache
+def _shapes_of(vintage: int) -> gpd.GeoDataFrame:
+    """The county polygons of a vintage: the 2016 ones, with the created areas swapped in."""
+    shapes = _county_shapes()
+    if vintage == LEGACY_VINTAGE:
+        return shapes
+    created = _changed_areas()[shapes.columns.tolist()]
+    kept = shapes[~shapes["county_fips"].isin(_replaced_fips())]
+    merged = pd.concat([kept, created], ignore_index=True).sort_values("county_fips", ignore_index=True)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=CRS)
+
+
+def _add_population(frame: pd.DataFrame, vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
+    population = _population_of(vintage)[["county_fips", "population", "year"]].rename(
         columns={"year": "population_year"}
     )
     merged = frame.merge(population, on="county_fips", how="left", validate="1:1")
@@ -416,9 +908,9 @@ def _add_population(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @functools.cache
-def _counties_with_population() -> gpd.GeoDataFrame:
-    shapes = _county_shapes()
-    merged = _add_population(shapes.drop(columns="geometry"))
+def _counties_with_population(vintage: int = LEGACY_VINTAGE) -> gpd.GeoDataFrame:
+    shapes = _shapes_of(vintage)
+    merged = _add_population(shapes.drop(columns="geometry"), vintage)
     merged = gpd.GeoDataFrame(merged, geometry=shapes.geometry.values, crs=CRS)
     _log_unmatched()
     return merged
@@ -446,12 +938,19 @@ def _log_unmatched() -> None:
         )
 
 
-def counties(state: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
+def counties(
+    state: str | Iterable[str] | None = None, vintage: int = LEGACY_VINTAGE
+) -> gpd.GeoDataFrame:
     """US county polygons with their 2019 population.
 
     Census cartographic boundary file 2016 at 1:500k (``cb_2016_us_county_500k``,
     shipped by plotly-geo): the 50 states, DC, Puerto Rico and the island areas,
     3,233 counties and county equivalents. The file is read once per process.
+    With ``vintage=2023``, the current Census county-equivalents (3,235): the 11
+    areas created since 2016 (Connecticut's planning regions 09110–09190, Chugach
+    02063 and Copper River 02066) replace the 9 counties they superseded, with
+    polygons derived from the Census 2023 boundaries and a 2019 population
+    apportioned along :func:`county_crosswalk` (see ``docs/geography.md``).
 
     Parameters
     ----------
@@ -459,6 +958,9 @@ def counties(state: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
         Keep only these states. Each one a USPS code ("OH"), a name ("Ohio",
         case-insensitive) or a 2-digit FIPS code as a string ("39"). None (the
         default) keeps every county.
+    vintage : {2016, 2023}
+        Which county codes (:data:`VINTAGES`); see :func:`vintage_of` to tell the
+        vintage of a dataset.
 
     Returns
     -------
@@ -494,11 +996,13 @@ def counties(state: str | Iterable[str] | None = None) -> gpd.GeoDataFrame:
     4269
     >>> len(counties("Ohio")), len(counties())
     (88, 3233)
+    >>> counties("CT", vintage=2023)["name"].tolist()[:3]
+    ['Capitol', 'Greater Bridgeport', 'Lower Connecticut River Valley']
     """
-    return _select_states(_counties_with_population(), state)
+    return _select_states(_counties_with_population(_check_vintage(vintage)), state)
 
 
-def unmatched_population_fips() -> pd.DataFrame:
+def unmatched_population_fips(vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
     """Counties that are in the polygons or in the population table, not both.
 
     Nothing is dropped because of a mismatch: a county without population keeps
@@ -506,7 +1010,12 @@ def unmatched_population_fips() -> pd.DataFrame:
     mismatch is the 91 county equivalents of Puerto Rico (78), American Samoa
     (5), the Northern Mariana Islands (4), the U.S. Virgin Islands (3) and Guam
     (1), which the Census county estimates do not cover; every county of the
-    estimates has a polygon.
+    estimates has a polygon, in either vintage.
+
+    Parameters
+    ----------
+    vintage : {2016, 2023}
+        Which county codes (:data:`VINTAGES`).
 
     Returns
     -------
@@ -523,8 +1032,9 @@ def unmatched_population_fips() -> pd.DataFrame:
     >>> unmatched["state"].value_counts().to_dict()
     {'PR': 78, 'AS': 5, 'MP': 4, 'VI': 3, 'GU': 1}
     """
-    shapes = _county_shapes()[["county_fips", "state", "name"]]
-    population = _population_table()[["county_fips", "state", "name"]]
+    vintage = _check_vintage(vintage)
+    shapes = _shapes_of(vintage)[["county_fips", "state", "name"]]
+    population = _population_of(vintage)[["county_fips", "state", "name"]]
     no_population = shapes[~shapes["county_fips"].isin(population["county_fips"])]
     no_polygon = population[~population["county_fips"].isin(shapes["county_fips"])]
     unmatched = pd.concat(
@@ -539,8 +1049,8 @@ def unmatched_population_fips() -> pd.DataFrame:
 
 
 @functools.cache
-def _centroids() -> pd.DataFrame:
-    shapes = _county_shapes()
+def _centroids(vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
+    shapes = _shapes_of(vintage)
     # Centroids in an equal-area projection: lat/lon centroids are skewed toward
     # the poles and wrong for counties that cross the antimeridian (Aleutians West).
     points = shapes.geometry.to_crs(EQUAL_AREA_CRS).centroid.to_crs(CRS)
@@ -550,7 +1060,9 @@ def _centroids() -> pd.DataFrame:
     )
 
 
-def county_centroids(state: str | Iterable[str] | None = None) -> pd.DataFrame:
+def county_centroids(
+    state: str | Iterable[str] | None = None, vintage: int = LEGACY_VINTAGE
+) -> pd.DataFrame:
     """The geometric centroid of each county, as latitude and longitude.
 
     Computed in an equal-area projection (EPSG:5070, CONUS Albers) and converted
@@ -561,6 +1073,8 @@ def county_centroids(state: str | Iterable[str] | None = None) -> pd.DataFrame:
     ----------
     state : str or list of str, optional
         Keep only these states (USPS code, name or FIPS, see :func:`counties`).
+    vintage : {2016, 2023}
+        Which county codes (:data:`VINTAGES`).
 
     Returns
     -------
@@ -576,8 +1090,10 @@ def county_centroids(state: str | Iterable[str] | None = None) -> pd.DataFrame:
     10001        39.09 -75.57
     10003        39.58 -75.65
     10005        38.66 -75.39
+    >>> county_centroids("CT", vintage=2023).loc["09110"].round(2).tolist()
+    [41.82, -72.57]
     """
-    centroids = _centroids()
+    centroids = _centroids(_check_vintage(vintage))
     wanted = _state_fips_list(state)
     if wanted is None:
         return centroids.copy()
@@ -621,7 +1137,7 @@ def _build_layer(path: Path, tolerance: float) -> None:
 
 
 def county_layer(
-    state: str | Iterable[str] | None = None, tolerance: float = 0.01
+    state: str | Iterable[str] | None = None, tolerance: float = 0.01, vintage: int = LEGACY_VINTAGE
 ) -> gpd.GeoDataFrame:
     """Simplified county polygons for maps, cached as GeoParquet.
 
@@ -638,6 +1154,9 @@ def county_layer(
         Keep only these states (USPS code, name or FIPS, see :func:`counties`).
     tolerance : float, default 0.01
         Maximum distance in degrees between a simplified border and the original.
+    vintage : {2016, 2023}
+        Which county codes (:data:`VINTAGES`); the 11 areas created since 2016 are
+        simplified on each call (a few milliseconds) and never cached.
 
     Returns
     -------
@@ -666,6 +1185,7 @@ def county_layer(
             "use counties() for the full-resolution polygons."
         )
     wanted = _state_fips_list(state)  # validate before any work
+    vintage = _check_vintage(vintage)
     path = _layer_path(float(tolerance))
     layer = _read_layer(path) if path.is_file() else None
     if layer is None:
@@ -673,7 +1193,13 @@ def county_layer(
         layer = _read_layer(path)
         if layer is None:
             raise RuntimeError(f"Could not read the county layer just written to {path}.")
-    attributes = _add_population(layer.drop(columns="geometry"))
+    if vintage != LEGACY_VINTAGE:
+        created = _changed_areas()[layer.columns.tolist()]
+        created = created.assign(geometry=created.geometry.simplify(float(tolerance), preserve_topology=True))
+        kept = layer[~layer["county_fips"].isin(_replaced_fips())]
+        layer = pd.concat([kept, created], ignore_index=True).sort_values("county_fips", ignore_index=True)
+        layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=CRS)
+    attributes = _add_population(layer.drop(columns="geometry"), vintage)
     layer = gpd.GeoDataFrame(attributes, geometry=layer.geometry.values, crs=CRS)
     if wanted is not None:
         layer = layer[layer["state_fips"].isin(wanted)].reset_index(drop=True)
@@ -697,7 +1223,7 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame | None:
 
 
 def county_geojson(
-    state: str | Iterable[str] | None = None, tolerance: float = 0.01
+    state: str | Iterable[str] | None = None, tolerance: float = 0.01, vintage: int = LEGACY_VINTAGE
 ) -> dict[str, Any]:
     """The simplified county layer as a GeoJSON dict for plotly choropleths.
 
@@ -713,6 +1239,8 @@ def county_geojson(
         Keep only these states (USPS code, name or FIPS, see :func:`counties`).
     tolerance : float, default 0.01
         Simplification tolerance in degrees, see :func:`county_layer`.
+    vintage : {2016, 2023}
+        Which county codes (:data:`VINTAGES`).
 
     Returns
     -------
@@ -726,7 +1254,7 @@ def county_geojson(
     >>> [feature["properties"]["county_fips"] for feature in geojson["features"]]
     ['10001', '10003', '10005']
     """
-    layer = county_layer(state, tolerance=tolerance)
+    layer = county_layer(state, tolerance=tolerance, vintage=vintage)
     layer = layer[["county_fips", "state", "name", "geometry"]].set_index(
         layer["county_fips"].rename(None)
     )
@@ -840,7 +1368,9 @@ def _normalize_zips(zips: Any) -> pd.Series:
     )
 
 
-def geocode_zip(zips: str | Iterable[str] | Iterable[int] | pd.Series | pd.Index) -> pd.DataFrame:
+def geocode_zip(
+    zips: str | Iterable[str] | Iterable[int] | pd.Series | pd.Index, vintage: int = LEGACY_VINTAGE
+) -> pd.DataFrame:
     """Latitude, longitude, county and state of ZIP codes, offline.
 
     One lookup table of all 42,789 ZIPs of the ``zipcodes`` package is built on
@@ -862,6 +1392,10 @@ def geocode_zip(zips: str | Iterable[str] | Iterable[int] | pd.Series | pd.Index
         keep a leading zero; strings shorter than 5 digits are *not* padded but
         reported as unknown with a warning, because they usually mean a column
         that lost its zeros upstream and should be read as text.
+    vintage : {2016, 2023}
+        The county codes returned. With 2023, a ZIP of Connecticut or Valdez-Cordova
+        gets the current area that holds its point (:func:`to_current_fips`;
+        ``county_source`` "point"), ``county_name`` staying the one of ``zipcodes``.
 
     Returns
     -------
@@ -896,12 +1430,23 @@ def geocode_zip(zips: str | Iterable[str] | Iterable[int] | pd.Series | pd.Index
     00000         NaN   NaN  False
     >>> geocode_zip([2134])[["lat", "lon"]].values.tolist()
     [[42.3535, -71.1329]]
+    >>> geocode_zip(["06103", "99686"], vintage=2023)["county_fips"].tolist()  # Hartford, Valdez
+    ['09110', '02063']
     """
+    vintage = _check_vintage(vintage)
     codes = _normalize_zips(zips)
     table = _zip_table()
     index = pd.Index(codes, dtype=_TEXT, name="zip")
     result = table.reindex(index)
     result["found"] = table.index.get_indexer(index) >= 0
+    if vintage != LEGACY_VINTAGE:
+        old = result["county_fips"].isin(_replaced_fips()).to_numpy(dtype=bool)
+        if old.any():
+            moved = to_current_fips(result["county_fips"].iloc[old].reset_index(drop=True),
+                                    result["lat"].iloc[old].to_numpy(), result["lon"].iloc[old].to_numpy())
+            result.iloc[np.flatnonzero(old), result.columns.get_loc("county_fips")] = moved["county_fips"].to_numpy()
+            by_point = np.flatnonzero(old)[(moved["how"] == "location").to_numpy(dtype=bool)]
+            result.iloc[by_point, result.columns.get_loc("county_source")] = "point"
     return result
 
 
@@ -927,13 +1472,21 @@ def unresolved_zip_counties() -> pd.DataFrame:
     return table[table["county_source"].ne("name").fillna(True).astype(bool)].copy()
 
 
-def county_names(state: str | Iterable[str] | None = None) -> dict[str, str]:
+def county_names(state: str | Iterable[str] | None = None, vintage: int | None = None) -> dict[str, str]:
     """County FIPS → county name (``"Franklin"``) for one or more states.
+
+    ``vintage`` None gives the names of both vintages: a code never names two areas,
+    so a label lookup needs no vintage.
 
     Examples
     --------
     >>> county_names("DE")
     {'10001': 'Kent', '10003': 'New Castle', '10005': 'Sussex'}
+    >>> names = county_names("CT")
+    >>> names["09003"], names["09110"], len(names)
+    ('Hartford', 'Capitol', 17)
     """
-    table = counties(state)
+    vintages = VINTAGES if vintage is None else (_check_vintage(vintage),)
+    table = pd.concat([counties(state, vintage=v)[["county_fips", "name"]] for v in vintages])
+    table = table.drop_duplicates("county_fips").sort_values("county_fips")
     return dict(zip(table["county_fips"].astype(str), table["name"].astype(str)))

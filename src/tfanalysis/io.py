@@ -326,8 +326,12 @@ def load_dataset(path: str | Path, *, vocabulary: str | Path | None = None) -> T
         for rule in schema.TABLE_RULES.get(name, ()):
             problems.append(rule(frame))
 
+    from tfanalysis import geo
+
+    typed, moved = geo.harmonize_vintage(typed)  # one vintage of county codes (docs/geography.md)
+    problems.append(moved)
     if "members" in typed:
-        typed["members"] = _locate_members(typed["members"], problems)
+        typed["members"] = _locate_members(typed["members"], problems, geo.dataset_vintage(typed))
 
     found_problems = schema.combine_problems(problems)
     errors = found_problems[found_problems["severity"] == "error"]
@@ -423,15 +427,15 @@ def _known_ids(typed: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
     return ids
 
 
-def _locate_members(members: pd.DataFrame, problems: list[pd.DataFrame]) -> pd.DataFrame:
-    """Fill lat, lon and county_fips of members from their ZIP code where empty."""
+def _locate_members(members: pd.DataFrame, problems: list[pd.DataFrame], vintage: int = 2016) -> pd.DataFrame:
+    """Fill lat, lon and county_fips (of the dataset's vintage) of members from their ZIP code where empty."""
     needs_lookup = members["zip"].notna() & (members["lat"].isna() | members["lon"].isna() | members["county_fips"].isna())
     if not needs_lookup.any():
         return members
     from tfanalysis import geo
 
     zips = members.loc[needs_lookup, "zip"]
-    found = geo.geocode_zip(zips.tolist())
+    found = geo.geocode_zip(zips.tolist(), vintage=vintage)
     found = found.reindex(zips.to_numpy())
     found.index = zips.index
     unknown = found["lat"].isna().to_numpy(dtype=bool)

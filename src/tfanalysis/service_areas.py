@@ -11,6 +11,10 @@ counts as served in one report exactly when it does in the others.
   N miles (great circle) of the member, and the member's own county. A confidential
   member's radius starts from its county's centroid, never from its address, so that the
   counties served cannot point back to a shelter.
+
+"Counties" are those of the vintage the codes at hand follow (:func:`tfanalysis.geo.vintage_of`):
+in data with Connecticut's planning regions, ``statewide`` in Connecticut serves the nine
+planning regions, and a radius reaches planning regions.
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ def served_counties(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.DataFra
         }
     )
     states = task_force_states(members)
-    counties = geo.counties(states)[["county_fips", "state_fips"]] if states else pd.DataFrame(columns=["county_fips", "state_fips"])
+    vintage = geo.vintage_of(members["county_fips"], rows["area"].str.split(contract.LIST_SEPARATOR).explode().str.strip())
+    counties = geo.counties(states, vintage=vintage)[["county_fips", "state_fips"]] if states else pd.DataFrame(columns=["county_fips", "state_fips"])
     counties = counties.astype({"county_fips": "string", "state_fips": "string"})
 
     radius = rows["area"].str.startswith(contract.RADIUS_PREFIX).fillna(False).astype(bool)
@@ -103,7 +108,7 @@ def served_counties(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.DataFra
     from_state = wide[["capacity_row", "state_fips"]].merge(counties, on="state_fips")[["capacity_row", "county_fips"]]
 
     near = rows[radius].copy()
-    centroids = geo.county_centroids(states) if states else pd.DataFrame(columns=["lat", "lon"])
+    centroids = geo.county_centroids(states, vintage=vintage) if states else pd.DataFrame(columns=["lat", "lon"])
     home = centroids.reindex(near["home"].fillna("").astype(str))
     use_centroid = (near["confidential"] | near["lat"].isna() | near["lon"].isna()).to_numpy()
     near["lat"] = np.where(use_centroid, home["lat"].to_numpy(), near["lat"].to_numpy())

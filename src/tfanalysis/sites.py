@@ -126,8 +126,9 @@ def recommend_sites(data: Any, service: str, *, k: int = 3, max_miles: float = 6
     scoped = data.in_period(period) if period is not None else data
     demand = unmet_demand(client_needs(scoped.needs, scoped.clients), service)
     states = task_force_states(data.members)
-    centroids = geo.county_centroids(states)
-    names = geo.counties(states).set_index("county_fips")["name"]
+    vintage = geo.dataset_vintage(data)
+    centroids = geo.county_centroids(states, vintage=vintage)
+    names = geo.counties(states, vintage=vintage).set_index("county_fips")["name"]
     sites = centroids.rename_axis("county_fips").reset_index()
     points = centroids.reindex(demand.index)
     located = points["lat"].notna().to_numpy()

@@ -41,14 +41,20 @@ def _shown(value: object, digits: int = 0) -> str:
 
 def _hover(rows: pd.DataFrame) -> list[str]:
     """One hover text per county: its name and its published figures."""
-    # Vectorized string building over the county rows of one service.
+    # Vectorized string building over the county rows of one service. The name is the
+    # county's own ("Franklin", "Capitol"): " County" would misname planning regions,
+    # boroughs and census areas. Each formatted column is cast to text: .map of an empty
+    # numeric column stays numeric, and text + numbers fails.
+    def text(column: str, digits: int = 0) -> pd.Series:
+        return rows[column].map(lambda v: _shown(v, digits)).astype(str)
+
     return (
-        "<b>" + rows["county"].astype(str) + " County</b>"
-        + "<br>access: " + rows["access"].map(lambda v: _shown(v, 1)) + " per month per 100k residents"
-        + "<br>members serving: " + rows["members_serving"].map(_shown)
-        + "<br>capacity: " + rows["capacity_per_100k"].map(lambda v: _shown(v, 1)) + " per month per 100k"
-        + "<br>nearest provider: " + rows["nearest_miles"].map(_shown) + " miles"
-        + "<br>needs identified: " + rows["need"].map(_shown)
+        "<b>" + rows["county"].astype(str) + "</b>"
+        + "<br>access: " + text("access", 1) + " per month per 100k residents"
+        + "<br>members serving: " + text("members_serving")
+        + "<br>capacity: " + text("capacity_per_100k", 1) + " per month per 100k"
+        + "<br>nearest provider: " + text("nearest_miles") + " miles"
+        + "<br>needs identified: " + text("need")
     ).tolist()
 
 
@@ -191,7 +197,7 @@ def nearest_distance_figure(
                 mode="markers",
                 marker={"color": color, "size": 8 if is_desert else 6, "opacity": 0.9 if is_desert else 0.5},
                 text=part["county"].astype(str).tolist(),
-                hovertemplate="%{text} County: %{x:.0f} miles<extra>%{y}</extra>",
+                hovertemplate="%{text}: %{x:.0f} miles<extra>%{y}</extra>",  # "Capitol", not "Capitol County"
                 name=name,
             )
         )
