@@ -920,37 +920,45 @@ def _meeting_seats(data: TaskForceData, kind: str = "meeting") -> pd.DataFrame:
     return seats
 
 
-def _meeting_counts(data: TaskForceData, kind: str = "meeting") -> pd.DataFrame:
-    """Per activity of ``kind``: ``date``, ``expected`` (members belonging that day) and ``present`` (those of them there).
+def _meeting_counts(data: TaskForceData, kind: str = "meeting", *, by_sector: bool = False) -> pd.DataFrame:
+    """Per activity of ``kind`` (and sector): ``date``, ``expected`` (members belonging that day), ``present`` (those there).
 
     The totals of :func:`_meeting_seats` without its activities × members rows: members
     belonging on a date are counted from the sorted joining and leaving dates, so the cost
-    grows with activities + members + attendance, not with their product.
+    grows with activities + members + attendance, not with their product. ``by_sector``:
+    one row per activity × sector of the members (column ``sector``).
     """
     act = data.activities[_flag(data.activities["kind"].eq(kind))]
     when = act["date"].to_numpy(dtype="datetime64[ns]")
-    joined = data.members["joined_on"].to_numpy(dtype="datetime64[ns]")
-    left = data.members["left_on"].to_numpy(dtype="datetime64[ns]")
+    ids = act["activity_id"].to_numpy(dtype=object)
+    members = data.members.drop_duplicates("member_id")
+    members.index = members["member_id"].to_numpy(dtype=object)
+    joined = members["joined_on"].to_numpy(dtype="datetime64[ns]")
+    left = members["left_on"].to_numpy(dtype="datetime64[ns]")
     # a member is expected on d when joined <= d and (no left date or left >= d); one that
     # left before joining never is, so that "left < d" implies "joined <= d" below
-    member = ~np.isnat(joined) & (np.isnat(left) | (left >= joined))
-    starts = np.sort(joined[member])
-    ends = np.sort(left[member & ~np.isnat(left)])
-    expected = np.searchsorted(starts, when, side="right") - np.searchsorted(ends, when, side="left")
+    counted = ~np.isnat(joined) & (np.isnat(left) | (left >= joined))
+    sector = members["sector"].to_numpy(dtype=object) if by_sector else np.full(len(members), None, dtype=object)
     seats = data.attendance[["activity_id", "member_id"]].astype(object).drop_duplicates()
-    seats = seats.merge(pd.DataFrame({"activity_id": act["activity_id"].to_numpy(dtype=object), "date": when}), on="activity_id")
-    dates = data.members.drop_duplicates("member_id")
-    dates.index = dates["member_id"].to_numpy(dtype=object)
-    start = dates["joined_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
-    end = dates["left_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    seats = seats.merge(pd.DataFrame({"activity_id": ids, "date": when}), on="activity_id")
+    start = members["joined_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    end = members["left_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
     belongs = (start <= seats["date"].to_numpy()) & (np.isnat(end) | (end >= seats["date"].to_numpy()))
-    present = seats.loc[belongs, "activity_id"].value_counts()
-    return pd.DataFrame({
-        "activity_id": act["activity_id"].to_numpy(dtype=object),
-        "date": act["date"].to_numpy(),
-        "expected": expected.astype("int64"),
-        "present": present.reindex(act["activity_id"].to_numpy(dtype=object)).fillna(0).to_numpy(dtype="int64"),
-    })
+    seats = seats[belongs].assign(sector=pd.Series(sector, index=members.index).reindex(seats.loc[belongs, "member_id"]).to_numpy(dtype=object))
+    parts = []
+    for group in pd.unique(sector):  # one sector at a time (ten at most), or everyone
+        mine = counted & (sector == group) if group is not None else counted
+        starts = np.sort(joined[mine])
+        ends = np.sort(left[mine & ~np.isnat(left)])
+        expected = np.searchsorted(starts, when, side="right") - np.searchsorted(ends, when, side="left")
+        here = seats["sector"] == group if group is not None else np.ones(len(seats), dtype=bool)
+        present = seats.loc[here, "activity_id"].value_counts().reindex(ids).fillna(0).to_numpy(dtype="int64")
+        parts.append(pd.DataFrame({"activity_id": ids, "date": act["date"].to_numpy(), "sector": group,
+                                   "expected": expected.astype("int64"), "present": present}))
+    if not parts:
+        parts.append(pd.DataFrame({"activity_id": ids, "date": act["date"].to_numpy(), "sector": None, "expected": 0, "present": 0}))
+    counts = pd.concat(parts, ignore_index=True)
+    return counts if by_sector else counts.drop(columns="sector")
 
 
 def _training_attendance(data: TaskForceData, periods: pd.PeriodIndex) -> pd.DataFrame:
@@ -1893,9 +1901,10 @@ def sector_indicators(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
     out["cross_sector_sent_share"] = cross.groupby(["period", "from_sector"])["cross"].mean().rename_axis(["period", "sector"]).reindex(full)
     if _optional_empty(data, "referrals"):
         out[["referrals_sent", "referrals_received", "acceptance_rate_received", "median_response_days_received", "cross_sector_sent_share"]] = np.nan
-    seats = _meeting_seats(data)
-    seats = _frame(seats["date"], periods, sector=seats["sector"].to_numpy(dtype=object), present=seats["present"].to_numpy(dtype=float))
-    out["meeting_attendance_rate"] = seats.groupby(["period", "sector"])["present"].mean().reindex(full)
+    counts = _meeting_counts(data, by_sector=True)
+    counts = _frame(counts["date"], periods, sector=counts["sector"].to_numpy(dtype=object), present=counts["present"].to_numpy(), expected=counts["expected"].to_numpy())
+    sums = counts.groupby(["period", "sector"])[["present", "expected"]].sum().reindex(full)
+    out["meeting_attendance_rate"] = sums["present"] / sums["expected"].where(sums["expected"] > 0)
     att = _training_attendance(data, periods)
     out["joint_training_attendances"] = att.groupby(["period", "sector"]).size().reindex(full, fill_value=0).astype("float64")
     if _optional_empty(data, "activities"):
