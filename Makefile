@@ -10,7 +10,8 @@ DEMO   := data/raw/demo
 .PHONY: help setup test report demo lab bench docs clean
 
 help:
-	@echo "make report  - set up .venv, build the demo data, render every report"
+	@echo "make report  - set up .venv, build the demo data, render every report of its latest quarter and the PDF pack"
+	@echo "               (make report PERIOD=all: all data; PDF=: no PDF; RUN_ARGS=...: more tfanalysis run options)"
 	@echo "make test    - set up .venv and run the whole test suite"
 	@echo "make lab     - JupyterLab on notebooks/ with the project's package"
 	@echo "make bench   - run the benchmarks in benchmarks/"
@@ -30,9 +31,14 @@ demo: $(STAMP)
 	$(BIN)/tfanalysis demo $(DEMO)
 
 RUN_ARGS ?=
+# The demo's latest complete quarter (its data end on 2025-12-31, tfanalysis.demo.PERIOD_END), so
+# that the summary has a previous quarter and a year before to compare with. PERIOD=all: all data.
+PERIOD   ?= 2025Q4
+# The printable pack (reports/<run>/report.pdf, needs Debian's chromium). PDF= leaves it out.
+PDF      ?= --pdf
 
 report: demo
-	$(BIN)/tfanalysis run --data $(DEMO) --out reports --params notebooks/params-demo.yaml $(RUN_ARGS)
+	$(BIN)/tfanalysis run --data $(DEMO) --out reports --params notebooks/params-demo.yaml --period $(PERIOD) $(PDF) $(RUN_ARGS)
 	@echo "open reports/latest/index.html"
 
 lab: $(STAMP)

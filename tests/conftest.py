@@ -103,8 +103,11 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
 def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     """The whole suite on the demo task force for 2025Q4, after a 2025Q3 run of two notebooks.
 
-    Returns (RunResult of 2025Q4, reports folder). The history of both runs is kept apart.
+    The 2025Q4 run also prints the PDF pack (when Debian's chromium is there) and writes the
+    grant worksheet beside its folder. Returns (RunResult of 2025Q4, reports folder). The
+    history of both runs is kept apart.
     """
+    from offline_browser import CHROMIUM
     from tfanalysis import demo, pipeline
 
     base = tmp_path_factory.mktemp("demo-run")
@@ -112,5 +115,6 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     history = base / "history.csv"
     pipeline.run_suite(data, base / "reports", period="2025Q3", only=["00", "03"], run_id="q3", history=history)
     result = pipeline.run_suite(data, base / "reports", period="2025Q4", run_id="q4", history=history,
-                                notebook_params={"03": {"change_date": demo.PLANTED["change_date"]}})
+                                notebook_params={"03": {"change_date": demo.PLANTED["change_date"]}},
+                                pdf=CHROMIUM is not None, grant_worksheet=True)
     return result, base / "reports"

@@ -65,3 +65,11 @@ def test_every_demo_report_draws_offline(demo_runs) -> None:
         drawn[report.stem] = outcome["figures"]
     assert drawn["00_data_quality"] == 1
     assert drawn.get("03_collaboration", 0) >= 3  # trends, network, survey at least
+
+
+def test_reports_draw_from_reports_latest_too(demo_runs) -> None:
+    result, reports = demo_runs
+    for name in ("01_service_coverage.html", "03_collaboration.html"):
+        outcome = open_offline(reports / "latest" / name)
+        assert outcome["errors"] == [] and outcome["blocked"] == [], (name, outcome)
+        assert outcome["figures"] >= 1 and outcome["drawn_svgs"] >= outcome["figures"], (name, outcome)

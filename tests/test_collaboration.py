@@ -485,6 +485,38 @@ def test_change_effects_recover_a_planted_drop() -> None:
     assert "a change the data support" in text and "2024Q3" in text
 
 
+def test_change_effects_test_the_indicators_together() -> None:
+    t, b = _synthetic({
+        "median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3],  # a clear drop
+        "meetings": [4, 5, 3, 4, 5, 3, 7, 7, 6, 7, 6, 7],  # level and trend together: p 0.027 alone
+        "joint_trainings": [1, 2, 1, 2, 2, 1, 2, 1, 1, 2, 2, 1],  # nothing
+    })
+    fx = c.change_effects(t, b, "2024-07-01", list(t.columns)).set_index(["indicator", "term"])
+    level = fx.xs("level_change", level="term")
+    assert level["verdict"].tolist() == ["change", "inconclusive", "inconclusive"]
+    assert (level["tested_together"] == 3).all() and (level["df_resid"] == 8).all()
+    meetings = level.loc["meetings"]
+    assert 0.025 < meetings["change_p"] < 0.05
+    assert meetings["change_p_holm"] == pytest.approx(2 * meetings["change_p"])  # Holm: the second smallest of 3, times 2
+    assert level.loc["joint_trainings", "change_p_holm"] == pytest.approx(level.loc["joint_trainings", "change_p"])  # the largest: as it is
+    alone = c.change_effects(t, b, "2024-07-01", ["meetings"]).set_index("term").loc["level_change"]
+    assert alone["verdict"] == "change" and alone["tested_together"] == 1  # alone it would pass
+    text = c.change_markdown(fx.reset_index(), "2024-07-01")
+    assert "the 3 indicators tested are judged together (Holm's correction" in text and "8 degrees of freedom" in text
+    meetings_line = next(line for line in text.splitlines() if "Task force meetings" in line)
+    assert "Verdict: inconclusive, the data cannot tell a change from noise" in meetings_line
+    assert f"p {meetings['change_p']:.3f}, {meetings['change_p_holm']:.3f} corrected for 3 indicators" in meetings_line
+    assert "Verdict: a change the data support" in next(line for line in text.splitlines() if "Median days to respond" in line)
+
+
+def test_change_markdown_gives_an_indicators_own_lengths() -> None:
+    t, b = _synthetic({"median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3],
+                       "meetings": [4, 5, 3, 4, 5, 3, 7, 7, 6, 7, 6, np.nan]})
+    text = c.change_markdown(c.change_effects(t, b, "2024-07-01", list(t.columns)), "2024-07-01")
+    assert "(6 quarters before, 6 after)" in text.splitlines()[0]
+    assert "**Task force meetings** (6 quarters before, 5 after)" in text
+
+
 def test_change_markdown_says_too_short() -> None:
     t, b = _synthetic({"median_response_days": [10, 10, 10, 3, 3]})
     fx = c.change_effects(t, b, "2023-10-01", ["median_response_days"])
@@ -578,6 +610,7 @@ def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
     assert -8 < days["estimate"] < -5 and days["ci_high"] < 0 and days["p_value"] < 0.01
     ties = fx.loc[("cross_sector_tie_share", "level_change")]
     assert ties["estimate"] > 0.1 and ties["ci_low"] > 0
+    assert days["verdict"] == ties["verdict"] == "change" and days["tested_together"] == 2
     assert days["first_post"] == "2024Q3"
 
 
@@ -597,7 +630,8 @@ def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_dir
     assert metrics["arrests"]["count"] is True and metrics["joint_trainings"]["value"] == 19
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     assert "Median days to respond to a referral</strong>: averaged 10.2 days per quarter before and 3.2 days after" in page
-    assert "<strong>-6.6 days</strong> (95% CI -7.2 to -6.1 days; p &lt; 0.001): a change the data support" in page
+    assert "<strong>-6.6 days</strong> (95% CI -7.8 to -5.4 days; p &lt; 0.001)" in page
+    assert "Verdict: a change the data support (level and trend together: p &lt; 0.001, &lt; 0.001 corrected for 6 indicators)" in page
     assert "Cross-sector tie share</strong>" in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
     # no client or referral identifiers anywhere in the page (figures included)

@@ -117,6 +117,48 @@ def test_expired_capacity_and_departed_members_do_not_count(data: tf.TaskForceDa
     assert legal_h2["need"].to_dict() == {KENT: 0, NEW_CASTLE: 0, SUSSEX: 1}
 
 
+@pytest.fixture(scope="module")
+def changing(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
+    """m4's mental health care: 5 a month to 2024-12-31, then 8 a month (two successive rows)."""
+    capacity = TINY_TABLES["capacity.csv"] + (
+        "m4,mental_health_care,5,10005,false,true,female,false,en,false,2023-01-01,2024-12-31\n"
+        "m4,mental_health_care,8,10005,false,true,female,false,en,false,2025-01-01,\n"
+    )
+    folder = write_tiny_dataset(
+        tmp_path_factory.mktemp("changing") / "tiny",
+        members__csv=MEMBERS, capacity__csv=capacity, clients__csv=CLIENTS, needs__csv=NEEDS,
+    )
+    return tf.load_dataset(folder)
+
+
+def test_successive_capacity_rows_are_averaged_not_added(changing: tf.TaskForceData) -> None:
+    def sussex(period: object) -> pd.Series:
+        table = coverage.county_service_coverage(changing, period, services="mental_health_care")
+        return rows(table, "mental_health_care").loc[SUSSEX]
+
+    assert sussex("2024")["capacity_per_month"] == pytest.approx(5.0)
+    assert sussex("2025")["capacity_per_month"] == pytest.approx(8.0)
+    # 2024-2025: 366 days at 5 and 365 at 8, over 731 days = 6.50 a month in force (not 5 + 8 = 13)
+    both = sussex(("2024-01-01", "2025-12-31"))
+    assert both["capacity_per_month"] == pytest.approx((5 * 366 + 8 * 365) / 731)
+    assert both["members_serving"] == 1
+    # a quarter in which the rows change: 2024Q4 at 5, then 2025Q1 at 8; 2024-12-01..2025-01-31: 31 days each
+    assert sussex(("2024-12-01", "2025-01-31"))["capacity_per_month"] == pytest.approx(6.5)
+    # the access score scales with it: one provider in reach, the same demand
+    access = {p: coverage.county_access(changing, p, services="mental_health_care").set_index("county_fips").loc[SUSSEX, "access"]
+              for p in ("2024", ("2024-01-01", "2025-12-31"))}
+    assert access[("2024-01-01", "2025-12-31")] / access["2024"] == pytest.approx((5 * 366 + 8 * 365) / 731 / 5)
+
+
+def test_coverage_and_gaps_count_the_same_capacity_in_force(changing: tf.TaskForceData) -> None:
+    from tfanalysis import gaps
+
+    for period in ("2025", ("2024-01-01", "2025-12-31"), None):
+        table = rows(coverage.county_service_coverage(changing, period, services="mental_health_care"), "mental_health_care")
+        demand = gaps.demand_capacity(changing, period).set_index(["service", "county_fips"])
+        assert table.loc[SUSSEX, "capacity_per_month"] == pytest.approx(demand.loc[("mental_health_care", SUSSEX), "places_per_month"], rel=1e-12)
+
+
 def test_region_restricts_the_counties(data: tf.TaskForceData) -> None:
     table = coverage.county_service_coverage(data, "2024", region="10001;10005", services="food")
     assert table["county_fips"].tolist() == [KENT, SUSSEX]

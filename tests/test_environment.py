@@ -1,4 +1,4 @@
-"""environment.yml (conda users) lists the same runtime dependencies as pyproject.toml."""
+"""environment.yml (conda users) lists the same runtime dependencies and test extras as pyproject.toml."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _parse(requirement: str) -> tuple[str, str]:
 
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return dict(_parse(r) for r in project["dependencies"])
+    return dict(_parse(r) for r in [*project["dependencies"], *project["optional-dependencies"]["test"]])
 
 
 def _environment() -> dict[str, str]:
@@ -36,7 +36,7 @@ def _environment() -> dict[str, str]:
     return found
 
 
-def test_environment_lists_the_runtime_dependencies_of_pyproject() -> None:
+def test_environment_lists_the_runtime_dependencies_and_test_extras_of_pyproject() -> None:
     assert _environment() == _pyproject()
 
 

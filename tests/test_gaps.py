@@ -49,6 +49,46 @@ def test_kaplan_meier_agrees_with_statsmodels() -> None:
     assert at_events["survival"].to_numpy() == pytest.approx(reference.surv_prob)
 
 
+def _reference_survival_at(times: np.ndarray, observed: np.ndarray, day: float) -> float:
+    """S(day) read off statsmodels' SurvfuncRight: its step function up to the last time seen; past it
+    defined only when the curve already reached 0 (nobody left to wait)."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    reference = SurvfuncRight(times, observed.astype(int))
+    if day > times.max():
+        return 0.0 if len(reference.surv_prob) and reference.surv_prob[-1] == 0 else float("nan")
+    steps = reference.surv_prob[reference.surv_times <= day]
+    return float(steps[-1]) if len(steps) else 1.0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_survival_at_a_day_agrees_with_statsmodels_also_past_the_last_time(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    times = rng.integers(0, 40, 25).astype(float)
+    observed = rng.random(25) < (1.0 if seed % 2 == 0 else 0.7)  # even seeds: every need met, the curve reaches 0
+    km = gaps.kaplan_meier(times, observed)
+    for day in (0, 5, 17, 30, 39, 40, 90, 365):
+        ours, ref = gaps.km_survival_at(km, day), _reference_survival_at(times, observed, day)
+        assert (np.isnan(ours) and np.isnan(ref)) or ours == pytest.approx(ref), (seed, day)
+    if seed % 2 == 0:
+        assert gaps.km_survival_at(km, 90) == 0.0  # every need met within 40 days: 100% within 90
+
+
+def test_past_the_last_time_all_met_is_zero_and_censored_is_unknown() -> None:
+    all_met = gaps.kaplan_meier([2, 5, 5, 9], [True, True, True, True])
+    assert gaps.km_survival_at(all_met, 30) == 0.0 and gaps.km_survival_at(all_met, 9) == 0.0
+    still_open = gaps.kaplan_meier([2, 5, 9], [True, True, False])  # the last need followed 9 days, not met
+    assert gaps.km_survival_at(still_open, 8) == pytest.approx(1 / 3) and np.isnan(gaps.km_survival_at(still_open, 30))
+
+
+def test_outcome_rates_call_a_service_whose_needs_were_all_met_100_percent(tiny) -> None:
+    # legal representation: one need (c2), met after 27 days. The curve is 0 from day 27: 100% met within 30 and 90
+    legal = gaps.outcome_rates(tiny).set_index("need").loc["legal_representation"]
+    assert legal["met_30d"] == 100.0 and legal["met_90d"] == 100.0 and legal["median_days_to_met"] == 27.0
+    # housing: the last need followed (c2's, 77 days) is still unmet: within 90 days is unknown, not 100%
+    assert np.isnan(gaps.outcome_rates(tiny).set_index("need").loc["housing_emergency", "met_90d"])
+
+
 def test_median_not_reached_is_missing_not_the_longest_time() -> None:
     assert np.isnan(gaps.km_median(gaps.kaplan_meier([3, 10, 10, 10], [True, False, False, False])))
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tfanalysis import pipeline
-from tfanalysis.render import external_references
+from tfanalysis.render import external_references, local_scripts
 
 from conftest import TINY_TABLES, write_tiny_dataset
 
@@ -28,7 +28,7 @@ def test_a_run_lands_in_its_folder_and_latest_points_at_it(tiny_run) -> None:
     assert result.folder == reports / "q1"
     assert (reports / "latest").resolve() == (reports / "q1").resolve()
     assert sorted(p.name for p in result.folder.iterdir()) == [
-        "00_data_quality.html", "index.html", "metrics.json", "notebooks", "run.json", "run.log"
+        "00_data_quality.html", "index.html", "metrics.json", "notebooks", "plotly.min.js", "run.json", "run.log"
     ]
     assert not list(reports.glob(".tmp-*"))
 
@@ -82,7 +82,8 @@ def test_reports_are_offline_code_free_and_name_no_local_path(tiny_run) -> None:
         assert 'class="jp-CodeMirrorEditor' not in page and "notebook.setup()" not in page  # no code cells
         assert "Traceback" not in page
         assert data_dir not in page and "tiny-data" not in page
-        assert page.count("window.Plotly = Plotly") == 1  # plotly.js inlined exactly once
+        assert "plotly.js v" not in page and local_scripts(page) == ["plotly.min.js"]  # loaded from beside it, not inlined
+        assert (report.parent / "plotly.min.js").is_file()
         assert "@media print" in page
 
 

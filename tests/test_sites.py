@@ -94,3 +94,18 @@ def test_coverage_matrix_uses_great_circle_miles() -> None:
 def test_unmet_demand_counts_unmet_and_in_progress() -> None:
     needs = pd.DataFrame({"need": ["a"] * 4, "status": ["unmet", "in_progress", "met", "declined_by_client"], "county_fips": ["1", "1", "1", "2"]})
     assert unmet_demand(needs, "a").to_dict() == {"1": 2}
+
+
+def test_matrix_values_are_flags_not_weights() -> None:
+    # covered points carry other values than ones (here miles): site 0 covers two points of weight 2 (4 needs),
+    # site 1 three of weight 1 (3). Weighted by the values, site 0 would add 0.1 * 2 + 0.2 * 2 = 0.6 and lose
+    miles = np.array([[0.1, 0.0], [0.2, 0.0], [0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
+    weights = np.array([2.0, 2.0, 1.0, 1.0, 1.0])
+    chosen, gains = greedy_max_coverage(weights, sparse.csr_matrix(miles), 1)
+    assert chosen == [0] and gains == [4.0]
+    flags = (miles != 0).astype(int)
+    assert greedy_max_coverage(weights, sparse.csr_matrix(flags), 2) == greedy_max_coverage(weights, sparse.csr_matrix(miles * 7.5), 2)
+    # negative values and dense input are flags too; explicit zeros and NaN stored in the matrix cover nothing
+    assert greedy_max_coverage(weights, -miles, 2) == ([0, 1], [4.0, 3.0])
+    stored = sparse.csr_matrix((np.array([0.0, np.nan, 3.0]), (np.array([0, 1, 2]), np.array([0, 0, 1]))), shape=(5, 2))
+    assert greedy_max_coverage(weights, stored, 2) == ([1], [1.0])

@@ -1,7 +1,8 @@
 """The ``tfanalysis`` command.
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
-every problem of a dataset; ``tfanalysis run --data DIR`` renders every report. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
+``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts. Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -67,6 +68,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
     run.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help="folder of report notebooks (default: the suite's notebooks/)")
     run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path or the error")
+    run.add_argument("--pdf", action="store_true", default=None,
+                     help="also print every report into OUT/<run-id>/report.pdf, the leadership summary first "
+                     "(needs Debian's chromium: apt-get install chromium)")
+    run.add_argument("--grant-worksheet", nargs="?", const=True, default=None, metavar="CROSSWALK.yaml",
+                     help="also write the grant performance worksheet for the period, exact counts for the funder, "
+                     "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
+                     "anti-trafficking grantee measures; see docs/grant-reporting.md)")
+    audit = sub.add_parser(
+        "audit",
+        help="re-check a rendered run folder against the true data: can any hidden count be recovered?",
+        description="Bound every victim count the run released (with the earlier runs of the same data in its "
+        "output folder) and read every report's numbers back from its HTML. Exit 0 when nothing can be "
+        "recovered, 1 when something can (each finding names the report, table and cell, never a count), "
+        "2 on invalid data.",
+    )
+    audit.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
+    audit.add_argument("--data", type=Path, required=True, metavar="DIR", help="the dataset folder the run was made from")
     return parser
 
 
@@ -80,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "audit":
+            return _audit(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
@@ -139,6 +159,32 @@ def _validate(args: argparse.Namespace) -> int:
     return code
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from tfanalysis.io import load_dataset
+    from tfanalysis.publication.audit import audit_run
+    from tfanalysis.schema import DataValidationError
+
+    if not (args.run_dir / "run.json").is_file():
+        print(f"tfanalysis audit: {args.run_dir} is not a run folder (no run.json)", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        data = load_dataset(args.data)
+    except DataValidationError as err:
+        print(str(err))
+        return EXIT_INVALID_DATA
+    try:
+        findings = audit_run(args.run_dir, data)
+    except (OSError, ValueError) as exc:
+        print(f"tfanalysis audit: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if findings.empty:
+        print(f"{args.run_dir}: nothing recoverable (every released count bounded; every tagged table and figure shows what was released)")
+        return EXIT_OK
+    print(f"{args.run_dir}: {len(findings)} finding(s)")
+    print(findings.to_string(index=False))
+    return EXIT_FAILURE
+
+
 def _read_params(path: Path | None) -> dict:
     if path is None:
         return {}
@@ -150,11 +196,19 @@ def _read_params(path: Path | None) -> dict:
         raise ValueError(f"cannot read the parameters file {path}: {exc}") from None
     if not isinstance(loaded, dict):
         raise ValueError(f"the parameters file {path} must be a mapping of names to values")
-    allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks"}
+    allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks",
+               "pdf", "grant_worksheet"}
     unknown = sorted(set(loaded) - allowed)
     if unknown:
         raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
     return loaded
+
+
+def _crosswalk_choice(value: object) -> bool | Path:
+    """``--grant-worksheet`` alone (or ``true`` in the parameters file): the default crosswalk; a path: that one."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    return Path(str(value))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -200,6 +254,8 @@ def _run(args: argparse.Namespace) -> int:
             run_id=args.run_id,
             notebooks_dir=args.notebooks,
             progress=progress,
+            pdf=bool(pick(args.pdf, "pdf", False)),
+            grant_worksheet=_crosswalk_choice(pick(args.grant_worksheet, "grant_worksheet", False)),
         )
     except DataValidationError as err:
         print(str(err), file=sys.stderr)

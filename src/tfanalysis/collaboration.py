@@ -1496,8 +1496,16 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- the change
 
 
-def change_effects(table: pd.DataFrame, bases: pd.DataFrame, change: Any, names: Sequence[str], threshold: int = 11) -> pd.DataFrame:
-    """Before/after estimates (segmented regression) of some indicators around a change date.
+def change_effects(
+    table: pd.DataFrame, bases: pd.DataFrame, change: Any, names: Sequence[str], threshold: int = 11, *, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Before/after estimates (segmented regression) of some indicators around a change date, tested together.
+
+    Each indicator is a segmented regression (:func:`tfanalysis.trends.change_tests`:
+    least squares, t and F tests on n − 4 degrees of freedom). Its verdict asks whether
+    the level or the trend changed (the F test of both), with the indicators named here
+    tested together (:func:`tfanalysis.trends.change_verdicts`, Holm's correction): the
+    chance that noise alone makes any of them "a change" is at most ``alpha``.
 
     Parameters
     ----------
@@ -1506,9 +1514,11 @@ def change_effects(table: pd.DataFrame, bases: pd.DataFrame, change: Any, names:
     change : date-like
         The change date; the first period starting on or after it is the first "after".
     names : sequence of str
-        Indicators to estimate.
+        Indicators to estimate: one family for the multiple-testing correction.
     threshold : int
         Rates from smaller bases are left out (:func:`reportable`).
+    alpha : float
+        1 − confidence level of the intervals, and the family-wise error rate.
 
     Returns
     -------
@@ -1516,7 +1526,9 @@ def change_effects(table: pd.DataFrame, bases: pd.DataFrame, change: Any, names:
         One row per indicator × term (``pre_slope``, ``level_change``, ``slope_change``):
         ``indicator``, ``label``, ``unit``, ``term``, ``estimate``, ``ci_low``,
         ``ci_high``, ``p_value``, ``mean_before``, ``mean_after``, ``n_pre``, ``n_post``,
-        ``first_post``, ``maxlags``, ``note``, ``period_word``.
+        ``first_post``, ``df_resid``, ``change_p`` (level and trend together),
+        ``change_p_holm``, ``verdict`` (``change``, ``inconclusive``, ``too short``),
+        ``tested_together`` (indicators in the family), ``note``, ``period_word``.
 
     Examples
     --------
@@ -1524,28 +1536,32 @@ def change_effects(table: pd.DataFrame, bases: pd.DataFrame, change: Any, names:
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> fx = change_effects(indicators(data), indicator_bases(data), "2024-07-01", ["median_response_days"])
     >>> row = fx.set_index("term").loc["level_change"]
-    >>> bool(-8 < row["estimate"] < -6 and row["ci_high"] < 0), row["first_post"]
-    (True, '2024Q3')
+    >>> bool(-8 < row["estimate"] < -6 and row["ci_high"] < 0), row["first_post"], row["verdict"]
+    (True, '2024Q3', 'change')
     """
+    chosen = list(dict.fromkeys(names))
+    columns = ["indicator", "label", "unit", "term", "estimate", "ci_low", "ci_high", "p_value", "mean_before", "mean_after", "n_pre", "n_post",
+               "first_post", "df_resid", "change_p", "change_p_holm", "verdict", "tested_together", "note", "period_word"]
+    if not chosen:
+        return pd.DataFrame(columns=columns)
     values = reportable(table, bases, threshold)
+    tests = trends.change_verdicts(trends.change_tests(values[chosen], change, alpha=alpha), alpha=alpha)
+    post = trends.after_change(values.index, change)
     rows = []
-    for name in names:  # a handful of indicators
-        ind = _BY_NAME[name]
-        series = values[name]
-        fit = trends.segmented_regression(series, change)
-        post = trends.after_change(series.index, change)
+    for name in chosen:  # a handful of indicators
+        ind, test, series = _BY_NAME[name], tests.loc[name], values[name]
         for term in ("pre_slope", "level_change", "slope_change"):
             rows.append(
                 {
                     "indicator": name, "label": ind.label, "unit": ind.unit, "term": term,
-                    **fit.loc[term].to_dict(),
+                    "estimate": test[term], "ci_low": test[f"{term}_low"], "ci_high": test[f"{term}_high"], "p_value": test[f"{term}_p"],
                     "mean_before": float(series[~post].mean()), "mean_after": float(series[post].mean()),
-                    "n_pre": fit.attrs["n_pre"], "n_post": fit.attrs["n_post"],
-                    "first_post": _label_of(series.index, fit.attrs["first_post"]), "maxlags": fit.attrs["maxlags"], "note": fit.attrs["note"],
-                    "period_word": period_word(series.index),
+                    "n_pre": int(test["n_pre"]), "n_post": int(test["n_post"]), "first_post": _label_of(series.index, test["first_post"]),
+                    "df_resid": test["df_resid"], "change_p": test["change_p"], "change_p_holm": test["change_p_holm"], "verdict": test["verdict"],
+                    "tested_together": tests.attrs["family_size"], "note": test["note"], "period_word": period_word(series.index),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _label_of(index: pd.Index, text: str | None) -> str | None:
@@ -1573,51 +1589,79 @@ def _level(value: float, unit: str) -> str:
     return f"{value:.2f}" if unit == "measure" else f"{value:.1f}"
 
 
+def _counts(n_pre: int, n_post: int, freq_word: str) -> str:
+    return f"{n_pre} {freq_word}{'s' if n_pre != 1 else ''} before, {n_post} after"
+
+
+def _method_sentence(tested: int, df_resid: float) -> str:
+    family = (f"the {tested} indicators tested are judged together (Holm's correction: noise alone makes any of them "
+              "\"a change\" at most 5% of the time)") if tested > 1 else "one indicator tested"
+    return (f"Segmented regression by least squares, with t and F tests on {df_resid:.0f} degrees of freedom (the values less "
+            f"the 4 terms fitted) that assume independent noise from one period to the next; {family}.")
+
+
 def change_markdown(effects: pd.DataFrame, change: Any) -> str:
     """Templated sentences reading :func:`change_effects` for leadership.
+
+    Each indicator gets the level change and the trend change with their intervals,
+    then its verdict: "a change the data support" only when the level and the trend
+    together pass the test after the correction for the indicators tested together;
+    otherwise "inconclusive", or "too short" when a side has too few periods.
 
     Examples
     --------
     >>> fx = pd.DataFrame([{"indicator": "x", "label": "Median days", "unit": "days", "term": t, "estimate": e,
     ...     "ci_low": e - 1, "ci_high": e + 1, "p_value": p, "mean_before": 10.0, "mean_after": 3.5, "n_pre": 6, "n_post": 6,
-    ...     "first_post": "2024Q3", "maxlags": 2, "note": "", "period_word": "quarter"} for t, e, p in
+    ...     "first_post": "2024Q3", "df_resid": 8.0, "change_p": 0.0001, "change_p_holm": 0.0006, "verdict": "change",
+    ...     "tested_together": 6, "note": "", "period_word": "quarter"} for t, e, p in
     ...     [("pre_slope", 0.1, 0.5), ("level_change", -6.5, 0.0001), ("slope_change", 0.0, 0.9)]])
     >>> print(change_markdown(fx, "2024-07-01"))
-    Change date 2024-07-01: the first quarter after it is 2024Q3 (6 quarters before, 6 after; segmented regression with Newey–West standard errors, 2 lags).
+    Change date 2024-07-01: the first quarter after it is 2024Q3 (6 quarters before, 6 after). Segmented regression by
+    least squares, with t and F tests on 8 degrees of freedom (the values less the 4 terms fitted) that assume independent
+    noise from one period to the next; the 6 indicators tested are judged together (Holm's correction: noise alone makes
+    any of them "a change" at most 5% of the time).
     <BLANKLINE>
     - **Median days**: averaged 10.0 days per quarter before and 3.5 days after. At the change the level moved by
-    **-6.5 days** (95% CI -7.5 to -5.5 days; p < 0.001): a change the data support. The trend per quarter changed
-    by +0.0 days (95% CI -1.0 to +1.0 days; p 0.900).
+    **-6.5 days** (95% CI -7.5 to -5.5 days; p < 0.001); the trend per quarter changed by +0.0 days (95% CI -1.0 to +1.0
+    days; p 0.900). Verdict: a change the data support (level and trend together: p < 0.001, < 0.001 corrected for 6
+    indicators).
     """
     if effects.empty:
         return "No indicator was chosen for the before/after estimate."
     first = effects.iloc[0]
     freq_word = str(first.get("period_word", "period"))
+    day = pd.Timestamp(trends.as_change_date(change)).date()
     lines = []
-    header_done = False
+    header: tuple[int, int] | None = None
     for _, rows in effects.groupby("indicator", sort=False):  # a handful of indicators
         terms = rows.set_index("term")
         level, slope = terms.loc["level_change"], terms.loc["slope_change"]
         unit, label = level["unit"], level["label"]
-        if not header_done and not math.isnan(level["estimate"]):
-            lines.insert(0, f"Change date {pd.Timestamp(trends.as_change_date(change)).date()}: the first {freq_word} after it is {level['first_post']} "
-                            f"({int(level['n_pre'])} {freq_word}s before, {int(level['n_post'])} after; segmented regression with Newey–West standard errors, "
-                            f"{int(level['maxlags'])} lag{'s' if int(level['maxlags']) != 1 else ''}).\n")
-            header_done = True
+        sides = (int(level["n_pre"]), int(level["n_post"]))
+        if header is None and not math.isnan(level["estimate"]):
+            header = sides
+            tested = int(level["tested_together"])
+            lines.insert(0, f"Change date {day}: the first {freq_word} after it is {level['first_post']} ({_counts(*sides, freq_word)}). "
+                            f"{_method_sentence(tested, float(level['df_resid']))}\n")
         if math.isnan(level["estimate"]):
-            lines.append(f"- **{label}**: {level['note']}. No conclusion about the change can be drawn from this series.")
+            lines.append(f"- **{label}**: {level['note']}. No conclusion about the change can be drawn from this series (verdict: too short).")
             continue
-        supported = level["ci_low"] > 0 or level["ci_high"] < 0
-        verdict = "a change the data support" if supported else "the interval includes no change: the data cannot tell it from noise"
+        own = f" ({_counts(*sides, freq_word)})" if sides != header else ""
+        tested = int(level["tested_together"])
+        together = f"level and trend together: p {_format_p(level['change_p'])}" + (
+            f", {_format_p(level['change_p_holm'])} corrected for {tested} indicators" if tested > 1 else "")
+        verdict = ("a change the data support" if level["verdict"] == "change"
+                   else "inconclusive, the data cannot tell a change from noise")
         lines.append(
-            f"- **{label}**: averaged {_level(level['mean_before'], unit)} per {freq_word} before and {_level(level['mean_after'], unit)} after. "
+            f"- **{label}**{own}: averaged {_level(level['mean_before'], unit)} per {freq_word} before and {_level(level['mean_after'], unit)} after. "
             f"At the change the level moved by **{_amount(level['estimate'], unit)}** (95% CI {_amount(level['ci_low'], unit, with_unit=False)} to {_amount(level['ci_high'], unit)}; "
-            f"p {_format_p(level['p_value'])}): {verdict}. The trend per {freq_word} changed by {_amount(slope['estimate'], unit)} "
-            f"(95% CI {_amount(slope['ci_low'], unit, with_unit=False)} to {_amount(slope['ci_high'], unit)}; p {_format_p(slope['p_value'])})."
+            f"p {_format_p(level['p_value'])}); the trend per {freq_word} changed by {_amount(slope['estimate'], unit)} "
+            f"(95% CI {_amount(slope['ci_low'], unit, with_unit=False)} to {_amount(slope['ci_high'], unit)}; p {_format_p(slope['p_value'])}). "
+            f"Verdict: {verdict} ({together})."
             + (f" Note: {level['note']}." if level["note"] else "")
         )
-    if not header_done:
-        lines.insert(0, f"Change date {pd.Timestamp(trends.as_change_date(change)).date()}: first {freq_word} after it {first['first_post'] or 'not in the data'}.\n")
+    if header is None:
+        lines.insert(0, f"Change date {day}: first {freq_word} after it {first['first_post'] or 'not in the data'}.\n")
     return "\n".join(lines)
 
 

@@ -5,9 +5,13 @@ a region (a set of counties), per county × service:
 
 - **members serving** the county: members with a capacity row for the service whose
   ``service_area`` includes the county (:func:`tfanalysis.service_areas.served_counties`);
-- **capacity per month** of those rows, and per 100,000 residents. A statewide provider's
-  whole capacity counts in each county it serves: the figure is what the county's
-  residents may draw on, not a share, and does not add up across counties;
+- **capacity per month** of those rows, and per 100,000 residents: the capacity *in
+  force*, averaged over the period (:func:`tfanalysis.capacity_in_force.places_per_month`,
+  the definition gaps uses for places): a member's successive rows (6 a month, then 8)
+  follow each other and do not add up, and a row valid for part of the period counts for
+  that part. A statewide provider's whole capacity counts in each county it serves: the
+  figure is what the county's residents may draw on, not a share, and does not add up
+  across counties;
 - **nearest miles**: great-circle miles from the county's centroid
   (:func:`tfanalysis.geo.county_centroids`) to the nearest member location offering the
   service, wherever its service area lies;
@@ -55,6 +59,7 @@ import pandas as pd
 
 from tfanalysis import contract, geo, privacy, service_areas, taxonomy
 from tfanalysis.access import DEFAULT_STEP_WEIGHTS, Weights, access_scores, gaussian_weights
+from tfanalysis.capacity_in_force import period_window, places_per_month
 from tfanalysis.io import TaskForceData
 from tfanalysis.periods import PeriodLike
 
@@ -301,12 +306,16 @@ def _prepare(
     capacity = eligible_capacity(current.capacity, segment)
     # A capacity row of a member who left before the period does not count either.
     capacity = capacity[capacity["member_id"].isin(current.members["member_id"]).to_numpy()]
+    # The capacity in force, averaged over the period: a member's successive rows follow
+    # each other (6 a month, then 8), they do not add up (the same rule as gaps' places).
+    start, end, _ = period_window(data, period)
+    in_force = places_per_month(capacity, start, end) if len(capacity) else pd.Series(dtype=float)
     offers = _offers(capacity, chosen).merge(
         pd.DataFrame(
             {
                 "capacity_row": capacity.index,
                 "member_id": capacity["member_id"].astype("string").to_numpy(),
-                "capacity_per_month": capacity["capacity_per_month"].astype("Float64").fillna(0).astype(float).to_numpy(),
+                "capacity_per_month": in_force.fillna(0.0).to_numpy(dtype=float),
             }
         ),
         on="capacity_row",

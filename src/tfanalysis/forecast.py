@@ -5,7 +5,11 @@ Two simple models per service, chosen between by a backtest (fit on all but the 
 
 - ``mean``: the mean of the last four quarters (a level, no trend);
 - ``trend``: a Poisson regression of the quarterly count on a linear time trend (log link;
-  statsmodels GLM).
+  statsmodels GLM). On small data it may have no fit at all: when every need of the
+  quarters fitted falls in the first or the last of them (or there is none), the
+  log-linear trend that fits best is infinitely steep and its forecast diverges. Such
+  a service falls back to ``mean``, and the tables and the sentence say so
+  (:func:`trend_estimable`).
 
 The interval is conservative: the Poisson quantiles at the ends of the mean's confidence
 interval (for ``mean``, a normal interval for the mean of four Poisson counts). On the demo
@@ -20,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["backtest", "backtest_markdown", "demand_forecast", "quarterly_needs"]
+__all__ = ["backtest", "backtest_markdown", "demand_forecast", "quarterly_needs", "trend_estimable"]
 
 
 def quarterly_needs(data: Any) -> pd.DataFrame:
@@ -33,7 +37,7 @@ def quarterly_needs(data: Any) -> pd.DataFrame:
     >>> len(q), str(q.index[-1])
     (12, '2025Q4')
     """
-    from tfanalysis.gaps import as_of_date
+    from tfanalysis.capacity_in_force import as_of_date
 
     needs = data.needs
     quarter = pd.to_datetime(needs["identified_on"]).dt.to_period("Q")
@@ -44,11 +48,43 @@ def quarterly_needs(data: Any) -> pd.DataFrame:
     return table[complete].astype("int64")
 
 
+def trend_estimable(counts: Any) -> bool:
+    """Whether a Poisson log-linear trend has a finite fit on these quarterly counts.
+
+    The fit solves Σ μ_t = Σ y_t and Σ t μ_t = Σ t y_t with μ_t = exp(a + b t) > 0, so the
+    needs' mean time must lie strictly between the first and the last quarter: it has no
+    solution (the slope runs to ±infinity) when there are no needs, or when every need
+    falls in the first or in the last quarter fitted.
+
+    Examples
+    --------
+    >>> trend_estimable([0, 0, 0, 5]), trend_estimable([0, 0, 0, 0]), trend_estimable([0, 2, 0, 5])
+    (False, False, True)
+    """
+    y = np.asarray(counts, dtype=float)
+    total = float(y.sum())
+    if len(y) < 2 or not np.isfinite(total) or total <= 0:
+        return False
+    mean_time = float((np.arange(len(y)) * y).sum() / total)
+    return 1e-9 < mean_time < len(y) - 1 - 1e-9
+
+
 def _fit(counts: np.ndarray) -> Any:
+    """The Poisson trend, or None when it has no finite fit (see :func:`trend_estimable`)."""
+    import warnings
+
     import statsmodels.api as sm
 
+    if not trend_estimable(counts):
+        return None
     t = np.arange(len(counts), dtype=float)
-    return sm.GLM(counts, sm.add_constant(t), family=sm.families.Poisson()).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a failed fit is told by converged / finite, below
+        try:
+            fit = sm.GLM(counts, sm.add_constant(t), family=sm.families.Poisson()).fit()
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    return fit if fit.converged and np.isfinite(np.asarray(fit.params)).all() else None
 
 
 def _predict(fit: Any, start: int, horizon: int, level: float) -> pd.DataFrame:
@@ -79,11 +115,15 @@ def _predict_mean(counts: np.ndarray, horizon: int, level: float) -> pd.DataFram
     })
 
 
-def _forecast(counts: np.ndarray, horizon: int, level: float, method: str) -> pd.DataFrame:
+def _forecast(counts: np.ndarray, horizon: int, level: float, method: str) -> tuple[pd.DataFrame, str]:
+    """The forecast and the model that made it (``trend`` falls back to ``mean`` without a fit)."""
     if method == "mean":
-        return _predict_mean(counts, horizon, level)
+        return _predict_mean(counts, horizon, level), "mean"
     if method == "trend":
-        return _predict(_fit(counts), len(counts), horizon, level)
+        fit = _fit(counts)
+        if fit is None:
+            return _predict_mean(counts, horizon, level), "mean"
+        return _predict(fit, len(counts), horizon, level), "trend"
     raise ValueError(f"method must be 'mean' or 'trend', got {method!r}")
 
 
@@ -94,9 +134,11 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
     -------
     pandas.DataFrame
         ``service``, ``quarter`` (label), ``kind`` (``observed`` or ``forecast``),
-        ``needs`` (observed), ``forecast``, ``low``, ``high`` (``level`` interval) and
-        ``places`` (the capacity valid on the data's last day × 3 months: what a quarter
-        would offer if capacity stays as it is).
+        ``needs`` (observed), ``forecast``, ``low``, ``high`` (``level`` interval),
+        ``places`` (the capacity in force on the data's last day × 3 months: what a
+        quarter would offer if capacity stays as it is) and ``model`` (of the forecast
+        rows: ``mean``, or ``trend``; a service whose trend has no fit on its counts
+        falls back to ``mean``).
 
     Examples
     --------
@@ -106,24 +148,24 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
     >>> len(ahead), bool((ahead["forecast"] > ahead["places"]).all())
     (4, True)
     """
-    from tfanalysis.gaps import as_of_date
+    from tfanalysis.capacity_in_force import as_of_date, places_per_month
 
     table = quarterly_needs(data)
     chosen = services if services is not None else list(table.columns)
     as_of = as_of_date(data)
     capacity = data.capacity
-    current = (pd.to_datetime(capacity["valid_from"]) <= as_of) & (pd.to_datetime(capacity["valid_to"]).isna() | (pd.to_datetime(capacity["valid_to"]) >= as_of))
-    places = 3 * pd.to_numeric(capacity.loc[current, "capacity_per_month"], errors="coerce").groupby(capacity.loc[current, "service"].astype(str)).sum()
+    in_force = places_per_month(capacity, as_of, as_of)  # the rows in force on the last day, per month
+    places = 3 * in_force.groupby(capacity["service"].astype(str).to_numpy()).sum()
     future = pd.period_range(table.index[-1] + 1, periods=horizon, freq="Q")
     frames = []
     for service in chosen:  # one small regression per service
         counts = table[service].to_numpy(float) if service in table else np.zeros(len(table))
-        ahead = _forecast(counts, horizon, level, method)
+        ahead, model = _forecast(counts, horizon, level, method)
         frames.append(pd.DataFrame({"service": service, "quarter": table.index.astype(str), "kind": "observed", "needs": counts}))
-        frames.append(ahead.assign(service=service, quarter=future.astype(str), kind="forecast"))
+        frames.append(ahead.assign(service=service, quarter=future.astype(str), kind="forecast", model=model))
     out = pd.concat(frames, ignore_index=True)
     out["places"] = out["service"].map(places).fillna(0.0).astype(float)
-    return out[["service", "quarter", "kind", "needs", "forecast", "low", "high", "places"]]
+    return out[["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]]
 
 
 def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame:
@@ -132,8 +174,10 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     Returns
     -------
     pandas.DataFrame
-        Per service: ``needs``, and per method (``mean``, ``trend``) ``mae_<method>`` and
-        ``coverage_<method>`` (% of held-out quarters inside the interval).
+        Per service: ``needs``, per method (``mean``, ``trend``) ``mae_<method>`` and
+        ``coverage_<method>`` (% of held-out quarters inside the interval), and
+        ``trend_fallback``: the trend had no fit on the quarters before the held-out
+        ones, so its figures are the mean's.
 
     Examples
     --------
@@ -143,7 +187,7 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     (True, True)
     """
     table = quarterly_needs(data)
-    columns = ["needs", *(f"{m}_{k}" for k in ("mean", "trend") for m in ("mae", "coverage"))]
+    columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback"]
     if len(table) <= horizon:
         # Nothing left to fit on once the last `horizon` quarters are held out.
         return pd.DataFrame(columns=columns, index=pd.Index([], name="service", dtype=str))
@@ -153,30 +197,35 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
         train, test = counts[:-horizon], counts[-horizon:]
         row: dict[str, Any] = {"service": service, "needs": int(counts.sum())}
         for method in ("mean", "trend"):
-            predicted = _forecast(train, horizon, level, method)
+            predicted, model = _forecast(train, horizon, level, method)
             row[f"mae_{method}"] = float(np.abs(predicted["forecast"].to_numpy() - test).mean())
             row[f"coverage_{method}"] = float(100 * ((test >= predicted["low"].to_numpy()) & (test <= predicted["high"].to_numpy())).mean())
+            if method == "trend":
+                row["trend_fallback"] = model != "trend"
         rows.append(row)
-    return pd.DataFrame(rows).set_index("service")
+    return pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
 
 
 def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
-    """Read the backtest in a sentence.
+    """Read the backtest in a sentence, saying where the trend model fell back to the mean.
 
     Examples
     --------
     >>> b = pd.DataFrame({"needs": [10, 20], "mae_mean": [1.0, 2.0], "mae_trend": [2.0, 2.0],
-    ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0]}, index=["a", "b"])
+    ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0], "trend_fallback": [False, True]}, index=["a", "b"])
     >>> print(backtest_markdown(b))
-    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0); 88% of held-out quarters fell inside its 80% interval.
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
     >>> print(backtest_markdown(b.iloc[:0]))
     Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
     if results.empty:
         return "Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them."
+    fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
+    trend_note = (f"; for {fallback} of {len(results)} service{'s' if len(results) != 1 else ''} the trend could not be fitted on so few needs "
+                  "and the mean stands in for it") if fallback else ""
     return (
         f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
-        f"on average (a trend model by {results['mae_trend'].mean():.1f}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
+        f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
         f"inside its {100 * level:.0f}% interval."
     )
 

@@ -39,8 +39,10 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis import contract, privacy
+from tfanalysis.capacity_in_force import as_of_date, capacity_places, period_months
+from tfanalysis.capacity_in_force import period_window as _window
 from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
-from tfanalysis.periods import Period, PeriodLike, parse_period
+from tfanalysis.periods import PeriodLike
 from tfanalysis.sites import coverage_matrix, greedy_max_coverage, recommend_sites
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
@@ -74,35 +76,10 @@ ANY = "any"
 """Segment value of a criterion that does not keep the segment out."""
 
 STATUS_COLUMNS = ("met", "in_progress", "unmet", "declined_by_client")
-DAYS_PER_MONTH = 365.25 / 12
 OUTCOME_ORDER = ("accepted", "completed", "declined_capacity", "declined_eligibility", "declined_other", "no_response", "open")
 
 
 # --- period, region and dates ------------------------------------------------------------
-
-
-def as_of_date(data: TaskForceData) -> pd.Timestamp:
-    """The last date seen in the needs and referrals: where follow-up ends (censoring date).
-
-    Examples
-    --------
-    >>> from tfanalysis import load_dataset
-    >>> str(as_of_date(load_dataset(DEMO_DIR)).date())
-    '2025-12-31'
-    """
-    dates = [data.needs[c] for c in ("identified_on", "met_on") if c in data.needs]
-    dates += [data.referrals[c] for c in ("referred_on", "responded_on") if c in data.referrals]
-    stamps = pd.concat([pd.Series(d, dtype="datetime64[ns]") for d in dates], ignore_index=True).dropna()
-    return stamps.max() if len(stamps) else pd.NaT
-
-
-def _window(data: TaskForceData, period: PeriodLike) -> tuple[pd.Timestamp, pd.Timestamp, str]:
-    """Concrete first and last day of a period ("all": the data's own extent)."""
-    p: Period = parse_period(period)
-    if p.start is not None:
-        return pd.Timestamp(p.start), pd.Timestamp(p.end), p.label
-    first = data.needs["identified_on"].min() if len(data.needs) else pd.NaT
-    return pd.Timestamp(first), as_of_date(data), p.label
 
 
 def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
@@ -139,23 +116,6 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
 
 
 # --- demand and capacity -----------------------------------------------------------------
-
-
-def capacity_places(capacity: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
-    """Places each capacity row offers in [start, end]: per month × months valid in it.
-
-    Examples
-    --------
-    >>> cap = pd.DataFrame({"capacity_per_month": [3, 2], "valid_from": pd.to_datetime(["2024-01-01", "2024-07-01"]),
-    ...                     "valid_to": pd.to_datetime([None, None])})
-    >>> capacity_places(cap, pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31")).round(1).tolist()
-    [36.1, 12.1]
-    """
-    valid_from = pd.to_datetime(capacity["valid_from"]).fillna(start).clip(lower=start)
-    valid_to = pd.to_datetime(capacity["valid_to"]).fillna(end).clip(upper=end)
-    days = ((valid_to - valid_from).dt.days + 1).clip(lower=0).astype(float)
-    per_month = pd.to_numeric(capacity["capacity_per_month"], errors="coerce").fillna(0).astype(float)
-    return (per_month * days / DAYS_PER_MONTH).rename("places")
 
 
 def _needs_frame(data: TaskForceData) -> pd.DataFrame:
@@ -209,7 +169,7 @@ def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str |
     else:
         supply = cap.groupby("service")["places"].sum()
     table = table.join(supply.rename("capacity_places"), how="left").fillna({"capacity_places": 0.0})
-    months = ((end - start).days + 1) / DAYS_PER_MONTH
+    months = period_months(start, end)
     table["months"] = months
     table["needs_per_month"] = table["needs"] / months
     table["places_per_month"] = table["capacity_places"] / months
@@ -296,16 +256,25 @@ def kaplan_meier(durations: Any, observed: Any) -> pd.DataFrame:
 
 
 def km_survival_at(km: pd.DataFrame, day: float) -> float:
-    """S(day) from a :func:`kaplan_meier` table (1 before the first time; NaN past follow-up).
+    """S(day) from a :func:`kaplan_meier` table: the share not yet met ``day`` days on.
+
+    1 before the first time. Past the last time, 0 when the curve reached 0 (every need
+    followed was met by then: none can still be waiting, so 100% were met within any
+    longer time); NaN when the last needs followed were censored (still open: nobody
+    was followed that long, so the share is unknown).
 
     Examples
     --------
     >>> km = kaplan_meier([2, 3, 3, 6, 8], [True, True, False, True, False])
     >>> [round(km_survival_at(km, day), 4) for day in (1, 5, 9)]
     [1.0, 0.6, nan]
+    >>> km_survival_at(kaplan_meier([2, 3, 5], [True, True, True]), 90)
+    0.0
     """
-    if km.empty or day > km["time"].max():
+    if km.empty:
         return float("nan")
+    if day > km["time"].max():
+        return 0.0 if km["survival"].iloc[-1] == 0 else float("nan")
     before = km.loc[km["time"] <= day, "survival"]
     return float(before.iloc[-1]) if len(before) else 1.0
 

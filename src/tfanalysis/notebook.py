@@ -4,7 +4,9 @@ Notebooks stay thin: a parameters cell, calls into the package, figures, prose. 
 module holds the few things every notebook does.
 
 - :func:`setup` makes plotly figures survive nbconvert's HTML export offline (the default
-  ``plotly_mimetype`` renderer is dropped by nbconvert; ``notebook`` inlines plotly.js once).
+  ``plotly_mimetype`` renderer is dropped by nbconvert). Figures are sent as HTML that calls
+  plotly.js without carrying it: the report page loads the run folder's one copy of
+  plotly.js (see :mod:`tfanalysis.render`).
 - :func:`record_metric` records a headline number. It is displayed as an output of its own
   MIME type (:data:`METRIC_MIMETYPE`): invisible in the rendered HTML, collected by the
   suite runner into the run's ``metrics.json`` (the way scrapbook's ``glue`` works).
@@ -26,16 +28,21 @@ PLOTLY_RENDERER = "plotly_mimetype+tfanalysis_offline"
 
 
 def _offline_renderer() -> object:
-    """plotly's ``notebook`` renderer without its MathJax script from a CDN.
+    """plotly's ``notebook`` renderer that carries neither plotly.js nor MathJax.
 
-    plotly's own renderer hard-codes ``include_mathjax="cdn"`` in every figure's HTML: a
-    network request in a report meant to open offline. Reports use no LaTeX, so this one
-    leaves MathJax out; plotly.js itself is still inlined once per page on activation.
+    plotly's own renderer inlines plotly.js (4.8 MB) into the first figure output of every
+    notebook, and hard-codes ``include_mathjax="cdn"`` (a network request). A report instead
+    loads the one ``plotly.min.js`` of its run folder by relative path (the ``tfreport``
+    template, :func:`tfanalysis.render.write_plotly_js`), so this renderer only sends each
+    figure's ``<div>`` and its ``Plotly.newPlot`` call. Reports use no LaTeX.
     """
     import plotly.io as pio
     from plotly.io.base_renderers import NotebookRenderer
 
     class OfflineNotebookRenderer(NotebookRenderer):
+        def activate(self) -> None:
+            """Display nothing: plotly.js comes from the report page, not from the notebook."""
+
         def to_mimebundle(self, fig_dict: dict) -> dict:
             page = pio.to_html(
                 fig_dict,
@@ -56,7 +63,8 @@ def setup() -> None:
     """Prepare a report notebook's kernel: plotly renderer and pandas display options.
 
     Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
-    with plotly.js inlined once (kept by nbconvert, drawn offline in the report). In a
+    without plotly.js (kept by nbconvert; the report page loads plotly.js from its run
+    folder and draws them offline). In a
     kernel it also gives plotly an empty world base map
     (:data:`tfanalysis.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
 
@@ -95,6 +103,7 @@ def metric(
     count: bool = False,
     threshold: int = 11,
     higher_is_better: bool | None = None,
+    hidden: bool = False,
 ) -> dict[str, Any]:
     """Build a metric record; counts from 1 to ``threshold - 1`` are suppressed.
 
@@ -114,6 +123,9 @@ def metric(
         Suppression threshold for counts.
     higher_is_better : bool, optional
         Direction of improvement, for trend arrows.
+    hidden : bool
+        The publication layer hid the value (a count hidden with its table, or a rate
+        from a hidden count): recorded as suppressed whatever its size.
 
     Returns
     -------
@@ -133,7 +145,7 @@ def metric(
         value = None
     if hasattr(value, "item"):
         value = value.item()  # numpy scalar → Python
-    suppressed = bool(count and value is not None and 0 < float(value) < threshold)
+    suppressed = bool(hidden) or bool(count and value is not None and 0 < float(value) < threshold)
     if suppressed:
         shown, display = None, f"<{threshold}"
     else:
@@ -163,6 +175,46 @@ def record_metric(name: str, value: float | int | str | None, **kwargs: Any) -> 
     from IPython.display import display
 
     display({METRIC_MIMETYPE: metric(name, value, **kwargs)}, raw=True)
+
+
+def count_metric(name: str, released: Any, row: Any = "Total", column: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """A metric record of one released count (:class:`tfanalysis.publication.Released`).
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import Release
+    >>> import tfanalysis as tf
+    >>> rel = Release(tf.load_dataset(DEMO_DIR))
+    >>> count_metric("needs_identified", rel.count("needs"))["display"]
+    '3,775'
+    """
+    value = released.value(row, column)
+    return metric(name, value, count=True, threshold=released.threshold, hidden=value is None, **kwargs)
+
+
+def record_count(name: str, released: Any, row: Any = "Total", column: Any = None, **kwargs: Any) -> None:
+    """Record one released count as a headline metric (see :func:`count_metric`)."""
+    from IPython.display import display
+
+    display({METRIC_MIMETYPE: count_metric(name, released, row, column, **kwargs)}, raw=True)
+
+
+def record_shown(name: str, shown: Any, **kwargs: Any) -> None:
+    """Record a released count as a table shows it (an int, or ``"<11"`` where hidden)."""
+    hidden = isinstance(shown, str)
+    record_metric(name, None if hidden else shown, count=True, hidden=hidden, **kwargs)
+
+
+def release(data: Any, threshold: int = 11, *, ledger_dir: str = "", run_id: str = "") -> Any:
+    """This notebook's publication layer: every victim count it shows goes through it.
+
+    Under the suite runner, ``ledger_dir`` is the run's private ledger, shared with the
+    other notebooks of the run and read with the earlier runs of the same data; in an
+    analyst's session it is empty and the ledger lives in memory.
+    """
+    from tfanalysis.publication import Release
+
+    return Release(data, threshold, ledger_dir=ledger_dir or None, run=run_id)
 
 
 def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
@@ -217,7 +269,9 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-    return f'<table class="tf-table">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
+    tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
+    return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _align(value: object) -> str:

@@ -11,11 +11,15 @@ folder that is moved into place only when everything succeeded:
       <run-id>/
         index.html              links to the reports, parameters, input fingerprint
         <notebook>.html         one report per notebook, no code
+        plotly.min.js           plotly.js, once for every report of the run
+        report.pdf              the printable pack (with pdf=True)
         metrics.json            headline numbers the notebooks recorded
         run.json                parameters, fingerprint, version, timestamps
         run.log                 the log of the run
         notebooks/<name>.ipynb  executed notebooks, for analysts (not linked)
       latest -> <run-id>        the last good run
+      <run-id>.grant_worksheet.xlsx   exact counts for the funder (with grant_worksheet=...),
+                              beside the run folder, never inside it
 
 A failed run leaves ``reports/latest`` where it was; its log and executed notebooks are kept
 under ``reports/.failed/<run-id>/`` for the analyst. Every run's metrics are appended to a
@@ -49,12 +53,17 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file")
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
 run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
-``history_file`` the metrics history of earlier runs."""
+``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
+of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
+the run folder, for later runs of the same data."""
 
 HISTORY_FILE = "metrics_history.csv"
+
+GRANT_SUFFIX = ".grant_worksheet.xlsx"
+"""The grant worksheet of run ``R`` is ``R.grant_worksheet.xlsx`` beside the run folder."""
 
 
 class SuiteError(RuntimeError):
@@ -161,6 +170,8 @@ def run_suite(
     history: str | Path | None = None,
     progress: bool = False,
     today: str | None = None,
+    pdf: bool = False,
+    grant_worksheet: bool | str | Path = False,
 ) -> RunResult:
     """Run every notebook of the suite on a dataset and write the reports.
 
@@ -190,6 +201,13 @@ def run_suite(
         Show progress bars (per notebook and per cell).
     today : str, optional
         The date relative periods count from (tests); today by default.
+    pdf : bool
+        Also print the reports into ``report.pdf`` (:mod:`tfanalysis.pack`; needs Chromium,
+        checked before anything runs).
+    grant_worksheet : bool or path
+        Also write the grant performance worksheet for the period beside the run folder
+        (:mod:`tfanalysis.grant_worksheet`): ``True`` with the default crosswalk, or the
+        path of a crosswalk file (checked before anything runs).
 
     Returns
     -------
@@ -210,7 +228,9 @@ def run_suite(
     except ValueError as exc:
         raise SuiteError(str(exc)) from None
     resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
+    crosswalk = _preflight(pdf, grant_worksheet)
     data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
+    fingerprint = data.fingerprint()
 
     suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     notebooks = discover_notebooks(suite_dir, only)
@@ -226,6 +246,10 @@ def run_suite(
         raise SuiteError(f"{final} exists already; choose another --run-id")
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    from tfanalysis.publication.audit import ledger_dir_of
+
+    ledger = ledger_dir_of(out_dir, fingerprint, run_id).resolve()
+    shutil.rmtree(ledger, ignore_errors=True)  # left by a failed run of the same id: never published
     work = out_dir / f".tmp-{run_id}"
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
@@ -238,11 +262,12 @@ def run_suite(
         "suppression_threshold": int(suppression_threshold),
         "run_id": run_id,
         "history_file": str(history_file),
+        "ledger_dir": str(ledger),
     }
     try:
         log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
         reports, metrics = _execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
-        fingerprint = data.fingerprint()
+        _audit_release(data, ledger, int(suppression_threshold), run_id)
         public_params = {
             "period": resolved.label,
             "region": region or "all counties in the data",
@@ -250,18 +275,32 @@ def run_suite(
             "data": data_dir.name,
             "run id": run_id,
         }
+        from tfanalysis.render import write_plotly_js
+
+        write_plotly_js(work)
+        if pdf:
+            _print_pack(work, notebooks)
         _write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started)
+        worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
         log.info("run %s complete", run_id)
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         _close(handler)
+        shutil.rmtree(ledger, ignore_errors=True)
         _keep_failed(work, out_dir, run_id)
+        (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
         if isinstance(exc, (SuiteError, KeyboardInterrupt)):
             raise
         raise SuiteError(f"run {run_id} failed: {exc}") from exc
     _close(handler)
 
     os.replace(work, final)
+    from tfanalysis.publication.ledger import COMPLETE
+
+    if ledger.exists():
+        (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
+    if worksheet is not None:
+        os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
     _point_latest(out_dir, run_id)
     _append_history(history_file, run_id, resolved, metrics)
     return RunResult(
@@ -271,6 +310,44 @@ def run_suite(
         reports=[final / p.name for p in reports],
         metrics=metrics,
     )
+
+
+def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
+    """Check what the optional outputs need before anything runs: Chromium, the crosswalk."""
+    from tfanalysis import grant_worksheet as grants
+    from tfanalysis.pack import PackError, find_chromium
+
+    try:
+        if pdf:
+            find_chromium()
+        if grant_worksheet is False or grant_worksheet is None:
+            return None
+        return grants.load_crosswalk(None if grant_worksheet is True else grant_worksheet)
+    except (PackError, grants.CrosswalkError) as exc:
+        raise SuiteError(str(exc)) from None
+
+
+def _print_pack(work: Path, notebooks: list[Path]) -> Path:
+    """Print the run's reports into ``report.pdf``: the leadership summary first, then suite order."""
+    import nbformat
+
+    from tfanalysis.pack import PACK_FILE, PackError, print_pack
+
+    ordered = order_for_index(notebooks)
+    titles = [_title_of(nbformat.read(work / "notebooks" / p.name, as_version=4), p) for p in ordered]
+    log.info("printing %d reports into %s", len(ordered), PACK_FILE)
+    try:
+        return print_pack([work / f"{p.stem}.html" for p in ordered], work / PACK_FILE, titles=titles)
+    except PackError as exc:
+        raise SuiteError(str(exc)) from None
+
+
+def _write_grant_worksheet(data: Any, period: Any, crosswalk: Any, target: Path) -> Path:
+    """Write the grant worksheet of the period to ``target`` (moved beside the run folder at the end)."""
+    from tfanalysis import grant_worksheet as grants
+
+    log.info("writing the grant worksheet (%s)", crosswalk.title)
+    return grants.write_worksheet(grants.fill(data, period, crosswalk), target)
 
 
 def _check_notebook_params(
@@ -334,7 +411,8 @@ def _execute_all(
             )
         except papermill.PapermillExecutionError as exc:
             raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
-        nb = nbformat.read(executed, as_version=4)
+        nb = _quiet_outputs(nbformat.read(executed, as_version=4))
+        nbformat.write(nb, executed)
         title = _title_of(nb, path)
         footer = f"Task force report · {period_label} · run {run_id} · tfanalysis {__version__}"
         page = notebook_to_html(nb, title=title, footer=footer)
@@ -347,6 +425,34 @@ def _execute_all(
         _write_json(work / "metrics.json", metrics)
         log.info("rendered %s (%d metrics)", target.name, sum(m["notebook"] == path.stem for m in metrics))
     return reports, metrics
+
+
+def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str) -> None:
+    """Bound everything this run released, with the earlier runs of the same data, before publishing.
+
+    A count a reader could pin inside 1..threshold-1 fails the run (nothing is published);
+    the message names the table and cell, never a count.
+    """
+    if not (ledger / "cells.parquet").exists():
+        return
+    from tfanalysis.publication import Release
+    from tfanalysis.publication.audit import audit_ledger
+
+    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id))
+    if len(findings):
+        lines = [f"{r.table}: {r.cell} ({r.finding})" for r in findings.head(20).itertuples(index=False)]
+        more = f"\n- and {len(findings) - 20} more" if len(findings) > 20 else ""
+        raise SuiteError("disclosure audit: counts a reader could recover from this run with the earlier runs:\n- "
+                         + "\n- ".join(lines) + more)
+    log.info("disclosure audit: nothing recoverable")
+
+
+def _quiet_outputs(nb: Any) -> Any:
+    """Drop what the kernel wrote to stderr (warnings included): the executed notebooks ship with the run."""
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
 
 
 def _title_of(nb: Any, path: Path) -> str:
@@ -377,6 +483,7 @@ def _write_run_files(
 ) -> None:
     import nbformat
 
+    from tfanalysis.pack import PACK_FILE
     from tfanalysis.render import index_html
 
     finished = datetime.now(timezone.utc)
@@ -403,6 +510,7 @@ def _write_run_files(
         fingerprint=fingerprint,
         version=__version__,
         created=finished.isoformat(timespec="seconds"),
+        pack=PACK_FILE if (work / PACK_FILE).is_file() else None,
     )
     (work / "index.html").write_text(page, encoding="utf-8")
 

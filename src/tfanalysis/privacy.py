@@ -79,7 +79,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["MARGIN", "REASONS", "DisclosureWarning", "audit", "suppress"]
+__all__ = ["MARGIN", "REASONS", "DisclosureWarning", "audit", "protect_grid", "suppress"]
 
 MARGIN = "Total"
 """Label of the margin row and column written by ``suppress(..., margins=True)``."""
@@ -305,6 +305,33 @@ def audit(
     return _issue_table(issues, inner, is_series)
 
 
+def protect_grid(
+    totals: np.ndarray, *, is_series: bool, threshold: int, hidden: np.ndarray, hideable: np.ndarray
+) -> np.ndarray:
+    """Complementary suppression on a table given with its margins, some cells fixed.
+
+    The building block of :mod:`tfanalysis.publication`: the counts of one released table
+    plus its last row and column of totals (``(R + 1, C + 1)``; for a Series ``(R + 1, 2)``
+    whose last column is unused), the cells hidden already (small counts, counts another
+    table of the release hid) and the cells that may still be hidden (not shown
+    elsewhere, not zero). Returns the hidden mask after :func:`suppress`'s line and
+    derivability rules; bounds from several lines at once are left to the caller's
+    linear programs (:mod:`tfanalysis.publication.bounds`).
+
+    Examples
+    --------
+    >>> totals = np.array([[4, 20, 24], [30, 25, 55], [34, 45, 79]])
+    >>> hidden = np.zeros((3, 3), bool); hidden[0, 0] = True
+    >>> protect_grid(totals, is_series=False, threshold=11, hidden=hidden, hideable=np.ones((3, 3), bool)).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 0], [0, 0, 0]]
+    """
+    grid = _grid(np.asarray(totals, dtype=np.float64), is_series)
+    mask = np.asarray(hideable, bool) & grid.exists
+    grid = replace(grid, hidden=np.asarray(hidden, bool) & grid.exists)
+    grid, _ = _protect(grid, mask | grid.hidden, threshold, with_bounds=False)
+    return grid.hidden & grid.exists
+
+
 # ---------------------------------------------------------------------------------------
 # The table as a grid: the counts plus a margin row and column (the last ones).
 #
@@ -514,9 +541,11 @@ def _issues(
 # ---------------------------------------------------------------------------------------
 
 
-def _protect(grid: _Grid, hideable: np.ndarray, threshold: int) -> tuple[_Grid, np.ndarray]:
+def _protect(grid: _Grid, hideable: np.ndarray, threshold: int, with_bounds: bool = True) -> tuple[_Grid, np.ndarray]:
     """Hide one more cell per pass until no fixable rule is broken.
 
+    ``with_bounds=False`` skips the linear programs of rule 4 beyond single lines (a caller
+    that bounds the cells itself, with more constraints, see :mod:`tfanalysis.publication`).
     Returns the grid and the hidden cells proven able to reach ``threshold``.
     """
     hidden = grid.hidden.copy()
@@ -535,7 +564,7 @@ def _protect(grid: _Grid, hideable: np.ndarray, threshold: int) -> tuple[_Grid, 
         stuck = single | lines["small_range_row"] | lines["small_range_column"]
         derivable = _derivable(g) & ~single
         cell = _first_fix(derivable, g, candidates, _bridge_pool)
-        if cell is None:
+        if cell is None and with_bounds:
             small = g.hidden & ~stuck & ~derivable & (values < threshold) & ~safe
             largest = _largest_values(g, small)
             safe |= small & (largest >= threshold)  # stays true as more cells hide

@@ -2,10 +2,14 @@
 
 A report opens with no network: the ``tfreport`` nbconvert template (in
 ``tfanalysis/resources/templates``) drops nbconvert's require.js, MathJax, mermaid and
-widget scripts; plotly.js is inlined once per file by the ``notebook`` renderer (see
-:func:`tfanalysis.notebook.setup`). Code cells, prompts, stderr streams and error outputs
-are left out. :func:`external_references` checks a page and is used before a report is
-written: a page that would reach the network is an error, not a blank figure.
+widget scripts, and loads plotly.js from the run folder by relative path
+(:data:`PLOTLY_JS`, written once per run by :func:`write_plotly_js`): every report of a run
+shares one 4.8 MB copy instead of carrying its own, and the folder still opens from
+``file://`` (also through ``reports/latest``). Figures carry only their data and a
+``Plotly.newPlot`` call (see :func:`tfanalysis.notebook.setup`). Code cells, prompts, stderr
+streams and error outputs are left out. :func:`external_references` checks a page and is
+used before a report is written: a page that would reach the network is an error, not a
+blank figure.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATE_NAME = "tfreport"
+
+PLOTLY_JS = "plotly.min.js"
+"""File name of the run folder's one copy of plotly.js, beside the reports that load it."""
 
 # An attribute or CSS url() that makes the browser load something from elsewhere.
 _EXTERNAL = re.compile(
@@ -69,7 +76,46 @@ def _for_leadership(output: Any) -> bool:
     return METRIC_MIMETYPE not in output.get("data", {})
 
 
-def notebook_to_html(nb: Any, *, title: str, footer: str = "") -> str:
+def write_plotly_js(folder: str | Path) -> Path:
+    """Write plotly.js (the version plotly.py bundles) into a run folder, once for all its reports.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The run folder; the reports in it load ``plotly.min.js`` by relative path.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written, :data:`PLOTLY_JS` in ``folder``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = write_plotly_js(tempfile.mkdtemp())
+    >>> path.name, "* plotly.js v" in path.read_text(encoding="utf-8")[:40]
+    ('plotly.min.js', True)
+    """
+    from plotly.offline import get_plotlyjs
+
+    target = Path(folder) / PLOTLY_JS
+    target.write_text(get_plotlyjs(), encoding="utf-8")
+    return target
+
+
+def local_scripts(page: str) -> list[str]:
+    """List the scripts a page loads from files beside it (relative ``<script src>``).
+
+    Examples
+    --------
+    >>> local_scripts('<script src="plotly.min.js"></script><script>var a = 1;</script>')
+    ['plotly.min.js']
+    """
+    found = re.findall(r"""<script\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", page, flags=re.IGNORECASE)
+    return [src for src in found if not re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", src, flags=re.IGNORECASE)]
+
+
+def notebook_to_html(nb: Any, *, title: str, footer: str = "", plotly_js: str | None = PLOTLY_JS) -> str:
     """Render an executed notebook as a self-contained, code-free HTML page.
 
     Parameters
@@ -80,6 +126,9 @@ def notebook_to_html(nb: Any, *, title: str, footer: str = "") -> str:
         The page title.
     footer : str
         A line at the foot of the page (run id, period, version).
+    plotly_js : str or None
+        Relative path of plotly.js, loaded once in the page's head (:func:`write_plotly_js`
+        puts it beside the report); ``None`` for a page without figures.
 
     Returns
     -------
@@ -102,7 +151,7 @@ def notebook_to_html(nb: Any, *, title: str, footer: str = "") -> str:
     )
     view = leadership_view(nb)
     view.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(view, resources={"tf_footer": footer})
+    body, _ = exporter.from_notebook_node(view, resources={"tf_footer": footer, "tf_plotly_js": plotly_js or ""})
     found = external_references(body)
     if found:
         raise ValueError(f"the report {title!r} would load from the network: {', '.join(sorted(set(found)))[:300]}")
@@ -133,6 +182,7 @@ def index_html(
     fingerprint: dict[str, str],
     version: str,
     created: str,
+    pack: str | None = None,
 ) -> str:
     """Write the run's index page: links to the reports and what the run was made from.
 
@@ -151,6 +201,8 @@ def index_html(
         tfanalysis version.
     created : str
         Timestamp of the run.
+    pack : str, optional
+        Relative path of the printable pack (``report.pdf``), linked under the reports.
 
     Returns
     -------
@@ -161,8 +213,8 @@ def index_html(
     --------
     >>> page = index_html(title="Run", reports=[{"href": "a.html", "title": "A", "summary": ""}],
     ...                   parameters={"period": "2025Q3"}, fingerprint={}, version="0.1", created="now")
-    >>> '<a href="a.html">A</a>' in page, "Counts from 1 to 10," in page
-    (True, True)
+    >>> '<a href="a.html">A</a>' in page, "Counts from 1 to 10," in page, "report.pdf" in page
+    (True, True, False)
     """
     esc = html.escape
     threshold = int(parameters.get("suppression threshold", parameters.get("suppression_threshold", 11)))
@@ -173,6 +225,11 @@ def index_html(
         for r in reports
     )
     params = "\n".join(f"<tr><th>{esc(str(k))}</th><td>{esc(str(v))}</td></tr>" for k, v in parameters.items())
+    printable = (
+        f'<p class="pack">To print or attach: <a href="{esc(pack)}">every report in one PDF</a>, the summary first.</p>'
+        if pack
+        else ""
+    )
     prints = "\n".join(f"<tr><th>{esc(k)}</th><td><code>{esc(v[:16])}…</code></td></tr>" for k, v in fingerprint.items())
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -199,6 +256,7 @@ th, td {{ text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px 
 <ol class="reports">
 {items}
 </ol>
+{printable}
 <h2>About this run</h2>
 <table>
 {params}

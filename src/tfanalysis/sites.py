@@ -46,8 +46,9 @@ def greedy_max_coverage(weights: Any, coverage: sparse.spmatrix, k: int) -> tupl
     ----------
     weights : array-like
         Non-negative demand per row.
-    coverage : scipy.sparse matrix
-        Rows = demand points, columns = candidate sites, non-zero = covered.
+    coverage : scipy.sparse matrix or array
+        Rows = demand points, columns = candidate sites; a flag: any non-zero value means
+        covered, whatever the value (a distance, a count), zero or missing means not.
     k : int
         Sites to choose (fewer when no site adds anything).
 
@@ -62,13 +63,20 @@ def greedy_max_coverage(weights: Any, coverage: sparse.spmatrix, k: int) -> tupl
     >>> cov = sparse.csr_matrix([[1, 0, 1], [1, 0, 0], [0, 1, 1]])
     >>> greedy_max_coverage([5, 4, 3], cov, 2)
     ([0, 1], [9.0, 3.0])
+
+    Any non-zero value is a flag: miles in place of ones choose the same sites.
+
+    >>> greedy_max_coverage([5, 4, 3], sparse.csr_matrix([[12.5, 0, 40], [3, 0, 0], [0, 7, 55]]), 2)
+    ([0, 1], [9.0, 3.0])
     """
     w = np.asarray(weights, dtype=float).copy()
     if (w < 0).any():
         raise ValueError("weights must be non-negative demand")
     if k < 0:
         raise ValueError(f"k must be 0 or more, got {k}")
-    covered_by = sparse.csc_matrix(coverage, dtype=float)
+    flags = sparse.csc_matrix(coverage)
+    flags.data = np.nan_to_num(flags.data, nan=0.0)  # a missing value does not cover
+    covered_by = sparse.csc_matrix(flags != 0, dtype=float)  # flags as flags: never weighted by the stored values
     chosen: list[int] = []
     gains: list[float] = []
     for _ in range(min(k, covered_by.shape[1])):  # k rounds, each one sparse product

@@ -3,13 +3,16 @@
 Three views of one series of per-period values (an indicator of
 :func:`tfanalysis.collaboration.indicators`, say):
 
-- :func:`mann_kendall`: is there a monotonic trend? (Mann–Kendall test with Sen's slope,
-  through ``pymannkendall.original_test``.) It sees a step change as a trend too, and
-  assumes independent values; with fewer than 4 values it answers "too short".
-- :func:`segmented_regression`: did the level or the slope change at a known date?
-  (Interrupted time series, ordinary least squares with Newey–West HAC standard errors,
-  through statsmodels.) Fewer than 3 values on either side: no estimate, and a note
-  saying so.
+- :func:`mann_kendall`: is there a monotonic trend? (Mann–Kendall test through
+  ``pymannkendall.original_test``, with Sen's slope over the real time between values.)
+  It sees a step change as a trend too, and assumes independent values; a series too
+  short ever to reach significance (4 values at the 5% level) is "too short".
+- :func:`segmented_regression` and :func:`change_tests`: did the level or the slope
+  change at a known date? (Interrupted time series by ordinary least squares, with exact
+  t and F tests on n − 4 degrees of freedom: a 5% false-positive rate at any length for
+  independent noise.) Fewer than 3 values on either side: no estimate, and a note
+  saying so. :func:`change_verdicts` tests several series together (Holm) and calls
+  each a "change", "inconclusive" or "too short".
 - :func:`control_chart`: which values are special causes? (An XmR chart: individuals
   and moving ranges, limits from a baseline.)
 
@@ -31,34 +34,46 @@ Examples
 
 from __future__ import annotations
 
-import math
-import warnings
+import functools
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CHANGE_TERMS",
+    "METHOD",
     "MIN_POINTS_PER_SIDE",
     "MIN_POINTS_TREND",
     "TERMS",
+    "VERDICTS",
     "after_change",
     "as_change_date",
+    "change_tests",
+    "change_verdicts",
     "control_chart",
-    "hac_maxlags",
     "mann_kendall",
+    "min_points_trend",
     "segmented_fit",
     "segmented_regression",
 ]
-
-MIN_POINTS_TREND = 4
-"""Fewest values :func:`mann_kendall` tests; shorter series are "too short"."""
 
 MIN_POINTS_PER_SIDE = 3
 """Fewest values needed on each side of the change by :func:`segmented_regression`."""
 
 TERMS: tuple[str, ...] = ("intercept", "pre_slope", "level_change", "slope_change")
 """Terms of the segmented regression, in the order of its result."""
+
+CHANGE_TERMS: tuple[str, ...] = ("level_change", "slope_change")
+"""The terms that make "a change": the joint test of :func:`change_tests` asks whether both are 0."""
+
+VERDICTS: tuple[str, ...] = ("change", "inconclusive", "too short")
+"""What :func:`change_verdicts` calls a series: a change the data support (after the
+multiple-testing correction), a difference the data cannot tell from noise, or too few
+values on a side to test."""
+
+METHOD = "least squares with exact t and F tests (independent noise assumed)"
+"""How :func:`segmented_regression` judges uncertainty, in words for reports."""
 
 XMR_LIMIT_FACTOR = 2.66
 """Natural process limits: mean ± 2.66 × average moving range (3 sigma, d2 = 1.128)."""
@@ -139,64 +154,98 @@ def _numeric(series: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- Mann–Kendall
 
 
+@functools.lru_cache(maxsize=None)
+def min_points_trend(alpha: float = 0.05) -> int:
+    """Fewest values with which a Mann–Kendall test can reach ``p < alpha`` at all.
+
+    The strongest evidence ``n`` values can give is a strictly monotonic series (no
+    ties); its p-value (``pymannkendall.original_test``) is the smallest any ``n`` values
+    can have. With fewer values no series can show a trend, so "no trend" would say
+    nothing about the data: such series are "too short".
+
+    Examples
+    --------
+    >>> min_points_trend(0.05), min_points_trend(0.01)
+    (5, 6)
+    """
+    import pymannkendall
+
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    n = 3
+    while pymannkendall.original_test(np.arange(n, dtype=float), alpha=alpha).p >= alpha:
+        n += 1
+    return n
+
+
+MIN_POINTS_TREND = 5
+"""Fewest values :func:`mann_kendall` tests at the 5% level (``min_points_trend(0.05)``:
+4 values reach p ≈ 0.089 at best); shorter series are "too short"."""
+
+
 def mann_kendall(series: pd.Series, *, alpha: float = 0.05) -> pd.Series:
-    """Mann–Kendall trend test with Sen's slope.
+    """Mann–Kendall trend test with Sen's slope over the real time between values.
 
     Parameters
     ----------
     series : pandas.Series
-        Values in time order (missing values are dropped; the others are taken as
-        equally spaced).
+        Values indexed by period, timestamp (consecutive steps) or integer time, as for
+        :func:`segmented_regression`. Missing values are dropped and keep their place in
+        time: Sen's slope is the median of (y_j − y_i) / (t_j − t_i) over the real times
+        (:func:`scipy.stats.theilslopes`), so a missing quarter does not shorten the
+        time between its neighbours. The test itself uses only the order of the values.
     alpha : float
         Significance level of the "increasing"/"decreasing" verdict.
 
     Returns
     -------
     pandas.Series
-        ``trend`` ("increasing", "decreasing", "no trend", or "too short" with fewer than
-        :data:`MIN_POINTS_TREND` values), ``p_value``, ``tau`` (Kendall's tau),
-        ``sen_slope`` (median change per step), ``n`` (values tested), ``note``.
+        ``trend`` ("increasing", "decreasing", "no trend", or "too short" with fewer
+        values than can ever reach ``p < alpha``: :func:`min_points_trend`), ``p_value``,
+        ``tau`` (Kendall's tau), ``sen_slope`` (median change per period), ``n`` (values
+        tested), ``note``.
 
     Examples
     --------
     >>> mann_kendall(pd.Series([1.0, 2, 3, 5, 4, 6, 7]))[["trend", "sen_slope", "n"]].tolist()
     ['increasing', 1.0, 7]
-    >>> mann_kendall(pd.Series([1.0, 2, None]))["trend"]
+    >>> mann_kendall(pd.Series([1.0, 2, 3, 4]))["trend"]
     'too short'
+
+    A missing period keeps its place: 2, 4, (missing), 8 rise by 2 a period.
+
+    >>> y = pd.Series([0.0, 2, 4, None, 8, 10], index=pd.period_range("2024Q1", periods=6, freq="Q"))
+    >>> float(mann_kendall(y)["sen_slope"])
+    2.0
     """
     import pymannkendall
+    from scipy import stats
 
-    values = _numeric(series).dropna().to_numpy()
-    n = int(values.size)
-    if n < MIN_POINTS_TREND:
+    values = _numeric(series)
+    t_all = _time_axis(values.index)
+    keep = ~np.isnan(values.to_numpy())
+    order = np.argsort(t_all[keep], kind="stable")
+    y, t = values.to_numpy()[keep][order], t_all[keep][order]
+    n = int(y.size)
+    needed = min_points_trend(alpha)
+    if n < needed:
         return pd.Series(
             {"trend": "too short", "p_value": np.nan, "tau": np.nan, "sen_slope": np.nan, "n": n,
-             "note": f"{n} value{'s' if n != 1 else ''}: a trend test needs at least {MIN_POINTS_TREND}"},
+             "note": f"{n} value{'s' if n != 1 else ''}: a trend test at the {alpha:.0%} level needs at least {needed} "
+                     f"(fewer can never reach p < {alpha:g})"},
             dtype=object,
         )
-    result = pymannkendall.original_test(values, alpha=alpha)
+    result = pymannkendall.original_test(y, alpha=alpha)
+    missing = int(t[-1] - t[0] + 1 - n) if isinstance(values.index, pd.PeriodIndex) else 0
+    note = f"{missing} period{'s' if missing != 1 else ''} missing: Sen's slope uses the real time between values" if missing > 0 else ""
     return pd.Series(
         {"trend": str(result.trend), "p_value": float(result.p), "tau": float(result.Tau),
-         "sen_slope": float(result.slope), "n": n, "note": ""},
+         "sen_slope": float(stats.theilslopes(y, t).slope), "n": n, "note": note},
         dtype=object,
     )
 
 
 # --------------------------------------------------------------------------- segmented regression
-
-
-def hac_maxlags(n: int) -> int:
-    """Lags of the Newey–West standard errors: ``floor(4 (n / 100) ** (2 / 9))``.
-
-    Newey and West's (1994) rule of thumb for the Bartlett kernel; at least 1, and at most
-    ``n - 5`` so that a short series keeps degrees of freedom.
-
-    Examples
-    --------
-    >>> [hac_maxlags(n) for n in (6, 12, 24, 50, 100)]
-    [1, 2, 2, 3, 4]
-    """
-    return int(max(1, min(math.floor(4 * (n / 100) ** (2 / 9)), max(n - 5, 1))))
 
 
 def _design(t: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, float]:
@@ -205,22 +254,204 @@ def _design(t: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, float]:
     return x, t0
 
 
-def _empty_fit(note: str, **attrs: Any) -> pd.DataFrame:
-    out = pd.DataFrame(np.nan, index=pd.Index(TERMS, name="term"), columns=["estimate", "ci_low", "ci_high", "p_value"])
-    out.attrs.update({"note": note, **attrs})
+def _least_squares(y: np.ndarray, x: np.ndarray, alpha: float) -> dict[str, np.ndarray]:
+    """OLS of every row of ``y`` (series × values) on one design ``x`` (values × terms).
+
+    Per term: estimate, standard error, t-distribution interval and p-value on
+    ``n − k`` degrees of freedom; per series: the F test that both change terms are 0.
+    statsmodels' ``OLS`` gives the same numbers for one series (the tests compare
+    them); it has no batched form, and the simulations of the tests fit thousands.
+    An exact fit (no residual variation) has zero standard errors: any non-zero
+    estimate is then a certain change (p = 0), a zero one none (p = 1).
+    """
+    from scipy import stats
+
+    n, k = x.shape
+    df = n - k
+    inverse = np.linalg.pinv(x)  # k × n
+    unscaled = inverse @ inverse.T  # (X'X)^-1
+    b = y @ inverse.T
+    resid = y - b @ x.T
+    rss = np.einsum("ij,ij->i", resid, resid)
+    scale = np.maximum(np.abs(y).max(axis=1), 1.0)
+    exact = rss <= (1e-10 * scale) ** 2 * n
+    zero = np.abs(b) <= 1e-9 * scale[:, None]
+    s2 = np.where(exact, 0.0, rss / df)
+    se = np.sqrt(s2[:, None] * np.diag(unscaled)[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_value = np.where(exact[:, None], np.where(zero, 0.0, np.inf), b / se)
+    half = stats.t.ppf(1 - alpha / 2, df) * se
+    change = [TERMS.index(term) for term in CHANGE_TERMS]
+    bc = b[:, change]
+    quad = np.einsum("ij,jk,ik->i", bc, np.linalg.inv(unscaled[np.ix_(change, change)]), bc)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_value = np.where(exact, np.where(zero[:, change].all(axis=1), 0.0, np.inf), quad / len(change) / s2)
+    return {
+        "estimate": b, "ci_low": b - half, "ci_high": b + half, "p_value": 2 * stats.t.sf(np.abs(t_value), df),
+        "change_F": f_value, "change_p": stats.f.sf(f_value, len(change), df), "df_resid": np.full(len(y), float(df)), "exact": exact,
+    }
+
+
+def _as_values(table: pd.DataFrame) -> np.ndarray:
+    """The table's values as floats (non-numbers missing), one row per series."""
+    if all(pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in set(table.dtypes)):
+        return table.to_numpy(dtype=float, na_value=np.nan).T
+    return np.vstack([_numeric(table[column]).to_numpy() for column in table.columns]) if table.shape[1] else np.empty((0, len(table)))
+
+
+def change_tests(table: pd.DataFrame | pd.Series, change: Any, *, alpha: float = 0.05) -> pd.DataFrame:
+    """Segmented regression of every column of ``table`` at once (see :func:`segmented_regression`).
+
+    Each column is one series (an indicator) on the table's time index; missing values
+    are dropped per column and keep their place in time. Columns missing the same
+    periods share one least-squares solve, so thousands of simulated series take
+    milliseconds.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or Series
+        Series in columns, indexed by period, timestamp or integer time.
+    change : date-like, pandas.Period or number
+        The change date (a number for an integer index).
+    alpha : float
+        1 − confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of ``table`` (index ``series``): ``n_pre``, ``n_post``,
+        ``first_post``, ``df_resid`` (n − 4); per term of :data:`TERMS` the estimate
+        (column named as the term), ``<term>_low``, ``<term>_high``, ``<term>_p``;
+        ``change_F`` and ``change_p``: the F test (2 and n − 4 degrees of freedom) that
+        neither the level nor the slope changed; ``note`` (why there is no estimate, or
+        that the fit is exact). Series with fewer than :data:`MIN_POINTS_PER_SIDE` values
+        on a side have NaN estimates and p-values.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"response_days": [10, 11, 10, 10, 10, 10, 3, 3, 4, 3, 3, 3.0],
+    ...                       "acceptance": [.86, .78, .79, .79, .78, .84, .81, .77, .88, .80, .79, .83]},
+    ...                      index=pd.period_range("2023Q1", periods=12, freq="Q"))
+    >>> tests = change_tests(table, "2024-07-01")
+    >>> tests["level_change"].round(2).tolist(), tests["change_p"].lt(0.05).tolist(), tests["df_resid"].tolist()
+    ([-6.63, 0.01], [True, False], [8.0, 8.0])
+    """
+    frame = table.to_frame(name="value") if isinstance(table, pd.Series) else table
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected a pandas DataFrame (one series per column) or Series, not {type(table).__name__}")
+    t = _time_axis(frame.index)
+    post = after_change(frame.index, change)
+    y = _as_values(frame)
+    m = len(y)
+    out: dict[str, Any] = {
+        "n_pre": np.zeros(m, dtype=np.int64), "n_post": np.zeros(m, dtype=np.int64), "first_post": np.full(m, None, dtype=object),
+        "df_resid": np.full(m, np.nan),
+        **{name: np.full(m, np.nan) for term in TERMS for name in (term, f"{term}_low", f"{term}_high", f"{term}_p")},
+        "change_F": np.full(m, np.nan), "change_p": np.full(m, np.nan), "note": np.full(m, "", dtype=object),
+    }
+    present_all = ~np.isnan(y)
+    if m == 0 or present_all.all(axis=None) or (~present_all).all(axis=None):
+        patterns, group = present_all[:1], np.zeros(m, dtype=np.int64)
+    else:  # group the series by which periods they miss (rows packed to bytes: a narrow sort)
+        _, first, group = np.unique(np.packbits(present_all, axis=1), axis=0, return_index=True, return_inverse=True)
+        patterns, group = present_all[first], group.reshape(-1)
+    for g, present in enumerate(patterns):  # one solve per pattern of missing values (usually one or two)
+        rows = group == g
+        tt, pp = t[present], post[present]
+        n_pre, n_post = int((~pp).sum()), int(pp.sum())
+        out["n_pre"][rows], out["n_post"][rows] = n_pre, n_post
+        out["first_post"][rows] = str(frame.index[present][pp][0]) if n_post else None
+        if n_pre < MIN_POINTS_PER_SIDE or n_post < MIN_POINTS_PER_SIDE:
+            out["note"][rows] = (
+                f"too short to conclude: {n_pre} value{'s' if n_pre != 1 else ''} before the change and {n_post} from it; "
+                f"at least {MIN_POINTS_PER_SIDE} are needed on each side"
+            )
+            continue
+        x, _ = _design(tt, pp)
+        if np.linalg.matrix_rank(x) < x.shape[1]:
+            out["note"][rows] = "too short to conclude: the values on one side of the change share one time"
+            continue
+        fit = _least_squares(y[rows][:, present], x, alpha)
+        for i, term in enumerate(TERMS):
+            out[term][rows] = fit["estimate"][:, i]
+            out[f"{term}_low"][rows], out[f"{term}_high"][rows] = fit["ci_low"][:, i], fit["ci_high"][:, i]
+            out[f"{term}_p"][rows] = fit["p_value"][:, i]
+        for name in ("change_F", "change_p", "df_resid"):
+            out[name][rows] = fit[name]
+        out["note"][rows] = np.where(fit["exact"], "the fit is exact: no residual variation to judge uncertainty against", "")
+    return pd.DataFrame(out, index=pd.Index(frame.columns, name="series"))
+
+
+def change_verdicts(tests: pd.DataFrame, *, alpha: float = 0.05, family: str | None = None) -> pd.DataFrame:
+    """Call each series of :func:`change_tests` a change, inconclusive or too short, tested together.
+
+    The series' ``change_p`` (level and slope together) form one family, corrected with
+    Holm's step-down method: the chance that any series with no change is called a
+    "change" stays at most ``alpha``, whatever the number of series and however they
+    are related. Series too short to test are not in the family. The adjusted p-values
+    equal ``statsmodels.stats.multitest.multipletests(p, method="holm")`` (the tests
+    check it); they are computed here for many families at once, because statsmodels
+    takes one family a call and collects garbage at each (0.2 s), too slow for the
+    simulations that check the false-positive rate.
+
+    Parameters
+    ----------
+    tests : pandas.DataFrame
+        With a ``change_p`` column (:func:`change_tests`).
+    alpha : float
+        Family-wise error rate.
+    family : str, optional
+        A column of ``tests`` naming families corrected apart (simulated task forces);
+        by default every row is in one family.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``tests`` with ``change_p_holm`` (the Holm-adjusted p-value; NaN when too short)
+        and ``verdict`` (:data:`VERDICTS`: ``change`` when the adjusted p-value is below
+        ``alpha``, ``inconclusive`` otherwise, ``too short`` without a test).
+        ``attrs["family_size"]``: the series tested together (the largest family).
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"change_p": [0.001, 0.03, 0.4, float("nan")]}, index=["a", "b", "c", "d"])
+    >>> v = change_verdicts(tests)
+    >>> v["change_p_holm"].round(3).tolist(), v["verdict"].tolist()
+    ([0.003, 0.06, 0.4, nan], ['change', 'inconclusive', 'inconclusive', 'too short'])
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be between 0 and 1, got {alpha!r}")
+    p = tests["change_p"].to_numpy(dtype=float)
+    tested = ~np.isnan(p)
+    families = tests[family].to_numpy() if family is not None else np.zeros(len(p), dtype=np.int64)
+    ranked = pd.DataFrame({"family": families[tested], "p": p[tested]}, index=np.flatnonzero(tested))
+    ranked = ranked.sort_values(["family", "p"], kind="stable")
+    by_family = ranked.groupby("family", sort=False)
+    size = by_family["p"].transform("size").to_numpy()
+    # Holm: the i-th smallest of m p-values times (m - i + 1), never below an earlier one, at most 1
+    raw = pd.Series((size - by_family.cumcount().to_numpy()) * ranked["p"].to_numpy(), index=ranked.index)
+    adjusted = np.full(len(p), np.nan)
+    adjusted[raw.index.to_numpy()] = raw.groupby(ranked["family"].to_numpy(), sort=False).cummax().clip(upper=1.0).to_numpy()
+    with np.errstate(invalid="ignore"):
+        verdict = np.where(~tested, "too short", np.where(adjusted < alpha, "change", "inconclusive"))
+    out = tests.assign(change_p_holm=adjusted, verdict=verdict.astype(object))
+    out.attrs["family_size"] = int(by_family.size().max()) if len(ranked) else 0
     return out
 
 
-def segmented_regression(series: pd.Series, change: Any, *, alpha: float = 0.05, maxlags: int | None = None) -> pd.DataFrame:
+def segmented_regression(series: pd.Series, change: Any, *, alpha: float = 0.05) -> pd.DataFrame:
     """Interrupted time series: did the level or the slope change at ``change``?
 
     Fits ``y_t = b0 + b1 t + b2 post_t + b3 (t − t0) post_t`` by ordinary least squares,
     where ``t`` counts periods from the first value, ``post_t`` is 1 from the first period
     that starts on or after ``change`` (``t0``), and 0 before. ``level_change`` (b2) is the
     jump at ``t0`` beyond the pre-change trend; ``slope_change`` (b3) the change of slope
-    per period. Standard errors are Newey–West (HAC, Bartlett kernel, :func:`hac_maxlags`
-    lags) with t-distribution intervals and p-values (``use_t``), so that autocorrelated
-    and short series are not over-read.
+    per period. Intervals and p-values use the t distribution on n − 4 degrees of
+    freedom, and ``attrs["change_p"]`` is the F test (2 and n − 4 degrees of freedom)
+    that neither changed: exact for independent normal noise at any length, so that 6 +
+    6 quarters of noise are called a change 5% of the time, not more. Autocorrelated
+    noise raises that rate (see ``docs/collaboration.md``); no test of 8–24 values can
+    correct for it, because so few values cannot estimate it.
 
     Parameters
     ----------
@@ -231,8 +462,6 @@ def segmented_regression(series: pd.Series, change: Any, *, alpha: float = 0.05,
         The change date (``"2024-07-01"``); a number for an integer index.
     alpha : float
         1 − confidence level of the intervals.
-    maxlags : int, optional
-        HAC lags; :func:`hac_maxlags` of the number of values by default.
 
     Returns
     -------
@@ -240,9 +469,11 @@ def segmented_regression(series: pd.Series, change: Any, *, alpha: float = 0.05,
         Indexed by ``term`` (:data:`TERMS`: ``intercept``, ``pre_slope``,
         ``level_change``, ``slope_change``), columns ``estimate``, ``ci_low``,
         ``ci_high``, ``p_value``. ``attrs`` holds ``n_pre``, ``n_post``, ``first_post``
-        (the first post-change period), ``maxlags`` and ``note``. With fewer than
-        :data:`MIN_POINTS_PER_SIDE` values on either side the estimates are NaN and the
-        note says why: too short to conclude, not "no change".
+        (the first post-change period), ``df_resid``, ``change_F``, ``change_p``,
+        ``method`` and ``note``. With fewer than :data:`MIN_POINTS_PER_SIDE` values on
+        either side the estimates are NaN and the note says why: too short to conclude,
+        not "no change". To test several series together use :func:`change_tests` and
+        :func:`change_verdicts`.
 
     Raises
     ------
@@ -267,39 +498,23 @@ def segmented_regression(series: pd.Series, change: Any, *, alpha: float = 0.05,
     >>> short.attrs["note"]
     'too short to conclude: 6 values before the change and 2 from it; at least 3 are needed on each side'
     """
-    import statsmodels.api as sm
-
-    values = _numeric(series)
-    t_all = _time_axis(values.index)
-    post_all = after_change(values.index, change)
-    keep = ~np.isnan(values.to_numpy())
-    y, t, post = values.to_numpy()[keep], t_all[keep], post_all[keep]
-    n_pre, n_post = int((~post).sum()), int(post.sum())
-    first_post = str(values.index[keep][post][0]) if n_post else None
-    attrs = {"n_pre": n_pre, "n_post": n_post, "first_post": first_post, "maxlags": None}
-    if n_pre < MIN_POINTS_PER_SIDE or n_post < MIN_POINTS_PER_SIDE:
-        return _empty_fit(
-            f"too short to conclude: {n_pre} value{'s' if n_pre != 1 else ''} before the change and {n_post} from it; "
-            f"at least {MIN_POINTS_PER_SIDE} are needed on each side",
-            **attrs,
-        )
-    x, _ = _design(t, post)
-    lags = hac_maxlags(len(y)) if maxlags is None else int(maxlags)
-    attrs["maxlags"] = lags
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a perfect fit has zero variance: NaN p-values, said below
-        fit = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags}, use_t=True)
-        ci = np.asarray(fit.conf_int(alpha=alpha))
-        out = pd.DataFrame(
-            {"estimate": np.asarray(fit.params), "ci_low": ci[:, 0], "ci_high": ci[:, 1], "p_value": np.asarray(fit.pvalues)},
-            index=pd.Index(TERMS, name="term"),
-        )
-    note = ""
-    if fit.df_resid < 1:
-        note = "as many parameters as values: estimates without uncertainty"
-    elif np.allclose(fit.resid, 0):
-        note = "the fit is exact: no residual variation to judge uncertainty"
-    out.attrs.update({**attrs, "note": note})
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"expected a pandas Series of values indexed by period, not {type(series).__name__}")
+    row = change_tests(series, change, alpha=alpha).iloc[0]
+    out = pd.DataFrame(
+        {
+            "estimate": [row[term] for term in TERMS], "ci_low": [row[f"{term}_low"] for term in TERMS],
+            "ci_high": [row[f"{term}_high"] for term in TERMS], "p_value": [row[f"{term}_p"] for term in TERMS],
+        },
+        index=pd.Index(TERMS, name="term"),
+        dtype=float,
+    )
+    out.attrs.update(
+        {
+            "n_pre": int(row["n_pre"]), "n_post": int(row["n_post"]), "first_post": row["first_post"], "df_resid": float(row["df_resid"]),
+            "change_F": float(row["change_F"]), "change_p": float(row["change_p"]), "method": METHOD, "note": str(row["note"]),
+        }
+    )
     return out
 
 

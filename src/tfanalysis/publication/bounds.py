@@ -1,0 +1,534 @@
+"""What a reader can work out from every count released together: bounds by linear programming.
+
+A reader holds every released count (of this run and of earlier runs of the same dataset)
+and knows what each one counts (:mod:`tfanalysis.publication.cells`). A hidden count is
+safe when, whatever else the reader combines, its largest possible value is at least the
+threshold ``k``: it is then not pinned down inside 1..k-1 (zero is always shown, so a
+hidden count is known to be at least 1). The same goes for any group of units the released
+predicates can single out: the difference of a yearly and a half-yearly count is a
+quarter's count, published or not.
+
+How it is computed
+------------------
+For a set ``H`` of columns, the *home cube* splits each column's values into atoms (date
+columns at every boundary of a released range; categorical columns by which released sets
+hold each value) and takes every combination of atoms as an unknown count ``x >= 0``: the
+reader does not know which combinations are empty. Every released count whose predicate
+uses only columns of ``H`` is a sum of these unknowns: a visible one fixes the sum, a
+hidden one bounds it below by 1, a visible zero fixes each of its unknowns at zero.
+Combinations that lie in exactly the same released counts are interchangeable to the
+reader and are merged (their signature). Then, for every *target* — a hidden count whose
+true value is 1..k-1, and every merged combination whose true count is 1..k-1 — the
+largest value the linear program allows is compared with ``k``. Most targets are cleared
+together by programs that raise many at once (maximise a weighted sum of ``min(x_t, k)``);
+for the rest the program is built once in HiGHS and re-solved per target from the last basis; every
+optimum is a point where the other targets are read too, and those reaching ``k`` there are
+cleared without a program of their own. A bound just above ``k`` is checked with
+integrality (:func:`scipy.optimize.milp`).
+
+What is not covered
+-------------------
+Cubes are built per set of columns: a count is bounded against every released count on
+its own columns or fewer (totals, coarser periods, the same count elsewhere), not against
+a cycle of tables on different columns (``(a, b)``, ``(b, c)`` and ``(a, c)`` tables of
+the same units). Values a column never takes in the data are assumed known to be absent,
+which errs on the safe side.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from tfanalysis.publication.cells import Interval, predicate
+
+A first half of 20 shown beside its second quarter (12) gives the hidden first quarter back:
+
+>>> units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 8 + ["2025-04-10"] * 12 + ["2025-08-01"] * 20)})
+>>> h1 = predicate(day=Interval("2025-01-01", "2025-06-30"))
+>>> q1 = predicate(day=Interval("2025-01-01", "2025-03-31"))
+>>> q2 = predicate(day=Interval("2025-04-01", "2025-06-30"))
+>>> cells = pd.DataFrame({"pred": [h1, q1, q2], "true": [20, 8, 12], "hidden": [False, True, False]})
+>>> [(leak.kind, leak.true, leak.largest) for leak in find_leaks(cells, units, 11)]
+[('hidden count', 8, 8.0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+import highspy
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from tfanalysis.publication.cells import Interval, Predicate
+
+__all__ = ["Leak", "MAX_COMBINATIONS", "find_leaks"]
+
+MAX_COMBINATIONS = 400_000
+"""Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
+
+_ONE_DAY = pd.Timedelta(days=1)
+
+
+@dataclass
+class Leak:
+    """A group of units a reader can pin inside 1..k-1.
+
+    Attributes
+    ----------
+    kind : str
+        ``hidden count`` (a released count shown as hidden) or ``combination`` (a group
+        the released counts single out without showing it).
+    cell : int or None
+        Row label (in the ``cells`` frame) of the hidden count; None for a combination.
+    columns : tuple of str
+        The home cube's columns.
+    largest : float
+        The largest value a reader can give it.
+    true : int
+        Its true count (never shown to anyone; for tests and the private log).
+    binding : list of int
+        Row labels of the visible counts the bound rests on: hiding one of them loosens it.
+    """
+
+    kind: str
+    cell: int | None
+    columns: tuple[str, ...]
+    largest: float
+    true: int
+    binding: list = field(default_factory=list)
+
+
+def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None) -> list[Leak]:
+    """Every released or singled-out count a reader can pin inside 1..threshold-1.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        The released counts of one universe: ``pred`` (a canonical predicate), ``true``
+        (int), ``hidden`` (bool), optionally ``withheld`` (bool: hidden with its whole
+        line, zeros too, so not known to be at least 1). Any index; leaks refer to it.
+    units : pandas.DataFrame
+        The universe's units with every column the predicates use (categorical columns
+        normalized, dates as datetimes).
+    threshold : int
+        ``k``: counts 1..k-1 must not be pinned.
+    must_touch : set of column-set frozensets, optional
+        Check only the cubes whose columns include one of these (the columns of the
+        counts just added); default every cube.
+
+    Returns
+    -------
+    list of Leak
+
+    Notes
+    -----
+    A hidden count that lies in several cubes (a total shared by tables on different
+    columns) can be narrowed in one cube and used in another: its range is worked out in
+    each cube it lies in and carried to the others, until no range narrows.
+    """
+    if cells.empty:
+        return []
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    every = _cubes(set(columns_of), None)
+    chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
+    homes = {i: [c for c in every if columns_of[i] <= c] for i in cells.index[cells["hidden"].to_numpy(bool)]}
+    shared = {i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)}
+    involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
+    built: dict[frozenset, list[_Cube]] = {}
+    for cube in involved:
+        inside = columns_of.map(lambda cols: cols <= cube).to_numpy(bool)
+        built[cube] = _build(cells[inside], units, tuple(sorted(cube)), columns_of)
+    ranges: dict = {}
+    why: dict = {}
+    for _ in range(4):
+        narrowed = False
+        for cube in involved:
+            for part in built[cube]:
+                mine = [i for i in shared if i in part.position]
+                if not mine:
+                    continue
+                program = part.program(ranges)
+                for i in mine:
+                    lo, hi, resting = program.range_of(part.row(i))
+                    old = ranges.get(i, (0.0, np.inf))
+                    new = (max(old[0], lo), min(old[1], hi))
+                    if new != old:
+                        ranges[i] = new
+                        narrowed = True
+                        labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
+                        labels += [x for r in np.flatnonzero(resting[program.n_eq:]) for x in why.get(program.range_labels[r], ())]
+                        why[i] = set(why.get(i, ())) | set(labels)
+        if not narrowed:
+            break
+    leaks: list[Leak] = []
+    seen: set = set()
+    for cube in chosen:
+        for part in built[cube]:
+            for leak in part.leaks(ranges, threshold, why):
+                if leak.cell is None or leak.cell not in seen:
+                    seen.add(leak.cell)
+                    leaks.append(leak)
+    return leaks
+
+
+def _cubes(column_sets: set[frozenset], must_touch: set | None) -> list[frozenset]:
+    """The maximal column sets, and every single column.
+
+    A larger cube holds every constraint of a smaller one, except the one-column counts
+    :func:`_coarsen` leaves out of it: each column also gets its own cube.
+    """
+    sets = sorted(column_sets, key=lambda s: (-len(s), sorted(s)))
+    maximal = [s for i, s in enumerate(sets) if not any(s < t for t in sets[:i])]
+    maximal += sorted({frozenset([c]) for s in sets for c in s} - set(maximal), key=sorted)
+    if must_touch is not None:
+        maximal = [s for s in maximal if any(t <= s for t in must_touch)]
+    return maximal
+
+
+# --------------------------------------------------------------------------- atoms
+
+
+def _date_atoms(constraints: list[Interval], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
+    bounds = set()
+    for c in constraints:
+        if c.start is not None:
+            bounds.add(c.start)
+        if c.end is not None:
+            bounds.add(c.end + _ONE_DAY)
+    edges = np.array(sorted(bounds), dtype="datetime64[ns]")
+    n_atoms = len(edges) + 1
+    dates = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(dates)
+    unit_atom = np.searchsorted(edges, dates, side="right")
+    if missing.any():
+        unit_atom = np.where(missing, n_atoms, unit_atom)
+        n_atoms += 1
+    allowed = []
+    for c in constraints:
+        lo = 0 if c.start is None else int(np.searchsorted(edges, np.datetime64(c.start, "ns"), side="left")) + 1
+        hi = len(edges) + 1 if c.end is None else int(np.searchsorted(edges, np.datetime64(c.end + _ONE_DAY, "ns"), side="left")) + 1
+        allowed.append(np.arange(lo, hi))
+    return unit_atom.astype(np.int64), allowed, n_atoms
+
+
+def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
+    """Atoms of a categorical column: values grouped by the released sets that hold them.
+
+    Values the data take but no set mentions form one more atom; values neither in the
+    data nor mentioned are taken as known to be absent (the safe side).
+    """
+    present = pd.unique(values.to_numpy(dtype=object))
+    mentioned = set().union(*constraints) if constraints else set()
+    signature: dict[str, tuple] = {}
+    for v in mentioned | set(present):
+        signature[v] = tuple(i for i, c in enumerate(constraints) if v in c)
+    kinds = sorted(set(signature.values()))
+    atom_of_kind = {kind: i for i, kind in enumerate(kinds)}
+    atom_of_value = {v: atom_of_kind[s] for v, s in signature.items()}
+    unit_atom = values.map(atom_of_value).to_numpy(dtype=np.int64)
+    allowed = [np.array(sorted({atom_of_kind[s] for v, s in signature.items() if v in c}), dtype=np.int64) for c in constraints]
+    return unit_atom, allowed, len(kinds)
+
+
+# --------------------------------------------------------------------------- one cube
+
+
+def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series) -> list["_Cube"]:
+    """The home cube of ``columns`` (split by table when it is too large)."""
+    cells = _coarsen(cells, units, columns)
+    if cells.empty:
+        return []
+    unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
+    for column in columns:
+        constrained = [(i, dict(p)[column]) for i, p in cells["pred"].items() if column in dict(p)]
+        unit_atom, allowed, n = _atoms([c for _, c in constrained], units[column])
+        unit_atoms.append(unit_atom)
+        sizes.append(n)
+        given = dict(zip([i for i, _ in constrained], allowed))
+        for i in cells.index:
+            cell_atoms[i].append(given.get(i, np.arange(n)))
+    total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
+    if total > MAX_COMBINATIONS:
+        own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
+        maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
+        parts = []
+        for sub in maximal:
+            inside = cells.index[cells.index.map(lambda i: columns_of[i] <= sub)]
+            parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of)
+        return parts
+    truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
+    rows, cols = [], []
+    for r, i in enumerate(cells.index):
+        combos = _product_index(cell_atoms[i], sizes)
+        rows.append(np.full(combos.size, r))
+        cols.append(combos)
+    incidence = sparse.csr_matrix((np.ones(sum(len(c) for c in cols)), (np.concatenate(rows), np.concatenate(cols))),
+                                  shape=(len(cells), total))
+    return [_Cube(cells, incidence, truth, columns)]
+
+
+class _Cube:
+    """One home cube: released counts as sums of merged combinations (see the module notes)."""
+
+    def __init__(self, cells: pd.DataFrame, incidence: sparse.csr_matrix, truth: np.ndarray, columns: tuple[str, ...]) -> None:
+        self.cells, self.columns = cells, columns
+        self.hidden = cells["hidden"].to_numpy(bool)
+        self.true = cells["true"].to_numpy(np.int64)
+        self.withheld = cells["withheld"].to_numpy(bool) if "withheld" in cells else np.zeros(len(cells), bool)
+        # a visible zero tells the reader each of its combinations is empty
+        zero = np.flatnonzero(~self.hidden & (self.true == 0))
+        known_empty = np.asarray(incidence[zero].sum(axis=0)).ravel() > 0 if zero.size else np.zeros(incidence.shape[1], bool)
+        used = np.asarray(incidence.sum(axis=0)).ravel() > 0
+        keep = np.flatnonzero(used & ~known_empty)
+        m = incidence[:, keep].tocsc()
+        # merge combinations that lie in the same released counts: interchangeable to a reader
+        weights = np.random.default_rng(12345).random((2, m.shape[0]))
+        sig = np.asarray(m.T @ weights.T) if keep.size else np.zeros((0, 2))
+        _, first, groups = np.unique(np.round(sig, 9), axis=0, return_index=True, return_inverse=True)
+        self.classes = m[:, first].tocsr()  # cells × classes (0/1)
+        self.class_truth = np.bincount(groups.ravel(), weights=truth[keep], minlength=len(first)).astype(np.int64)
+        self.position = {label: r for r, label in enumerate(cells.index)}
+
+    def row(self, label) -> sparse.csr_matrix:
+        return self.classes[self.position[label]]
+
+    def program(self, ranges: dict) -> "_Program":
+        eq = np.flatnonzero(~self.hidden & (self.true > 0))
+        ranged = np.flatnonzero(self.hidden)
+        lower = np.array([ranges.get(self.cells.index[r], (0.0, np.inf))[0] for r in ranged], dtype=float)
+        upper = np.array([ranges.get(self.cells.index[r], (0.0, np.inf))[1] for r in ranged], dtype=float)
+        # a hidden count is at least 1 (zero is shown), unless withheld with its line
+        at_least = np.where(self.withheld[ranged] | (self.true[ranged] == 0), 0.0, 1.0)
+        lower = np.maximum(lower, at_least)
+        program = _Program(self.classes[eq], self.true[eq].astype(float), self.classes[ranged], lower, upper, eq_labels=self.cells.index[eq])
+        program.range_labels = list(self.cells.index[ranged])
+        return program
+
+    def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
+        if self.classes.shape[1] == 0:
+            return []
+        targets: list[tuple[str, object, sparse.csr_matrix, int]] = []
+        for r in np.flatnonzero(self.hidden & (self.true >= 1) & (self.true < k)):
+            targets.append(("hidden count", self.cells.index[r], self.classes[r], int(self.true[r])))
+        single = {int(t[2].indices[0]) for t in targets if t[2].nnz == 1}  # already a hidden-count target
+        n = self.classes.shape[1]
+        for g in np.flatnonzero((self.class_truth >= 1) & (self.class_truth < k)):
+            if g not in single:
+                targets.append(("combination", None, sparse.csr_matrix((np.ones(1), (np.zeros(1, int), np.array([g]))), shape=(1, n)), int(self.class_truth[g])))
+        if not targets:
+            return []
+        program = self.program(ranges)
+        out = []
+        why = why or {}
+        for j, largest, duals in program.open_targets([t[2] for t in targets], k):
+            kind, cell, _, value = targets[j]
+            resting = np.abs(duals) > 1e-9
+            binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
+            # a hidden count narrowed in another cube: the counts that narrowed it bind too
+            for r in np.flatnonzero(resting[program.n_eq:]):
+                binding += sorted(why.get(program.range_labels[r], ()), key=str)
+            out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding))))
+        return out
+
+
+def _atoms(constraints: list, values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
+    if constraints and all(isinstance(c, Interval) for c in constraints):
+        return _date_atoms(constraints, values)
+    if any(isinstance(c, Interval) for c in constraints):
+        raise ValueError("a column is restricted both as dates and as values")
+    return _value_atoms(constraints, values)
+
+
+def _coarsen(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Drop the one-column counts that split a column finer than the cube's other counts do.
+
+    In a cube of several columns, a count on one column alone (needs per month) constrains
+    only how that column's total splits. Where it splits an atom that no count on several
+    columns splits, the split is free for the other columns (a table with both margins
+    given can be filled in any way), so it says nothing about this cube's targets; it is
+    bounded in its own one-column cube. Keeping it would multiply the unknowns by the
+    number of months.
+    """
+    if len(columns) < 2:
+        return cells
+    width = cells["pred"].map(lambda p: sum(1 for c, _ in p if c in columns))
+    multi = cells[width >= 2]
+    keep = width >= 2
+    for column in columns:
+        coarse = [dict(p)[column] for p in multi["pred"] if column in dict(p)]
+        single = [(i, dict(p)[column]) for i, p in cells.loc[width == 1, "pred"].items() if column in dict(p)]
+        if not single:
+            continue
+        ok = _compatible(coarse, [c for _, c in single], units[column])
+        for (i, _), good in zip(single, ok):
+            keep[i] = good
+    return cells[keep | (width == 0)]
+
+
+def _compatible(coarse: list, single: list, values: pd.Series) -> list[bool]:
+    """Whether each single-column constraint is a union of the atoms of the coarse ones."""
+    if any(isinstance(c, Interval) for c in single):
+        edges = {b for cc in coarse for b in (cc.start, None if cc.end is None else cc.end + _ONE_DAY) if b is not None}
+        return [all(b is None or b in edges for b in (c.start, None if c.end is None else c.end + _ONE_DAY)) for c in single]
+    # a union of coarse atoms: every value sharing a coarse atom with a member is a member
+    values_seen = set(pd.unique(values.to_numpy(dtype=object))).union(*single, *coarse)
+    signature = {v: tuple(k for k, cc in enumerate(coarse) if v in cc) for v in values_seen}
+    by_signature: dict[tuple, set] = {}
+    for v, sig in signature.items():
+        by_signature.setdefault(sig, set()).add(v)
+    return [all(by_signature[signature[v]] <= c for v in c) for c in single]
+
+
+def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    if not allowed:
+        return np.array([0], dtype=np.int64)
+    grids = np.meshgrid(*allowed, indexing="ij")
+    return np.ravel_multi_index(tuple(g.ravel() for g in grids), sizes)
+
+
+class _Program:
+    """The reader's linear program: A_eq x = b, lower <= A_range x <= upper, x >= 0.
+
+    Built once in HiGHS; each target only changes the objective, so the simplex starts from
+    the previous basis. Every optimum found is also a point where other targets may reach
+    ``k``: those are cleared without a program of their own.
+    """
+
+    def __init__(self, a_eq: sparse.csr_matrix, b_eq: np.ndarray, a_range: sparse.csr_matrix, lower: np.ndarray,
+                 upper: np.ndarray, eq_labels=None) -> None:
+        self.a_eq, self.b_eq = a_eq.tocsr(), np.asarray(b_eq, float)
+        self.a_range, self.lower, self.upper = a_range.tocsr(), np.asarray(lower, float), np.asarray(upper, float)
+        self.eq_labels = list(eq_labels) if eq_labels is not None else list(range(a_eq.shape[0]))
+        self.n = a_eq.shape[1]
+        self.n_eq = a_eq.shape[0]
+        self.highs = _highs()
+        inf = highspy.kHighsInf
+        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
+        rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
+        lo = np.concatenate([self.b_eq, self.lower])
+        hi = np.concatenate([self.b_eq, np.where(np.isfinite(self.upper), self.upper, inf)])
+        if rows.shape[0]:
+            self.highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32),
+                               rows.indices.astype(np.int32), rows.data.astype(float))
+        self._cost = np.array([], dtype=np.int32)
+
+    def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        if self._cost.size:
+            self.highs.changeColsCost(self._cost.size, self._cost, np.zeros(self._cost.size))
+        cols = row.indices.astype(np.int32)
+        self.highs.changeColsCost(cols.size, cols, row.data.astype(float))
+        self._cost = cols
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            # a warm start that went wrong: solve again from scratch
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        # the true counts always fit, so "unbounded or infeasible" is unbounded
+        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "unbounded", float("inf") if maximise else 0.0, np.zeros(self.n), np.zeros(self.n_eq + self.a_range.shape[0])
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ValueError(f"the released counts contradict each other: no counts fit them all ({status})")
+        sol = self.highs.getSolution()
+        return "optimal", float(self.highs.getInfo().objective_function_value), np.asarray(sol.col_value), np.asarray(sol.row_dual)
+
+    def range_of(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
+        """The smallest and largest value a reader can give ``row @ x``, and the rows either rests on."""
+        _, lo, _, d_lo = self._optimise(row, maximise=False)
+        _, hi, _, d_hi = self._optimise(row, maximise=True)
+        resting = (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
+        return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf), resting
+
+    def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2) -> np.ndarray:
+        """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
+
+        Each program maximises a weighted sum of ``min(x_t, k)`` over the targets left;
+        random weights make it concentrate counts on some targets rather than spread them.
+        Stops after ``stale`` programs in a row clear nothing.
+        """
+        todo = np.ones(target.shape[0], dtype=bool)
+        rng = np.random.default_rng(7)
+        finite = np.isfinite(self.upper)
+        misses = 0
+        while todo.any() and misses < stale:
+            idx = np.flatnonzero(todo)
+            t = target[idx]
+            n_t = len(idx)
+            c = np.concatenate([np.zeros(self.n), -rng.uniform(1.0, 2.0, n_t)])
+            n_r = self.a_range.shape[0]
+            a_ub = sparse.vstack([
+                sparse.hstack([-self.a_range, sparse.csr_matrix((n_r, n_t))]),
+                sparse.hstack([self.a_range[finite], sparse.csr_matrix((int(finite.sum()), n_t))]),
+                sparse.hstack([-t, sparse.identity(n_t, format="csr")]),
+            ]).tocsr()
+            b_ub = np.concatenate([-self.lower, self.upper[finite], np.zeros(n_t)])
+            a_eq = sparse.hstack([self.a_eq, sparse.csr_matrix((self.n_eq, n_t))]).tocsr()
+            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq if self.n_eq else None, b_eq=self.b_eq if self.n_eq else None,
+                          bounds=[(0, None)] * self.n + [(0, k)] * n_t, method="highs")
+            if res.status == 2:
+                raise ValueError("the released counts contradict each other: no counts fit them all")
+            if res.status != 0:
+                break  # leave the targets to a program each
+            reached = np.asarray(target @ res.x[: self.n]).ravel() >= k - 1e-6
+            misses = 0 if (reached & todo).any() else misses + 1
+            todo &= ~reached
+        return todo
+
+    def open_targets(self, rows: list[sparse.csr_matrix], k: int) -> list[tuple[int, float, np.ndarray]]:
+        """The targets whose largest value is below ``k``: (position, largest, row duals: equalities then ranges)."""
+        target = sparse.vstack(rows).tocsr()
+        todo = self.clear_many(target, k)
+        out = []
+        for j in range(len(rows)):
+            if not todo[j]:
+                continue
+            status, value, x, duals = self._optimise(rows[j])
+            if status == "unbounded":
+                todo[j] = False
+                continue
+            # the optimum is a point every target is evaluated at: those reaching k are cleared
+            todo &= ~(np.asarray(target @ x).ravel() >= k - 1e-6)
+            if k - 1e-6 <= value < k + 2:
+                value = self._whole(rows[j], value)
+            if value < k - 1e-6:
+                out.append((j, float(np.floor(value + 1e-6)), duals))
+            todo[j] = False
+        return out
+
+    def _whole(self, row: sparse.csr_matrix, value: float) -> float:
+        """The largest value with counts as whole numbers (the reader knows they are)."""
+        constraints = []
+        if self.n_eq:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.a_range.shape[0]:
+            constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
+        whole = milp(-row.toarray().ravel(), constraints=constraints, integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
+        return min(value, -whole.fun) if whole.status == 0 else value
+
+
+_BANNER_SHOWN = False
+
+
+def _highs() -> "highspy.Highs":
+    """A silent HiGHS instance (its first construction prints a banner on the C stdout)."""
+    global _BANNER_SHOWN
+    import os
+
+    if not _BANNER_SHOWN:
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h

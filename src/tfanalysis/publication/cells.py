@@ -1,0 +1,169 @@
+"""What a released count means: a universe of units and a predicate over their columns.
+
+Every victim count the suite shows counts the *units* of one universe (clients, needs,
+referrals, criminal-justice events or cases) that satisfy a *predicate*: for some columns
+of the universe a set of allowed values, for date columns a closed range of days. Two
+counts with the same universe and predicate are the same count wherever they appear, and
+a reader can combine any counts whose predicates overlap. Writing them down this way is
+what lets the publication layer give one count one suppression pattern across a whole
+release, and bound what a reader can work out from all of it together
+(:mod:`tfanalysis.publication.bounds`).
+
+Examples
+--------
+>>> p = predicate({"need": ["food", "housing_emergency"], "identified_on": Interval("2025-07-01", "2025-09-30")})
+>>> cell_key("needs", p)
+'["needs", [["identified_on", ["between", "2025-07-01", "2025-09-30"]], ["need", ["in", ["food", "housing_emergency"]]]]]'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["MISSING", "Interval", "Predicate", "cell_key", "matches", "normalize", "predicate", "predicate_from_key"]
+
+MISSING = "<NA>"
+"""How a missing value reads in a predicate and in the ledger's unit columns."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed range of days on a date column; ``None`` leaves an end open.
+
+    Examples
+    --------
+    >>> Interval("2025-01-01", None).label()
+    '2025-01-01..'
+    """
+
+    start: pd.Timestamp | str | None
+    end: pd.Timestamp | str | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _day(self.start))
+        object.__setattr__(self, "end", _day(self.end))
+
+    def label(self) -> str:
+        return f"{_iso(self.start)}..{_iso(self.end)}"
+
+    def mask(self, dates: pd.Series) -> np.ndarray:
+        """Which dates fall in the range (missing dates never do)."""
+        values = pd.to_datetime(dates)
+        inside = values.notna()
+        if self.start is not None:
+            inside &= values >= self.start
+        if self.end is not None:
+            inside &= values <= self.end
+        return inside.to_numpy(dtype=bool, na_value=False)
+
+
+Constraint = Union[frozenset, Interval]
+Predicate = tuple  # tuple of (column, Constraint), sorted by column
+
+
+def _day(value: Any) -> pd.Timestamp | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).normalize()
+
+
+def _iso(day: pd.Timestamp | None) -> str:
+    return "" if day is None else day.strftime("%Y-%m-%d")
+
+
+def normalize(values: pd.Series | Iterable[Any]) -> pd.Series:
+    """Categorical values as the ledger compares them: text, missing as ``<NA>``.
+
+    Examples
+    --------
+    >>> normalize(pd.Series([True, None, "a", 3])).tolist()
+    ['True', '<NA>', 'a', '3']
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        text = series.astype("boolean").astype("string")
+    else:
+        text = series.astype("string")
+    return text.fillna(MISSING).astype(object)
+
+
+def _constraint(value: Any) -> Constraint:
+    if isinstance(value, Interval):
+        return value
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        value = [value]
+    return frozenset(normalize(pd.Series(list(value), dtype=object)).tolist())
+
+
+def predicate(where: Mapping[str, Any] | None = None, **more: Any) -> Predicate:
+    """A predicate in canonical form from ``{column: value(s) or Interval}``.
+
+    An open :class:`Interval` at both ends restricts nothing and is dropped.
+
+    Examples
+    --------
+    >>> predicate({"status": "unmet", "age": ["minor"]})
+    (('age', frozenset({'minor'})), ('status', frozenset({'unmet'})))
+    """
+    items = {**(where or {}), **more}
+    out = []
+    for column, value in items.items():
+        c = _constraint(value)
+        if isinstance(c, Interval) and c.start is None and c.end is None:
+            continue
+        out.append((str(column), c))
+    return tuple(sorted(out, key=lambda item: item[0]))
+
+
+def _encode(c: Constraint) -> list:
+    if isinstance(c, Interval):
+        return ["between", _iso(c.start), _iso(c.end)]
+    return ["in", sorted(c)]
+
+
+def cell_key(universe: str, pred: Predicate) -> str:
+    """The identity of a count: equal keys are the same count wherever it is shown."""
+    return json.dumps([universe, [[column, _encode(c)] for column, c in pred]], ensure_ascii=False)
+
+
+def predicate_from_key(key: str) -> tuple[str, Predicate]:
+    """Read a :func:`cell_key` back.
+
+    Examples
+    --------
+    >>> key = cell_key("needs", predicate(status="met", identified_on=Interval("2025-01-01", None)))
+    >>> predicate_from_key(key)[1][0]
+    ('identified_on', Interval(start=Timestamp('2025-01-01 00:00:00'), end=None))
+    """
+    universe, items = json.loads(key)
+    out = []
+    for column, (kind, *rest) in items:
+        if kind == "between":
+            out.append((column, Interval(rest[0] or None, rest[1] or None)))
+        else:
+            out.append((column, frozenset(rest[0])))
+    return universe, tuple(out)
+
+
+def matches(units: pd.DataFrame, pred: Predicate) -> np.ndarray:
+    """Which units satisfy a predicate (``units`` holds its columns, categorical ones normalized).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"status": ["met", "unmet"], "identified_on": pd.to_datetime(["2025-01-05", "2025-03-01"])})
+    >>> matches(units, predicate(status="met", identified_on=Interval("2025-01-01", "2025-01-31"))).tolist()
+    [True, False]
+    """
+    keep = np.ones(len(units), dtype=bool)
+    for column, c in pred:
+        if isinstance(c, Interval):
+            keep &= c.mask(units[column])
+        else:
+            keep &= units[column].isin(c).to_numpy(dtype=bool)
+    return keep

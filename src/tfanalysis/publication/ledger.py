@@ -1,0 +1,168 @@
+"""The ledger of a release: every victim count released so far, what it counts, and whether it is shown.
+
+One ledger per run. The notebooks of a run share it through a private folder the runner
+gives them (``ledger_dir``), so a count hidden in one report is hidden in every other, and
+the ledgers of the earlier runs of the same dataset are read in as fixed: a count another
+run showed is public, one it hid stays hidden, and the bounds of
+:mod:`tfanalysis.publication.bounds` see everything released so far.
+
+The ledger holds true counts: it lives beside the data or in the output folder's private
+``.ledgers`` folder, never inside a run folder that is sent to anyone.
+
+Files of a ledger folder
+------------------------
+``cells.parquet``
+    One row per released count: ``key`` (:func:`~tfanalysis.publication.cells.cell_key`),
+    ``table`` (where it was shown), ``row`` and ``column`` (its labels there), ``true``, ``hidden``, ``withheld`` (hidden with its
+    line, zeros too: not known to be at least 1), ``run``.
+``derived-<universe>.parquet``
+    Columns a report derived for its units (a structural-gap segment, a profile), so that
+    later notebooks and runs can bound counts that use them.
+``complete``
+    Written by the runner once the run is published: only complete ledgers are read as
+    earlier runs.
+
+Examples
+--------
+>>> ledger = Ledger()
+>>> ledger.add(pd.DataFrame({"key": ["k1"], "table": ["t"], "true": [5], "hidden": [True]}))
+>>> ledger.status(["k1", "k2"]).tolist()
+[True, <NA>]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from tfanalysis.publication.cells import predicate_from_key
+
+__all__ = ["COMPLETE", "Ledger"]
+
+COMPLETE = "complete"
+"""Marker file of a ledger whose run was published."""
+
+_COLUMNS = ["key", "table", "row", "column", "true", "hidden", "withheld", "run"]
+
+
+class Ledger:
+    """Released counts of this run (and, fixed, of earlier runs of the same data).
+
+    Parameters
+    ----------
+    folder : path, optional
+        Where this run's ledger is kept; read if it exists (an earlier notebook of the
+        run), written on :meth:`save`. None keeps it in memory (an analyst's session).
+    earlier : iterable of paths
+        Ledger folders of earlier published runs of the same dataset.
+    run : str
+        This run's id, recorded with each count it adds.
+    """
+
+    def __init__(self, folder: str | Path | None = None, *, earlier: Iterable[str | Path] = (), run: str = "") -> None:
+        self.folder = Path(folder) if folder else None
+        self.run = run
+        frames = [_read_cells(Path(f)).assign(fixed=True) for f in earlier if (Path(f) / COMPLETE).exists()]
+        derived: dict[str, list[pd.DataFrame]] = {}
+        for f in [*earlier, *([self.folder] if self.folder else [])]:
+            for path in sorted(Path(f).glob("derived-*.parquet")) if Path(f).exists() else []:
+                derived.setdefault(path.stem.removeprefix("derived-"), []).append(pd.read_parquet(path))
+        if self.folder is not None and (self.folder / "cells.parquet").exists():
+            frames.append(_read_cells(self.folder).assign(fixed=False))
+        cells = pd.concat(frames, ignore_index=True) if frames else _empty()
+        # one row per count: a count an earlier run released keeps its first status
+        self.cells = cells.drop_duplicates("key", keep="first").reset_index(drop=True)
+        self.derived = {u: _merge_columns(parts) for u, parts in derived.items()}
+
+    # ------------------------------------------------------------------ counts
+
+    def status(self, keys: Iterable[str]) -> pd.Series:
+        """Hidden (True), shown (False) or not yet released (NA), per key, in order."""
+        known = self.cells.set_index("key")["hidden"]
+        return pd.Series([known.get(k, pd.NA) for k in keys], dtype="boolean")
+
+    def add(self, rows: pd.DataFrame) -> None:
+        """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status."""
+        rows = rows.loc[~rows["key"].isin(self.cells["key"])].drop_duplicates("key")
+        for column, default in (("withheld", False), ("row", ""), ("column", "")):
+            if column not in rows:
+                rows = rows.assign(**{column: default})
+        rows = rows[["key", "table", "row", "column", "true", "hidden", "withheld"]]
+        new = rows.assign(run=self.run, fixed=False)
+        self.cells = pd.concat([self.cells, new], ignore_index=True) if len(self.cells) else new.reset_index(drop=True)
+
+    def universe_cells(self, universe: str) -> pd.DataFrame:
+        """The counts of one universe with their predicates (``pred``); parsed keys are cached."""
+        parsed = self.cells["key"].map(predicate_from_key)
+        mine = parsed.map(lambda item: item[0] == universe).to_numpy(bool)
+        out = self.cells[mine].copy()
+        out["pred"] = parsed[mine].map(lambda item: item[1])
+        return out
+
+    # ------------------------------------------------------------------ derived columns
+
+    def derive(self, universe: str, name: str, values: pd.Series) -> None:
+        """Keep a column a report derived for the units of a universe.
+
+        A column of that name derived earlier (another notebook or run) must hold the
+        same values: a name means one thing for the whole release.
+        """
+        frame = self.derived.get(universe, pd.DataFrame())
+        values = values.rename(name)
+        if name in frame.columns:
+            before = frame[name].reindex(values.index)
+            if not before.fillna("<NA>").astype(str).equals(values.fillna("<NA>").astype(str)):
+                raise ValueError(f"derived column {universe}.{name} was released earlier with other values; give the new one another name")
+            return
+        self.derived[universe] = frame.join(values, how="outer") if len(frame.columns) else values.to_frame()
+
+    # ------------------------------------------------------------------ files
+
+    def save(self) -> None:
+        """Write this run's counts and derived columns to the ledger folder (if any)."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        mine = self.cells.loc[~self.cells["fixed"], _COLUMNS]
+        _atomic_parquet(mine.reset_index(drop=True), self.folder / "cells.parquet")
+        for universe, frame in self.derived.items():
+            _atomic_parquet(frame, self.folder / f"derived-{universe}.parquet")
+
+    def mark_complete(self) -> None:
+        """Record that the run this ledger belongs to was published."""
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / COMPLETE).write_text("published\n", encoding="utf-8")
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"key": pd.Series(dtype=object), "table": pd.Series(dtype=object), "row": pd.Series(dtype=object),
+                         "column": pd.Series(dtype=object), "true": pd.Series(dtype="int64"),
+                         "hidden": pd.Series(dtype=bool), "withheld": pd.Series(dtype=bool), "run": pd.Series(dtype=object), "fixed": pd.Series(dtype=bool)})
+
+
+def _read_cells(folder: Path) -> pd.DataFrame:
+    path = folder / "cells.parquet"
+    if not path.exists():
+        return _empty().drop(columns="fixed")
+    cells = pd.read_parquet(path)
+    for column, default in (("withheld", False), ("row", ""), ("column", "")):
+        if column not in cells:
+            cells[column] = default
+    return cells.astype({"key": object, "table": object, "row": object, "column": object, "run": object, "true": "int64",
+                         "hidden": bool, "withheld": bool})
+
+
+def _merge_columns(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.join(part[[c for c in part.columns if c not in out.columns]], how="outer")
+    return out
+
+
+def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    frame.to_parquet(tmp, index=True)
+    tmp.replace(path)

@@ -1,0 +1,550 @@
+"""The publication layer: every victim count leadership sees is released through here.
+
+A report asks :class:`Release` for a table of counts by naming the universe (clients, needs,
+referrals, criminal-justice events), what the table keeps (``where``) and how it splits
+(``rows``, ``columns``). The release counts the units itself (one computation, one
+definition), and decides what is shown:
+
+1. a count already released in this run or an earlier run of the same data keeps its
+   status (one suppression pattern per count for the whole release);
+2. counts of 1 to k-1 are hidden; the table's margins are released too (shown or not, a
+   reader may know them) and protected like any cell (:func:`tfanalysis.privacy.protect_grid`);
+3. the table together with everything released before is bounded by linear programming
+   (:mod:`tfanalysis.publication.bounds`); while a reader could pin any hidden count or any
+   group the predicates single out inside 1..k-1, one more of the table's new counts is
+   hidden (one the bound rests on).
+
+Numbers computed from counts — rates, shares, medians, model estimates, fitted lines — are
+shown only where every count they rest on is shown (:meth:`Released.gate`); a rate gives its
+numerator back, so both numerator and denominator must be released tables. Sentences quote
+released values only (:meth:`Released.text`).
+
+Counts of member organizations, meetings, trainings and capacity are not about victims and
+are not released here.
+
+Examples
+--------
+>>> import tfanalysis as tf
+>>> from tfanalysis.publication.cells import Interval
+>>> rel = Release(tf.load_dataset(DEMO_DIR))
+>>> demand = rel.table("needs", rows=["need"], columns="status", where={"identified_on": Interval("2025-07-01", "2025-09-30")})
+>>> demand.shown.loc["legal_representation", "Total"]
+21
+>>> demand.text("food", "Total")
+'fewer than 11'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.privacy import MARGIN, protect_grid
+from tfanalysis.publication import bounds
+from tfanalysis.publication.cells import Interval, cell_key, matches, normalize, predicate
+from tfanalysis.publication.ledger import COMPLETE, Ledger
+from tfanalysis.publication.units import unit_frames
+
+__all__ = ["ByPeriod", "DisclosureError", "Release", "Released"]
+
+
+class DisclosureError(RuntimeError):
+    """A count would be recoverable whatever this table hides; names the table, never a value."""
+
+
+@dataclass(frozen=True)
+class ByPeriod:
+    """Split a table by consecutive periods of a date column.
+
+    Parameters
+    ----------
+    column : str
+        A date column of the universe (``identified_on``, ``referred_on``...).
+    periods : pandas.PeriodIndex, or sequence of (label, Interval)
+        Consecutive, non-overlapping periods.
+
+    Examples
+    --------
+    >>> [label for label, _ in ByPeriod("identified_on", pd.period_range("2025Q1", periods=2, freq="Q")).intervals()]
+    ['2025Q1', '2025Q2']
+    """
+
+    column: str
+    periods: Any
+
+    def intervals(self) -> list[tuple[str, Interval]]:
+        if isinstance(self.periods, pd.PeriodIndex):
+            return [(str(p), Interval(p.start_time, p.end_time)) for p in self.periods]
+        return [(str(label), iv) for label, iv in self.periods]
+
+    def hull(self) -> Interval:
+        spans = [iv for _, iv in self.intervals()]
+        return Interval(spans[0].start, spans[-1].end)
+
+
+Grouping = str | ByPeriod
+
+
+@dataclass
+class Released:
+    """A released table of victim counts.
+
+    Attributes
+    ----------
+    name : str
+        The table's name in the ledger (where it was shown).
+    shown : pandas.DataFrame
+        What may be printed: counts as ints, hidden counts as ``"<k"``; the last row and
+        column are the margins (``Total``). A table without columns has one column
+        (``count``) and a ``Total`` row.
+    hidden : pandas.DataFrame
+        True where a count is hidden (same shape as ``shown``).
+    keys : pandas.DataFrame
+        Each count's ledger key (same shape).
+    threshold : int
+    """
+
+    name: str
+    shown: pd.DataFrame
+    hidden: pd.DataFrame
+    keys: pd.DataFrame
+    threshold: int
+    is_series: bool = False
+    _true: pd.DataFrame = field(default=None, repr=False)
+
+    def inner(self) -> pd.DataFrame | pd.Series:
+        """``shown`` without its margins (a Series for a table without columns)."""
+        out = self.shown.drop(index=MARGIN, errors="ignore")
+        out = out.iloc[:, 0] if self.is_series else out.drop(columns=MARGIN, errors="ignore")
+        out.attrs["release"] = self.name
+        return out
+
+    def numbers(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        """The shown counts as floats, NaN where hidden."""
+        values = self.shown.where(~self.hidden).apply(pd.to_numeric, errors="coerce").astype("float64")
+        if not margins:
+            values = values.drop(index=MARGIN, errors="ignore")
+            if self.is_series:
+                return values.iloc[:, 0]
+            values = values.drop(columns=MARGIN, errors="ignore")
+        return values
+
+    def value(self, row: Any = MARGIN, column: Any = None) -> int | None:
+        """One count as an int, or None when it is hidden."""
+        column = self.shown.columns[0] if column is None else column
+        return None if bool(self.hidden.loc[row, column]) else int(self.shown.loc[row, column])
+
+    def text(self, row: Any = MARGIN, column: Any = None) -> str:
+        """One count as a sentence quotes it: ``"26"`` or ``"fewer than 11"``."""
+        v = self.value(row, column)
+        return f"fewer than {self.threshold}" if v is None else f"{v:,}"
+
+    def is_hidden(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        out = self.hidden if margins else self.hidden.drop(index=MARGIN, errors="ignore")
+        if self.is_series:
+            return out.iloc[:, 0]
+        return out if margins else out.drop(columns=MARGIN, errors="ignore")
+
+    def gate(self, values: pd.Series | pd.DataFrame, column: Any = None) -> pd.Series | pd.DataFrame:
+        """Numbers computed from these counts, NaN where the count they rest on is hidden.
+
+        ``values`` is aligned on the table's rows (and columns, for a DataFrame of the same
+        columns); with ``column`` every column of ``values`` rests on that one count per row
+        (``"Total"`` for the row margin).
+        """
+        if column is not None:
+            hide = self.hidden[column].drop(index=MARGIN, errors="ignore") if column in self.hidden else None
+            if hide is None:
+                raise KeyError(column)
+            hide = hide.reindex(values.index, fill_value=True).to_numpy(bool)
+            if isinstance(values, pd.DataFrame):
+                return values.where(~np.broadcast_to(hide[:, None], values.shape))
+            return values.where(~hide)
+        hide = self.is_hidden()
+        if isinstance(values, pd.Series):
+            mask = hide.reindex(values.index, fill_value=True) if isinstance(hide, pd.Series) else hide.any(axis=1).reindex(values.index, fill_value=True)
+            return values.where(~mask.to_numpy(bool))
+        return values.where(~hide.reindex(index=values.index, columns=values.columns, fill_value=True))
+
+
+class Release:
+    """The release of one run (or one analyst's session): shared suppression for every report.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The whole dataset (not restricted to a period or region).
+    threshold : int, default 11
+        Counts 1 to ``threshold - 1`` are hidden.
+    ledger_dir : path, optional
+        This run's ledger folder (the runner passes it to every notebook). Its sibling
+        folders holding a ``complete`` marker are earlier published runs of the same
+        dataset and are read as fixed. None: a ledger in memory for this session.
+    run : str
+        The run id.
+    units : mapping of str to DataFrame, optional
+        Unit frames to use instead of those of ``data`` (tests, other universes);
+        categorical columns are normalized, datetime columns kept.
+    """
+
+    def __init__(self, data: Any, threshold: int = 11, *, ledger_dir: str | Path | None = None, run: str = "",
+                 units: Mapping[str, pd.DataFrame] | None = None) -> None:
+        if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 2:
+            raise ValueError(f"threshold must be an integer of at least 2, got {threshold!r}")
+        self.threshold = int(threshold)
+        earlier = []
+        if ledger_dir:
+            here = Path(ledger_dir)
+            if here.parent.exists():
+                earlier = sorted(p for p in here.parent.iterdir() if p.is_dir() and p != here and (p / COMPLETE).exists())
+        self.ledger = Ledger(ledger_dir, earlier=earlier, run=run)
+        if units is not None:
+            self._frames = {name: _normalized(frame) for name, frame in units.items()}
+        else:
+            self._frames = unit_frames(data)
+        for universe, frame in self.ledger.derived.items():
+            self._frames[universe] = self._frames[universe].join(frame[[c for c in frame.columns if c not in self._frames[universe]]])
+
+    # ------------------------------------------------------------------ units
+
+    def units(self, universe: str) -> pd.DataFrame:
+        """The normalized units of a universe (see :mod:`tfanalysis.publication.units`)."""
+        if universe not in self._frames:
+            raise ValueError(f"unknown universe {universe!r}: one of {sorted(self._frames)}")
+        return self._frames[universe]
+
+    def derive(self, universe: str, name: str, values: pd.Series) -> None:
+        """Add a column a report computed for the units (e.g. a segment), to split or filter by.
+
+        ``values`` is indexed by the universe's row labels; units it does not list get
+        ``<NA>``. The column is kept in the ledger for later notebooks and runs.
+        """
+        frame = self.units(universe)
+        full = normalize(values.reindex(frame.index))
+        self.ledger.derive(universe, name, full)
+        if name not in frame:
+            self._frames[universe] = frame.assign(**{name: full.to_numpy()})
+
+    # ------------------------------------------------------------------ tables
+
+    def table(
+        self,
+        universe: str,
+        *,
+        rows: Grouping | Sequence[Grouping] = (),
+        columns: Grouping | None = None,
+        where: Mapping[str, Any] | None = None,
+        levels: Mapping[str, Sequence[Any]] | None = None,
+        name: str = "",
+    ) -> Released:
+        """Release a table of counts of a universe's units.
+
+        Parameters
+        ----------
+        universe : str
+            ``clients``, ``needs``, ``referrals``, ``cj_events`` (see :meth:`units`).
+        rows : column name, ByPeriod, or a sequence of them
+            The table's rows: one per value present (per combination for several).
+        columns : column name or ByPeriod, optional
+            The table's columns; None for a single column of counts (``count``).
+        where : mapping, optional
+            What the table keeps: ``{column: value(s) or Interval}``.
+        levels : mapping, optional
+            ``{column: values}`` to list, in order, instead of the values present (a value
+            absent from the data shows as 0).
+        name : str
+            Where it is shown (for the ledger and the audit).
+
+        Returns
+        -------
+        Released
+        """
+        frame = self.units(universe)
+        rows = [rows] if isinstance(rows, str | ByPeriod) else list(rows)
+        where = dict(where or {})
+        levels = {k: list(normalize(pd.Series(list(v), dtype=object))) for k, v in (levels or {}).items()}
+        for g in [*rows, *([columns] if columns is not None else [])]:
+            if isinstance(g, ByPeriod):
+                if g.column in where:
+                    raise ValueError(f"{g.column} is both split by period and restricted in `where`")
+                where[g.column] = g.hull()
+        base = predicate(where)
+        kept = frame[matches(frame, base)]
+
+        row_labels, row_preds, row_codes = _axis(kept, rows, levels)
+        if columns is None:
+            col_labels, col_preds, col_codes = ["count"], [()], np.zeros(len(kept), dtype=np.int64)
+        else:
+            col_labels, col_preds, col_codes = _axis(kept, [columns], levels)
+        # the margins count only what the listed rows and columns hold
+        restrict = dict(where)
+        for g in [*rows, *([columns] if columns is not None else [])]:
+            if isinstance(g, str) and g in levels:
+                restrict[g] = levels[g]
+        if restrict != where:
+            base = predicate(restrict)
+        ok = (row_codes >= 0) & (col_codes >= 0)
+        r, c = len(row_labels), len(col_labels)
+        counts = np.zeros((r, c), dtype=np.int64)
+        np.add.at(counts, (row_codes[ok], col_codes[ok]), 1)
+        totals = np.zeros((r + 1, c + 1), dtype=np.int64)
+        totals[:r, :c] = counts
+        totals[:r, c] = counts.sum(axis=1)
+        totals[r, :c] = counts.sum(axis=0)
+        totals[r, c] = counts.sum()
+
+        is_series = columns is None
+        keys = np.empty((r + 1, c + 1), dtype=object)
+        for i in range(r + 1):
+            for j in range(c + 1):
+                parts = [base]
+                if i < r:
+                    parts.append(row_preds[i])
+                if j < c:
+                    parts.append(col_preds[j])
+                keys[i, j] = cell_key(universe, _and(*parts))
+        if is_series:
+            keys[:, 1] = keys[:, 0]
+        index = _with_total(row_labels, rows)
+        cols = pd.Index([*col_labels, MARGIN], name=None if columns is None else _axis_name(columns))
+        row_text = np.array([_label_text(x) for x in index], dtype=object)
+        col_text = np.array([_label_text(x) for x in cols], dtype=object)
+        labels = (np.broadcast_to(row_text[:, None], keys.shape), np.broadcast_to(col_text[None, :], keys.shape))
+        hidden = self._decide(universe, totals, keys, is_series, name or universe, labels)
+
+        shown = totals.astype(object)
+        shown[hidden] = f"<{self.threshold}"
+        out = Released(
+            name=name or universe,
+            shown=pd.DataFrame(shown, index=index, columns=cols),
+            hidden=pd.DataFrame(hidden, index=index, columns=cols),
+            keys=pd.DataFrame(keys, index=index, columns=cols),
+            threshold=self.threshold,
+            is_series=is_series,
+            _true=pd.DataFrame(totals, index=index, columns=cols),
+        )
+        if is_series:
+            for attr in ("shown", "hidden", "keys", "_true"):
+                setattr(out, attr, getattr(out, attr).iloc[:, :1])
+        return out
+
+    def count(self, universe: str, *, where: Mapping[str, Any] | None = None, name: str = "") -> Released:
+        """Release one count (a table of one cell)."""
+        return self.table(universe, where=where, name=name)
+
+    # ------------------------------------------------------------------ deciding
+
+    def _decide(self, universe: str, totals: np.ndarray, keys: np.ndarray, is_series: bool, name: str,
+                labels: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        k = self.threshold
+        exists = np.ones(totals.shape, dtype=bool)
+        if is_series:
+            exists[:, 1] = False
+        status = self.ledger.status(keys.ravel()).to_numpy(dtype=object, na_value=None).reshape(keys.shape)
+        fixed_hidden = np.vectorize(lambda s: s is True, otypes=[bool])(status) & exists
+        fixed_shown = np.vectorize(lambda s: s is False, otypes=[bool])(status) & exists
+        new = exists & ~fixed_hidden & ~fixed_shown
+        hidden = fixed_hidden | (new & (totals >= 1) & (totals < k))
+        withheld = np.zeros(totals.shape, dtype=bool)
+        units = self.units(universe)
+        table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
+        for _ in range(2 * int(exists.sum()) + 2):
+            hideable = new & (totals > 0) & ~withheld
+            hidden = protect_grid(totals, is_series=is_series, threshold=k, hidden=hidden | withheld, hideable=hideable)
+            stuck = _stuck_lines(totals, hidden, withheld, exists, is_series, k)
+            if stuck.any():
+                withheld |= stuck
+                continue
+            candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
+            leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns)
+            if not leaks:
+                break
+            more, stuck = self._to_hide(leaks, candidate, keys, totals, hidden & exists, hideable)
+            for cell in more:
+                hidden[cell] = True
+            if not stuck:
+                continue
+            lines = _lines_to_withhold(stuck, candidate, keys, new, withheld, exists)
+            if lines is None and more:
+                continue
+            if lines is None:
+                raise DisclosureError(
+                    f"{name}: a hidden count of {universe} stays recoverable from what this run and earlier "
+                    "runs released, whatever this table hides; release it at a coarser level or drop it"
+                )
+            withheld |= lines
+        else:  # pragma: no cover - each pass hides or withholds one more count
+            raise DisclosureError(f"{name}: suppression did not settle")
+        rows = pd.DataFrame({"key": keys[exists], "table": name, "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
+        if labels is not None:
+            rows["row"] = labels[0][exists]
+            rows["column"] = labels[1][exists]
+        self.ledger.add(rows)
+        self.ledger.save()
+        return hidden | withheld
+
+    def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
+        before = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld"]]
+        mine = pd.DataFrame({"key": keys[exists], "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
+        mine = mine.drop_duplicates("key")
+        mine = mine[~mine["key"].isin(before["key"])]
+        mine["pred"] = mine["key"].map(_pred_of)
+        return pd.concat([before, mine], ignore_index=True)
+
+    @staticmethod
+    def _to_hide(leaks, candidate, keys, totals, hidden, hideable) -> tuple[set, list]:
+        """For each leak, a count of the table its bound rests on (the smallest); leaks with none."""
+        pos_of_key = {}
+        for i, j in np.argwhere(hideable & ~hidden):
+            pos_of_key.setdefault(keys[i, j], (int(i), int(j)))
+        chosen, stuck = set(), []
+        for leak in leaks:
+            options = [pos_of_key[candidate.at[b, "key"]] for b in leak.binding if candidate.at[b, "key"] in pos_of_key]
+            if options:
+                chosen.add(min(options, key=lambda p: (totals[p], p)))
+            else:
+                stuck.append(leak)
+        return chosen, stuck
+
+
+def _stuck_lines(totals: np.ndarray, hidden: np.ndarray, withheld: np.ndarray, exists: np.ndarray, is_series: bool, k: int) -> np.ndarray:
+    """Inner cells of the lines a reader can still solve once nothing more can be hidden.
+
+    A line with a shown total, whose hidden counts (each known to be at least 1) add up to
+    so little that each is below ``k`` or the only one, gives them away. Once the
+    complementary suppression of :func:`~tfanalysis.privacy.protect_grid` has done what it
+    can, such a line's total is public elsewhere: the line is withheld whole, zeros too.
+    """
+    out = np.zeros(totals.shape, dtype=bool)
+    inner = np.zeros(totals.shape, dtype=bool)
+    inner[:-1, :-1] = True
+    shown = exists & ~hidden & ~withheld
+    for axis in ((1,) if is_series else (0, 1)):
+        # lines along rows (axis=1: a row's cells and its total) or columns (axis=0)
+        t = totals if axis == 1 else totals.T
+        hid, wh, sh, inn = (a if axis == 1 else a.T for a in (hidden & ~withheld, withheld, shown, inner))
+        margin_shown = sh[:, -1]
+        rest = t[:, -1] - np.where(sh & inn, t, 0).sum(axis=1)
+        ones = (hid & inn).sum(axis=1)
+        alone = (hid & inn).sum(axis=1) + (wh & inn).sum(axis=1) == 1
+        lone_small = alone & (rest >= 1) & (rest < k)
+        small = (ones >= 1) & (rest - (ones - 1) < k)
+        bad = margin_shown & (lone_small | small) & (np.arange(t.shape[0]) < t.shape[0] - 1)
+        cells = bad[:, None] & inn & (exists if axis == 1 else exists.T)
+        out |= cells if axis == 1 else cells.T
+    return out & ~withheld
+
+
+def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndarray | None:
+    """Inner counts of the table to withhold (zeros too, so none is known to be at least 1).
+
+    Used when hiding more of the table's counts cannot protect a count any more: the rows
+    and columns of the counts at risk first, then the whole inside of the table, then its
+    totals too. None when everything is withheld already.
+    """
+    where = {keys[i, j]: (int(i), int(j)) for i, j in np.argwhere(exists)}
+    inner = np.zeros(keys.shape, dtype=bool)
+    inner[:-1, :-1] = True
+    inner &= exists
+    out = np.zeros(keys.shape, dtype=bool)
+    for leak in leaks:
+        key = candidate.at[leak.cell, "key"] if leak.cell is not None else None
+        if key in where:
+            i, j = where[key]
+            out[i, :] = True
+            out[:, j] = True
+    out &= inner & ~withheld
+    if not out.any():
+        out = inner & ~withheld
+    if not out.any():
+        out = exists & ~withheld  # at last the totals too: the table says nothing at all
+    return out if out.any() else None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _label_text(label: Any) -> str:
+    """A row or column label as the ledger and the audit read it."""
+    if isinstance(label, tuple):
+        return " / ".join(str(part) for part in label if str(part) != "")
+    return str(label)
+
+
+def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = normalize(out[column]).to_numpy()
+    return out
+
+
+def _pred_of(key: str):
+    from tfanalysis.publication.cells import predicate_from_key
+
+    return predicate_from_key(key)[1]
+
+
+def _and(*preds) -> tuple:
+    merged: dict[str, Any] = {}
+    for pred in preds:
+        for column, c in pred:
+            if column in merged:
+                if isinstance(c, Interval) or isinstance(merged[column], Interval):
+                    a, b = merged[column], c
+                    start = max([d for d in (a.start, b.start) if d is not None], default=None)
+                    end = min([d for d in (a.end, b.end) if d is not None], default=None)
+                    merged[column] = Interval(start, end)
+                else:
+                    merged[column] = merged[column] & c
+            else:
+                merged[column] = c
+    return tuple(sorted(merged.items(), key=lambda item: item[0]))
+
+
+def _axis(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]) -> tuple[list, list, np.ndarray]:
+    """Labels, predicates and each unit's position along one axis (-1: not on it)."""
+    if not groupings:
+        return ["all"], [()], np.zeros(len(kept), dtype=np.int64)
+    per = []
+    for g in groupings:
+        if isinstance(g, ByPeriod):
+            spans = g.intervals()
+            code = np.full(len(kept), -1, dtype=np.int64)
+            for i, (_, iv) in enumerate(spans):
+                code[iv.mask(kept[g.column])] = i
+            per.append(([label for label, _ in spans], [((g.column, iv),) for _, iv in spans], code))
+        else:
+            values = kept[g]
+            labels = levels.get(g) or sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
+            lookup = {v: i for i, v in enumerate(labels)}
+            code = values.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            per.append((labels, [((g, frozenset([v])),) for v in labels], code))
+    if len(per) == 1:
+        return per[0]
+    # several groupings: one row per combination present (or listed)
+    codes = np.column_stack([p[2] for p in per])
+    ok = (codes >= 0).all(axis=1)
+    uniq, inverse = np.unique(codes[ok], axis=0, return_inverse=True)
+    code = np.full(len(codes), -1, dtype=np.int64)
+    code[ok] = inverse.ravel()
+    combos = [tuple(row) for row in uniq.tolist()]
+    labels = [tuple(per[d][0][i] for d, i in enumerate(combo)) for combo in combos]
+    preds = [_and(*[per[d][1][i] for d, i in enumerate(combo)]) for combo in combos]
+    return labels, preds, code
+
+
+def _axis_name(g: Grouping) -> str:
+    return g.column if isinstance(g, ByPeriod) else g
+
+
+def _with_total(labels: list, groupings: list[Grouping]) -> pd.Index:
+    names = [_axis_name(g) for g in groupings] or [None]
+    if len(names) > 1:
+        return pd.MultiIndex.from_tuples([*labels, (MARGIN,) + ("",) * (len(names) - 1)], names=names)
+    return pd.Index([*labels, MARGIN], name=names[0])

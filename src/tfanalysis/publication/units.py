@@ -1,0 +1,105 @@
+"""The units victim counts count, one frame per universe, built once from the whole dataset.
+
+A universe is a table whose rows are about victims: ``clients`` (identified victims),
+``needs`` (a client's need), ``referrals`` (a client referred between members) and
+``cj_events`` (criminal-justice events of a case). Each frame keeps the row labels of the
+loaded table, so a count is the same count in every report and every run of the same data,
+and carries the columns released predicates use: the table's own categorical and date
+columns, the client's attributes for needs and referrals, members' sectors for referrals.
+Categorical columns are normalized (:func:`tfanalysis.publication.cells.normalize`).
+
+Examples
+--------
+>>> import tfanalysis as tf
+>>> frames = unit_frames(tf.load_dataset(DEMO_DIR))
+>>> sorted(frames)
+['cj_events', 'clients', 'needs', 'referrals']
+>>> frames["needs"][["need", "status", "age"]].iloc[0].tolist()
+['case_management', 'met', 'adult']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tfanalysis.publication.cells import normalize
+
+__all__ = ["CLIENT_ATTRIBUTES", "UNIVERSES", "unit_frames"]
+
+UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
+"""Tables whose rows are about victims: their counts are disclosure-controlled."""
+
+CLIENT_ATTRIBUTES: tuple[str, ...] = (
+    "county_fips", "age_group", "gender", "nationality", "trafficking_type", "primary_language",
+)
+"""Client columns carried onto each need and referral (by ``client_id``)."""
+
+_DATES = {
+    "clients": ("identified_on",),
+    "needs": ("identified_on", "met_on"),
+    "referrals": ("referred_on", "responded_on"),
+    "cj_events": ("occurred_on",),
+}
+
+
+def _categorical(frame: pd.DataFrame, dates: tuple[str, ...]) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        if column in dates:
+            out[column] = pd.to_datetime(frame[column])
+        else:
+            out[column] = normalize(frame[column]).to_numpy()
+    return out
+
+
+def _with_client(frame: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
+    from tfanalysis.eligibility import age_band
+
+    people = clients.drop_duplicates("client_id").set_index("client_id")
+    ids = frame["client_id"]
+    for column in CLIENT_ATTRIBUTES:
+        if column in people:
+            frame[column] = ids.map(people[column]).astype("string")
+    frame["age"] = age_band(frame["age_group"]) if "age_group" in frame else "unknown"
+    return frame
+
+
+def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
+    """One normalized frame per universe, row labels those of the loaded tables.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The whole dataset: not restricted to a period or region (counts say what they
+        restrict in their predicates).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``clients``, ``needs``, ``referrals``, ``cj_events``. Needs and referrals carry
+        their client's attributes (:data:`CLIENT_ATTRIBUTES`) and ``age`` (minor, adult,
+        unknown); clients carry ``age``; referrals carry ``from_sector``, ``to_sector``
+        and ``answered`` (a ``responded_on`` date is recorded); every frame carries ``state`` (the first two digits of its
+        ``county_fips``).
+    """
+    from tfanalysis.eligibility import age_band
+
+    clients = data.clients.copy()
+    clients["age"] = age_band(clients["age_group"])
+    needs = _with_client(data.needs.drop(columns=[c for c in CLIENT_ATTRIBUTES if c in data.needs]).copy(), data.clients)
+    referrals = _with_client(data.referrals.copy(), data.clients)
+    sectors = data.members.drop_duplicates("member_id").set_index("member_id")["sector"]
+    referrals["from_sector"] = referrals["from_member"].map(sectors)
+    referrals["to_sector"] = referrals["to_member"].map(sectors)
+    referrals["outcome"] = referrals["outcome"].astype("string").fillna("open")
+    referrals["answered"] = referrals["responded_on"].notna()
+    events = data.cj_events.copy()
+    frames = {"clients": clients, "needs": needs, "referrals": referrals, "cj_events": events}
+    out = {}
+    for name, frame in frames.items():
+        if "county_fips" in frame:
+            frame["state"] = frame["county_fips"].astype("string").str[:2]
+        out[name] = _categorical(frame, _DATES[name])
+    return out

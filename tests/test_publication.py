@@ -1,0 +1,269 @@
+"""The publication layer: one suppression pattern per count, bounded across tables and runs.
+
+Each attack an outsider used on the rendered reports is rebuilt on a small fixture and
+shown to fail. An independent oracle (every combination of the columns as an unknown,
+one linear program per group of units, no merging or coarsening) checks the layer on
+random data.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from tfanalysis.publication import ByPeriod, DisclosureError, Interval, Release
+from tfanalysis.publication.bounds import find_leaks
+from tfanalysis.publication.cells import predicate
+
+K = 11
+
+
+def _units(**columns) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
+def _needs(spec: dict[tuple, int], names: tuple[str, ...]) -> pd.DataFrame:
+    """Units from {(value, value...): count}."""
+    rows = [key for key, n in spec.items() for _ in range(n)]
+    return pd.DataFrame(rows, columns=list(names))
+
+
+# --------------------------------------------------------------------------- the oracle
+
+
+def _oracle_leaks(units: pd.DataFrame, released: list[tuple], k: int) -> list[str]:
+    """Brute force: every combination of every column's values is an unknown.
+
+    ``released`` holds (where, hidden, true[, withheld]) per released count; a withheld
+    count is hidden with its whole line, zeros too, so not known to be at least 1. Returns a
+    description of every hidden count, and every single combination, whose largest value is
+    below k while its true value is 1..k-1.
+    """
+    released = [(r[0], r[1], r[2], r[3] if len(r) > 3 else False) for r in released]
+    columns = sorted({c for where, *_ in released for c in where})
+    domains = {c: sorted(pd.unique(units[c].astype(str))) for c in columns}
+    combos = list(product(*[domains[c] for c in columns]))
+    index = {combo: i for i, combo in enumerate(combos)}
+    truth = np.zeros(len(combos))
+    for combo, n in units[columns].astype(str).value_counts().items():
+        truth[index[tuple(combo) if isinstance(combo, tuple) else (combo,)]] = n
+
+    def members(where: dict) -> np.ndarray:
+        mask = np.ones(len(combos), dtype=bool)
+        for c, allowed in where.items():
+            allowed = {str(a) for a in (allowed if isinstance(allowed, (list, set, tuple)) else [allowed])}
+            pos = columns.index(c)
+            mask &= np.array([combo[pos] in allowed for combo in combos])
+        return mask.astype(float)
+
+    rows = [(members(w), hidden, true) for w, hidden, true, _ in released]
+    withheld = [w for _, _, _, w in released]
+    a_eq = np.array([m for m, h, t in rows if not h]) if any(not h for _, h, _ in rows) else None
+    b_eq = np.array([t for _, h, t in rows if not h], dtype=float) if a_eq is not None else None
+    a_ge = [m for (m, h, t), w in zip(rows, withheld) if h and t > 0 and not w]
+    zero = np.zeros(len(combos), bool)
+    for m, h, t in rows:
+        if not h and t == 0:
+            zero |= m > 0
+    bounds = [(0, 0) if z else (0, None) for z in zero]
+    out = []
+    targets = [(f"hidden {i}", m) for i, (m, h, t) in enumerate(rows) if h and 1 <= t < k]
+    targets += [(f"combination {combos[j]}", np.eye(1, len(combos), j).ravel()) for j in np.flatnonzero((truth >= 1) & (truth < k))
+                if any(m[j] for m, _, _ in rows)]
+    for name, target in targets:
+        res = linprog(-target, A_ub=-np.array(a_ge) if a_ge else None, b_ub=-np.ones(len(a_ge)) if a_ge else None,
+                      A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if res.status == 0 and -res.fun < k - 1e-6:
+            out.append(name)
+    return out
+
+
+def _released_cells(rel: Release, universe: str) -> list[tuple[dict, bool, int]]:
+    cells = rel.ledger.universe_cells(universe)
+    return [({c: sorted(v) for c, v in pred}, bool(h), int(t), bool(w))
+            for pred, h, t, w in zip(cells["pred"], cells["hidden"], cells["true"], cells["withheld"])]
+
+
+# --------------------------------------------------------------------------- attacks rebuilt
+
+
+def test_a_count_hidden_in_one_table_is_hidden_in_every_other():
+    """One count, two suppression patterns: a total hidden here was shown there (repatriation = 5)."""
+    units = _needs({("repatriation", "met"): 5, ("food", "met"): 30, ("food", "unmet"): 12, ("esl", "met"): 40}, ("need", "status"))
+    rel = Release(None, K, units={"needs": units})
+    per_service = rel.table("needs", rows="need", name="taxonomy")
+    by_status = rel.table("needs", rows="need", columns="status", name="demand")
+    assert per_service.hidden.loc["repatriation", "count"]
+    assert by_status.hidden.loc["repatriation", "Total"]
+    # and the rest of its line cannot give it back: something else in the service totals hides too
+    assert per_service.is_hidden().sum() >= 2
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_a_rate_beside_its_base_hides_with_its_numerator():
+    """Rates give counts back: 42 ESL needs at 2.4 % unmet -> 1 unmet. Now the rate is not shown."""
+    units = _needs({("esl", "met"): 41, ("esl", "unmet"): 1, ("food", "met"): 30, ("food", "unmet"): 20,
+                    ("clothing", "met"): 25, ("clothing", "unmet"): 15}, ("need", "status"))
+    rel = Release(None, K, units={"needs": units})
+    demand = rel.table("needs", rows="need", columns="status", name="demand")
+    totals = demand.numbers(margins=True)["Total"].drop("Total")
+    unmet_rate = 100 * demand.numbers()["unmet"] / totals
+    shown = demand.gate(unmet_rate, column="unmet")
+    assert np.isnan(shown["esl"])
+    assert shown["food"] == pytest.approx(40.0)
+    # what is shown multiplies back only to counts that are themselves shown
+    for need, rate in shown.dropna().items():
+        assert round(rate * totals[need] / 100) == demand.value(need, "unmet")
+
+
+def test_a_hidden_quarter_is_not_the_year_minus_the_others():
+    """Different aggregations: 2024Q2 = 103 - 93 = 10 from a quarterly series and a yearly total."""
+    days = {"2024-02-01": 40, "2024-05-01": 10, "2024-08-01": 30, "2024-11-01": 23}
+    units = pd.DataFrame({"referred_on": pd.to_datetime([d for d, n in days.items() for _ in range(n)]), "kind": "le_vs"})
+    rel = Release(None, K, units={"referrals": units})
+    quarters = rel.table("referrals", rows=ByPeriod("referred_on", pd.period_range("2024Q1", periods=4, freq="Q")), name="scorecard")
+    year = rel.table("referrals", rows=ByPeriod("referred_on", pd.period_range("2024", periods=1, freq="Y")), name="evidence")
+    assert quarters.hidden.loc["2024Q2", "count"]
+    shown_quarters = quarters.numbers().dropna()
+    year_total = year.value("2024", "count")
+    # either the year is hidden or two quarters are: year minus the shown quarters is not the hidden one
+    assert year_total is None or len(shown_quarters) <= 2
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+def test_nested_periods_across_runs_do_not_give_the_last_quarter(tmp_path):
+    """2025 - 2025H1 - 2025Q3 = 2025Q4, each from a separate run of the same data."""
+    days = {"2025-02-01": 30, "2025-05-01": 25, "2025-08-01": 40, "2025-11-01": 6}
+    units = pd.DataFrame({"identified_on": pd.to_datetime([d for d, n in days.items() for _ in range(n)])})
+    ledgers = tmp_path / "ledgers"
+    for run, period in (("2025", ("2025-01-01", "2025-12-31")), ("2025H1", ("2025-01-01", "2025-06-30")), ("2025Q3", ("2025-07-01", "2025-09-30"))):
+        rel = Release(None, K, units={"clients": units}, ledger_dir=ledgers / run, run=run)
+        released = rel.count("clients", where={"identified_on": Interval(*period)}, name=f"clients {run}")
+        rel.ledger.mark_complete()
+        if run == "2025Q3":
+            # the third run sees the two before it: showing its count would pin the fourth quarter at 6
+            assert released.hidden.iloc[0, 0]
+    cells = rel.ledger.cells.set_index("table")
+    quarterly = units.assign(identified_on=units["identified_on"].dt.to_period("Q").astype(str))
+    # the oracle on quarters (the only boundaries used)
+    quarters = {"clients 2025": ["2025Q1", "2025Q2", "2025Q3", "2025Q4"], "clients 2025H1": ["2025Q1", "2025Q2"], "clients 2025Q3": ["2025Q3"]}
+    released = [({"identified_on": q}, bool(cells.at[name, "hidden"]), int(cells.at[name, "true"])) for name, q in quarters.items()]
+    assert [r[1] for r in released] == [False, False, True]
+    assert _oracle_leaks(quarterly, released, K) == []
+
+
+def test_sentences_quote_hidden_counts_as_hidden():
+    """'most for Housing: emergency (26)' must not print a hidden count."""
+    units = _needs({("housing_emergency",): 6, ("food",): 30}, ("need",))
+    rel = Release(None, K, units={"needs": units})
+    t = rel.table("needs", rows="need", name="t")
+    assert t.text("housing_emergency") == "fewer than 11"
+    assert "6" not in t.text("housing_emergency")
+
+
+def test_well_populated_months_are_not_hidden():
+    """Over-suppression: 32 of 36 months were hidden though every month held 14 or more."""
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2023-01-01", "2025-12-31", freq="D")
+    units = pd.DataFrame({"identified_on": rng.choice(days, 1000)})
+    rel = Release(None, K, units={"needs": units})
+    months = rel.table("needs", rows=ByPeriod("identified_on", pd.period_range("2023-01", "2025-12", freq="M")), name="per month")
+    assert (months._true.drop(index="Total")["count"] >= K).all()
+    assert not months.is_hidden().any()
+
+
+def test_a_line_whose_total_is_public_elsewhere_is_withheld_whole():
+    """Seven hidden counties under a need total of 13 shown by another table: each would be <= 7."""
+    spec = {(f"c{i}", "crisis"): 2 for i in range(6)}
+    spec.update({("c6", "crisis"): 1, ("c0", "food"): 40, ("c1", "food"): 35, ("c7", "food"): 30})
+    units = _needs(spec, ("county", "need"))
+    rel = Release(None, K, units={"needs": units})
+    totals = rel.table("needs", rows="need", name="demand")
+    assert totals.value("crisis") == 13
+    grid = rel.table("needs", rows="county", columns="need", name="county x need")
+    crisis = grid.shown["crisis"].drop("Total")
+    # zeros hide with the others: no county is known to hold one of the 13
+    assert (crisis == "<11").all()
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_counts_fixed_by_an_earlier_run_cannot_be_protected_raise_instead_of_leaking(tmp_path):
+    """A run whose counts would be recoverable whatever it hides fails, naming the table, not a value.
+
+    An earlier run at threshold 3 showed 23 and 20 (their difference, 3, was safe at 3);
+    at 11 the difference is a small count nothing can protect any more.
+    """
+    units = _needs({("a",): 3, ("b",): 20}, ("need",))
+    ledgers = tmp_path / "ledgers"
+    first = Release(None, 3, units={"needs": units}, ledger_dir=ledgers / "r1", run="r1")
+    first.count("needs", where={"need": ["a", "b"]}, name="all needs")
+    first.count("needs", where={"need": "b"}, name="b only")
+    first.ledger.mark_complete()
+    assert first.ledger.status(first.ledger.cells["key"]).tolist() == [False, False]
+    # at threshold 11 the same release would not have shown the 20
+    assert Release(None, K, units={"needs": units}).count("needs", where={"need": "b"}).value() == 20
+    second = Release(None, K, units={"needs": units}, ledger_dir=ledgers / "r2", run="r2")
+    # 'a' alone: 23 - 20 = 3 is known already; releasing it hidden cannot undo that
+    with pytest.raises(DisclosureError, match="a only") as err:
+        second.count("needs", where={"need": "a"}, name="a only")
+    assert "3" not in str(err.value)
+
+
+def test_zero_is_shown_and_small_counts_are_hidden():
+    units = _needs({("a",): 3, ("b",): 20, ("c",): 25}, ("need",))
+    rel = Release(None, K, units={"needs": units})
+    t = rel.table("needs", rows="need", levels={"need": ["a", "b", "c", "d"]}, name="t")
+    assert t.shown.loc["d", "count"] == 0
+    assert t.shown.loc["a", "count"] == "<11"
+    assert t.hidden.loc["a", "count"] and t.hidden["count"].sum() >= 2
+
+
+# --------------------------------------------------------------------------- against the oracle
+
+
+@st.composite
+def _small_universe(draw):
+    n_a = draw(st.integers(2, 4))
+    n_b = draw(st.integers(2, 3))
+    counts = draw(st.lists(st.integers(0, 14), min_size=n_a * n_b, max_size=n_a * n_b))
+    spec = {(f"a{i}", f"b{j}"): counts[i * n_b + j] for i in range(n_a) for j in range(n_b)}
+    return _needs(spec, ("a", "b"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_small_universe(), st.permutations(["ab", "a", "b", "a_first_two"]))
+def test_no_released_combination_of_tables_lets_the_oracle_pin_a_small_count(units, order):
+    """Tables on overlapping columns, released in any order: the brute-force oracle finds nothing."""
+    if units.empty:
+        return
+    rel = Release(None, K, units={"needs": units})
+    a_values = sorted(units["a"].unique())
+    for which in order:
+        if which == "ab":
+            rel.table("needs", rows="a", columns="b", name=which)
+        elif which == "a":
+            rel.table("needs", rows="a", name=which)
+        elif which == "b":
+            rel.table("needs", rows="b", name=which)
+        else:
+            rel.table("needs", rows="b", where={"a": a_values[:2]}, name=which)
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_the_bounds_find_what_the_oracle_finds_on_a_leaky_release():
+    """Both see the same leak when counts are published naively (nothing complementary)."""
+    units = _needs({("x", "p"): 4, ("x", "q"): 20, ("y", "p"): 15, ("y", "q"): 16}, ("a", "b"))
+    cells = pd.DataFrame({
+        "pred": [predicate(a="x", b="p"), predicate(a="x", b="q"), predicate(a="x")],
+        "true": [4, 20, 24], "hidden": [True, False, False],
+    })
+    leaks = find_leaks(cells, units, K)
+    assert [(leak.kind, leak.true, leak.largest) for leak in leaks if leak.kind == "hidden count"] == [("hidden count", 4, 4.0)]
+    oracle = _oracle_leaks(units, [({"a": ["x"], "b": ["p"]}, True, 4), ({"a": ["x"], "b": ["q"]}, False, 20), ({"a": ["x"]}, False, 24)], K)
+    assert "hidden 0" in oracle
