@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the synthetic demo task force (one CSV per table)")
     demo.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     demo.add_argument("--seed", type=int, default=None, help="random seed (the default gives the documented demo)")
+    demo.add_argument("--clients", type=_positive_int, default=None, metavar="N",
+                      help="national-scale variant for benchmarks: N clients in chapters across several states (default: the Ohio demo)")
 
     validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
     validate.add_argument("data_dir", type=Path, metavar="DIR")
@@ -113,10 +115,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(f"unhandled command {args.command}")  # argparse refuses unknown commands
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _demo(args: argparse.Namespace) -> int:
     from tfanalysis import demo
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
+    if args.clients is not None:
+        kwargs["clients"] = args.clients
     try:
         out = demo.generate(args.out_dir, **kwargs)
     except OSError as exc:
