@@ -1,7 +1,10 @@
 """The ``tfanalysis`` command.
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
-every problem of a dataset; ``tfanalysis run --data DIR`` renders every report. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
+``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
+``tfanalysis link encode|match`` counts each victim once across agencies
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -35,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the synthetic demo task force (one CSV per table)")
     demo.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     demo.add_argument("--seed", type=int, default=None, help="random seed (the default gives the documented demo)")
+    demo.add_argument("--clients", type=_positive_int, default=None, metavar="N",
+                      help="national-scale variant for benchmarks: N clients in chapters across several states (default: the Ohio demo)")
 
     validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
     validate.add_argument("data_dir", type=Path, metavar="DIR")
@@ -72,6 +77,19 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the grant performance worksheet for the period, exact counts for the funder, "
                      "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
                      "anti-trafficking grantee measures; see docs/grant-reporting.md)")
+    audit = sub.add_parser(
+        "audit",
+        help="re-check a rendered run folder against the true data: can any hidden count be recovered?",
+        description="Bound every victim count the run released (with the earlier runs of the same data in its "
+        "output folder) and read every report's numbers back from its HTML. Exit 0 when nothing can be "
+        "recovered, 1 when something can (each finding names the report, table and cell, never a count), "
+        "2 on invalid data.",
+    )
+    audit.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
+    audit.add_argument("--data", type=Path, required=True, metavar="DIR", help="the dataset folder the run was made from")
+    from tfanalysis.linkage.commands import add_link_parser
+
+    add_link_parser(sub)
     return parser
 
 
@@ -85,16 +103,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "audit":
+            return _audit(args)
+        if args.command == "link":
+            from tfanalysis.linkage.commands import run_link
+
+            return run_link(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
     raise AssertionError(f"unhandled command {args.command}")  # argparse refuses unknown commands
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _demo(args: argparse.Namespace) -> int:
     from tfanalysis import demo
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
+    if args.clients is not None:
+        kwargs["clients"] = args.clients
     try:
         out = demo.generate(args.out_dir, **kwargs)
     except OSError as exc:
@@ -130,6 +166,32 @@ def _validate(args: argparse.Namespace) -> int:
             print("Terms to map in a vocabulary file (term,code):")
             print(terms.to_string(index=False))
     return code
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from tfanalysis.io import load_dataset
+    from tfanalysis.publication.audit import audit_run
+    from tfanalysis.schema import DataValidationError
+
+    if not (args.run_dir / "run.json").is_file():
+        print(f"tfanalysis audit: {args.run_dir} is not a run folder (no run.json)", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        data = load_dataset(args.data)
+    except DataValidationError as err:
+        print(str(err))
+        return EXIT_INVALID_DATA
+    try:
+        findings = audit_run(args.run_dir, data)
+    except (OSError, ValueError) as exc:
+        print(f"tfanalysis audit: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if findings.empty:
+        print(f"{args.run_dir}: nothing recoverable (every released count bounded; every tagged table and figure shows what was released)")
+        return EXIT_OK
+    print(f"{args.run_dir}: {len(findings)} finding(s)")
+    print(findings.to_string(index=False))
+    return EXIT_FAILURE
 
 
 def _read_params(path: Path | None) -> dict:
