@@ -73,6 +73,12 @@ ANY_LANGUAGE = "any"
 """``capacity.languages`` value for a member that serves in any language (interpreters)."""
 LIST_SEPARATOR = ";"
 
+EARLIEST_DATE = "1900-01-01"
+"""No date of the contract lies before it: an earlier one is a placeholder for "unknown"."""
+LATEST_DATE = "2262-04-11"
+"""The last day a ``datetime64[ns]`` holds; an open end written as a later placeholder
+(``9999-12-31``) is read as open."""
+
 
 @dataclass(frozen=True)
 class Column:
@@ -99,6 +105,13 @@ class Column:
         Bounds of a numeric column, inclusive.
     default : object, optional
         The value of an optional column that is absent from the file.
+    open_end : bool
+        A ``date`` column that ends a window (``left_on``, ``valid_to``): empty means
+        still open, a later date than the export is fine, and a far-future placeholder
+        such as year 9999 is read as open.
+    may_be_future : bool
+        A ``date`` column that may lie after the export date (a capacity row planned to
+        start next month). Every other date is refused when it is later than the export.
     """
 
     name: str
@@ -110,6 +123,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: object = None
+    open_end: bool = False
+    may_be_future: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +181,7 @@ MEMBERS = Table(
         _c("name", "text", "The organization's name (organizations are not victims: names are fine here)."),
         _c("sector", "code", "The member's discipline.", values=SECTORS),
         _c("joined_on", "date", "Date the member joined the task force (MOU or first meeting)."),
-        _c("left_on", "date", "Date the member left; empty while a member.", required=False, nullable=True),
+        _c("left_on", "date", "Date the member left; empty while a member.", required=False, nullable=True, open_end=True),
         _c("zip", "zip", "ZIP code of the service location; gives coordinates and county when those are empty.", required=False, nullable=True),
         _c("lat", "number", "Latitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-90, maximum=90),
         _c("lon", "number", "Longitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-180, maximum=180),
@@ -191,8 +206,8 @@ CAPACITY = Table(
         _c("serves_foreign_nationals", "flag", "Serves foreign nationals (e.g. T-visa or continued-presence cases)."),
         _c("languages", "list", "Languages served as ISO 639-1 codes, ';'-separated, or 'any'."),
         _c("available_24_7", "flag", "Reachable around the clock."),
-        _c("valid_from", "date", "First day this row holds."),
-        _c("valid_to", "date", "Last day this row holds; empty while current.", required=False, nullable=True),
+        _c("valid_from", "date", "First day this row holds (may be after the export: planned capacity).", may_be_future=True),
+        _c("valid_to", "date", "Last day this row holds; empty while current.", required=False, nullable=True, open_end=True),
     ),
     key=("member_id", "service", "valid_from"),
     rules=("valid_to on or after valid_from", "member_id exists in members"),
