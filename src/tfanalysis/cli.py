@@ -199,7 +199,9 @@ def _run(args: argparse.Namespace) -> int:
     period = (str(start), str(end)) if start is not None else pick(args.period, "period")
     threshold = pick(args.threshold, "threshold", params.get("suppression_threshold", 11))
     progress = not args.quiet and sys.stderr.isatty()
-    if not args.quiet:
+    if args.quiet:  # the run's log has everything; Python would print warnings without a handler
+        logging.getLogger("tfanalysis").addHandler(logging.NullHandler())
+    else:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.WARNING)
         console.setFormatter(logging.Formatter("%(message)s"))

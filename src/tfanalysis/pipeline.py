@@ -299,13 +299,15 @@ def run_suite(
     _check_writable(out_dir, history_file)
 
     with _locked(out_dir):
-        _sweep(out_dir)
+        swept = _sweep(out_dir)
         run_id = _claim_run_id(out_dir, run_id, resolved.label)
         work = out_dir / f".tmp-{run_id}"
         (work / "notebooks").mkdir(parents=True)
         running = _hold(work / _RUNNING)
     final = out_dir / run_id
     handler = _log_to(work / "run.log")
+    for dead in swept:
+        log.warning("run %s had died without cleaning up: its folder is now .failed/%s", dead, dead)
     comparable = work / "previous_metrics.csv"
     _comparable(earlier, key).to_csv(comparable, index=False)
     period_param = f"{resolved.start.date()}..{resolved.end.date()}" if resolved.start is not None else "all"
@@ -733,22 +735,25 @@ def _alive(work: Path) -> bool:
     return False
 
 
-def _sweep(out_dir: Path) -> None:
+def _sweep(out_dir: Path) -> list[str]:
     """Move the temporary folders of runs that died (SIGKILL, power loss) to ``.failed/``.
 
     Called with the reports folder locked, so no live run is publishing; leftovers of a
-    publication cut short (a ``.latest-*`` link, a pending history) go too.
+    publication cut short (a ``.latest-*`` link, a pending history) go too. Returns the
+    ids of the dead runs.
     """
+    dead = []
     for work in sorted(out_dir.glob(".tmp-*")):
         if work.is_dir() and not _alive(work):
             run_id = work.name[len(".tmp-"):]
-            log.warning("run %s died without cleaning up; its folder is kept in .failed/%s", run_id, run_id)
             with contextlib.suppress(OSError):
                 (work / _RUNNING).unlink()
             _keep_failed(work, out_dir, run_id)
+            dead.append(run_id)
     for leftover in [*out_dir.glob(".latest-*"), *out_dir.glob(f".{HISTORY_FILE}.*.tmp")]:
         with contextlib.suppress(OSError):
             leftover.unlink()
+    return dead
 
 
 def _claim_run_id(out_dir: Path, wanted: str | None, period_label: str) -> str:
