@@ -304,7 +304,7 @@ def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) 
     listed = ~radius & (lower != contract.STATEWIDE)
     described = pd.Series(pd.NA, index=cap.index, dtype=_TEXT)
     described[lower == contract.STATEWIDE] = "statewide"
-    described[radius] = "within " + miles[radius].map("{:g}".format) + " miles"
+    described[radius] = "within " + miles[radius].map("{:g}".format).astype(_TEXT) + " miles"  # astype: an empty float Series is no text
     few = listed & (n_served <= _SERVICE_AREA_NAMES_SHOWN)
     described[few] = served["names"].reindex(cap.index)[few]
     described[listed & ~few] = n_served[listed & ~few].astype("Int64").astype(_TEXT) + " counties"

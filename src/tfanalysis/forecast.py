@@ -36,6 +36,8 @@ def quarterly_needs(data: Any) -> pd.DataFrame:
     from tfanalysis.gaps import as_of_date
 
     needs = data.needs
+    if needs.empty:  # no need identified: no quarter to count
+        return pd.DataFrame(index=pd.PeriodIndex([], freq="Q", name="quarter"), dtype="int64")
     quarter = pd.to_datetime(needs["identified_on"]).dt.to_period("Q")
     table = pd.crosstab(quarter.rename("quarter"), needs["need"].astype(str).rename("service"))
     full = pd.period_range(table.index.min(), table.index.max(), freq="Q", name="quarter")
@@ -110,6 +112,9 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
 
     table = quarterly_needs(data)
     chosen = services if services is not None else list(table.columns)
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "places"]
+    if table.empty or not chosen:  # no complete quarter with needs, or no service asked for: nothing to forecast
+        return pd.DataFrame(columns=columns)
     as_of = as_of_date(data)
     capacity = data.capacity
     current = (pd.to_datetime(capacity["valid_from"]) <= as_of) & (pd.to_datetime(capacity["valid_to"]).isna() | (pd.to_datetime(capacity["valid_to"]) >= as_of))
@@ -123,7 +128,7 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
         frames.append(ahead.assign(service=service, quarter=future.astype(str), kind="forecast"))
     out = pd.concat(frames, ignore_index=True)
     out["places"] = out["service"].map(places).fillna(0.0).astype(float)
-    return out[["service", "quarter", "kind", "needs", "forecast", "low", "high", "places"]]
+    return out[columns]
 
 
 def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame:
@@ -144,6 +149,8 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
     """
     table = quarterly_needs(data)
     rows = []
+    if len(table) <= horizon:  # nothing left to fit on once the last quarters are held out
+        table = table.iloc[:0, :0]
     for service in table.columns:  # one small regression per service
         counts = table[service].to_numpy(float)
         train, test = counts[:-horizon], counts[-horizon:]
@@ -153,7 +160,8 @@ def backtest(data: Any, *, horizon: int = 4, level: float = 0.8) -> pd.DataFrame
             row[f"mae_{method}"] = float(np.abs(predicted["forecast"].to_numpy() - test).mean())
             row[f"coverage_{method}"] = float(100 * ((test >= predicted["low"].to_numpy()) & (test <= predicted["high"].to_numpy())).mean())
         rows.append(row)
-    return pd.DataFrame(rows).set_index("service")
+    columns = ["service", "needs", *(f"{m}_{k}" for k in ("mean", "trend") for m in ("mae", "coverage"))]
+    return pd.DataFrame(rows, columns=columns).set_index("service")
 
 
 def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
@@ -166,6 +174,8 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8) -> str:
     >>> print(backtest_markdown(b))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0); 88% of held-out quarters fell inside its 80% interval.
     """
+    if results.empty:
+        return "Too few complete quarters with needs identified to test a forecast on (the test holds out the last four)."
     return (
         f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
         f"on average (a trend model by {results['mae_trend'].mean():.1f}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
