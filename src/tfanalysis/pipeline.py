@@ -257,40 +257,13 @@ def run_suite(
     started = datetime.now(timezone.utc)
     data_dir = Path(data_dir).resolve()
     out_dir = Path(out_dir).resolve()
-    problems: list[str] = []
-    resolved = None
-    try:
-        resolved = parse_period(period, today=today)
-        resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
-    except (ValueError, TypeError) as exc:
-        problems.append(f"period: {exc}")
-    threshold, problem = parameters.check_and_coerce("suppression_threshold", "int", suppression_threshold)
-    if problem:
-        problems.append(f"suppression threshold: {problem}")
-    region, problem = parameters.check_and_coerce("region", "str", region or "")
-    if problem:
-        problems.append(f"region: {problem}")
-    if out_dir == data_dir or data_dir in out_dir.parents:
-        problems.append(f"--out {out_dir} is inside the data folder: write reports outside the data (a report is not an input)")
-    if run_id is not None and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", str(run_id)):
-        problems.append(f"run id {run_id!r}: use letters, digits, '.', '_' and '-' only")
     suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
-    suite = discover_notebooks(suite_dir)
-    notebooks = suite
-    if only is not None and (isinstance(only, str) or not all(isinstance(name, str) for name in only)):
-        problems.append(f"only: must be a list of notebook names or prefixes as text, like ['00', '03'] (got {parameters.describe_value(only)})")
-    else:
-        try:
-            notebooks = discover_notebooks(suite_dir, only)
-        except SuiteError as exc:
-            problems.append(str(exc))
-    # Parameters for a notebook of the suite left out by --only are checked all the same (one
-    # parameters file serves every run); parameters for no notebook at all are a mistake.
-    per_notebook, notebook_problems = _check_notebook_params(notebooks, notebook_params or {}, suite=suite)
-    problems.extend(notebook_problems)
-    if problems:
-        raise SuiteError("the run's parameters are wrong; nothing was run:\n- " + "\n- ".join(problems))
-    assert resolved is not None
+    checked = _checked_parameters(
+        data_dir, out_dir, suite_dir, period=period, today=today, region=region, suppression_threshold=suppression_threshold,
+        notebook_params=notebook_params, only=only, run_id=run_id,
+    )
+    resolved, threshold, region = checked.period, checked.threshold, checked.region
+    notebooks, per_notebook = checked.notebooks, checked.per_notebook
 
     data = load_dataset(data_dir, export_date=export_date)  # DataValidationError propagates: nothing written yet
     history_file = Path(history).resolve() if history else history_path(out_dir)
@@ -336,13 +309,7 @@ def run_suite(
             _close(handler)
             comparable.unlink()
             _scrub_paths(work, paths)
-            with _locked(out_dir), _signals_deferred():
-                updated = _history_with(_read_history(history_file), _history_rows(run_id, key, resolved, metrics))
-                pending = _write_pending(history_file, updated, run_id)
-                _release(running, work)
-                os.replace(work, final)
-                _point_latest(out_dir, run_id)
-                os.replace(pending, history_file)
+            _publish(out_dir, work, running, run_id, history_file, _history_rows(run_id, key, resolved, metrics))
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         _close(handler)
@@ -362,6 +329,75 @@ def run_suite(
         reports=[final / p.name for p in reports],
         metrics=metrics,
     )
+
+
+@dataclass
+class _Checked:
+    """A run's parameters once checked: typed, resolved, ready for the notebooks."""
+
+    period: Any
+    threshold: int
+    region: str
+    notebooks: list[Path]
+    per_notebook: dict[str, dict[str, Any]]
+
+
+def _checked_parameters(
+    data_dir: Path, out_dir: Path, suite_dir: Path, *, period: Any, today: str | None, region: Any, suppression_threshold: Any,
+    notebook_params: Mapping[str, Mapping[str, Any]] | None, only: Sequence[str] | None, run_id: str | None,
+) -> _Checked:
+    """Check every parameter of a run; raise one SuiteError listing every problem."""
+    problems: list[str] = []
+    resolved = None
+    try:
+        resolved = parse_period(period, today=today)
+        resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
+    except (ValueError, TypeError) as exc:
+        problems.append(f"period: {exc}")
+    threshold, problem = parameters.check_and_coerce("suppression_threshold", "int", suppression_threshold)
+    if problem:
+        problems.append(f"suppression threshold: {problem}")
+    region, problem = parameters.check_and_coerce("region", "str", region or "")
+    if problem:
+        problems.append(f"region: {problem}")
+    if out_dir == data_dir or data_dir in out_dir.parents:
+        problems.append(f"--out {out_dir} is inside the data folder: write reports outside the data (a report is not an input)")
+    if run_id is not None and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", str(run_id)):
+        problems.append(f"run id {run_id!r}: use letters, digits, '.', '_' and '-' only")
+    suite = discover_notebooks(suite_dir)
+    notebooks = suite
+    if isinstance(only, str):  # "only: '03'" in YAML: one notebook
+        only = [only]
+    if only is not None and not (isinstance(only, (list, tuple)) and all(isinstance(name, str) for name in only)):
+        problems.append(f"only: must be a list of notebook names or prefixes as text, like ['00', '03'] (got {parameters.describe_value(only)})")
+    else:
+        try:
+            notebooks = discover_notebooks(suite_dir, only)
+        except SuiteError as exc:
+            problems.append(str(exc))
+    # Parameters for a notebook of the suite left out by --only are checked all the same (one
+    # parameters file serves every run); parameters for no notebook at all are a mistake.
+    per_notebook, notebook_problems = _check_notebook_params(notebooks, notebook_params or {}, suite=suite)
+    problems.extend(notebook_problems)
+    if problems:
+        raise SuiteError("the run's parameters are wrong; nothing was run:\n- " + "\n- ".join(problems))
+    return _Checked(resolved, threshold, region, notebooks, per_notebook)
+
+
+def _publish(out_dir: Path, work: Path, running: int | None, run_id: str, history_file: Path, rows: pd.DataFrame) -> None:
+    """Move a complete run into place, point ``latest`` at it and add its metrics to the history.
+
+    Under the folder's lock and with signals held back: a concurrent run's history rows are
+    kept, and a signal cannot leave ``latest`` and the history disagreeing. The new history
+    is written first, beside the old one, so that a history that cannot be written stops
+    the run before anything is published.
+    """
+    with _locked(out_dir), _signals_deferred():
+        pending = _write_pending(history_file, _history_with(_read_history(history_file), rows), run_id)
+        _release(running, work)
+        os.replace(work, out_dir / run_id)
+        _point_latest(out_dir, run_id)
+        os.replace(pending, history_file)
 
 
 def _check_notebook_params(
