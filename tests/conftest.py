@@ -91,7 +91,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
         base / "reports",
         period="last-quarter",
         today="2024-04-15",
-        suppression_threshold=2,
+        suppression_threshold=3,
         only=["00"],
         run_id="q1",
         history=history,

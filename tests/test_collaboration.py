@@ -647,7 +647,7 @@ def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path
     folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
     for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
         (folder / name).unlink()
-    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=2,
+    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=3,
                                 notebook_params={"03": {"change_date": "2024-07-01"}})
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
     validate.add_argument("data_dir", type=Path, metavar="DIR")
     validate.add_argument("--vocabulary", type=Path, default=None, help="vocabulary file (default: vocabulary.csv/.yaml in DIR)")
+    validate.add_argument("--export-date", default=None, metavar="YYYY-MM-DD",
+                          help="the day the data were exported: later dates are refused (default: the day the newest file was written)")
     validate.add_argument(
         "--show-terms",
         action="store_true",
@@ -64,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--start", default=None, metavar="YYYY-MM-DD", help="first day of a custom period (with --end)")
     run.add_argument("--end", default=None, metavar="YYYY-MM-DD", help="last day of a custom period (with --start)")
     run.add_argument("--region", default=None, help="a state (OH) or ';'-separated county FIPS to focus on")
-    run.add_argument("--threshold", type=int, default=None, help="suppression threshold: counts 1 to N-1 hidden (default 11)")
+    run.add_argument("--threshold", type=_number_or_text, default=None, help="suppression threshold: counts 1 to N-1 hidden (default 11, at least 3)")
+    run.add_argument("--export-date", default=None, metavar="YYYY-MM-DD",
+                     help="the day the data were exported: later dates are refused (default: the day the newest file was written)")
     run.add_argument("--params", type=Path, default=None, metavar="FILE.yaml", help="YAML parameters: the options above and per-notebook values under 'notebooks:'")
     run.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these notebooks (name or prefix, e.g. 00)")
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
@@ -91,6 +95,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_link_parser(sub)
     return parser
+
+
+def _number_or_text(text: str) -> object:
+    """A command-line value as YAML would read it (a number when it is one), checked by the runner."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,9 +161,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not args.data_dir.is_dir():
         print(f"tfanalysis validate: {args.data_dir} is not a folder", file=sys.stderr)
         return EXIT_INVALID_DATA
+    try:
+        export_date = _date_arg(args.export_date)
+    except ValueError as err:
+        print(f"tfanalysis validate: {err}", file=sys.stderr)
+        return EXIT_FAILURE
     code = EXIT_OK
     try:
-        data = load_dataset(args.data_dir, vocabulary=args.vocabulary)
+        data = load_dataset(args.data_dir, vocabulary=args.vocabulary, export_date=export_date)
     except DataValidationError as err:
         print(str(err))
         code = EXIT_INVALID_DATA
@@ -194,6 +213,17 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_FAILURE
 
 
+def _date_arg(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        raise ValueError(f"--export-date must be a date written YYYY-MM-DD (got {text!r})") from None
+
+
 def _read_params(path: Path | None) -> dict:
     if path is None:
         return {}
@@ -206,7 +236,7 @@ def _read_params(path: Path | None) -> dict:
     if not isinstance(loaded, dict):
         raise ValueError(f"the parameters file {path} must be a mapping of names to values")
     allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks",
-               "pdf", "grant_worksheet"}
+               "pdf", "grant_worksheet", "export_date"}
     unknown = sorted(set(loaded) - allowed)
     if unknown:
         raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
@@ -246,18 +276,21 @@ def _run(args: argparse.Namespace) -> int:
     period = (str(start), str(end)) if start is not None else pick(args.period, "period")
     threshold = pick(args.threshold, "threshold", params.get("suppression_threshold", 11))
     progress = not args.quiet and sys.stderr.isatty()
-    if not args.quiet:
+    if args.quiet:  # the run's log has everything; Python would print warnings without a handler
+        logging.getLogger("tfanalysis").addHandler(logging.NullHandler())
+    else:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.WARNING)
         console.setFormatter(logging.Formatter("%(message)s"))
         logging.getLogger("tfanalysis").addHandler(console)
     try:
+        export_date = _date_arg(pick(args.export_date, "export_date"))
         result = run_suite(
             Path(str(data_dir)),
             Path(str(pick(args.out, "out", "reports"))),
             period=None if period is None else (period if isinstance(period, tuple) else str(period)),
-            region=str(pick(args.region, "region", "") or ""),
-            suppression_threshold=int(threshold),
+            region=pick(args.region, "region", "") or "",
+            suppression_threshold=threshold,
             notebook_params=params.get("notebooks") or {},
             only=args.only or params.get("only"),
             run_id=args.run_id,
@@ -265,6 +298,7 @@ def _run(args: argparse.Namespace) -> int:
             progress=progress,
             pdf=bool(pick(args.pdf, "pdf", False)),
             grant_worksheet=_crosswalk_choice(pick(args.grant_worksheet, "grant_worksheet", False)),
+            export_date=export_date,
         )
     except DataValidationError as err:
         print(str(err), file=sys.stderr)

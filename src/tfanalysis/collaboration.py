@@ -1885,6 +1885,13 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
         return "The data hold no dated records: there is nothing to measure yet."
     word = period_word(index)
     labels = period_labels(index)
+    try:  # labels read back: "2099Q1", "2099-01-01 to 2099-03-31"
+        reported = parse_period(period_label.replace(" to ", ".."))
+    except ValueError:  # a label that is not a period ("all data"): no gap to check
+        reported = None
+    if reported is not None and reported.start is not None and reported.start > index[-1].end_time:
+        return (f"No data in this period ({period_label}): the data end in {labels[-1]}. The indicators below are those of the "
+                f"{len(index)} {word}{'s' if len(index) != 1 else ''} from {labels[0]} to {labels[-1]}, before the period.")
     text = (f"Indicators for every {word} from {labels[0]} to {labels[-1]} ({len(index)} {word}s); the reporting period ({period_label}) ends the series, "
             "and the trends read the whole history before it.")
     if as_of is not None and index[-1].end_time.normalize() > pd.Timestamp(as_of):

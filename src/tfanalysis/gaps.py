@@ -535,12 +535,14 @@ def headline_metrics(data: TaskForceData, period: PeriodLike = None, threshold: 
     """
     from tfanalysis.taxonomy import SERVICE_CODES
 
-    overall = outcome_rates(data, period, by=()).iloc[0]
+    overall_rates = outcome_rates(data, period, by=())
+    no_needs = pd.Series({"unmet_need_rate": np.nan, "met": 0, "median_days_to_met": np.nan})
+    overall = overall_rates.iloc[0] if len(overall_rates) else no_needs  # no need in the period: nothing to rate
     by_need = outcome_rates(data, period)
     gaps = structural_gaps(data, period)
     biggest = by_need.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"] if by_need["unmet"].sum() else ""
     return {
-        "unmet_need_rate": {"value": round(float(overall["unmet_need_rate"]), 1), "label": "Unmet-need rate", "unit": "%", "higher_is_better": False},
+        "unmet_need_rate": {"value": None if np.isnan(overall["unmet_need_rate"]) else round(float(overall["unmet_need_rate"]), 1), "label": "Unmet-need rate", "unit": "%", "higher_is_better": False},
         "needs_met": {"value": int(overall["met"]), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": True},
         "structural_gaps": {"value": int(len(gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
         "biggest_gap_service": {"value": str(biggest), "label": f"Most unmet needs: {SERVICE_CODES.get(biggest, biggest)}"},
@@ -569,6 +571,8 @@ def gaps_markdown(service_demand: pd.DataFrame, rates: pd.DataFrame, threshold: 
     """
     from tfanalysis.taxonomy import SERVICE_CODES
 
+    if rates.empty or not rates["needs"].sum():
+        return "No need was identified in this period: there is no demand to set against the members' capacity."
     over = service_demand[(service_demand["utilization"] > 1) & (service_demand["needs"] >= threshold)].sort_values("utilization", ascending=False)
     if over.empty:
         text = "No service's identified needs outran its capacity over the period."
@@ -735,6 +739,8 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, threshol
     from tfanalysis.taxonomy import SERVICE_CODES
 
     label = SERVICE_CODES.get(service, service)
+    if not service:
+        return "No need was identified in this period: there is no unmet need to place a new provider for."
     if sites.empty:
         return f"No unmet need of {label} to cover."
     names = ", then ".join(f"**{n}**" for n in sites["name"])
@@ -751,4 +757,6 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, threshol
 def default_site_service(data: TaskForceData, period: PeriodLike = None) -> str:
     """The service with the most needs not (yet) met: the default for :func:`recommend_sites`."""
     rates = outcome_rates(data, period)
+    if rates.empty:
+        return ""  # no need identified in the period: no service to place
     return str(rates.sort_values(["unmet", "need"], ascending=[False, True]).iloc[0]["need"])
