@@ -1,106 +1,62 @@
-"""The leadership summary: read from recorded metrics, worded from the numbers."""
+"""The leadership summary: headlines computed from the data for three periods, through the release."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import math
 
 import pandas as pd
 
 from tfanalysis import summary
+from tfanalysis.io import load_dataset
+from tfanalysis.publication import Release
 
 
-def metric(name: str, value, display: str, *, unit=None, count=False, better=None, label=None) -> dict:
-    return {"notebook": "nb", "name": name, "label": label or name, "value": value, "display": display,
-            "unit": unit, "count": count, "suppressed": display.startswith("<"), "higher_is_better": better}
+def test_periods_are_the_eight_before_and_the_year_before():
+    trend, previous, year_ago = summary.periods_for("2025H1")
+    assert [p.label for p in trend][-3:] == ["2024H1", "2024H2", "2025H1"]
+    assert (previous.label, year_ago.label) == ("2024H2", "2024H1")
+    trend, previous, year_ago = summary.periods_for(None, pd.Timestamp("2025-11-15"))
+    assert trend[-1].label == "2025Q3" and previous is None and year_ago is None  # the latest complete quarter
 
 
-def write_run(folder: Path, records: list[dict]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "metrics.json").write_text(json.dumps(records))
-    return folder
+def test_headlines_are_counted_for_each_period_by_hand(tiny_dir):
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 2), data, "2024Q1")
+    # 2024Q1: clients c1 (Jan) and c2 (Feb); 2023Q4 none; needs: 4 in Q1
+    assert tiles.loc["clients_identified", ["now", "previous"]].tolist() == [2.0, 0.0]
+    assert tiles.loc["needs_identified", "now"] == 4.0
+    assert tiles.loc["needs_met", "now"] == 2.0  # c1 housing, c2 legal
+    # unmet-need rate in Q1 would be 1 of 4: its numerator (1) is hidden, so is the rate
+    assert math.isnan(tiles.loc["unmet_need_rate", "now"])
+    assert tiles.loc["clients_identified", "previous_label"] == "2023Q4"
+    assert tiles.loc["clients_identified", "year_ago_label"] == "2023Q1"
 
 
-FIRST = [
-    metric("median_response_days", 3.0, "3.0", unit="days", better=False),
-    metric("cross_sector_tie_share", 80.0, "80.0", unit="%", better=True),
-    metric("biggest_gap_service", None, "Legal representation"),
-    metric("arrests", None, "<11", count=True),
-    metric("convictions", 14, "14", count=True, better=True),
-]
-SECOND = [
-    metric("median_response_days", 12.0, "12.0", unit="days", better=False),
-    metric("cross_sector_tie_share", 40.0, "40.0", unit="%", better=True),
-    metric("biggest_gap_service", None, "Housing: emergency"),
-    metric("arrests", 25, "25", unit="events", count=True),
-    metric("convictions", 14, "14", count=True, better=True),
-]
+def test_hidden_counts_are_not_shown_compared_or_drawn(tiny_dir):
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 3), data, "2024Q2")
+    # one client in 2024Q2 (c3): hidden at threshold 3, and so is any change from it
+    assert math.isnan(tiles.loc["clients_identified", "now"])
+    page = summary.tiles_html(tiles)
+    assert "hidden" in page
+    assert not any("Victims identified" in s for s in summary.findings(tiles))
 
 
-def history(tmp_path: Path) -> Path:
-    path = tmp_path / "history.csv"
-    path.write_text(
-        "run_id,period,name,value\n"
-        "old,2025Q2,median_response_days,9\n"
-        "old,2025Q2,cross_sector_tie_share,70\n"
-        "old,2025Q2,arrests,30\n"
-        "other,2025Q1,median_response_days,20\n"
-    )
-    return path
+def test_every_sentence_names_its_periods_and_quotes_the_tiles():
+    tiles = pd.DataFrame({
+        "label": ["Needs identified", "Unmet-need rate", "Arrests"], "kind": ["count", "rate", "count"],
+        "higher_is_better": [None, False, None], "now": [363.0, 6.0, float("nan")], "previous": [325.0, 10.9, 19.0],
+        "period_label": ["2025Q4"] * 3, "previous_label": ["2025Q3"] * 3,
+    }, index=["needs_identified", "unmet_need_rate", "arrests"])
+    sentences = summary.findings(tiles)
+    assert sentences == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4.",
+                         "Needs identified rose from 325 in 2025Q3 to 363 in 2025Q4."]
 
 
-def test_headlines_read_the_run_and_compare_with_the_previous_period(tmp_path: Path) -> None:
-    metrics = summary.read_metrics(write_run(tmp_path / "run", FIRST) / "metrics.json")
-    table = summary.headline_table(metrics, summary.previous_values(history(tmp_path), "2025Q2"))
-    assert list(table.index) == ["biggest_gap_service", "median_response_days", "cross_sector_tie_share", "arrests", "convictions"]
-    assert table.loc["median_response_days", ["now", "before", "trend"]].tolist() == ["3.0 days", "9.0 days", "▼ better"]
-    assert table.loc["median_response_days", "change"] == -6.0
-    assert table.loc["cross_sector_tie_share", ["now", "before", "trend"]].tolist() == ["80.0%", "70.0%", "▲ better"]
-    # a hidden count stays hidden and no change is worked out from it
-    assert table.loc["arrests", ["now", "before", "trend"]].tolist() == ["<11", "30", ""]
-    assert pd.isna(table.loc["arrests", "change"])
-    assert table.loc["convictions", "before"] == "n/a"
-
-
-def test_findings_change_when_the_metrics_change(tmp_path: Path) -> None:
-    texts = []
-    for records in (FIRST, SECOND):
-        metrics = summary.read_metrics(write_run(tmp_path / f"run{len(texts)}", records) / "metrics.json")
-        table = summary.headline_table(metrics, summary.previous_values(history(tmp_path), "2025Q2"))
-        texts.append(summary.key_findings(table, period_label="2025Q3", previous_label="2025Q2"))
-    assert texts[0] == [
-        "The largest gap between identified needs and member capacity in 2025Q3 is in **Legal representation**.",
-        "Members answered referrals in a median of 3.0 days in 2025Q3, 6.0 days faster than in 2025Q2.",
-        "80.0% of referral ties crossed sectors, 10.0 points more than in 2025Q2.",
-    ]  # arrests are hidden: no sentence about arrests and convictions
-    assert texts[1] == [
-        "The largest gap between identified needs and member capacity in 2025Q3 is in **Housing: emergency**.",
-        "Members answered referrals in a median of 12.0 days in 2025Q3, 3.0 days slower than in 2025Q2.",
-        "40.0% of referral ties crossed sectors, 30.0 points less than in 2025Q2.",
-        "The period saw 25 arrests and 14 convictions.",
-    ]
-
-
-def test_missing_reports_are_named_and_an_empty_run_says_so(tmp_path: Path) -> None:
-    metrics = summary.read_metrics(tmp_path / "nowhere" / "metrics.json")
-    assert metrics.empty
-    table = summary.headline_table(metrics, pd.Series(dtype=float))
-    text = summary.summary_markdown(table, [], period_label="2025Q3", previous_label="2025Q2", missing=summary.missing_headlines(metrics))
-    assert text == "No headline numbers were recorded for 2025Q3: run the analysis reports first."
-    some = summary.read_metrics(write_run(tmp_path / "r", FIRST[:1]) / "metrics.json")
-    assert "clients identified" in summary.missing_headlines(some)
-    assert "median response days" not in summary.missing_headlines(some)
-
-
-def test_no_previous_run_is_said_plainly(tmp_path: Path) -> None:
-    metrics = summary.read_metrics(write_run(tmp_path / "run", FIRST) / "metrics.json")
-    table = summary.headline_table(metrics, summary.previous_values(tmp_path / "absent.csv", "2025Q2"))
-    text = summary.summary_markdown(table, ["x"], period_label="2025Q3", previous_label="2025Q2", missing=[])
-    assert "No earlier run is recorded for the previous period" in text
-
-
-def test_report_links_list_the_other_reports(tmp_path: Path) -> None:
-    for name in ("00_data_quality.html", "05_leadership_summary.html", "index.html", "03_collaboration.html"):
-        (tmp_path / name).write_text("x")
-    assert summary.report_links(tmp_path, exclude="05_leadership_summary.html") == [
-        ("00_data_quality.html", "Data quality"), ("03_collaboration.html", "Collaboration")]
+def test_a_change_is_better_or_worse_by_direction():
+    tile = pd.DataFrame({"label": ["Unmet-need rate"], "report": ["02_needs_and_gaps"], "kind": ["rate"], "higher_is_better": [False],
+                         "now": [6.0], "previous": [10.9], "year_ago": [5.0], "period_label": ["2025Q4"], "previous_label": ["2025Q3"],
+                         "year_ago_label": ["2024Q4"], "trend": [[5.0, 10.9, 6.0]], "trend_labels": [["a", "b", "c"]]}, index=["u"])
+    page = summary.tiles_html(tile)
+    assert "▼ −4.9 pp (better) vs 2025Q3" in page and "▲ +1.0 pp (worse) vs 2024Q4" in page
+    assert 'href="02_needs_and_gaps.html"' in page and "<svg" in page

@@ -1,7 +1,8 @@
 """The ``tfanalysis`` command.
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
-every problem of a dataset; ``tfanalysis run --data DIR`` renders every report. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
+``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts. Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -72,6 +73,16 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the grant performance worksheet for the period, exact counts for the funder, "
                      "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
                      "anti-trafficking grantee measures; see docs/grant-reporting.md)")
+    audit = sub.add_parser(
+        "audit",
+        help="re-check a rendered run folder against the true data: can any hidden count be recovered?",
+        description="Bound every victim count the run released (with the earlier runs of the same data in its "
+        "output folder) and read every report's numbers back from its HTML. Exit 0 when nothing can be "
+        "recovered, 1 when something can (each finding names the report, table and cell, never a count), "
+        "2 on invalid data.",
+    )
+    audit.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
+    audit.add_argument("--data", type=Path, required=True, metavar="DIR", help="the dataset folder the run was made from")
     return parser
 
 
@@ -85,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "audit":
+            return _audit(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
@@ -130,6 +143,32 @@ def _validate(args: argparse.Namespace) -> int:
             print("Terms to map in a vocabulary file (term,code):")
             print(terms.to_string(index=False))
     return code
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from tfanalysis.io import load_dataset
+    from tfanalysis.publication.audit import audit_run
+    from tfanalysis.schema import DataValidationError
+
+    if not (args.run_dir / "run.json").is_file():
+        print(f"tfanalysis audit: {args.run_dir} is not a run folder (no run.json)", file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        data = load_dataset(args.data)
+    except DataValidationError as err:
+        print(str(err))
+        return EXIT_INVALID_DATA
+    try:
+        findings = audit_run(args.run_dir, data)
+    except (OSError, ValueError) as exc:
+        print(f"tfanalysis audit: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    if findings.empty:
+        print(f"{args.run_dir}: nothing recoverable (every released count bounded; every tagged table and figure shows what was released)")
+        return EXIT_OK
+    print(f"{args.run_dir}: {len(findings)} finding(s)")
+    print(findings.to_string(index=False))
+    return EXIT_FAILURE
 
 
 def _read_params(path: Path | None) -> dict:

@@ -44,8 +44,10 @@ def _offline_renderer() -> object:
             """Display nothing: plotly.js comes from the report page, not from the notebook."""
 
         def to_mimebundle(self, fig_dict: dict) -> dict:
+            from tfanalysis.labels import readable_figure
+
             page = pio.to_html(
-                fig_dict,
+                readable_figure(fig_dict),  # codes in categories, names, titles and menus: in words
                 config=self.config,
                 include_plotlyjs=False,
                 include_mathjax=False,
@@ -199,6 +201,12 @@ def record_count(name: str, released: Any, row: Any = "Total", column: Any = Non
     display({METRIC_MIMETYPE: count_metric(name, released, row, column, **kwargs)}, raw=True)
 
 
+def record_shown(name: str, shown: Any, **kwargs: Any) -> None:
+    """Record a released count as a table shows it (an int, or ``"<11"`` where hidden)."""
+    hidden = isinstance(shown, str)
+    record_metric(name, None if hidden else shown, count=True, hidden=hidden, **kwargs)
+
+
 def release(data: Any, threshold: int = 11, *, ledger_dir: str = "", run_id: str = "") -> Any:
     """This notebook's publication layer: every victim count it shows goes through it.
 
@@ -242,28 +250,45 @@ def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
 
 
 def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> str:
-    """Render a (disclosure-controlled) table as plain HTML for a report.
+    """Render a (disclosure-controlled) table as plain HTML for a report, in plain words.
+
+    Header, row labels and text cells pass through :func:`tfanalysis.labels.readable`:
+    codes and column names become the words leadership reads.
 
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"n": ["<11", 42]}, index=["a", "b"]), caption="Clients"))
     <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">&lt;11</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table>
-    >>> t = pd.DataFrame({"pct": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "met_on")], names=["table", "column"]))
+    >>> t = pd.DataFrame({"needs_per_month": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "legal_representation")], names=["table", "need"]))
     >>> print(table_html(t))
-    <table class="tf-table"><thead><tr><th>table</th><th>column</th><th>pct</th></tr></thead><tbody><tr><th>needs</th><th>met_on</th><td class="num">50.0</td></tr></tbody></table>
+    <table class="tf-table"><thead><tr><th>Table</th><th>Need</th><th>Needs a month</th></tr></thead><tbody><tr><th>Needs</th><th>Legal representation (immigration, criminal, civil)</th><td class="num">50.0</td></tr></tbody></table>
     """
+    from tfanalysis.labels import readable
+
     levels = table.index.nlevels if index else 0
-    names = [str(n) if n is not None else "" for n in table.index.names] if index else []
-    head = names + [str(c) for c in table.columns]
+    names = [_header(n) if n is not None else "" for n in table.index.names] if index else []
+    head = names + [_header(c) for c in table.columns]
     rows = []
     for label, values in zip(table.index, table.itertuples(index=False)):
         labels = label if isinstance(label, tuple) else (label,)
-        cells = [f"<th>{html.escape(_cell(part))}</th>" for part in labels[:levels]]
-        cells += [f"<td{_align(v)}>{html.escape(_cell(v))}</td>" for v in values]
+        cells = [f"<th>{html.escape(_cell(readable(part)))}</th>" for part in labels[:levels]]
+        cells += [f"<td{_align(v)}>{html.escape(_cell(readable(v)))}</td>" for v in values]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-    return f'<table class="tf-table">{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
+    tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
+    return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _header(column: Any) -> str:
+    """A column or index name in words: a code through :func:`~tfanalysis.labels.readable`, a lone word capitalized."""
+    from tfanalysis.labels import readable
+
+    if isinstance(column, tuple):
+        return " · ".join(_header(part) for part in column if str(part) != "")
+    text = str(readable(str(column)))
+    return text[0].upper() + text[1:] if len(text) > 1 and text.isalpha() and text.islower() else text
 
 
 def _align(value: object) -> str:

@@ -53,10 +53,12 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file")
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
 run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
-``history_file`` the metrics history of earlier runs."""
+``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
+of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
+the run folder, for later runs of the same data."""
 
 HISTORY_FILE = "metrics_history.csv"
 
@@ -228,6 +230,7 @@ def run_suite(
     resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
     crosswalk = _preflight(pdf, grant_worksheet)
     data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
+    fingerprint = data.fingerprint()
 
     suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     notebooks = discover_notebooks(suite_dir, only)
@@ -243,6 +246,10 @@ def run_suite(
         raise SuiteError(f"{final} exists already; choose another --run-id")
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    from tfanalysis.publication.audit import ledger_dir_of
+
+    ledger = ledger_dir_of(out_dir, fingerprint, run_id).resolve()
+    shutil.rmtree(ledger, ignore_errors=True)  # left by a failed run of the same id: never published
     work = out_dir / f".tmp-{run_id}"
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
@@ -255,11 +262,12 @@ def run_suite(
         "suppression_threshold": int(suppression_threshold),
         "run_id": run_id,
         "history_file": str(history_file),
+        "ledger_dir": str(ledger),
     }
     try:
         log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
         reports, metrics = _execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
-        fingerprint = data.fingerprint()
+        _audit_release(data, ledger, int(suppression_threshold), run_id)
         public_params = {
             "period": resolved.label,
             "region": region or "all counties in the data",
@@ -278,6 +286,7 @@ def run_suite(
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         _close(handler)
+        shutil.rmtree(ledger, ignore_errors=True)
         _keep_failed(work, out_dir, run_id)
         (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
         if isinstance(exc, (SuiteError, KeyboardInterrupt)):
@@ -286,6 +295,10 @@ def run_suite(
     _close(handler)
 
     os.replace(work, final)
+    from tfanalysis.publication.ledger import COMPLETE
+
+    if ledger.exists():
+        (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
     if worksheet is not None:
         os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
     _point_latest(out_dir, run_id)
@@ -398,7 +411,8 @@ def _execute_all(
             )
         except papermill.PapermillExecutionError as exc:
             raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
-        nb = nbformat.read(executed, as_version=4)
+        nb = _quiet_outputs(nbformat.read(executed, as_version=4))
+        nbformat.write(nb, executed)
         title = _title_of(nb, path)
         footer = f"Task force report · {period_label} · run {run_id} · tfanalysis {__version__}"
         page = notebook_to_html(nb, title=title, footer=footer)
@@ -411,6 +425,34 @@ def _execute_all(
         _write_json(work / "metrics.json", metrics)
         log.info("rendered %s (%d metrics)", target.name, sum(m["notebook"] == path.stem for m in metrics))
     return reports, metrics
+
+
+def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str) -> None:
+    """Bound everything this run released, with the earlier runs of the same data, before publishing.
+
+    A count a reader could pin inside 1..threshold-1 fails the run (nothing is published);
+    the message names the table and cell, never a count.
+    """
+    if not (ledger / "cells.parquet").exists():
+        return
+    from tfanalysis.publication import Release
+    from tfanalysis.publication.audit import audit_ledger
+
+    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id))
+    if len(findings):
+        lines = [f"{r.table}: {r.cell} ({r.finding})" for r in findings.head(20).itertuples(index=False)]
+        more = f"\n- and {len(findings) - 20} more" if len(findings) > 20 else ""
+        raise SuiteError("disclosure audit: counts a reader could recover from this run with the earlier runs:\n- "
+                         + "\n- ".join(lines) + more)
+    log.info("disclosure audit: nothing recoverable")
+
+
+def _quiet_outputs(nb: Any) -> Any:
+    """Drop what the kernel wrote to stderr (warnings included): the executed notebooks ship with the run."""
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
 
 
 def _title_of(nb: Any, path: Path) -> str:

@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tfanalysis import contract, taxonomy
@@ -198,4 +200,206 @@ def summary_markdown(data: TaskForceData, period_label: str, *, threshold: int =
         sentences.append(f"Validation left {len(warnings)} kind(s) of warning to review (table below).")
     else:
         sentences.append("Validation raised no warnings.")
+    return " ".join(sentences)
+
+
+# --------------------------------------------------------------------------- for leadership
+#
+# What the report shows goes through the publication layer (tfanalysis.publication): rows
+# of the victims' tables (clients, needs, referrals, criminal-justice events) are released
+# counts; members, capacity rows, activities, attendance and survey ratings are not about
+# victims and are shown as they are.
+
+VICTIM_TABLES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
+"""Tables whose rows are about victims: their counts are disclosure-controlled."""
+
+
+def _window(period: Any) -> dict[str, Any]:
+    """``where`` of a period for each victim table (its own date)."""
+    from tfanalysis.periods import parse_period
+    from tfanalysis.publication import Interval
+
+    p = parse_period(period)
+    return {name: ({} if p.start is None else {DATED_TABLES[name]: Interval(p.start, p.end)}) for name in VICTIM_TABLES}
+
+
+def published_sizes(rel: Any, data: TaskForceData, period: Any = None) -> pd.Series:
+    """Rows per table in the period: victims' tables released, the others as they are.
+
+    Parameters
+    ----------
+    rel : tfanalysis.publication.Release
+        The notebook's release, on the whole dataset.
+    data : TaskForceData
+        The whole dataset (members, capacity and activities are restricted to the period here).
+    period : str, pair or None
+
+    Returns
+    -------
+    pandas.Series
+        ``rows`` per table in contract order: ints, ``"<11"`` where a victim count is hidden.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> published_sizes(Release(data), data, "2025Q3")[["clients", "needs", "members"]].tolist()
+    [56, 325, 40]
+    """
+    where = _window(period)
+    scoped = data.in_period(period)
+    out = {}
+    for name, frame in data.tables().items():
+        if name in VICTIM_TABLES:
+            out[name] = rel.count(name, where=where[name], name=f"00 rows of {name}").inner().iloc[0]
+        else:
+            out[name] = len(getattr(scoped, name))
+    return pd.Series(out, name="rows", dtype=object)
+
+
+def published_records_per_month(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """Rows per month of each dated table in the period (victims' tables released; NaN hidden).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by month (``YYYY-MM``), one column per dated table, floats (NaN: hidden).
+    """
+    from tfanalysis.publication import ByPeriod
+
+    scoped = data.in_period(period)
+    dates = pd.concat([getattr(scoped, name)[column].dropna() for name, column in DATED_TABLES.items()])
+    if dates.empty:
+        return pd.DataFrame(columns=list(DATED_TABLES), dtype="float64")
+    months = pd.period_range(dates.min(), dates.max(), freq="M")
+    out = pd.DataFrame(index=months.astype(str))
+    out.index.name = "month"
+    for name, column in DATED_TABLES.items():
+        if name in VICTIM_TABLES:
+            series = rel.table(name, rows=ByPeriod(column, months), name=f"00 {name} per month")
+            out[name] = series.numbers().to_numpy()
+        else:
+            counts = getattr(scoped, name)[column].dropna().dt.to_period("M").value_counts()
+            out[name] = counts.reindex(months, fill_value=0).to_numpy(dtype="float64")
+    return out
+
+
+def published_completeness(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """Share of filled cells per column with empty cells, for leadership.
+
+    For the victims' tables the filled and the empty rows are released counts (a share
+    beside its table's size gives both back): the share is shown only where both are shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``column``, ``required``, ``filled_pct`` (``"hidden"`` where the share
+        would give a hidden count back), for the columns with at least one empty cell.
+    """
+    where = _window(period)
+    scoped = data.in_period(period)
+    rows = []
+    for name, frame in data.tables().items():
+        part = getattr(scoped, name)
+        if part.empty:
+            continue
+        table = contract.TABLES[name]
+        for col in table.columns:
+            empty = part[col.name].isna()
+            if not empty.any():
+                continue
+            pct = round(float(100 * (~empty).mean()), 1)
+            if name in VICTIM_TABLES:
+                flag = f"quality.filled.{col.name}"
+                rel.derive(name, flag, frame[col.name].notna())
+                released = rel.table(name, rows=flag, where=where[name], levels={flag: [True, False]}, name=f"00 {name}.{col.name} filled or empty")
+                if released.is_hidden().any():
+                    pct = "hidden"
+            rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": pct})
+    return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
+
+
+def published_warnings(rel: Any, data: TaskForceData) -> pd.DataFrame:
+    """Validation warnings per table, column and rule: rows of victims' tables released.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"<11"`` where hidden).
+    """
+    summary = warning_summary(data)
+    if summary.empty:
+        return summary
+    out = summary.astype({"rows": object}).copy()
+    for i, w in summary.iterrows():  # one released count per kind of warning (a handful), not per row
+        if w["table"] not in VICTIM_TABLES:
+            continue
+        frame = getattr(data, w["table"])
+        hit = data.warnings[(data.warnings["table"] == w["table"]) & (data.warnings["column"] == w["column"]) & (data.warnings["rule"] == w["rule"])]
+        labels = frame.index[(hit["row"].dropna().astype(int) - 1).clip(lower=0, upper=len(frame) - 1)]
+        flag = f"quality.warning.{w['column']}.{i}"
+        rel.derive(w["table"], flag, pd.Series(frame.index.isin(labels), index=frame.index))
+        out.at[i, "rows"] = rel.table(w["table"], where={flag: True}, name=f"00 warnings {w['table']}.{w['column']} ({i})").inner().iloc[0]
+    return out
+
+
+def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """e-Guide categories: needs identified in the period (released) and whether any member offers it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by category label: ``group``, ``offered`` (yes/no), ``needs`` (released),
+        ``capacity_rows`` (capacity rows valid in the period offering it).
+    """
+    used = taxonomy_use(data.in_period(period))
+    category = data.needs["need"].map(taxonomy.need_category)
+    rel.derive("needs", "quality.category", category)
+    needs = rel.table("needs", rows="quality.category", where=_window(period)["needs"], levels={"quality.category": list(used.index)},
+                      name="00 needs per e-Guide category")
+    out = used[["label", "group", "offered", "capacity_rows"]].copy()
+    out["needs"] = needs.inner().reindex(out.index).to_numpy()
+    out["offered"] = out["offered"].map({True: "yes", False: "no"})
+    return out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
+
+
+def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFrame, taxonomy_table: pd.DataFrame,
+                               warnings_table: pd.DataFrame, period_label: str) -> str:
+    """A paragraph that reads the published data-quality numbers (only what the tables show).
+
+    Examples
+    --------
+    >>> sizes = pd.Series({"clients": 53, "needs": "<11", "referrals": 40, "members": 42})
+    >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
+    >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
+    'For **2025Q3** the dataset holds 53 clients, fewer than 11 identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories whose counts are shown; every one of them is offered by at least one member. Validation raised no warnings.'
+    """
+    def count(value: Any, noun: str) -> str:
+        return f"fewer than {str(value)[1:]} {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
+
+    sentences = [
+        f"For **{period_label}** the dataset holds {count(sizes['clients'], 'clients')}, "
+        f"{count(sizes['needs'], 'identified needs')} and {count(sizes['referrals'], 'referrals')}, "
+        f"from {int(sizes['members']):,} member organizations."
+    ]
+    gaps = completeness_table[completeness_table["required"].astype(bool)] if len(completeness_table) else completeness_table
+    if gaps.empty:
+        sentences.append("Every required column is complete.")
+    else:
+        shown = gaps[pd.to_numeric(gaps["filled_pct"], errors="coerce").notna()].astype({"filled_pct": float})
+        worst = shown.sort_values("filled_pct").iloc[0] if len(shown) else None
+        where = f"; the least complete shown is {worst['table']}.{worst['column']} ({worst['filled_pct']:.0f}% filled)" if worst is not None else ""
+        sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
+    numeric = pd.to_numeric(taxonomy_table["needs"], errors="coerce")
+    seen = taxonomy_table[(numeric > 0) | numeric.isna()]
+    hidden_or_positive = int(len(seen))
+    not_offered = seen[seen["offered"] == "no"]
+    sentences.append(
+        f"Needs fall in {hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories whose counts are shown; "
+        + (f"{len(not_offered)} of them are offered by no member ({', '.join(not_offered.index)})." if len(not_offered)
+           else "every one of them is offered by at least one member.")
+    )
+    sentences.append(f"Validation left {len(warnings_table)} kind(s) of warning to review (table below)." if len(warnings_table)
+                     else "Validation raised no warnings.")
     return " ".join(sentences)

@@ -44,7 +44,8 @@ def leadership_view(nb: Any) -> Any:
 
     Removed: error outputs (tracebacks), stderr streams (warnings, kernel chatter), recorded
     metrics (collected apart), and the papermill-injected parameters cell (it names file paths on the analyst's machine).
-    Code itself is excluded later by the exporter.
+    Code itself is excluded later by the exporter. Taxonomy codes and column names left in
+    generated prose are put in words (:func:`tfanalysis.labels.readable_known`).
 
     Examples
     --------
@@ -55,6 +56,8 @@ def leadership_view(nb: Any) -> Any:
     >>> [o["name"] for o in leadership_view(nb).cells[0].outputs]
     ['stdout']
     """
+    from tfanalysis.labels import readable_known
+
     clean = copy.deepcopy(nb)
     kept = []
     for cell in clean.cells:
@@ -62,6 +65,10 @@ def leadership_view(nb: Any) -> Any:
             continue
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", []) if _for_leadership(o)]
+            for output in cell["outputs"]:
+                # prose written by the package: a taxonomy code or column name reads as words
+                if "text/markdown" in output.get("data", {}):
+                    output["data"]["text/markdown"] = readable_known(output["data"]["text/markdown"])
         kept.append(cell)
     clean.cells = kept
     return clean

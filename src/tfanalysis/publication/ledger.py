@@ -13,7 +13,7 @@ Files of a ledger folder
 ------------------------
 ``cells.parquet``
     One row per released count: ``key`` (:func:`~tfanalysis.publication.cells.cell_key`),
-    ``table`` (where it was shown), ``true``, ``hidden``, ``withheld`` (hidden with its
+    ``table`` (where it was shown), ``row`` and ``column`` (its labels there), ``true``, ``hidden``, ``withheld`` (hidden with its
     line, zeros too: not known to be at least 1), ``run``.
 ``derived-<universe>.parquet``
     Columns a report derived for its units (a structural-gap segment, a profile), so that
@@ -44,7 +44,7 @@ __all__ = ["COMPLETE", "Ledger"]
 COMPLETE = "complete"
 """Marker file of a ledger whose run was published."""
 
-_COLUMNS = ["key", "table", "true", "hidden", "withheld", "run"]
+_COLUMNS = ["key", "table", "row", "column", "true", "hidden", "withheld", "run"]
 
 
 class Ledger:
@@ -86,9 +86,10 @@ class Ledger:
     def add(self, rows: pd.DataFrame) -> None:
         """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status."""
         rows = rows.loc[~rows["key"].isin(self.cells["key"])].drop_duplicates("key")
-        if "withheld" not in rows:
-            rows = rows.assign(withheld=False)
-        rows = rows[["key", "table", "true", "hidden", "withheld"]]
+        for column, default in (("withheld", False), ("row", ""), ("column", "")):
+            if column not in rows:
+                rows = rows.assign(**{column: default})
+        rows = rows[["key", "table", "row", "column", "true", "hidden", "withheld"]]
         new = rows.assign(run=self.run, fixed=False)
         self.cells = pd.concat([self.cells, new], ignore_index=True) if len(self.cells) else new.reset_index(drop=True)
 
@@ -137,7 +138,8 @@ class Ledger:
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({"key": pd.Series(dtype=object), "table": pd.Series(dtype=object), "true": pd.Series(dtype="int64"),
+    return pd.DataFrame({"key": pd.Series(dtype=object), "table": pd.Series(dtype=object), "row": pd.Series(dtype=object),
+                         "column": pd.Series(dtype=object), "true": pd.Series(dtype="int64"),
                          "hidden": pd.Series(dtype=bool), "withheld": pd.Series(dtype=bool), "run": pd.Series(dtype=object), "fixed": pd.Series(dtype=bool)})
 
 
@@ -146,9 +148,11 @@ def _read_cells(folder: Path) -> pd.DataFrame:
     if not path.exists():
         return _empty().drop(columns="fixed")
     cells = pd.read_parquet(path)
-    if "withheld" not in cells:
-        cells["withheld"] = False
-    return cells.astype({"key": object, "table": object, "run": object, "true": "int64", "hidden": bool, "withheld": bool})
+    for column, default in (("withheld", False), ("row", ""), ("column", "")):
+        if column not in cells:
+            cells[column] = default
+    return cells.astype({"key": object, "table": object, "row": object, "column": object, "run": object, "true": "int64",
+                         "hidden": bool, "withheld": bool})
 
 
 def _merge_columns(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -120,9 +120,9 @@ class Released:
     def inner(self) -> pd.DataFrame | pd.Series:
         """``shown`` without its margins (a Series for a table without columns)."""
         out = self.shown.drop(index=MARGIN, errors="ignore")
-        if self.is_series:
-            return out.iloc[:, 0]
-        return out.drop(columns=MARGIN, errors="ignore")
+        out = out.iloc[:, 0] if self.is_series else out.drop(columns=MARGIN, errors="ignore")
+        out.attrs["release"] = self.name
+        return out
 
     def numbers(self, margins: bool = False) -> pd.DataFrame | pd.Series:
         """The shown counts as floats, NaN where hidden."""
@@ -310,10 +310,13 @@ class Release:
                 keys[i, j] = cell_key(universe, _and(*parts))
         if is_series:
             keys[:, 1] = keys[:, 0]
-        hidden = self._decide(universe, totals, keys, is_series, name or universe)
-
         index = _with_total(row_labels, rows)
         cols = pd.Index([*col_labels, MARGIN], name=None if columns is None else _axis_name(columns))
+        row_text = np.array([_label_text(x) for x in index], dtype=object)
+        col_text = np.array([_label_text(x) for x in cols], dtype=object)
+        labels = (np.broadcast_to(row_text[:, None], keys.shape), np.broadcast_to(col_text[None, :], keys.shape))
+        hidden = self._decide(universe, totals, keys, is_series, name or universe, labels)
+
         shown = totals.astype(object)
         shown[hidden] = f"<{self.threshold}"
         out = Released(
@@ -336,7 +339,8 @@ class Release:
 
     # ------------------------------------------------------------------ deciding
 
-    def _decide(self, universe: str, totals: np.ndarray, keys: np.ndarray, is_series: bool, name: str) -> np.ndarray:
+    def _decide(self, universe: str, totals: np.ndarray, keys: np.ndarray, is_series: bool, name: str,
+                labels: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         k = self.threshold
         exists = np.ones(totals.shape, dtype=bool)
         if is_series:
@@ -377,6 +381,9 @@ class Release:
         else:  # pragma: no cover - each pass hides or withholds one more count
             raise DisclosureError(f"{name}: suppression did not settle")
         rows = pd.DataFrame({"key": keys[exists], "table": name, "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
+        if labels is not None:
+            rows["row"] = labels[0][exists]
+            rows["column"] = labels[1][exists]
         self.ledger.add(rows)
         self.ledger.save()
         return hidden | withheld
@@ -437,8 +444,8 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
     """Inner counts of the table to withhold (zeros too, so none is known to be at least 1).
 
     Used when hiding more of the table's counts cannot protect a count any more: the rows
-    and columns of the counts at risk first, then the whole inside of the table (its totals
-    stay, protected as before). None when everything is withheld already.
+    and columns of the counts at risk first, then the whole inside of the table, then its
+    totals too. None when everything is withheld already.
     """
     where = {keys[i, j]: (int(i), int(j)) for i, j in np.argwhere(exists)}
     inner = np.zeros(keys.shape, dtype=bool)
@@ -454,10 +461,19 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
     out &= inner & ~withheld
     if not out.any():
         out = inner & ~withheld
+    if not out.any():
+        out = exists & ~withheld  # at last the totals too: the table says nothing at all
     return out if out.any() else None
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _label_text(label: Any) -> str:
+    """A row or column label as the ledger and the audit read it."""
+    if isinstance(label, tuple):
+        return " / ".join(str(part) for part in label if str(part) != "")
+    return str(label)
 
 
 def _normalized(frame: pd.DataFrame) -> pd.DataFrame:

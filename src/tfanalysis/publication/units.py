@@ -80,8 +80,8 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
     dict of str to pandas.DataFrame
         ``clients``, ``needs``, ``referrals``, ``cj_events``. Needs and referrals carry
         their client's attributes (:data:`CLIENT_ATTRIBUTES`) and ``age`` (minor, adult,
-        unknown); clients carry ``age``; referrals carry ``from_sector`` and
-        ``to_sector``; every frame carries ``state`` (the first two digits of its
+        unknown); clients carry ``age``; referrals carry ``from_sector``, ``to_sector``
+        and ``answered`` (a ``responded_on`` date is recorded); every frame carries ``state`` (the first two digits of its
         ``county_fips``).
     """
     from tfanalysis.eligibility import age_band
@@ -94,6 +94,7 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
     referrals["from_sector"] = referrals["from_member"].map(sectors)
     referrals["to_sector"] = referrals["to_member"].map(sectors)
     referrals["outcome"] = referrals["outcome"].astype("string").fillna("open")
+    referrals["answered"] = referrals["responded_on"].notna()
     events = data.cj_events.copy()
     frames = {"clients": clients, "needs": needs, "referrals": referrals, "cj_events": events}
     out = {}

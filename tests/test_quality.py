@@ -1,0 +1,63 @@
+"""Data-quality tables as leadership sees them: victims' counts released, the rest as is."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from tfanalysis import quality
+from tfanalysis.io import load_dataset
+from tfanalysis.publication import Release
+
+
+def test_sizes_release_victim_tables_and_show_organizations(tiny_dir):
+    data = load_dataset(tiny_dir)
+    sizes = quality.published_sizes(Release(data, 2), data, "2024Q1")
+    # by hand: clients c1, c2; needs of 2024-01-10 (2) and 2024-02-03 (2); referrals r1-r3; events k1 x2
+    assert sizes[["clients", "needs", "referrals", "cj_events"]].tolist() == [2, 4, 3, 2]
+    assert sizes["members"] == 3 and sizes["activities"] == 2
+
+
+def test_a_small_table_size_is_hidden_at_the_threshold(tiny_dir):
+    data = load_dataset(tiny_dir)
+    sizes = quality.published_sizes(Release(data, 3), data, "2024Q2")
+    # 2024Q2: one client (c3), one need: both 1..2, hidden
+    assert sizes["clients"] == "<3" and sizes["needs"] == "<3"
+
+
+def test_months_are_released_series_with_hidden_months_as_gaps(tiny_dir):
+    data = load_dataset(tiny_dir)
+    months = quality.published_records_per_month(Release(data, 2), data, None)
+    # needs: January 2, February 2, March 0, April 1 (hidden, and one more to protect it)
+    needs = months["needs"]
+    assert needs["2024-03"] == 0
+    assert math.isnan(needs["2024-04"])
+    assert needs.isna().sum() >= 2
+    assert months["activities"].tolist() == [1.0, 0.0, 1.0, 0.0, 0.0]  # not victims: as they are
+
+
+def test_taxonomy_counts_needs_per_category_and_hides_small_ones(tiny_dir):
+    data = load_dataset(tiny_dir)
+    used = quality.published_taxonomy_use(Release(data, 2), data, None)
+    housing = used.loc["Housing (emergency, transitional, permanent)"]
+    assert housing["needs"] == 2 and housing["offered"] == "yes"
+    assert used.loc["Legal representation (immigration, criminal, civil)", "needs"] == "<2"
+
+
+def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back(tiny_dir):
+    data = load_dataset(tiny_dir)
+    filled = quality.published_completeness(Release(data, 2), data, None).set_index(["table", "column"])
+    # needs.met_on: 2 of 5 filled, 3 empty: both shown at threshold 2
+    assert filled.loc[("needs", "met_on"), "filled_pct"] == 40.0
+    # cj_events.client_id: both filled (2 of 2): not listed; referrals.responded_on: 2 filled, 1 empty -> hidden
+    assert filled.loc[("referrals", "responded_on"), "filled_pct"] == "hidden"
+
+
+def test_the_summary_quotes_only_what_the_tables_show():
+    sizes = pd.Series({"clients": "<11", "needs": 40, "referrals": 12, "members": 9})
+    taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["<11", 0]}, index=["Dental care", "Food"])
+    text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
+                                              pd.DataFrame(), "2025Q3")
+    assert "fewer than 11 clients" in text and "40 identified needs" in text
+    assert "Dental care" in text  # hidden but not zero: it has needs
