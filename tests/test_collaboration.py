@@ -279,6 +279,25 @@ def test_multi_agency_cases(table: pd.DataFrame) -> None:
     assert_row(table, "multi_agency_cases", [1, 0, 3])
 
 
+def test_indicators_build_the_case_table_once(collab: tf.TaskForceData, table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the four case indicators share one case table (it was built four times per call)
+    calls = []
+    build = c._cases
+    monkeypatch.setattr(c, "_cases", lambda data: calls.append(1) or build(data))
+    again = c.indicators(collab, wave_dates=WAVES)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(again, table)
+
+
+def test_meeting_counts_are_the_seat_totals_without_the_seats(collab: tf.TaskForceData) -> None:
+    # expected and present per meeting, counted without building meetings x members rows
+    seats = c._meeting_seats(collab)
+    per_meeting = seats.groupby("activity_id").agg(expected=("present", "size"), present=("present", "sum"))
+    counts = c._meeting_counts(collab).set_index("activity_id")[["expected", "present"]]
+    pd.testing.assert_frame_equal(counts.loc[per_meeting.index], per_meeting.astype("int64"), check_names=False)
+    assert (counts.drop(index=per_meeting.index)["expected"] == 0).all()
+
+
 # --------------------------------------------------------------------------- engagement
 
 

@@ -158,6 +158,39 @@ def test_structural_gaps_by_hand(tiny) -> None:
     assert len(table) == 2
 
 
+def test_one_structural_gap_is_reported_once_not_as_fragments(tmp_path) -> None:
+    # Nobody takes minors for emergency housing: one row takes adults of any gender, the other
+    # adult women who are US citizens speaking English. Three minors with different other
+    # attributes are one gap, "minor" (the old reading listed minor/male/foreign_national/es,
+    # minor/foreign_national/es and minor/male: every criterion some row fails).
+    from conftest import write_tiny_dataset
+
+    folder = write_tiny_dataset(
+        tmp_path / "minors",
+        capacity__csv="""member_id,service,capacity_per_month,service_area,serves_minors,serves_adults,genders,serves_foreign_nationals,languages,available_24_7,valid_from,valid_to
+m2,housing_emergency,6,statewide,false,true,all,true,any,true,2023-02-01,
+m3,housing_emergency,4,statewide,false,true,female,false,en,true,2023-03-01,2025-06-30
+""",
+        clients__csv="""client_id,identified_on,county_fips,age_group,gender,trafficking_type,nationality,primary_language,referral_source_sector
+c1,2024-01-10,10001,minor,male,labor,foreign_national,es,law_enforcement
+c2,2024-02-03,10003,minor,female,sex,foreign_national,es,community
+c3,2024-04-20,10005,minor,male,sex,us_citizen,en,unknown
+c4,2024-05-02,10003,35-49,female,sex,us_citizen,en,
+""",
+        needs__csv="""client_id,need,identified_on,status,met_on,met_by
+c1,housing_emergency,2024-01-10,unmet,,
+c2,housing_emergency,2024-02-03,unmet,,
+c3,housing_emergency,2024-04-20,unmet,,
+c4,housing_emergency,2024-05-02,met,2024-05-04,m2
+""",
+        referrals__csv=None,
+    )
+    table = gaps.structural_gaps(load_dataset(folder))
+    assert table[["service", "gap", "age", "gender", "nationality", "language", "county_fips", "clients", "needs", "met"]].values.tolist() == [
+        ["housing_emergency", "eligibility", "minor", "any", "any", "any", "any", 3, 3, 0]
+    ]
+
+
 def test_referral_outcomes_by_hand(tiny) -> None:
     table = gaps.referral_outcomes(tiny)
     assert table.loc["housing_emergency", ["accepted", "declined_eligibility", "referrals"]].tolist() == [1, 1, 2]

@@ -178,8 +178,8 @@ def test_a_figure_taller_than_the_page_is_printed_whole_on_one_page(tmp_path: Pa
 def test_a_table_wider_than_the_page_is_scaled_down_to_fit(tmp_path: Path) -> None:
     import pandas as pd
 
-    # codes without spaces cannot wrap: 14 columns of them are about twice the page's width
-    wide = pd.DataFrame({f"column_code_{i:02d}": [f"value_code_{i:02d}_{j}" for j in range(5)] for i in range(14)})
+    # identifiers without spaces cannot wrap: 14 columns of them are about twice the page's width
+    wide = pd.DataFrame({f"ColumnCode{i:02d}": [f"ValueCode{i:02d}x{j}" for j in range(5)] for i in range(14)})
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# A wide table"),
         nbformat.v4.new_code_cell("t", outputs=[nbformat.v4.new_output("display_data", data={"text/html": notebook.table_html(wide)})]),
@@ -189,7 +189,7 @@ def test_a_table_wider_than_the_page_is_scaled_down_to_fit(tmp_path: Path) -> No
     out = pack.print_pack([page], tmp_path / "report.pdf")
     assert _outside_the_page(out) == {}
     text = "".join(tp.get_text_range() for _, tp in _pages(out))
-    assert "column_code_13" in text and "value_code_13_4" in text  # the last column is printed, whole
+    assert "ColumnCode13" in text and "ValueCode13x4" in text  # the last column is printed, whole
 
 
 @needs_chromium

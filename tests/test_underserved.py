@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tfanalysis import load_dataset
-from tfanalysis.underserved import _resample_clients, adjusted_differences, model_frame, underserved_markdown
+from tfanalysis.underserved import _cells, _client_draws, _needs_per_cell, adjusted_differences, model_frame, underserved_markdown
 
 
 def _frame(n: int = 600, seed: int = 1) -> pd.DataFrame:
@@ -34,13 +34,39 @@ def test_small_groups_are_not_named() -> None:
     assert "nonbinary" not in set(table["group"])
 
 
-def test_bootstrap_keeps_each_client_whole() -> None:
-    ids = pd.Series(["a", "b", "a", "c", "b", "a"])
-    rows = _resample_clients(ids, np.random.default_rng(0))
-    drawn = ids.iloc[rows]
-    sizes = drawn.value_counts()
-    expected = ids.value_counts()
-    assert all(sizes[c] % expected[c] == 0 for c in sizes.index)  # whole clients only
+def test_bootstrap_weights_are_the_needs_of_the_drawn_clients_per_cell() -> None:
+    # clients a (3 needs), b (2), c (1): draw clients with replacement, take each drawn
+    # client's needs as rows, count them per covariate pattern x outcome: that is the weight
+    frame = pd.DataFrame({"client_id": ["a", "b", "a", "c", "b", "a"], "gender": ["f", "m", "f", "f", "m", "f"],
+                          "need": ["x", "x", "y", "x", "y", "x"], "unmet": [1, 0, 0, 1, 1, 0]})
+    patterns, cell, n_cells = _cells(frame, ["gender", "need"])
+    assert len(patterns) == 4 and n_cells == 8
+    draws = _client_draws(3, np.random.default_rng(0))
+    assert draws.sum() == 3
+    codes, _ = pd.factorize(frame["client_id"])
+    rows = np.concatenate([np.flatnonzero(codes == k).repeat(draws[k]) for k in range(3)])  # whole clients only
+    weights = _needs_per_cell(cell, n_cells, frame["client_id"]) @ draws.astype(float)
+    assert weights.tolist() == np.bincount(cell[rows], minlength=n_cells).astype(float).tolist()
+
+
+def test_the_fit_on_patterns_equals_the_fit_on_the_needs() -> None:
+    # g-computation done the plain way: fit on every need, predict copies of the data moved
+    # into each group; the pattern-weighted fit must give the same adjusted shares. The few
+    # nonbinary clients are not reported, but their needs move to each group like the rest
+    # (they used to keep their own coefficient on top of the group's)
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    frame = _frame(n=800, seed=3).assign(age=lambda t: np.where(np.arange(len(t)) % 3 == 0, "minor", "adult"))
+    columns = ["gender", "age", "need"]
+    plain = Pipeline([("encode", ColumnTransformer([("onehot", OneHotEncoder(handle_unknown="ignore"), columns)])),
+                      ("model", LogisticRegression(C=1.0, max_iter=2000, tol=1e-10))]).fit(frame[columns], frame["unmet"])
+    shares = {g: plain.predict_proba(frame[columns].assign(gender=g))[:, 1].mean() for g in ("female", "male")}
+    table = adjusted_differences(frame, attributes=["gender", "age"], n_boot=0).set_index("group")
+    assert table.loc["male", "adjusted"] == pytest.approx(100 * shares["male"], abs=1e-4)
+    assert table.loc["male", "difference"] == pytest.approx(100 * (shares["male"] - shares["female"]), abs=1e-4)
 
 
 def test_demo_model_frame_and_caution(demo_dir) -> None:

@@ -2,7 +2,9 @@
 
 ``tfanalysis demo OUT_DIR`` writes the demo task force; ``tfanalysis validate DIR`` lists
 every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
-``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts. Exit codes: 0 success, 2 invalid data, 1 any other failure.
+``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
+``tfanalysis link encode|match`` counts each victim once across agencies
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the synthetic demo task force (one CSV per table)")
     demo.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     demo.add_argument("--seed", type=int, default=None, help="random seed (the default gives the documented demo)")
+    demo.add_argument("--clients", type=_positive_int, default=None, metavar="N",
+                      help="national-scale variant for benchmarks: N clients in chapters across several states (default: the Ohio demo)")
 
     validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
     validate.add_argument("data_dir", type=Path, metavar="DIR")
@@ -83,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
     audit.add_argument("--data", type=Path, required=True, metavar="DIR", help="the dataset folder the run was made from")
+    from tfanalysis.linkage.commands import add_link_parser
+
+    add_link_parser(sub)
     return parser
 
 
@@ -98,16 +105,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "link":
+            from tfanalysis.linkage.commands import run_link
+
+            return run_link(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
     raise AssertionError(f"unhandled command {args.command}")  # argparse refuses unknown commands
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _demo(args: argparse.Namespace) -> int:
     from tfanalysis import demo
 
     kwargs = {} if args.seed is None else {"seed": args.seed}
+    if args.clients is not None:
+        kwargs["clients"] = args.clients
     try:
         out = demo.generate(args.out_dir, **kwargs)
     except OSError as exc:

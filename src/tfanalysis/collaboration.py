@@ -44,14 +44,16 @@ import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis import contract, network, privacy, trends
-from tfanalysis.io import TaskForceData
 from tfanalysis.periods import PeriodLike, parse_period
+
+if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
+    from tfanalysis.io import TaskForceData
 
 __all__ = [
     "CRITICAL_NEEDS",
@@ -806,51 +808,64 @@ def _cases(data: TaskForceData) -> pd.DataFrame:
     return cases.reset_index()
 
 
-def joint_cases(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def joint_cases(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Criminal cases started in the period whose identified victims also received services.
 
     A case starts on its first ``investigation_opened`` (else its first event); it counts
     when one of the clients on its events had a need met (``met_on`` recorded or status
     ``met``), at any date.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "joint_cases")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _count(cases["start"], periods, "joint_cases", cases["has_victim"] & cases["victim_served"])
 
 
-def cases_with_services_share(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
-    """Share of the period's criminal cases with an identified victim whose victims received services."""
+def cases_with_services_share(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
+    """Share of the period's criminal cases with an identified victim whose victims received services.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
+    """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "cases_with_services_share")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _share(cases["start"], periods, "cases_with_services_share", cases["victim_served"], cases["has_victim"])
 
 
-def median_days_investigation_to_charges(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def median_days_investigation_to_charges(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Median days from a case's start to its first charges, by the period of the charges.
 
     Placing a case in the period it was charged (not opened) keeps recent periods honest:
     their cases are not missing the slow ones still under investigation.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "median_days_investigation_to_charges")
-    cases = _cases(data)
+    cases = _cases(data) if cases is None else cases
     return _median(cases["first_charges"], periods, "median_days_investigation_to_charges", _days(cases["first_charges"], cases["start"]))
 
 
-def multi_agency_cases(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def multi_agency_cases(data: TaskForceData, periods: pd.PeriodIndex, *, cases: pd.DataFrame | None = None) -> pd.Series:
     """Cases with an event in the period that, by the period's end, involved 2+ agencies or counties.
 
     Agencies are the members recording the case's events (``member_id``), jurisdictions
     their ``county_fips``.
+
+    ``cases``: the case table of :func:`_cases` when the caller already has it
+    (:func:`indicators` computes it once for the four case indicators).
     """
     if _optional_empty(data, "cj_events"):
         return _nan_series(periods, "multi_agency_cases")
     ev = data.cj_events
     active = _frame(ev["occurred_on"], periods, case_id=ev["case_id"].to_numpy(dtype=object)).drop_duplicates()
-    cases = _cases(data).set_index("case_id")["multi_since"]
-    since = _lookup(active["case_id"], cases)
+    multi_since = (_cases(data) if cases is None else cases).set_index("case_id")["multi_since"]
+    since = _lookup(active["case_id"], multi_since)
     ends = pd.Series(pd.PeriodIndex(active["period"]).end_time.to_numpy(), index=active.index)
     active = active[_flag(since.notna() & (since <= ends))]
     out = active.groupby("period").size().reindex(periods, fill_value=0).astype("float64")
@@ -905,6 +920,47 @@ def _meeting_seats(data: TaskForceData, kind: str = "meeting") -> pd.DataFrame:
     return seats
 
 
+def _meeting_counts(data: TaskForceData, kind: str = "meeting", *, by_sector: bool = False) -> pd.DataFrame:
+    """Per activity of ``kind`` (and sector): ``date``, ``expected`` (members belonging that day), ``present`` (those there).
+
+    The totals of :func:`_meeting_seats` without its activities × members rows: members
+    belonging on a date are counted from the sorted joining and leaving dates, so the cost
+    grows with activities + members + attendance, not with their product. ``by_sector``:
+    one row per activity × sector of the members (column ``sector``).
+    """
+    act = data.activities[_flag(data.activities["kind"].eq(kind))]
+    when = act["date"].to_numpy(dtype="datetime64[ns]")
+    ids = act["activity_id"].to_numpy(dtype=object)
+    members = data.members.drop_duplicates("member_id")
+    members.index = members["member_id"].to_numpy(dtype=object)
+    joined = members["joined_on"].to_numpy(dtype="datetime64[ns]")
+    left = members["left_on"].to_numpy(dtype="datetime64[ns]")
+    # a member is expected on d when joined <= d and (no left date or left >= d); one that
+    # left before joining never is, so that "left < d" implies "joined <= d" below
+    counted = ~np.isnat(joined) & (np.isnat(left) | (left >= joined))
+    sector = members["sector"].to_numpy(dtype=object) if by_sector else np.full(len(members), None, dtype=object)
+    seats = data.attendance[["activity_id", "member_id"]].astype(object).drop_duplicates()
+    seats = seats.merge(pd.DataFrame({"activity_id": ids, "date": when}), on="activity_id")
+    start = members["joined_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    end = members["left_on"].reindex(seats["member_id"]).to_numpy(dtype="datetime64[ns]")
+    belongs = (start <= seats["date"].to_numpy()) & (np.isnat(end) | (end >= seats["date"].to_numpy()))
+    seats = seats[belongs].assign(sector=pd.Series(sector, index=members.index).reindex(seats.loc[belongs, "member_id"]).to_numpy(dtype=object))
+    parts = []
+    for group in pd.unique(sector):  # one sector at a time (ten at most), or everyone
+        mine = counted & (sector == group) if group is not None else counted
+        starts = np.sort(joined[mine])
+        ends = np.sort(left[mine & ~np.isnat(left)])
+        expected = np.searchsorted(starts, when, side="right") - np.searchsorted(ends, when, side="left")
+        here = seats["sector"] == group if group is not None else np.ones(len(seats), dtype=bool)
+        present = seats.loc[here, "activity_id"].value_counts().reindex(ids).fillna(0).to_numpy(dtype="int64")
+        parts.append(pd.DataFrame({"activity_id": ids, "date": act["date"].to_numpy(), "sector": group,
+                                   "expected": expected.astype("int64"), "present": present}))
+    if not parts:
+        parts.append(pd.DataFrame({"activity_id": ids, "date": act["date"].to_numpy(), "sector": None, "expected": 0, "present": 0}))
+    counts = pd.concat(parts, ignore_index=True)
+    return counts if by_sector else counts.drop(columns="sector")
+
+
 def _training_attendance(data: TaskForceData, periods: pd.PeriodIndex) -> pd.DataFrame:
     """One row per member present at a joint training: ``period``, ``activity_id``, ``sector``."""
     trainings = data.activities.loc[_flag(data.activities["kind"].eq("joint_training")), ["activity_id", "date"]]
@@ -921,8 +977,11 @@ def meeting_attendance_rate(data: TaskForceData, periods: pd.PeriodIndex) -> pd.
     """
     if _optional_empty(data, "activities"):
         return _nan_series(periods, "meeting_attendance_rate")
-    seats = _meeting_seats(data)
-    return _share(seats["date"], periods, "meeting_attendance_rate", seats["present"])
+    counts = _meeting_counts(data)
+    frame = _frame(counts["date"], periods, present=counts["present"].to_numpy(), expected=counts["expected"].to_numpy())
+    sums = frame.groupby("period")[["present", "expected"]].sum().reindex(periods)
+    rate = sums["present"] / sums["expected"].where(sums["expected"] > 0)
+    return rate.astype("float64").rename("meeting_attendance_rate").rename_axis("period")
 
 
 def joint_training_sectors(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
@@ -1097,6 +1156,7 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
     """
     periods = period_index(data, freq)
     stamp = _as_of(data, as_of)
+    cases = None if _optional_empty(data, "cj_events") else _cases(data)  # once, for the four case indicators
     parts: list[pd.Series | pd.DataFrame] = [
         clients_identified(data, periods),
         median_days_to_first_service(data, periods),
@@ -1116,10 +1176,10 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
         arrests(data, periods),
         charges_filed(data, periods),
         convictions(data, periods),
-        joint_cases(data, periods),
-        cases_with_services_share(data, periods),
-        median_days_investigation_to_charges(data, periods),
-        multi_agency_cases(data, periods),
+        joint_cases(data, periods, cases=cases),
+        cases_with_services_share(data, periods, cases=cases),
+        median_days_investigation_to_charges(data, periods, cases=cases),
+        multi_agency_cases(data, periods, cases=cases),
         meetings(data, periods),
         meeting_attendance_rate(data, periods),
         joint_trainings(data, periods),
@@ -1885,9 +1945,10 @@ def sector_indicators(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
     out["cross_sector_sent_share"] = cross.groupby(["period", "from_sector"])["cross"].mean().rename_axis(["period", "sector"]).reindex(full)
     if _optional_empty(data, "referrals"):
         out[["referrals_sent", "referrals_received", "acceptance_rate_received", "median_response_days_received", "cross_sector_sent_share"]] = np.nan
-    seats = _meeting_seats(data)
-    seats = _frame(seats["date"], periods, sector=seats["sector"].to_numpy(dtype=object), present=seats["present"].to_numpy(dtype=float))
-    out["meeting_attendance_rate"] = seats.groupby(["period", "sector"])["present"].mean().reindex(full)
+    counts = _meeting_counts(data, by_sector=True)
+    counts = _frame(counts["date"], periods, sector=counts["sector"].to_numpy(dtype=object), present=counts["present"].to_numpy(), expected=counts["expected"].to_numpy())
+    sums = counts.groupby(["period", "sector"])[["present", "expected"]].sum().reindex(full)
+    out["meeting_attendance_rate"] = sums["present"] / sums["expected"].where(sums["expected"] > 0)
     att = _training_attendance(data, periods)
     out["joint_training_attendances"] = att.groupby(["period", "sector"]).size().reindex(full, fill_value=0).astype("float64")
     if _optional_empty(data, "activities"):

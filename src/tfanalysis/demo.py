@@ -70,9 +70,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -786,6 +788,15 @@ def _clients(rng: np.random.Generator, world: _World) -> _Clients:
         [rng.integers(_day(f"{year}-01-01"), _day(f"{year}-12-31") + 1, n) for year, n in zip((2023, 2024, 2025), _CLIENTS_PER_YEAR)]
     )
     days.sort()
+    return _people(rng, world, days)
+
+
+def _people(rng: np.random.Generator, world: _World, days: np.ndarray, *, fill_deserts: bool = True) -> _Clients:
+    """Clients identified on ``days``: attributes, county, source, lead member and hub.
+
+    ``fill_deserts``: move a few clients into each desert county that has fewer than three
+    (the Ohio demo; the national-scale demo's chapters leave their counties as drawn).
+    """
     n = len(days)
     kind = _choose(rng, _TYPES, _TYPE_P, n)
     age, gender, nationality = (np.empty(n, dtype=object) for _ in range(3))
@@ -798,7 +809,7 @@ def _clients(rng: np.random.Generator, world: _World) -> _Clients:
         weights = _LABOR_COUNTY_WEIGHTS if t == "labor" else _COUNTY_WEIGHTS
         county[at] = _COUNTIES.index(_choose(rng, tuple(weights), tuple(weights.values()), at.size).astype(str))
     # Every desert county has clients (a few whatever the seed): take them from the metro counties.
-    for fips in _DESERTS:
+    for fips in _DESERTS if fill_deserts else ():
         short = 3 - int((county == _COUNTIES.index(fips)).sum())
         if short > 0:
             movable = np.flatnonzero(np.isin(county, _COUNTIES.index(["39049", "39035", "39061"])) & (kind == "sex"))
@@ -964,13 +975,14 @@ def _senders(rng: np.random.Generator, world: _World, clients: _Clients, needs: 
     return np.where(in_house, -1, sender)
 
 
-def _needs_and_referrals(rng: np.random.Generator, world: _World, clients: _Clients) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _needs_and_referrals(rng: np.random.Generator, world: _World, clients: _Clients, queue: Any = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Needs and referrals; ``queue`` places the needs (default :func:`_queue`; the national-scale demo passes its own)."""
     needs = _needs(rng, clients)
     n = len(needs.day)
     eligible = _eligible(world, clients, needs)
     declined = rng.random(n) < 0.05
     disengaged = ~declined & (rng.random(n) < 0.06)
-    reason, offer, placed_month = _queue(rng, world, clients, needs, eligible, ~declined & ~disengaged)
+    reason, offer, placed_month = (queue or _queue)(rng, world, clients, needs, eligible, ~declined & ~disengaged)
     reason[declined], reason[disengaged] = _DECLINED, _DISENGAGED
     after = needs.day >= _CHANGE_DAY
     c = needs.client
@@ -1250,6 +1262,23 @@ def _survey(rng: np.random.Generator, world: _World) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values(["wave", "respondent_id", "partner_id"], ignore_index=True)
 
 
+def _clients_table(clients: _Clients, county_fips: np.ndarray) -> pd.DataFrame:
+    """The clients table (``county_fips``: the FIPS of each client's county)."""
+    return pd.DataFrame(
+        {
+            "client_id": clients.ids,
+            "identified_on": _iso(clients.day),
+            "county_fips": county_fips,
+            "age_group": clients.age,
+            "gender": clients.gender,
+            "trafficking_type": clients.kind,
+            "nationality": clients.nationality,
+            "primary_language": clients.language,
+            "referral_source_sector": clients.source,
+        }
+    )
+
+
 def _tables(seed: int) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     world = _world()
@@ -1259,19 +1288,7 @@ def _tables(seed: int) -> dict[str, pd.DataFrame]:
     tables = {
         "members": _members_table(world),
         "capacity": _capacity_table(world),
-        "clients": pd.DataFrame(
-            {
-                "client_id": clients.ids,
-                "identified_on": _iso(clients.day),
-                "county_fips": _COUNTIES.fips[clients.county],
-                "age_group": clients.age,
-                "gender": clients.gender,
-                "trafficking_type": clients.kind,
-                "nationality": clients.nationality,
-                "primary_language": clients.language,
-                "referral_source_sector": clients.source,
-            }
-        ),
+        "clients": _clients_table(clients, _COUNTIES.fips[clients.county]),
         "needs": needs,
         "referrals": referrals,
         "cj_events": _cj_events(rng, world, clients),
@@ -1282,7 +1299,7 @@ def _tables(seed: int) -> dict[str, pd.DataFrame]:
     return {name: tables[name][TABLES[name].column_names] for name in TABLES}
 
 
-def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
+def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED, *, clients: int | None = None) -> Path:
     """Write the demo task force, one CSV file per contract table, into ``out_dir``.
 
     The folder is created if missing. Files of the same names are replaced; other files
@@ -1297,6 +1314,11 @@ def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
         Seed of :func:`numpy.random.default_rng`. The same seed gives byte-identical
         files; another seed gives another task force with the same planted patterns
         (:data:`PLANTED`).
+    clients : int, optional
+        None (default): the documented Ohio demo of 600 clients. A number: the
+        national-scale variant for benchmarks (:mod:`tfanalysis.demo_scale`), that many
+        clients in regional chapters of 600 across several states, members, capacity,
+        referrals, cases, activities and survey in proportion; not the Ohio demo, even at 600.
 
     Returns
     -------
@@ -1327,16 +1349,27 @@ def generate(out_dir: str | os.PathLike[str], seed: int = DEFAULT_SEED) -> Path:
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an integer, got {type(seed).__name__}: pass e.g. seed=7")
+    if clients is not None:
+        from tfanalysis import demo_scale
+
+        return demo_scale.generate(out_dir, clients, seed=int(seed))
     out = Path(out_dir)
     tables = _tables(int(seed))
+    with _staged(out, tables) as staging:
+        for name, table in tables.items():
+            table.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+    return out
+
+
+@contextlib.contextmanager
+def _staged(out: Path, names: Iterable[str]) -> Iterator[Path]:
+    """A folder beside ``out`` to write ``<name>.csv`` files into, moved into ``out`` only once all are written."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
-        for name, table in tables.items():
-            table.to_csv(staging / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
+        yield staging
         out.mkdir(exist_ok=True)
-        for name in tables:
+        for name in names:
             os.replace(staging / f"{name}.csv", out / f"{name}.csv")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return out

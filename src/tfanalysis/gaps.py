@@ -33,7 +33,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,9 +42,11 @@ from tfanalysis import contract, privacy
 from tfanalysis.capacity_in_force import as_of_date, capacity_places, period_months
 from tfanalysis.capacity_in_force import period_window as _window
 from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
-from tfanalysis.io import TaskForceData
 from tfanalysis.periods import PeriodLike
 from tfanalysis.sites import coverage_matrix, greedy_max_coverage, recommend_sites
+
+if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
+    from tfanalysis.io import TaskForceData
 
 __all__ = [
     "ANY",
@@ -371,9 +373,12 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     county (see :mod:`tfanalysis.eligibility`) falls in one of two kinds of gap:
 
     - ``eligibility``: no capacity row anywhere meeting the need is eligible for the client.
-      The segment names, in the contract's words, the client values of the criteria that
-      some row offering the service fails (age ``minor``/``adult``/``unknown``,
-      ``gender``, ``nationality``, ``language``); criteria no row fails are ``any``.
+      The segment names, in the contract's words, the client's values on the smallest set
+      of criteria on which every row offering the service fails the client (age
+      ``minor``/``adult``/``unknown``, ``gender``, ``nationality``, ``language``; see
+      ``excluded_by_<criterion>`` of :func:`tfanalysis.eligibility.match_needs`): one gap
+      per segment nobody serves, not one per combination of the other criteria. Criteria
+      outside that set are ``any``.
     - ``no provider in county``: an eligible row exists, but none serves the client's
       county (a service desert). The segment is the county.
 
@@ -400,7 +405,7 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
     client_value = {"age": "age", "gender": "gender", "nationality": "nationality", "language": "primary_language"}
     for criterion in CRITERIA:
-        shown = eligibility & open_[f"blocked_{criterion}"].to_numpy(bool)
+        shown = eligibility & open_[f"excluded_by_{criterion}"].to_numpy(bool)
         open_[f"seg_{criterion}"] = np.where(shown, open_[client_value[criterion]].astype(str), ANY)
     open_["gap"] = np.where(eligibility, "eligibility", "no provider in county")
     open_["seg_county"] = np.where(eligibility, ANY, open_["county_fips"].astype(str))
@@ -409,9 +414,8 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     columns = ["service", "gap", *CRITERIA, "county_fips", "clients", "needs", "met"]
     if open_.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("clients", "needs", "met") else "string") for c in columns})
-    table = open_.groupby(keys).agg(
-        clients=("client_id", "nunique"), needs=("need", "size"), met=("status", lambda s: int((s.astype("string") == "met").sum()))
-    ).reset_index()
+    open_["_met"] = (open_["status"].astype("string") == "met").fillna(False).to_numpy(bool).astype("int64")
+    table = open_.groupby(keys).agg(clients=("client_id", "nunique"), needs=("need", "size"), met=("_met", "sum")).reset_index()
     table.columns = columns
     table = table.sort_values(["gap", "needs", "service"], ascending=[True, False, True], ignore_index=True)
     return table.astype({c: "string" for c in columns[:7]}).astype({c: "int64" for c in columns[7:]})

@@ -11,6 +11,10 @@ problem at once.
 A vocabulary file (``vocabulary.csv`` or ``vocabulary.yaml`` in the folder, or passed
 explicitly) maps the task force's own words for needs and services to taxonomy codes.
 
+A linked dataset — the agencies' own client records plus the ``crosswalk.csv`` of
+``tfanalysis link match`` — is unduplicated on load, one client per victim
+(:mod:`tfanalysis.linkage.dataset`).
+
 Examples
 --------
 >>> import tfanalysis as tf
@@ -301,6 +305,17 @@ def load_dataset(path: str | Path, *, vocabulary: str | Path | None = None) -> T
             problems.append(schema.problem_table(name, col, "the column appears more than once in the file"))
         if len(duplicated):
             raw[name] = raw[name].loc[:, ~pd.Index(raw[name].columns).duplicated()]
+
+    crosswalk = find_table_file(folder, "crosswalk")
+    if crosswalk:  # per-agency client records linked by `tfanalysis link match`: count each victim once
+        from tfanalysis.linkage.dataset import unduplicate
+
+        try:
+            raw, linkage_problems = unduplicate(raw, read_table_text(crosswalk[0])[0])
+        except Exception as exc:  # an unreadable file is a problem of the dataset, listed with the rest
+            linkage_problems = schema.problem_table("crosswalk", None, f"could not read {crosswalk[0].name}: {type(exc).__name__}")
+        problems.append(linkage_problems)
+        files["crosswalk"] = crosswalk[0]
 
     typed: dict[str, pd.DataFrame] = {}
     cell_problems: dict[str, pd.DataFrame] = {}

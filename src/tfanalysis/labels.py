@@ -45,6 +45,11 @@ COLUMN_LABELS: dict[str, str] = {
     "nearest_miles": "Miles to the nearest provider", "residents": "Residents", "access": "Access score",
     "access_per_100k": "Access per 100,000 residents", "members_serving": "Members serving the county",
     "county_fips": "County", "service": "Service", "need": "Need",
+    # dates of the contract
+    "identified_on": "date identified", "met_on": "date met", "met_by": "member that met it", "referred_on": "date referred",
+    "responded_on": "date answered", "occurred_on": "date of the event", "joined_on": "date joined", "left_on": "date left",
+    "valid_from": "valid from", "valid_to": "valid to", "client_id": "client", "case_id": "case", "member_id": "member",
+    "from_member": "referring member", "to_member": "receiving member", "referral_id": "referral", "activity_id": "activity",
     # people
     "age_group": "Age group", "age": "Age", "gender": "Gender", "nationality": "Nationality",
     "trafficking_type": "Trafficking type", "primary_language": "Language", "language": "Language",

@@ -272,13 +272,22 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     for label, values in zip(table.index, table.itertuples(index=False)):
         labels = label if isinstance(label, tuple) else (label,)
         cells = [f"<th>{html.escape(_cell(readable(part)))}</th>" for part in labels[:levels]]
-        cells += [f"<td{_align(v)}>{html.escape(_cell(readable(v)))}</td>" for v in values]
+        cells += [f"<td{_align(v)}>{html.escape(_cell(_words(v)))}</td>" for v in values]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
     # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
     tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
     return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _words(value: Any) -> Any:
+    """A cell in words: a code as a whole, or the codes inside a sentence."""
+    from tfanalysis.labels import is_code, readable, readable_known
+
+    if isinstance(value, str) and not is_code(value):
+        return readable_known(value)
+    return readable(value)
 
 
 def _header(column: Any) -> str:

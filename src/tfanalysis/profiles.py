@@ -25,8 +25,13 @@ def need_matrix(needs: pd.DataFrame) -> pd.DataFrame:
     >>> need_matrix(pd.DataFrame({"client_id": ["a", "a", "b"], "need": ["x", "y", "x"]})).values.tolist()
     [[1, 1], [1, 0]]
     """
-    table = pd.crosstab(needs["client_id"].astype(str), needs["need"].astype(str))
-    return (table > 0).astype("int64")
+    clients = needs["client_id"].astype(str)
+    codes = needs["need"].astype(str)
+    rows, row_labels = pd.factorize(clients, sort=True)
+    columns, column_labels = pd.factorize(codes, sort=True)
+    matrix = np.zeros((len(row_labels), len(column_labels)), dtype="int64")
+    matrix[rows, columns] = 1  # a position, not a crosstab: one pass over the needs
+    return pd.DataFrame(matrix, index=pd.Index(row_labels, name=clients.name), columns=pd.Index(column_labels, name=codes.name))
 
 
 def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -57,7 +62,7 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
     matrix = need_matrix(needs)
     k = max(1, min(k, *matrix.shape))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
-    W = model.fit_transform(matrix.to_numpy(float))
+    W = model.fit_transform(np.ascontiguousarray(matrix.to_numpy(float)))  # row-major: NMF's sums, hence its result, depend on it
     H = model.components_
     # order profiles by size so that numbering is stable and readable
     member = W.argmax(axis=1)

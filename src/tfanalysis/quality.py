@@ -47,6 +47,36 @@ def table_sizes(data: TaskForceData) -> pd.Series:
     return pd.Series({name: len(frame) for name, frame in data.tables().items()}, name="rows", dtype="int64")
 
 
+def agency_records(data: TaskForceData) -> pd.DataFrame:
+    """Agency records beside unduplicated clients, per agency and for all agencies.
+
+    In a linked dataset (per-agency records and a crosswalk, see
+    :mod:`tfanalysis.linkage.dataset`) a victim served by three agencies is three agency
+    records and one client. Without a crosswalk every client row is one record.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``agency`` (the last row ``all agencies``), columns ``agency_records``
+        and ``unduplicated_clients`` (clients with a record at that agency). Raw counts.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> clients = pd.DataFrame({"client_id": ["a", "b"], "agency_records": ["2", "1"], "agencies": ["police;shelter", "police"]})
+    >>> agency_records(SimpleNamespace(clients=clients)).to_dict("index")
+    {'police': {'agency_records': 2, 'unduplicated_clients': 2}, 'shelter': {'agency_records': 1, 'unduplicated_clients': 1}, 'all agencies': {'agency_records': 3, 'unduplicated_clients': 2}}
+    """
+    clients = data.clients
+    total = pd.DataFrame({"agency_records": [len(clients)], "unduplicated_clients": [len(clients)]}, index=pd.Index(["all agencies"], name="agency"))
+    if "agencies" not in clients.columns:
+        return total
+    records = clients[["client_id", "agencies"]].assign(agency=clients["agencies"].str.split(";")).explode("agency")
+    per_agency = records.groupby("agency").agg(agency_records=("client_id", "size"), unduplicated_clients=("client_id", "nunique"))
+    total["agency_records"] = int(pd.to_numeric(clients["agency_records"]).sum())
+    return pd.concat([per_agency, total]).astype("int64").rename_axis("agency")
+
+
 def completeness(data: TaskForceData) -> pd.DataFrame:
     """Share of filled cells per contract column, for the tables that have rows.
 
@@ -362,6 +392,37 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
     out["needs"] = needs.inner().reindex(out.index).to_numpy()
     out["offered"] = out["offered"].map({True: "yes", False: "no"})
     return out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
+
+
+def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
+    """Agency records beside unduplicated clients, as leadership sees them (released counts).
+
+    A client of a linked dataset has one record at each agency that served them, so the
+    clients with a record at an agency are that agency's records: one released count each.
+    The total of agency records is shown only where every agency's count is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``agency`` (the last row ``all agencies``): ``agency_records``,
+        ``unduplicated_clients`` (ints, ``"<k"`` where hidden).
+    """
+    clients = data.clients
+    total = rel.count("clients", name="00 unduplicated clients").inner().iloc[0]
+    if "agencies" not in clients.columns:
+        return pd.DataFrame({"agency_records": [total], "unduplicated_clients": [total]}, index=pd.Index(["all agencies"], name="agency"))
+    lists = clients["agencies"].astype("string").fillna("").str.split(";")
+    agencies = sorted({a for names in lists for a in names if a})
+    rows = {}
+    for agency in agencies:  # one released count per agency (a handful), not per client
+        flag = f"linkage.record_at.{agency}"
+        rel.derive("clients", flag, lists.map(lambda names, a=agency: a in names))
+        shown = rel.count("clients", where={flag: True}, name=f"00 clients with a record at {agency}").inner().iloc[0]
+        rows[agency] = {"agency_records": shown, "unduplicated_clients": shown}
+    per_agency = [r["agency_records"] for r in rows.values()]
+    records = sum(per_agency) if all(not isinstance(v, str) for v in per_agency) else f"<{rel.threshold}"
+    rows["all agencies"] = {"agency_records": records, "unduplicated_clients": total}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("agency")
 
 
 def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFrame, taxonomy_table: pd.DataFrame,

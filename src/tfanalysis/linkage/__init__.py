@@ -1,0 +1,22 @@
+"""Counting each victim once across member agencies, without sharing who they are.
+
+Each member agency keeps its own case records; a victim served by a shelter, legal aid
+and the police is three records. This subpackage links them without pooling names or
+dates of birth (privacy-preserving record linkage; threat model in ``docs/linkage.md``):
+
+1. **At each agency** (``tfanalysis link encode``): :mod:`~tfanalysis.linkage.normalize`
+   folds the identifiers, :mod:`~tfanalysis.linkage.tokens` and
+   :mod:`~tfanalysis.linkage.bloom` encode them with a secret the agencies share
+   (:mod:`~tfanalysis.linkage.keys`), :mod:`~tfanalysis.linkage.encode` writes a file
+   that holds no identifier.
+2. **At the coordinator** (``tfanalysis link match``): :mod:`~tfanalysis.linkage.match`
+   finds candidate pairs (:mod:`~tfanalysis.linkage.blocking`), scores them
+   (:mod:`~tfanalysis.linkage.scoring`), keeps one-to-one links and groups them into
+   people (:mod:`~tfanalysis.linkage.clustering`), and writes the crosswalk and the
+   linkage-quality report (:mod:`~tfanalysis.linkage.crosswalk`).
+3. **In the analyses**: :func:`tfanalysis.load_dataset` reads the agencies' records with
+   the crosswalk and unduplicates them (:mod:`~tfanalysis.linkage.dataset`).
+
+:mod:`~tfanalysis.linkage.synthetic` makes populations with known truth and
+:mod:`~tfanalysis.linkage.evaluation` measures precision and recall on them.
+"""
