@@ -1334,9 +1334,9 @@ NUMERATORS: dict[str, str] = {
 """The count over each victim share's base (:attr:`Indicator.base`) that it divides."""
 
 
-def _derive(rel: Any, data: TaskForceData, freq: str, word: str) -> None:
-    """Register the unit-level columns the report's counts use (:data:`SECTOR_LINK` …), from the whole data."""
-    if not _optional_empty(data, "referrals"):
+def _derive(rel: Any, data: TaskForceData, freq: str, word: str, columns: set[str]) -> None:
+    """Register the unit-level columns (of ``columns``) the report's counts use, from the whole data."""
+    if columns & {SECTOR_LINK, TIE} and not _optional_empty(data, "referrals"):
         r = data.referrals
         a, b = _referral_sectors(data)
         rel.derive("referrals", SECTOR_LINK, pd.Series(np.where(_is_le_vs(a, b), "le_vs", np.where(a != b, "cross_other", "same")), index=r.index))
@@ -1345,12 +1345,14 @@ def _derive(rel: Any, data: TaskForceData, freq: str, word: str) -> None:
         tie = pd.Series(pair[:, 0] + "|" + pair[:, 1], index=r.index, dtype=object)
         rel.derive("referrals", TIE, tie.where(_flag(r["from_member"].notna() & r["to_member"].notna() & (r["from_member"] != r["to_member"]))))
     needs = data.needs
-    codes = [c for group in CRITICAL_NEEDS.values() for c in group]
-    unmet = needs.loc[_flag(needs["need"].isin(codes)) & _flag(needs["status"].eq("unmet")), "client_id"]
-    rel.derive("clients", UNMET_CRITICAL, pd.Series(_flag(data.clients["client_id"].isin(unmet.unique())), index=data.clients.index))
+    if UNMET_CRITICAL in columns:
+        codes = [c for group in CRITICAL_NEEDS.values() for c in group]
+        unmet = needs.loc[_flag(needs["need"].isin(codes)) & _flag(needs["status"].eq("unmet")), "client_id"]
+        rel.derive("clients", UNMET_CRITICAL, pd.Series(_flag(data.clients["client_id"].isin(unmet.unique())), index=data.clients.index))
     for days in (30, 90):
-        rel.derive("needs", _met_within(days), pd.Series(_days(needs["met_on"], needs["identified_on"]) <= days, index=needs.index))
-    if _optional_empty(data, "cj_events"):
+        if _met_within(days) in columns:
+            rel.derive("needs", _met_within(days), pd.Series(_days(needs["met_on"], needs["identified_on"]) <= days, index=needs.index))
+    if not columns & {CASE_START, FIRST_CHARGES, _multi_agency(word)} or _optional_empty(data, "cj_events"):
         return
     ev = data.cj_events
     cases = _cases(data).set_index("case_id")
@@ -1367,6 +1369,8 @@ def _derive(rel: Any, data: TaskForceData, freq: str, word: str) -> None:
     rel.derive("cj_events", CASE_START, start)
     charged = order[_flag(ev["event"].eq("charges_filed"))].sort_values(["case_id", "on", "pos"], kind="stable").drop_duplicates("case_id")
     rel.derive("cj_events", FIRST_CHARGES, pd.Series(np.isin(position, charged["pos"].to_numpy()), index=ev.index))
+    if _multi_agency(word) not in columns:
+        return
     # a case counts once in each period it has an event in, when it involved 2+ agencies or counties by the period's end
     calendar = period_index(data, freq)
     placed = network.assign_periods(ev["occurred_on"], calendar)
@@ -1534,7 +1538,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     unknown = frozenset(n for n in wanted if _optional_empty(data, specs[n].source))
     series: dict[str, Any] = {}
     if len(periods):
-        _derive(rel, data, freq, word)
+        _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where})
         as_of = _as_of(history)
         for name in wanted:
             spec = specs[name]
@@ -2126,6 +2130,8 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     (['2024Q2', '2025Q4'], True)
     """
     nodes, ties = network.picture_tables(data.referrals, data.members, periods, seed=seed)
+    if len(ties) and TIE not in counts.release.units("referrals"):
+        raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
     nodes["period"] = nodes["period"].map(labels)
     ties["period"] = ties["period"].map(labels)
