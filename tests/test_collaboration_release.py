@@ -371,6 +371,23 @@ def test_a_count_keeps_its_status_in_the_next_run(tmp_path: Path) -> None:
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
 
 
+def test_runs_of_nested_periods_do_not_give_the_last_quarter(tmp_path: Path) -> None:
+    """Issue 10: "runs of nested periods (2025 - 2025H1 - 2025Q3)", each run's series total beside the others'."""
+    data = _task_force(tmp_path / "d", referrals=_per_quarter("2025Q1", [30, 25, 40, 6], lambda d: ("m1", "m2", d, "completed", d)))
+    ledgers = tmp_path / "ledgers"
+    totals = {}
+    for run in ("2025", "2025H1", "2025Q3"):
+        rel = Release(data, K, ledger_dir=ledgers / run, run=run)
+        counts = c.release_counts(rel, data, run, names=["le_vs_referrals"])
+        totals[run] = counts.total("le_vs_referrals")
+        if run == "2025":
+            assert counts.shown("le_vs_referrals")["2025Q4"] == "<11"
+        rel.ledger.mark_complete()
+    # the whole year less the three quarters to 2025Q3 would be 2025Q4: not both shown
+    assert totals["2025"] is None or totals["2025Q3"] is None
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
 # --------------------------------------------------------------------------- the demo, read back
 
 

@@ -57,10 +57,19 @@ from tfanalysis.io import TaskForceData
 from tfanalysis.periods import PeriodLike, parse_period
 
 __all__ = [
+    "CASE_START",
+    "COUNTS",
     "CRITICAL_NEEDS",
+    "EVIDENCE_COUNTS",
     "FAMILIES",
+    "FIRST_CHARGES",
     "INDICATORS",
     "Indicator",
+    "NUMERATORS",
+    "ReleasedCounts",
+    "SECTOR_LINK",
+    "TIE",
+    "UNMET_CRITICAL",
     "arrests",
     "attendance_by_member",
     "attendance_matrix",
@@ -107,6 +116,7 @@ __all__ = [
     "publish_evidence",
     "referral_acceptance_rate",
     "referrals_made",
+    "release_counts",
     "reportable",
     "scorecard",
     "scorecard_markdown",
