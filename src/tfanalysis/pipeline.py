@@ -53,12 +53,13 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir")
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir", "scenarios_file")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
 run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
 ``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
 of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
-the run folder, for later runs of the same data."""
+the run folder, for later runs of the same data, ``scenarios_file`` the what-if scenario file
+(:mod:`tfanalysis.scenarios`; empty when none was given), checked before anything runs."""
 
 HISTORY_FILE = "metrics_history.csv"
 
@@ -172,6 +173,7 @@ def run_suite(
     today: str | None = None,
     pdf: bool = False,
     grant_worksheet: bool | str | Path = False,
+    scenarios: str | Path | None = None,
 ) -> RunResult:
     """Run every notebook of the suite on a dataset and write the reports.
 
@@ -208,6 +210,9 @@ def run_suite(
         Also write the grant performance worksheet for the period beside the run folder
         (:mod:`tfanalysis.grant_worksheet`): ``True`` with the default crosswalk, or the
         path of a crosswalk file (checked before anything runs).
+    scenarios : path, optional
+        A what-if scenario file (``docs/what-if.md``), checked against the data before
+        anything runs and passed to the notebooks declaring ``scenarios_file``.
 
     Returns
     -------
@@ -217,6 +222,8 @@ def run_suite(
     ------
     tfanalysis.DataValidationError
         If the data break the contract; nothing is written.
+    tfanalysis.scenarios.ScenarioError
+        If the scenario file breaks its format or does not fit the data; nothing is written.
     SuiteError
         If a notebook fails or the parameters are wrong; ``out_dir/latest`` is untouched.
     """
@@ -231,6 +238,7 @@ def run_suite(
     crosswalk = _preflight(pdf, grant_worksheet)
     data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
     fingerprint = data.fingerprint()
+    scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
 
     suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
     notebooks = discover_notebooks(suite_dir, only)
@@ -263,6 +271,7 @@ def run_suite(
         "run_id": run_id,
         "history_file": str(history_file),
         "ledger_dir": str(ledger),
+        "scenarios_file": scenarios_file,
     }
     try:
         log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
@@ -274,6 +283,7 @@ def run_suite(
             "suppression threshold": suppression_threshold,
             "data": data_dir.name,
             "run id": run_id,
+            **({"scenarios": Path(scenarios_file).name} if scenarios_file else {}),
         }
         from tfanalysis.render import write_plotly_js
 
@@ -325,6 +335,17 @@ def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
         return grants.load_crosswalk(None if grant_worksheet is True else grant_worksheet)
     except (PackError, grants.CrosswalkError) as exc:
         raise SuiteError(str(exc)) from None
+
+
+def _check_scenarios(scenarios: str | Path | None, data: Any) -> str:
+    """The scenario file's absolute path, once its every scenario fits the data ("" when none)."""
+    if scenarios is None or not str(scenarios).strip():
+        return ""
+    from tfanalysis.scenarios import load_scenarios
+
+    path = Path(scenarios).resolve()
+    load_scenarios(path, data)
+    return str(path)
 
 
 def _print_pack(work: Path, notebooks: list[Path]) -> Path:
