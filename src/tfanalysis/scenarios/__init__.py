@@ -11,7 +11,12 @@
 See ``docs/what-if.md``.
 """
 
+from pathlib import Path
+
 from tfanalysis.scenarios.apply import apply, check, describe, load_scenarios
 from tfanalysis.scenarios.spec import Change, Scenario, ScenarioError, read_scenarios
 
-__all__ = ["Change", "Scenario", "ScenarioError", "apply", "check", "describe", "load_scenarios", "read_scenarios"]
+__all__ = ["DEMO_SCENARIOS", "Change", "Scenario", "ScenarioError", "apply", "check", "describe", "load_scenarios", "read_scenarios"]
+
+DEMO_SCENARIOS: Path = Path(__file__).resolve().parents[1] / "resources" / "scenarios" / "demo.yaml"
+"""The demo task force's two scenarios (``make report``): they change two of the planted gaps."""

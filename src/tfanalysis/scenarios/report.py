@@ -84,8 +84,8 @@ def _period_key(whatif: WhatIf) -> str:
 def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], cache: dict[str, pd.Series]) -> pd.Series:
     """Needs the service meets identified in the period, per client county, as released (cached per service)."""
     if service not in cache:
-        codes = [c for c in taxonomy.SERVICE_CODES
-                 if bool(taxonomy.service_covers_need(pd.Series([service]), pd.Series([c])).iloc[0])]
+        every = pd.Series(list(taxonomy.SERVICE_CODES), dtype="string")
+        codes = every[taxonomy.service_covers_need(pd.Series(service, index=every.index, dtype="string"), every).to_numpy(bool)].tolist()
         released = rel.table("needs", rows="county_fips", where={**_window(whatif), "need": codes}, levels={"county_fips": counties},
                              name=f"06 needs per county: {_label(service)}")
         cache[service] = released.inner()
@@ -131,14 +131,19 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     'Housing: emergency — no member serves adult, male clients'
     >>> gap_words({"service": "food", "gap": "no provider in county", "county_fips": "10001"}, {"10001": "Kent"})
     'Food — no eligible member serves Kent'
+    >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
+    'Food — no member serves es-speaking clients'
     """
     label = _label(str(segment["service"]))
     if segment["gap"] == "eligibility":
-        who = ", ".join(str(segment[c]) for c in CRITERIA if segment.get(c) not in (None, "any")) or "any"
-        return f"{label} — no member serves {who} clients"
+        who = [_WHO.get(c, "{}").format(segment[c]) for c in CRITERIA if segment.get(c) not in (None, "any")]
+        return f"{label} — no member serves {', '.join(who)} clients" if who else f"{label} — no member offers it"
     fips = str(segment["county_fips"])
     names = county_names if county_names is not None else geo.county_names(fips[:2])
     return f"{label} — no eligible member serves {names.get(fips, fips)}"
+
+
+_WHO = {"language": "{}-speaking"}
 
 
 def _reach(rel: Any, whatif: WhatIf, comparison: Comparison) -> tuple[Released, Released]:
@@ -292,7 +297,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     ...     pd.DataFrame(columns=["gap_words", "change"]), reach, none, pd.DataFrame(columns=["service"]),
     ...     pd.DataFrame(columns=["service"]), counties_better=1)
     >>> print(scenario_markdown(p, "2025Q4", ["food"]))  # doctest: +NORMALIZE_WHITESPACE
-    In 2025Q4, access to Food rises in 1 county and falls in none; the largest rise is in Kent (0.00 → 2.50 a month per
+    In 2025Q4, access to Food rises in 1 county and falls in none; the largest change is in Kent (0.00 → 2.50 a month per
     100,000 residents within reach). No service desert closes or opens. No structural gap closes or opens. Of the needs
     identified in 2025Q4, the change would reach 12 that had no eligible member serving the client's county (0 of them
     not met) and would lose 0.
@@ -300,16 +305,15 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     parts = []
     labels = _names(pd.Series([_label(s) for s in services])) or "no service"
     if page.counties_better or page.counties_worse:
-        worse = str(page.counties_worse) if page.counties_worse else "none"
-        sentence = (f"In {period_label}, access to {labels} rises in {page.counties_better} count{'y' if page.counties_better == 1 else 'ies'} "
-                    f"and falls in {worse}")
-        top = page.access.iloc[0] if len(page.access) else None
-        if top is not None and top["access with"] > top["access now"]:
-            sentence += (f"; the largest rise is in {top['county']} ({top['access now']:.2f} → {top['access with']:.2f} a month per "
+        counts = [(page.counties_better, "rises"), (page.counties_worse, "falls")]
+        counts.sort(key=lambda item: -item[0])  # the larger first: "falls in 2 counties and rises in none"
+        (n, first), (m, second) = counts
+        sentence = f"In {period_label}, access to {labels} {first} in {n} count{'y' if n == 1 else 'ies'} and {second} in {m or 'none'}"
+        top = page.access.iloc[0] if len(page.access) else None  # the largest change first
+        if top is not None:
+            sentence += (f"; the largest change is in {top['county']} ({top['access now']:.2f} → {top['access with']:.2f} a month per "
                          f"100,000 residents within reach)")
         parts.append(sentence + ".")
-    else:
-        parts.append(f"In {period_label}, access per county to {labels} does not change.")
     for word, verb in (("closed", "closes"), ("opened", "opens")):
         flipped = page.deserts[page.deserts["desert"] == word]
         if len(flipped):
