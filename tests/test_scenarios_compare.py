@@ -44,10 +44,8 @@ scenarios:
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
-    from conftest import write_tiny_dataset
-
-    return tf.load_dataset(write_tiny_dataset(tmp_path_factory.mktemp("tiny") / "tiny"))
+def tiny(tiny_data) -> tf.TaskForceData:
+    return tiny_data
 
 
 @pytest.fixture(scope="module")

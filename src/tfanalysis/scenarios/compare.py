@@ -33,7 +33,7 @@ from tfanalysis import contract, coverage, gaps, taxonomy
 from tfanalysis.capacity_in_force import period_window
 from tfanalysis.eligibility import CRITERIA, client_needs, match_needs
 from tfanalysis.io import TaskForceData
-from tfanalysis.periods import PeriodLike
+from tfanalysis.periods import PeriodLike, named_label, parse_period
 from tfanalysis.scenarios.apply import apply_all
 from tfanalysis.scenarios.spec import Scenario
 
@@ -372,6 +372,8 @@ def compare(data: TaskForceData, scenarios: Sequence[Scenario], period: PeriodLi
     WhatIf
     """
     start, end, label = period_window(data, period)
+    if parse_period(period).start is not None:
+        label = named_label(parse_period(period))  # 2025-10-01..2025-12-31 from the runner reads 2025Q4
     versions = [(scenario, changed, log) for scenario, (changed, log) in zip(scenarios, apply_all(data, scenarios))]
     touched = {scenario.name: touched_services(data.capacity, changed.capacity) for scenario, changed, _ in versions}
     every = sorted(set().union(*touched.values())) if touched else []

@@ -224,7 +224,9 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
             "members serving with": flips["members_serving_after"].to_numpy(),
         })
         reach, reach_not_met = _reach(rel, whatif, comparison)
-        biggest = changed.sort_values("_delta", ascending=False, kind="stable").head(top_counties)
+        # the services the scenario names (its emergency beds, not also the "housing" they meet), if their access moved
+        listed = moved if len(moved) else changed
+        biggest = listed.sort_values("_delta", ascending=False, kind="stable").head(top_counties)
         shown_access = pd.DataFrame({
             "service": biggest["service"].map(_label).to_numpy(),
             "county": biggest["county"].to_numpy(),
@@ -389,6 +391,6 @@ def show(page: WhatIfPage) -> None:
         reach = p.reach.shown.rename(index={c: _label(c) for c in p.reach.shown.index if c != "Total"}).rename_axis("service")
         show_table(reach, caption="Needs identified in the period that the change would reach or lose, per service (as released)")
         if len(p.utilization):
-            show_table(p.utilization.set_index("service"), caption="Places and utilization of the services touched")
+            show_table(p.utilization.set_index("service"), caption="Places and utilization of the services touched (needs as released)")
         if len(p.sites):
             show_table(p.sites.set_index(["service", "rank"]), caption="Where a new provider would reach the most needs not met")
