@@ -40,6 +40,9 @@ scenarios:
           zip: "19958"
           capacity:
             - {service: legal_representation, capacity_per_month: 2, service_area: statewide}
+  - name: Police leave
+    changes:
+      - remove_member: {member_id: m1, from: 2024-06-01}
 """
 
 
@@ -148,6 +151,14 @@ def test_sites_before_and_after(whatif) -> None:
     assert sites[["service", "rank", "site_before"]].values.tolist() == [["housing_emergency", 1, "Kent"]]
     assert sites["site_after"].isna().all()
     assert by_name(whatif, "Spanish legal aid in Lewes").sites.empty  # the legal need was met: no site now or after
+
+
+def test_a_member_without_capacity_leaving_changes_no_service(whatif) -> None:
+    c = by_name(whatif, "Police leave")
+    assert c.services == [] and c.access.empty and c.utilization.empty and c.sites.empty
+    assert c.reach.eq("same").all()
+    assert c.version.data.members.set_index("member_id").loc["m1", "left_on"] == pd.Timestamp("2024-05-31")
+    assert c.changes["what"].tolist() == ["leaves on 2024-06-01: 0 capacity row(s) end 2024-05-31, 0 later row(s) removed"]
 
 
 def test_no_scenario_compares_nothing(tiny) -> None:

@@ -108,6 +108,13 @@ def test_prose_quotes_released_values_only(page2) -> None:
     assert "Structural gaps closed: Legal representation (immigration, criminal, civil) — no member serves es-speaking clients." in lewes
 
 
+def test_a_scenario_touching_no_capacity_says_so(page2) -> None:
+    police = page_of(page2, "Police leave")
+    assert police.text.startswith("The scenario changes no capacity row: access, deserts, places and sites stay as they are in 2024. "
+                                  "No service desert closes or opens. No structural gap closes or opens.")
+    assert police.figure is None and police.access.empty
+
+
 def test_at_the_default_threshold_no_count_from_1_to_10_is_printed(tiny, whatif) -> None:
     page = report.publish(Release(tiny, 11), whatif)
     for p in page.pages:
@@ -117,7 +124,7 @@ def test_at_the_default_threshold_no_count_from_1_to_10_is_printed(tiny, whatif)
         assert not numbers.between(1, 10).any(), p.name
         said = [int(n) for n in re.findall(r"(?:reach|lose) (\d+)", p.text)]
         assert all(n == 0 or n >= 11 for n in said), p.text
-    assert page.summary["needs reached"].tolist() == ["<11", 0, "<11"]
+    assert page.summary["needs reached"].tolist() == ["<11", 0, "<11", 0]
 
 
 def test_the_release_holds_the_derived_columns_and_a_second_publication_agrees(rel2, page2, whatif) -> None:

@@ -305,17 +305,23 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     not met) and would lose 0.
     """
     parts = []
-    labels = _names(pd.Series([_label(s) for s in services])) or "no service"
-    if page.counties_better or page.counties_worse:
+    during = "over all the data" if period_label == "all data" else f"in {period_label}"
+    sentence_start = during[0].upper() + during[1:]
+    labels = _names(pd.Series([_label(s) for s in services]))
+    if not services:
+        parts.append(f"The scenario changes no capacity row: access, deserts, places and sites stay as they are {during}.")
+    elif page.counties_better or page.counties_worse:
         counts = [(page.counties_better, "rises"), (page.counties_worse, "falls")]
         counts.sort(key=lambda item: -item[0])  # the larger first: "falls in 2 counties and rises in none"
         (n, first), (m, second) = counts
-        sentence = f"In {period_label}, access to {labels} {first} in {n} count{'y' if n == 1 else 'ies'} and {second} in {m or 'none'}"
+        sentence = f"{sentence_start}, access to {labels} {first} in {n} count{'y' if n == 1 else 'ies'} and {second} in {m or 'none'}"
         top = page.access.iloc[0] if len(page.access) else None  # the largest change first
         if top is not None:
             sentence += (f"; the largest change is in {top['county']} ({top['access now']:.2f} → {top['access with']:.2f} a month per "
                          f"100,000 residents within reach)")
         parts.append(sentence + ".")
+    else:
+        parts.append(f"{sentence_start}, access per county to {labels} does not change.")
     for word, verb in (("closed", "closes"), ("opened", "opens")):
         flipped = page.deserts[page.deserts["desert"] == word]
         if len(flipped):
@@ -332,7 +338,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
         parts.append("No structural gap closes or opens.")
     reach, not_met = page.reach, page.reach_not_met
     parts.append(
-        f"Of the needs identified in {period_label}, the change would reach {reach.text('Total', 'reached')} that had no eligible "
+        f"Of the needs identified {during}, the change would reach {reach.text('Total', 'reached')} that had no eligible "
         f"member serving the client's county ({not_met.text('reached', 'count')} of them not met) and would lose "
         f"{reach.text('Total', 'lost')}" + (f" ({not_met.text('lost', 'count')} of them not met)." if reach.value("Total", "lost") != 0 else ".")
     )
@@ -365,8 +371,9 @@ def summary_markdown(page: WhatIfPage, scenarios_file: str = "") -> str:
                 "a scenario file (see `docs/what-if.md`) and run `tfanalysis run --scenarios FILE` (or `scenarios:` in the "
                 "parameters file).")
     names = _names(pd.Series([f"**{p.name}**" for p in page.pages]))
+    period = "all the data" if page.label == "all data" else page.label
     return (f"{len(page.pages)} scenario{'s' if len(page.pages) != 1 else ''} compared with the task force as it is, for "
-            f"{page.label}: {names}. Each is applied to the members and capacity tables and the period's analyses are run "
+            f"{period}: {names}. Each is applied to the members and capacity tables and the period's analyses are run "
             "again on the result; the needs identified stay as they were.")
 
 
