@@ -4,7 +4,8 @@
 every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
 ``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
 ``tfanalysis link encode|match`` counts each victim once across agencies
-(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data
+(or a what-if scenario file that does not fit it), 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--vocabulary", type=Path, default=None, help="vocabulary file (default: vocabulary.csv/.yaml in DIR)")
     validate.add_argument("--export-date", default=None, metavar="YYYY-MM-DD",
                           help="the day the data were exported: later dates are refused (default: the day the newest file was written)")
+    validate.add_argument("--scenarios", type=Path, default=None, metavar="FILE.yaml",
+                          help="also check a what-if scenario file against the dataset (docs/what-if.md)")
     validate.add_argument(
         "--show-terms",
         action="store_true",
@@ -81,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the grant performance worksheet for the period, exact counts for the funder, "
                      "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
                      "anti-trafficking grantee measures; see docs/grant-reporting.md)")
+    run.add_argument("--scenarios", type=Path, default=None, metavar="FILE.yaml",
+                     help="what-if scenarios to compare with the data in the what-if report (docs/what-if.md); "
+                     "checked before anything runs (exit 2 when a scenario does not fit)")
     audit = sub.add_parser(
         "audit",
         help="re-check a rendered run folder against the true data: can any hidden count be recovered?",
@@ -177,6 +183,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{args.data_dir}: valid ({sizes}).")
         if len(data.warnings):
             print(format_problems(data.warnings))
+        if args.scenarios is not None:
+            code = _validate_scenarios(args.scenarios, data)
     if args.show_terms:
         terms = unmapped_terms(args.data_dir, vocabulary=args.vocabulary)
         if terms.empty:
@@ -185,6 +193,18 @@ def _validate(args: argparse.Namespace) -> int:
             print("Terms to map in a vocabulary file (term,code):")
             print(terms.to_string(index=False))
     return code
+
+
+def _validate_scenarios(path: Path, data: object) -> int:
+    from tfanalysis.scenarios import ScenarioError, load_scenarios
+
+    try:
+        found = load_scenarios(path, data)
+    except ScenarioError as err:
+        print(str(err))
+        return EXIT_INVALID_DATA
+    print(f"{path}: {len(found)} scenario(s), each fits the data.")
+    return EXIT_OK
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -236,7 +256,7 @@ def _read_params(path: Path | None) -> dict:
     if not isinstance(loaded, dict):
         raise ValueError(f"the parameters file {path} must be a mapping of names to values")
     allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks",
-               "pdf", "grant_worksheet", "export_date"}
+               "pdf", "grant_worksheet", "export_date", "scenarios"}
     unknown = sorted(set(loaded) - allowed)
     if unknown:
         raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
@@ -254,6 +274,7 @@ def _run(args: argparse.Namespace) -> int:
     import logging
 
     from tfanalysis.pipeline import SuiteError, run_suite
+    from tfanalysis.scenarios import ScenarioError
     from tfanalysis.schema import DataValidationError
 
     try:
@@ -299,8 +320,9 @@ def _run(args: argparse.Namespace) -> int:
             pdf=bool(pick(args.pdf, "pdf", False)),
             grant_worksheet=_crosswalk_choice(pick(args.grant_worksheet, "grant_worksheet", False)),
             export_date=export_date,
+            scenarios=None if pick(args.scenarios, "scenarios") is None else Path(str(pick(args.scenarios, "scenarios"))),
         )
-    except DataValidationError as err:
+    except (DataValidationError, ScenarioError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID_DATA
     except (SuiteError, FileNotFoundError, ValueError) as exc:

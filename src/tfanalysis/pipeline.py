@@ -70,12 +70,13 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir")
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir", "scenarios_file")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
 run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
 ``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
 of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
-the run folder, for later runs of the same data."""
+the run folder, for later runs of the same data, ``scenarios_file`` the what-if scenario file
+(:mod:`tfanalysis.scenarios`; empty when none was given), checked before anything runs."""
 
 HISTORY_FILE = "metrics_history.csv"
 HISTORY_COLUMNS: tuple[str, ...] = (
@@ -216,6 +217,7 @@ def run_suite(
     pdf: bool = False,
     grant_worksheet: bool | str | Path = False,
     export_date: str | None = None,
+    scenarios: str | Path | None = None,
 ) -> RunResult:
     """Run every notebook of the suite on a dataset and write the reports.
 
@@ -257,6 +259,9 @@ def run_suite(
         path of a crosswalk file (checked before anything runs).
     export_date : str, optional
         The day the data were exported (see :func:`tfanalysis.load_dataset`).
+    scenarios : path, optional
+        A what-if scenario file (``docs/what-if.md``), checked against the data before
+        anything runs and passed to the notebooks declaring ``scenarios_file``.
 
     Returns
     -------
@@ -266,6 +271,8 @@ def run_suite(
     ------
     tfanalysis.DataValidationError
         If the data break the contract; nothing is written.
+    tfanalysis.scenarios.ScenarioError
+        If the scenario file breaks its format or does not fit the data; nothing is written.
     SuiteError
         If the parameters are wrong, the history cannot be read or written, the reports
         folder cannot be written (nothing is written), or a notebook fails or the run is
@@ -286,6 +293,7 @@ def run_suite(
 
     data = load_dataset(data_dir, export_date=export_date)  # DataValidationError propagates: nothing written yet
     fingerprint = data.fingerprint()
+    scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
     history_file = Path(history).resolve() if history else history_path(out_dir)
     key = {"dataset": dataset_key(data_dir, data), "region": region, "suppression_threshold": str(threshold)}
     earlier = _read_history(history_file)  # a corrupt or unwritable history stops the run here
@@ -316,6 +324,7 @@ def run_suite(
         "run_id": run_id,
         "history_file": str(comparable),
         "ledger_dir": str(ledger),
+        "scenarios_file": scenarios_file,
     }
     paths = {str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~"}
     try:
@@ -329,6 +338,7 @@ def run_suite(
                 "suppression threshold": threshold,
                 "data": data_dir.name,
                 "run id": run_id,
+                **({"scenarios": Path(scenarios_file).name} if scenarios_file else {}),
             }
             from tfanalysis.render import write_plotly_js
 
@@ -384,6 +394,17 @@ def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
         return grants.load_crosswalk(None if grant_worksheet is True else grant_worksheet)
     except (PackError, grants.CrosswalkError) as exc:
         raise SuiteError(str(exc)) from None
+
+
+def _check_scenarios(scenarios: str | Path | None, data: Any) -> str:
+    """The scenario file's absolute path, once its every scenario fits the data ("" when none)."""
+    if scenarios is None or not str(scenarios).strip():
+        return ""
+    from tfanalysis.scenarios import load_scenarios
+
+    path = Path(scenarios).resolve()
+    load_scenarios(path, data)
+    return str(path)
 
 
 def _print_pack(work: Path, notebooks: list[Path]) -> Path:
