@@ -76,6 +76,14 @@ def tiny_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_data(tmp_path_factory: pytest.TempPathFactory):
+    """The tiny dataset, loaded once (tests that only read it)."""
+    from tfanalysis import load_dataset
+
+    return load_dataset(write_tiny_dataset(tmp_path_factory.mktemp("tiny-data") / "tiny"))
+
+
+@pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory: pytest.TempPathFactory):
     """One run of the data-quality notebook on the tiny dataset, 2024Q1 given as last-quarter.
 
@@ -91,7 +99,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
         base / "reports",
         period="last-quarter",
         today="2024-04-15",
-        suppression_threshold=2,
+        suppression_threshold=3,
         only=["00"],
         run_id="q1",
         history=history,
@@ -103,12 +111,13 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
 def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     """The whole suite on the demo task force for 2025Q4, after a 2025Q3 run of two notebooks.
 
-    The 2025Q4 run also prints the PDF pack (when Debian's chromium is there) and writes the
-    grant worksheet beside its folder. Returns (RunResult of 2025Q4, reports folder). The
-    history of both runs is kept apart.
+    The 2025Q4 run also prints the PDF pack (when Debian's chromium is there), writes the
+    grant worksheet beside its folder and compares the demo's two what-if scenarios. Returns
+    (RunResult of 2025Q4, reports folder). The history of both runs is kept apart.
     """
     from offline_browser import CHROMIUM
     from tfanalysis import demo, pipeline
+    from tfanalysis.scenarios import DEMO_SCENARIOS
 
     base = tmp_path_factory.mktemp("demo-run")
     data = demo.generate(base / "demo")
@@ -116,5 +125,5 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     pipeline.run_suite(data, base / "reports", period="2025Q3", only=["00", "03"], run_id="q3", history=history)
     result = pipeline.run_suite(data, base / "reports", period="2025Q4", run_id="q4", history=history,
                                 notebook_params={"03": {"change_date": demo.PLANTED["change_date"]}},
-                                pdf=CHROMIUM is not None, grant_worksheet=True)
+                                pdf=CHROMIUM is not None, grant_worksheet=True, scenarios=DEMO_SCENARIOS)
     return result, base / "reports"

@@ -20,7 +20,7 @@ import pytest
 
 import tfanalysis as tf
 from tfanalysis import collaboration as c
-from tfanalysis import privacy
+from tfanalysis.publication import Release
 
 from conftest import write_tiny_dataset
 
@@ -178,9 +178,17 @@ def test_clients_identified(table: pd.DataFrame) -> None:
 
 
 def test_median_days_to_first_service(table: pd.DataFrame) -> None:
-    # first service = earliest met_on: c1 01-15 (5 days), c2 02-21 (20), c3 none -> median 12.5
-    # c4 07-08 (3), c5 09-20 (41) -> median 22
-    assert_row(table, "median_days_to_first_service", [12.5, np.nan, 22.0])
+    # first service = earliest met_on: c1 01-15 (5 days), c2 02-21 (20), c3 none yet (longer than any)
+    # -> median of 5, 20, inf = 20 (the 3 clients identified, not the 2 served); c4 07-08 (3), c5 09-20 (41) -> 22
+    assert_row(table, "median_days_to_first_service", [20.0, np.nan, 22.0])
+
+
+def test_a_median_wait_is_unknown_when_half_are_still_waiting() -> None:
+    idx = pd.period_range("2024Q1", periods=2, freq="Q")
+    dates = pd.Series(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-04-01", "2024-04-02", "2024-04-03"]))
+    # Q1: 4 and one still waiting -> (4 + inf) / 2: no median; Q2: 1, 3 and one waiting -> 3
+    got = c._median_waiting(dates, idx, "d", [4.0, np.nan, 1.0, 3.0, np.nan])
+    assert got.tolist()[0] != got.tolist()[0] and got.tolist()[1] == 3.0
 
 
 def test_needs_met_within_30_and_90_days(table: pd.DataFrame) -> None:
@@ -221,8 +229,9 @@ def test_acceptance_rate_counts_no_response_and_leaves_open_referrals_out(table:
 
 
 def test_median_response_days(table: pd.DataFrame) -> None:
-    # answered: r1 1 d, r2 8 d, r3 4 d -> 4 | r6 1, r7 9, r8 2 -> 2
-    assert_row(table, "median_response_days", [4.0, np.nan, 2.0])
+    # Q1: r1 1 d, r2 8 d, r3 4 d, r4 and r5 not answered (longer than any) -> median of 1 4 8 inf inf = 8
+    # (over the 5 referrals made: an unanswered referral is not left out); Q3: r6 1, r7 9, r8 2 -> 2
+    assert_row(table, "median_response_days", [8.0, np.nan, 2.0])
 
 
 def test_closed_loop_share(table: pd.DataFrame) -> None:
@@ -385,8 +394,11 @@ def test_empty_optional_tables_give_nan_columns(tmp_path: Path) -> None:
     b = c.indicator_bases(data)
     assert b["referrals_closed"].isna().all()
     assert c.survey_waves(data).empty
-    card = c.scorecard(t, b)
-    assert card.loc["referrals_made", "trend"] == "too short"
+    counts = c.release_counts(Release(data), data)
+    assert {"referrals_made", "arrests", "joint_cases"} <= counts.unknown and "clients_identified" not in counts.unknown
+    card = c.scorecard(t, counts)
+    assert card.loc["referrals_made", "trend"] == "too short" and card.loc["referrals_made", "note"] == "not recorded"
+    assert card.loc["clients_identified", "hidden"] and card.loc["clients_identified", "note"] == "hidden (disclosure control)"  # 2 clients
     ev = c.evidence(data)
     assert ev["cross_sector_referrals"].isna().all() and ev["joint_trainings"].isna().all()
 
@@ -400,7 +412,7 @@ def test_no_dated_rows_at_all(tmp_path: Path) -> None:
     data = tf.load_dataset(folder)
     t = c.indicators(data)
     assert len(t) == 0 and list(t.columns) == [ind.name for ind in c.INDICATORS]
-    assert c.scorecard_markdown(c.scorecard(t, c.indicator_bases(data))).startswith("No indicator")
+    assert c.scorecard_markdown(c.scorecard(t, c.release_counts(Release(data), data))).startswith("No indicator")
 
 
 # --------------------------------------------------------------------------- for leadership
@@ -414,128 +426,6 @@ def test_reportable_masks_rates_from_small_bases(table: pd.DataFrame, bases: pd.
     loose = c.reportable(table, bases, threshold=4)
     assert loose.loc[Q1, "referral_acceptance_rate"] == 0.5  # a base of 4 is not below 4
     assert math.isnan(loose.loc[Q3, "referral_acceptance_rate"])  # base 3
-
-
-def test_publish_suppresses_victim_counts_not_organization_tallies(table: pd.DataFrame, bases: pd.DataFrame) -> None:
-    shown = c.publish(table, bases, threshold=11)
-    assert list(shown.index) == [Q1, Q2, Q3]
-    assert shown["referrals_made"].tolist() == ["<11", 0, "<11"]
-    assert shown["clients_identified"].tolist() == ["<11", 0, "<11"]
-    assert shown["meetings"].tolist() == [2.0, 0.0, 1.0]
-    assert shown["ties"].tolist() == [4.0, 0.0, 2.0]
-    assert privacy.audit(shown["referrals_made"], threshold=11).empty
-
-
-def test_publish_column_with_a_small_total_hides_every_nonzero_cell() -> None:
-    idx = pd.period_range("2024Q1", periods=3, freq="Q")
-    t = pd.DataFrame({"convictions": [0.0, 3.0, 2.0]}, index=idx)
-    assert c.publish(t, pd.DataFrame(index=idx))["convictions"].tolist() == [0, "<11", "<11"]
-
-
-def _synthetic(values: dict[str, list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    idx = pd.period_range("2023Q1", periods=len(next(iter(values.values()))), freq="Q", name="period")
-    return pd.DataFrame(values, index=idx, dtype="float64"), pd.DataFrame({"referrals_answered": 50.0}, index=idx)
-
-
-def test_scorecard_latest_changes_trend_and_direction() -> None:
-    t, b = _synthetic({
-        "median_response_days": [10, 11, 10, 10, 9, 10, 4, 3, 4, 3],
-        "arrests": [20, 22, 25, 30, 31, 35, 40, 44, 5, 50],
-    })
-    card = c.scorecard(t, b)
-    rd = card.loc["median_response_days"]
-    assert rd["period"] == "2025Q2" and rd["latest"] == 3
-    assert rd["vs_previous"] == -1 and rd["vs_year_before"] == 3 - 10  # 2024Q2
-    assert rd["trend"] == "decreasing" and rd["assessment"] == "improving"
-    assert rd["sen_slope"] < 0 and rd["trend_p"] < 0.05
-    ar = card.loc["arrests"]
-    assert ar["latest"] == 50 and not ar["hidden"]
-    assert math.isnan(ar["vs_previous"])  # the previous quarter's 5 is hidden: no difference shown
-    assert ar["assessment"] == "—"  # more arrests is neither better nor worse by itself
-    assert list(card.index) == ["median_response_days", "arrests"]
-
-
-def test_scorecard_hides_a_small_latest_count_and_says_too_short() -> None:
-    t, b = _synthetic({"arrests": [30, 40, 5]})
-    card = c.scorecard(t, b)
-    row = card.loc["arrests"]
-    assert row["hidden"] and math.isnan(row["latest"]) and row["note"] == "fewer than 11: hidden"
-    assert row["trend"] == "too short" and row["assessment"] == "too short"
-    text = c.scorecard_table(card).iloc[0]
-    assert text["latest (2023Q3)"] == "<11"
-
-
-def test_scorecard_table_formats_units() -> None:
-    t, b = _synthetic({"referral_acceptance_rate": [0.8, 0.85, 0.9, 0.92]})
-    b["referrals_closed"] = 50.0
-    row = c.scorecard_table(c.scorecard(t, b)).iloc[0]
-    assert row["latest (2023Q4)"] == "92.0%"
-    assert row["vs previous period"] == "+2.0 pp"
-    assert row["vs a year before"] == "n/a"
-
-
-def test_change_effects_recover_a_planted_drop() -> None:
-    t, b = _synthetic({"median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3]})
-    fx = c.change_effects(t, b, "2024-07-01", ["median_response_days"]).set_index("term")
-    level = fx.loc["level_change"]
-    assert level["first_post"] == "2024Q3" and level["n_pre"] == 6 and level["n_post"] == 6
-    assert level["ci_low"] < -6.9 < level["ci_high"] < 0
-    assert level["mean_before"] == pytest.approx(62 / 6) and level["mean_after"] == pytest.approx(19.5 / 6)
-    text = c.change_markdown(fx.reset_index(), "2024-07-01")
-    assert "a change the data support" in text and "2024Q3" in text
-
-
-def test_change_effects_test_the_indicators_together() -> None:
-    t, b = _synthetic({
-        "median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3],  # a clear drop
-        "meetings": [4, 5, 3, 4, 5, 3, 7, 7, 6, 7, 6, 7],  # level and trend together: p 0.027 alone
-        "joint_trainings": [1, 2, 1, 2, 2, 1, 2, 1, 1, 2, 2, 1],  # nothing
-    })
-    fx = c.change_effects(t, b, "2024-07-01", list(t.columns)).set_index(["indicator", "term"])
-    level = fx.xs("level_change", level="term")
-    assert level["verdict"].tolist() == ["change", "inconclusive", "inconclusive"]
-    assert (level["tested_together"] == 3).all() and (level["df_resid"] == 8).all()
-    meetings = level.loc["meetings"]
-    assert 0.025 < meetings["change_p"] < 0.05
-    assert meetings["change_p_holm"] == pytest.approx(2 * meetings["change_p"])  # Holm: the second smallest of 3, times 2
-    assert level.loc["joint_trainings", "change_p_holm"] == pytest.approx(level.loc["joint_trainings", "change_p"])  # the largest: as it is
-    alone = c.change_effects(t, b, "2024-07-01", ["meetings"]).set_index("term").loc["level_change"]
-    assert alone["verdict"] == "change" and alone["tested_together"] == 1  # alone it would pass
-    text = c.change_markdown(fx.reset_index(), "2024-07-01")
-    assert "the 3 indicators tested are judged together (Holm's correction" in text and "8 degrees of freedom" in text
-    meetings_line = next(line for line in text.splitlines() if "Task force meetings" in line)
-    assert "Verdict: inconclusive, the data cannot tell a change from noise" in meetings_line
-    assert f"p {meetings['change_p']:.3f}, {meetings['change_p_holm']:.3f} corrected for 3 indicators" in meetings_line
-    assert "Verdict: a change the data support" in next(line for line in text.splitlines() if "Median days to respond" in line)
-
-
-def test_change_markdown_gives_an_indicators_own_lengths() -> None:
-    t, b = _synthetic({"median_response_days": [10, 10.5, 10, 11, 10, 10.5, 3.5, 3, 3.5, 3, 3.5, 3],
-                       "meetings": [4, 5, 3, 4, 5, 3, 7, 7, 6, 7, 6, np.nan]})
-    text = c.change_markdown(c.change_effects(t, b, "2024-07-01", list(t.columns)), "2024-07-01")
-    assert "(6 quarters before, 6 after)" in text.splitlines()[0]
-    assert "**Task force meetings** (6 quarters before, 5 after)" in text
-
-
-def test_change_markdown_says_too_short() -> None:
-    t, b = _synthetic({"median_response_days": [10, 10, 10, 3, 3]})
-    fx = c.change_effects(t, b, "2023-10-01", ["median_response_days"])
-    text = c.change_markdown(fx, "2023-10-01")
-    assert "too short to conclude" in text and "No conclusion" in text
-
-
-def test_headline_metrics(table: pd.DataFrame, bases: pd.DataFrame) -> None:
-    m = c.headline_metrics(table, bases, "all", threshold=2)
-    assert m["median_response_days"]["value"] == 2.0  # Q3, base 3 >= 2
-    assert m["cross_sector_tie_share"]["value"] == 100.0 and m["cross_sector_tie_share"]["unit"] == "%"
-    assert m["referral_acceptance_rate"]["value"] == pytest.approx(200 / 3)
-    assert m["arrests"]["value"] == 2 and m["arrests"]["count"] is True
-    assert m["joint_trainings"]["value"] == 2
-    assert m["convictions"]["value"] == 1
-    q1 = c.headline_metrics(table, bases, "2024Q1", threshold=2)
-    assert q1["arrests"]["value"] == 1 and "2024Q1" in q1["arrests"]["label"]
-    strict = c.headline_metrics(table, bases, "all", threshold=11)
-    assert strict["median_response_days"]["value"] is None  # from 3 referrals: not shown
 
 
 def test_up_to_cuts_the_history_at_the_period_end(collab: tf.TaskForceData) -> None:
@@ -553,24 +443,12 @@ def test_compare_periods_and_first_post(table: pd.DataFrame) -> None:
     assert c.first_post_label(table.index, "2030-01-01") is None
 
 
-def test_network_picture_is_disclosure_controlled(collab: tf.TaskForceData) -> None:
-    nodes, ties = c.network_picture(collab, pd.PeriodIndex([Q1, Q3], freq="Q"))
-    assert set(nodes["period"]) == {Q1, Q3}
-    assert not {"client_id", "referral_id"} & (set(nodes.columns) | set(ties.columns))
-    assert set(ties["referrals"]) == {"<11"}  # 1-2 referrals per pair
-    q1 = ties[ties["period"] == Q1].set_index(["member_a", "member_b"])
-    assert sorted(q1.index) == [("m1", "m2"), ("m2", "m3"), ("m2", "m5")]  # m1->m2 and m2->m1 drawn as one tie
-
-
 def test_evidence_per_year(collab: tf.TaskForceData) -> None:
     ev = c.evidence(collab)
     row = ev.loc["2024"]
     assert row["joint_cases"] == 2 and row["cross_sector_referrals"] == 7 and row["le_vs_referrals"] == 3
     assert row["joint_trainings"] == 2 and row["training_sectors"] == 3 and row["case_reviews"] == 0
     assert row["members"] == 6 and row["members_joined"] == 1 and row["sectors"] == 5
-    shown = c.publish_evidence(ev)
-    assert shown.loc["2024", "joint_cases"] == "<11" and shown.loc["2024", "members"] == 6
-    assert "fewer than 11 criminal cases" in c.evidence_markdown(ev)
 
 
 def test_membership(collab: tf.TaskForceData) -> None:
@@ -578,11 +456,6 @@ def test_membership(collab: tf.TaskForceData) -> None:
     assert m["members"].tolist() == [5.0, 5.0, 6.0]
     assert m["joined"].tolist() == [0.0, 0.0, 1.0]
     assert m.loc[Q3, "legal_services"] == 1.0 and m.loc[Q1, "legal_services"] == 0.0
-
-
-def test_control_chart_refuses_counts(table: pd.DataFrame, bases: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="counts people"):
-        c.control_chart(table, bases, "arrests")
 
 
 def test_indicator_info_documents_every_indicator() -> None:
@@ -604,8 +477,9 @@ def demo_data(demo_dir: Path) -> tf.TaskForceData:
 def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
     from tfanalysis.demo import PLANTED
 
-    t, b = c.indicators(demo_data), c.indicator_bases(demo_data)
-    fx = c.change_effects(t, b, PLANTED["change_date"], ["median_response_days", "cross_sector_tie_share"]).set_index(["indicator", "term"])
+    counts = c.release_counts(Release(demo_data), demo_data, names=["referrals_made"])  # the median's base
+    fx = c.change_effects(c.indicators(demo_data), counts, PLANTED["change_date"], ["median_response_days", "cross_sector_tie_share"])
+    fx = fx.set_index(["indicator", "term"])
     days = fx.loc[("median_response_days", "level_change")]
     assert -8 < days["estimate"] < -5 and days["ci_high"] < 0 and days["p_value"] < 0.01
     ties = fx.loc[("cross_sector_tie_share", "level_change")]
@@ -618,19 +492,18 @@ def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
 
 
 @pytest.mark.slow
-def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_dir: Path, tmp_path: Path) -> None:
-    from tfanalysis import pipeline
-    from tfanalysis.demo import PLANTED
-
-    result = pipeline.run_suite(demo_dir, tmp_path / "reports", only=["03"], run_id="collab", history=tmp_path / "history.csv",
-                                notebook_params={"03": {"change_date": PLANTED["change_date"]}})
-    metrics = {m["name"]: m for m in result.metrics}
+def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_runs, demo_dir: Path) -> None:
+    result, _ = demo_runs  # the 2025Q4 run of the whole suite, change date 2024-07-01
+    metrics = {m["name"]: m for m in result.metrics if m["notebook"] == "03_collaboration"}
     assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
     assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
-    assert metrics["arrests"]["count"] is True and metrics["joint_trainings"]["value"] == 19
+    assert metrics["arrests"]["count"] is True and metrics["arrests"]["value"] == 13  # 2025Q4
+    # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "<11"
+    assert metrics["joint_trainings"]["count"] is False and metrics["joint_trainings"]["display"] == "2"
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
-    assert "Median days to respond to a referral</strong>: averaged 10.2 days per quarter before and 3.2 days after" in page
-    assert "<strong>-6.6 days</strong> (95% CI -7.8 to -5.4 days; p &lt; 0.001)" in page
+    # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q4: 3 3 4 3 3 3 -> 3.2 (no quarter hidden)
+    assert "Median days to respond to a referral</strong>: averaged 10.7 days per quarter before and 3.2 days after" in page
+    assert "<strong>-6.2 days</strong> (95% CI -7.6 to -4.8 days; p &lt; 0.001)" in page
     assert "Verdict: a change the data support (level and trend together: p &lt; 0.001, &lt; 0.001 corrected for 6 indicators)" in page
     assert "Cross-sector tie share</strong>" in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
@@ -647,7 +520,7 @@ def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path
     folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
     for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
         (folder / name).unlink()
-    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=2,
+    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=3,
                                 notebook_params={"03": {"change_date": "2024-07-01"}})
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after

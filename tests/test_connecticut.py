@@ -191,7 +191,7 @@ def test_every_report_is_written_and_the_map_draws_the_regions(ct_run) -> None:
     result, folder = ct_run
     assert sorted(p.name for p in folder.glob("*.html")) == [
         "00_data_quality.html", "01_service_coverage.html", "02_needs_and_gaps.html", "03_collaboration.html",
-        "04_member_directory.html", "05_leadership_summary.html", "index.html"]
+        "04_member_directory.html", "05_leadership_summary.html", "06_what_if.html", "index.html"]
     page = (folder / "01_service_coverage.html").read_text(encoding="utf-8")
     for fips in REGIONS:
         assert f'"id":"{fips}"' in page.replace(" ", "")

@@ -20,6 +20,7 @@ from conftest import TINY_TABLES, write_tiny_dataset
 import tfanalysis as tf
 from tfanalysis import coverage, demo, geo
 from tfanalysis.figures import coverage as coverage_figures
+from tfanalysis.publication import Release
 
 R = 3958.8
 KENT, NEW_CASTLE, SUSSEX = "10001", "10003", "10005"
@@ -248,17 +249,30 @@ def test_demo_deserts_are_exactly_the_planted_ones(demo_dir: Path) -> None:
 # ------------------------------------------------------------------- publishing
 
 
-def test_published_needs_are_suppressed(data: tf.TaskForceData) -> None:
+def test_published_needs_are_released_from_the_whole_dataset(data: tf.TaskForceData) -> None:
+    """2024: case management Kent 1 (c1), Sussex 1 (c3); emergency housing Kent 1, New Castle 1."""
     table = coverage.county_service_coverage(data, "2024", services="case_management;housing_emergency")
-    published = coverage.published_coverage(table, threshold=11)
-    assert set(published["need"].astype(str)) <= {"0", "<11"}
-    assert (published.drop(columns="need") == table.drop(columns="need")).fillna(True).all().all()
+    published = coverage.published_coverage(table, Release(data, 11), "2024")
+    assert published["need"].tolist() == ["<11", 0, "<11", "<11", "<11", 0]
+    assert published["has_need"].tolist() == [True, False, True, True, True, False]
+    # nothing else changes: members, capacity, distances, access and residents are not victim counts
+    assert (published.drop(columns=["need", "has_need"]) == table.drop(columns="need")).fillna(True).all().all()
+    # at threshold 2 every count of 1 is still hidden, and each hidden one is at least 1
+    low = coverage.published_coverage(table, Release(data, 2), "2024")
+    assert low["need"].tolist() == ["<2", 0, "<2", "<2", "<2", 0]
 
 
 def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, population) -> None:
-    found = coverage.deserts(data, "2024", services="mental_health_care", max_miles=25)
-    text = coverage.deserts_markdown(found, max_miles=25, period_label="2024", services_analysed=1)
-    assert "Kent" in text and f"{population[KENT]:,} residents" in text and "25 miles" in text
+    table = coverage.county_service_coverage(data, "2024", services="mental_health_care", max_miles=25)
+    published = coverage.published_coverage(table, Release(data, 11), "2024")
+    text = coverage.deserts_markdown(published, max_miles=25, period_label="2024")
+    assert text == (
+        "In 2024, 1 county × service pair of the 1 service analysed is a service desert (need identified, no eligible "
+        "provider serving the county or within 25 miles of its centre): Mental health care (emergency and long-term) "
+        "(1 county: Kent). "
+        f"{population[KENT]:,} residents live in this county."
+    )
+    assert coverage.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "<11"]]
 
 
 # ---------------------------------------------------------------------- figures
@@ -268,11 +282,11 @@ def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, 
 def demo_figures(demo_dir: Path):
     data = tf.load_dataset(demo_dir)
     table = coverage.county_service_coverage(data, "2025", max_miles=60)
-    found = coverage.deserts(table=table, max_miles=60)
-    published = coverage.published_coverage(table)
-    services = coverage.services_to_map(table, found, limit=5)
+    published = coverage.published_coverage(table, Release(data, 11), "2025")
+    found = coverage.published_deserts(published, max_miles=60)
+    services = coverage.services_to_map(published, found, limit=5)
     points = coverage.member_points(data, "2025", services=services)
-    fig_map = coverage_figures.access_map_figure(published, coverage.region_geojson(table), points, services)
+    fig_map = coverage_figures.access_map_figure(published, coverage.region_geojson(published), points, services)
     fig_dist = coverage_figures.nearest_distance_figure(published, services, max_miles=60, deserts=found)
     return data, services, fig_map, fig_dist
 
@@ -329,7 +343,8 @@ def test_hover_names_the_area_itself_and_a_service_without_rows_draws_empty() ->
     """A planning region is not a "County"; a service with no county rows (an empty column
     formatted as text) used to raise under pandas 3."""
     published = pd.DataFrame({"county_fips": ["09110"], "county": ["Capitol"], "service": ["food"], "access": [2.5],
-                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["<11"]})
+                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["<11"],
+                              "has_need": [True]})
     points = pd.DataFrame({"name": [], "sector": [], "service": [], "lat": [], "lon": []})
     fig = coverage_figures.access_map_figure(published, {"type": "FeatureCollection", "features": []}, points,
                                              ["food", "dental_care"])

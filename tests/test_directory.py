@@ -320,3 +320,22 @@ def test_demo_directory_has_one_row_per_member_and_service(demo_dir: Path) -> No
     shown = t[t["member"].isin(confidential)]
     assert len(shown) and shown["ZIP"].isna().all() and shown["town"].isna().all()
     assert np.all(t["capacity per month"].dropna().to_numpy() > 0)
+
+
+PAYLOADS = ['=HYPERLINK("http://example.invalid/x","Click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_exports_carry_no_live_formula(table: pd.DataFrame, tmp_path: Path, payload: str) -> None:
+    import openpyxl
+
+    poisoned = table.copy()
+    poisoned.loc[poisoned.index[0], "member"] = payload
+    files = directory.export(poisoned, tmp_path)
+    from_csv = pd.read_csv(files["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert from_csv.loc[0, "member"] == "'" + payload  # what a spreadsheet shows as text
+    assert from_csv.loc[1:, "member"].tolist() == table.loc[table.index[1:], "member"].tolist()  # the others untouched
+    sheet = openpyxl.load_workbook(files["xlsx"]).active
+    cell = sheet.cell(row=2, column=list(table.columns).index("member") + 1)
+    assert cell.data_type == "s" and cell.value == "'" + payload.replace("\r", "\n")  # XML reads a CR back as a line feed
+    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)

@@ -254,7 +254,7 @@ def test_the_demo_pack_has_the_summary_first_and_every_figure_drawn_on_the_page(
     stems = sorted(run["notebooks"], key=lambda s: (not s.endswith("leadership_summary"), s))
     assert [t for t, _ in outline][0] == "Leadership summary"
     assert '<a href="report.pdf">' in result.index.read_text()
-    assert len(outline) == len(stems) == 6
+    assert len(outline) == len(stems) == 7  # 00 to 06
     starts = [page for _, page in outline] + [len(reader.pages)]
     assert starts == sorted(starts) and starts[0] == 0 and len(set(starts)) == len(starts)  # each report has pages
 

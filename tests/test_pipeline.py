@@ -38,7 +38,7 @@ def test_relative_period_and_parameters_reach_the_notebook(tiny_run) -> None:
     executed = nbformat.read(result.folder / "notebooks" / "00_data_quality.ipynb", as_version=4)
     passed = executed.metadata.papermill.parameters
     assert passed["period"] == "2024-01-01..2024-03-31"  # last-quarter seen from 2024-04-15
-    assert passed["suppression_threshold"] == 2
+    assert passed["suppression_threshold"] == 3
     assert passed["run_id"] == "q1"
     run = json.loads((result.folder / "run.json").read_text())
     assert run["parameters"]["period"] == "2024Q1"
@@ -47,16 +47,17 @@ def test_relative_period_and_parameters_reach_the_notebook(tiny_run) -> None:
 def test_metrics_are_collected_and_small_counts_suppressed(tiny_run) -> None:
     result, _, history = tiny_run
     metrics = {m["name"]: m for m in json.loads((result.folder / "metrics.json").read_text())}
-    # 2024Q1 of the tiny dataset: clients c1, c2; needs of c1 (2) and c2 (2); referrals r1-r3; members m1-m3
-    assert metrics["clients_identified"]["value"] == 2
+    # 2024Q1 of the tiny dataset: clients c1, c2 (2: below the threshold of 3, hidden); needs of c1 (2) and c2 (2);
+    # referrals r1-r3; members m1-m3
+    assert metrics["clients_identified"]["value"] is None and metrics["clients_identified"]["display"] == "<3"
     assert metrics["needs_identified"]["value"] == 4
     assert metrics["referrals_made"]["value"] == 3
     assert metrics["active_members"]["value"] == 3
     assert all(m["notebook"] == "00_data_quality" for m in metrics.values())
     rows = pd.read_csv(history, dtype=str)
-    assert rows[["run_id", "period", "name", "value"]].head(2).to_dict("records") == [
-        {"run_id": "q1", "period": "2024Q1", "name": "clients_identified", "value": "2"},
-        {"run_id": "q1", "period": "2024Q1", "name": "needs_identified", "value": "4"},
+    assert rows[["run_id", "period", "suppression_threshold", "name", "value"]].head(2).fillna("").to_dict("records") == [
+        {"run_id": "q1", "period": "2024Q1", "suppression_threshold": "3", "name": "clients_identified", "value": ""},
+        {"run_id": "q1", "period": "2024Q1", "suppression_threshold": "3", "name": "needs_identified", "value": "4"},
     ]
 
 
@@ -153,6 +154,6 @@ def test_parameters_for_a_notebook_left_out_by_only_are_ignored_but_unknown_ones
     suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
     chosen = [p for p in suite if p.stem.startswith("00")]
     given = {"03_collaboration": {"change_date": "2024-07-01"}}
-    assert pipeline._check_notebook_params(chosen, given, suite=suite) == {"00_data_quality": {}}
-    with pytest.raises(pipeline.SuiteError, match="parameters for '99_nothing', which is not a notebook of the suite"):
-        pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
+    assert pipeline._check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
+    _, problems = pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
+    assert problems == ["parameters for '99_nothing', which is not a notebook of the suite"]

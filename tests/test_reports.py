@@ -91,3 +91,41 @@ def test_no_code_or_column_identifier_reaches_a_reader(demo_runs) -> None:
         found = {t for t in token.findall(words) if not re.search(re.escape(t) + r"\.(csv|xlsx|json|html|md)\b", words)}
         assert not (found & codes), (report.name, sorted(found & codes)[:10])
         assert not found, (report.name, sorted(found)[:10])
+
+
+def test_what_if_report_compares_the_demo_scenarios_with_released_counts_only(demo_runs) -> None:
+    import re
+
+    from bs4 import BeautifulSoup
+
+    result, _ = demo_runs
+    page = (result.folder / "06_what_if.html").read_text()
+    assert json.loads((result.folder / "run.json").read_text())["parameters"]["scenarios"] == "demo.yaml"
+    soup = BeautifulSoup(page, "html.parser")
+    headings = [h.get_text(strip=True).rstrip("¶") for h in soup.find_all("h2")]
+    assert headings[:2] == ["Mental-health clinic in Meigs County", "Emergency shelter beds for adult men"]
+    text = soup.get_text(" ", strip=True)
+    # the planted gaps change: two of the mental-health deserts had needs in 2025Q4; the shelter hole closes
+    assert "It closes 2 service deserts (Mental health care (emergency and long-term): Gallia and Morgan)" in text
+    assert "Structural gaps closed: Housing: emergency — no member serves adult, male clients." in text
+    tables = {t.caption.get_text(strip=True): t for t in soup.find_all("table") if t.caption}
+    gaps = [t for caption, t in tables.items() if caption.startswith("Structural gaps")]
+    assert len(gaps) == 1  # the two sections' tables share a caption: the dict keeps the last, the men's shelter
+    row = next(tr for tr in gaps[0].find_all("tr") if "adult, male clients" in tr.get_text())
+    assert [td.get_text(strip=True) for td in row.find_all("td")][1:] == ["0", "closed"]
+    # no count of victims from 1 to 10 anywhere: tables of released counts, the maps' hover, the prose
+    for table in soup.find_all("table"):
+        if "as released" not in (table.caption.get_text() if table.caption else ""):
+            continue
+        header = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+        for tr in table.find("tbody").find_all("tr"):
+            cells = tr.find_all(["th", "td"])
+            for name, cell in zip(header, cells):
+                value = cell.get_text(strip=True).replace(",", "")
+                if name.startswith("needs") or name in ("reached", "lost", "Total"):
+                    assert not (value.isdigit() and 1 <= int(value) <= 10), (table.caption.get_text(), name, value)
+    hovers = [int(n) for n in re.findall(r"needs identified: (\d+)", page)]
+    assert hovers and not any(1 <= n <= 10 for n in hovers)
+    said = [int(n) for n in re.findall(r"would (?:reach|lose) (\d+)", text)]
+    assert not any(1 <= n <= 10 for n in said)
+    assert page.count('"coloraxis":"coloraxis"') >= 4  # each map: both panels on the one colour scale

@@ -51,7 +51,10 @@ def as_of_date(data: Any) -> pd.Timestamp:
     dates = [data.needs[c] for c in ("identified_on", "met_on") if c in data.needs]
     dates += [data.referrals[c] for c in ("referred_on", "responded_on") if c in data.referrals]
     stamps = pd.concat([pd.Series(d, dtype="datetime64[ns]") for d in dates], ignore_index=True).dropna()
-    return stamps.max() if len(stamps) else pd.NaT
+    if len(stamps):
+        return stamps.max()
+    export = getattr(data, "export_date", None)
+    return pd.NaT if export is None else pd.Timestamp(export)  # nothing happened: as of the export
 
 
 def period_window(data: Any, period: PeriodLike) -> tuple[pd.Timestamp, pd.Timestamp, str]:

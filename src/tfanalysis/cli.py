@@ -4,7 +4,8 @@
 every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
 ``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
 ``tfanalysis link encode|match`` counts each victim once across agencies
-(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data, 1 any other failure.
+(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data
+(or a what-if scenario file that does not fit it), 1 any other failure.
 A user error is a message, never a traceback.
 
 Examples
@@ -44,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check a dataset folder against the data contract")
     validate.add_argument("data_dir", type=Path, metavar="DIR")
     validate.add_argument("--vocabulary", type=Path, default=None, help="vocabulary file (default: vocabulary.csv/.yaml in DIR)")
+    validate.add_argument("--export-date", default=None, metavar="YYYY-MM-DD",
+                          help="the day the data were exported: later dates are refused (default: the day the newest file was written)")
+    validate.add_argument("--scenarios", type=Path, default=None, metavar="FILE.yaml",
+                          help="also check a what-if scenario file against the dataset (docs/what-if.md)")
     validate.add_argument(
         "--show-terms",
         action="store_true",
@@ -64,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     when.add_argument("--start", default=None, metavar="YYYY-MM-DD", help="first day of a custom period (with --end)")
     run.add_argument("--end", default=None, metavar="YYYY-MM-DD", help="last day of a custom period (with --start)")
     run.add_argument("--region", default=None, help="a state (OH) or ';'-separated county FIPS to focus on")
-    run.add_argument("--threshold", type=int, default=None, help="suppression threshold: counts 1 to N-1 hidden (default 11)")
+    run.add_argument("--threshold", type=_number_or_text, default=None, help="suppression threshold: counts 1 to N-1 hidden (default 11, at least 3)")
+    run.add_argument("--export-date", default=None, metavar="YYYY-MM-DD",
+                     help="the day the data were exported: later dates are refused (default: the day the newest file was written)")
     run.add_argument("--params", type=Path, default=None, metavar="FILE.yaml", help="YAML parameters: the options above and per-notebook values under 'notebooks:'")
     run.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these notebooks (name or prefix, e.g. 00)")
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
@@ -77,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the grant performance worksheet for the period, exact counts for the funder, "
                      "beside the run folder as OUT/<run-id>.grant_worksheet.xlsx (default crosswalk: federal "
                      "anti-trafficking grantee measures; see docs/grant-reporting.md)")
+    run.add_argument("--scenarios", type=Path, default=None, metavar="FILE.yaml",
+                     help="what-if scenarios to compare with the data in the what-if report (docs/what-if.md); "
+                     "checked before anything runs (exit 2 when a scenario does not fit)")
     audit = sub.add_parser(
         "audit",
         help="re-check a rendered run folder against the true data: can any hidden count be recovered?",
@@ -91,6 +101,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_link_parser(sub)
     return parser
+
+
+def _number_or_text(text: str) -> object:
+    """A command-line value as YAML would read it (a number when it is one), checked by the runner."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,9 +167,14 @@ def _validate(args: argparse.Namespace) -> int:
     if not args.data_dir.is_dir():
         print(f"tfanalysis validate: {args.data_dir} is not a folder", file=sys.stderr)
         return EXIT_INVALID_DATA
+    try:
+        export_date = _date_arg(args.export_date)
+    except ValueError as err:
+        print(f"tfanalysis validate: {err}", file=sys.stderr)
+        return EXIT_FAILURE
     code = EXIT_OK
     try:
-        data = load_dataset(args.data_dir, vocabulary=args.vocabulary)
+        data = load_dataset(args.data_dir, vocabulary=args.vocabulary, export_date=export_date)
     except DataValidationError as err:
         print(str(err))
         code = EXIT_INVALID_DATA
@@ -158,6 +183,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{args.data_dir}: valid ({sizes}).")
         if len(data.warnings):
             print(format_problems(data.warnings))
+        if args.scenarios is not None:
+            code = _validate_scenarios(args.scenarios, data)
     if args.show_terms:
         terms = unmapped_terms(args.data_dir, vocabulary=args.vocabulary)
         if terms.empty:
@@ -166,6 +193,18 @@ def _validate(args: argparse.Namespace) -> int:
             print("Terms to map in a vocabulary file (term,code):")
             print(terms.to_string(index=False))
     return code
+
+
+def _validate_scenarios(path: Path, data: object) -> int:
+    from tfanalysis.scenarios import ScenarioError, load_scenarios
+
+    try:
+        found = load_scenarios(path, data)
+    except ScenarioError as err:
+        print(str(err))
+        return EXIT_INVALID_DATA
+    print(f"{path}: {len(found)} scenario(s), each fits the data.")
+    return EXIT_OK
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -194,6 +233,17 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_FAILURE
 
 
+def _date_arg(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        raise ValueError(f"--export-date must be a date written YYYY-MM-DD (got {text!r})") from None
+
+
 def _read_params(path: Path | None) -> dict:
     if path is None:
         return {}
@@ -206,7 +256,7 @@ def _read_params(path: Path | None) -> dict:
     if not isinstance(loaded, dict):
         raise ValueError(f"the parameters file {path} must be a mapping of names to values")
     allowed = {"data", "out", "period", "start", "end", "region", "threshold", "suppression_threshold", "only", "notebooks",
-               "pdf", "grant_worksheet"}
+               "pdf", "grant_worksheet", "export_date", "scenarios"}
     unknown = sorted(set(loaded) - allowed)
     if unknown:
         raise ValueError(f"the parameters file {path} has unknown keys {unknown}; allowed: {sorted(allowed)}")
@@ -224,6 +274,7 @@ def _run(args: argparse.Namespace) -> int:
     import logging
 
     from tfanalysis.pipeline import SuiteError, run_suite
+    from tfanalysis.scenarios import ScenarioError
     from tfanalysis.schema import DataValidationError
 
     try:
@@ -246,18 +297,21 @@ def _run(args: argparse.Namespace) -> int:
     period = (str(start), str(end)) if start is not None else pick(args.period, "period")
     threshold = pick(args.threshold, "threshold", params.get("suppression_threshold", 11))
     progress = not args.quiet and sys.stderr.isatty()
-    if not args.quiet:
+    if args.quiet:  # the run's log has everything; Python would print warnings without a handler
+        logging.getLogger("tfanalysis").addHandler(logging.NullHandler())
+    else:
         console = logging.StreamHandler(sys.stderr)
         console.setLevel(logging.WARNING)
         console.setFormatter(logging.Formatter("%(message)s"))
         logging.getLogger("tfanalysis").addHandler(console)
     try:
+        export_date = _date_arg(pick(args.export_date, "export_date"))
         result = run_suite(
             Path(str(data_dir)),
             Path(str(pick(args.out, "out", "reports"))),
             period=None if period is None else (period if isinstance(period, tuple) else str(period)),
-            region=str(pick(args.region, "region", "") or ""),
-            suppression_threshold=int(threshold),
+            region=pick(args.region, "region", "") or "",
+            suppression_threshold=threshold,
             notebook_params=params.get("notebooks") or {},
             only=args.only or params.get("only"),
             run_id=args.run_id,
@@ -265,8 +319,10 @@ def _run(args: argparse.Namespace) -> int:
             progress=progress,
             pdf=bool(pick(args.pdf, "pdf", False)),
             grant_worksheet=_crosswalk_choice(pick(args.grant_worksheet, "grant_worksheet", False)),
+            export_date=export_date,
+            scenarios=None if pick(args.scenarios, "scenarios") is None else Path(str(pick(args.scenarios, "scenarios"))),
         )
-    except DataValidationError as err:
+    except (DataValidationError, ScenarioError) as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID_DATA
     except (SuiteError, FileNotFoundError, ValueError) as exc:

@@ -19,12 +19,16 @@ Rules that hold for every indicator
   except where a window must have closed first: "met within 90 days" only counts needs
   identified at least 90 days before the data end (``as_of``).
 
-For leadership (:func:`publish`, :func:`scorecard`): counts of people and of their cases
-(clients, referrals, criminal-justice events) pass through
-:func:`tfanalysis.privacy.suppress`; a rate or median computed from fewer than
-``threshold`` clients, needs, referrals or cases is not shown (NaN, "n/a"). Organizations
-are not victims: counts of members, ties, meetings and trainings, the network measures and
-the partner survey are shown as they are.
+For leadership: every count of people and of their cases (clients, needs, referrals,
+criminal-justice events and cases) the report shows is released per period through the
+run's publication layer (:func:`release_counts`, :mod:`tfanalysis.publication`), with the
+numerators and bases of the shares and medians; :func:`publish`, :func:`scorecard`,
+:func:`change_effects`, :func:`trend_lines`, :func:`control_chart`,
+:func:`headline_metrics`, :func:`network_picture` and the grant evidence read only what it
+shows: a share where its numerator and base are shown, a median where its base is, changes,
+trends and fitted lines from shown values alone. Organizations are not victims: counts of
+members, ties, meetings and trainings, the network measures and the partner survey are
+shown as they are.
 
 Examples
 --------
@@ -41,7 +45,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,17 +52,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, network, privacy, trends
+from tfanalysis import contract, network, trends
 from tfanalysis.periods import PeriodLike, parse_period
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
     from tfanalysis.io import TaskForceData
 
 __all__ = [
+    "CASE_START",
+    "COUNTS",
     "CRITICAL_NEEDS",
+    "EVIDENCE_COUNTS",
     "FAMILIES",
+    "FIRST_CHARGES",
     "INDICATORS",
     "Indicator",
+    "NUMERATORS",
+    "ReleasedCounts",
+    "SECTOR_LINK",
+    "TIE",
+    "UNMET_CRITICAL",
     "arrests",
     "attendance_by_member",
     "attendance_matrix",
@@ -106,6 +118,7 @@ __all__ = [
     "publish_evidence",
     "referral_acceptance_rate",
     "referrals_made",
+    "release_counts",
     "reportable",
     "scorecard",
     "scorecard_markdown",
@@ -189,9 +202,10 @@ INDICATORS: tuple[Indicator, ...] = (
     # victim-centered
     _i("clients_identified", "Clients identified", "victims", "count", None, None, "clients",
        "Clients whose identified_on falls in the period."),
-    _i("median_days_to_first_service", "Median days from identification to first service", "victims", "days", False, "clients_served", "needs",
+    _i("median_days_to_first_service", "Median days from identification to first service", "victims", "days", False, "clients_identified", "needs",
        "Median over clients identified in the period of the days from identified_on to their first service: "
-       "the earliest met_on of their needs. Clients with no met need are left out (base: clients served)."),
+       "the earliest met_on of their needs. A client with no met need yet counts as waiting longer than any served; "
+       "NaN when half or more are not served yet."),
     _i("needs_met_30d_share", "Needs met within 30 days", "victims", "share", True, "needs_due_30", "needs",
        "Of the needs identified in the period and not declined by the client, the share with a met_on within"
        " 30 days of identified_on. Measured once the period's last day is 30 days before the data end (every"
@@ -207,8 +221,9 @@ INDICATORS: tuple[Indicator, ...] = (
        "Of the referrals made in the period with a recorded outcome, the share accepted or completed. "
        "no_response counts as a recorded outcome (an unanswered referral failed); open referrals (no outcome"
        " yet) are left out."),
-    _i("median_response_days", "Median days to respond to a referral", "referrals", "days", False, "referrals_answered", "referrals",
-       "Median days from referred_on to responded_on over the referrals made in the period that were answered."),
+    _i("median_response_days", "Median days to respond to a referral", "referrals", "days", False, "referrals_made", "referrals",
+       "Median days from referred_on to responded_on over the referrals made in the period; a referral not answered "
+       "(no responded_on) counts as slower than any answered. NaN when half or more are not answered."),
     _i("declined_capacity_share", "Referrals declined for lack of capacity", "referrals", "share", False, "referrals_closed", "referrals",
        "Of the referrals made in the period with a recorded outcome, the share declined_capacity."),
     _i("closed_loop_share", "Referrals with a closed loop", "referrals", "share", True, "referrals_made", "referrals",
@@ -282,12 +297,10 @@ _BY_NAME: dict[str, Indicator] = {ind.name: ind for ind in INDICATORS}
 
 BASES: dict[str, str] = {
     "clients_identified": "clients identified in the period",
-    "clients_served": "clients identified in the period with at least one met need",
     "needs_due_30": "needs identified in the period, not declined by the client, whose 30-day window closed by the data end",
     "needs_due_90": "the same with 90 days",
     "referrals_made": "referrals made in the period",
     "referrals_closed": "referrals made in the period with a recorded outcome",
-    "referrals_answered": "referrals made in the period with a responded_on date",
     "cases_with_victims": "criminal cases started in the period with an identified victim",
     "cases_charged": "criminal cases first charged in the period",
 }
@@ -301,7 +314,7 @@ def indicator_info() -> pd.DataFrame:
     --------
     >>> info = indicator_info()
     >>> info.loc["median_response_days", ["unit", "higher_is_better", "base"]].tolist()
-    ['days', False, 'referrals_answered']
+    ['days', False, 'referrals_made']
     """
     frame = pd.DataFrame([vars(ind) for ind in INDICATORS]).set_index("name")
     frame["higher_is_better"] = frame["higher_is_better"].astype(object)
@@ -519,6 +532,25 @@ def _median(dates: pd.Series, periods: pd.PeriodIndex, name: str, values: Any) -
     return out.astype("float64").rename(name).rename_axis("period")
 
 
+def _median_waiting(dates: pd.Series, periods: pd.PeriodIndex, name: str, days: Any) -> pd.Series:
+    """Median of ``days`` per period where a missing value is a wait not over yet (longer than any).
+
+    Every row counts, so the median rests on the rows of the period (a count the report
+    shows) rather than on the ones whose wait ended; NaN when half of them or more are
+    still waiting, or the period has none.
+
+    Examples
+    --------
+    >>> idx = pd.period_range("2024Q1", periods=2, freq="Q")
+    >>> dates = pd.Series(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-01-04", "2024-04-01", "2024-04-02"]))
+    >>> _median_waiting(dates, idx, "d", [1.0, 5.0, float("nan"), 2.0, float("nan")]).tolist()
+    [5.0, nan]
+    """
+    v = np.asarray(days, dtype=float)
+    out = _median(dates, periods, name, np.where(np.isnan(v), np.inf, v))
+    return out.where(np.isfinite(out.to_numpy()))
+
+
 def _days(later: pd.Series, earlier: pd.Series) -> np.ndarray:
     return ((later - earlier) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
 
@@ -566,18 +598,21 @@ def median_days_to_first_service(data: TaskForceData, periods: pd.PeriodIndex) -
     *First service* is the earliest ``met_on`` of the client's needs: the day a service was
     actually delivered. (An accepted referral is a promise, not a service, and a client's
     victim-services hub often serves the client without any referral.) Clients are placed
-    in the period of their ``identified_on``; clients with no met need yet are left out.
+    in the period of their ``identified_on``. A client with no met need yet counts as
+    waiting longer than any client served (:func:`_median_waiting`): the median rests on
+    every client identified in the period, and is NaN when half of them or more have not
+    been served.
 
     Examples
     --------
     >>> import tfanalysis as tf
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> s = median_days_to_first_service(data, period_index(data))
-    >>> bool(s.notna().all())
-    True
+    >>> s.loc["2025Q3":"2025Q4"].tolist()  # 2025Q4: 4 of its 58 clients not served yet
+    [5.0, 5.5]
     """
     first = _first_service(data)
-    return _median(first["identified_on"], periods, "median_days_to_first_service", first["days"])
+    return _median_waiting(first["identified_on"], periods, "median_days_to_first_service", first["days"])
 
 
 def _needs_due(data: TaskForceData, periods: pd.PeriodIndex, days: int, as_of: pd.Timestamp | None) -> np.ndarray:
@@ -672,19 +707,24 @@ def referral_acceptance_rate(data: TaskForceData, periods: pd.PeriodIndex) -> pd
 
 
 def median_response_days(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
-    """Median days from ``referred_on`` to ``responded_on`` of the period's answered referrals.
+    """Median days from ``referred_on`` to ``responded_on`` over the period's referrals.
+
+    A referral with no ``responded_on`` (not answered, or not yet) counts as slower than
+    any answered one (:func:`_median_waiting`), as ``no_response`` counts against the
+    acceptance rate: the median rests on every referral made in the period, and is NaN
+    when half of them or more were not answered.
 
     Examples
     --------
     >>> import tfanalysis as tf
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> median_response_days(data, period_index(data, "Y")).tolist()
-    [10.0, 5.0, 3.0]
+    [11.0, 5.0, 3.0]
     """
     if _optional_empty(data, "referrals"):
         return _nan_series(periods, "median_response_days")
     r = data.referrals
-    return _median(r["referred_on"], periods, "median_response_days", _days(r["responded_on"], r["referred_on"]))
+    return _median_waiting(r["referred_on"], periods, "median_response_days", _days(r["responded_on"], r["referred_on"]))
 
 
 def declined_capacity_share(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
@@ -1214,21 +1254,18 @@ def indicator_bases(data: TaskForceData, freq: str = "Q", *, as_of: Any = None) 
     """
     periods = period_index(data, freq)
     stamp = _as_of(data, as_of)
-    first = _first_service(data)
     needs = data.needs
     out = pd.DataFrame(index=periods)
     out["clients_identified"] = clients_identified(data, periods)
-    out["clients_served"] = _count(first["identified_on"], periods, "clients_served", first["first_service_on"].notna())
     out["needs_due_30"] = _count(needs["identified_on"], periods, "needs_due_30", _needs_due(data, periods, 30, stamp))
     out["needs_due_90"] = _count(needs["identified_on"], periods, "needs_due_90", _needs_due(data, periods, 90, stamp))
     r = data.referrals
     out["referrals_made"] = referrals_made(data, periods)
     out["referrals_closed"] = _count(r["referred_on"], periods, "referrals_closed", r["outcome"].notna())
-    out["referrals_answered"] = _count(r["referred_on"], periods, "referrals_answered", r["responded_on"].notna())
     cases = _cases(data)
     out["cases_with_victims"] = _count(cases["start"], periods, "cases_with_victims", cases["has_victim"])
     out["cases_charged"] = _count(cases["first_charges"], periods, "cases_charged", cases["first_charges"].notna())
-    for table, columns in (("referrals", ["referrals_closed", "referrals_answered"]), ("cj_events", ["cases_with_victims", "cases_charged"])):
+    for table, columns in (("referrals", ["referrals_closed"]), ("cj_events", ["cases_with_victims", "cases_charged"])):
         if _optional_empty(data, table):
             out[columns] = np.nan
     out.index.name = "period"
@@ -1239,17 +1276,17 @@ def indicator_bases(data: TaskForceData, freq: str = "Q", *, as_of: Any = None) 
 
 
 def reportable(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """The indicators leadership may see as numbers: rates from small bases set to NaN.
+    """An analyst's screen: rates and medians from small bases set to NaN.
 
     A share or median whose base (:attr:`Indicator.base`) is from 1 to ``threshold - 1``
-    becomes NaN: computed from so few clients, needs, referrals or cases it would be noise
-    and could point at individuals. Counts are left as they are: use :func:`publish` for
-    what is displayed.
+    becomes NaN: computed from so few clients, needs, referrals or cases it would be noise.
+    This is not disclosure control: what leadership sees goes through
+    :func:`release_counts` and :func:`publish`.
 
     Examples
     --------
     >>> t = pd.DataFrame({"median_response_days": [4.0, 9.0]}, index=pd.period_range("2024Q1", periods=2, freq="Q"))
-    >>> b = pd.DataFrame({"referrals_answered": [30.0, 4.0]}, index=t.index)
+    >>> b = pd.DataFrame({"referrals_made": [30.0, 4.0]}, index=t.index)
     >>> reportable(t, b)["median_response_days"].tolist()
     [4.0, nan]
     """
@@ -1264,27 +1301,348 @@ def reportable(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11) ->
     return out
 
 
-def _suppress_counts(values: pd.Series, threshold: int) -> pd.Series:
-    """A count column through privacy.suppress (its total taken as public)."""
-    if values.isna().all():
-        return values.astype(object)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", privacy.DisclosureWarning)
-        shown = privacy.suppress(values.fillna(0).astype("int64"), threshold=threshold)
-    if any(issubclass(w.category, privacy.DisclosureWarning) for w in caught):
-        # the column's total is itself small: we never publish it, and hide every non-zero cell
-        shown = values.astype("int64").astype(object).where(values == 0, f"<{threshold}")
-    return shown.astype(object)
+# Columns the report derives for the units it counts (registered with Release.derive, from
+# the whole dataset, so that a name means one thing in every run of the same data).
+SECTOR_LINK = "collaboration.sector_link"
+"""Referrals: ``le_vs`` (law enforcement ↔ victim services), ``cross_other`` (other sectors apart) or ``same``."""
+TIE = "collaboration.tie"
+"""Referrals: the member pair ``A|B`` (ids in order) of a referral between two members; missing for self-referrals."""
+CASE_START = "collaboration.case_start"
+"""Criminal-justice events: on the event a case starts with, ``victim_served``, ``victim_not_served`` or ``no_victim``."""
+FIRST_CHARGES = "collaboration.first_charges"
+"""Criminal-justice events: True on a case's first ``charges_filed`` event."""
+UNMET_CRITICAL = "collaboration.unmet_critical_need"
+"""Clients: True for a client with an unmet safety, housing or medical need (:data:`CRITICAL_NEEDS`)."""
 
 
-def publish(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
+def _met_within(days: int) -> str:
+    """Needs: True for a need met at most ``days`` days after it was identified."""
+    return f"collaboration.met_within_{days}_days"
+
+
+def _multi_agency(word: str) -> str:
+    """Criminal-justice events: True on a case's first event of a period (a ``word``) by whose end it involved 2+ agencies or counties."""
+    return f"collaboration.multi_agency_case_in_{word.replace('-', '_')}"
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A victim count of the report, per period: universe, date column, predicate, the table it needs."""
+
+    label: str
+    universe: str
+    date: str
+    where: Mapping[str, Any]
+    source: str
+    window: int | None = None  # counted only for periods whose window of so many days closed
+
+
+_NOT_DECLINED = tuple(s for s in contract.NEED_STATUSES if s != "declined_by_client")
+
+
+def _count_specs(word: str) -> dict[str, _Count]:
+    """Every victim count the report releases, the indicators' first (what is shown first stays shown)."""
+    def event(kind: str, label: str) -> _Count:
+        return _Count(label, "cj_events", "occurred_on", {"event": kind}, "cj_events")
+
+    def needs(days: int, met: bool) -> _Count:
+        where: dict[str, Any] = {"status": list(_NOT_DECLINED)}
+        if met:
+            where[_met_within(days)] = True
+        return _Count(f"needs {'met within' if met else 'due within'} {days} days", "needs", "identified_on", where, "needs", days)
+
+    referrals = {
+        "referrals_made": ("referrals made", {}),
+        "cross_sector_referrals": ("referrals across sectors", {SECTOR_LINK: ["le_vs", "cross_other"]}),
+        "le_vs_referrals": ("law enforcement ↔ victim services referrals", {SECTOR_LINK: "le_vs"}),
+        "referrals_closed": ("referrals with a recorded outcome", {"outcome": list(contract.REFERRAL_OUTCOMES)}),
+        "referrals_accepted": ("referrals accepted or completed", {"outcome": list(_ACCEPTED)}),
+        "referrals_declined_capacity": ("referrals declined for lack of capacity", {"outcome": "declined_capacity"}),
+        "referrals_loop_closed": ("referrals with a closed loop", {"outcome": list(_ANSWERED)}),
+    }
+    r = {name: _Count(label, "referrals", "referred_on", where, "referrals") for name, (label, where) in referrals.items()}
+    return {
+        "clients_identified": _Count("clients identified", "clients", "identified_on", {}, "clients"),
+        "referrals_made": r["referrals_made"],
+        "cross_sector_referrals": r["cross_sector_referrals"],
+        "le_vs_referrals": r["le_vs_referrals"],
+        "investigations_opened": event("investigation_opened", "investigations opened"),
+        "arrests": event("arrest", "arrests"),
+        "charges_filed": event("charges_filed", "charges filed"),
+        "convictions": event("conviction", "convictions"),
+        "joint_cases": _Count("criminal cases whose victims received services", "cj_events", "occurred_on", {CASE_START: "victim_served"}, "cj_events"),
+        "multi_agency_cases": _Count("cases involving more than one agency or county", "cj_events", "occurred_on", {_multi_agency(word): True}, "cj_events"),
+        # numerators and bases of the shares and medians
+        "referrals_closed": r["referrals_closed"],
+        "referrals_accepted": r["referrals_accepted"],
+        "referrals_declined_capacity": r["referrals_declined_capacity"],
+        "referrals_loop_closed": r["referrals_loop_closed"],
+        "needs_due_30": needs(30, False),
+        "needs_met_30": needs(30, True),
+        "needs_due_90": needs(90, False),
+        "needs_met_90": needs(90, True),
+        "clients_unmet_critical": _Count("clients with an unmet critical need", "clients", "identified_on", {UNMET_CRITICAL: True}, "needs"),
+        "cases_with_victims": _Count("criminal cases with an identified victim", "cj_events", "occurred_on",
+                                     {CASE_START: ["victim_served", "victim_not_served"]}, "cj_events"),
+        "cases_charged": _Count("criminal cases first charged", "cj_events", "occurred_on", {FIRST_CHARGES: True}, "cj_events"),
+    }
+
+
+COUNTS: tuple[str, ...] = tuple(_count_specs("quarter"))
+"""The victim counts :func:`release_counts` releases per period, in the order it releases them."""
+
+NUMERATORS: dict[str, str] = {
+    "needs_met_30d_share": "needs_met_30",
+    "needs_met_90d_share": "needs_met_90",
+    "unmet_critical_need_share": "clients_unmet_critical",
+    "referral_acceptance_rate": "referrals_accepted",
+    "declined_capacity_share": "referrals_declined_capacity",
+    "closed_loop_share": "referrals_loop_closed",
+    "cross_sector_referral_share": "cross_sector_referrals",
+    "cases_with_services_share": "joint_cases",
+}
+"""The count over each victim share's base (:attr:`Indicator.base`) that it divides."""
+
+
+def _derive(rel: Any, data: TaskForceData, freq: str, word: str, columns: set[str]) -> None:
+    """Register the unit-level columns (of ``columns``) the report's counts use, from the whole data."""
+    if columns & {SECTOR_LINK, TIE} and not _optional_empty(data, "referrals"):
+        r = data.referrals
+        a, b = _referral_sectors(data)
+        rel.derive("referrals", SECTOR_LINK, pd.Series(np.where(_is_le_vs(a, b), "le_vs", np.where(a != b, "cross_other", "same")), index=r.index))
+        pair = np.sort(np.column_stack([r["from_member"].astype("string").fillna("").to_numpy(dtype=object),
+                                        r["to_member"].astype("string").fillna("").to_numpy(dtype=object)]), axis=1)
+        tie = pd.Series(pair[:, 0] + "|" + pair[:, 1], index=r.index, dtype=object)
+        rel.derive("referrals", TIE, tie.where(_flag(r["from_member"].notna() & r["to_member"].notna() & (r["from_member"] != r["to_member"]))))
+    needs = data.needs
+    if UNMET_CRITICAL in columns:
+        codes = [c for group in CRITICAL_NEEDS.values() for c in group]
+        unmet = needs.loc[_flag(needs["need"].isin(codes)) & _flag(needs["status"].eq("unmet")), "client_id"]
+        rel.derive("clients", UNMET_CRITICAL, pd.Series(_flag(data.clients["client_id"].isin(unmet.unique())), index=data.clients.index))
+    for days in (30, 90):
+        if _met_within(days) in columns:
+            rel.derive("needs", _met_within(days), pd.Series(_days(needs["met_on"], needs["identified_on"]) <= days, index=needs.index))
+    if not columns & {CASE_START, FIRST_CHARGES, _multi_agency(word)} or _optional_empty(data, "cj_events"):
+        return
+    ev = data.cj_events
+    cases = _cases(data).set_index("case_id")
+    position = np.arange(len(ev))
+    opened = _flag(ev["event"].eq("investigation_opened"))
+    # the event a case starts with: its first investigation_opened, else its first event (as _cases dates it)
+    order = pd.DataFrame({"case_id": ev["case_id"].to_numpy(dtype=object), "later": ~opened, "on": ev["occurred_on"].to_numpy(), "pos": position})
+    starts = order.sort_values(["case_id", "later", "on", "pos"], kind="stable").drop_duplicates("case_id")
+    info = cases.reindex(starts["case_id"].to_numpy())
+    kind = np.where(~info["has_victim"].to_numpy(dtype=bool), "no_victim",
+                    np.where(info["victim_served"].to_numpy(dtype=bool), "victim_served", "victim_not_served"))
+    start = pd.Series(pd.NA, index=ev.index, dtype=object)
+    start.iloc[starts["pos"].to_numpy()] = kind
+    rel.derive("cj_events", CASE_START, start)
+    charged = order[_flag(ev["event"].eq("charges_filed"))].sort_values(["case_id", "on", "pos"], kind="stable").drop_duplicates("case_id")
+    rel.derive("cj_events", FIRST_CHARGES, pd.Series(np.isin(position, charged["pos"].to_numpy()), index=ev.index))
+    if _multi_agency(word) not in columns:
+        return
+    # a case counts once in each period it has an event in, when it involved 2+ agencies or counties by the period's end
+    calendar = period_index(data, freq)
+    placed = network.assign_periods(ev["occurred_on"], calendar)
+    first = order.assign(period=placed.to_numpy()).dropna(subset=["period"]).sort_values(["case_id", "on", "pos"], kind="stable")
+    first = first.drop_duplicates(["case_id", "period"])
+    since = _lookup(first["case_id"], cases["multi_since"])
+    ends = pd.PeriodIndex(first["period"], freq=calendar.freq).end_time
+    multi = first["pos"].to_numpy()[_flag(since.notna().to_numpy() & (since.to_numpy() <= ends.to_numpy()))]
+    rel.derive("cj_events", _multi_agency(word), pd.Series(np.isin(position, multi), index=ev.index))
+
+
+def _spans(periods: pd.PeriodIndex, end: pd.Timestamp | None) -> list[tuple[str, Interval]]:
+    """Each period's range of days, the first open before it and the last ending with the report.
+
+    Open ends make the whole series' total the very count another report releases for
+    the same reporting period (all data: no range at all), whatever the frequency.
+    """
+    from tfanalysis.publication import Interval
+
+    labels = list(period_labels(periods))
+    last = len(periods) - 1
+    return [(label, Interval(None if i == 0 else p.start_time, end if i == last else p.end_time.normalize()))
+            for i, (label, p) in enumerate(zip(labels, periods))]
+
+
+@dataclass
+class ReleasedCounts:
+    """The collaboration report's victim counts, released per period (:func:`release_counts`).
+
+    Attributes
+    ----------
+    release : tfanalysis.publication.Release
+        The run's release they went through.
+    periods : pandas.PeriodIndex
+        The report's periods (those of :func:`indicators` on the history).
+    spans : list of (label, Interval)
+        Each period's label and range of days, as released.
+    series : dict of str to Released
+        One released series per count of :data:`COUNTS` (rows: period labels, ``Total``).
+    unknown : frozenset of str
+        Counts whose table is absent from the data: unknown, not zero.
+    threshold : int
+    """
+
+    release: Any
+    periods: pd.PeriodIndex
+    spans: list
+    series: dict
+    unknown: frozenset
+    threshold: int
+    word: str = "quarter"
+
+    @property
+    def labels(self) -> pd.Index:
+        return period_labels(self.periods)
+
+    def shown(self, name: str) -> pd.Series:
+        """The count per period as printed: ints, ``"<11"`` where hidden, NaN where not counted."""
+        out = pd.Series(np.nan, index=self.labels, dtype=object)
+        if name in self.series:
+            inner = self.series[name].shown.iloc[:-1, 0]
+            out.loc[list(inner.index)] = inner.to_numpy(dtype=object)
+        return out
+
+    def numbers(self, name: str) -> pd.Series:
+        """The count per period as a float, NaN where hidden or not counted."""
+        return self.shown(name).map(_published_number).astype("float64")
+
+    def hidden(self, name: str) -> pd.Series:
+        """True where the count is hidden."""
+        return self.shown(name).map(lambda v: isinstance(v, str)).astype(bool)
+
+    def total(self, name: str) -> int | None:
+        """The count over every period (None: hidden); NaN when not counted."""
+        if name not in self.series:
+            return np.nan
+        return self.series[name].value("Total")
+
+    def span(self, label: str) -> Interval:
+        """The range of days of the period ``label``."""
+        return dict(self.spans)[label]
+
+    def over(self, name: str, start: Any, end: Any, label: str) -> int | None:
+        """The count over a range of days (None: hidden; NaN: not counted), released when new.
+
+        The range of every period, or of one period, reads the series; another range is
+        released as a count of its own (its table named after ``label``).
+        """
+        from tfanalysis.publication import Interval
+
+        if name not in self.series:
+            return np.nan
+        if start is not None and len(self.periods) and pd.Timestamp(start) <= self.periods[0].start_time:
+            start = None  # nothing is dated before the first period: the same count as the series reads
+        wanted = Interval(start, end)
+        if self.spans and wanted == Interval(self.spans[0][1].start, self.spans[-1][1].end):
+            return self.total(name)
+        for period, span in self.spans:
+            if span == wanted:
+                return self.series[name].value(period)
+        spec = _count_specs(self.word)[name]
+        released = self.release.count(spec.universe, where={**spec.where, spec.date: wanted}, name=f"collaboration: {spec.label} in {label}")
+        return released.value()
+
+    def text(self, value: int | None) -> str:
+        """How a sentence quotes a count of :meth:`total` or :meth:`over`."""
+        if value is None:
+            return f"fewer than {self.threshold}"
+        if isinstance(value, float) and math.isnan(value):
+            return "an unknown number of"
+        return f"{int(value):,}"
+
+
+def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", freq: str = "Q", *,
+                   names: Sequence[str] | None = None) -> ReleasedCounts:
+    """Release the report's victim counts per period through the publication layer.
+
+    Every count of :data:`COUNTS` (or ``names``) is released as a series by period
+    (:class:`tfanalysis.publication.ByPeriod`) over the history up to the reporting
+    period's end: the count indicators first, then the numerators and bases of the shares
+    and medians. The layer decides what is hidden, the same way in every table, notebook
+    and run of the same data: a quarter hidden here is not a year minus the other quarters
+    there. Counts of the needs-met windows are released only for the periods whose window
+    closed (as :func:`needs_met_within` measures them).
+
+    Parameters
+    ----------
+    rel : tfanalysis.publication.Release
+        The run's release, built on the whole dataset (``notebook.release``).
+    data : TaskForceData
+        The whole dataset (the one ``rel`` was built on).
+    period : period-like
+        The reporting period: the series ends with it.
+    freq : str
+        Periods as for :func:`indicators`.
+    names : sequence of str, optional
+        Counts to release (a subset of :data:`COUNTS`); all by default.
+
+    Returns
+    -------
+    ReleasedCounts
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> counts = release_counts(Release(data), data, "2025Q4", names=["le_vs_referrals"])
+    >>> counts.shown("le_vs_referrals").loc["2024Q1":"2024Q3"].tolist()
+    [22, '<11', 37]
+    """
+    from tfanalysis.publication import ByPeriod
+
+    p = parse_period(period)
+    history = up_to(data, p)
+    code = _freq(freq)
+    periods = period_index(history, freq)
+    word = period_word(periods) if len(periods) else {"Q": "quarter", "2Q": "half-year", "M": "month", "Y": "year"}[code]
+    specs = _count_specs(word)
+    wanted = list(specs) if names is None else [n for n in specs if n in set(names)]
+    unknown_names = sorted(set(names or ()) - set(specs))
+    if unknown_names:
+        raise ValueError(f"not counts of the collaboration report: {unknown_names}; choose among {list(specs)}")
+    spans = _spans(periods, p.end)
+    unknown = frozenset(n for n in wanted if _optional_empty(data, specs[n].source))
+    series: dict[str, Any] = {}
+    if len(periods):
+        _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where})
+        as_of = _as_of(history)
+        for name in wanted:
+            spec = specs[name]
+            if name in unknown:
+                continue
+            use = spans
+            if spec.window is not None:
+                closed = np.asarray(periods.end_time.normalize() + pd.Timedelta(days=spec.window) <= as_of, dtype=bool)
+                use = [s for s, ok in zip(spans, closed) if ok]
+            if use:
+                series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
+                                         name=f"collaboration: {spec.label} per {word}")
+    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word)
+
+
+def _published_number(value: Any) -> float:
+    return float("nan") if isinstance(value, str) or value is None else float(value)
+
+
+def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
     """The indicators as leadership sees them, indexed by period label.
 
-    Rates from small bases are NaN (:func:`reportable`); counts of people, referrals,
-    cases and criminal-justice events (unit ``count``) pass through
-    :func:`tfanalysis.privacy.suppress` column by column (a hidden cell reads
-    ``"<11"``). Tallies of members, ties and activities, network measures and survey
-    scores are organizations' data and shown as they are.
+    Counts of people, referrals, cases and criminal-justice events (unit ``count``) are
+    the released ones (``"<11"`` where hidden). A share is its released numerator over its
+    released base (:data:`NUMERATORS`), shown where both are; a median is shown where its
+    base is. Tallies of members, ties and activities, network measures and survey scores
+    are organizations' data and shown as they are.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`indicators` (any of its columns).
+    counts : ReleasedCounts
+        :func:`release_counts` over the same periods.
 
     Returns
     -------
@@ -1293,32 +1651,54 @@ def publish(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11) -> pd
 
     Examples
     --------
-    >>> t = pd.DataFrame({"arrests": [0.0, 4.0, 20.0, 30.0]}, index=pd.period_range("2024Q1", periods=4, freq="Q"))
-    >>> publish(t, pd.DataFrame(index=t.index))["arrests"].tolist()
-    [0, '<11', '<11', 30]
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> counts = release_counts(Release(data), data, names=["referrals_made", "le_vs_referrals", "cross_sector_referrals"])
+    >>> shown = publish(indicators(data)[["le_vs_referrals", "cross_sector_referral_share", "ties"]], counts)
+    >>> shown.loc["2024Q2", "le_vs_referrals"], round(shown.loc["2024Q2", "cross_sector_referral_share"], 3), shown.loc["2024Q2", "ties"]
+    ('<11', np.float64(0.521), np.float64(89.0))
     """
-    shown = reportable(table, bases, threshold).astype(object)
+    labels = period_labels(table.index)
+    if list(labels) != list(counts.labels):
+        raise ValueError("the indicators and the released counts cover different periods: release the counts for the same period and frequency")
+    shown = table.copy()
+    shown.index = labels
     for name in table.columns:
         ind = _BY_NAME.get(name)
-        if ind is not None and ind.unit == "count":
-            shown[name] = _suppress_counts(table[name], threshold).to_numpy()
-    shown.index = period_labels(table.index)
+        if ind is None:
+            continue
+        if ind.unit == "count":
+            shown[name] = counts.shown(name).to_numpy()
+        elif name in NUMERATORS:
+            base = counts.numbers(ind.base)
+            shown[name] = (counts.numbers(NUMERATORS[name]) / base.where(base > 0)).to_numpy()
+        elif ind.base is not None:
+            keep = counts.numbers(ind.base).notna().to_numpy()
+            shown[name] = table[name].where(keep).to_numpy()
     return shown
 
 
-def _published_number(value: Any) -> float:
-    return float("nan") if isinstance(value, str) or value is None else float(value)
+def _numbers(shown: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Published cells as floats (NaN where hidden), on the indicators' own index."""
+    out = shown.apply(lambda column: column.map(_published_number)).astype("float64")
+    out.index = index
+    return out
 
 
-def scorecard(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11, *, families: Sequence[str] | None = None) -> pd.DataFrame:
+def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence[str] | None = None) -> pd.DataFrame:
     """Each indicator's latest value, its changes, and its trend, for leadership.
+
+    Every number is read from what :func:`publish` shows: a change since the previous
+    period or a year before exists only between two shown values, and the trend is tested
+    on the shown values (a hidden period is left out, and keeps its place in time).
 
     Parameters
     ----------
-    table, bases : pandas.DataFrame
-        :func:`indicators` and :func:`indicator_bases` (same periods).
-    threshold : int
-        Suppression threshold.
+    table : pandas.DataFrame
+        :func:`indicators`.
+    counts : ReleasedCounts
+        :func:`release_counts` over the same periods.
     families : sequence of str, optional
         Families to include; all but ``survey`` by default (the survey has its own
         per-wave table: :func:`survey_waves`).
@@ -1327,21 +1707,19 @@ def scorecard(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11, *, 
     -------
     pandas.DataFrame
         Indexed by indicator name: ``label``, ``family``, ``unit``, ``period`` (the latest),
-        ``latest``, ``hidden`` (the latest count is suppressed: ``latest`` is NaN),
+        ``latest``, ``hidden`` (the latest value is hidden: ``latest`` is NaN),
         ``vs_previous`` (latest − previous period), ``vs_year_before`` (latest − the same
-        period a year before), ``trend`` (Mann–Kendall over every period:
+        period a year before), ``trend`` (Mann–Kendall over the shown values:
         increasing / decreasing / no trend / too short), ``trend_p``, ``sen_slope`` (per
         period), ``higher_is_better``, ``assessment`` (improving / worsening / stable / too
-        short / ``—`` when neither direction is better), ``note``. Changes involving a
-        suppressed count or a rate from a small base are NaN. Trends are computed on the
-        reportable values (rates from small bases left out; counts as they are: a trend
-        test reveals no cell).
+        short / ``—`` when neither direction is better), ``note``.
 
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> card = scorecard(indicators(data), indicator_bases(data))
+    >>> card = scorecard(indicators(data), release_counts(Release(data), data, names=["referrals_made"]), families=["referrals"])
     >>> card.loc["median_response_days", ["latest", "trend", "assessment"]].tolist()
     [np.float64(3.0), 'decreasing', 'improving']
     """
@@ -1350,22 +1728,21 @@ def scorecard(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11, *, 
     if len(table) == 0:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="indicator"))
     chosen = [f for f in FAMILIES if f != "survey"] if families is None else list(families)
-    values = reportable(table, bases, threshold)
-    shown = publish(table, bases, threshold)
+    shown = publish(table, counts)
+    values = _numbers(shown, table.index)
     per_year = _periods_per_year(table.index) if isinstance(table.index, pd.PeriodIndex) else 4
-    labels = list(period_labels(table.index))
+    labels = list(shown.index)
     rows = []
     for ind in INDICATORS:
         if ind.family not in chosen or ind.name not in table.columns:
             continue
-        series = values[ind.name]
-        cells = shown[ind.name].map(_published_number).to_numpy(dtype=float)
+        cells = values[ind.name].to_numpy(dtype=float)
         hidden = shown[ind.name].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-        n = len(series)
+        n = len(cells)
         latest = cells[-1] if n else np.nan
         previous = cells[-2] if n >= 2 else np.nan
         year_before = cells[-1 - per_year] if n > per_year else np.nan
-        test = trends.mann_kendall(series)
+        test = trends.mann_kendall(values[ind.name])
         rows.append(
             {
                 "indicator": ind.name,
@@ -1382,10 +1759,10 @@ def scorecard(table: pd.DataFrame, bases: pd.DataFrame, threshold: int = 11, *, 
                 "sen_slope": test["sen_slope"],
                 "higher_is_better": ind.higher_is_better,
                 "assessment": _assessment(str(test["trend"]), ind.higher_is_better),
-                "note": _latest_note(ind, bases, table.index, threshold, hidden[-1] if n else False, latest),
+                "note": _latest_note(ind, counts, bool(hidden[-1]) if n else False, latest),
             }
         )
-    card = pd.DataFrame(rows).set_index("indicator")[columns]
+    card = pd.DataFrame(rows, columns=["indicator", *columns]).set_index("indicator")[columns]
     card["higher_is_better"] = card["higher_is_better"].astype(object)
     return card
 
@@ -1400,17 +1777,26 @@ def _assessment(trend: str, higher_is_better: bool | None) -> str:
     return "improving" if (trend == "increasing") == higher_is_better else "worsening"
 
 
-def _latest_note(ind: Indicator, bases: pd.DataFrame, index: pd.Index, threshold: int, hidden: bool, latest: float) -> str:
+def _latest_note(ind: Indicator, counts: ReleasedCounts, hidden: bool, latest: float) -> str:
+    """Why the latest value reads as it does (never a hidden count's size)."""
     if hidden:
-        return f"fewer than {threshold}: hidden"
-    if not (isinstance(latest, float) and math.isnan(latest)) or len(index) == 0:
+        return "hidden (disclosure control)"
+    if not (isinstance(latest, float) and math.isnan(latest)) or len(counts.periods) == 0:
         return ""
-    if ind.base and ind.base in bases.columns:
-        base = bases[ind.base].iloc[-1]
+    needs = [n for n in (ind.name if ind.unit == "count" else None, NUMERATORS.get(ind.name), ind.base) if n]
+    if any(n in counts.unknown for n in needs) or (ind.unit == "count" and ind.name not in counts.series):
+        return "not recorded" if any(n in counts.unknown for n in needs) else "not available"
+    if ind.base:
+        base = counts.shown(ind.base).iloc[-1]
+        above = [counts.shown(n).iloc[-1] for n in needs]
+        if not isinstance(base, str) and pd.isna(base):
+            return "not yet measurable in the latest period" if ind.base.startswith("needs_due") else "not available"
+        if any(isinstance(v, str) for v in above):
+            return "not shown: it rests on a hidden count"
         if base == 0:
-            return "not yet measurable in the latest period" if ind.base.startswith("needs_due") else "nothing to compute it from in the latest period"
-        if 0 < base < threshold:
-            return f"from fewer than {threshold} cases: not shown"
+            return "nothing to compute it from in the latest period"
+        if ind.unit == "days":
+            return "half or more still waiting: no median yet"
     return "not available"
 
 
@@ -1496,9 +1882,7 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- the change
 
 
-def change_effects(
-    table: pd.DataFrame, bases: pd.DataFrame, change: Any, names: Sequence[str], threshold: int = 11, *, alpha: float = 0.05
-) -> pd.DataFrame:
+def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str], *, alpha: float = 0.05) -> pd.DataFrame:
     """Before/after estimates (segmented regression) of some indicators around a change date, tested together.
 
     Each indicator is a segmented regression (:func:`tfanalysis.trends.change_tests`:
@@ -1507,16 +1891,20 @@ def change_effects(
     tested together (:func:`tfanalysis.trends.change_verdicts`, Holm's correction): the
     chance that noise alone makes any of them "a change" is at most ``alpha``.
 
+    The regressions read the values :func:`publish` shows, and nothing else: a hidden
+    period is left out (it keeps its place in time), so the estimates, their intervals
+    and the means before and after give no hidden count back.
+
     Parameters
     ----------
-    table, bases : pandas.DataFrame
-        :func:`indicators` and :func:`indicator_bases`.
+    table : pandas.DataFrame
+        :func:`indicators`.
+    counts : ReleasedCounts
+        :func:`release_counts` over the same periods.
     change : date-like
         The change date; the first period starting on or after it is the first "after".
     names : sequence of str
         Indicators to estimate: one family for the multiple-testing correction.
-    threshold : int
-        Rates from smaller bases are left out (:func:`reportable`).
     alpha : float
         1 − confidence level of the intervals, and the family-wise error rate.
 
@@ -1528,23 +1916,27 @@ def change_effects(
         ``ci_high``, ``p_value``, ``mean_before``, ``mean_after``, ``n_pre``, ``n_post``,
         ``first_post``, ``df_resid``, ``change_p`` (level and trend together),
         ``change_p_holm``, ``verdict`` (``change``, ``inconclusive``, ``too short``),
-        ``tested_together`` (indicators in the family), ``note``, ``period_word``.
+        ``tested_together`` (indicators in the family), ``note``, ``period_word``,
+        ``hidden_periods`` (periods with a value that is hidden, left out).
 
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> fx = change_effects(indicators(data), indicator_bases(data), "2024-07-01", ["median_response_days"])
+    >>> counts = release_counts(Release(data), data, names=["referrals_made"])
+    >>> fx = change_effects(indicators(data), counts, "2024-07-01", ["median_response_days"])
     >>> row = fx.set_index("term").loc["level_change"]
-    >>> bool(-8 < row["estimate"] < -6 and row["ci_high"] < 0), row["first_post"], row["verdict"]
+    >>> bool(-9 < row["estimate"] < -6 and row["ci_high"] < 0), row["first_post"], row["verdict"]
     (True, '2024Q3', 'change')
     """
     chosen = list(dict.fromkeys(names))
     columns = ["indicator", "label", "unit", "term", "estimate", "ci_low", "ci_high", "p_value", "mean_before", "mean_after", "n_pre", "n_post",
-               "first_post", "df_resid", "change_p", "change_p_holm", "verdict", "tested_together", "note", "period_word"]
+               "first_post", "df_resid", "change_p", "change_p_holm", "verdict", "tested_together", "note", "period_word", "hidden_periods"]
     if not chosen:
         return pd.DataFrame(columns=columns)
-    values = reportable(table, bases, threshold)
+    values = _numbers(publish(table[chosen], counts), table.index)
+    left_out = (values.isna() & table[chosen].notna()).sum()
     tests = trends.change_verdicts(trends.change_tests(values[chosen], change, alpha=alpha), alpha=alpha)
     post = trends.after_change(values.index, change)
     rows = []
@@ -1559,6 +1951,7 @@ def change_effects(
                     "n_pre": int(test["n_pre"]), "n_post": int(test["n_post"]), "first_post": _label_of(series.index, test["first_post"]),
                     "df_resid": test["df_resid"], "change_p": test["change_p"], "change_p_holm": test["change_p_holm"], "verdict": test["verdict"],
                     "tested_together": tests.attrs["family_size"], "note": test["note"], "period_word": period_word(series.index),
+                    "hidden_periods": int(left_out[name]),
                 }
             )
     return pd.DataFrame(rows, columns=columns)
@@ -1643,8 +2036,11 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
             tested = int(level["tested_together"])
             lines.insert(0, f"Change date {day}: the first {freq_word} after it is {level['first_post']} ({_counts(*sides, freq_word)}). "
                             f"{_method_sentence(tested, float(level['df_resid']))}\n")
+        left_out = int(level.get("hidden_periods", 0) or 0)
+        hidden = (f" {left_out} {freq_word}{'s' if left_out != 1 else ''} whose value is hidden (disclosure control) "
+                  f"{'are' if left_out != 1 else 'is'} left out.") if left_out else ""
         if math.isnan(level["estimate"]):
-            lines.append(f"- **{label}**: {level['note']}. No conclusion about the change can be drawn from this series (verdict: too short).")
+            lines.append(f"- **{label}**: {level['note']}. No conclusion about the change can be drawn from this series (verdict: too short).{hidden}")
             continue
         own = f" ({_counts(*sides, freq_word)})" if sides != header else ""
         tested = int(level["tested_together"])
@@ -1658,68 +2054,91 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
             f"p {_format_p(level['p_value'])}); the trend per {freq_word} changed by {_amount(slope['estimate'], unit)} "
             f"(95% CI {_amount(slope['ci_low'], unit, with_unit=False)} to {_amount(slope['ci_high'], unit)}; p {_format_p(slope['p_value'])}). "
             f"Verdict: {verdict} ({together})."
-            + (f" Note: {level['note']}." if level["note"] else "")
+            + (f" Note: {level['note']}." if level["note"] else "") + hidden
         )
     if header is None:
         lines.insert(0, f"Change date {day}: first {freq_word} after it {first['first_post'] or 'not in the data'}.\n")
     return "\n".join(lines)
 
 
-def trend_lines(table: pd.DataFrame, bases: pd.DataFrame, change: Any, names: Sequence[str], threshold: int = 11) -> pd.DataFrame:
+def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str]) -> pd.DataFrame:
     """Published values with the segmented-regression lines, long format, for the trend figure.
 
-    Observed values are those of :func:`publish` (suppressed counts and rates from small
-    bases are NaN); the fitted and counterfactual lines come from the reportable series.
+    Observed values are those :func:`publish` shows (NaN where hidden or not available),
+    and the lines are fitted to them alone: the fitted line is a linear map of the values
+    it is fitted to, so a line fitted to every true count would give hidden ones back.
 
     Returns
     -------
     pandas.DataFrame
         ``indicator``, ``label``, ``unit``, ``period`` (label), ``start`` (first day),
-        ``observed``, ``fitted``, ``counterfactual``, ``post``.
+        ``observed``, ``hidden`` (the value exists but is hidden), ``fitted``,
+        ``counterfactual``, ``post``.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> counts = release_counts(Release(data), data, names=["le_vs_referrals"])
+    >>> lines = trend_lines(indicators(data), counts, "2024-07-01", ["le_vs_referrals"])
+    >>> lines.loc[lines["hidden"], "period"].tolist(), bool(lines["observed"][lines["hidden"]].isna().all())
+    (['2023Q1', '2024Q2'], True)
     """
-    values = reportable(table, bases, threshold)
-    shown = publish(table, bases, threshold)
+    columns = ["indicator", "label", "unit", "period", "start", "observed", "hidden", "fitted", "counterfactual", "post"]
+    chosen = list(dict.fromkeys(names))
+    if not chosen:
+        return pd.DataFrame(columns=columns)
+    shown = publish(table[chosen], counts)
+    values = _numbers(shown, table.index)
     parts = []
-    for name in names:  # a handful of indicators
+    for name in chosen:  # a handful of indicators
         ind = _BY_NAME[name]
         fit = trends.segmented_fit(values[name], change)
         parts.append(
             pd.DataFrame(
                 {
                     "indicator": name, "label": ind.label, "unit": ind.unit,
-                    "period": list(period_labels(table.index)), "start": table.index.start_time,
-                    "observed": shown[name].map(_published_number).to_numpy(dtype=float),
+                    "period": list(shown.index), "start": table.index.start_time,
+                    "observed": values[name].to_numpy(dtype=float),
+                    "hidden": (values[name].isna() & table[name].notna()).to_numpy(dtype=bool),
                     "fitted": fit["fitted"].to_numpy(), "counterfactual": fit["counterfactual"].to_numpy(), "post": fit["post"].to_numpy(),
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator", "label", "unit", "period", "start", "observed", "fitted", "counterfactual", "post"])
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
-def headline_metrics(table: pd.DataFrame, bases: pd.DataFrame, period: PeriodLike, threshold: int = 11) -> dict[str, dict[str, Any]]:
+def headline_metrics(table: pd.DataFrame, counts: ReleasedCounts, period: PeriodLike) -> dict[str, dict[str, Any]]:
     """The collaboration report's headline numbers, ready for ``notebook.record_metric``.
 
-    Rates are the latest period's (``median_response_days``, ``cross_sector_tie_share``
-    and ``referral_acceptance_rate``, the shares in %); counts (``joint_trainings``,
-    ``arrests``, ``charges_filed``, ``convictions``) are totals over the periods that lie
-    in the reporting period (all periods for ``"all"``), recorded with ``count=True``.
+    Rates are the latest period's as :func:`publish` shows them
+    (``median_response_days``, ``cross_sector_tie_share`` and ``referral_acceptance_rate``,
+    the shares in %). ``arrests``, ``charges_filed`` and ``convictions`` are counts over
+    the reporting period itself (all periods for ``"all"``), released like every other
+    count (``hidden`` when the layer hides them). ``joint_trainings`` (activities, not
+    victims) is the total over the periods that meet the reporting period, shown as is.
 
     Returns
     -------
     dict
         metric name → keyword arguments of :func:`tfanalysis.notebook.record_metric`
-        (``value``, ``label``, ``unit``, ``count``, ``threshold``, ``higher_is_better``).
+        (``value``, ``label``, ``unit``, ``count``, ``threshold``, ``higher_is_better``,
+        ``hidden``).
 
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> m = headline_metrics(indicators(data), indicator_bases(data), "all")
-    >>> m["median_response_days"]["value"], m["joint_trainings"]["value"]
-    (3.0, 19)
+    >>> counts = release_counts(Release(data), data, names=["referrals_made", "referrals_closed", "referrals_accepted", "convictions"])
+    >>> m = headline_metrics(indicators(data), counts, "all")
+    >>> m["median_response_days"]["value"], m["joint_trainings"]["value"], m["convictions"]["value"]
+    (3.0, 19, 49)
     """
-    values = reportable(table, bases, threshold)
-    labels = list(period_labels(table.index))
+    shown = publish(table, counts) if len(table) else pd.DataFrame(columns=table.columns)
+    values = _numbers(shown, table.index)
+    labels = list(shown.index)
     latest = labels[-1] if labels else "n/a"
     p = parse_period(period)
     if p.start is None:
@@ -1727,46 +2146,75 @@ def headline_metrics(table: pd.DataFrame, bases: pd.DataFrame, period: PeriodLik
     else:  # periods that meet the reporting period
         inside = np.asarray((table.index.end_time >= p.start) & (table.index.start_time <= p.end + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")), dtype=bool)
     window = p.label if p.start is not None else (f"{labels[0]}–{labels[-1]}" if labels else "all data")
+    k = counts.threshold
 
-    def last(name: str, percent: bool = False) -> float | None:
+    def last(name: str, percent: bool = False) -> tuple[float | None, bool]:
         v = values[name].iloc[-1] if len(values) else np.nan
-        return None if pd.isna(v) else float(v * 100 if percent else v)
-
-    def total(name: str) -> int | None:
-        v = table.loc[inside, name]
-        return None if v.isna().all() else int(v.sum())
+        hidden = bool(len(values)) and _latest_note(_BY_NAME[name], counts, isinstance(shown[name].iloc[-1], str), v).startswith(("hidden", "not shown"))
+        return (None if pd.isna(v) else float(v * 100 if percent else v)), hidden
 
     out: dict[str, dict[str, Any]] = {}
     for name, percent in (("median_response_days", False), ("cross_sector_tie_share", True), ("referral_acceptance_rate", True)):
         ind = _BY_NAME[name]
-        out[name] = {"value": last(name, percent), "label": f"{ind.label} ({latest})", "unit": "%" if percent else ind.unit,
-                     "count": False, "threshold": threshold, "higher_is_better": ind.higher_is_better}
-    for name in ("joint_trainings", "arrests", "charges_filed", "convictions"):
-        ind = _BY_NAME[name]
-        out[name] = {"value": total(name), "label": f"{ind.label} ({window})", "unit": "trainings" if name == "joint_trainings" else "events",
-                     "count": True, "threshold": threshold, "higher_is_better": True if name == "joint_trainings" else None}
+        value, hidden = last(name, percent)
+        out[name] = {"value": value, "label": f"{ind.label} ({latest})", "unit": "%" if percent else ind.unit,
+                     "count": False, "threshold": k, "higher_is_better": ind.higher_is_better, "hidden": hidden}
+    trainings = table.loc[inside, "joint_trainings"] if "joint_trainings" in table else pd.Series(dtype=float)
+    out["joint_trainings"] = {"value": None if trainings.isna().all() else int(trainings.sum()), "label": f"{_BY_NAME['joint_trainings'].label} ({window})",
+                              "unit": "trainings", "count": False, "threshold": k, "higher_is_better": True, "hidden": False}
+    for name in ("arrests", "charges_filed", "convictions"):
+        value = counts.over(name, p.start, p.end, window) if len(counts.periods) else np.nan
+        unknown = isinstance(value, float) and math.isnan(value)
+        out[name] = {"value": None if unknown else value, "label": f"{_BY_NAME[name].label} ({window})", "unit": "events",
+                     "count": True, "threshold": k, "higher_is_better": None, "hidden": value is None}
     return out
 
 
-def network_picture(data: TaskForceData, periods: pd.PeriodIndex, threshold: int = 11, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: ReleasedCounts, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and ties of the referral network of a few periods, ready to draw for leadership.
 
-    :func:`tfanalysis.network.picture_tables` with period labels, and the referrals
-    behind each tie (victims' referrals) passed through :func:`tfanalysis.privacy.suppress`.
+    :func:`tfanalysis.network.picture_tables` with period labels. Members and the ties
+    between them are organizations, drawn as they are; the number of referrals behind
+    each tie counts victims' referrals and is released per period through the same
+    release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
+    ties of one kind add up to the cross-sector and law enforcement ↔ victim services
+    counts the reader also sees): ``"<11"`` where hidden.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The history the indicators read (:func:`up_to`).
+    periods : pandas.PeriodIndex
+        Periods of ``counts`` to draw (:func:`compare_periods`).
+    counts : ReleasedCounts
+        :func:`release_counts` of the report.
 
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> nodes, ties = network_picture(data, pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q"))
+    >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"])
+    >>> nodes, ties = network_picture(data, pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q"), counts)
     >>> sorted(nodes["period"].unique()), "<11" in set(ties["referrals"])
     (['2024Q2', '2025Q4'], True)
     """
     nodes, ties = network.picture_tables(data.referrals, data.members, periods, seed=seed)
+    if len(ties) and TIE not in counts.release.units("referrals"):
+        raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
     nodes["period"] = nodes["period"].map(labels)
     ties["period"] = ties["period"].map(labels)
-    ties["referrals"] = _suppress_counts(ties["referrals"].astype("float64"), threshold).to_numpy()
+    shown = pd.Series(f"<{counts.threshold}", index=ties.index, dtype=object)
+    for label in pd.unique(ties["period"]):  # two periods, usually
+        released = counts.release.table("referrals", rows=[SECTOR_LINK, TIE], where={"referred_on": counts.span(label)},
+                                        name=f"collaboration: referrals per tie in {label}")
+        per_tie = released.shown.iloc[:-1, 0]
+        per_tie.index = per_tie.index.get_level_values(TIE)
+        mine = ties["period"] == label
+        keys = ties.loc[mine, "member_a"].astype(str) + "|" + ties.loc[mine, "member_b"].astype(str)
+        shown[mine] = per_tie.reindex(keys.to_numpy()).fillna(f"<{counts.threshold}").to_numpy(dtype=object)
+    ties["referrals"] = shown.to_numpy()
     return nodes, ties
 
 
@@ -1810,23 +2258,26 @@ def first_post_label(index: pd.PeriodIndex, change: Any) -> str | None:
     return str(period_labels(index)[int(np.argmax(post))]) if post.any() else None
 
 
-def control_chart(table: pd.DataFrame, bases: pd.DataFrame, name: str, change: Any = None, threshold: int = 11) -> pd.DataFrame:
+def control_chart(table: pd.DataFrame, counts: ReleasedCounts, name: str, change: Any = None) -> pd.DataFrame:
     """XmR chart (:func:`tfanalysis.trends.control_chart`) of one indicator, indexed by period label.
 
-    Limits come from the periods before ``change`` when given. The indicator must not be a
-    count of people (its cells would be drawn): rates from small bases are left out.
+    Limits come from the periods before ``change`` when given, and from the values
+    :func:`publish` shows only (a hidden period is skipped). The indicator must not be a
+    count of people (its cells would be drawn).
 
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> chart = control_chart(indicators(data), indicator_bases(data), "median_response_days", "2024-07-01")
+    >>> counts = release_counts(Release(data), data, names=["referrals_made"])
+    >>> chart = control_chart(indicators(data), counts, "median_response_days", "2024-07-01")
     >>> chart.loc["2024Q2":"2024Q3", "special_cause"].tolist()
     [False, True]
     """
     if _BY_NAME[name].unit == "count":
         raise ValueError(f"{name} counts people or their cases: chart a rate or a median, not its small counts")
-    chart = trends.control_chart(reportable(table, bases, threshold)[name], change=change)
+    chart = trends.control_chart(_numbers(publish(table[[name]], counts), table.index)[name], change=change)
     attrs = dict(chart.attrs)
     chart.index = period_labels(table.index)
     chart.attrs.update(attrs)
@@ -1885,6 +2336,13 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
         return "The data hold no dated records: there is nothing to measure yet."
     word = period_word(index)
     labels = period_labels(index)
+    try:  # labels read back: "2099Q1", "2099-01-01 to 2099-03-31"
+        reported = parse_period(period_label.replace(" to ", ".."))
+    except ValueError:  # a label that is not a period ("all data"): no gap to check
+        reported = None
+    if reported is not None and reported.start is not None and reported.start > index[-1].end_time:
+        return (f"No data in this period ({period_label}): the data end in {labels[-1]}. The indicators below are those of the "
+                f"{len(index)} {word}{'s' if len(index) != 1 else ''} from {labels[0]} to {labels[-1]}, before the period.")
     text = (f"Indicators for every {word} from {labels[0]} to {labels[-1]} ({len(index)} {word}s); the reporting period ({period_label}) ends the series, "
             "and the trends read the whole history before it.")
     if as_of is not None and index[-1].end_time.normalize() > pd.Timestamp(as_of):
@@ -2072,57 +2530,78 @@ def evidence(data: TaskForceData, freq: str = "Y") -> pd.DataFrame:
     return out
 
 
-def publish_evidence(table: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """:func:`evidence` for leadership: victims' referral and case counts through privacy.suppress.
+def publish_evidence(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
+    """:func:`evidence` for leadership: victims' referral and case counts as released.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`evidence` of the history, per year (or ``freq``).
+    counts : ReleasedCounts
+        :func:`release_counts` of :data:`EVIDENCE_COUNTS` for the same periods: the same
+        counts as the report's other series, so that a year beside its quarters gives no
+        hidden quarter back.
 
     Examples
     --------
-    >>> ev = pd.DataFrame({"joint_cases": [3.0, 40.0, 50.0], "joint_trainings": [4.0, 6.0, 9.0]}, index=["2023", "2024", "2025"])
-    >>> publish_evidence(ev).to_dict("list")
-    {'joint_cases': ['<11', '<11', 50], 'joint_trainings': [4, 6, 9]}
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> rel = Release(data)
+    >>> quarters = release_counts(rel, data, "2025Q4", names=["le_vs_referrals"])
+    >>> years = release_counts(rel, data, "2025Q4", "Y", names=EVIDENCE_COUNTS)
+    >>> publish_evidence(evidence(data), years)[["le_vs_referrals", "joint_trainings"]].to_dict("list")
+    {'le_vs_referrals': ['<11', '<11', 180], 'joint_trainings': [4, 6, 9]}
     """
+    labels = list(table.index)
+    if labels != list(counts.labels):
+        raise ValueError("the evidence and the released counts cover different periods: release the counts for the same period and frequency")
     out = table.astype(object)
     for name in table.columns:
         if name in EVIDENCE_COUNTS:
-            out[name] = _suppress_counts(table[name], threshold).to_numpy()
+            out[name] = counts.shown(name).to_numpy()
         else:
             out[name] = [None if pd.isna(v) else int(v) for v in table[name]]
     return out
 
 
-def _total(value: float, threshold: int) -> str:
-    if pd.isna(value):
-        return "an unknown number of"
-    return f"fewer than {threshold}" if 0 < value < threshold else f"{int(value):,}"
+def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
+    """Sentences for a grant application, read from :func:`evidence` and its released counts.
 
-
-def evidence_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
-    """Sentences for a grant application, read from :func:`evidence` (totals, small ones hidden).
+    The victims' counts are the released totals over every period of ``counts`` (a
+    hidden one reads "fewer than 11"); members, trainings and case reviews are
+    organizations' data, quoted as they are.
 
     Examples
     --------
-    >>> ev = pd.DataFrame({"joint_cases": [30.0, 40.0], "cross_sector_referrals": [500.0, 900.0], "le_vs_referrals": [5.0, 3.0],
-    ...     "joint_trainings": [4.0, 9.0], "training_sectors": [6.0, 9.0], "case_reviews": [6.0, 12.0], "members": [38.0, 40.0],
-    ...     "members_joined": [2.0, 3.0], "sectors": [9.0, 10.0]}, index=["2024", "2025"])
-    >>> print(evidence_markdown(ev))
-    From 2024 to 2025 the members made 1,400 referrals across sectors, fewer than 11 of them between law
-    enforcement and victim services; 70 criminal cases had victims who also received services from members. The
-    task force held 13 joint trainings (up to 9 sectors present in a year) and 18 multidisciplinary case reviews.
-    Membership went from 38 organizations in 9 sectors at the end of 2024 to 40 in 10 sectors at the end of 2025,
-    with 5 joining.
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> print(evidence_markdown(evidence(data), release_counts(Release(data), data, "all", "Y", names=EVIDENCE_COUNTS)))
+    From 2023 to 2025 the members made 2,096 referrals across sectors, 344 of them between law enforcement and victim
+    services; 186 criminal cases had victims who also received services from members. The task force held 19 joint
+    trainings (up to 10 sectors present in a year) and 27 multidisciplinary case reviews. Membership went from 39
+    organizations in 9 sectors at the end of 2023 to 40 in 10 sectors at the end of 2025, with 5 joining.
     """
     if table.empty:
         return "No dated records: nothing to document yet."
     first, last = table.index[0], table.index[-1]
     span = f"From {first} to {last}" if first != last else f"In {first}"
     total = table.sum(min_count=1)
+
+    def count(name: str) -> str:
+        return counts.text(counts.total(name))
+
+    def tally(value: float) -> str:
+        return "an unknown number of" if pd.isna(value) else f"{int(value):,}"
+
     most_sectors = int(table["training_sectors"].max()) if table["training_sectors"].notna().any() else "an unknown number of"
     return (
-        f"{span} the members made {_total(total['cross_sector_referrals'], threshold)} referrals across sectors, "
-        f"{_total(total['le_vs_referrals'], threshold)} of them between law enforcement and victim services; "
-        f"{_total(total['joint_cases'], threshold)} criminal cases had victims who also received services from members. "
-        f"The task force held {_total(total['joint_trainings'], 1)} joint trainings (up to {most_sectors} sectors present in a year) "
-        f"and {_total(total['case_reviews'], 1)} multidisciplinary case reviews. "
+        f"{span} the members made {count('cross_sector_referrals')} referrals across sectors, "
+        f"{count('le_vs_referrals')} of them between law enforcement and victim services; "
+        f"{count('joint_cases')} criminal cases had victims who also received services from members. "
+        f"The task force held {tally(total['joint_trainings'])} joint trainings (up to {most_sectors} sectors present in a year) "
+        f"and {tally(total['case_reviews'])} multidisciplinary case reviews. "
         f"Membership went from {int(table['members'].iloc[0])} organizations in {int(table['sectors'].iloc[0])} sectors at the end of {first} "
         f"to {int(table['members'].iloc[-1])} in {int(table['sectors'].iloc[-1])} sectors at the end of {last}, with {int(total['members_joined'])} joining."
     )

@@ -73,6 +73,12 @@ ANY_LANGUAGE = "any"
 """``capacity.languages`` value for a member that serves in any language (interpreters)."""
 LIST_SEPARATOR = ";"
 
+EARLIEST_DATE = "1900-01-01"
+"""No date of the contract lies before it: an earlier one is a placeholder for "unknown"."""
+LATEST_DATE = "2262-04-11"
+"""The last day a ``datetime64[ns]`` holds; an open end written as a later placeholder
+(``9999-12-31``) is read as open."""
+
 
 @dataclass(frozen=True)
 class Column:
@@ -99,6 +105,13 @@ class Column:
         Bounds of a numeric column, inclusive.
     default : object, optional
         The value of an optional column that is absent from the file.
+    open_end : bool
+        A ``date`` column that ends a window (``left_on``, ``valid_to``): empty means
+        still open, a later date than the export is fine, and a far-future placeholder
+        such as year 9999 is read as open.
+    may_be_future : bool
+        A ``date`` column that may lie after the export date (a capacity row planned to
+        start next month). Every other date is refused when it is later than the export.
     """
 
     name: str
@@ -110,6 +123,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: object = None
+    open_end: bool = False
+    may_be_future: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,7 +181,7 @@ MEMBERS = Table(
         _c("name", "text", "The organization's name (organizations are not victims: names are fine here)."),
         _c("sector", "code", "The member's discipline.", values=SECTORS),
         _c("joined_on", "date", "Date the member joined the task force (MOU or first meeting)."),
-        _c("left_on", "date", "Date the member left; empty while a member.", required=False, nullable=True),
+        _c("left_on", "date", "Date the member left; empty while a member.", required=False, nullable=True, open_end=True),
         _c("zip", "zip", "ZIP code of the service location; gives coordinates and county when those are empty.", required=False, nullable=True),
         _c("lat", "number", "Latitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-90, maximum=90),
         _c("lon", "number", "Longitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-180, maximum=180),
@@ -191,8 +206,8 @@ CAPACITY = Table(
         _c("serves_foreign_nationals", "flag", "Serves foreign nationals (e.g. T-visa or continued-presence cases)."),
         _c("languages", "list", "Languages served as ISO 639-1 codes, ';'-separated, or 'any'."),
         _c("available_24_7", "flag", "Reachable around the clock."),
-        _c("valid_from", "date", "First day this row holds."),
-        _c("valid_to", "date", "Last day this row holds; empty while current.", required=False, nullable=True),
+        _c("valid_from", "date", "First day this row holds (may be after the export: planned capacity).", may_be_future=True),
+        _c("valid_to", "date", "Last day this row holds; empty while current.", required=False, nullable=True, open_end=True),
     ),
     key=("member_id", "service", "valid_from"),
     rules=("valid_to on or after valid_from", "member_id exists in members"),
@@ -341,11 +356,28 @@ meanings. `tfanalysis validate DIR` checks a folder and lists every problem at o
 
 Reading rules, for every table:
 
+- A table's file is found whatever the case of its name (`Referrals.CSV` is read, and the
+  validator says so); a file named after a table in another format (`survey.xls`,
+  `clients.txt`) is an error that says what to save it as.
+- CSV files are UTF-8 (as Excel's "CSV UTF-8" saves them; UTF-16 with its byte-order mark
+  is read too), separated by commas, with the header on the first line. A file in another
+  encoding, separated by `;` or tabs, with title lines above the header, with its data on
+  a second Excel sheet, with a row longer than the header or an unclosed quote is refused
+  with the cause and what to do, naming the column and rows where they are known. A column
+  name that appears twice in a header is refused (it is not renamed). A header that
+  differs from the contract's name only in case or spacing (`Client_ID`, `identified on`)
+  is named with the name to give it; while a table's header is wrong its rows are not
+  checked, and nothing that refers to it is either.
 - Every cell is read as text first, so FIPS and ZIP codes keep their leading zeros. A code
   stored as a number in Excel or Parquet is padded back to 5 digits, with a warning.
 - Only these cell texts mean *missing*: {na}. `NA` as a language code or a name is not
   guessed at: use the empty cell.
-- Dates are ISO, `YYYY-MM-DD`. Flags are `true`/`false` (also `yes`/`no`, `1`/`0`).
+- Dates are ISO, `YYYY-MM-DD`, from {earliest} on. A date after the export date (given
+  with `--export-date`; by default, and at the latest, the day the newest file was
+  written) is refused, except the end of a window (`left_on`, `valid_to`) and the start of
+  planned capacity (`valid_from`). In `left_on` and `valid_to` a far-future placeholder
+  (`9999-12-31`) is read as an open end, with a warning. Numbers are finite (`inf` is not
+  a capacity). Flags are `true`/`false` (also `yes`/`no`, `1`/`0`).
 - Lists inside a cell are `;`-separated (`en;es`, `39049;39041`).
 - Codes are lower case; need and service codes come from the taxonomy
   (`tfanalysis.taxonomy`: 31 victim-need categories of the e-Guide, with `housing` split
@@ -353,14 +385,18 @@ Reading rules, for every table:
 - **A vocabulary file** (`vocabulary.csv` with columns `term,code`, or `vocabulary.yaml`
   with `term: code` lines) in the folder maps the task force's own words for needs and
   services (`needs.need`, `capacity.service`, `referrals.service`) to taxonomy codes;
-  e-Guide labels ("Mental health care (emergency and long-term)") map by themselves. A term
-  that maps nowhere is an error, never dropped: `tfanalysis validate DIR --show-terms`
-  lists them.
+  e-Guide labels ("Mental health care (emergency and long-term)") map by themselves.
+  Terms match without regard to case, accents or punctuation. A term that maps nowhere is
+  an error, never dropped: `tfanalysis validate DIR --show-terms` lists them (never one
+  that looks like a direct identifier).
 - **Client-level tables** (clients, needs, referrals, cj_events) are pseudonymous: a column
-  that looks like a name, date of birth, social security number, street address, phone
-  number or e-mail address is refused (by its header, or by cells that look like SSNs,
-  e-mails or phone numbers). De-identify the export first. Messages about these tables
-  never repeat a cell's value.
+  whose header names a direct identifier — a name or initials, a date of birth, a social
+  security, passport or alien number, a street address, a phone number, an e-mail address;
+  in English, Spanish, French or Portuguese (`fecha_de_nacimiento`, `nombre`, `teléfono`) —
+  is refused, and so is a column any of whose cells holds something that looks like a
+  social security number, an e-mail address or a phone number anywhere in its text
+  ("Client SSN 123-45-6789, see file", `(614)555-1234`, `6145551234`). De-identify the
+  export first. Messages about these tables name the column and rows, never a cell's value.
 - Keys are unique; every `member_id`, `client_id` and `activity_id` referenced exists in its
   table; a later date is never before an earlier one (listed under each table).
 
@@ -385,7 +421,7 @@ def markdown() -> str:
 
     na = ", ".join(f"`{v}`" if v else "the empty cell" for v in NA_VALUES)
     required = ", ".join(f"`{t.name}`" for t in TABLES.values() if t.required)
-    parts = [_INTRO.format(na=na, required=required)]
+    parts = [_INTRO.format(na=na, required=required, earliest=EARLIEST_DATE)]
     for table in TABLES.values():
         flags = ["required" if table.required else "optional"]
         if table.client_level:

@@ -305,8 +305,7 @@ def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) 
     listed = ~radius & (lower != contract.STATEWIDE)
     described = pd.Series(pd.NA, index=cap.index, dtype=_TEXT)
     described[lower == contract.STATEWIDE] = "statewide"
-    # .map of an empty float Series stays float (no radius row): cast before adding text.
-    described[radius] = "within " + miles[radius].map("{:g}".format).astype(_TEXT) + " miles"
+    described[radius] = "within " + miles[radius].map("{:g}".format).astype(_TEXT) + " miles"  # astype: an empty float Series is no text
     few = listed & (n_served <= _SERVICE_AREA_NAMES_SHOWN)
     described[few] = served["names"].reindex(cap.index)[few]
     described[listed & ~few] = n_served[listed & ~few].astype("Int64").astype(_TEXT) + " counties"
@@ -708,12 +707,44 @@ def _script() -> str:
 # --------------------------------------------------------------------------- exports
 
 
+FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Neutralize text cells a spreadsheet would run as formulas: prefix them with ``'``.
+
+    A member's name or contact typed as ``=HYPERLINK(...)``, ``+cmd|...`` or ``@SUM(A1)``
+    would be a live formula once the directory is opened in Excel or LibreOffice. OWASP's
+    rule: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    gets a leading apostrophe, which spreadsheets show as text. Numbers are left alone.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"member": ["=HYPERLINK('http://x')", "Safe Harbor", "@SUM(A1)"], "capacity": [-1.0, 2.0, 3.0]})
+    >>> spreadsheet_safe(t)["member"].tolist(), spreadsheet_safe(t)["capacity"].tolist()
+    (["'=HYPERLINK('http://x')", 'Safe Harbor', "'@SUM(A1)"], [-1.0, 2.0, 3.0])
+    """
+    out = table.copy()
+    for column in out.columns:
+        if pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column]):
+            continue
+        text = out[column].astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+        if risky.any():
+            out[column] = text.mask(risky, "'" + text)
+    return out
+
+
 def export(table: pd.DataFrame, folder: str | Path | None) -> dict[str, Path]:
     """Write the directory as ``member_directory.csv`` and ``member_directory.xlsx``.
 
-    The files hold exactly the table (all columns, ``counties served`` included): read back
-    with text columns as text, they equal it. The CSV is UTF-8 with a byte-order mark, so
-    that Excel shows accented names right; the XLSX has its header frozen and filters on.
+    The files hold the table (all columns, ``counties served`` included): read back with
+    text columns as text, they equal it, except that a cell a spreadsheet would run as a
+    formula is written with a leading ``'`` (:func:`spreadsheet_safe`), and every text
+    cell of the XLSX is stored as a string, never a formula. The CSV is UTF-8 with a
+    byte-order mark, so that Excel shows accented names right; the XLSX has its header
+    frozen and filters on.
 
     Parameters
     ----------
@@ -744,10 +775,16 @@ def export(table: pd.DataFrame, folder: str | Path | None) -> dict[str, Path]:
     target.mkdir(parents=True, exist_ok=True)
     csv_path = target / f"{EXPORT_NAME}.csv"
     xlsx_path = target / f"{EXPORT_NAME}.xlsx"
-    table.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    table = spreadsheet_safe(table)
+    # CRLF as RFC 4180 and Excel write it: a cell holding a line break or a bare CR is quoted
+    table.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="Member directory", index=False)
         sheet = writer.sheets["Member directory"]
+        for row in sheet.iter_rows(min_row=2):  # text stays text: openpyxl makes any "=…" string a formula
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         widths = [max(len(str(c)), int(table[c].dropna().astype(str).str.len().max() if table[c].notna().any() else 0)) for c in table.columns]

@@ -40,6 +40,8 @@ def quarterly_needs(data: Any) -> pd.DataFrame:
     from tfanalysis.capacity_in_force import as_of_date
 
     needs = data.needs
+    if needs.empty:  # no need identified: no quarter to count
+        return pd.DataFrame(index=pd.PeriodIndex([], freq="Q", name="quarter"), dtype="int64")
     quarter = pd.to_datetime(needs["identified_on"]).dt.to_period("Q")
     table = pd.crosstab(quarter.rename("quarter"), needs["need"].astype(str).rename("service"))
     full = pd.period_range(table.index.min(), table.index.max(), freq="Q", name="quarter")
@@ -150,6 +152,9 @@ def demand_forecast(data: Any, *, horizon: int = 4, level: float = 0.8, services
     """
     table = quarterly_needs(data)
     chosen = services if services is not None else list(table.columns)
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]
+    if table.empty or not chosen:  # no complete quarter with needs, or no service asked for: nothing to forecast
+        return pd.DataFrame(columns=columns)
     places = places_per_quarter(data)
     future = pd.period_range(table.index[-1] + 1, periods=horizon, freq="Q")
     frames = []

@@ -22,21 +22,38 @@ folder that is moved into place only when everything succeeded:
                               beside the run folder, never inside it
 
 A failed run leaves ``reports/latest`` where it was; its log and executed notebooks are kept
-under ``reports/.failed/<run-id>/`` for the analyst. Every run's metrics are appended to a
-history table (``data/processed/metrics_history.csv`` in a source checkout) so that later
-runs can show trends across runs.
+under ``reports/.failed/<run-id>/`` for the analyst. Every run's metrics are appended to the
+reports folder's history table (``reports/metrics_history.csv``), keyed by the dataset, the
+region and the suppression threshold, so that a later run compares itself with earlier runs
+of the same data only.
+
+Runs that never mislead:
+
+- every parameter is checked before the first kernel starts (:mod:`tfanalysis.parameters`),
+  then the data (:func:`tfanalysis.load_dataset`), then the history; any problem stops the
+  run with one message and nothing written;
+- the reports folder is locked while a run claims its id and while it publishes: two runs
+  at once (two cron jobs in the same second) get distinct ids and never share a folder;
+- a run stopped by SIGTERM, SIGHUP or Ctrl-C moves its temporary folder to ``.failed/``;
+  one killed outright (SIGKILL, power loss) is moved there by the next run;
+- kernels talk to the runner over private Unix sockets, not unencrypted TCP (and so print
+  no warning about it); the log and executed notebooks name no absolute path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,8 +61,8 @@ from typing import Any
 
 import pandas as pd
 
-from tfanalysis import __version__
-from tfanalysis.io import load_dataset
+from tfanalysis import __version__, parameters
+from tfanalysis.io import TaskForceData, load_dataset
 from tfanalysis.periods import named_label, parse_period
 
 log = logging.getLogger("tfanalysis.run")
@@ -53,14 +70,21 @@ log = logging.getLogger("tfanalysis.run")
 SHARED_PARAMETERS: tuple[str, ...] = ("data_dir", "period", "region", "suppression_threshold", "run_id")
 """Parameters every notebook may declare; the runner passes those a notebook declares."""
 
-OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir")
+OPTIONAL_PARAMETERS: tuple[str, ...] = ("report_dir", "history_file", "ledger_dir", "scenarios_file")
 """Parameters the runner passes to the notebooks that declare them: ``report_dir`` is the
 run's folder (files written beside the report; ``metrics.json`` of the notebooks run so far),
 ``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
 of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
-the run folder, for later runs of the same data."""
+the run folder, for later runs of the same data, ``scenarios_file`` the what-if scenario file
+(:mod:`tfanalysis.scenarios`; empty when none was given), checked before anything runs."""
 
 HISTORY_FILE = "metrics_history.csv"
+HISTORY_COLUMNS: tuple[str, ...] = (
+    "run_id", "dataset", "region", "suppression_threshold", "period", "period_start", "period_end",
+    "notebook", "name", "value", "display", "unit",
+)
+"""Columns of the metrics history; ``dataset``, ``region`` and ``suppression_threshold``
+key it: a run compares itself with earlier runs that share all three."""
 
 GRANT_SUFFIX = ".grant_worksheet.xlsx"
 """The grant worksheet of run ``R`` is ``R.grant_worksheet.xlsx`` beside the run folder."""
@@ -132,6 +156,9 @@ def order_for_index(notebooks: Sequence[Path]) -> list[Path]:
 def make_run_id(period_label: str, now: datetime | None = None) -> str:
     """A sortable, filesystem-safe run id: ``20261123-091500-2025Q3``.
 
+    Two runs started in the same second get the same id here; :func:`run_suite` claims
+    ids under a lock on the reports folder and adds ``-2``, ``-3``… to a taken one.
+
     Examples
     --------
     >>> make_run_id("2025-01-01 to 2025-03-31", datetime(2026, 11, 23, 9, 15))
@@ -149,11 +176,28 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     return dict(papermill.inspect_notebook(str(path)))
 
 
-def history_path() -> Path:
-    """Where the metrics of every run are appended (``data/processed`` of a checkout)."""
-    from tfanalysis.geo import cache_dir
+def history_path(out_dir: str | Path = "reports") -> Path:
+    """Where the metrics of every run into a reports folder are kept: ``OUT/metrics_history.csv``."""
+    return Path(out_dir) / HISTORY_FILE
 
-    return cache_dir() / HISTORY_FILE
+
+def dataset_key(data_dir: Path, data: TaskForceData) -> str:
+    """The identity of a dataset in the metrics history: its folder and the states it covers.
+
+    A new export into the same folder is the same dataset (its next quarter is compared
+    with the last); another folder, or the same folder holding another state's task
+    force, is not. A short hash: the history names no path.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> key = dataset_key(Path(DEMO_DIR), tf.load_dataset(DEMO_DIR))
+    >>> len(key), key == dataset_key(Path(DEMO_DIR).parent, tf.load_dataset(DEMO_DIR))
+    (16, False)
+    """
+    states = sorted(set(data.members["county_fips"].dropna().astype(str).str[:2]) | set(data.clients["county_fips"].dropna().astype(str).str[:2]))
+    identity = f"{Path(data_dir).resolve()}|{','.join(states)}"
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
 
 
 def run_suite(
@@ -162,7 +206,7 @@ def run_suite(
     *,
     period: str | tuple[str, str] | None = None,
     region: str = "",
-    suppression_threshold: int = 11,
+    suppression_threshold: Any = 11,
     notebook_params: Mapping[str, Mapping[str, Any]] | None = None,
     only: Sequence[str] | None = None,
     run_id: str | None = None,
@@ -172,6 +216,8 @@ def run_suite(
     today: str | None = None,
     pdf: bool = False,
     grant_worksheet: bool | str | Path = False,
+    export_date: str | None = None,
+    scenarios: str | Path | None = None,
 ) -> RunResult:
     """Run every notebook of the suite on a dataset and write the reports.
 
@@ -180,15 +226,18 @@ def run_suite(
     data_dir : str or pathlib.Path
         The dataset folder; validated before anything runs.
     out_dir : str or pathlib.Path
-        The reports folder; the run lands in ``out_dir/<run-id>``.
+        The reports folder; the run lands in ``out_dir/<run-id>``. Not inside the data
+        folder.
     period : str or (start, end), optional
         The reporting period (see :mod:`tfanalysis.periods`); all data by default.
     region : str
         A state (``OH``) or ``;``-separated county FIPS list the notebooks focus on.
     suppression_threshold : int
-        Counts below it (and above zero) are hidden in reports.
+        Counts below it (and above zero) are hidden in reports; at least
+        :data:`~tfanalysis.parameters.MIN_SUPPRESSION_THRESHOLD`.
     notebook_params : mapping, optional
-        Notebook stem → its own parameters (from the YAML parameters file).
+        Notebook stem → its own parameters (from the YAML parameters file), checked
+        against the types the notebooks declare and :data:`tfanalysis.parameters.RULES`.
     only : sequence of str, optional
         Run only these notebooks (stems or prefixes such as ``00``).
     run_id : str, optional
@@ -196,7 +245,7 @@ def run_suite(
     notebooks_dir : path, optional
         Where the notebooks are; ``notebooks/`` of the checkout by default.
     history : path, optional
-        The metrics history table; :func:`history_path` by default.
+        The metrics history table; ``out_dir/metrics_history.csv`` by default.
     progress : bool
         Show progress bars (per notebook and per cell).
     today : str, optional
@@ -208,6 +257,11 @@ def run_suite(
         Also write the grant performance worksheet for the period beside the run folder
         (:mod:`tfanalysis.grant_worksheet`): ``True`` with the default crosswalk, or the
         path of a crosswalk file (checked before anything runs).
+    export_date : str, optional
+        The day the data were exported (see :func:`tfanalysis.load_dataset`).
+    scenarios : path, optional
+        A what-if scenario file (``docs/what-if.md``), checked against the data before
+        anything runs and passed to the notebooks declaring ``scenarios_file``.
 
     Returns
     -------
@@ -217,92 +271,107 @@ def run_suite(
     ------
     tfanalysis.DataValidationError
         If the data break the contract; nothing is written.
+    tfanalysis.scenarios.ScenarioError
+        If the scenario file breaks its format or does not fit the data; nothing is written.
     SuiteError
-        If a notebook fails or the parameters are wrong; ``out_dir/latest`` is untouched.
+        If the parameters are wrong, the history cannot be read or written, the reports
+        folder cannot be written (nothing is written), or a notebook fails or the run is
+        stopped by a signal (``out_dir/latest`` is untouched, the run is kept in
+        ``out_dir/.failed/``).
     """
     started = datetime.now(timezone.utc)
     data_dir = Path(data_dir).resolve()
-    out_dir = Path(out_dir)
-    try:
-        resolved = parse_period(period, today=today)
-    except ValueError as exc:
-        raise SuiteError(str(exc)) from None
-    resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
+    out_dir = Path(out_dir).resolve()
     crosswalk = _preflight(pdf, grant_worksheet)
-    data = load_dataset(data_dir)  # DataValidationError propagates: nothing written yet
-    fingerprint = data.fingerprint()
-
     suite_dir = Path(notebooks_dir) if notebooks_dir else default_notebooks_dir()
-    notebooks = discover_notebooks(suite_dir, only)
-    # Parameters for a notebook of the suite left out by --only are fine (one parameters file
-    # serves every run); parameters for no notebook at all are a mistake worth saying.
-    per_notebook = _check_notebook_params(notebooks, notebook_params or {}, suite=discover_notebooks(suite_dir))
-    history_file = Path(history).resolve() if history else history_path()
-    run_id = run_id or make_run_id(resolved.label)
-    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", run_id):
-        raise SuiteError(f"run id {run_id!r}: use letters, digits, '.', '_' and '-' only")
-    final = out_dir / run_id
-    if final.exists():
-        raise SuiteError(f"{final} exists already; choose another --run-id")
+    checked = _checked_parameters(
+        data_dir, out_dir, suite_dir, period=period, today=today, region=region, suppression_threshold=suppression_threshold,
+        notebook_params=notebook_params, only=only, run_id=run_id,
+    )
+    resolved, threshold, region = checked.period, checked.threshold, checked.region
+    notebooks, per_notebook = checked.notebooks, checked.per_notebook
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    data = load_dataset(data_dir, export_date=export_date)  # DataValidationError propagates: nothing written yet
+    fingerprint = data.fingerprint()
+    scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
+    history_file = Path(history).resolve() if history else history_path(out_dir)
+    key = {"dataset": dataset_key(data_dir, data), "region": region, "suppression_threshold": str(threshold)}
+    earlier = _read_history(history_file)  # a corrupt or unwritable history stops the run here
+    _check_writable(out_dir, history_file)
+
+    with _locked(out_dir):
+        swept = _sweep(out_dir)
+        run_id = _claim_run_id(out_dir, run_id, resolved.label)
+        work = out_dir / f".tmp-{run_id}"
+        (work / "notebooks").mkdir(parents=True)
+        running = _hold(work / _RUNNING)
+    final = out_dir / run_id
     from tfanalysis.publication.audit import ledger_dir_of
 
     ledger = ledger_dir_of(out_dir, fingerprint, run_id).resolve()
     shutil.rmtree(ledger, ignore_errors=True)  # left by a failed run of the same id: never published
-    work = out_dir / f".tmp-{run_id}"
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "notebooks").mkdir(parents=True)
     handler = _log_to(work / "run.log")
+    for dead in swept:
+        log.warning("run %s had died without cleaning up: its folder is now .failed/%s", dead, dead)
+    comparable = work / "previous_metrics.csv"
+    _comparable(earlier, key).to_csv(comparable, index=False)
     period_param = f"{resolved.start.date()}..{resolved.end.date()}" if resolved.start is not None else "all"
     shared = {
         "data_dir": str(data_dir),
         "period": period_param,
         "region": region,
-        "suppression_threshold": int(suppression_threshold),
+        "suppression_threshold": threshold,
         "run_id": run_id,
-        "history_file": str(history_file),
+        "history_file": str(comparable),
         "ledger_dir": str(ledger),
+        "scenarios_file": scenarios_file,
     }
+    paths = {str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~"}
     try:
-        log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
-        reports, metrics = _execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
-        _audit_release(data, ledger, int(suppression_threshold), run_id)
-        public_params = {
-            "period": resolved.label,
-            "region": region or "all counties in the data",
-            "suppression threshold": suppression_threshold,
-            "data": data_dir.name,
-            "run id": run_id,
-        }
-        from tfanalysis.render import write_plotly_js
+        with _stopped_by_signals(run_id):
+            log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
+            reports, metrics = _execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
+            _audit_release(data, ledger, threshold, run_id)
+            public_params = {
+                "period": resolved.label,
+                "region": region or "all counties in the data",
+                "suppression threshold": threshold,
+                "data": data_dir.name,
+                "run id": run_id,
+                **({"scenarios": Path(scenarios_file).name} if scenarios_file else {}),
+            }
+            from tfanalysis.render import write_plotly_js
 
-        write_plotly_js(work)
-        if pdf:
-            _print_pack(work, notebooks)
-        _write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started)
-        worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
-        log.info("run %s complete", run_id)
+            write_plotly_js(work)
+            if pdf:
+                _print_pack(work, notebooks)
+            _write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started, key)
+            worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
+            log.info("run %s complete", run_id)
+            _close(handler)
+            comparable.unlink()
+            _scrub_paths(work, paths)
+            _publish(out_dir, work, running, run_id, history_file, _history_rows(run_id, key, resolved, metrics))
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         _close(handler)
         shutil.rmtree(ledger, ignore_errors=True)
-        _keep_failed(work, out_dir, run_id)
         (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
+        with _locked(out_dir):
+            _release(running, work)
+            if work.exists():
+                _keep_failed(work, out_dir, run_id)
+        if isinstance(exc, _Stopped):
+            raise SuiteError(str(exc)) from None
         if isinstance(exc, (SuiteError, KeyboardInterrupt)):
             raise
         raise SuiteError(f"run {run_id} failed: {exc}") from exc
-    _close(handler)
-
-    os.replace(work, final)
     from tfanalysis.publication.ledger import COMPLETE
 
     if ledger.exists():
         (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
     if worksheet is not None:
         os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
-    _point_latest(out_dir, run_id)
-    _append_history(history_file, run_id, resolved, metrics)
     return RunResult(
         run_id=run_id,
         folder=final,
@@ -325,6 +394,17 @@ def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
         return grants.load_crosswalk(None if grant_worksheet is True else grant_worksheet)
     except (PackError, grants.CrosswalkError) as exc:
         raise SuiteError(str(exc)) from None
+
+
+def _check_scenarios(scenarios: str | Path | None, data: Any) -> str:
+    """The scenario file's absolute path, once its every scenario fits the data ("" when none)."""
+    if scenarios is None or not str(scenarios).strip():
+        return ""
+    from tfanalysis.scenarios import load_scenarios
+
+    path = Path(scenarios).resolve()
+    load_scenarios(path, data)
+    return str(path)
 
 
 def _print_pack(work: Path, notebooks: list[Path]) -> Path:
@@ -350,26 +430,114 @@ def _write_grant_worksheet(data: Any, period: Any, crosswalk: Any, target: Path)
     return grants.write_worksheet(grants.fill(data, period, crosswalk), target)
 
 
+@dataclass
+class _Checked:
+    """A run's parameters once checked: typed, resolved, ready for the notebooks."""
+
+    period: Any
+    threshold: int
+    region: str
+    notebooks: list[Path]
+    per_notebook: dict[str, dict[str, Any]]
+
+
+def _checked_parameters(
+    data_dir: Path, out_dir: Path, suite_dir: Path, *, period: Any, today: str | None, region: Any, suppression_threshold: Any,
+    notebook_params: Mapping[str, Mapping[str, Any]] | None, only: Sequence[str] | None, run_id: str | None,
+) -> _Checked:
+    """Check every parameter of a run; raise one SuiteError listing every problem."""
+    problems: list[str] = []
+    resolved = None
+    try:
+        resolved = parse_period(period, today=today)
+        resolved = dataclasses.replace(resolved, label=named_label(resolved))  # --start/--end of a quarter is that quarter
+    except (ValueError, TypeError) as exc:
+        problems.append(f"period: {exc}")
+    threshold, problem = parameters.check_and_coerce("suppression_threshold", "int", suppression_threshold)
+    if problem:
+        problems.append(f"suppression threshold: {problem}")
+    region, problem = parameters.check_and_coerce("region", "str", region or "")
+    if problem:
+        problems.append(f"region: {problem}")
+    if out_dir == data_dir or data_dir in out_dir.parents:
+        problems.append(f"--out {out_dir} is inside the data folder: write reports outside the data (a report is not an input)")
+    if run_id is not None and not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]*", str(run_id)):
+        problems.append(f"run id {run_id!r}: use letters, digits, '.', '_' and '-' only")
+    suite = discover_notebooks(suite_dir)
+    notebooks = suite
+    if isinstance(only, str):  # "only: '03'" in YAML: one notebook
+        only = [only]
+    if only is not None and not (isinstance(only, (list, tuple)) and all(isinstance(name, str) for name in only)):
+        problems.append(f"only: must be a list of notebook names or prefixes as text, like ['00', '03'] (got {parameters.describe_value(only)})")
+    else:
+        try:
+            notebooks = discover_notebooks(suite_dir, only)
+        except SuiteError as exc:
+            problems.append(str(exc))
+    # Parameters for a notebook of the suite left out by --only are checked all the same (one
+    # parameters file serves every run); parameters for no notebook at all are a mistake.
+    per_notebook, notebook_problems = _check_notebook_params(notebooks, notebook_params or {}, suite=suite)
+    problems.extend(notebook_problems)
+    if problems:
+        raise SuiteError("the run's parameters are wrong; nothing was run:\n- " + "\n- ".join(problems))
+    return _Checked(resolved, threshold, region, notebooks, per_notebook)
+
+
+def _publish(out_dir: Path, work: Path, running: int | None, run_id: str, history_file: Path, rows: pd.DataFrame) -> None:
+    """Move a complete run into place, point ``latest`` at it and add its metrics to the history.
+
+    Under the folder's lock and with signals held back: a concurrent run's history rows are
+    kept, and a signal cannot leave ``latest`` and the history disagreeing. The new history
+    is written first, beside the old one, so that a history that cannot be written stops
+    the run before anything is published.
+    """
+    with _locked(out_dir), _signals_deferred():
+        pending = _write_pending(history_file, _history_with(_read_history(history_file), rows), run_id)
+        _release(running, work)
+        os.replace(work, out_dir / run_id)
+        _point_latest(out_dir, run_id)
+        os.replace(pending, history_file)
+
+
 def _check_notebook_params(
     notebooks: list[Path], given: Mapping[str, Mapping[str, Any]], *, suite: list[Path]
-) -> dict[str, dict[str, Any]]:
+) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Check per-notebook parameters against what every notebook of the suite declares.
+
+    Returns the values for the notebooks that run (typed as declared) and the problems,
+    one sentence each, for the whole parameters file.
+    """
     stems = {p.stem for p in suite}
-    unknown_nb = [k for k in given if k not in stems and not any(s.startswith(k) for s in stems)]
-    problems = [f"parameters for {k!r}, which is not a notebook of the suite" for k in unknown_nb]
+    problems: list[str] = []
+    if not isinstance(given, Mapping):
+        return {p.stem: {} for p in notebooks}, [f"'notebooks' must map notebook names to their parameters (got {parameters.describe_value(given)})"]
+    for key, values in given.items():
+        if key not in stems and not any(s.startswith(str(key)) for s in stems):
+            problems.append(f"parameters for {key!r}, which is not a notebook of the suite")
+        elif values is not None and not isinstance(values, Mapping):
+            problems.append(f"parameters for {key!r} must be a mapping of names to values (got {parameters.describe_value(values)})")
     resolved: dict[str, dict[str, Any]] = {}
-    for path in notebooks:
+    chosen = {p.stem for p in notebooks}
+    for path in suite:
         declared = notebook_parameters(path)
         mine: dict[str, Any] = {}
         for key, values in given.items():
-            if path.stem == key or path.stem.startswith(key):
-                mine.update(values or {})
-        for name in mine:
+            if isinstance(values, Mapping) and (path.stem == key or path.stem.startswith(str(key))):
+                mine.update(values)
+        typed: dict[str, Any] = {}
+        for name, value in mine.items():
             if name not in declared:
                 problems.append(f"{path.stem} has no parameter {name!r} (it has: {', '.join(declared) or 'none'})")
-        resolved[path.stem] = mine
-    if problems:
-        raise SuiteError("the parameters file does not fit the notebooks:\n- " + "\n- ".join(problems))
-    return resolved
+                continue
+            if name in SHARED_PARAMETERS or name in OPTIONAL_PARAMETERS:
+                problems.append(f"{path.stem}: {name} is set for every notebook by the run, not per notebook")
+                continue
+            typed[name], problem = parameters.check_and_coerce(name, declared[name].get("inferred_type_name", ""), value)
+            if problem:
+                problems.append(f"{path.stem}: {name} {problem}")
+        if path.stem in chosen:
+            resolved[path.stem] = typed
+    return resolved, problems
 
 
 def _execute_all(
@@ -408,6 +576,7 @@ def _execute_all(
                 progress_bar=progress,
                 cwd=str(path.parent),
                 log_output=False,
+                kernel_manager_class=_private_kernel_manager(),
             )
         except papermill.PapermillExecutionError as exc:
             raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
@@ -480,6 +649,7 @@ def _write_run_files(
     params: dict[str, Any],
     fingerprint: dict[str, str],
     started: datetime,
+    key: dict[str, str],
 ) -> None:
     import nbformat
 
@@ -497,6 +667,7 @@ def _write_run_files(
         "run_id": run_id,
         "parameters": params,
         "fingerprint": fingerprint,
+        "history_key": key,
         "tfanalysis_version": __version__,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),
@@ -568,29 +739,283 @@ def _point_latest(out_dir: Path, run_id: str) -> None:
     (out_dir / "LATEST").write_text(run_id + "\n", encoding="utf-8")
 
 
-def _append_history(path: Path, run_id: str, period: Any, metrics: list[dict[str, Any]]) -> None:
-    """Append a run's metrics to the history table, written atomically."""
+# --------------------------------------------------------------------------- the metrics history
+
+
+def _read_history(path: Path) -> pd.DataFrame:
+    """The metrics history, or an empty one; a history that cannot be read stops the run, named."""
+    if not path.exists():
+        return pd.DataFrame(columns=list(HISTORY_COLUMNS), dtype="string")
+    try:
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise SuiteError(
+            f"the metrics history {path} cannot be read ({reason}); nothing was run. Move it aside "
+            "(a new one starts with this run) or restore it from a backup."
+        ) from None
+    missing = {"run_id", "period", "name", "value"} - set(rows.columns)
+    if missing:
+        raise SuiteError(
+            f"the metrics history {path} is not a metrics history (no {', '.join(sorted(missing))} column); nothing was run. "
+            "Move it aside (a new one starts with this run) or restore it from a backup."
+        )
+    for column in HISTORY_COLUMNS:  # a history from before runs were keyed matches no key
+        if column not in rows.columns:
+            rows[column] = ""
+    return rows[list(HISTORY_COLUMNS)].astype("string")
+
+
+def _check_writable(out_dir: Path, history_file: Path) -> None:
+    """Say before running, not after publishing, that the reports or the history cannot be written."""
+    for folder, what in ((out_dir, "the reports folder"), (history_file.parent, "the folder of the metrics history")):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SuiteError(f"cannot create {what} {folder}: {exc.strerror}; nothing was run") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise SuiteError(f"cannot write to {what} {folder} (permission denied); nothing was run")
+    if history_file.exists() and not os.access(history_file, os.R_OK):
+        raise SuiteError(f"cannot read the metrics history {history_file} (permission denied); nothing was run")
+
+
+def _comparable(history: pd.DataFrame, key: Mapping[str, str]) -> pd.DataFrame:
+    """The history rows of earlier runs of the same dataset, region and threshold."""
+    same = pd.Series(True, index=history.index)
+    for column, value in key.items():
+        same &= (history[column] == value).fillna(False)
+    return history[same.to_numpy(dtype=bool)]
+
+
+def _history_rows(run_id: str, key: Mapping[str, str], period: Any, metrics: list[dict[str, Any]]) -> pd.DataFrame:
     rows = pd.DataFrame(
         [
             {
                 "run_id": run_id,
+                **key,
                 "period": period.label,
-                "period_start": None if period.start is None else str(period.start.date()),
-                "period_end": None if period.end is None else str(period.end.date()),
+                "period_start": "" if period.start is None else str(period.start.date()),
+                "period_end": "" if period.end is None else str(period.end.date()),
                 "notebook": m["notebook"],
                 "name": m["name"],
-                "value": m.get("value"),
-                "display": m.get("display"),
-                "unit": m.get("unit"),
+                "value": _text(m.get("value")),
+                "display": _text(m.get("display")),
+                "unit": _text(m.get("unit")),
             }
             for m in metrics
         ],
-        columns=["run_id", "period", "period_start", "period_end", "notebook", "name", "value", "display", "unit"],
+        columns=list(HISTORY_COLUMNS),
+        dtype="string",
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        old = pd.read_csv(path, dtype=str, keep_default_na=False)
-        rows = pd.concat([old, rows.astype("string").fillna("")], ignore_index=True)
-    tmp = path.with_suffix(".csv.tmp")
-    rows.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    return rows.fillna("")
+
+
+def _text(value: object) -> str:
+    """A metric's value as the history writes it: ``4`` stays ``4``, a hidden or missing one is empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _history_with(history: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([history, rows], ignore_index=True) if len(history) else rows
+
+
+def _write_pending(path: Path, rows: pd.DataFrame, run_id: str) -> Path:
+    """Write the new history beside the old one; it replaces it once the run is published."""
+    pending = path.with_name(f".{path.name}.{run_id}.tmp")
+    try:
+        rows.to_csv(pending, index=False)
+    except OSError as exc:
+        raise SuiteError(f"cannot write the metrics history {path}: {exc.strerror}; the run was not published") from None
+    return pending
+
+
+# --------------------------------------------------------------------------- faults
+
+
+_RUNNING = ".running"
+"""A file inside a run's temporary folder, locked for as long as the run lives."""
+
+
+@contextlib.contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the reports folder's lock (``OUT/.lock``): claiming a run id, publishing, sweeping.
+
+    Held for moments, never for a whole run: runs into one folder execute side by side.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no fcntl on Windows: runs there are not concurrent-safe
+        yield
+        return
+    try:
+        fd = os.open(out_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise SuiteError(f"cannot write to the reports folder {out_dir}: {exc.strerror}; nothing was run") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _hold(path: Path) -> int | None:
+    """Create and lock a run's liveness file; the lock dies with the process, however it ends."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        path.touch()
+        return None
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _release(fd: int | None, work: Path) -> None:
+    """Let go of a run's liveness file (the run is being published or kept as failed)."""
+    with contextlib.suppress(OSError):
+        (work / _RUNNING).unlink()
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _alive(work: Path) -> bool:
+    """Whether the run owning a temporary folder is still running (its liveness file is locked)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return True
+    try:
+        fd = os.open(work / _RUNNING, os.O_RDWR)
+    except OSError:
+        return False  # never started, or from before runs held a liveness file
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def _sweep(out_dir: Path) -> list[str]:
+    """Move the temporary folders of runs that died (SIGKILL, power loss) to ``.failed/``.
+
+    Called with the reports folder locked, so no live run is publishing; leftovers of a
+    publication cut short (a ``.latest-*`` link, a pending history) go too. Returns the
+    ids of the dead runs.
+    """
+    dead = []
+    for work in sorted(out_dir.glob(".tmp-*")):
+        if work.is_dir() and not _alive(work):
+            run_id = work.name[len(".tmp-"):]
+            with contextlib.suppress(OSError):
+                (work / _RUNNING).unlink()
+            _keep_failed(work, out_dir, run_id)
+            dead.append(run_id)
+    for leftover in [*out_dir.glob(".latest-*"), *out_dir.glob(f".{HISTORY_FILE}.*.tmp")]:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    return dead
+
+
+def _claim_run_id(out_dir: Path, wanted: str | None, period_label: str) -> str:
+    """A run id no other run uses: the one asked for, or a default made unique with -2, -3…"""
+    if wanted is not None:
+        if (out_dir / wanted).exists():
+            raise SuiteError(f"{out_dir / wanted} exists already; choose another --run-id")
+        if (out_dir / f".tmp-{wanted}").exists():
+            raise SuiteError(f"a run with the id {wanted!r} is in progress in {out_dir}; choose another --run-id")
+        return wanted
+    base = make_run_id(period_label)
+    candidate, n = base, 1
+    while any(p.exists() for p in (out_dir / candidate, out_dir / f".tmp-{candidate}", out_dir / ".failed" / candidate)):
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class _Stopped(BaseException):
+    """The run was stopped by a signal (SIGTERM from systemd, SIGHUP from a closed terminal).
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that no ``except Exception`` inside
+    papermill or nbclient swallows it on its way out.
+    """
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(run_id: str) -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exception, so that a stopped run cleans up like a failed one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _Stopped(f"run {run_id} stopped by {signal.Signals(signum).name}; the last good report is kept")
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    before = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold signals back while a run is published: ``latest`` and the history move together."""
+    wanted = {s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None), signal.SIGINT) if s is not None}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, wanted)
+
+
+def _private_kernel_manager() -> type:
+    """A kernel manager whose kernels listen on Unix sockets in the user's private runtime folder.
+
+    By default a kernel listens on TCP ports of localhost without encryption (ipykernel warns
+    about it on every start: noise in every cron mail), where another user of the machine
+    could subscribe to its outputs. Where Unix sockets exist, use them instead.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    if os.name == "nt":  # pragma: no cover - no Unix sockets
+        return AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import default
+
+    class PrivateKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _private_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _private_ip(self) -> str:
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return str(runtime / f"tfk-{os.getpid()}-{os.urandom(4).hex()}")
+
+    return PrivateKernelManager
+
+
+def _scrub_paths(work: Path, paths: Mapping[str, str]) -> None:
+    """Replace absolute paths in the log and the executed notebooks by what they stand for."""
+    ordered = sorted(((k, v) for k, v in paths.items() if k and k != os.sep), key=lambda kv: -len(kv[0]))
+    for target in [work / "run.log", *sorted((work / "notebooks").glob("*.ipynb"))]:
+        if not target.exists():
+            continue
+        text = target.read_text(encoding="utf-8")
+        for path, placeholder in ordered:
+            text = text.replace(path, placeholder)
+            if "\\" in json.dumps(path):  # Windows paths, escaped inside the notebook's JSON
+                text = text.replace(json.dumps(path)[1:-1], placeholder)
+        target.write_text(text, encoding="utf-8")

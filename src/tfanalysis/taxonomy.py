@@ -25,7 +25,9 @@ Examples
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,14 +230,17 @@ def taxonomy_table() -> pd.DataFrame:
 
 
 def normalize_term(term: str) -> str:
-    """Fold a vocabulary term for matching: lower case, punctuation and spaces to ``_``.
+    """Fold a vocabulary term for matching: lower case, accents dropped, punctuation and spaces to ``_``.
 
     Examples
     --------
     >>> normalize_term("  Mental Health Care (long-term) ")
     'mental_health_care_long_term'
+    >>> normalize_term("Atención médica")
+    'atencion_medica'
     """
-    return re.sub(r"[^0-9a-z]+", "_", str(term).strip().lower()).strip("_")
+    plain = unicodedata.normalize("NFKD", str(term)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^0-9a-z]+", "_", plain.strip().lower()).strip("_")
 
 
 @dataclass(frozen=True)
@@ -290,36 +295,58 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
     {'shelter_bed': 'housing_emergency', 'counseling': 'mental_health_care'}
     """
     path = Path(path)
-    if path.suffix.lower() in {".yaml", ".yml"}:
+    suffix = path.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".csv"}:
+        raise ValueError(f"{path.name}: a vocabulary file must be .csv, .yaml or .yml")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path.name} is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in Excel)") from None
+    if suffix in {".yaml", ".yml"}:
         import yaml
 
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            raw = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+            raise ValueError(f"{path.name} is not valid YAML{where}: write one 'term: code' pair per line, quoting a term that holds ':' or '#'") from None
         if not isinstance(raw, Mapping):
-            raise ValueError(f"{path.name}: a YAML vocabulary must be a mapping 'term: code'")
+            raise ValueError(f"{path.name}: a YAML vocabulary must be a mapping, one 'term: code' pair per line")
         pairs = [(str(k), str(v)) for k, v in raw.items()]
-    elif path.suffix.lower() == ".csv":
-        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    else:
+        try:
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            raise ValueError(f"{path.name} is not a readable CSV file: two columns, term and code, separated by commas") from None
         missing = {"term", "code"} - set(table.columns)
         if missing:
-            raise ValueError(f"{path.name}: a CSV vocabulary needs the columns 'term' and 'code' (missing: {sorted(missing)})")
+            raise ValueError(f"{path.name}: a CSV vocabulary needs the columns 'term' and 'code', comma-separated (missing: {sorted(missing)})")
         pairs = list(zip(table["term"], table["code"].str.strip()))
-    else:
-        raise ValueError(f"{path.name}: a vocabulary file must be .csv, .yaml or .yml")
 
     known = {**SERVICE_CODES, **CJ_NEEDS}
     mapping: dict[str, str] = {}
     problems: list[str] = []
     for line, (term, code) in enumerate(pairs, start=1):
         key = normalize_term(term)
+        shown = _shown_term(term)
         if code not in known:
-            problems.append(f"entry {line} ({term!r}): {code!r} is not a taxonomy code")
+            problems.append(f"entry {line} ({shown}): {_shown_term(code)} is not a taxonomy code")
         elif key in mapping and mapping[key] != code:
-            problems.append(f"entry {line} ({term!r}): mapped to both {mapping[key]!r} and {code!r}")
+            problems.append(f"entry {line} ({shown}): mapped to both {mapping[key]!r} and {code!r}")
         else:
             mapping[key] = code
     if problems:
         raise ValueError(f"{path.name}: {len(problems)} problem(s) in the vocabulary:\n- " + "\n- ".join(problems))
     return mapping
+
+
+def _shown_term(term: str) -> str:
+    """A vocabulary term as a message may quote it: not when it looks like a direct identifier."""
+    from tfanalysis.schema import identifier_cells
+
+    hits, _ = identifier_cells(pd.Series([term], dtype="string"))
+    return "a term that looks like a direct identifier, not shown" if bool(hits.iloc[0]) else repr(term)
 
 
 def map_terms(

@@ -183,6 +183,9 @@ def adjusted_differences(
     from scipy import sparse
     from threadpoolctl import threadpool_limits
 
+    result_columns = ["attribute", "group", "reference", "clients", "needs", "observed", "adjusted", "difference", "low", "high"]
+    if frame.empty or frame["unmet"].nunique() < 2:  # no needs in the period, or none to tell apart: no model
+        return pd.DataFrame(columns=result_columns)
     columns = [*attributes, "need"]
     patterns, cell, n_cells = _cells(frame, columns)
     pipeline = _pipeline(columns)
@@ -225,7 +228,7 @@ def adjusted_differences(
                 "low": 100 * np.quantile(diff, alpha) if len(estimates) > 1 else np.nan,
                 "high": 100 * np.quantile(diff, 1 - alpha) if len(estimates) > 1 else np.nan,
             })
-    return pd.DataFrame(rows, columns=["attribute", "group", "reference", "clients", "needs", "observed", "adjusted", "difference", "low", "high"])
+    return pd.DataFrame(rows, columns=result_columns)
 
 
 def language_groups(values: Any) -> dict[str, list[str]]:

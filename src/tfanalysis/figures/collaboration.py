@@ -1,10 +1,12 @@
 """Figures of the collaboration report.
 
-Each function draws a published table (aggregated; victims' counts suppressed, rates from
-small bases removed) made by :mod:`tfanalysis.collaboration`, :mod:`tfanalysis.network`
-or :mod:`tfanalysis.trends`; none computes an analysis. Periods are drawn as categories
-(their labels), and the change is marked between the last period before it and the first
-after it (``first_post``).
+Each function draws a published table made by :mod:`tfanalysis.collaboration`,
+:mod:`tfanalysis.network` or :mod:`tfanalysis.trends`: aggregated, every victim count as
+the publication layer released it, rates, medians and fitted lines from shown values only;
+none computes an analysis. A hidden value is a gap (or a tie's hover reads ``<11``), never
+a 0, and no figure carries a true count in its data or hover text. Periods are drawn as
+categories (their labels), and the change is marked between the last period before it and
+the first after it (``first_post``).
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     ----------
     lines : pandas.DataFrame
         :func:`tfanalysis.collaboration.trend_lines`: ``indicator``, ``label``, ``unit``,
-        ``period``, ``observed`` (NaN where hidden), ``fitted``, ``counterfactual``,
-        ``post``.
+        ``period``, ``observed`` (NaN where hidden or not available: a gap), ``fitted``
+        and ``counterfactual`` (fitted to the shown values), ``post``.
     first_post : str, optional
         Label of the first period after the change (marked by a dashed line).
     columns : int
@@ -145,11 +147,20 @@ def cross_sector_figure(published: pd.DataFrame, *, first_post: str | None = Non
 
 
 def _width(value: object) -> float:
-    """Line width of a tie from its published referral count (hidden counts: thinnest)."""
+    """Line width of a tie from its released referral count: hidden ties thinnest, shown ones by 25 and 50.
+
+    A shown count is 0 (no tie is drawn) or at least the threshold, so the width of a
+    hidden tie tells nothing about its count beyond "hidden".
+
+    Examples
+    --------
+    >>> [_width(v) for v in ("<11", 11, 30, 80)]
+    [0.8, 1.8, 3.0, 4.5]
+    """
     if isinstance(value, str) or value is None or (isinstance(value, float) and math.isnan(value)):
         return 0.8
     v = float(value)
-    return 0.8 if v < 11 else 1.8 if v < 25 else 3.0 if v < 50 else 4.5
+    return 1.8 if v < 25 else 3.0 if v < 50 else 4.5
 
 
 def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Referral network") -> go.Figure:
@@ -161,7 +172,8 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
         :func:`tfanalysis.network.picture_tables` nodes: ``period``, ``member_id``,
         ``name``, ``sector``, ``x``, ``y``, ``ties``.
     ties : pandas.DataFrame
-        Its ties with ``referrals`` already published (suppressed cells are strings):
+        Its ties with ``referrals`` as released (:func:`tfanalysis.collaboration.network_picture`;
+        hidden counts are strings such as ``"<11"``):
         ``period``, ``member_a``, ``member_b``, ``referrals``, ``cross_sector``, ``x0``,
         ``y0``, ``x1``, ``y1``.
 

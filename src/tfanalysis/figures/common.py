@@ -44,3 +44,21 @@ def published_numbers(published: pd.Series) -> pd.Series:
     [3.0, nan, 12.0]
     """
     return pd.to_numeric(published, errors="coerce").astype("float64")
+
+
+def no_data_figure(title: str, message: str = "No data in this period.") -> "go.Figure":
+    """An empty figure that says why it is empty, in place of a chart with nothing to draw.
+
+    Examples
+    --------
+    >>> no_data_figure("Needs per quarter").layout.annotations[0].text
+    'No data in this period.'
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(template=TEMPLATE, title=title, height=220)
+    return fig

@@ -1,8 +1,10 @@
 """Figures of the service coverage report.
 
 Each function draws a published table made by :mod:`tfanalysis.coverage`: one row per
-county × service, needs already through :func:`tfanalysis.privacy.suppress` (a hidden
-cell is named in the hover, never given), and member points that
+county × service, needs as the run's publication layer released them
+(:func:`tfanalysis.coverage.published_coverage`: a hidden count is named in the hover,
+never given, a zero is a zero), deserts as the release shows them
+(:func:`tfanalysis.coverage.published_deserts`), and member points that
 :func:`tfanalysis.coverage.member_points` already stripped of confidential locations.
 None computes an analysis, and nothing below county level goes in.
 """
@@ -58,6 +60,15 @@ def _hover(rows: pd.DataFrame) -> list[str]:
     ).tolist()
 
 
+def _require_released(published: pd.DataFrame) -> None:
+    """Refuse a coverage table whose needs did not come from the publication layer."""
+    if "has_need" not in published.columns:
+        raise ValueError(
+            "draw the table of tfanalysis.coverage.published_coverage: this one has no has_need column, "
+            "so its needs are the true counts, not the released ones"
+        )
+
+
 def access_map_figure(
     published: pd.DataFrame,
     geojson: Mapping[str, Any],
@@ -73,7 +84,8 @@ def access_map_figure(
     published : pandas.DataFrame
         :func:`tfanalysis.coverage.published_coverage` table (columns ``county_fips``,
         ``county``, ``service``, ``access``, ``members_serving``, ``capacity_per_100k``,
-        ``nearest_miles``, ``need``).
+        ``nearest_miles``, ``need`` as released, ``has_need``). A raw coverage table
+        (no ``has_need``) is refused: its needs are true counts.
     geojson : dict
         :func:`tfanalysis.geo.county_geojson` of the region (features keyed by
         ``properties.county_fips``).
@@ -92,13 +104,14 @@ def access_map_figure(
     --------
     >>> t = pd.DataFrame({"county_fips": ["10001"], "county": ["Kent"], "service": ["food"],
     ...                   "access": [2.5], "members_serving": [1], "capacity_per_100k": [5.0],
-    ...                   "nearest_miles": [3.0], "need": ["<11"]})
+    ...                   "nearest_miles": [3.0], "need": ["<11"], "has_need": [True]})
     >>> p = pd.DataFrame({"name": ["Food bank"], "sector": ["community"], "service": ["food"],
     ...                   "lat": [39.1], "lon": [-75.5]})
     >>> fig = access_map_figure(t, {"type": "FeatureCollection", "features": []}, p, ["food"])
     >>> [trace.type for trace in fig.data]
     ['choropleth', 'scattergeo']
     """
+    _require_released(published)
     services = [s for s in services]
     fig = go.Figure()
     for position, service in enumerate(services):
@@ -170,6 +183,8 @@ def nearest_distance_figure(
 
     One dot per county × service (county-level, no client data); deserts in red, the
     threshold as a dashed line. Counties with no provider anywhere are not drawn.
+    ``deserts`` are those the release shows (:func:`tfanalysis.coverage.published_deserts`):
+    a red dot says that a county had need.
 
     Examples
     --------

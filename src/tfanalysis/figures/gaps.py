@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tfanalysis.figures.common import SUPPRESSED_HOVER, TEMPLATE, published_numbers
+from tfanalysis.figures.common import SUPPRESSED_HOVER, TEMPLATE, no_data_figure, published_numbers
 
 __all__ = ["demand_capacity_figure", "forecast_figure", "gap_heatmap", "profile_figure", "referral_outcomes_figure", "sites_map"]
 
@@ -180,6 +180,8 @@ def forecast_figure(published: pd.DataFrame, services: list[str], *, title: str 
     """
     from plotly.subplots import make_subplots
 
+    if not services or published.empty:
+        return no_data_figure(title, "No need identified in a complete quarter: nothing to forecast.")
     fig = make_subplots(rows=1, cols=len(services), subplot_titles=services, shared_yaxes=False)
     for column, service in enumerate(services, start=1):  # one panel per service (a few)
         rows = published[published["service"] == service]

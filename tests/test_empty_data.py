@@ -1,0 +1,87 @@
+"""No data in the period: every report renders and says so, none crashes.
+
+A task force's first export may hold no client yet (header-only client tables), and a
+scheduled run may ask for a period the data do not reach (2099Q1). Each analysis the
+notebooks call returns an empty table or an honest sentence; the whole suite renders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tfanalysis as tf
+from tfanalysis import collaboration, directory, forecast, gaps, pipeline, profiles, underserved
+from tfanalysis.figures.gaps import forecast_figure
+
+from conftest import TINY_TABLES, write_tiny_dataset
+
+CLIENT_TABLES = ("clients.csv", "needs.csv", "referrals.csv", "cj_events.csv")
+
+
+@pytest.fixture
+def no_clients(tmp_path: Path) -> tf.TaskForceData:
+    """The tiny task force before its first client: client tables with their header only."""
+    return tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{n: TINY_TABLES[n].splitlines()[0] + "\n" for n in CLIENT_TABLES}))
+
+
+def test_gap_analyses_of_no_need_are_empty_and_say_so(no_clients: tf.TaskForceData) -> None:
+    assert gaps.as_of_date(no_clients) == no_clients.export_date  # nothing happened: as of the export
+    demand = gaps.demand_capacity(no_clients, "all", by=None)
+    rates = gaps.outcome_rates(no_clients, "all")
+    assert demand["needs"].sum() == 0 and rates.empty
+    assert gaps.gaps_markdown(demand, rates, 3) == "No need was identified in this period: there is no demand to set against the members' capacity."
+    headline = gaps.headline_metrics(no_clients, "all", 3)
+    assert headline["unmet_need_rate"]["value"] is None and headline["needs_met"]["value"] == 0
+    assert headline["median_days_to_met"]["value"] is None and headline["biggest_gap_service"]["value"] == ""
+    assert gaps.default_site_service(no_clients, "all") == ""
+    assert gaps.sites_markdown(pd.DataFrame(), "", 60).startswith("No need was identified in this period")
+
+
+def test_models_of_no_need_are_empty(no_clients: tf.TaskForceData) -> None:
+    table, weights = profiles.need_profiles(no_clients, "all", k=4)
+    assert table.empty and list(table.columns) == ["profile", "name", "top_needs", "clients", "needs", "unmet", "met", "unmet_need_rate"]
+    assert weights.empty
+    assert underserved.adjusted_differences(underserved.model_frame(no_clients, "all"), threshold=3).empty
+    assert forecast.quarterly_needs(no_clients).empty
+    assert forecast.backtest(no_clients).empty
+    assert forecast.backtest_markdown(forecast.backtest(no_clients)).startswith("Too few complete quarters")
+    assert forecast.demand_forecast(no_clients, services=[]).empty
+    assert forecast_figure(forecast.demand_forecast(no_clients), []).layout.annotations[0].text.startswith("No need identified")
+
+
+def test_a_directory_without_radius_rows_lists_its_members(tiny_dir: Path) -> None:
+    data = tf.load_dataset(tiny_dir)
+    table = directory.member_directory(data, "2099Q1")  # m3's radius row ended in 2025: no radius row is valid
+    assert sorted(table["member"].unique()) == ["Dover Police Department", "Safe Harbor Shelter"]  # m3 left in 2025
+
+
+def test_collaboration_says_when_the_period_lies_past_the_data(tiny_dir: Path) -> None:
+    data = tf.load_dataset(tiny_dir)
+    index = collaboration.indicators(collaboration.up_to(data, "2099Q1")).index
+    assert collaboration.scope_markdown(index, "2099Q1") == (
+        "No data in this period (2099Q1): the data end in 2024Q2. The indicators below are those of the 2 quarters "
+        "from 2024Q1 to 2024Q2, before the period."
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["header-only client tables", "a period past the data"])
+def test_the_whole_suite_renders_with_no_data_in_the_period(case: str, tmp_path: Path) -> None:
+    if case == "header-only client tables":
+        data = write_tiny_dataset(tmp_path / "d", **{n: TINY_TABLES[n].splitlines()[0] + "\n" for n in CLIENT_TABLES})
+        period = None
+    else:
+        data, period = write_tiny_dataset(tmp_path / "d"), "2099Q1"
+    result = pipeline.run_suite(data, tmp_path / "reports", period=period, suppression_threshold=3, run_id="empty")
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports}
+    assert sorted(pages) == ["00_data_quality", "01_service_coverage", "02_needs_and_gaps", "03_collaboration",
+                             "04_member_directory", "05_leadership_summary"]
+    assert "holds 0 clients, 0 identified needs and 0 referrals" in pages["00_data_quality"]
+    assert "No need was identified in this period" in pages["02_needs_and_gaps"]
+    if period:
+        assert "No data in this period (2099-01-01 to 2099-03-31): the data end in 2024Q2" in pages["03_collaboration"]
+    for page in pages.values():
+        assert "Traceback" not in page
