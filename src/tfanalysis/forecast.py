@@ -213,7 +213,7 @@ def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8
     --------
     >>> t = pd.DataFrame({"a": [10, 12, 11, 9, 10, 12, 11, 10]}, index=pd.period_range("2024Q1", periods=8, freq="Q"))
     >>> backtest_counts(t).loc["a", ["needs", "mae_mean"]].tolist()
-    [85, 0.75]
+    [85.0, 0.75]
     """
     columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback"]
     if len(table) <= horizon:
@@ -270,6 +270,8 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
 def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
     """Release the needs followed (not declined by the client) per complete quarter (rows) and service (columns).
 
+    None (nothing released) without a complete quarter of needs or without a service.
+
     ``data`` is the data analysed (its complete quarters, :func:`quarterly_needs`);
     ``region`` the predicate of its region (:meth:`tfanalysis.gaps_report.Scope.region`).
     Needs followed, as in the report's other tables: a quarter's count is the same count
@@ -278,15 +280,17 @@ def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str,
     from tfanalysis import gaps_report
     from tfanalysis.publication import ByPeriod
 
-    gaps_report.derive_outcomes(rel)
     quarters = quarterly_needs(data).index
+    if not len(quarters) or not services:  # no complete quarter with needs, or no service: nothing to release
+        return None
+    gaps_report.derive_outcomes(rel)
     where = {**(region or {}), gaps_report.OUTCOME: list(gaps_report.FOLLOWED), "need": list(services)}
     return rel.table("needs", rows=ByPeriod("identified_on", quarters), columns="need", where=where, levels={"need": list(services)}, name=name)
 
 
 def _observed(quarters: Any) -> pd.DataFrame:
-    """Released quarterly counts (quarters × services), NaN where hidden."""
-    return quarters.numbers()
+    """Released quarterly counts (quarters × services), NaN where hidden (empty without a release)."""
+    return quarters.numbers() if quarters is not None else pd.DataFrame(index=pd.Index([], name="quarter", dtype=str))
 
 
 def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float = 0.8, method: str = "mean") -> pd.DataFrame:
@@ -315,9 +319,9 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
     >>> days = ["2024-02-01"] * 12 + ["2024-05-01"] * 14 + ["2024-08-01"] * 4 + ["2024-11-01"] * 16 + ["2025-02-01"] * 20
     >>> units = pd.DataFrame({"identified_on": pd.to_datetime(days), "need": "a", "gaps.outcome": "unmet"})
     >>> q = Release(None, 11, units={"needs": units}).table("needs", rows=ByPeriod("identified_on", pd.period_range("2024Q1", periods=5, freq="Q")), columns="need")
-    >>> f = publish_forecast(None, q, horizon=1)
+    >>> f = publish_forecast(None, q, horizon=1)  # 4 hidden, and 12 with it (the total is released)
     >>> f["needs"].tolist()[:5], f["forecast"].tolist()[-1]
-    ([12.0, 14.0, nan, 16.0, 20.0], nan)
+    ([nan, 14.0, nan, 16.0, 20.0], nan)
     """
     observed = _observed(quarters)
     places = places_per_quarter(data) if data is not None else pd.Series(dtype=float)

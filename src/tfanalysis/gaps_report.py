@@ -49,6 +49,7 @@ from tfanalysis.publication.cells import MISSING
 
 __all__ = [
     "FOLLOWED",
+    "NO_NEED",
     "NOT_MET",
     "OUTCOME",
     "STATUS",
@@ -111,6 +112,9 @@ REFERRAL_RESULTS: dict[str, tuple[str, ...]] = {
 """Referral outcomes as the report groups them (each a set of values of ``outcome``)."""
 
 MARGIN = "Total"
+
+NO_NEED = "No need was identified in this period: there is no demand to set against the members' capacity."
+"""What the report says when the period (and region) holds no need."""
 
 
 # --- what a count covers -------------------------------------------------------------------
@@ -461,7 +465,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     ...     "county_fips": ["any", "39053", "39115"], "needs": [50, "<11", 12]})
     >>> print(structural_gaps_markdown(g, county_names={"39053": "Gallia"}))
     - **Housing: emergency** — no member serves adult, male clients: 50 needs.
-    - **Mental health care (emergency and long-term)** — no eligible member serves 2 counties: Gallia (39053), a hidden number of needs; 39115, 12 needs.
+    - **Mental health care (emergency and long-term)** — no eligible member serves clients in Gallia (39053), a hidden number of needs; 39115, 12 needs.
     """
     from tfanalysis.eligibility import CRITERIA
     from tfanalysis.taxonomy import SERVICE_CODES
@@ -481,7 +485,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
             f"{names[c]} ({c}), {_count_text(n, 'needs')}" if c in names else f"{c}, {_count_text(n, 'needs')}"
             for c, n in zip(rows["county_fips"], rows["needs"])
         )
-        lines.append(f"- **{label}** — no eligible member serves {len(rows)} count{'y' if len(rows) == 1 else 'ies'}: {where}.")
+        lines.append(f"- **{label}** — no eligible member serves clients in {where}.")
     return "\n".join(lines)
 
 
@@ -610,7 +614,7 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
     from tfanalysis.taxonomy import SERVICE_CODES
 
     if not service:
-        return "No service's needs not yet met are shown: no site is placed."
+        return "No service's needs not yet met are shown (or none was identified in this period): no site is placed."
     label = SERVICE_CODES.get(service, service)
     if sites.empty:
         return f"No need of {label} not yet met is shown: no site is placed."
@@ -725,6 +729,9 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
     """
     from tfanalysis.taxonomy import SERVICE_CODES
 
+    total = published_demand.loc[MARGIN, "needs"] if MARGIN in published_demand.index else 0
+    if not isinstance(total, str) and not total:  # a shown 0 (a hidden total is one or more)
+        return NO_NEED
     services = published_demand.drop(index=MARGIN, errors="ignore")
     partly = services["needs"].map(lambda v: isinstance(v, str)).any()
     among = "Of the services whose counts are shown, d" if partly else "D"

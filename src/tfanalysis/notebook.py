@@ -24,7 +24,7 @@ import pandas as pd
 METRIC_MIMETYPE = "application/vnd.tfanalysis.metric+json"
 """MIME type of a recorded metric in a notebook's outputs."""
 
-PLOTLY_RENDERER = "plotly_mimetype+tfanalysis_offline"
+PLOTLY_RENDERER = "tfanalysis_mimetype+tfanalysis_offline"
 
 
 def _offline_renderer() -> object:
@@ -35,6 +35,9 @@ def _offline_renderer() -> object:
     loads the one ``plotly.min.js`` of its run folder by relative path (the ``tfreport``
     template, :func:`tfanalysis.render.write_plotly_js`), so this renderer only sends each
     figure's ``<div>`` and its ``Plotly.newPlot`` call. Reports use no LaTeX.
+
+    A figure with nothing to draw (every value hidden, or no data:
+    :func:`tfanalysis.figures.common.not_drawn`) is sent as a sentence saying so instead.
     """
     import plotly.io as pio
     from plotly.io.base_renderers import NotebookRenderer
@@ -44,8 +47,13 @@ def _offline_renderer() -> object:
             """Display nothing: plotly.js comes from the report page, not from the notebook."""
 
         def to_mimebundle(self, fig_dict: dict) -> dict:
+            from tfanalysis.figures.common import not_drawn, not_drawn_html
             from tfanalysis.labels import readable_figure
 
+            reason = not_drawn(fig_dict)
+            if reason is not None:
+                sentence = not_drawn_html(readable_figure(fig_dict), reason)
+                return {"text/html": sentence}
             page = pio.to_html(
                 readable_figure(fig_dict),  # codes in categories, names, titles and menus: in words
                 config=self.config,
@@ -61,11 +69,29 @@ def _offline_renderer() -> object:
     return OfflineNotebookRenderer(connected=False)
 
 
+def _mimetype_renderer() -> object:
+    """plotly's own MIME type (interactive in JupyterLab), left out for a figure not drawn.
+
+    A figure with nothing to draw (:func:`tfanalysis.figures.common.not_drawn`) is only
+    the sentence of :func:`_offline_renderer`: no empty chart in the notebook either.
+    """
+    from plotly.io.base_renderers import PlotlyRenderer
+
+    class ReportMimetypeRenderer(PlotlyRenderer):
+        def to_mimebundle(self, fig_dict: dict) -> dict:
+            from tfanalysis.figures.common import not_drawn
+
+            return {} if not_drawn(fig_dict) is not None else super().to_mimebundle(fig_dict)
+
+    return ReportMimetypeRenderer()
+
+
 def setup() -> None:
     """Prepare a report notebook's kernel: plotly renderer and pandas display options.
 
     Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
-    without plotly.js (kept by nbconvert; the report page loads plotly.js from its run
+    without plotly.js (a figure with nothing to draw: a sentence saying so, see
+    :func:`tfanalysis.figures.common.not_drawn`) (kept by nbconvert; the report page loads plotly.js from its run
     folder and draws them offline). In a
     kernel it also gives plotly an empty world base map
     (:data:`tfanalysis.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
@@ -75,12 +101,14 @@ def setup() -> None:
     >>> setup()
     >>> import plotly.io as pio
     >>> pio.renderers.default
-    'plotly_mimetype+tfanalysis_offline'
+    'tfanalysis_mimetype+tfanalysis_offline'
     """
     import plotly.io as pio
 
     if "tfanalysis_offline" not in pio.renderers:
         pio.renderers["tfanalysis_offline"] = _offline_renderer()
+    if "tfanalysis_mimetype" not in pio.renderers:
+        pio.renderers["tfanalysis_mimetype"] = _mimetype_renderer()
     pio.renderers.default = PLOTLY_RENDERER
     try:
         from IPython import get_ipython

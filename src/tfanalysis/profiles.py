@@ -66,7 +66,8 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
         empty = pd.DataFrame({"profile": pd.Series(dtype="int64"), "name": pd.Series(dtype=object), "top_needs": pd.Series(dtype=object),
                               **{c: pd.Series(dtype="int64") for c in ("clients", "needs", "unmet", "met")},
                               "unmet_need_rate": pd.Series(dtype="float64")})
-        return empty, pd.DataFrame(index=pd.RangeIndex(1, 1, name="profile"))
+        weights = pd.DataFrame(index=pd.RangeIndex(1, 1, name="profile"))
+        return (empty, weights, pd.Series(dtype="int64", name="profile")) if with_members else (empty, weights)
     k = max(1, min(k, *matrix.shape))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
     W = model.fit_transform(np.ascontiguousarray(matrix.to_numpy(float)))  # row-major: NMF's sums, hence its result, depend on it

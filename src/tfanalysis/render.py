@@ -45,7 +45,8 @@ def leadership_view(nb: Any) -> Any:
     Removed: error outputs (tracebacks), stderr streams (warnings, kernel chatter), recorded
     metrics (collected apart), and the papermill-injected parameters cell (it names file paths on the analyst's machine).
     Code itself is excluded later by the exporter. Taxonomy codes and column names left in
-    generated prose are put in words (:func:`tfanalysis.labels.readable_known`).
+    generated prose and in the notebook's Markdown cells are put in words
+    (:func:`tfanalysis.labels.readable_known`).
 
     Examples
     --------
@@ -69,6 +70,9 @@ def leadership_view(nb: Any) -> Any:
                 # prose written by the package: a taxonomy code or column name reads as words
                 if "text/markdown" in output.get("data", {}):
                     output["data"]["text/markdown"] = readable_known(output["data"]["text/markdown"])
+        elif cell.get("cell_type") == "markdown":
+            # the notebook's own prose (definitions...): a column name or contract value in words too
+            cell["source"] = readable_known(cell.get("source", ""))
         kept.append(cell)
     clean.cells = kept
     return clean

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 SUPPRESSED_HOVER = "hidden (small count)"
@@ -62,3 +66,81 @@ def no_data_figure(title: str, message: str = "No data in this period.") -> "go.
     fig.update_yaxes(visible=False)
     fig.update_layout(template=TEMPLATE, title=title, height=220)
     return fig
+
+
+ALL_HIDDEN = "not drawn: every count it would show is hidden (too small to show, or hiding one that is)."
+"""What a report says in place of a figure whose every value is hidden (:func:`not_drawn`)."""
+
+_VALUE_AXIS = {"heatmap": "z", "choropleth": "z", "choroplethmap": "z", "choroplethmapbox": "z", "contour": "z",
+               "scatter": "y", "scattergl": "y", "pie": "values", "funnel": "x"}
+"""The array holding a trace's values, per trace type (bars: x when horizontal, else y)."""
+
+
+def _array(value: Any) -> np.ndarray:
+    """A trace array as numbers (plotly's base64 typed arrays decoded; text and None become NaN)."""
+    if isinstance(value, dict) and "bdata" in value:
+        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        return data.astype("float64")
+    if value is None:
+        return np.array([], dtype="float64")
+    return pd.to_numeric(pd.Series(np.ravel(np.asarray(value, dtype=object))), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def not_drawn(fig: Any) -> str | None:
+    """Why a figure is not worth drawing, or None when it shows at least one value.
+
+    A figure of released counts draws hidden counts as gaps: when every value of every
+    trace is hidden (or there is no trace at all), the chart would be an empty frame. The
+    report shows a sentence in its place (:func:`tfanalysis.notebook.setup`'s renderer):
+    the text of the figure's own note when it has one (:func:`no_data_figure`), else
+    :data:`ALL_HIDDEN`. Shown zeros are values (drawn as 0). Traces of a type with no
+    value array listed (markers on a map...) count as drawn.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> not_drawn(go.Figure(go.Bar(x=[np.nan, np.nan], y=["a", "b"], orientation="h")).to_dict())[:34]
+    'not drawn: every count it would sh'
+    >>> not_drawn(go.Figure(go.Bar(x=[0.0, np.nan], y=["a", "b"], orientation="h")).to_dict()) is None
+    True
+    >>> not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.").to_dict())
+    'Nothing to forecast.'
+    """
+    fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    for trace in fig.get("data", []):
+        kind = trace.get("type", "scatter")
+        axis = ("x" if trace.get("orientation") == "h" else "y") if kind == "bar" else _VALUE_AXIS.get(kind)
+        if axis is None or np.isfinite(_array(trace.get(axis))).any():
+            return None
+    notes = [a.get("text") for a in fig.get("layout", {}).get("annotations", []) if a.get("text")]
+    return " ".join(notes) if notes else ALL_HIDDEN
+
+
+def figure_title(fig: Any) -> str:
+    """A figure's title text ("" without one).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> figure_title(go.Figure(layout={"title": "Why referrals fail"}).to_dict())
+    'Why referrals fail'
+    """
+    fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    title = fig.get("layout", {}).get("title", "")
+    return str(title.get("text", "") if isinstance(title, dict) else title or "")
+
+
+def not_drawn_html(fig: Any, reason: str) -> str:
+    """The sentence a report shows in place of a figure not drawn (:func:`not_drawn`).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> not_drawn_html(go.Figure(layout={"title": "Why referrals fail"}).to_dict(), ALL_HIDDEN)
+    '<p class="figure-not-drawn"><strong>Why referrals fail</strong>: not drawn: every count it would show is hidden (too small to show, or hiding one that is).</p>'
+    """
+    import html
+
+    title = figure_title(fig)
+    lead = f"<strong>{html.escape(title)}</strong>: " if title else "Figure "
+    return f'<p class="figure-not-drawn">{lead}{html.escape(reason)}</p>'
