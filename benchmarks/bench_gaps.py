@@ -101,7 +101,7 @@ def gaps_worker(n_clients: int, n_needs: int, profile: bool) -> dict:
         ("outcome_rates (need x county)", lambda: gaps.outcome_rates(data, by=("need", "county_fips"))),
         ("structural_gaps", lambda: gaps.structural_gaps(data)),
         ("referral_outcomes", lambda: gaps.referral_outcomes(data)),
-        ("headline_metrics", lambda: gaps.headline_metrics(data)),
+        ("gap_needs", lambda: gaps.gap_needs(data)),
     ]
     try:
         from tfanalysis import forecast, profiles, underserved

@@ -77,7 +77,7 @@ def steps() -> dict[str, Callable[[dict[str, Any]], Any]]:
         "gaps.outcome_rates": lambda c: gaps.outcome_rates(c["data"]),
         "gaps.outcome_rates(need x county)": lambda c: gaps.outcome_rates(c["data"], by=("need", "county_fips")),
         "gaps.referral_outcomes": lambda c: gaps.referral_outcomes(c["data"]),
-        "gaps.headline_metrics": lambda c: gaps.headline_metrics(c["data"]),
+        "gaps.gap_needs": lambda c: gaps.gap_needs(c["data"]),
         "gaps.recommend_sites": lambda c: gaps.recommend_sites(c["data"], "legal_representation", k=3, max_miles=60),
         "underserved.model_frame": lambda c: underserved.model_frame(c["data"]),
         "underserved.adjusted_differences": lambda c: underserved.adjusted_differences(c["model_frame"], n_boot=100),

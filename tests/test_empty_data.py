@@ -28,20 +28,29 @@ def no_clients(tmp_path: Path) -> tf.TaskForceData:
 
 
 def test_gap_analyses_of_no_need_are_empty_and_say_so(no_clients: tf.TaskForceData) -> None:
+    from tfanalysis import gaps_report
+    from tfanalysis.publication import Release
+
     assert gaps.as_of_date(no_clients) == no_clients.export_date  # nothing happened: as of the export
     demand = gaps.demand_capacity(no_clients, "all", by=None)
     rates = gaps.outcome_rates(no_clients, "all")
     assert demand["needs"].sum() == 0 and rates.empty
-    assert gaps.gaps_markdown(demand, rates, 3) == "No need was identified in this period: there is no demand to set against the members' capacity."
-    headline = gaps.headline_metrics(no_clients, "all", 3)
+    rel = Release(no_clients, 3)
+    scope = gaps_report.report_scope(no_clients, "all")
+    by_service = gaps_report.release_outcomes(rel, scope, "need", name="needs followed per service")
+    published_demand = gaps_report.publish_demand(demand, by_service)
+    published_rates = gaps_report.publish_rates(rates, by_service, overall=gaps.outcome_rates(no_clients, "all", by=()))
+    assert gaps_report.gaps_markdown(published_demand, published_rates) == gaps_report.NO_NEED
+    headline = gaps_report.headline_metrics(published_demand, published_rates, gaps_report.publish_gaps(rel, no_clients, "all", scope, name="gaps"), 3)
     assert headline["unmet_need_rate"]["value"] is None and headline["needs_met"]["value"] == 0
-    assert headline["median_days_to_met"]["value"] is None and headline["biggest_gap_service"]["value"] == ""
-    assert gaps.default_site_service(no_clients, "all") == ""
-    assert gaps.sites_markdown(pd.DataFrame(), "", 60).startswith("No need was identified in this period")
+    assert headline["median_days_to_met"]["value"] is None and headline["biggest_gap_service"]["value"] is None
+    assert gaps_report.default_site_service(published_demand) == ""
+    assert gaps_report.sites_markdown(pd.DataFrame(), "", 60).startswith("No service's needs not yet met are shown (or none was identified")
 
 
 def test_models_of_no_need_are_empty(no_clients: tf.TaskForceData) -> None:
     table, weights = profiles.need_profiles(no_clients, "all", k=4)
+    assert profiles.need_profiles(no_clients, "all", k=4, with_members=True)[2].empty
     assert table.empty and list(table.columns) == ["profile", "name", "top_needs", "clients", "needs", "unmet", "met", "unmet_need_rate"]
     assert weights.empty
     assert underserved.adjusted_differences(underserved.model_frame(no_clients, "all"), threshold=3).empty

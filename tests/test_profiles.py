@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tfanalysis import load_dataset
-from tfanalysis.profiles import need_matrix, need_profiles, publish_profiles
+from tfanalysis.profiles import need_matrix, need_profiles, publish_profiles, publish_weights
 
 
 def test_need_matrix_is_zero_one() -> None:
@@ -22,5 +23,25 @@ def test_demo_profiles_separate_labor_and_sex_trafficking_needs(demo_dir) -> Non
     # the generator gives labor trafficking legal representation with translation: one profile holds both
     assert any({"legal_representation", "translation_interpretation"} <= set(t) for t in tops)
     assert (weights.max(axis=1) == 1).all()
-    published = publish_profiles(profiles)
-    assert "top_needs" not in published
+
+
+def test_published_profiles_show_released_counts_and_rates_only_on_shown_counts(demo_dir) -> None:
+    from tfanalysis import gaps_report
+    from tfanalysis.publication import Release
+
+    data = load_dataset(demo_dir)
+    profiles, weights, members = need_profiles(data, k=4, with_members=True)
+    assert members.groupby(members).size().sort_index().tolist() == profiles["clients"].tolist()
+    rel = Release(data, 11)
+    published = publish_profiles(rel, profiles, members, gaps_report.report_scope(data), name="need profiles")
+    assert "top_needs" not in published and published.index.tolist() == [1, 2, 3, 4]
+    for profile in published.index:
+        shown = published.loc[profile]
+        true = profiles.set_index("profile").loc[profile]
+        assert isinstance(shown["clients"], str) or shown["clients"] == true["clients"]
+        if not isinstance(shown["unmet"], str) and not isinstance(shown["needs"], str) and shown["needs"]:
+            assert shown["unmet_need_rate"] == round(100 * shown["unmet"] / shown["needs"], 1)
+        else:
+            assert np.isnan(shown["unmet_need_rate"])
+    drawn = publish_weights(weights, published)
+    assert drawn.index.tolist() == [p for p in published.index if not isinstance(published.loc[p, "clients"], str)]

@@ -98,3 +98,24 @@ def test_the_index_links_the_printable_pack_when_there_is_one() -> None:
     assert '<a href="report.pdf">every report in one PDF</a>' in page
     assert page.index('<a href="a.html">') < page.index('href="report.pdf"')  # under the reports
     assert "report.pdf" not in index_html(**common)
+
+
+def test_a_figure_whose_every_value_is_hidden_is_a_sentence_not_an_empty_chart() -> None:
+    """A chart of hidden counts only printed as an empty frame ("Why referrals fail", 2025Q4)."""
+    notebook.setup()
+    hidden = go.Figure(go.Bar(y=["legal_representation"], x=[float("nan")], orientation="h"), layout={"title": "Why referrals fail"})
+    bundle = pio.renderers._build_mime_bundle(hidden.to_dict(), notebook.PLOTLY_RENDERER)
+    assert list(bundle) == ["text/html"]  # no plotly figure: the notebook and the report show the sentence
+    assert bundle["text/html"].startswith('<p class="figure-not-drawn"><strong>Why referrals fail</strong>: not drawn')
+    shown = go.Figure(go.Bar(y=["legal_representation"], x=[0.0], orientation="h"))  # a shown 0 is drawn
+    drawn = pio.renderers._build_mime_bundle(shown.to_dict(), notebook.PLOTLY_RENDERER)
+    assert "application/vnd.plotly.v1+json" in drawn and "Plotly.newPlot" in drawn["text/html"]
+
+
+def test_markdown_cells_of_a_notebook_read_codes_in_words() -> None:
+    from tfanalysis.render import leadership_view
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "- **Needs identified**: needs whose `identified_on` falls in the period; status `in_progress`; see `member_directory.csv`.")])
+    text = leadership_view(nb).cells[0].source
+    assert text == "- **Needs identified**: needs whose `date identified` falls in the period; status `In progress`; see `member_directory.csv`."

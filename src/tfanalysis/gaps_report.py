@@ -31,7 +31,7 @@ Examples
 >>> outcomes = release_outcomes(rel, scope, "need", name="needs followed per service")
 >>> demand = publish_demand(gaps.demand_capacity(data, "2025", by=None), outcomes)
 >>> demand.loc["legal_representation", ["needs", "unmet"]].tolist()
-[72, 30]
+[80, 36]
 """
 
 from __future__ import annotations
