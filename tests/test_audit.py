@@ -42,6 +42,22 @@ def test_a_sentence_quoting_a_hidden_count_next_to_its_label_is_a_finding():
     assert audit_html(page, ledger, 11)["finding"].str.contains("sentence").tolist() == [True]
 
 
+def test_a_page_reads_its_sentences_against_its_own_reports_tables():
+    """Report 01's sentence "Legal representation (1 county: Meigs)" is not report 02's hidden count of 1."""
+    ledger = pd.DataFrame({"table": ["02 referral outcomes per service", "Coverage per county"], "row": ["Legal representation"] * 2,
+                           "column": ["count"] * 2, "true": [1, 1], "hidden": [True, True]})
+    page = '<div class="jp-RenderedMarkdown"><p>Deserts: Legal representation (1 county: Meigs).</p></div>'
+    assert audit_html(page, ledger, 11, where="01_service_coverage.html")["table"].tolist() == ["Coverage per county"]
+    assert sorted(audit_html(page, ledger, 11, where="02_needs_and_gaps.html")["table"]) == ["02 referral outcomes per service", "Coverage per county"]
+
+
+def test_a_row_is_named_by_its_whole_words_and_not_by_a_digit():
+    ledger = pd.DataFrame({"table": ["t", "t", "t"], "row": ["2", "Food", "39105"], "column": ["count"] * 3, "true": [2, 3, 4], "hidden": [True] * 3})
+    page = ('<div class="jp-RenderedMarkdown"><p>For 1 of 2 services the trend fell back. Seafood banks: 3. '
+            'Meigs (39105): 4 needs.</p></div>')
+    assert audit_html(page, ledger, 11)["cell"].tolist() == ["39105"]
+
+
 def test_the_ledger_audit_finds_a_count_released_naively_and_names_no_value():
     units = pd.DataFrame({"need": ["a"] * 4 + ["b"] * 20})
     rel = Release(None, 11, units={"needs": units})

@@ -43,3 +43,11 @@ def test_a_heatmap_of_hidden_cells_only_is_not_drawn() -> None:
 def test_the_sentence_names_the_figure_and_escapes_it() -> None:
     fig = go.Figure(layout={"title": {"text": "Needs <b>not</b> met"}}).to_dict()
     assert not_drawn_html(fig, "x.") == '<p class="figure-not-drawn"><strong>Needs &lt;b&gt;not&lt;/b&gt; met</strong>: x.</p>'
+
+
+def test_points_on_a_categorical_axis_are_drawn() -> None:
+    """Sixty rows of markers: numbers on x, categories on y (the pack's tall-figure test)."""
+    fig = go.Figure(go.Scatter(x=list(range(3)), y=["row 0", "row 1", "row 2"], mode="markers"))
+    assert not_drawn(fig) is None
+    assert not_drawn(go.Figure(go.Scatter(y=[np.nan, 4.0]))) is None  # x is the index
+    assert not_drawn(go.Figure(go.Scatter(x=["2025Q1"], y=[np.nan]), layout={"title": "t"})) == ALL_HIDDEN

@@ -207,3 +207,31 @@ def test_demo_headline_and_prose_name_the_planted_shortfall(demo_report) -> None
     text = gaps_report.structural_gaps_markdown(published_gaps, county_names={f: n for f, n in demo.PLANTED["desert_counties"].items()})
     assert "adult, male" in text
     assert all(name in text for name in demo.PLANTED["desert_counties"].values())
+
+
+@pytest.mark.slow
+def test_the_demo_report_prints_only_released_values_and_draws_no_empty_figure(demo_runs) -> None:
+    """The 2025Q4 report 02: every tagged table cell and figure value is the released one (a hidden
+    cell's true value never in its place), no sentence prints a hidden count of a row it names, and
+    no figure is an empty frame of hidden counts."""
+    import json
+
+    import nbformat
+
+    from tfanalysis.figures.common import not_drawn
+    from tfanalysis.publication.audit import _figures, audit_html, ledger_dir_of
+
+    result, reports = demo_runs
+    data = load_dataset(reports.parent / "demo")
+    info = json.loads((result.folder / "run.json").read_text(encoding="utf-8"))
+    release = Release(data, K, ledger_dir=ledger_dir_of(result.folder.parent, info["fingerprint"], info["run_id"]), run=info["run_id"])
+    mine = release.ledger.cells[release.ledger.cells["run"] == info["run_id"]]
+    assert mine["table"].str.startswith("02 ").sum() >= 20  # the report's tables are in the run's ledger
+    page = (result.folder / "02_needs_and_gaps.html").read_text(encoding="utf-8")
+    assert audit_html(page, mine, K, where="02_needs_and_gaps.html").empty
+    assert "data-release=\"02 needs followed per service: by status\"" in page  # the demand and rate tables are read back
+    assert len(_figures(page)) >= 4
+    executed = nbformat.read(result.folder / "notebooks" / "02_needs_and_gaps.ipynb", as_version=4)
+    figures = [o["data"]["application/vnd.plotly.v1+json"] for c in executed.cells for o in c.get("outputs", [])
+               if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    assert figures and all(not_drawn(fig) is None for fig in figures)  # the others are sentences

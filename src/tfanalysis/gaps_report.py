@@ -315,6 +315,7 @@ def publish_demand(demand: pd.DataFrame, outcomes: Outcomes) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         utilization = np.where(places > 0, needs / places.where(places > 0, 1.0), np.where(needs > 0, np.inf, np.nan))
     out["utilization"] = pd.Series(utilization, index=out.index).where(needs.notna()).round(2)
+    out.attrs["release"] = status.name  # its counts are that table's: `tfanalysis audit` reads them back
     return out
 
 
@@ -354,6 +355,7 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
     }
     for column, count in rests.items():
         out[column] = estimates[column].where(needs.notna() & (needs > 0) & count.notna()).round(1)
+    out.attrs["release"] = outcomes.status.name
     return out
 
 
@@ -380,12 +382,19 @@ def publish_gap_matrix(rel: Any, scope: Scope, *, counties: int = 5, name: str) 
     column holds every county. Rows are the e-Guide's groups of needs: a group is a set of
     need codes, so every count stays a predicate on the ``need`` column.
 
+    When no suppression pattern of the table can protect it against what the run already
+    released (:class:`~tfanalysis.publication.DisclosureError`), it is released coarser:
+    with one county of its own fewer at a time, down to the groups in all counties. A table
+    that cannot be protected even then is not shown (an empty frame).
+
     Returns
     -------
     pandas.DataFrame
         Rows: group labels; columns: county FIPS codes, ``other counties`` (when any),
         ``all counties``; released counts (ints or ``<k``).
     """
+    from tfanalysis.publication import DisclosureError
+
     derive_outcomes(rel)
     not_met = {OUTCOME: list(NOT_MET)}
     per_county = rel.table("needs", rows="county_fips", where=scope.where(**not_met), name=f"{name}: per county")
@@ -394,17 +403,24 @@ def publish_gap_matrix(rel: Any, scope: Scope, *, counties: int = 5, name: str) 
     ranked = sorted(numbers.index, key=lambda c: (-numbers[c], c))[: max(counties, 0)]
     units = rel.units("needs")
     present = scope.counties(pd.unique(units["county_fips"].to_numpy(dtype=object)))
-    others = [c for c in present if c not in ranked]
     groups = ByGroups("need", _need_groups(pd.unique(units["need"].to_numpy(dtype=object))))
     where = scope.where(region=scope.region_column != "county_fips", **not_met)
-    if not ranked:
-        table = rel.table("needs", rows=groups, where={**where, **({"county_fips": others} if scope.region_column == "county_fips" else {})}, name=name)
-        return table.shown.drop(index=MARGIN).set_axis([ALL_COUNTIES], axis=1)
-    columns = {c: [c] for c in ranked}
-    if others:
-        columns[OTHER_COUNTIES] = others
-    table = rel.table("needs", rows=groups, columns=ByGroups("county_fips", columns), where=where, name=name)
-    return table.shown.drop(index=MARGIN).rename(columns={MARGIN: ALL_COUNTIES})
+    for n in range(len(ranked), -1, -1):  # the finest table the release can protect
+        own = ranked[:n]
+        others = [c for c in present if c not in own]
+        try:
+            if not own:
+                in_region = {"county_fips": others} if scope.region_column == "county_fips" else {}
+                table = rel.table("needs", rows=groups, where={**where, **in_region}, name=name)
+                return table.shown.drop(index=MARGIN).set_axis([ALL_COUNTIES], axis=1)
+            columns = {c: [c] for c in own}
+            if others:
+                columns[OTHER_COUNTIES] = others
+            table = rel.table("needs", rows=groups, columns=ByGroups("county_fips", columns), where=where, name=name)
+            return table.shown.drop(index=MARGIN).rename(columns={MARGIN: ALL_COUNTIES})
+        except DisclosureError:  # nothing was released: try one county fewer
+            continue
+    return pd.DataFrame(index=pd.Index([], name="need"), columns=[ALL_COUNTIES])
 
 
 # --- structural gaps ---------------------------------------------------------------------
@@ -503,7 +519,9 @@ def publish_referrals(rel: Any, scope: Scope, *, name: str) -> pd.DataFrame:
     declines = ["declined for capacity", "declined for eligibility"]
     keep = (table.hidden[declines] | (table.numbers(margins=True)[declines] > 0)).any(axis=1)
     keep[MARGIN] = True
-    return table.shown[keep.to_numpy(bool)]
+    out = table.shown[keep.to_numpy(bool)]
+    out.attrs["release"] = table.name
+    return out
 
 
 def referral_markdown(published: pd.DataFrame) -> str:
@@ -643,7 +661,9 @@ def ranked(table: pd.DataFrame, column: str) -> pd.DataFrame:
     body = table.drop(index=MARGIN, errors="ignore")
     values = pd.to_numeric(body[column], errors="coerce").fillna(-np.inf)
     order = sorted(range(len(body)), key=lambda i: (-values.iloc[i], str(body.index[i])))
-    return pd.concat([body.iloc[order], table.loc[table.index == MARGIN]]) if MARGIN in table.index else body.iloc[order]
+    out = pd.concat([body.iloc[order], table.loc[table.index == MARGIN]]) if MARGIN in table.index else body.iloc[order]
+    out.attrs = dict(table.attrs)  # the release it shows
+    return out
 
 
 def _shown(values: pd.Series) -> pd.Series:

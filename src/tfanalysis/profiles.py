@@ -148,6 +148,7 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     }, index=pd.Index(profiles["profile"].to_numpy(), name="profile"))
     rate = 100 * numbers["unmet"] / numbers["Total"].where(numbers["Total"] > 0)
     out["unmet_need_rate"] = rate.round(1).to_numpy()
+    out.attrs["release"] = per_need.name  # its met and unmet counts: `tfanalysis audit` reads them back
     return out
 
 

@@ -71,19 +71,44 @@ def no_data_figure(title: str, message: str = "No data in this period.") -> "go.
 ALL_HIDDEN = "not drawn: every count it would show is hidden (too small to show, or hiding one that is)."
 """What a report says in place of a figure whose every value is hidden (:func:`not_drawn`)."""
 
-_VALUE_AXIS = {"heatmap": "z", "choropleth": "z", "choroplethmap": "z", "choroplethmapbox": "z", "contour": "z",
-               "scatter": "y", "scattergl": "y", "pie": "values", "funnel": "x"}
-"""The array holding a trace's values, per trace type (bars: x when horizontal, else y)."""
+_VALUES = {"heatmap": "z", "choropleth": "z", "choroplethmap": "z", "choroplethmapbox": "z", "contour": "z", "pie": "values"}
+"""The array holding the values of a trace that draws nothing without one (cells, areas, slices)."""
 
 
 def _array(value: Any) -> np.ndarray:
     """A trace array as numbers (plotly's base64 typed arrays decoded; text and None become NaN)."""
     if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        return data.astype("float64")
-    if value is None:
-        return np.array([], dtype="float64")
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype("float64")
     return pd.to_numeric(pd.Series(np.ravel(np.asarray(value, dtype=object))), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _present(value: Any) -> np.ndarray:
+    """Which entries of a trace array are there: numbers that are not NaN, and any text (a category)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.isfinite(_array(value))
+    items = pd.Series(np.ravel(np.asarray(value, dtype=object)))
+    numbers = pd.to_numeric(items, errors="coerce")
+    return (items.map(lambda v: isinstance(v, str)) | np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))).to_numpy(bool)
+
+
+def _draws(trace: dict) -> bool:
+    """Whether a trace draws something: a cell, area or slice with a value, or a point or bar with both coordinates."""
+    kind = trace.get("type", "scatter")
+    if kind in _VALUES:
+        return bool(np.isfinite(_array(trace.get(_VALUES[kind], []))).any())
+    if kind not in ("bar", "scatter", "scattergl"):
+        return True  # markers on a map, networks...: drawn as they are
+    x, y = trace.get("x"), trace.get("y")
+    if x is None and y is None:
+        return False
+    if kind == "bar":  # a bar's length is a number; its category may be text
+        value, category = (x, y) if trace.get("orientation") == "h" else (y, x)
+        length = np.isfinite(_array(value)) if value is not None else np.zeros(0, bool)
+        return bool((length & _present(category)[: len(length)] if category is not None else length).any())
+    xs = _present(x) if x is not None else np.ones(len(_present(y)), bool)
+    ys = _present(y) if y is not None else np.ones(len(xs), bool)
+    n = min(len(xs), len(ys))
+    return bool((xs[:n] & ys[:n]).any())
 
 
 def not_drawn(fig: Any) -> str | None:
@@ -93,8 +118,9 @@ def not_drawn(fig: Any) -> str | None:
     trace is hidden (or there is no trace at all), the chart would be an empty frame. The
     report shows a sentence in its place (:func:`tfanalysis.notebook.setup`'s renderer):
     the text of the figure's own note when it has one (:func:`no_data_figure`), else
-    :data:`ALL_HIDDEN`. Shown zeros are values (drawn as 0). Traces of a type with no
-    value array listed (markers on a map...) count as drawn.
+    :data:`ALL_HIDDEN`. Shown zeros are values (drawn as 0). A point or bar is drawn when
+    both its coordinates are there (a category is text); traces of other types (markers
+    on a map...) count as drawn.
 
     Examples
     --------
@@ -103,15 +129,14 @@ def not_drawn(fig: Any) -> str | None:
     'not drawn: every count it would sh'
     >>> not_drawn(go.Figure(go.Bar(x=[0.0, np.nan], y=["a", "b"], orientation="h")).to_dict()) is None
     True
+    >>> not_drawn(go.Figure(go.Scatter(x=[1, 2], y=["row 1", "row 2"])).to_dict()) is None
+    True
     >>> not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.").to_dict())
     'Nothing to forecast.'
     """
     fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
-    for trace in fig.get("data", []):
-        kind = trace.get("type", "scatter")
-        axis = ("x" if trace.get("orientation") == "h" else "y") if kind == "bar" else _VALUE_AXIS.get(kind)
-        if axis is None or np.isfinite(_array(trace.get(axis))).any():
-            return None
+    if any(_draws(trace) for trace in fig.get("data", [])):
+        return None
     notes = [a.get("text") for a in fig.get("layout", {}).get("annotations", []) if a.get("text")]
     return " ".join(notes) if notes else ALL_HIDDEN
 

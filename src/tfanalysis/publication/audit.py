@@ -192,12 +192,21 @@ def read_numbers(html: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "release", "label", "column", "value"])
 
 
+_REPORT = re.compile(r"^(\d{2})_")
+"""A report page's number (``02_needs_and_gaps.html``)."""
+
+_TABLE_OF_REPORT = r"^(\d{2}) "
+"""A released table's report number (``02 needs followed per service``)."""
+
+
 def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str = "") -> pd.DataFrame:
     """Check a rendered page against the release: tagged tables and figures show what was released.
 
     A tagged table cell or figure point whose row (or category) and column name a released
     count must show its released value, or nothing where it is hidden; a hidden count's true
-    value in 1..k-1 printed in a sentence that names its row is a finding too.
+    value in 1..k-1 printed in a sentence that names its row is a finding too (for the page
+    of a report ``NN_...``, rows of the tables of that report, ``NN ...``, and of tables of
+    no numbered report).
     """
     numbers = read_numbers(html)
     cells = ledger_cells
@@ -219,12 +228,23 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
                 findings.append({"where": where, "table": rec.release, "cell": f"{key[1]} × {key[2]}",
                                  "finding": "shows a value other than the released one"})
     small_hidden = cells[cells["hidden"] & (cells["true"] >= 1) & (cells["true"] < threshold) & (cells["row"].astype(str) != "")]
+    # a page's sentences are read against its own report's tables and the tables of no report
+    # ("02 ..." is report 02's, for the page 02_needs_and_gaps.html): another report's hidden
+    # count whose row a long sentence happens to name beside an unrelated number is not its prose
+    page = _REPORT.match(Path(where).name)
+    if page:
+        owner = small_hidden["table"].astype(str).str.extract(_TABLE_OF_REPORT, expand=False)
+        small_hidden = small_hidden[owner.isna().to_numpy(bool) | (owner == page.group(1)).to_numpy(bool)]
     small_hidden = small_hidden.assign(row=small_hidden["row"].map(_words))
     text = numbers[numbers["kind"] == "text"]
     if len(small_hidden) and len(text):
         for cell in small_hidden.itertuples(index=False):
-            said = text[text["label"].str.contains(re.escape(str(cell.row)), regex=True) & (text["value"] == float(cell.true))]
-            if len(said) and str(cell.row) not in ("Total", "count", "all"):
+            row = str(cell.row)
+            if row in ("Total", "count", "all") or (row.isdigit() and len(row) < 3):  # a number of one or two digits names nothing
+                continue
+            named = text["label"].str.contains(r"(?<!\w)" + re.escape(row) + r"(?!\w)", regex=True)  # the row's name as words
+            said = text[named & (text["value"] == float(cell.true))]
+            if len(said):
                 findings.append({"where": where, "table": cell.table, "cell": str(cell.row),
                                  "finding": "a sentence naming this row prints its hidden count"})
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
