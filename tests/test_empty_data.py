@@ -37,7 +37,7 @@ def test_gap_analyses_of_no_need_are_empty_and_say_so(no_clients: tf.TaskForceDa
     assert demand["needs"].sum() == 0 and rates.empty
     rel = Release(no_clients, 3)
     scope = gaps_report.report_scope(no_clients, "all")
-    by_service = gaps_report.release_outcomes(rel, scope, "need", name="needs followed per service")
+    by_service = gaps_report.release_outcomes(rel, scope, "need", name="needs identified per service")
     published_demand = gaps_report.publish_demand(demand, by_service)
     published_rates = gaps_report.publish_rates(rates, by_service, overall=gaps.outcome_rates(no_clients, "all", by=()))
     assert gaps_report.gaps_markdown(published_demand, published_rates) == gaps_report.NO_NEED

@@ -27,24 +27,25 @@ def _needs(spec: dict[tuple[str, str, int | None], int]) -> pd.DataFrame:
     return frame.assign(identified_on=DAY, county_fips="10001")
 
 
-# needs followed per service: a 45 met (30 within 30 days, 15 in 31-90), 12 in progress, 20 unmet
-# (and 3 declined by the client, not followed); b 41 met, 1 unmet (42 needs at 2.4 %: the attack);
+# needs per service: a 45 met (30 within 30 days, 15 in 31-90), 12 in progress, 20 unmet
+# (and 14 declined by the client: 91 identified, 77 followed); b 41 met, 1 unmet (42 needs at 2.4 %: the attack);
 # c 25 met, 15 unmet; d 5 met (a small service).
 SPEC = {
     ("a", "met", 10): 30, ("a", "met", 60): 15, ("a", "in_progress", None): 12, ("a", "unmet", None): 20,
-    ("a", "declined_by_client", None): 3,
+    ("a", "declined_by_client", None): 14,
     ("b", "met", 5): 41, ("b", "unmet", None): 1,
     ("c", "met", 20): 25, ("c", "unmet", None): 15,
     ("d", "met", 200): 5,
 }
 FOLLOWED = {"a": 77, "b": 42, "c": 40, "d": 5}
+IDENTIFIED = {"a": 91, "b": 42, "c": 40, "d": 5}
 UNMET = {"a": 20, "b": 1, "c": 15, "d": 0}
 
 
 @pytest.fixture
 def outcomes():
     rel = Release(None, K, units={"needs": _needs(SPEC)})
-    return rel, gaps_report.release_outcomes(rel, YEAR, "need", name="needs followed per service")
+    return rel, gaps_report.release_outcomes(rel, YEAR, "need", name="needs identified per service")
 
 
 def test_need_outcomes_band_the_days_to_met_at_30_and_90() -> None:
@@ -54,31 +55,32 @@ def test_need_outcomes_band_the_days_to_met_at_30_and_90() -> None:
         "met within 30 days", "met in 31 to 90 days", "met in 31 to 90 days", "met after 90 days", "met, date missing", "in_progress"]
 
 
-def test_released_outcomes_count_the_needs_followed_by_hand(outcomes) -> None:
+def test_released_outcomes_count_the_needs_identified_by_hand(outcomes) -> None:
     _, released = outcomes
-    totals = released.status.numbers(margins=True)["Total"]
-    for need, n in FOLLOWED.items():  # the declined needs of a are not followed
-        assert totals[need] == n or np.isnan(totals[need])
-    assert released.status.value("Total", "Total") == 164
-    assert released.status.hidden.loc["d", "Total"] and released.status.hidden.loc["b", "unmet"]
-    # both tables count the same needs per row: one count, one status
-    assert (released.status.hidden["Total"] == released.time_to_met.hidden["Total"]).all()
+    status = released.status
+    assert status.shown.loc["a"].tolist() == [45, 12, 20, 14, 91]  # met, in progress, unmet, declined, identified
+    assert status.shown.loc[MARGIN].tolist() == [116, 12, 36, 14, 178]
+    assert status.hidden.loc["d", "Total"] and status.hidden.loc["b", "unmet"]  # 5 needs; 1 unmet
+    # both tables count the same needs per row, the needs identified: one count, one status
+    assert (status.hidden["Total"] == released.time_to_met.hidden["Total"]).all()
     assert released.time_to_met.value("Total", "within 30 days") == 96  # 30 + 41 + 25
+    assert released.time_to_met.value("a", "declined by the client") == 14
 
 
 def test_demand_shows_needs_a_month_and_utilization_only_where_the_needs_are_shown(outcomes) -> None:
     _, released = outcomes
     demand = pd.DataFrame({"service": ["a", "b", "c", "d"], "months": 12.0, "capacity_places": [24.0, 120.0, 36.0, 12.0]})
     shown = gaps_report.publish_demand(demand, released)
-    assert shown.loc["a", "needs"] == 77 and shown.loc["a", "needs_per_month"] == 6.42  # 77 / 12
-    assert shown.loc["a", "utilization"] == 3.21  # 77 / 24
+    assert shown.columns.tolist()[:5] == ["needs", "met", "in_progress", "unmet", "declined_by_client"]
+    assert shown.loc["a", "needs"] == 91 and shown.loc["a", "needs_per_month"] == 7.58  # 91 / 12
+    assert shown.loc["a", "utilization"] == 3.79  # 91 / 24
     assert shown.loc["b", "places_per_month"] == 10.0  # capacity is not a victim count: always shown
     assert isinstance(shown.loc["d", "needs"], str)  # 5 needs: hidden, and what is computed from them
     assert np.isnan(shown.loc["d", "needs_per_month"]) and np.isnan(shown.loc["d", "utilization"])
-    assert shown.loc[MARGIN, "needs"] == 164 and shown.loc[MARGIN, "places_per_month"] == 16.0  # 192 / 12
+    assert shown.loc[MARGIN, "needs"] == 178 and shown.loc[MARGIN, "places_per_month"] == 16.0  # 192 / 12
 
 
-def test_a_rate_is_not_shown_beside_its_base_when_its_numerator_is_hidden(outcomes) -> None:
+def test_a_rate_is_shown_only_where_its_numerator_and_base_are_shown(outcomes) -> None:
     """Rates give counts back: 42 needs at 2.4 % unmet -> 1 unmet. The rate of b is not shown."""
     _, released = outcomes
     rates = pd.DataFrame({"need": ["a", "b", "c", "d"], "unmet_need_rate": [100 * UNMET[s] / FOLLOWED[s] for s in "abcd"],
@@ -86,16 +88,31 @@ def test_a_rate_is_not_shown_beside_its_base_when_its_numerator_is_hidden(outcom
     overall = pd.DataFrame({"unmet_need_rate": [100 * 36 / 164], "met_30d": [58.5], "met_90d": [67.7], "median_days_to_met": [10.0]})
     shown = gaps_report.publish_rates(rates, released, overall=overall)
     assert np.isnan(shown.loc["b", "unmet_need_rate"])
+    assert shown.loc["a", "unmet_need_rate"] == 26.0  # 20 of the 91 - 14 = 77 followed; all three shown
+    assert shown.loc["a", "median_days_to_met"] == 10.0 and np.isnan(shown.loc["a", "met_30d"])  # a's 30 met within 30 days hidden
     assert np.isnan(shown.loc["d", "median_days_to_met"])  # a median rests on its base count (hidden)
+    assert shown.loc[MARGIN, "unmet_need_rate"] == 22.0 and shown.loc[MARGIN, "met_30d"] == 58.5  # 36 of 164; 96 of 164
+    assert np.isnan(shown.loc[MARGIN, "met_90d"])  # those met later or not yet: hidden
+    # every rate shown multiplies back only to counts that are shown
     status = released.status
-    for need in "ac":  # shown exactly where both counts it rests on are shown
-        both = status.value(need, "unmet") is not None and status.value(need, "Total") is not None
-        assert np.isnan(shown.loc[need, "unmet_need_rate"]) != both
-        if both:
-            assert shown.loc[need, "unmet_need_rate"] == round(100 * UNMET[need] / FOLLOWED[need], 1)
-    # every rate shown multiplies back only to a count that is shown
     for need, rate in shown["unmet_need_rate"].drop(MARGIN).dropna().items():
-        assert round(rate * FOLLOWED[need] / 100) == status.value(need, "unmet")
+        base = status.value(need, "Total") - status.value(need, "declined_by_client")
+        assert round(rate * base / 100) == status.value(need, "unmet")
+
+
+def test_a_rate_from_needs_followed_is_not_shown_when_the_declined_ones_are_hidden() -> None:
+    """One count, two patterns: needs identified (31) beside needs followed (26) gave 5 declined back.
+
+    The report releases the needs identified with the declined ones as a column, and a rate of
+    the needs followed only where both are shown."""
+    spec = {("a", "met", 10): 30, ("a", "unmet", None): 20, ("a", "declined_by_client", None): 5, ("b", "met", 10): 60, ("b", "unmet", None): 12}
+    rel = Release(None, K, units={"needs": _needs(spec)})
+    released = gaps_report.release_outcomes(rel, YEAR, "need", name="needs per service")
+    assert released.status.value("a", "Total") == 55 and released.status.value("a", "declined_by_client") is None
+    rates = pd.DataFrame({"need": ["a", "b"], "unmet_need_rate": [40.0, 16.7], "met_30d": [60.0, 83.3], "met_90d": [40.0, 16.7],
+                          "median_days_to_met": [10.0, 10.0]})
+    shown = gaps_report.publish_rates(rates, released)
+    assert shown.loc["a", ["unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]].isna().all()  # 20 / 40% = 50 = 55 - 5
 
 
 def test_the_summary_names_the_most_unmet_among_shown_counts_only() -> None:
@@ -168,7 +185,7 @@ def demo_report(demo_dir):
     data = load_dataset(demo_dir)
     rel = Release(data, K)
     scope = gaps_report.report_scope(data, "2025")
-    by_service = gaps_report.release_outcomes(rel, scope, "need", name="02 needs followed per service")
+    by_service = gaps_report.release_outcomes(rel, scope, "need", name="02 needs identified per service")
     demand = gaps_report.publish_demand(gaps.demand_capacity(data, "2025", by=None), by_service)
     rates = gaps_report.publish_rates(gaps.outcome_rates(data, "2025"), by_service, overall=gaps.outcome_rates(data, "2025", by=()))
     return data, rel, scope, demand, rates
@@ -182,13 +199,12 @@ def _small_shown(values) -> list:
 def test_demo_tables_show_no_count_from_1_to_10_and_the_true_count_where_shown(demo_report) -> None:
     data, rel, scope, demand, rates = demo_report
     truth = gaps.demand_capacity(data, "2025", by=None).set_index("service")
-    counts = demand[["needs", "met", "in_progress", "unmet"]]
+    counts = demand[["needs", "met", "in_progress", "unmet", "declined_by_client"]]
     assert _small_shown(counts) == []
-    for service in truth.index:  # a shown count is the true one (needs followed: less those declined)
-        if not isinstance(demand.loc[service, "unmet"], str):
-            assert demand.loc[service, "unmet"] == truth.loc[service, "unmet"]
-        if not isinstance(demand.loc[service, "needs"], str):
-            assert demand.loc[service, "needs"] == truth.loc[service, "needs"] - truth.loc[service, "declined_by_client"]
+    for service in truth.index:  # a shown count is the true one
+        for column in ("needs", "met", "unmet", "declined_by_client"):
+            if not isinstance(demand.loc[service, column], str):
+                assert demand.loc[service, column] == truth.loc[service, column], (service, column)
     hidden_unmet = demand["unmet"].map(lambda v: isinstance(v, str))
     assert rates.loc[hidden_unmet[hidden_unmet].index, "unmet_need_rate"].isna().all()
     assert _small_shown(gaps_report.publish_gaps(rel, data, "2025", scope, name="02 structural gaps")["needs"]) == []
@@ -229,7 +245,7 @@ def test_the_demo_report_prints_only_released_values_and_draws_no_empty_figure(d
     assert mine["table"].str.startswith("02 ").sum() >= 20  # the report's tables are in the run's ledger
     page = (result.folder / "02_needs_and_gaps.html").read_text(encoding="utf-8")
     assert audit_html(page, mine, K, where="02_needs_and_gaps.html").empty
-    assert "data-release=\"02 needs followed per service: by status\"" in page  # the demand and rate tables are read back
+    assert "data-release=\"02 needs identified per service: by status\"" in page  # the demand and rate tables are read back
     assert len(_figures(page)) >= 4
     executed = nbformat.read(result.folder / "notebooks" / "02_needs_and_gaps.ipynb", as_version=4)
     figures = [o["data"]["application/vnd.plotly.v1+json"] for c in executed.cells for o in c.get("outputs", [])

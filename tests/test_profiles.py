@@ -39,9 +39,15 @@ def test_published_profiles_show_released_counts_and_rates_only_on_shown_counts(
         shown = published.loc[profile]
         true = profiles.set_index("profile").loc[profile]
         assert isinstance(shown["clients"], str) or shown["clients"] == true["clients"]
-        if not isinstance(shown["unmet"], str) and not isinstance(shown["needs"], str) and shown["needs"]:
-            assert shown["unmet_need_rate"] == round(100 * shown["unmet"] / shown["needs"], 1)
-        else:
-            assert np.isnan(shown["unmet_need_rate"])
+        assert isinstance(shown["needs"], str) or shown["needs"] == true["needs"]  # needs identified
+        if isinstance(shown["unmet"], str) or isinstance(shown["needs"], str):
+            assert np.isnan(shown["unmet_need_rate"])  # a rate beside a hidden count it rests on
+        elif not np.isnan(shown["unmet_need_rate"]):  # of the needs followed: the declined ones were shown too
+            assert shown["unmet_need_rate"] == round(true["unmet_need_rate"], 1)
+    declined = rel.ledger.cells.query("table == 'need profiles: needs' and column == 'declined_by_client'").set_index("row")
+    for profile in published.index:  # the rate is shown exactly where its three counts are
+        counts_shown = not (isinstance(published.loc[profile, "unmet"], str) or isinstance(published.loc[profile, "needs"], str)
+                            or declined.loc[str(profile), "hidden"])
+        assert counts_shown == (not np.isnan(published.loc[profile, "unmet_need_rate"]))
     drawn = publish_weights(weights, published)
     assert drawn.index.tolist() == [p for p in published.index if not isinstance(published.loc[p, "clients"], str)]

@@ -268,23 +268,21 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
 
 
 def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
-    """Release the needs followed (not declined by the client) per complete quarter (rows) and service (columns).
+    """Release the needs identified per complete quarter (rows) and service (columns).
 
     None (nothing released) without a complete quarter of needs or without a service.
 
     ``data`` is the data analysed (its complete quarters, :func:`quarterly_needs`);
     ``region`` the predicate of its region (:meth:`tfanalysis.gaps_report.Scope.region`).
-    Needs followed, as in the report's other tables: a quarter's count is the same count
-    as that service's needs followed in a report of that quarter.
+    Needs identified, as in the report's other tables: a quarter's count is the same count
+    as that service's needs identified in a report of that quarter.
     """
-    from tfanalysis import gaps_report
     from tfanalysis.publication import ByPeriod
 
     quarters = quarterly_needs(data).index
     if not len(quarters) or not services:  # no complete quarter with needs, or no service: nothing to release
         return None
-    gaps_report.derive_outcomes(rel)
-    where = {**(region or {}), gaps_report.OUTCOME: list(gaps_report.FOLLOWED), "need": list(services)}
+    where = {**(region or {}), "need": list(services)}
     return rel.table("needs", rows=ByPeriod("identified_on", quarters), columns="need", where=where, levels={"need": list(services)}, name=name)
 
 

@@ -9,11 +9,11 @@ it rests on is shown:
 ========================== ===================================================================
 shown                      rests on (released counts)
 ========================== ===================================================================
-needs a month, utilization needs followed (identified, not declined by the client)
-unmet-need rate            needs unmet, needs followed
-met within 30 days (KM)    needs met within 30 days, needs followed
-met within 90 days (KM)    needs met later than 90 days or not yet, needs followed
-median days to met (KM)    needs followed
+needs a month, utilization needs identified
+unmet-need rate            needs unmet, needs identified, needs declined by the client
+met within 30 days (KM)    needs met within 30 days, needs identified, needs declined
+met within 90 days (KM)    needs met later than 90 days or not yet, needs identified, declined
+median days to met (KM)    needs identified, needs declined by the client
 share of referrals         the service's referrals declined for capacity, all of them
 share of needs not met     needs not met within reach of the sites, all needs not met
 ========================== ===================================================================
@@ -28,10 +28,10 @@ Examples
 >>> data = tf.load_dataset(DEMO_DIR)
 >>> rel = Release(data)
 >>> scope = report_scope(data, "2025")
->>> outcomes = release_outcomes(rel, scope, "need", name="needs followed per service")
+>>> outcomes = release_outcomes(rel, scope, "need", name="needs identified per service")
 >>> demand = publish_demand(gaps.demand_capacity(data, "2025", by=None), outcomes)
 >>> demand.loc["legal_representation", ["needs", "unmet"]].tolist()
-[80, 36]
+[86, 36]
 """
 
 from __future__ import annotations
@@ -84,17 +84,24 @@ so that the bounds see how statuses, time bands and "not met" add up (they would
 it between two columns)."""
 
 MET_30, MET_90, MET_LATER, MET_UNDATED = "met within 30 days", "met in 31 to 90 days", "met after 90 days", "met, date missing"
-IN_PROGRESS, UNMET = "in_progress", "unmet"
+IN_PROGRESS, UNMET, DECLINED = "in_progress", "unmet", "declined_by_client"
 
-STATUS: dict[str, tuple[str, ...]] = {"met": (MET_30, MET_90, MET_LATER, MET_UNDATED), "in_progress": (IN_PROGRESS,), "unmet": (UNMET,)}
-"""The statuses of the needs followed, as groups of outcomes."""
+STATUS: dict[str, tuple[str, ...]] = {
+    "met": (MET_30, MET_90, MET_LATER, MET_UNDATED), "in_progress": (IN_PROGRESS,), "unmet": (UNMET,), "declined_by_client": (DECLINED,),
+}
+"""The statuses of the needs identified, as groups of outcomes.
+
+Declined needs are a status of their own, so that a table's ``Total`` is the needs
+identified: the same count the other reports show per service, period or county. A count of
+needs *followed* (identified less declined) beside them would give the declined ones back."""
 
 TIME_TO_MET: dict[str, tuple[str, ...]] = {
     "within 30 days": (MET_30,), "31 to 90 days": (MET_90,), "later or not yet": (MET_LATER, MET_UNDATED, IN_PROGRESS, UNMET),
+    "declined by the client": (DECLINED,),
 }
-"""When the needs followed were met, as groups of outcomes (what the Kaplan–Meier shares rest on)."""
+"""When the needs identified were met, as groups of outcomes (what the Kaplan–Meier shares rest on)."""
 
-FOLLOWED: tuple[str, ...] = tuple(v for values in STATUS.values() for v in values)
+FOLLOWED: tuple[str, ...] = (MET_30, MET_90, MET_LATER, MET_UNDATED, IN_PROGRESS, UNMET)
 """Outcomes of the needs the task force followed: every need but those the client declined."""
 
 NOT_MET: tuple[str, ...] = (IN_PROGRESS, UNMET)
@@ -229,7 +236,7 @@ def derive_outcomes(rel: Any) -> None:
 
 @dataclass
 class Outcomes:
-    """Needs followed per group, released twice: by status and by time to met.
+    """Needs identified per group, released twice: by status and by time to met.
 
     Both tables count the same needs per row: their ``Total`` column is the same count.
     """
@@ -239,7 +246,7 @@ class Outcomes:
 
 
 def release_outcomes(rel: Any, scope: Scope, by: str | Sequence[str] = "need", *, name: str, totals: bool = True) -> Outcomes:
-    """Release the needs followed per group (``by``): by status, and by time to met.
+    """Release the needs identified per group (``by``): by status, and by time to met (declined ones apart).
 
     Parameters
     ----------
@@ -294,15 +301,14 @@ def publish_demand(demand: pd.DataFrame, outcomes: Outcomes) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Index ``service`` and ``Total``: ``needs`` (followed: identified, not declined by
-        the client), ``met``, ``in_progress``, ``unmet`` (released: ints or ``<k``),
-        ``places_per_month`` (capacity, shown as it is), ``needs_per_month`` and
-        ``utilization`` (needs followed ÷ places; inf without places), NaN where the
-        needs followed are hidden.
+        Index ``service`` and ``Total``: ``needs`` (identified), ``met``, ``in_progress``,
+        ``unmet``, ``declined_by_client`` (released: ints or ``<k``), ``places_per_month``
+        (capacity, shown as it is), ``needs_per_month`` and ``utilization`` (needs
+        identified ÷ places; inf without places), NaN where the needs identified are hidden.
     """
     status = outcomes.status
     numbers = _numbers(status)
-    out = status.shown[[MARGIN, *STATUS]].rename(columns={MARGIN: "needs"}).astype(object)
+    out = status.shown[[MARGIN, *[c for c in STATUS if c in status.shown]]].rename(columns={MARGIN: "needs"}).astype(object)
     out.index.name = "service"
     table = demand.set_index("service")
     months = float(table["months"].iloc[0]) if len(table) else np.nan
@@ -334,10 +340,12 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
     Returns
     -------
     pandas.DataFrame
-        Indexed like the released tables (``Total`` last): ``needs`` (followed) and
-        ``unmet`` (released), ``unmet_need_rate`` (%, needs and unmet shown), ``met_30d``
-        (%, needs and those met within 30 days shown), ``met_90d`` (%, needs and those met
-        later or not yet shown), ``median_days_to_met`` (needs shown).
+        Indexed like the released tables (``Total`` last): ``needs`` (identified) and
+        ``unmet`` (released). The rates are of the needs followed (identified less those
+        declined by the client), so each rests on the needs identified and those declined
+        being shown too: ``unmet_need_rate`` (%, and unmet shown), ``met_30d`` (%, and those
+        met within 30 days shown), ``met_90d`` (%, and those met later or not yet shown),
+        ``median_days_to_met``.
     """
     status, bands = _numbers(outcomes.status), _numbers(outcomes.time_to_met)
     shown = outcomes.status.shown
@@ -345,16 +353,16 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
     estimates = rates.set_index(list(by))[columns].reindex(shown.index)  # the Total row (last) is not a group
     if overall is not None and len(overall):
         estimates.loc[shown.index[-1], columns] = overall[columns].iloc[0].to_numpy(float)
-    needs = status[MARGIN]
+    followed = status[MARGIN] - _column(status, DECLINED)  # NaN unless both are shown
     out = pd.DataFrame({"needs": shown[MARGIN], "unmet": shown["unmet"]}, index=shown.index).astype(object)
     rests = {
         "unmet_need_rate": _column(status, "unmet"),
         "met_30d": _column(bands, "within 30 days").reindex(shown.index),
         "met_90d": _column(bands, "later or not yet").reindex(shown.index),
-        "median_days_to_met": needs,
+        "median_days_to_met": followed,
     }
     for column, count in rests.items():
-        out[column] = estimates[column].where(needs.notna() & (needs > 0) & count.notna()).round(1)
+        out[column] = estimates[column].where(followed.notna() & (followed > 0) & count.notna()).round(1)
     out.attrs["release"] = outcomes.status.name
     return out
 

@@ -119,9 +119,9 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     Returns
     -------
     pandas.DataFrame
-        Index ``profile``: ``name``, ``clients``, ``needs`` (followed: not declined by the
-        client), ``unmet``, ``met`` (released), ``unmet_need_rate`` (%, where needs and
-        unmet are shown).
+        Index ``profile``: ``name``, ``clients``, ``needs`` (identified), ``unmet``, ``met``
+        (released), ``unmet_need_rate`` (%, of the needs not declined by the client: where
+        needs, those declined and unmet are shown).
     """
     from tfanalysis import gaps_report
     from tfanalysis.publication import ByGroups
@@ -146,7 +146,8 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
         "unmet": per_need.shown.drop(index="Total")["unmet"].to_numpy(),
         "met": per_need.shown.drop(index="Total")["met"].to_numpy(),
     }, index=pd.Index(profiles["profile"].to_numpy(), name="profile"))
-    rate = 100 * numbers["unmet"] / numbers["Total"].where(numbers["Total"] > 0)
+    followed = numbers["Total"] - (numbers[gaps_report.DECLINED] if gaps_report.DECLINED in numbers else 0.0)  # NaN unless both shown
+    rate = 100 * numbers["unmet"] / followed.where(followed > 0)
     out["unmet_need_rate"] = rate.round(1).to_numpy()
     out.attrs["release"] = per_need.name  # its met and unmet counts: `tfanalysis audit` reads them back
     return out

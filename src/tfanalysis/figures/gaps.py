@@ -61,7 +61,7 @@ def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per gro
     return fig
 
 
-def demand_capacity_figure(published: pd.DataFrame, *, title: str = "Needs followed vs places, per month") -> go.Figure:
+def demand_capacity_figure(published: pd.DataFrame, *, title: str = "Needs identified vs places, per month") -> go.Figure:
     """Bars of needs per month against places per month, per service (:func:`tfanalysis.gaps_report.publish_demand`).
 
     A service whose needs are hidden has no needs bar (its hover says so); ``Total`` is left out.
@@ -70,13 +70,13 @@ def demand_capacity_figure(published: pd.DataFrame, *, title: str = "Needs follo
     --------
     >>> t = pd.DataFrame({"needs_per_month": [6.4, np.nan], "places_per_month": [3.3, 2.0]}, index=["a", "b"])
     >>> [trace.name for trace in demand_capacity_figure(t).data]
-    ['needs followed', 'places']
+    ['needs identified', 'places']
     """
     table = published.drop(index="Total", errors="ignore")
     needs = pd.to_numeric(table["needs_per_month"], errors="coerce")
     fig = go.Figure(
         [
-            go.Bar(y=list(table.index), x=needs, name="needs followed", orientation="h", marker_color="#e6550d",
+            go.Bar(y=list(table.index), x=needs, name="needs identified", orientation="h", marker_color="#e6550d",
                    customdata=np.where(needs.isna(), SUPPRESSED_HOVER, needs.round(1).astype(object)),
                    hovertemplate="%{y}: %{customdata}<extra>needs a month</extra>"),
             go.Bar(y=list(table.index), x=table["places_per_month"], name="places", orientation="h", marker_color="#3182bd"),
