@@ -119,3 +119,12 @@ def test_markdown_cells_of_a_notebook_read_codes_in_words() -> None:
         "- **Needs identified**: needs whose `identified_on` falls in the period; status `in_progress`; see `member_directory.csv`.")])
     text = leadership_view(nb).cells[0].source
     assert text == "- **Needs identified**: needs whose `date identified` falls in the period; status `In progress`; see `member_directory.csv`."
+
+
+def test_generated_prose_reads_any_code_in_words_but_keeps_file_names() -> None:
+    from tfanalysis.render import leadership_view
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "Activities of kind case_review; give survey_wave_dates; see member_directory.csv."})])])
+    out = leadership_view(nb).cells[0].outputs[0]["data"]["text/markdown"]
+    assert out == "Activities of kind case review; give survey wave dates; see member_directory.csv."

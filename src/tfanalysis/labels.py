@@ -130,20 +130,29 @@ def readable_text(text: str) -> str:
 
 
 def readable_known(text: str) -> str:
-    """Taxonomy codes and known column names inside text (prose) replaced by their words.
+    """Every code inside a piece of text (prose) in words; file names left as they are.
 
-    Unlike :func:`readable_text`, other snake_case words (a file name such as
-    ``member_directory.csv``) are left as they are.
+    Taxonomy codes and known column names read as their labels; any other snake_case word
+    (an activity kind, an indicator's or a parameter's name) as plain lower-case words.
+    Unlike :func:`readable_text`, a file name such as ``member_directory.csv`` is left as it
+    is, and unknown codes are not capitalized in the middle of a sentence.
 
     Examples
     --------
     >>> readable_known("most unmet in legal_representation; see member_directory.csv")
     'most unmet in Legal representation (immigration, criminal, civil); see member_directory.csv'
+    >>> readable_known("Activities of kind case_review; give survey_wave_dates")
+    'Activities of kind case review; give survey wave dates'
     """
     from tfanalysis import taxonomy
 
     known = {**taxonomy.SERVICE_CODES, **taxonomy.CJ_NEEDS, **COLUMN_LABELS}
-    return _TOKEN.sub(lambda m: known.get(m.group(0), m.group(0)) if not _in_file_name(text, m) else m.group(0), text)
+
+    def words(m: re.Match) -> str:
+        code = m.group(0)
+        return code if _in_file_name(text, m) else known.get(code, code.replace("_", " "))
+
+    return _TOKEN.sub(words, text)
 
 
 def _in_file_name(text: str, match: re.Match) -> bool:
