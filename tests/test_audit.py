@@ -73,7 +73,7 @@ def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny
 
 @pytest.mark.slow
 def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
-    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=2, only=["00"], run_id="r1",
+    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",
                                 history=tmp_path / "history.csv")
     ledgers = list((tmp_path / "reports" / ".ledgers").glob("*/r1"))
     assert len(ledgers) == 1 and (ledgers[0] / "complete").exists()
