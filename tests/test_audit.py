@@ -43,10 +43,10 @@ def test_a_sentence_quoting_a_hidden_count_next_to_its_label_is_a_finding():
 
 
 def test_a_page_reads_its_sentences_against_its_own_reports_tables():
-    """Report 01's sentence "Legal representation (1 county: Meigs)" is not report 02's hidden count of 1."""
+    """A sentence of report 01 naming a row beside a number is read against 01's tables, not report 02's."""
     ledger = pd.DataFrame({"table": ["02 referral outcomes per service", "Coverage per county"], "row": ["Legal representation"] * 2,
                            "column": ["count"] * 2, "true": [1, 1], "hidden": [True, True]})
-    page = '<div class="jp-RenderedMarkdown"><p>Deserts: Legal representation (1 county: Meigs).</p></div>'
+    page = '<div class="jp-RenderedMarkdown"><p>Declined most for Legal representation (1).</p></div>'
     assert audit_html(page, ledger, 11, where="01_service_coverage.html")["table"].tolist() == ["Coverage per county"]
     assert sorted(audit_html(page, ledger, 11, where="02_needs_and_gaps.html")["table"]) == ["02 referral outcomes per service", "Coverage per county"]
 
@@ -89,10 +89,24 @@ def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny
 
 @pytest.mark.slow
 def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
-    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=2, only=["00"], run_id="r1",
+    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",
                                 history=tmp_path / "history.csv")
     ledgers = list((tmp_path / "reports" / ".ledgers").glob("*/r1"))
     assert len(ledgers) == 1 and (ledgers[0] / "complete").exists()
     assert not list(result.folder.rglob("cells.parquet"))  # never inside the run folder that is sent
     assert cli.main(["audit", str(result.folder), "--data", str(tiny_dir)]) == 0
     assert "nothing recoverable" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_every_demo_report_audits_clean(demo_runs):
+    """`tfanalysis audit` on the demo's rendered runs (2025Q3, then 2025Q4 with every report): nothing recoverable."""
+    from tfanalysis.io import load_dataset
+    from tfanalysis.publication.audit import audit_run
+
+    result, reports = demo_runs
+    data = load_dataset(reports.parent / "demo")
+    for run in (reports / "q3", result.folder):
+        findings = audit_run(run, data)
+        assert findings.empty, findings.to_string()
+    assert len(result.reports) == 7  # every report of the suite was read back

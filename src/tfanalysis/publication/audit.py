@@ -244,10 +244,40 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
                 continue
             named = text["label"].str.contains(r"(?<!\w)" + re.escape(row) + r"(?!\w)", regex=True)  # the row's name as words
             said = text[named & (text["value"] == float(cell.true))]
+            said = said[said["label"].map(lambda sentence, c=cell: _says_count_of(sentence, str(c.row), int(c.true)))]
             if len(said):
                 findings.append({"where": where, "table": cell.table, "cell": str(cell.row),
                                  "finding": "a sentence naming this row prints its hidden count"})
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
+
+
+_NOT_VICTIMS = (r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
+                r"organizations?|miles?|places?|combinations?|scenarios?|times?|x\b)")
+_NEAR = 60
+"""How close (in characters, within one sentence) a number must stand to a row's label to be read as its count."""
+
+
+def _says_count_of(sentence: str, label: str, value: int) -> bool:
+    """Whether a sentence prints ``value`` as the count of ``label``: near it, not as days, counties or a share.
+
+    Examples
+    --------
+    >>> _says_count_of("Declined most for Housing: emergency (6).", "Housing: emergency", 6)
+    True
+    >>> _says_count_of("Housing: emergency — no member serves 2 counties: Gallia, Morgan.", "Housing: emergency", 2)
+    False
+    >>> _says_count_of("Needs in 2025Q4: 8 of them met within 9 days.", "2025Q4", 9)
+    False
+    >>> _says_count_of("From 2023Q1 to 2025Q4 (2025-10-01 to 2025-12-31).", "2023Q1", 10)
+    False
+    """
+    number = rf"(?<![\w.,/-]){value}(?![\w/-])(?![.,]\d)(?!{_NOT_VICTIMS})"  # not inside a date, code or decimal
+    for found in re.finditer(re.escape(label), sentence):
+        after = sentence[found.end(): found.end() + _NEAR]
+        before = sentence[max(0, found.start() - _NEAR): found.start()]
+        if re.search(number, after) or re.search(number, before):
+            return True
+    return False
 
 
 def _words(label: Any) -> str:
