@@ -267,3 +267,19 @@ def test_the_bounds_find_what_the_oracle_finds_on_a_leaky_release():
     assert [(leak.kind, leak.true, leak.largest) for leak in leaks if leak.kind == "hidden count"] == [("hidden count", 4, 4.0)]
     oracle = _oracle_leaks(units, [({"a": ["x"], "b": ["p"]}, True, 4), ({"a": ["x"], "b": ["q"]}, False, 20), ({"a": ["x"]}, False, 24)], K)
     assert "hidden 0" in oracle
+
+
+def test_groups_of_values_count_the_units_of_each_group_and_add_up():
+    """ByGroups: a row per named set of a column's values; each count stays a predicate on the column."""
+    from tfanalysis.publication import ByGroups
+
+    units = _needs({("accepted",): 30, ("completed",): 20, ("declined_capacity",): 14, ("no_response",): 12, ("open",): 3}, ("outcome",))
+    rel = Release(None, K, units={"referrals": units})
+    groups = ByGroups("outcome", {"accepted or completed": ["accepted", "completed"], "declined": ["declined_capacity"],
+                                  "no response or open": ["no_response", "open"], "other": ["declined_other"]})
+    table = rel.table("referrals", rows=groups, name="referral results")
+    assert table.shown["count"].tolist() == [50, 14, 15, 0, 79]  # a group of no unit shows 0; Total last
+    with pytest.raises(ValueError, match="overlap"):
+        ByGroups("outcome", {"a": ["accepted"], "b": ["accepted", "open"]})
+    with pytest.raises(ValueError, match="split into groups and restricted"):
+        rel.table("referrals", rows=groups, where={"outcome": ["open"]}, name="both")
