@@ -170,14 +170,16 @@ def test_headline_numbers_equal_the_hand_count(ct_run) -> None:
         "residents_in_deserts": int(population[["09110", "09120", "09150", "09170", "09190"]].sum()),
         # 15 unmet (shelter 5: C03 C12 C17 C21 C27; dental 3: C06 C14 C26; counseling 3: C02 C10 C29;
         # lawyer 3: C04 C18 C23; groceries 1: C28) over 60 needs less 3 declined (C07 C15 C20).
-        "unmet_need_rate": round(100 * 15 / 57, 1),
+        # through the publication layer (report 02): the rate of the 57 needs followed rests on the 3
+        # declined ones, hidden (26.3% of 57 beside 60 needs and 15 unmet would give them back)
+        "unmet_need_rate": None,
         "needs_met": 35,  # 60 − 15 unmet − 3 declined − 7 in progress (C03 C07 C08 C11 C19 C20 C24)
         "structural_gaps": 11,  # 2 eligibility gaps + 9 service × region gaps (see above)
-        "biggest_gap_service": "housing_emergency",  # 5 unmet shelter beds, 3 for any other need
+        "biggest_gap_service": None,  # 5 unmet shelter beds, 3 for any other need: every count hidden, none named
         # Kaplan–Meier over the 57 needs not declined: 35 met after 0 (3), 1 (11), 2 (3), 3, 5 (2),
         # 6, 7 (2), 8 (3), 9, 10 (2)... days; one censored at 1 day (C28's groceries, as of
         # 2025-11-04). S(9) = 0.521, S(10) = 0.485: the median is 10 days.
-        "median_days_to_met": 10.0,
+        "median_days_to_met": None,  # it rests on the 57 needs followed too
         "members_active": 7,
         "services_offered": 6,  # shelter (housing), case mgmt, lawyer, counseling, crisis line, groceries
         "services_not_offered": 25,  # of the 31 e-Guide categories

@@ -280,8 +280,9 @@ def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
 def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> str:
     """Render a (disclosure-controlled) table as plain HTML for a report, in plain words.
 
-    Header, row labels and text cells pass through :func:`tfanalysis.labels.readable`:
-    codes and column names become the words leadership reads.
+    Header, row labels and text cells pass through :func:`tfanalysis.labels.readable`
+    (codes inside a label or cell through :func:`tfanalysis.labels.readable_known`): codes
+    and column names become the words leadership reads.
 
     Examples
     --------
@@ -299,7 +300,7 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     rows = []
     for label, values in zip(table.index, table.itertuples(index=False)):
         labels = label if isinstance(label, tuple) else (label,)
-        cells = [f"<th>{html.escape(_cell(readable(part)))}</th>" for part in labels[:levels]]
+        cells = [f"<th>{html.escape(_cell(_words(part)))}</th>" for part in labels[:levels]]  # a code, or codes inside a label
         cells += [f"<td{_align(v)}>{html.escape(_cell(_words(v)))}</td>" for v in values]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
