@@ -73,10 +73,24 @@ def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny
 
 @pytest.mark.slow
 def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
-    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=2, only=["00"], run_id="r1",
+    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",
                                 history=tmp_path / "history.csv")
     ledgers = list((tmp_path / "reports" / ".ledgers").glob("*/r1"))
     assert len(ledgers) == 1 and (ledgers[0] / "complete").exists()
     assert not list(result.folder.rglob("cells.parquet"))  # never inside the run folder that is sent
     assert cli.main(["audit", str(result.folder), "--data", str(tiny_dir)]) == 0
     assert "nothing recoverable" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_every_demo_report_audits_clean(demo_runs):
+    """`tfanalysis audit` on the demo's rendered runs (2025Q3, then 2025Q4 with every report): nothing recoverable."""
+    from tfanalysis.io import load_dataset
+    from tfanalysis.publication.audit import audit_run
+
+    result, reports = demo_runs
+    data = load_dataset(reports.parent / "demo")
+    for run in (reports / "q3", result.folder):
+        findings = audit_run(run, data)
+        assert findings.empty, findings.to_string()
+    assert len(result.reports) == 7  # every report of the suite was read back

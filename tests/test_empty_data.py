@@ -78,7 +78,8 @@ def test_the_whole_suite_renders_with_no_data_in_the_period(case: str, tmp_path:
     result = pipeline.run_suite(data, tmp_path / "reports", period=period, suppression_threshold=3, run_id="empty")
     pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports}
     assert sorted(pages) == ["00_data_quality", "01_service_coverage", "02_needs_and_gaps", "03_collaboration",
-                             "04_member_directory", "05_leadership_summary"]
+                             "04_member_directory", "05_leadership_summary", "06_what_if"]
+    assert "No scenario file was given" in pages["06_what_if"] or "scenario" in pages["06_what_if"].lower()
     assert "holds 0 clients, 0 identified needs and 0 referrals" in pages["00_data_quality"]
     assert "No need was identified in this period" in pages["02_needs_and_gaps"]
     if period:

@@ -26,6 +26,16 @@ def test_no_outputs_or_execution_counts_committed(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_its_id_in_the_file(path: Path) -> None:
+    """nbformat 4.5 cells carry ids; without them every run prints a MissingIDFieldWarning into cron mail."""
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    ids = [c.get("id") for c in cells]
+    assert None not in ids and len(set(ids)) == len(ids), f"{path.name}: run nbformat.validator.normalize on it"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_one_tagged_typed_parameters_cell_with_the_shared_parameters(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]

@@ -47,9 +47,13 @@ def test_a_demo_run_is_a_few_megabytes_with_one_plotly_js(demo_runs) -> None:
     files = [p for p in result.folder.rglob("*") if p.is_file()]
     carrying = [p.name for p in files if b"* plotly.js v" in p.read_bytes()]
     assert carrying == ["plotly.min.js"]  # no report and no executed notebook carries its own copy
-    total = sum(p.stat().st_size for p in files)
-    # measured 11.3 MB (4.8 MB of it plotly.js, 1 MB the PDF); a second copy of plotly.js would pass 15
-    assert total < 15_000_000, f"{total / 1e6:.1f} MB"
+    pages = sum(p.stat().st_size for p in files if p.name != "report.pdf")
+    # measured 11.9 MB for the seven reports, their executed notebooks and the one plotly.js (4.8 MB);
+    # a second copy of plotly.js would pass 15
+    assert pages < 15_000_000, f"{pages / 1e6:.1f} MB"
+    pdf = result.folder / "report.pdf"
+    if pdf.exists():  # printed where Debian's chromium is there; measured about 4.5 MB
+        assert pdf.stat().st_size < 8_000_000, f"{pdf.stat().st_size / 1e6:.1f} MB"
 
 
 def _visible_words(page: str) -> str:

@@ -51,6 +51,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -1003,6 +1004,14 @@ def _private_kernel_manager() -> type:
             runtime = Path(jupyter_runtime_dir())
             runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
             return str(runtime / f"tfk-{os.getpid()}-{os.urandom(4).hex()}")
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # The kernel process's own stderr is not the cells' (those come over the sockets
+            # into the notebook): it only carries ipykernel's complaints when the run stops it
+            # (a signal, a failed cell), which would otherwise land in the user's terminal or
+            # cron mail as a traceback. A dead kernel is reported by nbclient all the same.
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return PrivateKernelManager
 

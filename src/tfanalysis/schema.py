@@ -639,7 +639,7 @@ def missing_columns(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
     return combine_problems(parts)
 
 
-def direct_identifiers(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+def direct_identifiers(raw: pd.DataFrame, table: Table, *, typed_columns_checked: bool = True) -> pd.DataFrame:
     """Refuse columns of a client-level table that hold direct identifiers.
 
     A column is refused when its header names a direct identifier (a name or initials, a
@@ -655,6 +655,10 @@ def direct_identifiers(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
         The table as read, every cell as text.
     table : Table
         The contract table; tables that are not client-level are not checked.
+    typed_columns_checked : bool
+        The contract's date, FIPS, ZIP, number and flag columns will be read by their own
+        strict rules (free text cannot pass them), so their cells are not searched. Pass
+        ``False`` where nothing else reads them (an agency's export before it is encoded).
 
     Returns
     -------
@@ -681,7 +685,7 @@ def direct_identifiers(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
             parts.append(problem_table(table.name, name, f"looks like {what}: {_DEIDENTIFY}"))
             continue
         kind = contract_kinds.get(name)
-        if kind in {"date", "fips", "zip", "integer", "number", "flag"}:
+        if typed_columns_checked and kind in {"date", "fips", "zip", "integer", "number", "flag"}:
             continue  # read strictly by their own rules: free text cannot pass them
         hits, what_found = identifier_cells(raw[name], bare_digits=kind != "id")
         if what_found:

@@ -1,0 +1,54 @@
+"""Disclosure audit across runs of nested and overlapping periods of one dataset (issue 10).
+
+Runs the whole suite for 2025, 2025H1, 2025H2 and 2025Q1-Q4 into one reports folder (each
+run's own audit reads the ledgers of the runs before it), then re-checks every rendered run
+folder against the true data with ``tfanalysis audit``. Prints one line per run and exits 1
+if any run failed or any audit found a recoverable count.
+
+    .venv/bin/python benchmarks/audit_nested_runs.py                # the demo (seed 2026)
+    .venv/bin/python benchmarks/audit_nested_runs.py --seed 2       # a second generated task force
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tfanalysis import demo, pipeline
+from tfanalysis.io import load_dataset
+from tfanalysis.publication.audit import audit_run
+from tfanalysis.scenarios import DEMO_SCENARIOS
+
+PERIODS = ("2025", "2025H1", "2025H2", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=None, help="demo seed (default: the demo's own)")
+    parser.add_argument("--out", type=Path, default=None, help="working folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    base = args.out or Path(tempfile.mkdtemp(prefix="tf-nested-"))
+    data_dir = demo.generate(base / "data", **({} if args.seed is None else {"seed": args.seed}))
+    data = load_dataset(data_dir)
+    failed = 0
+    for period in PERIODS:
+        started = time.perf_counter()
+        try:
+            result = pipeline.run_suite(data_dir, base / "reports", period=period, run_id=f"p{period}", scenarios=DEMO_SCENARIOS)
+        except pipeline.SuiteError as exc:
+            print(f"{period}: run failed: {exc}")
+            failed += 1
+            continue
+        findings = audit_run(result.folder, data)
+        failed += int(not findings.empty)
+        print(f"{period}: run {time.perf_counter() - started:.0f} s; audit: "
+              + ("nothing recoverable" if findings.empty else f"{len(findings)} finding(s)\n{findings.to_string(index=False)}"), flush=True)
+    print(f"{len(PERIODS)} runs into {base / 'reports'}: {'all clean' if not failed else f'{failed} with problems'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
