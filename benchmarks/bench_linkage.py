@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--quick", action="store_true", help="10,000 identities only, no 100k x 100k")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--thresholds", type=float, nargs="*", default=[0.83, 0.87, 0.89], help="other thresholds to measure precision and recall at")
+    parser.add_argument("--thresholds", type=float, nargs="*", default=[0.3, 0.7, 0.9], help="other thresholds to measure precision and recall at")
     parser.add_argument("--error-scale", type=float, default=1.0, help="multiply every error rate (formatting and new phones excepted)")
     args = parser.parse_args()
     sizes = [10_000] if args.quick else args.sizes

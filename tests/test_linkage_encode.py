@@ -14,6 +14,7 @@ from tfanalysis.linkage.encode import ExportError, decode_blooms, encode_export,
 from tfanalysis.linkage.keys import key_check, read_secret
 from tfanalysis.linkage.normalize import normalize_identifiers
 from tfanalysis.linkage.scoring import dice
+from tfanalysis.linkage.fields import FIELD_COLUMNS
 from tfanalysis.linkage.tokens import TOKENS, encode_tokens
 
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -107,9 +108,9 @@ def test_raw_identifiers_cannot_be_found_in_the_encoded_file(tmp_path: Path) -> 
         for value in secrets_of_the_victims:
             assert value.encode("utf-8") not in data, f"{value!r} found in {path.name}"
     # nor in the decoded Bloom filters, read as text
-    raw = b"".join(base64.b64decode(b) for b in encoded["bloom"].dropna())
+    raw = b"".join(base64.b64decode(b) for c in ("bloom", "first_bloom", "last_bloom") for b in encoded[c].dropna())
     assert not any(v.encode() in raw for v in ("xiomara", "thistlewood", "1991"))
-    assert list(encoded.columns) == ["agency", "agency_record_id", "identified_on", "county_fips", "age_group", "gender", "scheme", *TOKENS, "bloom"]
+    assert list(encoded.columns) == ["agency", "agency_record_id", "identified_on", "county_fips", "age_group", "gender", "scheme", *TOKENS, "bloom", *FIELD_COLUMNS]
 
 
 def test_the_encoded_file_reads_back(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from tfanalysis.linkage.crosswalk import make_crosswalk
 from tfanalysis.linkage.encode import encode_export
 from tfanalysis.linkage.evaluation import pairwise_quality, recall_by_error
 from tfanalysis.linkage.match import link_records
-from tfanalysis.linkage.scoring import confirmation_bonus, dice
+from tfanalysis.linkage.scoring import dice
 from tfanalysis.linkage.synthetic import RecordErrors, population
 
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -44,13 +44,6 @@ def test_dice_by_hand() -> None:
     a = np.packbits(np.array([[1, 1, 1, 1, 0, 0, 0, 0]], dtype=bool), axis=1)
     b = np.packbits(np.array([[1, 1, 0, 0, 1, 1, 0, 0]], dtype=bool), axis=1)
     assert dice(a, b, np.array([0]), np.array([0])).tolist() == [0.5]  # 2 * 2 / (4 + 4)
-
-
-def test_the_bonus_comes_from_date_and_phone_tokens() -> None:
-    kinds = ["name_year", "last_dob", "name_dob", "phone_first", "bloom_key"]
-    bonus = confirmation_bonus(np.array([0b00001, 0b00010, 0b00100, 0b01100, 0b10000]), kinds, {"date_of_birth": 0.05, "phone": 0.02})
-    # a surname and the date confirm nothing: many people share both
-    assert bonus.round(3).tolist() == [0.0, 0.0, 0.05, 0.07, 0.0]
 
 
 def test_one_to_one_is_greedy_by_score_within_each_agency_pair() -> None:
@@ -101,13 +94,14 @@ def test_realistic_errors_on_a_small_population_meet_the_targets() -> None:
     result, truth = _link(1500, None, seed=7)
     q = pairwise_quality(result.crosswalk, truth)
     assert q["true_pairs"] > 1000
-    # measured: precision 1.0, recall 0.929 (seeds 8 and 9: 0.940, 0.928); the 100,000-identity
-    # figures are in docs/performance.md
+    # measured: precision 0.998, recall 0.963 (seeds 8 and 9: 1.000 / 0.970, 0.999 / 0.960); before the
+    # field-by-field scoring 1.0 / 0.929. The 100,000-identity figures are in docs/performance.md
     assert q["precision"] >= 0.99
-    assert q["recall"] >= 0.91
+    assert q["recall"] >= 0.95
     by_error = recall_by_error(result.crosswalk, truth)["recall"]
     assert by_error["none"] == 1.0 and by_error["no_birth_date"] == 0.0  # no date of birth: never linked
-    assert by_error["nickname"] >= 0.7 and by_error["transposed_birth_date"] >= 0.65 and by_error["typo"] >= 0.85
+    assert by_error["nickname"] >= 0.85 and by_error["transposed_birth_date"] >= 0.85 and by_error["typo"] >= 0.9
+    assert by_error["birth_date_typo"] >= 0.7  # a wrong digit in the date: partial agreement, not disagreement
 
 
 def test_the_quality_report_adds_up() -> None:

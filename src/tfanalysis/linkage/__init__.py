@@ -10,8 +10,10 @@ dates of birth (privacy-preserving record linkage; threat model in ``docs/linkag
    (:mod:`~tfanalysis.linkage.keys`), :mod:`~tfanalysis.linkage.encode` writes a file
    that holds no identifier.
 2. **At the coordinator** (``tfanalysis link match``): :mod:`~tfanalysis.linkage.match`
-   finds candidate pairs (:mod:`~tfanalysis.linkage.blocking`), scores them
-   (:mod:`~tfanalysis.linkage.scoring`), keeps one-to-one links and groups them into
+   finds candidate pairs (:mod:`~tfanalysis.linkage.blocking`), compares them field by field
+   (:mod:`~tfanalysis.linkage.comparison`, from the field-level encodings of
+   :mod:`~tfanalysis.linkage.fields`), scores them with Fellegi–Sunter weights fitted by EM
+   (:mod:`~tfanalysis.linkage.weights`), keeps one-to-one links and groups them into
    people (:mod:`~tfanalysis.linkage.clustering`), and writes the crosswalk and the
    linkage-quality report (:mod:`~tfanalysis.linkage.crosswalk`).
 3. **In the analyses**: :func:`tfanalysis.load_dataset` reads the agencies' records with

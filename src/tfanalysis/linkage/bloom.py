@@ -58,8 +58,9 @@ FIELD_HASHES: dict[str, int] = {
 """Field → bits set per element (``k``). Part of the encoding scheme: every agency must
 use the same values (the scheme name written into each file changes with them)."""
 
-SCHEME = "tfanalysis-link/1"
-"""Name of this encoding scheme (normalization, tokens, filter length and weights)."""
+SCHEME = "tfanalysis-link/2"
+"""Name of this encoding scheme (normalization, tokens, filter length and weights, field-level
+encodings of :mod:`tfanalysis.linkage.fields`)."""
 
 
 def linkable(ids: pd.DataFrame) -> pd.Series:
@@ -151,13 +152,13 @@ def element_positions(key: bytes, elements: np.ndarray, k: int, bits: int = BLOO
     return (np.hstack(chunks)[:, :k].astype(np.int64) % bits) if len(elements) else np.empty((0, k), dtype=np.int64)
 
 
-def balance_permutation(secret: bytes, bits: int = BLOOM_BITS) -> np.ndarray:
-    """The keyed shuffle of the 2 × ``bits`` positions of a balanced filter.
+def balance_permutation(secret: bytes, bits: int = BLOOM_BITS, *, purpose: str = "bloom:balance") -> np.ndarray:
+    """The keyed shuffle of the 2 × ``bits`` positions of a balanced filter (one per ``purpose``).
 
     Sorting the positions by their HMAC gives the same permutation on every machine and
     with every numpy version (a seeded random generator promises neither).
     """
-    key = derive_key(secret, "bloom:balance")
+    key = derive_key(secret, purpose)
     digests = np.array(keyed_digests(key, [str(i) for i in range(2 * bits)]), dtype="S32")
     return np.argsort(digests, kind="stable")
 

@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SCORE_EDGES: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0)
-"""Edges of the score bands of the report (the threshold is added to them)."""
+SCORE_EDGES: tuple[float, ...] = (0.0, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0)
+"""Edges of the score bands of the report (the threshold is added to them): the score is the
+probability of being one person, and most pairs lie near 0 or 1."""
 
 
 def make_crosswalk(records: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
@@ -150,7 +151,7 @@ def quality_markdown(quality: dict[str, pd.DataFrame]) -> str:
         "summary": "Summary",
         "agencies": "Records per agency",
         "blocks": "How candidate pairs were found",
-        "score_bands": "Candidate pairs and links by Dice score",
+        "score_bands": "Candidate pairs and links by score (probability of being one person)",
         "agency_pairs": "Links per pair of agencies",
         "cluster_sizes": "Clients by number of agency records",
     }

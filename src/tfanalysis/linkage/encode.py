@@ -10,7 +10,10 @@ phone, the agency's record id and the clients columns of the data contract) and 
 - ``scheme``: the encoding scheme and a fingerprint of the secret (files encoded with
   different secrets never match; the coordinator can see that they differ);
 - one column per exact-match token (:mod:`tfanalysis.linkage.tokens`) and ``bloom``, the
-  balanced Bloom filter (:mod:`tfanalysis.linkage.bloom`) in base64.
+  balanced Bloom filter (:mod:`tfanalysis.linkage.bloom`) in base64;
+- the field-level encodings (:mod:`tfanalysis.linkage.fields`): filters of the given name
+  and surname, tokens of the given name's forms, of the surname words and of the parts of
+  the date of birth.
 
 Every other column of the export — names, birth date, phone, address, notes — is left
 out. A record without a given name, a family name and a birth year gets no encoding
@@ -22,7 +25,7 @@ Examples
 ...                        "date_of_birth": ["1999-12-03"], "county_fips": ["39049"], "ssn_last4": ["1234"]})
 >>> encoded = encode_export(export, b"k" * 32, agency="shelter")
 >>> [c for c in encoded.columns if c not in TOKENS]
-['agency', 'agency_record_id', 'county_fips', 'scheme', 'bloom']
+['agency', 'agency_record_id', 'county_fips', 'scheme', 'bloom', 'first_bloom', 'last_bloom', 'first_forms', 'last_words', 'birth_year', 'birth_month', 'birth_day', 'sex']
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import pandas as pd
 
 from tfanalysis import contract, schema
 from tfanalysis.linkage.bloom import BLOOM_BITS, SCHEME, bloom_filters, linkable
+from tfanalysis.linkage.fields import FIELD_COLUMNS, field_encodings
 from tfanalysis.linkage.keys import key_check
 from tfanalysis.linkage.normalize import normalize_identifiers
 from tfanalysis.taxonomy import normalize_term
@@ -112,6 +116,7 @@ def encode_export(export: pd.DataFrame, secret: bytes, *, agency: str) -> pd.Dat
     out["scheme"] = f"{SCHEME};bits={BLOOM_BITS};key={key_check(secret)}"
     out = out.join(tokens)
     out["bloom"] = pd.Series(blooms, index=export.index, dtype="string").where(usable)
+    out = out.join(field_encodings(ids, secret).where(pd.Series(usable, index=ids.index), axis=0))
     return out.reset_index(drop=True)
 
 
@@ -156,7 +161,7 @@ def read_encoded(path: str | Path) -> pd.DataFrame:
     from tfanalysis.io import read_table_text
 
     frame, _ = read_table_text(Path(path))
-    missing = [c for c in ("agency", "agency_record_id", "scheme", "bloom", *TOKENS) if c not in frame.columns]
+    missing = [c for c in ("agency", "agency_record_id", "scheme", "bloom", *TOKENS, *FIELD_COLUMNS) if c not in frame.columns]
     if missing:
         raise ValueError(f"{Path(path).name} is not an encoded file of this scheme: no column {', '.join(missing)}")
     return frame

@@ -1,8 +1,9 @@
 """At the coordinator: link the encoded files of the member agencies.
 
 ``tfanalysis link match ENCODED... --out DIR`` runs :func:`link_records`: candidate pairs
-from the blocks (:mod:`~tfanalysis.linkage.blocking`), Dice scores of their Bloom filters
-(:mod:`~tfanalysis.linkage.scoring`), the pairs at or above the threshold made one-to-one
+from the blocks (:mod:`~tfanalysis.linkage.blocking`), compared field by field
+(:mod:`~tfanalysis.linkage.comparison`) and given the probability of being one person
+(:func:`match_probability`, Fellegi–Sunter weights by EM, :mod:`~tfanalysis.linkage.weights`), the pairs at or above the threshold made one-to-one
 within each pair of agencies and grouped into people across agencies
 (:mod:`~tfanalysis.linkage.clustering`), and the crosswalk and the linkage-quality report
 (:mod:`~tfanalysis.linkage.crosswalk`). The coordinator never sees an identifier and does
@@ -32,13 +33,13 @@ from tfanalysis.linkage import blocking
 from tfanalysis.linkage.clustering import clusters, one_to_one
 from tfanalysis.linkage.crosswalk import linkage_quality, make_crosswalk
 from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms
-from tfanalysis.linkage.scoring import CONFIRMATION_BONUS, confirmation_bonus, dice
+from tfanalysis.linkage.comparison import FIELDS, compare_pairs
+from tfanalysis.linkage.weights import estimate_mixture, nonmatch_patterns
 from tfanalysis.linkage.tokens import TOKENS
 
-THRESHOLD = 0.85
-"""Score (Dice of the balanced filters plus the confirmation bonus of
-:data:`tfanalysis.linkage.scoring.CONFIRMATION_BONUS`) at or above which two records are
-the same person.
+THRESHOLD = 0.5
+"""Probability of being one person (:func:`match_probability`) at or above which two
+records are linked: the pair is likelier one person than two.
 
 Chosen on synthetic populations (``benchmarks/bench_linkage.py``, ``docs/linkage.md``);
 the linkage-quality report shows how many pairs lie near it."""
@@ -99,6 +100,31 @@ def check_encoded(encoded: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return records
 
 
+def match_probability(levels: pd.DataFrame, within: np.ndarray) -> np.ndarray:
+    """The probability that each pair of records of different agencies is one person.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        Agreement levels of every pair the blocks found (:func:`tfanalysis.linkage.comparison.compare_pairs`).
+    within : numpy.ndarray
+        Whether each pair holds two records of one agency (two different people).
+
+    Returns
+    -------
+    numpy.ndarray
+        One probability per pair of different agencies (``~within``), in order: the
+        non-matches counted on the pairs within agencies
+        (:func:`tfanalysis.linkage.weights.nonmatch_patterns`), the matches and their
+        share estimated by EM (:func:`tfanalysis.linkage.weights.estimate_mixture`).
+    """
+    n_levels = [len(v) for v in FIELDS.values()]
+    values = levels[list(FIELDS)].to_numpy(np.int64)
+    nonmatch = nonmatch_patterns(values[within], n_levels)
+    model = estimate_mixture(values[~within], nonmatch, n_levels)
+    return model.probability(values[~within])
+
+
 def link_records(
     encoded: Sequence[pd.DataFrame],
     *,
@@ -106,7 +132,6 @@ def link_records(
     bands: int = blocking.BANDS,
     bits_per_band: int = blocking.BITS_PER_BAND,
     max_block: int = blocking.MAX_BLOCK,
-    bonuses: dict[str, float] | None = None,
 ) -> LinkageResult:
     """Link the records of several agencies into unduplicated clients.
 
@@ -115,7 +140,7 @@ def link_records(
     encoded : sequence of pandas.DataFrame
         The agencies' encoded files (:func:`tfanalysis.linkage.encode.read_encoded`).
     threshold : float
-        Smallest Dice score of a link (default :data:`THRESHOLD`).
+        Smallest probability of a link (default :data:`THRESHOLD`).
     bands, bits_per_band, max_block : int
         Blocking settings (:mod:`tfanalysis.linkage.blocking`).
 
@@ -123,18 +148,25 @@ def link_records(
     -------
     LinkageResult
     """
-    bonuses = CONFIRMATION_BONUS if bonuses is None else bonuses
-    if not 0 < threshold <= 2:
-        raise ValueError("the threshold is a Dice score between 0 and 1")
+    if not 0 < threshold <= 1:
+        raise ValueError("the threshold is a probability above 0 and at most 1")
     records = check_encoded(encoded)
     agency_code = pd.factorize(records["agency"], sort=True)[0]
     usable = np.flatnonzero(records["bloom"].notna().to_numpy(dtype=bool))
     filters = decode_blooms(records["bloom"].iloc[usable])
     tokens = records[list(TOKENS)].iloc[usable].reset_index(drop=True)
     settings = {"threshold": threshold, "bands": bands, "bits_per_band": bits_per_band, "max_block": max_block}
-    candidates = blocking.candidate_pairs(tokens, filters, agency_code[usable], bands=bands, bits_per_band=bits_per_band, max_block=max_block)
-    candidates["dice"] = dice(filters, filters, candidates["i"].to_numpy(), candidates["j"].to_numpy())
-    candidates["score"] = candidates["dice"] + confirmation_bonus(candidates["found_by"].to_numpy(), candidates.attrs["kinds"], bonuses)
+    code = agency_code[usable]
+    # blocks pair every two records, of one agency or not: pairs within an agency are pairs
+    # of different people found by the same blocks, from which the non-matches are learned
+    found = blocking.candidate_pairs(tokens, filters, np.arange(len(usable)), bands=bands, bits_per_band=bits_per_band, max_block=max_block)
+    swap = code[found["i"].to_numpy()] > code[found["j"].to_numpy()]
+    found["i"], found["j"] = np.where(swap, found["j"], found["i"]), np.where(swap, found["i"], found["j"])
+    within = code[found["i"].to_numpy()] == code[found["j"].to_numpy()]
+    candidates = found[~within].reset_index(drop=True)
+    candidates.attrs = found.attrs
+    levels = compare_pairs(records.iloc[usable].reset_index(drop=True), found["i"].to_numpy(), found["j"].to_numpy())
+    candidates["score"] = match_probability(levels, within) if len(candidates) else np.zeros(0)
     above = candidates[candidates["score"] >= threshold]
     kept = one_to_one(above[["i", "j", "score"]], agency_code[usable])
     kept = kept.assign(i=usable[kept["i"].to_numpy()], j=usable[kept["j"].to_numpy()])

@@ -1,11 +1,11 @@
-"""Dice similarity of Bloom filters for candidate pairs.
+"""Bit counts of Bloom filters for candidate pairs: Dice similarity and the word helpers.
 
-Only candidate pairs (from :mod:`tfanalysis.linkage.blocking`) are scored: their filters
-are gathered in chunks, AND-ed as 64-bit words and the set bits counted (numpy's
+Only candidate pairs (from :mod:`tfanalysis.linkage.blocking`) are compared: their filters
+are gathered in chunks, combined as 64-bit words and the set bits counted (numpy's
 ``bitwise_count``), so 100,000 × 100,000 records cost a few million word operations per
-chunk instead of 10^10 comparisons. The scores of the candidate pairs are the sparse
-score matrix; :mod:`tfanalysis.linkage.clustering` turns the accepted ones into a
-``scipy.sparse`` graph.
+chunk instead of 10^10 comparisons. :mod:`tfanalysis.linkage.comparison` uses the same
+helpers for the Hamming distance of the field-level name filters (the pairs are scored
+there); :func:`dice` measures how alike two whole records' filters are.
 
 Examples
 --------
@@ -72,44 +72,3 @@ def dice(filters_a: np.ndarray, filters_b: np.ndarray, i: np.ndarray, j: np.ndar
         common[start:stop] = popcount(words_a[i[start:stop]] & words_b[j[start:stop]])
     total = weight_a[i] + weight_b[j]
     return np.divide(2.0 * common, total, out=np.zeros(len(i)), where=total > 0)
-
-
-
-CONFIRMATION_BONUS: dict[str, float] = {"date_of_birth": 0.06, "phone": 0.03}
-"""What an exact agreement adds to the Dice score: a shared token that holds the whole name
-and the date of birth (:data:`DATE_TOKENS`), a shared token of the phone number."""
-
-DATE_TOKENS: tuple[str, ...] = ("name_dob", "names_any_order", "name_month_day")
-"""Tokens whose agreement confirms the whole name and the date of birth (or day and month).
-
-Tokens of one name with the date (``first_dob_sex``, ``last_dob``, ``initials_dob``) find
-candidates but confirm nothing: at 100,000 records, thousands of pairs of different people
-share a given name (or a surname) and a date of birth."""
-PHONE_TOKENS: tuple[str, ...] = ("phone_first",)
-
-
-def confirmation_bonus(found_by: np.ndarray, kinds: list[str], bonuses: dict[str, float] = CONFIRMATION_BONUS) -> np.ndarray:
-    """The bonus each candidate pair earns from the exact tokens it shares.
-
-    Parameters
-    ----------
-    found_by : numpy.ndarray
-        Bit masks of the kinds of block that found each pair
-        (:func:`tfanalysis.linkage.blocking.candidate_pairs`).
-    kinds : list of str
-        The kind of each bit.
-    bonuses : dict
-        ``date_of_birth`` and ``phone``: what each confirmation adds.
-
-    Examples
-    --------
-    >>> confirmation_bonus(np.array([0b001, 0b100, 0b101]), ["name_dob", "bloom_key", "phone_first"]).round(2).tolist()
-    [0.06, 0.03, 0.09]
-    """
-    def mask(names: tuple[str, ...]) -> int:
-        return sum(1 << b for b, k in enumerate(kinds) if k in names)
-
-    found_by = np.asarray(found_by, dtype=np.int64)
-    dated = (found_by & mask(DATE_TOKENS)) > 0
-    phoned = (found_by & mask(PHONE_TOKENS)) > 0
-    return bonuses.get("date_of_birth", 0.0) * dated + bonuses.get("phone", 0.0) * phoned

@@ -251,18 +251,24 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
 
 
-_NOT_VICTIMS = (r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
-                r"organizations?|miles?|places?|combinations?|scenarios?|times?|x\b)")
-_NEAR = 60
+_NOT_VICTIMS = re.compile(r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
+                          r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|x\b)")
+_NEAR = 40
 """How close (in characters, within one sentence) a number must stand to a row's label to be read as its count."""
 
 
 def _says_count_of(sentence: str, label: str, value: int) -> bool:
-    """Whether a sentence prints ``value`` as the count of ``label``: near it, not as days, counties or a share.
+    """Whether a sentence prints ``value`` as the count of ``label``.
+
+    Read as the label's count: the first number after the label or the last one before it,
+    within a few words and with no other number between, that is not days, counties, a
+    share, part of a date or a code.
 
     Examples
     --------
     >>> _says_count_of("Declined most for Housing: emergency (6).", "Housing: emergency", 6)
+    True
+    >>> _says_count_of("6 needs of Housing: emergency were declined.", "Housing: emergency", 6)
     True
     >>> _says_count_of("Housing: emergency — no member serves 2 counties: Gallia, Morgan.", "Housing: emergency", 2)
     False
@@ -270,13 +276,20 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
     False
     >>> _says_count_of("From 2023Q1 to 2025Q4 (2025-10-01 to 2025-12-31).", "2023Q1", 10)
     False
+    >>> _says_count_of("39 members at the end of 2023 to 40 in 10 sectors at the end of 2025, with 5 joining.", "2023", 5)
+    False
     """
-    number = rf"(?<![\w.,/-]){value}(?![\w/-])(?![.,]\d)(?!{_NOT_VICTIMS})"  # not inside a date, code or decimal
+    def counts(text: str) -> list[re.Match[str]]:  # numbers, but not the parts of a date such as 2025-10-01
+        return [m for m in _NUMBER.finditer(text)
+                if not re.match(r"[-/]\d", text[m.end():m.end() + 2]) and text[max(0, m.start() - 1):m.start()] not in ("-", "/")]
+
     for found in re.finditer(re.escape(label), sentence):
         after = sentence[found.end(): found.end() + _NEAR]
         before = sentence[max(0, found.start() - _NEAR): found.start()]
-        if re.search(number, after) or re.search(number, before):
-            return True
+        nearest = [(m, after) for m in counts(after)[:1]] + [(m, before) for m in counts(before)[-1:]]
+        for m, text in nearest:
+            if _as_number(m.group()) == value and not _NOT_VICTIMS.match(text, m.end()):
+                return True
     return False
 
 
