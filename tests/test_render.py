@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import plotly.graph_objects as go
 import plotly.io as pio
+import pandas as pd
 import pytest
 
 from tfanalysis import notebook
@@ -128,3 +129,8 @@ def test_generated_prose_reads_any_code_in_words_but_keeps_file_names() -> None:
         "display_data", data={"text/markdown": "Activities of kind case_review; give survey_wave_dates; see member_directory.csv."})])])
     out = leadership_view(nb).cells[0].outputs[0]["data"]["text/markdown"]
     assert out == "Activities of kind case review; give survey wave dates; see member_directory.csv."
+
+
+def test_a_row_label_holding_a_code_reads_it_in_words() -> None:
+    table = pd.DataFrame({"what": ["a shelter"]}, index=pd.MultiIndex.from_tuples([("1 (add_capacity)", "needs")], names=["change", "member"]))
+    assert "<th>1 (add capacity)</th><th>Needs</th>" in notebook.table_html(table)

@@ -300,7 +300,7 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     rows = []
     for label, values in zip(table.index, table.itertuples(index=False)):
         labels = label if isinstance(label, tuple) else (label,)
-        cells = [f"<th>{html.escape(_cell(_words(part)))}</th>" for part in labels[:levels]]  # a code, or codes inside a label
+        cells = [f"<th>{html.escape(_cell(_label_words(part)))}</th>" for part in labels[:levels]]
         cells += [f"<td{_align(v)}>{html.escape(_cell(_words(v)))}</td>" for v in values]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
@@ -308,6 +308,14 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
     tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
     return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _label_words(label: Any) -> Any:
+    """A row label in words: a code or column name as a whole, then any code inside it."""
+    from tfanalysis.labels import readable, readable_known
+
+    words = readable(label)
+    return readable_known(words) if isinstance(words, str) else words
 
 
 def _words(value: Any) -> Any:
