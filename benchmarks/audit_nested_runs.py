@@ -17,10 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from tfanalysis import demo, pipeline
-from tfanalysis.io import load_dataset
-from tfanalysis.publication.audit import audit_run
-from tfanalysis.scenarios import DEMO_SCENARIOS
+from tfanalysis import demo
+from tfanalysis.running import pipeline
+from tfanalysis.data.io import load_dataset
+from tfanalysis.running.audit import audit_run
+from tfanalysis.analyses.scenarios import DEMO_SCENARIOS
 
 PERIODS = ("2025", "2025H1", "2025H2", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
 

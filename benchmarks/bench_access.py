@@ -1,4 +1,4 @@
-"""Benchmark tfanalysis.access.access_scores against PySAL ``access``.
+"""Benchmark tfanalysis.analyses.coverage.access.access_scores against PySAL ``access``.
 
 Run from the repository root::
 
@@ -53,7 +53,7 @@ import numpy as np
 import pandas as pd
 import scipy
 
-from tfanalysis.access import EARTH_RADIUS_MILES, access_scores, gaussian_weights
+from tfanalysis.analyses.coverage.access import EARTH_RADIUS_MILES, access_scores, gaussian_weights
 
 STATE_BOX = (38.0, 41.0, -87.5, -84.8)  # lat min/max, lon min/max
 LOWER_48_BOX = (25.0, 49.0, -124.0, -67.0)
@@ -246,7 +246,7 @@ def stage_times(demand, supply, demand_points, supply_points, variant: Variant) 
     """
     from scipy.spatial import cKDTree
 
-    import tfanalysis.access as impl
+    import tfanalysis.analyses.coverage.access as impl
 
     times: dict[str, float] = {}
     clock = time.perf_counter()

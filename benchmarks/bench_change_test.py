@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from tfanalysis import trends
+from tfanalysis.analyses.collaboration import trends
 
 SERIES = 6000  # per setting: the SE of a 5% rate is 0.28 points
 FAMILIES = SERIES // 6

@@ -10,7 +10,7 @@ Part 1 (gaps) runs in a fresh subprocess so that its peak memory (``VmHWM`` of
 ``/proc/self/status``) is its own: ``getrusage().ru_maxrss`` is carried over from the
 parent through fork/exec on Linux.
 
-Part 2 compares :func:`tfanalysis.sites.greedy_max_coverage` (what ``recommend_sites``
+Part 2 compares :func:`tfanalysis.analyses.gaps.sites.greedy_max_coverage` (what ``recommend_sites``
 uses) with the exact maximal covering location problem solved by PySAL ``spopt``
 (``MCLP.from_cost_matrix`` + PuLP CBC). ``pip install spopt pulp`` first; without them the
 comparison is skipped with a message.
@@ -85,7 +85,7 @@ def build_data(n_clients: int, n_needs: int, seed: int = 0):
 
 def gaps_worker(n_clients: int, n_needs: int, profile: bool) -> dict:
     """Run in a fresh process: build the data, time each gaps function, record VmHWM."""
-    from tfanalysis import gaps
+    from tfanalysis.analyses.gaps import needs as gaps
 
     out: dict = {"start_hwm": vm()}
     t = time.perf_counter()
@@ -176,7 +176,7 @@ def site_inputs(n_demand: int, n_existing: int, n_candidates: int, seed: int = 7
 
 def greedy_with_existing(demand, weights, existing, candidates, miles, k):
     """As recommend_sites would with existing providers: demand they cover counts no more."""
-    from tfanalysis.sites import coverage_matrix, greedy_max_coverage
+    from tfanalysis.analyses.gaps.sites import coverage_matrix, greedy_max_coverage
 
     covered = np.asarray(coverage_matrix(demand, existing, miles).sum(axis=1)).ravel() > 0
     w = np.where(covered, 0.0, weights)
@@ -186,7 +186,7 @@ def greedy_with_existing(demand, weights, existing, candidates, miles, k):
 
 
 def run_sites(n_demand: int, n_existing: int, n_candidates: int, miles: float, k: int, repeats: int) -> None:
-    from tfanalysis.service_areas import great_circle_miles
+    from tfanalysis.analyses.service_areas import great_circle_miles
 
     demand, weights, existing, candidates = site_inputs(n_demand, n_existing, n_candidates)
     total = float(weights.sum())
@@ -201,7 +201,7 @@ def run_sites(n_demand: int, n_existing: int, n_candidates: int, miles: float, k
     print(f"greedy (coverage_matrix x2 from coordinates + greedy_max_coverage): best {min(times) * 1000:.1f} ms, median {np.median(times) * 1000:.1f} ms of {repeats}")
     print(f"greedy: new demand covered {greedy_new:,.0f}; total covered {existing_cov + greedy_new:,.0f}; sites {chosen}")
     # stage split
-    from tfanalysis.sites import coverage_matrix, greedy_max_coverage
+    from tfanalysis.analyses.gaps.sites import coverage_matrix, greedy_max_coverage
 
     t = time.perf_counter(); cov_e = coverage_matrix(demand, existing, miles); t1 = time.perf_counter()
     cov_c = coverage_matrix(demand, candidates, miles); t2 = time.perf_counter()

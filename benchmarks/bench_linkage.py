@@ -9,9 +9,9 @@ Run::
 
 Part 1 — quality: a population of N people seen by three agencies (police, shelter, legal
 aid; each sees a person with probability 0.6, everyone by at least one) with the
-realistic errors of :class:`tfanalysis.linkage.synthetic.RecordErrors`. Each agency's
-export is encoded (:func:`tfanalysis.linkage.encode.encode_export`) and the three files
-linked (:func:`tfanalysis.linkage.match.link_records`). Pairwise precision, recall and
+realistic errors of :class:`tfanalysis.data.linkage.synthetic.RecordErrors`. Each agency's
+export is encoded (:func:`tfanalysis.data.linkage.encode.encode_export`) and the three files
+linked (:func:`tfanalysis.data.linkage.match.link_records`). Pairwise precision, recall and
 F1 against the truth, recall by kind of error, and the time of each step.
 
 Part 2 — scale: two agencies with exactly 100,000 records each (a population of 133,334
@@ -34,10 +34,10 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from tfanalysis.linkage.encode import encode_export  # noqa: E402
-from tfanalysis.linkage.evaluation import pairwise_quality, recall_by_error  # noqa: E402
-from tfanalysis.linkage.match import THRESHOLD, link_records  # noqa: E402
-from tfanalysis.linkage.synthetic import RecordErrors, population  # noqa: E402
+from tfanalysis.data.linkage.encode import encode_export  # noqa: E402
+from tfanalysis.data.linkage.evaluation import pairwise_quality, recall_by_error  # noqa: E402
+from tfanalysis.data.linkage.match import THRESHOLD, link_records  # noqa: E402
+from tfanalysis.data.linkage.synthetic import RecordErrors, population  # noqa: E402
 
 SECRET = b"benchmark secret, never use a literal one" + b"\x00" * 8
 

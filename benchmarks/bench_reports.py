@@ -2,7 +2,7 @@
 
 Times, in one process: (1) a papermill run of a trivial one-cell notebook, once per notebook
 of the suite (the floor: kernel start and stop); (2) the whole suite on the demo data through
-``tfanalysis.pipeline.run_suite`` (execution, rendering, index). Run from the repo root:
+``tfanalysis.running.pipeline.run_suite`` (execution, rendering, index). Run from the repo root:
 
     .venv/bin/python benchmarks/bench_reports.py
 
@@ -18,7 +18,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from tfanalysis import demo, pipeline
+from tfanalysis import demo
+from tfanalysis.running import pipeline
 
 
 def trivial_runs(n: int, folder: Path) -> float:

@@ -62,7 +62,9 @@ def _reset_peak() -> None:
 
 def steps() -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Analysis steps as the reports call them, on the whole extent (period None)."""
-    from tfanalysis import collaboration, coverage, eligibility, forecast, gaps, network, profiles, underserved
+    from tfanalysis import collaboration, coverage, forecast, profiles, underserved
+    from tfanalysis.analyses.collaboration import network
+    from tfanalysis.analyses.gaps import eligibility, needs as gaps
 
     def picture(ctx: dict[str, Any]) -> Any:
         periods = collaboration.period_index(ctx["data"])
@@ -148,7 +150,7 @@ def ensure_data(folder: Path, clients: int) -> tuple[Path, float | None]:
     if (path / "survey.csv").exists():
         return path, None
     start = time.perf_counter()
-    command = "import sys; from tfanalysis.cli import main; sys.exit(main(sys.argv[1:]))"
+    command = "import sys; from tfanalysis.running.cli import main; sys.exit(main(sys.argv[1:]))"
     subprocess.run([sys.executable, "-c", command, "demo", str(path), "--clients", str(clients)], check=True, cwd=ROOT,
                    env={**os.environ, "PYTHONPATH": str(SRC)})
     return path, time.perf_counter() - start
@@ -156,7 +158,8 @@ def ensure_data(folder: Path, clients: int) -> tuple[Path, float | None]:
 
 def measure_size(path: Path, clients: int, names: list[str], timeout: float) -> list[dict[str, Any]]:
     import tfanalysis as tf
-    from tfanalysis import eligibility, underserved
+    from tfanalysis import underserved
+    from tfanalysis.analyses.gaps import eligibility
 
     _reset_peak()
     rss = _status("VmRSS")

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import TINY_TABLES, write_tiny_dataset  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "bad"
+CORPUS = ROOT / "tests" / "fixtures" / "bad"
 
 
 def build_case(case_dir: Path, target: Path) -> dict:
@@ -54,7 +54,7 @@ def build_case(case_dir: Path, target: Path) -> dict:
 
 def validate_in_process(folder: Path) -> tuple[int | None, str]:
     """Run ``tfanalysis validate`` in this process; (exit code or None on an exception, output)."""
-    from tfanalysis import cli
+    from tfanalysis.running import cli
 
     out, err = io.StringIO(), io.StringIO()
     code: int | None
@@ -131,7 +131,7 @@ PARAM_CASES: list[tuple[str, list[str], str, str]] = [
 
 def run_cli(args: list[str], timeout: int = 900) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p.endswith("src") and "site-packages" not in p)}
-    return subprocess.run([sys.executable, "-m", "tfanalysis.cli", *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([sys.executable, "-m", "tfanalysis.running.cli", *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def tally_params() -> Counter:
@@ -184,7 +184,7 @@ def _stray(out: Path) -> list[str]:
 
 def _spawn(args: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p.endswith("src") and "site-packages" not in p)}
-    return subprocess.Popen([sys.executable, "-m", "tfanalysis.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen([sys.executable, "-m", "tfanalysis.running.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _wait_for_kernel(out: Path, proc: subprocess.Popen, seconds: float = 180) -> None:
@@ -197,7 +197,7 @@ def _wait_for_kernel(out: Path, proc: subprocess.Popen, seconds: float = 180) ->
 
 
 def _history_files(out: Path) -> list[Path]:
-    from tfanalysis import pipeline
+    from tfanalysis.running import pipeline
 
     try:
         where = pipeline.history_path(out)

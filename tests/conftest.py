@@ -89,7 +89,7 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory):
 
     Returns (RunResult, reports folder, history file).
     """
-    from tfanalysis import pipeline
+    from tfanalysis.running import pipeline
 
     base = tmp_path_factory.mktemp("run")
     data = write_tiny_dataset(base / "tiny-data")
@@ -116,8 +116,9 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory):
     (RunResult of 2025Q4, reports folder). The history of both runs is kept apart.
     """
     from offline_browser import CHROMIUM
-    from tfanalysis import demo, pipeline
-    from tfanalysis.scenarios import DEMO_SCENARIOS
+    from tfanalysis import demo
+    from tfanalysis.running import pipeline
+    from tfanalysis.analyses.scenarios import DEMO_SCENARIOS
 
     base = tmp_path_factory.mktemp("demo-run")
     data = demo.generate(base / "demo")

@@ -515,7 +515,7 @@ def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_run
 
 @pytest.mark.slow
 def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path) -> None:
-    from tfanalysis import pipeline
+    from tfanalysis.running import pipeline
 
     folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
     for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):

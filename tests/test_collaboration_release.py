@@ -20,7 +20,7 @@ from scipy.optimize import linprog
 
 import tfanalysis as tf
 from tfanalysis import collaboration as c
-from tfanalysis import trends
+from tfanalysis.analyses.collaboration import trends
 from tfanalysis.publication import ByPeriod, Release
 from tfanalysis.publication.bounds import find_leaks
 

@@ -1,6 +1,6 @@
 """A second task force, made by hand in another state: Connecticut, with its current county codes.
 
-``tests/data/connecticut`` holds seven members, 30 clients identified in 2025 and 60 needs
+``tests/fixtures/connecticut`` holds seven members, 30 clients identified in 2025 and 60 needs
 (two each), coded with Connecticut's 2022 planning regions (09110–09190, the Census county-
 equivalents), in the task force's own words (``vocabulary.csv``: "Shelter bed", "Lawyer",
 "Counseling"...), with no ``radius:N`` service area. Four codes of the old counties are
@@ -36,9 +36,10 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import coverage, gaps, geo
+from tfanalysis import coverage, geo
+from tfanalysis.analyses.gaps import needs as gaps
 
-CT_DIR = Path(__file__).parent / "data" / "connecticut"
+CT_DIR = Path(__file__).parent / "fixtures" / "connecticut"
 REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
 
 
@@ -144,7 +145,7 @@ def test_structural_gaps_are_the_hand_counted_ones(ct: tf.TaskForceData) -> None
 @pytest.fixture(scope="module")
 def ct_run(tmp_path_factory: pytest.TempPathFactory):
     """The whole suite on the Connecticut task force for 2025, once for the tests below."""
-    from tfanalysis import pipeline
+    from tfanalysis.running import pipeline
 
     base = tmp_path_factory.mktemp("ct-run")
     result = pipeline.run_suite(CT_DIR, base / "reports", period="2025", run_id="ct", history=base / "history.csv",

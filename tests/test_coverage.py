@@ -1,4 +1,4 @@
-"""Tests of tfanalysis.coverage and tfanalysis.figures.coverage.
+"""Tests of tfanalysis.coverage and tfanalysis.reports.figures.coverage.
 
 The tiny Delaware dataset of ``conftest.py``, extended: a fourth member (a counselling
 practice in Sussex, women only, English only) offers mental health care in Sussex; the
@@ -19,7 +19,7 @@ from conftest import TINY_TABLES, write_tiny_dataset
 
 import tfanalysis as tf
 from tfanalysis import coverage, demo, geo
-from tfanalysis.figures import coverage as coverage_figures
+from tfanalysis.reports.figures import coverage as coverage_figures
 from tfanalysis.publication import Release
 
 R = 3958.8
@@ -152,7 +152,7 @@ def test_successive_capacity_rows_are_averaged_not_added(changing: tf.TaskForceD
 
 
 def test_coverage_and_gaps_count_the_same_capacity_in_force(changing: tf.TaskForceData) -> None:
-    from tfanalysis import gaps
+    from tfanalysis.analyses.gaps import needs as gaps
 
     for period in ("2025", ("2024-01-01", "2025-12-31"), None):
         table = rows(coverage.county_service_coverage(changing, period, services="mental_health_care"), "mental_health_care")

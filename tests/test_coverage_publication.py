@@ -21,9 +21,10 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import coverage, privacy
-from tfanalysis.figures import coverage as coverage_figures
-from tfanalysis.figures.common import SUPPRESSED_HOVER
+from tfanalysis import coverage
+from tfanalysis.publication import privacy
+from tfanalysis.reports.figures import coverage as coverage_figures
+from tfanalysis.reports.figures.common import SUPPRESSED_HOVER
 from tfanalysis.publication import Interval, Release
 from tfanalysis.publication.bounds import find_leaks
 

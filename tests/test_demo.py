@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tfanalysis import contract, demo
-from tfanalysis.taxonomy import SERVICE_CODES
+from tfanalysis import demo
+from tfanalysis.data import contract
+from tfanalysis.data.taxonomy import SERVICE_CODES
 
 SEEDS = (demo.DEFAULT_SEED, 11)
 CHANGE = pd.Timestamp(demo.PLANTED["change_date"])
@@ -459,10 +460,10 @@ def test_collaboration_improves_after_the_change_date(tables: dict[str, pd.DataF
 
 
 def test_the_loader_reads_the_demo_without_a_problem(default_dir: Path) -> None:
-    io = pytest.importorskip("tfanalysis.io")
+    io = pytest.importorskip("tfanalysis.data.io")
     load_dataset = getattr(io, "load_dataset", None)
     if load_dataset is None:
-        pytest.skip("tfanalysis.io.load_dataset is not written yet")
+        pytest.skip("tfanalysis.data.io.load_dataset is not written yet")
     data = load_dataset(default_dir)
     assert len(data.members) == 42 and len(data.clients) == 600
     assert data.warnings.empty

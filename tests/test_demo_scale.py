@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tfanalysis import cli, contract, demo, demo_scale, geo
+from tfanalysis import demo, demo_scale, geo
+from tfanalysis.data import contract
+from tfanalysis.running import cli
 
 N = 1300  # three chapters: 434, 433 and 433 clients
 

@@ -21,7 +21,8 @@ import pytest
 from conftest import TINY_TABLES, write_tiny_dataset
 
 import tfanalysis as tf
-from tfanalysis import directory, taxonomy
+from tfanalysis import directory
+from tfanalysis.data import taxonomy
 
 MEMBERS = """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location,phone,email
 m1,Dover Police Department,law_enforcement,2023-01-15,,19901,,,,false,302-555-0101,
@@ -167,7 +168,7 @@ def test_a_directory_without_any_radius_row(tmp_path: Path) -> None:
 
 def test_statewide_in_connecticut_lists_the_planning_regions() -> None:
     """The hand-made Connecticut task force (current county-equivalents): statewide = the 9 planning regions."""
-    ct = tf.load_dataset(Path(__file__).parent / "data" / "connecticut")
+    ct = tf.load_dataset(Path(__file__).parent / "fixtures" / "connecticut")
     t = directory.member_directory(ct, "2025").set_index(["member", "service"])
     served = t.loc[("Connecticut Office of Victim Services", "Crisis intervention"), "counties served"].split("; ")
     assert served == [
@@ -248,7 +249,7 @@ def test_html_rows_carry_what_the_filters_need(table: pd.DataFrame) -> None:
 
 
 def test_html_is_self_contained_and_escaped(table: pd.DataFrame) -> None:
-    from tfanalysis.render import external_references
+    from tfanalysis.running.render import external_references
 
     hostile = table.assign(member=table["member"].where(table["member"] != "Old Coalition", '<script>alert("x")</script> & Co'))
     page = directory.directory_html(hostile)

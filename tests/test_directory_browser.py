@@ -56,7 +56,7 @@ def fragment_page(table: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def rendered(dataset_dir: Path, tmp_path_factory: pytest.TempPathFactory):
     """One run of the directory notebook through the suite runner, all data."""
-    from tfanalysis import pipeline
+    from tfanalysis.running import pipeline
 
     base = tmp_path_factory.mktemp("dir-run")
     return pipeline.run_suite(dataset_dir, base / "reports", only=["04"], run_id="directory", history=base / "history.csv")

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import collaboration, directory, forecast, gaps, pipeline, profiles, underserved
-from tfanalysis.figures.gaps import forecast_figure
+from tfanalysis import collaboration, directory, forecast, profiles, underserved
+from tfanalysis.analyses.gaps import needs as gaps
+from tfanalysis.running import pipeline
+from tfanalysis.reports.figures.gaps import forecast_figure
 
 from conftest import TINY_TABLES, write_tiny_dataset
 
@@ -28,7 +30,7 @@ def no_clients(tmp_path: Path) -> tf.TaskForceData:
 
 
 def test_gap_analyses_of_no_need_are_empty_and_say_so(no_clients: tf.TaskForceData) -> None:
-    from tfanalysis import gaps_report
+    from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import Release
 
     assert gaps.as_of_date(no_clients) == no_clients.export_date  # nothing happened: as of the export

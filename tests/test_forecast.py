@@ -97,7 +97,7 @@ def test_backtest_with_no_quarter_left_to_fit_on_says_so() -> None:
 
     from tfanalysis.forecast import backtest_markdown
 
-    data = load_dataset(Path(__file__).parent / "data" / "connecticut")
+    data = load_dataset(Path(__file__).parent / "fixtures" / "connecticut")
     assert len(quarterly_needs(data)) == 3  # 2025Q1–Q3 complete; the data end on 2025-11-04
     result = backtest(data)
     assert result.empty

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from tfanalysis import demo
-from tfanalysis.cli import _parser
-from tfanalysis.periods import parse_period
+from tfanalysis.running.cli import _parser
+from tfanalysis.data.periods import parse_period
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="no make")

@@ -22,11 +22,11 @@ def test_importing_the_package_imports_no_heavy_library() -> None:
 
 def test_public_names_and_modules_arrive_on_first_use() -> None:
     loaded = _modules_after("import tfanalysis as tf; tf.load_dataset; tf.DataValidationError; tf.TaskForceData; tf.gaps")
-    assert {"tfanalysis.io", "tfanalysis.schema", "tfanalysis.gaps", "pandera"} <= loaded
+    assert {"tfanalysis.data.io", "tfanalysis.data.schema", "tfanalysis.analyses.gaps.needs", "pandera"} <= loaded
     import tfanalysis as tf
     from tfanalysis import DataValidationError, load_dataset
 
-    assert load_dataset.__module__ == "tfanalysis.io" and issubclass(DataValidationError, Exception)
+    assert load_dataset.__module__ == "tfanalysis.data.io" and issubclass(DataValidationError, Exception)
     assert "load_dataset" in dir(tf)
     with pytest.raises(AttributeError, match="no attribute 'no_such_thing'"):
         tf.no_such_thing  # noqa: B018

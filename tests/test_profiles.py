@@ -26,7 +26,7 @@ def test_demo_profiles_separate_labor_and_sex_trafficking_needs(demo_dir) -> Non
 
 
 def test_published_profiles_show_released_counts_and_rates_only_on_shown_counts(demo_dir) -> None:
-    from tfanalysis import gaps_report
+    from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import Release
 
     data = load_dataset(demo_dir)

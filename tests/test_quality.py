@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from tfanalysis import quality
-from tfanalysis.io import load_dataset
+from tfanalysis.data.io import load_dataset
 from tfanalysis.publication import Release
 
 

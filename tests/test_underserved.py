@@ -91,7 +91,7 @@ def test_language_groups_are_the_model_frames_groups() -> None:
 
 def test_published_shares_rest_on_shown_counts_only() -> None:
     """A share beside its base gives the count back: a group's shares need its counts shown, a difference its reference's too."""
-    from tfanalysis import gaps_report
+    from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import Release
     from tfanalysis.underserved import publish_underserved
 

@@ -23,25 +23,30 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tfanalysis import contract, taxonomy
-    from tfanalysis.io import TaskForceData, load_dataset
-    from tfanalysis.schema import DataValidationError
+    from tfanalysis.data import contract, taxonomy
+    from tfanalysis.data.io import TaskForceData, load_dataset
+    from tfanalysis.data.schema import DataValidationError
 
 __version__ = "0.1.0"
 
 __all__ = ["DataValidationError", "TaskForceData", "contract", "load_dataset", "taxonomy", "__version__"]
 
 _LAZY = {
-    "load_dataset": "tfanalysis.io",
-    "TaskForceData": "tfanalysis.io",
-    "DataValidationError": "tfanalysis.schema",
+    "load_dataset": "tfanalysis.data.io",
+    "TaskForceData": "tfanalysis.data.io",
+    "DataValidationError": "tfanalysis.data.schema",
 }
+
+_MODULES = {"contract": "tfanalysis.data.contract"}
+"""Public submodule names that live in a layer's subpackage (``tf.contract``)."""
 
 
 def __getattr__(name: str) -> Any:
     """Import a public name, or a submodule (``tf.gaps``), the first time it is used (PEP 562)."""
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
     elif not name.startswith("_"):
         try:
             value = importlib.import_module(f"{__name__}.{name}")

@@ -52,11 +52,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, network, trends
-from tfanalysis.periods import PeriodLike, parse_period
+from tfanalysis.analyses.collaboration import network, trends
+from tfanalysis.data import contract
+from tfanalysis.data.periods import PeriodLike, parse_period
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
-    from tfanalysis.io import TaskForceData
+    from tfanalysis.data.io import TaskForceData
 
 __all__ = [
     "CASE_START",
@@ -1885,10 +1886,10 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
 def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str], *, alpha: float = 0.05) -> pd.DataFrame:
     """Before/after estimates (segmented regression) of some indicators around a change date, tested together.
 
-    Each indicator is a segmented regression (:func:`tfanalysis.trends.change_tests`:
+    Each indicator is a segmented regression (:func:`tfanalysis.analyses.collaboration.trends.change_tests`:
     least squares, t and F tests on n − 4 degrees of freedom). Its verdict asks whether
     the level or the trend changed (the F test of both), with the indicators named here
-    tested together (:func:`tfanalysis.trends.change_verdicts`, Holm's correction): the
+    tested together (:func:`tfanalysis.analyses.collaboration.trends.change_verdicts`, Holm's correction): the
     chance that noise alone makes any of them "a change" is at most ``alpha``.
 
     The regressions read the values :func:`publish` shows, and nothing else: a hidden
@@ -2122,7 +2123,7 @@ def headline_metrics(table: pd.DataFrame, counts: ReleasedCounts, period: Period
     Returns
     -------
     dict
-        metric name → keyword arguments of :func:`tfanalysis.notebook.record_metric`
+        metric name → keyword arguments of :func:`tfanalysis.reports.notebook.record_metric`
         (``value``, ``label``, ``unit``, ``count``, ``threshold``, ``higher_is_better``,
         ``hidden``).
 
@@ -2173,7 +2174,7 @@ def headline_metrics(table: pd.DataFrame, counts: ReleasedCounts, period: Period
 def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: ReleasedCounts, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and ties of the referral network of a few periods, ready to draw for leadership.
 
-    :func:`tfanalysis.network.picture_tables` with period labels. Members and the ties
+    :func:`tfanalysis.analyses.collaboration.network.picture_tables` with period labels. Members and the ties
     between them are organizations, drawn as they are; the number of referrals behind
     each tie counts victims' referrals and is released per period through the same
     release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
@@ -2259,7 +2260,7 @@ def first_post_label(index: pd.PeriodIndex, change: Any) -> str | None:
 
 
 def control_chart(table: pd.DataFrame, counts: ReleasedCounts, name: str, change: Any = None) -> pd.DataFrame:
-    """XmR chart (:func:`tfanalysis.trends.control_chart`) of one indicator, indexed by period label.
+    """XmR chart (:func:`tfanalysis.analyses.collaboration.trends.control_chart`) of one indicator, indexed by period label.
 
     Limits come from the periods before ``change`` when given, and from the values
     :func:`publish` shows only (a hidden period is skipped). The indicator must not be a

@@ -4,9 +4,9 @@ Where are the task force's services, and who can reach them? For a reporting per
 a region (a set of counties), per county × service:
 
 - **members serving** the county: members with a capacity row for the service whose
-  ``service_area`` includes the county (:func:`tfanalysis.service_areas.served_counties`);
+  ``service_area`` includes the county (:func:`tfanalysis.analyses.service_areas.served_counties`);
 - **capacity per month** of those rows, and per 100,000 residents: the capacity *in
-  force*, averaged over the period (:func:`tfanalysis.capacity_in_force.places_per_month`,
+  force*, averaged over the period (:func:`tfanalysis.analyses.capacity_in_force.places_per_month`,
   the definition gaps uses for places): a member's successive rows (6 a month, then 8)
   follow each other and do not add up, and a row valid for part of the period counts for
   that part. A statewide provider's whole capacity counts in each county it serves: the
@@ -15,19 +15,19 @@ a region (a set of counties), per county × service:
 - **nearest miles**: great-circle miles from the county's centroid
   (:func:`tfanalysis.geo.county_centroids`) to the nearest member location offering the
   service, wherever its service area lies;
-- **need**: needs the service meets (:func:`tfanalysis.taxonomy.service_covers_need`)
+- **need**: needs the service meets (:func:`tfanalysis.data.taxonomy.service_covers_need`)
   identified in the period for clients living in the county. A raw count: reports show
   it as the publication layer releases it (:func:`published_coverage`);
-- **access**: the E2SFCA/2SFCA score (:func:`tfanalysis.access.access_scores`) with
+- **access**: the E2SFCA/2SFCA score (:func:`tfanalysis.analyses.coverage.access.access_scores`) with
   county population as demand, member capacity per month as supply, scaled to capacity
   per month per 100,000 residents within reach.
 
 Definitions used throughout:
 
 - *in the period*: members active and capacity rows valid at any time in it
-  (:meth:`tfanalysis.io.TaskForceData.in_period`); needs identified in it.
+  (:meth:`tfanalysis.data.io.TaskForceData.in_period`); needs identified in it.
 - *offers a service*: a capacity row offers service ``s`` when it meets a need ``s``
-  (:func:`~tfanalysis.taxonomy.service_covers_need`): generic ``housing`` capacity offers
+  (:func:`~tfanalysis.data.taxonomy.service_covers_need`): generic ``housing`` capacity offers
   every housing subtype, and every housing subtype offers plain ``housing``.
 - *member location*: the member's latitude/longitude; for a member without coordinates
   or with ``confidential_location``, the centroid of its county. Confidential addresses
@@ -62,11 +62,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, geo, service_areas, taxonomy
-from tfanalysis.access import DEFAULT_STEP_WEIGHTS, Weights, access_scores, gaussian_weights
-from tfanalysis.capacity_in_force import period_window, places_per_month
-from tfanalysis.io import TaskForceData
-from tfanalysis.periods import PeriodLike, parse_period
+from tfanalysis import geo
+from tfanalysis.analyses import service_areas
+from tfanalysis.data import contract, taxonomy
+from tfanalysis.analyses.coverage.access import DEFAULT_STEP_WEIGHTS, Weights, access_scores, gaussian_weights
+from tfanalysis.analyses.capacity_in_force import period_window, places_per_month
+from tfanalysis.data.io import TaskForceData
+from tfanalysis.data.periods import PeriodLike, parse_period
 from tfanalysis.publication import Interval, Release, Released
 
 __all__ = [
@@ -94,7 +96,7 @@ __all__ = [
 
 DECAYS = ("step", "gaussian", "none")
 """Distance decays of :func:`county_access`: step weights scaled to ``max_miles``, a
-Gaussian reaching 0 at ``max_miles`` (:func:`~tfanalysis.access.gaussian_weights`), or
+Gaussian reaching 0 at ``max_miles`` (:func:`~tfanalysis.analyses.coverage.access.gaussian_weights`), or
 none (plain 2SFCA)."""
 
 SEGMENT_KEYS = ("age", "gender", "nationality", "language")
@@ -123,7 +125,7 @@ def region_counties(
     region : str or list of str, optional
         A state (``"OH"``, ``"Ohio"``, ``"39"``), a ``;``-list of states or of 5-digit
         county FIPS, or a list of them. Empty or None: every county of the states the
-        members are located in (:func:`tfanalysis.service_areas.task_force_states`).
+        members are located in (:func:`tfanalysis.analyses.service_areas.task_force_states`).
     vintage : {2016, 2023}, optional
         The county codes (:mod:`tfanalysis.geo`); by default the vintage the members'
         and the region's codes follow (:func:`tfanalysis.geo.vintage_of`).
@@ -178,7 +180,7 @@ def _services(data: TaskForceData, services: str | Iterable[str] | None) -> list
     chosen = [str(s).strip() for s in raw if str(s).strip()]
     unknown = sorted(set(chosen) - set(taxonomy.SERVICE_CODES))
     if unknown:
-        raise ValueError(f"unknown service code(s) {unknown}; see tfanalysis.taxonomy.SERVICE_CODES")
+        raise ValueError(f"unknown service code(s) {unknown}; see tfanalysis.data.taxonomy.SERVICE_CODES")
     return sorted(set(chosen))
 
 
@@ -380,7 +382,7 @@ def county_service_coverage(
     data : TaskForceData
         The whole dataset (:func:`tfanalysis.load_dataset`).
     period : str, (start, end) or None
-        Reporting period (:mod:`tfanalysis.periods`); None for all the data.
+        Reporting period (:mod:`tfanalysis.data.periods`); None for all the data.
     region : str or list of str, optional
         See :func:`region_counties`; default the members' states.
     services : str or list of str, optional
@@ -445,7 +447,7 @@ def decay_weights(decay: str, max_miles: float) -> Weights:
 
     ``step``: Luo & Qi's steps (1, 0.68, 0.22) at a third, two thirds and all of
     ``max_miles`` (their 10/20/30 with a 30 catchment). ``gaussian``:
-    :func:`~tfanalysis.access.gaussian_weights`. ``none``: None (plain 2SFCA).
+    :func:`~tfanalysis.analyses.coverage.access.gaussian_weights`. ``none``: None (plain 2SFCA).
 
     Examples
     --------
@@ -540,7 +542,7 @@ def county_access(
     data, period, region, services, segment
         As in :func:`county_service_coverage`.
     max_miles : float, default 60
-        Catchment in miles (``max_cost`` of :func:`~tfanalysis.access.access_scores`).
+        Catchment in miles (``max_cost`` of :func:`~tfanalysis.analyses.coverage.access.access_scores`).
     method : {"e2sfca", "2sfca"}
         Enhanced (distance-decayed) or plain two-step floating catchment area.
     decay : {"step", "gaussian", "none"}
@@ -652,7 +654,7 @@ def published_coverage(
     table : pandas.DataFrame
         :func:`county_service_coverage` for ``period``.
     release : tfanalysis.publication.Release
-        The run's release, built on the whole dataset (:func:`tfanalysis.notebook.release`).
+        The run's release, built on the whole dataset (:func:`tfanalysis.reports.notebook.release`).
     period : str, (start, end) or None
         The period of ``table``: needs identified in it are counted.
     name : str

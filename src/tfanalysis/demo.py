@@ -1,7 +1,7 @@
 """A deterministic synthetic task force in Ohio, for demos, notebooks and tests.
 
 :func:`generate` writes one CSV file per table of the data contract
-(:mod:`tfanalysis.contract`): 42 member organizations at real Ohio ZIP codes, their
+(:mod:`tfanalysis.data.contract`): 42 member organizations at real Ohio ZIP codes, their
 capacity per service with eligibility rules, about 600 identified victims over three
 years (2023-01-01 to 2025-12-31), their needs and referrals, criminal-justice events,
 task force meetings, joint trainings and case reviews with attendance, and four waves of
@@ -27,7 +27,7 @@ Proportions taken from published statistics:
   against 13% of sex-trafficking victims: the age groups below have these shares.
 - Office for Victims of Crime Training and Technical Assistance Center, *Human
   Trafficking Task Force e-Guide*, "Forming a Task Force" and "Advantages of a Task
-  Force": the list of victim needs (:mod:`tfanalysis.taxonomy`), joint training and a
+  Force": the list of victim needs (:mod:`tfanalysis.data.taxonomy`), joint training and a
   coordinated response as the task force's purpose (the planted change below).
 - Frey, B. B., Lohmeier, J. H., Lee, S. W. & Tollefson, N. (2006). Measuring
   collaboration among grant partners. *American Journal of Evaluation*, 27(3),
@@ -82,8 +82,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.contract import ALL_GENDERS, ANY_LANGUAGE, LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
-from tfanalysis.service_areas import great_circle_miles
+from tfanalysis.data.contract import ALL_GENDERS, ANY_LANGUAGE, LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
+from tfanalysis.analyses.service_areas import great_circle_miles
 
 __all__ = ["DEFAULT_SEED", "PERIOD_START", "PERIOD_END", "PLANTED", "generate"]
 

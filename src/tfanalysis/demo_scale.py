@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis import demo as ohio
-from tfanalysis.contract import LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
+from tfanalysis.data.contract import LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
 
 __all__ = ["CHAPTER_CLIENTS", "chapter_states", "generate"]
 

@@ -22,7 +22,7 @@ so that the list of counties it serves does not point at the shelter either. Coo
 other members are not listed either: the town and ZIP code say where they are.
 
 Every number here counts or measures member organizations, never victims: nothing goes
-through :mod:`tfanalysis.privacy` (see :func:`coverage_matrix`).
+through :mod:`tfanalysis.publication.privacy` (see :func:`coverage_matrix`).
 
 Examples
 --------
@@ -44,9 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, taxonomy
-from tfanalysis.io import TaskForceData
-from tfanalysis.periods import ALL_DATA, Period, PeriodLike, parse_period
+from tfanalysis.data import contract, taxonomy
+from tfanalysis.data.io import TaskForceData
+from tfanalysis.data.periods import ALL_DATA, Period, PeriodLike, parse_period
 
 __all__ = [
     "COLUMNS",
@@ -158,7 +158,7 @@ def member_directory(data: TaskForceData, period: PeriodLike = None) -> pd.DataF
     data : TaskForceData
         The loaded dataset.
     period : str, (start, end) pair, Period or None
-        The reporting period (see :mod:`tfanalysis.periods`); all data by default.
+        The reporting period (see :mod:`tfanalysis.data.periods`); all data by default.
 
     Returns
     -------
@@ -345,10 +345,10 @@ def _yes_no(flags: pd.Series) -> pd.Series:
 def _counties_served(cap: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     """Every county each capacity row serves: ``names`` ("; "-joined, sorted) and ``counties`` (how many).
 
-    The service area is read by :func:`tfanalysis.service_areas.served_counties`, as in the
+    The service area is read by :func:`tfanalysis.analyses.service_areas.served_counties`, as in the
     coverage and gaps reports.
     """
-    from tfanalysis.service_areas import served_counties
+    from tfanalysis.analyses.service_areas import served_counties
 
     served = served_counties(cap, members).rename(columns={"capacity_row": "row"})
     served["name"] = served["county_fips"].map(names.set_index("county_fips")["name"]).fillna(served["county_fips"])
@@ -378,7 +378,7 @@ def coverage_matrix(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     housing subtype) valid at any time in the period while it is a member.
 
     The cells count member organizations, not victims, and are shown as they are, without
-    :func:`tfanalysis.privacy.suppress`: the directory names every one of these members
+    :func:`tfanalysis.publication.privacy.suppress`: the directory names every one of these members
     with its services, so hiding "2 shelters" would protect nobody, and disclosure control
     exists to protect victims, whom these counts do not describe.
 

@@ -37,7 +37,7 @@ def quarterly_needs(data: Any) -> pd.DataFrame:
     >>> len(q), str(q.index[-1])
     (12, '2025Q4')
     """
-    from tfanalysis.capacity_in_force import as_of_date
+    from tfanalysis.analyses.capacity_in_force import as_of_date
 
     needs = data.needs
     if needs.empty:  # no need identified: no quarter to count
@@ -177,7 +177,7 @@ def places_per_quarter(data: Any) -> pd.Series:
     >>> float(places_per_quarter(load_dataset(DEMO_DIR))["legal_representation"])
     12.0
     """
-    from tfanalysis.capacity_in_force import as_of_date, places_per_month
+    from tfanalysis.analyses.capacity_in_force import as_of_date, places_per_month
 
     as_of = as_of_date(data)
     capacity = data.capacity
@@ -273,7 +273,7 @@ def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str,
     None (nothing released) without a complete quarter of needs or without a service.
 
     ``data`` is the data analysed (its complete quarters, :func:`quarterly_needs`);
-    ``region`` the predicate of its region (:meth:`tfanalysis.gaps_report.Scope.region`).
+    ``region`` the predicate of its region (:meth:`tfanalysis.reports.gaps.Scope.region`).
     Needs identified, as in the report's other tables: a quarter's count is the same count
     as that service's needs identified in a report of that quarter.
     """

@@ -786,7 +786,7 @@ def harmonize_vintage(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.
     -------
     (dict, pandas.DataFrame)
         The tables (changed ones copied) and one warning per row read anew, with the
-        columns of :data:`tfanalysis.schema.PROBLEM_COLUMNS` (``row`` 1-based; no value
+        columns of :data:`tfanalysis.data.schema.PROBLEM_COLUMNS` (``row`` 1-based; no value
         for client-level tables).
 
     Examples
@@ -796,7 +796,7 @@ def harmonize_vintage(tables: Mapping[str, pd.DataFrame]) -> tuple[dict[str, pd.
     >>> fixed["clients"]["county_fips"].tolist(), moved[["table", "row"]].values.tolist()
     (['09110', '09110'], [['clients', 2]])
     """
-    from tfanalysis import contract
+    from tfanalysis.data import contract
 
     out = dict(tables)
     found: list[pd.DataFrame] = []

@@ -56,8 +56,8 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
     """
     from sklearn.decomposition import NMF
 
-    from tfanalysis import gaps
-    from tfanalysis.taxonomy import SERVICE_CODES
+    from tfanalysis.analyses.gaps import needs as gaps
+    from tfanalysis.data.taxonomy import SERVICE_CODES
 
     start, end, _ = gaps._window(data, period)
     needs = data.in_period((start, end)).needs
@@ -113,7 +113,7 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     rel : Release
     profiles, members : DataFrame, Series
         :func:`need_profiles` with ``with_members=True``.
-    scope : tfanalysis.gaps_report.Scope
+    scope : tfanalysis.reports.gaps.Scope
         The period and region the profiles were found in.
 
     Returns
@@ -123,7 +123,7 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
         (released), ``unmet_need_rate`` (%, of the needs not declined by the client: where
         needs, those declined and unmet are shown).
     """
-    from tfanalysis import gaps_report
+    from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import ByGroups
     from tfanalysis.publication.cells import matches, predicate
 

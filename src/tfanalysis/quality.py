@@ -1,6 +1,6 @@
 """Data quality of a loaded dataset: sizes, completeness, records over time, warnings, taxonomy use.
 
-Functions return raw counts; a report passes them through :mod:`tfanalysis.privacy`
+Functions return raw counts; a report passes them through :mod:`tfanalysis.publication.privacy`
 before showing them.
 
 Examples
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from tfanalysis import contract, taxonomy
-from tfanalysis.io import TaskForceData
+from tfanalysis.data import contract, taxonomy
+from tfanalysis.data.io import TaskForceData
 
 DATED_TABLES: dict[str, str] = {
     "clients": "identified_on",
@@ -51,7 +51,7 @@ def agency_records(data: TaskForceData) -> pd.DataFrame:
     """Agency records beside unduplicated clients, per agency and for all agencies.
 
     In a linked dataset (per-agency records and a crosswalk, see
-    :mod:`tfanalysis.linkage.dataset`) a victim served by three agencies is three agency
+    :mod:`tfanalysis.data.linkage.dataset`) a victim served by three agencies is three agency
     records and one client. Without a crosswalk every client row is one record.
 
     Returns
@@ -246,7 +246,7 @@ VICTIM_TABLES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 
 def _window(period: Any) -> dict[str, Any]:
     """``where`` of a period for each victim table (its own date)."""
-    from tfanalysis.periods import parse_period
+    from tfanalysis.data.periods import parse_period
     from tfanalysis.publication import Interval
 
     p = parse_period(period)

@@ -46,8 +46,8 @@ def model_frame(data: Any, period: Any = None, *, days: int = 90) -> pd.DataFram
     >>> sorted(frame["unmet"].unique().tolist()), "language" in frame
     ([0, 1], True)
     """
-    from tfanalysis import gaps
-    from tfanalysis.eligibility import client_needs
+    from tfanalysis.analyses.gaps import needs as gaps
+    from tfanalysis.analyses.gaps.eligibility import client_needs
 
     start, end, _ = gaps._window(data, period)
     scoped = data.in_period((start, end))
@@ -262,13 +262,13 @@ def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Tim
     rel : Release
     table : DataFrame
         :func:`adjusted_differences`.
-    scope : tfanalysis.gaps_report.Scope
+    scope : tfanalysis.reports.gaps.Scope
         The period and region of :func:`model_frame`.
     as_of : Timestamp
-        The data's last date (:func:`tfanalysis.gaps.as_of_date` of the data analysed).
+        The data's last date (:func:`tfanalysis.analyses.gaps.needs.as_of_date` of the data analysed).
     days : int
         90: the window of :func:`model_frame` (the released outcomes are those of
-        :func:`tfanalysis.gaps_report.need_outcomes`).
+        :func:`tfanalysis.reports.gaps.need_outcomes`).
 
     Returns
     -------
@@ -277,7 +277,7 @@ def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Tim
         ``adjusted``, ``difference``, ``low``, ``high`` (NaN where a count they rest on
         is hidden).
     """
-    from tfanalysis import gaps_report
+    from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import ByGroups, Interval
 
     if days != 90:

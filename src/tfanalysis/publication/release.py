@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.privacy import MARGIN, protect_grid
+from tfanalysis.publication.privacy import MARGIN, protect_grid
 from tfanalysis.publication import bounds
 from tfanalysis.publication.cells import Interval, cell_key, matches, normalize, predicate
 from tfanalysis.publication.ledger import COMPLETE, Ledger

@@ -55,7 +55,7 @@ def _categorical(frame: pd.DataFrame, dates: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _with_client(frame: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
-    from tfanalysis.eligibility import age_band
+    from tfanalysis.analyses.gaps.eligibility import age_band
 
     people = clients.drop_duplicates("client_id").set_index("client_id")
     ids = frame["client_id"]
@@ -84,7 +84,7 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
         and ``answered`` (a ``responded_on`` date is recorded); every frame carries ``state`` (the first two digits of its
         ``county_fips``).
     """
-    from tfanalysis.eligibility import age_band
+    from tfanalysis.analyses.gaps.eligibility import age_band
 
     clients = data.clients.copy()
     clients["age"] = age_band(clients["age_group"])

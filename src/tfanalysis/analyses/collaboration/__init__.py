@@ -1,0 +1,1 @@
+"""Is the collaboration getting more effective over time? (report 03's analyses)."""

@@ -1,0 +1,1 @@
+"""Where services are, and who can reach them (report 01's analyses)."""

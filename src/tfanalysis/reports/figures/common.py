@@ -1,0 +1,171 @@
+"""What every figure shares: reading published tables, and the look of the reports."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SUPPRESSED_HOVER = "hidden (small count)"
+"""Hover text of a suppressed cell: its value is never in the figure."""
+
+TEMPLATE = "plotly_white"
+
+OFFLINE_GEO_SCRIPT = (
+    "<script>(window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}}).topojson"
+    '["world_110m"] = {"type": "Topology", "objects": {}, "arcs": []};</script>'
+)
+"""Gives plotly.js an empty world base map so that it does not fetch one from its CDN.
+
+plotly.js fetches ``cdn.plot.ly/un/world_110m.json`` for every geo subplot holding a
+choropleth, even with the base map hidden (``visible=False``), and draws nothing when it
+cannot: an offline report would show an empty map. County polygons travel with each
+figure, so the base map can be empty. :func:`tfanalysis.reports.notebook.setup` displays it."""
+
+SECTOR_COLORS: dict[str, str] = {
+    "law_enforcement": "#1f4e79",
+    "prosecution": "#6a3d9a",
+    "victim_services": "#e6550d",
+    "health": "#31a354",
+    "legal_services": "#8c6d31",
+    "government": "#636363",
+    "community": "#d6616b",
+    "education": "#3182bd",
+    "labor": "#bcbd22",
+    "other": "#969696",
+}
+"""One colour per member sector, the same in every figure."""
+
+
+def published_numbers(published: pd.Series) -> pd.Series:
+    """Published cells as numbers; suppressed cells (strings such as ``<11``) become NaN.
+
+    Examples
+    --------
+    >>> published_numbers(pd.Series([3, "<11", "12"])).tolist()
+    [3.0, nan, 12.0]
+    """
+    return pd.to_numeric(published, errors="coerce").astype("float64")
+
+
+def no_data_figure(title: str, message: str = "No data in this period.") -> "go.Figure":
+    """An empty figure that says why it is empty, in place of a chart with nothing to draw.
+
+    Examples
+    --------
+    >>> no_data_figure("Needs per quarter").layout.annotations[0].text
+    'No data in this period.'
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(template=TEMPLATE, title=title, height=220)
+    return fig
+
+
+ALL_HIDDEN = "not drawn: every count it would show is hidden (too small to show, or hiding one that is)."
+"""What a report says in place of a figure whose every value is hidden (:func:`not_drawn`)."""
+
+_VALUES = {"heatmap": "z", "choropleth": "z", "choroplethmap": "z", "choroplethmapbox": "z", "contour": "z", "pie": "values"}
+"""The array holding the values of a trace that draws nothing without one (cells, areas, slices)."""
+
+
+def _array(value: Any) -> np.ndarray:
+    """A trace array as numbers (plotly's base64 typed arrays decoded; text and None become NaN)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).astype("float64")
+    return pd.to_numeric(pd.Series(np.ravel(np.asarray(value, dtype=object))), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _present(value: Any) -> np.ndarray:
+    """Which entries of a trace array are there: numbers that are not NaN, and any text (a category)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.isfinite(_array(value))
+    items = pd.Series(np.ravel(np.asarray(value, dtype=object)))
+    numbers = pd.to_numeric(items, errors="coerce")
+    return (items.map(lambda v: isinstance(v, str)) | np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))).to_numpy(bool)
+
+
+def _draws(trace: dict) -> bool:
+    """Whether a trace draws something: a cell, area or slice with a value, or a point or bar with both coordinates."""
+    kind = trace.get("type", "scatter")
+    if kind in _VALUES:
+        return bool(np.isfinite(_array(trace.get(_VALUES[kind], []))).any())
+    if kind not in ("bar", "scatter", "scattergl"):
+        return True  # markers on a map, networks...: drawn as they are
+    x, y = trace.get("x"), trace.get("y")
+    if x is None and y is None:
+        return False
+    if kind == "bar":  # a bar's length is a number; its category may be text
+        value, category = (x, y) if trace.get("orientation") == "h" else (y, x)
+        length = np.isfinite(_array(value)) if value is not None else np.zeros(0, bool)
+        return bool((length & _present(category)[: len(length)] if category is not None else length).any())
+    xs = _present(x) if x is not None else np.ones(len(_present(y)), bool)
+    ys = _present(y) if y is not None else np.ones(len(xs), bool)
+    n = min(len(xs), len(ys))
+    return bool((xs[:n] & ys[:n]).any())
+
+
+def not_drawn(fig: Any) -> str | None:
+    """Why a figure is not worth drawing, or None when it shows at least one value.
+
+    A figure of released counts draws hidden counts as gaps: when every value of every
+    trace is hidden (or there is no trace at all), the chart would be an empty frame. The
+    report shows a sentence in its place (:func:`tfanalysis.reports.notebook.setup`'s renderer):
+    the text of the figure's own note when it has one (:func:`no_data_figure`), else
+    :data:`ALL_HIDDEN`. Shown zeros are values (drawn as 0). A point or bar is drawn when
+    both its coordinates are there (a category is text); traces of other types (markers
+    on a map...) count as drawn.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> not_drawn(go.Figure(go.Bar(x=[np.nan, np.nan], y=["a", "b"], orientation="h")).to_dict())[:34]
+    'not drawn: every count it would sh'
+    >>> not_drawn(go.Figure(go.Bar(x=[0.0, np.nan], y=["a", "b"], orientation="h")).to_dict()) is None
+    True
+    >>> not_drawn(go.Figure(go.Scatter(x=[1, 2], y=["row 1", "row 2"])).to_dict()) is None
+    True
+    >>> not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.").to_dict())
+    'Nothing to forecast.'
+    """
+    fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    if any(_draws(trace) for trace in fig.get("data", [])):
+        return None
+    notes = [a.get("text") for a in fig.get("layout", {}).get("annotations", []) if a.get("text")]
+    return " ".join(notes) if notes else ALL_HIDDEN
+
+
+def figure_title(fig: Any) -> str:
+    """A figure's title text ("" without one).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> figure_title(go.Figure(layout={"title": "Why referrals fail"}).to_dict())
+    'Why referrals fail'
+    """
+    fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    title = fig.get("layout", {}).get("title", "")
+    return str(title.get("text", "") if isinstance(title, dict) else title or "")
+
+
+def not_drawn_html(fig: Any, reason: str) -> str:
+    """The sentence a report shows in place of a figure not drawn (:func:`not_drawn`).
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> not_drawn_html(go.Figure(layout={"title": "Why referrals fail"}).to_dict(), ALL_HIDDEN)
+    '<p class="figure-not-drawn"><strong>Why referrals fail</strong>: not drawn: every count it would show is hidden (too small to show, or hiding one that is).</p>'
+    """
+    import html
+
+    title = figure_title(fig)
+    lead = f"<strong>{html.escape(title)}</strong>: " if title else "Figure "
+    return f'<p class="figure-not-drawn">{lead}{html.escape(reason)}</p>'

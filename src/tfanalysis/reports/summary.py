@@ -1,0 +1,441 @@
+"""The leadership summary: headline numbers computed from the data, their change, and findings in words.
+
+Each headline is computed here for the reporting period, the period before it, the same
+period a year before and the eight periods ending with it (its trend line), from the data
+and through the run's publication layer (:mod:`tfanalysis.publication`): a count hidden in
+any report of the run is hidden here too, a rate or median is shown only where the counts
+it rests on are, and a change is computed only between two shown values. Nothing is read
+from earlier runs, so the first run a task force makes already shows change.
+
+Examples
+--------
+>>> import tfanalysis as tf
+>>> from tfanalysis.publication import Release
+>>> data = tf.load_dataset(DEMO_DIR)
+>>> tiles = headline_tiles(Release(data), data, "2025Q3")
+>>> float(tiles.loc["clients_identified", "now"]), tiles.loc["clients_identified", "previous_label"]
+(56.0, '2025Q2')
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.data.periods import Period, named_label, parse_period
+
+__all__ = ["HEADLINES", "Headline", "findings", "headline_tiles", "links_markdown", "period_label", "periods_for", "report_links",
+           "summary_markdown", "tiles_html"]
+
+TREND_PERIODS = 8
+"""Periods on each headline's trend line (the reporting period and the seven before it)."""
+
+_CLOSED_OUTCOMES = ["accepted", "completed", "declined_capacity", "declined_eligibility", "declined_other", "no_response"]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One number on the summary's first page.
+
+    Attributes
+    ----------
+    name, label : str
+        Key and how leadership reads it.
+    report : str
+        The report (HTML file) that explains it.
+    kind : str
+        ``count`` (victims, referrals, events: released counts), ``rate`` (``where`` over
+        ``base``, in %), ``median`` (days, over the units of ``base``).
+    universe, date : str
+        What is counted and the date that places it in a period.
+    where, base : dict
+        The units counted (``count``, the numerator of a ``rate``) and the base of a rate
+        or median (:mod:`tfanalysis.publication.cells` predicates).
+    higher_is_better : bool or None
+    """
+
+    name: str
+    label: str
+    report: str
+    kind: str
+    universe: str
+    date: str
+    where: dict = field(default_factory=dict)
+    base: dict = field(default_factory=dict)
+    higher_is_better: bool | None = None
+
+
+HEADLINES: tuple[Headline, ...] = (
+    Headline("clients_identified", "Victims identified", "00_data_quality", "count", "clients", "identified_on"),
+    Headline("needs_identified", "Needs identified", "02_needs_and_gaps", "count", "needs", "identified_on"),
+    Headline("needs_met", "Needs met (of those identified in the period)", "02_needs_and_gaps", "count", "needs", "identified_on",
+             {"status": ["met"]}, higher_is_better=True),
+    Headline("unmet_need_rate", "Unmet-need rate", "02_needs_and_gaps", "rate", "needs", "identified_on",
+             {"status": ["unmet"]}, {"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
+    Headline("median_days_to_met", "Median days from a need to its being met", "02_needs_and_gaps", "median", "needs", "identified_on",
+             base={"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
+    Headline("referrals_made", "Referrals made", "03_collaboration", "count", "referrals", "referred_on"),
+    Headline("referral_acceptance_rate", "Referrals accepted (of those with an outcome)", "03_collaboration", "rate", "referrals",
+             "referred_on", {"outcome": ["accepted", "completed"]}, {"outcome": _CLOSED_OUTCOMES}, higher_is_better=True),
+    Headline("median_response_days", "Median days to answer a referral", "03_collaboration", "median", "referrals", "referred_on",
+             base={"answered": ["True"]}, higher_is_better=False),
+    Headline("arrests", "Arrests", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["arrest"]}),
+    Headline("charges_filed", "Charges filed", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["charges_filed"]}),
+    Headline("convictions", "Convictions", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["conviction"]}),
+)
+"""The headlines, in the order leadership reads them."""
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list[Period], Period | None, Period | None]:
+    """The trend periods (oldest first, the reporting period last), the previous and the year-ago one.
+
+    For "all data" the trend is the last :data:`TREND_PERIODS` quarters up to ``data_end``
+    and there is no previous or year-ago period.
+
+    Examples
+    --------
+    >>> trend, previous, year_ago = periods_for("2025Q3")
+    >>> [trend[0].label, trend[-1].label, previous.label, year_ago.label]
+    ['2023Q4', '2025Q3', '2025Q2', '2024Q3']
+    >>> periods_for("2025")[2].label
+    '2024'
+    """
+    p = parse_period(period)
+    if p.start is None:
+        if data_end is None or pd.isna(data_end):
+            return [], None, None
+        last = pd.Period(data_end, freq="Q")
+        if (last.end_time.normalize() > pd.Timestamp(data_end).normalize()):
+            last -= 1  # the latest complete quarter
+        quarters = [parse_period(str(q)) for q in pd.period_range(end=last, periods=TREND_PERIODS, freq="Q")]
+        return quarters, None, None
+    p = parse_period(named_label(p))
+    trend = [p]
+    for _ in range(TREND_PERIODS - 1):
+        trend.insert(0, trend[0].previous())
+    previous = trend[-2]
+    label = named_label(p)
+    year_ago = None
+    if label[:4].isdigit() and (len(label) == 4 or label[4] in "QH-"):
+        shifted = f"{int(label[:4]) - 1}{label[4:]}"
+        year_ago = parse_period(shifted)
+    return trend, previous, year_ago
+
+
+def _as_interval(p: Period):
+    from tfanalysis.publication import Interval
+
+    return Interval(p.start, p.end)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _region_where(region: str) -> dict:
+    from tfanalysis.geo import state_fips
+
+    parts = [x.strip() for x in (region or "").split(";") if x.strip()]
+    if not parts:
+        return {}
+    if all(x.isdigit() and len(x) == 5 for x in parts):
+        return {"county_fips": parts}
+    return {"state": [state_fips(x) for x in parts]}
+
+
+def _median_per_period(kind: str, units: pd.DataFrame, periods: list[Period], date: str, as_of: pd.Timestamp) -> list[float]:
+    """Median days per period: Kaplan–Meier for needs (open needs censored), plain for answered referrals."""
+    from tfanalysis.analyses.gaps.needs import kaplan_meier, km_median
+
+    out = []
+    for p in periods:
+        inside = units[_as_interval(p).mask(units[date])]
+        if kind == "needs":
+            met = (inside["status"] == "met").to_numpy() & inside["met_on"].notna().to_numpy()
+            end = inside["met_on"].where(met, as_of)
+            days = (pd.to_datetime(end) - inside["identified_on"]).dt.days.clip(lower=0)
+            out.append(km_median(kaplan_meier(days, met)) if len(inside) else float("nan"))
+        else:
+            days = (inside["responded_on"] - inside["referred_on"]).dt.days
+            out.append(float(days.median()) if len(days) else float("nan"))
+    return out
+
+
+def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.DataFrame:
+    """Every headline for the reporting period, the period before and a year before, with its trend.
+
+    Parameters
+    ----------
+    rel : tfanalysis.publication.Release
+        The notebook's release (with the run's ledger: what other reports hid stays hidden).
+    data : TaskForceData
+        The whole dataset.
+    period : str, pair or None
+        The reporting period.
+    region : str
+        A state or ``;``-separated county FIPS: counts keep the units of the region.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by headline name: ``label``, ``report``, ``kind``, ``higher_is_better``,
+        ``now``, ``previous``, ``year_ago`` (floats, NaN where hidden or not measurable),
+        ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
+        oldest first), ``trend_labels``.
+    """
+    from tfanalysis.analyses.gaps.needs import as_of_date
+    from tfanalysis.publication import ByPeriod
+
+    trend, previous, year_ago = periods_for(period, as_of_date(data))
+    reporting = parse_period(period)
+    wanted = list(trend)
+    if year_ago is not None and all(year_ago.label != p.label for p in wanted):
+        wanted = _consecutive(year_ago, trend[-1])
+    labels = [p.label for p in wanted]
+    region_where = _region_where(region)
+    as_of = as_of_date(data)
+    rows = {}
+    for h in HEADLINES:
+        units = rel.units(h.universe)
+        where = {**region_where, **h.where}
+        base_where = {**region_where, **h.base}
+        spans = [(p.label, _as_interval(p)) for p in wanted]
+        counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if wanted else None
+        values = counted.numbers() if counted is not None else pd.Series(dtype=float)
+        now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
+        if h.kind == "rate":
+            base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
+            den = base.numbers()
+            values = base.gate(100 * values / den.where(den > 0))
+        elif h.kind == "median":
+            base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
+            inside = units[_matches(units, base_where)]
+            medians = pd.Series(_median_per_period(h.universe, inside, wanted, h.date, as_of), index=labels)
+            values = base.gate(medians)
+        series = values.reindex(labels).astype("float64")
+        rows[h.name] = {
+            "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
+            "now": float(series.get(trend[-1].label, np.nan)) if now is None and trend else (now if now is not None else np.nan),
+            "previous": float(series.get(previous.label, np.nan)) if previous is not None else np.nan,
+            "year_ago": float(series.get(year_ago.label, np.nan)) if year_ago is not None else np.nan,
+            "period_label": named_label(reporting),
+            "previous_label": previous.label if previous is not None else None,
+            "year_ago_label": year_ago.label if year_ago is not None else None,
+            "trend": [float(series.get(p.label, np.nan)) for p in trend],
+            "trend_labels": [p.label for p in trend],
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _consecutive(first: Period, last: Period) -> list[Period]:
+    out = [last]
+    while out[0].label != first.label and out[0].start > first.start:
+        out.insert(0, out[0].previous())
+    return out
+
+
+def _matches(units: pd.DataFrame, where: dict) -> np.ndarray:
+    from tfanalysis.publication.cells import matches, predicate
+
+    return matches(units, predicate(where))
+
+
+def _all_data_value(rel: Any, h: Headline, where: dict, base_where: dict, units: pd.DataFrame, as_of: pd.Timestamp) -> float:
+    """A headline over all the data (no comparison is made for all data)."""
+    count = rel.count(h.universe, where=where, name=f"05 {h.label} (all data)")
+    if h.kind == "count":
+        v = count.value()
+        return float("nan") if v is None else float(v)
+    base = rel.count(h.universe, where=base_where, name=f"05 {h.label} base (all data)")
+    if h.kind == "rate":
+        num, den = count.value(), base.value()
+        return float("nan") if num is None or not den else 100 * num / den
+    v = base.value()
+    if v is None:
+        return float("nan")
+    return _median_all(h.universe, units[_matches(units, base_where)], h.date, as_of)
+
+
+def _median_all(kind: str, inside: pd.DataFrame, date: str, as_of: pd.Timestamp) -> float:
+    span = Period(inside[date].min(), inside[date].max(), "all data") if len(inside) else None
+    return _median_per_period(kind, inside, [span], date, as_of)[0] if span is not None else float("nan")
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _shown(value: float, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if kind == "rate":
+        return f"{value:.1f}%"
+    if kind == "median":
+        return f"{value:.0f} days"
+    return f"{value:,.0f}"
+
+
+def _change(now: float, before: float, kind: str) -> float:
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (now, before)):
+        return float("nan")
+    return now - before
+
+
+def _direction(change: float, higher_is_better: bool | None) -> str:
+    if math.isnan(change) or change == 0 or higher_is_better is None:
+        return "same" if change == 0 else "neutral" if not math.isnan(change) else "none"
+    return "better" if (change > 0) == higher_is_better else "worse"
+
+
+def _change_text(change: float, kind: str) -> str:
+    if math.isnan(change):
+        return "n/a"
+    unit = " pp" if kind == "rate" else " days" if kind == "median" else ""
+    amount = f"{abs(change):.1f}" if kind == "rate" else f"{abs(change):,.0f}"
+    return ("▲ +" if change > 0 else "▼ −" if change < 0 else "= ") + (amount + unit if change else "no change")
+
+
+def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
+    """Sentences on the changes since the previous period, largest relative change first.
+
+    Each sentence names both periods and quotes only shown values.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["Referrals made"], "kind": ["count"], "higher_is_better": [None], "now": [120.0],
+    ...     "previous": [100.0], "period_label": ["2025Q3"], "previous_label": ["2025Q2"]}, index=["referrals_made"])
+    >>> findings(t)
+    ['Referrals made rose from 100 in 2025Q2 to 120 in 2025Q3.']
+    """
+    rows = []
+    for name, t in tiles.iterrows():
+        change = _change(t["now"], t["previous"], t["kind"])
+        if math.isnan(change) or not t.get("previous_label"):
+            continue
+        verb = "rose" if change > 0 else "fell" if change < 0 else "held"
+        if change == 0:
+            text = f"{t['label']} held at {_shown(t['now'], t['kind'])} in {t['previous_label']} and {t['period_label']}."
+        else:
+            text = (f"{t['label']} {verb} from {_shown(t['previous'], t['kind'])} in {t['previous_label']} "
+                    f"to {_shown(t['now'], t['kind'])} in {t['period_label']}.")
+        relative = abs(change) / max(abs(t["previous"]), 1e-9)
+        rows.append((relative, text))
+    rows.sort(key=lambda r: -r[0])
+    return [text for _, text in rows[:limit]]
+
+
+def _sparkline(values: list[float], width: int = 120, height: int = 28) -> str:
+    """A small SVG trend line; hidden periods are gaps."""
+    shown = [v for v in values if not math.isnan(v)]
+    if len(shown) < 2:
+        return ""
+    lo, hi = min(shown), max(shown)
+    span = (hi - lo) or 1.0
+    step = width / max(len(values) - 1, 1)
+    segments, current = [], []
+    for i, v in enumerate(values):
+        if math.isnan(v):
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        current.append(f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}")
+    if current:
+        segments.append(current)
+    lines = "".join(f'<polyline fill="none" stroke="#4a6fa5" stroke-width="1.5" points="{" ".join(s)}"/>' for s in segments)
+    dots = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="1.8" fill="#4a6fa5"/>' for s in segments for p in s if len(s) == 1)
+    return f'<svg class="tf-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}{dots}</svg>'
+
+
+def tiles_html(tiles: pd.DataFrame) -> str:
+    """The headlines as tiles: value, change against the previous period and a year before, trend, report.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["Arrests"], "report": ["03_collaboration"], "kind": ["count"], "higher_is_better": [None],
+    ...     "now": [float("nan")], "previous": [12.0], "year_ago": [float("nan")], "period_label": ["2025Q3"],
+    ...     "previous_label": ["2025Q2"], "year_ago_label": ["2024Q3"], "trend": [[12.0, float("nan")]], "trend_labels": [["2025Q2", "2025Q3"]]},
+    ...     index=["arrests"])
+    >>> "hidden" in tiles_html(t) and "12" not in tiles_html(t).split("tf-value")[1][:40]
+    True
+    """
+    cards = []
+    for _, t in tiles.iterrows():
+        now = t["now"]
+        value = "hidden" if (isinstance(now, float) and math.isnan(now) and t["kind"] == "count") else _shown(now, t["kind"])
+        changes = []
+        for other, label in (("previous", "previous_label"), ("year_ago", "year_ago_label")):
+            if not t.get(label):
+                continue
+            change = _change(now, t[other], t["kind"])
+            direction = _direction(change, t["higher_is_better"])
+            word = {"better": " (better)", "worse": " (worse)"}.get(direction, "")
+            changes.append(f'<div class="tf-change tf-{direction}">{html.escape(_change_text(change, t["kind"]))}{word} vs {html.escape(t[label])}</div>')
+        cards.append(
+            '<div class="tf-tile">'
+            f'<div class="tf-label">{html.escape(t["label"])}</div>'
+            f'<div class="tf-value">{html.escape(value)}</div>'
+            + "".join(changes)
+            + _sparkline(list(t["trend"]))
+            + f'<div class="tf-more"><a href="{html.escape(t["report"])}.html">open the report</a></div></div>'
+        )
+    style = (
+        "<style>.tf-tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:12px;margin:8px 0 16px}"
+        ".tf-tile{border:1px solid #d0d7de;border-radius:6px;padding:10px 12px;break-inside:avoid}"
+        ".tf-label{font-size:0.85em;color:#444}.tf-value{font-size:1.6em;font-weight:600;margin:4px 0}"
+        ".tf-change{font-size:0.85em}.tf-better{color:#1a7f37}.tf-worse{color:#cf222e}.tf-neutral,.tf-same,.tf-none{color:#57606a}"
+        ".tf-more{font-size:0.8em;margin-top:4px}</style>"
+    )
+    return style + '<div class="tf-tiles">' + "".join(cards) + "</div>"
+
+
+def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_text: str) -> str:
+    """The summary's opening paragraph and findings as Markdown."""
+    first = tiles.iloc[0] if len(tiles) else None
+    if first is not None and first["previous_label"]:
+        lines = [f"**{period_label_text}** at a glance: each number against {first['previous_label']} and, where there is one, "
+                 f"{first['year_ago_label']}, computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
+                 "Hidden counts (fewer than the threshold) and rates resting on them are not shown and not compared."]
+    else:
+        lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "
+                 "Choose a reporting period (a quarter, half or year) to compare periods."]
+    if sentences:
+        lines += ["", "**What changed**", ""] + [f"{i}. {text}" for i, text in enumerate(sentences, start=1)]
+    return "\n".join(lines)
+
+
+def report_links(report_dir: str | Path, *, exclude: str) -> list[tuple[str, str]]:
+    """The other reports of this run: (file name, title), from the HTML files beside this one."""
+    folder = Path(report_dir)
+    links = []
+    for page in sorted(folder.glob("*.html")):
+        if page.name in (exclude, "index.html"):
+            continue
+        title = page.stem.split("_", 1)[-1].replace("_", " ").capitalize()
+        links.append((page.name, title))
+    return links
+
+
+def links_markdown(links: list[tuple[str, str]]) -> str:
+    """Markdown list of links to the run's detailed reports."""
+    if not links:
+        return "The detailed reports are listed on the run's index page."
+    return "**Detailed reports**\n\n" + "\n".join(f"- [{title}]({href})" for href, title in links)
+
+
+def period_label(period: str) -> str:
+    """How the report names the period: ``2025Q3`` for a quarter passed as a date range.
+
+    Examples
+    --------
+    >>> period_label("2025-07-01..2025-09-30"), period_label("2025-01-01..2025-12-31"), period_label("all")
+    ('2025Q3', '2025', 'all data')
+    """
+    return named_label(parse_period(period))

@@ -1,0 +1,404 @@
+"""What the what-if report shows: every count of needs through the publication layer.
+
+:func:`publish` turns a :class:`~tfanalysis.analyses.scenarios.compare.WhatIf` into what notebook
+``06_what_if`` displays. Counts of needs are released by the notebook's
+:class:`~tfanalysis.publication.Release` (``rel``), which counts them itself:
+
+- the needs each scenario would reach or lose are a column derived for the needs
+  (``scenarios.reach.<scenario key>.<period>``) and released per service;
+- structural-gap sizes are released from each version's segment per need
+  (``scenarios.gap.<version key>.<period>``), every segment of either version listed, so a
+  gap that closes shows a released 0;
+- needs per county (map hover, deserts) and per service (behind utilization) are released
+  per service; a utilization rests on its count of needs and is shown only where that
+  count is shown.
+
+Access, capacity, places, distances, members and counties are not victim counts and are
+shown as they are. Prose quotes released values only; a change in a gap's size is named
+only when both sizes are shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis import coverage, geo
+from tfanalysis.data import taxonomy
+from tfanalysis.analyses.gaps.eligibility import CRITERIA
+from tfanalysis.publication import Interval, Released
+from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
+
+__all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
+
+REACH = ("reached", "lost")
+NOT_MET = ["unmet", "in_progress"]
+
+
+def _label(code: str) -> str:
+    return taxonomy.SERVICE_CODES.get(code, str(code).replace("_", " "))
+
+
+@dataclass
+class ScenarioPage:
+    """What the report shows of one scenario: tables ready to print, a figure, a paragraph."""
+
+    name: str
+    description: str
+    changes: pd.DataFrame
+    access: pd.DataFrame
+    deserts: pd.DataFrame
+    gaps: pd.DataFrame
+    reach: Released
+    reach_not_met: Released
+    utilization: pd.DataFrame
+    sites: pd.DataFrame
+    counties_better: int = 0
+    counties_worse: int = 0
+    figure: Any = None
+    text: str = ""
+
+
+@dataclass
+class WhatIfPage:
+    """The what-if report: one page per scenario and a summary row each."""
+
+    label: str
+    pages: list[ScenarioPage] = field(default_factory=list)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+# --------------------------------------------------------------------------- releases
+
+
+def _window(whatif: WhatIf) -> dict[str, Interval]:
+    return {"identified_on": Interval(whatif.start, whatif.end)}
+
+
+def _period_key(whatif: WhatIf) -> str:
+    return f"{whatif.start:%Y%m%d}-{whatif.end:%Y%m%d}"
+
+
+def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], cache: dict[str, pd.Series]) -> pd.Series:
+    """Needs the service meets identified in the period, per client county, as released (cached per service)."""
+    if service not in cache:
+        every = pd.Series(list(taxonomy.SERVICE_CODES), dtype="string")
+        codes = every[taxonomy.service_covers_need(pd.Series(service, index=every.index, dtype="string"), every).to_numpy(bool)].tolist()
+        released = rel.table("needs", rows="county_fips", where={**_window(whatif), "need": codes}, levels={"county_fips": counties},
+                             name=f"06 needs per county: {_label(service)}")
+        cache[service] = released.inner()
+    return cache[service]
+
+
+def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame:
+    """Every segment of either version, its needs released before and after, and what changed (from shown values)."""
+    segments = comparison.gaps["segment"].tolist()
+    period = _period_key(whatif)
+    shown = {}
+    for when, reach, key in (("before", whatif.baseline.reach, "baseline"), ("after", comparison.version.reach, comparison.scenario.key())):
+        column = f"scenarios.gap.{key}.{period}"
+        rel.derive("needs", column, reach["segment"])
+        released = rel.table("needs", rows=column, where={**_window(whatif), column: segments}, levels={column: segments},
+                             name=f"06 structural gaps {'now' if when == 'before' else 'with'}: {comparison.scenario.name}")
+        shown[when] = released.inner().reindex(segments).to_numpy(dtype=object)
+    table = comparison.gaps[GAP_KEYS].copy()
+    table["gap_words"] = [gap_words(row) for row in table.to_dict("records")]
+    table["needs_before"], table["needs_after"] = shown["before"], shown["after"]
+    table["change"] = [_change(b, a) for b, a in zip(shown["before"], shown["after"])]
+    return table
+
+
+def _change(before: Any, after: Any) -> str:
+    """What a gap did, read from shown values only (a hidden count compares with nothing)."""
+    if after == 0 and before != 0:
+        return "closed"
+    if before == 0 and after != 0:
+        return "opened"
+    if isinstance(before, str) or isinstance(after, str):
+        return ""
+    return "same" if before == after else ("smaller" if after < before else "larger")
+
+
+def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = None) -> str:
+    """A structural-gap segment in plain words.
+
+    Examples
+    --------
+    >>> gap_words({"service": "housing_emergency", "gap": "eligibility", "age": "adult", "gender": "male",
+    ...            "nationality": "any", "language": "any", "county_fips": "any"})
+    'Housing: emergency — no member serves adult, male clients'
+    >>> gap_words({"service": "food", "gap": "no provider in county", "county_fips": "10001"}, {"10001": "Kent"})
+    'Food — no eligible member serves Kent'
+    >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
+    'Food — no member serves es-speaking clients'
+    """
+    label = _label(str(segment["service"]))
+    if segment["gap"] == "eligibility":
+        who = [_WHO.get(c, "{}").format(segment[c]) for c in CRITERIA if segment.get(c) not in (None, "any")]
+        return f"{label} — no member serves {', '.join(who)} clients" if who else f"{label} — no member offers it"
+    fips = str(segment["county_fips"])
+    names = county_names if county_names is not None else geo.county_names(fips[:2])
+    return f"{label} — no eligible member serves {names.get(fips, fips)}"
+
+
+_WHO = {"language": "{}-speaking"}
+
+
+def _reach(rel: Any, whatif: WhatIf, comparison: Comparison) -> tuple[Released, Released]:
+    column = f"scenarios.reach.{comparison.scenario.key()}.{_period_key(whatif)}"
+    rel.derive("needs", column, comparison.reach)
+    where = {**_window(whatif), column: list(REACH)}
+    levels = {column: list(REACH)}
+    name = comparison.scenario.name
+    by_service = rel.table("needs", rows="need", columns=column, where=where, levels=levels, name=f"06 needs reached or lost: {name}")
+    not_met = rel.table("needs", rows=column, where={**where, "status": NOT_MET}, levels=levels, name=f"06 needs reached or lost, not met: {name}")
+    return by_service, not_met
+
+
+def _utilization(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame:
+    table = comparison.utilization
+    services = table["service"].astype(str).tolist()
+    if not services:
+        return pd.DataFrame(columns=["service", "needs", "places a month now", "places a month with", "utilization now", "utilization with"])
+    released = rel.table("needs", rows="need", where={**_window(whatif), "need": services}, levels={"need": services},
+                         name=f"06 needs per service: {comparison.scenario.name}")
+    shown = released.inner().reindex(services)
+    visible = released.numbers().reindex(services).notna().to_numpy(bool)
+    return pd.DataFrame({
+        "service": [_label(s) for s in services],
+        "needs": shown.to_numpy(dtype=object),
+        "places a month now": table["places_per_month_before"].round(1).to_numpy(),
+        "places a month with": table["places_per_month_after"].round(1).to_numpy(),
+        # needs ÷ places gives the count back: shown only where the count is
+        "utilization now": np.where(visible, table["utilization_before"].round(2), np.nan),
+        "utilization with": np.where(visible, table["utilization_after"].round(2), np.nan),
+    })
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: int = 12) -> WhatIfPage:
+    """Release what the report shows and lay out one page per scenario.
+
+    Parameters
+    ----------
+    rel : tfanalysis.publication.Release
+        The notebook's release, on the whole dataset.
+    whatif : WhatIf
+        :func:`tfanalysis.analyses.scenarios.compare.compare`.
+    map_services : int
+        Services a scenario's map offers: of the services its rows name, those whose access
+        changes most.
+    top_counties : int
+        Counties listed in a scenario's table of access changes (the largest changes).
+
+    Returns
+    -------
+    WhatIfPage
+    """
+    from tfanalysis.reports.figures.scenarios import access_comparison_figure
+
+    page = WhatIfPage(whatif.label)
+    counties = sorted(whatif.baseline.coverage["county_fips"].astype(str).unique().tolist())
+    cache: dict[str, pd.Series] = {}
+    names = geo.county_names(sorted({c[:2] for c in counties})) if counties else {}
+    for comparison in whatif.comparisons:  # a handful of scenarios
+        access = comparison.access
+        delta = (access["access_after"].astype(float) - access["access_before"].astype(float)).fillna(0)
+        changed = access[access["changed"].to_numpy(bool)].assign(_delta=delta.abs())
+        # the services the scenario's rows name, those whose access changes most first
+        moved = changed[changed["service"].isin(comparison.named_services)]
+        mapped = moved.groupby("service")["_delta"].max().sort_values(ascending=False, kind="stable").index[:map_services].tolist()
+        needs = {s: _county_needs(rel, whatif, s, counties, cache) for s in mapped}
+        flips = access[access["desert_before"].astype(bool) != access["desert_after"].astype(bool)]
+        deserts = pd.DataFrame({
+            "service": flips["service"].map(_label).to_numpy(),
+            "county": flips["county"].to_numpy(),
+            "desert": np.where(flips["desert_before"].astype(bool), "closed", "opened"),
+            "needs identified": [_county_needs(rel, whatif, s, counties, cache).get(c) for s, c in zip(flips["service"], flips["county_fips"])],
+            "nearest miles now": flips["nearest_miles_before"].round(0).to_numpy(),
+            "nearest miles with": flips["nearest_miles_after"].round(0).to_numpy(),
+            "members serving with": flips["members_serving_after"].to_numpy(),
+        })
+        reach, reach_not_met = _reach(rel, whatif, comparison)
+        # the services the scenario names (its emergency beds, not also the "housing" they meet), if their access moved
+        listed = moved if len(moved) else changed
+        biggest = listed.sort_values("_delta", ascending=False, kind="stable").head(top_counties)
+        shown_access = pd.DataFrame({
+            "service": biggest["service"].map(_label).to_numpy(),
+            "county": biggest["county"].to_numpy(),
+            "access now": biggest["access_before"].round(2).to_numpy(),
+            "access with": biggest["access_after"].round(2).to_numpy(),
+            "members serving now": biggest["members_serving_before"].to_numpy(),
+            "members serving with": biggest["members_serving_after"].to_numpy(),
+            "nearest miles now": biggest["nearest_miles_before"].round(0).to_numpy(),
+            "nearest miles with": biggest["nearest_miles_after"].round(0).to_numpy(),
+        })
+        sites = comparison.sites.assign(service=comparison.sites["service"].map(_label)).rename(
+            columns={"site_before": "site now", "site_after": "site with the scenario"})
+        gap_table = _gap_table(rel, whatif, comparison)
+        gap_table["gap_words"] = [gap_words(r, names) for r in gap_table[GAP_KEYS].to_dict("records")]
+        points = {when: coverage.member_points(d, whatif.period, services=mapped) for when, d in
+                  (("before", whatif.baseline.data), ("after", comparison.version.data))} if mapped else {}
+        figure = access_comparison_figure(access[access["service"].isin(mapped)], coverage.region_geojson(access), mapped,
+                                          needs=needs, points=points, threshold=rel.threshold,
+                                          title=f"Access per county: now and with “{comparison.scenario.name}”") if mapped else None
+        scenario_page = ScenarioPage(
+            name=comparison.scenario.name, description=comparison.scenario.description, changes=comparison.changes,
+            access=shown_access, deserts=deserts, gaps=gap_table, reach=reach, reach_not_met=reach_not_met,
+            utilization=_utilization(rel, whatif, comparison), sites=sites,
+            counties_better=int(changed.loc[delta[changed.index] > 1e-9, "county_fips"].nunique()),
+            counties_worse=int(changed.loc[delta[changed.index] < -1e-9, "county_fips"].nunique()),
+            figure=figure,
+        )
+        scenario_page.text = scenario_markdown(scenario_page, whatif.label, comparison.services)
+        page.pages.append(scenario_page)
+    page.summary = _summary(page)
+    return page
+
+
+def _summary(page: WhatIfPage) -> pd.DataFrame:
+    rows = []
+    for p in page.pages:
+        rows.append({
+            "scenario": p.name,
+            "counties with more access": p.counties_better,
+            "counties with less access": p.counties_worse,
+            "deserts closed": int((p.deserts["desert"] == "closed").sum()),
+            "deserts opened": int((p.deserts["desert"] == "opened").sum()),
+            "gaps closed": int((p.gaps["change"] == "closed").sum()),
+            "gaps opened": int((p.gaps["change"] == "opened").sum()),
+            "needs reached": p.reach.shown.loc["Total", "reached"],
+            "needs lost": p.reach.shown.loc["Total", "lost"],
+        })
+    return pd.DataFrame(rows).set_index("scenario") if rows else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _names(values: pd.Series) -> str:
+    items = [str(v) for v in values]
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]) -> str:
+    """One paragraph reading a scenario's page: only released counts, only shown comparisons.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import Release
+    >>> rel = Release(None, 11, units={"needs": pd.DataFrame({"need": ["food"] * 12, "r": ["reached"] * 12})})
+    >>> reach = rel.table("needs", rows="need", columns="r", levels={"r": ["reached", "lost"]}, name="reach")
+    >>> none = rel.table("needs", rows="r", where={"r": ["lost"]}, levels={"r": ["reached", "lost"]}, name="not met")
+    >>> p = ScenarioPage("Food bank", "", pd.DataFrame(), pd.DataFrame({"county": ["Kent"], "access now": [0.0],
+    ...     "access with": [2.5], "service": ["Food"]}), pd.DataFrame(columns=["service", "county", "desert"]),
+    ...     pd.DataFrame(columns=["gap_words", "change"]), reach, none, pd.DataFrame(columns=["service"]),
+    ...     pd.DataFrame(columns=["service"]), counties_better=1)
+    >>> print(scenario_markdown(p, "2025Q4", ["food"]))  # doctest: +NORMALIZE_WHITESPACE
+    In 2025Q4, access to Food rises in 1 county and falls in none; the largest change is in Kent (0.00 → 2.50 a month per
+    100,000 residents within reach). No service desert closes or opens. No structural gap closes or opens. Of the needs
+    identified in 2025Q4, the change would reach 12 that had no eligible member serving the client's county (0 of them
+    not met) and would lose 0.
+    """
+    parts = []
+    during = "over all the data" if period_label == "all data" else f"in {period_label}"
+    sentence_start = during[0].upper() + during[1:]
+    labels = _names(pd.Series([_label(s) for s in services]))
+    if not services:
+        parts.append(f"The scenario changes no capacity row: access, deserts, places and sites stay as they are {during}.")
+    elif page.counties_better or page.counties_worse:
+        counts = [(page.counties_better, "rises"), (page.counties_worse, "falls")]
+        counts.sort(key=lambda item: -item[0])  # the larger first: "falls in 2 counties and rises in none"
+        (n, first), (m, second) = counts
+        sentence = f"{sentence_start}, access to {labels} {first} in {n} count{'y' if n == 1 else 'ies'} and {second} in {m or 'none'}"
+        top = page.access.iloc[0] if len(page.access) else None  # the largest change first
+        if top is not None:
+            sentence += (f"; the largest change is in {top['county']} ({top['access now']:.2f} → {top['access with']:.2f} a month per "
+                         f"100,000 residents within reach)")
+        parts.append(sentence + ".")
+    else:
+        parts.append(f"{sentence_start}, access per county to {labels} does not change.")
+    for word, verb in (("closed", "closes"), ("opened", "opens")):
+        flipped = page.deserts[page.deserts["desert"] == word]
+        if len(flipped):
+            where = "; ".join(f"{s}: {_names(rows['county'])}" for s, rows in flipped.groupby("service", sort=True))
+            parts.append(f"It {verb[:-1]}s {len(flipped)} service desert{'s' if len(flipped) != 1 else ''} ({where}).")
+    if page.deserts.empty:
+        parts.append("No service desert closes or opens.")
+    moved = page.gaps[page.gaps["change"].isin(["closed", "opened"])]
+    for word in ("closed", "opened"):
+        hit = moved[moved["change"] == word]
+        if len(hit):
+            parts.append(f"Structural gaps {word}: {'; '.join(hit['gap_words'])}.")
+    if moved.empty:
+        parts.append("No structural gap closes or opens.")
+    reach, not_met = page.reach, page.reach_not_met
+    parts.append(
+        f"Of the needs identified {during}, the change would reach {reach.text('Total', 'reached')} that had no eligible "
+        f"member serving the client's county ({not_met.text('reached', 'count')} of them not met) and would lose "
+        f"{reach.text('Total', 'lost')}" + (f" ({not_met.text('lost', 'count')} of them not met)." if reach.value("Total", "lost") != 0 else ".")
+    )
+    for row in page.utilization.to_dict("records"):
+        if row["places a month now"] != row["places a month with"]:
+            use = (f"; utilization {row['utilization now']:.2f} → {row['utilization with']:.2f}" if pd.notna(row["utilization now"])
+                   else " (its utilization is not shown: its count of needs is hidden)")
+            parts.append(f"{row['service']}: {row['places a month now']:.1f} → {row['places a month with']:.1f} places a month{use}.")
+    for service, rows in page.sites.groupby("service", sort=False):
+        first = rows.sort_values("rank").iloc[0]
+        now, then = first["site now"], first["site with the scenario"]
+        if pd.notna(now) and pd.notna(then) and now != then:
+            parts.append(f"The first site recommended for a new provider of {service} moves from {now} to {then}.")
+        elif pd.notna(now) and pd.isna(then):
+            parts.append(f"No new provider of {service} is recommended any more (none would reach needs left not met).")
+    return " ".join(parts)
+
+
+def summary_markdown(page: WhatIfPage, scenarios_file: str = "") -> str:
+    """The report's opening paragraph; an honest page when no scenario was given.
+
+    Examples
+    --------
+    >>> print(summary_markdown(WhatIfPage("2025Q4")))  # doctest: +ELLIPSIS
+    **No scenario was given for this run.** ... `tfanalysis run --scenarios FILE` ...
+    """
+    if not page.pages:
+        return ("**No scenario was given for this run.** This report compares the task force as it is with changes "
+                "leadership is weighing — a member leaving, capacity added, a new member opening in a county. Write them in "
+                "a scenario file (see `docs/what-if.md`) and run `tfanalysis run --scenarios FILE` (or `scenarios:` in the "
+                "parameters file).")
+    names = _names(pd.Series([f"**{p.name}**" for p in page.pages]))
+    period = "all the data" if page.label == "all data" else page.label
+    return (f"{len(page.pages)} scenario{'s' if len(page.pages) != 1 else ''} compared with the task force as it is, for "
+            f"{period}: {names}. Each is applied to the members and capacity tables and the period's analyses are run "
+            "again on the result; the needs identified stay as they were.")
+
+
+def show(page: WhatIfPage) -> None:
+    """Display each scenario's section of the report: heading, paragraph, tables and the map."""
+    from IPython.display import Markdown, display
+
+    from tfanalysis.reports.notebook import show_table
+
+    for p in page.pages:  # a handful of scenarios
+        display(Markdown(f"## {p.name}\n\n{p.description}\n\n{p.text}"))
+        changes = p.changes.assign(service=p.changes["service"].map(lambda c: _label(c) if c else ""))
+        show_table(changes.set_index(["change", "member"])[["service", "what"]], caption="What the scenario changes")
+        if p.figure is not None:
+            display(p.figure)
+        if len(p.access):
+            show_table(p.access.set_index(["service", "county"]), caption="Counties whose access changes most (capacity a month per 100,000 residents within reach)")
+        if len(p.deserts):
+            show_table(p.deserts.set_index(["service", "county"]), caption="Service deserts that close or open (needs as released)")
+        gaps = p.gaps.rename(columns={"gap_words": "structural gap", "needs_before": "needs now", "needs_after": "needs with"})
+        show_table(gaps.set_index("structural gap")[["needs now", "needs with", "change"]], caption="Structural gaps: needs identified in the period (as released)")
+        reach = p.reach.shown.rename(index={c: _label(c) for c in p.reach.shown.index if c != "Total"}).rename_axis("service")
+        show_table(reach, caption="Needs identified in the period that the change would reach or lose, per service (as released)")
+        if len(p.utilization):
+            show_table(p.utilization.set_index("service"), caption="Places and utilization of the services touched (needs as released)")
+        if len(p.sites):
+            show_table(p.sites.set_index(["service", "rank"]), caption="Where a new provider would reach the most needs not met")

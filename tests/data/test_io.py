@@ -1,0 +1,424 @@
+"""Loading a dataset: the tiny valid fixture, then one broken copy per rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tfanalysis as tf
+from tfanalysis.data import contract
+from tfanalysis.data.io import read_table_text, unmapped_terms
+
+from conftest import TINY_TABLES, write_tiny_dataset
+
+
+def broken(tmp_path: Path, **replace: str | None) -> tf.DataValidationError:
+    folder = write_tiny_dataset(tmp_path / "broken", **replace)
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder)
+    return info.value
+
+
+def edit(name_or_text: str, old: str, new: str) -> str:
+    """Replace ``old`` once in a tiny table (by file name) or in an already edited text."""
+    text = TINY_TABLES.get(name_or_text, name_or_text)
+    assert old in text, f"{old!r} not in the table"
+    return text.replace(old, new, 1)
+
+
+def rules(err: tf.DataValidationError) -> set[tuple[str, str, int | None, str]]:
+    p = err.problems
+    return {
+        (t, c if pd.notna(c) else None, int(r) if pd.notna(r) else None, rule)
+        for t, c, r, rule in zip(p["table"], p["column"], p["row"], p["rule"])
+    }
+
+
+# --------------------------------------------------------------------------- the valid dataset
+
+
+def test_tiny_dataset_loads_with_contract_dtypes(tiny_dir: Path) -> None:
+    data = tf.load_dataset(tiny_dir)
+    assert len(data.members) == 3 and len(data.clients) == 4 and len(data.needs) == 5
+    assert data.clients["identified_on"].dtype == "datetime64[ns]"
+    assert data.capacity["serves_minors"].dtype == "boolean"
+    assert data.capacity["capacity_per_month"].tolist() == [6.0, 10.0, 4.0]
+    assert data.survey["level"].dtype == "Int64"
+    assert data.survey["value"].isna().tolist() == [False, True]
+    assert data.members["left_on"].isna().tolist() == [True, True, False]
+    assert data.members["confidential_location"].tolist() == [False, True, False]
+    assert data.clients["county_fips"].tolist() == ["10001", "10003", "10005", "10003"]
+    # the last client has no referral source: an optional, nullable column
+    assert data.clients["referral_source_sector"].isna().tolist() == [False, False, False, True]
+    assert data.warnings.empty
+
+
+def test_members_given_a_zip_get_coordinates_and_county(tiny_dir: Path) -> None:
+    members = tf.load_dataset(tiny_dir).members.set_index("member_id")
+    assert members.loc["m1", "county_fips"] == "10001"  # Dover, Kent County
+    assert members.loc["m3", "county_fips"] == "10003"  # Wilmington, New Castle County
+    assert members.loc["m1", "lat"] == pytest.approx(39.1564, abs=1e-3)
+    assert members.loc["m1", "lon"] == pytest.approx(-75.4955, abs=1e-3)
+    # coordinates given are kept as given
+    assert members.loc["m2", "lat"] == pytest.approx(39.60)
+
+
+def test_missing_optional_tables_are_empty_frames_with_the_contract_columns(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(
+        tmp_path / "d", **{"referrals.csv": None, "cj_events.csv": None, "activities.csv": None, "attendance.csv": None, "survey.csv": None}
+    )
+    data = tf.load_dataset(folder)
+    assert data.referrals.empty and list(data.referrals.columns) == contract.REFERRALS.column_names
+    assert data.referrals["referred_on"].dtype == "datetime64[ns]"
+    assert data.survey.empty and list(data.survey.columns) == contract.SURVEY.column_names
+
+
+def test_fingerprint_hashes_every_file_read(tiny_dir: Path) -> None:
+    data = tf.load_dataset(tiny_dir)
+    prints = data.fingerprint()
+    assert sorted(prints) == sorted(contract.TABLES)
+    import hashlib
+
+    assert prints["members"] == hashlib.sha256((tiny_dir / "members.csv").read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- one rule at a time
+
+
+def test_required_table_missing(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"needs.csv": None})
+    assert rules(err) == {("needs", None, None, "required table missing: expected needs.csv, needs.xlsx or needs.parquet")}
+
+
+def test_required_column_missing(tmp_path: Path) -> None:
+    text = "\n".join(",".join(line.split(",")[:3] + line.split(",")[4:]) for line in TINY_TABLES["clients.csv"].splitlines()) + "\n"
+    err = broken(tmp_path, **{"clients.csv": text})  # age_group dropped
+    assert ("clients", "age_group", None, "required column missing from the file") in rules(err)
+
+
+def test_unreadable_date(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"activities.csv": edit("activities.csv", "2024-03-15", "15/03/2024")})
+    assert rules(err) == {("activities", "date", 2, "must be a date written YYYY-MM-DD")}
+    assert err.problems["value"].tolist() == ["15/03/2024"]  # activities are not client-level
+
+
+def test_enumeration(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"clients.csv": edit("clients.csv", "25-34,male", "25-34,Mann")})
+    assert rules(err) == {("clients", "gender", 2, "must be one of female, male, nonbinary, unknown")}
+
+
+def test_capacity_service_outside_the_taxonomy_is_named(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"capacity.csv": edit("capacity.csv", "case_management", "yoga")})
+    ((table, column, row, rule),) = rules(err)
+    assert (table, column, row) == ("capacity", "service", 2)
+    assert rule.startswith("term not in the taxonomy nor the vocabulary file")
+    assert err.problems["value"].tolist() == ["yoga"]
+
+
+def test_fips_without_leading_zero_is_refused(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"cj_events.csv": edit("cj_events.csv", ",10001,c1\nk1,arrest", ",1001,c1\nk1,arrest")})
+    assert rules(err) == {("cj_events", "county_fips", 1, "must be a 5-digit county FIPS code, e.g. 39049")}
+
+
+def test_zip_keeps_its_leading_zero(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("member_id,zip\nm1,02134\nm2,NA\n")
+    frame, _ = read_table_text(path)
+    assert frame["zip"].tolist() == ["02134", pd.NA]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        ("needs.csv", "met,2024-01-12", "met,2024-01-02", ("needs", "met_on", 1, "met_on must be on or after identified_on")),
+        ("referrals.csv", "2024-02-03,2024-02-05", "2024-02-03,2024-02-01", ("referrals", "responded_on", 2, "responded_on must be on or after referred_on")),
+        ("members.csv", "2023-03-01,2025-06-30", "2023-03-01,2022-06-30", ("members", "left_on", 3, "left_on must be on or after joined_on")),
+        ("capacity.csv", "2023-03-01,2025-06-30", "2023-03-01,2023-02-28", ("capacity", "valid_to", 3, "valid_to must be on or after valid_from")),
+    ],
+)
+def test_date_order(tmp_path: Path, name: str, old: str, new: str, expected: tuple) -> None:
+    assert rules(broken(tmp_path, **{name: edit(name, old, new)})) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"),
+    [
+        ("needs.csv", "c3,case_management", "c9,case_management", ("needs", "client_id", 5, "must name an existing clients.client_id")),
+        ("referrals.csv", "r3,c2,m2,m3", "r3,c2,m2,m7", ("referrals", "to_member", 3, "must name an existing members.member_id")),
+        ("capacity.csv", "m3,legal", "m8,legal", ("capacity", "member_id", 3, "must name an existing members.member_id")),
+        ("attendance.csv", "a2,m2", "a9,m2", ("attendance", "activity_id", 3, "must name an existing activities.activity_id")),
+        ("survey.csv", "1,m2,m1", "1,m2,m5", ("survey", "partner_id", 2, "must name an existing members.member_id")),
+    ],
+)
+def test_referential_integrity(tmp_path: Path, name: str, old: str, new: str, expected: tuple) -> None:
+    assert rules(broken(tmp_path, **{name: edit(name, old, new)})) == {expected}
+
+
+def test_unique_single_key(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"clients.csv": edit("clients.csv", "c4,", "c3,")})
+    assert rules(err) == {
+        ("clients", "client_id", 3, "must be unique: the same value appears in more than one row"),
+        ("clients", "client_id", 4, "must be unique: the same value appears in more than one row"),
+    }
+
+
+def test_unique_compound_key(tmp_path: Path) -> None:
+    text = TINY_TABLES["attendance.csv"] + "a1,m1\n"
+    err = broken(tmp_path, **{"attendance.csv": text})
+    assert {r[:3] for r in rules(err)} == {("attendance", "activity_id", 1), ("attendance", "activity_id", 4)}
+    assert all("activity_id + member_id must be unique" in r[3] for r in rules(err))
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "what"),
+    [
+        ("first_name", "Maria", "a name or initials"),
+        ("DOB", "2001-02-03", "a date of birth"),
+        ("SSN", "123-45-6789", "a social security or other identity number"),
+        ("Street Address", "12 Elm St", "a street address"),
+        ("phone", "302-555-0100", "a phone number"),
+        ("email", "someone@example.org", "an e-mail address"),
+    ],
+)
+def test_direct_identifier_columns_are_refused(tmp_path: Path, header: str, cell: str, what: str) -> None:
+    lines = TINY_TABLES["clients.csv"].splitlines()
+    text = "\n".join([lines[0] + f",{header}"] + [line + f",{cell}" for line in lines[1:]]) + "\n"
+    err = broken(tmp_path, **{"clients.csv": text})
+    ((table, column, row, rule),) = rules(err)
+    assert (table, column) == ("clients", header)
+    assert rule.startswith(f"looks like {what}: a direct identifier is not accepted")
+    assert cell not in str(err)
+
+
+def test_identifier_values_in_an_innocent_column_are_refused(tmp_path: Path) -> None:
+    lines = TINY_TABLES["needs.csv"].splitlines()
+    cells = ["", "call 302-555-0199 first", "", "302-555-0142", ""]
+    text = "\n".join([lines[0] + ",notes"] + [f"{line},{cell}" for line, cell in zip(lines[1:], cells)]) + "\n"
+    err = broken(tmp_path, **{"needs.csv": text})
+    found = rules(err)
+    assert {r[:3] for r in found} == {("needs", "notes", 2), ("needs", "notes", 4)}  # inside the text too, every row named
+    assert all(r[3].startswith("holds values that look like phone numbers (2 cells)") for r in found)
+    assert "0142" not in str(err) and "0199" not in str(err)
+
+
+def test_every_problem_is_listed_and_no_victim_value_is_echoed(tmp_path: Path) -> None:
+    err = broken(
+        tmp_path,
+        **{
+            "clients.csv": edit(edit("clients.csv", "25-34,male", "25-34,Zq7SECRET"), "2024-04-20", "20.04.2024"),
+            "needs.csv": edit("needs.csv", "c2,legal_representation", "c2,Zq8SECRET"),
+            "members.csv": edit("members.csv", "law_enforcement", "police"),
+        },
+    )
+    found = rules(err)
+    assert ("clients", "gender", 2, "must be one of female, male, nonbinary, unknown") in found
+    assert ("clients", "identified_on", 3, "must be a date written YYYY-MM-DD") in found
+    assert ("needs", "need", 4) in {r[:3] for r in found}
+    assert ("members", "sector", 1) in {r[:3] for r in found}
+    message = str(err)
+    assert "Zq7SECRET" not in message and "Zq8SECRET" not in message and "20.04.2024" not in message
+    assert err.problems.loc[err.problems["table"].isin(["clients", "needs"]), "value"].isna().all()
+    assert err.problems.loc[err.problems["table"] == "members", "value"].tolist() == ["police"]
+    assert message.splitlines()[0].startswith("The dataset breaks the data contract")
+    assert "- clients.gender, row 2: must be one of female, male, nonbinary, unknown" in message
+
+
+def test_empty_required_cell(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"referrals.csv": edit("referrals.csv", "r2,c2,m1", "r2,c2,")})
+    assert rules(err) == {("referrals", "from_member", 2, "must not be empty")}
+
+
+def test_two_files_for_one_table(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d")
+    pd.read_csv(folder / "survey.csv").to_parquet(folder / "survey.parquet")
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder)
+    assert rules(info.value) == {("survey", None, None, "more than one file for this table: survey.csv, survey.parquet; keep one")}
+
+
+def test_status_and_met_on_disagreeing_is_a_warning(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d", **{"needs.csv": edit("needs.csv", "met,2024-03-01", "met,")})
+    data = tf.load_dataset(folder)
+    assert data.warnings[["table", "column", "row", "rule", "severity"]].to_dict("records") == [
+        {"table": "needs", "column": "met_on", "row": 4, "rule": "status is met but met_on is empty", "severity": "warning"}
+    ]
+
+
+def test_unknown_zip_is_reported(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"members.csv": edit("members.csv", "19901", "00000")})
+    assert rules(err) == {("members", "zip", 1, "ZIP code not found in the ZIP code table; give lat, lon and county_fips instead")}
+
+
+# --------------------------------------------------------------------------- formats and vocabulary
+
+
+def test_excel_and_parquet_load_like_csv(tiny_dir: Path, tmp_path: Path) -> None:
+    expected = tf.load_dataset(tiny_dir)
+    for suffix in (".xlsx", ".parquet"):
+        folder = tmp_path / suffix.strip(".")
+        folder.mkdir()
+        for name in contract.TABLES:
+            frame = pd.read_csv(tiny_dir / f"{name}.csv", dtype=str, keep_default_na=False)
+            if suffix == ".xlsx":
+                frame.to_excel(folder / f"{name}.xlsx", index=False)
+            else:
+                frame.to_parquet(folder / f"{name}.parquet")
+        got = tf.load_dataset(folder)
+        for name in contract.TABLES:
+            pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name), check_dtype=True)
+
+
+def test_excel_numbers_lose_no_leading_zero(tiny_dir: Path, tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "x")
+    (folder / "clients.csv").unlink()
+    clients = pd.read_csv(tiny_dir / "clients.csv", dtype=str, keep_default_na=False)
+    clients["county_fips"] = clients["county_fips"].astype(int)  # as a spreadsheet stores them: 10001 → 10001
+    clients.loc[0, "county_fips"] = 1001  # Autauga County, AL, written by Excel as a number
+    clients.to_excel(folder / "clients.xlsx", index=False)
+    data = tf.load_dataset(folder)
+    assert data.clients["county_fips"].tolist()[0] == "01001"
+    assert data.warnings["rule"].tolist() == ["FIPS codes stored as numbers lost their leading zeros; padded to 5 digits"]
+
+
+def test_vocabulary_maps_the_task_forces_own_terms(tmp_path: Path) -> None:
+    needs = edit(edit("needs.csv", "c1,housing_emergency", "c1,Shelter Bed"), "c2,legal_representation", "c2,Immigration lawyer")
+    folder = write_tiny_dataset(
+        tmp_path / "v",
+        **{"needs.csv": needs, "vocabulary.csv": "term,code\nshelter bed,housing_emergency\nImmigration lawyer,legal_representation\n"},
+    )
+    data = tf.load_dataset(folder)
+    assert data.needs["need"].tolist() == ["housing_emergency", "case_management", "housing_emergency", "legal_representation", "case_management"]
+
+
+def test_unmapped_terms_are_reported_not_dropped(tmp_path: Path) -> None:
+    needs = edit(edit("needs.csv", "c1,case_management", "c1,Yoga"), "c3,case_management", "c3,yoga ")
+    err = broken(tmp_path, **{"needs.csv": needs})
+    assert {r[:3] for r in rules(err)} == {("needs", "need", 2), ("needs", "need", 5)}
+    terms = unmapped_terms(tmp_path / "broken")
+    assert terms.to_dict("records") == [{"table": "needs", "column": "need", "term": "Yoga", "rows": 1}, {"table": "needs", "column": "need", "term": "yoga", "rows": 1}]
+
+
+def test_in_period_keeps_what_happened_in_it(tiny_dir: Path) -> None:
+    data = tf.load_dataset(tiny_dir).in_period("2024Q1")
+    assert data.clients["client_id"].tolist() == ["c1", "c2"]
+    assert data.needs["client_id"].tolist() == ["c1", "c1", "c2", "c2"]
+    assert data.referrals["referral_id"].tolist() == ["r1", "r2", "r3"]
+    assert data.activities["activity_id"].tolist() == ["a1", "a2"]
+    later = tf.load_dataset(tiny_dir).in_period("2025H2")
+    # m3 left on 2025-06-30: not a member in 2025H2; its capacity row ended the same day
+    assert later.members["member_id"].tolist() == ["m1", "m2"]
+    assert later.capacity["member_id"].tolist() == ["m2", "m2"]
+    assert later.clients.empty and later.attendance.empty
+    assert len(later.survey) == 2
+
+
+# --------------------------------------------------------------------------- dates, numbers and files that mislead
+
+
+def test_a_far_future_open_end_is_read_as_open(tmp_path: Path) -> None:
+    capacity = edit("capacity.csv", "2023-02-01,\n", "2023-02-01,9999-12-31\n")
+    members = edit("members.csv", "2023-01-15,,19901", "2023-01-15,9999-12-31,19901")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"capacity.csv": capacity, "members.csv": members}))
+    assert data.capacity["valid_to"].isna().tolist() == [True, True, False]
+    assert data.members["left_on"].isna().tolist() == [True, True, False]
+    assert data.warnings[["table", "column", "row"]].to_dict("records") == [
+        {"table": "members", "column": "left_on", "row": 1}, {"table": "capacity", "column": "valid_to", "row": 1}]
+
+
+def test_dates_after_the_export_are_refused(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d")
+    assert tf.load_dataset(folder, export_date="2025-01-01").export_date == pd.Timestamp("2025-01-01")
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder, export_date="2024-04-30")  # c4 was identified on 2024-05-02
+    assert rules(info.value) == {
+        ("clients", "identified_on", 4, "must not be after the export date (2024-04-30): a date in the future is a typo or a placeholder")}
+
+
+def test_the_export_date_is_at_the_latest_the_day_the_files_were_written(tmp_path: Path) -> None:
+    import os
+
+    folder = write_tiny_dataset(tmp_path / "d")
+    written = pd.Timestamp("2024-04-25 12:00").timestamp()
+    for path in folder.iterdir():
+        os.utime(path, (written, written))
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder, export_date="2030-01-01")  # a later date given does not make 2024-05-02 possible
+    assert {r[:3] for r in rules(info.value)} == {("clients", "identified_on", 4)}
+
+
+def test_planned_capacity_may_start_after_the_export(tmp_path: Path) -> None:
+    capacity = TINY_TABLES["capacity.csv"] + "m2,food,5,statewide,true,true,all,true,any,false,2099-01-01,\n"
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"capacity.csv": capacity}))
+    assert data.capacity["valid_from"].max() == pd.Timestamp("2099-01-01")
+
+
+def test_infinite_capacity_is_refused(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"capacity.csv": edit("capacity.csv", ",6,", ",inf,")})
+    assert rules(err) == {("capacity", "capacity_per_month", 1, "must be a number")}
+
+
+def test_utf16_with_its_byte_order_mark_loads_like_utf8(tiny_dir: Path, tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d")
+    (folder / "clients.csv").write_bytes(TINY_TABLES["clients.csv"].encode("utf-16"))
+    pd.testing.assert_frame_equal(tf.load_dataset(folder).clients, tf.load_dataset(tiny_dir).clients)
+
+
+def test_a_table_file_named_in_capitals_is_read_and_said(tmp_path: Path) -> None:
+    folder = write_tiny_dataset(tmp_path / "d", **{"referrals.csv": None})
+    (folder / "Referrals.CSV").write_text(TINY_TABLES["referrals.csv"])
+    data = tf.load_dataset(folder)
+    assert len(data.referrals) == 3 and data.files["referrals"].name == "Referrals.CSV"
+    assert data.warnings["rule"].tolist() == ["read from Referrals.CSV"]
+
+
+def test_a_table_without_its_header_stops_there(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"members.csv": TINY_TABLES["members.csv"].replace(",", ";")})
+    # one problem: no "must name an existing members.member_id" for every capacity, referral, survey… row
+    assert rules(err) == {("members", None, None, "columns are separated by ';', not by commas (a regional setting of Excel): "
+                                                  "save the file as 'CSV UTF-8 (Comma delimited)'")}
+
+
+def test_a_header_that_differs_in_case_is_named_with_its_fix(tmp_path: Path) -> None:
+    err = broken(tmp_path, **{"needs.csv": edit("needs.csv", "identified_on", "Identified On")})
+    assert rules(err) == {("needs", "identified_on", None,
+                           "required column missing from the file: the header 'Identified On' looks like it; rename it identified_on")}
+
+
+def test_a_repeated_header_is_refused_not_renamed(tmp_path: Path) -> None:
+    lines = TINY_TABLES["clients.csv"].splitlines()
+    text = "\n".join([lines[0] + ",gender"] + [line + ",female" for line in lines[1:]]) + "\n"
+    err = broken(tmp_path, **{"clients.csv": text})
+    assert {r[:2] for r in rules(err)} == {("clients", "gender")}
+    assert "appears more than once in the header" in str(err)
+
+
+def test_nine_digit_client_ids_are_not_mistaken_for_social_security_numbers(tmp_path: Path) -> None:
+    swap = {f"c{i}": f"10000000{i}" for i in range(1, 5)}
+    tables = {}
+    for name in ("clients.csv", "needs.csv", "referrals.csv", "cj_events.csv"):
+        text = TINY_TABLES[name]
+        for old, new in swap.items():
+            text = text.replace(f"{old},", f"{new},").replace(f",{old}\n", f",{new}\n")
+        tables[name] = text
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **tables))
+    assert data.clients["client_id"].tolist() == ["100000001", "100000002", "100000003", "100000004"]
+
+
+def test_show_terms_never_prints_an_identifier_and_survives_an_unreadable_file(tmp_path: Path) -> None:
+    needs = edit(edit("needs.csv", "c1,case_management", "c1,Client SSN 123-45-6789"), "c3,case_management", "c3,Yoga")
+    folder = write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs})
+    (folder / "referrals.csv").write_bytes(b"\x00\x01\x02 binary")
+    terms = unmapped_terms(folder)
+    assert terms["term"].tolist() == ["Yoga", "(1 term not shown: they look like direct identifiers)"]
+    assert "123-45-6789" not in terms.to_string()
+
+
+def test_vocabulary_terms_match_without_accents_and_bad_files_are_problems(tmp_path: Path) -> None:
+    needs = edit("needs.csv", "c1,case_management", "c1,Gestión de casos")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "v", **{"needs.csv": needs, "vocabulary.csv": "term,code\ngestion de casos,case_management\n"}))
+    assert data.needs["need"].tolist()[1] == "case_management"
+    err = broken(tmp_path, **{"vocabulary.yaml": "shelter: housing_emergency\n  bad: [x\n"})
+    assert rules(err) == {("vocabulary", None, None,
+                           "vocabulary.yaml is not valid YAML (line 2, column 6): write one 'term: code' pair per line, quoting a term that holds ':' or '#'")}

@@ -1,0 +1,97 @@
+"""Cell reading and problem reporting, worked by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tfanalysis.data import contract, schema
+
+
+def test_flags_numbers_and_lists_are_read() -> None:
+    raw = pd.DataFrame(
+        {
+            "member_id": ["m1", "m2", "m3"],
+            "service": ["food", "food", "food"],
+            "capacity_per_month": ["2.5", "ten", "0"],
+            "service_area": ["statewide", "radius:25", "39049; 39041"],
+            "serves_minors": ["TRUE", "no", "maybe"],
+            "serves_adults": ["1", "0", "yes"],
+            "genders": ["Female ; Male", "all", "female"],
+            "serves_foreign_nationals": ["true", "false", "true"],
+            "languages": ["EN;es", "any", "en"],
+            "available_24_7": ["false", "false", "false"],
+            "valid_from": ["2024-01-01", "2024-01-01 00:00:00", "2024-01-01T00:00:00"],
+        },
+        dtype="string",
+    )
+    typed, problems = schema.coerce_table(raw, contract.CAPACITY)
+    assert typed["capacity_per_month"].tolist() == [2.5, pd.NA, 0.0]
+    assert typed["serves_minors"].tolist() == [True, False, pd.NA]
+    assert typed["serves_adults"].tolist() == [True, False, True]
+    assert typed["genders"].tolist() == ["female;male", "all", "female"]
+    assert typed["languages"].tolist() == ["en;es", "any", "en"]
+    assert typed["valid_from"].tolist() == [pd.Timestamp("2024-01-01")] * 3
+    assert typed["valid_to"].isna().all() and typed["valid_to"].dtype == "datetime64[ns]"
+    assert problems[["column", "row", "rule", "value"]].to_dict("records") == [
+        {"column": "capacity_per_month", "row": 2, "rule": "must be a number", "value": "ten"},
+        {"column": "serves_minors", "row": 3, "rule": "must be true or false", "value": "maybe"},
+    ]
+    checked = schema.validate_table(typed, contract.CAPACITY, {"member": pd.Series(["m1", "m2", "m3"])}, skip=problems)
+    # service_area "39049; 39041" is a valid list; nothing else is wrong once unreadable cells are skipped
+    assert checked.empty, checked
+
+
+def test_list_columns_refuse_unknown_items_and_all_mixed_in() -> None:
+    raw = pd.DataFrame(
+        {
+            "member_id": ["m1"] * 3,
+            "service": ["food"] * 3,
+            "capacity_per_month": ["1"] * 3,
+            "service_area": ["statewide", "everywhere", "radius:ten"],
+            "serves_minors": ["true"] * 3,
+            "serves_adults": ["true"] * 3,
+            "genders": ["female;all", "woman", "male"],
+            "serves_foreign_nationals": ["true"] * 3,
+            "languages": ["en", "english", "any;es"],
+            "available_24_7": ["true"] * 3,
+            "valid_from": ["2024-01-01", "2024-02-01", "2024-03-01"],
+        },
+        dtype="string",
+    )
+    typed, _ = schema.coerce_table(raw, contract.CAPACITY)
+    p = schema.validate_table(typed, contract.CAPACITY, {"member": pd.Series(["m1"])})
+    found = {(c, r) for c, r in zip(p["column"], p["row"])}
+    assert found == {("genders", 1), ("genders", 2), ("languages", 2), ("languages", 3), ("service_area", 2), ("service_area", 3)}
+
+
+def test_integer_column_refuses_fractions() -> None:
+    raw = pd.DataFrame({"wave": ["1", "2.5"], "respondent_id": ["a", "b"], "partner_id": ["b", "a"], "level": ["3", "6"],
+                        "trust": ["", "4"], "value": ["2", "2"]}, dtype="string")
+    typed, problems = schema.coerce_table(raw, contract.SURVEY)
+    assert typed["wave"].tolist() == [1, pd.NA]
+    assert problems[["column", "row", "rule"]].to_dict("records") == [{"column": "wave", "row": 2, "rule": "must be a whole number"}]
+    checked = schema.validate_table(typed, contract.SURVEY, skip=problems)
+    assert checked[["column", "row", "rule"]].to_dict("records") == [{"column": "level", "row": 2, "rule": "must be at most 5"}]
+
+
+def test_format_problems_lists_rows_compactly() -> None:
+    rows = list(range(1, 21))
+    p = schema.combine_problems([
+        schema.problem_table("needs", "status", "must be one of met, in_progress, unmet, declined_by_client", rows),
+        schema.problem_table("members", None, "required table missing: expected members.csv, members.xlsx or members.parquet"),
+        schema.problem_table("needs", "met_on", "status is met but met_on is empty", [4], severity="warning"),
+    ])
+    text = schema.format_problems(p, source="data/x")
+    assert text.splitlines() == [
+        "The dataset breaks the data contract (data/x): 2 problems in 20 rows.",
+        "- members: required table missing: expected members.csv, members.xlsx or members.parquet",
+        "- needs.status, rows 1, 2, 3, 4, 5, 6, 7, 8 and 12 more: must be one of met, in_progress, unmet, declined_by_client",
+    ]
+
+
+def test_warnings_alone_are_formatted_as_warnings() -> None:
+    p = schema.problem_table("needs", "met_on", "status is met but met_on is empty", [4], severity="warning")
+    assert schema.format_problems(p).splitlines() == [
+        "The dataset has warnings: 1 problem in 1 row.",
+        "- needs.met_on, row 4: warning: status is met but met_on is empty",
+    ]

@@ -1,0 +1,53 @@
+"""What every figure shares: a figure whose every value is hidden is said, not drawn."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from tfanalysis.reports.figures.common import ALL_HIDDEN, no_data_figure, not_drawn, not_drawn_html
+from tfanalysis.reports.figures.gaps import gap_heatmap, referral_outcomes_figure
+
+import pandas as pd
+
+
+def test_bars_of_hidden_counts_only_are_not_drawn() -> None:
+    """"Why referrals fail" in 2025Q4: every service's declines hidden, an empty frame was printed."""
+    table = pd.DataFrame({"declined for capacity": ["<11", "<11", 14], "declined for eligibility": ["<11", 0, 12]},
+                         index=["a", "b", "Total"])
+    assert not_drawn(referral_outcomes_figure(table.drop(index="Total").assign(**{"declined for eligibility": ["<11", "<11"]}))) == ALL_HIDDEN
+    assert not_drawn(referral_outcomes_figure(table)) is None  # b's 0 is a value: drawn as 0
+
+
+def test_values_are_read_from_plotly_typed_arrays_and_plain_lists() -> None:
+    fig = go.Figure(go.Heatmap(z=np.array([[np.nan, np.nan], [np.nan, 3.0]])))
+    assert "bdata" in str(fig.to_dict()["data"][0]["z"])  # plotly sends numbers base64-encoded
+    assert not_drawn(fig.to_dict()) is None
+    assert not_drawn(go.Figure(go.Heatmap(z=[[None, None]])).to_dict()) == ALL_HIDDEN
+    assert not_drawn(go.Figure(go.Scatter(x=["2025Q1", "2025Q2"], y=[None, None])).to_dict()) == ALL_HIDDEN
+    assert not_drawn(go.Figure(go.Bar(x=["a"], y=[np.nan])).to_dict()) == ALL_HIDDEN  # vertical: y holds the values
+    assert not_drawn(go.Figure(go.Scattergeo(lat=[40.0], lon=[-82.0])).to_dict()) is None  # markers: drawn
+
+
+def test_a_figure_with_no_trace_says_its_own_note() -> None:
+    assert not_drawn(go.Figure().to_dict()) == ALL_HIDDEN
+    assert not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.")) == "Nothing to forecast."
+
+
+def test_a_heatmap_of_hidden_cells_only_is_not_drawn() -> None:
+    shown = pd.DataFrame({"39001": ["<11", "<11"], "all counties": ["<11", "<11"]}, index=["Housing", "Legal"])
+    assert not_drawn(gap_heatmap(shown)) == ALL_HIDDEN
+    assert not_drawn(gap_heatmap(shown.assign(**{"all counties": [14, "<11"]}))) is None
+
+
+def test_the_sentence_names_the_figure_and_escapes_it() -> None:
+    fig = go.Figure(layout={"title": {"text": "Needs <b>not</b> met"}}).to_dict()
+    assert not_drawn_html(fig, "x.") == '<p class="figure-not-drawn"><strong>Needs &lt;b&gt;not&lt;/b&gt; met</strong>: x.</p>'
+
+
+def test_points_on_a_categorical_axis_are_drawn() -> None:
+    """Sixty rows of markers: numbers on x, categories on y (the pack's tall-figure test)."""
+    fig = go.Figure(go.Scatter(x=list(range(3)), y=["row 0", "row 1", "row 2"], mode="markers"))
+    assert not_drawn(fig) is None
+    assert not_drawn(go.Figure(go.Scatter(y=[np.nan, 4.0]))) is None  # x is the index
+    assert not_drawn(go.Figure(go.Scatter(x=["2025Q1"], y=[np.nan]), layout={"title": "t"})) == ALL_HIDDEN

@@ -1,0 +1,62 @@
+"""The leadership summary: headlines computed from the data for three periods, through the release."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from tfanalysis.reports import summary
+from tfanalysis.data.io import load_dataset
+from tfanalysis.publication import Release
+
+
+def test_periods_are_the_eight_before_and_the_year_before():
+    trend, previous, year_ago = summary.periods_for("2025H1")
+    assert [p.label for p in trend][-3:] == ["2024H1", "2024H2", "2025H1"]
+    assert (previous.label, year_ago.label) == ("2024H2", "2024H1")
+    trend, previous, year_ago = summary.periods_for(None, pd.Timestamp("2025-11-15"))
+    assert trend[-1].label == "2025Q3" and previous is None and year_ago is None  # the latest complete quarter
+
+
+def test_headlines_are_counted_for_each_period_by_hand(tiny_dir):
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 2), data, "2024Q1")
+    # 2024Q1: clients c1 (Jan) and c2 (Feb); 2023Q4 none; needs: 4 in Q1
+    assert tiles.loc["clients_identified", ["now", "previous"]].tolist() == [2.0, 0.0]
+    assert tiles.loc["needs_identified", "now"] == 4.0
+    assert tiles.loc["needs_met", "now"] == 2.0  # c1 housing, c2 legal
+    # unmet-need rate in Q1 would be 1 of 4: its numerator (1) is hidden, so is the rate
+    assert math.isnan(tiles.loc["unmet_need_rate", "now"])
+    assert tiles.loc["clients_identified", "previous_label"] == "2023Q4"
+    assert tiles.loc["clients_identified", "year_ago_label"] == "2023Q1"
+
+
+def test_hidden_counts_are_not_shown_compared_or_drawn(tiny_dir):
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 3), data, "2024Q2")
+    # one client in 2024Q2 (c3): hidden at threshold 3, and so is any change from it
+    assert math.isnan(tiles.loc["clients_identified", "now"])
+    page = summary.tiles_html(tiles)
+    assert "hidden" in page
+    assert not any("Victims identified" in s for s in summary.findings(tiles))
+
+
+def test_every_sentence_names_its_periods_and_quotes_the_tiles():
+    tiles = pd.DataFrame({
+        "label": ["Needs identified", "Unmet-need rate", "Arrests"], "kind": ["count", "rate", "count"],
+        "higher_is_better": [None, False, None], "now": [363.0, 6.0, float("nan")], "previous": [325.0, 10.9, 19.0],
+        "period_label": ["2025Q4"] * 3, "previous_label": ["2025Q3"] * 3,
+    }, index=["needs_identified", "unmet_need_rate", "arrests"])
+    sentences = summary.findings(tiles)
+    assert sentences == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4.",
+                         "Needs identified rose from 325 in 2025Q3 to 363 in 2025Q4."]
+
+
+def test_a_change_is_better_or_worse_by_direction():
+    tile = pd.DataFrame({"label": ["Unmet-need rate"], "report": ["02_needs_and_gaps"], "kind": ["rate"], "higher_is_better": [False],
+                         "now": [6.0], "previous": [10.9], "year_ago": [5.0], "period_label": ["2025Q4"], "previous_label": ["2025Q3"],
+                         "year_ago_label": ["2024Q4"], "trend": [[5.0, 10.9, 6.0]], "trend_labels": [["a", "b", "c"]]}, index=["u"])
+    page = summary.tiles_html(tile)
+    assert "▼ −4.9 pp (better) vs 2025Q3" in page and "▲ +1.0 pp (worse) vs 2024Q4" in page
+    assert 'href="02_needs_and_gaps.html"' in page and "<svg" in page

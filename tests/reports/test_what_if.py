@@ -1,0 +1,152 @@
+"""What the what-if report shows, through the publication layer, on the tiny Delaware task force.
+
+The needs behind each number are worked out in tests/analyses/scenarios/test_compare.py: in 2024 the
+man's emergency-housing need (need 2) and the Spanish speaker's legal need (need 3) have no
+eligible member; closing the shelter loses needs 0, 1 (case management, Kent) and 4 (case
+management, Sussex, declined by the client).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tfanalysis as tf
+from tfanalysis.publication import Release
+from tfanalysis.analyses.scenarios import compare, read_scenarios
+from tfanalysis.reports import what_if as report
+
+from shared_tables import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_data) -> tf.TaskForceData:
+    return tiny_data
+
+
+@pytest.fixture(scope="module")
+def whatif(tiny) -> compare.WhatIf:
+    return compare.compare(tiny, read_scenarios(text=SCENARIOS), "2024")
+
+
+@pytest.fixture(scope="module")
+def rel2(tiny) -> Release:
+    """Threshold 2: counts of 1 hidden, 2 and more shown unless they would give a 1 away."""
+    return Release(tiny, 2)
+
+
+@pytest.fixture(scope="module")
+def page2(rel2, whatif) -> report.WhatIfPage:
+    return report.publish(rel2, whatif)
+
+
+def page_of(page: report.WhatIfPage, name: str) -> report.ScenarioPage:
+    return next(p for p in page.pages if p.name == name)
+
+
+def test_a_closed_gap_shows_a_released_zero_and_a_hidden_size_is_never_compared(page2) -> None:
+    beds = page_of(page2, "Beds for men").gaps.set_index("service")
+    assert beds.loc["housing_emergency", ["needs_before", "needs_after", "change"]].tolist() == ["<2", 0, "closed"]
+    # the legal gap keeps its 1 need in both versions: hidden both times, so no word compares them
+    assert beds.loc["legal_representation", ["needs_before", "needs_after", "change"]].tolist() == ["<2", "<2", ""]
+
+
+def test_gaps_opened_by_a_closing_shelter(page2) -> None:
+    closes = page_of(page2, "Shelter closes").gaps.set_index("gap_words")
+    assert closes.loc["Case management — no member offers it", ["needs_before", "change"]].tolist() == [0, "opened"]
+    assert closes.loc["Housing: emergency — no member offers it", ["needs_before", "change"]].tolist() == [0, "opened"]
+    assert closes.loc["Housing: emergency — no member serves male clients", "change"] == "closed"
+
+
+def test_needs_reached_and_lost_are_released_counts(page2) -> None:
+    beds = page_of(page2, "Beds for men")
+    assert beds.reach.shown.loc["Total", ["reached", "lost"]].tolist() == ["<2", 0]
+    closes = page_of(page2, "Shelter closes")
+    # 3 needs lost: 2 of case management and 1 of emergency housing; the 1 is hidden, so the 2 beside it is too
+    assert closes.reach.shown.loc["Total", ["reached", "lost"]].tolist() == [0, 3]
+    assert closes.reach.shown.loc[["case_management", "housing_emergency"], "lost"].tolist() == ["<2", "<2"]
+    # of the 3 lost, only the case-management need still in progress was not met
+    assert closes.reach_not_met.shown.loc["lost", "count"] == "<2"
+    summary = page2.summary
+    assert summary.loc["Shelter closes", ["needs reached", "needs lost", "deserts opened", "gaps opened", "gaps closed"]].tolist() == [0, 3, 6, 2, 1]
+
+
+def test_deserts_that_open_carry_their_needs_as_released(page2) -> None:
+    deserts = page_of(page2, "Shelter closes").deserts.set_index(["service", "county"])
+    assert deserts["desert"].eq("opened").all()
+    # one need of case management in Kent (c1) and one in Sussex (c3): hidden
+    assert deserts.loc[("Case management", "Kent"), "needs identified"] == "<2"
+    assert deserts.loc[("Case management", "Sussex"), "needs identified"] == "<2"
+    assert deserts["members serving with"].eq(0).all()
+
+
+def test_utilization_is_shown_only_with_its_count_and_places_always(page2, tiny, whatif) -> None:
+    closes = page_of(page2, "Shelter closes").utilization.set_index("service")
+    assert closes["places a month now"].tolist() == [10.0, 6.0] and closes["places a month with"].tolist() == [0.0, 0.0]
+    # alone in a release, the 2 emergency-housing needs are shown, and so is their utilization (needs ÷ places)
+    beds = report._utilization(Release(tiny, 2), whatif, next(c for c in whatif.comparisons if c.scenario.name == "Beds for men"))
+    months = 366 / (365.25 / 12)
+    assert beds[["needs", "utilization now", "utilization with"]].values.tolist() == [[2, round(2 / (6 * months), 2), round(2 / (9 * months), 2)]]
+    # the one legal need is hidden: its utilization would give it back
+    lewes = page_of(page2, "Spanish legal aid in Lewes").utilization.set_index("service")
+    assert lewes["needs"].tolist() == ["<2"] and np.isnan(lewes["utilization now"].iloc[0]) and np.isnan(lewes["utilization with"].iloc[0])
+    for p in page2.pages:  # wherever a count is hidden, so is its utilization
+        hidden = p.utilization["needs"].map(lambda v: isinstance(v, str)).to_numpy(bool)
+        assert p.utilization.loc[hidden, ["utilization now", "utilization with"]].isna().all().all()
+
+
+def test_prose_quotes_released_values_only(page2) -> None:
+    closes = page_of(page2, "Shelter closes").text
+    assert "would reach 0 that had no eligible member" in closes and "would lose 3 (fewer than 2 of them not met)" in closes
+    assert "falls in 2 counties and rises in none" in closes
+    assert "It opens 6 service deserts (Case management: Kent and Sussex;" in closes
+    assert closes.count("(its utilization is not shown: its count of needs is hidden)") == 2  # both counts hidden in this release
+    lewes = page_of(page2, "Spanish legal aid in Lewes").text
+    assert "would reach fewer than 2" in lewes and "its utilization is not shown" in lewes
+    assert "Structural gaps closed: Legal representation (immigration, criminal, civil) — no member serves es-speaking clients." in lewes
+
+
+def test_a_scenario_touching_no_capacity_says_so(page2) -> None:
+    police = page_of(page2, "Police leave")
+    assert police.text.startswith("The scenario changes no capacity row: access, deserts, places and sites stay as they are in 2024. "
+                                  "No service desert closes or opens. No structural gap closes or opens.")
+    assert police.figure is None and police.access.empty
+
+
+def test_at_the_default_threshold_no_count_from_1_to_10_is_printed(tiny, whatif) -> None:
+    page = report.publish(Release(tiny, 11), whatif)
+    for p in page.pages:
+        shown = pd.concat([p.gaps[["needs_before", "needs_after"]].stack(), p.reach.shown.stack(), p.reach_not_met.shown.stack(),
+                           p.utilization["needs"], p.deserts["needs identified"]])
+        numbers = pd.to_numeric(shown, errors="coerce").dropna()
+        assert not numbers.between(1, 10).any(), p.name
+        said = [int(n) for n in re.findall(r"(?:reach|lose) (\d+)", p.text)]
+        assert all(n == 0 or n >= 11 for n in said), p.text
+    assert page.summary["needs reached"].tolist() == ["<11", 0, "<11", 0]
+
+
+def test_the_release_holds_the_derived_columns_and_a_second_publication_agrees(rel2, page2, whatif) -> None:
+    rel, first = rel2, page2
+    derived = [c for c in rel.units("needs").columns if c.startswith("scenarios.")]
+    keys = {c.scenario.key() for c in whatif.comparisons}
+    assert {c.split(".")[2] for c in derived} == keys | {"baseline"}
+    assert all(c.endswith(".20240101-20241231") for c in derived)
+    again = report.publish(rel, whatif)  # the same names, the same values: the same counts, the same statuses
+    pd.testing.assert_frame_equal(first.summary, again.summary)
+
+
+def test_no_scenario_gives_an_honest_page(tiny) -> None:
+    page = report.publish(Release(tiny, 11), compare.compare(tiny, [], "2024"))
+    assert page.pages == [] and page.summary.empty
+    assert report.summary_markdown(page).startswith("**No scenario was given for this run.**")
+
+
+def test_the_map_offers_the_services_the_scenario_names(page2) -> None:
+    closes = page_of(page2, "Shelter closes")
+    assert [b["label"] for b in closes.figure.layout.updatemenus[0].buttons] == ["Case management", "Housing: emergency"]
+    # needs per county as released in the hover: Kent's one case-management need is hidden, New Castle has none
+    hover = {t.split("</b>")[0][3:]: t for t in closes.figure.data[0].text}
+    assert "needs identified: hidden (fewer than 2)" in hover["Kent"] and "needs identified: 0" in hover["New Castle"]

@@ -1,0 +1,112 @@
+"""Auditing a release: the ledger's bounds, numbers read back from HTML, the run gate, the CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tfanalysis.running import cli, pipeline
+from tfanalysis.publication import Release
+from tfanalysis.running.audit import audit_html, audit_ledger, read_numbers
+from tfanalysis.publication.cells import cell_key, predicate
+
+
+def _figure_page(trace: dict) -> str:
+    return f'<div id="f"></div><script>Plotly.newPlot("f", {json.dumps([trace])}, {{}}, {{}})</script>'
+
+
+def test_numbers_are_read_back_from_base64_plotly_arrays():
+    values = np.array([12, 7, 30], dtype="<i4")
+    trace = {"type": "bar", "x": ["a", "b", "c"], "y": {"dtype": "i4", "bdata": base64.b64encode(values.tobytes()).decode()},
+             "meta": {"release": "t"}}
+    numbers = read_numbers(_figure_page(trace))
+    assert numbers[["label", "value"]].values.tolist() == [["a", 12.0], ["b", 7.0], ["c", 30.0]]
+    assert (numbers["release"] == "t").all()
+
+
+def test_a_tagged_table_printing_a_hidden_count_is_a_finding():
+    ledger = pd.DataFrame({"table": ["t", "t"], "row": ["a", "b"], "column": ["count", "count"], "true": [7, 30], "hidden": [True, False]})
+    leaky = '<table data-release="t"><tbody><tr><th>a</th><td>7</td></tr><tr><th>b</th><td>30</td></tr></tbody></table>'
+    safe = '<table data-release="t"><tbody><tr><th>a</th><td>&lt;11</td></tr><tr><th>b</th><td>30</td></tr></tbody></table>'
+    assert audit_html(leaky, ledger, 11)["cell"].tolist() == ["a × Count"]
+    assert audit_html(safe, ledger, 11).empty
+
+
+def test_a_sentence_quoting_a_hidden_count_next_to_its_label_is_a_finding():
+    ledger = pd.DataFrame({"table": ["t"], "row": ["Housing: emergency"], "column": ["count"], "true": [6], "hidden": [True]})
+    page = '<div class="jp-RenderedMarkdown"><p>Declined most for Housing: emergency (6).</p></div>'
+    assert audit_html(page, ledger, 11)["finding"].str.contains("sentence").tolist() == [True]
+
+
+def test_a_page_reads_its_sentences_against_its_own_reports_tables():
+    """A sentence of report 01 naming a row beside a number is read against 01's tables, not report 02's."""
+    ledger = pd.DataFrame({"table": ["02 referral outcomes per service", "Coverage per county"], "row": ["Legal representation"] * 2,
+                           "column": ["count"] * 2, "true": [1, 1], "hidden": [True, True]})
+    page = '<div class="jp-RenderedMarkdown"><p>Declined most for Legal representation (1).</p></div>'
+    assert audit_html(page, ledger, 11, where="01_service_coverage.html")["table"].tolist() == ["Coverage per county"]
+    assert sorted(audit_html(page, ledger, 11, where="02_needs_and_gaps.html")["table"]) == ["02 referral outcomes per service", "Coverage per county"]
+
+
+def test_a_row_is_named_by_its_whole_words_and_not_by_a_digit():
+    ledger = pd.DataFrame({"table": ["t", "t", "t"], "row": ["2", "Food", "39105"], "column": ["count"] * 3, "true": [2, 3, 4], "hidden": [True] * 3})
+    page = ('<div class="jp-RenderedMarkdown"><p>For 1 of 2 services the trend fell back. Seafood banks: 3. '
+            'Meigs (39105): 4 needs.</p></div>')
+    assert audit_html(page, ledger, 11)["cell"].tolist() == ["39105"]
+
+
+def test_the_ledger_audit_finds_a_count_released_naively_and_names_no_value():
+    units = pd.DataFrame({"need": ["a"] * 4 + ["b"] * 20})
+    rel = Release(None, 11, units={"needs": units})
+    # as an old report did: the total and one of two cells shown, the small one hidden
+    rel.ledger.add(pd.DataFrame({
+        "key": [cell_key("needs", predicate(need=["a", "b"])), cell_key("needs", predicate(need="a")), cell_key("needs", predicate(need="b"))],
+        "table": "old", "row": ["Total", "a", "b"], "true": [24, 4, 20], "hidden": [False, True, False],
+    }))
+    findings = audit_ledger(rel)
+    assert "a" in findings["cell"].tolist()
+    assert not findings.to_string().count("4 ")
+
+
+def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny_dir):
+    from tfanalysis.data.io import load_dataset
+    from tfanalysis.publication.ledger import Ledger
+
+    data = load_dataset(tiny_dir)
+    ledger = Ledger(tmp_path / "ledger", run="r")
+    ledger.add(pd.DataFrame({
+        "key": [cell_key("needs", predicate(need=["housing_emergency", "case_management"])), cell_key("needs", predicate(need="housing_emergency"))],
+        "table": "naive", "row": ["Total", "housing_emergency"], "true": [4, 2], "hidden": [False, True],
+    }))
+    ledger.save()
+    with pytest.raises(pipeline.SuiteError, match="naive") as err:
+        pipeline._audit_release(data, tmp_path / "ledger", 5, "r")
+    assert "housing_emergency" in str(err.value) and " 2 " not in str(err.value)
+
+
+@pytest.mark.slow
+def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
+    result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",
+                                history=tmp_path / "history.csv")
+    ledgers = list((tmp_path / "reports" / ".ledgers").glob("*/r1"))
+    assert len(ledgers) == 1 and (ledgers[0] / "complete").exists()
+    assert not list(result.folder.rglob("cells.parquet"))  # never inside the run folder that is sent
+    assert cli.main(["audit", str(result.folder), "--data", str(tiny_dir)]) == 0
+    assert "nothing recoverable" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_every_demo_report_audits_clean(demo_runs):
+    """`tfanalysis audit` on the demo's rendered runs (2025Q3, then 2025Q4 with every report): nothing recoverable."""
+    from tfanalysis.data.io import load_dataset
+    from tfanalysis.running.audit import audit_run
+
+    result, reports = demo_runs
+    data = load_dataset(reports.parent / "demo")
+    for run in (reports / "q3", result.folder):
+        findings = audit_run(run, data)
+        assert findings.empty, findings.to_string()
+    assert len(result.reports) == 7  # every report of the suite was read back

@@ -1,0 +1,159 @@
+"""The suite runner, end to end on the tiny dataset: real papermill, real kernels, real nbconvert.
+
+The whole suite on the demo data runs in tests/test_reports.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from tfanalysis.running import pipeline
+from tfanalysis.running.render import external_references, local_scripts
+
+from conftest import TINY_TABLES, write_tiny_dataset
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_run_lands_in_its_folder_and_latest_points_at_it(tiny_run) -> None:
+    result, reports, _ = tiny_run
+    assert result.folder == reports / "q1"
+    assert (reports / "latest").resolve() == (reports / "q1").resolve()
+    assert sorted(p.name for p in result.folder.iterdir()) == [
+        "00_data_quality.html", "index.html", "metrics.json", "notebooks", "plotly.min.js", "run.json", "run.log"
+    ]
+    assert not list(reports.glob(".tmp-*"))
+
+
+def test_relative_period_and_parameters_reach_the_notebook(tiny_run) -> None:
+    result, _, _ = tiny_run
+    executed = nbformat.read(result.folder / "notebooks" / "00_data_quality.ipynb", as_version=4)
+    passed = executed.metadata.papermill.parameters
+    assert passed["period"] == "2024-01-01..2024-03-31"  # last-quarter seen from 2024-04-15
+    assert passed["suppression_threshold"] == 3
+    assert passed["run_id"] == "q1"
+    run = json.loads((result.folder / "run.json").read_text())
+    assert run["parameters"]["period"] == "2024Q1"
+
+
+def test_metrics_are_collected_and_small_counts_suppressed(tiny_run) -> None:
+    result, _, history = tiny_run
+    metrics = {m["name"]: m for m in json.loads((result.folder / "metrics.json").read_text())}
+    # 2024Q1 of the tiny dataset: clients c1, c2 (2: below the threshold of 3, hidden); needs of c1 (2) and c2 (2);
+    # referrals r1-r3; members m1-m3
+    assert metrics["clients_identified"]["value"] is None and metrics["clients_identified"]["display"] == "<3"
+    assert metrics["needs_identified"]["value"] == 4
+    assert metrics["referrals_made"]["value"] == 3
+    assert metrics["active_members"]["value"] == 3
+    assert all(m["notebook"] == "00_data_quality" for m in metrics.values())
+    rows = pd.read_csv(history, dtype=str)
+    assert rows[["run_id", "period", "suppression_threshold", "name", "value"]].head(2).fillna("").to_dict("records") == [
+        {"run_id": "q1", "period": "2024Q1", "suppression_threshold": "3", "name": "clients_identified", "value": ""},
+        {"run_id": "q1", "period": "2024Q1", "suppression_threshold": "3", "name": "needs_identified", "value": "4"},
+    ]
+
+
+def test_index_links_reports_and_states_inputs(tiny_run) -> None:
+    result, _, _ = tiny_run
+    page = result.index.read_text()
+    assert '<a href="00_data_quality.html">Data quality</a>' in page
+    import hashlib
+
+    digest = hashlib.sha256(TINY_TABLES["clients.csv"].encode()).hexdigest()
+    assert digest[:16] in page
+    assert "2024Q1" in page
+    assert "notebooks/" not in page  # executed notebooks are for analysts, not linked
+
+
+def test_reports_are_offline_code_free_and_name_no_local_path(tiny_run) -> None:
+    result, _, _ = tiny_run
+    data_dir = str(result.folder.parent.parent / "tiny-data")
+    for report in result.reports:
+        page = report.read_text()
+        assert external_references(page) == []
+        assert "require.min.js" not in page and "tex-svg" not in page
+        assert 'class="jp-CodeMirrorEditor' not in page and "notebook.setup()" not in page  # no code cells
+        assert "Traceback" not in page
+        assert data_dir not in page and "tiny-data" not in page
+        assert "plotly.js v" not in page and local_scripts(page) == ["plotly.min.js"]  # loaded from beside it, not inlined
+        assert (report.parent / "plotly.min.js").is_file()
+        assert "@media print" in page
+
+
+def test_invalid_data_exits_2_and_writes_nothing(tiny_run, tmp_path: Path) -> None:
+    _, reports, _ = tiny_run
+    before = sorted(p.name for p in reports.iterdir())
+    bad = write_tiny_dataset(tmp_path / "bad", **{"clients.csv": TINY_TABLES["clients.csv"].replace("c4,", "c3,")})
+    done = subprocess.run(
+        [sys.executable, "-m", "tfanalysis.running.cli", "run", "--data", str(bad), "--out", str(reports), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 2
+    assert "clients.client_id, rows 3, 4: must be unique" in done.stderr
+    assert sorted(p.name for p in reports.iterdir()) == before
+    assert (reports / "latest").resolve().name == "q1"
+
+
+def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp_path: Path) -> None:
+    _, reports, _ = tiny_run
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('data_dir: str = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("raise RuntimeError('broken analysis')"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, suite / "00_broken.ipynb")
+    data = write_tiny_dataset(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "tfanalysis.running.cli", "run", "--data", str(data), "--out", str(reports),
+         "--notebooks", str(suite), "--run-id", "broken", "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 1
+    assert "notebook 00_broken.ipynb failed in cell" in done.stderr and "broken analysis" in done.stderr
+    assert not (reports / "broken").exists()
+    assert (reports / "latest").resolve().name == "q1"
+    assert (reports / ".failed" / "broken" / "run.log").exists()
+    assert not list(reports.glob(".tmp-*"))
+
+
+def test_parameters_file_errors_name_the_notebook_and_parameter(tmp_path: Path) -> None:
+    data = write_tiny_dataset(tmp_path / "data")
+    params = tmp_path / "params.yaml"
+    params.write_text("period: '2024Q1'\nnotebooks:\n  00_data_quality:\n    distance_miles: 30\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tfanalysis.running.cli", "run", "--data", str(data), "--out", str(tmp_path / "r"),
+         "--params", str(params), "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 1
+    assert "00_data_quality has no parameter 'distance_miles'" in done.stderr
+    assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
+
+
+def test_unknown_only_name_lists_the_suite(tmp_path: Path) -> None:
+    with pytest.raises(pipeline.SuiteError, match="matches no notebook; the suite has: 00_data_quality"):
+        pipeline.discover_notebooks(ROOT / "notebooks", ["99_nothing"])
+
+
+def test_leadership_summary_is_listed_first() -> None:
+    paths = [Path("00_data_quality.ipynb"), Path("05_leadership_summary.ipynb"), Path("01_service_coverage.ipynb")]
+    assert [p.stem for p in pipeline.order_for_index(paths)] == ["05_leadership_summary", "00_data_quality", "01_service_coverage"]
+
+
+def test_parameters_for_a_notebook_left_out_by_only_are_ignored_but_unknown_ones_refused(tmp_path: Path) -> None:
+    suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    chosen = [p for p in suite if p.stem.startswith("00")]
+    given = {"03_collaboration": {"change_date": "2024-07-01"}}
+    assert pipeline._check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
+    _, problems = pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
+    assert problems == ["parameters for '99_nothing', which is not a notebook of the suite"]
