@@ -186,7 +186,7 @@ def greedy_with_existing(demand, weights, existing, candidates, miles, k):
 
 
 def run_sites(n_demand: int, n_existing: int, n_candidates: int, miles: float, k: int, repeats: int) -> None:
-    from tfanalysis.analyses.service_areas import great_circle_miles
+    from tfanalysis.geo import great_circle_miles
 
     demand, weights, existing, candidates = site_inputs(n_demand, n_existing, n_candidates)
     total = float(weights.sum())

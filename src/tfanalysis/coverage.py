@@ -345,7 +345,7 @@ def _provider_distances(current: TaskForceData, area: pd.DataFrame, offers: pd.D
     centroids = geo.county_centroids(sorted(area["county_fips"].str[:2].unique().tolist()), vintage=geo.vintage_of(area["county_fips"]))
     places = area[["county_fips"]].join(centroids, on="county_fips").rename(columns={"lat": "c_lat", "lon": "c_lon"})
     pairs = places.merge(supply, how="cross")
-    pairs["miles"] = service_areas.great_circle_miles(pairs["c_lat"], pairs["c_lon"], pairs["lat"], pairs["lon"])
+    pairs["miles"] = geo.great_circle_miles(pairs["c_lat"], pairs["c_lon"], pairs["lat"], pairs["lon"])
     return pairs[["county_fips", "service", "member_id", "capacity_per_month", "miles"]]
 
 

@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.data.contract import ALL_GENDERS, ANY_LANGUAGE, LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
-from tfanalysis.analyses.service_areas import great_circle_miles
+from tfanalysis.geo import great_circle_miles
 
 __all__ = ["DEFAULT_SEED", "PERIOD_START", "PERIOD_END", "PLANTED", "generate"]
 

@@ -23,22 +23,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.data import contract
-from tfanalysis.analyses.coverage.access import EARTH_RADIUS_MILES
-
-
-def great_circle_miles(lat1: object, lon1: object, lat2: object, lon2: object) -> np.ndarray:
-    """Haversine distance in miles between aligned (or broadcastable) arrays of points, in degrees.
-
-    Examples
-    --------
-    >>> round(float(great_circle_miles([40.0], [-83.0], [41.0], [-83.0])[0]), 2)
-    69.09
-    """
-    phi1, phi2 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lat2, dtype=float))
-    dphi = phi2 - phi1
-    dlambda = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
-    h = np.sin(dphi / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+from tfanalysis.geo import great_circle_miles
 
 
 def task_force_states(members: pd.DataFrame) -> list[str]:

@@ -663,8 +663,9 @@ def load_dataset(
             problems.append(rule(frame))
 
     from tfanalysis import geo
+    from tfanalysis.data.county_codes import harmonize_vintage
 
-    typed, moved = geo.harmonize_vintage(typed)  # one vintage of county codes (docs/geography.md)
+    typed, moved = harmonize_vintage(typed)  # one vintage of county codes (docs/geography.md)
     problems.append(moved)
     if "members" in typed:
         typed["members"] = _locate_members(typed["members"], problems, geo.dataset_vintage(typed))

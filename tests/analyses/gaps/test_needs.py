@@ -245,7 +245,7 @@ def test_demo_sites_for_the_deserts_reach_them(demo_data) -> None:
     assert sites["unmet_covered"].is_monotonic_decreasing
     assert sites["share_of_unmet"].iloc[-1] <= 100
     from tfanalysis import geo
-    from tfanalysis.analyses.service_areas import great_circle_miles
+    from tfanalysis.geo import great_circle_miles
 
     first = sites.iloc[0]
     centroids = geo.county_centroids("OH").loc[list(demo.PLANTED["desert_counties"])]

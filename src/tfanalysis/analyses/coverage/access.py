@@ -51,6 +51,8 @@ import pyarrow.compute as pc
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from tfanalysis.geo.distances import EARTH_RADIUS_MILES
+
 __all__ = [
     "DEFAULT_STEP_WEIGHTS",
     "EARTH_RADIUS_MILES",
@@ -58,9 +60,6 @@ __all__ = [
     "access_scores",
     "gaussian_weights",
 ]
-
-EARTH_RADIUS_MILES = 3958.8
-"""Mean Earth radius used for great-circle distances, in miles."""
 
 DEFAULT_STEP_WEIGHTS: Mapping[float, float] = MappingProxyType({10: 1.0, 20: 0.68, 30: 0.22})
 """Luo & Qi (2009) step weights, PySAL ``access``'s E2SFCA default (units of the costs)."""

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from tfanalysis.analyses.service_areas import great_circle_miles
+from tfanalysis.geo import great_circle_miles
 
 __all__ = ["coverage_matrix", "greedy_max_coverage", "recommend_sites", "unmet_demand"]
 
