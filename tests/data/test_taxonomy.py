@@ -1,4 +1,4 @@
-"""The taxonomy against the e-Guide's own lists, and vocabulary mapping."""
+"""The taxonomy against the e-Guide's own lists."""
 
 from __future__ import annotations
 
@@ -54,39 +54,3 @@ def test_housing_subtypes_roll_up_and_match() -> None:
         pd.Series(["housing_transitional", "housing_emergency", "clothing", "housing"]),
     )
     assert covers.tolist() == [True, True, False, True]
-
-
-def test_map_terms_uses_codes_labels_and_vocabulary() -> None:
-    terms = pd.Series(["ESL", "English as a Second Language (ESL) classes", "esl_classes", None, "Counselling", "counselling"])
-    result = taxonomy.map_terms(terms, {"counselling": "mental_health_care"})
-    assert result.codes.tolist() == [pd.NA, "esl_classes", "esl_classes", pd.NA, "mental_health_care", "mental_health_care"]
-    assert result.unmapped.to_dict("records") == [{"term": "ESL", "rows": 1}]
-
-
-def test_map_terms_to_cj_codes() -> None:
-    result = taxonomy.map_terms(pd.Series(["Expert witnesses", "food"]), codes=taxonomy.CJ_NEEDS)
-    assert result.codes.tolist() == ["expert_witnesses", pd.NA]
-
-
-def test_yaml_vocabulary(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.yaml"
-    path.write_text("Shelter: housing_emergency\n'Bus pass': transportation\n")
-    assert taxonomy.load_vocabulary(path) == {"shelter": "housing_emergency", "bus_pass": "transportation"}
-
-
-def test_vocabulary_problems_are_all_listed(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.csv"
-    path.write_text("term,code\nshelter,housing_emergency\nShelter,food\nyoga,wellness\n")
-    with pytest.raises(ValueError) as info:
-        taxonomy.load_vocabulary(path)
-    message = str(info.value)
-    assert "2 problem(s)" in message
-    assert "entry 2 ('Shelter'): mapped to both 'housing_emergency' and 'food'" in message
-    assert "entry 3 ('yoga'): 'wellness' is not a taxonomy code" in message
-
-
-def test_vocabulary_needs_term_and_code_columns(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.csv"
-    path.write_text("word,service\nshelter,housing\n")
-    with pytest.raises(ValueError, match="needs the columns 'term' and 'code'"):
-        taxonomy.load_vocabulary(path)

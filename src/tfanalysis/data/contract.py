@@ -329,6 +329,9 @@ TABLES: dict[str, Table] = {
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 """File formats a table may come in."""
 
+NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "#N/A", "-")
+"""Cell texts read as missing. Nothing else is (pandas' own list is not used)."""
+
 
 _KIND_WORDS: dict[str, str] = {
     "id": "identifier (text)",
@@ -417,8 +420,6 @@ def markdown() -> str:
     >>> markdown().splitlines()[0]
     '# The data contract'
     """
-    from tfanalysis.data.io import NA_VALUES
-
     na = ", ".join(f"`{v}`" if v else "the empty cell" for v in NA_VALUES)
     required = ", ".join(f"`{t.name}`" for t in TABLES.values() if t.required)
     parts = [_INTRO.format(na=na, required=required, earliest=EARLIEST_DATE)]

@@ -42,12 +42,10 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.data import contract, schema, taxonomy
-from tfanalysis.data.contract import Table
+from tfanalysis.data.contract import NA_VALUES, Table
 from tfanalysis.data.periods import PeriodLike
 from tfanalysis.data.schema import DataValidationError
-
-NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "#N/A", "-")
-"""Cell texts read as missing. Nothing else is (pandas' own list is not used)."""
+from tfanalysis.data.vocabulary import load_vocabulary, map_terms
 
 VOCABULARY_FILES: tuple[str, ...] = ("vocabulary.csv", "vocabulary.yaml", "vocabulary.yml")
 
@@ -723,7 +721,7 @@ def _load_vocabulary(folder: Path, explicit: str | Path | None, problems: list[p
         problems.append(schema.problem_table("vocabulary", None, "more than one vocabulary file: " + ", ".join(p.name for p in candidates) + "; keep one"))
         return {}
     try:
-        return taxonomy.load_vocabulary(candidates[0])
+        return load_vocabulary(candidates[0])
     except (ValueError, OSError) as exc:
         problems.append(schema.problem_table("vocabulary", None, str(exc).replace("\n", " ")))
         return {}
@@ -731,7 +729,7 @@ def _load_vocabulary(folder: Path, explicit: str | Path | None, problems: list[p
 
 def _apply_vocabulary(frame: pd.DataFrame, table_name: str, column: str, vocab: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map a coded column through the vocabulary; unknown terms become empty and are reported."""
-    mapped = taxonomy.map_terms(frame[column], vocab)
+    mapped = map_terms(frame[column], vocab)
     unknown = (frame[column].notna() & mapped.codes.isna()).to_numpy(dtype=bool)
     found = schema.empty_problems()
     if unknown.any():
@@ -774,7 +772,7 @@ def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) ->
             continue
         if column not in frame.columns:
             continue
-        result = taxonomy.map_terms(frame[column].str.strip(), vocab)
+        result = map_terms(frame[column].str.strip(), vocab)
         unmapped = result.unmapped
         hidden, _ = schema.identifier_cells(pd.Series(unmapped["term"], dtype="string"))
         hidden = hidden.to_numpy(dtype=bool)
