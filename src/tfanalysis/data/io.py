@@ -5,7 +5,7 @@ named after the table: ``members.csv``, ``capacity.xlsx``, ``clients.parquet``â€
 is first read as text (so FIPS and ZIP codes keep their leading zeros, and only the
 missing-value markers listed in :data:`NA_VALUES` count as missing), then converted to
 the contract's dtypes and checked (:mod:`tfanalysis.schema`). Nothing is returned unless
-the whole dataset is valid: :class:`~tfanalysis.schema.DataValidationError` lists every
+the whole dataset is valid: :class:`~tfanalysis.data.schema.DataValidationError` lists every
 problem at once.
 
 A vocabulary file (``vocabulary.csv`` or ``vocabulary.yaml`` in the folder, or passed
@@ -581,7 +581,7 @@ def load_dataset(
     >>> load_dataset(tempfile.mkdtemp())
     Traceback (most recent call last):
     ...
-    tfanalysis.schema.DataValidationError: The dataset breaks the data contract (...): 4 problems.
+    tfanalysis.data.schema.DataValidationError: The dataset breaks the data contract (...): 4 problems.
     - members: required table missing: expected members.csv, members.xlsx or members.parquet
     - capacity: required table missing: expected capacity.csv, capacity.xlsx or capacity.parquet
     - clients: required table missing: expected clients.csv, clients.xlsx or clients.parquet
