@@ -12,7 +12,7 @@ import logging
 import pytest
 
 from tfanalysis import geo
-from tfanalysis.geo.counties import _log_unmatched
+from tfanalysis.geo.county_shapes import _log_unmatched
 
 PLANNING_REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
 CT_COUNTIES = ["09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"]

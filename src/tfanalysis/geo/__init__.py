@@ -34,9 +34,9 @@ Examples
 ['Kent', 'New Castle', 'Sussex']
 
 Modules, each imports only those listed before it: :mod:`~tfanalysis.geo.sources` (the
-files, the cache folder, CRSs and vintages), :mod:`~tfanalysis.geo.states`,
+files, the cache folder, CRSs and vintages), :mod:`~tfanalysis.geo.state_shapes`,
 :mod:`~tfanalysis.geo.vintages`, :mod:`~tfanalysis.geo.population`,
-:mod:`~tfanalysis.geo.counties`, :mod:`~tfanalysis.geo.layer` (the cached map layer),
+:mod:`~tfanalysis.geo.county_shapes`, :mod:`~tfanalysis.geo.layer` (the cached map layer),
 :mod:`~tfanalysis.geo.zips` and :mod:`~tfanalysis.geo.distances`. The lowest layer of the
 package (``docs/architecture.md``): nothing here imports the rest of ``tfanalysis``.
 """
@@ -44,7 +44,7 @@ package (``docs/architecture.md``): nothing here imports the rest of ``tfanalysi
 from __future__ import annotations
 
 from tfanalysis.geo.sources import CRS, CURRENT_VINTAGE, EQUAL_AREA_CRS, LEGACY_VINTAGE, VINTAGES, cache_dir
-from tfanalysis.geo.states import state_abbr, state_codes, state_fips, states
+from tfanalysis.geo.state_shapes import state_abbr, state_codes, state_fips, states
 from tfanalysis.geo.vintages import (
     FIPS_TABLES,
     county_crosswalk,
@@ -56,7 +56,7 @@ from tfanalysis.geo.vintages import (
     vintage_of,
 )
 from tfanalysis.geo.population import county_population
-from tfanalysis.geo.counties import counties, county_centroids, unmatched_population_fips
+from tfanalysis.geo.county_shapes import counties, county_centroids, unmatched_population_fips
 from tfanalysis.geo.layer import county_geojson, county_layer
 from tfanalysis.geo.zips import county_names, geocode_zip, unresolved_zip_counties
 from tfanalysis.geo.distances import EARTH_RADIUS_MILES, great_circle_miles

@@ -1,5 +1,4 @@
-"""The simplified county layer for maps: built once, cached as GeoParquet, served as GeoJSON.
-"""
+"""The simplified county layer for maps: built once, cached as GeoParquet, served as GeoJSON."""
 
 from __future__ import annotations
 
@@ -15,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from tfanalysis.geo.counties import _add_population, _county_shapes
+from tfanalysis.geo.county_shapes import _add_population, _county_shapes
 from tfanalysis.geo.sources import _TEXT, CRS, LEGACY_VINTAGE, _check_vintage, cache_dir
-from tfanalysis.geo.states import _state_fips_list
+from tfanalysis.geo.state_shapes import _state_fips_list
 from tfanalysis.geo.vintages import _changed_areas, replaced_fips
 
 logger = logging.getLogger(__name__)

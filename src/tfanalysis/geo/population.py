@@ -1,5 +1,4 @@
-"""County population: the Census Bureau's estimates for 1 July 2019, in either vintage of county codes.
-"""
+"""County population: the Census Bureau's estimates for 1 July 2019, in either vintage of county codes."""
 
 from __future__ import annotations
 

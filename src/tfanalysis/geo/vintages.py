@@ -31,7 +31,7 @@ from tfanalysis.geo.sources import (
     _resource,
     _shapefile,
 )
-from tfanalysis.geo.states import _state_table
+from tfanalysis.geo.state_shapes import _state_table
 
 
 @functools.cache

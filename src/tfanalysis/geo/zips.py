@@ -1,5 +1,4 @@
-"""ZIP codes to coordinates and counties (``zipcodes``, county names to FIPS with ``addfips``), and county names.
-"""
+"""ZIP codes to coordinates and counties (``zipcodes``, county names to FIPS with ``addfips``), and county names."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from tfanalysis.geo.counties import _county_shapes, counties
+from tfanalysis.geo.county_shapes import _county_shapes, counties
 from tfanalysis.geo.sources import (
     _ADDFIPS_VINTAGE,
     _TEXT,

@@ -159,7 +159,7 @@ def _date_or_empty(value: str) -> str | None:
 
 
 def _wave_dates(value: str) -> str | None:
-    from tfanalysis.collaboration import parse_wave_dates
+    from tfanalysis.analyses.collaboration.survey import parse_wave_dates
 
     try:
         parse_wave_dates(value)
@@ -178,10 +178,10 @@ def _network_periods(value: str) -> str | None:
 
 
 def _frequency(value: str) -> str | None:
-    from tfanalysis.collaboration import _freq
+    from tfanalysis.analyses.collaboration.periods import freq_code
 
     try:
-        _freq(value)
+        freq_code(value)
     except ValueError:
         return "must be Q (quarters), H (half-years), M (months) or Y (years)"
     return None

