@@ -6,9 +6,16 @@ as the folder of ``conftest.py``. The tiny Delaware task force itself is ``conft
 ``COLLAB_TABLES``: six members in Delaware, five clients, eight referrals, four criminal
 cases, five activities and two survey waves, spread over 2024Q1 and 2024Q3 with nothing in
 2024Q2 (tests/analyses/collaboration/test_catalogue.py works its numbers out by hand).
+
+``COVERAGE_*``: the tiny task force with a fourth member (a counselling practice in Sussex,
+women only, English only) offering mental health care in Sussex, a food row of the shelter
+m2 that expired in 2023, and clients c1 (Kent) and c5 (Sussex, identified 2025-08) needing
+mental health care and legal representation (tests/analyses/coverage/test_service_coverage.py).
 """
 
 from __future__ import annotations
+
+from conftest import TINY_TABLES
 
 SCENARIOS = """
 scenarios:
@@ -119,3 +126,15 @@ a5,m5
 OPTIONAL = ("referrals.csv", "cj_events.csv", "activities.csv", "attendance.csv", "survey.csv")
 Q1, Q2, Q3 = "2024Q1", "2024Q2", "2024Q3"
 WAVES = "1:2024-02-15;2:2024-08-15"
+
+COVERAGE_MEMBERS = TINY_TABLES["members.csv"] + "m4,Sussex Counseling,health,2023-01-01,,,38.69,-75.39,10005,false\n"
+COVERAGE_CAPACITY = TINY_TABLES["capacity.csv"] + (
+    "m4,mental_health_care,5,10005,false,true,female,false,en,false,2023-01-01,\n"
+    "m2,food,30,statewide,true,true,all,true,any,false,2023-02-01,2023-06-30\n"
+)
+COVERAGE_CLIENTS = TINY_TABLES["clients.csv"] + "c5,2025-08-01,10005,25-34,male,labor,us_citizen,en,community\n"
+COVERAGE_NEEDS = TINY_TABLES["needs.csv"] + (
+    "c1,mental_health_care,2024-01-10,unmet,,\n"
+    "c5,legal_representation,2025-08-01,unmet,,\n"
+    "c5,mental_health_care,2025-08-01,in_progress,,\n"
+)

@@ -36,7 +36,8 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import coverage, geo
+from tfanalysis import geo
+from tfanalysis.analyses import coverage
 from tfanalysis.analyses.gaps import needs as gaps
 
 CT_DIR = Path(__file__).parent / "fixtures" / "connecticut"

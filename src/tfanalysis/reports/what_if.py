@@ -26,11 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis import coverage, geo
-from tfanalysis.data import taxonomy
+from tfanalysis import geo
+from tfanalysis.analyses import coverage
 from tfanalysis.analyses.gaps.eligibility import CRITERIA
-from tfanalysis.publication import Interval, Released
 from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
+from tfanalysis.data import taxonomy
+from tfanalysis.publication import Interval, Released
+from tfanalysis.reports.coverage import region_geojson
 
 __all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
 
@@ -244,7 +246,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
         gap_table["gap_words"] = [gap_words(r, names) for r in gap_table[GAP_KEYS].to_dict("records")]
         points = {when: coverage.member_points(d, whatif.period, services=mapped) for when, d in
                   (("before", whatif.baseline.data), ("after", comparison.version.data))} if mapped else {}
-        figure = access_comparison_figure(access[access["service"].isin(mapped)], coverage.region_geojson(access), mapped,
+        figure = access_comparison_figure(access[access["service"].isin(mapped)], region_geojson(access), mapped,
                                           needs=needs, points=points, threshold=rel.threshold,
                                           title=f"Access per county: now and with “{comparison.scenario.name}”") if mapped else None
         scenario_page = ScenarioPage(

@@ -188,7 +188,7 @@ def _frequency(value: str) -> str | None:
 
 
 def _decay(value: str) -> str | None:
-    from tfanalysis.coverage import DECAYS
+    from tfanalysis.analyses.coverage import DECAYS
 
     return _one_of(DECAYS)(value)
 

@@ -29,15 +29,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tfanalysis import coverage
-from tfanalysis.analyses.gaps import needs as gaps
-from tfanalysis.data import contract, taxonomy
+from tfanalysis.analyses import coverage
 from tfanalysis.analyses.capacity_in_force import period_window
+from tfanalysis.analyses.gaps import needs as gaps
 from tfanalysis.analyses.gaps.eligibility import CRITERIA, client_needs, match_needs
-from tfanalysis.data.io import TaskForceData
-from tfanalysis.data.periods import PeriodLike, named_label, parse_period
 from tfanalysis.analyses.scenarios.apply import apply_all
 from tfanalysis.analyses.scenarios.spec import Scenario
+from tfanalysis.data import contract, taxonomy
+from tfanalysis.data.io import TaskForceData
+from tfanalysis.data.periods import PeriodLike, named_label, parse_period
 
 __all__ = [
     "GAP_KEYS",

@@ -1,4 +1,4 @@
-"""Tests of tfanalysis.coverage and tfanalysis.reports.figures.coverage.
+"""Tests of tfanalysis.analyses.coverage.service_coverage: coverage, access and deserts per county × service.
 
 The tiny Delaware dataset of ``conftest.py``, extended: a fourth member (a counselling
 practice in Sussex, women only, English only) offers mental health care in Sussex; the
@@ -9,34 +9,24 @@ Distances are worked out with an independent haversine and the county centroids.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import TINY_TABLES, write_tiny_dataset
+from shared_tables import COVERAGE_CAPACITY as CAPACITY
+from shared_tables import COVERAGE_CLIENTS as CLIENTS
+from shared_tables import COVERAGE_MEMBERS as MEMBERS
+from shared_tables import COVERAGE_NEEDS as NEEDS
 
 import tfanalysis as tf
-from tfanalysis import coverage, demo, geo
-from tfanalysis.reports.figures import coverage as coverage_figures
-from tfanalysis.publication import Release
+from tfanalysis import demo, geo
+from tfanalysis.analyses import coverage
 
 R = 3958.8
 KENT, NEW_CASTLE, SUSSEX = "10001", "10003", "10005"
 M4 = (38.69, -75.39)  # the counselling practice, in Sussex
-
-MEMBERS = TINY_TABLES["members.csv"] + "m4,Sussex Counseling,health,2023-01-01,,,38.69,-75.39,10005,false\n"
-CAPACITY = TINY_TABLES["capacity.csv"] + (
-    "m4,mental_health_care,5,10005,false,true,female,false,en,false,2023-01-01,\n"
-    "m2,food,30,statewide,true,true,all,true,any,false,2023-02-01,2023-06-30\n"
-)
-CLIENTS = TINY_TABLES["clients.csv"] + "c5,2025-08-01,10005,25-34,male,labor,us_citizen,en,community\n"
-NEEDS = TINY_TABLES["needs.csv"] + (
-    "c1,mental_health_care,2024-01-10,unmet,,\n"
-    "c5,legal_representation,2025-08-01,unmet,,\n"
-    "c5,mental_health_care,2025-08-01,in_progress,,\n"
-)
 
 
 def haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -244,109 +234,3 @@ def test_demo_deserts_are_exactly_the_planted_ones(demo_dir: Path) -> None:
     assert set(zip(found["county_fips"], found["service"])) == planted
     assert len(found) == 10
     assert (found["nearest_miles"] > demo.PLANTED["desert_min_miles"]).all()
-
-
-# ------------------------------------------------------------------- publishing
-
-
-def test_published_needs_are_released_from_the_whole_dataset(data: tf.TaskForceData) -> None:
-    """2024: case management Kent 1 (c1), Sussex 1 (c3); emergency housing Kent 1, New Castle 1."""
-    table = coverage.county_service_coverage(data, "2024", services="case_management;housing_emergency")
-    published = coverage.published_coverage(table, Release(data, 11), "2024")
-    assert published["need"].tolist() == ["<11", 0, "<11", "<11", "<11", 0]
-    assert published["has_need"].tolist() == [True, False, True, True, True, False]
-    # nothing else changes: members, capacity, distances, access and residents are not victim counts
-    assert (published.drop(columns=["need", "has_need"]) == table.drop(columns="need")).fillna(True).all().all()
-    # at threshold 2 every count of 1 is still hidden, and each hidden one is at least 1
-    low = coverage.published_coverage(table, Release(data, 2), "2024")
-    assert low["need"].tolist() == ["<2", 0, "<2", "<2", "<2", 0]
-
-
-def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, population) -> None:
-    table = coverage.county_service_coverage(data, "2024", services="mental_health_care", max_miles=25)
-    published = coverage.published_coverage(table, Release(data, 11), "2024")
-    text = coverage.deserts_markdown(published, max_miles=25, period_label="2024")
-    assert text == (
-        "In 2024, 1 county × service pair of the 1 service analysed is a service desert (need identified, no eligible "
-        "provider serving the county or within 25 miles of its centre): Mental health care (emergency and long-term) "
-        "(1 county: Kent). "
-        f"{population[KENT]:,} residents live in this county."
-    )
-    assert coverage.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "<11"]]
-
-
-# ---------------------------------------------------------------------- figures
-
-
-@pytest.fixture(scope="module")
-def demo_figures(demo_dir: Path):
-    data = tf.load_dataset(demo_dir)
-    table = coverage.county_service_coverage(data, "2025", max_miles=60)
-    published = coverage.published_coverage(table, Release(data, 11), "2025")
-    found = coverage.published_deserts(published, max_miles=60)
-    services = coverage.services_to_map(published, found, limit=5)
-    points = coverage.member_points(data, "2025", services=services)
-    fig_map = coverage_figures.access_map_figure(published, coverage.region_geojson(published), points, services)
-    fig_dist = coverage_figures.nearest_distance_figure(published, services, max_miles=60, deserts=found)
-    return data, services, fig_map, fig_dist
-
-
-def numbers_in(fig, key: str) -> np.ndarray:
-    values = [np.asarray(trace[key], dtype=float) for trace in fig.data if trace.type == "scattergeo" and trace[key] is not None]
-    return np.concatenate(values) if values else np.array([])
-
-
-def test_map_has_a_dropdown_with_one_choropleth_per_service(demo_figures) -> None:
-    _, services, fig, _ = demo_figures
-    assert [t.type for t in fig.data] == ["choropleth", "scattergeo"] * len(services)
-    assert [t.visible for t in fig.data[::2]] == [True] + [False] * (len(services) - 1)
-    buttons = fig.layout.updatemenus[0].buttons
-    assert len(buttons) == len(services)
-    assert list(buttons[1].args[0]["visible"]) == [False, False, True, True] + [False] * (2 * len(services) - 4)
-    assert set(services[:2]) == {"legal_representation", "mental_health_care"}
-
-
-def test_no_confidential_member_location_in_the_figures(demo_figures) -> None:
-    data, _, fig_map, fig_dist = demo_figures
-    hidden = data.members[data.members["confidential_location"].fillna(False).astype(bool)]
-    hidden = hidden[hidden["lat"].notna()]
-    assert len(hidden) > 0
-    lats, lons = numbers_in(fig_map, "lat"), numbers_in(fig_map, "lon")
-    assert len(lats) > 0
-    for lat, lon in zip(hidden["lat"].astype(float), hidden["lon"].astype(float)):
-        assert not (np.isclose(lats, lat, atol=1e-3) & np.isclose(lons, lon, atol=1e-3)).any()
-    text = fig_map.to_json() + fig_dist.to_json()
-    for name in hidden["name"]:
-        assert name not in text
-    # Everything but the county polygons (whose vertices can share digits with anything).
-    drawn = json.loads(fig_map.to_json())
-    for trace in drawn["data"]:
-        trace.pop("geojson", None)
-    text = json.dumps(drawn) + fig_dist.to_json()
-    for value in np.r_[hidden["lat"].astype(float), hidden["lon"].astype(float)]:
-        assert f"{value:.4f}".rstrip("0") not in text
-
-
-def test_no_client_level_data_and_only_published_needs_in_the_figures(demo_figures) -> None:
-    data, _, fig_map, fig_dist = demo_figures
-    text = fig_map.to_json() + fig_dist.to_json()
-    assert not any(client in text for client in data.clients["client_id"].head(200))
-    hover = [line for trace in fig_map.data if trace.type == "choropleth" for line in trace.text]
-    shown = [h.split("needs identified: ")[1] for h in hover]
-    assert all(value in ("0", coverage_figures.SUPPRESSED_HOVER) or int(value.replace(",", "")) >= 11 for value in shown)
-    assert coverage_figures.SUPPRESSED_HOVER in shown
-    points = json.loads(fig_map.to_json())["data"][1]
-    assert set(points) >= {"lat", "lon", "text"}
-
-
-def test_hover_names_the_area_itself_and_a_service_without_rows_draws_empty() -> None:
-    """A planning region is not a "County"; a service with no county rows (an empty column
-    formatted as text) used to raise under pandas 3."""
-    published = pd.DataFrame({"county_fips": ["09110"], "county": ["Capitol"], "service": ["food"], "access": [2.5],
-                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["<11"],
-                              "has_need": [True]})
-    points = pd.DataFrame({"name": [], "sector": [], "service": [], "lat": [], "lon": []})
-    fig = coverage_figures.access_map_figure(published, {"type": "FeatureCollection", "features": []}, points,
-                                             ["food", "dental_care"])
-    assert fig.data[0].text[0].startswith("<b>Capitol</b><br>access: 2.5 per month")
-    assert list(fig.data[2].text) == []
