@@ -104,7 +104,7 @@ def gaps_worker(n_clients: int, n_needs: int, profile: bool) -> dict:
         ("gap_needs", lambda: gaps.gap_needs(data)),
     ]
     try:
-        from tfanalysis import forecast, profiles, underserved
+        from tfanalysis.analyses.gaps import forecast, profiles, underserved
 
         steps += [
             ("underserved.model_frame", lambda: underserved.model_frame(data)),

@@ -62,7 +62,8 @@ def _reset_peak() -> None:
 
 def steps() -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Analysis steps as the reports call them, on the whole extent (period None)."""
-    from tfanalysis import collaboration, coverage, forecast, profiles, underserved
+    from tfanalysis.analyses import collaboration, coverage
+    from tfanalysis.analyses.gaps import forecast, profiles, underserved
     from tfanalysis.analyses.collaboration import network
     from tfanalysis.analyses.gaps import eligibility, needs as gaps
 
@@ -158,7 +159,7 @@ def ensure_data(folder: Path, clients: int) -> tuple[Path, float | None]:
 
 def measure_size(path: Path, clients: int, names: list[str], timeout: float) -> list[dict[str, Any]]:
     import tfanalysis as tf
-    from tfanalysis import underserved
+    from tfanalysis.analyses.gaps import underserved
     from tfanalysis.analyses.gaps import eligibility
 
     _reset_peak()

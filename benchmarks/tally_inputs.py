@@ -342,7 +342,8 @@ def tally_injection() -> Counter:
     import pandas as pd
 
     import tfanalysis as tf
-    from tfanalysis import directory
+    from tfanalysis.analyses import directory
+    from tfanalysis.reports import directory as directory_report
 
     counts: Counter = Counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -354,8 +355,8 @@ def tally_injection() -> Counter:
             members.to_csv(folder / "members.csv", index=False, lineterminator="\r\n")  # a CR inside a cell is quoted
             data = tf.load_dataset(folder)
             table = directory.member_directory(data)
-            files = directory.export(table, tmp / f"x{i}")
-            html = directory.directory_html(table)
+            files = directory_report.export(table, tmp / f"x{i}")
+            html = directory_report.directory_html(table)
             csv_cells = pd.read_csv(files["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig").to_numpy().ravel().tolist()
             sheet = openpyxl.load_workbook(files["xlsx"]).active
             xlsx_cells = [c for row in sheet.iter_rows(min_row=2) for c in row]

@@ -11,6 +11,10 @@ cases, five activities and two survey waves, spread over 2024Q1 and 2024Q3 with 
 women only, English only) offering mental health care in Sussex, a food row of the shelter
 m2 that expired in 2023, and clients c1 (Kent) and c5 (Sussex, identified 2025-08) needing
 mental health care and legal representation (tests/analyses/coverage/test_service_coverage.py).
+
+``DIRECTORY_*``: the tiny task force's members with contacts, a second confidential location
+and a member who left in 2022, and capacity rows with every kind of service area
+(tests/analyses/test_directory.py works the directory out by hand).
 """
 
 from __future__ import annotations
@@ -138,3 +142,25 @@ COVERAGE_NEEDS = TINY_TABLES["needs.csv"] + (
     "c5,legal_representation,2025-08-01,unmet,,\n"
     "c5,mental_health_care,2025-08-01,in_progress,,\n"
 )
+
+DIRECTORY_MEMBERS = """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location,phone,email
+m1,Dover Police Department,law_enforcement,2023-01-15,,19901,,,,false,302-555-0101,
+m2,Safe Harbor Shelter,victim_services,2023-02-01,,,39.60,-75.70,10003,true,302-555-0102,help@safeharbor.example
+m3,Legal Aid of Delaware,legal_services,2023-03-01,2025-06-30,19801,,,,false,,intake@legalaid.example
+m4,Sussex Youth Refuge,victim_services,2023-05-01,,19947,,,,true,302-555-0104,
+m5,Old Coalition,community,2022-01-01,2022-12-31,19958,,,,false,,
+"""
+
+DIRECTORY_CAPACITY = """member_id,service,capacity_per_month,service_area,serves_minors,serves_adults,genders,serves_foreign_nationals,languages,available_24_7,valid_from,valid_to
+m2,housing_emergency,6,10001;10003,false,true,female,true,en;es,true,2023-02-01,
+m2,case_management,10,statewide,true,true,all,true,any,false,2023-02-01,
+m3,legal_representation,4,radius:40,false,true,all,true,en;ht;qu,false,2023-03-01,2025-06-30
+m4,housing_emergency,3,radius:30,true,false,all,false,en,true,2023-05-01,
+m4,crisis_intervention,5,10005,true,false,female;male,false,en;es,true,2023-05-01,2024-12-31
+m4,crisis_intervention,8,10005,true,true,all,true,any,true,2025-01-01,
+"""
+
+# What must never leave the package for the confidential members m2 and m4: ZIP, town, coordinates.
+DIRECTORY_CONFIDENTIAL_TEXTS = ["19947", "Georgetown", "38.679", "-75.393", "39.6", "-75.7"]
+# What must be there for the others (the check above could not fail without them).
+DIRECTORY_PUBLIC_TEXTS = ["19901", "Dover", "19801", "Wilmington", "19958", "Lewes"]

@@ -13,10 +13,13 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import collaboration, directory, forecast, profiles, underserved
+from tfanalysis.analyses import collaboration, directory
+from tfanalysis.analyses.gaps import forecast, profiles, underserved
 from tfanalysis.analyses.gaps import needs as gaps
-from tfanalysis.running import pipeline
+from tfanalysis.reports import collaboration as collaboration_report
 from tfanalysis.reports.figures.gaps import forecast_figure
+from tfanalysis.reports.forecast import backtest_markdown
+from tfanalysis.running import pipeline
 
 from conftest import TINY_TABLES, write_tiny_dataset
 
@@ -58,7 +61,7 @@ def test_models_of_no_need_are_empty(no_clients: tf.TaskForceData) -> None:
     assert underserved.adjusted_differences(underserved.model_frame(no_clients, "all"), threshold=3).empty
     assert forecast.quarterly_needs(no_clients).empty
     assert forecast.backtest(no_clients).empty
-    assert forecast.backtest_markdown(forecast.backtest(no_clients)).startswith("Too few complete quarters")
+    assert backtest_markdown(forecast.backtest(no_clients)).startswith("Too few complete quarters")
     assert forecast.demand_forecast(no_clients, services=[]).empty
     assert forecast_figure(forecast.demand_forecast(no_clients), []).layout.annotations[0].text.startswith("No need identified")
 
@@ -72,7 +75,7 @@ def test_a_directory_without_radius_rows_lists_its_members(tiny_dir: Path) -> No
 def test_collaboration_says_when_the_period_lies_past_the_data(tiny_dir: Path) -> None:
     data = tf.load_dataset(tiny_dir)
     index = collaboration.indicators(collaboration.up_to(data, "2099Q1")).index
-    assert collaboration.scope_markdown(index, "2099Q1") == (
+    assert collaboration_report.scope_markdown(index, "2099Q1") == (
         "No data in this period (2099Q1): the data end in 2024Q2. The indicators below are those of the 2 quarters "
         "from 2024Q1 to 2024Q2, before the period."
     )

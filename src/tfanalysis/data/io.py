@@ -274,7 +274,7 @@ def read_table_text(path: Path, expected: Sequence[str] = ()) -> tuple[pd.DataFr
     >>> read_table_text(p)
     Traceback (most recent call last):
     ...
-    tfanalysis.io.UnreadableFile: columns are separated by ';', not by commas (a regional setting of Excel): save the file as 'CSV UTF-8 (Comma delimited)'
+    tfanalysis.data.io.UnreadableFile: columns are separated by ';', not by commas (a regional setting of Excel): save the file as 'CSV UTF-8 (Comma delimited)'
     """
     suffix = path.suffix.lower()
     numeric: set[str] = set()

@@ -1,6 +1,6 @@
 /* Member directory: filter and sort the table in the page, offline.
  *
- * Inlined by tfanalysis.directory.directory_html() into a script element at the end of the
+ * Inlined by tfanalysis.reports.directory.directory_html() into a script element at the end of the
  * directory's markup. Plain JavaScript, no library, nothing loaded from the network.
  *
  * The markup it expects (one or more per page):

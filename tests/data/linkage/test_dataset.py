@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import tfanalysis as tf
-from tfanalysis import quality
+from tfanalysis.analyses import quality
 
 from conftest import write_tiny_dataset
 

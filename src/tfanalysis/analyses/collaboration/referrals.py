@@ -57,6 +57,7 @@ def median_response_days(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Ser
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.analyses.collaboration.periods import period_index
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> median_response_days(data, period_index(data, "Y")).tolist()
     [11.0, 5.0, 3.0]

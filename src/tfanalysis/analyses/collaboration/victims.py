@@ -45,6 +45,7 @@ def clients_identified(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Serie
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.analyses.collaboration.periods import period_index
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> int(clients_identified(data, period_index(data, "Y")).sum())
     600
@@ -75,6 +76,7 @@ def median_days_to_first_service(data: TaskForceData, periods: pd.PeriodIndex) -
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.analyses.collaboration.periods import period_index
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> s = median_days_to_first_service(data, period_index(data))
     >>> s.loc["2025Q3":"2025Q4"].tolist()  # 2025Q4: 4 of its 58 clients not served yet
@@ -125,6 +127,7 @@ def needs_met_within(data: TaskForceData, periods: pd.PeriodIndex, days: int, *,
     Examples
     --------
     >>> import tfanalysis as tf
+    >>> from tfanalysis.analyses.collaboration.periods import period_index
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> s = needs_met_within(data, period_index(data), 90)
     >>> [round(v, 2) for v in s.iloc[-3:]]  # 2025Q3 + 90 days is before 2025-12-31; 2025Q4 is not

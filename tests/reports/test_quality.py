@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 
-from tfanalysis import quality
 from tfanalysis.data.io import load_dataset
 from tfanalysis.publication import Release
+from tfanalysis.reports import quality
 
 
 def test_sizes_release_victim_tables_and_show_organizations(tiny_dir):

@@ -1,8 +1,8 @@
 """The member directory's filters and sorting, in a real headless Chromium with the network cut.
 
-Two pages: the fragment of :func:`tfanalysis.directory.directory_html` alone, and the report
+Two pages: the fragment of :func:`tfanalysis.reports.directory.directory_html` alone, and the report
 the suite runner renders from ``notebooks/04_member_directory.ipynb``; both on the hand-made
-dataset of ``test_directory.py`` (7 rows for all data). Expected counts are worked out from
+dataset of ``tests/analyses/test_directory.py`` (7 rows for all data). Expected counts are worked out from
 that table:
 
 - service "Housing: emergency": Safe Harbor (Kent; New Castle) and Sussex Youth Refuge (Sussex) → 2;
@@ -22,12 +22,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_tiny_dataset
-from offline_browser import CHROMIUM, launch, open_page
-from test_directory import CAPACITY, CONFIDENTIAL_TEXTS, MEMBERS
 
 import tfanalysis as tf
-from tfanalysis import directory
+from tfanalysis.analyses import directory
+from tfanalysis.reports import directory as directory_report
+
+from conftest import write_tiny_dataset
+from offline_browser import CHROMIUM, launch, open_page
+from shared_tables import DIRECTORY_CAPACITY as CAPACITY
+from shared_tables import DIRECTORY_CONFIDENTIAL_TEXTS as CONFIDENTIAL_TEXTS
+from shared_tables import DIRECTORY_MEMBERS as MEMBERS
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
 pytestmark = [pytest.mark.slow]
@@ -48,7 +52,7 @@ def table(dataset_dir: Path) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def fragment_page(table: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dir-page") / "directory.html"
-    body = directory.directory_html(table, caption="Member directory")
+    body = directory_report.directory_html(table, caption="Member directory")
     path.write_text(f'<!doctype html><html><head><meta charset="utf-8"><title>Directory</title></head><body>{body}</body></html>', encoding="utf-8")
     return path
 

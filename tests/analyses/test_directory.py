@@ -12,43 +12,27 @@ Distances used below (county centroids of ``geo.county_centroids("DE")``): from 
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TINY_TABLES, write_tiny_dataset
 
 import tfanalysis as tf
-from tfanalysis import directory
+from tfanalysis.analyses import directory
 from tfanalysis.data import taxonomy
+from tfanalysis.reports import directory as directory_report
 
-MEMBERS = """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location,phone,email
-m1,Dover Police Department,law_enforcement,2023-01-15,,19901,,,,false,302-555-0101,
-m2,Safe Harbor Shelter,victim_services,2023-02-01,,,39.60,-75.70,10003,true,302-555-0102,help@safeharbor.example
-m3,Legal Aid of Delaware,legal_services,2023-03-01,2025-06-30,19801,,,,false,,intake@legalaid.example
-m4,Sussex Youth Refuge,victim_services,2023-05-01,,19947,,,,true,302-555-0104,
-m5,Old Coalition,community,2022-01-01,2022-12-31,19958,,,,false,,
-"""
-
-CAPACITY = """member_id,service,capacity_per_month,service_area,serves_minors,serves_adults,genders,serves_foreign_nationals,languages,available_24_7,valid_from,valid_to
-m2,housing_emergency,6,10001;10003,false,true,female,true,en;es,true,2023-02-01,
-m2,case_management,10,statewide,true,true,all,true,any,false,2023-02-01,
-m3,legal_representation,4,radius:40,false,true,all,true,en;ht;qu,false,2023-03-01,2025-06-30
-m4,housing_emergency,3,radius:30,true,false,all,false,en,true,2023-05-01,
-m4,crisis_intervention,5,10005,true,false,female;male,false,en;es,true,2023-05-01,2024-12-31
-m4,crisis_intervention,8,10005,true,true,all,true,any,true,2025-01-01,
-"""
-
-# What must never leave the package for the confidential members m2 and m4: ZIP, town, coordinates.
-CONFIDENTIAL_TEXTS = ["19947", "Georgetown", "38.679", "-75.393", "39.6", "-75.7"]
-# What must be there for the others (the check above could not fail without them).
-PUBLIC_TEXTS = ["19901", "Dover", "19801", "Wilmington", "19958", "Lewes"]
+from conftest import TINY_TABLES, write_tiny_dataset
+from shared_tables import DIRECTORY_CAPACITY as CAPACITY
+from shared_tables import DIRECTORY_MEMBERS as MEMBERS
 
 COLUMNS = list(directory.COLUMNS)
+
 NA = pd.NA
+
 LEGAL = taxonomy.VICTIM_NEEDS["legal_representation"]
+
 
 # Period "all", worked out by hand from the two tables above.
 EXPECTED_ALL = [
@@ -89,9 +73,6 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
 @pytest.fixture(scope="module")
 def table(data: tf.TaskForceData) -> pd.DataFrame:
     return directory.member_directory(data, "all")
-
-
-# --------------------------------------------------------------------------- the table
 
 
 def test_directory_for_all_data_is_the_hand_made_table(table: pd.DataFrame) -> None:
@@ -168,7 +149,7 @@ def test_a_directory_without_any_radius_row(tmp_path: Path) -> None:
 
 def test_statewide_in_connecticut_lists_the_planning_regions() -> None:
     """The hand-made Connecticut task force (current county-equivalents): statewide = the 9 planning regions."""
-    ct = tf.load_dataset(Path(__file__).parent / "fixtures" / "connecticut")
+    ct = tf.load_dataset(Path(__file__).parents[1] / "fixtures" / "connecticut")
     t = directory.member_directory(ct, "2025").set_index(["member", "service"])
     served = t.loc[("Connecticut Office of Victim Services", "Crisis intervention"), "counties served"].split("; ")
     assert served == [
@@ -181,9 +162,6 @@ def test_statewide_in_connecticut_lists_the_planning_regions() -> None:
     assert t.loc[("Bridgeport Community Coalition", "Food"), "service area"] == (
         "Greater Bridgeport Planning Region; Western Connecticut Planning Region")
     assert t.loc[("Hartford Police Department", "none listed"), "county"] == "Capitol Planning Region"
-
-
-# --------------------------------------------------------------------------- who covers what
 
 
 def test_coverage_matrix_counts_members_by_sector(data: tf.TaskForceData) -> None:
@@ -226,88 +204,11 @@ def test_facts_and_summary(data: tf.TaskForceData) -> None:
         "services_not_offered": directory.services_not_offered(data, "2025H2")["service"].tolist(),
         "single_provider": ["Case management", "Crisis intervention"],
     }
-    text = directory.summary_markdown(facts, "2025H2")
+    text = directory_report.summary_markdown(facts, "2025H2")
     assert text.startswith("In 2025H2 the task force had **3 member organizations**; 1 of them listed no service.")
     assert "**3 of the e-Guide's 31 victim-service categories**" in text
     assert "Only one member offered: Case management; Crisis intervention." in text
     assert text.endswith("2 members have a confidential location, listed by county only.")
-
-
-# --------------------------------------------------------------------------- HTML and exports
-
-
-def test_html_rows_carry_what_the_filters_need(table: pd.DataFrame) -> None:
-    page = directory.directory_html(table)
-    assert page.count("<tr data-service=") == len(table) == 7
-    assert ('<tr data-service="Housing: emergency" data-counties="Kent County|New Castle County"'
-            ' data-population="adults|foreign nationals|female" data-languages="English|Spanish" data-around-the-clock="yes">') in page
-    assert ('<tr data-service="Case management" data-counties="Kent County|New Castle County|Sussex County"'
-            ' data-population="minors|adults|foreign nationals|female|male|nonbinary" data-languages="*" data-around-the-clock="no">') in page
-    # A member without services is found in the county it is located in.
-    assert '<tr data-service="none listed" data-counties="Sussex County" data-population="" data-languages="" data-around-the-clock="no">' in page
-    assert '<option value="Sussex County">' in page and '<option value="Housing: emergency">' in page
-
-
-def test_html_is_self_contained_and_escaped(table: pd.DataFrame) -> None:
-    from tfanalysis.running.render import external_references
-
-    hostile = table.assign(member=table["member"].where(table["member"] != "Old Coalition", '<script>alert("x")</script> & Co'))
-    page = directory.directory_html(hostile)
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in page
-    assert page.count("<script>") == 1 and "</script>" in page
-    assert external_references(page) == [] and "http" not in page
-
-
-def test_html_refuses_a_table_that_is_not_the_directory(table: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="counties served"):
-        directory.directory_html(table.drop(columns="counties served"))
-
-
-def test_exports_read_back_equal_the_table(table: pd.DataFrame, tmp_path: Path) -> None:
-    files = directory.export(table, tmp_path / "run")
-    assert {k: p.name for k, p in files.items()} == {"csv": "member_directory.csv", "xlsx": "member_directory.xlsx"}
-    dtypes = {c: ("Float64" if c == "capacity per month" else "string") for c in table.columns}
-    from_csv = pd.read_csv(files["csv"], dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig").astype(dtypes)
-    from_xlsx = pd.read_excel(files["xlsx"], dtype=str, keep_default_na=False, na_values=[""]).astype(dtypes)
-    pd.testing.assert_frame_equal(from_csv, table)
-    pd.testing.assert_frame_equal(from_xlsx, table)
-
-
-def test_no_export_without_a_folder(table: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert directory.export(table, "") == {}
-    assert directory.export(table, None) == {}
-    assert list(tmp_path.iterdir()) == []
-    assert "tfanalysis run" in directory.export_markdown({})
-
-
-def test_confidential_locations_appear_nowhere(data: tf.TaskForceData, table: pd.DataFrame, tmp_path: Path) -> None:
-    files = directory.export(table, tmp_path)
-    with zipfile.ZipFile(files["xlsx"]) as book:
-        xlsx_text = "".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
-    outputs = {
-        "html": directory.directory_html(table),
-        "csv": files["csv"].read_text(encoding="utf-8-sig"),
-        "xlsx": xlsx_text,
-    }
-    refuge = data.members.set_index("member_id").loc["m4"]
-    assert (round(float(refuge["lat"]), 3), round(float(refuge["lon"]), 3)) == (38.679, -75.393)  # the fixture geocodes
-    for name, text in outputs.items():
-        leaked = [t for t in CONFIDENTIAL_TEXTS if t in text]
-        assert leaked == [], f"{name} shows confidential locations: {leaked}"
-        assert [t for t in PUBLIC_TEXTS if t not in text] == [], f"{name} lost public locations"
-
-
-def test_export_markdown_links_beside_the_report(tmp_path: Path) -> None:
-    text = directory.export_markdown({"csv": tmp_path / "member_directory.csv", "xlsx": tmp_path / "member_directory.xlsx"})
-    assert "[member_directory.csv](member_directory.csv)" in text and str(tmp_path) not in text
-
-
-def test_not_offered_markdown_lists_every_missing_service(data: tf.TaskForceData) -> None:
-    text = directory.not_offered_markdown(directory.services_not_offered(data, "2025H2"))
-    assert text.count("\n- ") + text.startswith("- ") == 28
-    assert f"- {LEGAL} (Legal)" in text
 
 
 def test_demo_directory_has_one_row_per_member_and_service(demo_dir: Path) -> None:
@@ -321,22 +222,3 @@ def test_demo_directory_has_one_row_per_member_and_service(demo_dir: Path) -> No
     shown = t[t["member"].isin(confidential)]
     assert len(shown) and shown["ZIP"].isna().all() and shown["town"].isna().all()
     assert np.all(t["capacity per month"].dropna().to_numpy() > 0)
-
-
-PAYLOADS = ['=HYPERLINK("http://example.invalid/x","Click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\t=1+1", "\r=1+1"]
-
-
-@pytest.mark.parametrize("payload", PAYLOADS)
-def test_exports_carry_no_live_formula(table: pd.DataFrame, tmp_path: Path, payload: str) -> None:
-    import openpyxl
-
-    poisoned = table.copy()
-    poisoned.loc[poisoned.index[0], "member"] = payload
-    files = directory.export(poisoned, tmp_path)
-    from_csv = pd.read_csv(files["csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert from_csv.loc[0, "member"] == "'" + payload  # what a spreadsheet shows as text
-    assert from_csv.loc[1:, "member"].tolist() == table.loc[table.index[1:], "member"].tolist()  # the others untouched
-    sheet = openpyxl.load_workbook(files["xlsx"]).active
-    cell = sheet.cell(row=2, column=list(table.columns).index("member") + 1)
-    assert cell.data_type == "s" and cell.value == "'" + payload.replace("\r", "\n")  # XML reads a CR back as a line feed
-    assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
