@@ -6,7 +6,7 @@ Run::
     .venv/bin/python benchmarks/bench_scale.py --million          # and 1M (generation about an hour, load several minutes)
     .venv/bin/python benchmarks/bench_scale.py --sizes 3000 10000 --steps match_needs structural_gaps
 
-Data: ``tfanalysis demo DIR --clients N`` (:mod:`tfanalysis.demo_scale`), generated once
+Data: ``tfanalysis demo DIR --clients N`` (:mod:`tfanalysis.demo.scale`), generated once
 into ``--data`` (default ``data/processed/scale``, outside git) and reused. Each size is
 loaded once with ``load_dataset`` (timed, for context: loading is not part of these
 analyses), then **each step runs in a forked child process** that shares the loaded data:

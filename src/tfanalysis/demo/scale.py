@@ -51,8 +51,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tfanalysis import demo as ohio
 from tfanalysis.data.contract import LIST_SEPARATOR, RADIUS_PREFIX, STATEWIDE, TABLES
+from tfanalysis.demo.activities import _activities, _cj_events, _survey
+from tfanalysis.demo.casework import (
+    _NO_PLACE,
+    _NO_PROVIDER,
+    _PLACED,
+    _WAITING,
+    _Clients,
+    _Needs,
+    _needs_and_referrals,
+    _people,
+)
+from tfanalysis.demo.draws import _N_MONTHS, _NEVER, _day, _flag, _iso, _masked_argmin, _month
+from tfanalysis.demo.members import _MEMBERS
+from tfanalysis.demo.places import _COUNTIES, _ZIPS
+from tfanalysis.demo.population import _CLIENTS_PER_YEAR
+from tfanalysis.demo.story import DEFAULT_SEED
+from tfanalysis.demo.tables import _capacity_table as _ohio_capacity_table
+from tfanalysis.demo.tables import _clients_table, _staged
+from tfanalysis.demo.world import _World, _world
 
 __all__ = ["CHAPTER_CLIENTS", "chapter_states", "generate"]
 
@@ -134,11 +152,11 @@ def _chapter_map(rng: np.random.Generator, chapters: int) -> _Map:
     states = chapter_states(chapters, counties)
     population = counties.groupby("state")["population"].sum().reindex(states).to_numpy(float)
     per_state = _share(chapters, population)
-    c = ohio._COUNTIES
+    c = _COUNTIES
     franklin = int(c.index(["39049"])[0])
     lat0, lon0 = float(c.lat[franklin]), float(c.lon[franklin])
     ohio_xy = _planar(c.lat, c.lon, lat0, lon0)
-    zips = [ohio._ZIPS[m.zip] for m in ohio._MEMBERS]
+    zips = [_ZIPS[m.zip] for m in _MEMBERS]
     member_xy = _planar([z[0] for z in zips], [z[1] for z in zips], lat0, lon0)
     ohio_spacing = _spacing(ohio_xy)
 
@@ -205,23 +223,23 @@ class _ChapterClients:
     ids: np.ndarray
 
 
-def _clients(rng: np.random.Generator, world: ohio._World, chapters: np.ndarray, sizes: np.ndarray, first_id: int, width: int) -> _ChapterClients:
+def _clients(rng: np.random.Generator, world: _World, chapters: np.ndarray, sizes: np.ndarray, first_id: int, width: int) -> _ChapterClients:
     """The clients of some chapters (the Ohio demo's distributions, sorted by chapter and date)."""
     n = int(sizes.sum())
     chapter = np.repeat(chapters, sizes)
-    per_year = np.asarray(ohio._CLIENTS_PER_YEAR, dtype=float)
+    per_year = np.asarray(_CLIENTS_PER_YEAR, dtype=float)
     year = rng.choice(3, n, p=per_year / per_year.sum())
-    first = np.array([ohio._day(f"{y}-01-01") for y in (2023, 2024, 2025)])
-    last = np.array([ohio._day(f"{y}-12-31") for y in (2023, 2024, 2025)])
+    first = np.array([_day(f"{y}-01-01") for y in (2023, 2024, 2025)])
+    last = np.array([_day(f"{y}-12-31") for y in (2023, 2024, 2025)])
     days = first[year] + np.floor(rng.random(n) * (last - first + 1)[year]).astype(np.int64)
     order = np.lexsort((days, chapter))
     days, chapter = days[order], chapter[order]
-    people = ohio._people(rng, world, days, fill_deserts=False)
-    fields = {f: getattr(people, f) for f in ohio._Clients.__dataclass_fields__}
+    people = _people(rng, world, days, fill_deserts=False)
+    fields = {f: getattr(people, f) for f in _Clients.__dataclass_fields__}
     return _ChapterClients(**fields, chapter=chapter, ids=_ids("C", first_id + np.arange(n), width))
 
 
-def _monthly_queue(rng: np.random.Generator, world: ohio._World, clients: _ChapterClients, needs: ohio._Needs,
+def _monthly_queue(rng: np.random.Generator, world: _World, clients: _ChapterClients, needs: _Needs,
                    eligible: np.ndarray, searching: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """First come, first served at one capacity row per need, month by month, for all chapters at once.
 
@@ -230,24 +248,24 @@ def _monthly_queue(rng: np.random.Generator, world: ohio._World, clients: _Chapt
     needs. Returns the outcome, the row and the month of the place, as :func:`demo._queue`.
     """
     n = len(needs.day)
-    month = ohio._month(needs.day)
+    month = _month(needs.day)
     patience = rng.integers(2, 5, n)
     last = month + patience
     open_months = np.concatenate([np.zeros((world.slots.shape[0], 1), np.int64), np.cumsum(world.slots > 0, axis=1)], axis=1)
-    window = open_months[:, np.minimum(last, ohio._N_MONTHS - 1) + 1].T - open_months[:, np.minimum(month, ohio._N_MONTHS)].T
+    window = open_months[:, np.minimum(last, _N_MONTHS - 1) + 1].T - open_months[:, np.minimum(month, _N_MONTHS)].T
     county = clients.county[needs.client]
     miles = world.member_county_miles[world.offer_member][:, county].T
-    offer = ohio._masked_argmin(miles, eligible & (window > 0))
-    result = np.full(n, ohio._NO_PROVIDER)
+    offer = _masked_argmin(miles, eligible & (window > 0))
+    result = np.full(n, _NO_PROVIDER)
     placed_month = np.full(n, -1)
     waiting = searching & (offer >= 0)
-    result[waiting] = np.where(last[waiting] >= ohio._N_MONTHS, ohio._WAITING, ohio._NO_PLACE)
+    result[waiting] = np.where(last[waiting] >= _N_MONTHS, _WAITING, _NO_PLACE)
     queue = clients.chapter[needs.client] * world.slots.shape[0] + offer
     order = np.lexsort((np.arange(n), needs.day, queue))
     order = order[waiting[order]]
     q, first_month, last_month, row = queue[order], month[order], last[order], offer[order]
     still = np.ones(order.size, dtype=bool)
-    for m in range(int(first_month.min()) if order.size else ohio._N_MONTHS, ohio._N_MONTHS):
+    for m in range(int(first_month.min()) if order.size else _N_MONTHS, _N_MONTHS):
         at = np.flatnonzero(still & (first_month <= m) & (last_month >= m))
         if not at.size:
             continue
@@ -256,15 +274,15 @@ def _monthly_queue(rng: np.random.Generator, world: ohio._World, clients: _Chapt
         took = at[rank < world.slots[row[at], m]]
         still[took] = False
         placed_month[order[took]] = m
-        result[order[took]] = ohio._PLACED
+        result[order[took]] = _PLACED
     offer = np.where(waiting, offer, -1)
-    return result, np.where(result == ohio._PLACED, offer, -1), placed_month
+    return result, np.where(result == _PLACED, offer, -1), placed_month
 
 
 # --------------------------------------------------------------------------- tables of a block
 
 
-def _national_members(ids: np.ndarray, chapter: np.ndarray, world: ohio._World, member_ids: np.ndarray) -> np.ndarray:
+def _national_members(ids: np.ndarray, chapter: np.ndarray, world: _World, member_ids: np.ndarray) -> np.ndarray:
     """Ohio member ids ("M05", or "" for none) of rows of some chapters -> the chapters' own member ids."""
     ids = np.asarray(ids, dtype=object)
     present = ids != ""
@@ -278,37 +296,37 @@ def _national_counties(fips: np.ndarray, chapter: np.ndarray, where: _Map) -> np
     fips = np.asarray(fips, dtype=object)
     present = fips != ""
     out = np.full(fips.shape, "", dtype=object)
-    out[present] = where.county[np.asarray(chapter)[present], ohio._COUNTIES.index(fips[present].astype(str))]
+    out[present] = where.county[np.asarray(chapter)[present], _COUNTIES.index(fips[present].astype(str))]
     return out
 
 
 def _members_table(chapters: np.ndarray, where: _Map, member_ids: np.ndarray, names: pd.Series) -> pd.DataFrame:
-    world_members = ohio._MEMBERS
+    world_members = _MEMBERS
     k = len(world_members)
     chapter = np.repeat(chapters, k)
     archetype = np.tile(np.arange(k), len(chapters))
-    joined = np.array([ohio._day(m.joined_on) for m in world_members])[archetype]
-    left = np.array([ohio._day(m.left_on) for m in world_members])[archetype]
-    has_left = left < ohio._NEVER
+    joined = np.array([_day(m.joined_on) for m in world_members])[archetype]
+    left = np.array([_day(m.left_on) for m in world_members])[archetype]
+    has_left = left < _NEVER
     county = where.member_county[chapter, archetype]
     return pd.DataFrame({
         "member_id": member_ids[chapter, archetype],
         "name": (names.reindex(county).to_numpy(dtype=object) + " " + np.array([_kind(m.name) for m in world_members], dtype=object)[archetype]),
         "sector": np.array([m.sector for m in world_members], dtype=object)[archetype],
-        "joined_on": ohio._iso(joined),
-        "left_on": ohio._iso(np.where(has_left, left, 0), has_left),
+        "joined_on": _iso(joined),
+        "left_on": _iso(np.where(has_left, left, 0), has_left),
         "zip": "",
         "lat": [f"{v:.4f}" for v in where.member_lat[chapter, archetype]],
         "lon": [f"{v:.4f}" for v in where.member_lon[chapter, archetype]],
         "county_fips": county,
-        "confidential_location": ohio._flag([world_members[a].confidential for a in archetype]),
+        "confidential_location": _flag([world_members[a].confidential for a in archetype]),
     })
 
 
-def _capacity_table(chapters: np.ndarray, where: _Map, member_ids: np.ndarray, world: ohio._World) -> pd.DataFrame:
-    base = ohio._capacity_table(world)  # the Ohio rows, sorted: the row order of every chapter
+def _capacity_table(chapters: np.ndarray, where: _Map, member_ids: np.ndarray, world: _World) -> pd.DataFrame:
+    base = _ohio_capacity_table(world)  # the Ohio rows, sorted: the row order of every chapter
     areas = base["service_area"].tolist()
-    listed = {area: ohio._COUNTIES.index(area.split(LIST_SEPARATOR)) for area in set(areas)
+    listed = {area: _COUNTIES.index(area.split(LIST_SEPARATOR)) for area in set(areas)
               if area != STATEWIDE and not area.startswith(RADIUS_PREFIX)}
     frames = []
     for chapter in chapters:
@@ -334,15 +352,15 @@ class _Writer:
         self.started.add(name)
 
 
-def _write_block(rng: np.random.Generator, writer: _Writer, world: ohio._World, where: _Map, member_ids: np.ndarray,
+def _write_block(rng: np.random.Generator, writer: _Writer, world: _World, where: _Map, member_ids: np.ndarray,
                  names: pd.Series, chapters: np.ndarray, sizes: np.ndarray, counters: dict[str, int], widths: dict[str, int]) -> None:
     writer.write("members", _members_table(chapters, where, member_ids, names))
     writer.write("capacity", _capacity_table(chapters, where, member_ids, world))
     clients = _clients(rng, world, chapters, sizes, counters["clients"] + 1, widths["clients"])
     counters["clients"] += len(clients.day)
-    writer.write("clients", ohio._clients_table(clients, where.county[clients.chapter, clients.county]))  # type: ignore[arg-type]
+    writer.write("clients", _clients_table(clients, where.county[clients.chapter, clients.county]))  # type: ignore[arg-type]
     chapter_of = pd.Series(clients.chapter, index=clients.ids)
-    needs, referrals = ohio._needs_and_referrals(rng, world, clients, queue=_monthly_queue)  # type: ignore[arg-type]
+    needs, referrals = _needs_and_referrals(rng, world, clients, queue=_monthly_queue)  # type: ignore[arg-type]
     needs["met_by"] = _national_members(needs["met_by"].to_numpy(), chapter_of.reindex(needs["client_id"]).to_numpy(), world, member_ids)
     writer.write("needs", needs)
     chapter = chapter_of.reindex(referrals["client_id"]).to_numpy()
@@ -356,14 +374,14 @@ def _write_block(rng: np.random.Generator, writer: _Writer, world: ohio._World, 
     for c in chapters:  # criminal cases, meetings and the survey of each chapter (its 42 members)
         mine = clients.chapter == c
         part = _ChapterClients(*(getattr(clients, f)[mine] for f in _ChapterClients.__dataclass_fields__))
-        cases = ohio._cj_events(rng, world, part)  # type: ignore[arg-type]
+        cases = _cj_events(rng, world, part)  # type: ignore[arg-type]
         case_numbers = pd.factorize(cases["case_id"])[0]
         cases["case_id"] = _ids("K", counters["cases"] + 1 + case_numbers, widths["cases"])
         counters["cases"] += int(case_numbers.max()) + 1 if len(cases) else 0
         cases["member_id"] = _national_members(cases["member_id"].to_numpy(), np.full(len(cases), c), world, member_ids)
         cases["county_fips"] = _national_counties(cases["county_fips"].to_numpy(), np.full(len(cases), c), where)
         events.append(cases)
-        meetings, present = ohio._activities(rng, world)
+        meetings, present = _activities(rng, world)
         numbers = np.searchsorted(meetings["activity_id"].to_numpy(dtype=str), present["activity_id"].to_numpy(dtype=str))
         ids = _ids("A", counters["activities"] + 1 + np.arange(len(meetings)), widths["activities"])
         meetings["activity_id"] = ids
@@ -371,7 +389,7 @@ def _write_block(rng: np.random.Generator, writer: _Writer, world: ohio._World, 
         counters["activities"] += len(meetings)
         activities.append(meetings)
         attendance.append(present)
-        answers = ohio._survey(rng, world)
+        answers = _survey(rng, world)
         for column in ("respondent_id", "partner_id"):
             answers[column] = _national_members(answers[column].to_numpy(), np.full(len(answers), c), world, member_ids)
         survey.append(answers)
@@ -381,7 +399,7 @@ def _write_block(rng: np.random.Generator, writer: _Writer, world: ohio._World, 
     writer.write("survey", pd.concat(survey, ignore_index=True))
 
 
-def generate(out_dir: str | os.PathLike[str], clients: int, seed: int = ohio.DEFAULT_SEED) -> Path:
+def generate(out_dir: str | os.PathLike[str], clients: int, seed: int = DEFAULT_SEED) -> Path:
     """Write a national-scale demo task force of ``clients`` clients into ``out_dir``.
 
     Use :func:`tfanalysis.demo.generate` with ``clients=N`` (the same function); the
@@ -405,12 +423,12 @@ def generate(out_dir: str | os.PathLike[str], clients: int, seed: int = ohio.DEF
     if isinstance(clients, bool) or not isinstance(clients, (int, np.integer)) or clients < 1:
         raise ValueError(f"clients must be a positive integer, got {clients!r}: pass e.g. clients=100000")
     rng = np.random.default_rng(seed)
-    world = ohio._world()
+    world = _world()
     chapters = math.ceil(clients / CHAPTER_CLIENTS)
     sizes = np.full(chapters, clients // chapters, dtype=np.int64)
     sizes[: clients - int(sizes.sum())] += 1
     where = _chapter_map(rng, chapters)
-    n_members = len(ohio._MEMBERS)
+    n_members = len(_MEMBERS)
     widths = {"members": len(str(chapters * n_members)), "clients": max(4, len(str(clients))),
               "referrals": max(5, len(str(clients * 10))), "cases": max(4, len(str(clients))), "activities": max(3, len(str(chapters * 100)))}
     member_ids = _ids("M", np.arange(1, chapters * n_members + 1), widths["members"]).reshape(chapters, n_members)
@@ -418,7 +436,7 @@ def generate(out_dir: str | os.PathLike[str], clients: int, seed: int = ohio.DEF
 
     names = geo.county_population().set_index("county_fips")["name"]
     out = Path(out_dir)
-    with ohio._staged(out, TABLES) as staging:
+    with _staged(out, TABLES) as staging:
         writer = _Writer(staging)
         counters = {"clients": 0, "referrals": 0, "cases": 0, "activities": 0}
         for start in range(0, chapters, _CHAPTERS_PER_BLOCK):

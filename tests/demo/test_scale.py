@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tfanalysis import demo, demo_scale, geo
+from tfanalysis import demo, geo
+from tfanalysis.demo import scale
 from tfanalysis.data import contract
 from tfanalysis.running import cli
 
@@ -55,7 +56,7 @@ def test_chapters_sit_on_real_counties_of_two_states(tables: dict[str, pd.DataFr
     counties = geo.county_population().set_index("county_fips")["state"]
     members, clients = tables["members"], tables["clients"]
     assert clients["county_fips"].isin(counties.index).all() and members["county_fips"].isin(counties.index).all()
-    assert sorted(counties[clients["county_fips"]].unique()) == demo_scale.chapter_states(3)
+    assert sorted(counties[clients["county_fips"]].unique()) == scale.chapter_states(3)
     # a referral stays within its client's chapter, hence its state
     state_of_member = members.set_index("member_id")["county_fips"].map(counties)
     refs = tables["referrals"].merge(clients[["client_id", "county_fips"]], on="client_id")
@@ -111,5 +112,5 @@ def test_a_size_that_is_not_a_positive_count_is_refused(tmp_path: Path, capsys: 
         cli.main(["demo", str(tmp_path / "x"), "--clients", "0"])
     assert stop.value.code == 2 and "at least 1" in capsys.readouterr().err
     with pytest.raises(ValueError, match="positive integer"):
-        demo_scale.generate(tmp_path / "y", clients=2.5)  # type: ignore[arg-type]
+        scale.generate(tmp_path / "y", clients=2.5)  # type: ignore[arg-type]
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()

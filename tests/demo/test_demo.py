@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tfanalysis import demo
+from tfanalysis.demo.places import _COUNTY_ROWS, _ZIPS
 from tfanalysis.data import contract
 from tfanalysis.data.taxonomy import SERVICE_CODES
 
@@ -285,7 +286,7 @@ def test_member_zips_are_real_ohio_zips_in_the_county_written(default_dir: Path)
     fips = addfips.AddFIPS()
     members = read_tables(default_dir)["members"]
     assert (members["lat"] == "").any() and (members["lat"] != "").any()
-    for z, (lat, lon, county, city) in demo._ZIPS.items():
+    for z, (lat, lon, county, city) in _ZIPS.items():
         [found] = zipcodes.matching(z)
         assert found["state"] == "OH" and found["city"] == city, z
         assert fips.get_county_fips(found["county"], state="OH") == county, z
@@ -301,7 +302,7 @@ def test_member_zips_are_real_ohio_zips_in_the_county_written(default_dir: Path)
 
 
 def test_the_county_reference_table_matches_the_census_file(ohio: pd.DataFrame) -> None:
-    rows = [line.split(maxsplit=4) for line in demo._COUNTY_ROWS.strip().splitlines()]
+    rows = [line.split(maxsplit=4) for line in _COUNTY_ROWS.strip().splitlines()]
     table = pd.DataFrame(rows, columns=["fips", "lat", "lon", "region", "name"]).set_index("fips")
     assert list(table.index) == list(ohio.index)
     assert (table["name"] == ohio["name"]).all()
@@ -469,5 +470,5 @@ def test_the_loader_reads_the_demo_without_a_problem(default_dir: Path) -> None:
     assert data.warnings.empty
     # the loader filled the coordinates and counties of the members that gave only a ZIP
     assert data.members[["lat", "lon", "county_fips"]].notna().all().all()
-    expected = data.members["zip"].map(lambda z: demo._ZIPS[z][2])
+    expected = data.members["zip"].map(lambda z: _ZIPS[z][2])
     assert (data.members["county_fips"] == expected).all()
