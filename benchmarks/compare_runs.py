@@ -11,7 +11,8 @@ file was written). Compared, per run folder:
   cells, figure arrays, numbers in prose, with their labels), the visible text of the page
   (scripts and styles left out; the time a run was created masked), and every figure's traces
   (plotly's random ``uid`` left out);
-- the spreadsheets (the member directory, the grant worksheet): every cell's value;
+- the spreadsheets (the member directory, the grant worksheet): every cell's value (the time
+  the worksheet was made masked);
 - the run's publication ledgers (``.ledgers/``): every released cell and derived column.
 
 ``--data`` also compares two dataset folders file by file, byte for byte (the demo generator
@@ -45,8 +46,9 @@ def _read_numbers():
     return read_numbers
 
 
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?")
-"""When a run was made (the index's ``created``): the one thing two runs of the same inputs differ in."""
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:\d\d|Z)?")
+"""When a run or a worksheet was made (the index's ``created``, the worksheet's ``made``): the one
+thing two runs of the same inputs differ in."""
 
 
 def visible_text(html: str) -> str:
@@ -87,7 +89,10 @@ def sheet_values(path: Path) -> dict[str, list[tuple]]:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
-    return {ws.title: [tuple(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    def cell(value: object) -> object:
+        return _STAMP.sub("<time>", value) if isinstance(value, str) else value
+
+    return {ws.title: [tuple(cell(v) for v in row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}
 
 
 def _frame_problem(before: pd.DataFrame, after: pd.DataFrame) -> str | None:

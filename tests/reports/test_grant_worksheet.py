@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from tfanalysis.reports import grant_worksheet as gw
+from tfanalysis.reports.grant_worksheet.crosswalk import _DANGEROUS_START
 from tfanalysis import load_dataset
 from tfanalysis.running.cli import main
 
@@ -237,7 +238,7 @@ def test_text_cells_are_strings_that_no_spreadsheet_runs(tmp_path: Path) -> None
     assert {"'@1", "'+ section", "'-members at trainings", "'\tTab first"} <= texts
     assert '\'=HYPERLINK("http://x.example")' in texts
     assert any(v.startswith("'=1+1 · period 2024Q1") for v in texts)
-    assert not any(isinstance(v, str) and v.startswith(gw._DANGEROUS_START) for v in texts)
+    assert not any(isinstance(v, str) and v.startswith(_DANGEROUS_START) for v in texts)
     assert all(c.data_type in {"s", "n"} for c in cells)
 
 
