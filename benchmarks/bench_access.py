@@ -247,6 +247,7 @@ def stage_times(demand, supply, demand_points, supply_points, variant: Variant) 
     from scipy.spatial import cKDTree
 
     import tfanalysis.analyses.coverage.access as impl
+    import tfanalysis.analyses.coverage.reach as reach_impl
 
     times: dict[str, float] = {}
     clock = time.perf_counter()
@@ -260,9 +261,9 @@ def stage_times(demand, supply, demand_points, supply_points, variant: Variant) 
     d = impl._check_amounts(demand, "demand")
     s = impl._check_amounts(supply, "supply")
     weight_fn, reach = impl._weight_function(variant.method, variant.weights, MAX_COST)
-    d_xyz = impl._unit_vectors(demand_points, demand.index, "demand")
-    s_xyz = impl._unit_vectors(supply_points, supply.index, "supply")
-    limit = impl._chord_limit(reach)
+    d_xyz = reach_impl._unit_vectors(demand_points, demand.index, "demand")
+    s_xyz = reach_impl._unit_vectors(supply_points, supply.index, "supply")
+    limit = reach_impl._chord_limit(reach)
     lap("validate, unit vectors")
     small_tree, order = cKDTree(s_xyz), cKDTree(d_xyz).indices
     lap("k-d trees (whole sides)")
@@ -274,17 +275,17 @@ def stage_times(demand, supply, demand_points, supply_points, variant: Variant) 
         radius = limit * (1 + 1e-9) + 1e-15
         pairs = tree.sparse_distance_matrix(small_tree, radius, output_type="ndarray")
         lap("range queries")
-        rows, cols, chord = impl._select(pairs["v"] <= limit, pairs["i"], pairs["j"], pairs["v"])
+        rows, cols, chord = reach_impl._select(pairs["v"] <= limit, pairs["i"], pairs["j"], pairs["v"])
         rows = members.astype(np.int32)[rows]
         cols = cols.astype(np.int32)
         lap("pair bookkeeping")
-        miles = impl._chord_to_miles(chord) if weight_fn is not None else None
+        miles = reach_impl._chord_to_miles(chord) if weight_fn is not None else None
         lap("chord -> miles")
         blocks.append(impl._weight_matrix(rows, cols, miles, weight_fn, (len(d), len(s))))
         lap("weights, sparse blocks")
         start += block
         per_point = max(len(pairs), 1) / len(members)
-        block = int(min(8 * block, max(16, impl._PAIRS_PER_BLOCK / per_point)))
+        block = int(min(8 * block, max(16, reach_impl._PAIRS_PER_BLOCK / per_point)))
     impl._two_step(blocks, d, s)
     lap("two sparse products")
     return times

@@ -64,12 +64,12 @@ def steps() -> dict[str, Callable[[dict[str, Any]], Any]]:
     """Analysis steps as the reports call them, on the whole extent (period None)."""
     from tfanalysis.analyses import collaboration, coverage
     from tfanalysis.analyses.gaps import forecast, profiles, underserved
-    from tfanalysis.analyses.collaboration import network
+    from tfanalysis.analyses.collaboration import network_layout
     from tfanalysis.analyses.gaps import eligibility, needs as gaps
 
     def picture(ctx: dict[str, Any]) -> Any:
         periods = collaboration.period_index(ctx["data"])
-        return network.picture_tables(ctx["data"].referrals, ctx["data"].members, periods[[0, -1]])
+        return network_layout.picture_tables(ctx["data"].referrals, ctx["data"].members, periods[[0, -1]])
 
     return {
         "eligibility.client_needs": lambda c: eligibility.client_needs(c["data"].needs, c["data"].clients),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tfanalysis.analyses.coverage.access as access_module
+import tfanalysis.analyses.coverage.reach as access_module
 from tfanalysis.analyses.coverage.access import (
     DEFAULT_STEP_WEIGHTS,
     EARTH_RADIUS_MILES,

@@ -169,7 +169,7 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
     Parameters
     ----------
     nodes : pandas.DataFrame
-        :func:`tfanalysis.analyses.collaboration.network.picture_tables` nodes: ``period``, ``member_id``,
+        :func:`tfanalysis.analyses.collaboration.network_layout.picture_tables` nodes: ``period``, ``member_id``,
         ``name``, ``sector``, ``x``, ``y``, ``ties``.
     ties : pandas.DataFrame
         Its ties with ``referrals`` as released (:func:`tfanalysis.collaboration.network_picture`;
