@@ -52,4 +52,4 @@ clean:
 	rm -rf $(VENV) build src/*.egg-info
 
 docs: $(STAMP)
-	$(BIN)/python -c "from tfanalysis.contract import markdown; print(markdown(), end='')" > docs/data-contract.md
+	$(BIN)/python -c "from tfanalysis.data.contract import markdown; print(markdown(), end='')" > docs/data-contract.md

@@ -348,8 +348,8 @@ _KIND_WORDS: dict[str, str] = {
 
 _INTRO = """# The data contract
 
-<!-- Generated from src/tfanalysis/contract.py by `make docs`; edit the contract, not this file.
-     tests/test_contract.py fails when the two disagree. -->
+<!-- Generated from src/tfanalysis/data/contract.py by `make docs`; edit the contract, not this file.
+     tests/data/test_contract.py fails when the two disagree. -->
 
 A dataset is a folder with one file per table, named after the table: `members.csv`,
 `capacity.xlsx`, `clients.parquet`… (CSV in UTF-8, the first sheet of an XLSX, or Parquet).
