@@ -12,8 +12,8 @@ concurrent. Over a period, each row counts for the part of the period it is in f
   month over 2024–2025 in the example above, not 6 + 8 = 14.
 
 :func:`tfanalysis.analyses.gaps.needs.demand_capacity` compares needs with :func:`capacity_places`;
-:func:`tfanalysis.coverage.county_service_coverage` and the access scores use
-:func:`places_per_month`; :func:`tfanalysis.forecast.demand_forecast` the capacity in
+:func:`tfanalysis.analyses.coverage.county_service_coverage` and the access scores use
+:func:`places_per_month`; :func:`tfanalysis.analyses.gaps.forecast.demand_forecast` the capacity in
 force on the data's last day. :func:`period_window` turns a period into the days they
 average over ("all data": from the first need identified to the last date seen).
 

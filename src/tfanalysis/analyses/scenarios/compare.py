@@ -4,10 +4,10 @@ Each version of the data (the baseline, and the data as a scenario would make th
 :func:`tfanalysis.analyses.scenarios.apply.apply`) goes through the suite's own analyses, with the
 same period, region and thresholds:
 
-- **access** per county × service (:func:`tfanalysis.coverage.county_service_coverage`)
+- **access** per county × service (:func:`tfanalysis.analyses.coverage.county_service_coverage`)
   for the services the scenario touches (the services of the capacity rows it adds, removes
   or changes, and those they meet: generic ``housing`` meets every housing subtype), and
-  the **deserts** among them (:func:`tfanalysis.coverage.deserts`);
+  the **deserts** among them (:func:`tfanalysis.analyses.coverage.deserts`);
 - **structural gaps** (:func:`tfanalysis.analyses.gaps.needs.structural_gaps`, read from the needs' reach);
 - **utilization** per service (:func:`tfanalysis.analyses.gaps.needs.demand_capacity`, ``by=None``);
 - the **reach** of every need identified in the period (:func:`need_reach`): whether some
@@ -362,7 +362,7 @@ def compare(data: TaskForceData, scenarios: Sequence[Scenario], period: PeriodLi
         Checked against the data (:func:`tfanalysis.analyses.scenarios.apply.load_scenarios`).
     period : str, pair or None
     region : str, optional
-        The counties the access maps cover (:func:`tfanalysis.coverage.region_counties`).
+        The counties the access maps cover (:func:`tfanalysis.analyses.coverage.region_counties`).
     max_miles, decay
         Catchment and distance decay of access, and the desert threshold (as in the
         coverage report); ``max_miles`` is also the reach of a recommended site.

@@ -1,9 +1,9 @@
 """Figures of the collaboration report.
 
-Each function draws a published table made by :mod:`tfanalysis.collaboration`,
-:mod:`tfanalysis.analyses.collaboration.network` or :mod:`tfanalysis.analyses.collaboration.trends`: aggregated, every victim count as
-the publication layer released it, rates, medians and fitted lines from shown values only;
-none computes an analysis. A hidden value is a gap (or a tie's hover reads ``<11``), never
+Each function draws a published table made by :mod:`tfanalysis.reports.collaboration`
+(from :mod:`tfanalysis.analyses.collaboration`, its ``network`` and ``trends``): aggregated,
+every victim count as the publication layer released it, rates, medians and fitted lines
+from shown values only; none computes an analysis. A hidden value is a gap (or a tie's hover reads ``<11``), never
 a 0, and no figure carries a true count in its data or hover text. Periods are drawn as
 categories (their labels), and the change is marked between the last period before it and
 the first after it (``first_post``).
@@ -56,7 +56,7 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     Parameters
     ----------
     lines : pandas.DataFrame
-        :func:`tfanalysis.collaboration.trend_lines`: ``indicator``, ``label``, ``unit``,
+        :func:`tfanalysis.reports.collaboration.trend_lines`: ``indicator``, ``label``, ``unit``,
         ``period``, ``observed`` (NaN where hidden or not available: a gap), ``fitted``
         and ``counterfactual`` (fitted to the shown values), ``post``.
     first_post : str, optional
@@ -172,7 +172,7 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
         :func:`tfanalysis.analyses.collaboration.network_layout.picture_tables` nodes: ``period``, ``member_id``,
         ``name``, ``sector``, ``x``, ``y``, ``ties``.
     ties : pandas.DataFrame
-        Its ties with ``referrals`` as released (:func:`tfanalysis.collaboration.network_picture`;
+        Its ties with ``referrals`` as released (:func:`tfanalysis.reports.collaboration.network_picture`;
         hidden counts are strings such as ``"<11"``):
         ``period``, ``member_a``, ``member_b``, ``referrals``, ``cross_sector``, ``x0``,
         ``y0``, ``x1``, ``y1``.
@@ -270,7 +270,7 @@ def survey_figure(waves: pd.DataFrame, *, title: str = "Partner survey per wave"
     Parameters
     ----------
     waves : pandas.DataFrame
-        :func:`tfanalysis.collaboration.survey_waves`.
+        :func:`tfanalysis.analyses.collaboration.survey_waves`.
 
     Examples
     --------
@@ -296,7 +296,7 @@ def membership_figure(members: pd.DataFrame, *, title: str = "Member organizatio
     Parameters
     ----------
     members : pandas.DataFrame
-        :func:`tfanalysis.collaboration.membership`: indexed by period label, one column
+        :func:`tfanalysis.analyses.collaboration.membership`: indexed by period label, one column
         per sector (others ignored).
 
     Examples

@@ -1,11 +1,11 @@
 """Figures of the service coverage report.
 
-Each function draws a published table made by :mod:`tfanalysis.coverage`: one row per
+Each function draws a published table made by :mod:`tfanalysis.reports.coverage`: one row per
 county × service, needs as the run's publication layer released them
-(:func:`tfanalysis.coverage.published_coverage`: a hidden count is named in the hover,
+(:func:`tfanalysis.reports.coverage.published_coverage`: a hidden count is named in the hover,
 never given, a zero is a zero), deserts as the release shows them
-(:func:`tfanalysis.coverage.published_deserts`), and member points that
-:func:`tfanalysis.coverage.member_points` already stripped of confidential locations.
+(:func:`tfanalysis.reports.coverage.published_deserts`), and member points that
+:func:`tfanalysis.analyses.coverage.member_points` already stripped of confidential locations.
 None computes an analysis, and nothing below county level goes in.
 """
 
@@ -64,7 +64,7 @@ def _require_released(published: pd.DataFrame) -> None:
     """Refuse a coverage table whose needs did not come from the publication layer."""
     if "has_need" not in published.columns:
         raise ValueError(
-            "draw the table of tfanalysis.coverage.published_coverage: this one has no has_need column, "
+            "draw the table of tfanalysis.reports.coverage.published_coverage: this one has no has_need column, "
             "so its needs are the true counts, not the released ones"
         )
 
@@ -82,7 +82,7 @@ def access_map_figure(
     Parameters
     ----------
     published : pandas.DataFrame
-        :func:`tfanalysis.coverage.published_coverage` table (columns ``county_fips``,
+        :func:`tfanalysis.reports.coverage.published_coverage` table (columns ``county_fips``,
         ``county``, ``service``, ``access``, ``members_serving``, ``capacity_per_100k``,
         ``nearest_miles``, ``need`` as released, ``has_need``). A raw coverage table
         (no ``has_need``) is refused: its needs are true counts.
@@ -90,7 +90,7 @@ def access_map_figure(
         :func:`tfanalysis.geo.county_geojson` of the region (features keyed by
         ``properties.county_fips``).
     points : pandas.DataFrame
-        :func:`tfanalysis.coverage.member_points`: public member locations per service.
+        :func:`tfanalysis.analyses.coverage.member_points`: public member locations per service.
     services : iterable of str
         The services in the dropdown, first shown first (keep it to a handful: two
         traces each).
@@ -183,7 +183,7 @@ def nearest_distance_figure(
 
     One dot per county × service (county-level, no client data); deserts in red, the
     threshold as a dashed line. Counties with no provider anywhere are not drawn.
-    ``deserts`` are those the release shows (:func:`tfanalysis.coverage.published_deserts`):
+    ``deserts`` are those the release shows (:func:`tfanalysis.reports.coverage.published_deserts`):
     a red dot says that a county had need.
 
     Examples

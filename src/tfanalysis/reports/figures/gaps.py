@@ -169,7 +169,7 @@ def sites_map(published_unmet: pd.Series, sites: pd.DataFrame, geojson: dict[str
 def forecast_figure(published: pd.DataFrame, services: list[str], *, title: str = "Needs per quarter: observed, forecast and places") -> go.Figure:
     """One panel per service: observed needs, the forecast with its interval, the places a quarter.
 
-    ``published`` is :func:`tfanalysis.forecast.publish_forecast` (hidden counts are gaps).
+    ``published`` is :func:`tfanalysis.reports.forecast.publish_forecast` (hidden counts are gaps).
 
     Examples
     --------

@@ -15,7 +15,7 @@ def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per
     ----------
     published : pandas.DataFrame
         Indexed by month, one column per table, as returned by
-        :func:`tfanalysis.publication.privacy.suppress` on :func:`tfanalysis.quality.records_per_month`.
+        :func:`tfanalysis.publication.privacy.suppress` on :func:`tfanalysis.analyses.quality.records_per_month`.
     title : str
         Figure title.
 

@@ -3,7 +3,7 @@
 The figure draws county-level tables only: access scores, members serving and distances
 (not about victims) and the needs per county *as released* by the publication layer (a
 hidden count is named in the hover, never given). Member points are public locations from
-:func:`tfanalysis.coverage.member_points` (confidential ones never drawn).
+:func:`tfanalysis.analyses.coverage.member_points` (confidential ones never drawn).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def access_comparison_figure(
         ``service``, ``access_before``/``_after``, ``members_serving_*``,
         ``nearest_miles_*``, ``desert_*``).
     geojson : dict
-        County layer of the region (:func:`tfanalysis.coverage.region_geojson`).
+        County layer of the region (:func:`tfanalysis.reports.coverage.region_geojson`).
     services : sequence of str
         Services in the dropdown, the first shown first.
     needs : mapping of service to Series, optional
