@@ -43,6 +43,10 @@ package (``docs/architecture.md``): nothing here imports the rest of ``tfanalysi
 
 from __future__ import annotations
 
+from tfanalysis.geo.county_shapes import counties, county_centroids, unmatched_population_fips
+from tfanalysis.geo.distances import EARTH_RADIUS_MILES, great_circle_miles
+from tfanalysis.geo.layer import county_geojson, county_layer
+from tfanalysis.geo.population import county_population
 from tfanalysis.geo.sources import CRS, CURRENT_VINTAGE, EQUAL_AREA_CRS, LEGACY_VINTAGE, VINTAGES, cache_dir
 from tfanalysis.geo.state_shapes import state_abbr, state_codes, state_fips, states
 from tfanalysis.geo.vintages import (
@@ -55,11 +59,7 @@ from tfanalysis.geo.vintages import (
     to_current_fips,
     vintage_of,
 )
-from tfanalysis.geo.population import county_population
-from tfanalysis.geo.county_shapes import counties, county_centroids, unmatched_population_fips
-from tfanalysis.geo.layer import county_geojson, county_layer
 from tfanalysis.geo.zips import county_names, geocode_zip, unresolved_zip_counties
-from tfanalysis.geo.distances import EARTH_RADIUS_MILES, great_circle_miles
 
 __all__ = [
     "CRS",

@@ -29,49 +29,6 @@ What leadership sees of them is :mod:`tfanalysis.reports.collaboration`.
 
 from __future__ import annotations
 
-from tfanalysis.analyses.collaboration.periods import (
-    compare_periods,
-    data_end,
-    period_index,
-    period_labels,
-    period_word,
-    up_to,
-)
-from tfanalysis.analyses.collaboration.victims import (
-    CRITICAL_NEEDS,
-    clients_identified,
-    median_days_to_first_service,
-    needs_met_within,
-    unmet_critical_need_share,
-)
-from tfanalysis.analyses.collaboration.referrals import (
-    closed_loop_share,
-    cross_sector_referral_share,
-    cross_sector_referrals,
-    declined_capacity_share,
-    le_vs_referrals,
-    median_response_days,
-    referral_acceptance_rate,
-    referrals_made,
-)
-from tfanalysis.analyses.collaboration.justice import (
-    arrests,
-    cases_with_services_share,
-    charges_filed,
-    convictions,
-    investigations_opened,
-    joint_cases,
-    median_days_investigation_to_charges,
-    multi_agency_cases,
-)
-from tfanalysis.analyses.collaboration.engagement import (
-    case_reviews,
-    joint_training_sectors,
-    joint_trainings,
-    meeting_attendance_rate,
-    meetings,
-)
-from tfanalysis.analyses.collaboration.survey import parse_wave_dates, survey_waves
 from tfanalysis.analyses.collaboration.catalogue import (
     BASES,
     BY_NAME,
@@ -83,13 +40,56 @@ from tfanalysis.analyses.collaboration.catalogue import (
     indicators,
     reportable,
 )
+from tfanalysis.analyses.collaboration.engagement import (
+    case_reviews,
+    joint_training_sectors,
+    joint_trainings,
+    meeting_attendance_rate,
+    meetings,
+)
+from tfanalysis.analyses.collaboration.grant_evidence import EVIDENCE_COUNTS, evidence
+from tfanalysis.analyses.collaboration.justice import (
+    arrests,
+    cases_with_services_share,
+    charges_filed,
+    convictions,
+    investigations_opened,
+    joint_cases,
+    median_days_investigation_to_charges,
+    multi_agency_cases,
+)
 from tfanalysis.analyses.collaboration.members import (
     attendance_by_member,
     attendance_matrix,
     membership,
     sector_indicators,
 )
-from tfanalysis.analyses.collaboration.grant_evidence import EVIDENCE_COUNTS, evidence
+from tfanalysis.analyses.collaboration.periods import (
+    compare_periods,
+    data_end,
+    period_index,
+    period_labels,
+    period_word,
+    up_to,
+)
+from tfanalysis.analyses.collaboration.referrals import (
+    closed_loop_share,
+    cross_sector_referral_share,
+    cross_sector_referrals,
+    declined_capacity_share,
+    le_vs_referrals,
+    median_response_days,
+    referral_acceptance_rate,
+    referrals_made,
+)
+from tfanalysis.analyses.collaboration.survey import parse_wave_dates, survey_waves
+from tfanalysis.analyses.collaboration.victims import (
+    CRITICAL_NEEDS,
+    clients_identified,
+    median_days_to_first_service,
+    needs_met_within,
+    unmet_critical_need_share,
+)
 
 __all__ = [
     "arrests",

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 import pandas as pd
 
-from tfanalysis.data import contract
 from tfanalysis.analyses.capacity_in_force import as_of_date, capacity_places, period_months
 from tfanalysis.analyses.capacity_in_force import period_window as _window
 from tfanalysis.analyses.gaps.eligibility import CRITERIA, client_needs, match_needs
-from tfanalysis.data.periods import PeriodLike
 from tfanalysis.analyses.gaps.sites import coverage_matrix, greedy_max_coverage, recommend_sites
+from tfanalysis.data import contract
+from tfanalysis.data.periods import PeriodLike
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
     from tfanalysis.data.io import TaskForceData

@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis import geo
+from tfanalysis.analyses.scenarios.spec import CAPACITY_DEFAULTS, Change, PROBLEM_COLUMNS, Scenario, ScenarioError, problem, read_scenarios
 from tfanalysis.data import contract, schema
 from tfanalysis.data.io import TaskForceData
-from tfanalysis.analyses.scenarios.spec import CAPACITY_DEFAULTS, Change, PROBLEM_COLUMNS, Scenario, ScenarioError, problem, read_scenarios
 
 __all__ = ["CHANGE_COLUMNS", "apply", "apply_all", "check", "describe", "load_scenarios"]
 

@@ -36,7 +36,6 @@ Examples
 
 from __future__ import annotations
 
-from tfanalysis.analyses.collaboration.trends.time_axis import after_change, as_change_date
 from tfanalysis.analyses.collaboration.trends.kendall import MIN_POINTS_TREND, mann_kendall, min_points_trend
 from tfanalysis.analyses.collaboration.trends.segmented import (
     CHANGE_TERMS,
@@ -49,6 +48,7 @@ from tfanalysis.analyses.collaboration.trends.segmented import (
     segmented_fit,
     segmented_regression,
 )
+from tfanalysis.analyses.collaboration.trends.time_axis import after_change, as_change_date
 from tfanalysis.analyses.collaboration.trends.xmr import control_chart
 
 __all__ = [
