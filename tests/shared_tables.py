@@ -15,9 +15,18 @@ mental health care and legal representation (tests/analyses/coverage/test_servic
 ``DIRECTORY_*``: the tiny task force's members with contacts, a second confidential location
 and a member who left in 2022, and capacity rows with every kind of service area
 (tests/analyses/test_directory.py works the directory out by hand).
+
+``PLANNING_REGIONS``, ``CT_COUNTIES``, ``CT_2019``: Connecticut's nine planning regions (the
+current county-equivalents), the eight counties they replaced and those counties' 2019
+estimates (co-est2019-alldata), for the tests of the two vintages of county codes.
+
+:func:`members_table` and :func:`referrals_table`: the two tables the referral network reads,
+from tuples (tests/analyses/collaboration/test_network.py and test_network_layout.py).
 """
 
 from __future__ import annotations
+
+import pandas as pd
 
 from conftest import TINY_TABLES
 
@@ -164,3 +173,23 @@ m4,crisis_intervention,8,10005,true,true,all,true,any,true,2025-01-01,
 DIRECTORY_CONFIDENTIAL_TEXTS = ["19947", "Georgetown", "38.679", "-75.393", "39.6", "-75.7"]
 # What must be there for the others (the check above could not fail without them).
 DIRECTORY_PUBLIC_TEXTS = ["19901", "Dover", "19801", "Wilmington", "19958", "Lewes"]
+
+PLANNING_REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
+CT_COUNTIES = ["09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"]
+CT_2019 = {"09001": 943_332, "09003": 891_720, "09005": 180_333, "09007": 162_436,
+           "09009": 854_757, "09011": 265_206, "09013": 150_721, "09015": 116_782}
+
+
+def members_table(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "member_id": [r[0] for r in rows],
+            "sector": [r[1] for r in rows],
+            "joined_on": pd.to_datetime([r[2] for r in rows]),
+            "left_on": pd.to_datetime([r[3] for r in rows]),
+        }
+    )
+
+
+def referrals_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame({"from_member": [r[0] for r in rows], "to_member": [r[1] for r in rows], "referred_on": pd.to_datetime([r[2] for r in rows])})

@@ -17,9 +17,7 @@ from shapely.geometry import Point
 
 from tfanalysis import geo
 
-PLANNING_REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
-CT_COUNTIES = ["09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"]
-
+from shared_tables import CT_COUNTIES, PLANNING_REGIONS
 
 # --------------------------------------------------------------------- counties
 

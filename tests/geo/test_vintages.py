@@ -12,11 +12,7 @@ import pandas as pd
 
 from tfanalysis import geo
 
-PLANNING_REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
-CT_COUNTIES = ["09001", "09003", "09005", "09007", "09009", "09011", "09013", "09015"]
-# 2019 estimates of the counties the planning regions replaced (co-est2019-alldata).
-CT_2019 = {"09001": 943_332, "09003": 891_720, "09005": 180_333, "09007": 162_436,
-           "09009": 854_757, "09011": 265_206, "09013": 150_721, "09015": 116_782}
+from shared_tables import CT_2019, CT_COUNTIES, PLANNING_REGIONS
 
 
 def test_crosswalk_adds_up_both_ways() -> None:

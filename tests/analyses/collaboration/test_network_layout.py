@@ -10,21 +10,7 @@ import pandas as pd
 
 from tfanalysis.analyses.collaboration import network_layout
 
-
-def members_table(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "member_id": [r[0] for r in rows],
-            "sector": [r[1] for r in rows],
-            "joined_on": pd.to_datetime([r[2] for r in rows]),
-            "left_on": pd.to_datetime([r[3] for r in rows]),
-        }
-    )
-
-
-def referrals_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame({"from_member": [r[0] for r in rows], "to_member": [r[1] for r in rows], "referred_on": pd.to_datetime([r[2] for r in rows])})
-
+from shared_tables import members_table, referrals_table
 
 MEMBERS = members_table(
     [
