@@ -1,6 +1,6 @@
 """The suite runner, end to end on the tiny dataset: real papermill, real kernels, real nbconvert.
 
-The whole suite on the demo data runs in tests/test_reports.py.
+The whole suite on the demo data runs in tests/running/test_reports.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Offline HTML for leadership: one plotly.js per run folder, loaded by relative path.
 
-Whole runs are checked in tests/test_pipeline.py (tiny data) and tests/test_reports.py (demo);
-drawing offline in Chromium in tests/test_browser.py.
+Whole runs are checked in tests/running/test_pipeline.py (tiny data) and tests/running/test_reports.py (demo);
+drawing offline in Chromium in tests/running/test_browser.py.
 """
 
 from __future__ import annotations
