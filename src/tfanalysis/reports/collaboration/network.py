@@ -1,0 +1,63 @@
+"""The referral network as the report draws it: members and ties per period, from released counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from tfanalysis.analyses.collaboration.network_layout import picture_tables
+from tfanalysis.analyses.collaboration.periods import period_labels
+from tfanalysis.reports.collaboration.counts import SECTOR_LINK, TIE, ReleasedCounts
+
+if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
+    from tfanalysis.data.io import TaskForceData
+
+
+def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: ReleasedCounts, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and ties of the referral network of a few periods, ready to draw for leadership.
+
+    :func:`tfanalysis.analyses.collaboration.network_layout.picture_tables` with period labels. Members and the ties
+    between them are organizations, drawn as they are; the number of referrals behind
+    each tie counts victims' referrals and is released per period through the same
+    release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
+    ties of one kind add up to the cross-sector and law enforcement ↔ victim services
+    counts the reader also sees): ``"<11"`` where hidden.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The history the indicators read (:func:`up_to`).
+    periods : pandas.PeriodIndex
+        Periods of ``counts`` to draw (:func:`compare_periods`).
+    counts : ReleasedCounts
+        :func:`release_counts` of the report.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> from tfanalysis.reports.collaboration.counts import release_counts
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"])
+    >>> nodes, ties = network_picture(data, pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q"), counts)
+    >>> sorted(nodes["period"].unique()), "<11" in set(ties["referrals"])
+    (['2024Q2', '2025Q4'], True)
+    """
+    nodes, ties = picture_tables(data.referrals, data.members, periods, seed=seed)
+    if len(ties) and TIE not in counts.release.units("referrals"):
+        raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
+    labels = dict(zip([str(p) for p in periods], period_labels(periods)))
+    nodes["period"] = nodes["period"].map(labels)
+    ties["period"] = ties["period"].map(labels)
+    shown = pd.Series(f"<{counts.threshold}", index=ties.index, dtype=object)
+    for label in pd.unique(ties["period"]):  # two periods, usually
+        released = counts.release.table("referrals", rows=[SECTOR_LINK, TIE], where={"referred_on": counts.span(label)},
+                                        name=f"collaboration: referrals per tie in {label}")
+        per_tie = released.shown.iloc[:-1, 0]
+        per_tie.index = per_tie.index.get_level_values(TIE)
+        mine = ties["period"] == label
+        keys = ties.loc[mine, "member_a"].astype(str) + "|" + ties.loc[mine, "member_b"].astype(str)
+        shown[mine] = per_tie.reindex(keys.to_numpy()).fillna(f"<{counts.threshold}").to_numpy(dtype=object)
+    ties["referrals"] = shown.to_numpy()
+    return nodes, ties

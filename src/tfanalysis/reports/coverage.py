@@ -1,0 +1,354 @@
+"""What the coverage report (01) shows: needs per county × service as released, deserts, the services to map, the sentences.
+
+Counts of needs are victim counts. Everything the report shows about them — the needs per
+county × service, the deserts (where need exists shows through them), the order of the
+services on the map, the distances over the pairs with need — is read from
+:func:`published_coverage`, whose counts the run's :class:`~tfanalysis.publication.Release`
+released; never from the raw ``need`` column of
+:func:`~tfanalysis.analyses.coverage.service_coverage.county_service_coverage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis import geo
+from tfanalysis.analyses.coverage.service_coverage import as_deserts, without_provider
+from tfanalysis.data import taxonomy
+from tfanalysis.data.periods import PeriodLike, parse_period
+from tfanalysis.publication import Interval, Release, Released
+
+__all__ = [
+    "deserts_markdown",
+    "deserts_table",
+    "median_nearest_miles",
+    "published_coverage",
+    "published_deserts",
+    "region_geojson",
+    "residents_of",
+    "services_to_map",
+    "worst_covered",
+]
+
+
+def published_coverage(
+    table: pd.DataFrame,
+    release: Release,
+    period: PeriodLike = None,
+    *,
+    name: str = "Coverage: needs per county and service",
+) -> pd.DataFrame:
+    """The coverage table with every count of needs as the publication layer releases it.
+
+    The needs of a county for a service are victim counts: they are counted again by
+    ``release`` (:class:`tfanalysis.publication.Release`) from the units of the whole
+    dataset, as needs identified in the period by clients living in the county, and
+    released as one county × need table (its margins too: needs per county, per need)
+    with the suppression pattern the whole run shares. A service that meets needs of
+    several codes present in the data (generic ``housing``, or a housing subtype where
+    plain ``housing`` needs were recorded) gets a table of its own over the same counties.
+    Members, capacity, distances, access and population are not counts of victims and
+    are left as they are.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`county_service_coverage` for ``period``.
+    release : tfanalysis.publication.Release
+        The run's release, built on the whole dataset (:func:`tfanalysis.reports.notebook.release`).
+    period : str, (start, end) or None
+        The period of ``table``: needs identified in it are counted.
+    name : str
+        The released table's name (what the audit reports).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` with ``need`` as released (an int, or ``"<k"`` where hidden) and
+        ``has_need`` (boolean): True where the release shows at least one need (a count
+        above 0, or a hidden one: a hidden count is at least 1 since zeros are shown),
+        False where it shows 0, ``<NA>`` where the count is withheld with its whole line
+        (zeros hidden too, so the release does not say whether there was need).
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import Release
+    >>> units = pd.DataFrame({"county_fips": ["1"] * 3 + ["2"] * 40, "need": "food",
+    ...                       "identified_on": pd.to_datetime(["2025-02-01"] * 43)})
+    >>> t = pd.DataFrame({"county_fips": ["1", "2", "3"], "service": "food", "need": [3, 40, 0]})
+    >>> published_coverage(t, Release(None, 11, units={"needs": units}), "2025")[["need", "has_need"]].values.tolist()
+    [['<11', True], ['<11', True], [0, False]]
+    """
+    if table.empty:
+        return table.assign(need=pd.Series(dtype=object), has_need=pd.Series(dtype="boolean"))
+    counties = sorted(table["county_fips"].astype(str).unique())
+    services = sorted(table["service"].astype(str).unique())
+    where = {"identified_on": _identified_in(period), "county_fips": counties}
+    codes = _need_codes(services, release.units("needs")["need"])
+    parts = []
+    single = sorted({c[0] for c in codes.values() if len(c) == 1})
+    if single:
+        grid = release.table("needs", rows="county_fips", columns="need", where=where,
+                             levels={"county_fips": counties, "need": single}, name=name)
+        cells = _released_long(release, grid)
+        for service in services:
+            if len(codes[service]) == 1:
+                parts.append(cells[cells["code"] == codes[service][0]].assign(service=service))
+    for service in services:
+        if len(codes[service]) > 1:
+            own = release.table("needs", rows="county_fips", where={**where, "need": list(codes[service])},
+                                levels={"county_fips": counties}, name=f"{name}: {_label(service)}")
+            parts.append(_released_long(release, own).assign(service=service))
+    released = pd.concat(parts, ignore_index=True)
+    known = pd.Series(released["hidden"].to_numpy() | (pd.to_numeric(released["need"], errors="coerce").fillna(0).to_numpy() > 0),
+                      dtype="boolean")
+    released["has_need"] = known.mask(released["withheld"].to_numpy(bool))
+    released = released.astype({"county_fips": table["county_fips"].dtype, "service": table["service"].dtype})
+    out = table.drop(columns=["need", "has_need"], errors="ignore").merge(
+        released[["county_fips", "service", "need", "has_need"]], on=["county_fips", "service"], how="left")
+    return out[[*table.columns.drop("has_need", errors="ignore"), "has_need"]]
+
+
+def _identified_in(period: PeriodLike) -> Interval:
+    """The period as the publication layer's range of ``identified_on`` days."""
+    p = parse_period(period)
+    return Interval(p.start, p.end)
+
+
+def _need_codes(services: list[str], present: pd.Series) -> dict[str, tuple[str, ...]]:
+    """The need codes each service meets among those the data hold (the service's own code if none)."""
+    codes = pd.Series(pd.unique(present.astype(str).to_numpy()), dtype="string")
+    pairs = pd.DataFrame({"service": pd.array(services, dtype="string")}).merge(codes.rename("code").to_frame(), how="cross")
+    pairs = pairs[taxonomy.service_covers_need(pairs["service"], pairs["code"]).to_numpy()]
+    met = pairs.groupby("service")["code"].agg(lambda c: tuple(sorted(c.astype(str))))
+    return {s: met.get(s) or (s,) for s in services}
+
+
+def _released_long(release: Release, released: Released) -> pd.DataFrame:
+    """One row per inner count of a released county table: county_fips, code, need, hidden, withheld."""
+    inner = (slice(None, -1), slice(None, -1)) if not released.is_series else (slice(None, -1), slice(None))
+    shown = released.shown.iloc[inner]
+    hidden = released.hidden.iloc[inner].to_numpy(bool)
+    keys = released.keys.iloc[inner].to_numpy(dtype=object)
+    # a count withheld with its line (zeros too) is recorded in the ledger, where its status lives
+    withheld_by_key = release.ledger.cells.set_index("key")["withheld"]
+    withheld = withheld_by_key.reindex(keys.ravel()).fillna(False).to_numpy(bool).reshape(keys.shape)
+    codes = ["" for _ in shown.columns] if released.is_series else [str(c) for c in shown.columns]
+    return pd.DataFrame({
+        "county_fips": np.repeat(shown.index.astype(str).to_numpy(), len(codes)),
+        "code": np.tile(np.array(codes, dtype=object), len(shown.index)),
+        "need": shown.to_numpy(dtype=object).ravel(),
+        "hidden": hidden.ravel(),
+        "withheld": withheld.ravel() & hidden.ravel(),
+    })
+
+
+def published_deserts(published: pd.DataFrame, *, max_miles: float = 60.0) -> pd.DataFrame:
+    """The service deserts the release shows: no provider in reach, need shown to exist.
+
+    A county × service of a :func:`published_coverage` table is listed when no member
+    serves the county, none offering the service is within ``max_miles`` and the released
+    count of needs says there was need (``has_need``: a count above 0, or hidden, which
+    is at least 1). A count withheld with its line says nothing either way: that pair is
+    not listed (:func:`deserts_markdown` counts such pairs), so that which hidden counts
+    are zero never shows through the list.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`deserts`, ``need`` as released.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"county_fips": ["1", "2", "3"], "county": ["A", "B", "C"], "service": "food",
+    ...                   "need": ["<11", 0, "<11"], "has_need": pd.array([True, False, pd.NA], dtype="boolean"),
+    ...                   "members_serving": 0, "nearest_miles": [80.0, 90.0, None], "residents": [10, 20, 30]})
+    >>> published_deserts(p)[["county", "need", "kind"]].values.tolist()
+    [['A', '<11', 'none within reach']]
+    """
+    shown = published["has_need"].fillna(False).astype(bool)
+    return as_deserts(published[shown & without_provider(published, max_miles)])
+
+
+def services_to_map(published: pd.DataFrame, found: pd.DataFrame, limit: int = 5) -> list[str]:
+    """The services worth a map: those with deserts, then those needed in the most counties.
+
+    Read from what is released only: the deserts of :func:`published_deserts` and the
+    counties whose released count shows need (``has_need``), never from true counts (an
+    order picked from them would tell hidden counts apart). Ties by service code.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"service": ["a", "b", "b", "c"],
+    ...                   "has_need": pd.array([True, True, True, False], dtype="boolean")})
+    >>> services_to_map(p, pd.DataFrame({"service": ["c"]}), limit=2)
+    ['c', 'b']
+    """
+    with_need = published["has_need"].fillna(False).astype(bool).groupby(published["service"].astype(str)).sum()
+    with_deserts = found["service"].astype(str).value_counts()
+    order = pd.DataFrame({"deserts": with_deserts.reindex(with_need.index, fill_value=0), "counties": with_need})
+    order = order[(order["counties"] > 0) | (order["deserts"] > 0)].sort_index()
+    order = order.sort_values(["deserts", "counties"], ascending=False, kind="stable")
+    return [str(s) for s in order.index[:limit]]
+
+
+def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) -> pd.DataFrame:
+    """The ``n`` counties with the lowest access per service (ties: the farthest first).
+
+    Chosen by access and distance, never by needs; the needs shown are those of
+    :func:`published_coverage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by service label and county, columns ``access per 100k``, ``nearest
+        miles``, ``members serving``, ``needs`` (as released).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"service": "food", "county": ["A", "B", "C"], "access": [0.0, 0.0, 5.0],
+    ...                   "nearest_miles": [10.0, 70.0, 1.0], "members_serving": [1, 0, 2], "need": [0, "<11", 25]})
+    >>> worst_covered(p, ["food"], n=2)["needs"].tolist()
+    ['<11', 0]
+    """
+    t = published[published["service"].isin(list(services))]
+    t = t.assign(_far=t["nearest_miles"].fillna(np.inf))
+    t = t.sort_values(["service", "access", "_far"], ascending=[True, True, False], kind="stable")
+    worst = t.groupby("service", sort=True).head(n)
+    return pd.DataFrame(
+        {
+            "access per 100k": worst["access"].round(1).to_numpy(),
+            "nearest miles": worst["nearest_miles"].round(0).to_numpy(),
+            "members serving": worst["members_serving"].to_numpy(),
+            "needs": worst["need"].to_numpy(),
+        },
+        index=pd.MultiIndex.from_arrays(
+            [worst["service"].map(_label).to_numpy(), worst["county"].to_numpy()], names=["service", "county"]
+        ),
+    )
+
+
+def deserts_table(found: pd.DataFrame) -> pd.DataFrame:
+    """The deserts of :func:`published_deserts` as the report shows them.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"county": ["A"], "service": ["food"], "need": ["<11"], "nearest_miles": [80.4],
+    ...                   "residents": [1000], "kind": ["none within reach"]})
+    >>> deserts_table(f).reset_index().values.tolist()
+    [['Food', 'A', '<11', 80.0, 1000, 'none within reach']]
+    """
+    return pd.DataFrame(
+        {
+            "needs": found["need"].to_numpy(),
+            "nearest miles": found["nearest_miles"].round(0).to_numpy(),
+            "residents": found["residents"].to_numpy(),
+            "kind": found["kind"].to_numpy(),
+        },
+        index=pd.MultiIndex.from_arrays([found["service"].map(_label).to_numpy(), found["county"].to_numpy()],
+                                        names=["service", "county"]),
+    )
+
+
+def _label(code: str) -> str:
+    return taxonomy.VICTIM_NEEDS.get(code, str(code).replace("_", " "))
+
+
+def residents_of(found: pd.DataFrame) -> int:
+    """Residents of the counties listed (each county once), e.g. of the deserts found.
+
+    Examples
+    --------
+    >>> residents_of(pd.DataFrame({"county_fips": ["1", "1", "2"], "residents": [1000, 1000, 2500]}))
+    3500
+    """
+    counties = found.drop_duplicates("county_fips")
+    return int(pd.to_numeric(counties["residents"], errors="coerce").fillna(0).sum())
+
+
+def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label: str) -> str:
+    """A paragraph reading the deserts the release shows (no victim counts in it).
+
+    Parameters
+    ----------
+    published : pandas.DataFrame
+        :func:`published_coverage`; its deserts are :func:`published_deserts`.
+    max_miles : float
+        The distance threshold.
+    period_label : str
+        How the report names the period.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"county_fips": ["1", "2", "3"], "county": ["A", "B", "C"], "service": "food",
+    ...                   "need": ["<11", 25, "<11"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
+    ...                   "members_serving": 0, "nearest_miles": [None, None, None], "residents": [1000, 2500, 700]})
+    >>> print(deserts_markdown(p, max_miles=60, period_label="2025"))
+    In 2025, 2 county × service pairs of the 1 service analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
+    """
+    found = published_deserts(published, max_miles=max_miles)
+    analysed = published["service"].nunique()
+    services = f"{analysed} service{'s' if analysed != 1 else ''} analysed"
+    unknown = int((published["has_need"].isna() & without_provider(published, max_miles)).sum())
+    if found.empty:
+        text = (
+            f"In {period_label}, no county of the region had needs identified (as the counts released show) for one of "
+            f"the {services} without a provider serving it or within {max_miles:g} miles."
+        )
+    else:
+        parts = []
+        for service, rows in found.groupby("service", sort=True):
+            names = ", ".join(sorted(rows["county"].astype(str)))
+            parts.append(f"{_label(service)} ({len(rows)} count{'ies' if len(rows) != 1 else 'y'}: {names})")
+        counties = found["county_fips"].nunique()
+        none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(_label).unique())
+        pairs = f"{len(found)} county × service pair{'s' if len(found) != 1 else ''}"
+        text = (
+            f"In {period_label}, {pairs} of the {services} {'are service deserts' if len(found) != 1 else 'is a service desert'} "
+            f"(need identified, no eligible provider serving the county or within {max_miles:g} miles of its centre): "
+            f"{'; '.join(parts)}. {residents_of(found):,} residents live in "
+            f"{f'these {counties} counties' if counties != 1 else 'this county'}."
+        )
+        if none_at_all:
+            text += f" No member offers {', '.join(none_at_all)} at all in the period."
+    if unknown:
+        text += (
+            f" For {unknown}{' more' if len(found) else ''} pair{'s' if unknown != 1 else ''} without a provider in reach, the count "
+            "of needs is withheld to protect other counts, so the report does not say whether there was need."
+        )
+    return text
+
+
+def median_nearest_miles(published: pd.DataFrame) -> float:
+    """Median distance to the nearest provider over the county × service pairs with need.
+
+    The pairs are those whose released count shows need (``has_need`` of
+    :func:`published_coverage`); a withheld count leaves its pair out. Distances are not
+    victim counts; which pairs count is read from the release only.
+
+    Examples
+    --------
+    >>> median_nearest_miles(pd.DataFrame({"has_need": pd.array([True, True, False, pd.NA], dtype="boolean"),
+    ...                                    "nearest_miles": [10.0, 30.0, 99.0, 1.0]}))
+    20.0
+    """
+    miles = published.loc[published["has_need"].fillna(False).astype(bool).to_numpy(), "nearest_miles"].dropna()
+    return float(miles.median()) if len(miles) else float("nan")
+
+
+def region_geojson(table: pd.DataFrame) -> dict[str, Any]:
+    """The simplified county layer of the table's counties only, for the choropleth.
+
+    Examples
+    --------
+    >>> g = region_geojson(pd.DataFrame({"county_fips": ["10001", "10005"]}))
+    >>> [f["properties"]["county_fips"] for f in g["features"]]
+    ['10001', '10005']
+    """
+    wanted = set(table["county_fips"].astype(str))
+    layer = geo.county_geojson(sorted({f[:2] for f in wanted}), vintage=geo.vintage_of(list(wanted)))
+    return {**layer, "features": [f for f in layer["features"] if f["properties"]["county_fips"] in wanted]}

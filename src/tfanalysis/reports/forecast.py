@@ -1,0 +1,142 @@
+"""What the needs-and-gaps report (02) shows of the demand forecast: the quarters released, the forecast and its backtest from them.
+
+Needs identified per quarter are victim counts: the forecast and the backtest are computed
+from the counts the run's release shows (:func:`release_quarters`), never from true ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.analyses.gaps.forecast import (
+    backtest_counts,
+    forecast_counts,
+    places_per_quarter,
+    quarterly_needs,
+)
+
+__all__ = ["backtest_markdown", "publish_backtest", "publish_forecast", "release_quarters"]
+
+
+def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: int = 0) -> str:
+    """Read the backtest in a sentence, saying where the trend model fell back to the mean.
+
+    ``left_out``: services not backtested because a quarterly count of theirs is hidden
+    (:func:`publish_backtest`).
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"needs": [10, 20], "mae_mean": [1.0, 2.0], "mae_trend": [2.0, 2.0],
+    ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0], "trend_fallback": [False, True]}, index=["a", "b"])
+    >>> print(backtest_markdown(b))
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
+    >>> print(backtest_markdown(b.iloc[:1], left_out=2))
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of held-out quarters fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
+    >>> print(backtest_markdown(b.iloc[:0]))
+    Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
+    """
+    hidden = (f" ({left_out} service{'s' if left_out != 1 else ''} left out: a quarterly count is hidden, and the errors would give it back)"
+              if left_out else "")
+    if results.empty and left_out:
+        return "The backtest is not shown: every service it would test has a hidden quarterly count, which its errors would give back."
+    if results.empty:
+        return "Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them."
+    fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
+    trend_note = (f"; for {fallback} of {len(results)} service{'s' if len(results) != 1 else ''} the trend could not be fitted on so few needs "
+                  "and the mean stands in for it") if fallback else ""
+    return (
+        f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
+        f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
+        f"inside its {100 * level:.0f}% interval{hidden}."
+    )
+
+
+def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
+    """Release the needs identified per complete quarter (rows) and service (columns).
+
+    None (nothing released) without a complete quarter of needs or without a service.
+
+    ``data`` is the data analysed (its complete quarters, :func:`quarterly_needs`);
+    ``region`` the predicate of its region (:meth:`tfanalysis.reports.gaps.Scope.region`).
+    Needs identified, as in the report's other tables: a quarter's count is the same count
+    as that service's needs identified in a report of that quarter.
+    """
+    from tfanalysis.publication import ByPeriod
+
+    quarters = quarterly_needs(data).index
+    if not len(quarters) or not services:  # no complete quarter with needs, or no service: nothing to release
+        return None
+    where = {**(region or {}), "need": list(services)}
+    return rel.table("needs", rows=ByPeriod("identified_on", quarters), columns="need", where=where, levels={"need": list(services)}, name=name)
+
+
+def _observed(quarters: Any) -> pd.DataFrame:
+    """Released quarterly counts (quarters × services), NaN where hidden (empty without a release)."""
+    return quarters.numbers() if quarters is not None else pd.DataFrame(index=pd.Index([], name="quarter", dtype=str))
+
+
+def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float = 0.8, method: str = "mean") -> pd.DataFrame:
+    """The forecast as the report shows it: fitted to released quarterly counts, only where all it rests on is shown.
+
+    A forecast rests on the quarters its model fits: the last four (``mean``), every one
+    (``trend``). A service with one of them hidden has no forecast (nor interval); its
+    shown quarters are drawn, its hidden ones are gaps.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The data analysed (the places a quarter, :func:`places_per_quarter`).
+    quarters : Released
+        :func:`release_quarters`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Like :func:`demand_forecast`: ``service``, ``quarter``, ``kind``, ``needs``
+        (released, NaN where hidden), ``forecast``, ``low``, ``high``, ``places``, ``model``.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import ByPeriod, Release
+    >>> days = ["2024-02-01"] * 12 + ["2024-05-01"] * 14 + ["2024-08-01"] * 4 + ["2024-11-01"] * 16 + ["2025-02-01"] * 20
+    >>> units = pd.DataFrame({"identified_on": pd.to_datetime(days), "need": "a", "gaps.outcome": "unmet"})
+    >>> q = Release(None, 11, units={"needs": units}).table("needs", rows=ByPeriod("identified_on", pd.period_range("2024Q1", periods=5, freq="Q")), columns="need")
+    >>> f = publish_forecast(None, q, horizon=1)  # 4 hidden, and 12 with it (the total is released)
+    >>> f["needs"].tolist()[:5], f["forecast"].tolist()[-1]
+    ([nan, 14.0, nan, 16.0, 20.0], nan)
+    """
+    observed = _observed(quarters)
+    places = places_per_quarter(data) if data is not None else pd.Series(dtype=float)
+    future = pd.period_range(pd.Period(observed.index[-1], freq="Q") + 1, periods=horizon, freq="Q").astype(str) if len(observed) else []
+    frames = []
+    for service in observed.columns:  # one small model per service (a few)
+        counts = observed[service]
+        rests = counts if method == "trend" else counts.tail(4)
+        frames.append(pd.DataFrame({"service": service, "quarter": observed.index.astype(str), "kind": "observed", "needs": counts.to_numpy()}))
+        if rests.notna().all() and len(counts):
+            ahead, model = forecast_counts(counts.to_numpy(float), horizon, level, method)
+        else:
+            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan}, index=range(horizon)), method
+        frames.append(ahead.assign(service=service, quarter=list(future), kind="forecast", model=model))
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out["places"] = out["service"].map(places).fillna(0.0).astype(float)
+    return out.reindex(columns=columns)
+
+
+def publish_backtest(quarters: Any, *, horizon: int = 4, level: float = 0.8) -> tuple[pd.DataFrame, int]:
+    """:func:`backtest_counts` on the services whose released quarterly counts are all shown.
+
+    Returns the backtest and the number of services left out (a hidden quarter: the
+    backtest's errors would give it back).
+    """
+    observed = _observed(quarters)
+    if len(observed) <= horizon:
+        return backtest_counts(observed.fillna(0).astype("int64"), horizon=horizon, level=level), 0  # too few quarters: nothing to show
+    complete = observed.columns[observed.notna().all(axis=0).to_numpy()]
+    return backtest_counts(observed[complete].astype("int64"), horizon=horizon, level=level), int(len(observed.columns) - len(complete))

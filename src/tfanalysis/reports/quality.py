@@ -1,0 +1,317 @@
+"""What the data-quality report (00) shows: table sizes, completeness, records per month, warnings and taxonomy use, through the publication layer.
+
+Rows of the victims' tables (clients, needs, referrals, criminal-justice events) are
+released counts; members, capacity rows, activities, attendance and survey ratings are not
+about victims and are shown as they are.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes, taxonomy_use, warning_summary
+from tfanalysis.data import contract, taxonomy
+from tfanalysis.data.io import TaskForceData
+
+__all__ = [
+    "VICTIM_TABLES",
+    "published_agency_records",
+    "published_completeness",
+    "published_records_per_month",
+    "published_sizes",
+    "published_summary_markdown",
+    "published_taxonomy_use",
+    "published_warnings",
+    "summary_markdown",
+]
+
+
+def summary_markdown(data: TaskForceData, period_label: str, *, threshold: int = 11) -> str:
+    """A paragraph for the report that reads the data-quality numbers.
+
+    Counts from 1 to ``threshold - 1`` are written as ``fewer than {threshold}``.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> summary_markdown(tf.load_dataset(DEMO_DIR).in_period("2025Q3"), "2025Q3")
+    'For **2025Q3** the dataset holds ... clients, ...'
+    """
+    sizes = table_sizes(data)
+    filled = completeness(data)
+    gaps = filled[filled["required"] & (filled["filled_pct"] < 100)]
+    optional_low = filled[~filled["required"] & (filled["filled_pct"] < 50)]
+    used = taxonomy_use(data)
+    warnings = warning_summary(data)
+
+    def count(n: int, noun: str) -> str:
+        if 0 < n < threshold:
+            return f"fewer than {threshold} {noun}"
+        return f"{n:,} {noun}"
+
+    sentences = [
+        f"For **{period_label}** the dataset holds {count(int(sizes['clients']), 'clients')}, "
+        f"{count(int(sizes['needs']), 'identified needs')} and {count(int(sizes['referrals']), 'referrals')}, "
+        f"from {count(int(sizes['members']), 'member organizations')}."
+    ]
+    if gaps.empty:
+        sentences.append("Every required column is complete.")
+    else:
+        worst = gaps.sort_values("filled_pct").iloc[0]
+        sentences.append(
+            f"{len(gaps)} required column(s) have empty cells; the least complete is "
+            f"`{worst['table']}.{worst['column']}` ({worst['filled_pct']:.0f}% filled)."
+        )
+    if len(optional_low):
+        names = ", ".join(f"`{t}.{c}`" for t, c in zip(optional_low["table"], optional_low["column"]))
+        sentences.append(f"Optional columns mostly empty: {names}.")
+    needs_seen = int((used["needs"] > 0).sum())
+    not_offered = used[(used["needs"] > 0) & ~used["offered"]]
+    sentences.append(
+        f"Needs fall in {needs_seen} of the {len(used)} e-Guide categories; "
+        + (
+            f"{len(not_offered)} of them are offered by no member in the capacity table ({', '.join(not_offered['label'])})."
+            if len(not_offered)
+            else "every category with identified needs is offered by at least one member."
+        )
+    )
+    if len(warnings):
+        sentences.append(f"Validation left {len(warnings)} kind(s) of warning to review (table below).")
+    else:
+        sentences.append("Validation raised no warnings.")
+    return " ".join(sentences)
+
+
+# --------------------------------------------------------------------------- for leadership
+#
+# What the report shows goes through the publication layer (tfanalysis.publication): rows
+# of the victims' tables (clients, needs, referrals, criminal-justice events) are released
+# counts; members, capacity rows, activities, attendance and survey ratings are not about
+# victims and are shown as they are.
+
+VICTIM_TABLES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
+"""Tables whose rows are about victims: their counts are disclosure-controlled."""
+
+
+def _window(period: Any) -> dict[str, Any]:
+    """``where`` of a period for each victim table (its own date)."""
+    from tfanalysis.data.periods import parse_period
+    from tfanalysis.publication import Interval
+
+    p = parse_period(period)
+    return {name: ({} if p.start is None else {DATED_TABLES[name]: Interval(p.start, p.end)}) for name in VICTIM_TABLES}
+
+
+def published_sizes(rel: Any, data: TaskForceData, period: Any = None) -> pd.Series:
+    """Rows per table in the period: victims' tables released, the others as they are.
+
+    Parameters
+    ----------
+    rel : tfanalysis.publication.Release
+        The notebook's release, on the whole dataset.
+    data : TaskForceData
+        The whole dataset (members, capacity and activities are restricted to the period here).
+    period : str, pair or None
+
+    Returns
+    -------
+    pandas.Series
+        ``rows`` per table in contract order: ints, ``"<11"`` where a victim count is hidden.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.publication import Release
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> published_sizes(Release(data), data, "2025Q3")[["clients", "needs", "members"]].tolist()
+    [56, 325, 40]
+    """
+    where = _window(period)
+    scoped = data.in_period(period)
+    out = {}
+    for name, frame in data.tables().items():
+        if name in VICTIM_TABLES:
+            out[name] = rel.count(name, where=where[name], name=f"00 rows of {name}").inner().iloc[0]
+        else:
+            out[name] = len(getattr(scoped, name))
+    return pd.Series(out, name="rows", dtype=object)
+
+
+def published_records_per_month(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """Rows per month of each dated table in the period (victims' tables released; NaN hidden).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by month (``YYYY-MM``), one column per dated table, floats (NaN: hidden).
+    """
+    from tfanalysis.publication import ByPeriod
+
+    scoped = data.in_period(period)
+    dates = pd.concat([getattr(scoped, name)[column].dropna() for name, column in DATED_TABLES.items()])
+    if dates.empty:
+        return pd.DataFrame(columns=list(DATED_TABLES), dtype="float64")
+    months = pd.period_range(dates.min(), dates.max(), freq="M")
+    out = pd.DataFrame(index=months.astype(str))
+    out.index.name = "month"
+    for name, column in DATED_TABLES.items():
+        if name in VICTIM_TABLES:
+            series = rel.table(name, rows=ByPeriod(column, months), name=f"00 {name} per month")
+            out[name] = series.numbers().to_numpy()
+        else:
+            counts = getattr(scoped, name)[column].dropna().dt.to_period("M").value_counts()
+            out[name] = counts.reindex(months, fill_value=0).to_numpy(dtype="float64")
+    return out
+
+
+def published_completeness(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """Share of filled cells per column with empty cells, for leadership.
+
+    For the victims' tables the filled and the empty rows are released counts (a share
+    beside its table's size gives both back): the share is shown only where both are shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``column``, ``required``, ``filled_pct`` (``"hidden"`` where the share
+        would give a hidden count back), for the columns with at least one empty cell.
+    """
+    where = _window(period)
+    scoped = data.in_period(period)
+    rows = []
+    for name, frame in data.tables().items():
+        part = getattr(scoped, name)
+        if part.empty:
+            continue
+        table = contract.TABLES[name]
+        for col in table.columns:
+            empty = part[col.name].isna()
+            if not empty.any():
+                continue
+            pct = round(float(100 * (~empty).mean()), 1)
+            if name in VICTIM_TABLES:
+                flag = f"quality.filled.{col.name}"
+                rel.derive(name, flag, frame[col.name].notna())
+                released = rel.table(name, rows=flag, where=where[name], levels={flag: [True, False]}, name=f"00 {name}.{col.name} filled or empty")
+                if released.is_hidden().any():
+                    pct = "hidden"
+            rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": pct})
+    return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
+
+
+def published_warnings(rel: Any, data: TaskForceData) -> pd.DataFrame:
+    """Validation warnings per table, column and rule: rows of victims' tables released.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"<11"`` where hidden).
+    """
+    summary = warning_summary(data)
+    if summary.empty:
+        return summary
+    out = summary.astype({"rows": object}).copy()
+    for i, w in summary.iterrows():  # one released count per kind of warning (a handful), not per row
+        if w["table"] not in VICTIM_TABLES:
+            continue
+        frame = getattr(data, w["table"])
+        hit = data.warnings[(data.warnings["table"] == w["table"]) & (data.warnings["column"] == w["column"]) & (data.warnings["rule"] == w["rule"])]
+        labels = frame.index[(hit["row"].dropna().astype(int) - 1).clip(lower=0, upper=len(frame) - 1)]
+        flag = f"quality.warning.{w['column']}.{i}"
+        rel.derive(w["table"], flag, pd.Series(frame.index.isin(labels), index=frame.index))
+        out.at[i, "rows"] = rel.table(w["table"], where={flag: True}, name=f"00 warnings {w['table']}.{w['column']} ({i})").inner().iloc[0]
+    return out
+
+
+def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """e-Guide categories: needs identified in the period (released) and whether any member offers it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by category label: ``group``, ``offered`` (yes/no), ``needs`` (released),
+        ``capacity_rows`` (capacity rows valid in the period offering it).
+    """
+    used = taxonomy_use(data.in_period(period))
+    category = data.needs["need"].map(taxonomy.need_category)
+    rel.derive("needs", "quality.category", category)
+    needs = rel.table("needs", rows="quality.category", where=_window(period)["needs"], levels={"quality.category": list(used.index)},
+                      name="00 needs per e-Guide category")
+    out = used[["label", "group", "offered", "capacity_rows"]].copy()
+    out["needs"] = needs.inner().reindex(out.index).to_numpy()
+    out["offered"] = out["offered"].map({True: "yes", False: "no"})
+    return out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
+
+
+def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
+    """Agency records beside unduplicated clients, as leadership sees them (released counts).
+
+    A client of a linked dataset has one record at each agency that served them, so the
+    clients with a record at an agency are that agency's records: one released count each.
+    The total of agency records is shown only where every agency's count is.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``agency`` (the last row ``all agencies``): ``agency_records``,
+        ``unduplicated_clients`` (ints, ``"<k"`` where hidden).
+    """
+    clients = data.clients
+    total = rel.count("clients", name="00 unduplicated clients").inner().iloc[0]
+    if "agencies" not in clients.columns:
+        return pd.DataFrame({"agency_records": [total], "unduplicated_clients": [total]}, index=pd.Index(["all agencies"], name="agency"))
+    lists = clients["agencies"].astype("string").fillna("").str.split(";")
+    agencies = sorted({a for names in lists for a in names if a})
+    rows = {}
+    for agency in agencies:  # one released count per agency (a handful), not per client
+        flag = f"linkage.record_at.{agency}"
+        rel.derive("clients", flag, lists.map(lambda names, a=agency: a in names))
+        shown = rel.count("clients", where={flag: True}, name=f"00 clients with a record at {agency}").inner().iloc[0]
+        rows[agency] = {"agency_records": shown, "unduplicated_clients": shown}
+    per_agency = [r["agency_records"] for r in rows.values()]
+    records = sum(per_agency) if all(not isinstance(v, str) for v in per_agency) else f"<{rel.threshold}"
+    rows["all agencies"] = {"agency_records": records, "unduplicated_clients": total}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("agency")
+
+
+def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFrame, taxonomy_table: pd.DataFrame,
+                               warnings_table: pd.DataFrame, period_label: str) -> str:
+    """A paragraph that reads the published data-quality numbers (only what the tables show).
+
+    Examples
+    --------
+    >>> sizes = pd.Series({"clients": 53, "needs": "<11", "referrals": 40, "members": 42})
+    >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
+    >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
+    'For **2025Q3** the dataset holds 53 clients, fewer than 11 identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories whose counts are shown; every one of them is offered by at least one member. Validation raised no warnings.'
+    """
+    def count(value: Any, noun: str) -> str:
+        return f"fewer than {str(value)[1:]} {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
+
+    sentences = [
+        f"For **{period_label}** the dataset holds {count(sizes['clients'], 'clients')}, "
+        f"{count(sizes['needs'], 'identified needs')} and {count(sizes['referrals'], 'referrals')}, "
+        f"from {int(sizes['members']):,} member organizations."
+    ]
+    gaps = completeness_table[completeness_table["required"].astype(bool)] if len(completeness_table) else completeness_table
+    if gaps.empty:
+        sentences.append("Every required column is complete.")
+    else:
+        shown = gaps[pd.to_numeric(gaps["filled_pct"], errors="coerce").notna()].astype({"filled_pct": float})
+        worst = shown.sort_values("filled_pct").iloc[0] if len(shown) else None
+        where = f"; the least complete shown is {worst['table']}.{worst['column']} ({worst['filled_pct']:.0f}% filled)" if worst is not None else ""
+        sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
+    numeric = pd.to_numeric(taxonomy_table["needs"], errors="coerce")
+    seen = taxonomy_table[(numeric > 0) | numeric.isna()]
+    hidden_or_positive = int(len(seen))
+    not_offered = seen[seen["offered"] == "no"]
+    sentences.append(
+        f"Needs fall in {hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories whose counts are shown; "
+        + (f"{len(not_offered)} of them are offered by no member ({', '.join(not_offered.index)})." if len(not_offered)
+           else "every one of them is offered by at least one member.")
+    )
+    sentences.append(f"Validation left {len(warnings_table)} kind(s) of warning to review (table below)." if len(warnings_table)
+                     else "Validation raised no warnings.")
+    return " ".join(sentences)

@@ -1,0 +1,97 @@
+"""What report 02 shows of the underserved groups: the adjusted differences of groups large enough to name, released, and the sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.analyses.gaps.underserved import language_groups
+
+__all__ = ["publish_underserved", "underserved_markdown"]
+
+
+def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Timestamp, *, days: int = 90, name: str) -> pd.DataFrame:
+    """The underserved-groups table with its counts released and its shares gated on them.
+
+    For each attribute compared, the needs of the model (followed, identified in the period
+    and at least ``days`` before ``as_of``) are released per group, split into those met
+    within ``days`` and the rest. A group's observed share rests on both counts; its
+    adjusted share, difference and interval also on its reference group's.
+
+    Parameters
+    ----------
+    rel : Release
+    table : DataFrame
+        :func:`adjusted_differences`.
+    scope : tfanalysis.reports.gaps.Scope
+        The period and region of :func:`model_frame`.
+    as_of : Timestamp
+        The data's last date (:func:`tfanalysis.analyses.gaps.needs.as_of_date` of the data analysed).
+    days : int
+        90: the window of :func:`model_frame` (the released outcomes are those of
+        :func:`tfanalysis.reports.gaps.need_outcomes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attribute``, ``group``, ``reference``, ``needs`` (released), ``observed``,
+        ``adjusted``, ``difference``, ``low``, ``high`` (NaN where a count they rest on
+        is hidden).
+    """
+    from tfanalysis.reports import gaps as gaps_report
+    from tfanalysis.publication import ByGroups, Interval
+
+    if days != 90:
+        raise ValueError(f"the released time-to-met bands end at 90 days, got days={days}")
+    columns = ["attribute", "group", "reference", "needs", "observed", "adjusted", "difference", "low", "high"]
+    last = min(pd.Timestamp(scope.end), pd.Timestamp(as_of) - pd.Timedelta(days=days))
+    if table.empty or last < pd.Timestamp(scope.start):
+        return pd.DataFrame(columns=columns)
+    gaps_report.derive_outcomes(rel)
+    met = (gaps_report.MET_30, gaps_report.MET_90)
+    outcome = ByGroups(gaps_report.OUTCOME, {"met": met, "not met": tuple(v for v in gaps_report.FOLLOWED if v not in met)})
+    where = scope.where(identified_on=Interval(scope.start, last))
+    parts = []
+    for attribute in pd.unique(table["attribute"]):  # a handful of attributes, one table each
+        rows = ByGroups("primary_language", language_groups(pd.unique(rel.units("needs")["primary_language"]))) if attribute == "language" else attribute
+        released = rel.table("needs", rows=rows, columns=outcome, where=where, name=f"{name}: {attribute}")
+        numbers = released.numbers(margins=True).drop(index="Total")
+        parts.append(pd.DataFrame({
+            "attribute": attribute, "group": numbers.index.astype(str), "needs": released.shown["Total"].drop(index="Total").to_numpy(),
+            "_needs": numbers["Total"].to_numpy(), "_not_met": numbers["not met"].to_numpy() if "not met" in numbers else np.nan,
+        }))
+    counts = pd.concat(parts, ignore_index=True)
+    out = table[["attribute", "group", "reference"]].merge(counts, on=["attribute", "group"], how="left")
+    reference = counts.rename(columns={"group": "reference", "_needs": "_ref_needs", "_not_met": "_ref_not_met"}).drop(columns="needs")
+    out = out.merge(reference, on=["attribute", "reference"], how="left")
+    own = (out["_needs"] > 0) & out["_not_met"].notna()
+    both = own & (out["_ref_needs"] > 0) & out["_ref_not_met"].notna()
+    for column in ("observed", "adjusted"):
+        out[column] = table[column].where(own.to_numpy(bool)).to_numpy()
+    for column in ("difference", "low", "high"):
+        out[column] = table[column].where(both.to_numpy(bool)).to_numpy()
+    return out[columns]
+
+
+def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
+    """Plain words: which groups wait longer once the rest is accounted for, with a caution.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"attribute": ["gender"], "group": ["male"], "reference": ["female"], "clients": [80],
+    ...     "needs": [300], "observed": [30.0], "adjusted": [25.0], "difference": [12.0], "low": [5.0], "high": [19.0]})
+    >>> print(underserved_markdown(t))  # doctest: +ELLIPSIS
+    Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: **male** (gender; +12 points against female, 90% interval +5 to +19). ...
+    """
+    clear = table[(table["low"] > 0)].sort_values("difference", ascending=False)
+    if clear.empty:
+        text = "No group's needs go unmet at 90 days clearly more often than its reference group's once the other attributes and the needs are accounted for."
+    else:
+        items = [f"**{r.group}** ({r.attribute.replace('_', ' ')}; {r.difference:+.0f} points against {r.reference}, 90% interval {r.low:+.0f} to {r.high:+.0f})" for r in clear.itertuples()]
+        text = "Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: " + "; ".join(items) + "."
+    return text + (
+        f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, groups of fewer than "
+        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes)."
+    )

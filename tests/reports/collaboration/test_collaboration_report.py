@@ -1,0 +1,504 @@
+"""The collaboration report's numbers for leadership: every victim count through the publication layer.
+
+:mod:`tfanalysis.reports.collaboration` releases its counts per period (:func:`release_counts`) and
+shows shares, medians, changes, trends, fitted lines, headline metrics, the network's tie
+counts and the grant evidence from what the layer shows. The counts are checked by hand on
+the small task force of ``tests/analyses/collaboration/test_catalogue.py``; each attack issue 10 lists against report
+03 is rebuilt on a task force made for it and shown to fail; the demo run is read back.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linprog
+
+import tfanalysis as tf
+from tfanalysis.analyses import collaboration as ac
+from tfanalysis.reports import collaboration as c
+from tfanalysis.reports.collaboration.counts import _spans
+from tfanalysis.analyses.collaboration import trends
+from tfanalysis.analyses.collaboration.trends.segmented import _design
+from tfanalysis.analyses.collaboration.trends.time_axis import _time_axis
+from tfanalysis.publication import ByPeriod, Release
+from tfanalysis.publication.bounds import find_leaks
+
+from conftest import write_tiny_dataset
+from shared_tables import COLLAB_TABLES, Q1, Q2, Q3, WAVES
+
+K = 11
+
+
+@pytest.fixture(scope="module")
+def collab(tmp_path_factory: pytest.TempPathFactory) -> tf.TaskForceData:
+    folder = write_tiny_dataset(tmp_path_factory.mktemp("collab") / "data", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
+    return tf.load_dataset(folder)
+
+
+@pytest.fixture(scope="module")
+def table(collab: tf.TaskForceData) -> pd.DataFrame:
+    return ac.indicators(collab, wave_dates=WAVES)
+
+
+def _task_force(folder: Path, referrals: list[tuple] = (), events: list[tuple] = ()) -> tf.TaskForceData:
+    """The members of the small task force; one client per referral; no needs, activities or survey.
+
+    ``referrals``: (from_member, to_member, referred_on, outcome, responded_on) rows;
+    ``events``: (case_id, event, occurred_on, member_id, county_fips) rows.
+    """
+    days = [r[2] for r in referrals] + [e[2] for e in events]
+    clients = "".join(f"c{i},{d},10001,25-34,female,sex,us_citizen,en,law_enforcement\n" for i, d in enumerate(days))
+    refs = "".join(f"r{i},c{i},{a},{b},case_management,{d},{resp},{out}\n" for i, (a, b, d, out, resp) in enumerate(referrals))
+    evs = "".join(f"{k},{kind},{d},{m},{fips},\n" for k, kind, d, m, fips in events)
+    header = {name: text.splitlines()[0] + "\n" for name, text in COLLAB_TABLES.items()}
+    tables = {
+        **COLLAB_TABLES,
+        "clients.csv": header["clients.csv"] + clients,
+        "needs.csv": header["needs.csv"],
+        "referrals.csv": header["referrals.csv"] + refs,
+        "cj_events.csv": header["cj_events.csv"] + evs,
+        "activities.csv": header["activities.csv"],
+        "attendance.csv": header["attendance.csv"],
+        "survey.csv": header["survey.csv"],
+    }
+    return tf.load_dataset(write_tiny_dataset(folder, **{k.replace(".", "__"): v for k, v in tables.items()}))
+
+
+def _per_quarter(first: str, counts: list[int], make) -> list[tuple]:
+    """``counts[i]`` rows made by ``make(day)`` on the 10th of the first month of each quarter from ``first``."""
+    quarters = pd.period_range(first, periods=len(counts), freq="Q")
+    return [make((q.start_time + pd.Timedelta(days=9)).strftime("%Y-%m-%d")) for q, n in zip(quarters, counts) for _ in range(n)]
+
+
+def _largest(fixed: dict, hidden: list, sums: list[tuple[list, int]], target) -> float:
+    """The largest value a reader can give ``target``: ``fixed`` counts known, ``hidden`` ones at least 1, ``sums`` known totals."""
+    names = sorted(set(fixed) | set(hidden) | {n for parts, _ in sums for n in parts})
+    pos = {n: i for i, n in enumerate(names)}
+    a_eq, b_eq = [], []
+    for name, value in fixed.items():
+        a_eq.append(np.eye(1, len(names), pos[name]).ravel())
+        b_eq.append(value)
+    for parts, total in sums:
+        row = np.zeros(len(names))
+        row[[pos[p] for p in parts]] = 1
+        a_eq.append(row)
+        b_eq.append(total)
+    bounds = [(1, None) if n in hidden else (0, None) for n in names]
+    res = linprog(-np.eye(1, len(names), pos[target]).ravel(), A_eq=np.array(a_eq), b_eq=np.array(b_eq), bounds=bounds, method="highs")
+    return np.inf if res.status == 3 else -res.fun
+
+
+# --------------------------------------------------------------------------- the counts, by hand
+
+
+def test_every_count_is_released_per_period_as_worked_out_by_hand(collab: tf.TaskForceData, table: pd.DataFrame) -> None:
+    counts = c.release_counts(Release(collab, 2), collab)
+    true = {name: released._true.iloc[:-1, 0].tolist() for name, released in counts.series.items()}
+    assert true == {
+        "clients_identified": [3, 0, 2],  # c1 c2 c3 | - | c4 c5
+        "referrals_made": [5, 0, 3],
+        "cross_sector_referrals": [4, 0, 3],  # r5 (shelter -> youth shelter) is within victim services
+        "le_vs_referrals": [3, 0, 0],  # r1 r3 r4
+        "investigations_opened": [3, 0, 1],
+        "arrests": [1, 0, 1],
+        "charges_filed": [1, 0, 1],
+        "convictions": [0, 0, 1],
+        "joint_cases": [1, 0, 1],  # k1 (c1 served) | k3 (c4 served)
+        "multi_agency_cases": [1, 0, 3],  # k1 | k1 k2 k3
+        "referrals_closed": [4, 0, 3],  # r5 is open
+        "referrals_accepted": [2, 0, 2],  # r1 r2 | r6 r8
+        "referrals_declined_capacity": [1, 0, 0],  # r3
+        "referrals_loop_closed": [3, 0, 3],  # r1 r2 r3 | r6 r7 r8
+        # windows closed by the data end (2024-09-30) for Q1 and Q2 only; Q1's 4 needs not declined:
+        # c1 housing 5 d, c1 medical 49 d, c2 safety unmet, c2 case management 20 d
+        "needs_due_30": [4, 0], "needs_met_30": [2, 0], "needs_due_90": [4, 0], "needs_met_90": [3, 0],
+        "clients_unmet_critical": [1, 0, 0],  # c2's safety planning
+        "cases_with_victims": [2, 0, 1],  # k1 k4 | k3
+        "cases_charged": [1, 0, 1],  # k1 on 03-01 | k3 on 09-01
+    }
+    # the counts the indicators compute from the history are the same counts
+    for name in ("clients_identified", "referrals_made", "cross_sector_referrals", "le_vs_referrals", "arrests", "joint_cases", "multi_agency_cases"):
+        assert true[name] == table[name].astype(int).tolist(), name
+    # every series' total is the count over all periods: the key another report uses for "all data"
+    assert counts.series["referrals_made"]._true.loc["Total", "count"] == 8
+    assert counts.series["referrals_made"].keys.loc["Total", "count"] == Release(collab, 2).count("referrals").keys.iloc[0, 0]
+
+
+def test_the_unit_columns_the_report_derives(collab: tf.TaskForceData) -> None:
+    rel = Release(collab, 2)
+    c.release_counts(rel, collab)
+    r = rel.units("referrals")
+    # r1 police->shelter, r2 shelter->clinic, r3 police->shelter, r4 shelter->police, r5 shelter->youth shelter,
+    # r6 police->clinic, r7 and r8 shelter->legal aid
+    assert r[c.SECTOR_LINK].tolist() == ["le_vs", "cross_other", "le_vs", "le_vs", "same", "cross_other", "cross_other", "cross_other"]
+    assert r[c.TIE].tolist() == ["m1|m2", "m2|m3", "m1|m2", "m1|m2", "m2|m5", "m1|m3", "m2|m4", "m2|m4"]
+    e = rel.units("cj_events")  # rows: k1 x4, k2 x2, k3 x2, k4
+    assert e[c.CASE_START].tolist() == ["victim_served", "<NA>", "<NA>", "<NA>", "no_victim", "<NA>", "victim_served", "<NA>", "victim_not_served"]
+    assert e[c.FIRST_CHARGES].tolist() == ["False", "False", "True", "False", "False", "False", "False", "True", "False"]
+    # first event of each case in each quarter, multi-agency by the quarter's end: k1 Q1 (m6 on 03-01), k1 Q3,
+    # k2 Q3 (second county on 07-10; not yet in Q1), k3 Q3 (m6 on 09-01)
+    assert e["collaboration.multi_agency_case_in_quarter"].tolist() == ["True", "False", "False", "True", "False", "True", "True", "False", "False"]
+    # their names are kept in every run's ledger and read back by later runs of the same data: they never change
+    derived = {name for table in ("clients", "needs", "referrals", "cj_events") for name in rel.units(table).columns if name.startswith("collaboration.")}
+    assert derived == {"collaboration.sector_link", "collaboration.tie", "collaboration.case_start", "collaboration.first_charges",
+                       "collaboration.unmet_critical_need", "collaboration.met_within_30_days", "collaboration.met_within_90_days",
+                       "collaboration.multi_agency_case_in_quarter"}
+
+
+def test_publish_shows_released_counts_and_shares_from_shown_counts_only(collab: tf.TaskForceData, table: pd.DataFrame) -> None:
+    counts = c.release_counts(Release(collab, 2), collab)
+    shown = c.publish(table, counts)
+    assert list(shown.index) == [Q1, Q2, Q3]
+    assert shown["clients_identified"].tolist() == [3, 0, 2] and shown["le_vs_referrals"].tolist() == [3, 0, 0]
+    assert shown["arrests"].tolist() == ["<2", 0, "<2"]  # 1 and 1
+    # a share is its shown numerator over its shown base: 2 of Q1's 4 needs due were met within 30 days;
+    # Q2 has no need (nothing to divide), Q3's window has not closed
+    assert shown["needs_met_30d_share"].tolist()[0] == 0.5 and np.isnan(shown["needs_met_30d_share"].tolist()[1:]).all()
+    assert np.isnan(shown.loc[Q1, "cross_sector_referral_share"]) and counts.shown("cross_sector_referrals")[Q1] == "<2"
+    assert shown.loc[Q3, "cross_sector_referral_share"] == 1.0  # 3 of 3
+    # medians rest on their bases, the clients identified and the referrals made (shown)
+    assert shown["median_days_to_first_service"].tolist()[0::2] == [20.0, 22.0]
+    assert shown["median_response_days"].tolist()[0::2] == [8.0, 2.0]
+    assert shown["meetings"].tolist() == [2.0, 0.0, 1.0] and shown["ties"].tolist() == [4.0, 0.0, 2.0]  # organizations
+    strict = c.publish(table, c.release_counts(Release(collab, K), collab))
+    assert strict["referrals_made"].tolist() == ["<11", 0, "<11"]
+    assert strict[["median_response_days", "referral_acceptance_rate", "closed_loop_share"]].isna().all(axis=None)
+    assert strict["ties"].tolist() == [4.0, 0.0, 2.0]
+
+
+def test_every_shown_share_gives_back_only_counts_that_are_shown(collab: tf.TaskForceData, table: pd.DataFrame) -> None:
+    for k in (2, 3):
+        counts = c.release_counts(Release(collab, k), collab)
+        shown = c.publish(table, counts)
+        for share, numerator in c.NUMERATORS.items():
+            base = ac.BY_NAME[share].base
+            for period, value in shown[share].dropna().items():
+                den, num = counts.shown(base)[period], counts.shown(numerator)[period]
+                assert not isinstance(den, str) and not isinstance(num, str), (k, share, period)
+                assert value == pytest.approx(num / den)
+
+
+def test_the_scorecard_reads_only_shown_values(collab: tf.TaskForceData, table: pd.DataFrame) -> None:
+    card = c.scorecard(table, c.release_counts(Release(collab, 2), collab))
+    row = card.loc["clients_identified"]
+    assert row["latest"] == 2 and row["vs_previous"] == 2  # 2 - 0, both shown
+    assert card.loc["arrests", "hidden"] and np.isnan(card.loc["arrests", "latest"]) and card.loc["arrests", "note"] == "hidden (disclosure control)"
+    assert card.loc["needs_met_30d_share", "note"] == "not yet measurable in the latest period"
+    assert card.loc["referral_acceptance_rate", "note"] == "not shown: it rests on a hidden count"  # 2 accepted of 3 closed
+    text = c.scorecard_table(card, 2)
+    assert text.loc["Arrests", "latest (2024Q3)"] == "<2" and text.loc["Arrests", "vs previous period"] == "n/a"
+
+
+def test_counts_of_a_missing_table_are_unknown_not_hidden(tmp_path: Path) -> None:
+    data = _task_force(tmp_path / "d", referrals=[("m1", "m2", "2024-01-10", "accepted", "2024-01-11")] * 12)
+    counts = c.release_counts(Release(data, K), data)
+    assert {"arrests", "joint_cases", "cases_charged"} <= counts.unknown  # no criminal-justice events recorded: unknown
+    assert np.isnan(counts.shown("arrests").tolist()[0]) and counts.text(counts.total("arrests")) == "an unknown number of"
+    assert "arrests" not in counts.series  # nothing released for them
+    assert c.release_counts(Release(data, K), data, names=["referrals_made"]).shown("referrals_made").tolist() == [12]
+    with pytest.raises(ValueError, match="not counts of the collaboration report"):
+        c.release_counts(Release(data, K), data, names=["needs_unmet"])
+
+
+# --------------------------------------------------------------------------- the attacks on report 03
+
+
+def test_a_hidden_quarter_is_not_its_year_minus_the_other_quarters(tmp_path: Path) -> None:
+    """Issue 10: "LE <-> victim services referrals 2024Q2 = 103 - 93 = 10" from the scorecard's quarters and the evidence's years.
+
+    Police <-> shelter referrals: 2023 25 a quarter; 2024 40, 5, 30, 23. The quarterly series
+    hides 2024Q2 (and one more quarter); the evidence table per year and its totals in the
+    sentences are the same counts of the same release: no year, total or sentence pins 2024Q2.
+    """
+    quarters = [25, 25, 25, 25, 40, 5, 30, 23]
+    data = _task_force(tmp_path / "d", referrals=_per_quarter("2023Q1", quarters, lambda d: ("m1", "m2", d, "completed", d)))
+    rel = Release(data, K)
+    counts = c.release_counts(rel, data, "all", "Q")
+    years = c.release_counts(rel, data, "all", "Y", names=ac.EVIDENCE_COUNTS)
+    q = counts.shown("le_vs_referrals")
+    y = c.publish_evidence(ac.evidence(ac.up_to(data, "all")), years)["le_vs_referrals"]
+    assert q["2024Q2"] == "<11"
+    # the reader's attack: a year shown with one hidden quarter gives it back
+    for year in ("2023", "2024"):
+        inside = q[q.index.str.startswith(year)]
+        assert isinstance(y[year], str) or sum(isinstance(v, str) for v in inside) != 1, year
+    # and no combination of what is shown pins it: the largest value 2024Q2 can take is at least 11
+    fixed = {f"q{p}": v for p, v in q.items() if not isinstance(v, str)}
+    hidden = [f"q{p}" for p, v in q.items() if isinstance(v, str)]
+    sums = [([f"q{p}" for p in q.index if p.startswith(year)], v) for year, v in y.items() if not isinstance(v, str)]
+    total = counts.total("le_vs_referrals")
+    sums += [([f"q{p}" for p in q.index], total)] if total is not None else []
+    assert years.total("le_vs_referrals") == total  # one count, one status, in the sentence and the series
+    assert _largest(fixed, hidden, sums, "q2024Q2") >= K
+    text = c.evidence_markdown(ac.evidence(ac.up_to(data, "all")), years)
+    assert f"{years.text(total)} of them between law enforcement and victim services" in text
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+def _series_counts(values: dict[str, list[int]], first: str = "2023Q1") -> tuple[pd.DataFrame, c.ReleasedCounts]:
+    """Indicators and released counts of made-up series (each count in a universe of its own)."""
+    n = len(next(iter(values.values())))
+    idx = pd.period_range(first, periods=n, freq="Q", name="period")
+    spans = _spans(idx, None)
+    units = {name: pd.DataFrame({"day": pd.to_datetime([str(p.start_time.date()) for p, k in zip(idx, v) for _ in range(k)])})
+             for name, v in values.items()}
+    rel = Release(None, K, units=units)
+    series = {name: rel.table(name, rows=ByPeriod("day", spans), name=name) for name in values}
+    counts = c.ReleasedCounts(rel, idx, spans, series, frozenset(), K)
+    return pd.DataFrame(values, index=idx, dtype="float64"), counts
+
+
+def test_the_fitted_line_is_fitted_to_shown_values_and_gives_no_hidden_one_back() -> None:
+    """Issue 10: "the fitted line is a public linear map of the true counts and gives hidden points back"."""
+    base = [30, 32, 31, 35, 34, 5, 52, 55, 51, 58, 60, 61]  # 2024Q2 hidden (and one more)
+    other = base.copy()
+    other[5] = 9
+    lines, fits = [], []
+    for values in (base, other):
+        t, counts = _series_counts({"le_vs_referrals": values})
+        assert counts.shown("le_vs_referrals")["2024Q2"] == "<11"
+        lines.append(c.trend_lines(t, counts, "2024-07-01", ["le_vs_referrals"]))
+        fits.append(trends.segmented_fit(t["le_vs_referrals"], "2024-07-01"))
+    # the old attack: a line fitted to every true count is H y; one hidden y comes back from it
+    fit = fits[0]
+    x, _ = _design(_time_axis(fit.index), fit["post"].to_numpy())
+    hat = x @ np.linalg.pinv(x)
+    y = np.array(base, dtype=float)
+    h = 5
+    recovered = (fit["fitted"].iloc[0] - hat[0, np.arange(12) != h] @ y[np.arange(12) != h]) / hat[0, h]
+    assert recovered == pytest.approx(5)
+    # now the line is the same whatever the hidden counts are, and is drawn from the shown ones
+    assert lines[0]["hidden"].sum() == 2 and lines[0].loc[lines[0]["hidden"], "observed"].isna().all()
+    np.testing.assert_allclose(lines[0]["fitted"], lines[1]["fitted"])
+    np.testing.assert_allclose(lines[0]["counterfactual"], lines[1]["counterfactual"], equal_nan=True)
+    shown_only = trends.segmented_fit(lines[0].set_index(t.index)["observed"], "2024-07-01")["fitted"]
+    np.testing.assert_allclose(lines[0]["fitted"], shown_only)
+
+
+def test_changes_trends_and_before_after_estimates_read_shown_values_only() -> None:
+    """A change since the previous quarter, a trend test or a mean before/after must not rest on a hidden count."""
+    runs = []
+    for hidden_value in (3, 8):
+        values = [30, 32, 31, 35, 34, 36, 52, 55, 51, 58, hidden_value, 61]  # 2025Q3 hidden
+        t, counts = _series_counts({"le_vs_referrals": values})
+        card = c.scorecard(t, counts)
+        fx = c.change_effects(t, counts, "2024-07-01", ["le_vs_referrals"]).set_index("term")
+        runs.append((card.loc["le_vs_referrals"], fx))
+    (card, fx), (card2, fx2) = runs
+    assert card["latest"] == 61 and np.isnan(card["vs_previous"])  # the previous quarter is hidden
+    assert card["vs_year_before"] == 61 - 55  # 2024Q4
+    assert card["trend_p"] == card2["trend_p"] and card["sen_slope"] == card2["sen_slope"]
+    pd.testing.assert_frame_equal(fx, fx2)
+    # hidden: 2025Q3 and its complement 2023Q1 (the smallest other quarter)
+    level = fx.loc["level_change"]
+    assert level["hidden_periods"] == 2 and (level["n_pre"], level["n_post"]) == (5, 5)
+    assert level["mean_before"] == pytest.approx((32 + 31 + 35 + 34 + 36) / 5)
+    assert "2 quarters whose value is hidden (disclosure control) are left out" in c.change_markdown(fx.reset_index(), "2024-07-01")
+
+
+def test_a_rate_printed_beside_its_base_is_hidden_with_its_numerator(tmp_path: Path) -> None:
+    """Issue 10: "rates give counts back" (98.0 % of 245 referrals -> 5). In report 03: closed loops, acceptance, capacity."""
+    rows = (_per_quarter("2024Q1", [36], lambda d: ("m1", "m2", d, "completed", d))
+            + _per_quarter("2024Q1", [4], lambda d: ("m1", "m2", d, "no_response", ""))
+            + _per_quarter("2024Q2", [40], lambda d: ("m2", "m3", d, "completed", d))
+            + _per_quarter("2024Q3", [30], lambda d: ("m2", "m3", d, "accepted", d))
+            + _per_quarter("2024Q3", [5], lambda d: ("m2", "m3", d, "declined_capacity", d)))
+    data = _task_force(tmp_path / "d", referrals=rows)
+    counts = c.release_counts(Release(data, K), data)
+    shown = c.publish(ac.indicators(data), counts)
+    assert counts.shown("referrals_made").tolist() == [40, 40, 35]
+    # 2024Q1: 36 of 40 closed loops would give the 4 unanswered back; 2024Q2: 40 of 40 gives 0 (shown)
+    assert np.isnan(shown.loc["2024Q1", "closed_loop_share"]) and shown.loc["2024Q2", "closed_loop_share"] == 1.0
+    # 2024Q3: 5 of 35 declined for lack of capacity; acceptance 30 of 35 gives the same 5
+    assert np.isnan(shown.loc["2024Q3", "declined_capacity_share"]) and np.isnan(shown.loc["2024Q3", "referral_acceptance_rate"])
+    for share, numerator in c.NUMERATORS.items():
+        base = ac.BY_NAME[share].base
+        for period, value in shown[share].dropna().items():
+            rest = counts.numbers(base)[period] - counts.numbers(numerator)[period]
+            assert rest == 0 or rest >= K, (share, period)  # what the share leaves out is never small
+
+
+def test_a_half_year_headline_does_not_give_the_latest_quarter_back(tmp_path: Path) -> None:
+    """Issue 10: "headline totals for a half-year minus the scorecard's latest quarter"."""
+    # 2024Q1-2025Q2: the latest quarter (4) hidden with 2024Q1 (12, the smallest other) beside it, so that
+    # 2025Q1 (20) is shown: a half-year headline of 24 would give the 4 back
+    events = _per_quarter("2024Q1", [12, 15, 14, 30, 20, 4], lambda d: ("k", "arrest", d, "m1", "10001"))
+    events = [(f"k{i}", kind, d, m, f) for i, (_, kind, d, m, f) in enumerate(events)]
+    data = _task_force(tmp_path / "d", events=events)
+    rel = Release(data, K)
+    counts = c.release_counts(rel, data, "2025H1")
+    table = ac.indicators(ac.up_to(data, "2025H1"))
+    card = c.scorecard(table, counts)
+    headline = c.headline_metrics(table, counts, "2025H1")["arrests"]
+    assert card.loc["arrests", "hidden"]  # 2025Q2: 4
+    assert counts.shown("arrests")["2025Q1"] == 20
+    assert headline["hidden"] and headline["value"] is None  # not 24
+    assert headline["label"] == "Arrests (2025H1)"
+    assert find_leaks(rel.ledger.universe_cells("cj_events"), rel.units("cj_events"), K) == []
+
+
+def test_a_hidden_tie_is_not_the_cross_sector_count_minus_the_other_ties(tmp_path: Path) -> None:
+    """Tie counts in the network's hover add up to the cross-sector and LE <-> VS counts of the same quarter.
+
+    2024Q1: police -> shelter 30 (LE <-> VS), shelter -> clinic 20 and police -> clinic 3 (the other
+    cross-sector ties), shelter -> youth shelter 12 (within victim services). Cross-sector 53, LE <-> VS
+    30: the two other cross-sector ties add up to 23, so hiding the 3 alone would give it back.
+    """
+    rows = []
+    for a, b, n in (("m1", "m2", 30), ("m2", "m3", 20), ("m1", "m3", 3), ("m2", "m5", 12)):
+        rows += _per_quarter("2024Q1", [n], lambda d, a=a, b=b: (a, b, d, "completed", d))
+    data = _task_force(tmp_path / "d", referrals=rows)
+    rel = Release(data, K)
+    counts = c.release_counts(rel, data)
+    assert [counts.shown(n)["2024Q1"] for n in ("referrals_made", "cross_sector_referrals", "le_vs_referrals")] == [65, 53, 30]
+    _, ties = c.network_picture(data, counts.periods, counts)
+    shown = ties.set_index(["member_a", "member_b"])["referrals"]
+    assert shown[("m1", "m3")] == "<11"
+    assert shown[("m2", "m3")] == "<11"  # the other tie of its kind, not the smaller same-sector one
+    assert shown[("m1", "m2")] == 30
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+def test_a_count_keeps_its_status_in_the_next_run(tmp_path: Path) -> None:
+    """Runs of nested periods read each other's ledgers: a quarter hidden in 2025Q3's run is hidden in 2025Q4's."""
+    quarters = [25, 25, 9, 30, 28, 31, 27, 33]
+    data = _task_force(tmp_path / "d", referrals=_per_quarter("2024Q1", quarters, lambda d: ("m1", "m2", d, "completed", d)))
+    ledgers = tmp_path / "ledgers"
+    shown = {}
+    for run in ("2025Q3", "2025Q4"):
+        rel = Release(data, K, ledger_dir=ledgers / run, run=run)
+        counts = c.release_counts(rel, data, run, names=["le_vs_referrals"])
+        shown[run] = counts.shown("le_vs_referrals")
+        rel.ledger.mark_complete()
+    assert shown["2025Q3"]["2024Q3"] == "<11"
+    pd.testing.assert_series_equal(shown["2025Q4"].iloc[:-1], shown["2025Q3"])
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+def test_runs_of_nested_periods_do_not_give_the_last_quarter(tmp_path: Path) -> None:
+    """Issue 10: "runs of nested periods (2025 - 2025H1 - 2025Q3)", each run's series total beside the others'."""
+    data = _task_force(tmp_path / "d", referrals=_per_quarter("2025Q1", [30, 25, 40, 6], lambda d: ("m1", "m2", d, "completed", d)))
+    ledgers = tmp_path / "ledgers"
+    totals = {}
+    for run in ("2025", "2025H1", "2025Q3"):
+        rel = Release(data, K, ledger_dir=ledgers / run, run=run)
+        counts = c.release_counts(rel, data, run, names=["le_vs_referrals"])
+        totals[run] = counts.total("le_vs_referrals")
+        if run == "2025":
+            assert counts.shown("le_vs_referrals")["2025Q4"] == "<11"
+        rel.ledger.mark_complete()
+    # the whole year less the three quarters to 2025Q3 would be 2025Q4: not both shown
+    assert totals["2025"] is None or totals["2025Q3"] is None
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+# --------------------------------------------------------------------------- the demo, read back
+
+
+@pytest.mark.slow
+def test_no_hidden_count_of_the_demo_report_prints_its_value(demo_runs, demo_dir: Path) -> None:
+    """The 2025Q4 demo report: each hidden count's table cell reads <11, in the scorecard and the evidence."""
+    result, _ = demo_runs
+    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
+    data = tf.load_dataset(demo_dir)
+
+    def rows_of(caption: str) -> dict[str, list[str]]:
+        body = page[page.index(f"<caption>{caption}</caption>"):]
+        body = body[: body.index("</table>")]
+        cells = [[unescape(x) for x in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)] for row in re.findall(r"<tr>(.*?)</tr>", body)]
+        return {row[0]: row[1:] for row in cells[1:]}
+
+    def check(printed: str, true: int, where: tuple) -> bool:
+        """A cell prints its true count or <11; a count of 1 to 10 always <11. True when hidden."""
+        if 1 <= true < K:
+            assert printed == "<11", where
+        assert printed in ("<11", f"{true:,}"), where
+        return printed == "<11"
+
+    card = rows_of("Collaboration scorecard")
+    hidden = 0
+    for name in ("clients_identified", "referrals_made", "le_vs_referrals", "arrests", "charges_filed", "convictions", "joint_cases", "multi_agency_cases"):
+        hidden += check(card[ac.BY_NAME[name].label][1], int(ac.indicators(data).loc["2025Q4", name]), ("scorecard", name))
+    assert hidden >= 1  # charges filed in 2025Q4: 8
+    evidence = rows_of("Documented collaboration per year")
+    ev = ac.evidence(data)
+    for year, row in evidence.items():
+        for column, name in enumerate(ac.EVIDENCE_COUNTS):
+            check(row[column], int(ev.loc[year, name]), (year, name))
+    # 2024's 103 law enforcement <-> victim services referrals hold the hidden 2024Q2 (10): the year is hidden too
+    assert evidence["2024"][2] == "<11"
+    assert int(ev.loc["2024", "le_vs_referrals"]) == 103
+
+
+def test_first_post_label(table: pd.DataFrame) -> None:
+    assert c.first_post_label(table.index, "2024-07-01") == Q3
+    assert c.first_post_label(table.index, "2030-01-01") is None
+
+
+# --------------------------------------------------------------------------- the demo's planted change
+
+
+@pytest.fixture(scope="module")
+def demo_data(demo_dir: Path) -> tf.TaskForceData:
+    return tf.load_dataset(demo_dir)
+
+
+def test_demo_planted_change_is_detected(demo_data: tf.TaskForceData) -> None:
+    from tfanalysis.demo import PLANTED
+
+    counts = c.release_counts(Release(demo_data), demo_data, names=["referrals_made"])  # the median's base
+    fx = c.change_effects(ac.indicators(demo_data), counts, PLANTED["change_date"], ["median_response_days", "cross_sector_tie_share"])
+    fx = fx.set_index(["indicator", "term"])
+    days = fx.loc[("median_response_days", "level_change")]
+    assert -8 < days["estimate"] < -5 and days["ci_high"] < 0 and days["p_value"] < 0.01
+    ties = fx.loc[("cross_sector_tie_share", "level_change")]
+    assert ties["estimate"] > 0.1 and ties["ci_low"] > 0
+    assert days["verdict"] == ties["verdict"] == "change" and days["tested_together"] == 2
+    assert days["first_post"] == "2024Q3"
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@pytest.mark.slow
+def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_runs, demo_dir: Path) -> None:
+    result, _ = demo_runs  # the 2025Q4 run of the whole suite, change date 2024-07-01
+    metrics = {m["name"]: m for m in result.metrics if m["notebook"] == "03_collaboration"}
+    assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
+    assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
+    assert metrics["arrests"]["count"] is True and metrics["arrests"]["value"] == 13  # 2025Q4
+    # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "<11"
+    assert metrics["joint_trainings"]["count"] is False and metrics["joint_trainings"]["display"] == "2"
+    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
+    # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q4: 3 3 4 3 3 3 -> 3.2 (no quarter hidden)
+    assert "Median days to respond to a referral</strong>: averaged 10.7 days per quarter before and 3.2 days after" in page
+    assert "<strong>-6.2 days</strong> (95% CI -7.6 to -4.8 days; p &lt; 0.001)" in page
+    assert "Verdict: a change the data support (level and trend together: p &lt; 0.001, &lt; 0.001 corrected for 6 indicators)" in page
+    assert "Cross-sector tie share</strong>" in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
+    # no client or referral identifiers anywhere in the page (figures included)
+    demo = tf.load_dataset(demo_dir)
+    assert not any(cid in page for cid in demo.clients["client_id"].head(50))
+    assert "R00001" not in page
+
+
+@pytest.mark.slow
+def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path) -> None:
+    from tfanalysis.running import pipeline
+
+    folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()})
+    for name in ("cj_events.csv", "activities.csv", "attendance.csv", "survey.csv"):
+        (folder / name).unlink()
+    result = pipeline.run_suite(folder, tmp_path / "reports", only=["03"], run_id="tiny", history=tmp_path / "history.csv", suppression_threshold=3,
+                                notebook_params={"03": {"change_date": "2024-07-01"}})
+    page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
+    assert "too short to conclude" in page  # 2 quarters before 2024-07-01, 1 after
+    assert "No partner survey in the data." in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+    metrics = {m["name"]: m for m in result.metrics}
+    assert metrics["arrests"]["value"] is None  # no criminal-justice table: unknown, not zero
