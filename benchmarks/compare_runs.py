@@ -18,13 +18,19 @@ file was written). Compared, per run folder:
 ``--data`` also compares two dataset folders file by file, byte for byte (the demo generator
 before and after). Exit 0 when everything is identical, 1 otherwise, listing each difference.
 
-The layout change of issue 17 was checked with::
+The layout change of issue 17 was checked with (the same data folder for both runs: the
+history's dataset key includes its path)::
 
     tfanalysis demo /tmp/layout-base/demo                       # on main, once
     nice tfanalysis run --data /tmp/layout-base/demo --out /tmp/layout-before --period 2025Q4 \\
         --params notebooks/params-demo.yaml --export-date 2026-01-15 --run-id demo-2025Q4 --grant-worksheet
-    # then on the branch: the same demo command into /tmp/layout-after-data and the same run into /tmp/layout-after
-    python benchmarks/compare_runs.py /tmp/layout-before /tmp/layout-after --data /tmp/layout-base/demo /tmp/layout-after-data
+    # on the branch: the same run into /tmp/layout-after, and the demo generated anew
+    tfanalysis demo /tmp/layout-after-src/demo
+    python benchmarks/compare_runs.py /tmp/layout-before /tmp/layout-after --data /tmp/layout-base/demo /tmp/layout-after-src/demo
+
+It printed ``identical``. The pages' bytes differ only in plotly's random element ids, the run's
+time on the index and, on report 04, the comment of the directory's script (it names the
+module that inlines it, which moved).
 """
 
 from __future__ import annotations
