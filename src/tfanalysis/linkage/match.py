@@ -33,7 +33,7 @@ from tfanalysis.linkage import blocking
 from tfanalysis.linkage.clustering import clusters, one_to_one
 from tfanalysis.linkage.crosswalk import linkage_quality, make_crosswalk
 from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms
-from tfanalysis.linkage.comparison import FIELDS, compare_pairs
+from tfanalysis.linkage.comparison import CONTEXT_FIELDS, FIELDS, compare_pairs
 from tfanalysis.linkage.weights import estimate_mixture, nonmatch_patterns
 from tfanalysis.linkage.tokens import TOKENS
 
@@ -120,7 +120,7 @@ def match_probability(levels: pd.DataFrame, within: np.ndarray) -> np.ndarray:
     """
     n_levels = [len(v) for v in FIELDS.values()]
     values = levels[list(FIELDS)].to_numpy(np.int64)
-    nonmatch = nonmatch_patterns(values[within], n_levels)
+    nonmatch = nonmatch_patterns(values[within], n_levels, independent=[list(FIELDS).index(f) for f in CONTEXT_FIELDS])
     model = estimate_mixture(values[~within], nonmatch, n_levels)
     return model.probability(values[~within])
 
@@ -159,7 +159,8 @@ def link_records(
     code = agency_code[usable]
     # blocks pair every two records, of one agency or not: pairs within an agency are pairs
     # of different people found by the same blocks, from which the non-matches are learned
-    found = blocking.candidate_pairs(tokens, filters, np.arange(len(usable)), bands=bands, bits_per_band=bits_per_band, max_block=max_block)
+    fields = records[list(blocking.FIELD_KEY_COLUMNS)].iloc[usable].reset_index(drop=True)
+    found = blocking.candidate_pairs(tokens, filters, np.arange(len(usable)), fields, bands=bands, bits_per_band=bits_per_band, max_block=max_block)
     swap = code[found["i"].to_numpy()] > code[found["j"].to_numpy()]
     found["i"], found["j"] = np.where(swap, found["j"], found["i"]), np.where(swap, found["i"], found["j"])
     within = code[found["i"].to_numpy()] == code[found["j"].to_numpy()]
