@@ -145,14 +145,16 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "last_year_month": ("last_words", "birth_year", "birth_month"),
     "last_year_day": ("last_words", "birth_year", "birth_day"),
     "last_month_day": ("last_words", "birth_month_day"),
+    "names": ("first_forms", "last_words"),
 }
 """Blocks the coordinator forms from the field-level tokens (:mod:`tfanalysis.linkage.fields`):
 one name and two of the three parts of the date of birth (``birth_month_day``: month and
-day in either order). Two errors in different parts — a typo in the given name and a wrong
-digit in the day, a married name and an unknown day — leave one of them whole, where every
-record-level token (:mod:`tfanalysis.linkage.tokens`) joins a whole name to a date. They
-are built from what the encoded file already shows the coordinator: they reveal nothing
-more."""
+day in either order), and the given name with a surname word, whatever the date. Two errors
+in different parts — a typo in the given name and a wrong digit in the day, a married name
+and an unknown day — leave one of them whole, where every record-level token
+(:mod:`tfanalysis.linkage.tokens`) joins a whole name to a date; ``names`` finds the records
+without a date of birth. They are built from what the encoded file already shows the
+coordinator: they reveal nothing more."""
 
 FIELD_KEY_COLUMNS: tuple[str, ...] = ("first_forms", "last_words", "birth_year", "birth_month", "birth_day")
 """The field-level token columns the field keys are made of."""

@@ -64,12 +64,23 @@ encodings of :mod:`tfanalysis.linkage.fields`)."""
 
 
 def linkable(ids: pd.DataFrame) -> pd.Series:
-    """Records with enough identifiers to be linked: a given name, a family name and a birth year.
+    """Records with enough identifiers to be linked: a given name and a family name.
 
-    Records with less would look alike whenever their few known fields agree; they keep
-    a client id of their own.
+    A record with less would look like any other whenever its few known fields agree; it
+    keeps a client id of its own. A record without a date of birth is encoded: its name,
+    and the county and date of its identification, can still show that it is one person
+    with a record of another agency, and the match probability
+    (:mod:`tfanalysis.linkage.weights`) weighs how often different people share that much.
+
+    Examples
+    --------
+    >>> from tfanalysis.linkage.normalize import normalize_identifiers
+    >>> ids = normalize_identifiers(pd.DataFrame({"first_name": ["Ana", "Ana", None], "last_name": ["Ruiz", "--", "Ruiz"],
+    ...                                           "date_of_birth": [None, "1999-12-03", "1999-12-03"]}))
+    >>> linkable(ids).tolist()
+    [True, False, False]
     """
-    return (ids["first"].notna() & ids["last"].notna() & ids["birth_year"].notna()).astype(bool)
+    return (ids["first"].notna() & ids["last"].notna()).astype(bool)
 
 
 def field_elements(ids: pd.DataFrame) -> pd.DataFrame:

@@ -32,7 +32,7 @@ import pandas as pd
 from tfanalysis.linkage import blocking
 from tfanalysis.linkage.clustering import clusters, one_to_one
 from tfanalysis.linkage.crosswalk import linkage_quality, make_crosswalk
-from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms
+from tfanalysis.linkage.encode import CLIENT_COLUMNS, decode_blooms, scheme_problem
 from tfanalysis.linkage.comparison import CONTEXT_FIELDS, FIELDS, compare_pairs
 from tfanalysis.linkage.weights import estimate_mixture, nonmatch_patterns
 from tfanalysis.linkage.tokens import TOKENS
@@ -77,15 +77,21 @@ def check_encoded(encoded: Sequence[pd.DataFrame]) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If no file is given, the files use different schemes or secrets, or an agency
-        record id appears twice. The message lists every problem and quotes no record.
+        If no file is given, a file was encoded by another scheme (another version of
+        tfanalysis, :data:`tfanalysis.linkage.bloom.SCHEME`), the files use different secrets,
+        or an agency record id appears twice. The message lists every problem and quotes no record.
     """
     if not encoded:
         raise ValueError("give at least one encoded file")
     records = pd.concat(list(encoded), ignore_index=True)
     problems = []
+    other_scheme = scheme_problem(records["scheme"])
+    if other_scheme:
+        problems.append(other_scheme)
+    if records["scheme"].isna().any():
+        problems.append(f"{int(records['scheme'].isna().sum())} rows have no scheme (not an encoded file?)")
     schemes = records["scheme"].dropna().unique()
-    if len(schemes) > 1:
+    if len(schemes) > 1 and not other_scheme:
         problems.append(
             f"the files were encoded with {len(schemes)} different schemes or secrets; every agency must use "
             "the same version of tfanalysis and the same secret file"
