@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from tfanalysis.linkage.blocking import FIELD_KEY_COLUMNS, _pairs_in_blocks, blo
 from tfanalysis.linkage.clustering import clusters, one_to_one
 from tfanalysis.linkage.crosswalk import make_crosswalk
 from tfanalysis.linkage.encode import decode_blooms, encode_export
-from tfanalysis.linkage.evaluation import pairwise_quality, recall_by_error
+from tfanalysis.linkage.evaluation import pairwise_quality, recall_by_error, recall_losses
 from tfanalysis.linkage.match import link_records
 from tfanalysis.linkage.scoring import dice
 from tfanalysis.linkage.synthetic import RecordErrors, population
@@ -104,6 +106,20 @@ def test_pairwise_quality_by_hand() -> None:
     # linked pairs: 3 (x); true pairs: (a1,b1), (a2,b2); correct: (a1,b1)
     assert (q["linked_pairs"], q["true_pairs"], q["correct_pairs"]) == (3, 2, 1)
     assert q["precision"] == pytest.approx(1 / 3) and q["recall"] == pytest.approx(0.5) and q["f1"] == pytest.approx(0.4)
+
+
+def test_recall_losses_by_hand() -> None:
+    # five people at agencies a and b: linked; scored 0.2 < 0.5; never paired; a4 not encoded;
+    # a5-b5 scored 0.9 but left apart (one-to-one gave b5 to another record)
+    crosswalk = pd.DataFrame({"agency": list("ababababab"), "agency_record_id": list("1122334455"), "client_id": list("xxyzuvwpqr")})
+    truth = crosswalk[["agency", "agency_record_id"]].assign(person_id=[1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+    scored = pd.DataFrame({"i": [0, 2, 8, 6], "j": [1, 3, 9, 7], "found_by": 1, "score": [0.99, 0.2, 0.9, 0.95]})
+    result = SimpleNamespace(crosswalk=crosswalk, candidates=scored, settings={"threshold": 0.5})
+    losses = recall_losses(result, truth, encoded=pd.Series([True] * 6 + [False] + [True] * 3))
+    assert losses["true_pairs"].to_dict() == {
+        "linked": 1, "record not encoded": 1, "never a candidate": 1, "scored below the threshold": 1, "left out by one-to-one or clusters": 1,
+    }
+    assert losses["share"].sum() == pytest.approx(1.0)
 
 
 def _link(identities: int, errors: RecordErrors | None, seed: int):

@@ -62,6 +62,11 @@ class LinkageResult:
         The linkage-quality report (:func:`tfanalysis.linkage.crosswalk.linkage_quality`).
     settings : dict
         Threshold and blocking settings used.
+    candidates : pandas.DataFrame
+        Every pair of records of two agencies that was scored: ``i``, ``j`` (rows of
+        ``crosswalk``), ``found_by`` (:func:`tfanalysis.linkage.blocking.candidate_pairs`),
+        ``score``. For the coordinator's checks and for measuring where links are missed
+        (:func:`tfanalysis.linkage.evaluation.recall_losses`); never written out.
     """
 
     crosswalk: pd.DataFrame
@@ -69,6 +74,7 @@ class LinkageResult:
     links: pd.DataFrame
     quality: dict[str, pd.DataFrame]
     settings: dict[str, object] = field(default_factory=dict)
+    candidates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"i": [], "j": [], "found_by": [], "score": []}))
 
 
 def check_encoded(encoded: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -190,4 +196,5 @@ def link_records(
     )
     quality = linkage_quality(records, candidates, links, crosswalk, settings=settings, dropped_links=dropped, usable=len(usable))
     clients = records[["agency", "agency_record_id", *[c for c in CLIENT_COLUMNS if c in records.columns]]]
-    return LinkageResult(crosswalk=crosswalk, clients=clients, links=links, quality=quality, settings=settings)
+    scored = candidates.assign(i=usable[candidates["i"].to_numpy()], j=usable[candidates["j"].to_numpy()])
+    return LinkageResult(crosswalk=crosswalk, clients=clients, links=links, quality=quality, settings=settings, candidates=scored)
