@@ -1,17 +1,21 @@
 """Comparing candidate pairs field by field: the agreement level of each field.
 
-From the field-level encodings (:mod:`tfanalysis.linkage.fields`) the coordinator grades
-each candidate pair on four fields, best level first (``-1``: unknown in either record,
-which counts neither for nor against):
+From the field-level encodings (:mod:`tfanalysis.linkage.fields`) and two clients columns
+the encoded file carries the coordinator grades each candidate pair on seven fields, best
+level first (``-1``: unknown in either record, which counts neither for nor against):
 
-- **given name** (:data:`FIRST_LEVELS`): same forms (the same name or a nickname of it),
-  one typo apart, close, different;
-- **surname** (:data:`LAST_LEVELS`): the same, sharing a word (a second surname dropped,
-  a married name added), one typo apart, close, different;
+- **given name** (:data:`FIRST_LEVELS`): same forms (the same name or a nickname of it;
+  five classes by how common the name is, :data:`FREQUENCY_SHARES`), one typo apart,
+  close, different;
+- **surname** (:data:`LAST_LEVELS`): the same (five classes), sharing a word (a second
+  surname dropped, a married name added), one typo apart, close, different;
 - **date of birth** (:data:`DATE_LEVELS`): the same; day and month transposed; the same
   as far as both are known (an unknown day); two of year, month and day the same (one
   wrong digit); the year only; different;
-- **phone** (:data:`PHONE_LEVELS`) and **sex** (:data:`SEX_LEVELS`): the same, different.
+- **phone** (:data:`PHONE_LEVELS`) and **sex** (:data:`SEX_LEVELS`): the same, different;
+- **county** (:data:`COUNTY_LEVELS`) and **date of identification**
+  (:data:`IDENTIFIED_LEVELS`), the fields of the case (:data:`CONTEXT_FIELDS`): the same
+  county or not; identified within a week, a month, three months, a year, or more apart.
 
 How far apart two names are is the Hamming distance of their balanced filters, in
 bigrams (:data:`tfanalysis.linkage.fields.NAME_GRAM_HASHES` bits each, half the balanced
@@ -189,7 +193,8 @@ def compare_pairs(records: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.Dat
     records : pandas.DataFrame
         Encoded records (positions ``0..n-1``) with the columns of
         :data:`tfanalysis.linkage.fields.FIELD_COLUMNS` and ``phone_first``, all with a
-        filter of each name.
+        filter of each name, and the clients columns ``county_fips`` and ``identified_on``
+        (ISO dates) where the files carry them (else those fields are unknown).
     i, j : numpy.ndarray
         The pairs.
 
