@@ -51,7 +51,7 @@ def test_pairs_compared_field_by_field() -> None:
             "date_of_birth": ["1999-12-03", "03/12/1999", "1985-07-23", "1985-07-24"],
             "sex": ["F", "female", "F", "M"],
             "phone": ["614 555 0142", "(614) 555-0142", None, None],
-            "county_fips": ["39049", "39049", "39035", "39061"],
+            "county_fips": ["39049", " 39049 ", "39035", "39061"],  # spaces around a code are no other county
             "identified_on": ["2025-01-10", "2025-02-20", "2024-01-01", "2025-06-01"],
         }
     )

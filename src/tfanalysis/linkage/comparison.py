@@ -229,7 +229,7 @@ def compare_pairs(records: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.Dat
         "date_of_birth": date,
         "phone": same_or_not(token_codes(records["phone_first"]), i, j),
         "sex": same_or_not(token_codes(records["sex"]), i, j),
-        "county": same_or_not(token_codes(_column(records, "county_fips")), i, j),
+        "county": same_or_not(token_codes(_column(records, "county_fips").str.strip()), i, j),
         "identified_on": days_apart_level(_days(_column(records, "identified_on")), i, j),
     })
 
@@ -239,7 +239,8 @@ IDENTIFIED_DAYS: tuple[int, ...] = (7, 31, 92, 366)
 
 
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
-    return records[name] if name in records.columns else pd.Series(pd.NA, index=records.index, dtype="string")
+    """A carried clients column as text (all empty when the files do not carry it)."""
+    return records[name].astype("string") if name in records.columns else pd.Series(pd.NA, index=records.index, dtype="string")
 
 
 def _days(dates: pd.Series) -> np.ndarray:
