@@ -13,7 +13,7 @@ explicitly) maps the task force's own words for needs and services to taxonomy c
 
 A linked dataset — the agencies' own client records plus the ``crosswalk.csv`` of
 ``tfanalysis link match`` — is unduplicated on load, one client per victim
-(:mod:`tfanalysis.linkage.dataset`).
+(:mod:`tfanalysis.data.linkage.dataset`).
 
 Examples
 --------

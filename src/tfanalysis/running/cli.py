@@ -4,7 +4,7 @@
 every problem of a dataset; ``tfanalysis run --data DIR`` renders every report;
 ``tfanalysis audit RUN_DIR --data DIR`` re-checks a rendered run for recoverable counts;
 ``tfanalysis link encode|match`` counts each victim once across agencies
-(:mod:`tfanalysis.linkage`). Exit codes: 0 success, 2 invalid data
+(:mod:`tfanalysis.data.linkage`). Exit codes: 0 success, 2 invalid data
 (or a what-if scenario file that does not fit it), 1 any other failure.
 A user error is a message, never a traceback.
 

@@ -54,3 +54,19 @@ def test_a_missing_secret_file_exits_1(tmp_path: Path) -> None:
     (tmp_path / "shelter.csv").write_text("record_id,first_name,last_name,dob\nS1,A,B,2000-01-01\n")
     done = tfanalysis("link", "encode", str(tmp_path / "shelter.csv"), "--secret-file", str(tmp_path / "nope"), "--out", str(tmp_path / "e.csv"))
     assert done.returncode == 1 and "secret file" in done.stderr
+
+
+def test_a_file_of_an_older_scheme_exits_2_saying_to_encode_again(tmp_path: Path) -> None:
+    from tfanalysis.data.linkage.encode import encode_export, write_encoded
+
+    exports, _ = population(20, ("police", "shelter"), errors=RecordErrors.none(), seed=2)
+    files = []
+    for name, frame in exports.items():
+        encoded = encode_export(frame, b"ab" * 16, agency=name)
+        if name == "shelter":  # as the earlier version wrote it
+            encoded["scheme"] = encoded["scheme"].str.replace("tfanalysis-link/2", "tfanalysis-link/1", regex=False)
+        files.append(str(write_encoded(encoded, tmp_path / f"{name}.csv")))
+    done = tfanalysis("link", "match", *files, "--out", str(tmp_path / "linked"))
+    assert done.returncode == 2
+    assert "shelter.csv: some records were encoded with tfanalysis-link/1" in done.stderr and "encode every export again" in done.stderr
+    assert not (tmp_path / "linked").exists()

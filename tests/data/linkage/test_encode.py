@@ -121,12 +121,25 @@ def test_the_encoded_file_reads_back(tmp_path: Path) -> None:
     assert back.loc[0, "scheme"].endswith(key_check(SECRET))
 
 
-def test_a_record_without_a_birth_year_gets_no_encoding() -> None:
+def test_a_record_without_a_family_name_gets_no_encoding_one_without_a_birth_date_does() -> None:
     export = EXPORT.copy()
     export.loc[1, "date_of_birth"] = pd.NA
+    export.loc[2, "last_name"] = "--"
     encoded = encode_export(export, SECRET, agency="shelter")
-    assert encoded["bloom"].isna().tolist() == [False, True, False]
-    assert encoded.loc[1, list(TOKENS)].isna().all()
+    assert encoded["bloom"].isna().tolist() == [False, False, True]
+    assert encoded.loc[2, [*TOKENS, *FIELD_COLUMNS]].isna().all()
+    # no date of birth: the name encoded, every token that needs the date empty
+    assert encoded.loc[1, ["first_bloom", "last_bloom", "first_forms", "last_words", "sex"]].notna().all()
+    assert encoded.loc[1, ["birth_year", "birth_month", "birth_day", "name_dob", "name_year", "last_dob", "sounds_year"]].isna().all()
+
+
+def test_a_file_of_another_scheme_says_to_encode_again(tmp_path: Path) -> None:
+    encoded = encode_export(EXPORT, SECRET, agency="shelter")
+    old = encoded.assign(scheme=encoded["scheme"].str.replace("tfanalysis-link/2", "tfanalysis-link/1", regex=False))
+    with pytest.raises(ValueError) as info:
+        read_encoded(write_encoded(old.drop(columns=list(FIELD_COLUMNS)), tmp_path / "old.csv"))
+    assert str(info.value).startswith("old.csv: some records were encoded with tfanalysis-link/1")
+    assert "encode every export again with this version" in str(info.value)
 
 
 def test_a_bad_export_gets_one_message_without_values() -> None:

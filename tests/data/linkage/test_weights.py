@@ -27,6 +27,18 @@ def test_nonmatch_patterns_keep_what_two_fields_do_together() -> None:
     assert nonmatch.probability(np.array([[0, 0], [0, 1]])).tolist() == [0.5, 0.0]
 
 
+def test_fields_of_the_case_are_independent_of_the_name_pattern_among_non_matches() -> None:
+    # field 0 a name (0 agree, 1 not), field 1 the county; within agencies, 4 pairs:
+    # [0, 0], [1, 0], [1, 1], [1, 1]
+    levels = np.array([[0, 0], [1, 0], [1, 1], [1, 1]])
+    counted = nonmatch_patterns(levels, [2, 2], pseudo_pairs=0)
+    assert counted.probability(np.array([[0, 1]])).tolist() == [0.0]  # never seen together: impossible
+    apart = nonmatch_patterns(levels, [2, 2], pseudo_pairs=0, independent=[1])
+    # the name counted alone: agree 1/4; the county by its own share, each count plus one:
+    # same (2 + 1) / 7, different (2 + 1) / 7, unknown (0 + 1) / 7
+    assert apart.probability(np.array([[0, 1], [1, 0], [0, -1]])).tolist() == pytest.approx([1 / 4 * 3 / 7, 3 / 4 * 3 / 7, 1 / 4 * 1 / 7])
+
+
 def test_one_em_iteration_by_hand() -> None:
     nonmatch = nonmatch_patterns(WITHIN, [2], pseudo_pairs=0)  # u = 0.2, 0.8
     model = estimate_mixture(ACROSS, nonmatch, [2], iterations=1, smoothing=0.0)

@@ -5,7 +5,7 @@ or *cryptographic long-term key*, Schnell et al. 2011). Every element of a field
 bigrams of the given name, of each surname word, of the whole name in any order; the
 canonical given names; the year, month, day, unordered day/month and full date of birth;
 the sex) sets ``k`` bits, at positions taken from HMAC-SHA256 under a key of its own field
-(:func:`tfanalysis.linkage.keys.derive_key`): without the secret nobody can tell which
+(:func:`tfanalysis.data.linkage.keys.derive_key`): without the secret nobody can tell which
 bigram sets which bit, and the same bigram in two fields sets unrelated bits. ``k`` per
 field (:data:`FIELD_HASHES`) weighs the fields. The name counts mostly through its
 bigrams in any order (so swapped given and family names still agree), a little through
@@ -60,16 +60,27 @@ use the same values (the scheme name written into each file changes with them)."
 
 SCHEME = "tfanalysis-link/2"
 """Name of this encoding scheme (normalization, tokens, filter length and weights, field-level
-encodings of :mod:`tfanalysis.linkage.fields`)."""
+encodings of :mod:`tfanalysis.data.linkage.fields`)."""
 
 
 def linkable(ids: pd.DataFrame) -> pd.Series:
-    """Records with enough identifiers to be linked: a given name, a family name and a birth year.
+    """Records with enough identifiers to be linked: a given name and a family name.
 
-    Records with less would look alike whenever their few known fields agree; they keep
-    a client id of their own.
+    A record with less would look like any other whenever its few known fields agree; it
+    keeps a client id of its own. A record without a date of birth is encoded: its name,
+    and the county and date of its identification, can still show that it is one person
+    with a record of another agency, and the match probability
+    (:mod:`tfanalysis.data.linkage.weights`) weighs how often different people share that much.
+
+    Examples
+    --------
+    >>> from tfanalysis.data.linkage.normalize import normalize_identifiers
+    >>> ids = normalize_identifiers(pd.DataFrame({"first_name": ["Ana", "Ana", None], "last_name": ["Ruiz", "--", "Ruiz"],
+    ...                                           "date_of_birth": [None, "1999-12-03", "1999-12-03"]}))
+    >>> linkable(ids).tolist()
+    [True, False, False]
     """
-    return (ids["first"].notna() & ids["last"].notna() & ids["birth_year"].notna()).astype(bool)
+    return (ids["first"].notna() & ids["last"].notna()).astype(bool)
 
 
 def field_elements(ids: pd.DataFrame) -> pd.DataFrame:
@@ -169,7 +180,7 @@ def bloom_filters(ids: pd.DataFrame, secret: bytes, *, bits: int = BLOOM_BITS, h
     Parameters
     ----------
     ids : pandas.DataFrame
-        From :func:`tfanalysis.linkage.normalize.normalize_identifiers`.
+        From :func:`tfanalysis.data.linkage.normalize.normalize_identifiers`.
     secret : bytes
         The shared linkage secret.
     bits : int, default 1024

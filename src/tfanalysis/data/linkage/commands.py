@@ -40,7 +40,7 @@ def add_link_parser(sub: argparse._SubParsersAction) -> None:
     match = steps.add_parser("match", help="at the coordinator: link the agencies' encoded files")
     match.add_argument("encoded", type=Path, nargs="+", metavar="ENCODED", help="the encoded files, one per agency")
     match.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for crosswalk.csv, clients.csv and the linkage-quality report")
-    match.add_argument("--threshold", type=float, default=None, help="smallest probability of being one person for a link (default: tfanalysis.linkage.match.THRESHOLD, 0.5)")
+    match.add_argument("--threshold", type=float, default=None, help="smallest probability of being one person for a link (default: tfanalysis.data.linkage.match.THRESHOLD, 0.5)")
     match.add_argument("--overwrite", action="store_true", help="replace the files of an earlier run in DIR")
 
 

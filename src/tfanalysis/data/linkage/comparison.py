@@ -1,20 +1,24 @@
 """Comparing candidate pairs field by field: the agreement level of each field.
 
-From the field-level encodings (:mod:`tfanalysis.linkage.fields`) the coordinator grades
-each candidate pair on four fields, best level first (``-1``: unknown in either record,
-which counts neither for nor against):
+From the field-level encodings (:mod:`tfanalysis.data.linkage.fields`) and two clients columns
+the encoded file carries the coordinator grades each candidate pair on seven fields, best
+level first (``-1``: unknown in either record, which counts neither for nor against):
 
-- **given name** (:data:`FIRST_LEVELS`): same forms (the same name or a nickname of it),
-  one typo apart, close, different;
-- **surname** (:data:`LAST_LEVELS`): the same, sharing a word (a second surname dropped,
-  a married name added), one typo apart, close, different;
+- **given name** (:data:`FIRST_LEVELS`): same forms (the same name or a nickname of it;
+  five classes by how common the name is, :data:`FREQUENCY_SHARES`), one typo apart,
+  close, different;
+- **surname** (:data:`LAST_LEVELS`): the same (five classes), sharing a word (a second
+  surname dropped, a married name added), one typo apart, close, different;
 - **date of birth** (:data:`DATE_LEVELS`): the same; day and month transposed; the same
   as far as both are known (an unknown day); two of year, month and day the same (one
   wrong digit); the year only; different;
-- **phone** (:data:`PHONE_LEVELS`) and **sex** (:data:`SEX_LEVELS`): the same, different.
+- **phone** (:data:`PHONE_LEVELS`) and **sex** (:data:`SEX_LEVELS`): the same, different;
+- **county** (:data:`COUNTY_LEVELS`) and **date of identification**
+  (:data:`IDENTIFIED_LEVELS`), the fields of the case (:data:`CONTEXT_FIELDS`): the same
+  county or not; identified within a week, a month, three months, a year, or more apart.
 
 How far apart two names are is the Hamming distance of their balanced filters, in
-bigrams (:data:`tfanalysis.linkage.fields.NAME_GRAM_HASHES` bits each, half the balanced
+bigrams (:data:`tfanalysis.data.linkage.fields.NAME_GRAM_HASHES` bits each, half the balanced
 distance): one replaced letter changes up to four bigrams. Given and family name are also
 compared crosswise; when that is closer, the pair is graded as swapped.
 
@@ -30,17 +34,35 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tfanalysis.data.linkage.blocking import split_tokens
 from tfanalysis.data.linkage.encode import decode_blooms
 from tfanalysis.data.linkage.fields import NAME_GRAM_HASHES
 from tfanalysis.data.linkage.scoring import CHUNK_PAIRS, as_words, popcount
 
-FIRST_LEVELS: tuple[str, ...] = ("same forms, rare", "same forms", "same forms, common", "one typo", "close", "different")
-LAST_LEVELS: tuple[str, ...] = ("same, rare", "same", "same, common", "shares a word", "one typo", "close", "different")
+FIRST_LEVELS: tuple[str, ...] = ("same forms, very rare", "same forms, rare", "same forms", "same forms, common", "same forms, very common", "one typo", "close", "different")
+LAST_LEVELS: tuple[str, ...] = ("same, very rare", "same, rare", "same", "same, common", "same, very common", "shares a word", "one typo", "close", "different")
 DATE_LEVELS: tuple[str, ...] = ("same", "day and month transposed", "same as far as known", "two of three parts", "year only", "different")
 PHONE_LEVELS: tuple[str, ...] = ("same", "different")
 SEX_LEVELS: tuple[str, ...] = ("same", "different")
-FIELDS: dict[str, tuple[str, ...]] = {"first_name": FIRST_LEVELS, "surname": LAST_LEVELS, "date_of_birth": DATE_LEVELS, "phone": PHONE_LEVELS, "sex": SEX_LEVELS}
+COUNTY_LEVELS: tuple[str, ...] = ("same", "different")
+IDENTIFIED_LEVELS: tuple[str, ...] = ("within a week", "within a month", "within three months", "within a year", "more than a year apart")
+FIELDS: dict[str, tuple[str, ...]] = {
+    "first_name": FIRST_LEVELS,
+    "surname": LAST_LEVELS,
+    "date_of_birth": DATE_LEVELS,
+    "phone": PHONE_LEVELS,
+    "sex": SEX_LEVELS,
+    "county": COUNTY_LEVELS,
+    "identified_on": IDENTIFIED_LEVELS,
+}
 """The fields compared and their levels, best first."""
+
+CONTEXT_FIELDS: tuple[str, ...] = ("county", "identified_on")
+"""Fields that describe the case rather than the person: the clients columns ``county_fips``
+and ``identified_on`` of the contract, which the encoded file carries as they are. Two
+records of one victim tend to agree on them (agencies that serve one victim serve her in
+one place, at about one time); two different people agree by chance, whatever their names
+(:func:`tfanalysis.data.linkage.weights.nonmatch_patterns` takes them as independent)."""
 
 TYPO_BIGRAMS = 4
 """Names at most this many bigrams apart are one typo apart."""
@@ -48,11 +70,13 @@ TYPO_BIGRAMS = 4
 CLOSE_BIGRAMS = 8
 """Names at most this many bigrams apart are close."""
 
-FREQUENCY_SHARES: tuple[float, float] = (1 / 5000, 1 / 500)
-"""A name held by fewer than 1 in 5,000 of the records linked is rare, by more than 1 in 500
-common: two people who share a common name are not two records of one person as often.
-The shares are counted on the field tokens of the files being linked, which the
-coordinator holds anyway (no other source of frequencies is used)."""
+FREQUENCY_SHARES: tuple[float, ...] = (1 / 20000, 1 / 5000, 1 / 1000, 1 / 200)
+"""Bounds of the frequency classes of a name "the same" in two records: held by fewer than 1 in
+20,000 of the records linked (very rare), 1 in 5,000 (rare), 1 in 1,000, 1 in 200 (common),
+or more (very common). Two people who share a common name are not two records of one person
+as often, and EM weighs each class on its own. The shares are counted on the field tokens of
+the files being linked, which the coordinator holds anyway (no other source of frequencies
+is used); a class no name reaches (very rare among fewer than 20,000 records) stays empty."""
 
 
 def hamming(filters: np.ndarray, other: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -87,14 +111,18 @@ def share_a_token(column: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray
     >>> share_a_token(pd.Series(["a;b", "b", "c", None]), np.array([0, 0, 0]), np.array([1, 2, 3])).tolist()
     [True, False, False]
     """
-    values = column.reset_index(drop=True).astype("string").str.split(";").explode().dropna()
-    codes = pd.factorize(values)[0]
-    per_record = pd.DataFrame({"record": values.index.to_numpy(np.int64), "token": codes})
-    pairs = pd.DataFrame({"pair": np.arange(len(i)), "record": np.asarray(i, np.int64)}).merge(per_record, on="record")
-    other = pd.DataFrame({"pair": np.arange(len(j)), "record": np.asarray(j, np.int64)}).merge(per_record, on="record")
-    both = pairs.merge(other, on=["pair", "token"])
+    record, code = split_tokens(column)
+    n = len(column)
+    # one row per record, its token codes side by side (-1 pads): a few columns, compared pairwise
+    rank = np.arange(len(record)) - np.searchsorted(record, record)
+    table = np.full((n, int(rank.max()) + 1 if len(rank) else 1), -1, dtype=np.int64)
+    table[record, rank] = code
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
     out = np.zeros(len(i), dtype=bool)
-    out[both["pair"].to_numpy()] = True
+    for start in range(0, len(i), CHUNK_PAIRS):
+        left, right = table[i[start : start + CHUNK_PAIRS]], table[j[start : start + CHUNK_PAIRS]]
+        right = np.where(right >= 0, right, -2)  # padding never equals padding
+        out[start : start + CHUNK_PAIRS] = (left[:, :, None] == right[:, None, :]).any(axis=(1, 2))
     return out
 
 
@@ -111,30 +139,31 @@ def value_shares(column: pd.Series) -> np.ndarray:
     return counts / max(len(column), 1)
 
 
-def frequency_class(share: np.ndarray, shares: tuple[float, float] = FREQUENCY_SHARES) -> np.ndarray:
-    """0 for a rare name, 1 for neither, 2 for a common one (:data:`FREQUENCY_SHARES`).
+def frequency_class(share: np.ndarray, shares: tuple[float, ...] = FREQUENCY_SHARES) -> np.ndarray:
+    """The class of a name by the share of records holding it: 0 the rarest, ``len(shares)`` the commonest (:data:`FREQUENCY_SHARES`).
 
     Examples
     --------
-    >>> frequency_class(np.array([0.0001, 0.001, 0.01])).tolist()
-    [0, 1, 2]
+    >>> frequency_class(np.array([0.00001, 0.0001, 0.0005, 0.002, 0.01])).tolist()
+    [0, 1, 2, 3, 4]
     """
     return np.searchsorted(np.asarray(shares), share, side="right")
 
 
 def name_level(bigrams_apart: np.ndarray, same: np.ndarray, frequency: np.ndarray, shares_word: np.ndarray | None = None) -> np.ndarray:
-    """Level of a name: the same (rare, neither, common), sharing a word (surnames), one typo, close, different.
+    """Level of a name: the same (by :func:`frequency_class`), sharing a word (surnames), one typo, close, different.
 
     Examples
     --------
-    >>> name_level(np.array([0, 0, 3, 6, 20, 9]), np.array([True, True, False, False, False, False]), np.array([0, 2, 0, 0, 0, 0])).tolist()
-    [0, 2, 3, 4, 5, 5]
+    >>> name_level(np.array([0, 0, 3, 6, 20, 9]), np.array([True, True, False, False, False, False]), np.array([0, 4, 0, 0, 0, 0])).tolist()
+    [0, 4, 5, 6, 7, 7]
     >>> name_level(np.array([0, 9, 3]), np.array([True, False, False]), np.array([1, 1, 1]), np.array([True, True, False])).tolist()
-    [1, 3, 4]
+    [1, 5, 6]
     """
-    level = np.select([bigrams_apart <= TYPO_BIGRAMS, bigrams_apart <= CLOSE_BIGRAMS], [3, 4], 5)
+    k = len(FREQUENCY_SHARES) + 1
+    level = np.select([bigrams_apart <= TYPO_BIGRAMS, bigrams_apart <= CLOSE_BIGRAMS], [k, k + 1], k + 2)
     if shares_word is not None:
-        level = np.where(shares_word, 3, level + 1)
+        level = np.where(shares_word, k, level + 1)
     return np.where(same, frequency, level)
 
 
@@ -163,8 +192,9 @@ def compare_pairs(records: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.Dat
     ----------
     records : pandas.DataFrame
         Encoded records (positions ``0..n-1``) with the columns of
-        :data:`tfanalysis.linkage.fields.FIELD_COLUMNS` and ``phone_first``, all with a
-        filter of each name.
+        :data:`tfanalysis.data.linkage.fields.FIELD_COLUMNS` and ``phone_first``, all with a
+        filter of each name, and the clients columns ``county_fips`` and ``identified_on``
+        (ISO dates) where the files carry them (else those fields are unknown).
     i, j : numpy.ndarray
         The pairs.
 
@@ -199,7 +229,38 @@ def compare_pairs(records: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> pd.Dat
         "date_of_birth": date,
         "phone": same_or_not(token_codes(records["phone_first"]), i, j),
         "sex": same_or_not(token_codes(records["sex"]), i, j),
+        "county": same_or_not(token_codes(_column(records, "county_fips").str.strip()), i, j),
+        "identified_on": days_apart_level(_days(_column(records, "identified_on")), i, j),
     })
+
+
+IDENTIFIED_DAYS: tuple[int, ...] = (7, 31, 92, 366)
+"""Upper bounds (days apart) of the levels of :data:`IDENTIFIED_LEVELS` but the last."""
+
+
+def _column(records: pd.DataFrame, name: str) -> pd.Series:
+    """A carried clients column as text (all empty when the files do not carry it)."""
+    return records[name].astype("string") if name in records.columns else pd.Series(pd.NA, index=records.index, dtype="string")
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970 of ISO dates (``-1`` stands for none: unknown or unreadable)."""
+    parsed = pd.to_datetime(dates.astype("string").str.strip(), format="%Y-%m-%d", errors="coerce")
+    days = (parsed - pd.Timestamp("1970-01-01")).dt.days
+    return days.astype("Float64").fillna(-10**9).to_numpy(dtype=float).astype(np.int64)
+
+
+def days_apart_level(days: np.ndarray, i: np.ndarray, j: np.ndarray, bounds: tuple[int, ...] = IDENTIFIED_DAYS) -> np.ndarray:
+    """Level of how far apart two dates are (:data:`IDENTIFIED_LEVELS`); ``-1`` where either is unknown.
+
+    Examples
+    --------
+    >>> days_apart_level(np.array([0, 5, 40, 500, -10**9]), np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4])).tolist()
+    [0, 2, 4, -1]
+    """
+    known = (days[i] > -10**9) & (days[j] > -10**9)
+    level = np.searchsorted(np.asarray(bounds), np.abs(days[i] - days[j]), side="left")
+    return np.where(known, level, -1)
 
 
 def same_or_not(codes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:

@@ -9,15 +9,16 @@ phone, the agency's record id and the clients columns of the data contract) and 
   as exported: they are what the task force's reports count;
 - ``scheme``: the encoding scheme and a fingerprint of the secret (files encoded with
   different secrets never match; the coordinator can see that they differ);
-- one column per exact-match token (:mod:`tfanalysis.linkage.tokens`) and ``bloom``, the
-  balanced Bloom filter (:mod:`tfanalysis.linkage.bloom`) in base64;
-- the field-level encodings (:mod:`tfanalysis.linkage.fields`): filters of the given name
+- one column per exact-match token (:mod:`tfanalysis.data.linkage.tokens`) and ``bloom``, the
+  balanced Bloom filter (:mod:`tfanalysis.data.linkage.bloom`) in base64;
+- the field-level encodings (:mod:`tfanalysis.data.linkage.fields`): filters of the given name
   and surname, tokens of the given name's forms, of the surname words and of the parts of
   the date of birth.
 
 Every other column of the export — names, birth date, phone, address, notes — is left
-out. A record without a given name, a family name and a birth year gets no encoding
-(``bloom`` and tokens empty): it will be a client of its own.
+out. A record without a given name and a family name gets no encoding (``bloom`` and
+tokens empty): it will be a client of its own. A record without a date of birth is encoded
+(:func:`tfanalysis.data.linkage.bloom.linkable`); the tokens that need the date are empty.
 
 Examples
 --------
@@ -31,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +72,7 @@ def encode_export(export: pd.DataFrame, secret: bytes, *, agency: str) -> pd.Dat
     ----------
     export : pandas.DataFrame
         The agency's records, cells as text: a record id (:data:`RECORD_ID_COLUMNS`),
-        identifiers (:data:`tfanalysis.linkage.normalize.IDENTIFIER_COLUMNS`) and any of
+        identifiers (:data:`tfanalysis.data.linkage.normalize.IDENTIFIER_COLUMNS`) and any of
         the clients columns of the contract.
     secret : bytes
         The secret the agencies share (never the coordinator).
@@ -137,6 +139,28 @@ def decode_blooms(blooms: pd.Series) -> np.ndarray:
     return np.frombuffer(b"".join(raw), dtype=np.uint8).reshape(len(raw), widths.pop())
 
 
+def scheme_problem(schemes: pd.Series) -> str | None:
+    """What is wrong with the ``scheme`` column of encoded records, if they were not encoded by this version's :data:`SCHEME`.
+
+    Examples
+    --------
+    >>> scheme_problem(pd.Series([f"{SCHEME};bits=1024;key=abc"])) is None
+    True
+    >>> scheme_problem(pd.Series(["tfanalysis-link/1;bits=1024;key=abc", "Ana Ruiz"]))
+    'some records were encoded with an unknown scheme and tfanalysis-link/1, and this version of tfanalysis links tfanalysis-link/2 files only: encode every export again with this version (and the same secret file)'
+    """
+    names = pd.Series(schemes.dropna().astype(str).str.split(";").str[0].unique(), dtype=object)
+    other = names[names != SCHEME]
+    if not len(other):
+        return None
+    # a scheme name is ours; anything else in the column is not echoed
+    shown = sorted({n if re.fullmatch(r"tfanalysis-link/\d+", n) else "an unknown scheme" for n in other})
+    return (
+        f"some records were encoded with {' and '.join(shown)}, and this version of tfanalysis links {SCHEME} "
+        "files only: encode every export again with this version (and the same secret file)"
+    )
+
+
 def write_encoded(encoded: pd.DataFrame, path: str | Path) -> Path:
     """Write an encoded file as CSV or Parquet (by the suffix of ``path``)."""
     path = Path(path)
@@ -161,6 +185,8 @@ def read_encoded(path: str | Path) -> pd.DataFrame:
     from tfanalysis.data.io import read_table_text
 
     frame, _ = read_table_text(Path(path))
+    if "scheme" in frame.columns and (problem := scheme_problem(frame["scheme"])):
+        raise ValueError(f"{Path(path).name}: {problem}")
     missing = [c for c in ("agency", "agency_record_id", "scheme", "bloom", *TOKENS, *FIELD_COLUMNS) if c not in frame.columns]
     if missing:
         raise ValueError(f"{Path(path).name} is not an encoded file of this scheme: no column {', '.join(missing)}")

@@ -1,9 +1,9 @@
 """Field-level encodings: what lets the coordinator compare two records field by field.
 
-The record-level filter (:mod:`tfanalysis.linkage.bloom`) says how alike two records are
+The record-level filter (:mod:`tfanalysis.data.linkage.bloom`) says how alike two records are
 as a whole; it cannot say *which* field differs, so a wrong digit in the day of birth
 costs as much as another surname. The field-level encodings written beside it let the
-coordinator grade each field on its own (:mod:`tfanalysis.linkage.comparison`):
+coordinator grade each field on its own (:mod:`tfanalysis.data.linkage.comparison`):
 
 - ``first_bloom``, ``last_bloom``: keyed, balanced Bloom filters of the bigrams of the
   given name and of the surname(s), :data:`FIELD_BITS` bits before balancing. Both use
@@ -19,7 +19,7 @@ coordinator grade each field on its own (:mod:`tfanalysis.linkage.comparison`):
   whoever counts them, and the contract's ``gender`` column says as much in the clear).
 
 Every token is HMAC-SHA256 under a key of its own field
-(:func:`tfanalysis.linkage.keys.derive_key`), cut to :data:`FIELD_TOKEN_BYTES` bytes.
+(:func:`tfanalysis.data.linkage.keys.derive_key`), cut to :data:`FIELD_TOKEN_BYTES` bytes.
 These encodings leak more than the record-level filter: records with the same given name
 (or surname, or birth year) carry the same token and nearly the same filter, so whoever
 holds the file sees who shares a name and can match the frequencies against public name
@@ -121,7 +121,7 @@ def field_encodings(ids: pd.DataFrame, secret: bytes) -> pd.DataFrame:
     Parameters
     ----------
     ids : pandas.DataFrame
-        From :func:`tfanalysis.linkage.normalize.normalize_identifiers`.
+        From :func:`tfanalysis.data.linkage.normalize.normalize_identifiers`.
     secret : bytes
         The shared linkage secret.
 

@@ -1,12 +1,12 @@
 """At the coordinator: link the encoded files of the member agencies.
 
 ``tfanalysis link match ENCODED... --out DIR`` runs :func:`link_records`: candidate pairs
-from the blocks (:mod:`~tfanalysis.linkage.blocking`), compared field by field
-(:mod:`~tfanalysis.linkage.comparison`) and given the probability of being one person
-(:func:`match_probability`, Fellegi–Sunter weights by EM, :mod:`~tfanalysis.linkage.weights`), the pairs at or above the threshold made one-to-one
+from the blocks (:mod:`~tfanalysis.data.linkage.blocking`), compared field by field
+(:mod:`~tfanalysis.data.linkage.comparison`) and given the probability of being one person
+(:func:`match_probability`, Fellegi–Sunter weights by EM, :mod:`~tfanalysis.data.linkage.weights`), the pairs at or above the threshold made one-to-one
 within each pair of agencies and grouped into people across agencies
-(:mod:`~tfanalysis.linkage.clustering`), and the crosswalk and the linkage-quality report
-(:mod:`~tfanalysis.linkage.crosswalk`). The coordinator never sees an identifier and does
+(:mod:`~tfanalysis.data.linkage.clustering`), and the crosswalk and the linkage-quality report
+(:mod:`~tfanalysis.data.linkage.crosswalk`). The coordinator never sees an identifier and does
 not need the secret.
 
 Examples
@@ -32,8 +32,8 @@ import pandas as pd
 from tfanalysis.data.linkage import blocking
 from tfanalysis.data.linkage.clustering import clusters, one_to_one
 from tfanalysis.data.linkage.crosswalk import linkage_quality, make_crosswalk
-from tfanalysis.data.linkage.encode import CLIENT_COLUMNS, decode_blooms
-from tfanalysis.data.linkage.comparison import FIELDS, compare_pairs
+from tfanalysis.data.linkage.encode import CLIENT_COLUMNS, decode_blooms, scheme_problem
+from tfanalysis.data.linkage.comparison import CONTEXT_FIELDS, FIELDS, compare_pairs
 from tfanalysis.data.linkage.weights import estimate_mixture, nonmatch_patterns
 from tfanalysis.data.linkage.tokens import TOKENS
 
@@ -59,9 +59,14 @@ class LinkageResult:
     links : pandas.DataFrame
         The links kept: ``agency_i``, ``record_i``, ``agency_j``, ``record_j``, ``score``.
     quality : dict of pandas.DataFrame
-        The linkage-quality report (:func:`tfanalysis.linkage.crosswalk.linkage_quality`).
+        The linkage-quality report (:func:`tfanalysis.data.linkage.crosswalk.linkage_quality`).
     settings : dict
         Threshold and blocking settings used.
+    candidates : pandas.DataFrame
+        Every pair of records of two agencies that was scored: ``i``, ``j`` (rows of
+        ``crosswalk``), ``found_by`` (:func:`tfanalysis.data.linkage.blocking.candidate_pairs`),
+        ``score``. For the coordinator's checks and for measuring where links are missed
+        (:func:`tfanalysis.data.linkage.evaluation.recall_losses`); never written out.
     """
 
     crosswalk: pd.DataFrame
@@ -69,6 +74,7 @@ class LinkageResult:
     links: pd.DataFrame
     quality: dict[str, pd.DataFrame]
     settings: dict[str, object] = field(default_factory=dict)
+    candidates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"i": [], "j": [], "found_by": [], "score": []}))
 
 
 def check_encoded(encoded: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -77,15 +83,21 @@ def check_encoded(encoded: Sequence[pd.DataFrame]) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        If no file is given, the files use different schemes or secrets, or an agency
-        record id appears twice. The message lists every problem and quotes no record.
+        If no file is given, a file was encoded by another scheme (another version of
+        tfanalysis, :data:`tfanalysis.data.linkage.bloom.SCHEME`), the files use different secrets,
+        or an agency record id appears twice. The message lists every problem and quotes no record.
     """
     if not encoded:
         raise ValueError("give at least one encoded file")
     records = pd.concat(list(encoded), ignore_index=True)
     problems = []
+    other_scheme = scheme_problem(records["scheme"])
+    if other_scheme:
+        problems.append(other_scheme)
+    if records["scheme"].isna().any():
+        problems.append(f"{int(records['scheme'].isna().sum())} rows have no scheme (not an encoded file?)")
     schemes = records["scheme"].dropna().unique()
-    if len(schemes) > 1:
+    if len(schemes) > 1 and not other_scheme:
         problems.append(
             f"the files were encoded with {len(schemes)} different schemes or secrets; every agency must use "
             "the same version of tfanalysis and the same secret file"
@@ -106,7 +118,7 @@ def match_probability(levels: pd.DataFrame, within: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     levels : pandas.DataFrame
-        Agreement levels of every pair the blocks found (:func:`tfanalysis.linkage.comparison.compare_pairs`).
+        Agreement levels of every pair the blocks found (:func:`tfanalysis.data.linkage.comparison.compare_pairs`).
     within : numpy.ndarray
         Whether each pair holds two records of one agency (two different people).
 
@@ -115,12 +127,12 @@ def match_probability(levels: pd.DataFrame, within: np.ndarray) -> np.ndarray:
     numpy.ndarray
         One probability per pair of different agencies (``~within``), in order: the
         non-matches counted on the pairs within agencies
-        (:func:`tfanalysis.linkage.weights.nonmatch_patterns`), the matches and their
-        share estimated by EM (:func:`tfanalysis.linkage.weights.estimate_mixture`).
+        (:func:`tfanalysis.data.linkage.weights.nonmatch_patterns`), the matches and their
+        share estimated by EM (:func:`tfanalysis.data.linkage.weights.estimate_mixture`).
     """
     n_levels = [len(v) for v in FIELDS.values()]
     values = levels[list(FIELDS)].to_numpy(np.int64)
-    nonmatch = nonmatch_patterns(values[within], n_levels)
+    nonmatch = nonmatch_patterns(values[within], n_levels, independent=[list(FIELDS).index(f) for f in CONTEXT_FIELDS])
     model = estimate_mixture(values[~within], nonmatch, n_levels)
     return model.probability(values[~within])
 
@@ -138,11 +150,11 @@ def link_records(
     Parameters
     ----------
     encoded : sequence of pandas.DataFrame
-        The agencies' encoded files (:func:`tfanalysis.linkage.encode.read_encoded`).
+        The agencies' encoded files (:func:`tfanalysis.data.linkage.encode.read_encoded`).
     threshold : float
         Smallest probability of a link (default :data:`THRESHOLD`).
     bands, bits_per_band, max_block : int
-        Blocking settings (:mod:`tfanalysis.linkage.blocking`).
+        Blocking settings (:mod:`tfanalysis.data.linkage.blocking`).
 
     Returns
     -------
@@ -159,7 +171,8 @@ def link_records(
     code = agency_code[usable]
     # blocks pair every two records, of one agency or not: pairs within an agency are pairs
     # of different people found by the same blocks, from which the non-matches are learned
-    found = blocking.candidate_pairs(tokens, filters, np.arange(len(usable)), bands=bands, bits_per_band=bits_per_band, max_block=max_block)
+    fields = records[list(blocking.FIELD_KEY_COLUMNS)].iloc[usable].reset_index(drop=True)
+    found = blocking.candidate_pairs(tokens, filters, np.arange(len(usable)), fields, bands=bands, bits_per_band=bits_per_band, max_block=max_block)
     swap = code[found["i"].to_numpy()] > code[found["j"].to_numpy()]
     found["i"], found["j"] = np.where(swap, found["j"], found["i"]), np.where(swap, found["i"], found["j"])
     within = code[found["i"].to_numpy()] == code[found["j"].to_numpy()]
@@ -183,4 +196,5 @@ def link_records(
     )
     quality = linkage_quality(records, candidates, links, crosswalk, settings=settings, dropped_links=dropped, usable=len(usable))
     clients = records[["agency", "agency_record_id", *[c for c in CLIENT_COLUMNS if c in records.columns]]]
-    return LinkageResult(crosswalk=crosswalk, clients=clients, links=links, quality=quality, settings=settings)
+    scored = candidates.assign(i=usable[candidates["i"].to_numpy()], j=usable[candidates["j"].to_numpy()])
+    return LinkageResult(crosswalk=crosswalk, clients=clients, links=links, quality=quality, settings=settings, candidates=scored)

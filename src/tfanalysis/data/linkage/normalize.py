@@ -3,7 +3,7 @@
 Two agencies write the same person differently: ``José  GARCÍA-López`` and ``jose garcia
 lopez``, ``Bob`` and ``Robert``, ``05/14/1990`` and ``1990-05-14``. This module folds
 those differences away, column by column and without a loop over rows, so that the
-encodings of :mod:`tfanalysis.linkage.tokens` and :mod:`tfanalysis.linkage.bloom` agree
+encodings of :mod:`tfanalysis.data.linkage.tokens` and :mod:`tfanalysis.data.linkage.bloom` agree
 wherever the person is the same. What it cannot decide (which of a transposed day and
 month is right) is left to the encodings, which carry an order-free day/month.
 

@@ -1,9 +1,9 @@
 """Bit counts of Bloom filters for candidate pairs: Dice similarity and the word helpers.
 
-Only candidate pairs (from :mod:`tfanalysis.linkage.blocking`) are compared: their filters
+Only candidate pairs (from :mod:`tfanalysis.data.linkage.blocking`) are compared: their filters
 are gathered in chunks, combined as 64-bit words and the set bits counted (numpy's
 ``bitwise_count``), so 100,000 × 100,000 records cost a few million word operations per
-chunk instead of 10^10 comparisons. :mod:`tfanalysis.linkage.comparison` uses the same
+chunk instead of 10^10 comparisons. :mod:`tfanalysis.data.linkage.comparison` uses the same
 helpers for the Hamming distance of the field-level name filters (the pairs are scored
 there); :func:`dice` measures how alike two whole records' filters are.
 

@@ -9,7 +9,7 @@ misspelled given name, ``names_any_order`` swapped names and a transposed day an
 month, ``name_year`` an unknown or mistyped day and month of birth, ``name_month_day``
 a mistyped year, ``sounds_year`` small misspellings in either order. The coordinator
 only uses tokens to find candidate pairs (blocking); the pairs are scored on the Bloom
-filters (:mod:`tfanalysis.linkage.bloom`).
+filters (:mod:`tfanalysis.data.linkage.bloom`).
 
 Every token combines at least two fields, one of them the date of birth or the whole
 name: a token of one common field alone (a birth year, a surname) would show the
@@ -112,7 +112,7 @@ def encode_tokens(ids: pd.DataFrame, secret: bytes, tokens: dict[str, tuple[str,
     Parameters
     ----------
     ids : pandas.DataFrame
-        From :func:`tfanalysis.linkage.normalize.normalize_identifiers`.
+        From :func:`tfanalysis.data.linkage.normalize.normalize_identifiers`.
     secret : bytes
         The shared linkage secret.
     tokens : dict, optional

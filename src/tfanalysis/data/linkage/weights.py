@@ -1,6 +1,6 @@
 """The probability that a candidate pair is one person: Fellegi–Sunter, fitted without truth.
 
-Each candidate pair has an agreement level per field (:mod:`tfanalysis.linkage.comparison`).
+Each candidate pair has an agreement level per field (:mod:`tfanalysis.data.linkage.comparison`).
 As in Fellegi & Sunter (1969), a pair's levels are explained as a mixture of matches and
 non-matches,
 
@@ -49,27 +49,40 @@ class NonMatchPatterns:
     the per-field shares: to the counts are added ``pseudo_pairs`` pairs spread by that product
     (a pattern seen often keeps its counted share, one never seen gets the product
     shrunk by the number of pairs counted).
+
+    Only the fields of ``joint`` are counted together; each other field is taken as
+    independent of the rest among non-matches and enters through its own share ``u``.
+    That is right for what the agencies record about the case rather than the person
+    (the county, the date of identification): two different people agree on them by
+    chance, whatever their names. Counting them into the combinations as well would split
+    the counts into cells too small to estimate (most combinations seen once or never).
     """
 
     patterns: np.ndarray
     counts: np.ndarray
     u: tuple[np.ndarray, ...]
     pseudo_pairs: float = 1000.0
+    joint: tuple[int, ...] | None = None
 
     def probability(self, levels: np.ndarray) -> np.ndarray:
         """P(levels | not a match) of each row (``-1`` is a level of its own here)."""
         levels = np.atleast_2d(levels)
-        independent = np.ones(len(levels))
+        joint = tuple(range(len(self.u))) if self.joint is None else self.joint
+        independent, apart = np.ones(len(levels)), np.ones(len(levels))
         for f, u_f in enumerate(self.u):
-            independent *= u_f[levels[:, f]]  # -1 indexes the last entry: the share of unknowns
+            share = u_f[levels[:, f]]  # -1 indexes the last entry: the share of unknowns
+            if f in joint:
+                independent *= share
+            else:
+                apart *= share
         seen = np.zeros(len(levels))
         if len(self.patterns):
-            sizes = [len(u_f) for u_f in self.u]
-            known, asked = pattern_codes(self.patterns, sizes), pattern_codes(levels, sizes)
+            sizes = [len(self.u[f]) for f in joint]
+            known, asked = pattern_codes(self.patterns, sizes), pattern_codes(levels[:, list(joint)], sizes)
             order = np.argsort(known)
             at = np.clip(np.searchsorted(known[order], asked), 0, len(known) - 1)
             seen = np.where(known[order][at] == asked, self.counts[order][at], 0.0)
-        return (seen + self.pseudo_pairs * independent) / (self.counts.sum() + self.pseudo_pairs)
+        return apart * (seen + self.pseudo_pairs * independent) / (self.counts.sum() + self.pseudo_pairs)
 
 
 def pattern_codes(levels: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
@@ -86,23 +99,53 @@ def pattern_codes(levels: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
     return code
 
 
-def nonmatch_patterns(levels: np.ndarray, n_levels: Sequence[int], pseudo_pairs: float = 1000.0) -> NonMatchPatterns:
+def distinct_patterns(levels: np.ndarray, sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``levels`` (in the order of their :func:`pattern_codes`) and how often each occurs.
+
+    Much faster than ``np.unique(levels, axis=0)``, which sorts the rows as byte strings.
+
+    Examples
+    --------
+    >>> patterns, counts = distinct_patterns(np.array([[1, 0], [0, -1], [1, 0]]), [2, 2])
+    >>> patterns.tolist(), counts.tolist()
+    ([[0, -1], [1, 0]], [1, 2])
+    """
+    _, first, counts = np.unique(pattern_codes(levels, sizes), return_index=True, return_counts=True)
+    return levels[first], counts
+
+
+def nonmatch_patterns(levels: np.ndarray, n_levels: Sequence[int], pseudo_pairs: float = 1000.0, *, independent: Sequence[int] = ()) -> NonMatchPatterns:
     """Count the combinations of levels of pairs known to be different people.
+
+    Parameters
+    ----------
+    levels : numpy.ndarray
+        Levels of the pairs (``-1`` unknown), one column per field.
+    n_levels : sequence of int
+        Number of levels of each field (unknown not counted).
+    pseudo_pairs : float
+        Pairs spread as the product of the per-field shares (see :class:`NonMatchPatterns`).
+    independent : sequence of int
+        Fields (column positions) not counted into the combinations: their shares multiply.
 
     Examples
     --------
     >>> nm = nonmatch_patterns(np.array([[1, 0], [1, 0], [1, -1]]), [2, 2], pseudo_pairs=1)
     >>> nm.probability(np.array([[1, 0], [0, 0]])).round(4).tolist()  # (2 + 4/6 * 3/6) / (3 + 1); (0 + 1/6 * 3/6) / (3 + 1)
     [0.5833, 0.0208]
+    >>> apart = nonmatch_patterns(np.array([[1, 0], [1, 0], [1, -1]]), [2, 2], pseudo_pairs=1, independent=[1])
+    >>> apart.probability(np.array([[1, 0]])).round(4).tolist()  # (3 + 4/6) / (3 + 1) * 3/6
+    [0.4583]
     """
     levels = np.asarray(levels, dtype=np.int64).reshape(-1, len(n_levels))
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    joint = tuple(f for f in range(len(n_levels)) if f not in set(independent))
+    patterns, counts = distinct_patterns(levels[:, list(joint)], [n_levels[f] for f in joint])
     u = []
     for f, size in enumerate(n_levels):
         share = np.bincount(np.where(levels[:, f] < 0, size, levels[:, f]), minlength=size + 1) + 1.0
         share = share / share.sum()
         u.append(np.r_[share[:size], share[size]])  # last entry: unknown (indexed by -1)
-    return NonMatchPatterns(patterns=patterns, counts=counts.astype(float), u=tuple(u), pseudo_pairs=pseudo_pairs)
+    return NonMatchPatterns(patterns=patterns, counts=counts.astype(float), u=tuple(u), pseudo_pairs=pseudo_pairs, joint=joint)
 
 
 @dataclass(frozen=True)
@@ -168,7 +211,7 @@ def estimate_mixture(levels: np.ndarray, nonmatch: NonMatchPatterns, n_levels: S
     levels = np.asarray(levels, dtype=np.int64)
     if len(levels) == 0:
         raise ValueError("no candidate pairs to estimate match weights on")
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    patterns, counts = distinct_patterns(levels, n_levels)
     counts = counts.astype(float)
     p_nonmatch = nonmatch.probability(patterns)
     m = []
