@@ -74,7 +74,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The tiny dataset, two suites, and a reports folder holding one good run, ``good``."""
     base = tmp_path_factory.mktemp("faults")
     data = write_tiny_dataset(base / "data")
-    quick = write_suite(base / "quick", "from pathlib import Path\nfrom tfanalysis import notebook\n"
+    quick = write_suite(base / "quick", "from pathlib import Path\nfrom tfanalysis.reports import notebook\n"
                         "Path(report_dir, 'seen.txt').write_text(Path(history_file).read_text())\n"
                         "notebook.record_metric('probe', 1, label='Probe')")
     slow = write_suite(base / "slow", "import time\ntime.sleep(120)")
