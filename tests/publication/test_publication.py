@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from tfanalysis.publication import ByPeriod, DisclosureError, Interval, Release
+from tfanalysis.publication import ByGroups, ByPeriod, DisclosureError, Interval, Release
 from tfanalysis.publication.bounds import find_leaks
 from tfanalysis.publication.cells import predicate
 
@@ -103,6 +103,28 @@ def test_a_count_hidden_in_one_table_is_hidden_in_every_other():
     assert by_status.hidden.loc["repatriation", "Total"]
     # and the rest of its line cannot give it back: something else in the service totals hides too
     assert per_service.is_hidden().sum() >= 2
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_a_count_of_every_status_is_the_count_of_the_needs_beside_a_table_by_county():
+    """A total over every status is the need's total: with the listed counties' total it gives the rest back.
+
+    Food needs: 20 in a, 18 in b, 3 in c (listed) and 1 in d (not listed). The per-county
+    table shows the listed counties' food total (41); a table by status whose ``Total`` is
+    the food needs of every status (42) would give d's single need back as 42 - 41. The
+    status column restricts nothing there, so that total is the count of food needs and is
+    bounded beside the county table.
+    """
+    spec = {("a", "food", "met"): 15, ("a", "food", "unmet"): 5, ("b", "food", "met"): 18, ("c", "food", "met"): 3,
+            ("d", "food", "met"): 1, ("a", "legal", "met"): 25, ("b", "legal", "met"): 14, ("c", "legal", "unmet"): 12}
+    units = _needs(spec, ("county", "need", "status"))
+    rel = Release(None, K, units={"needs": units})
+    per_county = rel.table("needs", rows="county", columns="need", levels={"county": ["a", "b", "c"]}, name="per county")
+    assert per_county.value("Total", "food") == 41
+    by_status = rel.table("needs", rows="need", columns=ByGroups("status", {"met": ["met"], "not met": ["unmet"]}), name="by status")
+    per_need = rel.table("needs", rows="need", name="per need")
+    assert by_status.keys.loc["food", "Total"] == per_need.keys.loc["food", "count"]
+    assert by_status.value("food", "Total") is None
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 

@@ -61,7 +61,7 @@ from scipy import sparse
 import highspy
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
-from tfanalysis.publication.cells import Interval, Predicate
+from tfanalysis.publication.cells import Interval, Predicate, column_span, without_the_obvious
 
 __all__ = ["Leak", "MAX_COMBINATIONS", "find_leaks"]
 
@@ -130,6 +130,10 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     """
     if cells.empty:
         return []
+    # a constraint every unit meets restricts nothing: the count belongs beside counts without it
+    used = {c for p in cells["pred"] for c, _ in p if c in units}
+    spans = {c: column_span(units[c]) for c in used}
+    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, spans)))
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     every = _cubes(set(columns_of), None)
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]

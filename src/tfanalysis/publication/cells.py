@@ -26,7 +26,10 @@ from typing import Any, Union
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING", "Interval", "Predicate", "cell_key", "matches", "normalize", "predicate", "predicate_from_key"]
+__all__ = [
+    "MISSING", "Interval", "Predicate", "cell_key", "column_span", "matches", "normalize", "predicate", "predicate_from_key",
+    "without_the_obvious",
+]
 
 MISSING = "<NA>"
 """How a missing value reads in a predicate and in the ledger's unit columns."""
@@ -167,3 +170,60 @@ def matches(units: pd.DataFrame, pred: Predicate) -> np.ndarray:
         else:
             keep &= units[column].isin(c).to_numpy(dtype=bool)
     return keep
+
+
+Span = Union[frozenset, Interval, None]
+
+
+def column_span(values: pd.Series) -> Span:
+    """What a column's units span: its set of values, or for dates the range of their days.
+
+    ``None`` for a date column with a missing date (no range of days holds every unit).
+
+    Examples
+    --------
+    >>> sorted(column_span(pd.Series(["met", "unmet", "met"])))
+    ['met', 'unmet']
+    >>> column_span(pd.Series(pd.to_datetime(["2025-03-01", "2025-01-05"]))).label()
+    '2025-01-05..2025-03-01'
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if values.isna().any():
+            return None
+        if values.empty:
+            return Interval(None, None)
+        return Interval(values.min(), values.max())
+    return frozenset(values.tolist())
+
+
+def without_the_obvious(pred: Predicate, spans: Mapping[str, Span]) -> Predicate:
+    """The predicate without the constraints every unit of the universe meets.
+
+    A set holding every value a column takes, or a range holding every unit's day,
+    restricts nothing: the count is the same count as without it, and must carry the same
+    key (one count, one suppression pattern) and the same columns (a table of needs of
+    every status is a table of needs: the bounds must set it beside tables without the
+    status). ``spans`` maps columns to :func:`column_span`; columns it lacks are kept.
+
+    Examples
+    --------
+    >>> spans = {"status": frozenset({"met", "unmet"}), "need": frozenset({"food", "legal"})}
+    >>> without_the_obvious(predicate(status=["met", "unmet"], need="food"), spans)
+    (('need', frozenset({'food'})),)
+    """
+    out = []
+    for column, c in pred:
+        if column in spans and _holds(c, spans[column]):
+            continue
+        out.append((column, c))
+    return tuple(out)
+
+
+def _holds(c: Constraint, span: Span) -> bool:
+    if isinstance(c, Interval):
+        if not isinstance(span, Interval):
+            return False
+        if span.start is None and span.end is None:  # no unit at all
+            return True
+        return (c.start is None or c.start <= span.start) and (c.end is None or c.end >= span.end)
+    return isinstance(span, frozenset) and span <= c

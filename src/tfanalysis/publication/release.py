@@ -46,7 +46,7 @@ import pandas as pd
 
 from tfanalysis.publication.privacy import MARGIN, protect_grid
 from tfanalysis.publication import bounds
-from tfanalysis.publication.cells import Interval, cell_key, matches, normalize, predicate
+from tfanalysis.publication.cells import Interval, cell_key, column_span, matches, normalize, predicate, without_the_obvious
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.units import unit_frames
 
@@ -244,6 +244,17 @@ class Release:
             self._frames = unit_frames(data)
         for universe, frame in self.ledger.derived.items():
             self._frames[universe] = self._frames[universe].join(frame[[c for c in frame.columns if c not in self._frames[universe]]])
+        self._spans: dict[tuple[str, str], Any] = {}
+
+    def _key(self, universe: str, pred: tuple) -> str:
+        """A count's key: its predicate without what every unit meets (see :func:`without_the_obvious`)."""
+        frame = self.units(universe)
+        spans = {}
+        for column, _ in pred:
+            if (universe, column) not in self._spans:
+                self._spans[(universe, column)] = column_span(frame[column])
+            spans[column] = self._spans[(universe, column)]
+        return cell_key(universe, without_the_obvious(pred, spans))
 
     # ------------------------------------------------------------------ units
 
@@ -347,7 +358,7 @@ class Release:
                     parts.append(row_preds[i])
                 if j < c:
                     parts.append(col_preds[j])
-                keys[i, j] = cell_key(universe, _and(*parts))
+                keys[i, j] = self._key(universe, _and(*parts))
         if is_series:
             keys[:, 1] = keys[:, 0]
         index = _with_total(row_labels, rows)
