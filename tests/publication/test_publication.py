@@ -291,6 +291,52 @@ def test_the_bounds_find_what_the_oracle_finds_on_a_leaky_release():
     assert "hidden 0" in oracle
 
 
+def test_a_cycle_of_three_tables_pins_a_count_none_of_them_pins_alone():
+    """(a, b) hidden inside, (b, c) and (a, c) shown: the three together bound a1 × b0.
+
+    By hand: a1 × b0 = (a1 b0 c0) + (a1 b0 c1) <= min(a1 c0, b0 c0) + min(a1 c1, b0 c1)
+    = min(4, 7) + min(11, 5) = 9 < 11, while its own table allows min(15, 12) = 12.
+    """
+    spec = {("0", "0", "0"): 5, ("0", "0", "1"): 2, ("0", "1", "0"): 5, ("0", "1", "1"): 15,
+            ("1", "0", "0"): 2, ("1", "0", "1"): 3, ("1", "1", "0"): 2, ("1", "1", "1"): 8}
+    units = _needs(spec, ("a", "b", "c"))
+    rows = []
+    for first, second, hide in (("a", "b", True), ("b", "c", False), ("a", "c", False)):
+        for x, y in product(["0", "1", None], ["0", "1", None]):
+            where = {c: v for c, v in ((first, x), (second, y)) if v is not None}
+            true = int(np.logical_and.reduce([units[c].eq(v).to_numpy() for c, v in where.items()] or [np.ones(len(units), bool)]).sum())
+            rows.append({"pred": predicate(where), "true": true, "hidden": hide and x is not None and y is not None})
+    cells = pd.DataFrame(rows).drop_duplicates("pred").reset_index(drop=True)
+    found = {(leak.true, leak.largest) for leak in find_leaks(cells, units, K) if leak.kind == "hidden count"}
+    assert (5, 9.0) in found
+    # the tables one at a time (no cube on all three columns) see nothing
+    for pair in ("ab", "bc", "ac"):
+        alone = cells[cells["pred"].map(lambda p: {c for c, _ in p} <= set(pair))]
+        assert [leak for leak in find_leaks(alone, units, K) if leak.kind == "hidden count"] == []
+
+
+@st.composite
+def _three_columns(draw):
+    counts = draw(st.lists(st.integers(0, 16), min_size=8, max_size=8))
+    spec = {(f"a{i}", f"b{j}", f"c{m}"): counts[4 * i + 2 * j + m] for i in range(2) for j in range(2) for m in range(2)}
+    return _needs(spec, ("a", "b", "c"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_three_columns(), st.permutations(["ab", "bc", "ac"]))
+def test_a_cycle_of_tables_released_in_any_order_lets_the_oracle_pin_nothing(units, order):
+    """Three tables on (a, b), (b, c), (a, c) of the same units: together they pin no small count."""
+    if units.empty:
+        return
+    rel = Release(None, K, units={"needs": units})
+    for which in order:
+        try:
+            rel.table("needs", rows=which[0], columns=which[1], name=which)
+        except DisclosureError:
+            return  # refusing to release is safe
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
 def test_groups_of_values_count_the_units_of_each_group_and_add_up():
     """ByGroups: a row per named set of a column's values; each count stays a predicate on the column."""
     from tfanalysis.publication import ByGroups

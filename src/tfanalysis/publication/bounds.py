@@ -135,7 +135,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     spans = {c: column_span(units[c]) for c in used}
     cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, spans)))
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
-    every = _cubes(set(columns_of), None)
+    released = set(columns_of)
+    every = _cubes(released, None)
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
     homes = {i: [c for c in every if columns_of[i] <= c] for i in cells.index[cells["hidden"].to_numpy(bool)]}
     shared = {i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)}
@@ -143,7 +144,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     built: dict[frozenset, list[_Cube]] = {}
     for cube in involved:
         inside = columns_of.map(lambda cols: cols <= cube).to_numpy(bool)
-        built[cube] = _build(cells[inside], units, tuple(sorted(cube)), columns_of)
+        # a union cube too large to solve whole is left out: its parts are cubes already
+        built[cube] = _build(cells[inside], units, tuple(sorted(cube)), columns_of, split=cube in released or len(cube) == 1)
     ranges: dict = {}
     why: dict = {}
     for _ in range(4):
@@ -178,17 +180,82 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
 
 
 def _cubes(column_sets: set[frozenset], must_touch: set | None) -> list[frozenset]:
-    """The maximal column sets, and every single column.
+    """The maximal column sets, every single column, and the unions that close a cycle.
 
     A larger cube holds every constraint of a smaller one, except the one-column counts
-    :func:`_coarsen` leaves out of it: each column also gets its own cube.
+    :func:`_coarsen` leaves out of it: each column also gets its own cube. Tables on
+    ``(a, b)``, ``(b, c)`` and ``(a, c)`` bound each other only together: the union of two
+    maximal sets is a cube of its own when a third maximal set lies inside it and in
+    neither of the two (:func:`_cycle_unions`).
     """
     sets = sorted(column_sets, key=lambda s: (-len(s), sorted(s)))
     maximal = [s for i, s in enumerate(sets) if not any(s < t for t in sets[:i])]
+    unions = _cycle_unions(maximal)
     maximal += sorted({frozenset([c]) for s in sets for c in s} - set(maximal), key=sorted)
+    maximal += unions
     if must_touch is not None:
         maximal = [s for s in maximal if any(t <= s for t in must_touch)]
     return maximal
+
+
+def _cycle_unions(maximal: list[frozenset]) -> list[frozenset]:
+    """Unions of two maximal column sets inside which the released tables form a cycle.
+
+    Counts on ``(county, need)``, ``(outcome, need)`` and ``(county, outcome)`` are each
+    consistent on their own, but together they can pin a cell none of them pins alone:
+    only a cube on all three columns sees it. Tables without a cycle (a chain
+    ``(a, b)``, ``(b, c)``) meet only in their shared margins, which the cubes of each
+    already carry to one another. So a union of two maximal sets is a cube of its own
+    when the maximal sets inside it are cyclic and the cycle spans the whole union
+    (:func:`_cycle_core`); pairs reach every cycle of three tables, and of four tables on
+    four columns. Unions too large to solve whole are left out (see :func:`_build`).
+
+    >>> sets = [frozenset("ab"), frozenset("bc"), frozenset("ac"), frozenset("cd")]
+    >>> [''.join(sorted(u)) for u in _cycle_unions(sets)]
+    ['abc']
+    >>> _cycle_unions([frozenset("ab"), frozenset("bc"), frozenset("cd")])
+    []
+    """
+    out: dict[frozenset, None] = {}
+    for i, s in enumerate(maximal):
+        for t in maximal[i + 1:]:
+            union = s | t
+            if union in out or len(union) == len(s) or len(union) == len(t):
+                continue
+            if _cycle_core([r for r in maximal if r <= union]) == union:
+                out[union] = None
+    return sorted(out, key=lambda u: (len(u), sorted(u)))
+
+
+def _cycle_core(sets: list[frozenset]) -> frozenset:
+    """The columns left by the Graham (GYO) reduction: empty when the sets have no cycle.
+
+    Repeatedly drop a column that only one set holds, and a set that another holds.
+
+    >>> sorted(_cycle_core([frozenset("ab"), frozenset("bc"), frozenset("ac"), frozenset("cd")]))
+    ['a', 'b', 'c']
+    """
+    edges = [set(s) for s in sets]
+    changed = True
+    while changed:
+        changed = False
+        counts: dict = {}
+        for e in edges:
+            for c in e:
+                counts[c] = counts.get(c, 0) + 1
+        for e in edges:
+            lonely = {c for c in e if counts[c] == 1}
+            if lonely:
+                e -= lonely
+                changed = True
+        kept: list[set] = []
+        for j, e in enumerate(edges):
+            if not e or any(e <= f and (e != f or j > k) for k, f in enumerate(edges) if k != j):
+                changed = True
+                continue
+            kept.append(e)
+        edges = kept
+    return frozenset().union(*edges) if edges else frozenset()
 
 
 # --------------------------------------------------------------------------- atoms
@@ -239,8 +306,9 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
 # --------------------------------------------------------------------------- one cube
 
 
-def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series) -> list["_Cube"]:
-    """The home cube of ``columns`` (split by table when it is too large)."""
+def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
+           split: bool = True) -> list["_Cube"]:
+    """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``)."""
     cells = _coarsen(cells, units, columns)
     if cells.empty:
         return []
@@ -255,6 +323,8 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
             cell_atoms[i].append(given.get(i, np.arange(n)))
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
     if total > MAX_COMBINATIONS:
+        if not split:
+            return []
         own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
         maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
         parts = []
