@@ -51,7 +51,9 @@ def _oracle_leaks(units: pd.DataFrame, released: list[tuple], k: int) -> list[st
     combos = list(product(*[domains[c] for c in columns]))
     index = {combo: i for i, combo in enumerate(combos)}
     truth = np.zeros(len(combos))
-    for combo, n in units[columns].astype(str).value_counts().items():
+    if not columns:  # every released count restricts nothing: they all count every unit
+        truth[0] = len(units)
+    for combo, n in (units[columns].astype(str).value_counts().items() if columns else ()):
         truth[index[tuple(combo) if isinstance(combo, tuple) else (combo,)]] = n
 
     def members(where: dict) -> np.ndarray:
