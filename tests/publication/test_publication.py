@@ -130,6 +130,23 @@ def test_a_count_of_every_status_is_the_count_of_the_needs_beside_a_table_by_cou
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 
+def test_an_earlier_run_s_count_of_every_status_is_read_as_the_count_of_the_needs(tmp_path):
+    """A ledger written before constraints every unit meets were dropped keeps its counts' statuses under the new keys."""
+    from tfanalysis.publication.cells import cell_key
+    from tfanalysis.publication.ledger import Ledger
+
+    units = _needs({("food", "met"): 30, ("food", "unmet"): 12, ("legal", "met"): 4}, ("need", "status"))
+    earlier = Ledger(tmp_path / "run1", run="run1")
+    every_status = cell_key("needs", predicate(need="food", status=["met", "unmet"]))
+    earlier.add(pd.DataFrame({"key": [every_status, cell_key("needs", predicate(need="legal", status=["met", "unmet"]))],
+                              "table": "old", "true": [42, 4], "hidden": [False, True]}))
+    earlier.save()
+    earlier.mark_complete()
+    rel = Release(None, K, ledger_dir=tmp_path / "run2", run="run2", units={"needs": units})
+    keys = [cell_key("needs", predicate(need="food")), cell_key("needs", predicate(need="legal"))]
+    assert rel.ledger.status(keys).tolist() == [False, True]
+
+
 def test_a_rate_beside_its_base_hides_with_its_numerator():
     """Rates give counts back: 42 ESL needs at 2.4 % unmet -> 1 unmet. Now the rate is not shown."""
     units = _needs({("esl", "met"): 41, ("esl", "unmet"): 1, ("food", "met"): 30, ("food", "unmet"): 20,

@@ -32,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -92,6 +92,17 @@ class Ledger:
         rows = rows[["key", "table", "row", "column", "true", "hidden", "withheld"]]
         new = rows.assign(run=self.run, fixed=False)
         self.cells = pd.concat([self.cells, new], ignore_index=True) if len(self.cells) else new.reset_index(drop=True)
+
+    def rekey(self, key_of: Callable[[str], str]) -> None:
+        """Give every recorded count the key ``key_of`` says (a ledger written by older code).
+
+        Counts that turn out to be one count keep one status: shown if any of them was
+        shown (it is public), hidden otherwise.
+        """
+        if self.cells.empty:
+            return
+        cells = self.cells.assign(key=self.cells["key"].map(key_of))
+        self.cells = cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index().reset_index(drop=True)
 
     def universe_cells(self, universe: str) -> pd.DataFrame:
         """The counts of one universe with their predicates (``pred``); parsed keys are cached."""

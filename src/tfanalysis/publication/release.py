@@ -46,7 +46,9 @@ import pandas as pd
 
 from tfanalysis.publication.privacy import MARGIN, protect_grid
 from tfanalysis.publication import bounds
-from tfanalysis.publication.cells import Interval, cell_key, column_span, matches, normalize, predicate, without_the_obvious
+from tfanalysis.publication.cells import (
+    Interval, cell_key, column_span, matches, normalize, predicate, predicate_from_key, without_the_obvious,
+)
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.units import unit_frames
 
@@ -245,6 +247,14 @@ class Release:
         for universe, frame in self.ledger.derived.items():
             self._frames[universe] = self._frames[universe].join(frame[[c for c in frame.columns if c not in self._frames[universe]]])
         self._spans: dict[tuple[str, str], Any] = {}
+        self.ledger.rekey(self._rekeyed)
+
+    def _rekeyed(self, key: str) -> str:
+        universe, pred = predicate_from_key(key)
+        frame = self._frames.get(universe)
+        if frame is None or any(column not in frame for column, _ in pred):
+            return key
+        return self._key(universe, pred)
 
     def _key(self, universe: str, pred: tuple) -> str:
         """A count's key: its predicate without what every unit meets (see :func:`without_the_obvious`)."""
@@ -536,8 +546,6 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pred_of(key: str):
-    from tfanalysis.publication.cells import predicate_from_key
-
     return predicate_from_key(key)[1]
 
 
