@@ -37,7 +37,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +46,11 @@ import pandas as pd
 from tfanalysis.publication.privacy import MARGIN, protect_grid
 from tfanalysis.publication import bounds
 from tfanalysis.publication.cells import (
-    Interval, cell_key, column_span, matches, normalize, predicate, predicate_from_key, without_the_obvious,
+    cell_key, column_span, matches, normalize, predicate, predicate_from_key, without_the_obvious,
 )
+from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_name, axis_positions, both, label_text, with_total
 from tfanalysis.publication.ledger import COMPLETE, Ledger
+from tfanalysis.publication.released import Released
 from tfanalysis.publication.units import unit_frames
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
@@ -57,156 +58,6 @@ __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
 class DisclosureError(RuntimeError):
     """A count would be recoverable whatever this table hides; names the table, never a value."""
-
-
-@dataclass(frozen=True)
-class ByPeriod:
-    """Split a table by consecutive periods of a date column.
-
-    Parameters
-    ----------
-    column : str
-        A date column of the universe (``identified_on``, ``referred_on``...).
-    periods : pandas.PeriodIndex, or sequence of (label, Interval)
-        Consecutive, non-overlapping periods.
-
-    Examples
-    --------
-    >>> [label for label, _ in ByPeriod("identified_on", pd.period_range("2025Q1", periods=2, freq="Q")).intervals()]
-    ['2025Q1', '2025Q2']
-    """
-
-    column: str
-    periods: Any
-
-    def intervals(self) -> list[tuple[str, Interval]]:
-        if isinstance(self.periods, pd.PeriodIndex):
-            return [(str(p), Interval(p.start_time, p.end_time)) for p in self.periods]
-        return [(str(label), iv) for label, iv in self.periods]
-
-    def hull(self) -> Interval:
-        spans = [iv for _, iv in self.intervals()]
-        return Interval(spans[0].start, spans[-1].end)
-
-
-@dataclass(frozen=True)
-class ByGroups:
-    """Split a table by named groups of a categorical column's values.
-
-    Each group counts the units whose value is one of its values: a group is a set of
-    values of the column itself (not a derived column), so every count stays a predicate
-    on the column and the bounds see how groups and single values add up.
-
-    Parameters
-    ----------
-    column : str
-        A categorical column of the universe (``need``, ``county_fips``, ``outcome``...).
-    groups : mapping of label to values
-        Disjoint sets of values, in the order to list them (a group of no unit shows 0).
-
-    Examples
-    --------
-    >>> ByGroups("outcome", {"accepted": ["accepted", "completed"], "declined": ["declined_capacity"]}).values()
-    ['accepted', 'completed', 'declined_capacity']
-    """
-
-    column: str
-    groups: Any
-
-    def __post_init__(self) -> None:
-        items = tuple((str(label), tuple(normalize(pd.Series(list(values), dtype=object)))) for label, values in dict(self.groups).items())
-        seen = [v for _, values in items for v in values]
-        if len(seen) != len(set(seen)):
-            raise ValueError(f"groups of {self.column} overlap: a value may belong to one group only")
-        object.__setattr__(self, "groups", items)
-
-    def values(self) -> list[str]:
-        return [v for _, values in self.groups for v in values]
-
-
-Grouping = str | ByPeriod | ByGroups
-
-
-@dataclass
-class Released:
-    """A released table of victim counts.
-
-    Attributes
-    ----------
-    name : str
-        The table's name in the ledger (where it was shown).
-    shown : pandas.DataFrame
-        What may be printed: counts as ints, hidden counts as ``"<k"``; the last row and
-        column are the margins (``Total``). A table without columns has one column
-        (``count``) and a ``Total`` row.
-    hidden : pandas.DataFrame
-        True where a count is hidden (same shape as ``shown``).
-    keys : pandas.DataFrame
-        Each count's ledger key (same shape).
-    threshold : int
-    """
-
-    name: str
-    shown: pd.DataFrame
-    hidden: pd.DataFrame
-    keys: pd.DataFrame
-    threshold: int
-    is_series: bool = False
-    _true: pd.DataFrame = field(default=None, repr=False)
-
-    def inner(self) -> pd.DataFrame | pd.Series:
-        """``shown`` without its margins (a Series for a table without columns)."""
-        out = self.shown.drop(index=MARGIN, errors="ignore")
-        out = out.iloc[:, 0] if self.is_series else out.drop(columns=MARGIN, errors="ignore")
-        out.attrs["release"] = self.name
-        return out
-
-    def numbers(self, margins: bool = False) -> pd.DataFrame | pd.Series:
-        """The shown counts as floats, NaN where hidden."""
-        values = self.shown.where(~self.hidden).apply(pd.to_numeric, errors="coerce").astype("float64")
-        if not margins:
-            values = values.drop(index=MARGIN, errors="ignore")
-            if self.is_series:
-                return values.iloc[:, 0]
-            values = values.drop(columns=MARGIN, errors="ignore")
-        return values
-
-    def value(self, row: Any = MARGIN, column: Any = None) -> int | None:
-        """One count as an int, or None when it is hidden."""
-        column = self.shown.columns[0] if column is None else column
-        return None if bool(self.hidden.loc[row, column]) else int(self.shown.loc[row, column])
-
-    def text(self, row: Any = MARGIN, column: Any = None) -> str:
-        """One count as a sentence quotes it: ``"26"`` or ``"fewer than 11"``."""
-        v = self.value(row, column)
-        return f"fewer than {self.threshold}" if v is None else f"{v:,}"
-
-    def is_hidden(self, margins: bool = False) -> pd.DataFrame | pd.Series:
-        out = self.hidden if margins else self.hidden.drop(index=MARGIN, errors="ignore")
-        if self.is_series:
-            return out.iloc[:, 0]
-        return out if margins else out.drop(columns=MARGIN, errors="ignore")
-
-    def gate(self, values: pd.Series | pd.DataFrame, column: Any = None) -> pd.Series | pd.DataFrame:
-        """Numbers computed from these counts, NaN where the count they rest on is hidden.
-
-        ``values`` is aligned on the table's rows (and columns, for a DataFrame of the same
-        columns); with ``column`` every column of ``values`` rests on that one count per row
-        (``"Total"`` for the row margin).
-        """
-        if column is not None:
-            hide = self.hidden[column].drop(index=MARGIN, errors="ignore") if column in self.hidden else None
-            if hide is None:
-                raise KeyError(column)
-            hide = hide.reindex(values.index, fill_value=True).to_numpy(bool)
-            if isinstance(values, pd.DataFrame):
-                return values.where(~np.broadcast_to(hide[:, None], values.shape))
-            return values.where(~hide)
-        hide = self.is_hidden()
-        if isinstance(values, pd.Series):
-            mask = hide.reindex(values.index, fill_value=True) if isinstance(hide, pd.Series) else hide.any(axis=1).reindex(values.index, fill_value=True)
-            return values.where(~mask.to_numpy(bool))
-        return values.where(~hide.reindex(index=values.index, columns=values.columns, fill_value=True))
 
 
 class Release:
@@ -337,11 +188,11 @@ class Release:
         base = predicate(where)
         kept = frame[matches(frame, base)]
 
-        row_labels, row_preds, row_codes = _axis(kept, rows, levels)
+        row_labels, row_preds, row_codes = axis_positions(kept, rows, levels)
         if columns is None:
             col_labels, col_preds, col_codes = ["count"], [()], np.zeros(len(kept), dtype=np.int64)
         else:
-            col_labels, col_preds, col_codes = _axis(kept, [columns], levels)
+            col_labels, col_preds, col_codes = axis_positions(kept, [columns], levels)
         # the margins count only what the listed rows and columns hold
         restrict = dict(where)
         for g in [*rows, *([columns] if columns is not None else [])]:
@@ -368,13 +219,13 @@ class Release:
                     parts.append(row_preds[i])
                 if j < c:
                     parts.append(col_preds[j])
-                keys[i, j] = self._key(universe, _and(*parts))
+                keys[i, j] = self._key(universe, both(*parts))
         if is_series:
             keys[:, 1] = keys[:, 0]
-        index = _with_total(row_labels, rows)
-        cols = pd.Index([*col_labels, MARGIN], name=None if columns is None else _axis_name(columns))
-        row_text = np.array([_label_text(x) for x in index], dtype=object)
-        col_text = np.array([_label_text(x) for x in cols], dtype=object)
+        index = with_total(row_labels, rows)
+        cols = pd.Index([*col_labels, MARGIN], name=None if columns is None else axis_name(columns))
+        row_text = np.array([label_text(x) for x in index], dtype=object)
+        col_text = np.array([label_text(x) for x in cols], dtype=object)
         labels = (np.broadcast_to(row_text[:, None], keys.shape), np.broadcast_to(col_text[None, :], keys.shape))
         hidden = self._decide(universe, totals, keys, is_series, name or universe, labels)
 
@@ -530,13 +381,6 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
 # ---------------------------------------------------------------------- helpers
 
 
-def _label_text(label: Any) -> str:
-    """A row or column label as the ledger and the audit read it."""
-    if isinstance(label, tuple):
-        return " / ".join(str(part) for part in label if str(part) != "")
-    return str(label)
-
-
 def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
@@ -547,67 +391,3 @@ def _normalized(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _pred_of(key: str):
     return predicate_from_key(key)[1]
-
-
-def _and(*preds) -> tuple:
-    merged: dict[str, Any] = {}
-    for pred in preds:
-        for column, c in pred:
-            if column in merged:
-                if isinstance(c, Interval) or isinstance(merged[column], Interval):
-                    a, b = merged[column], c
-                    start = max([d for d in (a.start, b.start) if d is not None], default=None)
-                    end = min([d for d in (a.end, b.end) if d is not None], default=None)
-                    merged[column] = Interval(start, end)
-                else:
-                    merged[column] = merged[column] & c
-            else:
-                merged[column] = c
-    return tuple(sorted(merged.items(), key=lambda item: item[0]))
-
-
-def _axis(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]) -> tuple[list, list, np.ndarray]:
-    """Labels, predicates and each unit's position along one axis (-1: not on it)."""
-    if not groupings:
-        return ["all"], [()], np.zeros(len(kept), dtype=np.int64)
-    per = []
-    for g in groupings:
-        if isinstance(g, ByPeriod):
-            spans = g.intervals()
-            code = np.full(len(kept), -1, dtype=np.int64)
-            for i, (_, iv) in enumerate(spans):
-                code[iv.mask(kept[g.column])] = i
-            per.append(([label for label, _ in spans], [((g.column, iv),) for _, iv in spans], code))
-        elif isinstance(g, ByGroups):
-            lookup = {v: i for i, (_, values) in enumerate(g.groups) for v in values}
-            code = kept[g.column].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
-            per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
-        else:
-            values = kept[g]
-            labels = levels.get(g) or sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
-            lookup = {v: i for i, v in enumerate(labels)}
-            code = values.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
-            per.append((labels, [((g, frozenset([v])),) for v in labels], code))
-    if len(per) == 1:
-        return per[0]
-    # several groupings: one row per combination present (or listed)
-    codes = np.column_stack([p[2] for p in per])
-    ok = (codes >= 0).all(axis=1)
-    uniq, inverse = np.unique(codes[ok], axis=0, return_inverse=True)
-    code = np.full(len(codes), -1, dtype=np.int64)
-    code[ok] = inverse.ravel()
-    combos = [tuple(row) for row in uniq.tolist()]
-    labels = [tuple(per[d][0][i] for d, i in enumerate(combo)) for combo in combos]
-    preds = [_and(*[per[d][1][i] for d, i in enumerate(combo)]) for combo in combos]
-    return labels, preds, code
-
-
-def _axis_name(g: Grouping) -> str:
-    return g.column if isinstance(g, ByPeriod | ByGroups) else g
-
-
-def _with_total(labels: list, groupings: list[Grouping]) -> pd.Index:
-    names = [_axis_name(g) for g in groupings] or [None]
-    if len(names) > 1:
-        return pd.MultiIndex.from_tuples([*labels, (MARGIN,) + ("",) * (len(names) - 1)], names=names)
-    return pd.Index([*labels, MARGIN], name=names[0])

@@ -1,0 +1,167 @@
+"""How a released table splits its counts: by a column's values, by periods, by groups of values.
+
+Each row or column of a table is a predicate on one column (:mod:`tfanalysis.publication.cells`):
+a value, a range of days, or a set of values. :func:`axis_positions` gives every unit its place along
+one axis of the table and every place its predicate.
+
+Examples
+--------
+>>> [label for label, _ in ByPeriod("identified_on", pd.period_range("2025Q1", periods=2, freq="Q")).intervals()]
+['2025Q1', '2025Q2']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.publication.cells import Interval, normalize
+from tfanalysis.publication.privacy import MARGIN
+
+__all__ = ["ByGroups", "ByPeriod", "Grouping", "axis_name", "axis_positions", "both", "label_text", "with_total"]
+
+
+@dataclass(frozen=True)
+class ByPeriod:
+    """Split a table by consecutive periods of a date column.
+
+    Parameters
+    ----------
+    column : str
+        A date column of the universe (``identified_on``, ``referred_on``...).
+    periods : pandas.PeriodIndex, or sequence of (label, Interval)
+        Consecutive, non-overlapping periods.
+
+    Examples
+    --------
+    >>> [label for label, _ in ByPeriod("identified_on", pd.period_range("2025Q1", periods=2, freq="Q")).intervals()]
+    ['2025Q1', '2025Q2']
+    """
+
+    column: str
+    periods: Any
+
+    def intervals(self) -> list[tuple[str, Interval]]:
+        if isinstance(self.periods, pd.PeriodIndex):
+            return [(str(p), Interval(p.start_time, p.end_time)) for p in self.periods]
+        return [(str(label), iv) for label, iv in self.periods]
+
+    def hull(self) -> Interval:
+        spans = [iv for _, iv in self.intervals()]
+        return Interval(spans[0].start, spans[-1].end)
+
+
+@dataclass(frozen=True)
+class ByGroups:
+    """Split a table by named groups of a categorical column's values.
+
+    Each group counts the units whose value is one of its values: a group is a set of
+    values of the column itself (not a derived column), so every count stays a predicate
+    on the column and the bounds see how groups and single values add up.
+
+    Parameters
+    ----------
+    column : str
+        A categorical column of the universe (``need``, ``county_fips``, ``outcome``...).
+    groups : mapping of label to values
+        Disjoint sets of values, in the order to list them (a group of no unit shows 0).
+
+    Examples
+    --------
+    >>> ByGroups("outcome", {"accepted": ["accepted", "completed"], "declined": ["declined_capacity"]}).values()
+    ['accepted', 'completed', 'declined_capacity']
+    """
+
+    column: str
+    groups: Any
+
+    def __post_init__(self) -> None:
+        items = tuple((str(label), tuple(normalize(pd.Series(list(values), dtype=object)))) for label, values in dict(self.groups).items())
+        seen = [v for _, values in items for v in values]
+        if len(seen) != len(set(seen)):
+            raise ValueError(f"groups of {self.column} overlap: a value may belong to one group only")
+        object.__setattr__(self, "groups", items)
+
+    def values(self) -> list[str]:
+        return [v for _, values in self.groups for v in values]
+
+
+Grouping = str | ByPeriod | ByGroups
+
+
+def label_text(label: Any) -> str:
+    """A row or column label as the ledger and the audit read it."""
+    if isinstance(label, tuple):
+        return " / ".join(str(part) for part in label if str(part) != "")
+    return str(label)
+
+
+
+def both(*preds) -> tuple:
+    merged: dict[str, Any] = {}
+    for pred in preds:
+        for column, c in pred:
+            if column in merged:
+                if isinstance(c, Interval) or isinstance(merged[column], Interval):
+                    a, b = merged[column], c
+                    start = max([d for d in (a.start, b.start) if d is not None], default=None)
+                    end = min([d for d in (a.end, b.end) if d is not None], default=None)
+                    merged[column] = Interval(start, end)
+                else:
+                    merged[column] = merged[column] & c
+            else:
+                merged[column] = c
+    return tuple(sorted(merged.items(), key=lambda item: item[0]))
+
+
+
+def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]) -> tuple[list, list, np.ndarray]:
+    """Labels, predicates and each unit's position along one axis (-1: not on it)."""
+    if not groupings:
+        return ["all"], [()], np.zeros(len(kept), dtype=np.int64)
+    per = []
+    for g in groupings:
+        if isinstance(g, ByPeriod):
+            spans = g.intervals()
+            code = np.full(len(kept), -1, dtype=np.int64)
+            for i, (_, iv) in enumerate(spans):
+                code[iv.mask(kept[g.column])] = i
+            per.append(([label for label, _ in spans], [((g.column, iv),) for _, iv in spans], code))
+        elif isinstance(g, ByGroups):
+            lookup = {v: i for i, (_, values) in enumerate(g.groups) for v in values}
+            code = kept[g.column].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
+        else:
+            values = kept[g]
+            labels = levels.get(g) or sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
+            lookup = {v: i for i, v in enumerate(labels)}
+            code = values.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            per.append((labels, [((g, frozenset([v])),) for v in labels], code))
+    if len(per) == 1:
+        return per[0]
+    # several groupings: one row per combination present (or listed)
+    codes = np.column_stack([p[2] for p in per])
+    ok = (codes >= 0).all(axis=1)
+    uniq, inverse = np.unique(codes[ok], axis=0, return_inverse=True)
+    code = np.full(len(codes), -1, dtype=np.int64)
+    code[ok] = inverse.ravel()
+    combos = [tuple(row) for row in uniq.tolist()]
+    labels = [tuple(per[d][0][i] for d, i in enumerate(combo)) for combo in combos]
+    preds = [both(*[per[d][1][i] for d, i in enumerate(combo)]) for combo in combos]
+    return labels, preds, code
+
+
+
+def axis_name(g: Grouping) -> str:
+    return g.column if isinstance(g, ByPeriod | ByGroups) else g
+
+
+
+def with_total(labels: list, groupings: list[Grouping]) -> pd.Index:
+    names = [axis_name(g) for g in groupings] or [None]
+    if len(names) > 1:
+        return pd.MultiIndex.from_tuples([*labels, (MARGIN,) + ("",) * (len(names) - 1)], names=names)
+    return pd.Index([*labels, MARGIN], name=names[0])

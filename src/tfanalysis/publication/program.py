@@ -1,0 +1,169 @@
+"""The reader's linear program over one cube: the largest value each target can take.
+
+Built once in HiGHS (``highspy``); each target only changes the objective, so the simplex
+starts from the previous basis. A bound just above the threshold is checked with
+integrality (:func:`scipy.optimize.milp`).
+
+Examples
+--------
+>>> from scipy import sparse
+>>> # x0 + x1 = 12 is shown; x0 is hidden (at least 1): x1 is at most 11
+>>> lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0]]), [12.0], sparse.csr_matrix([[1.0, 0.0]]), [1.0], [np.inf])
+>>> [float(abs(v)) for v in lp.range_of(sparse.csr_matrix([[0.0, 1.0]]))[:2]]
+[0.0, 11.0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+import highspy
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+__all__ = ["ReaderProgram"]
+
+
+class ReaderProgram:
+    """The reader's linear program: A_eq x = b, lower <= A_range x <= upper, x >= 0.
+
+    Built once in HiGHS; each target only changes the objective, so the simplex starts from
+    the previous basis. Every optimum found is also a point where other targets may reach
+    ``k``: those are cleared without a program of their own.
+    """
+
+    def __init__(self, a_eq: sparse.csr_matrix, b_eq: np.ndarray, a_range: sparse.csr_matrix, lower: np.ndarray,
+                 upper: np.ndarray, eq_labels=None) -> None:
+        self.a_eq, self.b_eq = a_eq.tocsr(), np.asarray(b_eq, float)
+        self.a_range, self.lower, self.upper = a_range.tocsr(), np.asarray(lower, float), np.asarray(upper, float)
+        self.eq_labels = list(eq_labels) if eq_labels is not None else list(range(a_eq.shape[0]))
+        self.n = a_eq.shape[1]
+        self.n_eq = a_eq.shape[0]
+        self.highs = _highs()
+        inf = highspy.kHighsInf
+        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
+        rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
+        lo = np.concatenate([self.b_eq, self.lower])
+        hi = np.concatenate([self.b_eq, np.where(np.isfinite(self.upper), self.upper, inf)])
+        if rows.shape[0]:
+            self.highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32),
+                               rows.indices.astype(np.int32), rows.data.astype(float))
+        self._cost = np.array([], dtype=np.int32)
+
+    def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
+        self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
+        if self._cost.size:
+            self.highs.changeColsCost(self._cost.size, self._cost, np.zeros(self._cost.size))
+        cols = row.indices.astype(np.int32)
+        self.highs.changeColsCost(cols.size, cols, row.data.astype(float))
+        self._cost = cols
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            # a warm start that went wrong: solve again from scratch
+            self.highs.clearSolver()
+            self.highs.run()
+            status = self.highs.getModelStatus()
+        # the true counts always fit, so "unbounded or infeasible" is unbounded
+        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "unbounded", float("inf") if maximise else 0.0, np.zeros(self.n), np.zeros(self.n_eq + self.a_range.shape[0])
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise ValueError(f"the released counts contradict each other: no counts fit them all ({status})")
+        sol = self.highs.getSolution()
+        return "optimal", float(self.highs.getInfo().objective_function_value), np.asarray(sol.col_value), np.asarray(sol.row_dual)
+
+    def range_of(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
+        """The smallest and largest value a reader can give ``row @ x``, and the rows either rests on."""
+        _, lo, _, d_lo = self._optimise(row, maximise=False)
+        _, hi, _, d_hi = self._optimise(row, maximise=True)
+        resting = (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
+        return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf), resting
+
+    def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2) -> np.ndarray:
+        """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
+
+        Each program maximises a weighted sum of ``min(x_t, k)`` over the targets left;
+        random weights make it concentrate counts on some targets rather than spread them.
+        Stops after ``stale`` programs in a row clear nothing.
+        """
+        todo = np.ones(target.shape[0], dtype=bool)
+        rng = np.random.default_rng(7)
+        finite = np.isfinite(self.upper)
+        misses = 0
+        while todo.any() and misses < stale:
+            idx = np.flatnonzero(todo)
+            t = target[idx]
+            n_t = len(idx)
+            c = np.concatenate([np.zeros(self.n), -rng.uniform(1.0, 2.0, n_t)])
+            n_r = self.a_range.shape[0]
+            a_ub = sparse.vstack([
+                sparse.hstack([-self.a_range, sparse.csr_matrix((n_r, n_t))]),
+                sparse.hstack([self.a_range[finite], sparse.csr_matrix((int(finite.sum()), n_t))]),
+                sparse.hstack([-t, sparse.identity(n_t, format="csr")]),
+            ]).tocsr()
+            b_ub = np.concatenate([-self.lower, self.upper[finite], np.zeros(n_t)])
+            a_eq = sparse.hstack([self.a_eq, sparse.csr_matrix((self.n_eq, n_t))]).tocsr()
+            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq if self.n_eq else None, b_eq=self.b_eq if self.n_eq else None,
+                          bounds=[(0, None)] * self.n + [(0, k)] * n_t, method="highs")
+            if res.status == 2:
+                raise ValueError("the released counts contradict each other: no counts fit them all")
+            if res.status != 0:
+                break  # leave the targets to a program each
+            reached = np.asarray(target @ res.x[: self.n]).ravel() >= k - 1e-6
+            misses = 0 if (reached & todo).any() else misses + 1
+            todo &= ~reached
+        return todo
+
+    def open_targets(self, rows: list[sparse.csr_matrix], k: int) -> list[tuple[int, float, np.ndarray]]:
+        """The targets whose largest value is below ``k``: (position, largest, row duals: equalities then ranges)."""
+        target = sparse.vstack(rows).tocsr()
+        todo = self.clear_many(target, k)
+        out = []
+        for j in range(len(rows)):
+            if not todo[j]:
+                continue
+            status, value, x, duals = self._optimise(rows[j])
+            if status == "unbounded":
+                todo[j] = False
+                continue
+            # the optimum is a point every target is evaluated at: those reaching k are cleared
+            todo &= ~(np.asarray(target @ x).ravel() >= k - 1e-6)
+            if k - 1e-6 <= value < k + 2:
+                value = self._whole(rows[j], value)
+            if value < k - 1e-6:
+                out.append((j, float(np.floor(value + 1e-6)), duals))
+            todo[j] = False
+        return out
+
+    def _whole(self, row: sparse.csr_matrix, value: float) -> float:
+        """The largest value with counts as whole numbers (the reader knows they are)."""
+        constraints = []
+        if self.n_eq:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.a_range.shape[0]:
+            constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
+        whole = milp(-row.toarray().ravel(), constraints=constraints, integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
+        return min(value, -whole.fun) if whole.status == 0 else value
+
+
+_BANNER_SHOWN = False
+
+
+def _highs() -> "highspy.Highs":
+    """A silent HiGHS instance (its first construction prints a banner on the C stdout)."""
+    global _BANNER_SHOWN
+    import os
+
+    if not _BANNER_SHOWN:
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h

@@ -1,0 +1,109 @@
+"""A released table of victim counts: what may be printed, and numbers gated on it.
+
+:class:`Released` is what :meth:`tfanalysis.publication.Release.table` hands a report: the
+shown table (hidden counts as ``"<k"``), which counts are hidden, each count's ledger key,
+and the ways a report reads it — floats for figures (:meth:`Released.numbers`), one count
+for a sentence (:meth:`Released.text`), and rates or estimates shown only where the count
+they rest on is shown (:meth:`Released.gate`).
+
+Examples
+--------
+>>> shown = pd.DataFrame({"count": [25, "<11", 31]}, index=pd.Index(["food", "legal", "Total"], name="need"))
+>>> table = Released("needs", shown, shown.eq("<11"), shown.astype(str), 11, is_series=True)
+>>> table.text("legal"), table.value("food")
+('fewer than 11', 25)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.publication.privacy import MARGIN
+
+__all__ = ["Released"]
+
+
+@dataclass
+class Released:
+    """A released table of victim counts.
+
+    Attributes
+    ----------
+    name : str
+        The table's name in the ledger (where it was shown).
+    shown : pandas.DataFrame
+        What may be printed: counts as ints, hidden counts as ``"<k"``; the last row and
+        column are the margins (``Total``). A table without columns has one column
+        (``count``) and a ``Total`` row.
+    hidden : pandas.DataFrame
+        True where a count is hidden (same shape as ``shown``).
+    keys : pandas.DataFrame
+        Each count's ledger key (same shape).
+    threshold : int
+    """
+
+    name: str
+    shown: pd.DataFrame
+    hidden: pd.DataFrame
+    keys: pd.DataFrame
+    threshold: int
+    is_series: bool = False
+    _true: pd.DataFrame = field(default=None, repr=False)
+
+    def inner(self) -> pd.DataFrame | pd.Series:
+        """``shown`` without its margins (a Series for a table without columns)."""
+        out = self.shown.drop(index=MARGIN, errors="ignore")
+        out = out.iloc[:, 0] if self.is_series else out.drop(columns=MARGIN, errors="ignore")
+        out.attrs["release"] = self.name
+        return out
+
+    def numbers(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        """The shown counts as floats, NaN where hidden."""
+        values = self.shown.where(~self.hidden).apply(pd.to_numeric, errors="coerce").astype("float64")
+        if not margins:
+            values = values.drop(index=MARGIN, errors="ignore")
+            if self.is_series:
+                return values.iloc[:, 0]
+            values = values.drop(columns=MARGIN, errors="ignore")
+        return values
+
+    def value(self, row: Any = MARGIN, column: Any = None) -> int | None:
+        """One count as an int, or None when it is hidden."""
+        column = self.shown.columns[0] if column is None else column
+        return None if bool(self.hidden.loc[row, column]) else int(self.shown.loc[row, column])
+
+    def text(self, row: Any = MARGIN, column: Any = None) -> str:
+        """One count as a sentence quotes it: ``"26"`` or ``"fewer than 11"``."""
+        v = self.value(row, column)
+        return f"fewer than {self.threshold}" if v is None else f"{v:,}"
+
+    def is_hidden(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        out = self.hidden if margins else self.hidden.drop(index=MARGIN, errors="ignore")
+        if self.is_series:
+            return out.iloc[:, 0]
+        return out if margins else out.drop(columns=MARGIN, errors="ignore")
+
+    def gate(self, values: pd.Series | pd.DataFrame, column: Any = None) -> pd.Series | pd.DataFrame:
+        """Numbers computed from these counts, NaN where the count they rest on is hidden.
+
+        ``values`` is aligned on the table's rows (and columns, for a DataFrame of the same
+        columns); with ``column`` every column of ``values`` rests on that one count per row
+        (``"Total"`` for the row margin).
+        """
+        if column is not None:
+            hide = self.hidden[column].drop(index=MARGIN, errors="ignore") if column in self.hidden else None
+            if hide is None:
+                raise KeyError(column)
+            hide = hide.reindex(values.index, fill_value=True).to_numpy(bool)
+            if isinstance(values, pd.DataFrame):
+                return values.where(~np.broadcast_to(hide[:, None], values.shape))
+            return values.where(~hide)
+        hide = self.is_hidden()
+        if isinstance(values, pd.Series):
+            mask = hide.reindex(values.index, fill_value=True) if isinstance(hide, pd.Series) else hide.any(axis=1).reindex(values.index, fill_value=True)
+            return values.where(~mask.to_numpy(bool))
+        return values.where(~hide.reindex(index=values.index, columns=values.columns, fill_value=True))
