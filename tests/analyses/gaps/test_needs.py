@@ -237,7 +237,7 @@ def test_demo_capacity_shortfall(demo_data) -> None:
     assert (table.drop(index=shortfall)["utilization"] < 0.5).all()
     outcomes = gaps.referral_outcomes(demo_data)
     assert outcomes.loc[shortfall, "share_of_declined_capacity"] > 60
-    # the headline through the release: tests/reports/test_gaps_report.py
+    # the headline through the release: tests/reports/gaps/test_gaps_report.py
 
 
 def test_demo_sites_for_the_deserts_reach_them(demo_data) -> None:

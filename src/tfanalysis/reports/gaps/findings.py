@@ -1,0 +1,122 @@
+"""What the report finds: the services it names, its headline numbers and its summary, from released values only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.reports.gaps.shown import MARGIN, _shown, _top
+
+
+NO_NEED = "No need was identified in this period: there is no demand to set against the members' capacity."
+"""What the report says when the period (and region) holds no need."""
+
+
+def default_site_service(published_demand: pd.DataFrame) -> str:
+    """The service with the most needs not yet met among those whose counts are shown ("" when none is).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unmet": [30, "<11", 12], "in_progress": [0, "<11", 25]}, index=["a", "b", "Total"])
+    >>> default_site_service(d)
+    'a'
+    """
+    not_met = (_shown(published_demand["unmet"]) + _shown(published_demand["in_progress"])).dropna()
+    top = _top(not_met, 1) or _top(_shown(published_demand["unmet"]), 1)
+    return str(top[0]) if top else ""
+
+
+def pressed_services(published_demand: pd.DataFrame, n: int = 3) -> list[str]:
+    """The ``n`` services with the most unmet needs, of those whose counts are shown; then the most needs.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unmet": [30, "<11", 12, 42], "needs": [90, 200, 40, 132]}, index=["a", "b", "c", "Total"])
+    >>> pressed_services(d, 3)
+    ['a', 'c', 'b']
+    """
+    chosen = _top(_shown(published_demand["unmet"]), n)
+    more = [s for s in _top(_shown(published_demand["needs"]), len(published_demand)) if s not in chosen]
+    return [str(s) for s in (chosen + more)[:n]]
+
+
+def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFrame, published_gaps: pd.DataFrame, threshold: int = 11) -> dict[str, dict[str, Any]]:
+    """The report's headline numbers, as keyword arguments for ``notebook.record_metric``.
+
+    Every value is a released count, a rate whose counts are shown (``hidden`` says when
+    it is not), or a name chosen among shown values only.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"needs": [60, "<11", 68], "met": [20, "<11", 27], "unmet": [30, 0, 30]}, index=["a", "b", "Total"])
+    >>> r = pd.DataFrame({"unmet_need_rate": [50.0, np.nan, 44.1], "median_days_to_met": [79.0, np.nan, 60.0]}, index=["a", "b", "Total"])
+    >>> m = headline_metrics(d, r, pd.DataFrame({"service": ["a"]}))
+    >>> m["needs_met"]["value"], m["unmet_need_rate"]["value"], m["biggest_gap_service"]["value"]
+    (27, 44.1, 'a')
+    """
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    met = published_demand.loc[MARGIN, "met"]
+    rate = published_rates.loc[MARGIN, "unmet_need_rate"] if MARGIN in published_rates.index else np.nan
+    median = published_rates.loc[MARGIN, "median_days_to_met"] if MARGIN in published_rates.index else np.nan
+    top = _top(_shown(published_demand["unmet"]), 1)
+    biggest = str(top[0]) if top else None
+    return {
+        "unmet_need_rate": {"value": None if pd.isna(rate) else float(rate), "hidden": bool(pd.isna(rate)), "label": "Unmet-need rate", "unit": "%", "higher_is_better": False},
+        "needs_met": {"value": None if isinstance(met, str) else int(met), "hidden": isinstance(met, str), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": True},
+        "structural_gaps": {"value": int(len(published_gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
+        "biggest_gap_service": {"value": biggest, "label": "Most unmet needs (of the services whose counts are shown)" + (f": {SERVICE_CODES.get(biggest, biggest)}" if biggest else "")},
+        "median_days_to_met": {"value": None if pd.isna(median) else float(median), "hidden": bool(pd.isna(median)), "label": "Median days from need to met", "unit": "days", "higher_is_better": False},
+    }
+
+
+def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame) -> str:
+    """Read demand against capacity and the unmet needs in a paragraph, from released values only.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"needs": [60, 20, "<11", 90], "utilization": [1.9, 0.3, np.nan, 0.9],
+    ...     "needs_per_month": [6.4, 1.0, np.nan, 9.2], "places_per_month": [3.3, 3.0, 4.0, 10.3], "unmet": [30, 0, "<11", 35]},
+    ...     index=["a", "b", "c", "Total"])
+    >>> r = pd.DataFrame({"unmet_need_rate": [50.0, 0.0, np.nan, 40.0], "median_days_to_met": [79.0, 5.0, np.nan, 30.0]}, index=d.index)
+    >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE
+    Of the services whose counts are shown, demand outruns capacity for 1 service: **a** (6.4 needs a month against 3.3 places; 1.9 times). Of the services whose counts are shown, the most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met).
+    """
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    total = published_demand.loc[MARGIN, "needs"] if MARGIN in published_demand.index else 0
+    if not isinstance(total, str) and not total:  # a shown 0 (a hidden total is one or more)
+        return NO_NEED
+    services = published_demand.drop(index=MARGIN, errors="ignore")
+    partly = services["needs"].map(lambda v: isinstance(v, str)).any()
+    among = "Of the services whose counts are shown, d" if partly else "D"
+    over = services[pd.to_numeric(services["utilization"], errors="coerce") > 1]
+    over = over.loc[sorted(over.index, key=lambda s: (-over.loc[s, "utilization"], s))]
+    if over.empty:
+        text = ("Of the services whose counts are shown, none" if partly else "No service") + " had more needs than places over the period."
+    else:
+        items = [
+            f"**{SERVICE_CODES.get(s, s)}** ({r.needs_per_month:.1f} needs a month against {r.places_per_month:.1f} places; {r.utilization:.1f} times)"
+            if np.isfinite(r.utilization) else f"**{SERVICE_CODES.get(s, s)}** (no capacity at all)"
+            for s, r in zip(over.index, over.itertuples(index=False))
+        ]
+        text = f"{among}emand outruns capacity for {len(over)} service{'s' if len(over) > 1 else ''}: " + "; ".join(items) + "."
+    unmet = _shown(published_demand["unmet"])
+    top = _top(unmet, 1)
+    if top:
+        service = top[0]
+        rate = published_rates.loc[service, "unmet_need_rate"] if service in published_rates.index else np.nan
+        median = published_rates.loc[service, "median_days_to_met"] if service in published_rates.index else np.nan
+        partly_unmet = services["unmet"].map(lambda v: isinstance(v, str)).any()
+        lead = "Of the services whose counts are shown, the" if partly_unmet else "The"
+        details = [f"{int(unmet[service])}"]
+        if pd.notna(rate):
+            details.append(f"{rate:.0f}% of its needs not declined by the client")
+        if pd.notna(median):
+            details.append(f"median {median:.0f} days to met")
+        elif pd.notna(rate):
+            details.append("median not reached")
+        text += f" {lead} most unmet needs are in **{SERVICE_CODES.get(service, service)}** ({'; '.join([', '.join(details[:2])] + details[2:])})."
+    return text

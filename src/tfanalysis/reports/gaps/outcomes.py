@@ -1,0 +1,224 @@
+"""Needs identified by status and by time to met, released; the demand and rate tables read from them.
+
+Examples
+--------
+>>> import tfanalysis as tf
+>>> from tfanalysis.analyses.gaps import needs as gaps
+>>> from tfanalysis.publication import Release
+>>> from tfanalysis.reports.gaps.scope import report_scope
+>>> data = tf.load_dataset(DEMO_DIR)
+>>> rel = Release(data)
+>>> scope = report_scope(data, "2025")
+>>> outcomes = release_outcomes(rel, scope, "need", name="needs identified per service")
+>>> demand = publish_demand(gaps.demand_capacity(data, "2025", by=None), outcomes)
+>>> demand.loc["legal_representation", ["needs", "unmet"]].tolist()
+[86, 36]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.publication import ByGroups, Released
+from tfanalysis.publication.cells import MISSING
+from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.gaps.shown import MARGIN
+
+
+OUTCOME = "gaps.outcome"
+"""Derived column of the needs: the status, with met needs split by time to met (:func:`need_outcomes`).
+
+Every count of needs by status or time to met this report releases is a set of its values,
+so that the bounds see how statuses, time bands and "not met" add up (they would not see
+it between two columns)."""
+
+MET_30, MET_90, MET_LATER, MET_UNDATED = "met within 30 days", "met in 31 to 90 days", "met after 90 days", "met, date missing"
+IN_PROGRESS, UNMET, DECLINED = "in_progress", "unmet", "declined_by_client"
+
+STATUS: dict[str, tuple[str, ...]] = {
+    "met": (MET_30, MET_90, MET_LATER, MET_UNDATED), "in_progress": (IN_PROGRESS,), "unmet": (UNMET,), "declined_by_client": (DECLINED,),
+}
+"""The statuses of the needs identified, as groups of outcomes.
+
+Declined needs are a status of their own, so that a table's ``Total`` is the needs
+identified: the same count the other reports show per service, period or county. A count of
+needs *followed* (identified less declined) beside them would give the declined ones back."""
+
+TIME_TO_MET: dict[str, tuple[str, ...]] = {
+    "within 30 days": (MET_30,), "31 to 90 days": (MET_90,), "later or not yet": (MET_LATER, MET_UNDATED, IN_PROGRESS, UNMET),
+    "declined by the client": (DECLINED,),
+}
+"""When the needs identified were met, as groups of outcomes (what the Kaplan–Meier shares rest on)."""
+
+FOLLOWED: tuple[str, ...] = (MET_30, MET_90, MET_LATER, MET_UNDATED, IN_PROGRESS, UNMET)
+"""Outcomes of the needs the task force followed: every need but those the client declined."""
+
+NOT_MET: tuple[str, ...] = (IN_PROGRESS, UNMET)
+"""Outcomes of the needs not (yet) met."""
+
+
+def need_outcomes(needs: pd.DataFrame) -> pd.Series:
+    """Each need's outcome: its status, a met need split by the days from identification to ``met_on``.
+
+    ``met within 30 days``, ``met in 31 to 90 days``, ``met after 90 days``, ``met, date
+    missing``, and the other statuses as they are (``in_progress``, ``unmet``,
+    ``declined_by_client``). The days are read as the Kaplan–Meier estimates of
+    :func:`tfanalysis.gaps.outcome_rates` read them.
+
+    Examples
+    --------
+    >>> needs = pd.DataFrame({"status": ["met", "met", "met", "met", "unmet", "declined_by_client"],
+    ...     "identified_on": pd.to_datetime(["2025-01-01"] * 6),
+    ...     "met_on": pd.to_datetime(["2025-01-31", "2025-02-01", "2025-06-01", None, None, None])})
+    >>> need_outcomes(needs).tolist()
+    ['met within 30 days', 'met in 31 to 90 days', 'met after 90 days', 'met, date missing', 'unmet', 'declined_by_client']
+    """
+    status = needs["status"].astype("string")
+    days = (pd.to_datetime(needs["met_on"]) - pd.to_datetime(needs["identified_on"])).dt.days.clip(lower=0)
+    met = (status == "met").fillna(False).to_numpy(bool)
+    band = np.select([days.isna().to_numpy(bool), (days <= 30).fillna(False).to_numpy(bool), (days <= 90).fillna(False).to_numpy(bool)],
+                     [MET_UNDATED, MET_30, MET_90], MET_LATER)
+    return pd.Series(np.where(met, band, status.fillna(MISSING).to_numpy(dtype=object)), index=needs.index, dtype="string")
+
+
+def derive_outcomes(rel: Any) -> None:
+    """Give the release's needs their :data:`OUTCOME` (from the needs' own columns: the same in every run)."""
+    rel.derive("needs", OUTCOME, need_outcomes(rel.units("needs")))
+
+
+@dataclass
+class Outcomes:
+    """Needs identified per group, released twice: by status and by time to met.
+
+    Both tables count the same needs per row: their ``Total`` column is the same count.
+    """
+
+    status: Released
+    time_to_met: Released
+
+
+def release_outcomes(rel: Any, scope: Scope, by: str | Sequence[str] = "need", *, name: str, totals: bool = True) -> Outcomes:
+    """Release the needs identified per group (``by``): by status, and by time to met (declined ones apart).
+
+    Parameters
+    ----------
+    rel : Release
+        The run's publication layer.
+    scope : Scope
+        Needs identified in the period, of clients of the region.
+    by : str or sequence of str
+        Needs columns (``need``; ``age`` and ``gender``...).
+    name : str
+        The tables' name in the ledger (``: by status``, ``: by time to met`` added).
+    totals : bool
+        Release the task force's own totals per status and time to met first (the same
+        counts as the tables' ``Total`` row): they are the headline, and each group's
+        counts are then protected around them rather than the other way round.
+    """
+    derive_outcomes(rel)
+    where = scope.where()
+    if totals:
+        rel.table("needs", rows=ByGroups(OUTCOME, STATUS), where=where, name=f"{name}: all, by status")
+        rel.table("needs", rows=ByGroups(OUTCOME, TIME_TO_MET), where=where, name=f"{name}: all, by time to met")
+    # the needs unmet per group before the split by status: few needs are still in progress,
+    # so each group's in-progress count is small, and it is the unmet count (the rates rest
+    # on it) that should stay shown rather than be hidden beside it
+    rel.table("needs", rows=by, where={**where, OUTCOME: [UNMET]}, name=f"{name}: unmet")
+    status = rel.table("needs", rows=by, columns=ByGroups(OUTCOME, STATUS), where=where, name=f"{name}: by status")
+    bands = rel.table("needs", rows=by, columns=ByGroups(OUTCOME, TIME_TO_MET), where=where, name=f"{name}: by time to met")
+    return Outcomes(status, bands)
+
+
+def _numbers(released: Released) -> pd.DataFrame:
+    """Shown counts as floats with their margins, NaN where hidden."""
+    return released.numbers(margins=True)
+
+
+def _column(numbers: pd.DataFrame, column: str) -> pd.Series:
+    """A column of shown counts; NaN throughout when the table has no such column (nothing released)."""
+    return numbers[column] if column in numbers else pd.Series(np.nan, index=numbers.index)
+
+
+def publish_demand(demand: pd.DataFrame, outcomes: Outcomes) -> pd.DataFrame:
+    """Needs followed against places, per service and in all: what the demand table shows.
+
+    Parameters
+    ----------
+    demand : DataFrame
+        :func:`tfanalysis.gaps.demand_capacity` with ``by=None`` (its places; its counts
+        are not shown).
+    outcomes : Outcomes
+        :func:`release_outcomes` by ``need``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``service`` and ``Total``: ``needs`` (identified), ``met``, ``in_progress``,
+        ``unmet``, ``declined_by_client`` (released: ints or ``<k``), ``places_per_month``
+        (capacity, shown as it is), ``needs_per_month`` and ``utilization`` (needs
+        identified ÷ places; inf without places), NaN where the needs identified are hidden.
+    """
+    status = outcomes.status
+    numbers = _numbers(status)
+    out = status.shown[[MARGIN, *[c for c in STATUS if c in status.shown]]].rename(columns={MARGIN: "needs"}).astype(object)
+    out.index.name = "service"
+    table = demand.set_index("service")
+    months = float(table["months"].iloc[0]) if len(table) else np.nan
+    places = table["capacity_places"].reindex(out.index).astype(float)
+    places[MARGIN] = float(table["capacity_places"].sum())
+    places = places.fillna(0.0)
+    needs = numbers[MARGIN]
+    out["places_per_month"] = (places / months).round(2)
+    out["needs_per_month"] = (needs / months).round(2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utilization = np.where(places > 0, needs / places.where(places > 0, 1.0), np.where(needs > 0, np.inf, np.nan))
+    out["utilization"] = pd.Series(utilization, index=out.index).where(needs.notna()).round(2)
+    out.attrs["release"] = status.name  # its counts are that table's: `tfanalysis audit` reads them back
+    return out
+
+
+def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] = ("need",), overall: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Outcome rates per group, each shown only where every count it rests on is shown.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`tfanalysis.gaps.outcome_rates` by ``by`` (its estimates; its counts are not shown).
+    outcomes : Outcomes
+        :func:`release_outcomes` by the same columns.
+    overall : DataFrame, optional
+        :func:`tfanalysis.gaps.outcome_rates` with ``by=()``: the ``Total`` row's estimates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like the released tables (``Total`` last): ``needs`` (identified) and
+        ``unmet`` (released). The rates are of the needs followed (identified less those
+        declined by the client), so each rests on the needs identified and those declined
+        being shown too: ``unmet_need_rate`` (%, and unmet shown), ``met_30d`` (%, and those
+        met within 30 days shown), ``met_90d`` (%, and those met later or not yet shown),
+        ``median_days_to_met``.
+    """
+    status, bands = _numbers(outcomes.status), _numbers(outcomes.time_to_met)
+    shown = outcomes.status.shown
+    columns = ["unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]
+    estimates = rates.set_index(list(by))[columns].reindex(shown.index)  # the Total row (last) is not a group
+    if overall is not None and len(overall):
+        estimates.loc[shown.index[-1], columns] = overall[columns].iloc[0].to_numpy(float)
+    followed = status[MARGIN] - _column(status, DECLINED)  # NaN unless both are shown
+    out = pd.DataFrame({"needs": shown[MARGIN], "unmet": shown["unmet"]}, index=shown.index).astype(object)
+    rests = {
+        "unmet_need_rate": _column(status, "unmet"),
+        "met_30d": _column(bands, "within 30 days").reindex(shown.index),
+        "met_90d": _column(bands, "later or not yet").reindex(shown.index),
+        "median_days_to_met": followed,
+    }
+    for column, count in rests.items():
+        out[column] = estimates[column].where(followed.notna() & (followed > 0) & count.notna()).round(1)
+    out.attrs["release"] = outcomes.status.name
+    return out

@@ -1,0 +1,68 @@
+"""Referral outcomes per service, released, and where capacity or eligibility make referrals fail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tfanalysis.publication import ByGroups
+from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.gaps.shown import MARGIN, _top
+
+
+REFERRAL_RESULTS: dict[str, tuple[str, ...]] = {
+    "accepted or completed": ("accepted", "completed"),
+    "declined for capacity": ("declined_capacity",),
+    "declined for eligibility": ("declined_eligibility",),
+    "declined otherwise, no response or open": ("declined_other", "no_response", "open"),
+}
+"""Referral outcomes as the report groups them (each a set of values of ``outcome``)."""
+
+
+def publish_referrals(rel: Any, scope: Scope, *, name: str) -> pd.DataFrame:
+    """Referral outcomes per service (:data:`REFERRAL_RESULTS`), released with their totals.
+
+    Rows: the services with any referral declined for capacity or for eligibility, as
+    released (a hidden count is one or more), then ``Total`` (every service).
+    """
+    groups = ByGroups("outcome", REFERRAL_RESULTS)
+    table = rel.table("referrals", rows="service", columns=groups, where=scope.where("referred_on"), name=name)
+    declines = ["declined for capacity", "declined for eligibility"]
+    keep = (table.hidden[declines] | (table.numbers(margins=True)[declines] > 0)).any(axis=1)
+    keep[MARGIN] = True
+    out = table.shown[keep.to_numpy(bool)]
+    out.attrs["release"] = table.name
+    return out
+
+
+def referral_markdown(published: pd.DataFrame) -> str:
+    """Where capacity and where eligibility make referrals fail, from :func:`publish_referrals`.
+
+    The service named is the one with the most among the services whose counts are shown,
+    and its share of all such declines is given only where both counts are shown.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"declined for capacity": [13, "<11", 15], "declined for eligibility": [0, 24, "<11"]},
+    ...     index=["legal_representation", "housing_emergency", "Total"])
+    >>> print(referral_markdown(t))
+    Referrals declined for lack of capacity: 15; of the services whose counts are shown, most for Legal representation (immigration, criminal, civil) (13, 87% of them). The number of referrals declined because the client was not eligible is hidden; of the services whose counts are shown, most for Housing: emergency (24).
+    """
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    parts = []
+    for column, why in (("declined for capacity", "for lack of capacity"), ("declined for eligibility", "because the client was not eligible")):
+        total = published.loc[MARGIN, column] if MARGIN in published.index else 0
+        if not isinstance(total, str) and total == 0:
+            parts.append(f"No referral was declined {why}.")
+            continue
+        text = f"The number of referrals declined {why} is hidden" if isinstance(total, str) else f"Referrals declined {why}: {int(total):,}"
+        cells = pd.to_numeric(published[column].drop(index=MARGIN, errors="ignore"), errors="coerce")
+        top = _top(cells.dropna(), 1)
+        if not top:
+            parts.append(text + "; no service's count is shown.")
+            continue
+        share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them"
+        parts.append(text + f"; of the services whose counts are shown, most for {SERVICE_CODES.get(top[0], top[0])} ({int(cells[top[0]])}{share}).")
+    return " ".join(parts)

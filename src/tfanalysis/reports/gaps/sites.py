@@ -1,0 +1,99 @@
+"""Where to add capacity: sites for new providers of a service, chosen from released counts only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME, derive_outcomes
+from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.gaps.shown import _count_text
+
+
+def _county_frame(data: Any) -> pd.DataFrame:
+    from tfanalysis import geo
+    from tfanalysis.analyses.service_areas import task_force_states
+
+    vintage = geo.dataset_vintage(data)
+    states = task_force_states(data.members)
+    counties = geo.counties(states, vintage=vintage).set_index("county_fips")[["name"]]
+    return counties.join(geo.county_centroids(states, vintage=vintage))
+
+
+def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3, max_miles: float = 60.0,
+                  period: Any = None, name: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Where new providers of ``service`` would reach the most needs not met, from released counts only.
+
+    The needs of ``service`` not met are released per county of the task force's states
+    (of the region; a county with none shows 0). The sites are chosen by greedy maximal
+    coverage (:func:`tfanalysis.sites.recommend_sites`) on those released counts, a hidden
+    county counting as half the threshold: the choice depends on nothing the release does
+    not show. The needs within reach of the sites so far are released as counts of their
+    own, and their share of all the service's needs not met is shown where both are shown.
+
+    Returns
+    -------
+    (sites, per_county)
+        ``sites``: one row per site: ``rank``, ``county_fips``, ``name``,
+        ``needs_within_reach`` (released, cumulative), ``share_of_needs_not_met`` (%,
+        cumulative), ``counties_within_reach`` (counties of the region within
+        ``max_miles`` of the sites so far: geography, not a victim count), ``lat``, ``lon``.
+        ``per_county``: the released counts per county (ints or ``<k``), for the map.
+        Both empty without a service.
+    """
+    from tfanalysis.analyses.gaps.sites import coverage_matrix, recommend_sites
+
+    columns = ["rank", "county_fips", "name", "needs_within_reach", "share_of_needs_not_met", "counties_within_reach", "lat", "lon"]
+    if not service:
+        return pd.DataFrame(columns=columns), pd.Series(dtype=object)
+    derive_outcomes(rel)
+    where = scope.where(need=service, **{OUTCOME: list(NOT_MET)})
+    frame = _county_frame(data)
+    counties = scope.counties(frame.index)
+    by_county = rel.table("needs", rows="county_fips", where=where, levels={"county_fips": counties}, name=f"{name}: per county")
+    numbers = by_county.numbers()
+    weights = numbers.fillna((by_county.threshold - 1) / 2)
+    weights = weights[weights > 0]
+    sites = recommend_sites(data, service, k=k, max_miles=max_miles, period=period, demand=weights) if len(weights) else pd.DataFrame()
+    if sites.empty:
+        return pd.DataFrame(columns=columns), by_county.inner()
+    located = frame.reindex(counties).dropna(subset=["lat", "lon"])
+    reached = np.cumsum(coverage_matrix(located, sites, max_miles).toarray() > 0, axis=1) > 0
+    total = by_county.value()
+    rows = []
+    for j, site in enumerate(sites.itertuples(index=False)):  # one released count per site (a few)
+        within = located.index[reached[:, j]].tolist()
+        count = rel.count("needs", where={**where, "county_fips": within}, name=f"{name}: within reach of sites 1 to {j + 1}")
+        value = count.value()
+        share = round(100 * value / total, 1) if value is not None and total else np.nan
+        rows.append((site.rank, site.county_fips, site.name, count.shown.iloc[0, 0], share, len(within), site.lat, site.lon))
+    return pd.DataFrame(rows, columns=columns), by_county.inner()
+
+
+def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
+    """Read the recommended sites (:func:`publish_sites`) in a sentence.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"rank": [1], "county_fips": ["39073"], "name": ["Hocking"], "needs_within_reach": [29],
+    ...     "share_of_needs_not_met": [64.4], "counties_within_reach": [7]})
+    >>> print(sites_markdown(s, "mental_health_care", 60))
+    A new provider of Mental health care (emergency and long-term) in **Hocking** County would reach 29 needs not yet met in the 7 counties within 60 miles (64% of them).
+    """
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    if not service:
+        return "No service's needs not yet met are shown (or none was identified in this period): no site is placed."
+    label = SERVICE_CODES.get(service, service)
+    if sites.empty:
+        return f"No need of {label} not yet met is shown: no site is placed."
+    names = ", then ".join(f"**{n}**" for n in sites["name"])
+    last = sites.iloc[-1]
+    place = "County" if len(sites) == 1 else "Counties"
+    share = "" if pd.isna(last["share_of_needs_not_met"]) else f" ({last['share_of_needs_not_met']:.0f}% of them)"
+    return (
+        f"A new provider of {label} in {names} {place} would reach {_count_text(last['needs_within_reach'], 'needs')} not yet met "
+        f"in the {int(last['counties_within_reach'])} counties within {max_miles:g} miles{share}."
+    )

@@ -1,0 +1,82 @@
+"""Structural gaps (service × segment no member can serve) with their needs released, and in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from tfanalysis.analyses.gaps import needs as gaps
+from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.gaps.shown import MARGIN, _count_text
+
+
+_SEGMENT = ["service", "gap", "seg_age", "seg_gender", "seg_nationality", "seg_language", "seg_county"]
+
+
+def publish_gaps(rel: Any, data: Any, period: Any, scope: Scope, *, name: str) -> pd.DataFrame:
+    """Structural gaps with their needs released: one row per gap (service × segment).
+
+    Each need in a gap is labelled with its gap (a column derived for the needs, named by
+    the scope: which rows can serve whom depends on the period) and the needs per gap are
+    released. Rows are sorted by the released counts (hidden ones last), then by service.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``service``, ``gap``, ``age``, ``gender``, ``nationality``, ``language``,
+        ``county_fips`` (``any`` where the segment does not depend on it), ``needs``
+        (released).
+    """
+    found = gaps.gap_needs(data, period)
+    # as structural_gaps counts them: a need whose client's county is unknown is no desert's
+    found = found[found[_SEGMENT].notna().all(axis=1).to_numpy(bool)]
+    columns = ["service", "gap", "age", "gender", "nationality", "language", "county_fips", "needs"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    segments = found[_SEGMENT].astype("string")
+    label = segments["service"].str.cat([segments[c] for c in _SEGMENT[1:]], sep="|")
+    derived = f"gaps.structural_gap[{scope.label}]"
+    rel.derive("needs", derived, label)
+    released = rel.table("needs", rows=derived, where=scope.where(**{derived: sorted(set(label))}), name=name)
+    needs = released.shown.drop(index=MARGIN).iloc[:, 0]
+    table = segments.assign(label=label).drop_duplicates("label").set_index("label")
+    table = table.reindex(needs.index).set_axis(columns[:-1], axis=1).assign(needs=needs.to_numpy())
+    table["_n"] = pd.to_numeric(table["needs"], errors="coerce").fillna(-1)
+    table = table.sort_values(["gap", "_n", "service", "county_fips"], ascending=[True, False, True, True], kind="stable")
+    return table.drop(columns="_n").reset_index(drop=True)
+
+
+def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str, str] | None = None) -> str:
+    """Plain words for the structural gaps (:func:`publish_gaps`), quoting released counts.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"service": ["housing_emergency", "mental_health_care", "mental_health_care"],
+    ...     "gap": ["eligibility", "no provider in county", "no provider in county"], "age": ["adult", "any", "any"],
+    ...     "gender": ["male", "any", "any"], "nationality": ["any"] * 3, "language": ["any"] * 3,
+    ...     "county_fips": ["any", "39053", "39115"], "needs": [50, "<11", 12]})
+    >>> print(structural_gaps_markdown(g, county_names={"39053": "Gallia"}))
+    - **Housing: emergency** — no member serves adult, male clients: 50 needs.
+    - **Mental health care (emergency and long-term)** — no eligible member serves clients in Gallia (39053), a hidden number of needs; 39115, 12 needs.
+    """
+    from tfanalysis.analyses.gaps.eligibility import CRITERIA
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    if published.empty:
+        return "No structural gap: every identified need had at least one member able to serve it."
+    names = county_names or {}
+    lines = []
+    for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
+        label = SERVICE_CODES.get(row.service, row.service)
+        who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != gaps.ANY) or "any"
+        lines.append(f"- **{label}** — no member serves {who} clients: {_count_text(row.needs, 'needs')}.")
+    deserts = published[published["gap"] != "eligibility"]
+    for service, rows in deserts.groupby("service", sort=False):  # one sentence per service
+        label = SERVICE_CODES.get(service, service)
+        where = "; ".join(
+            f"{names[c]} ({c}), {_count_text(n, 'needs')}" if c in names else f"{c}, {_count_text(n, 'needs')}"
+            for c, n in zip(rows["county_fips"], rows["needs"])
+        )
+        lines.append(f"- **{label}** — no eligible member serves clients in {where}.")
+    return "\n".join(lines)
