@@ -19,6 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+VERSION = 1
+"""The version of the contract: raise it when what a valid dataset is, or how a file is
+read into one, changes. A snapshot validated under another version is never read
+(:mod:`tfanalysis.snapshot`); the dataset is validated again."""
+
 ColumnKind = Literal["id", "text", "code", "fips", "zip", "date", "integer", "number", "flag", "list"]
 
 SECTORS: tuple[str, ...] = (

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tfanalysis import contract, schema, taxonomy
+from tfanalysis import contract, schema, snapshot, taxonomy
 from tfanalysis.contract import Table
 from tfanalysis.periods import PeriodLike
 from tfanalysis.schema import DataValidationError
@@ -77,6 +77,8 @@ class TaskForceData:
     export_date : Timestamp or None
         The day the data were exported (given, or the day the newest file was written):
         no date of the data is later, except the ends and planned starts of windows.
+    digests : dict
+        Table name → SHA-256 of the file read, as it was when read (see :meth:`fingerprint`).
     """
 
     members: pd.DataFrame
@@ -93,6 +95,7 @@ class TaskForceData:
     warnings: pd.DataFrame = field(default_factory=schema.empty_problems)
     vocabulary: dict[str, str] = field(default_factory=dict)
     export_date: pd.Timestamp | None = None
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return the contract tables by name."""
@@ -141,7 +144,14 @@ class TaskForceData:
         )
 
     def fingerprint(self) -> dict[str, str]:
-        """Return the SHA-256 of every file read, by table name."""
+        """Return the SHA-256 of every file read, by table name.
+
+        The digests of the files as they were read, when the loader recorded them (a
+        dataset loaded from a snapshot keeps those of the files it was validated from);
+        otherwise the files are hashed now.
+        """
+        if self.digests and set(self.digests) == set(self.files):
+            return dict(sorted(self.digests.items()))
         return {name: _sha256(path) for name, path in sorted(self.files.items())}
 
 
@@ -549,13 +559,22 @@ def load_dataset(
     *,
     vocabulary: str | Path | None = None,
     export_date: str | pd.Timestamp | None = None,
+    cache: bool = True,
 ) -> TaskForceData:
     """Load and validate a task force dataset folder.
+
+    A folder validated before is read from its snapshot (:mod:`tfanalysis.snapshot`,
+    ``DIR/.tfanalysis/snapshot/``) when nothing the validation depended on has changed:
+    the files (name, size, modification time, SHA-256), the options given, the contract's
+    version and the code. Otherwise the folder is validated again, and, when valid, its
+    snapshot rewritten. A snapshot folder itself (a run's, see
+    :func:`tfanalysis.pipeline.run_suite`) is read as it was validated.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The folder holding one file per table (see ``docs/data-contract.md``).
+        The folder holding one file per table (see ``docs/data-contract.md``), or a
+        snapshot folder.
     vocabulary : str or pathlib.Path, optional
         A vocabulary file mapping the task force's terms to taxonomy codes; by default
         ``vocabulary.csv`` or ``vocabulary.yaml`` in the folder, if there is one.
@@ -563,6 +582,8 @@ def load_dataset(
         The day the data were exported. A date after it (a need identified in 2099) is
         refused. By default, and at the latest, the day the newest file was last written:
         no export holds what happened after it was written.
+    cache : bool
+        Read and write the folder's snapshot (``False``: validate, write nothing).
 
     Returns
     -------
@@ -576,6 +597,8 @@ def load_dataset(
         ``problems`` attribute holds them as a table.
     FileNotFoundError
         If ``path`` is not a folder.
+    tfanalysis.snapshot.SnapshotError
+        If ``path`` is a snapshot another version of tfanalysis wrote, or a damaged one.
 
     Examples
     --------
@@ -592,7 +615,54 @@ def load_dataset(
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder; a dataset is a folder with one file per table")
+    if snapshot.is_snapshot(folder):
+        if vocabulary is not None or export_date is not None:
+            raise ValueError(f"{folder} is a snapshot, read as it was validated: load the dataset folder to validate it with a vocabulary or export date")
+        return _from_snapshot(snapshot.read_snapshot(folder), None)
 
+    key = snapshot.inputs_key(folder, vocabulary=vocabulary, export_date=export_date)
+    stored = snapshot.cache_dir(folder)
+    if cache:
+        found = snapshot.read_if_current(stored, key)
+        if found is not None:
+            data = _from_snapshot(found, folder)
+            if data.export_date == _export_date(data.files, export_date):
+                return data
+    try:
+        data = _validate_folder(folder, vocabulary, export_date, key["sha256"])
+    except DataValidationError:
+        if cache:  # no copy is kept of data that no longer meet the contract
+            snapshot.discard(stored)
+        raise
+    if cache and snapshot.listing(folder) == key["listing"]:  # nothing changed while it was read
+        try:
+            snapshot.write_snapshot(data, stored, key=key)
+        except OSError:  # a read-only data folder: validated each time, which is only slower
+            snapshot.discard(stored)
+    return data
+
+
+def _from_snapshot(found: snapshot.Snapshot, folder: Path | None) -> TaskForceData:
+    """The dataset a snapshot holds; ``folder``: the dataset folder it caches (None: the folder it names)."""
+    manifest = found.manifest
+    source = folder if folder is not None else (Path(manifest["source"]) if manifest.get("source") else None)
+    files = {name: Path(f) if Path(f).is_absolute() or source is None else source / f for name, f in manifest.get("files", {}).items()}
+    export = manifest.get("export_date")
+    return TaskForceData(
+        **{name: found.tables[name] for name in contract.TABLES},
+        source=source,
+        files=files,
+        warnings=found.warnings,
+        vocabulary=dict(manifest.get("vocabulary") or {}),
+        export_date=None if export is None else pd.Timestamp(export),
+        digests=dict(manifest.get("digests") or {}),
+    )
+
+
+def _validate_folder(
+    folder: Path, vocabulary: str | Path | None, export_date: str | pd.Timestamp | None, sha256: dict[str, str]
+) -> TaskForceData:
+    """Read and validate every file of a dataset folder (``sha256``: digests by file name, as read)."""
     problems: list[pd.DataFrame] = []
     vocab = _load_vocabulary(folder, vocabulary, problems)
     problems.append(other_table_files(folder))
@@ -684,6 +754,7 @@ def load_dataset(
         warnings=found_problems.reset_index(drop=True),
         vocabulary=vocab,
         export_date=last_day,
+        digests={name: sha256[p.name] for name, p in files.items() if p.parent == folder and p.name in sha256},
     )
 
 
