@@ -123,3 +123,24 @@ def test_dates_are_iso_with_ascii_digits_and_a_midnight_time_at_most() -> None:
     assert typed["date"].tolist()[:3] == [pd.Timestamp("2025-01-31")] * 3
     assert typed["date"].isna().tolist()[3:] == [True, True, True, False]  # the line break is stripped like a space
     assert problems[["row", "rule"]].to_dict("records") == [{"row": r, "rule": "must be a date written YYYY-MM-DD"} for r in (4, 5, 6)]
+
+
+def test_duplicated_rows_are_those_pandas_finds() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 5000
+    frame = pd.DataFrame({"a": pd.array(rng.choice(["x", "y", "z", None], n), dtype="string"),
+                          "b": pd.array(rng.integers(0, 1000, n), dtype="Int64"),
+                          "d": pd.to_datetime(rng.integers(0, 3, n), unit="D")})
+    frame.loc[rng.random(n) < 0.05, "b"] = pd.NA
+    for columns in (["a"], ["a", "b"], ["a", "b", "d"], ["b", "d"]):
+        expected = frame.duplicated(columns, keep=False).to_numpy()
+        assert (schema.duplicated_rows(frame, columns) == expected).all(), columns
+        assert 0 < expected.sum() and (columns == ["a"] or expected.sum() < n)
+
+
+def test_a_check_on_distinct_values_gives_every_cell_its_answer() -> None:
+    check = schema.per_distinct(lambda s: s.str.len() > 2)
+    cells = pd.Series(["abc", None, "ab", "abc", "abcd"], dtype="string")
+    assert check(cells).tolist() == [True, True, False, True, True]  # a missing cell: left to nullability
