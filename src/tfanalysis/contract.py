@@ -411,6 +411,16 @@ Reading rules, for every table:
 
 Required tables: {required}. The others are optional: when a file is absent, the table is
 empty and the analyses that need it say so.
+
+**Validated once.** A folder that validates gets a hidden folder of its own,
+`.tfanalysis/snapshot/`: the validated tables as typed Parquet files (readable by their
+owner only), which the next `validate`, `load_dataset` or `run` of the same folder reads
+in seconds instead of validating again. It is read only while nothing it came from has
+changed — every file of the folder (name, size, time written, SHA-256), the vocabulary and
+export date given, this contract's version and the code — and removed when the folder no
+longer validates; anything else, and the folder is validated again. It holds the same
+client-level rows as the folder, stays with it, and is never where reports are written;
+delete it whenever you like. A read-only folder is simply validated each time.
 """
 
 

@@ -324,6 +324,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 def _read_csv(path: Path, expected: Sequence[str]) -> tuple[list[str], pd.DataFrame]:
     data = path.read_bytes()
+    quick = _read_plain_csv(data, expected, path.name)
+    if quick is not None:
+        return quick
     text = _decode_csv(data, path.name)
     if not text or text.isspace():  # not text.strip(): no copy of a file of hundreds of megabytes
         raise UnreadableFile(f"{path.name} is empty: export the table again, with its header line")
@@ -339,6 +342,41 @@ def _read_csv(path: Path, expected: Sequence[str]) -> tuple[list[str], pd.DataFr
             raise _parser_problem(exc, text, len(header)) from None
     if "\x00" in text:
         _refuse_nul(frame, header)
+    return _named(header, frame), frame
+
+
+_HEAD_BYTES = 1 << 20
+
+
+def _read_plain_csv(data: bytes, expected: Sequence[str], name: str) -> tuple[list[str], pd.DataFrame] | None:
+    """A well-formed UTF-8 CSV file read without decoding all of it in Python; None for anything else.
+
+    Only the head is decoded, for the header checks; Arrow's reader checks that every cell
+    is UTF-8 (a file of hundreds of megabytes is not copied into a Python string). Any
+    doubt — another encoding, a NUL byte, a header the checks refuse, a row Arrow refuses
+    — and the caller reads the file the careful way, which says what is wrong.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, *(signature for signature, _ in _SIGNATURES))) or b"\x00" in data:
+        return None
+    head = data[:_HEAD_BYTES]
+    if len(head) < len(data):
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if not text or text.isspace():
+        return None
+    records = _first_records(text, 25)
+    header = [h.strip() for h in records[0]]
+    try:
+        _check_delimiter(header)
+        _locate_header(records, expected, name)
+    except UnreadableFile:
+        return None
+    frame = _read_csv_arrow(data, records[0])
+    if frame is None:
+        return None
     return _named(header, frame), frame
 
 
