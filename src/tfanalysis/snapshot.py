@@ -324,9 +324,13 @@ def read_snapshot(folder: str | Path) -> Snapshot:
         raise SnapshotError(f"{folder} is not a readable snapshot ({type(exc).__name__})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise SnapshotError(f"{folder} is not a snapshot of the format {FORMAT}")
-    if manifest.get("code") != code_key():
+    written_by, here = manifest.get("code") or {}, code_key()
+    # What reading it back depends on: the contract (what the tables are) and the libraries
+    # that write and read the dtypes. Another build of the code is fine (a run's snapshot
+    # stays readable while the package is edited); a folder's cache compares its whole key.
+    if any(written_by.get(k) != here[k] for k in ("format", "contract", "lib.pandas", "lib.pyarrow")):
         raise SnapshotError(
-            f"{folder} was written by another version of tfanalysis (or of its contract or libraries): "
+            f"{folder} was written under another version of the data contract (or of pandas or pyarrow): "
             "load the dataset folder itself, which validates it again"
         )
     expected = manifest.get("tables") or {}
