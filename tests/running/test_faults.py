@@ -233,5 +233,5 @@ def test_the_log_and_executed_notebooks_name_no_absolute_path(setting: dict[str,
         text = path.read_text(encoding="utf-8")
         assert str(setting["base"]) not in text and str(Path.home()) + os.sep not in text, path.name
     executed = json.loads((folder / "notebooks" / "00_probe.ipynb").read_text(encoding="utf-8"))
-    assert executed["metadata"]["papermill"]["parameters"]["data_dir"] == "<data>"
+    assert executed["metadata"]["papermill"]["parameters"]["data_dir"] == f"<run>/{pipeline.SNAPSHOT_DIR}"  # the run's snapshot of the data
     assert executed["metadata"]["papermill"]["input_path"] == "<notebooks>/00_probe.ipynb"

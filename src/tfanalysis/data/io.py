@@ -33,7 +33,7 @@ import dataclasses
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,13 +41,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tfanalysis.data import contract, schema, taxonomy
-from tfanalysis.data.contract import NA_VALUES, Table
+from tfanalysis.data import contract, schema, snapshot, taxonomy
+from tfanalysis.data.contract import NA_VALUES, VOCABULARY_FILES, Table
 from tfanalysis.data.periods import PeriodLike
 from tfanalysis.data.schema import DataValidationError
 from tfanalysis.data.vocabulary import load_vocabulary, map_terms
-
-VOCABULARY_FILES: tuple[str, ...] = ("vocabulary.csv", "vocabulary.yaml", "vocabulary.yml")
 
 _CODED_COLUMNS: tuple[tuple[str, str], ...] = (("capacity", "service"), ("needs", "need"), ("referrals", "service"))
 
@@ -75,6 +73,8 @@ class TaskForceData:
     export_date : Timestamp or None
         The day the data were exported (given, or the day the newest file was written):
         no date of the data is later, except the ends and planned starts of windows.
+    digests : dict
+        Table name → SHA-256 of the file read, as it was when read (see :meth:`fingerprint`).
     """
 
     members: pd.DataFrame
@@ -91,6 +91,7 @@ class TaskForceData:
     warnings: pd.DataFrame = field(default_factory=schema.empty_problems)
     vocabulary: dict[str, str] = field(default_factory=dict)
     export_date: pd.Timestamp | None = None
+    digests: dict[str, str] = field(default_factory=dict, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Return the contract tables by name."""
@@ -139,7 +140,14 @@ class TaskForceData:
         )
 
     def fingerprint(self) -> dict[str, str]:
-        """Return the SHA-256 of every file read, by table name."""
+        """Return the SHA-256 of every file read, by table name.
+
+        The digests of the files as they were read, when the loader recorded them (a
+        dataset loaded from a snapshot keeps those of the files it was validated from);
+        otherwise the files are hashed now.
+        """
+        if self.digests and set(self.digests) == set(self.files):
+            return dict(sorted(self.digests.items()))
         return {name: _sha256(path) for name, path in sorted(self.files.items())}
 
 
@@ -312,20 +320,97 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 def _read_csv(path: Path, expected: Sequence[str]) -> tuple[list[str], pd.DataFrame]:
     data = path.read_bytes()
+    quick = _read_plain_csv(data, expected, path.name)
+    if quick is not None:
+        return quick
     text = _decode_csv(data, path.name)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of a file of hundreds of megabytes
         raise UnreadableFile(f"{path.name} is empty: export the table again, with its header line")
     records = _first_records(text, 25)
     header = [h.strip() for h in records[0]]
     _check_delimiter(header)
     _locate_header(records, expected, path.name)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(NA_VALUES), header=0)
-    except pd.errors.ParserError as exc:
-        raise _parser_problem(exc, text, len(header)) from None
+    frame = None if "\x00" in text else _read_csv_arrow(text.encode("utf-8") if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else data, records[0])
+    if frame is None:
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(NA_VALUES), header=0)
+        except pd.errors.ParserError as exc:
+            raise _parser_problem(exc, text, len(header)) from None
     if "\x00" in text:
         _refuse_nul(frame, header)
     return _named(header, frame), frame
+
+
+_HEAD_BYTES = 1 << 20
+
+
+def _read_plain_csv(data: bytes, expected: Sequence[str], name: str) -> tuple[list[str], pd.DataFrame] | None:
+    """A well-formed UTF-8 CSV file read without decoding all of it in Python; None for anything else.
+
+    Only the head is decoded, for the header checks; Arrow's reader checks that every cell
+    is UTF-8 (a file of hundreds of megabytes is not copied into a Python string). Any
+    doubt — another encoding, a NUL byte, a header the checks refuse, a row Arrow refuses
+    — and the caller reads the file the careful way, which says what is wrong.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, *(signature for signature, _ in _SIGNATURES))) or b"\x00" in data:
+        return None
+    head = data[:_HEAD_BYTES]
+    if len(head) < len(data):
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if not text or text.isspace():
+        return None
+    records = _first_records(text, 25)
+    header = [h.strip() for h in records[0]]
+    try:
+        _check_delimiter(header)
+        _locate_header(records, expected, name)
+    except UnreadableFile:
+        return None
+    frame = _read_csv_arrow(data, records[0])
+    if frame is None:
+        return None
+    return _named(header, frame), frame
+
+
+def _read_csv_arrow(data: bytes, header: list[str]) -> pd.DataFrame | None:
+    """Read well-formed CSV with Arrow's reader (many times faster); None for anything else.
+
+    Gives what ``pandas.read_csv(dtype=str, keep_default_na=False, na_values=NA_VALUES)``
+    gives, every cell as text and only :data:`NA_VALUES` missing, for a file whose every
+    row has the header's number of cells. Arrow refuses rows of another length, which pandas
+    pads or reads differently, and an unclosed quote: then, and for a header Arrow reads
+    otherwise than the ``csv`` module (``header``, the first record), None, and the caller
+    reads the file with pandas and says what is wrong with it as before.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    names = [str(h) for h in header]
+    if len(set(names)) != len(names) or len({n.strip() for n in names}) != len(names):
+        return None  # a repeated column name: pandas' path names it
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(data),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.large_string() for n in names},  # what pandas keeps: no cast after
+                null_values=list(NA_VALUES),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    if table.column_names != names or any(t != pa.large_string() for t in table.schema.types):
+        return None
+    frame = table.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
+    return frame
 
 
 def _decode_csv(data: bytes, name: str) -> str:
@@ -387,12 +472,22 @@ def _is_utf8(cell: str) -> bool:
 def _first_records(text: str, n: int) -> list[list[str]]:
     """The first ``n`` non-empty records of CSV text (a header may be quoted)."""
     records = []
-    for record in csv.reader(io.StringIO(text)):
+    for record in csv.reader(_lines(text)):
         if record and any(cell.strip() for cell in record):
             records.append(record)
             if len(records) == n:
                 break
     return records or [[]]
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one, ends kept (no copy of a file of hundreds of megabytes)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _check_delimiter(header: list[str]) -> None:
@@ -547,13 +642,22 @@ def load_dataset(
     *,
     vocabulary: str | Path | None = None,
     export_date: str | pd.Timestamp | None = None,
+    cache: bool = True,
 ) -> TaskForceData:
     """Load and validate a task force dataset folder.
+
+    A folder validated before is read from its snapshot (:mod:`tfanalysis.data.snapshot`,
+    ``DIR/.tfanalysis/snapshot/``) when nothing the validation depended on has changed:
+    the files (name, size, modification time, SHA-256), the options given, the contract's
+    version and the code. Otherwise the folder is validated again, and, when valid, its
+    snapshot rewritten. A snapshot folder itself (a run's, see
+    :func:`tfanalysis.running.pipeline.run_suite`) is read as it was validated.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The folder holding one file per table (see ``docs/data-contract.md``).
+        The folder holding one file per table (see ``docs/data-contract.md``), or a
+        snapshot folder.
     vocabulary : str or pathlib.Path, optional
         A vocabulary file mapping the task force's terms to taxonomy codes; by default
         ``vocabulary.csv`` or ``vocabulary.yaml`` in the folder, if there is one.
@@ -561,6 +665,8 @@ def load_dataset(
         The day the data were exported. A date after it (a need identified in 2099) is
         refused. By default, and at the latest, the day the newest file was last written:
         no export holds what happened after it was written.
+    cache : bool
+        Read and write the folder's snapshot (``False``: validate, write nothing).
 
     Returns
     -------
@@ -574,6 +680,8 @@ def load_dataset(
         ``problems`` attribute holds them as a table.
     FileNotFoundError
         If ``path`` is not a folder.
+    tfanalysis.data.snapshot.SnapshotError
+        If ``path`` is a snapshot another version of tfanalysis wrote, or a damaged one.
 
     Examples
     --------
@@ -590,7 +698,54 @@ def load_dataset(
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder; a dataset is a folder with one file per table")
+    if snapshot.is_snapshot(folder):
+        if vocabulary is not None or export_date is not None:
+            raise ValueError(f"{folder} is a snapshot, read as it was validated: load the dataset folder to validate it with a vocabulary or export date")
+        return _from_snapshot(snapshot.read_snapshot(folder), None)
 
+    key = snapshot.inputs_key(folder, vocabulary=vocabulary, export_date=export_date)
+    stored = snapshot.cache_dir(folder)
+    if cache:
+        found = snapshot.read_if_current(stored, key)
+        if found is not None:
+            data = _from_snapshot(found, folder)
+            if data.export_date == _export_date(data.files, export_date):
+                return data
+    try:
+        data = _validate_folder(folder, vocabulary, export_date, key["sha256"])
+    except DataValidationError:
+        if cache:  # no copy is kept of data that no longer meet the contract
+            snapshot.discard(stored)
+        raise
+    if cache and snapshot.listing(folder) == key["listing"]:  # nothing changed while it was read
+        try:
+            snapshot.write_snapshot(data, stored, key=key)
+        except OSError:  # a read-only data folder: validated each time, which is only slower
+            snapshot.discard(stored)
+    return data
+
+
+def _from_snapshot(found: snapshot.Snapshot, folder: Path | None) -> TaskForceData:
+    """The dataset a snapshot holds; ``folder``: the dataset folder it caches (None: the folder it names)."""
+    manifest = found.manifest
+    source = folder if folder is not None else (Path(manifest["source"]) if manifest.get("source") else None)
+    files = {name: Path(f) if Path(f).is_absolute() or source is None else source / f for name, f in manifest.get("files", {}).items()}
+    export = manifest.get("export_date")
+    return TaskForceData(
+        **{name: found.tables[name] for name in contract.TABLES},
+        source=source,
+        files=files,
+        warnings=found.warnings,
+        vocabulary=dict(manifest.get("vocabulary") or {}),
+        export_date=None if export is None else pd.Timestamp(export),
+        digests=dict(manifest.get("digests") or {}),
+    )
+
+
+def _validate_folder(
+    folder: Path, vocabulary: str | Path | None, export_date: str | pd.Timestamp | None, sha256: dict[str, str]
+) -> TaskForceData:
+    """Read and validate every file of a dataset folder (``sha256``: digests by file name, as read)."""
     problems: list[pd.DataFrame] = []
     vocab = _load_vocabulary(folder, vocabulary, problems)
     problems.append(other_table_files(folder))
@@ -635,7 +790,10 @@ def load_dataset(
     last_day = _export_date(files, export_date)
     typed: dict[str, pd.DataFrame] = {}
     cell_problems: dict[str, pd.DataFrame] = {}
-    for name, frame in raw.items():
+    columns_read: dict[str, list[str]] = {}
+    for name in list(raw):
+        frame = raw.pop(name)  # each table's text goes once it is typed: half the memory at a million clients
+        columns_read[name] = list(frame.columns)
         table = contract.TABLES[name]
         problems.append(schema.direct_identifiers(frame, table))
         header = schema.missing_columns(frame, table)
@@ -646,7 +804,7 @@ def load_dataset(
         problems.append(cell_problems[name])
 
     for table_name, column in _CODED_COLUMNS:
-        if table_name in typed and column in raw[table_name].columns:
+        if table_name in typed and column in columns_read[table_name]:
             typed[table_name], unknown_terms = _apply_vocabulary(typed[table_name], table_name, column, vocab)
             problems.append(unknown_terms)
             cell_problems[table_name] = schema.combine_problems([cell_problems[table_name], unknown_terms])
@@ -654,7 +812,7 @@ def load_dataset(
     ids = _known_ids(typed)
     for name, frame in typed.items():
         table = contract.TABLES[name]
-        present = [c.name for c in table.columns if c.name in raw[name].columns]
+        present = [c.name for c in table.columns if c.name in columns_read[name]]
         checked = frame[present + [c for c in frame.columns if c not in table.column_names]]
         problems.append(schema.validate_table(checked, table, ids, skip=cell_problems[name]))
         for rule in schema.TABLE_RULES.get(name, ()):
@@ -683,6 +841,7 @@ def load_dataset(
         warnings=found_problems.reset_index(drop=True),
         vocabulary=vocab,
         export_date=last_day,
+        digests={name: sha256[p.name] for name, p in files.items() if p.parent == folder and p.name in sha256},
     )
 
 
@@ -729,8 +888,9 @@ def _load_vocabulary(folder: Path, explicit: str | Path | None, problems: list[p
 
 def _apply_vocabulary(frame: pd.DataFrame, table_name: str, column: str, vocab: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map a coded column through the vocabulary; unknown terms become empty and are reported."""
-    mapped = map_terms(frame[column], vocab)
-    unknown = (frame[column].notna() & mapped.codes.isna()).to_numpy(dtype=bool)
+    codes, distinct = schema._distinct(frame[column])  # each distinct term mapped once, then spread over the rows
+    mapped_codes = pd.Series(map_terms(distinct, vocab).codes.array.take(codes, allow_fill=True), index=frame.index)
+    unknown = (frame[column].notna() & mapped_codes.isna()).to_numpy(dtype=bool)
     found = schema.empty_problems()
     if unknown.any():
         table = contract.TABLES[table_name]
@@ -742,7 +902,7 @@ def _apply_vocabulary(frame: pd.DataFrame, table_name: str, column: str, vocab: 
             (np.flatnonzero(unknown) + 1).tolist(),
             values=values,
         )
-    return frame.assign(**{column: mapped.codes}), found
+    return frame.assign(**{column: mapped_codes}), found
 
 
 def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) -> pd.DataFrame:

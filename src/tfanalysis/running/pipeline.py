@@ -30,7 +30,9 @@ of the same data only.
 Runs that never mislead:
 
 - every parameter is checked before the first kernel starts (:mod:`tfanalysis.parameters`),
-  then the data (:func:`tfanalysis.load_dataset`), then the history; any problem stops the
+  then the data (:func:`tfanalysis.load_dataset`, once: the notebooks load the run's
+  snapshot of the validated data, :data:`SNAPSHOT_DIR`, never the raw files, so every
+  report of a run reads the same data), then the history; any problem stops the
   run with one message and nothing written;
 - the reports folder is locked while a run claims its id and while it publishes: two runs
   at once (two cron jobs in the same second) get distinct ids and never share a folder;
@@ -63,9 +65,10 @@ from typing import Any
 import pandas as pd
 
 from tfanalysis import __version__
-from tfanalysis.running import parameters
+from tfanalysis.data import snapshot
 from tfanalysis.data.io import TaskForceData, load_dataset
 from tfanalysis.data.periods import named_label, parse_period
+from tfanalysis.running import parameters
 
 log = logging.getLogger("tfanalysis.run")
 
@@ -87,6 +90,11 @@ HISTORY_COLUMNS: tuple[str, ...] = (
 )
 """Columns of the metrics history; ``dataset``, ``region`` and ``suppression_threshold``
 key it: a run compares itself with earlier runs that share all three."""
+
+SNAPSHOT_DIR = ".snapshot"
+"""The run's snapshot of the validated data (:mod:`tfanalysis.data.snapshot`), inside its
+temporary folder: every notebook of the run loads it as its ``data_dir``. Deleted once the
+notebooks have run, and before a failed run is kept: never published."""
 
 GRANT_SUFFIX = ".grant_worksheet.xlsx"
 """The grant worksheet of run ``R`` is ``R.grant_worksheet.xlsx`` beside the run folder."""
@@ -294,6 +302,7 @@ def run_suite(
     notebooks, per_notebook = checked.notebooks, checked.per_notebook
 
     data = load_dataset(data_dir, export_date=export_date)  # DataValidationError propagates: nothing written yet
+    # validated once, here: the notebooks read this run's snapshot of it (see below), never the raw files
     fingerprint = data.fingerprint()
     scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
     history_file = Path(history).resolve() if history else history_path(out_dir)
@@ -318,8 +327,9 @@ def run_suite(
     comparable = work / "previous_metrics.csv"
     _comparable(earlier, key).to_csv(comparable, index=False)
     period_param = f"{resolved.start.date()}..{resolved.end.date()}" if resolved.start is not None else "all"
+    data_snapshot = work / SNAPSHOT_DIR
     shared = {
-        "data_dir": str(data_dir),
+        "data_dir": str(data_snapshot),
         "period": period_param,
         "region": region,
         "suppression_threshold": threshold,
@@ -332,7 +342,9 @@ def run_suite(
     try:
         with _stopped_by_signals(run_id):
             log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)
+            snapshot.write_snapshot(data, data_snapshot)
             reports, metrics = _execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
+            snapshot.discard(data_snapshot)  # client-level rows: never published with the reports
             _audit_release(data, ledger, threshold, run_id)
             public_params = {
                 "period": resolved.label,
@@ -711,6 +723,7 @@ def _close(handler: logging.Handler) -> None:
 def _keep_failed(work: Path, out_dir: Path, run_id: str) -> None:
     """Keep a failed run's log and executed notebooks for the analyst, out of leadership's way."""
     failed = out_dir / ".failed" / run_id
+    snapshot.discard(work / SNAPSHOT_DIR)  # the data stay in the data folder only
     try:
         if failed.exists():
             shutil.rmtree(failed)
