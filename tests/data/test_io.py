@@ -444,44 +444,44 @@ _EDGE_CSV = {
 def test_the_arrow_reader_reads_a_csv_as_pandas_does_or_declines(text: str) -> None:
     import io as stdio
 
-    from tfanalysis.data import io as tfio
+    from tfanalysis.data import files as tffiles
 
-    fast = tfio._read_csv_arrow(text.encode("utf-8"), tfio._first_records(text, 25)[0])
-    slow = pd.read_csv(stdio.StringIO(text), dtype=str, keep_default_na=False, na_values=list(tfio.NA_VALUES), header=0).astype("string")
+    fast = tffiles._read_csv_arrow(text.encode("utf-8"), tffiles._first_records(text, 25)[0])
+    slow = pd.read_csv(stdio.StringIO(text), dtype=str, keep_default_na=False, na_values=list(tffiles.NA_VALUES), header=0).astype("string")
     if fast is None:  # declined: pandas reads it, as before
         return
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
 
 
 def test_the_arrow_reader_declines_what_pandas_pads_or_refuses() -> None:
-    from tfanalysis.data import io as tfio
+    from tfanalysis.data import files as tffiles
 
     for name in ("short row", "trailing comma", "whitespace line"):
         text = _EDGE_CSV[name]
-        assert tfio._read_csv_arrow(text.encode(), tfio._first_records(text, 25)[0]) is None, name
+        assert tffiles._read_csv_arrow(text.encode(), tffiles._first_records(text, 25)[0]) is None, name
     text = _EDGE_CSV["missing markers"]
-    frame = tfio._read_csv_arrow(text.encode(), ["a", "b"])
+    frame = tffiles._read_csv_arrow(text.encode(), ["a", "b"])
     assert frame["a"].isna().tolist() == [True, True, True] and frame["b"].tolist()[1:] == ["None of it", pd.NA]
 
 
 def test_every_csv_of_the_bad_input_corpus_reads_as_pandas_reads_it() -> None:
     import io as stdio
 
-    from tfanalysis.data import io as tfio
+    from tfanalysis.data import files as tffiles
 
     compared = 0
     for path in sorted((Path(__file__).parents[1] / "fixtures").rglob("*.csv")):
         data = path.read_bytes()
         try:
-            text = tfio._decode_csv(data, path.name)
-        except tfio.UnreadableFile:
+            text = tffiles._decode_csv(data, path.name)
+        except tffiles.UnreadableFile:
             continue
         if not text.strip() or "\x00" in text:
             continue
-        fast = tfio._read_csv_arrow(text.encode("utf-8"), tfio._first_records(text, 25)[0])
+        fast = tffiles._read_csv_arrow(text.encode("utf-8"), tffiles._first_records(text, 25)[0])
         if fast is None:
             continue
-        slow = pd.read_csv(stdio.StringIO(text), dtype=str, keep_default_na=False, na_values=list(tfio.NA_VALUES), header=0).astype("string")
+        slow = pd.read_csv(stdio.StringIO(text), dtype=str, keep_default_na=False, na_values=list(tffiles.NA_VALUES), header=0).astype("string")
         pd.testing.assert_frame_equal(fast.set_axis(range(fast.shape[1]), axis=1), slow.set_axis(range(slow.shape[1]), axis=1), check_exact=True)
         compared += 1
     assert compared >= 80

@@ -100,7 +100,7 @@ def test_warnings_alone_are_formatted_as_warnings() -> None:
 def test_numbers_read_by_arrow_are_those_pandas_reads() -> None:
     import numpy as np
 
-    from tfanalysis.data.schema import _to_float
+    from tfanalysis.data.coerce import _to_float
 
     rng = np.random.default_rng(1)
     x = np.concatenate([rng.normal(0, 100, 2000), rng.uniform(-180, 180, 2000), 10.0 ** rng.uniform(-30, 30, 2000)])

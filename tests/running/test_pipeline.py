@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from tfanalysis.running import pipeline
+from tfanalysis.running.suite import check_notebook_params
 from tfanalysis.running.render import external_references, local_scripts
 
 from conftest import TINY_TABLES, write_tiny_dataset
@@ -190,6 +191,6 @@ def test_parameters_for_a_notebook_left_out_by_only_are_ignored_but_unknown_ones
     suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
     chosen = [p for p in suite if p.stem.startswith("00")]
     given = {"03_collaboration": {"change_date": "2024-07-01"}}
-    assert pipeline._check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
-    _, problems = pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
+    assert check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
+    _, problems = check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
     assert problems == ["parameters for '99_nothing', which is not a notebook of the suite"]
