@@ -6,9 +6,12 @@ Tests break one rule at a time by editing one file of a copy.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 TINY_TABLES: dict[str, str] = {
     "members.csv": """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location
@@ -67,6 +70,25 @@ def write_tiny_dataset(folder: Path, **replace: str | None) -> Path:
         if text is not None:
             (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fixtures_left_as_committed():
+    """No test leaves a dataset snapshot (``.tfanalysis/``) among the fixtures: .gitignore would hide it."""
+    before = set(FIXTURES.rglob(".tfanalysis"))
+    yield
+    left = sorted(str(p.relative_to(FIXTURES)) for p in set(FIXTURES.rglob(".tfanalysis")) - before)
+    assert not left, f"tests wrote snapshots into tests/fixtures: {left}; load a copy (see ct_dir)"
+
+
+@pytest.fixture(scope="session")
+def ct_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the hand-made Connecticut task force (tests/fixtures/connecticut).
+
+    A copy, because loading a folder keeps its snapshot inside it (``.tfanalysis/``): the
+    fixtures in the repository are never written to.
+    """
+    return Path(shutil.copytree(FIXTURES / "connecticut", tmp_path_factory.mktemp("ct") / "connecticut"))
 
 
 @pytest.fixture

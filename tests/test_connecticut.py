@@ -40,13 +40,12 @@ from tfanalysis import geo
 from tfanalysis.analyses import coverage
 from tfanalysis.analyses.gaps import needs as gaps
 
-CT_DIR = Path(__file__).parent / "fixtures" / "connecticut"
 REGIONS = ["09110", "09120", "09130", "09140", "09150", "09160", "09170", "09180", "09190"]
 
 
 @pytest.fixture(scope="module")
-def ct() -> tf.TaskForceData:
-    return tf.load_dataset(CT_DIR)
+def ct(ct_dir: Path) -> tf.TaskForceData:
+    return tf.load_dataset(ct_dir)
 
 
 @pytest.fixture(scope="module")
@@ -144,12 +143,12 @@ def test_structural_gaps_are_the_hand_counted_ones(ct: tf.TaskForceData) -> None
 
 
 @pytest.fixture(scope="module")
-def ct_run(tmp_path_factory: pytest.TempPathFactory):
+def ct_run(tmp_path_factory: pytest.TempPathFactory, ct_dir: Path):
     """The whole suite on the Connecticut task force for 2025, once for the tests below."""
     from tfanalysis.running import pipeline
 
     base = tmp_path_factory.mktemp("ct-run")
-    result = pipeline.run_suite(CT_DIR, base / "reports", period="2025", run_id="ct", history=base / "history.csv",
+    result = pipeline.run_suite(ct_dir, base / "reports", period="2025", run_id="ct", history=base / "history.csv",
                                 notebook_params={"02": {"bootstrap_resamples": 20}})
     return result, base / "reports" / "ct"
 

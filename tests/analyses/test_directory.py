@@ -147,9 +147,9 @@ def test_a_directory_without_any_radius_row(tmp_path: Path) -> None:
     assert not t["service area"].str.startswith("within").fillna(False).any()
 
 
-def test_statewide_in_connecticut_lists_the_planning_regions() -> None:
+def test_statewide_in_connecticut_lists_the_planning_regions(ct_dir: Path) -> None:
     """The hand-made Connecticut task force (current county-equivalents): statewide = the 9 planning regions."""
-    ct = tf.load_dataset(Path(__file__).parents[1] / "fixtures" / "connecticut")
+    ct = tf.load_dataset(ct_dir)
     t = directory.member_directory(ct, "2025").set_index(["member", "service"])
     served = t.loc[("Connecticut Office of Victim Services", "Crisis intervention"), "counties served"].split("; ")
     assert served == [

@@ -95,3 +95,52 @@ def test_warnings_alone_are_formatted_as_warnings() -> None:
         "The dataset has warnings: 1 problem in 1 row.",
         "- needs.met_on, row 4: warning: status is met but met_on is empty",
     ]
+
+
+def test_numbers_read_by_arrow_are_those_pandas_reads() -> None:
+    import numpy as np
+
+    from tfanalysis.data.coerce import _to_float
+
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.normal(0, 100, 2000), rng.uniform(-180, 180, 2000), 10.0 ** rng.uniform(-30, 30, 2000)])
+    texts = [repr(v) for v in x] + [f"{v:.17g}" for v in x] + [f"{v:.9f}" for v in x] + [
+        "1e-400", "4.9406564584124654e-324", "2.2250738585072011e-308", "0.1000000000000000055511151231257827",
+        "9007199254740993", "1.7976931348623157e308", "1e400", "inf", "-inf", "+7", ".5", "3.", " 4 ", "1,000", "0x1A",
+        "١٢", "12abc", "", "e5", "--1", "1e", "NaN"]
+    cells = pd.Series(texts + [None], dtype="string")
+    got = _to_float(cells).to_numpy()
+    expected = pd.to_numeric(cells.astype(object), errors="coerce").astype("float64").to_numpy()
+    assert np.array_equal(got, expected, equal_nan=True)
+    assert got[-23:-1].tolist()[:4] == [0.0, 5e-324, 2.225073858507201e-308, 0.1]  # the largest subnormal, correctly rounded
+
+
+def test_dates_are_iso_with_ascii_digits_and_a_midnight_time_at_most() -> None:
+    raw = pd.DataFrame({"activity_id": [f"a{i}" for i in range(7)],
+                        "date": [" 2025-01-31 ", "2025-01-31T00:00:00", "2025-01-31 00:00", "2025-01-31 10:00", "٢٠٢٥-٠١-٣١", "2025-02-30", "2025-01-31\n"],
+                        "kind": ["meeting"] * 7}, dtype="string")
+    typed, problems = schema.coerce_table(raw, contract.ACTIVITIES)
+    assert typed["date"].tolist()[:3] == [pd.Timestamp("2025-01-31")] * 3
+    assert typed["date"].isna().tolist()[3:] == [True, True, True, False]  # the line break is stripped like a space
+    assert problems[["row", "rule"]].to_dict("records") == [{"row": r, "rule": "must be a date written YYYY-MM-DD"} for r in (4, 5, 6)]
+
+
+def test_duplicated_rows_are_those_pandas_finds() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 5000
+    frame = pd.DataFrame({"a": pd.array(rng.choice(["x", "y", "z", None], n), dtype="string"),
+                          "b": pd.array(rng.integers(0, 1000, n), dtype="Int64"),
+                          "d": pd.to_datetime(rng.integers(0, 3, n), unit="D")})
+    frame.loc[rng.random(n) < 0.05, "b"] = pd.NA
+    for columns in (["a"], ["a", "b"], ["a", "b", "d"], ["b", "d"]):
+        expected = frame.duplicated(columns, keep=False).to_numpy()
+        assert (schema.duplicated_rows(frame, columns) == expected).all(), columns
+        assert 0 < expected.sum() and (columns == ["a"] or expected.sum() < n)
+
+
+def test_a_check_on_distinct_values_gives_every_cell_its_answer() -> None:
+    check = schema.per_distinct(lambda s: s.str.len() > 2)
+    cells = pd.Series(["abc", None, "ab", "abc", "abcd"], dtype="string")
+    assert check(cells).tolist() == [True, True, False, True, True]  # a missing cell: left to nullability

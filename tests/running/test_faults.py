@@ -19,7 +19,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from tfanalysis.running import pipeline
+from tfanalysis.running import pipeline, reports_folder
 
 from conftest import write_tiny_dataset
 
@@ -149,7 +149,7 @@ def test_claimed_ids_are_unique_within_a_second(tmp_path: Path) -> None:
     base = pipeline.make_run_id(label)
     (tmp_path / base).mkdir()
     (tmp_path / f".tmp-{base}-2").mkdir()
-    assert pipeline._claim_run_id(tmp_path, None, label) in {f"{base}-3", pipeline.make_run_id(label)}
+    assert reports_folder.claim_run_id(tmp_path, None, label) in {f"{base}-3", pipeline.make_run_id(label)}
 
 
 def test_a_temporary_folder_of_a_dead_run_is_moved_to_failed(tmp_path: Path) -> None:
@@ -158,11 +158,11 @@ def test_a_temporary_folder_of_a_dead_run_is_moved_to_failed(tmp_path: Path) -> 
     (dead / "report.html").write_text("half a report")
     live = tmp_path / ".tmp-live"
     live.mkdir()
-    holder = pipeline._hold(live / pipeline._RUNNING)  # this process is the live run
+    holder = reports_folder.hold(live / reports_folder.RUNNING)  # this process is the live run
     try:
-        pipeline._sweep(tmp_path)
+        reports_folder.sweep(tmp_path)
     finally:
-        pipeline._release(holder, live)
+        reports_folder.release(holder, live)
     assert not dead.exists() and (tmp_path / ".failed" / "dead" / "notebooks").is_dir()
     assert not (tmp_path / ".failed" / "dead" / "report.html").exists()  # no half report kept as if it were one
     assert live.exists()
@@ -233,5 +233,5 @@ def test_the_log_and_executed_notebooks_name_no_absolute_path(setting: dict[str,
         text = path.read_text(encoding="utf-8")
         assert str(setting["base"]) not in text and str(Path.home()) + os.sep not in text, path.name
     executed = json.loads((folder / "notebooks" / "00_probe.ipynb").read_text(encoding="utf-8"))
-    assert executed["metadata"]["papermill"]["parameters"]["data_dir"] == "<data>"
+    assert executed["metadata"]["papermill"]["parameters"]["data_dir"] == f"<run>/{pipeline.SNAPSHOT_DIR}"  # the run's snapshot of the data
     assert executed["metadata"]["papermill"]["input_path"] == "<notebooks>/00_probe.ipynb"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tfanalysis.running import parameters, pipeline
+from tfanalysis.running.suite import check_notebook_params
 
 from conftest import write_tiny_dataset
 
@@ -87,7 +88,7 @@ def test_every_problem_is_in_one_message_before_any_kernel(tmp_path: Path) -> No
 def test_a_yaml_date_and_whole_floats_are_taken_as_meant(tmp_path: Path) -> None:
     suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
     chosen = [p for p in suite if p.stem.startswith(("02", "03"))]
-    resolved, problems = pipeline._check_notebook_params(chosen, {"03": {"change_date": dt.date(2024, 7, 1)}, "02": {"site_count": 4.0}}, suite=suite)
+    resolved, problems = check_notebook_params(chosen, {"03": {"change_date": dt.date(2024, 7, 1)}, "02": {"site_count": 4.0}}, suite=suite)
     assert problems == []
     assert resolved["03_collaboration"] == {"change_date": "2024-07-01"}
     assert resolved["02_needs_and_gaps"] == {"site_count": 4} and isinstance(resolved["02_needs_and_gaps"]["site_count"], int)
@@ -95,7 +96,7 @@ def test_a_yaml_date_and_whole_floats_are_taken_as_meant(tmp_path: Path) -> None
 
 def test_runner_parameters_cannot_be_set_per_notebook() -> None:
     suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
-    _, problems = pipeline._check_notebook_params(suite, {"00": {"suppression_threshold": 2}}, suite=suite)
+    _, problems = check_notebook_params(suite, {"00": {"suppression_threshold": 2}}, suite=suite)
     assert problems == ["00_data_quality: suppression_threshold is set for every notebook by the run, not per notebook"]
 
 

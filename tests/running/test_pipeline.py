@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from tfanalysis.running import pipeline
+from tfanalysis.running.suite import check_notebook_params
 from tfanalysis.running.render import external_references, local_scripts
 
 from conftest import TINY_TABLES, write_tiny_dataset
@@ -123,7 +124,43 @@ def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp
     assert not (reports / "broken").exists()
     assert (reports / "latest").resolve().name == "q1"
     assert (reports / ".failed" / "broken" / "run.log").exists()
+    assert not (reports / ".failed" / "broken" / pipeline.SNAPSHOT_DIR).exists()  # the data stay in the data folder
     assert not list(reports.glob(".tmp-*"))
+
+
+def test_notebooks_read_the_runs_snapshot_not_the_raw_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    probe = (
+        "import json, pathlib\nimport tfanalysis as tf\ndata = tf.load_dataset(data_dir)\n"
+        "pathlib.Path(report_dir, 'seen.json').write_text(json.dumps({'clients': len(data.clients), 'needs': len(data.needs), "
+        "'source': data.source.name, 'data_dir': pathlib.Path(data_dir).name, 'fingerprint': data.fingerprint()}))"
+    )
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Probe"),
+        nbformat.v4.new_code_cell('data_dir: str = ""\nreport_dir: str = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(probe),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, suite / "00_probe.ipynb")
+    data = write_tiny_dataset(tmp_path / "data")
+    validated = pipeline.load_dataset
+
+    def validate_then_remove(folder, **kwargs):
+        loaded = validated(folder, **kwargs)
+        for raw in Path(folder).glob("*.csv"):  # from here on only the run's snapshot holds the data
+            raw.unlink()
+        return loaded
+
+    monkeypatch.setattr(pipeline, "load_dataset", validate_then_remove)
+    result = pipeline.run_suite(data, tmp_path / "reports", notebooks_dir=suite, run_id="snap", history=tmp_path / "h.csv")
+    seen = json.loads((result.folder / "seen.json").read_text())
+    import hashlib
+
+    assert seen == {"clients": 4, "needs": 5, "source": "data", "data_dir": pipeline.SNAPSHOT_DIR,
+                    "fingerprint": {name.removesuffix(".csv"): hashlib.sha256(text.encode()).hexdigest() for name, text in sorted(TINY_TABLES.items())}}
+    assert json.loads((result.folder / "run.json").read_text())["fingerprint"] == seen["fingerprint"]
+    assert not (result.folder / pipeline.SNAPSHOT_DIR).exists()
 
 
 def test_parameters_file_errors_name_the_notebook_and_parameter(tmp_path: Path) -> None:
@@ -154,6 +191,6 @@ def test_parameters_for_a_notebook_left_out_by_only_are_ignored_but_unknown_ones
     suite = sorted((ROOT / "notebooks").glob("*.ipynb"))
     chosen = [p for p in suite if p.stem.startswith("00")]
     given = {"03_collaboration": {"change_date": "2024-07-01"}}
-    assert pipeline._check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
-    _, problems = pipeline._check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
+    assert check_notebook_params(chosen, given, suite=suite) == ({"00_data_quality": {}}, [])
+    _, problems = check_notebook_params(chosen, {"99_nothing": {}}, suite=suite)
     assert problems == ["parameters for '99_nothing', which is not a notebook of the suite"]

@@ -19,6 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+VERSION = 1
+"""The version of the contract: raise it when what a valid dataset is, or how a file is
+read into one, changes. A snapshot validated under another version is never read
+(:mod:`tfanalysis.data.snapshot`); the dataset is validated again."""
+
 ColumnKind = Literal["id", "text", "code", "fips", "zip", "date", "integer", "number", "flag", "list"]
 
 SECTORS: tuple[str, ...] = (
@@ -329,6 +334,9 @@ TABLES: dict[str, Table] = {
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".xlsx", ".parquet")
 """File formats a table may come in."""
 
+VOCABULARY_FILES: tuple[str, ...] = ("vocabulary.csv", "vocabulary.yaml", "vocabulary.yml")
+"""The file names under which a folder's own vocabulary is read, when none is given."""
+
 NA_VALUES: tuple[str, ...] = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "NaN", "nan", "#N/A", "-")
 """Cell texts read as missing. Nothing else is (pandas' own list is not used)."""
 
@@ -409,6 +417,16 @@ Reading rules, for every table:
 
 Required tables: {required}. The others are optional: when a file is absent, the table is
 empty and the analyses that need it say so.
+
+**Validated once.** A folder that validates gets a hidden folder of its own,
+`.tfanalysis/snapshot/`: the validated tables as typed Parquet files (readable by their
+owner only), which the next `validate`, `load_dataset` or `run` of the same folder reads
+in seconds instead of validating again. It is read only while nothing it came from has
+changed — every file of the folder (name, size, time written, SHA-256), the vocabulary and
+export date given, this contract's version and the code — and removed when the folder no
+longer validates; anything else, and the folder is validated again. It holds the same
+client-level rows as the folder, stays with it, and is never where reports are written;
+delete it whenever you like. A read-only folder is simply validated each time.
 """
 
 

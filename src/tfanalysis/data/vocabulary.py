@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tfanalysis.data.schema import identifier_cells
+from tfanalysis.data.identifiers import identifier_cells
 from tfanalysis.data.taxonomy import CJ_NEEDS, SERVICE_CODES, normalize_term
 
 __all__ = ["TermMapping", "load_vocabulary", "map_terms"]

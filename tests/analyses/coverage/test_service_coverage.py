@@ -23,6 +23,7 @@ from shared_tables import COVERAGE_NEEDS as NEEDS
 import tfanalysis as tf
 from tfanalysis import demo, geo
 from tfanalysis.analyses import coverage
+from tfanalysis.analyses.coverage import service_coverage
 
 R = 3958.8
 KENT, NEW_CASTLE, SUSSEX = "10001", "10003", "10005"
@@ -95,6 +96,25 @@ def test_nearest_distance_to_a_public_location(data: tf.TaskForceData, centroids
     assert table["members_serving"].to_dict() == {KENT: 0, NEW_CASTLE: 0, SUSSEX: 1}
     for fips in (KENT, NEW_CASTLE, SUSSEX):
         assert table.loc[fips, "nearest_miles"] == pytest.approx(haversine(centroids[fips], M4), rel=1e-9)
+
+
+@pytest.mark.parametrize("period,max_miles", [("2025Q4", 60.0), (None, 25.0)])
+def test_pairs_in_reach_and_nearest_providers_are_those_of_every_county_provider_pair(demo_dir: Path, period, max_miles) -> None:
+    """The definition: every county centroid × every member offering a service, in that order."""
+    full_data = tf.load_dataset(demo_dir)
+    current, area, _, _, offers = service_coverage._prepare(full_data, period, None, None, None)
+    supply = service_coverage._supply_points(current, offers)
+    every = service_coverage._county_points(area).merge(supply, how="cross")
+    every["miles"] = [haversine((a, b), (c, d)) for a, b, c, d in zip(every["c_lat"], every["c_lon"], every["lat"], every["lon"])]
+    in_reach = every[every["miles"] <= max_miles].reset_index(drop=True)
+    got = service_coverage._provider_distances(current, area, offers, max_miles)
+    got = got[got["miles"] <= max_miles].reset_index(drop=True)  # found a hair wider; the miles decide
+    assert len(got) == len(in_reach) > 100
+    assert got[["county_fips", "service", "member_id"]].astype(str).values.tolist() == in_reach[["county_fips", "service", "member_id"]].astype(str).values.tolist()
+    assert np.allclose(got["miles"], in_reach["miles"], rtol=1e-12)
+    nearest = every.groupby(["county_fips", "service"])["miles"].min()
+    found = service_coverage._nearest_providers(current, area, offers).set_index(["county_fips", "service"])["nearest_miles"]
+    assert len(found) == len(nearest) and np.allclose(found.loc[nearest.index], nearest, rtol=1e-12)
 
 
 def test_expired_capacity_and_departed_members_do_not_count(data: tf.TaskForceData) -> None:

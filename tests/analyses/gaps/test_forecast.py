@@ -102,9 +102,9 @@ def test_backtest_on_small_data_falls_back_and_says_so(tmp_path: Path) -> None:
     assert f.loc[(f["service"] == "legal_representation") & (f["kind"] == "forecast"), "places"].iloc[0] == 12  # 4 a month in force on 2024-12-31
 
 
-def test_backtest_with_no_quarter_left_to_fit_on_says_so() -> None:
+def test_backtest_with_no_quarter_left_to_fit_on_says_so(ct_dir: Path) -> None:
     """Four complete quarters or fewer: nothing to fit on once four are held out (it divided by zero)."""
-    data = load_dataset(Path(__file__).parents[2] / "fixtures" / "connecticut")
+    data = load_dataset(ct_dir)
     assert len(quarterly_needs(data)) == 3  # 2025Q1–Q3 complete; the data end on 2025-11-04
     result = backtest(data)
     assert result.empty

@@ -82,6 +82,45 @@ def test_past_the_last_time_all_met_is_zero_and_censored_is_unknown() -> None:
     assert gaps.km_survival_at(still_open, 8) == pytest.approx(1 / 3) and np.isnan(gaps.km_survival_at(still_open, 30))
 
 
+def _km_group_by_group(durations: pd.DataFrame, keys: list[str], days: tuple[float, ...]) -> pd.DataFrame:
+    """The definition: one product-limit table per group."""
+    rows = {}
+    for key, group in durations.groupby(keys, dropna=False):
+        km = gaps.kaplan_meier(group["days"], group["met"])
+        if km.empty:
+            continue
+        rows[key[0] if len(keys) == 1 else key] = {**{f"survival_{d:g}": gaps.km_survival_at(km, d) for d in days}, "median": gaps.km_median(km)}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index = pd.MultiIndex.from_tuples(frame.index, names=keys) if len(keys) > 1 else pd.Index(frame.index, name=keys[0])
+    return frame
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_groups_curve_at_once_equals_each_groups_curve(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 3000
+    durations = pd.DataFrame({
+        "need": rng.choice(["food", "legal", "housing", None], n, p=[0.5, 0.3, 0.15, 0.05]),
+        "county": rng.choice([f"c{i}" for i in range(40)], n),
+        "days": rng.integers(0, 120, n).astype(float),  # ties on purpose
+        "met": rng.random(n) < 0.6,
+    }).astype({"need": "string", "county": "string"})
+    durations.loc[durations["county"] == "c0", "met"] = True  # groups whose every need was met: S reaches 0
+    durations.loc[durations["county"] == "c1", "met"] = False  # never met: no median
+    durations.loc[rng.random(n) < 0.01, "days"] = np.nan  # left out, as in kaplan_meier
+    filled = durations.fillna({"need": "~none"})  # a need left empty: a group of its own, sorted last
+    for keys in (["need"], ["need", "county"], ["county"]):
+        got = gaps.kaplan_meier_by(filled, keys, days=(0, 30, 90, 119, 500))
+        expected = _km_group_by_group(filled, keys, (0, 30, 90, 119, 500))
+        pd.testing.assert_frame_equal(got, expected.loc[got.index], check_exact=True, check_index_type=False)
+        assert len(got) == len(expected) and got["median"].notna().any()
+        if "county" in keys:
+            assert got["median"].isna().any()  # c1: never met
+        with_missing = gaps.kaplan_meier_by(durations, keys, days=(0, 30, 90, 119, 500))
+        pd.testing.assert_frame_equal(with_missing.reset_index(drop=True), got.reset_index(drop=True), check_exact=True)
+    assert (gaps.kaplan_meier_by(filled, ["county"], days=(500,)).loc["c0", "survival_500"]) == 0.0
+
+
 def test_outcome_rates_call_a_service_whose_needs_were_all_met_100_percent(tiny) -> None:
     # legal representation: one need (c2), met after 27 days. The curve is 0 from day 27: 100% met within 30 and 90
     legal = gaps.outcome_rates(tiny).set_index("need").loc["legal_representation"]

@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -76,20 +77,89 @@ def _prepare(
     return current, area, chosen, capacity, offers
 
 
-def _provider_distances(current: TaskForceData, area: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
-    """County × member pairs for each service the member offers, with great-circle miles.
+def _supply_points(current: TaskForceData, offers: pd.DataFrame) -> pd.DataFrame:
+    """Each member's capacity per month for each service it offers, at its location.
 
-    Columns ``county_fips``, ``service``, ``member_id``, ``capacity_per_month`` (the member's
-    total for the service), ``miles``. Counties × providers of one service: small.
+    Columns ``service``, ``member_id``, ``capacity_per_month`` (the member's total for the
+    service), ``lat``, ``lon``; members with no location are left out.
     """
     supply = offers.groupby(["service", "member_id"], as_index=False)["capacity_per_month"].sum()
-    where = member_locations(current.members)
-    supply = supply.join(where, on="member_id", how="inner")
+    return supply.join(member_locations(current.members), on="member_id", how="inner")
+
+
+def _county_points(area: pd.DataFrame) -> pd.DataFrame:
+    """The region's counties at their centroids: ``county_fips``, ``c_lat``, ``c_lon``, in the region's order."""
     centroids = geo.county_centroids(sorted(area["county_fips"].str[:2].unique().tolist()), vintage=geo.vintage_of(area["county_fips"]))
-    places = area[["county_fips"]].join(centroids, on="county_fips").rename(columns={"lat": "c_lat", "lon": "c_lon"})
-    pairs = places.merge(supply, how="cross")
-    pairs["miles"] = geo.great_circle_miles(pairs["c_lat"], pairs["c_lon"], pairs["lat"], pairs["lon"])
-    return pairs[["county_fips", "service", "member_id", "capacity_per_month", "miles"]]
+    return area[["county_fips"]].join(centroids, on="county_fips").rename(columns={"lat": "c_lat", "lon": "c_lon"})
+
+
+def _unit_vectors(lat: Any, lon: Any) -> np.ndarray:
+    lat, lon = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _located(frame: pd.DataFrame, lat: str, lon: str) -> np.ndarray:
+    return np.flatnonzero(np.isfinite(frame[lat].to_numpy(dtype=float, na_value=np.nan)) & np.isfinite(frame[lon].to_numpy(dtype=float, na_value=np.nan)))
+
+
+def _provider_distances(current: TaskForceData, area: pd.DataFrame, offers: pd.DataFrame, max_miles: float) -> pd.DataFrame:
+    """County × member pairs within ``max_miles``, for each service the member offers, with great-circle miles.
+
+    Columns ``county_fips``, ``service``, ``member_id``, ``capacity_per_month`` (the member's
+    total for the service), ``miles``; in the order of the region's counties, then of the
+    supply (the order of the county × supply table this is a part of, so sums over it are
+    the same). Only the pairs a catchment can hold are found (a k-d tree on the sphere, a
+    hair wider than the catchment: the miles then decide): the whole county × provider
+    table grows with the square of the states covered (tens of gigabytes nationally).
+    """
+    from scipy.spatial import cKDTree
+
+    supply = _supply_points(current, offers).reset_index(drop=True)
+    places = _county_points(area).reset_index(drop=True)
+    located_places = _located(places, "c_lat", "c_lon")
+    members = supply.drop_duplicates("member_id")
+    members = members.iloc[_located(members, "lat", "lon")]
+    columns = ["county_fips", "service", "member_id", "capacity_per_month", "miles"]
+    if not len(located_places) or not len(members):
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("capacity_per_month", "miles") else "string") for c in columns})
+    chord = 2.0 * np.sin(min(float(max_miles) / geo.EARTH_RADIUS_MILES, np.pi) / 2.0) * (1.0 + 1e-6) + 1e-12
+    near = cKDTree(_unit_vectors(places["c_lat"].iloc[located_places], places["c_lon"].iloc[located_places])).sparse_distance_matrix(
+        cKDTree(_unit_vectors(members["lat"], members["lon"])), chord, output_type="ndarray")
+    found = pd.DataFrame({"_place": located_places[near["i"]], "member_id": members["member_id"].to_numpy()[near["j"]]})
+    pairs = found.merge(supply.rename_axis("_supply").reset_index(), on="member_id")
+    pairs = pairs.sort_values(["_place", "_supply"], kind="stable", ignore_index=True)
+    place = places.iloc[pairs["_place"].to_numpy()]
+    pairs["county_fips"] = place["county_fips"].to_numpy()
+    pairs["miles"] = geo.great_circle_miles(place["c_lat"].to_numpy(), place["c_lon"].to_numpy(), pairs["lat"], pairs["lon"])
+    return pairs[columns]
+
+
+def _nearest_providers(current: TaskForceData, area: pd.DataFrame, offers: pd.DataFrame) -> pd.DataFrame:
+    """Miles from each county's centroid to the nearest member offering each service, wherever it is.
+
+    ``county_fips``, ``service``, ``nearest_miles``: the least great-circle miles over the
+    service's members (a k-d tree per service finds the few nearest on the sphere; the
+    miles of those decide, so the result is the least of all the miles).
+    """
+    from scipy.spatial import cKDTree
+
+    supply = _supply_points(current, offers)
+    places = _county_points(area).reset_index(drop=True)
+    places = places.iloc[_located(places, "c_lat", "c_lon")]
+    supply = supply.iloc[_located(supply, "lat", "lon")]
+    if not len(places) or not len(supply):
+        return pd.DataFrame({"county_fips": pd.Series(dtype="string"), "service": pd.Series(dtype="string"), "nearest_miles": pd.Series(dtype="float64")})
+    xyz = _unit_vectors(places["c_lat"], places["c_lon"])
+    c_lat, c_lon = places["c_lat"].to_numpy(dtype=float)[:, None], places["c_lon"].to_numpy(dtype=float)[:, None]
+    parts = []
+    for service, offered in supply.groupby("service", sort=True):  # one tree per service: a few dozen
+        k = min(8, len(offered))  # the 8 nearest chords: ties of the miles to the last bit are among them
+        _, at = cKDTree(_unit_vectors(offered["lat"], offered["lon"])).query(xyz, k=k)
+        at = np.asarray(at).reshape(len(xyz), k)
+        lat, lon = offered["lat"].to_numpy(dtype=float)[at], offered["lon"].to_numpy(dtype=float)[at]
+        miles = geo.great_circle_miles(c_lat, c_lon, lat, lon).min(axis=1)
+        parts.append(pd.DataFrame({"county_fips": places["county_fips"].to_numpy(), "service": service, "nearest_miles": miles}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _need_by_county(data: TaskForceData, current: TaskForceData, services: list[str]) -> pd.DataFrame:
@@ -162,8 +232,8 @@ def county_service_coverage(
     served_stats = served.groupby(["county_fips", "service"], as_index=False).agg(
         members_serving=("member_id", "nunique"), capacity_per_month=("capacity_per_month", "sum")
     )
-    pairs = _provider_distances(current, area, offers)
-    nearest = pairs.groupby(["county_fips", "service"], as_index=False)["miles"].min().rename(columns={"miles": "nearest_miles"})
+    pairs = _provider_distances(current, area, offers, max_miles)
+    nearest = _nearest_providers(current, area, offers)
     need = _need_by_county(data, current, chosen)
 
     grid = area.merge(pd.DataFrame({"service": pd.array(chosen, dtype="string")}), how="cross")
@@ -312,7 +382,7 @@ def county_access(
     if demand not in ("residents", "need"):
         raise ValueError(f"demand must be 'residents' or 'need', got {demand!r}")
     current, area, chosen, _, offers = _prepare(data, period, region, services, segment)
-    pairs = _provider_distances(current, area, offers)
+    pairs = _provider_distances(current, area, offers, max_miles)
     need = _need_by_county(data, current, chosen).rename(columns={"need": "demand"}) if demand == "need" else None
     if method == "2sfca":
         decay = "none"

@@ -27,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 import pandas as pd

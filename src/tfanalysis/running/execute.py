@@ -1,0 +1,231 @@
+"""Executing the notebooks of a run: papermill kernels on private sockets, HTML, run files.
+
+Each notebook runs in a kernel of its own (:func:`execute_all`); what the kernel wrote to
+stderr is dropped from the executed notebook (:func:`quiet_outputs`), the notebook is
+rendered to HTML, and its metrics are collected for the next notebooks and the index.
+
+Examples
+--------
+>>> import nbformat
+>>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Needs and gaps")])
+>>> title_of(nb, Path("02_needs_and_gaps.ipynb"))
+'Needs and gaps'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+
+from tfanalysis import __version__
+
+from tfanalysis.running.errors import SuiteError
+from tfanalysis.running.suite import notebook_parameters, order_for_index
+
+__all__ = ["close_log", "execute_all", "log_to", "quiet_outputs", "scrub_paths", "title_of", "write_json", "write_run_files"]
+
+log = logging.getLogger("tfanalysis.run")
+
+
+def execute_all(
+    notebooks: list[Path],
+    work: Path,
+    shared: dict[str, Any],
+    per_notebook: dict[str, dict[str, Any]],
+    period_label: str,
+    run_id: str,
+    progress: bool,
+) -> tuple[list[Path], list[dict[str, Any]]]:
+    import nbformat
+    import papermill
+    from tqdm.auto import tqdm
+
+    from tfanalysis.reports.notebook import metrics_from_notebook
+    from tfanalysis.running.render import notebook_to_html
+
+    reports: list[Path] = []
+    metrics: list[dict[str, Any]] = []
+    bar = tqdm(notebooks, desc="reports", unit="notebook", disable=not progress, file=sys.stderr)
+    for path in bar:
+        bar.set_postfix_str(path.stem)
+        declared = notebook_parameters(path)
+        offered = {**shared, "report_dir": str(work.resolve())}
+        params = {k: v for k, v in offered.items() if k in declared}
+        params.update(per_notebook.get(path.stem, {}))
+        executed = work / "notebooks" / path.name
+        log.info("executing %s with %s", path.name, sorted(params))
+        try:
+            papermill.execute_notebook(
+                str(path),
+                str(executed),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=progress,
+                cwd=str(path.parent),
+                log_output=False,
+                kernel_manager_class=_private_kernel_manager(),
+            )
+        except papermill.PapermillExecutionError as exc:
+            raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
+        nb = quiet_outputs(nbformat.read(executed, as_version=4))
+        nbformat.write(nb, executed)
+        title = title_of(nb, path)
+        footer = f"Task force report · {period_label} · run {run_id} · tfanalysis {__version__}"
+        page = notebook_to_html(nb, title=title, footer=footer)
+        target = work / f"{path.stem}.html"
+        target.write_text(page, encoding="utf-8")
+        reports.append(target)
+        for record in metrics_from_notebook(nb):
+            metrics.append({"notebook": path.stem, **record})
+        # Written after each notebook, so that a later one (the leadership summary) reads them.
+        write_json(work / "metrics.json", metrics)
+        log.info("rendered %s (%d metrics)", target.name, sum(m["notebook"] == path.stem for m in metrics))
+    return reports, metrics
+
+
+def quiet_outputs(nb: Any) -> Any:
+    """Drop what the kernel wrote to stderr (warnings included): the executed notebooks ship with the run."""
+    for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
+def title_of(nb: Any, path: Path) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return path.stem.replace("_", " ")
+
+
+def _summary_of(nb_path: Path) -> str:
+    import nbformat
+
+    nb = nbformat.read(nb_path, as_version=4)
+    return str(nb.metadata.get("tfanalysis", {}).get("summary", ""))
+
+
+def write_run_files(
+    work: Path,
+    run_id: str,
+    notebooks: list[Path],
+    reports: list[Path],
+    metrics: list[dict[str, Any]],
+    params: dict[str, Any],
+    fingerprint: dict[str, str],
+    started: datetime,
+    key: dict[str, str],
+) -> None:
+    import nbformat
+
+    from tfanalysis.running.pack import PACK_FILE
+    from tfanalysis.running.render import index_html
+
+    finished = datetime.now(timezone.utc)
+    by_stem = {p.stem: p for p in reports}
+    entries = []
+    for nb_path in order_for_index(notebooks):
+        nb = nbformat.read(work / "notebooks" / nb_path.name, as_version=4)
+        entries.append({"href": by_stem[nb_path.stem].name, "title": title_of(nb, nb_path), "summary": _summary_of(nb_path)})
+    write_json(work / "metrics.json", metrics)
+    run_info = {
+        "run_id": run_id,
+        "parameters": params,
+        "fingerprint": fingerprint,
+        "history_key": key,
+        "tfanalysis_version": __version__,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "notebooks": [p.stem for p in notebooks],
+    }
+    (work / "run.json").write_text(json.dumps(run_info, indent=2) + "\n", encoding="utf-8")
+    page = index_html(
+        title=f"Task force reports · {params['period']}",
+        reports=entries,
+        parameters=params,
+        fingerprint=fingerprint,
+        version=__version__,
+        created=finished.isoformat(timespec="seconds"),
+        pack=PACK_FILE if (work / PACK_FILE).is_file() else None,
+    )
+    (work / "index.html").write_text(page, encoding="utf-8")
+
+
+def write_json(path: Path, payload: object) -> None:
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def log_to(path: Path) -> logging.Handler:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("tfanalysis", "papermill"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    return handler
+
+
+def close_log(handler: logging.Handler) -> None:
+    for name in ("tfanalysis", "papermill"):
+        logging.getLogger(name).removeHandler(handler)
+    handler.close()
+
+
+def _private_kernel_manager() -> type:
+    """A kernel manager whose kernels listen on Unix sockets in the user's private runtime folder.
+
+    By default a kernel listens on TCP ports of localhost without encryption (ipykernel warns
+    about it on every start: noise in every cron mail), where another user of the machine
+    could subscribe to its outputs. Where Unix sockets exist, use them instead.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    if os.name == "nt":  # pragma: no cover - no Unix sockets
+        return AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import default
+
+    class PrivateKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _private_transport(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _private_ip(self) -> str:
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return str(runtime / f"tfk-{os.getpid()}-{os.urandom(4).hex()}")
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # The kernel process's own stderr is not the cells' (those come over the sockets
+            # into the notebook): it only carries ipykernel's complaints when the run stops it
+            # (a signal, a failed cell), which would otherwise land in the user's terminal or
+            # cron mail as a traceback. A dead kernel is reported by nbclient all the same.
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return PrivateKernelManager
+
+
+def scrub_paths(work: Path, paths: Mapping[str, str]) -> None:
+    """Replace absolute paths in the log and the executed notebooks by what they stand for."""
+    ordered = sorted(((k, v) for k, v in paths.items() if k and k != os.sep), key=lambda kv: -len(kv[0]))
+    for target in [work / "run.log", *sorted((work / "notebooks").glob("*.ipynb"))]:
+        if not target.exists():
+            continue
+        text = target.read_text(encoding="utf-8")
+        for path, placeholder in ordered:
+            text = text.replace(path, placeholder)
+            if "\\" in json.dumps(path):  # Windows paths, escaped inside the notebook's JSON
+                text = text.replace(json.dumps(path)[1:-1], placeholder)
+        target.write_text(text, encoding="utf-8")
