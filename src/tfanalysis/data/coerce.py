@@ -61,7 +61,7 @@ def coerce_table(
         stored as numbers have lost their leading zeros and are padded, with a warning.
     export_date : date, optional
         The day the data were exported: a date after it is refused (except in columns
-        that may lie in the future, see :class:`~tfanalysis.contract.Column`). Without
+        that may lie in the future, see :class:`~tfanalysis.data.contract.Column`). Without
         it only dates outside 1900-01-01 … 2262-04-11 are refused.
 
     Returns

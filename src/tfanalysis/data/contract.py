@@ -2,7 +2,7 @@
 
 A dataset is a folder; each table is one file named after it (``members.csv``,
 ``capacity.xlsx``, ``clients.parquet``…). This module states the contract as data, so that
-the validator (:mod:`tfanalysis.schema`), the loader (:mod:`tfanalysis.io`), the demo
+the validator (:mod:`tfanalysis.data.schema`), the loader (:mod:`tfanalysis.data.io`), the demo
 generator and ``docs/data-contract.md`` all read the same definitions.
 
 Examples

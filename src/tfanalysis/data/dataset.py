@@ -88,7 +88,7 @@ class TaskForceData:
         Parameters
         ----------
         period : str, (start, end) pair or None
-            See :mod:`tfanalysis.periods`.
+            See :mod:`tfanalysis.data.periods`.
         today : str, optional
             The date relative periods count from.
 

@@ -86,7 +86,7 @@ def other_table_files(folder: Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Problems (see :mod:`tfanalysis.schema`).
+        Problems (see :mod:`tfanalysis.data.schema`).
     """
     parts = []
     vocabulary = {n.lower() for n in VOCABULARY_FILES}

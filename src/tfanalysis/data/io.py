@@ -1,10 +1,10 @@
 """Loading a task force dataset: one folder, one file per table, validated on load.
 
-Each table of the data contract (:mod:`tfanalysis.contract`) is one file in the folder,
+Each table of the data contract (:mod:`tfanalysis.data.contract`) is one file in the folder,
 named after the table: ``members.csv``, ``capacity.xlsx``, ``clients.parquet``… Every cell
 is first read as text (so FIPS and ZIP codes keep their leading zeros, and only the
 missing-value markers listed in :data:`NA_VALUES` count as missing), then converted to
-the contract's dtypes and checked (:mod:`tfanalysis.schema`). Nothing is returned unless
+the contract's dtypes and checked (:mod:`tfanalysis.data.schema`). Nothing is returned unless
 the whole dataset is valid: :class:`~tfanalysis.data.problems.DataValidationError` lists every
 problem at once.
 

@@ -6,7 +6,7 @@ module holds the few things every notebook does.
 - :func:`setup` makes plotly figures survive nbconvert's HTML export offline (the default
   ``plotly_mimetype`` renderer is dropped by nbconvert). Figures are sent as HTML that calls
   plotly.js without carrying it: the report page loads the run folder's one copy of
-  plotly.js (see :mod:`tfanalysis.render`).
+  plotly.js (see :mod:`tfanalysis.running.render`).
 - :func:`record_metric` records a headline number. It is displayed as an output of its own
   MIME type (:data:`METRIC_MIMETYPE`): invisible in the rendered HTML, collected by the
   suite runner into the run's ``metrics.json`` (the way scrapbook's ``glue`` works).
@@ -33,11 +33,11 @@ def _offline_renderer() -> object:
     plotly's own renderer inlines plotly.js (4.8 MB) into the first figure output of every
     notebook, and hard-codes ``include_mathjax="cdn"`` (a network request). A report instead
     loads the one ``plotly.min.js`` of its run folder by relative path (the ``tfreport``
-    template, :func:`tfanalysis.render.write_plotly_js`), so this renderer only sends each
+    template, :func:`tfanalysis.running.render.write_plotly_js`), so this renderer only sends each
     figure's ``<div>`` and its ``Plotly.newPlot`` call. Reports use no LaTeX.
 
     A figure with nothing to draw (every value hidden, or no data:
-    :func:`tfanalysis.figures.common.not_drawn`) is sent as a sentence saying so instead.
+    :func:`tfanalysis.reports.figures.common.not_drawn`) is sent as a sentence saying so instead.
     """
     import plotly.io as pio
     from plotly.io.base_renderers import NotebookRenderer
@@ -72,7 +72,7 @@ def _offline_renderer() -> object:
 def _mimetype_renderer() -> object:
     """plotly's own MIME type (interactive in JupyterLab), left out for a figure not drawn.
 
-    A figure with nothing to draw (:func:`tfanalysis.figures.common.not_drawn`) is only
+    A figure with nothing to draw (:func:`tfanalysis.reports.figures.common.not_drawn`) is only
     the sentence of :func:`_offline_renderer`: no empty chart in the notebook either.
     """
     from plotly.io.base_renderers import PlotlyRenderer
@@ -91,10 +91,10 @@ def setup() -> None:
 
     Figures are sent both as plotly's own MIME type (interactive in JupyterLab) and as HTML
     without plotly.js (a figure with nothing to draw: a sentence saying so, see
-    :func:`tfanalysis.figures.common.not_drawn`) (kept by nbconvert; the report page loads plotly.js from its run
+    :func:`tfanalysis.reports.figures.common.not_drawn`) (kept by nbconvert; the report page loads plotly.js from its run
     folder and draws them offline). In a
     kernel it also gives plotly an empty world base map
-    (:data:`tfanalysis.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
+    (:data:`tfanalysis.reports.figures.common.OFFLINE_GEO_SCRIPT`), so that maps need no CDN.
 
     Examples
     --------
@@ -280,8 +280,8 @@ def metrics_from_notebook(nb: Any) -> list[dict[str, Any]]:
 def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool = True) -> str:
     """Render a (disclosure-controlled) table as plain HTML for a report, in plain words.
 
-    Header, row labels and text cells pass through :func:`tfanalysis.labels.readable`
-    (codes inside a label or cell through :func:`tfanalysis.labels.readable_known`): codes
+    Header, row labels and text cells pass through :func:`tfanalysis.reports.labels.readable`
+    (codes inside a label or cell through :func:`tfanalysis.reports.labels.readable_known`): codes
     and column names become the words leadership reads.
 
     Examples
@@ -328,7 +328,7 @@ def _words(value: Any) -> Any:
 
 
 def _header(column: Any) -> str:
-    """A column or index name in words: a code through :func:`~tfanalysis.labels.readable`, a lone word capitalized."""
+    """A column or index name in words: a code through :func:`~tfanalysis.reports.labels.readable`, a lone word capitalized."""
     from tfanalysis.reports.labels import readable
 
     if isinstance(column, tuple):

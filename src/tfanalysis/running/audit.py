@@ -213,7 +213,7 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
     findings = []
     tagged = numbers[numbers["release"] != ""]
     if len(tagged):
-        # tables are shown in words (tfanalysis.labels): read the ledger's labels the same way
+        # tables are shown in words (tfanalysis.reports.labels): read the ledger's labels the same way
         lookup = cells.assign(row=cells["row"].map(_words), column=cells["column"].map(_words)).set_index(["table", "row", "column"])
         for rec in tagged.itertuples(index=False):
             key = (rec.release, rec.label, rec.column)
@@ -294,7 +294,7 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
 
 
 def _words(label: Any) -> str:
-    """A ledger label as a report shows it (each part through tfanalysis.labels)."""
+    """A ledger label as a report shows it (each part through tfanalysis.reports.labels)."""
     from tfanalysis.reports.notebook import _header
     from tfanalysis.reports.labels import readable
 

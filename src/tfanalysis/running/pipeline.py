@@ -29,7 +29,7 @@ of the same data only.
 
 Runs that never mislead:
 
-- every parameter is checked before the first kernel starts (:mod:`tfanalysis.parameters`),
+- every parameter is checked before the first kernel starts (:mod:`tfanalysis.running.parameters`),
   then the data (:func:`tfanalysis.load_dataset`, once: the notebooks load the run's
   snapshot of the validated data, :data:`SNAPSHOT_DIR`, never the raw files, so every
   report of a run reads the same data), then the history; any problem stops the
@@ -155,15 +155,15 @@ def run_suite(
         The reports folder; the run lands in ``out_dir/<run-id>``. Not inside the data
         folder.
     period : str or (start, end), optional
-        The reporting period (see :mod:`tfanalysis.periods`); all data by default.
+        The reporting period (see :mod:`tfanalysis.data.periods`); all data by default.
     region : str
         A state (``OH``) or ``;``-separated county FIPS list the notebooks focus on.
     suppression_threshold : int
         Counts below it (and above zero) are hidden in reports; at least
-        :data:`~tfanalysis.parameters.MIN_SUPPRESSION_THRESHOLD`.
+        :data:`~tfanalysis.running.parameters.MIN_SUPPRESSION_THRESHOLD`.
     notebook_params : mapping, optional
         Notebook stem → its own parameters (from the YAML parameters file), checked
-        against the types the notebooks declare and :data:`tfanalysis.parameters.RULES`.
+        against the types the notebooks declare and :data:`tfanalysis.running.parameters.RULES`.
     only : sequence of str, optional
         Run only these notebooks (stems or prefixes such as ``00``).
     run_id : str, optional
@@ -177,11 +177,11 @@ def run_suite(
     today : str, optional
         The date relative periods count from (tests); today by default.
     pdf : bool
-        Also print the reports into ``report.pdf`` (:mod:`tfanalysis.pack`; needs Chromium,
+        Also print the reports into ``report.pdf`` (:mod:`tfanalysis.running.pack`; needs Chromium,
         checked before anything runs).
     grant_worksheet : bool or path
         Also write the grant performance worksheet for the period beside the run folder
-        (:mod:`tfanalysis.grant_worksheet`): ``True`` with the default crosswalk, or the
+        (:mod:`tfanalysis.reports.grant_worksheet`): ``True`` with the default crosswalk, or the
         path of a crosswalk file (checked before anything runs).
     export_date : str, optional
         The day the data were exported (see :func:`tfanalysis.load_dataset`).
@@ -197,7 +197,7 @@ def run_suite(
     ------
     tfanalysis.DataValidationError
         If the data break the contract; nothing is written.
-    tfanalysis.scenarios.ScenarioError
+    tfanalysis.analyses.scenarios.ScenarioError
         If the scenario file breaks its format or does not fit the data; nothing is written.
     SuiteError
         If the parameters are wrong, the history cannot be read or written, the reports

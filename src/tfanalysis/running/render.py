@@ -6,7 +6,7 @@ widget scripts, and loads plotly.js from the run folder by relative path
 (:data:`PLOTLY_JS`, written once per run by :func:`write_plotly_js`): every report of a run
 shares one 4.8 MB copy instead of carrying its own, and the folder still opens from
 ``file://`` (also through ``reports/latest``). Figures carry only their data and a
-``Plotly.newPlot`` call (see :func:`tfanalysis.notebook.setup`). Code cells, prompts, stderr
+``Plotly.newPlot`` call (see :func:`tfanalysis.reports.notebook.setup`). Code cells, prompts, stderr
 streams and error outputs are left out. :func:`external_references` checks a page and is
 used before a report is written: a page that would reach the network is an error, not a
 blank figure.
@@ -46,7 +46,7 @@ def leadership_view(nb: Any) -> Any:
     metrics (collected apart), and the papermill-injected parameters cell (it names file paths on the analyst's machine).
     Code itself is excluded later by the exporter. Taxonomy codes and column names left in
     generated prose and in the notebook's Markdown cells are put in words
-    (:func:`tfanalysis.labels.readable_known`).
+    (:func:`tfanalysis.reports.labels.readable_known`).
 
     Examples
     --------

@@ -37,7 +37,7 @@ run's folder (files written beside the report; ``metrics.json`` of the notebooks
 ``history_file`` the metrics history of earlier runs, ``ledger_dir`` the run's private ledger
 of released counts (:mod:`tfanalysis.publication`), shared by its notebooks and kept, outside
 the run folder, for later runs of the same data, ``scenarios_file`` the what-if scenario file
-(:mod:`tfanalysis.scenarios`; empty when none was given), checked before anything runs."""
+(:mod:`tfanalysis.analyses.scenarios`; empty when none was given), checked before anything runs."""
 
 
 def default_notebooks_dir() -> Path:

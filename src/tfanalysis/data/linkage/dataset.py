@@ -119,7 +119,7 @@ def fold_clients(records: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The clients table, cells as text (as :func:`tfanalysis.io.read_table_text` gives),
+        The clients table, cells as text (as :func:`tfanalysis.data.io.read_table_text` gives),
         plus ``agency_records`` and ``agencies``; one row per client, in order of client id.
     """
     ordered = records.sort_values(["client_id", "identified_on", "agency", "agency_record_id"], kind="stable", na_position="last")

@@ -28,7 +28,7 @@ def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3
 
     The needs of ``service`` not met are released per county of the task force's states
     (of the region; a county with none shows 0). The sites are chosen by greedy maximal
-    coverage (:func:`tfanalysis.sites.recommend_sites`) on those released counts, a hidden
+    coverage (:func:`tfanalysis.analyses.gaps.sites.recommend_sites`) on those released counts, a hidden
     county counting as half the threshold: the choice depends on nothing the release does
     not show. The needs within reach of the sites so far are released as counts of their
     own, and their share of all the service's needs not met is shown where both are shown.
