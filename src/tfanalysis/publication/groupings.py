@@ -136,7 +136,7 @@ def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[s
             per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
         else:
             values = kept[g]
-            labels = levels.get(g) or sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
+            labels = levels[g] if g in levels else sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
             lookup = {v: i for i, v in enumerate(labels)}
             code = values.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
             per.append((labels, [((g, frozenset([v])),) for v in labels], code))

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -165,18 +166,26 @@ def write_json(path: Path, payload: object) -> None:
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
 
 
+RUN_LOGGERS: tuple[str, ...] = ("tfanalysis", "papermill", "asyncio")
+"""Loggers whose records go to the run's log. asyncio's too: when a signal stops a run, the
+kernel dies under a cell, and the cell's task reports that when it is collected; it belongs
+in the log kept with the failed run, not as a traceback in the terminal or the cron mail."""
+
+
 def log_to(path: Path) -> logging.Handler:
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("tfanalysis", "papermill"):
+    for name in RUN_LOGGERS:
         logger = logging.getLogger(name)
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+        if name != "asyncio":
+            logger.setLevel(logging.INFO)
     return handler
 
 
 def close_log(handler: logging.Handler) -> None:
-    for name in ("tfanalysis", "papermill"):
+    gc.collect()  # tasks left by a stopped kernel report now, while the run's log still takes them
+    for name in RUN_LOGGERS:
         logging.getLogger(name).removeHandler(handler)
     handler.close()
 
