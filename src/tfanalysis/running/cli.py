@@ -297,6 +297,9 @@ def _run(args: argparse.Namespace) -> int:
     period = (str(start), str(end)) if start is not None else pick(args.period, "period")
     threshold = pick(args.threshold, "threshold", params.get("suppression_threshold", 11))
     progress = not args.quiet and sys.stderr.isatty()
+    # nbclient's event loop: what it reports while a run lives goes to the run's log; what it
+    # reports once the run has ended (a kernel the run stopped, collected late) is not news
+    logging.getLogger("asyncio").addHandler(logging.NullHandler())
     if args.quiet:  # the run's log has everything; Python would print warnings without a handler
         logging.getLogger("tfanalysis").addHandler(logging.NullHandler())
     else:
