@@ -7,10 +7,9 @@ and columns that look like direct identifiers in client-level tables. Per-table 
 pandera schemas validated with ``lazy=True``; the schemas are built for each dataset so
 that referential integrity is an ordinary ``isin`` check against the ids loaded.
 
-Problems are a DataFrame with the columns of :data:`PROBLEM_COLUMNS`: ``table``,
-``column``, ``row`` (the 1-based data row of the file: row 1 is the line under the
-header), ``rule`` (plain words), ``severity`` (``error`` or ``warning``) and ``value``.
-``value`` is always empty for client-level tables: values about victims are never echoed.
+Cells are read as their kinds first (:mod:`tfanalysis.data.coerce`), direct identifiers
+refused before anything else (:mod:`tfanalysis.data.identifiers`); every problem is a row of
+one table (:mod:`tfanalysis.data.problems`), never echoing a value about a victim.
 
 Examples
 --------
