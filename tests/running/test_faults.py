@@ -235,3 +235,22 @@ def test_the_log_and_executed_notebooks_name_no_absolute_path(setting: dict[str,
     executed = json.loads((folder / "notebooks" / "00_probe.ipynb").read_text(encoding="utf-8"))
     assert executed["metadata"]["papermill"]["parameters"]["data_dir"] == f"<run>/{pipeline.SNAPSHOT_DIR}"  # the run's snapshot of the data
     assert executed["metadata"]["papermill"]["input_path"] == "<notebooks>/00_probe.ipynb"
+
+
+def test_a_run_started_with_sigint_ignored_still_stops_on_it(setting: dict[str, Path], tmp_path: Path) -> None:
+    """A parent that ignores SIGINT (a test runner, a shell's background job) passes that on to the run.
+
+    Measured in the whole test suite: such a run went on for 120 s after a SIGINT and published.
+    """
+    out = tmp_path / "reports"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tfanalysis.running.cli", "run", "--data", str(setting["data"]), "--out", str(out),
+         "--notebooks", str(setting["slow"]), "--quiet", "--run-id", "ignored"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    wait_for_kernel(out, proc)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1, stderr
+    assert not (out / "ignored").exists()
+    assert (out / ".failed" / "ignored" / "run.log").exists()
