@@ -52,6 +52,8 @@ A first half of 20 shown beside its second quarter (12) gives the hidden first q
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,7 +64,7 @@ from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
-__all__ = ["Leak", "MAX_COMBINATIONS", "find_leaks"]
+__all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks"]
 
 MAX_COMBINATIONS = 400_000
 """Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
@@ -99,7 +101,47 @@ class Leak:
     binding: list = field(default_factory=list)
 
 
-def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None) -> list[Leak]:
+class SolvedCubes:
+    """Cubes built and solved before, reused while they hold the same counts.
+
+    A cube's bounds depend only on its counts (what each counts, its true value, hidden or
+    not) and on the units' values in its columns. A report releases many tables that do not
+    change a large cube (a monthly series leaves a cube of needs by county and outcome as
+    it was): the cube and every program solved on it are kept and read again. One per
+    universe of a :class:`~tfanalysis.publication.release.Release`, whose units never change
+    in a column once it is there; the cells' labels must name the same count in every call
+    (the release labels them by key).
+
+    Parameters
+    ----------
+    size : int
+        How many cubes are kept (the least recently used go first).
+
+    Examples
+    --------
+    >>> solved = SolvedCubes(size=1)
+    >>> solved.get("a", lambda: [1]), solved.get("a", lambda: [2]), solved.get("b", lambda: [3]), solved.get("a", lambda: [4])
+    ([1], [1], [3], [4])
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._parts: OrderedDict = OrderedDict()
+
+    def get(self, content: object, build: Callable[[], list]) -> list:
+        """The cube of ``content`` built before, or ``build()`` kept for the next call."""
+        if content in self._parts:
+            self._parts.move_to_end(content)
+            return self._parts[content]
+        parts = build()
+        self._parts[content] = parts
+        while len(self._parts) > self.size:
+            self._parts.popitem(last=False)
+        return parts
+
+
+def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
+               solved: SolvedCubes | None = None) -> list[Leak]:
     """Every released or singled-out count a reader can pin inside 1..threshold-1.
 
     Parameters
@@ -116,6 +158,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     must_touch : set of column-set frozensets, optional
         Check only the cubes whose columns include one of these (the columns of the
         counts just added); default every cube.
+    solved : SolvedCubes, optional
+        Cubes of earlier calls on the same units, reused where they hold the same counts.
 
     Returns
     -------
@@ -142,9 +186,14 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
     built: dict[frozenset, list[_Cube]] = {}
     for cube in involved:
-        inside = columns_of.map(lambda cols: cols <= cube).to_numpy(bool)
+        inside = cells[columns_of.map(lambda cols: cols <= cube).to_numpy(bool)]
         # a union cube too large to solve whole is left out: its parts are cubes already
-        built[cube] = _build(cells[inside], units, tuple(sorted(cube)), columns_of, split=cube in released or len(cube) == 1)
+        split = cube in released or len(cube) == 1
+
+        def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
+            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split)
+
+        built[cube] = build() if solved is None else solved.get(_content(cube, split, inside), build)
     ranges: dict = {}
     why: dict = {}
     for _ in range(4):
@@ -156,7 +205,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     continue
                 program = part.program(ranges)
                 for i in mine:
-                    lo, hi, resting = program.range_of(part.row(i))
+                    lo, hi, resting = part.range_of(i, ranges)
                     old = ranges.get(i, (0.0, np.inf))
                     new = (max(old[0], lo), min(old[1], hi))
                     if new != old:
@@ -176,6 +225,13 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     seen.add(leak.cell)
                     leaks.append(leak)
     return leaks
+
+
+def _content(cube: frozenset, split: bool, cells: pd.DataFrame) -> tuple:
+    """What a cube's bounds depend on, besides the units: its counts, in order."""
+    return (cube, split, tuple(cells.index), tuple(cells["pred"]), cells["true"].to_numpy(np.int64).tobytes(),
+            cells["hidden"].to_numpy(bool).tobytes(),
+            cells["withheld"].to_numpy(bool).tobytes() if "withheld" in cells else b"")
 
 
 # --------------------------------------------------------------------------- atoms
@@ -284,11 +340,35 @@ class _Cube:
         self.classes = m[:, first].tocsr()  # cells × classes (0/1)
         self.class_truth = np.bincount(groups.ravel(), weights=truth[keep], minlength=len(first)).astype(np.int64)
         self.position = {label: r for r, label in enumerate(cells.index)}
+        self._hidden_labels = list(cells.index[self.hidden])
+        # programs and their answers, per ranges of the hidden counts (see SolvedCubes)
+        self._programs: OrderedDict = OrderedDict()
+        self._answers: dict = {}
 
     def row(self, label) -> sparse.csr_matrix:
         return self.classes[self.position[label]]
 
+    def _ranges_key(self, ranges: dict) -> tuple:
+        return tuple(ranges.get(label) for label in self._hidden_labels)
+
     def program(self, ranges: dict) -> "ReaderProgram":
+        """The reader's program with the hidden counts' ranges found so far (kept for the same ranges)."""
+        key = self._ranges_key(ranges)
+        if key not in self._programs:
+            self._programs[key] = self._program(ranges)
+            if len(self._programs) > 2:
+                self._programs.popitem(last=False)
+        self._programs.move_to_end(key)
+        return self._programs[key]
+
+    def range_of(self, label, ranges: dict) -> tuple[float, float, np.ndarray]:
+        """The smallest and largest value of a count, and the rows either rests on."""
+        key = ("range", label, self._ranges_key(ranges))
+        if key not in self._answers:
+            self._answers[key] = self.program(ranges).range_of(self.row(label))
+        return self._answers[key]
+
+    def _program(self, ranges: dict) -> "ReaderProgram":
         eq = np.flatnonzero(~self.hidden & (self.true > 0))
         ranged = np.flatnonzero(self.hidden)
         lower = np.array([ranges.get(self.cells.index[r], (0.0, np.inf))[0] for r in ranged], dtype=float)
@@ -301,6 +381,14 @@ class _Cube:
         return program
 
     def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
+        """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges)."""
+        why = why or {}
+        key = ("leaks", k, self._ranges_key(ranges), tuple(frozenset(why.get(label, ())) for label in self._hidden_labels))
+        if key not in self._answers:
+            self._answers[key] = self._leaks(ranges, k, why)
+        return list(self._answers[key])
+
+    def _leaks(self, ranges: dict, k: int, why: dict) -> list[Leak]:
         if self.classes.shape[1] == 0:
             return []
         targets: list[tuple[str, object, sparse.csr_matrix, int]] = []
@@ -315,7 +403,6 @@ class _Cube:
             return []
         program = self.program(ranges)
         out = []
-        why = why or {}
         for j, largest, duals in program.open_targets([t[2] for t in targets], k):
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 import highspy
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 __all__ = ["ReaderProgram"]
 
@@ -83,35 +83,47 @@ class ReaderProgram:
 
         Each program maximises a weighted sum of ``min(x_t, k)`` over the targets left;
         random weights make it concentrate counts on some targets rather than spread them.
-        Stops after ``stale`` programs in a row clear nothing.
+        The program is built once in HiGHS: each round only changes the weights, so the
+        simplex starts from the last round's optimum. Stops after ``stale`` programs in a
+        row clear nothing.
         """
-        todo = np.ones(target.shape[0], dtype=bool)
+        n_t = target.shape[0]
+        todo = np.ones(n_t, dtype=bool)
+        highs = self._capped(target, k)
         rng = np.random.default_rng(7)
-        finite = np.isfinite(self.upper)
+        capped = np.arange(self.n, self.n + n_t, dtype=np.int32)
         misses = 0
         while todo.any() and misses < stale:
-            idx = np.flatnonzero(todo)
-            t = target[idx]
-            n_t = len(idx)
-            c = np.concatenate([np.zeros(self.n), -rng.uniform(1.0, 2.0, n_t)])
-            n_r = self.a_range.shape[0]
-            a_ub = sparse.vstack([
-                sparse.hstack([-self.a_range, sparse.csr_matrix((n_r, n_t))]),
-                sparse.hstack([self.a_range[finite], sparse.csr_matrix((int(finite.sum()), n_t))]),
-                sparse.hstack([-t, sparse.identity(n_t, format="csr")]),
-            ]).tocsr()
-            b_ub = np.concatenate([-self.lower, self.upper[finite], np.zeros(n_t)])
-            a_eq = sparse.hstack([self.a_eq, sparse.csr_matrix((self.n_eq, n_t))]).tocsr()
-            res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq if self.n_eq else None, b_eq=self.b_eq if self.n_eq else None,
-                          bounds=[(0, None)] * self.n + [(0, k)] * n_t, method="highs")
-            if res.status == 2:
+            highs.changeColsCost(n_t, capped, np.where(todo, rng.uniform(1.0, 2.0, n_t), 0.0))
+            highs.run()
+            status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
                 raise ValueError("the released counts contradict each other: no counts fit them all")
-            if res.status != 0:
+            if status != highspy.HighsModelStatus.kOptimal:
                 break  # leave the targets to a program each
-            reached = np.asarray(target @ res.x[: self.n]).ravel() >= k - 1e-6
+            x = np.asarray(highs.getSolution().col_value)[: self.n]
+            reached = np.asarray(target @ x).ravel() >= k - 1e-6
             misses = 0 if (reached & todo).any() else misses + 1
             todo &= ~reached
         return todo
+
+    def _capped(self, target: sparse.csr_matrix, k: int) -> "highspy.Highs":
+        """The program with one more variable per target, ``y_t <= min(x_t, k)``, to maximise."""
+        n_t = target.shape[0]
+        inf = highspy.kHighsInf
+        highs = _highs()
+        highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
+        highs.addVars(n_t, np.zeros(n_t), np.full(n_t, float(k)))
+        rows = sparse.vstack([
+            sparse.hstack([sparse.vstack([self.a_eq, self.a_range]), sparse.csr_matrix((self.n_eq + self.a_range.shape[0], n_t))]),
+            sparse.hstack([-target, sparse.identity(n_t, format="csr")]),
+        ]).tocsr()
+        lo = np.concatenate([self.b_eq, self.lower, np.full(n_t, -inf)])
+        hi = np.concatenate([self.b_eq, np.where(np.isfinite(self.upper), self.upper, inf), np.zeros(n_t)])
+        highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
+                      rows.data.astype(float))
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        return highs
 
     def open_targets(self, rows: list[sparse.csr_matrix], k: int) -> list[tuple[int, float, np.ndarray]]:
         """The targets whose largest value is below ``k``: (position, largest, row duals: equalities then ranges)."""

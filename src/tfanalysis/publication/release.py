@@ -98,6 +98,7 @@ class Release:
         for universe, frame in self.ledger.derived.items():
             self._frames[universe] = self._frames[universe].join(frame[[c for c in frame.columns if c not in self._frames[universe]]])
         self._spans: dict[tuple[str, str], Any] = {}
+        self._solved: dict[str, bounds.SolvedCubes] = {}
         self.ledger.rekey(self._rekeyed)
 
     def _rekeyed(self, key: str) -> str:
@@ -273,7 +274,8 @@ class Release:
                 withheld |= stuck
                 continue
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
-            leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns)
+            leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns,
+                                      solved=self._solved.setdefault(universe, bounds.SolvedCubes()))
             if not leaks:
                 break
             more, stuck = self._to_hide(leaks, candidate, keys, totals, hidden & exists, hideable)
@@ -306,7 +308,8 @@ class Release:
         mine = mine.drop_duplicates("key")
         mine = mine[~mine["key"].isin(before["key"])]
         mine["pred"] = mine["key"].map(_pred_of)
-        return pd.concat([before, mine], ignore_index=True)
+        # labelled by key: a count keeps its label from one check to the next (bounds.SolvedCubes)
+        return pd.concat([before, mine], ignore_index=True).set_index("key", drop=False).rename_axis(None)
 
     @staticmethod
     def _to_hide(leaks, candidate, keys, totals, hidden, hideable) -> tuple[set, list]:
