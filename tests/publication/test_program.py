@@ -14,3 +14,34 @@ def test_a_shown_total_less_a_hidden_count_bounds_the_other():
     assert (lo, hi) == (6.0, 6.0)
     lo, hi, _ = lp.range_of(sparse.csr_matrix([[0.0, 1.0, 0.0]]))
     assert (abs(lo), hi) == (0.0, 9.0)
+
+
+def _fifteen_and_nine() -> ReaderProgram:
+    # x0 + x1 + x2 = 15 and x1 + x2 = 9 shown; x0 hidden (at least 1)
+    a_eq = sparse.csr_matrix([[1.0, 1.0, 1.0], [0.0, 1.0, 1.0]])
+    return ReaderProgram(a_eq, [15.0, 9.0], sparse.csr_matrix([[1.0, 0.0, 0.0]]), [1.0], [np.inf])
+
+
+def test_a_point_is_feasible_only_if_it_meets_every_shown_count_and_range():
+    lp = _fifteen_and_nine()
+    points = np.array([
+        [6.0, 4.0, 5.0],   # 15 and 9: inside
+        [6.0, 9.0, 0.0],   # inside, on an edge
+        [5.0, 5.0, 5.0],   # x1 + x2 = 10, not 9
+        [6.0, -1.0, 10.0],  # a negative count
+        [0.0, 4.0, 5.0],   # x0 below its 1 (and the total short)
+    ])
+    assert lp.feasible(points).tolist() == [True, True, False, False, False]
+
+
+def test_a_point_from_an_earlier_program_clears_a_target_only_if_it_is_feasible_here():
+    lp = _fifteen_and_nine()
+    x1 = sparse.csr_matrix([[0.0, 1.0, 0.0]])
+    # x1 is at most 9: below 11 whatever point is offered; a point outside the program
+    # (x1 = 12, x1 + x2 = 15) must not clear it
+    found = lp.open_targets([x1], 11, points=[np.array([0.0, 12.0, 3.0])])
+    assert [(j, largest) for j, largest, _ in found] == [(0, 9.0)]
+    # with k = 9 a feasible point at x1 = 9 clears it before any program runs
+    fresh = _fifteen_and_nine()
+    assert fresh.open_targets([x1], 9, points=[np.array([6.0, 9.0, 0.0])]) == []
+    assert fresh.points == []

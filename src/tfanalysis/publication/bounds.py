@@ -69,6 +69,9 @@ __all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks"]
 MAX_COMBINATIONS = 400_000
 """Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
 
+MAX_POINTS = 400
+"""Points kept per cube for the next pass on the same unknowns (newest first)."""
+
 _ONE_DAY = pd.Timedelta(days=1)
 
 
@@ -107,10 +110,14 @@ class SolvedCubes:
     A cube's bounds depend only on its counts (what each counts, its true value, hidden or
     not) and on the units' values in its columns. A report releases many tables that do not
     change a large cube (a monthly series leaves a cube of needs by county and outcome as
-    it was): the cube and every program solved on it are kept and read again. One per
-    universe of a :class:`~tfanalysis.publication.release.Release`, whose units never change
-    in a column once it is there; the cells' labels must name the same count in every call
-    (the release labels them by key).
+    it was): the cube and every program solved on it are kept and read again. A cube whose
+    counts are the same but some more of them hidden (the next pass of a table's
+    suppression) has the same unknowns: the points where earlier programs raised counts to
+    the threshold are checked against its constraints first, and those still inside clear
+    their targets without a program. One per universe of a
+    :class:`~tfanalysis.publication.release.Release`, whose units never change in a column
+    once it is there; the cells' labels must name the same count in every call (the
+    release labels them by key).
 
     Parameters
     ----------
@@ -127,13 +134,26 @@ class SolvedCubes:
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._parts: OrderedDict = OrderedDict()
+        self._last_of: OrderedDict = OrderedDict()
 
-    def get(self, content: object, build: Callable[[], list]) -> list:
-        """The cube of ``content`` built before, or ``build()`` kept for the next call."""
+    def get(self, content: object, build: Callable[[], list], counts: object = None) -> list:
+        """The cube of ``content`` built before, or ``build()`` kept for the next call.
+
+        ``counts``: what the cube counts without which counts are hidden; a cube built
+        before on the same counts lends its points to the new one.
+        """
         if content in self._parts:
             self._parts.move_to_end(content)
             return self._parts[content]
         parts = build()
+        if counts is not None:
+            for new, old in zip(parts, self._last_of.get(counts, [])):
+                if hasattr(new, "borrow"):
+                    new.borrow(old)
+            self._last_of[counts] = parts
+            self._last_of.move_to_end(counts)
+            if len(self._last_of) > self.size:
+                self._last_of.popitem(last=False)
         self._parts[content] = parts
         while len(self._parts) > self.size:
             self._parts.popitem(last=False)
@@ -193,7 +213,11 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
             return _build(inside, units, tuple(sorted(cube)), columns_of, split=split)
 
-        built[cube] = build() if solved is None else solved.get(_content(cube, split, inside), build)
+        if solved is None:
+            built[cube] = build()
+        else:
+            content = _content(cube, split, inside)
+            built[cube] = solved.get(content, build, counts=content[:5])
     ranges: dict = {}
     why: dict = {}
     for _ in range(4):
@@ -344,6 +368,13 @@ class _Cube:
         # programs and their answers, per ranges of the hidden counts (see SolvedCubes)
         self._programs: OrderedDict = OrderedDict()
         self._answers: dict = {}
+        self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
+
+    def borrow(self, other: "_Cube") -> None:
+        """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
+        if (other.classes.shape == self.classes.shape and (other.classes != self.classes).nnz == 0
+                and np.array_equal(other.class_truth, self.class_truth)):
+            self.points = other.points
 
     def row(self, label) -> sparse.csr_matrix:
         return self.classes[self.position[label]]
@@ -403,7 +434,9 @@ class _Cube:
             return []
         program = self.program(ranges)
         out = []
-        for j, largest, duals in program.open_targets([t[2] for t in targets], k):
+        found = program.open_targets([t[2] for t in targets], k, points=self.points)
+        self.points = (program.points + self.points)[:MAX_POINTS]
+        for j, largest, duals in found:
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9
             binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]

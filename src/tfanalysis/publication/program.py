@@ -48,6 +48,7 @@ class ReaderProgram:
             self.highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32),
                                rows.indices.astype(np.int32), rows.data.astype(float))
         self._cost = np.array([], dtype=np.int32)
+        self.points: list[np.ndarray] = []  # optima found: each a point targets are read at
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -103,6 +104,8 @@ class ReaderProgram:
                 break  # leave the targets to a program each
             x = np.asarray(highs.getSolution().col_value)[: self.n]
             reached = np.asarray(target @ x).ravel() >= k - 1e-6
+            if (reached & todo).any():
+                self.points.append(x)
             misses = 0 if (reached & todo).any() else misses + 1
             todo &= ~reached
         return todo
@@ -125,10 +128,32 @@ class ReaderProgram:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return highs
 
-    def open_targets(self, rows: list[sparse.csr_matrix], k: int) -> list[tuple[int, float, np.ndarray]]:
-        """The targets whose largest value is below ``k``: (position, largest, row duals: equalities then ranges)."""
+    def feasible(self, points: np.ndarray, tol: float = 1e-6) -> np.ndarray:
+        """Which points (one per row) meet every constraint of the program, to ``tol``."""
+        points = np.atleast_2d(np.asarray(points, float))
+        ok = (points >= -tol).all(axis=1)
+        if self.n_eq:
+            ok &= (np.abs(self.a_eq @ points.T - self.b_eq[:, None]) <= tol * (1 + np.abs(self.b_eq[:, None]))).all(axis=0)
+        if self.a_range.shape[0]:
+            values = self.a_range @ points.T
+            ok &= ((values >= self.lower[:, None] - tol) & (values <= self.upper[:, None] + tol)).all(axis=0)
+        return ok
+
+    def open_targets(self, rows: list[sparse.csr_matrix], k: int, *, points: list[np.ndarray] = ()) -> list[tuple[int, float, np.ndarray]]:
+        """The targets whose largest value is below ``k``: (position, largest, row duals: equalities then ranges).
+
+        ``points``: candidate points (from programs on the same unknowns); those meeting
+        this program's constraints clear the targets they raise to ``k`` first.
+        """
         target = sparse.vstack(rows).tocsr()
-        todo = self.clear_many(target, k)
+        reached = np.zeros(target.shape[0], dtype=bool)
+        if len(points):
+            inside = np.stack(points)[self.feasible(np.stack(points))]
+            if len(inside):
+                reached = (np.asarray(target @ inside.T) >= k - 1e-6).any(axis=1)
+        todo = ~reached
+        if todo.any():
+            todo[todo] = self.clear_many(target[np.flatnonzero(todo)], k)
         out = []
         for j in range(len(rows)):
             if not todo[j]:
@@ -138,7 +163,10 @@ class ReaderProgram:
                 todo[j] = False
                 continue
             # the optimum is a point every target is evaluated at: those reaching k are cleared
-            todo &= ~(np.asarray(target @ x).ravel() >= k - 1e-6)
+            raised = np.asarray(target @ x).ravel() >= k - 1e-6
+            if (raised & todo).any():
+                self.points.append(x)
+            todo &= ~raised
             if k - 1e-6 <= value < k + 2:
                 value = self._whole(rows[j], value)
             if value < k - 1e-6:

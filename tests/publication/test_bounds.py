@@ -1,0 +1,62 @@
+"""Bounds (bounds.py): cubes kept and solved once while their counts are the same."""
+
+import pandas as pd
+
+from tfanalysis.publication import bounds
+from tfanalysis.publication.cells import Interval, predicate
+
+
+def _halves_and_quarters(q2_hidden: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # a first half of 20 (8 in Q1, 12 in Q2) and 20 needs in August
+    units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 8 + ["2025-04-10"] * 12 + ["2025-08-01"] * 20)})
+    h1 = predicate(day=Interval("2025-01-01", "2025-06-30"))
+    q1 = predicate(day=Interval("2025-01-01", "2025-03-31"))
+    q2 = predicate(day=Interval("2025-04-01", "2025-06-30"))
+    cells = pd.DataFrame({"pred": [h1, q1, q2], "true": [20, 8, 12], "hidden": [False, True, q2_hidden]},
+                         index=["h1", "q1", "q2"])
+    return cells, units
+
+
+def _found(leaks):
+    return [(leak.kind, leak.cell, leak.true, leak.largest) for leak in leaks]
+
+
+def test_a_cube_holding_the_same_counts_is_built_once(monkeypatch):
+    built = []
+    build = bounds._build
+    monkeypatch.setattr(bounds, "_build", lambda *a, **kw: built.append(a[2]) or build(*a, **kw))
+    solved = bounds.SolvedCubes()
+    cells, units = _halves_and_quarters(q2_hidden=False)
+    first = bounds.find_leaks(cells, units, 11, solved=solved)
+    again = bounds.find_leaks(cells, units, 11, solved=solved)
+    # the half less its second quarter gives the first back: 20 - 12 = 8
+    assert _found(first) == _found(again) == [("hidden count", "q1", 8, 8.0)]
+    assert built == [("day",)]
+
+
+def _two_halves(q2_hidden: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # 8, 30, 5 and 15 needs in the four quarters of 2025
+    days = ["2025-02-01"] * 8 + ["2025-05-01"] * 30 + ["2025-08-01"] * 5 + ["2025-11-01"] * 15
+    units = pd.DataFrame({"day": pd.to_datetime(days)})
+    quarter = {q: predicate(day=Interval(f"2025-{m:02d}-01", end)) for q, m, end in
+               [("q1", 1, "2025-03-31"), ("q2", 4, "2025-06-30"), ("q3", 7, "2025-09-30"), ("q4", 10, "2025-12-31")]}
+    preds = [predicate(day=Interval("2025-01-01", "2025-06-30")), predicate(day=Interval("2025-07-01", "2025-12-31")), *quarter.values()]
+    cells = pd.DataFrame({"pred": preds, "true": [38, 20, 8, 30, 5, 15], "hidden": [False, False, True, q2_hidden, True, True]},
+                         index=["h1", "h2", *quarter])
+    return cells, units
+
+
+def test_hiding_one_more_count_starts_from_the_points_of_the_last_pass(monkeypatch):
+    given = []
+    clear_many = bounds.ReaderProgram.clear_many
+    monkeypatch.setattr(bounds.ReaderProgram, "clear_many", lambda self, target, k, **kw: given.append(target.shape[0]) or clear_many(self, target, k, **kw))
+    solved = bounds.SolvedCubes()
+    cells, units = _two_halves(q2_hidden=False)
+    # the first half less its shown second quarter gives Q1 back; Q3 can be anything from 1 to 19
+    assert _found(bounds.find_leaks(cells, units, 11, solved=solved)) == [("hidden count", "q1", 8, 8.0)]
+    assert given == [2]
+    relaxed, _ = _two_halves(q2_hidden=True)
+    reused = bounds.find_leaks(relaxed, units, 11, solved=solved)
+    # the point where Q3 reached 11 still meets every count: only Q1 needs a program
+    assert given == [2, 1]
+    assert _found(reused) == _found(bounds.find_leaks(relaxed, units, 11)) == []
