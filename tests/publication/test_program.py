@@ -45,3 +45,28 @@ def test_a_point_from_an_earlier_program_clears_a_target_only_if_it_is_feasible_
     fresh = _fifteen_and_nine()
     assert fresh.open_targets([x1], 9, points=[np.array([6.0, 9.0, 0.0])]) == []
     assert fresh.points == []
+
+
+def test_a_point_of_fractions_just_at_the_threshold_does_not_clear_a_target():
+    from tfanalysis.publication.program import _reaches
+
+    target = sparse.csr_matrix([[1.0, 0.0], [0.0, 1.0]])
+    points = np.array([[10.5, 0.5]])  # the first target at 10.5 in fractions: maybe 10 in whole counts
+    assert _reaches(target, points, 10).tolist() == [False, False]
+    points = np.array([[10.0, 1.0], [12.5, 0.5]])  # 10 in whole counts; 12.5, two above
+    assert _reaches(target, points, 10).tolist() == [True, False]
+    assert _reaches(target, points, 11).tolist() == [False, False]
+    assert _reaches(target, points[1:], 10).tolist() == [True, False]
+
+
+def test_a_whole_optimum_at_the_threshold_needs_no_integer_program(monkeypatch):
+    from tfanalysis.publication import program
+
+    solved = []
+    monkeypatch.setattr(program, "milp", lambda *a, **kw: solved.append(1))
+    # every target to a program of its own (no batch program first)
+    monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
+    lp = _fifteen_and_nine()
+    # x1 is at most 9 (x2 = 0): the optimum is whole, 9 reaches k = 9 with no integer program
+    assert lp.open_targets([sparse.csr_matrix([[0.0, 1.0, 0.0]])], 9) == []
+    assert solved == []

@@ -103,7 +103,7 @@ class ReaderProgram:
             if status != highspy.HighsModelStatus.kOptimal:
                 break  # leave the targets to a program each
             x = np.asarray(highs.getSolution().col_value)[: self.n]
-            reached = np.asarray(target @ x).ravel() >= k - 1e-6
+            reached = _reaches(target, x[None, :], k)
             if (reached & todo).any():
                 self.points.append(x)
             misses = 0 if (reached & todo).any() else misses + 1
@@ -150,7 +150,7 @@ class ReaderProgram:
         if len(points):
             inside = np.stack(points)[self.feasible(np.stack(points))]
             if len(inside):
-                reached = (np.asarray(target @ inside.T) >= k - 1e-6).any(axis=1)
+                reached = _reaches(target, inside, k)
         todo = ~reached
         if todo.any():
             todo[todo] = self.clear_many(target[np.flatnonzero(todo)], k)
@@ -163,11 +163,11 @@ class ReaderProgram:
                 todo[j] = False
                 continue
             # the optimum is a point every target is evaluated at: those reaching k are cleared
-            raised = np.asarray(target @ x).ravel() >= k - 1e-6
+            raised = _reaches(target, x[None, :], k)
             if (raised & todo).any():
                 self.points.append(x)
             todo &= ~raised
-            if k - 1e-6 <= value < k + 2:
+            if k - 1e-6 <= value < k + _WHOLE_MARGIN and not raised[j]:
                 value = self._whole(rows[j], value)
             if value < k - 1e-6:
                 out.append((j, float(np.floor(value + 1e-6)), duals))
@@ -183,6 +183,22 @@ class ReaderProgram:
             constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
         whole = milp(-row.toarray().ravel(), constraints=constraints, integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
         return min(value, -whole.fun) if whole.status == 0 else value
+
+
+_WHOLE_MARGIN = 2
+"""An optimum this far above the threshold is taken as reached without whole numbers."""
+
+
+def _reaches(target: sparse.csr_matrix, points: np.ndarray, k: int) -> np.ndarray:
+    """Targets some point raises to ``k``: in whole numbers, or far enough above ``k``.
+
+    The reader knows counts are whole: a point of fractions at ``k`` may stand for no whole
+    counts at ``k`` (its optimum is then checked with integrality, :meth:`ReaderProgram._whole`).
+    A point of whole numbers is itself an answer of the program in whole numbers.
+    """
+    values = np.asarray(target @ points.T)  # targets × points
+    whole = (np.abs(points - np.round(points)) <= 1e-6).all(axis=1)
+    return ((values >= k + _WHOLE_MARGIN - 1e-6) | ((values >= k - 1e-6) & whole[None, :])).any(axis=1)
 
 
 _BANNER_SHOWN = False
