@@ -70,3 +70,15 @@ def test_a_whole_optimum_at_the_threshold_needs_no_integer_program(monkeypatch):
     # x1 is at most 9 (x2 = 0): the optimum is whole, 9 reaches k = 9 with no integer program
     assert lp.open_targets([sparse.csr_matrix([[0.0, 1.0, 0.0]])], 9) == []
     assert solved == []
+
+
+def test_a_count_reaching_the_threshold_only_in_fractions_is_open():
+    # four triangles of three hidden counts, any two of a triangle adding up to at most 1:
+    # in fractions each triangle holds 1.5 (six in all), in whole counts only 1 (four)
+    pairs = [(3 * t + a, 3 * t + b) for t in range(4) for a, b in ((0, 1), (1, 2), (0, 2))]
+    a_range = sparse.csr_matrix((np.ones(2 * len(pairs)), (np.repeat(np.arange(len(pairs)), 2), np.ravel(pairs))), shape=(len(pairs), 12))
+    lp = ReaderProgram(sparse.csr_matrix((0, 12)), np.zeros(0), a_range, np.zeros(len(pairs)), np.ones(len(pairs)))
+    every = sparse.csr_matrix(np.ones((1, 12)))
+    assert [(j, largest) for j, largest, _ in lp.open_targets([every], 5)] == [(0, 4.0)]
+    # at 4 the whole counts reach it: nothing open
+    assert lp.open_targets([every], 4) == []

@@ -168,21 +168,31 @@ class ReaderProgram:
                 self.points.append(x)
             todo &= ~raised
             if k - 1e-6 <= value < k + _WHOLE_MARGIN and not raised[j]:
-                value = self._whole(rows[j], value)
+                value = self._whole(rows[j], value, k)
             if value < k - 1e-6:
                 out.append((j, float(np.floor(value + 1e-6)), duals))
             todo[j] = False
         return out
 
-    def _whole(self, row: sparse.csr_matrix, value: float) -> float:
-        """The largest value with counts as whole numbers (the reader knows they are)."""
+    def _whole(self, row: sparse.csr_matrix, value: float, k: int) -> float:
+        """The largest value with counts as whole numbers (the reader knows they are), or ``value`` if it reaches ``k``.
+
+        First whether any whole counts reach ``k`` (a program without objective stops at
+        the first it finds, which is kept as a point); only if none do, the largest value.
+        """
         constraints = []
         if self.n_eq:
             constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
         if self.a_range.shape[0]:
             constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
-        whole = milp(-row.toarray().ravel(), constraints=constraints, integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
-        return min(value, -whole.fun) if whole.status == 0 else value
+        whole = np.ones(self.n)
+        reach = milp(np.zeros(self.n), constraints=[*constraints, LinearConstraint(row, k, np.inf)], integrality=whole,
+                     bounds=Bounds(0, np.inf))
+        if reach.status == 0:
+            self.points.append(np.round(reach.x))
+            return value
+        best = milp(-row.toarray().ravel(), constraints=constraints, integrality=whole, bounds=Bounds(0, np.inf))
+        return min(value, -best.fun) if best.status == 0 else value
 
 
 _WHOLE_MARGIN = 2
