@@ -148,8 +148,7 @@ class SolvedCubes:
         parts = build()
         if counts is not None:
             for new, old in zip(parts, self._last_of.get(counts, [])):
-                if hasattr(new, "borrow"):
-                    new.borrow(old)
+                new.borrow(old)
             self._last_of[counts] = parts
             self._last_of.move_to_end(counts)
             if len(self._last_of) > self.size:
@@ -434,8 +433,9 @@ class _Cube:
             return []
         program = self.program(ranges)
         out = []
+        known = len(program.points)
         found = program.open_targets([t[2] for t in targets], k, points=self.points)
-        self.points = (program.points + self.points)[:MAX_POINTS]
+        self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
         for j, largest, duals in found:
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9
