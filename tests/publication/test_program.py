@@ -82,3 +82,20 @@ def test_a_count_reaching_the_threshold_only_in_fractions_is_open():
     assert [(j, largest) for j, largest, _ in lp.open_targets([every], 5)] == [(0, 4.0)]
     # at 4 the whole counts reach it: nothing open
     assert lp.open_targets([every], 4) == []
+
+
+def test_whole_counts_near_the_optimum_in_fractions_spare_the_integer_program_on_every_count(monkeypatch):
+    from tfanalysis.publication import program
+
+    objectives = []
+    milp = program.milp
+    monkeypatch.setattr(program, "milp", lambda c, **kw: objectives.append(bool(np.any(c))) or milp(c, **kw))
+    monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
+    # a triangle of hidden counts (any two at most 1) and a fourth at most 1: the sum is
+    # 2.5 in fractions (0.5 each, and 1), 2 in whole counts (1, 0, 0, 1)
+    a_range = sparse.csr_matrix([[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 0], [0, 0, 0, 1]], dtype=float)
+    lp = ReaderProgram(sparse.csr_matrix((0, 4)), np.zeros(0), a_range, np.zeros(4), np.ones(4))
+    every = sparse.csr_matrix(np.ones((1, 4)))
+    assert lp.open_targets([every], 2) == []
+    assert objectives == [False]  # one search for whole counts near the optimum, no integer program on the sum
+    assert [(j, largest) for j, largest, _ in lp.open_targets([every], 3)] == [(0, 2.0)]

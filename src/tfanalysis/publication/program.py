@@ -168,31 +168,50 @@ class ReaderProgram:
                 self.points.append(x)
             todo &= ~raised
             if k - 1e-6 <= value < k + _WHOLE_MARGIN and not raised[j]:
-                value = self._whole(rows[j], value, k)
+                value = self._whole(rows[j], value, k, x)
             if value < k - 1e-6:
                 out.append((j, float(np.floor(value + 1e-6)), duals))
             todo[j] = False
         return out
 
-    def _whole(self, row: sparse.csr_matrix, value: float, k: int) -> float:
+    def _whole(self, row: sparse.csr_matrix, value: float, k: int, optimum: np.ndarray) -> float:
         """The largest value with counts as whole numbers (the reader knows they are), or ``value`` if it reaches ``k``.
 
-        First whether any whole counts reach ``k`` (a program without objective stops at
-        the first it finds, which is kept as a point); only if none do, the largest value.
+        The optimum in fractions usually has whole counts reaching ``k`` close by: first
+        whole counts are sought that differ from it only in its fractions and in the
+        counts sharing a small released count with them (:meth:`_whole_near`); only if
+        none is found, the integer program on every count.
         """
+        for size in (10, 100):
+            point = self._whole_near(row, k, optimum, size)
+            if point is not None:
+                self.points.append(point)
+                return value
+        best = milp(-row.toarray().ravel(), constraints=self._constraints(), integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
+        return min(value, -best.fun) if best.status == 0 else value
+
+    def _whole_near(self, row: sparse.csr_matrix, k: int, optimum: np.ndarray, size: int) -> np.ndarray | None:
+        """Whole counts with ``row`` at ``k`` or more, equal to ``optimum`` where it is whole and far from its fractions."""
+        rounded = np.round(optimum)
+        fraction = np.abs(optimum - rounded) > 1e-6
+        rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
+        small = rows[np.diff(rows.indptr) <= size]
+        touched = np.asarray(small[:, fraction].sum(axis=1)).ravel() > 0
+        free = fraction | (np.asarray(small[touched].sum(axis=0)).ravel() > 0)
+        near = milp(np.zeros(self.n), constraints=[*self._constraints(), LinearConstraint(row, k, np.inf)], integrality=np.ones(self.n),
+                    bounds=Bounds(np.where(free, 0.0, rounded), np.where(free, np.inf, rounded)))
+        if near.status != 0:
+            return None
+        point = np.round(near.x)
+        return point if self.feasible(point)[0] and (row @ point)[0] >= k - 1e-6 else None
+
+    def _constraints(self) -> list[LinearConstraint]:
         constraints = []
         if self.n_eq:
             constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
         if self.a_range.shape[0]:
             constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
-        whole = np.ones(self.n)
-        reach = milp(np.zeros(self.n), constraints=[*constraints, LinearConstraint(row, k, np.inf)], integrality=whole,
-                     bounds=Bounds(0, np.inf))
-        if reach.status == 0:
-            self.points.append(np.round(reach.x))
-            return value
-        best = milp(-row.toarray().ravel(), constraints=constraints, integrality=whole, bounds=Bounds(0, np.inf))
-        return min(value, -best.fun) if best.status == 0 else value
+        return constraints
 
 
 _WHOLE_MARGIN = 2
