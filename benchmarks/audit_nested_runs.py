@@ -7,6 +7,7 @@ if any run failed or any audit found a recoverable count.
 
     .venv/bin/python benchmarks/audit_nested_runs.py                # the demo (seed 2026)
     .venv/bin/python benchmarks/audit_nested_runs.py --seed 2       # a second generated task force
+    .venv/bin/python benchmarks/audit_nested_runs.py --out DIR --periods 2025H1 2025H2   # more runs into DIR
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=None, help="demo seed (default: the demo's own)")
     parser.add_argument("--out", type=Path, default=None, help="working folder (default: a temporary one)")
+    parser.add_argument("--periods", nargs="+", default=list(PERIODS), help="the runs to make, in order (default: all seven)")
     args = parser.parse_args(argv)
     base = args.out or Path(tempfile.mkdtemp(prefix="tf-nested-"))
-    data_dir = demo.generate(base / "data", **({} if args.seed is None else {"seed": args.seed}))
+    # a folder of earlier runs goes on with their data: the earlier runs' ledgers are read
+    data_dir = base / "data" if (base / "data").is_dir() else demo.generate(base / "data", **({} if args.seed is None else {"seed": args.seed}))
     data = load_dataset(data_dir)
     failed = 0
-    for period in PERIODS:
+    for period in args.periods:
         started = time.perf_counter()
         try:
             result = pipeline.run_suite(data_dir, base / "reports", period=period, run_id=f"p{period}", scenarios=DEMO_SCENARIOS)
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         failed += int(not findings.empty)
         print(f"{period}: run {time.perf_counter() - started:.0f} s; audit: "
               + ("nothing recoverable" if findings.empty else f"{len(findings)} finding(s)\n{findings.to_string(index=False)}"), flush=True)
-    print(f"{len(PERIODS)} runs into {base / 'reports'}: {'all clean' if not failed else f'{failed} with problems'}")
+    print(f"{len(args.periods)} runs into {base / 'reports'}: {'all clean' if not failed else f'{failed} with problems'}")
     return 1 if failed else 0
 
 
