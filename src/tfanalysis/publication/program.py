@@ -85,15 +85,18 @@ class ReaderProgram:
     def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2) -> np.ndarray:
         """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
 
-        Each program maximises a weighted sum of ``min(x_t, k)`` over the targets left;
+        Each program maximises a weighted sum of ``min(x_t, k + 2)`` over the targets left;
         random weights make it concentrate counts on some targets rather than spread them.
+        Its optimum is a point of fractions at the cap as often as not: raised two above
+        ``k``, a target is taken as reaching ``k`` in whole counts too (:func:`_reaches`),
+        at ``k`` in fractions it would not be.
         The program is built once in HiGHS: each round only changes the weights, so the
         simplex starts from the last round's optimum. Stops after ``stale`` programs in a
         row clear nothing.
         """
         n_t = target.shape[0]
         todo = np.ones(n_t, dtype=bool)
-        highs = self._capped(target, k)
+        highs = self._capped(target, k + _WHOLE_MARGIN)
         rng = np.random.default_rng(7)
         capped = np.arange(self.n, self.n + n_t, dtype=np.int32)
         misses = 0
@@ -113,13 +116,13 @@ class ReaderProgram:
             todo &= ~reached
         return todo
 
-    def _capped(self, target: sparse.csr_matrix, k: int) -> "highspy.Highs":
-        """The program with one more variable per target, ``y_t <= min(x_t, k)``, to maximise."""
+    def _capped(self, target: sparse.csr_matrix, cap: float) -> "highspy.Highs":
+        """The program with one more variable per target, ``y_t <= min(x_t, cap)``, to maximise."""
         n_t = target.shape[0]
         inf = highspy.kHighsInf
         highs = _highs()
         highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
-        highs.addVars(n_t, np.zeros(n_t), np.full(n_t, float(k)))
+        highs.addVars(n_t, np.zeros(n_t), np.full(n_t, float(cap)))
         rows = sparse.vstack([
             sparse.hstack([sparse.vstack([self.a_eq, self.a_range]), sparse.csr_matrix((self.n_eq + self.a_range.shape[0], n_t))]),
             sparse.hstack([-target, sparse.identity(n_t, format="csr")]),
