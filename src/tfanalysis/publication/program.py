@@ -52,6 +52,9 @@ class ReaderProgram:
                                rows.indices.astype(np.int32), rows.data.astype(float))
         self._cost = np.array([], dtype=np.int32)
         self.points: list[np.ndarray] = []  # optima found: each a point targets are read at
+        self._small: dict[int, sparse.csc_matrix] = {}
+        self._constraint_list: list[LinearConstraint] | None = None
+        self._stack: tuple[sparse.csc_matrix, np.ndarray, np.ndarray] | None = None
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -174,7 +177,10 @@ class ReaderProgram:
                 self.points.append(x)
             todo &= ~raised
             if k - 1e-6 <= value < k + _WHOLE_MARGIN and not raised[j]:
+                points = len(self.points)
                 value = self._whole(rows[j], value, k, x)
+                for point in self.points[points:]:  # whole counts found: other targets are read there too
+                    todo &= ~_reaches(target, point[None, :], k)
             if value < k - 1e-6:
                 out.append((j, float(np.floor(value + 1e-6)), duals))
             todo[j] = False
@@ -188,7 +194,7 @@ class ReaderProgram:
         counts sharing a small released count with them (:meth:`_whole_near`); only if
         none is found, the integer program on every count.
         """
-        for size in (10, 100):
+        for size in (10, 25, 100):
             point = self._whole_near(row, k, optimum, size)
             if point is not None:
                 self.points.append(point)
@@ -200,23 +206,48 @@ class ReaderProgram:
         """Whole counts with ``row`` at ``k`` or more, equal to ``optimum`` where it is whole and far from its fractions."""
         rounded = np.round(optimum)
         fraction = np.abs(optimum - rounded) > 1e-6
-        rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
-        small = rows[np.diff(rows.indptr) <= size]
+        small = self._small_rows(size)
         touched = np.asarray(small[:, fraction].sum(axis=1)).ravel() > 0
         free = fraction | (np.asarray(small[touched].sum(axis=0)).ravel() > 0)
-        near = milp(np.zeros(self.n), constraints=[*self._constraints(), LinearConstraint(row, k, np.inf)], integrality=np.ones(self.n),
-                    bounds=Bounds(np.where(free, 0.0, rounded), np.where(free, np.inf, rounded)))
+        # the program on the free counts alone, the others held at their whole values
+        rows, lower, upper = self._stacked()
+        fixed_part = rows @ np.where(free, 0.0, rounded)
+        sub = rows[:, free].tocsr()
+        in_play = np.diff(sub.indptr) > 0
+        target = row.tocsc()[:, free]
+        near = milp(np.zeros(int(free.sum())),
+                    constraints=[LinearConstraint(sub[in_play], lower[in_play] - fixed_part[in_play], upper[in_play] - fixed_part[in_play]),
+                                 LinearConstraint(target, k - (row @ np.where(free, 0.0, rounded))[0], np.inf)],
+                    integrality=np.ones(int(free.sum())), bounds=Bounds(0, np.inf))
         if near.status != 0:
             return None
-        point = np.round(near.x)
+        point = rounded.copy()
+        point[free] = np.round(near.x)
         return point if self.feasible(point)[0] and (row @ point)[0] >= k - 1e-6 else None
 
+    def _stacked(self) -> tuple[sparse.csc_matrix, np.ndarray, np.ndarray]:
+        """Every constraint as one matrix with its lower and upper values (built once)."""
+        if self._stack is None:
+            self._stack = (sparse.vstack([self.a_eq, self.a_range]).tocsc(), np.concatenate([self.b_eq, self.lower]),
+                           np.concatenate([self.b_eq, self.upper]))
+        return self._stack
+
+    def _small_rows(self, size: int) -> sparse.csc_matrix:
+        """The constraint rows over at most ``size`` unknowns (built once per size)."""
+        if size not in self._small:
+            rows = self._stacked()[0].tocsr()
+            self._small[size] = rows[np.diff(rows.indptr) <= size].tocsc()
+        return self._small[size]
+
     def _constraints(self) -> list[LinearConstraint]:
+        if self._constraint_list is not None:
+            return self._constraint_list
         constraints = []
         if self.n_eq:
             constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
         if self.a_range.shape[0]:
             constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
+        self._constraint_list = constraints
         return constraints
 
 
