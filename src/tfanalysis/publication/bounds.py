@@ -160,7 +160,7 @@ class SolvedCubes:
 
 
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
-               solved: SolvedCubes | None = None) -> list[Leak]:
+               solved: SolvedCubes | None = None, spans: Callable[[str], object] | None = None) -> list[Leak]:
     """Every released or singled-out count a reader can pin inside 1..threshold-1.
 
     Parameters
@@ -179,6 +179,9 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         counts just added); default every cube.
     solved : SolvedCubes, optional
         Cubes of earlier calls on the same units, reused where they hold the same counts.
+    spans : callable, optional
+        A column's :func:`~tfanalysis.publication.cells.column_span` over ``units``, kept by
+        the caller; default worked out from ``units`` here.
 
     Returns
     -------
@@ -194,8 +197,9 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         return []
     # a constraint every unit meets restricts nothing: the count belongs beside counts without it
     used = {c for p in cells["pred"] for c, _ in p if c in units}
-    spans = {c: column_span(units[c]) for c in used}
-    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, spans)))
+    span_of = spans or (lambda column: column_span(units[column]))
+    every_span = {c: span_of(c) for c in used}
+    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     released = set(columns_of)
     every = cubes(released, None)

@@ -110,13 +110,13 @@ class Release:
 
     def _key(self, universe: str, pred: tuple) -> str:
         """A count's key: its predicate without what every unit meets (see :func:`without_the_obvious`)."""
-        frame = self.units(universe)
-        spans = {}
-        for column, _ in pred:
-            if (universe, column) not in self._spans:
-                self._spans[(universe, column)] = column_span(frame[column])
-            spans[column] = self._spans[(universe, column)]
-        return cell_key(universe, without_the_obvious(pred, spans))
+        return cell_key(universe, without_the_obvious(pred, {column: self._span(universe, column) for column, _ in pred}))
+
+    def _span(self, universe: str, column: str) -> Any:
+        """Every value a column of a universe takes (:func:`column_span`), worked out once."""
+        if (universe, column) not in self._spans:
+            self._spans[(universe, column)] = column_span(self.units(universe)[column])
+        return self._spans[(universe, column)]
 
     # ------------------------------------------------------------------ units
 
@@ -275,7 +275,8 @@ class Release:
                 continue
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
             leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns,
-                                      solved=self._solved.setdefault(universe, bounds.SolvedCubes()))
+                                      solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
+                                      spans=lambda column: self._span(universe, column))
             if not leaks:
                 break
             more, stuck = self._to_hide(leaks, candidate, keys, totals, hidden & exists, hideable)
