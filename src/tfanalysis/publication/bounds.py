@@ -370,6 +370,7 @@ class _Cube:
         self._hidden_labels = list(cells.index[self.hidden])
         # programs and their answers, per ranges of the hidden counts (see SolvedCubes)
         self._programs: OrderedDict = OrderedDict()
+        self._same_as: dict = {}  # ranges -> the ranges of a kept program they add nothing to
         self._answers: dict = {}
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
 
@@ -385,9 +386,36 @@ class _Cube:
     def _ranges_key(self, ranges: dict) -> tuple:
         return tuple(ranges.get(label) for label in self._hidden_labels)
 
+    def _key(self, ranges: dict) -> tuple:
+        """The ranges the program answering for ``ranges`` was built with.
+
+        Ranges that only repeat what a kept program already implies (each new range holds
+        every value the program allows that count, in fractions) leave its counts as they
+        were: that program and its answers serve. A count's range found in this cube and
+        carried back to it is the common case.
+        """
+        key = self._ranges_key(ranges)
+        if key in self._programs:
+            return key
+        if key not in self._same_as:
+            self._same_as[key] = next((old for old in reversed(self._programs) if self._implied(old, key)), key)
+        return self._same_as[key]
+
+    def _implied(self, old: tuple, new: tuple) -> bool:
+        for label, was, now in zip(self._hidden_labels, old, new):
+            was, now = was or (0.0, np.inf), now or (0.0, np.inf)
+            if now == was:
+                continue
+            extent = self._answers.get(("extent", label, old))
+            if now[0] < was[0] or now[1] > was[1] or extent is None:
+                return False
+            if extent[0] < now[0] - 1e-9 or extent[1] > now[1] + 1e-9:
+                return False
+        return True
+
     def program(self, ranges: dict) -> "ReaderProgram":
         """The reader's program with the hidden counts' ranges found so far (kept for the same ranges)."""
-        key = self._ranges_key(ranges)
+        key = self._key(ranges)
         if key not in self._programs:
             self._programs[key] = self._program(ranges)
             if len(self._programs) > 2:
@@ -397,9 +425,12 @@ class _Cube:
 
     def range_of(self, label, ranges: dict) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value of a count, and the rows either rests on."""
-        key = ("range", label, self._ranges_key(ranges))
+        ranged = self._key(ranges)
+        key = ("range", label, ranged)
         if key not in self._answers:
-            self._answers[key] = self.program(ranges).range_of(self.row(label))
+            lo, hi, resting = self.program(ranges).extent(self.row(label))
+            self._answers[("extent", label, ranged)] = (lo, hi)
+            self._answers[key] = (float(np.ceil(lo - 1e-6)), float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf, resting)
         return self._answers[key]
 
     def _program(self, ranges: dict) -> "ReaderProgram":
@@ -417,7 +448,7 @@ class _Cube:
     def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
         """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges)."""
         why = why or {}
-        key = ("leaks", k, self._ranges_key(ranges), tuple(frozenset(why.get(label, ())) for label in self._hidden_labels))
+        key = ("leaks", k, self._key(ranges), tuple(frozenset(why.get(label, ())) for label in self._hidden_labels))
         if key not in self._answers:
             self._answers[key] = self._leaks(ranges, k, why)
         return list(self._answers[key])

@@ -80,10 +80,14 @@ class ReaderProgram:
 
     def range_of(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value a reader can give ``row @ x``, and the rows either rests on."""
+        lo, hi, resting = self.extent(row)
+        return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf), resting
+
+    def extent(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
+        """The smallest and largest value of ``row @ x`` in fractions (not rounded), and the rows either rests on."""
         _, lo, _, d_lo = self._optimise(row, maximise=False)
         _, hi, _, d_hi = self._optimise(row, maximise=True)
-        resting = (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
-        return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf), resting
+        return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
 
     def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2) -> np.ndarray:
         """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
