@@ -204,12 +204,15 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     released = set(columns_of)
     every = cubes(released, None)
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
-    homes = {i: [c for c in every if columns_of[i] <= c] for i in cells.index[cells["hidden"].to_numpy(bool)]}
+    hidden = cells["hidden"].to_numpy(bool)
+    homes_of = {columns: [c for c in every if columns <= c] for columns in set(columns_of[hidden])}
+    homes = {i: homes_of[columns] for i, columns in zip(cells.index[hidden], columns_of[hidden])}
     shared = {i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)}
     involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
     built: dict[frozenset, list[_Cube]] = {}
+    set_of_cell, column_sets = pd.factorize(columns_of)
     for cube in involved:
-        inside = cells[columns_of.map(lambda cols: cols <= cube).to_numpy(bool)]
+        inside = cells[np.array([columns <= cube for columns in column_sets])[set_of_cell]]
         # a union cube too large to solve whole is left out: its parts are cubes already
         split = cube in released or len(cube) == 1
 

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -135,8 +136,9 @@ def cell_key(universe: str, pred: Predicate) -> str:
     return json.dumps([universe, [[column, _encode(c)] for column, c in pred]], ensure_ascii=False)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def predicate_from_key(key: str) -> tuple[str, Predicate]:
-    """Read a :func:`cell_key` back.
+    """Read a :func:`cell_key` back (read once per key: predicates are immutable).
 
     Examples
     --------
