@@ -161,3 +161,18 @@ def test_a_target_is_open_exactly_when_no_whole_counts_reach_the_threshold(case)
             assert j not in found  # whole counts reach k: nothing to protect
         elif fractions < k + 2:  # two above k in fractions is taken as reached (docs/disclosure.md, Not protected)
             assert j in found and whole <= found[j] < k
+
+
+def test_whole_counts_found_for_one_target_clear_the_others_they_raise(monkeypatch):
+    searched = []
+    whole = ReaderProgram._whole
+    monkeypatch.setattr(ReaderProgram, "_whole", lambda self, row, *a: searched.append(row.nnz) or whole(self, row, *a))
+    monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
+    # a triangle (any two at most 1) and a fourth count at most 2: their sum is 3.5 in
+    # fractions, 3 in whole counts; the three of the triangle alone, 1.5 and 1
+    a_range = sparse.csr_matrix([[1, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 0], [0, 0, 0, 1]], dtype=float)
+    lp = ReaderProgram(sparse.csr_matrix((0, 4)), np.zeros(0), a_range, np.zeros(4), np.array([1.0, 1.0, 1.0, 2.0]))
+    every = sparse.csr_matrix(np.ones((1, 4)))
+    # the sum twice (a count shown in two tables): the whole counts found for the first reach 3 at the second
+    assert lp.open_targets([every, every], 3) == []
+    assert searched == [4]
