@@ -89,7 +89,7 @@ class ReaderProgram:
         _, hi, _, d_hi = self._optimise(row, maximise=True)
         return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
 
-    def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2) -> np.ndarray:
+    def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2, few: int = 5) -> np.ndarray:
         """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
 
         Each program maximises a weighted sum of ``min(x_t, k + 2)`` over the targets left;
@@ -99,7 +99,8 @@ class ReaderProgram:
         at ``k`` in fractions it would not be.
         The program is built once in HiGHS: each round only changes the weights, so the
         simplex starts from the last round's optimum. Stops after ``stale`` programs in a
-        row clear nothing.
+        row clear fewer than ``few`` targets: a round costs about as much as ten programs of
+        one target each, and each of those clears others on its way too.
         """
         n_t = target.shape[0]
         todo = np.ones(n_t, dtype=bool)
@@ -117,9 +118,10 @@ class ReaderProgram:
                 break  # leave the targets to a program each
             x = np.asarray(highs.getSolution().col_value)[: self.n]
             reached = _reaches(target, x[None, :], k)
-            if (reached & todo).any():
+            cleared = int((reached & todo).sum())
+            if cleared:
                 self.points.append(x)
-            misses = 0 if (reached & todo).any() else misses + 1
+            misses = 0 if cleared >= min(few, todo.sum()) else misses + 1
             todo &= ~reached
         return todo
 
