@@ -61,7 +61,7 @@ import pandas as pd
 from scipy import sparse
 
 from tfanalysis.publication.cubes import cubes
-from tfanalysis.publication.program import ReaderProgram
+from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
 __all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks"]
@@ -205,8 +205,9 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     every = cubes(released, None)
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
     hidden = cells["hidden"].to_numpy(bool)
-    homes_of = {columns: [c for c in every if columns <= c] for columns in set(columns_of[hidden])}
-    homes = {i: homes_of[columns] for i, columns in zip(cells.index[hidden], columns_of[hidden])}
+    hidden_columns = columns_of[hidden]
+    homes_of = {columns: [c for c in every if columns <= c] for columns in set(hidden_columns)}
+    homes = {i: homes_of[columns] for i, columns in zip(cells.index[hidden], hidden_columns)}
     shared = {i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)}
     involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
     built: dict[frozenset, list[_Cube]] = {}
@@ -433,7 +434,7 @@ class _Cube:
         if key not in self._answers:
             lo, hi, resting = self.program(ranges).extent(self.row(label))
             self._answers[("extent", label, ranged)] = (lo, hi)
-            self._answers[key] = (float(np.ceil(lo - 1e-6)), float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf, resting)
+            self._answers[key] = (*whole_range(lo, hi), resting)
         return self._answers[key]
 
     def _program(self, ranges: dict) -> "ReaderProgram":

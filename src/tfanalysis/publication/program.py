@@ -20,7 +20,7 @@ from scipy import sparse
 import highspy
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-__all__ = ["ReaderProgram"]
+__all__ = ["ReaderProgram", "whole_range"]
 
 
 class ReaderProgram:
@@ -42,19 +42,18 @@ class ReaderProgram:
         # one target after another changes only the objective: the last optimum stays
         # feasible, and the primal simplex goes on from it (the dual starts over: 10x slower)
         self.highs.setOptionValue("simplex_strategy", 4)
-        inf = highspy.kHighsInf
-        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
-        rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
-        lo = np.concatenate([self.b_eq, self.lower])
-        hi = np.concatenate([self.b_eq, np.where(np.isfinite(self.upper), self.upper, inf)])
-        if rows.shape[0]:
-            self.highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32),
-                               rows.indices.astype(np.int32), rows.data.astype(float))
+        # every constraint as one matrix of rows with their lower and upper values
+        self.rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
+        self.row_lower = np.concatenate([self.b_eq, self.lower])
+        self.row_upper = np.concatenate([self.b_eq, self.upper])
+        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
+        if self.rows.shape[0]:
+            self.highs.addRows(self.rows.shape[0], self.row_lower, self.row_upper, self.rows.nnz, self.rows.indptr[:-1].astype(np.int32),
+                               self.rows.indices.astype(np.int32), self.rows.data.astype(float))
         self._cost = np.array([], dtype=np.int32)
         self.points: list[np.ndarray] = []  # optima found: each a point targets are read at
         self._small: dict[int, sparse.csc_matrix] = {}
-        self._constraint_list: list[LinearConstraint] | None = None
-        self._stack: tuple[sparse.csc_matrix, np.ndarray, np.ndarray] | None = None
+        self._columns: sparse.csc_matrix | None = None
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -81,7 +80,7 @@ class ReaderProgram:
     def range_of(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value a reader can give ``row @ x``, and the rows either rests on."""
         lo, hi, resting = self.extent(row)
-        return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf), resting
+        return (*whole_range(lo, hi), resting)
 
     def extent(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value of ``row @ x`` in fractions (not rounded), and the rows either rests on."""
@@ -133,11 +132,11 @@ class ReaderProgram:
         highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
         highs.addVars(n_t, np.zeros(n_t), np.full(n_t, float(cap)))
         rows = sparse.vstack([
-            sparse.hstack([sparse.vstack([self.a_eq, self.a_range]), sparse.csr_matrix((self.n_eq + self.a_range.shape[0], n_t))]),
+            sparse.hstack([self.rows, sparse.csr_matrix((self.rows.shape[0], n_t))]),
             sparse.hstack([-target, sparse.identity(n_t, format="csr")]),
         ]).tocsr()
-        lo = np.concatenate([self.b_eq, self.lower, np.full(n_t, -inf)])
-        hi = np.concatenate([self.b_eq, np.where(np.isfinite(self.upper), self.upper, inf), np.zeros(n_t)])
+        lo = np.concatenate([self.row_lower, np.full(n_t, -inf)])
+        hi = np.concatenate([self.row_upper, np.zeros(n_t)])
         highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
                       rows.data.astype(float))
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
@@ -216,14 +215,13 @@ class ReaderProgram:
         touched = np.asarray(small[:, fraction].sum(axis=1)).ravel() > 0
         free = fraction | (np.asarray(small[touched].sum(axis=0)).ravel() > 0)
         # the program on the free counts alone, the others held at their whole values
-        rows, lower, upper = self._stacked()
-        fixed_part = rows @ np.where(free, 0.0, rounded)
-        sub = rows[:, free].tocsr()
+        held = np.where(free, 0.0, rounded)
+        filled = self.rows @ held
+        sub = self._by_column()[:, free].tocsr()
         in_play = np.diff(sub.indptr) > 0
-        target = row.tocsc()[:, free]
         near = milp(np.zeros(int(free.sum())),
-                    constraints=[LinearConstraint(sub[in_play], lower[in_play] - fixed_part[in_play], upper[in_play] - fixed_part[in_play]),
-                                 LinearConstraint(target, k - (row @ np.where(free, 0.0, rounded))[0], np.inf)],
+                    constraints=[LinearConstraint(sub[in_play], (self.row_lower - filled)[in_play], (self.row_upper - filled)[in_play]),
+                                 LinearConstraint(row.tocsc()[:, free], k - (row @ held)[0], np.inf)],
                     integrality=np.ones(int(free.sum())), bounds=Bounds(0, np.inf))
         if near.status != 0:
             return None
@@ -231,30 +229,36 @@ class ReaderProgram:
         point[free] = np.round(near.x)
         return point if self.feasible(point)[0] and (row @ point)[0] >= k - 1e-6 else None
 
-    def _stacked(self) -> tuple[sparse.csc_matrix, np.ndarray, np.ndarray]:
-        """Every constraint as one matrix with its lower and upper values (built once)."""
-        if self._stack is None:
-            self._stack = (sparse.vstack([self.a_eq, self.a_range]).tocsc(), np.concatenate([self.b_eq, self.lower]),
-                           np.concatenate([self.b_eq, self.upper]))
-        return self._stack
+    def _by_column(self) -> sparse.csc_matrix:
+        """The constraint rows stored by column, for picking unknowns out (built once)."""
+        if self._columns is None:
+            self._columns = self.rows.tocsc()
+        return self._columns
 
     def _small_rows(self, size: int) -> sparse.csc_matrix:
         """The constraint rows over at most ``size`` unknowns (built once per size)."""
         if size not in self._small:
-            rows = self._stacked()[0].tocsr()
-            self._small[size] = rows[np.diff(rows.indptr) <= size].tocsc()
+            self._small[size] = self.rows[np.diff(self.rows.indptr) <= size].tocsc()
         return self._small[size]
 
     def _constraints(self) -> list[LinearConstraint]:
-        if self._constraint_list is not None:
-            return self._constraint_list
         constraints = []
         if self.n_eq:
             constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
         if self.a_range.shape[0]:
             constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
-        self._constraint_list = constraints
         return constraints
+
+
+def whole_range(lo: float, hi: float) -> tuple[float, float]:
+    """The range in whole counts inside a range in fractions (to a tolerance of the solver's).
+
+    Examples
+    --------
+    >>> whole_range(2.5, 7.999999999), whole_range(0.2, np.inf)
+    ((3.0, 8.0), (1.0, inf))
+    """
+    return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf)
 
 
 _WHOLE_MARGIN = 2
