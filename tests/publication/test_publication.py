@@ -234,6 +234,41 @@ def test_a_line_whose_total_is_public_elsewhere_is_withheld_whole():
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 
+def test_a_half_year_whose_year_is_just_shown_withholds_one_count_not_the_table(tmp_path):
+    """2025 shows a category at 11 and its first half (7) is hidden: the second half is 11 - (at least 1).
+
+    Hiding more of the half-year table cannot loosen that bound (the second half is no
+    table's count); letting the one hidden count be 0 can. Worked by hand: a is withheld
+    (0..), d (3) and a + d = 10 leave the column's rest below 11, so one more count is
+    hidden (c, 20, the smallest the bound on d rests on); b and the total stay shown.
+    Before, the whole inside of the table was withheld.
+    """
+    halves = {("a", "2025-03-01"): 7, ("a", "2025-09-01"): 4, ("b", "2025-03-01"): 30, ("b", "2025-09-01"): 25,
+              ("c", "2025-03-01"): 20, ("c", "2025-09-01"): 22, ("d", "2025-03-01"): 3, ("d", "2025-09-01"): 15}
+    units = _needs(halves, ("need", "identified_on")).assign(identified_on=lambda f: pd.to_datetime(f["identified_on"]))
+    ledgers = tmp_path / "ledgers"
+    year = Release(None, K, units={"needs": units}, ledger_dir=ledgers / "2025", run="2025")
+    shown = year.table("needs", rows="need", where={"identified_on": Interval("2025-01-01", "2025-12-31")}, name="needs 2025")
+    assert shown.numbers().to_dict() == {"a": 11.0, "b": 55.0, "c": 42.0, "d": 18.0}
+    year.ledger.mark_complete()
+    half = Release(None, K, units={"needs": units}, ledger_dir=ledgers / "2025H1", run="2025H1")
+    first = half.table("needs", rows="need", where={"identified_on": Interval("2025-01-01", "2025-06-30")}, name="needs 2025H1")
+    assert first.value("b") == 30 and first.value() == 60
+    assert first.hidden["count"].to_dict() == {"a": True, "b": False, "c": True, "d": True, "Total": False}
+    mine = half.ledger.cells[half.ledger.cells["run"] == "2025H1"]
+    withheld = mine.set_index("row")["withheld"]
+    assert withheld.to_dict() == {"a": True, "b": False, "c": False, "d": False, "Total": False}
+    assert first.is_withheld().to_dict() == {"a": True, "b": False, "c": False, "d": False}
+    # a sentence must not call it "fewer than 11": that says at least 1
+    assert (first.text("a"), first.text("d")) == ("a number not shown", "fewer than 11")
+    semester = units.assign(identified_on=np.where(units["identified_on"] < "2025-07-01", "H1", "H2"))
+    released = [({"need": [n], "identified_on": h}, hid, t, w) for n, hid, t, w, h in
+                [(n, False, v, False, ["H1", "H2"]) for n, v in (("a", 11), ("b", 55), ("c", 42), ("d", 18))]
+                + [(n, bool(first.hidden.at[n, "count"]), int(first._true.at[n, "count"]), bool(withheld[n]), ["H1"]) for n in "abcd"]]
+    released.append(({"identified_on": ["H1"]}, False, 60, False))
+    assert _oracle_leaks(semester, released, K) == []
+
+
 def test_counts_fixed_by_an_earlier_run_cannot_be_protected_raise_instead_of_leaking(tmp_path):
     """A run whose counts would be recoverable whatever it hides fails, naming the table, not a value.
 

@@ -61,3 +61,14 @@ def test_the_summary_quotes_only_what_the_tables_show():
                                               pd.DataFrame(), "2025Q3")
     assert "fewer than 11 clients" in text and "40 identified needs" in text
     assert "Dental care" in text  # hidden but not zero: it has needs
+
+
+def test_the_summary_does_not_count_a_withheld_category_as_having_needs():
+    """A withheld count may be 0: 'needs fall in 2 of 3' would tell a reader it is at least 1."""
+    sizes = pd.Series({"clients": 30, "needs": 40, "referrals": 12, "members": 9})
+    taxonomy = pd.DataFrame({"offered": ["no", "yes", "yes"], "needs": ["<11", "<11", 25]}, index=["Dental care", "Food", "Housing"])
+    taxonomy.attrs["withheld"] = ["Dental care"]
+    text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
+                                              pd.DataFrame(), "2025Q3")
+    assert "Needs fall in 2 of the 3 e-Guide categories (perhaps in 1 more, whose counts are withheld); every one" in text
+    assert "Dental care" not in text  # withheld: not said to have needs nobody offers

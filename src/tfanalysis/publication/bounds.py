@@ -94,6 +94,10 @@ class Leak:
         Its true count (never shown to anyone; for tests and the private log).
     binding : list of int
         Row labels of the visible counts the bound rests on: hiding one of them loosens it.
+    floors : list of int
+        Row labels of the hidden counts whose floor the bound rests on (a hidden count is
+        at least 1, since zeros are shown): withholding one of them (so that it may be 0)
+        loosens it.
     """
 
     kind: str
@@ -102,6 +106,7 @@ class Leak:
     largest: float
     true: int
     binding: list = field(default_factory=list)
+    floors: list = field(default_factory=list)
 
 
 class SolvedCubes:
@@ -480,9 +485,12 @@ class _Cube:
             resting = np.abs(duals) > 1e-9
             binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
             # a hidden count narrowed in another cube: the counts that narrowed it bind too
+            floors = []
             for r in np.flatnonzero(resting[program.n_eq:]):
                 binding += sorted(why.get(program.range_labels[r], ()), key=str)
-            out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding))))
+                if program.lower[r] >= 1:
+                    floors.append(program.range_labels[r])
+            out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
         return out
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tfanalysis.publication.cells import predicate_from_key
@@ -82,6 +83,11 @@ class Ledger:
         """Hidden (True), shown (False) or not yet released (NA), per key, in order."""
         known = self.cells.set_index("key")["hidden"]
         return pd.Series([known.get(k, pd.NA) for k in keys], dtype="boolean")
+
+    def withheld(self, keys: Iterable[str]) -> np.ndarray:
+        """Whether each count was withheld (hidden with no floor: it may be 0) when first released."""
+        known = self.cells.set_index("key")["withheld"]
+        return np.array([bool(known.get(k, False)) for k in keys], dtype=bool)
 
     def add(self, rows: pd.DataFrame) -> None:
         """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status."""

@@ -228,7 +228,7 @@ class Release:
         row_text = np.array([label_text(x) for x in index], dtype=object)
         col_text = np.array([label_text(x) for x in cols], dtype=object)
         labels = (np.broadcast_to(row_text[:, None], keys.shape), np.broadcast_to(col_text[None, :], keys.shape))
-        hidden = self._decide(universe, totals, keys, is_series, name or universe, labels)
+        hidden, withheld = self._decide(universe, totals, keys, is_series, name or universe, labels)
 
         shown = totals.astype(object)
         shown[hidden] = f"<{self.threshold}"
@@ -236,13 +236,14 @@ class Release:
             name=name or universe,
             shown=pd.DataFrame(shown, index=index, columns=cols),
             hidden=pd.DataFrame(hidden, index=index, columns=cols),
+            withheld=pd.DataFrame(withheld, index=index, columns=cols),
             keys=pd.DataFrame(keys, index=index, columns=cols),
             threshold=self.threshold,
             is_series=is_series,
             _true=pd.DataFrame(totals, index=index, columns=cols),
         )
         if is_series:
-            for attr in ("shown", "hidden", "keys", "_true"):
+            for attr in ("shown", "hidden", "withheld", "keys", "_true"):
                 setattr(out, attr, getattr(out, attr).iloc[:, :1])
         return out
 
@@ -253,7 +254,8 @@ class Release:
     # ------------------------------------------------------------------ deciding
 
     def _decide(self, universe: str, totals: np.ndarray, keys: np.ndarray, is_series: bool, name: str,
-                labels: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                labels: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Which of a table's counts are not shown (hidden or withheld), and which of them are withheld."""
         k = self.threshold
         exists = np.ones(totals.shape, dtype=bool)
         if is_series:
@@ -284,6 +286,10 @@ class Release:
                 hidden[cell] = True
             if not stuck:
                 continue
+            floors = _floors_to_withhold(stuck, candidate, keys, hidden & new & exists & ~withheld)
+            if floors.any():
+                withheld |= floors
+                continue
             lines = _lines_to_withhold(stuck, candidate, keys, new, withheld, exists)
             if lines is None and more:
                 continue
@@ -301,7 +307,7 @@ class Release:
             rows["column"] = labels[1][exists]
         self.ledger.add(rows)
         self.ledger.save()
-        return hidden | withheld
+        return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
 
     def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
         before = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld"]]
@@ -354,6 +360,24 @@ def _stuck_lines(totals: np.ndarray, hidden: np.ndarray, withheld: np.ndarray, e
         cells = bad[:, None] & inn & (exists if axis == 1 else exists.T)
         out |= cells if axis == 1 else cells.T
     return out & ~withheld
+
+
+def _floors_to_withhold(leaks, candidate, keys, hidden_here: np.ndarray) -> np.ndarray:
+    """The table's own hidden counts whose floor the stuck leaks' bounds rest on.
+
+    A hidden count is known to be at least 1 (zeros are shown); where a bound rests on that
+    alone — a year shown as 11, its first half hidden here, so its second half is at most
+    10 — hiding more cannot help, but withholding that one count (it may then be 0) does.
+    This comes before withholding whole lines (:func:`_lines_to_withhold`).
+    """
+    position = {keys[i, j]: (int(i), int(j)) for i, j in np.argwhere(hidden_here)}
+    out = np.zeros(keys.shape, dtype=bool)
+    for leak in leaks:
+        for label in leak.floors:
+            where = position.get(candidate.at[label, "key"])
+            if where is not None:
+                out[where] = True
+    return out
 
 
 def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndarray | None:

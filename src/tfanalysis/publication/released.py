@@ -44,6 +44,9 @@ class Released:
     keys : pandas.DataFrame
         Each count's ledger key (same shape).
     threshold : int
+    withheld : pandas.DataFrame, optional
+        True where a hidden count is withheld: not known to be at least 1 (it may be 0),
+        so that a count no table shows cannot be worked out from it. None: none is.
     """
 
     name: str
@@ -53,6 +56,11 @@ class Released:
     threshold: int
     is_series: bool = False
     _true: pd.DataFrame = field(default=None, repr=False)
+    withheld: pd.DataFrame = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.withheld is None:
+            self.withheld = pd.DataFrame(False, index=self.hidden.index, columns=self.hidden.columns)
 
     def inner(self) -> pd.DataFrame | pd.Series:
         """``shown`` without its margins (a Series for a table without columns)."""
@@ -77,12 +85,23 @@ class Released:
         return None if bool(self.hidden.loc[row, column]) else int(self.shown.loc[row, column])
 
     def text(self, row: Any = MARGIN, column: Any = None) -> str:
-        """One count as a sentence quotes it: ``"26"`` or ``"fewer than 11"``."""
+        """One count as a sentence quotes it: ``"26"``, ``"fewer than 11"``, or for a withheld one (it may be 0) ``"a number not shown"``."""
         v = self.value(row, column)
-        return f"fewer than {self.threshold}" if v is None else f"{v:,}"
+        if v is not None:
+            return f"{v:,}"
+        column = self.shown.columns[0] if column is None else column
+        return "a number not shown" if bool(self.withheld.loc[row, column]) else f"fewer than {self.threshold}"
 
     def is_hidden(self, margins: bool = False) -> pd.DataFrame | pd.Series:
-        out = self.hidden if margins else self.hidden.drop(index=MARGIN, errors="ignore")
+        """True where a count is not shown (hidden or withheld)."""
+        return self._cells(self.hidden, margins)
+
+    def is_withheld(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        """True where a count is withheld (not known to be at least 1), in the shape of :meth:`is_hidden`."""
+        return self._cells(self.withheld, margins)
+
+    def _cells(self, frame: pd.DataFrame, margins: bool) -> pd.DataFrame | pd.Series:
+        out = frame if margins else frame.drop(index=MARGIN, errors="ignore")
         if self.is_series:
             return out.iloc[:, 0]
         return out if margins else out.drop(columns=MARGIN, errors="ignore")

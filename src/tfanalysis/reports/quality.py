@@ -242,7 +242,10 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
     out = used[["label", "group", "offered", "capacity_rows"]].copy()
     out["needs"] = needs.inner().reindex(out.index).to_numpy()
     out["offered"] = out["offered"].map({True: "yes", False: "no"})
-    return out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
+    out = out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
+    # a withheld count may be 0: sentences must not read it as needs identified
+    out.attrs["withheld"] = list(out.index[needs.is_withheld().reindex(used.index, fill_value=False).to_numpy(bool)])
+    return out
 
 
 def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
@@ -285,7 +288,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     >>> sizes = pd.Series({"clients": 53, "needs": "<11", "referrals": 40, "members": 42})
     >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
-    'For **2025Q3** the dataset holds 53 clients, fewer than 11 identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories whose counts are shown; every one of them is offered by at least one member. Validation raised no warnings.'
+    'For **2025Q3** the dataset holds 53 clients, fewer than 11 identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
     """
     def count(value: Any, noun: str) -> str:
         return f"fewer than {str(value)[1:]} {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
@@ -304,11 +307,13 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
         where = f"; the least complete shown is {worst['table']}.{worst['column']} ({worst['filled_pct']:.0f}% filled)" if worst is not None else ""
         sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
     numeric = pd.to_numeric(taxonomy_table["needs"], errors="coerce")
-    seen = taxonomy_table[(numeric > 0) | numeric.isna()]
+    withheld = taxonomy_table.index.isin(taxonomy_table.attrs.get("withheld", []))
+    seen = taxonomy_table[((numeric > 0) | numeric.isna()).to_numpy(bool) & ~withheld]
     hidden_or_positive = int(len(seen))
     not_offered = seen[seen["offered"] == "no"]
+    perhaps = f" (perhaps in {int(withheld.sum())} more, whose counts are withheld)" if withheld.any() else ""
     sentences.append(
-        f"Needs fall in {hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories whose counts are shown; "
+        f"Needs fall in {hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories{perhaps}; "
         + (f"{len(not_offered)} of them are offered by no member ({', '.join(not_offered.index)})." if len(not_offered)
            else "every one of them is offered by at least one member.")
     )
