@@ -8,7 +8,9 @@ random data.
 
 from __future__ import annotations
 
+import tempfile
 from itertools import product
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -405,3 +407,32 @@ def test_groups_of_values_count_the_units_of_each_group_and_add_up():
         ByGroups("outcome", {"a": ["accepted"], "b": ["accepted", "open"]})
     with pytest.raises(ValueError, match="split into groups and restricted"):
         rel.table("referrals", rows=groups, where={"outcome": ["open"]}, name="both")
+
+
+@st.composite
+def _categories_by_half(draw):
+    # a year of 11 or 12 with a small first half is the case a hidden half gives away
+    years = draw(st.lists(st.sampled_from([11, 12]) | st.integers(0, 30), min_size=2, max_size=4))
+    firsts = [draw(st.integers(0, year)) for year in years]
+    spec = {(f"c{i}", "H1"): first for i, first in enumerate(firsts)}
+    spec.update({(f"c{i}", "H2"): year - first for i, (year, first) in enumerate(zip(years, firsts))})
+    return _needs(spec, ("need", "half"))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_categories_by_half(), st.booleans())
+def test_runs_of_a_year_and_its_halves_by_category_let_the_oracle_pin_nothing(units, second_half_too):
+    """A year, then its first half (and its second), each a run of its own: a category's other half stays safe.
+
+    Where the year shows a category at 11 to 12, its first half hidden leaves the second
+    half at most 10 or 11; the layer withholds a count or hides more, never the oracle's way in.
+    """
+    if units.empty:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        runs = [("year", ["H1", "H2"]), ("first half", ["H1"])] + ([("second half", ["H2"])] if second_half_too else [])
+        for run, halves in runs:
+            rel = Release(None, K, units={"needs": units}, ledger_dir=Path(folder) / run, run=run)
+            rel.table("needs", rows="need", where={"half": halves}, name=f"needs, {run}")
+            rel.ledger.mark_complete()
+        assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
