@@ -35,6 +35,15 @@ __all__ = ["close_log", "execute_all", "log_to", "quiet_outputs", "scrub_paths",
 
 log = logging.getLogger("tfanalysis.run")
 
+KERNEL_START_S = 300
+"""How long a kernel may take to start. papermill's 60 s is not enough on a machine busy with
+other runs (a scheduled run shares it), and a run that fails for it starts over."""
+
+OUTPUT_WAIT_S = 600
+"""How long the runner waits for a cell's output after the kernel says the cell is done.
+papermill's 4 s fails a run whose map (megabytes of plotly JSON) reaches the client slowly on a
+busy machine ("Timeout waiting for IOPub output"); a healthy cell's output is there at once."""
+
 
 def execute_all(
     notebooks: list[Path],
@@ -73,6 +82,8 @@ def execute_all(
                 cwd=str(path.parent),
                 log_output=False,
                 kernel_manager_class=_private_kernel_manager(),
+                start_timeout=KERNEL_START_S,
+                iopub_timeout=OUTPUT_WAIT_S,
             )
         except papermill.PapermillExecutionError as exc:
             raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
