@@ -72,3 +72,24 @@ def test_the_summary_does_not_count_a_withheld_category_as_having_needs():
                                               pd.DataFrame(), "2025Q3")
     assert "Needs fall in 2 of the 3 e-Guide categories (perhaps in 1 more, whose counts are withheld); every one" in text
     assert "Dental care" not in text  # withheld: not said to have needs nobody offers
+
+
+def test_a_category_is_released_as_the_count_of_its_services(tiny_dir):
+    """00's category total and 02's service by status: ESL 13 beside ESL met 12 gave the 1 in progress back.
+
+    A category of one service is that service's count (one count, one key, one status in
+    every table); housing is the sum of its subtypes. As a derived column the bounds saw
+    no link between the two tables.
+    """
+    from tfanalysis.data import taxonomy
+
+    data = load_dataset(tiny_dir)
+    rel = Release(data, 2)
+    used = quality.published_taxonomy_use(rel, data, None)
+    by_service = rel.table("needs", rows="need", columns="status", name="02 demand")
+    category_keys = set(rel.ledger.cells.loc[rel.ledger.cells["table"] == "00 needs per e-Guide category", "key"])
+    legal = "legal_representation"
+    assert by_service.keys.loc[legal, "Total"] in category_keys
+    assert used.loc[taxonomy.VICTIM_NEEDS[legal], "needs"] == by_service.shown.loc[legal, "Total"]
+    housing = [code for code in by_service.shown.index if str(code).startswith("housing")]
+    assert used.loc[taxonomy.VICTIM_NEEDS["housing"], "needs"] == sum(by_service._true.loc[h, "Total"] for h in housing) == 2

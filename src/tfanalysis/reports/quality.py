@@ -234,11 +234,13 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
         Indexed by category label: ``group``, ``offered`` (yes/no), ``needs`` (released),
         ``capacity_rows`` (capacity rows valid in the period offering it).
     """
+    from tfanalysis.publication import ByGroups
+
     used = taxonomy_use(data.in_period(period))
-    category = data.needs["need"].map(taxonomy.need_category)
-    rel.derive("needs", "quality.category", category)
-    needs = rel.table("needs", rows="quality.category", where=_window(period)["needs"], levels={"quality.category": list(used.index)},
-                      name="00 needs per e-Guide category")
+    # a category is the set of its service codes: released as a group of `need` values (not a
+    # derived column), so the bounds see that a category of one service is that service's count
+    services = {category: [code for code in taxonomy.SERVICE_CODES if taxonomy.need_category(code) == category] for category in used.index}
+    needs = rel.table("needs", rows=ByGroups("need", services), where=_window(period)["needs"], name="00 needs per e-Guide category")
     out = used[["label", "group", "offered", "capacity_rows"]].copy()
     out["needs"] = needs.inner().reindex(out.index).to_numpy()
     out["offered"] = out["offered"].map({True: "yes", False: "no"})
