@@ -59,7 +59,7 @@ def test_the_summary_quotes_only_what_the_tables_show():
     taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["<11", 0]}, index=["Dental care", "Food"])
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")
-    assert "fewer than 11 clients" in text and "40 identified needs" in text
+    assert "a hidden number of clients" in text and "40 identified needs" in text
     assert "Dental care" in text  # hidden but not zero: it has needs
 
 

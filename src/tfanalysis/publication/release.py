@@ -31,7 +31,7 @@ Examples
 >>> demand.shown.loc["legal_representation", "Total"]
 21
 >>> demand.text("food", "Total")
-'fewer than 11'
+'a hidden number'
 """
 
 from __future__ import annotations

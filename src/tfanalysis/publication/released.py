@@ -11,7 +11,7 @@ Examples
 >>> shown = pd.DataFrame({"count": [25, "<11", 31]}, index=pd.Index(["food", "legal", "Total"], name="need"))
 >>> table = Released("needs", shown, shown.eq("<11"), shown.astype(str), 11, is_series=True)
 >>> table.text("legal"), table.value("food")
-('fewer than 11', 25)
+('a hidden number', 25)
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ import pandas as pd
 
 from tfanalysis.publication.privacy import MARGIN
 
-__all__ = ["Released"]
+__all__ = ["HIDDEN_TEXT", "Released"]
+
+HIDDEN_TEXT = "a hidden number"
+"""How a sentence quotes a count it does not show (small, protecting another, or withheld)."""
 
 
 @dataclass
@@ -85,12 +88,13 @@ class Released:
         return None if bool(self.hidden.loc[row, column]) else int(self.shown.loc[row, column])
 
     def text(self, row: Any = MARGIN, column: Any = None) -> str:
-        """One count as a sentence quotes it: ``"26"``, ``"fewer than 11"``, or for a withheld one (it may be 0) ``"a number not shown"``."""
+        """One count as a sentence quotes it: ``"26"`` or ``"a hidden number"`` (:data:`HIDDEN_TEXT`).
+
+        Never "fewer than 11": a count may be hidden to protect another one, whatever its
+        size, and a withheld one may be 0.
+        """
         v = self.value(row, column)
-        if v is not None:
-            return f"{v:,}"
-        column = self.shown.columns[0] if column is None else column
-        return "a number not shown" if bool(self.withheld.loc[row, column]) else f"fewer than {self.threshold}"
+        return HIDDEN_TEXT if v is None else f"{v:,}"
 
     def is_hidden(self, margins: bool = False) -> pd.DataFrame | pd.Series:
         """True where a count is not shown (hidden or withheld)."""

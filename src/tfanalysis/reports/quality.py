@@ -14,6 +14,7 @@ import pandas as pd
 from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes, taxonomy_use, warning_summary
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.io import TaskForceData
+from tfanalysis.publication.released import HIDDEN_TEXT
 
 __all__ = [
     "VICTIM_TABLES",
@@ -290,10 +291,10 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     >>> sizes = pd.Series({"clients": 53, "needs": "<11", "referrals": 40, "members": 42})
     >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
-    'For **2025Q3** the dataset holds 53 clients, fewer than 11 identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
+    'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
     """
     def count(value: Any, noun: str) -> str:
-        return f"fewer than {str(value)[1:]} {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
+        return f"{HIDDEN_TEXT} of {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
 
     sentences = [
         f"For **{period_label}** the dataset holds {count(sizes['clients'], 'clients')}, "

@@ -402,7 +402,7 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
     if first is not None and first["previous_label"]:
         lines = [f"**{period_label_text}** at a glance: each number against {first['previous_label']} and, where there is one, "
                  f"{first['year_ago_label']}, computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
-                 "Hidden counts (fewer than the threshold) and rates resting on them are not shown and not compared."]
+                 "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared."]
     else:
         lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "
                  "Choose a reporting period (a quarter, half or year) to compare periods."]

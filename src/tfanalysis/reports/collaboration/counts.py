@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import network
+from tfanalysis.publication.released import HIDDEN_TEXT
 from tfanalysis.analyses.collaboration.justice import criminal_cases
 from tfanalysis.analyses.collaboration.periods import (
     data_as_of,
@@ -282,7 +283,7 @@ class ReleasedCounts:
     def text(self, value: int | None) -> str:
         """How a sentence quotes a count of :meth:`total` or :meth:`over`."""
         if value is None:
-            return f"fewer than {self.threshold}"
+            return f"{HIDDEN_TEXT} of"
         if isinstance(value, float) and math.isnan(value):
             return "an unknown number of"
         return f"{int(value):,}"

@@ -49,7 +49,7 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     """Sentences for a grant application, read from :func:`evidence` and its released counts.
 
     The victims' counts are the released totals over every period of ``counts`` (a
-    hidden one reads "fewer than 11"); members, trainings and case reviews are
+    hidden one reads "a hidden number of"); members, trainings and case reviews are
     organizations' data, quoted as they are.
 
     Examples

@@ -22,7 +22,7 @@ from tfanalysis.reports.figures.coverage import ACCESS_SCALE
 
 __all__ = ["access_comparison_figure"]
 
-HIDDEN_HOVER = "hidden (fewer than {k})"
+HIDDEN_HOVER = "hidden"
 
 
 def _label(code: str) -> str:
@@ -93,7 +93,7 @@ def access_comparison_figure(
     ...                                needs={"food": pd.Series(["<11"], index=["10001"])})
     >>> [trace.type for trace in fig.data], fig.layout.coloraxis.cmax
     (['choropleth', 'choropleth', 'scattergeo', 'scattergeo'], 2.5)
-    >>> "hidden (fewer than 11)" in fig.data[1].text[0], "2.50" in fig.data[1].text[0]
+    >>> fig.data[1].text[0].endswith("needs identified: hidden"), "2.50" in fig.data[1].text[0]
     (True, True)
     """
     services = list(services)
