@@ -299,6 +299,8 @@ def test_changes_trends_and_before_after_estimates_read_shown_values_only() -> N
     assert level["hidden_periods"] == 2 and (level["n_pre"], level["n_post"]) == (5, 5)
     assert level["mean_before"] == pytest.approx((32 + 31 + 35 + 34 + 36) / 5)
     assert "2 quarters whose value is hidden (disclosure control) are left out" in c.change_markdown(fx.reset_index(), "2024-07-01")
+    # no change date set (the notebook's default): said so, never "Change date NaT"
+    assert c.change_markdown(fx.reset_index(), "") == "No change date was set for this run (`change_date`): there is no before/after estimate."
 
 
 def test_a_rate_printed_beside_its_base_is_hidden_with_its_numerator(tmp_path: Path) -> None:

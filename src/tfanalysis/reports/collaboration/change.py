@@ -159,11 +159,14 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
     days; p 0.900). Verdict: a change the data support (level and trend together: p < 0.001, < 0.001 corrected for 6
     indicators).
     """
+    stamp = pd.Timestamp(trends.as_change_date(change)) if change not in (None, "") else pd.NaT
+    if pd.isna(stamp):
+        return "No change date was set for this run (`change_date`): there is no before/after estimate."
     if effects.empty:
         return "No indicator was chosen for the before/after estimate."
     first = effects.iloc[0]
     freq_word = str(first.get("period_word", "period"))
-    day = pd.Timestamp(trends.as_change_date(change)).date()
+    day = stamp.date()
     lines = []
     header: tuple[int, int] | None = None
     for _, rows in effects.groupby("indicator", sort=False):  # a handful of indicators
