@@ -63,7 +63,7 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     From 2023 to 2025 the members made 2,096 referrals across sectors, 344 of them between law enforcement and victim
     services; 186 criminal cases had victims who also received services from members. The task force held 19 joint
     trainings (up to 10 sectors present in a year) and 27 multidisciplinary case reviews. Membership went from 39
-    organizations in 9 sectors at the end of 2023 to 40 in 10 sectors at the end of 2025, with 5 joining.
+    organizations in 9 sectors at the end of 2023 to 40 in 10 sectors at the end of 2025, with 3 joining after 2023.
     """
     if table.empty:
         return "No dated records: nothing to document yet."
@@ -85,5 +85,7 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
         f"The task force held {tally(total['joint_trainings'])} joint trainings (up to {most_sectors} sectors present in a year) "
         f"and {tally(total['case_reviews'])} multidisciplinary case reviews. "
         f"Membership went from {int(table['members'].iloc[0])} organizations in {int(table['sectors'].iloc[0])} sectors at the end of {first} "
-        f"to {int(table['members'].iloc[-1])} in {int(table['sectors'].iloc[-1])} sectors at the end of {last}, with {int(total['members_joined'])} joining."
+        f"to {int(table['members'].iloc[-1])} in {int(table['sectors'].iloc[-1])} sectors at the end of {last}"
+        # those who joined within the first year are in its end-of-year count already
+        + (f", with {int(table['members_joined'].iloc[1:].sum())} joining after {first}." if first != last else ".")
     )
