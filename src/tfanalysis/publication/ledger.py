@@ -81,13 +81,15 @@ class Ledger:
 
     def status(self, keys: Iterable[str]) -> pd.Series:
         """Hidden (True), shown (False) or not yet released (NA), per key, in order."""
-        known = self.cells.set_index("key")["hidden"]
-        return pd.Series([known.get(k, pd.NA) for k in keys], dtype="boolean")
+        return self._recorded("hidden", keys).reset_index(drop=True)
 
     def withheld(self, keys: Iterable[str]) -> np.ndarray:
         """Whether each count was withheld (hidden with no floor: it may be 0) when first released."""
-        known = self.cells.set_index("key")["withheld"]
-        return np.array([bool(known.get(k, False)) for k in keys], dtype=bool)
+        return self._recorded("withheld", keys).fillna(False).to_numpy(bool)
+
+    def _recorded(self, column: str, keys: Iterable[str]) -> pd.Series:
+        """A recorded flag per key, in order (NA for a count not yet released)."""
+        return self.cells.set_index("key")[column].astype("boolean").reindex(list(keys))
 
     def add(self, rows: pd.DataFrame) -> None:
         """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status."""

@@ -24,10 +24,19 @@ import pandas as pd
 
 from tfanalysis.publication.privacy import MARGIN
 
-__all__ = ["HIDDEN_TEXT", "Released"]
+__all__ = ["HIDDEN_TEXT", "Released", "count_text"]
 
 HIDDEN_TEXT = "a hidden number"
 """How a sentence quotes a count it does not show (small, protecting another, or withheld)."""
+
+
+def count_text(value: Any, noun: str) -> str:
+    """A released cell (an int, or a ``"<k"`` string where hidden) as a sentence quotes it with its noun.
+
+    >>> count_text(26, "needs"), count_text("<11", "needs")
+    ('26 needs', 'a hidden number of needs')
+    """
+    return f"{HIDDEN_TEXT} of {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pandas as pd
 from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes, taxonomy_use, warning_summary
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.io import TaskForceData
-from tfanalysis.publication.released import HIDDEN_TEXT
+from tfanalysis.publication.released import count_text
 
 __all__ = [
     "VICTIM_TABLES",
@@ -293,12 +293,9 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
     'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
     """
-    def count(value: Any, noun: str) -> str:
-        return f"{HIDDEN_TEXT} of {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
-
     sentences = [
-        f"For **{period_label}** the dataset holds {count(sizes['clients'], 'clients')}, "
-        f"{count(sizes['needs'], 'identified needs')} and {count(sizes['referrals'], 'referrals')}, "
+        f"For **{period_label}** the dataset holds {count_text(sizes['clients'], 'clients')}, "
+        f"{count_text(sizes['needs'], 'identified needs')} and {count_text(sizes['referrals'], 'referrals')}, "
         f"from {int(sizes['members']):,} member organizations."
     ]
     gaps = completeness_table[completeness_table["required"].astype(bool)] if len(completeness_table) else completeness_table

@@ -247,7 +247,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
         points = {when: coverage.member_points(d, whatif.period, services=mapped) for when, d in
                   (("before", whatif.baseline.data), ("after", comparison.version.data))} if mapped else {}
         figure = access_comparison_figure(access[access["service"].isin(mapped)], region_geojson(access), mapped,
-                                          needs=needs, points=points, threshold=rel.threshold,
+                                          needs=needs, points=points,
                                           title=f"Access per county: now and with “{comparison.scenario.name}”") if mapped else None
         scenario_page = ScenarioPage(
             name=comparison.scenario.name, description=comparison.scenario.description, changes=comparison.changes,

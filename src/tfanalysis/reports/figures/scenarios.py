@@ -34,9 +34,9 @@ def _number(values: pd.Series, digits: int) -> pd.Series:
     return pd.Series(np.where(np.isnan(numbers), "–", numbers.map(lambda v: f"{v:,.{digits}f}")), index=values.index)
 
 
-def _hover(rows: pd.DataFrame, when: str, needs: pd.Series, threshold: int) -> list[str]:
+def _hover(rows: pd.DataFrame, when: str, needs: pd.Series) -> list[str]:
     shown = rows["county_fips"].map(needs)
-    need_text = shown.map(lambda v: HIDDEN_HOVER.format(k=threshold) if isinstance(v, str) else ("–" if pd.isna(v) else f"{int(v):,}"))
+    need_text = shown.map(lambda v: HIDDEN_HOVER if isinstance(v, str) else ("–" if pd.isna(v) else f"{int(v):,}"))
     desert = np.where(rows[f"desert_{when}"].fillna(False).astype(bool), "<br><b>service desert</b>", "")
     return (
         "<b>" + rows["county"].astype(str) + "</b>"
@@ -55,7 +55,6 @@ def access_comparison_figure(
     needs: Mapping[str, pd.Series] | None = None,
     points: Mapping[str, pd.DataFrame] | None = None,
     titles: tuple[str, str] = ("Now", "With the scenario"),
-    threshold: int = 11,
     title: str = "Access per county, now and with the scenario",
 ) -> go.Figure:
     """Two county maps of access, now and with a scenario, on one colour scale per service.
@@ -114,7 +113,7 @@ def access_comparison_figure(
                 locations=rows["county_fips"].astype(str).tolist(),
                 z=rows[f"access_{when}"].astype(float).round(2).tolist(),
                 coloraxis="coloraxis", marker_line_width=0.4, marker_line_color="#ffffff",
-                text=_hover(rows, when, shown, threshold), hovertemplate="%{text}<extra></extra>",
+                text=_hover(rows, when, shown), hovertemplate="%{text}<extra></extra>",
                 name=f"{_label(service)} ({titles[col - 1].lower()})", visible=position == 0,
             ), row=1, col=col)
         for col, when in ((1, "before"), (2, "after")):

@@ -1,13 +1,11 @@
 """How the report reads a released table: its ``Total`` margin, its shown values, the largest of them.
 
 A released cell is an int or a ``<k`` string (hidden); these read shown cells as numbers,
-rank among shown values only, and quote a count as a sentence may ("a hidden number of
-needs", never "fewer than 11").
+and rank among shown values only (a sentence quotes a count with
+:func:`tfanalysis.publication.released.count_text`).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,10 +40,3 @@ def _top(values: pd.Series, n: int) -> list:
     values = values[values > 0]
     return sorted(values.index, key=lambda label: (-values[label], str(label)))[:n]
 
-
-def _count_text(value: Any, noun: str) -> str:
-    """A released count as a sentence quotes it: ``26 needs``, or ``a hidden number of needs``.
-
-    Not "fewer than 11": a count may be hidden to protect another one, whatever its size.
-    """
-    return f"a hidden number of {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME, derive_outcomes
 from tfanalysis.reports.gaps.scope import Scope
-from tfanalysis.reports.gaps.shown import _count_text
+from tfanalysis.publication.released import count_text
 
 
 def _county_frame(data: Any) -> pd.DataFrame:
@@ -94,6 +94,6 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
     place = "County" if len(sites) == 1 else "Counties"
     share = "" if pd.isna(last["share_of_needs_not_met"]) else f" ({last['share_of_needs_not_met']:.0f}% of them)"
     return (
-        f"A new provider of {label} in {names} {place} would reach {_count_text(last['needs_within_reach'], 'needs')} not yet met "
+        f"A new provider of {label} in {names} {place} would reach {count_text(last['needs_within_reach'], 'needs')} not yet met "
         f"in the {int(last['counties_within_reach'])} counties within {max_miles:g} miles{share}."
     )

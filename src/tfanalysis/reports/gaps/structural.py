@@ -8,7 +8,8 @@ import pandas as pd
 
 from tfanalysis.analyses.gaps import needs as gaps
 from tfanalysis.reports.gaps.scope import Scope
-from tfanalysis.reports.gaps.shown import MARGIN, _count_text
+from tfanalysis.publication.released import count_text
+from tfanalysis.reports.gaps.shown import MARGIN
 
 
 _SEGMENT = ["service", "gap", "seg_age", "seg_gender", "seg_nationality", "seg_language", "seg_county"]
@@ -70,12 +71,12 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
         label = SERVICE_CODES.get(row.service, row.service)
         who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != gaps.ANY) or "any"
-        lines.append(f"- **{label}** — no member serves {who} clients: {_count_text(row.needs, 'needs')}.")
+        lines.append(f"- **{label}** — no member serves {who} clients: {count_text(row.needs, 'needs')}.")
     deserts = published[published["gap"] != "eligibility"]
     for service, rows in deserts.groupby("service", sort=False):  # one sentence per service
         label = SERVICE_CODES.get(service, service)
         where = "; ".join(
-            f"{names[c]} ({c}), {_count_text(n, 'needs')}" if c in names else f"{c}, {_count_text(n, 'needs')}"
+            f"{names[c]} ({c}), {count_text(n, 'needs')}" if c in names else f"{c}, {count_text(n, 'needs')}"
             for c, n in zip(rows["county_fips"], rows["needs"])
         )
         lines.append(f"- **{label}** — no eligible member serves clients in {where}.")
