@@ -436,3 +436,25 @@ def test_runs_of_a_year_and_its_halves_by_category_let_the_oracle_pin_nothing(un
             rel.table("needs", rows="need", where={"half": halves}, name=f"needs, {run}")
             rel.ledger.mark_complete()
         assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_a_floor_shown_as_a_tally_hides_what_it_would_give_away():
+    """Tallies shown as they are bound victim counts from below: twelve distinct ties in Q1 are twelve referrals or more.
+
+    Worked by hand: quarters of 12, 10, 50 and 60 referrals, total 132 shown. Q2 (10) is
+    hidden and Q1 (12, the smallest other) with it: Q1 + Q2 = 22. A reader who knows Q1
+    is at least 12 reads Q2 as at most 10, so a third quarter is hidden (Q3, 50). Without
+    the floor two quarters are hidden.
+    """
+    days = {"2025-02-01": 12, "2025-05-01": 10, "2025-08-01": 50, "2025-11-01": 60}
+    units = pd.DataFrame({"referred_on": pd.to_datetime([d for d, n in days.items() for _ in range(n)])})
+    quarters = ByPeriod("referred_on", pd.period_range("2025Q1", periods=4, freq="Q"))
+    plain = Release(None, K, units={"referrals": units}).table("referrals", rows=quarters, name="per quarter")
+    assert plain.is_hidden().to_dict() == {"2025Q1": True, "2025Q2": True, "2025Q3": False, "2025Q4": False}
+    rel = Release(None, K, units={"referrals": units})
+    rel.at_least("referrals", {"referred_on": Interval("2025-01-01", "2025-03-31")}, 12)
+    floored = rel.table("referrals", rows=quarters, name="per quarter")
+    assert floored.is_hidden().to_dict() == {"2025Q1": True, "2025Q2": True, "2025Q3": True, "2025Q4": False}
+    assert floored.value() == 132
+    cells = rel.ledger.universe_cells("referrals")
+    assert cells.loc[cells["row"] == "2025Q1", "floor"].tolist() == [12] and not cells["tally"].any()

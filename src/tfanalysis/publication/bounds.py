@@ -173,7 +173,9 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     cells : pandas.DataFrame
         The released counts of one universe: ``pred`` (a canonical predicate), ``true``
         (int), ``hidden`` (bool), optionally ``withheld`` (bool: hidden with its whole
-        line, zeros too, so not known to be at least 1). Any index; leaks refer to it.
+        line, zeros too, so not known to be at least 1), optionally ``floor`` (int: a
+        lower bound a reader knows from a tally shown as is; see ``Release.at_least``).
+        Any index; leaks refer to it.
     units : pandas.DataFrame
         The universe's units with every column the predicates use (categorical columns
         normalized, dates as datetimes).
@@ -267,7 +269,8 @@ def _content(cube: frozenset, split: bool, cells: pd.DataFrame) -> tuple:
     """What a cube's bounds depend on, besides the units: its counts, in order."""
     return (cube, split, tuple(cells.index), tuple(cells["pred"]), cells["true"].to_numpy(np.int64).tobytes(),
             cells["hidden"].to_numpy(bool).tobytes(),
-            cells["withheld"].to_numpy(bool).tobytes() if "withheld" in cells else b"")
+            cells["withheld"].to_numpy(bool).tobytes() if "withheld" in cells else b"",
+            cells["floor"].to_numpy(np.int64).tobytes() if "floor" in cells else b"")
 
 
 # --------------------------------------------------------------------------- atoms
@@ -363,6 +366,7 @@ class _Cube:
         self.hidden = cells["hidden"].to_numpy(bool)
         self.true = cells["true"].to_numpy(np.int64)
         self.withheld = cells["withheld"].to_numpy(bool) if "withheld" in cells else np.zeros(len(cells), bool)
+        self.floor = cells["floor"].to_numpy(np.int64) if "floor" in cells else np.zeros(len(cells), np.int64)
         # a visible zero tells the reader each of its combinations is empty
         zero = np.flatnonzero(~self.hidden & (self.true == 0))
         known_empty = np.asarray(incidence[zero].sum(axis=0)).ravel() > 0 if zero.size else np.zeros(incidence.shape[1], bool)
@@ -449,6 +453,7 @@ class _Cube:
         upper = np.array([ranges.get(self.cells.index[r], (0.0, np.inf))[1] for r in ranged], dtype=float)
         # a hidden count is at least 1 (zero is shown), unless withheld with its line
         at_least = np.where(self.withheld[ranged] | (self.true[ranged] == 0), 0.0, 1.0)
+        at_least = np.maximum(at_least, self.floor[ranged])  # a floor a reader knows from a tally shown as is
         lower = np.maximum(lower, at_least)
         program = ReaderProgram(self.classes[eq], self.true[eq].astype(float), self.classes[ranged], lower, upper, eq_labels=self.cells.index[eq])
         program.range_labels = list(self.cells.index[ranged])

@@ -76,6 +76,9 @@ class Ledger:
         # one row per count: a count an earlier run released keeps its first status
         self.cells = cells.drop_duplicates("key", keep="first").reset_index(drop=True)
         self.derived = {u: _merge_columns(parts) for u, parts in derived.items()}
+        floors = [pd.read_parquet(Path(f) / "floors.parquet") for f in [*[e for e in earlier if (Path(e) / COMPLETE).exists()],
+                  *([self.folder] if self.folder else [])] if (Path(f) / "floors.parquet").exists()]
+        self.floors = _highest(pd.concat(floors, ignore_index=True)) if floors else _no_floors()
 
     # ------------------------------------------------------------------ counts
 
@@ -112,12 +115,31 @@ class Ledger:
         cells = self.cells.assign(key=self.cells["key"].map(key_of))
         self.cells = cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index().reset_index(drop=True)
 
+    def add_floor(self, key: str, true: int, floor: int) -> None:
+        """Record that a reader knows a count is at least ``floor`` (from a tally shown as is), whether or not it is released."""
+        row = pd.DataFrame({"key": [key], "true": [int(true)], "floor": [int(floor)]})
+        self.floors = _highest(pd.concat([self.floors, row], ignore_index=True))
+
     def universe_cells(self, universe: str) -> pd.DataFrame:
-        """The counts of one universe with their predicates (``pred``); parsed keys are cached."""
+        """The counts of one universe with their predicates (``pred``) and floors (``floor``).
+
+        A count a reader knows a floor of but no table released is there too, as hidden
+        (``tally`` True): the bounds read its floor, and pin it no more than a released one.
+        """
         parsed = self.cells["key"].map(predicate_from_key)
         mine = parsed.map(lambda item: item[0] == universe).to_numpy(bool)
         out = self.cells[mine].copy()
         out["pred"] = parsed[mine].map(lambda item: item[1])
+        floors = self.floors[self.floors["key"].map(lambda k: predicate_from_key(k)[0] == universe).to_numpy(bool)] if len(self.floors) else self.floors
+        out["floor"] = out["key"].map(floors.set_index("key")["floor"]).fillna(0).astype("int64")
+        out["tally"] = False
+        only = floors[~floors["key"].isin(out["key"])]
+        if len(only):
+            extra = pd.DataFrame({"key": only["key"].to_numpy(), "table": "(a tally shown as is)", "row": "", "column": "",
+                                  "true": only["true"].to_numpy(), "hidden": True, "withheld": False, "run": self.run, "fixed": True,
+                                  "pred": only["key"].map(lambda k: predicate_from_key(k)[1]).to_numpy(), "floor": only["floor"].to_numpy(),
+                                  "tally": True}, index=[f"tally {i}" for i in range(len(only))])
+            out = pd.concat([out, extra])
         return out
 
     # ------------------------------------------------------------------ derived columns
@@ -148,6 +170,8 @@ class Ledger:
         _atomic_parquet(mine.reset_index(drop=True), self.folder / "cells.parquet")
         for universe, frame in self.derived.items():
             _atomic_parquet(frame, self.folder / f"derived-{universe}.parquet")
+        if len(self.floors):
+            _atomic_parquet(self.floors, self.folder / "floors.parquet")
 
     def mark_complete(self) -> None:
         """Record that the run this ledger belongs to was published."""
@@ -160,6 +184,16 @@ def _empty() -> pd.DataFrame:
     return pd.DataFrame({"key": pd.Series(dtype=object), "table": pd.Series(dtype=object), "row": pd.Series(dtype=object),
                          "column": pd.Series(dtype=object), "true": pd.Series(dtype="int64"),
                          "hidden": pd.Series(dtype=bool), "withheld": pd.Series(dtype=bool), "run": pd.Series(dtype=object), "fixed": pd.Series(dtype=bool)})
+
+
+def _no_floors() -> pd.DataFrame:
+    return pd.DataFrame({"key": pd.Series(dtype=object), "true": pd.Series(dtype="int64"), "floor": pd.Series(dtype="int64")})
+
+
+def _highest(floors: pd.DataFrame) -> pd.DataFrame:
+    """One floor per count: the highest known."""
+    return floors.sort_values("floor", ascending=False, kind="stable").drop_duplicates("key").reset_index(drop=True).astype(
+        {"key": object, "true": "int64", "floor": "int64"})
 
 
 def _read_cells(folder: Path) -> pd.DataFrame:

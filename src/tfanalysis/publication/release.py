@@ -251,6 +251,31 @@ class Release:
         """Release one count (a table of one cell)."""
         return self.table(universe, where=where, name=name)
 
+    def at_least(self, universe: str, where: Mapping[str, Any], floor: int) -> None:
+        """Record that a reader knows the count of ``where`` is at least ``floor``.
+
+        For numbers shown as they are that bound a victim count from below: ten distinct
+        ties between law enforcement and victim services in a quarter are at least ten
+        such referrals. Call it before the count's table is released, so that the table
+        hides what the floor would give away; the bounds read the floor wherever the count
+        is, released or not.
+
+        Examples
+        --------
+        >>> units = pd.DataFrame({"link": ["le_vs"] * 3 + ["same"] * 20})
+        >>> rel = Release(None, 11, units={"referrals": units})
+        >>> rel.at_least("referrals", {"link": "le_vs"}, 2)
+        >>> rel.ledger.universe_cells("referrals")[["true", "floor", "tally"]].to_numpy().tolist()
+        [[3, 2, True]]
+        """
+        frame = self.units(universe)
+        pred = predicate(dict(where))
+        true = int(matches(frame, pred).sum())
+        if floor > true:
+            raise ValueError(f"a floor of {floor} is above the count it bounds")
+        self.ledger.add_floor(self._key(universe, pred), true, int(floor))
+        self.ledger.save()
+
     # ------------------------------------------------------------------ deciding
 
     def _decide(self, universe: str, totals: np.ndarray, keys: np.ndarray, is_series: bool, name: str,
@@ -310,10 +335,14 @@ class Release:
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
 
     def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
-        before = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld"]]
+        before = self.ledger.universe_cells(universe)
         mine = pd.DataFrame({"key": keys[exists], "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
         mine = mine.drop_duplicates("key")
+        # a count known only by its floor until now is this table's count, with its floor
+        floor_of = before.set_index("key")["floor"]
+        before = before[~(before["tally"] & before["key"].isin(mine["key"]))][["key", "pred", "true", "hidden", "withheld", "floor"]]
         mine = mine[~mine["key"].isin(before["key"])]
+        mine["floor"] = mine["key"].map(floor_of).fillna(0).astype("int64")
         mine["pred"] = mine["key"].map(_pred_of)
         # labelled by key: a count keeps its label from one check to the next (bounds.SolvedCubes)
         return pd.concat([before, mine], ignore_index=True).set_index("key", drop=False).rename_axis(None)

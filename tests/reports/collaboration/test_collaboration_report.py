@@ -504,3 +504,22 @@ def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
     metrics = {m["name"]: m for m in result.metrics}
     assert metrics["arrests"]["value"] is None  # no criminal-justice table: unknown, not zero
+
+
+def test_referral_counts_are_floored_by_their_distinct_ties(tiny_dir: Path) -> None:
+    """The network's tie counts are shown as they are; each tie is at least one referral of its count.
+
+    By hand (tiny data, 2024Q1): m1->m2 twice (law enforcement -> victim services) and
+    m2->m3 once: referrals made 3 over 2 ties, LE-VS 2 over 1 tie; no referral in 2024Q2.
+    """
+    from tfanalysis.publication import Release
+    from tfanalysis.reports.collaboration.counts import release_counts
+
+    data = tf.load_dataset(tiny_dir)
+    rel = Release(data, 2)
+    counts = release_counts(rel, data, "all", names=["referrals_made", "le_vs_referrals"])
+    floors = rel.ledger.floors.set_index("key")
+    made, le_vs = (counts.series[n].keys.loc["2024Q1"].iloc[0] for n in ("referrals_made", "le_vs_referrals"))
+    assert (floors.loc[made, "floor"], floors.loc[made, "true"]) == (2, 3)
+    assert (floors.loc[le_vs, "floor"], floors.loc[le_vs, "true"]) == (1, 2)
+    assert len(floors) == 2

@@ -353,10 +353,38 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             if spec.window is not None:
                 closed = np.asarray(periods.end_time.normalize() + pd.Timedelta(days=spec.window) <= as_of, dtype=bool)
                 use = [s for s, ok in zip(spans, closed) if ok]
+            if use and name in TIE_FLOORS:
+                _floor_by_ties(rel, spec, use)
             if use:
                 series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
                                          name=f"collaboration: {spec.label} per {word}")
     return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word)
+
+
+TIE_FLOORS = frozenset({"referrals_made", "cross_sector_referrals", "le_vs_referrals"})
+"""Referral counts whose distinct ties the network indicators show as they are (ties, and the
+cross-sector and LE–VS tie shares): each tie is at least one of the referrals counted."""
+
+
+def _floor_by_ties(rel: Any, spec: Any, spans: Sequence[tuple[str, Any]]) -> None:
+    """Record, per period, that a referral count is at least its number of distinct directed ties.
+
+    The ties (pairs of members with at least one referral, a member to itself not a tie)
+    are organizations' data, shown as they are; a reader reads them as a floor of the
+    victim count, and the bounds must too (``Release.at_least``). An outsider once bounded
+    a quarter's eight LE–VS ties at four referrals or fewer each that way.
+    """
+    from tfanalysis.publication.cells import MISSING, matches, predicate
+
+    units = rel.units(spec.universe)
+    a, b = units["from_member"].to_numpy(object), units["to_member"].to_numpy(object)
+    is_tie = (a != MISSING) & (b != MISSING) & (a != b)
+    for _, span in spans:  # a dozen periods
+        where = {**dict(spec.where), spec.date: span}
+        inside = matches(units, predicate(where)) & is_tie
+        ties = len(set(zip(a[inside], b[inside])))
+        if ties:
+            rel.at_least(spec.universe, where, ties)
 
 
 def _published_number(value: Any) -> float:
