@@ -458,3 +458,27 @@ def test_a_floor_shown_as_a_tally_hides_what_it_would_give_away():
     assert floored.value() == 132
     cells = rel.ledger.universe_cells("referrals")
     assert cells.loc[cells["row"] == "2025Q1", "floor"].tolist() == [12] and not cells["tally"].any()
+
+
+def test_a_tally_is_shown_only_where_its_floor_pins_nothing(tmp_path: Path):
+    """A tally about organizations that bounds a victim count from below goes through the layer.
+
+    Worked by hand: 3 LE–VS and 15 cross-sector referrals hidden beside 20 same-sector ones
+    and the total 38, so the two hidden add up to 18. A tally saying the cross-sector ones
+    are at least 8 would leave the LE–VS ones at 10 or fewer: refused, and nothing
+    recorded. At least 7 leaves them at 11 or fewer: shown, recorded, and read again by the
+    next run (asking for it there needs no check: readers know it).
+    """
+    units = pd.DataFrame({"link": ["le_vs"] * 3 + ["cross"] * 15 + ["same"] * 20})
+    rel = Release(None, K, ledger_dir=tmp_path / "run1", run="run1", units={"referrals": units})
+    assert rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist() == ["<11", "<11", 20, 38]
+    assert rel.at_least("referrals", {"link": "cross"}, 8) is False
+    assert rel.ledger.floors.empty
+    assert rel.at_least("referrals", {"link": "cross"}, 7) is True
+    rel.ledger.mark_complete()
+    later = Release(None, K, ledger_dir=tmp_path / "run2", run="run2", units={"referrals": units})
+    key = later._key("referrals", predicate({"link": "cross"}))
+    assert later.ledger.floor_of(key) == 7
+    assert later.at_least("referrals", {"link": "cross"}, 7) is True
+    with pytest.raises(ValueError, match="above the count"):
+        later.at_least("referrals", {"link": "le_vs"}, 4)

@@ -108,8 +108,10 @@ class Ledger:
         """Give every recorded count the key ``key_of`` says (a ledger written by older code).
 
         Counts that turn out to be one count keep one status: shown if any of them was
-        shown (it is public), hidden otherwise.
+        shown (it is public), hidden otherwise; floors too, the highest kept.
         """
+        if len(self.floors):
+            self.floors = _highest(self.floors.assign(key=self.floors["key"].map(key_of)))
         if self.cells.empty:
             return
         cells = self.cells.assign(key=self.cells["key"].map(key_of))
@@ -119,6 +121,11 @@ class Ledger:
         """Record that a reader knows a count is at least ``floor`` (from a tally shown as is), whether or not it is released."""
         row = pd.DataFrame({"key": [key], "true": [int(true)], "floor": [int(floor)]})
         self.floors = _highest(pd.concat([self.floors, row], ignore_index=True))
+
+    def floor_of(self, key: str) -> int:
+        """The highest floor readers know of a count (0: none)."""
+        mine = self.floors.loc[self.floors["key"] == key, "floor"]
+        return int(mine.max()) if len(mine) else 0
 
     def universe_cells(self, universe: str) -> pd.DataFrame:
         """The counts of one universe with their predicates (``pred``) and floors (``floor``).

@@ -523,3 +523,57 @@ def test_referral_counts_are_floored_by_their_distinct_ties(tiny_dir: Path) -> N
     assert (floors.loc[made, "floor"], floors.loc[made, "true"]) == (2, 3)
     assert (floors.loc[le_vs, "floor"], floors.loc[le_vs, "true"]) == (1, 2)
     assert len(floors) == 2
+
+
+REFERRALS_ONE_TIE_THEN_SIX = """referral_id,client_id,from_member,to_member,service,referred_on,responded_on,outcome
+r1,c1,m1,m2,housing_emergency,2024-01-10,2024-01-11,accepted
+r2,c2,m1,m2,housing_emergency,2024-02-03,2024-02-05,declined_eligibility
+r3,c4,m1,m2,case_management,2024-05-10,,
+r4,c4,m2,m1,case_management,2024-05-12,,
+r5,c4,m1,m3,legal_representation,2024-05-14,,
+r6,c4,m3,m1,case_management,2024-05-16,,
+r7,c4,m2,m3,legal_representation,2024-05-18,,
+r8,c4,m3,m2,housing_emergency,2024-05-20,,
+"""
+
+
+def test_a_tie_tally_that_would_pin_a_hidden_count_is_not_shown(tmp_path: Path) -> None:
+    """The tallies of ties go through the layer: where their floor pins a count, they are not shown.
+
+    Worked by hand (threshold 7): 2024Q1 has two referrals on one tie (m1 -> m2), 2024Q2
+    six on six ties (every ordered pair of m1, m2, m3). The year's 8 referrals were shown
+    before. Q1's tally (1 tie: Q1 is at least 1) leaves the rest of the year at 7 or fewer,
+    not 6: shown. Q2's (6 ties: Q2 at least 6) would leave Q1 at 8 - 6 = 2 or fewer:
+    refused. So 2024Q2's ties, density, shares and new and lost ties are not shown (new -
+    lost is the change in ties), Q1's are, and the network picture draws Q1's tie but not
+    Q2's six. Before tallies went through the layer, the six ties were printed beside the
+    hidden 2 and 6.
+    """
+    from tfanalysis.publication import Interval
+    from tfanalysis.reports.collaboration.network import NOT_DRAWN
+
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "data", referrals__csv=REFERRALS_ONE_TIE_THEN_SIX))
+    rel = Release(data, 7)
+    assert rel.count("referrals", where={"referred_on": Interval("2024-01-01", "2024-12-31")}, name="referrals in 2024").value() == 8
+    counts = c.release_counts(rel, data, "2024", "Q")
+    assert counts.tallies_withheld["referrals_made"] == frozenset({"2024Q2"})
+    assert counts.shown("referrals_made").loc[["2024Q1", "2024Q2"]].tolist() == ["<7", "<7"]
+    floors = rel.ledger.floors.set_index("key")["floor"]
+    assert floors.loc[counts.series["referrals_made"].keys.loc["2024Q1"].iloc[0]] == 1
+    assert counts.series["referrals_made"].keys.loc["2024Q2"].iloc[0] not in floors.index
+
+    history = ac.up_to(data, "2024")
+    table = ac.indicators(history, "Q")
+    assert table.loc[pd.Period("2024Q2", "Q"), "ties"] == 6  # what the data hold
+    shown = c.publish(table, counts)
+    assert shown.loc["2024Q1", "ties"] == 1 and shown.loc["2024Q1", "le_vs_tie_share"] == 1.0
+    for name in ("ties", "network_density", "reciprocity", "cross_sector_tie_share", "le_vs_tie_share", "ties_new", "ties_lost"):
+        assert np.isnan(shown.loc["2024Q2", name]), name
+    assert shown.loc["2024Q2", "active_members"] == 3  # members are not a floor of referrals
+    card = c.scorecard(table, counts, families=["network"])
+    assert card.loc["ties", ["period", "note"]].tolist() == ["2024Q2", "not shown: it would bound hidden referral counts"]
+
+    nodes, ties = c.network_picture(history, pd.PeriodIndex(["2024Q1", "2024Q2"], freq="Q"), counts)
+    assert ties["period"].tolist() == ["2024Q1"] and ties[["member_a", "member_b"]].values.tolist() == [["m1", "m2"]]
+    assert set(nodes["period"]) == {"2024Q1", "2024Q2" + NOT_DRAWN}
+    assert nodes.loc[nodes["period"] != "2024Q1", "ties"].isna().all()

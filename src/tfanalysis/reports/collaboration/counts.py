@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -218,6 +218,11 @@ class ReleasedCounts:
     unknown : frozenset of str
         Counts whose table is absent from the data: unknown, not zero.
     threshold : int
+    word : str
+        What a period is called (``quarter``).
+    tallies_withheld : dict of str to frozenset
+        Per count of :data:`TIE_FLOORS`, the period labels whose tie tally must not be
+        shown: its floor would let a reader pin a hidden count (:func:`_floor_by_ties`).
     """
 
     release: Any
@@ -227,6 +232,25 @@ class ReleasedCounts:
     unknown: frozenset
     threshold: int
     word: str = "quarter"
+    tallies_withheld: dict = field(default_factory=dict)
+
+    def network_withheld(self, indicator: str) -> pd.Series:
+        """True for the periods whose value of a network indicator must not be shown.
+
+        A tally of ties (and every measure that gives it back: density with the members,
+        the tie shares, reciprocity, centralization, isolates, new and lost ties) is a
+        floor of the referral counts; where the layer refused that floor
+        (:meth:`tfanalysis.publication.Release.at_least`), the period's measures are not
+        shown, and new and lost ties of the next period neither (new − lost is the change
+        in ties).
+        """
+        out = pd.Series(False, index=self.labels)
+        counts = [n for n, shown_by in TIE_TALLIES.items() if indicator in shown_by]
+        for name in counts:
+            out |= out.index.isin(list(self.tallies_withheld.get(name, ())))
+        if indicator in ("ties_new", "ties_lost"):
+            out |= out.shift(1, fill_value=False)
+        return out
 
     @property
     def labels(self) -> pd.Index:
@@ -290,7 +314,7 @@ class ReleasedCounts:
 
 
 def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", freq: str = "Q", *,
-                   names: Sequence[str] | None = None) -> ReleasedCounts:
+                   names: Sequence[str] | None = None, tie_tallies: bool = True) -> ReleasedCounts:
     """Release the report's victim counts per period through the publication layer.
 
     Every count of :data:`COUNTS` (or ``names``) is released as a series by period
@@ -313,6 +337,11 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
         Periods as for :func:`indicators`.
     names : sequence of str, optional
         Counts to release (a subset of :data:`COUNTS`); all by default.
+    tie_tallies : bool, default True
+        The periods' tie tallies will be shown beside these counts (the network
+        indicators): each referral count of :data:`TIE_FLOORS` is first floored by its
+        distinct ties where the layer allows (:func:`_floor_by_ties`). False for counts
+        shown without them (the grant evidence per year).
 
     Returns
     -------
@@ -342,6 +371,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     spans = _spans(periods, p.end)
     unknown = frozenset(n for n in wanted if not_recorded(data, specs[n].source))
     series: dict[str, Any] = {}
+    withheld: dict[str, frozenset] = {}
     if len(periods):
         _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where})
         as_of = data_as_of(history)
@@ -353,38 +383,55 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             if spec.window is not None:
                 closed = np.asarray(periods.end_time.normalize() + pd.Timedelta(days=spec.window) <= as_of, dtype=bool)
                 use = [s for s, ok in zip(spans, closed) if ok]
-            if use and name in TIE_FLOORS:
-                _floor_by_ties(rel, spec, use)
+            if use and tie_tallies and name in TIE_FLOORS:
+                withheld[name] = _floor_by_ties(rel, spec, use)
             if use:
                 series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
                                          name=f"collaboration: {spec.label} per {word}")
-    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word)
+    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld)
 
 
-TIE_FLOORS = frozenset({"referrals_made", "cross_sector_referrals", "le_vs_referrals"})
-"""Referral counts whose distinct ties the network indicators show as they are (ties, and the
-cross-sector and LE–VS tie shares): each tie is at least one of the referrals counted."""
+_NETWORK_OF_TIES = ("ties", "network_density", "reciprocity", "degree_centralization", "isolates", "ties_new", "ties_lost",
+                    "cross_sector_tie_share", "le_vs_tie_share")
+TIE_TALLIES: dict[str, tuple[str, ...]] = {
+    "referrals_made": _NETWORK_OF_TIES,
+    "cross_sector_referrals": ("cross_sector_tie_share",),
+    "le_vs_referrals": ("le_vs_tie_share",),
+}
+"""Per referral count, the network indicators that show its distinct ties (or give them back)."""
+
+TIE_FLOORS = frozenset(TIE_TALLIES)
+"""Referral counts whose distinct ties the network indicators show: each tie is at least one
+of the referrals counted."""
 
 
-def _floor_by_ties(rel: Any, spec: Any, spans: Sequence[tuple[str, Any]]) -> None:
-    """Record, per period, that a referral count is at least its number of distinct directed ties.
+def _floor_by_ties(rel: Any, spec: Any, spans: Sequence[tuple[str, Any]]) -> frozenset:
+    """Ask, per period, to show that a referral count is at least its number of distinct directed ties.
 
     The ties (pairs of members with at least one referral, a member to itself not a tie)
-    are organizations' data, shown as they are; a reader reads them as a floor of the
-    victim count, and the bounds must too (``Release.at_least``). An outsider once bounded
-    a quarter's eight LE–VS ties at four referrals or fewer each that way.
+    are organizations' data, but a reader reads them as a floor of the victim count: an
+    outsider once bounded a quarter's eight LE–VS ties at four referrals or fewer each
+    that way. So the tally goes through the layer (``Release.at_least``): shown where its
+    floor pins no hidden count, then read by the bounds of every later table and run.
+
+    Returns
+    -------
+    frozenset of str
+        The labels of the periods whose tally must not be shown.
     """
     from tfanalysis.publication.cells import MISSING, matches, predicate
 
     units = rel.units(spec.universe)
     a, b = units["from_member"].to_numpy(object), units["to_member"].to_numpy(object)
     is_tie = (a != MISSING) & (b != MISSING) & (a != b)
-    for _, span in spans:  # a dozen periods
+    refused = []
+    for label, span in spans:  # a dozen periods
         where = {**dict(spec.where), spec.date: span}
         inside = matches(units, predicate(where)) & is_tie
         ties = len(set(zip(a[inside], b[inside])))
-        if ties:
-            rel.at_least(spec.universe, where, ties)
+        if not rel.at_least(spec.universe, where, ties):
+            refused.append(label)
+    return frozenset(refused)
 
 
 def _published_number(value: Any) -> float:

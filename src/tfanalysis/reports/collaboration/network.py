@@ -14,6 +14,10 @@ if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to a
     from tfanalysis.data.io import TaskForceData
 
 
+NOT_DRAWN = " (ties not shown: they would bound hidden referral counts)"
+"""Appended to the label of a period whose ties are not drawn."""
+
+
 def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: ReleasedCounts, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and ties of the referral network of a few periods, ready to draw for leadership.
 
@@ -22,7 +26,10 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     each tie counts victims' referrals and is released per period through the same
     release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
     ties of one kind add up to the cross-sector and law enforcement ↔ victim services
-    counts the reader also sees): ``"<11"`` where hidden.
+    counts the reader also sees): ``"<11"`` where hidden. A period whose tie tallies the
+    layer refused (:meth:`ReleasedCounts.network_withheld`: they would pin a hidden
+    referral count) keeps its members but no ties and no partner counts, and its label
+    says so.
 
     Parameters
     ----------
@@ -50,6 +57,12 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
     nodes["period"] = nodes["period"].map(labels)
     ties["period"] = ties["period"].map(labels)
+    refused = counts.network_withheld("cross_sector_tie_share") | counts.network_withheld("le_vs_tie_share")
+    refused = [label for label in pd.unique(nodes["period"]) if refused.get(label, False)]
+    ties = ties[~ties["period"].isin(refused)].reset_index(drop=True)
+    not_drawn = nodes["period"].isin(refused).to_numpy()
+    nodes["ties"] = nodes["ties"].astype("float64").where(~not_drawn)
+    nodes["period"] = nodes["period"].where(~not_drawn, nodes["period"] + NOT_DRAWN)
     shown = pd.Series(f"<{counts.threshold}", index=ties.index, dtype=object)
     for label in pd.unique(ties["period"]):  # two periods, usually
         released = counts.release.table("referrals", rows=[SECTOR_LINK, TIE], where={"referred_on": counts.span(label)},

@@ -25,7 +25,9 @@ def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
     the released ones (``"<11"`` where hidden). A share is its released numerator over its
     released base (:data:`NUMERATORS`), shown where both are; a median is shown where its
     base is. Tallies of members, ties and activities, network measures and survey scores
-    are organizations' data and shown as they are.
+    are organizations' data and shown as they are, except a period's tie tallies and the
+    measures that give them back where their floor of the referral counts was refused
+    (:meth:`ReleasedCounts.network_withheld`).
 
     Parameters
     ----------
@@ -68,6 +70,8 @@ def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
         elif ind.base is not None:
             keep = counts.numbers(ind.base).notna().to_numpy()
             shown[name] = table[name].where(keep).to_numpy()
+        if ind.family == "network":
+            shown[name] = shown[name].where(~counts.network_withheld(name).to_numpy())
     return shown
 
 
@@ -177,6 +181,8 @@ def _latest_note(ind: Indicator, counts: ReleasedCounts, hidden: bool, latest: f
         return "hidden (disclosure control)"
     if not (isinstance(latest, float) and math.isnan(latest)) or len(counts.periods) == 0:
         return ""
+    if ind.family == "network" and counts.network_withheld(ind.name).iloc[-1]:
+        return "not shown: it would bound hidden referral counts"
     needs = [n for n in (ind.name if ind.unit == "count" else None, NUMERATORS.get(ind.name), ind.base) if n]
     if any(n in counts.unknown for n in needs) or (ind.unit == "count" and ind.name not in counts.series):
         return "not recorded" if any(n in counts.unknown for n in needs) else "not available"

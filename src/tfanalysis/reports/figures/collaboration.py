@@ -215,9 +215,10 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
             fig.add_trace(go.Scatter(x=group["x"].tolist(), y=group["y"].tolist(), mode="markers", name=str(sector).replace("_", " "),
                                      legendgroup=str(sector), showlegend=sector not in seen_sectors,
                                      legendrank=list(SECTOR_COLORS).index(sector) if sector in SECTOR_COLORS else len(SECTOR_COLORS),
-                                     marker={"size": (8 + 1.2 * np.sqrt(group["ties"].to_numpy(dtype=float)) * 2).tolist(),
+                                     marker={"size": (8 + 1.2 * np.sqrt(np.nan_to_num(group["ties"].to_numpy(dtype=float))) * 2).tolist(),
                                              "color": SECTOR_COLORS.get(str(sector), "#969696"), "line": {"color": "white", "width": 1}},
-                                     text=[f"{n}<br>{str(sector).replace('_', ' ')}<br>{t} partners" for n, t in zip(group["name"], group["ties"])],
+                                     text=[f"{n}<br>{str(sector).replace('_', ' ')}" + ("" if pd.isna(t) else f"<br>{int(t)} partners")
+                                           for n, t in zip(group["name"], group["ties"])],
                                      hovertemplate="%{text}<extra></extra>"), row=1, col=k)
             seen_sectors.add(sector)
     fig.update_xaxes(visible=False)
