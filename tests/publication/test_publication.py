@@ -452,7 +452,7 @@ def test_a_floor_shown_as_a_tally_hides_what_it_would_give_away():
     plain = Release(None, K, units={"referrals": units}).table("referrals", rows=quarters, name="per quarter")
     assert plain.is_hidden().to_dict() == {"2025Q1": True, "2025Q2": True, "2025Q3": False, "2025Q4": False}
     rel = Release(None, K, units={"referrals": units})
-    rel.at_least("referrals", {"referred_on": Interval("2025-01-01", "2025-03-31")}, 12)
+    rel.at_least("referrals", ({"referred_on": Interval("2025-01-01", "2025-03-31")}, 12))
     floored = rel.table("referrals", rows=quarters, name="per quarter")
     assert floored.is_hidden().to_dict() == {"2025Q1": True, "2025Q2": True, "2025Q3": True, "2025Q4": False}
     assert floored.value() == 132
@@ -472,13 +472,13 @@ def test_a_tally_is_shown_only_where_its_floor_pins_nothing(tmp_path: Path):
     units = pd.DataFrame({"link": ["le_vs"] * 3 + ["cross"] * 15 + ["same"] * 20})
     rel = Release(None, K, ledger_dir=tmp_path / "run1", run="run1", units={"referrals": units})
     assert rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist() == ["<11", "<11", 20, 38]
-    assert rel.at_least("referrals", {"link": "cross"}, 8) is False
+    assert rel.at_least("referrals", ({"link": "cross"}, 8)) is False
     assert rel.ledger.floors.empty
-    assert rel.at_least("referrals", {"link": "cross"}, 7) is True
+    assert rel.at_least("referrals", ({"link": "cross"}, 7)) is True
     rel.ledger.mark_complete()
     later = Release(None, K, ledger_dir=tmp_path / "run2", run="run2", units={"referrals": units})
     key = later._key("referrals", predicate({"link": "cross"}))
     assert later.ledger.floor_of(key) == 7
-    assert later.at_least("referrals", {"link": "cross"}, 7) is True
+    assert later.at_least("referrals", ({"link": "cross"}, 7)) is True
     with pytest.raises(ValueError, match="above the count"):
-        later.at_least("referrals", {"link": "le_vs"}, 4)
+        later.at_least("referrals", ({"link": "le_vs"}, 4))

@@ -251,30 +251,31 @@ class Release:
         """Release one count (a table of one cell)."""
         return self.table(universe, where=where, name=name)
 
-    def at_least(self, universe: str, where: Mapping[str, Any], floor: int) -> bool:
-        """Whether a tally that tells a reader the count of ``where`` is at least ``floor`` may be shown.
+    def at_least(self, universe: str, *floors: tuple[Mapping[str, Any], int]) -> bool:
+        """Whether tallies that tell a reader counts are at least some floors may be shown.
 
-        For numbers about organizations that bound a victim count from below: ten distinct
+        For numbers about organizations that bound victim counts from below: ten distinct
         ties between law enforcement and victim services in a quarter are at least ten such
-        referrals. The floor is checked against everything released so far (this run's
-        earlier tables, earlier runs, their floors) as the bounds check a table: if a
-        reader could then pin a hidden count inside 1..k-1, the tally must not be shown
-        (False) and nothing is recorded. Otherwise (True) the floor is recorded, kept in the
-        ledger for later tables and runs, and the bounds read it wherever the count is,
-        released or not. Ask before the count's own table is released, so that the table
-        hides what the floor would give away.
+        referrals. Each floor is a ``(where, floor)`` pair: the count of ``where`` is at
+        least ``floor``. They are checked together against everything released so far
+        (this run's earlier tables, earlier runs, their floors) as the bounds check a
+        table: if a reader could then pin a hidden count inside 1..k-1, the tallies must not
+        be shown (False) and nothing is recorded. Otherwise (True) the floors are recorded,
+        kept in the ledger for later tables and runs, and the bounds read them wherever the
+        counts are, released or not. Ask before the counts' own tables are released, so that
+        they hide what the floors would give away.
 
         Returns
         -------
         bool
-            True: show the tally (its floor is now part of what readers know); False:
-            withhold it.
+            True: show the tallies (their floors are now part of what readers know);
+            False: withhold them.
 
         Examples
         --------
         >>> units = pd.DataFrame({"link": ["le_vs"] * 3 + ["same"] * 20})
         >>> rel = Release(None, 11, units={"referrals": units})
-        >>> rel.at_least("referrals", {"link": "le_vs"}, 2)
+        >>> rel.at_least("referrals", ({"link": "le_vs"}, 2))
         True
         >>> rel.ledger.universe_cells("referrals")[["true", "floor", "tally"]].to_numpy().tolist()
         [[3, 2, True]]
@@ -286,22 +287,27 @@ class Release:
         >>> rel = Release(None, 11, units={"referrals": pd.DataFrame({"link": ["le_vs"] * 3 + ["cross"] * 15 + ["same"] * 20})})
         >>> rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist()
         ['<11', '<11', 20, 38]
-        >>> rel.at_least("referrals", {"link": "cross"}, 8), rel.at_least("referrals", {"link": "cross"}, 7)
+        >>> rel.at_least("referrals", ({"link": "cross"}, 8)), rel.at_least("referrals", ({"link": "cross"}, 7))
         (False, True)
         """
         frame = self.units(universe)
-        pred = predicate(dict(where))
-        true = int(matches(frame, pred).sum())
-        if floor > true:
-            raise ValueError(f"a floor of {floor} is above the count it bounds")
-        key = self._key(universe, pred)
-        if floor <= self.ledger.floor_of(key):
-            return True  # readers know as much already
+        new = []
+        for where, floor in floors:
+            pred = predicate(dict(where))
+            true = int(matches(frame, pred).sum())
+            if floor > true:
+                raise ValueError(f"a floor of {floor} is above the count it bounds")
+            key = self._key(universe, pred)
+            if floor > self.ledger.floor_of(key):  # else readers know as much already
+                new.append((key, true, int(floor)))
+        if not new:
+            return True
         known = self.ledger.floors
-        self.ledger.add_floor(key, true, int(floor))
+        for key, true, floor in new:
+            self.ledger.add_floor(key, true, floor)
         cells = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld", "floor"]]
         cells = cells.set_index("key", drop=False).rename_axis(None)
-        leaks = bounds.find_leaks(cells, frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key))},
+        leaks = bounds.find_leaks(cells, frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
                                   solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
                                   spans=lambda column: self._span(universe, column))
         if leaks:

@@ -356,7 +356,7 @@ def test_a_hidden_tie_is_not_the_cross_sector_count_minus_the_other_ties(tmp_pat
         rows += _per_quarter("2024Q1", [n], lambda d, a=a, b=b: (a, b, d, "completed", d))
     data = _task_force(tmp_path / "d", referrals=rows)
     rel = Release(data, K)
-    counts = c.release_counts(rel, data)
+    counts = c.release_counts(rel, data, network_periods=pd.PeriodIndex(["2024Q1"], freq="Q"))
     assert [counts.shown(n)["2024Q1"] for n in ("referrals_made", "cross_sector_referrals", "le_vs_referrals")] == [65, 53, 30]
     _, ties = c.network_picture(data, counts.periods, counts)
     shown = ties.set_index(["member_a", "member_b"])["referrals"]
@@ -506,11 +506,12 @@ def test_report_runs_on_a_tiny_task_force_without_optional_tables(tmp_path: Path
     assert metrics["arrests"]["value"] is None  # no criminal-justice table: unknown, not zero
 
 
-def test_referral_counts_are_floored_by_their_distinct_ties(tiny_dir: Path) -> None:
-    """The network's tie counts are shown as they are; each tie is at least one referral of its count.
+def test_referral_counts_are_floored_by_their_distinct_ties_per_sector_link(tiny_dir: Path) -> None:
+    """The network's tallies of ties are floors of the referrals of each sector link, recorded when shown.
 
-    By hand (tiny data, 2024Q1): m1->m2 twice (law enforcement -> victim services) and
-    m2->m3 once: referrals made 3 over 2 ties, LE-VS 2 over 1 tie; no referral in 2024Q2.
+    By hand (tiny data, all in 2024Q1): m1 -> m2 twice (law enforcement -> victim services:
+    one LE–VS tie over 2 referrals) and m2 -> m3 once (victim services -> legal: one other
+    cross-sector tie over 1 referral). Nothing is pinned by them: both shown, both recorded.
     """
     from tfanalysis.publication import Release
     from tfanalysis.reports.collaboration.counts import release_counts
@@ -518,11 +519,11 @@ def test_referral_counts_are_floored_by_their_distinct_ties(tiny_dir: Path) -> N
     data = tf.load_dataset(tiny_dir)
     rel = Release(data, 2)
     counts = release_counts(rel, data, "all", names=["referrals_made", "le_vs_referrals"])
-    floors = rel.ledger.floors.set_index("key")
-    made, le_vs = (counts.series[n].keys.loc["2024Q1"].iloc[0] for n in ("referrals_made", "le_vs_referrals"))
-    assert (floors.loc[made, "floor"], floors.loc[made, "true"]) == (2, 3)
-    assert (floors.loc[le_vs, "floor"], floors.loc[le_vs, "true"]) == (1, 2)
-    assert len(floors) == 2
+    assert counts.tallies_withheld == frozenset()
+    floors = {key.split("in", 1)[1]: (f, t) for key, f, t in rel.ledger.floors[["key", "floor", "true"]].itertuples(index=False)}
+    assert sorted(floors.values()) == [(1, 1), (1, 2)]
+    assert floors[next(k for k in floors if "le_vs" in k)] == (1, 2)
+    assert counts.shown("referrals_made").tolist() == [3, 0]
 
 
 REFERRALS_ONE_TIE_THEN_SIX = """referral_id,client_id,from_member,to_member,service,referred_on,responded_on,outcome
@@ -550,17 +551,18 @@ def test_a_tie_tally_that_would_pin_a_hidden_count_is_not_shown(tmp_path: Path) 
     hidden 2 and 6.
     """
     from tfanalysis.publication import Interval
+    from tfanalysis.publication.cells import predicate
     from tfanalysis.reports.collaboration.network import NOT_DRAWN
 
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "data", referrals__csv=REFERRALS_ONE_TIE_THEN_SIX))
     rel = Release(data, 7)
     assert rel.count("referrals", where={"referred_on": Interval("2024-01-01", "2024-12-31")}, name="referrals in 2024").value() == 8
-    counts = c.release_counts(rel, data, "2024", "Q")
-    assert counts.tallies_withheld["referrals_made"] == frozenset({"2024Q2"})
+    counts = c.release_counts(rel, data, "2024", "Q", network_periods=pd.PeriodIndex(["2024Q1", "2024Q2"], freq="Q"))
+    assert counts.tallies_withheld == frozenset({"2024Q2"}) and counts.ties_drawn == frozenset({"2024Q1"})
     assert counts.shown("referrals_made").loc[["2024Q1", "2024Q2"]].tolist() == ["<7", "<7"]
-    floors = rel.ledger.floors.set_index("key")["floor"]
-    assert floors.loc[counts.series["referrals_made"].keys.loc["2024Q1"].iloc[0]] == 1
-    assert counts.series["referrals_made"].keys.loc["2024Q2"].iloc[0] not in floors.index
+    floors = rel.ledger.floors  # Q1's one LE–VS tie, as a tally and as drawn; nothing of Q2
+    assert floors["floor"].tolist() == [1, 1] and floors["true"].tolist() == [2, 2]
+    assert rel.ledger.floor_of(rel._key("referrals", predicate({"referred_on": counts.span("2024Q1"), c.SECTOR_LINK: "le_vs"}))) == 1
 
     history = ac.up_to(data, "2024")
     table = ac.indicators(history, "Q")
@@ -577,3 +579,31 @@ def test_a_tie_tally_that_would_pin_a_hidden_count_is_not_shown(tmp_path: Path) 
     assert ties["period"].tolist() == ["2024Q1"] and ties[["member_a", "member_b"]].values.tolist() == [["m1", "m2"]]
     assert set(nodes["period"]) == {"2024Q1", "2024Q2" + NOT_DRAWN}
     assert nodes.loc[nodes["period"] != "2024Q1", "ties"].isna().all()
+
+
+def test_drawn_ties_are_asked_of_the_layer_before_the_counts(tmp_path: Path) -> None:
+    """The outsider's attack on the network picture, rebuilt: drawn ties beside a bounded quarter.
+
+    Only law enforcement ↔ victim services referrals, per quarter of 2024: Q1 3 (m1 -> m2
+    twice, m1 -> m5 once: two ties drawn), Q2 12 (on four directed ties: its tally says
+    at least 4), Q3 30 (m1 -> m2), Q4 40. Q1 is hidden and Q2 with it: Q1 + Q2 = 15, so
+    Q1 is at most 15 - 4 = 11. The picture of Q1 draws m1–m2 and m1–m5 and nothing else
+    between law enforcement and victim services: m1–m2 is Q1 less m1–m5 (at least 1), at
+    most 10 — pinned, had the series been released before the picture was asked for.
+    Asked first, the series hides Q3 too: Q1 + Q2 + Q3 = 45, m1–m2 at most 45 - 4 - 1 - 1.
+    """
+    rows = []
+    for quarter, pairs in (("2024Q1", [("m1", "m2")] * 2 + [("m1", "m5")]),
+                           ("2024Q2", [("m1", "m2"), ("m2", "m1"), ("m1", "m5")] * 3 + [("m5", "m1")] * 3),
+                           ("2024Q3", [("m1", "m2")] * 30), ("2024Q4", [("m1", "m2")] * 40)):
+        day = (pd.Period(quarter, "Q").start_time + pd.Timedelta(days=9)).strftime("%Y-%m-%d")
+        rows += [(a, b, day, "completed", day) for a, b in pairs]
+    data = _task_force(tmp_path / "d", referrals=rows)
+    rel = Release(data, K)
+    counts = c.release_counts(rel, data, "2024", "Q", network_periods=pd.PeriodIndex(["2024Q1"], freq="Q"))
+    assert counts.ties_drawn == frozenset({"2024Q1"}) and counts.tallies_withheld == frozenset()
+    assert counts.shown("le_vs_referrals").tolist() == ["<11", "<11", "<11", 40]
+    assert counts.total("le_vs_referrals") == 85
+    _, ties = c.network_picture(data, pd.PeriodIndex(["2024Q1"], freq="Q"), counts)
+    assert sorted(zip(ties["member_a"], ties["member_b"], ties["referrals"])) == [("m1", "m2", "<11"), ("m1", "m5", "<11")]
+    assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []

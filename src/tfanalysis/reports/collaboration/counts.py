@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -220,9 +220,12 @@ class ReleasedCounts:
     threshold : int
     word : str
         What a period is called (``quarter``).
-    tallies_withheld : dict of str to frozenset
-        Per count of :data:`TIE_FLOORS`, the period labels whose tie tally must not be
-        shown: its floor would let a reader pin a hidden count (:func:`_floor_by_ties`).
+    tallies_withheld : frozenset of str
+        The labels of the periods whose tie tallies must not be shown: their floors would
+        let a reader pin a hidden referral count (:func:`_floor_by_ties`).
+    ties_drawn : frozenset of str
+        The labels of the periods whose ties the network picture may draw
+        (:func:`_floor_by_drawn_ties`).
     """
 
     release: Any
@@ -232,7 +235,8 @@ class ReleasedCounts:
     unknown: frozenset
     threshold: int
     word: str = "quarter"
-    tallies_withheld: dict = field(default_factory=dict)
+    tallies_withheld: frozenset = frozenset()
+    ties_drawn: frozenset = frozenset()
 
     def network_withheld(self, indicator: str) -> pd.Series:
         """True for the periods whose value of a network indicator must not be shown.
@@ -245,9 +249,8 @@ class ReleasedCounts:
         in ties).
         """
         out = pd.Series(False, index=self.labels)
-        counts = [n for n, shown_by in TIE_TALLIES.items() if indicator in shown_by]
-        for name in counts:
-            out |= out.index.isin(list(self.tallies_withheld.get(name, ())))
+        if indicator in NETWORK_OF_TIES:
+            out |= out.index.isin(list(self.tallies_withheld))
         if indicator in ("ties_new", "ties_lost"):
             out |= out.shift(1, fill_value=False)
         return out
@@ -314,7 +317,7 @@ class ReleasedCounts:
 
 
 def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", freq: str = "Q", *,
-                   names: Sequence[str] | None = None, tie_tallies: bool = True) -> ReleasedCounts:
+                   names: Sequence[str] | None = None, tie_tallies: bool = True, network_periods: Sequence[Any] = ()) -> ReleasedCounts:
     """Release the report's victim counts per period through the publication layer.
 
     Every count of :data:`COUNTS` (or ``names``) is released as a series by period
@@ -342,6 +345,11 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
         indicators): each referral count of :data:`TIE_FLOORS` is first floored by its
         distinct ties where the layer allows (:func:`_floor_by_ties`). False for counts
         shown without them (the grant evidence per year).
+    network_periods : sequence of periods, optional
+        The periods whose ties the network picture will draw (:func:`network_picture`):
+        which pairs of members have a tie, each tie at least one referral, and no referral
+        between members without one. That too is asked of the layer before the counts are
+        released (:func:`_floor_by_drawn_ties`); a period it refuses is drawn without ties.
 
     Returns
     -------
@@ -371,9 +379,17 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     spans = _spans(periods, p.end)
     unknown = frozenset(n for n in wanted if not_recorded(data, specs[n].source))
     series: dict[str, Any] = {}
-    withheld: dict[str, frozenset] = {}
+    withheld: frozenset = frozenset()
+    drawn: frozenset = frozenset()
+    floored = tie_tallies and bool(TIE_FLOORS & set(wanted)) and "referrals" not in {specs[n].source for n in unknown}
     if len(periods):
-        _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where})
+        _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where} | ({SECTOR_LINK} if floored else set()))
+        if floored:
+            withheld = _floor_by_ties(rel, specs["referrals_made"].date, spans)
+            labels = dict(zip(period_labels(periods), [str(p) for p in periods]))
+            wanted_labels = {str(pd.Period(p, freq=periods.freq)) for p in network_periods}
+            drawn = frozenset(label for label, span in spans if labels.get(label) in wanted_labels and label not in withheld
+                              and _floor_by_drawn_ties(rel, specs["referrals_made"].date, span, label))
         as_of = data_as_of(history)
         for name in wanted:
             spec = specs[name]
@@ -383,55 +399,85 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             if spec.window is not None:
                 closed = np.asarray(periods.end_time.normalize() + pd.Timedelta(days=spec.window) <= as_of, dtype=bool)
                 use = [s for s, ok in zip(spans, closed) if ok]
-            if use and tie_tallies and name in TIE_FLOORS:
-                withheld[name] = _floor_by_ties(rel, spec, use)
             if use:
                 series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
                                          name=f"collaboration: {spec.label} per {word}")
-    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld)
+    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld, drawn)
 
 
-_NETWORK_OF_TIES = ("ties", "network_density", "reciprocity", "degree_centralization", "isolates", "ties_new", "ties_lost",
-                    "cross_sector_tie_share", "le_vs_tie_share")
-TIE_TALLIES: dict[str, tuple[str, ...]] = {
-    "referrals_made": _NETWORK_OF_TIES,
-    "cross_sector_referrals": ("cross_sector_tie_share",),
-    "le_vs_referrals": ("le_vs_tie_share",),
-}
-"""Per referral count, the network indicators that show its distinct ties (or give them back)."""
+NETWORK_OF_TIES = frozenset({"ties", "network_density", "reciprocity", "degree_centralization", "isolates", "ties_new", "ties_lost",
+                             "cross_sector_tie_share", "le_vs_tie_share"})
+"""The network indicators that show a period's distinct ties, or give them back (the density
+with the members shown; new − lost is the change in ties)."""
 
-TIE_FLOORS = frozenset(TIE_TALLIES)
-"""Referral counts whose distinct ties the network indicators show: each tie is at least one
-of the referrals counted."""
+TIE_FLOORS = frozenset({"referrals_made", "cross_sector_referrals", "le_vs_referrals"})
+"""Referral counts the network indicators' tallies of ties bound from below."""
 
 
-def _floor_by_ties(rel: Any, spec: Any, spans: Sequence[tuple[str, Any]]) -> frozenset:
-    """Ask, per period, to show that a referral count is at least its number of distinct directed ties.
+def _floor_by_ties(rel: Any, date: str, spans: Sequence[tuple[str, Any]]) -> frozenset:
+    """Ask, per period, to show that the referrals of each sector link are at least their distinct directed ties.
 
-    The ties (pairs of members with at least one referral, a member to itself not a tie)
-    are organizations' data, but a reader reads them as a floor of the victim count: an
-    outsider once bounded a quarter's eight LE–VS ties at four referrals or fewer each
-    that way. So the tally goes through the layer (``Release.at_least``): shown where its
-    floor pins no hidden count, then read by the bounds of every later table and run.
+    A tie (a pair of members with at least one referral, a member to itself not a tie) is
+    organizations' data, but a reader reads a period's ties as a floor of its referrals:
+    an outsider once bounded a quarter's eight LE–VS ties at four referrals or fewer each
+    that way. The ties of each sector link (:data:`SECTOR_LINK`: LE–VS, other cross-sector,
+    same sector) are floors of that link's referrals, and so of every count made of links
+    (referrals made, across sectors); what the tallies show (ties, tie shares) is a sum of
+    them. A period's floors go through the layer together (``Release.at_least``): shown
+    where they pin no hidden count, then read by the bounds of every later table and run.
 
     Returns
     -------
     frozenset of str
-        The labels of the periods whose tally must not be shown.
+        The labels of the periods whose tallies must not be shown.
     """
-    from tfanalysis.publication.cells import MISSING, matches, predicate
+    from tfanalysis.publication.cells import MISSING
 
-    units = rel.units(spec.universe)
+    units = rel.units("referrals")
     a, b = units["from_member"].to_numpy(object), units["to_member"].to_numpy(object)
-    is_tie = (a != MISSING) & (b != MISSING) & (a != b)
+    link = units[SECTOR_LINK].to_numpy(object)
+    tie = (a != MISSING) & (b != MISSING) & (a != b)
+    dates = pd.to_datetime(units[date])
+    ties = pd.DataFrame({"a": a[tie], "b": b[tie], "link": link[tie], "on": dates[tie].to_numpy()})
     refused = []
     for label, span in spans:  # a dozen periods
-        where = {**dict(spec.where), spec.date: span}
-        inside = matches(units, predicate(where)) & is_tie
-        ties = len(set(zip(a[inside], b[inside])))
-        if not rel.at_least(spec.universe, where, ties):
+        per_link = ties[span.mask(ties["on"])].drop_duplicates(["a", "b", "link"]).groupby("link").size()
+        floors = [({date: span, SECTOR_LINK: str(value)}, int(n)) for value, n in per_link.items()]
+        if floors and not rel.at_least("referrals", *floors):
             refused.append(label)
     return frozenset(refused)
+
+
+def _floor_by_drawn_ties(rel: Any, date: str, span: Any, label: str) -> bool:
+    """Ask the layer whether the network picture may draw a period's ties; record what drawing them tells.
+
+    The picture shows which members have a tie in the period (each tie at least one
+    referral, of the sector link its members' colours show) and, by leaving them out,
+    which have none. Both go to the layer before the counts are released: per sector
+    link, the referrals off its drawn ties as a count (0, shown), then a floor of 1 on
+    each drawn tie's referrals (``Release.at_least``). An outsider once read a quarter's
+    LE–VS count bounded at 12 beside its eight drawn LE–VS ties and bounded each at 5.
+
+    Returns
+    -------
+    bool
+        True: draw the ties (the counts released after will hide what they give away).
+    """
+    from tfanalysis.publication.cells import MISSING
+
+    units = rel.units("referrals")
+    inside = units[span.mask(units[date])]
+    pairs = pd.DataFrame({"tie": inside[TIE].to_numpy(object), "link": inside[SECTOR_LINK].to_numpy(object)})
+    pairs = pairs[pairs["tie"] != MISSING].drop_duplicates()
+    every = set(units[TIE].to_numpy(object)) - {MISSING}
+    for link in sorted(set(units[SECTOR_LINK].to_numpy(object)) - {MISSING}):
+        elsewhere = sorted(every - set(pairs.loc[pairs["link"] == link, "tie"]))
+        if elsewhere:
+            off = rel.count("referrals", where={date: span, SECTOR_LINK: link, TIE: elsewhere},
+                            name=f"collaboration: {link} referrals between members without such a tie in {label}")
+            if off.value() != 0:
+                return False
+    return rel.at_least("referrals", *[({date: span, SECTOR_LINK: link, TIE: tie}, 1) for tie, link in pairs.itertuples(index=False)])
 
 
 def _published_number(value: Any) -> float:

@@ -26,10 +26,10 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     each tie counts victims' referrals and is released per period through the same
     release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
     ties of one kind add up to the cross-sector and law enforcement ↔ victim services
-    counts the reader also sees): ``"<11"`` where hidden. A period whose tie tallies the
-    layer refused (:meth:`ReleasedCounts.network_withheld`: they would pin a hidden
-    referral count) keeps its members but no ties and no partner counts, and its label
-    says so.
+    counts the reader also sees): ``"<11"`` where hidden. Only the periods the counts were
+    released for with ``network_periods`` (and the layer let draw: ``counts.ties_drawn``)
+    get their ties; another keeps its members but no ties and no partner counts, and its
+    label says so.
 
     Parameters
     ----------
@@ -46,8 +46,9 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     >>> from tfanalysis.publication import Release
     >>> from tfanalysis.reports.collaboration.counts import release_counts
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"])
-    >>> nodes, ties = network_picture(data, pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q"), counts)
+    >>> periods = pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q")
+    >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"], network_periods=periods)
+    >>> nodes, ties = network_picture(data, periods, counts)
     >>> sorted(nodes["period"].unique()), "<11" in set(ties["referrals"])
     (['2024Q2', '2025Q4'], True)
     """
@@ -57,8 +58,7 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
     nodes["period"] = nodes["period"].map(labels)
     ties["period"] = ties["period"].map(labels)
-    refused = counts.network_withheld("cross_sector_tie_share") | counts.network_withheld("le_vs_tie_share")
-    refused = [label for label in pd.unique(nodes["period"]) if refused.get(label, False)]
+    refused = [label for label in pd.unique(nodes["period"]) if label not in counts.ties_drawn]
     ties = ties[~ties["period"].isin(refused)].reset_index(drop=True)
     not_drawn = nodes["period"].isin(refused).to_numpy()
     nodes["ties"] = nodes["ties"].astype("float64").where(~not_drawn)
