@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Any
 
 import pandas as pd
@@ -287,7 +288,7 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"n": ["<11", 42]}, index=["a", "b"]), caption="Clients"))
-    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">&lt;11</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table>
+    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">&lt;11</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">&lt;11: hidden, either because it is under 11 or so that no count under 11 can be worked out from the others.</p>
     >>> t = pd.DataFrame({"needs_per_month": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "legal_representation")], names=["table", "need"]))
     >>> print(table_html(t))
     <table class="tf-table"><thead><tr><th>Table</th><th>Need</th><th>Needs a month</th></tr></thead><tbody><tr><th>Needs</th><th>Legal representation (immigration, criminal, civil)</th><td class="num">50.0</td></tr></tbody></table>
@@ -307,7 +308,30 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     header = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
     # a released table (tfanalysis.publication) names itself, so `tfanalysis audit` can read it back
     tag = f' data-release="{html.escape(str(table.attrs["release"]))}"' if table.attrs.get("release") else ""
-    return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<table class="tf-table"{tag}>{cap}<thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>' + _hidden_note(table)
+
+
+def _hidden_note(table: pd.DataFrame) -> str:
+    """What the table's hidden marker means, under a table that shows one.
+
+    ``<11`` is not "fewer than 11" for every cell that shows it: the publication layer also
+    hides larger counts so that no small one can be worked out from the others, and a
+    reader of one table (a grant officer) must not read them as small.
+
+    >>> _hidden_note(pd.DataFrame({"n": ["<11", 42]}))
+    '<p class="tf-table-note">&lt;11: hidden, either because it is under 11 or so that no count under 11 can be worked out from the others.</p>'
+    >>> _hidden_note(pd.DataFrame({"n": [3, 42]}))
+    ''
+    """
+    markers = {v for v in table.to_numpy().ravel() if isinstance(v, str) and _HIDDEN_MARK.fullmatch(v)}
+    if not markers:
+        return ""
+    marker = sorted(markers)[0]
+    return (f'<p class="tf-table-note">{html.escape(marker)}: hidden, either because it is under {marker[1:]} '
+            f"or so that no count under {marker[1:]} can be worked out from the others.</p>")
+
+
+_HIDDEN_MARK = re.compile(r"<\d+")
 
 
 def _label_words(label: Any) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-SUPPRESSED_HOVER = "hidden (small count)"
-"""Hover text of a suppressed cell: its value is never in the figure."""
+SUPPRESSED_HOVER = "hidden (disclosure control)"
+"""Hover text of a hidden cell (a small count, or one hidden so that no small count can be worked out): its value is never in the figure."""
 
 TEMPLATE = "plotly_white"
 
