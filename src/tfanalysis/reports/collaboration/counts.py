@@ -434,11 +434,9 @@ def _floor_by_ties(rel: Any, date: str, spans: Sequence[tuple[str, Any]]) -> fro
     from tfanalysis.publication.cells import MISSING
 
     units = rel.units("referrals")
-    a, b = units["from_member"].to_numpy(object), units["to_member"].to_numpy(object)
-    link = units[SECTOR_LINK].to_numpy(object)
-    tie = (a != MISSING) & (b != MISSING) & (a != b)
-    dates = pd.to_datetime(units[date])
-    ties = pd.DataFrame({"a": a[tie], "b": b[tie], "link": link[tie], "on": dates[tie].to_numpy()})
+    tie = units[TIE].to_numpy(object) != MISSING  # the derived column's own rule: two members, not the same one
+    ties = pd.DataFrame({"a": units["from_member"].to_numpy(object)[tie], "b": units["to_member"].to_numpy(object)[tie],
+                         "link": units[SECTOR_LINK].to_numpy(object)[tie], "on": pd.to_datetime(units[date]).to_numpy()[tie]})
     refused = []
     for label, span in spans:  # a dozen periods
         per_link = ties[span.mask(ties["on"])].drop_duplicates(["a", "b", "link"]).groupby("link").size()

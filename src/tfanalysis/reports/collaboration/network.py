@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to a
     from tfanalysis.data.io import TaskForceData
 
 
-NOT_DRAWN = " (ties not shown: they would bound hidden referral counts)"
-"""Appended to the label of a period whose ties are not drawn."""
+NOT_DRAWN = " (ties not shown: disclosure control)"
+"""Appended to the label of a period whose ties are not drawn: refused by the layer, or never asked for (``network_periods``)."""
 
 
 def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: ReleasedCounts, *, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
