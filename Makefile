@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# On every core: the tests sharing a demo run stay on one worker (conftest.py), and start first.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests src/tfanalysis
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder tests src/tfanalysis
 
 demo: $(STAMP)
 	$(BIN)/tfanalysis demo $(DEMO)

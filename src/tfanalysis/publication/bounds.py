@@ -164,6 +164,22 @@ class SolvedCubes:
         return parts
 
 
+class Ranges(dict):
+    """The ranges found so far of hidden counts (label -> (low, high)), counting its changes.
+
+    >>> ranges = Ranges()
+    >>> ranges["a"] = (1.0, 5.0)
+    >>> ranges.version
+    1
+    """
+
+    version = 0
+
+    def __setitem__(self, label, value) -> None:
+        super().__setitem__(label, value)
+        self.version += 1
+
+
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
                solved: SolvedCubes | None = None, spans: Callable[[str], object] | None = None) -> list[Leak]:
     """Every released or singled-out count a reader can pin inside 1..threshold-1.
@@ -232,7 +248,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         else:
             content = _content(cube, split, inside)
             built[cube] = solved.get(content, build, counts=content[:5])
-    ranges: dict = {}
+    ranges = Ranges()
     why: dict = {}
     for _ in range(4):
         narrowed = False
@@ -381,7 +397,13 @@ class _Cube:
         self.class_truth = np.bincount(groups.ravel(), weights=truth[keep], minlength=len(first)).astype(np.int64)
         self.position = {label: r for r, label in enumerate(cells.index)}
         self._hidden_labels = list(cells.index[self.hidden])
-        # programs and their answers, per ranges of the hidden counts (see SolvedCubes)
+        self._hidden_at = {label: r for r, label in enumerate(self._hidden_labels)}
+        # programs and their answers, per ranges of the hidden counts (see SolvedCubes); each
+        # set of ranges met is known by a number (hashing hundreds of ranges per lookup was
+        # most of the time of a release), and read once per change of the caller's ranges
+        self._ranges_ids: dict[tuple, int] = {}
+        self._ranges_by_id: list[dict] = []
+        self._last_read: tuple | None = None
         self._programs: OrderedDict = OrderedDict()
         self._same_as: dict = {}  # ranges -> the ranges of a kept program they add nothing to
         self._answers: dict = {}
@@ -396,30 +418,52 @@ class _Cube:
     def row(self, label) -> sparse.csr_matrix:
         return self.classes[self.position[label]]
 
-    def _ranges_key(self, ranges: dict) -> tuple:
-        return tuple(ranges.get(label) for label in self._hidden_labels)
+    def _ranges_id(self, ranges: dict) -> int:
+        """The number of the ranges found so far of this cube's hidden counts.
 
-    def _key(self, ranges: dict) -> tuple:
-        """The ranges the program answering for ``ranges`` was built with.
+        Only the counts that have a range count: ``ranges`` holds the counts shared with
+        other cubes, while a cube may hide thousands. A :class:`Ranges` is read again only
+        when it has changed.
+        """
+        version = getattr(ranges, "version", None)
+        last = self._last_read
+        if version is not None and last is not None and last[0] is ranges and last[1] == version:
+            return last[2]
+        key = self._sparse(ranges)
+        number = self._ranges_ids.setdefault(key, len(self._ranges_ids))
+        if number == len(self._ranges_by_id):
+            self._ranges_by_id.append(dict(key))
+        if version is not None:
+            self._last_read = (ranges, version, number)
+        return number
+
+    def _sparse(self, values: dict) -> tuple:
+        """(position among the hidden counts, value) of the hidden counts ``values`` names."""
+        at = self._hidden_at
+        return tuple(sorted((at[label], value) for label, value in values.items() if label in at and value))
+
+    def _key(self, ranges: dict) -> int:
+        """The ranges the program answering for ``ranges`` was built with (their number).
 
         Ranges that only repeat what a kept program already implies (each new range holds
         every value the program allows that count, in fractions) leave its counts as they
         were: that program and its answers serve. A count's range found in this cube and
         carried back to it is the common case.
         """
-        key = self._ranges_key(ranges)
+        key = self._ranges_id(ranges)
         if key in self._programs:
             return key
         if key not in self._same_as:
             self._same_as[key] = next((old for old in reversed(self._programs) if self._implied(old, key)), key)
         return self._same_as[key]
 
-    def _implied(self, old: tuple, new: tuple) -> bool:
-        for label, was, now in zip(self._hidden_labels, old, new):
-            was, now = was or (0.0, np.inf), now or (0.0, np.inf)
+    def _implied(self, old: int, new: int) -> bool:
+        was_of, now_of = self._ranges_by_id[old], self._ranges_by_id[new]
+        for position in was_of.keys() | now_of.keys():
+            was, now = was_of.get(position, (0.0, np.inf)), now_of.get(position, (0.0, np.inf))
             if now == was:
                 continue
-            extent = self._answers.get(("extent", label, old))
+            extent = self._answers.get(("extent", self._hidden_labels[position], old))
             if now[0] < was[0] or now[1] > was[1] or extent is None:
                 return False
             if extent[0] < now[0] - 1e-9 or extent[1] > now[1] + 1e-9:
@@ -462,7 +506,7 @@ class _Cube:
     def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
         """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges)."""
         why = why or {}
-        key = ("leaks", k, self._key(ranges), tuple(frozenset(why.get(label, ())) for label in self._hidden_labels))
+        key = ("leaks", k, self._key(ranges), self._sparse({label: frozenset(why_of) for label, why_of in why.items()}))
         if key not in self._answers:
             self._answers[key] = self._leaks(ranges, k, why)
         return list(self._answers[key])
