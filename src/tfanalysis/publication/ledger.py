@@ -79,6 +79,10 @@ class Ledger:
         floors = [pd.read_parquet(Path(f) / "floors.parquet") for f in [*[e for e in earlier if (Path(e) / COMPLETE).exists()],
                   *([self.folder] if self.folder else [])] if (Path(f) / "floors.parquet").exists()]
         self.floors = _highest(pd.concat(floors, ignore_index=True)) if floors else _no_floors()
+        # universe -> (cells, floors, its counts): every check of a table reads its universe's
+        # counts again, and a run after earlier ones holds tens of thousands; ``cells`` and
+        # ``floors`` are replaced, never changed in place, so the same objects mean the same counts
+        self._universe_cells: dict[str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
 
     # ------------------------------------------------------------------ counts
 
@@ -133,6 +137,14 @@ class Ledger:
         A count a reader knows a floor of but no table released is there too, as hidden
         (``tally`` True): the bounds read its floor, and pin it no more than a released one.
         """
+        kept = self._universe_cells.get(universe)
+        if kept is not None and kept[0] is self.cells and kept[1] is self.floors:
+            return kept[2].copy(deep=False)
+        out = self._read_universe_cells(universe)
+        self._universe_cells[universe] = (self.cells, self.floors, out)
+        return out.copy(deep=False)
+
+    def _read_universe_cells(self, universe: str) -> pd.DataFrame:
         parsed = self.cells["key"].map(predicate_from_key)
         mine = parsed.map(lambda item: item[0] == universe).to_numpy(bool)
         out = self.cells[mine].copy()
