@@ -329,6 +329,38 @@ def test_audit_flags_a_cell_derivable_from_several_lines():
     assert issues(audit(published, true_counts=true)) == [(1, 2, "derivable")]
 
 
+def test_derivable_cells_are_those_of_leverage_one_in_the_line_equations() -> None:
+    """The bridges of the graph lines--hidden cells are the cells the equations fix: numpy's SVD as the oracle."""
+    from tfanalysis.publication.privacy import grid
+
+    def leverage_one(g) -> np.ndarray:  # the rank test, on the dense incidence of lines and hidden cells
+        out = np.zeros(g.hidden.shape, dtype=bool)
+        a, b = np.nonzero(g.hidden & g.exists)
+        if not g.rows or a.size == 0:
+            return out
+        incidence = np.zeros((sum(g.hidden.shape), a.size))
+        incidence[a, np.arange(a.size)] = incidence[g.hidden.shape[0] + b, np.arange(a.size)] = 1.0
+        _, sing, vt = np.linalg.svd(incidence, full_matrices=False)
+        out[a, b] = (vt[: int((sing > 1e-9 * sing[0]).sum())] ** 2).sum(axis=0) > 1 - 1e-8
+        return out
+
+    rng = np.random.default_rng(7)
+    fixed = 0
+    for _ in range(400):
+        shape = tuple(rng.integers(1, 8, 2))
+        g = grid._grid(rng.integers(0, 30, shape).astype(float), is_series=bool(rng.random() < 0.1))
+        g.hidden = rng.random(shape) < rng.uniform(0.1, 0.8)
+        g.exists = rng.random(shape) < 0.9 if rng.random() < 0.2 else g.exists
+        assert np.array_equal(grid._derivable(g), leverage_one(g))
+        fixed += int(grid._derivable(g).sum())
+    assert fixed > 100  # the grids hold both kinds of hidden cell
+    square = grid._grid(np.ones((3, 3)), is_series=False)
+    square.hidden[:2, :2] = True  # a cycle of four hidden cells: none is fixed
+    assert not grid._derivable(square).any()
+    square.hidden[1, 0] = False  # a path of three: each is fixed
+    assert grid._derivable(square).tolist() == [[True, True, False], [False, True, False], [False, False, False]]
+
+
 def test_audit_flags_a_cell_bounded_by_combining_lines():
     # No line rule is broken, but: column c says Kent-c = c-total; the Total row says
     # labor-total + c-total = 152 - 43 = 109; column a says labor-total = 100 + Sussex-a.
