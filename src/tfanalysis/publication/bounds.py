@@ -167,6 +167,9 @@ class SolvedCubes:
 class Ranges(dict):
     """The ranges found so far of hidden counts (label -> (low, high)), counting its changes.
 
+    A cube reads it again only when ``version`` moved, so change it by assigning an item
+    (``ranges[label] = (low, high)``): ``update`` and the like are not counted.
+
     >>> ranges = Ranges()
     >>> ranges["a"] = (1.0, 5.0)
     >>> ranges.version
