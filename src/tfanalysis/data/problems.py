@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import pandas as pd
@@ -45,7 +46,15 @@ class DataValidationError(ValueError):
 
 
 def empty_problems() -> pd.DataFrame:
-    """Return a problems table with no rows and the right columns."""
+    """Return a problems table with no rows and the right columns.
+
+    Asked for once per column and check of every table: built once, handed out as copies.
+    """
+    return _empty_template().copy(deep=False)
+
+
+@functools.cache
+def _empty_template() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "table": pd.Series(dtype="string"),
