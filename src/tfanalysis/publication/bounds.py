@@ -324,7 +324,10 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
     Values the data take but no set mentions form one more atom; values neither in the
     data nor mentioned are taken as known to be absent (the safe side).
     """
-    present = pd.unique(values.to_numpy(dtype=object))
+    # each distinct value looked at once (a national dataset has millions of units, a few
+    # thousand values): the units' atoms are taken by their codes
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    present = pd.Series(uniques).to_numpy(dtype=object)
     mentioned = set().union(*constraints) if constraints else set()
     signature: dict[str, tuple] = {}
     for v in mentioned | set(present):
@@ -332,7 +335,7 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
     kinds = sorted(set(signature.values()))
     atom_of_kind = {kind: i for i, kind in enumerate(kinds)}
     atom_of_value = {v: atom_of_kind[s] for v, s in signature.items()}
-    unit_atom = values.map(atom_of_value).to_numpy(dtype=np.int64)
+    unit_atom = np.array([atom_of_value[v] for v in present], dtype=np.int64)[codes]
     allowed = [np.array(sorted({atom_of_kind[s] for v, s in signature.items() if v in c}), dtype=np.int64) for c in constraints]
     return unit_atom, allowed, len(kinds)
 
