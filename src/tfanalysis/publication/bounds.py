@@ -167,20 +167,35 @@ class SolvedCubes:
 class Ranges(dict):
     """The ranges found so far of hidden counts (label -> (low, high)), counting its changes.
 
-    A cube reads it again only when ``version`` moved, so change it by assigning an item
-    (``ranges[label] = (low, high)``): ``update`` and the like are not counted.
+    A cube reads it again only when ``version`` moved: every way of changing it counts.
 
     >>> ranges = Ranges()
     >>> ranges["a"] = (1.0, 5.0)
+    >>> ranges.update(b=(0.0, 3.0))
     >>> ranges.version
-    1
+    2
     """
 
     version = 0
 
-    def __setitem__(self, label, value) -> None:
-        super().__setitem__(label, value)
-        self.version += 1
+    def _changed(name: str):  # type: ignore[misc]  # wraps a dict method that changes the dict
+        def method(self, *args, **kwargs):
+            out = getattr(dict, name)(self, *args, **kwargs)
+            self.version += 1
+            return out
+
+        method.__name__ = name
+        return method
+
+    __setitem__ = _changed("__setitem__")
+    __delitem__ = _changed("__delitem__")
+    __ior__ = _changed("__ior__")
+    update = _changed("update")
+    setdefault = _changed("setdefault")
+    pop = _changed("pop")
+    popitem = _changed("popitem")
+    clear = _changed("clear")
+    del _changed
 
 
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
