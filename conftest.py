@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         run = next((name for name in SHARED_RUNS if name in fixtures), None)
-        name = run or item.path.relative_to(config.rootpath).as_posix()
+        name = run or item.nodeid.split("::", 1)[0]  # its file, as pytest names it
         group[item.nodeid] = name
         slow = item.get_closest_marker("slow") is not None
         rank[name] = min(rank.get(name, 2), 0 if run else 1 if slow else 2)
