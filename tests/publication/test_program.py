@@ -65,7 +65,7 @@ def test_a_whole_optimum_at_the_threshold_needs_no_integer_program(monkeypatch):
     from tfanalysis.publication import program
 
     solved = []
-    monkeypatch.setattr(program, "milp", lambda *a, **kw: solved.append(1))
+    monkeypatch.setattr(program, "whole_program", lambda *a, **kw: solved.append(1))
     # every target to a program of its own (no batch program first)
     monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
     lp = _fifteen_and_nine()
@@ -90,8 +90,8 @@ def test_whole_counts_near_the_optimum_in_fractions_spare_the_integer_program_on
     from tfanalysis.publication import program
 
     objectives = []
-    milp = program.milp
-    monkeypatch.setattr(program, "milp", lambda c, **kw: objectives.append(bool(np.any(c))) or milp(c, **kw))
+    whole_program = program.whole_program
+    monkeypatch.setattr(program, "whole_program", lambda c, *a, **kw: objectives.append(bool(np.any(c))) or whole_program(c, *a, **kw))
     monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
     # a triangle of hidden counts (any two at most 1) and a fourth at most 1: the sum is
     # 2.5 in fractions (0.5 each, and 1), 2 in whole counts (1, 0, 0, 1)
@@ -176,3 +176,73 @@ def test_whole_counts_found_for_one_target_clear_the_others_they_raise(monkeypat
     # the sum twice (a count shown in two tables): the whole counts found for the first reach 3 at the second
     assert lp.open_targets([every, every], 3) == []
     assert searched == [4]
+
+
+def test_a_hidden_count_withheld_with_its_line_is_left_out_of_the_program():
+    # x0 + x1 + x2 = 15 shown; x0 hidden (at least 1); x1 withheld with its line (at least 0,
+    # no upper bound: it restricts nothing); x1 + x2 at most 9 (a range carried from elsewhere)
+    a_eq = sparse.csr_matrix([[1.0, 1.0, 1.0]])
+    a_range = sparse.csr_matrix([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 1.0, 1.0]])
+    lp = ReaderProgram(a_eq, [15.0], a_range, [1.0, 0.0, 0.0], [np.inf, np.inf, 9.0])
+    assert lp.rows.shape == (3, 3)  # the shown count, x0's floor and x1 + x2's range; not x1's
+    lo, hi, resting = lp.extent(sparse.csr_matrix([[1.0, 0.0, 0.0]]))
+    # x0 = 15 - (x1 + x2): at least 6 (resting on the total and x1 + x2 <= 9), at most 15
+    assert (round(lo), round(hi)) == (6, 15)
+    assert resting.shape == (4,) and not resting[2]  # x1's row, left out, rests on nothing
+    assert resting[0] and resting[3]
+
+
+def test_ranges_of_hidden_counts_together_equal_their_ranges_one_by_one():
+    rng = np.random.default_rng(3)
+    for _ in range(60):
+        n = int(rng.integers(3, 9))
+        true = rng.integers(0, 6, n).astype(float)
+        a_eq = sparse.csr_matrix((rng.random((int(rng.integers(1, 4)), n)) < 0.5).astype(float))
+        a_range = sparse.csr_matrix((rng.random((int(rng.integers(2, 6)), n)) < 0.4).astype(float))
+        values = a_range @ true
+        lower = np.where(rng.random(values.size) < 0.7, np.minimum(values, 1.0), 0.0)
+        upper = np.where(rng.random(values.size) < 0.3, values + rng.integers(0, 3, values.size), np.inf)
+        lp = ReaderProgram(a_eq, a_eq @ true, a_range, lower, upper)
+        one_by_one = ReaderProgram(a_eq, a_eq @ true, a_range, lower, upper)
+        together = lp.extents_of_ranged(np.arange(a_range.shape[0]))
+        for r, (lo, hi, resting) in enumerate(together):
+            lo1, hi1, _ = one_by_one.extent(a_range[r])
+            assert abs(lo - lo1) < 1e-6 and (hi == hi1 or abs(hi - hi1) < 1e-6)
+            assert resting.shape == (a_eq.shape[0] + a_range.shape[0],)
+
+
+def test_the_smallest_value_at_a_count_own_floor_rests_on_that_floor_alone():
+    # x0 + x1 + x2 = 15 shown, each hidden (at least 1): each is 1..13. Minimising the
+    # three together puts two at 1 (the third takes 13); the third's smallest value takes
+    # a program of its own. Each smallest value rests on the count's own floor.
+    lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 1.0]]), [15.0], sparse.identity(3, format="csr"), np.ones(3), np.full(3, np.inf))
+    calls = []
+    optimise = lp._optimise
+    lp._optimise = lambda row, maximise=True: calls.append(maximise) or optimise(row, maximise)
+    out = lp.extents_of_ranged(np.arange(3))
+    assert [(lo, round(hi)) for lo, hi, _ in out] == [(1.0, 13)] * 3
+    assert sorted(calls) == [False, False, True, True, True]  # two programs for the three smallest, one per largest
+    assert all(resting[1 + r] for r, (_, _, resting) in enumerate(out))
+
+
+def test_whole_program_agrees_with_scipy_milp():
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from tfanalysis.publication.program import whole_program
+
+    rng = np.random.default_rng(5)
+    for _ in range(80):
+        n, m = int(rng.integers(2, 7)), int(rng.integers(1, 5))
+        rows = sparse.csr_matrix(rng.integers(0, 3, (m, n)).astype(float))
+        lower = rng.integers(0, 4, m).astype(float) + rng.choice([0.0, 0.5], m)
+        upper = np.where(rng.random(m) < 0.5, lower + rng.integers(0, 3, m), np.inf)
+        cost = rng.integers(-1, 3, n).astype(float)
+        mine = whole_program(cost, rows, lower, upper, maximise=True)
+        capped = np.asarray(rows.sum(axis=0)).ravel() > 0
+        theirs = milp(-cost, constraints=LinearConstraint(rows, lower, upper), integrality=np.ones(n),
+                      bounds=Bounds(0, np.where(capped, np.inf, 50.0)))
+        if theirs.status == 2:  # infeasible
+            assert mine is None
+        elif mine is not None and theirs.status == 0 and capped.all():
+            assert cost @ mine == round(-theirs.fun)
+            assert np.all(rows @ mine >= lower - 1e-9) and np.all(rows @ mine <= upper + 1e-9)

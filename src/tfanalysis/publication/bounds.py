@@ -24,7 +24,11 @@ together by programs that raise many at once (maximise a weighted sum of ``min(x
 for the rest the program is built once in HiGHS and re-solved per target from the last basis; every
 optimum is a point where the other targets are read too, and those reaching ``k`` there are
 cleared without a program of their own. A bound just above ``k`` is checked with
-integrality (:func:`scipy.optimize.milp`).
+integrality (HiGHS's branch and bound, :func:`~tfanalysis.publication.program.whole_program`).
+A hidden count withheld with its line (at least 0, no upper bound) restricts nothing and
+is left out of the program. A hidden count lying in several cubes has its range worked
+out in each; most can be as small as their own floor, which one program minimising them
+together shows (:meth:`~tfanalysis.publication.program.ReaderProgram.extents_of_ranged`).
 
 What is not covered
 -------------------
@@ -276,6 +280,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                 if not mine:
                     continue
                 program = part.program(ranges)
+                part.work_out_ranges(mine, ranges)
                 for i in mine:
                     lo, hi, resting = part.range_of(i, ranges)
                     old = ranges.get(i, (0.0, np.inf))
@@ -510,6 +515,21 @@ class _Cube:
             self._answers[("extent", label, ranged)] = (lo, hi)
             self._answers[key] = (*whole_range(lo, hi), resting)
         return self._answers[key]
+
+    def work_out_ranges(self, labels: list, ranges: dict) -> None:
+        """Work out the ranges of several hidden counts together, for :meth:`range_of` to read.
+
+        :meth:`ReaderProgram.extents_of_ranged`: most counts' smallest value is read at
+        one point, not a program each.
+        """
+        ranged = self._key(ranges)
+        todo = [label for label in labels if ("range", label, ranged) not in self._answers]
+        if len(todo) < 2:
+            return
+        program = self.program(ranges)
+        for label, (lo, hi, resting) in zip(todo, program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]))):
+            self._answers[("extent", label, ranged)] = (lo, hi)
+            self._answers[("range", label, ranged)] = (*whole_range(lo, hi), resting)
 
     def _program(self, ranges: dict) -> "ReaderProgram":
         eq = np.flatnonzero(~self.hidden & (self.true > 0))

@@ -2,7 +2,7 @@
 
 Built once in HiGHS (``highspy``); each target only changes the objective, so the primal simplex
 starts from the previous basis. A bound just above the threshold is checked with
-integrality (:func:`scipy.optimize.milp`).
+integrality (HiGHS's branch and bound, :func:`whole_program`).
 
 Examples
 --------
@@ -18,9 +18,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 import highspy
-from scipy.optimize import Bounds, LinearConstraint, milp
 
-__all__ = ["ReaderProgram", "whole_range"]
+__all__ = ["ReaderProgram", "whole_program", "whole_range"]
 
 
 class ReaderProgram:
@@ -42,10 +41,15 @@ class ReaderProgram:
         # one target after another changes only the objective: the last optimum stays
         # feasible, and the primal simplex goes on from it (the dual starts over: 10x slower)
         self.highs.setOptionValue("simplex_strategy", 4)
-        # every constraint as one matrix of rows with their lower and upper values
-        self.rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()
-        self.row_lower = np.concatenate([self.b_eq, self.lower])
-        self.row_upper = np.concatenate([self.b_eq, self.upper])
+        # every constraint as one matrix of rows with their lower and upper values; a count
+        # withheld with its line (at least 0, no upper bound) restricts nothing and is left
+        # out: in a run after earlier runs most hidden counts are such, and each row left
+        # in makes every step of the simplex dearer
+        vacuous = np.concatenate([np.zeros(self.n_eq, dtype=bool), (self.lower <= 0) & np.isposinf(self.upper)])
+        self._kept = np.flatnonzero(~vacuous)
+        self.rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()[self._kept]
+        self.row_lower = np.concatenate([self.b_eq, self.lower])[self._kept]
+        self.row_upper = np.concatenate([self.b_eq, self.upper])[self._kept]
         self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
         if self.rows.shape[0]:
             self.highs.addRows(self.rows.shape[0], self.row_lower, self.row_upper, self.rows.nnz, self.rows.indptr[:-1].astype(np.int32),
@@ -75,7 +79,9 @@ class ReaderProgram:
         if status != highspy.HighsModelStatus.kOptimal:
             raise ValueError(f"the released counts contradict each other: no counts fit them all ({status})")
         sol = self.highs.getSolution()
-        return "optimal", float(self.highs.getInfo().objective_function_value), np.asarray(sol.col_value), np.asarray(sol.row_dual)
+        duals = np.zeros(self.n_eq + self.a_range.shape[0])
+        duals[self._kept] = sol.row_dual  # a row left out rests on nothing
+        return "optimal", float(self.highs.getInfo().objective_function_value), np.asarray(sol.col_value), duals
 
     def range_of(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value a reader can give ``row @ x``, and the rows either rests on."""
@@ -87,6 +93,39 @@ class ReaderProgram:
         _, lo, _, d_lo = self._optimise(row, maximise=False)
         _, hi, _, d_hi = self._optimise(row, maximise=True)
         return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
+
+    def extents_of_ranged(self, ranged: np.ndarray) -> list[tuple[float, float, np.ndarray]]:
+        """:meth:`extent` of several ranged rows (hidden counts, by position among them) at once.
+
+        Most hidden counts can be as small as their own lower bound. A program minimising
+        their sum (random weights) finds a point where many are: their smallest value is
+        that bound, resting on nothing but it, without a program of their own; the rounds
+        go on over the rest while they find some. Only the largest values, and the
+        smallest of the rest, take a program each.
+        """
+        ranged = np.asarray(ranged, dtype=np.int64)
+        rows = self.a_range[ranged].tocsr()
+        lowest = np.full(ranged.size, np.nan)
+        rng = np.random.default_rng(11)
+        left = np.arange(ranged.size)
+        while left.size > 1:
+            weights = rng.uniform(1.0, 2.0, left.size)
+            _, _, x, _ = self._optimise(sparse.csr_matrix(rows[left].T @ weights), maximise=False)
+            at_floor = rows[left] @ x <= self.lower[ranged[left]] + 1e-6
+            if not at_floor.any():
+                break
+            lowest[left[at_floor]] = self.lower[ranged[left[at_floor]]]
+            left = left[~at_floor]
+        out = []
+        for j, r in enumerate(ranged):
+            if np.isnan(lowest[j]):
+                out.append(self.extent(rows[j]))
+                continue
+            _, hi, _, duals = self._optimise(rows[j], maximise=True)
+            resting = np.abs(duals) > 1e-9
+            resting[self.n_eq + r] = True  # the smallest value is the count's own lower bound
+            out.append((float(lowest[j]), hi, resting))
+        return out
 
     def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2, few: int = 5) -> np.ndarray:
         """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
@@ -204,8 +243,9 @@ class ReaderProgram:
             if point is not None:
                 self.points.append(point)
                 return value
-        best = milp(-row.toarray().ravel(), constraints=self._constraints(), integrality=np.ones(self.n), bounds=Bounds(0, np.inf))
-        return min(value, -best.fun) if best.status == 0 else value
+        cost = row.toarray().ravel()
+        best = whole_program(cost, self.rows, self.row_lower, self.row_upper, maximise=True)
+        return min(value, float(cost @ best)) if best is not None else value
 
     def _whole_near(self, row: sparse.csr_matrix, k: int, optimum: np.ndarray, size: int) -> np.ndarray | None:
         """Whole counts with ``row`` at ``k`` or more, equal to ``optimum`` where it is whole and far from its fractions."""
@@ -219,14 +259,14 @@ class ReaderProgram:
         filled = self.rows @ held
         sub = self._by_column()[:, free].tocsr()
         in_play = np.diff(sub.indptr) > 0
-        near = milp(np.zeros(int(free.sum())),
-                    constraints=[LinearConstraint(sub[in_play], (self.row_lower - filled)[in_play], (self.row_upper - filled)[in_play]),
-                                 LinearConstraint(row.tocsc()[:, free], k - (row @ held)[0], np.inf)],
-                    integrality=np.ones(int(free.sum())), bounds=Bounds(0, np.inf))
-        if near.status != 0:
+        rows = sparse.vstack([sub[in_play], row.tocsc()[:, free]]).tocsr()
+        near = whole_program(np.zeros(int(free.sum())), rows,
+                             np.append((self.row_lower - filled)[in_play], k - (row @ held)[0]),
+                             np.append((self.row_upper - filled)[in_play], np.inf))
+        if near is None:
             return None
         point = rounded.copy()
-        point[free] = np.round(near.x)
+        point[free] = np.round(near)
         return point if self.feasible(point)[0] and (row @ point)[0] >= k - 1e-6 else None
 
     def _by_column(self) -> sparse.csc_matrix:
@@ -236,18 +276,51 @@ class ReaderProgram:
         return self._columns
 
     def _small_rows(self, size: int) -> sparse.csc_matrix:
-        """The constraint rows over at most ``size`` unknowns (built once per size)."""
+        """The released counts over at most ``size`` unknowns, those left out of the program too (built once per size).
+
+        They say which unknowns lie close together: a count withheld with its line
+        restricts nothing, but the unknowns it sums are neighbours all the same.
+        """
         if size not in self._small:
-            self._small[size] = self.rows[np.diff(self.rows.indptr) <= size].tocsc()
+            every = sparse.vstack([self.a_eq, self.a_range]).tocsr()
+            self._small[size] = every[np.diff(every.indptr) <= size].tocsc()
         return self._small[size]
 
-    def _constraints(self) -> list[LinearConstraint]:
-        constraints = []
-        if self.n_eq:
-            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
-        if self.a_range.shape[0]:
-            constraints.append(LinearConstraint(self.a_range, self.lower, self.upper))
-        return constraints
+
+def whole_program(cost: np.ndarray, rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.ndarray, *,
+                  maximise: bool = False) -> np.ndarray | None:
+    """Whole counts ``x >= 0`` with ``row_lower <= rows @ x <= row_upper`` making ``cost @ x`` smallest (largest).
+
+    HiGHS's branch and bound, called directly: the HiGHS inside scipy's ``milp`` is older
+    and took twice as long on the reader's programs. None when no whole counts fit.
+
+    Examples
+    --------
+    >>> # x0 + x1 <= 1.5 and x0 - x1 = 0 in whole counts: only (0, 0)
+    >>> whole_program(np.array([1.0, 1.0]), sparse.csr_matrix([[1.0, 1.0], [1.0, -1.0]]), np.array([0.0, 0.0]),
+    ...               np.array([1.5, 0.0]), maximise=True).tolist()
+    [0.0, 0.0]
+    >>> whole_program(np.zeros(1), sparse.csr_matrix([[2.0]]), np.array([1.0]), np.array([1.0])) is None
+    True
+    """
+    n = rows.shape[1]
+    inf = highspy.kHighsInf
+    highs = _highs()
+    highs.addVars(n, np.zeros(n), np.full(n, inf))
+    highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, float))
+    if maximise:
+        highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    if rows.shape[0]:
+        rows = rows.tocsr()
+        lower = np.where(np.isneginf(row_lower), -inf, row_lower).astype(float)
+        upper = np.where(np.isposinf(row_upper), inf, row_upper).astype(float)
+        highs.addRows(rows.shape[0], lower, upper, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
+                      rows.data.astype(float))
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.round(np.asarray(highs.getSolution().col_value)) + 0.0  # no -0.0
 
 
 def whole_range(lo: float, hi: float) -> tuple[float, float]:
