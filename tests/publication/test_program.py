@@ -90,8 +90,9 @@ def test_whole_counts_near_the_optimum_in_fractions_spare_the_integer_program_on
     from tfanalysis.publication import program
 
     objectives = []
-    whole_program = program.whole_program
+    whole_program, whole_point = program.whole_program, program.whole_point
     monkeypatch.setattr(program, "whole_program", lambda c, *a, **kw: objectives.append(bool(np.any(c))) or whole_program(c, *a, **kw))
+    monkeypatch.setattr(program, "whole_point", lambda *a, **kw: objectives.append("near") or whole_point(*a, **kw))
     monkeypatch.setattr(ReaderProgram, "clear_many", lambda self, target, k, **kw: np.ones(target.shape[0], dtype=bool))
     # a triangle of hidden counts (any two at most 1) and a fourth at most 1: the sum is
     # 2.5 in fractions (0.5 each, and 1), 2 in whole counts (1, 0, 0, 1)
@@ -99,7 +100,7 @@ def test_whole_counts_near_the_optimum_in_fractions_spare_the_integer_program_on
     lp = ReaderProgram(sparse.csr_matrix((0, 4)), np.zeros(0), a_range, np.zeros(4), np.ones(4))
     every = sparse.csr_matrix(np.ones((1, 4)))
     assert lp.open_targets([every], 2) == []
-    assert objectives == [False]  # one search for whole counts near the optimum, no integer program on the sum
+    assert objectives == ["near"]  # one search for whole counts near the optimum (vertices did), no integer program
     assert [(j, largest) for j, largest, _ in lp.open_targets([every], 3)] == [(0, 2.0)]
 
 
@@ -246,3 +247,23 @@ def test_whole_program_agrees_with_scipy_milp():
         elif mine is not None and theirs.status == 0 and capped.all():
             assert cost @ mine == round(-theirs.fun)
             assert np.all(rows @ mine >= lower - 1e-9) and np.all(rows @ mine <= upper + 1e-9)
+
+
+def test_a_whole_point_is_found_at_vertices_or_by_the_integer_program_and_none_when_there_is_none(monkeypatch):
+    from tfanalysis.publication import program
+
+    calls = []
+    whole_program = program.whole_program
+    monkeypatch.setattr(program, "whole_program", lambda *a, **kw: calls.append(1) or whole_program(*a, **kw))
+    # an odd cycle: x0 + x1, x1 + x2, x0 + x2 each 1 has only (1/2, 1/2, 1/2); with the sum
+    # of the three at most 2 as well it has no point at all; with each pair at most 1 and at
+    # least 0, only whole vertices are (0, 0, 0), (1, 0, 0), ...: found without the integer program
+    cycle = sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0]])
+    assert program.whole_point(cycle, np.ones(3), np.ones(3)) is None
+    assert calls == [1]  # every vertex in fractions: the integer program said none
+    with_sum = sparse.vstack([cycle, sparse.csr_matrix(np.ones((1, 3)))]).tocsr()
+    assert program.whole_point(with_sum, np.array([1.0, 1.0, 1.0, 0.0]), np.array([1.0, 1.0, 1.0, 1.4])) is None
+    assert calls == [1]  # no point in fractions: no integer program either
+    point = program.whole_point(cycle, np.zeros(3), np.ones(3))
+    assert point is not None and calls == [1]
+    assert np.all(cycle @ point <= 1) and np.all(point == np.round(point))

@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 import highspy
 
-__all__ = ["ReaderProgram", "whole_program", "whole_range"]
+__all__ = ["ReaderProgram", "whole_point", "whole_program", "whole_range"]
 
 
 class ReaderProgram:
@@ -260,9 +260,8 @@ class ReaderProgram:
         sub = self._by_column()[:, free].tocsr()
         in_play = np.diff(sub.indptr) > 0
         rows = sparse.vstack([sub[in_play], row.tocsc()[:, free]]).tocsr()
-        near = whole_program(np.zeros(int(free.sum())), rows,
-                             np.append((self.row_lower - filled)[in_play], k - (row @ held)[0]),
-                             np.append((self.row_upper - filled)[in_play], np.inf))
+        near = whole_point(rows, np.append((self.row_lower - filled)[in_play], k - (row @ held)[0]),
+                           np.append((self.row_upper - filled)[in_play], np.inf))
         if near is None:
             return None
         point = rounded.copy()
@@ -321,6 +320,52 @@ def whole_program(cost: np.ndarray, rows: sparse.csr_matrix, row_lower: np.ndarr
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     return np.round(np.asarray(highs.getSolution().col_value)) + 0.0  # no -0.0
+
+
+def whole_point(rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.ndarray, *, tries: int = 20) -> np.ndarray | None:
+    """Some whole counts ``x >= 0`` with ``row_lower <= rows @ x <= row_upper``, or None if there are none.
+
+    Vertices first: the program in fractions with a random objective, from one vertex to
+    the next (the simplex goes on from the last), is usually at whole counts on the
+    reader's programs, a hundredth of an integer program's cost; no point in fractions
+    means none in whole counts either. After ``tries`` vertices of fractions, the integer
+    program (:func:`whole_program`) decides. Seeded: the same answer every time.
+
+    Examples
+    --------
+    >>> # x0 + x1 = 3 and x1 + x2 = 2: vertices are whole (an interval matrix)
+    >>> point = whole_point(sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), np.array([3.0, 2.0]), np.array([3.0, 2.0]))
+    >>> bool(point @ [1, 1, 0] == 3 and point @ [0, 1, 1] == 2)
+    True
+    >>> # x0 + x1 = 1, x1 + x2 = 1, x0 + x2 = 1: only (1/2, 1/2, 1/2)
+    >>> whole_point(sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [1.0, 0.0, 1.0]]), np.ones(3), np.ones(3)) is None
+    True
+    """
+    n = rows.shape[1]
+    inf = highspy.kHighsInf
+    highs = _highs()
+    highs.addVars(n, np.zeros(n), np.full(n, inf))
+    if rows.shape[0]:
+        rows = rows.tocsr()
+        lower = np.where(np.isneginf(row_lower), -inf, row_lower).astype(float)
+        upper = np.where(np.isposinf(row_upper), inf, row_upper).astype(float)
+        highs.addRows(rows.shape[0], lower, upper, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
+                      rows.data.astype(float))
+    rng = np.random.default_rng(0)
+    columns = np.arange(n, dtype=np.int32)
+    for _ in range(tries):
+        highs.changeColsCost(n, columns, rng.uniform(0.0, 1.0, n))  # positive: bounded below by 0
+        highs.run()
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None
+        if status != highspy.HighsModelStatus.kOptimal:
+            break
+        x = np.asarray(highs.getSolution().col_value)
+        whole = np.round(x) + 0.0
+        if np.all(np.abs(x - whole) <= 1e-6) and np.all(rows @ whole >= row_lower - 1e-9) and np.all(rows @ whole <= row_upper + 1e-9):
+            return whole
+    return whole_program(np.zeros(n), rows, row_lower, row_upper)
 
 
 def whole_range(lo: float, hi: float) -> tuple[float, float]:
