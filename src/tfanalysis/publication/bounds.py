@@ -253,7 +253,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     hidden_columns = columns_of[hidden]
     homes_of = {columns: [c for c in every if columns <= c] for columns in set(hidden_columns)}
     homes = {i: homes_of[columns] for i, columns in zip(cells.index[hidden], hidden_columns)}
-    shared = {i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)}
+    # in the cells' order, not a set's: which range narrows first must not depend on the string hash seed
+    shared = [i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)]
     involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
     built: dict[frozenset, list[_Cube]] = {}
     set_of_cell, column_sets = pd.factorize(columns_of)

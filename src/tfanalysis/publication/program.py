@@ -34,6 +34,10 @@ class ReaderProgram:
                  upper: np.ndarray, eq_labels=None) -> None:
         self.a_eq, self.b_eq = a_eq.tocsr(), np.asarray(b_eq, float)
         self.a_range, self.lower, self.upper = a_range.tocsr(), np.asarray(lower, float), np.asarray(upper, float)
+        if (self.a_eq.data < 0).any() or (self.a_range.data < 0).any():
+            # counts are sums of unknowns: rows left out below, and smallest values read at
+            # a floor, hold only for sums
+            raise ValueError("a released count is a sum of unknowns: no negative coefficients")
         self.eq_labels = list(eq_labels) if eq_labels is not None else list(range(a_eq.shape[0]))
         self.n = a_eq.shape[1]
         self.n_eq = a_eq.shape[0]
