@@ -307,19 +307,11 @@ def whole_program(cost: np.ndarray, rows: sparse.csr_matrix, row_lower: np.ndarr
     True
     """
     n = rows.shape[1]
-    inf = highspy.kHighsInf
-    highs = _highs()
-    highs.addVars(n, np.zeros(n), np.full(n, inf))
+    highs = _counts_model(rows, row_lower, row_upper)
     highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger))
     highs.changeColsCost(n, np.arange(n, dtype=np.int32), np.asarray(cost, float))
     if maximise:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    if rows.shape[0]:
-        rows = rows.tocsr()
-        lower = np.where(np.isneginf(row_lower), -inf, row_lower).astype(float)
-        upper = np.where(np.isposinf(row_upper), inf, row_upper).astype(float)
-        highs.addRows(rows.shape[0], lower, upper, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
-                      rows.data.astype(float))
     highs.run()
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -346,15 +338,7 @@ def whole_point(rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.nd
     True
     """
     n = rows.shape[1]
-    inf = highspy.kHighsInf
-    highs = _highs()
-    highs.addVars(n, np.zeros(n), np.full(n, inf))
-    if rows.shape[0]:
-        rows = rows.tocsr()
-        lower = np.where(np.isneginf(row_lower), -inf, row_lower).astype(float)
-        upper = np.where(np.isposinf(row_upper), inf, row_upper).astype(float)
-        highs.addRows(rows.shape[0], lower, upper, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
-                      rows.data.astype(float))
+    highs = _counts_model(rows, row_lower, row_upper)
     rng = np.random.default_rng(0)
     columns = np.arange(n, dtype=np.int32)
     for _ in range(tries):
@@ -370,6 +354,21 @@ def whole_point(rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.nd
         if np.all(np.abs(x - whole) <= 1e-6) and np.all(rows @ whole >= row_lower - 1e-9) and np.all(rows @ whole <= row_upper + 1e-9):
             return whole
     return whole_program(np.zeros(n), rows, row_lower, row_upper)
+
+
+def _counts_model(rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.ndarray) -> "highspy.Highs":
+    """HiGHS holding counts ``x >= 0`` and ``row_lower <= rows @ x <= row_upper`` (no objective yet)."""
+    n = rows.shape[1]
+    inf = highspy.kHighsInf
+    highs = _highs()
+    highs.addVars(n, np.zeros(n), np.full(n, inf))
+    if rows.shape[0]:
+        rows = rows.tocsr()
+        lower = np.where(np.isneginf(row_lower), -inf, row_lower).astype(float)
+        upper = np.where(np.isposinf(row_upper), inf, row_upper).astype(float)
+        highs.addRows(rows.shape[0], lower, upper, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
+                      rows.data.astype(float))
+    return highs
 
 
 def whole_range(lo: float, hi: float) -> tuple[float, float]:
