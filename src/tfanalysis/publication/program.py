@@ -41,23 +41,19 @@ class ReaderProgram:
         self.eq_labels = list(eq_labels) if eq_labels is not None else list(range(a_eq.shape[0]))
         self.n = a_eq.shape[1]
         self.n_eq = a_eq.shape[0]
-        self.highs = _highs()
-        # one target after another changes only the objective: the last optimum stays
-        # feasible, and the primal simplex goes on from it (the dual starts over: 10x slower)
-        self.highs.setOptionValue("simplex_strategy", 4)
         # every constraint as one matrix of rows with their lower and upper values; a count
         # withheld with its line (at least 0, no upper bound) restricts nothing and is left
         # out: in a run after earlier runs most hidden counts are such, and each row left
         # in makes every step of the simplex dearer
-        vacuous = np.concatenate([np.zeros(self.n_eq, dtype=bool), (self.lower <= 0) & np.isposinf(self.upper)])
-        self._kept = np.flatnonzero(~vacuous)
-        self.rows = sparse.vstack([self.a_eq, self.a_range]).tocsr()[self._kept]
-        self.row_lower = np.concatenate([self.b_eq, self.lower])[self._kept]
-        self.row_upper = np.concatenate([self.b_eq, self.upper])[self._kept]
-        self.highs.addVars(self.n, np.zeros(self.n), np.full(self.n, highspy.kHighsInf))
-        if self.rows.shape[0]:
-            self.highs.addRows(self.rows.shape[0], self.row_lower, self.row_upper, self.rows.nnz, self.rows.indptr[:-1].astype(np.int32),
-                               self.rows.indices.astype(np.int32), self.rows.data.astype(float))
+        restricting = np.flatnonzero(~((self.lower <= 0) & np.isposinf(self.upper)))
+        self._kept = np.concatenate([np.arange(self.n_eq), self.n_eq + restricting])
+        self.rows = sparse.vstack([self.a_eq, self.a_range[restricting]]).tocsr()
+        self.row_lower = np.concatenate([self.b_eq, self.lower[restricting]])
+        self.row_upper = np.concatenate([self.b_eq, self.upper[restricting]])
+        self.highs = _counts_model(self.rows, self.row_lower, self.row_upper)
+        # one target after another changes only the objective: the last optimum stays
+        # feasible, and the primal simplex goes on from it (the dual starts over: 10x slower)
+        self.highs.setOptionValue("simplex_strategy", 4)
         self._cost = np.array([], dtype=np.int32)
         self.points: list[np.ndarray] = []  # optima found: each a point targets are read at
         self._small: dict[int, sparse.csc_matrix] = {}
@@ -170,18 +166,15 @@ class ReaderProgram:
     def _capped(self, target: sparse.csr_matrix, cap: float) -> "highspy.Highs":
         """The program with one more variable per target, ``y_t <= min(x_t, cap)``, to maximise."""
         n_t = target.shape[0]
-        inf = highspy.kHighsInf
-        highs = _highs()
-        highs.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
-        highs.addVars(n_t, np.zeros(n_t), np.full(n_t, float(cap)))
         rows = sparse.vstack([
             sparse.hstack([self.rows, sparse.csr_matrix((self.rows.shape[0], n_t))]),
             sparse.hstack([-target, sparse.identity(n_t, format="csr")]),
         ]).tocsr()
-        lo = np.concatenate([self.row_lower, np.full(n_t, -inf)])
+        lo = np.concatenate([self.row_lower, np.full(n_t, -np.inf)])
         hi = np.concatenate([self.row_upper, np.zeros(n_t)])
-        highs.addRows(rows.shape[0], lo, hi, rows.nnz, rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
-                      rows.data.astype(float))
+        highs = _counts_model(rows, lo, hi)
+        capped = np.arange(self.n, self.n + n_t, dtype=np.int32)
+        highs.changeColsBounds(n_t, capped, np.zeros(n_t), np.full(n_t, float(cap)))
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return highs
 
@@ -285,8 +278,7 @@ class ReaderProgram:
         restricts nothing, but the unknowns it sums are neighbours all the same.
         """
         if size not in self._small:
-            every = sparse.vstack([self.a_eq, self.a_range]).tocsr()
-            self._small[size] = every[np.diff(every.indptr) <= size].tocsc()
+            self._small[size] = sparse.vstack([m[np.diff(m.indptr) <= size] for m in (self.a_eq, self.a_range)]).tocsc()
         return self._small[size]
 
 
