@@ -20,7 +20,7 @@ import pandas as pd
 def share_shown(reports: Path) -> pd.DataFrame:
     """Non-zero counts released and the share shown, per run and report."""
     frames = [pd.read_parquet(path).assign(ledger=path.parent.name) for path in sorted(reports.glob(".ledgers/*/*/cells.parquet"))
-              if (path.parent / "complete").exists()]  # published runs only
+              if (path.parent / "complete").exists() and "@" not in path.parent.name]  # this folder's published runs only
     if not frames:
         return pd.DataFrame(columns=["run", "report", "nonzero", "shown", "share_shown_pct"])
     cells = pd.concat(frames, ignore_index=True)

@@ -116,6 +116,26 @@ class TaskForceData:
             attendance=self.attendance[self.attendance["activity_id"].isin(activities["activity_id"])],
         )
 
+    def up_to(self, period: PeriodLike, *, today: str | None = None) -> "TaskForceData":
+        """Return the dataset as it stood at the end of a reporting period: nothing dated after it.
+
+        What a report on a past period reads its history, trends and forecasts from, so that
+        none of them shows a later quarter. ``"all"`` keeps everything.
+
+        Examples
+        --------
+        >>> import tfanalysis as tf
+        >>> data = tf.load_dataset(DEMO_DIR)
+        >>> str(data.up_to("2025Q1").needs["identified_on"].max().date()) <= "2025-03-31"
+        True
+        """
+        from tfanalysis.data.periods import parse_period
+
+        p = parse_period(period, today=today)
+        if p.end is None:
+            return self
+        return self.in_period(("1900-01-01", str(p.end.date())))
+
     def fingerprint(self) -> dict[str, str]:
         """Return the SHA-256 of every file read, by table name.
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
@@ -37,6 +37,10 @@ from tfanalysis.data.identifiers import direct_identifiers, identifier_cells, id
 from tfanalysis.data.problems import (
     PROBLEM_COLUMNS, DataValidationError, combine_problems, empty_problems, format_problems, problem_table,
 )
+
+if TYPE_CHECKING:  # annotations only
+    import pandera.pandas as pa
+
 
 __all__ = [
     # the rules of each table
@@ -65,9 +69,16 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- the schemas
+def _pandera():
+    """pandera, imported on first use: a kernel reading a validated snapshot needs none of it."""
+    import pandera.pandas as pa
+
+    return pa
+
 
 
 def _isin(allowed: Iterable[str], error: str) -> pa.Check:
+    pa = _pandera()
     values = pd.Series(allowed if isinstance(allowed, pd.Series) else list(allowed), dtype="string[pyarrow]").dropna().drop_duplicates()
     allowed_set = pyarrow.array(values.array).cast(pyarrow.large_string())
     return pa.Check(lambda s: is_in(s, allowed_set), error=error, ignore_na=True)
@@ -91,6 +102,7 @@ def is_in(values: pd.Series, allowed: pyarrow.Array) -> pd.Series:
 
 
 def _list_items_in(allowed: Iterable[str] | None, pattern: str | None, error: str, whole: str) -> pa.Check:
+    pa = _pandera()
     allowed_set = set(allowed or ())
     item_re = re.compile(pattern) if pattern else None
 
@@ -175,6 +187,7 @@ def _unique_check(columns: Sequence[str], rule: str) -> Callable[[pd.DataFrame |
 
 
 def _column_checks(table: Table, col: Column, ids: Mapping[str, pd.Series]) -> list[pa.Check]:
+    pa = _pandera()
     checks: list[pa.Check] = []
     if col.kind == "fips":
         checks.append(pa.Check(per_distinct(lambda s: matches(s, r"^[0-9]{5}$")), error="must be a 5-digit county FIPS code, e.g. 39049", ignore_na=True))
@@ -262,6 +275,7 @@ def _known_counties(s: pd.Series) -> pd.Series:
 
 
 def _order_check(later: str, earlier: str) -> pa.Check:
+    pa = _pandera()
     return pa.Check(lambda df: ~(df[later] < df[earlier]).fillna(False).astype(bool), error=f"{later} must be on or after {earlier}")
 
 
@@ -287,6 +301,7 @@ def table_schema(table: Table, ids: Mapping[str, pd.Series] | None = None) -> pa
     >>> sorted(schema.columns)
     ['activity_id', 'member_id']
     """
+    pa = _pandera()
     ids = ids or {}
     columns = {
         col.name: pa.Column(
@@ -331,6 +346,7 @@ def validate_table(typed: pd.DataFrame, table: Table, ids: Mapping[str, pd.Serie
     >>> p[["column", "row", "rule"]].to_dict("records")
     [{'column': 'member_id', 'row': 2, 'rule': 'must name an existing members.member_id'}]
     """
+    pa = _pandera()
     schema = table_schema(table, ids)
     typed = typed.reset_index(drop=True)
     try:

@@ -73,8 +73,10 @@ class Ledger:
         if self.folder is not None and (self.folder / "cells.parquet").exists():
             frames.append(_read_cells(self.folder).assign(fixed=False))
         cells = pd.concat(frames, ignore_index=True) if frames else _empty()
-        # one row per count: a count an earlier run released keeps its first status
-        self.cells = cells.drop_duplicates("key", keep="first").reset_index(drop=True)
+        # one row per count: a count an earlier run released keeps its first status; one shown
+        # by any run is public (runs into two reports folders may have released it two ways)
+        self.cells = (cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index()
+                      .reset_index(drop=True))
         self.derived = {u: _merge_columns(parts) for u, parts in derived.items()}
         floors = [pd.read_parquet(Path(f) / "floors.parquet") for f in [*[e for e in earlier if (Path(e) / COMPLETE).exists()],
                   *([self.folder] if self.folder else [])] if (Path(f) / "floors.parquet").exists()]
@@ -83,6 +85,8 @@ class Ledger:
         # counts again, and a run after earlier ones holds tens of thousands; ``cells`` and
         # ``floors`` are replaced, never changed in place, so the same objects mean the same counts
         self._universe_cells: dict[str, tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]] = {}
+        # file name -> the frame last written there: :meth:`save` after each table writes only what changed
+        self._written: dict[str, pd.DataFrame] = {}
 
     # ------------------------------------------------------------------ counts
 
@@ -185,12 +189,15 @@ class Ledger:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        mine = self.cells.loc[~self.cells["fixed"], _COLUMNS]
-        _atomic_parquet(mine.reset_index(drop=True), self.folder / "cells.parquet")
-        for universe, frame in self.derived.items():
-            _atomic_parquet(frame, self.folder / f"derived-{universe}.parquet")
+        files = {"cells.parquet": self.cells, **{f"derived-{universe}.parquet": frame for universe, frame in self.derived.items()}}
         if len(self.floors):
-            _atomic_parquet(self.floors, self.folder / "floors.parquet")
+            files["floors.parquet"] = self.floors
+        for name, frame in files.items():
+            if self._written.get(name) is frame:
+                continue  # written as it is now (frames are replaced, never changed in place)
+            mine = frame.loc[~frame["fixed"], _COLUMNS].reset_index(drop=True) if name == "cells.parquet" else frame
+            _atomic_parquet(mine, self.folder / name)
+            self._written[name] = frame
 
     def mark_complete(self) -> None:
         """Record that the run this ledger belongs to was published."""

@@ -89,7 +89,8 @@ class Release:
         if ledger_dir:
             here = Path(ledger_dir)
             if here.parent.exists():
-                earlier = sorted(p for p in here.parent.iterdir() if p.is_dir() and p != here and (p / COMPLETE).exists())
+                earlier = sorted(p for p in here.parent.iterdir()
+                                 if p.is_dir() and p != here and not p.name.startswith(".") and (p / COMPLETE).exists())
         self.ledger = Ledger(ledger_dir, earlier=earlier, run=run)
         if units is not None:
             self._frames = {name: _normalized(frame) for name, frame in units.items()}

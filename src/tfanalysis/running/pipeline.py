@@ -226,20 +226,27 @@ def run_suite(
     earlier = read_history(history_file)  # a corrupt or unwritable history stops the run here
     check_writable(out_dir, history_file)
 
+    from tfanalysis.running.audit import dataset_id, ledger_dir_of
+
     with locked(out_dir):
         swept = sweep(out_dir)
-        run_id = claim_run_id(out_dir, run_id, resolved.label)
+        # the published ledgers of this data that runs into other reports folders left beside it
+        taken, shared_error = _take_shared_ledgers(out_dir, data_dir, dataset_id(fingerprint))
+        run_id = claim_run_id(out_dir, run_id, resolved.label, ledgers=ledger_dir_of(out_dir, fingerprint, "_").parent)
         work = out_dir / f".tmp-{run_id}"
         (work / "notebooks").mkdir(parents=True)
         running = hold(work / RUNNING)
     final = out_dir / run_id
-    from tfanalysis.running.audit import ledger_dir_of
-
     ledger = ledger_dir_of(out_dir, fingerprint, run_id).resolve()
     shutil.rmtree(ledger, ignore_errors=True)  # left by a failed run of the same id: never published
     handler = log_to(work / "run.log")
     for dead in swept:
         log.warning("run %s had died without cleaning up: its folder is now .failed/%s", dead, dead)
+    if taken:
+        log.info("read with this run: %d published run(s) of the same data from other reports folders", taken)
+    if shared_error:
+        log.warning("the data folder cannot be written (%s): runs of this data into other reports folders will not "
+                    "see what this run releases", shared_error)
     comparable = work / "previous_metrics.csv"
     comparable_rows(earlier, key).to_csv(comparable, index=False)
     period_param = f"{resolved.start.date()}..{resolved.end.date()}" if resolved.start is not None else "all"
@@ -305,6 +312,7 @@ def run_suite(
 
     if ledger.exists():
         (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
+        _take_shared_ledgers(out_dir, data_dir, dataset_id(fingerprint))  # this run's ledger, beside the data
     if worksheet is not None:
         os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
     return RunResult(
@@ -314,6 +322,22 @@ def run_suite(
         reports=[final / p.name for p in reports],
         metrics=metrics,
     )
+
+
+def _take_shared_ledgers(out_dir: Path, data_dir: Path, dataset: str) -> tuple[int, str]:
+    """Share published ledgers between this reports folder and the data folder (:mod:`tfanalysis.running.ledgers`).
+
+    Returns how many ledgers of other folders came in, and why the data folder could not
+    take this folder's ledgers ("" when it could).
+    """
+    from tfanalysis.running import ledgers
+
+    taken = ledgers.pull(out_dir, data_dir, dataset)
+    try:
+        ledgers.push(out_dir, data_dir, dataset)
+    except OSError as exc:
+        return taken, exc.strerror or type(exc).__name__
+    return taken, ""
 
 
 def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:

@@ -215,17 +215,27 @@ def sweep(out_dir: Path) -> list[str]:
     return dead
 
 
-def claim_run_id(out_dir: Path, wanted: str | None, period_label: str) -> str:
-    """A run id no other run uses: the one asked for, or a default made unique with -2, -3…"""
+def claim_run_id(out_dir: Path, wanted: str | None, period_label: str, ledgers: Path | None = None) -> str:
+    """A run id no other run uses: the one asked for, or a default made unique with -2, -3…
+
+    ``ledgers``: the folder of the published runs' ledgers of this data; an id published
+    before keeps its ledger even when its run folder was deleted (its reports were sent),
+    so it is not given again.
+    """
+    def published(run_id: str) -> bool:
+        return ledgers is not None and (ledgers / run_id / "complete").is_file()
+
     if wanted is not None:
         if (out_dir / wanted).exists():
             raise SuiteError(f"{out_dir / wanted} exists already; choose another --run-id")
+        if published(wanted):
+            raise SuiteError(f"a run with the id {wanted!r} was published from {out_dir} before; choose another --run-id")
         if (out_dir / f".tmp-{wanted}").exists():
             raise SuiteError(f"a run with the id {wanted!r} is in progress in {out_dir}; choose another --run-id")
         return wanted
     base = make_run_id(period_label)
     candidate, n = base, 1
-    while any(p.exists() for p in (out_dir / candidate, out_dir / f".tmp-{candidate}", out_dir / ".failed" / candidate)):
+    while published(candidate) or any(p.exists() for p in (out_dir / candidate, out_dir / f".tmp-{candidate}", out_dir / ".failed" / candidate)):
         n += 1
         candidate = f"{base}-{n}"
     return candidate

@@ -86,7 +86,10 @@ def test_a_rate_is_shown_only_where_its_numerator_and_base_are_shown(outcomes) -
     shown = publish_rates(rates, released, overall=overall)
     assert np.isnan(shown.loc["b", "unmet_need_rate"])
     assert shown.loc["a", "unmet_need_rate"] == 26.0  # 20 of the 91 - 14 = 77 followed; all three shown
-    assert shown.loc["a", "median_days_to_met"] == 10.0 and np.isnan(shown.loc["a", "met_30d"])  # a's 30 met within 30 days hidden
+    assert np.isnan(shown.loc["a", "met_30d"])  # a's 30 met within 30 days hidden
+    # a median is a floor on the needs met by its day: a's (10 days) would say at least 39 of
+    # its 77 were met within 30 days, and that count is hidden
+    assert np.isnan(shown.loc["a", "median_days_to_met"])
     assert np.isnan(shown.loc["d", "median_days_to_met"])  # a median rests on its base count (hidden)
     assert shown.loc[MARGIN, "unmet_need_rate"] == 22.0 and shown.loc[MARGIN, "met_30d"] == 58.5  # 36 of 164; 96 of 164
     assert np.isnan(shown.loc[MARGIN, "met_90d"])  # those met later or not yet: hidden
@@ -95,6 +98,25 @@ def test_a_rate_is_shown_only_where_its_numerator_and_base_are_shown(outcomes) -
     for need, rate in shown["unmet_need_rate"].drop(MARGIN).dropna().items():
         base = status.value(need, "Total") - status.value(need, "declined_by_client")
         assert round(rate * base / 100) == status.value(need, "unmet")
+
+
+def test_a_median_is_shown_where_every_band_of_days_is_shown() -> None:
+    """Worked by hand: e 20 met on day 10, 15 on day 60, 12 unmet (47 followed); g 30 on day 5, 11 on day 40, 14 unmet.
+
+    A median of 60 days says fewer than half were met within 30 days and at least half
+    within 90: bounds on the bands, all shown here, so the medians are shown (a hidden
+    band hides the median: a's above).
+    """
+    spec = {("e", "met", 10): 20, ("e", "met", 60): 15, ("e", "unmet", None): 12,
+            ("g", "met", 5): 30, ("g", "met", 40): 11, ("g", "unmet", None): 14}
+    rel = Release(None, K, units={"needs": _needs(spec)})
+    released = release_outcomes(rel, YEAR, "need", name="needs identified per service")
+    rates = pd.DataFrame({"need": ["e", "g"], "unmet_need_rate": [100 * 12 / 47, 100 * 14 / 55], "met_30d": [42.6, 54.5],
+                          "met_90d": [74.5, 74.5], "median_days_to_met": [60.0, 5.0]})
+    overall = pd.DataFrame({"unmet_need_rate": [25.5], "met_30d": [49.0], "met_90d": [74.5], "median_days_to_met": [10.0]})
+    shown = publish_rates(rates, released, overall=overall)
+    assert released.time_to_met.shown.loc["e", ["within 30 days", "31 to 90 days", "later or not yet"]].tolist() == [20, 15, 12]
+    assert shown["median_days_to_met"].tolist() == [60.0, 5.0, 10.0]  # e, g, Total
 
 
 def test_a_rate_from_needs_followed_is_not_shown_when_the_declined_ones_are_hidden() -> None:

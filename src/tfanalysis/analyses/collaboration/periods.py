@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import trends
-from tfanalysis.data.periods import PeriodLike, parse_period
+from tfanalysis.data.periods import PeriodLike
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
     from tfanalysis.data.io import TaskForceData
@@ -140,10 +140,7 @@ def up_to(data: TaskForceData, period: PeriodLike) -> TaskForceData:
     >>> period_labels(period_index(up_to(data, "2024Q3")))[-1]
     '2024Q3'
     """
-    p = parse_period(period)
-    if p.end is None:
-        return data
-    return data.in_period(("1900-01-01", str(p.end.date())))
+    return data.up_to(period)
 
 
 def compare_periods(index: pd.PeriodIndex, change: Any, chosen: str = "") -> pd.PeriodIndex:

@@ -54,8 +54,6 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
     >>> len(profiles), int(profiles["clients"].sum()) <= 600, weights.shape[0]
     (3, True, 3)
     """
-    from sklearn.decomposition import NMF
-
     from tfanalysis.analyses.gaps import needs as gaps
     from tfanalysis.data.taxonomy import SERVICE_CODES
 
@@ -68,6 +66,8 @@ def need_profiles(data: Any, period: Any = None, *, k: int = 4, top: int = 3, se
                               "unmet_need_rate": pd.Series(dtype="float64")})
         weights = pd.DataFrame(index=pd.RangeIndex(1, 1, name="profile"))
         return (empty, weights, pd.Series(dtype="int64", name="profile")) if with_members else (empty, weights)
+    from sklearn.decomposition import NMF  # here: importing scikit-learn costs more than a small fit
+
     k = max(1, min(k, *matrix.shape))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
     W = model.fit_transform(np.ascontiguousarray(matrix.to_numpy(float)))  # row-major: NMF's sums, hence its result, depend on it

@@ -13,7 +13,6 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -192,6 +191,8 @@ def _largest_values(grid: _Grid, targets: np.ndarray) -> np.ndarray:
     # blocks of hidden cells linked by lines are independent programs: solve each alone
     row_lab, _ = _components(grid, grid.hidden)
     block = row_lab[a]
+    from scipy.optimize import linprog  # here, not at import: most notebooks never reach it
+
     for t in todo:  # one small linear program per hidden small count
         mine = block == block[t]
         eqs = (a_eq[:, mine] != 0).any(axis=1)

@@ -202,7 +202,7 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
         declined by the client), so each rests on the needs identified and those declined
         being shown too: ``unmet_need_rate`` (%, and unmet shown), ``met_30d`` (%, and those
         met within 30 days shown), ``met_90d`` (%, and those met later or not yet shown),
-        ``median_days_to_met``.
+        ``median_days_to_met`` (and every band of days shown: a median is a floor on the needs met by its day).
     """
     status, bands = _numbers(outcomes.status), _numbers(outcomes.time_to_met)
     shown = outcomes.status.shown
@@ -216,7 +216,9 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
         "unmet_need_rate": _column(status, "unmet"),
         "met_30d": _column(bands, "within 30 days").reindex(shown.index),
         "met_90d": _column(bands, "later or not yet").reindex(shown.index),
-        "median_days_to_met": followed,
+        # a median of n followed is a floor on the needs met by that day (about n / 2), which
+        # may fall in any band of days: every band must be shown
+        "median_days_to_met": sum(_column(bands, band) for band in ("within 30 days", "31 to 90 days", "later or not yet")).reindex(shown.index),
     }
     for column, count in rests.items():
         out[column] = estimates[column].where(followed.notna() & (followed > 0) & count.notna()).round(1)

@@ -1,0 +1,123 @@
+"""Published ledgers shared between reports folders through the data folder (running/ledgers.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tfanalysis.publication import Interval, Release
+from tfanalysis.running import ledgers
+from tfanalysis.running.ledgers import folder_tag, pull, push
+
+K = 11
+
+
+def _ledger(folder: Path, published: bool = True) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "cells.parquet").write_bytes(b"cells of " + folder.name.encode())
+    if published:
+        (folder / "complete").write_text("published\n", encoding="utf-8")
+    return folder
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_published_ledgers_go_beside_the_data_and_into_other_folders_but_unpublished_ones_do_not(tmp_path: Path) -> None:
+    first, second, data = tmp_path / "reports", tmp_path / "scheduled", tmp_path / "data"
+    _ledger(first / ".ledgers" / "d1" / "q1")
+    _ledger(first / ".ledgers" / "d1" / "q2", published=False)  # a run that failed or is running
+    _ledger(first / ".ledgers" / "d1" / "h1@0123456789")  # taken earlier from a third folder
+    assert push(first, data, "d1") == 2
+    assert _names(data / ".tfanalysis" / "ledgers" / "d1") == sorted([f"q1@{folder_tag(first)}", "h1@0123456789"])
+    assert push(first, data, "d1") == 0  # kept once
+    assert pull(second, data, "d1") == 2
+    assert _names(second / ".ledgers" / "d1") == sorted([f"q1@{folder_tag(first)}", "h1@0123456789"])
+    assert (second / ".ledgers" / "d1" / f"q1@{folder_tag(first)}" / "cells.parquet").read_bytes() == b"cells of q1"
+    assert pull(second, data, "d1") == 0
+    assert pull(second, data, "other data") == 0 and not (second / ".ledgers" / "other data").exists()
+
+
+def test_a_folder_gets_its_own_published_ledger_back_under_its_run_id(tmp_path: Path) -> None:
+    out, data = tmp_path / "reports", tmp_path / "data"
+    own = _ledger(out / ".ledgers" / "d1" / "q1")
+    push(out, data, "d1")
+    for path in own.iterdir():
+        path.unlink()
+    own.rmdir()  # the reports folder lost it; its reports were sent all the same
+    assert pull(out, data, "d1") == 1
+    assert _names(out / ".ledgers" / "d1") == ["q1"]
+
+
+def test_an_unpublished_ledger_in_the_way_is_replaced_by_the_published_one(tmp_path: Path) -> None:
+    first, second, data = tmp_path / "a", tmp_path / "b", tmp_path / "data"
+    _ledger(first / ".ledgers" / "d1" / "q1")
+    push(first, data, "d1")
+    stale = _ledger(second / ".ledgers" / "d1" / f"q1@{folder_tag(first)}", published=False)
+    (stale / "cells.parquet").write_bytes(b"half written")
+    assert pull(second, data, "d1") == 1
+    assert (stale / "cells.parquet").read_bytes() == b"cells of q1" and (stale / "complete").exists()
+
+
+def test_a_data_folder_that_cannot_be_written_is_an_os_error(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    _ledger(out / ".ledgers" / "d1" / "q1")
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder's .tfanalysis would go", encoding="utf-8")
+    with pytest.raises(OSError):
+        push(out, blocked, "d1")
+
+
+def _needs() -> pd.DataFrame:
+    """Needs of two kinds in 2025Q1 and Q2: a has 15 and 8, b 30 and 30."""
+    days = [("a", "2025-02-01")] * 15 + [("a", "2025-05-01")] * 8 + [("b", "2025-02-01")] * 30 + [("b", "2025-05-01")] * 30
+    return pd.DataFrame({"need": [n for n, _ in days], "identified_on": pd.to_datetime([d for _, d in days])})
+
+
+def _release_and_publish(out: Path, run: str, period: Interval, data: Path | None) -> pd.Series:
+    """One run's table of needs by kind, as the pipeline runs it: take the shared ledgers, release, publish, share."""
+    dataset = out / ".ledgers" / "d1"
+    if data is not None:
+        pull(out, data, "d1")
+    rel = Release(None, K, units={"needs": _needs()}, ledger_dir=dataset / run, run=run)
+    shown = rel.table("needs", rows="need", where={"identified_on": period}, name=f"needs {run}")
+    rel.ledger.mark_complete()
+    if data is not None:
+        push(out, data, "d1")
+    return shown.numbers()
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_quarter_released_into_another_folder_hides_what_the_half_year_gives_away(tmp_path: Path, shared: bool) -> None:
+    """The attack of two reports folders, rebuilt: 2025H1 into ``reports/``, 2025Q1 into ``scheduled/``.
+
+    Worked by hand: H1 shows a = 23 and b = 60. A Q1 table showing a = 15 gives Q2's
+    a = 23 - 15 = 8 away. Without the shared ledgers the Q1 run knows nothing of H1 and
+    shows 15 (the attack); with them it hides a, and b with it (Q1's total would give a back).
+    """
+    data = tmp_path / "data" if shared else None
+    half = _release_and_publish(tmp_path / "reports", "h1", Interval("2025-01-01", "2025-06-30"), data)
+    assert half.to_dict() == {"a": 23, "b": 60}
+    quarter = _release_and_publish(tmp_path / "scheduled", "q1", Interval("2025-01-01", "2025-03-31"), data)
+    if not shared:
+        assert quarter.to_dict() == {"a": 15, "b": 30}  # 23 - 15 = 8: a hidden count of 2025Q2 given away
+    else:
+        assert quarter.isna().all(), quarter.to_dict()
+
+
+def test_a_count_shown_by_one_folder_and_hidden_by_another_is_read_as_shown(tmp_path: Path) -> None:
+    """Runs of two folders before they shared ledgers may disagree on a count: once shown, it is public."""
+    from tfanalysis.publication.ledger import Ledger
+
+    for run, hidden in (("a-run", True), ("b-run", False)):
+        pd.DataFrame({"key": ["needs|k"], "table": ["t"], "row": [""], "column": [""], "true": [30], "hidden": [hidden],
+                      "withheld": [False], "run": [run]}).to_parquet(_ledger(tmp_path / run) / "cells.parquet")
+    ledger = Ledger(None, earlier=[tmp_path / "a-run", tmp_path / "b-run"])
+    assert ledger.cells["hidden"].tolist() == [False]
+
+
+def test_the_module_names_what_it_keeps() -> None:
+    assert ledgers.SHARED == Path(".tfanalysis") / "ledgers"
