@@ -73,10 +73,11 @@ def execute_all(
         executed = work / "notebooks" / path.name
         log.info("executing %s with %s", path.name, sorted(params))
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 str(path),
                 str(executed),
                 parameters=params,
+                engine_name=_sparse_saves_engine(),
                 kernel_name="python3",
                 progress_bar=progress,
                 cwd=str(path.parent),
@@ -87,7 +88,7 @@ def execute_all(
             )
         except papermill.PapermillExecutionError as exc:
             raise SuiteError(f"notebook {path.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}") from None
-        nb = quiet_outputs(nbformat.read(executed, as_version=4))
+        nb = quiet_outputs(nb)
         nbformat.write(nb, executed)
         title = title_of(nb, path)
         footer = f"Task force report · {period_label} · run {run_id} · tfanalysis {__version__}"
@@ -199,6 +200,49 @@ def close_log(handler: logging.Handler) -> None:
     for name in RUN_LOGGERS:
         logging.getLogger(name).removeHandler(handler)
     handler.close()
+
+
+SAVE_EVERY_S = 10.0
+"""How often the executed notebook is written while it runs. papermill writes it whole before
+and after every cell (a report with maps: megabytes of JSON, 60 times); it is written when the
+notebook starts, at most this often while it runs, and when it ends, failed or stopped too."""
+
+
+def _sparse_saves_engine() -> str:
+    """The name of papermill's nbclient engine writing the executed notebook sparingly (:data:`SAVE_EVERY_S`)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    name = "tfanalysis-sparse-saves"
+    if name in papermill_engines._engines:
+        return name
+
+    class SparseSaves(NotebookExecutionManager):
+        """Writes at the start, at most every SAVE_EVERY_S seconds, and at the end (``end_time`` set)."""
+
+        def save(self, **kwargs: Any) -> None:
+            written = getattr(self, "_written_once", False)
+            if written and self.end_time is None and (self.now() - self.last_save_time).total_seconds() < SAVE_EVERY_S:
+                return
+            self._written_once = True
+            super().save(**kwargs)
+
+    class SparseSavesEngine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb: Any, kernel_name: str, output_path: Any = None, progress_bar: bool = True,
+                             log_output: bool = False, autosave_cell_every: int = 30, **kwargs: Any) -> Any:
+            # papermill's Engine.execute_notebook, with the manager above
+            nb_man = SparseSaves(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                                 autosave_cell_every=autosave_cell_every)
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()  # the final write: the outputs so far, whatever stopped it
+            return nb_man.nb
+
+    papermill_engines.register(name, SparseSavesEngine)
+    return name
 
 
 def _private_kernel_manager() -> type:
