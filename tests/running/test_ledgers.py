@@ -121,3 +121,38 @@ def test_a_count_shown_by_one_folder_and_hidden_by_another_is_read_as_shown(tmp_
 
 def test_the_module_names_what_it_keeps() -> None:
     assert ledgers.SHARED == Path(".tfanalysis") / "ledgers"
+
+
+def test_runs_of_the_same_data_audit_and_publish_one_at_a_time(tmp_path: Path) -> None:
+    """The publishing lock, held by one run, keeps a run into another folder waiting until it is let go."""
+    import threading
+    import time
+
+    order: list[str] = []
+    held = threading.Event()
+
+    def first() -> None:
+        with ledgers.publishing(tmp_path / "reports", tmp_path / "data", "d1"):
+            held.set()
+            time.sleep(0.5)
+            order.append("first published")
+
+    def second() -> None:
+        held.wait()
+        with ledgers.publishing(tmp_path / "scheduled", tmp_path / "data", "d1"):
+            order.append("second audited")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert order == ["first published", "second audited"]
+    assert (tmp_path / "data" / ".tfanalysis" / "ledgers" / "d1" / ".lock").exists()
+
+
+def test_without_a_writable_data_folder_the_lock_is_the_reports_folders(tmp_path: Path) -> None:
+    blocked = tmp_path / "data"
+    blocked.write_text("not a folder", encoding="utf-8")
+    with ledgers.publishing(tmp_path / "reports", blocked, "d1"):
+        assert (tmp_path / "reports" / ".ledgers" / "d1" / ".lock").exists()

@@ -27,14 +27,17 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from tfanalysis.publication.ledger import COMPLETE
+from tfanalysis.running.reports_folder import locked
 
-__all__ = ["folder_tag", "is_published", "pull", "push", "shared_ledgers"]
+__all__ = ["folder_tag", "is_published", "publishing", "pull", "push", "shared_ledgers"]
 
 SHARED = Path(".tfanalysis") / "ledgers"
 """Where, inside a data folder, the published ledgers of its runs are kept."""
@@ -90,6 +93,26 @@ def pull(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
         run_id, _, folder = ledger.name.rpartition("@")
         copied += _copy(ledger, here / (run_id if folder == tag else ledger.name))
     return copied
+
+
+@contextlib.contextmanager
+def publishing(out_dir: str | Path, data_dir: str | Path, dataset: str) -> Iterator[None]:
+    """Hold the dataset's publishing lock: one run of the same data audits and publishes at a time.
+
+    Runs execute side by side; the last steps (take the ledgers published meanwhile, audit,
+    publish, share) are one at a time, so that a run's audit reads every run published
+    before it, in any reports folder. The lock is kept beside the data, or in the reports
+    folder when the data folder cannot be written.
+    """
+    folder = shared_ledgers(data_dir, dataset)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".lock").touch()
+    except OSError:
+        folder = Path(out_dir) / ".ledgers" / dataset
+        folder.mkdir(parents=True, exist_ok=True)
+    with locked(folder):
+        yield
 
 
 def _copy(source: Path, target: Path) -> int:

@@ -44,6 +44,7 @@ Runs that never mislead:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -226,12 +227,15 @@ def run_suite(
     earlier = read_history(history_file)  # a corrupt or unwritable history stops the run here
     check_writable(out_dir, history_file)
 
+    from tfanalysis.running import ledgers
     from tfanalysis.running.audit import dataset_id, ledger_dir_of
 
+    dataset = dataset_id(fingerprint)
+    last_steps = contextlib.ExitStack()  # the dataset's publishing lock, from the audit to the shared ledger
     with locked(out_dir):
         swept = sweep(out_dir)
         # the published ledgers of this data that runs into other reports folders left beside it
-        taken, shared_error = _take_shared_ledgers(out_dir, data_dir, dataset_id(fingerprint))
+        taken, shared_error = _take_shared_ledgers(out_dir, data_dir, dataset)
         run_id = claim_run_id(out_dir, run_id, resolved.label, ledgers=ledger_dir_of(out_dir, fingerprint, "_").parent)
         work = out_dir / f".tmp-{run_id}"
         (work / "notebooks").mkdir(parents=True)
@@ -273,6 +277,10 @@ def run_suite(
             reports, metrics = execute_all(notebooks, work, shared, per_notebook, resolved.label, run_id, progress)
             data = load_dataset(data_snapshot)
             snapshot.discard(data_snapshot)  # client-level rows: never published with the reports
+            # one run of this data audits and publishes at a time, whichever its reports folder;
+            # the audit reads the runs published while this one ran, in other folders too
+            last_steps.enter_context(ledgers.publishing(out_dir, data_dir, dataset))
+            ledgers.pull(out_dir, data_dir, dataset)
             _audit_release(data, ledger, threshold, run_id)
             public_params = {
                 "period": resolved.label,
@@ -298,6 +306,7 @@ def run_suite(
         log.error("run %s failed: %s", run_id, exc)
         close_log(handler)
         shutil.rmtree(ledger, ignore_errors=True)
+        last_steps.close()
         (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
         with locked(out_dir):
             release(running, work)
@@ -310,9 +319,10 @@ def run_suite(
         raise SuiteError(f"run {run_id} failed: {exc}") from exc
     from tfanalysis.publication.ledger import COMPLETE
 
-    if ledger.exists():
-        (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
-        _take_shared_ledgers(out_dir, data_dir, dataset_id(fingerprint))  # this run's ledger, beside the data
+    with last_steps:
+        if ledger.exists():
+            (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
+            _take_shared_ledgers(out_dir, data_dir, dataset)  # this run's ledger, beside the data
     if worksheet is not None:
         os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
     return RunResult(
