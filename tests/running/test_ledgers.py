@@ -9,7 +9,7 @@ import pytest
 
 from tfanalysis.publication import Interval, Release
 from tfanalysis.running import ledgers
-from tfanalysis.running.ledgers import folder_tag, pull, push
+from tfanalysis.running.ledgers import folder_id, pull, push
 
 K = 11
 
@@ -32,11 +32,12 @@ def test_published_ledgers_go_beside_the_data_and_into_other_folders_but_unpubli
     _ledger(first / ".ledgers" / "d1" / "q2", published=False)  # a run that failed or is running
     _ledger(first / ".ledgers" / "d1" / "h1@0123456789")  # taken earlier from a third folder
     assert push(first, data, "d1") == 2
-    assert _names(data / ".tfanalysis" / "ledgers" / "d1") == sorted([f"q1@{folder_tag(first)}", "h1@0123456789"])
+    assert _names(data / ".tfanalysis" / "ledgers" / "d1") == sorted([f"q1@{folder_id(first)}", "h1@0123456789"])
+    assert len(folder_id(first)) == 10 and folder_id(first) == folder_id(first) != folder_id(second)  # made once, kept
     assert push(first, data, "d1") == 0  # kept once
     assert pull(second, data, "d1") == 2
-    assert _names(second / ".ledgers" / "d1") == sorted([f"q1@{folder_tag(first)}", "h1@0123456789"])
-    assert (second / ".ledgers" / "d1" / f"q1@{folder_tag(first)}" / "cells.parquet").read_bytes() == b"cells of q1"
+    assert _names(second / ".ledgers" / "d1") == sorted([f"q1@{folder_id(first)}", "h1@0123456789"])
+    assert (second / ".ledgers" / "d1" / f"q1@{folder_id(first)}" / "cells.parquet").read_bytes() == b"cells of q1"
     assert pull(second, data, "d1") == 0
     assert pull(second, data, "other data") == 0 and not (second / ".ledgers" / "other data").exists()
 
@@ -49,14 +50,14 @@ def test_a_folder_gets_its_own_published_ledger_back_under_its_run_id(tmp_path: 
         path.unlink()
     own.rmdir()  # the reports folder lost it; its reports were sent all the same
     assert pull(out, data, "d1") == 1
-    assert _names(out / ".ledgers" / "d1") == ["q1"]
+    assert _names(out / ".ledgers" / "d1") == ["q1"] and (own / "complete").exists()
 
 
 def test_an_unpublished_ledger_in_the_way_is_replaced_by_the_published_one(tmp_path: Path) -> None:
     first, second, data = tmp_path / "a", tmp_path / "b", tmp_path / "data"
     _ledger(first / ".ledgers" / "d1" / "q1")
     push(first, data, "d1")
-    stale = _ledger(second / ".ledgers" / "d1" / f"q1@{folder_tag(first)}", published=False)
+    stale = _ledger(second / ".ledgers" / "d1" / f"q1@{folder_id(first)}", published=False)
     (stale / "cells.parquet").write_bytes(b"half written")
     assert pull(second, data, "d1") == 1
     assert (stale / "cells.parquet").read_bytes() == b"cells of q1" and (stale / "complete").exists()
@@ -156,3 +157,33 @@ def test_without_a_writable_data_folder_the_lock_is_the_reports_folders(tmp_path
     blocked.write_text("not a folder", encoding="utf-8")
     with ledgers.publishing(tmp_path / "reports", blocked, "d1"):
         assert (tmp_path / "reports" / ".ledgers" / "d1" / ".lock").exists()
+
+
+def test_a_published_ledger_is_never_replaced_and_copies_under_way_are_not_shared(tmp_path: Path) -> None:
+    first, second, data = tmp_path / "a", tmp_path / "b", tmp_path / "data"
+    _ledger(first / ".ledgers" / "d1" / "q1")
+    _ledger(first / ".ledgers" / "d1" / ".q2.part-999")  # a copy a killed run left: it carries the marker
+    there = _ledger(data / ".tfanalysis" / "ledgers" / "d1" / f"q1@{folder_id(first)}")
+    (there / "cells.parquet").write_bytes(b"the copy already there")
+    assert push(first, data, "d1") == 0
+    assert (there / "cells.parquet").read_bytes() == b"the copy already there"
+    assert pull(second, data, "d1") == 1 and _names(second / ".ledgers" / "d1") == [f"q1@{folder_id(first)}"]
+
+
+def test_an_id_published_before_is_not_given_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfanalysis.running import reports_folder
+    from tfanalysis.running.errors import SuiteError
+    from tfanalysis.running.reports_folder import claim_run_id
+
+    monkeypatch.setattr(reports_folder, "make_run_id", lambda label: f"today-{label}")
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    dataset = out / ".ledgers" / "d1"
+    _ledger(dataset / "q1")  # its run folder was deleted; its reports were sent
+    _ledger(dataset / "q2", published=False)  # a failed run's
+    with pytest.raises(SuiteError, match="was published from"):
+        claim_run_id(out, "q1", "2025Q1", ledgers=dataset)
+    assert claim_run_id(out, "q2", "2025Q1", ledgers=dataset) == "q2"
+    _ledger(dataset / "today-2025Q1")
+    assert claim_run_id(out, None, "2025Q1", ledgers=dataset) == "today-2025Q1-2"

@@ -203,7 +203,7 @@ def test_runs_of_the_same_data_into_two_reports_folders_read_each_other(tmp_path
     status the first gave it (one suppression pattern per count, whichever folder).
     """
     from tfanalysis.running.audit import dataset_id, ledger_dir_of
-    from tfanalysis.running.ledgers import folder_tag
+    from tfanalysis.running.ledgers import folder_id
 
     data = write_tiny_dataset(tmp_path / "d")
     runs = [pipeline.run_suite(data, tmp_path / name, period="2024Q1", suppression_threshold=3, only=["00"], run_id="q1")
@@ -212,10 +212,10 @@ def test_runs_of_the_same_data_into_two_reports_folders_read_each_other(tmp_path
     dataset = dataset_id(fingerprint)
     first, second = tmp_path / "reports", tmp_path / "scheduled"
     assert sorted(p.name for p in (data / ".tfanalysis" / "ledgers" / dataset).iterdir() if p.is_dir()) == sorted(
-        [f"q1@{folder_tag(first)}", f"q1@{folder_tag(second)}"])
-    taken = ledger_dir_of(second, fingerprint, f"q1@{folder_tag(first)}")
+        [f"q1@{folder_id(first)}", f"q1@{folder_id(second)}"])
+    taken = ledger_dir_of(second, fingerprint, f"q1@{folder_id(first)}")
     assert (taken / "complete").exists()
     assert "read with this run: 1 published run(s) of the same data from other reports folders" in (runs[1].folder / "run.log").read_text()
     cells = [pd.read_parquet(ledger_dir_of(out, fingerprint, "q1") / "cells.parquet").set_index("key") for out in (first, second)]
     assert len(cells[0]) > 0 and cells[1].empty  # every count the second run released was released before, as it was
-    assert not (first / ".ledgers" / dataset / f"q1@{folder_tag(second)}").exists()  # taken by the next run into reports/
+    assert not (first / ".ledgers" / dataset / f"q1@{folder_id(second)}").exists()  # taken by the next run into reports/

@@ -5,11 +5,13 @@ A run's ledger (every count it released, true values included) lives in its repo
 a run reads the published ledgers beside its own. Reports of the same data written into two
 reports folders (``make report`` into ``reports/``, a scheduled run into another) reach the
 same readers, so each published ledger is also kept beside the data, in
-``<data>/.tfanalysis/ledgers/<dataset>/<run-id>@<folder>`` (``<folder>``: a digest of the
-reports folder's path), and a run first takes into its own folder every published ledger of
-the same data that another folder left there. Both copies hold the same true counts as the
-data themselves: neither is ever sent. A run whose data folder cannot be written is told so
-in its log; it still reads and writes its own reports folder's ledgers.
+``<data>/.tfanalysis/ledgers/<dataset>/<run-id>@<folder>`` (``<folder>``: the reports
+folder's own random id, :func:`folder_id`), and a run first takes into its own folder every
+published ledger of the same data that another folder left there. Both copies hold true
+counts, as the data do: neither is ever sent.
+
+A ledger is copied whole or not at all: into a hidden folder first, its ``complete`` marker
+last, then renamed into place; a published ledger is never replaced.
 
 Examples
 --------
@@ -21,15 +23,15 @@ Examples
 >>> _ = (first / ".ledgers" / "d1" / "2025Q1" / "complete").write_text("published\\n")
 >>> push(first, base / "data", "d1"), pull(second, base / "data", "d1")
 (1, 1)
->>> [p.name for p in (second / ".ledgers" / "d1").iterdir()] == [f"2025Q1@{folder_tag(first)}"]
+>>> [p.name for p in (second / ".ledgers" / "d1").iterdir() if not p.name.startswith(".")] == [f"2025Q1@{folder_id(first)}"]
 True
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,15 +39,29 @@ from pathlib import Path
 from tfanalysis.publication.ledger import COMPLETE
 from tfanalysis.running.reports_folder import locked
 
-__all__ = ["folder_tag", "is_published", "publishing", "pull", "push", "shared_ledgers"]
+__all__ = ["folder_id", "is_published", "publishing", "pull", "push", "shared_ledgers", "writable"]
 
 SHARED = Path(".tfanalysis") / "ledgers"
 """Where, inside a data folder, the published ledgers of its runs are kept."""
 
+FOLDER_ID = ".folder-id"
+"""The file, in a reports folder's ``.ledgers``, holding the folder's random id."""
 
-def folder_tag(out_dir: str | Path) -> str:
-    """A short name for a reports folder: the digest of its absolute path."""
-    return hashlib.sha256(str(Path(out_dir).resolve()).encode("utf-8")).hexdigest()[:10]
+
+def folder_id(out_dir: str | Path) -> str:
+    """A reports folder's own id: random, made once and kept in ``<out>/.ledgers/.folder-id``.
+
+    Not its path: two machines may both write to ``/srv/reports`` with the data on one share.
+    """
+    path = Path(out_dir) / ".ledgers" / FOLDER_ID
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{FOLDER_ID}.{os.getpid()}")
+        part.write_text(secrets.token_hex(5) + "\n", encoding="utf-8")
+        with contextlib.suppress(FileExistsError):
+            os.link(part, path)  # the first run to get here names the folder; any other reads its name
+        part.unlink()
+    return path.read_text(encoding="utf-8").strip()
 
 
 def shared_ledgers(data_dir: str | Path, dataset: str) -> Path:
@@ -58,6 +74,26 @@ def is_published(ledger: Path) -> bool:
     return (ledger / COMPLETE).is_file()
 
 
+def writable(data_dir: str | Path, dataset: str) -> str:
+    """Why the published ledgers cannot be kept beside the data ("" when they can)."""
+    folder = shared_ledgers(data_dir, dataset)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return ""
+
+
+def _published(folder: Path) -> list[Path]:
+    """The published ledgers in a folder (hidden entries are copies under way or locks)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_dir() and is_published(p))
+
+
 def push(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
     """Keep beside the data every published ledger of a reports folder that is not there yet.
 
@@ -65,16 +101,12 @@ def push(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
     keep their names. Returns how many were copied. Raises ``OSError`` when the data
     folder cannot be written.
     """
-    here = Path(out_dir) / ".ledgers" / dataset
-    if not here.is_dir():
+    mine = _published(Path(out_dir) / ".ledgers" / dataset)
+    if not mine:
         return 0
-    tag = folder_tag(out_dir)
+    tag = folder_id(out_dir)
     there = shared_ledgers(data_dir, dataset)
-    copied = 0
-    for ledger in sorted(p for p in here.iterdir() if p.is_dir() and is_published(p)):
-        name = ledger.name if "@" in ledger.name else f"{ledger.name}@{tag}"
-        copied += _copy(ledger, there / name)
-    return copied
+    return sum(_copy(ledger, there / (ledger.name if "@" in ledger.name else f"{ledger.name}@{tag}")) for ledger in mine)
 
 
 def pull(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
@@ -83,13 +115,13 @@ def pull(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
     Other folders' runs keep their ``<run-id>@<folder>`` names; a run of this folder whose
     ledger is gone from it comes back under its own id. Returns how many were copied.
     """
-    there = shared_ledgers(data_dir, dataset)
-    if not there.is_dir():
+    theirs = _published(shared_ledgers(data_dir, dataset))
+    if not theirs:
         return 0
-    tag = folder_tag(out_dir)
+    tag = folder_id(out_dir)
     here = Path(out_dir) / ".ledgers" / dataset
     copied = 0
-    for ledger in sorted(p for p in there.iterdir() if p.is_dir() and is_published(p)):
+    for ledger in theirs:
         run_id, _, folder = ledger.name.rpartition("@")
         copied += _copy(ledger, here / (run_id if folder == tag else ledger.name))
     return copied
@@ -105,10 +137,7 @@ def publishing(out_dir: str | Path, data_dir: str | Path, dataset: str) -> Itera
     folder when the data folder cannot be written.
     """
     folder = shared_ledgers(data_dir, dataset)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / ".lock").touch()
-    except OSError:
+    if writable(data_dir, dataset):
         folder = Path(out_dir) / ".ledgers" / dataset
         folder.mkdir(parents=True, exist_ok=True)
     with locked(folder):
@@ -116,13 +145,28 @@ def publishing(out_dir: str | Path, data_dir: str | Path, dataset: str) -> Itera
 
 
 def _copy(source: Path, target: Path) -> int:
-    """Copy a published ledger folder whole or not at all; 0 when the target is published already."""
+    """Copy a published ledger whole, its marker last; 0 when the target is published already.
+
+    An unpublished folder in the way (a failed run's) is moved aside first; a published
+    one is never touched: two runs copying the same ledger at once both end with one copy.
+    """
     if is_published(target):
         return 0
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f".{target.name}.part-{os.getpid()}")
     shutil.rmtree(part, ignore_errors=True)
-    shutil.copytree(source, part)
-    shutil.rmtree(target, ignore_errors=True)  # an unpublished ledger of a failed run: never read
-    os.replace(part, target)
+    shutil.copytree(source, part, ignore=shutil.ignore_patterns(COMPLETE))
+    shutil.copy2(source / COMPLETE, part / COMPLETE)
+    if target.exists() and not is_published(target):
+        stale = target.with_name(f".{target.name}.stale-{os.getpid()}")
+        with contextlib.suppress(OSError):
+            os.rename(target, stale)
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        os.rename(part, target)
+    except OSError:
+        shutil.rmtree(part, ignore_errors=True)
+        if is_published(target):
+            return 0  # another run put the same ledger there first
+        raise
     return 1

@@ -227,6 +227,7 @@ def run_suite(
     earlier = read_history(history_file)  # a corrupt or unwritable history stops the run here
     check_writable(out_dir, history_file)
 
+    from tfanalysis.publication.ledger import COMPLETE
     from tfanalysis.running import ledgers
     from tfanalysis.running.audit import dataset_id, ledger_dir_of
 
@@ -235,7 +236,7 @@ def run_suite(
     with locked(out_dir):
         swept = sweep(out_dir)
         # the published ledgers of this data that runs into other reports folders left beside it
-        taken, shared_error = _take_shared_ledgers(out_dir, data_dir, dataset)
+        taken, shared_error = _share_ledgers(out_dir, data_dir, dataset)
         run_id = claim_run_id(out_dir, run_id, resolved.label, ledgers=ledger_dir_of(out_dir, fingerprint, "_").parent)
         work = out_dir / f".tmp-{run_id}"
         (work / "notebooks").mkdir(parents=True)
@@ -280,7 +281,7 @@ def run_suite(
             # one run of this data audits and publishes at a time, whichever its reports folder;
             # the audit reads the runs published while this one ran, in other folders too
             last_steps.enter_context(ledgers.publishing(out_dir, data_dir, dataset))
-            ledgers.pull(out_dir, data_dir, dataset)
+            _share_ledgers(out_dir, data_dir, dataset, push=False)
             _audit_release(data, ledger, threshold, run_id)
             public_params = {
                 "period": resolved.label,
@@ -301,11 +302,14 @@ def run_suite(
             close_log(handler)
             comparable.unlink()
             scrub_paths(work, paths)
+            if ledger.exists():  # marked before the run is moved into place: a published run's ledger is always read
+                (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
             publish(out_dir, work, running, run_id, history_file, history_rows(run_id, key, resolved, metrics))
     except BaseException as exc:
         log.error("run %s failed: %s", run_id, exc)
         close_log(handler)
-        shutil.rmtree(ledger, ignore_errors=True)
+        if not final.exists():  # never published: its counts were never shown
+            shutil.rmtree(ledger, ignore_errors=True)
         last_steps.close()
         (out_dir / f".{run_id}{GRANT_SUFFIX}.part").unlink(missing_ok=True)
         with locked(out_dir):
@@ -317,12 +321,12 @@ def run_suite(
         if isinstance(exc, (SuiteError, KeyboardInterrupt)):
             raise
         raise SuiteError(f"run {run_id} failed: {exc}") from exc
-    from tfanalysis.publication.ledger import COMPLETE
-
     with last_steps:
-        if ledger.exists():
-            (ledger / COMPLETE).write_text(f"published as {run_id}\n", encoding="utf-8")
-            _take_shared_ledgers(out_dir, data_dir, dataset)  # this run's ledger, beside the data
+        try:
+            ledgers.push(out_dir, data_dir, dataset)  # this run's ledger, beside the data
+        except OSError as exc:
+            log.warning("run %s: its ledger could not be kept beside the data (%s): runs of this data into other "
+                        "reports folders will not see what it released", run_id, exc.strerror or exc)
     if worksheet is not None:
         os.replace(worksheet, out_dir / f"{run_id}{GRANT_SUFFIX}")
     return RunResult(
@@ -334,20 +338,27 @@ def run_suite(
     )
 
 
-def _take_shared_ledgers(out_dir: Path, data_dir: Path, dataset: str) -> tuple[int, str]:
+def _share_ledgers(out_dir: Path, data_dir: Path, dataset: str, *, push: bool = True) -> tuple[int, str]:
     """Share published ledgers between this reports folder and the data folder (:mod:`tfanalysis.running.ledgers`).
 
-    Returns how many ledgers of other folders came in, and why the data folder could not
-    take this folder's ledgers ("" when it could).
+    Returns how many ledgers came in, and why the data folder cannot keep this folder's
+    ledgers ("" when it can). A published ledger beside the data that cannot be read stops
+    the run: what it released would not be taken into account.
     """
     from tfanalysis.running import ledgers
 
-    taken = ledgers.pull(out_dir, data_dir, dataset)
     try:
-        ledgers.push(out_dir, data_dir, dataset)
+        taken = ledgers.pull(out_dir, data_dir, dataset)
     except OSError as exc:
-        return taken, exc.strerror or type(exc).__name__
-    return taken, ""
+        raise SuiteError(f"cannot read the published ledgers of this data in {ledgers.shared_ledgers(data_dir, dataset)} "
+                         f"({exc.strerror or exc}); nothing was published") from None
+    why = ledgers.writable(data_dir, dataset)
+    if push and not why:
+        try:
+            ledgers.push(out_dir, data_dir, dataset)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+    return taken, why
 
 
 def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
@@ -421,6 +432,14 @@ def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str) -> None
     from tfanalysis.running.audit import audit_ledger
 
     findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id))
+    if len(findings):
+        # what the earlier runs gave away by themselves (two reports folders before they shared
+        # their ledgers) cannot be taken back: said in the log, and not held against this run
+        before = audit_ledger(Release(data, threshold, ledger_dir=ledger.parent / f".{run_id}-earlier-only", run=run_id))
+        known = findings.merge(before, how="inner")
+        findings = findings.merge(before, how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge")
+        for r in known.itertuples(index=False):
+            log.warning("disclosure audit: published before this run, by earlier runs alone: %s: %s (%s)", r.table, r.cell, r.finding)
     if len(findings):
         lines = [f"{r.table}: {r.cell} ({r.finding})" for r in findings.head(20).itertuples(index=False)]
         more = f"\n- and {len(findings) - 20} more" if len(findings) > 20 else ""
