@@ -187,3 +187,48 @@ def test_an_id_published_before_is_not_given_again(tmp_path: Path, monkeypatch: 
     assert claim_run_id(out, "q2", "2025Q1", ledgers=dataset) == "q2"
     _ledger(dataset / "today-2025Q1")
     assert claim_run_id(out, None, "2025Q1", ledgers=dataset) == "today-2025Q1-2"
+
+
+def _released_alone(folder: Path, run: str, period: Interval, *, published: bool = True) -> Path:
+    """A run's ledger as a folder that saw no other run would have written it."""
+    ledger = folder / run
+    rel = Release(None, K, units={"needs": _needs()}, ledger_dir=ledger, run=run)
+    rel.table("needs", rows="need", where={"identified_on": period}, name=f"needs {run}")
+    if published:
+        rel.ledger.mark_complete()
+    return ledger
+
+
+def _gathered(tmp_path: Path, *ledgers: Path) -> Path:
+    """The ledgers side by side in one dataset folder, as sharing leaves them."""
+    import shutil
+
+    dataset = tmp_path / "gathered" / "d1"
+    for ledger in ledgers:
+        shutil.copytree(ledger, dataset / ledger.name)
+    return dataset
+
+
+H1, Q1 = Interval("2025-01-01", "2025-06-30"), Interval("2025-01-01", "2025-03-31")
+
+
+def test_what_earlier_runs_gave_away_alone_is_logged_and_not_held_against_the_run(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Two folders before they shared: H1 (a = 23) and Q1 (a = 15) give Q2's 8 away. A later run cannot take that back."""
+    from tfanalysis.running.pipeline import _audit_release
+
+    dataset = _gathered(tmp_path, _released_alone(tmp_path / "reports", "h1", H1), _released_alone(tmp_path / "scheduled", "q1", Q1))
+    now = Release(None, K, units={"needs": _needs()}, ledger_dir=dataset / "now", run="now")
+    now.table("needs", rows="need", where={"identified_on": H1}, name="needs now")  # the same counts again: nothing new
+    with caplog.at_level("WARNING", logger="tfanalysis.run"):
+        _audit_release(None, dataset / "now", K, "now", units={"needs": _needs()})
+    assert "published before this run, by earlier runs alone" in caplog.text
+
+
+def test_a_run_that_gives_a_count_away_with_an_earlier_run_fails_its_audit(tmp_path: Path) -> None:
+    from tfanalysis.running.errors import SuiteError
+    from tfanalysis.running.pipeline import _audit_release
+
+    # this run's ledger as a run that did not read the earlier one would write it
+    dataset = _gathered(tmp_path, _released_alone(tmp_path / "reports", "h1", H1), _released_alone(tmp_path / "other", "now", Q1, published=False))
+    with pytest.raises(SuiteError, match="disclosure audit: counts a reader could recover"):
+        _audit_release(None, dataset / "now", K, "now", units={"needs": _needs()})

@@ -420,22 +420,23 @@ def _give_back_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
-def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str) -> None:
+def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, units: Mapping[str, Any] | None = None) -> None:
     """Bound everything this run released, with the earlier runs of the same data, before publishing.
 
     A count a reader could pin inside 1..threshold-1 fails the run (nothing is published);
-    the message names the table and cell, never a count.
+    the message names the table and cell, never a count. ``units``: the units to count
+    instead of ``data``'s (:class:`~tfanalysis.publication.Release`).
     """
     if not (ledger / "cells.parquet").exists():
         return
     from tfanalysis.publication import Release
     from tfanalysis.running.audit import audit_ledger
 
-    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id))
+    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id, units=units))
     if len(findings):
         # what the earlier runs gave away by themselves (two reports folders before they shared
         # their ledgers) cannot be taken back: said in the log, and not held against this run
-        before = audit_ledger(Release(data, threshold, ledger_dir=ledger.parent / f".{run_id}-earlier-only", run=run_id))
+        before = audit_ledger(Release(data, threshold, ledger_dir=ledger.parent / f".{run_id}-earlier-only", run=run_id, units=units))
         known = findings.merge(before, how="inner")
         findings = findings.merge(before, how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge")
         for r in known.itertuples(index=False):
