@@ -57,13 +57,17 @@ def describe(pred: tuple) -> str:
     return "; ".join(parts) or "all"
 
 
-def audit_ledger(release: Any) -> pd.DataFrame:
+def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataFrame:
     """Every count a reader can pin inside 1..k-1 from what the release and earlier runs showed.
 
     Parameters
     ----------
     release : tfanalysis.publication.Release
         With its ledger (this run's counts and, fixed, earlier published runs').
+    earlier_alone : list, optional
+        Where to put, instead of returning them, the findings the earlier runs' counts give
+        away by themselves: the bound's certificate (the counts and floors it rests on) holds
+        none of this run's counts, nor a floor (floors are not traced to a run).
 
     Returns
     -------
@@ -75,6 +79,12 @@ def audit_ledger(release: Any) -> pd.DataFrame:
     for universe in sorted(universes):
         cells = release.ledger.universe_cells(universe)
         for leak in find_leaks(cells, release.units(universe), release.threshold):
+            certificate = cells.loc[[*leak.binding, *leak.floors]]
+            by_earlier_runs = (earlier_alone is not None and len(certificate) > 0 and not certificate["tally"].any()
+                               and bool(certificate["fixed"].all()))
+            if by_earlier_runs:
+                earlier_alone.append((universe, leak))
+                continue
             if leak.cell is not None:
                 cell = cells.loc[leak.cell]
                 rows.append({"where": f"{universe} (run {cell['run'] or 'this'})", "table": cell["table"],

@@ -432,15 +432,13 @@ def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, unit
     from tfanalysis.publication import Release
     from tfanalysis.running.audit import audit_ledger
 
-    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id, units=units))
-    if len(findings):
-        # what the earlier runs gave away by themselves (two reports folders before they shared
-        # their ledgers) cannot be taken back: said in the log, and not held against this run
-        before = audit_ledger(Release(data, threshold, ledger_dir=ledger.parent / f".{run_id}-earlier-only", run=run_id, units=units))
-        known = findings.merge(before, how="inner")
-        findings = findings.merge(before, how="left", indicator=True).query("_merge == 'left_only'").drop(columns="_merge")
-        for r in known.itertuples(index=False):
-            log.warning("disclosure audit: published before this run, by earlier runs alone: %s: %s (%s)", r.table, r.cell, r.finding)
+    # what the earlier runs gave away by themselves (two reports folders before they shared
+    # their ledgers, a lower threshold) cannot be taken back: said in the log, not held against this run
+    given_away: list = []
+    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id, units=units), earlier_alone=given_away)
+    for universe, leak in given_away:
+        log.warning("disclosure audit: published before this run, by earlier runs alone: a %s of %s on %s",
+                    leak.kind, universe, ", ".join(leak.columns))
     if len(findings):
         lines = [f"{r.table}: {r.cell} ({r.finding})" for r in findings.head(20).itertuples(index=False)]
         more = f"\n- and {len(findings) - 20} more" if len(findings) > 20 else ""
