@@ -124,8 +124,8 @@ def test_the_module_names_what_it_keeps() -> None:
     assert ledgers.SHARED == Path(".tfanalysis") / "ledgers"
 
 
-def test_runs_of_the_same_data_audit_and_publish_one_at_a_time(tmp_path: Path) -> None:
-    """The publishing lock, held by one run, keeps a run into another folder waiting until it is let go."""
+def test_runs_of_the_same_data_audit_and_publish_one_at_a_time(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The publishing lock, held by one run, keeps a run into another folder waiting until it is let go (and it says so)."""
     import threading
     import time
 
@@ -144,11 +144,13 @@ def test_runs_of_the_same_data_audit_and_publish_one_at_a_time(tmp_path: Path) -
             order.append("second audited")
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    with caplog.at_level("INFO", logger="tfanalysis.run"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
     assert order == ["first published", "second audited"]
+    assert caplog.text.count("waiting for another run of this data to finish publishing") == 1
     assert (tmp_path / "data" / ".tfanalysis" / "ledgers" / "d1" / ".lock").exists()
 
 

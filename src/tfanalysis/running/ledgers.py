@@ -30,6 +30,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 import shutil
@@ -40,6 +41,8 @@ from tfanalysis.publication.ledger import COMPLETE
 from tfanalysis.running.reports_folder import locked
 
 __all__ = ["folder_id", "is_published", "publishing", "pull", "push", "shared_ledgers", "writable"]
+
+log = logging.getLogger("tfanalysis.run")
 
 SHARED = Path(".tfanalysis") / "ledgers"
 """Where, inside a data folder, the published ledgers of its runs are kept."""
@@ -140,7 +143,7 @@ def publishing(out_dir: str | Path, data_dir: str | Path, dataset: str) -> Itera
     if writable(data_dir, dataset):
         folder = Path(out_dir) / ".ledgers" / dataset
         folder.mkdir(parents=True, exist_ok=True)
-    with locked(folder):
+    with locked(folder, on_wait=lambda: log.info("waiting for another run of this data to finish publishing")):
         yield
 
 

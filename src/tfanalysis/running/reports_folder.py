@@ -22,7 +22,7 @@ import re
 import shutil
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -132,10 +132,11 @@ RUNNING = ".running"
 
 
 @contextlib.contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
+def locked(out_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Hold the reports folder's lock (``OUT/.lock``): claiming a run id, publishing, sweeping.
 
     Held for moments, never for a whole run: runs into one folder execute side by side.
+    ``on_wait`` is called once if another process holds the lock (before waiting for it).
     """
     try:
         import fcntl
@@ -147,7 +148,12 @@ def locked(out_dir: Path) -> Iterator[None]:
     except OSError as exc:
         raise SuiteError(f"cannot write to the reports folder {out_dir}: {exc.strerror}; nothing was run") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
