@@ -81,7 +81,7 @@ def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataF
         for leak in find_leaks(cells, release.units(universe), release.threshold):
             certificate = cells.loc[[*leak.binding, *leak.floors]]
             by_earlier_runs = (earlier_alone is not None and len(certificate) > 0 and not certificate["tally"].any()
-                               and bool(certificate["fixed"].all()))
+                               and bool((certificate["floor"] == 0).all()) and bool(certificate["fixed"].all()))
             if by_earlier_runs:
                 earlier_alone.append((universe, leak))
                 continue
