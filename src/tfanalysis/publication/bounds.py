@@ -68,7 +68,7 @@ from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
-__all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks"]
+__all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks", "given_away_before"]
 
 MAX_COMBINATIONS = 400_000
 """Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
@@ -200,6 +200,26 @@ class Ranges(dict):
     popitem = _changed("popitem")
     clear = _changed("clear")
     del _changed
+
+
+def given_away_before(leak: Leak, earlier: pd.Series, floor: pd.Series) -> bool:
+    """Whether earlier runs' releases give a leak away by themselves: what was published cannot be taken back.
+
+    True when the bound's certificate (the counts and floors it rests on, ``leak.binding``
+    and ``leak.floors``) is made only of counts earlier runs released (``earlier``, by row
+    label), none with a floor read from a tally (``floor`` > 0: floors are not traced to a
+    run). The release does not hold such a leak against a new table; the run's audit logs it.
+
+    Examples
+    --------
+    >>> leak = Leak("hidden count", 2, ("need",), 10.0, 8, binding=[0, 1], floors=[])
+    >>> given_away_before(leak, pd.Series([True, True, False]), pd.Series([0, 0, 0]))
+    True
+    >>> given_away_before(leak, pd.Series([True, False, False]), pd.Series([0, 0, 0]))
+    False
+    """
+    labels = [*leak.binding, *leak.floors]
+    return bool(labels) and bool(earlier.loc[labels].all()) and bool((floor.loc[labels] == 0).all())
 
 
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,

@@ -359,9 +359,10 @@ class Release:
             lines = _lines_to_withhold(stuck, candidate, keys, new, withheld, exists)
             if lines is None and more:
                 continue
-            if lines is None and all(self._given_away_before(leak, candidate) for leak in stuck):
-                break  # given away before this run, by earlier runs alone: nothing this table hides takes it back
             if lines is None:
+                earlier = candidate["key"].isin(self.ledger.cells.loc[self.ledger.cells["fixed"].to_numpy(bool), "key"])
+                if all(bounds.given_away_before(leak, earlier, candidate["floor"]) for leak in stuck):
+                    break  # given away before this run, by earlier runs alone: nothing this table hides takes it back
                 raise DisclosureError(
                     f"{name}: a hidden count of {universe} stays recoverable from what this run and earlier "
                     "runs released, whatever this table hides; release it at a coarser level or drop it"
@@ -376,18 +377,6 @@ class Release:
         self.ledger.add(rows)
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
-
-    def _given_away_before(self, leak: bounds.Leak, candidate: pd.DataFrame) -> bool:
-        """Whether earlier runs' releases give a leak away by themselves (two reports folders before they shared ledgers).
-
-        The bound's certificate (the counts and floors it rests on) is made of earlier runs'
-        counts only, none with a floor read from a tally (floors are not traced to a run):
-        what was published cannot be taken back by this table; the run's audit names it in
-        the log.
-        """
-        labels = [*leak.binding, *leak.floors]
-        earlier = set(self.ledger.cells.loc[self.ledger.cells["fixed"].to_numpy(bool), "key"])
-        return bool(labels) and set(labels) <= earlier and bool((candidate.loc[labels, "floor"] == 0).all())
 
     def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
         before = self.ledger.universe_cells(universe)

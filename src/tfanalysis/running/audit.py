@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.publication.bounds import find_leaks
+from tfanalysis.publication.bounds import find_leaks, given_away_before
 
 __all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_run", "read_numbers"]
 
@@ -79,10 +79,7 @@ def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataF
     for universe in sorted(universes):
         cells = release.ledger.universe_cells(universe)
         for leak in find_leaks(cells, release.units(universe), release.threshold):
-            certificate = cells.loc[[*leak.binding, *leak.floors]]
-            by_earlier_runs = (earlier_alone is not None and len(certificate) > 0 and not certificate["tally"].any()
-                               and bool((certificate["floor"] == 0).all()) and bool(certificate["fixed"].all()))
-            if by_earlier_runs:
+            if earlier_alone is not None and given_away_before(leak, cells["fixed"].astype(bool), cells["floor"]):
                 earlier_alone.append((universe, leak))
                 continue
             if leak.cell is not None:
@@ -349,4 +346,6 @@ def dataset_id(fingerprint: dict[str, str]) -> str:
 
 def ledger_dir_of(out_dir: str | Path, fingerprint: dict[str, str], run_id: str) -> Path:
     """Where a run's ledger lives: ``<out>/.ledgers/<dataset>/<run-id>`` (private; never sent)."""
-    return Path(out_dir) / ".ledgers" / dataset_id(fingerprint) / run_id
+    from tfanalysis.running.ledgers import folder_ledgers
+
+    return folder_ledgers(out_dir, dataset_id(fingerprint)) / run_id

@@ -40,7 +40,7 @@ from pathlib import Path
 from tfanalysis.publication.ledger import COMPLETE
 from tfanalysis.running.reports_folder import locked
 
-__all__ = ["folder_id", "is_published", "publishing", "pull", "push", "shared_ledgers", "writable"]
+__all__ = ["folder_id", "folder_ledgers", "is_published", "publishing", "pull", "push", "shared_ledgers", "writable"]
 
 log = logging.getLogger("tfanalysis.run")
 
@@ -65,6 +65,11 @@ def folder_id(out_dir: str | Path) -> str:
             os.link(part, path)  # the first run to get here names the folder; any other reads its name
         part.unlink()
     return path.read_text(encoding="utf-8").strip()
+
+
+def folder_ledgers(out_dir: str | Path, dataset: str) -> Path:
+    """The folder of a reports folder's ledgers of one dataset (each run's ledger is a folder in it)."""
+    return Path(out_dir) / ".ledgers" / dataset
 
 
 def shared_ledgers(data_dir: str | Path, dataset: str) -> Path:
@@ -104,7 +109,7 @@ def push(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
     keep their names. Returns how many were copied. Raises ``OSError`` when the data
     folder cannot be written.
     """
-    mine = _published(Path(out_dir) / ".ledgers" / dataset)
+    mine = _published(folder_ledgers(out_dir, dataset))
     if not mine:
         return 0
     tag = folder_id(out_dir)
@@ -122,7 +127,7 @@ def pull(out_dir: str | Path, data_dir: str | Path, dataset: str) -> int:
     if not theirs:
         return 0
     tag = folder_id(out_dir)
-    here = Path(out_dir) / ".ledgers" / dataset
+    here = folder_ledgers(out_dir, dataset)
     copied = 0
     for ledger in theirs:
         run_id, _, folder = ledger.name.rpartition("@")
@@ -141,7 +146,7 @@ def publishing(out_dir: str | Path, data_dir: str | Path, dataset: str) -> Itera
     """
     folder = shared_ledgers(data_dir, dataset)
     if writable(data_dir, dataset):
-        folder = Path(out_dir) / ".ledgers" / dataset
+        folder = folder_ledgers(out_dir, dataset)
         folder.mkdir(parents=True, exist_ok=True)
     with locked(folder, on_wait=lambda: log.info("waiting for another run of this data to finish publishing")):
         yield

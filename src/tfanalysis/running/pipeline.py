@@ -237,7 +237,7 @@ def run_suite(
         swept = sweep(out_dir)
         # the published ledgers of this data that runs into other reports folders left beside it
         taken, shared_error = _share_ledgers(out_dir, data_dir, dataset)
-        run_id = claim_run_id(out_dir, run_id, resolved.label, ledgers=ledger_dir_of(out_dir, fingerprint, "_").parent)
+        run_id = claim_run_id(out_dir, run_id, resolved.label, ledgers=ledgers.folder_ledgers(out_dir, dataset))
         work = out_dir / f".tmp-{run_id}"
         (work / "notebooks").mkdir(parents=True)
         running = hold(work / RUNNING)
@@ -352,8 +352,10 @@ def _share_ledgers(out_dir: Path, data_dir: Path, dataset: str, *, push: bool = 
     except OSError as exc:
         raise SuiteError(f"cannot read the published ledgers of this data in {ledgers.shared_ledgers(data_dir, dataset)} "
                          f"({exc.strerror or exc}); nothing was published") from None
+    if not push:
+        return taken, ""
     why = ledgers.writable(data_dir, dataset)
-    if push and not why:
+    if not why:
         try:
             ledgers.push(out_dir, data_dir, dataset)
         except OSError as exc:
