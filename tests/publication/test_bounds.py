@@ -81,6 +81,35 @@ def test_a_range_carried_back_to_the_cube_that_found_it_needs_no_new_program(mon
     assert len(built) == 4
 
 
+def test_the_ranges_one_cube_narrows_are_carried_at_once_not_one_count_at_a_time(monkeypatch):
+    # twelve counties of 25 needs, 3 of one service (hidden) and 22 of the other, 12 and 13
+    # by outcome (shown): each county's hidden total is pinned at 25 by its outcomes and
+    # gives its 3 back in the service cube (25 - 22)
+    changes = []
+
+    class CountedRanges(bounds.Ranges):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            changes.append(self)
+
+    monkeypatch.setattr(bounds, "Ranges", CountedRanges)
+    counties = [f"x{i}" for i in range(12)]
+    units = pd.DataFrame({"a": [c for c in counties for _ in range(25)],
+                          "b": (["p"] * 3 + ["q"] * 22) * 12, "c": (["r"] * 12 + ["s"] * 13) * 12})
+    rows = []
+    for c in counties:
+        rows += [(f"{c} total", predicate(a=c), 25, True), (f"{c} p", predicate(a=c, b="p"), 3, True),
+                 (f"{c} q", predicate(a=c, b="q"), 22, False), (f"{c} r", predicate(a=c, c="r"), 12, False),
+                 (f"{c} s", predicate(a=c, c="s"), 13, False)]
+    cells = pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label")
+    leaks = bounds.find_leaks(cells, units, 11)
+    assert sorted(_found(leaks)) == sorted(("hidden count", f"{c} p", 3, 3.0) for c in counties)
+    # one change of the ranges per cube that narrows (the county cube: each total at least 1;
+    # the outcome cube: each at 25), not one per count: each change is a new key every
+    # cube holding the counts looks its programs up by (thousands of counts at national scale)
+    assert len(changes) == 1 and changes[0].version == 2
+
+
 _RELEASE_SCRIPT = '''
 import numpy as np, pandas as pd
 from tfanalysis.publication import Release

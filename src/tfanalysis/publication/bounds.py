@@ -291,27 +291,34 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         else:
             content = _content(cube, split, inside)
             built[cube] = solved.get(content, build, counts=content[:5])
+    # each part's shared counts, once: in the cells' order, as above
+    at_shared = {i: n for n, i in enumerate(shared)}
+    parts = [(part, sorted((i for i in part.position if i in at_shared), key=at_shared.__getitem__))
+             for cube in involved for part in built[cube]]
+    parts = [(part, mine) for part, mine in parts if mine]
     ranges = Ranges()
     why: dict = {}
     for _ in range(4):
         narrowed = False
-        for cube in involved:
-            for part in built[cube]:
-                mine = [i for i in shared if i in part.position]
-                if not mine:
-                    continue
-                program = part.program(ranges)
-                part.work_out_ranges(mine, ranges)
-                for i in mine:
-                    lo, hi, resting = part.range_of(i, ranges)
-                    old = ranges.get(i, (0.0, np.inf))
-                    new = (max(old[0], lo), min(old[1], hi))
-                    if new != old:
-                        ranges[i] = new
-                        narrowed = True
-                        labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
-                        labels += [x for r in np.flatnonzero(resting[program.n_eq:]) for x in why.get(program.range_labels[r], ())]
-                        why[i] = set(why.get(i, ())) | set(labels)
+        for part, mine in parts:
+            program = part.program(ranges)
+            part.work_out_ranges(mine, ranges)
+            # every range this part narrows is read from the one program, then carried at once:
+            # one change of the ranges per part, not one per count (each change is a new key to
+            # look the part's answers up by, the cost of a run with thousands of shared counts)
+            found = {}
+            for i in mine:
+                lo, hi, resting = part.range_of(i, ranges)
+                old = ranges.get(i, (0.0, np.inf))
+                new = (max(old[0], lo), min(old[1], hi))
+                if new != old:
+                    found[i] = new
+                    labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
+                    labels += [x for r in np.flatnonzero(resting[program.n_eq:]) for x in why.get(program.range_labels[r], ())]
+                    why[i] = set(why.get(i, ())) | set(labels)
+            if found:
+                ranges.update(found)
+                narrowed = True
         if not narrowed:
             break
     leaks: list[Leak] = []
@@ -369,16 +376,29 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
     # thousand values): the units' atoms are taken by their codes
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     present = pd.Series(uniques).to_numpy(dtype=object)
-    mentioned = set().union(*constraints) if constraints else set()
-    signature: dict[str, tuple] = {}
-    for v in mentioned | set(present):
-        signature[v] = tuple(i for i, c in enumerate(constraints) if v in c)
+    signature = _holders(present, constraints)
     kinds = sorted(set(signature.values()))
     atom_of_kind = {kind: i for i, kind in enumerate(kinds)}
     atom_of_value = {v: atom_of_kind[s] for v, s in signature.items()}
     unit_atom = np.array([atom_of_value[v] for v in present], dtype=np.int64)[codes]
-    allowed = [np.array(sorted({atom_of_kind[s] for v, s in signature.items() if v in c}), dtype=np.int64) for c in constraints]
+    allowed = [np.array(sorted({atom_of_value[v] for v in c}), dtype=np.int64) for c in constraints]
     return unit_atom, allowed, len(kinds)
+
+
+def _holders(values, sets: list) -> dict:
+    """For each value (of ``values`` and of every set), the positions of the sets holding it.
+
+    Read set by set: a national table releases thousands of sets over thousands of
+    counties, and asking every set about every value took their product.
+
+    >>> _holders(["a", "b"], [frozenset({"a", "c"}), frozenset({"a"})])
+    {'a': (0, 1), 'b': (), 'c': (0,)}
+    """
+    held: dict = {v: [] for v in values}
+    for position, members in enumerate(sets):
+        for v in members:
+            held.setdefault(v, []).append(position)
+    return {v: tuple(positions) for v, positions in held.items()}
 
 
 # --------------------------------------------------------------------------- one cube
@@ -645,8 +665,8 @@ def _compatible(coarse: list, single: list, values: pd.Series) -> list[bool]:
         edges = {b for cc in coarse for b in (cc.start, None if cc.end is None else cc.end + _ONE_DAY) if b is not None}
         return [all(b is None or b in edges for b in (c.start, None if c.end is None else c.end + _ONE_DAY)) for c in single]
     # a union of coarse atoms: every value sharing a coarse atom with a member is a member
-    values_seen = set(pd.unique(values.to_numpy(dtype=object))).union(*single, *coarse)
-    signature = {v: tuple(k for k, cc in enumerate(coarse) if v in cc) for v in values_seen}
+    values_seen = set(pd.unique(values.to_numpy(dtype=object))).union(*single)
+    signature = _holders(values_seen, coarse)
     by_signature: dict[tuple, set] = {}
     for v, sig in signature.items():
         by_signature.setdefault(sig, set()).add(v)
