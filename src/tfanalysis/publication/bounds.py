@@ -313,9 +313,11 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                 new = (max(old[0], lo), min(old[1], hi))
                 if new != old:
                     found[i] = new
+                    # the shown counts it rests on, and what narrowed the hidden ones it rests on
+                    # (frozensets, joined in C: near a national table's lines they hold thousands)
                     labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
-                    labels += [x for r in np.flatnonzero(resting[program.n_eq:]) for x in why.get(program.range_labels[r], ())]
-                    why[i] = set(why.get(i, ())) | set(labels)
+                    carried = [why[x] for x in (program.range_labels[r] for r in np.flatnonzero(resting[program.n_eq:])) if x in why]
+                    why[i] = why.get(i, frozenset()).union(labels, *carried)
             if found:
                 ranges.update(found)
                 narrowed = True
