@@ -5,9 +5,9 @@
 :class:`~tfanalysis.publication.Release` (``rel``), which counts them itself:
 
 - the needs each scenario would reach or lose are a column derived for the needs
-  (``scenarios.reach.<scenario key>.<period>``) and released per service;
+  (``scenarios.reach.v<n>.<scenario key>.<period>``, ``n`` the needs frame's version) and released per service;
 - structural-gap sizes are released from each version's segment per need
-  (``scenarios.gap.<version key>.<period>``), every segment of either version listed, so a
+  (``scenarios.gap.v<n>.<version key>.<period>``), every segment of either version listed, so a
   gap that closes shows a released 0;
 - needs per county (map hover, deserts) and per service (behind utilization) are released
   per service; a utilization rests on its count of needs and is shown only where that
@@ -28,7 +28,7 @@ import pandas as pd
 
 from tfanalysis import geo
 from tfanalysis.analyses import coverage
-from tfanalysis.analyses.gaps.eligibility import CRITERIA
+from tfanalysis.analyses.gaps.eligibility import CRITERIA, NEEDS_FRAME_VERSION
 from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
@@ -101,7 +101,7 @@ def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame
     period = _period_key(whatif)
     shown = {}
     for when, reach, key in (("before", whatif.baseline.reach, "baseline"), ("after", comparison.version.reach, comparison.scenario.key())):
-        column = f"scenarios.gap.{key}.{period}"
+        column = f"scenarios.gap.v{NEEDS_FRAME_VERSION}.{key}.{period}"
         rel.derive("needs", column, reach["segment"])
         released = rel.table("needs", rows=column, where={**_window(whatif), column: segments}, levels={column: segments},
                              name=f"06 structural gaps {'now' if when == 'before' else 'with'}: {comparison.scenario.name}")
@@ -150,7 +150,7 @@ _WHO = {"language": "{}-speaking"}
 
 
 def _reach(rel: Any, whatif: WhatIf, comparison: Comparison) -> tuple[Released, Released]:
-    column = f"scenarios.reach.{comparison.scenario.key()}.{_period_key(whatif)}"
+    column = f"scenarios.reach.v{NEEDS_FRAME_VERSION}.{comparison.scenario.key()}.{_period_key(whatif)}"
     rel.derive("needs", column, comparison.reach)
     where = {**_window(whatif), column: list(REACH)}
     levels = {column: list(REACH)}

@@ -196,3 +196,20 @@ def test_demo_first_site_is_the_exact_best_single_site(demo_data) -> None:
     best_value = (demand.to_numpy()[:, None] * cover).sum(axis=0).max()
     sites = gaps.recommend_sites(demo_data, "legal_representation", k=1, max_miles=60)
     assert sites["unmet_covered"].iloc[0] == best_value
+
+
+def test_a_need_of_a_client_identified_before_the_period_keeps_its_clients_attributes(tmp_path) -> None:
+    # c1 (Kent 10001, 18-24, female; identified 2024-01-10) has one more need in 2024Q2, unmet;
+    # c3 (Sussex 10005, minor, female; identified in Q2) declined hers. The period's clients are
+    # c3 and c4 only: joining them called c1's need "unknown", with no county.
+    from conftest import TINY_TABLES, write_tiny_dataset
+
+    needs = TINY_TABLES["needs.csv"] + "c1,case_management,2024-04-15,unmet,,\n"
+    data = load_dataset(write_tiny_dataset(tmp_path / "tiny", needs__csv=needs))
+    by_gender = gaps.outcome_rates(data, "2024Q2", by=("gender",)).set_index("gender")
+    assert by_gender["needs"].to_dict() == {"female": 2}
+    assert by_gender.loc["female", "unmet_need_rate"] == pytest.approx(100.0)  # c1's unmet of 1 not declined
+    per_county = gaps.demand_capacity(data, "2024Q2").set_index(["service", "county_fips"])
+    assert per_county.loc[("case_management", "10001"), ["needs", "unmet"]].tolist() == [1, 1]
+    assert per_county.loc[("case_management", "10005"), ["needs", "declined_by_client"]].tolist() == [1, 1]
+    assert int(per_county["needs"].sum()) == 2

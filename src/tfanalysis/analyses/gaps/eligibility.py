@@ -34,14 +34,22 @@ count only rows valid at some time in the period.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis.data import contract, taxonomy
 
-__all__ = ["CRITERIA", "age_band", "client_needs", "eligibility_flags", "match_needs"]
+__all__ = ["CRITERIA", "NEEDS_FRAME_VERSION", "age_band", "client_needs", "eligibility_flags", "match_needs", "needs_in_period"]
+
+NEEDS_FRAME_VERSION = 2
+"""How a period's needs get their client's attributes (:func:`needs_in_period`); 2: from every client.
+
+Columns a report derives for the needs from them (a structural gap, a what-if segment) carry
+it in their name: a ledger refuses one name with two meanings, and runs before version 2
+called the needs of clients identified before the period ``unknown``.
+"""
 
 CRITERIA: tuple[str, ...] = ("age", "gender", "nationality", "language")
 """The eligibility criteria, in the order segments are reported."""
@@ -94,6 +102,32 @@ def client_needs(needs: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
             frame[column] = frame[column].fillna("unknown")
     frame["age"] = age_band(frame["age_group"])
     return frame
+
+
+def needs_in_period(data: Any, period: Any = None) -> pd.DataFrame:
+    """The needs identified in a period with the attributes of their client (:func:`client_needs`).
+
+    A need identified in the period may belong to a client identified before it: the client
+    keeps their county, age and gender (``data.in_period`` keeps only the clients identified
+    in the period, so joining its clients would call that need's client ``unknown`` and leave
+    its county empty). Every per-need analysis of a period reads its needs from here.
+
+    Parameters
+    ----------
+    data : TaskForceData
+        The whole dataset (of a region, if restricted to one).
+    period : str, (start, end) pair or None
+        See :mod:`tfanalysis.data.periods`; None: every need.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> frame = needs_in_period(data, "2025Q4")
+    >>> int((frame["gender"] == "unknown").sum()) == int(client_needs(data.in_period("2025Q4").needs, data.clients)["gender"].eq("unknown").sum())
+    True
+    """
+    return client_needs(data.in_period(period).needs, data.clients)
 
 
 def _capacity_rules(capacity: pd.DataFrame) -> pd.DataFrame:

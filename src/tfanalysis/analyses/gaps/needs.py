@@ -40,7 +40,7 @@ import pandas as pd
 
 from tfanalysis.analyses.capacity_in_force import as_of_date, capacity_places, period_months
 from tfanalysis.analyses.capacity_in_force import period_window as _window
-from tfanalysis.analyses.gaps.eligibility import CRITERIA, client_needs, match_needs
+from tfanalysis.analyses.gaps.eligibility import CRITERIA, match_needs, needs_in_period
 from tfanalysis.analyses.gaps.sites import coverage_matrix, greedy_max_coverage, recommend_sites
 from tfanalysis.analyses.gaps.survival import kaplan_meier, kaplan_meier_by, km_median, km_survival_at
 from tfanalysis.data import contract
@@ -134,8 +134,9 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
 # --- demand and capacity -----------------------------------------------------------------
 
 
-def _needs_frame(data: TaskForceData) -> pd.DataFrame:
-    return client_needs(data.needs, data.clients)
+def _needs_frame(data: TaskForceData, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
+    """The needs identified from ``start`` to ``end``, each with its client's attributes (:func:`needs_in_period`)."""
+    return needs_in_period(data, (start, end))
 
 
 def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str | None = "county") -> pd.DataFrame:
@@ -169,7 +170,7 @@ def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str |
     """
     start, end, _ = _window(data, period)
     scoped = data.in_period((start, end))
-    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
+    needs = match_needs(_needs_frame(data, start, end), scoped.capacity, scoped.members)
     needs["service"] = needs["need"].astype("string")
     keys = ["service"] + (["county_fips"] if by == "county" else [])
     status = pd.crosstab([needs[k] for k in keys], needs["status"].astype("string")).reindex(columns=list(STATUS_COLUMNS), fill_value=0)
@@ -264,8 +265,7 @@ def outcome_rates(data: TaskForceData, period: PeriodLike = None, *, by: Sequenc
     True
     """
     start, end, _ = _window(data, period)
-    scoped = data.in_period((start, end))
-    frame = _needs_frame(scoped)
+    frame = _needs_frame(data, start, end)
     keys = list(by)
     if not keys:
         frame = frame.assign(_all="all")
@@ -313,7 +313,7 @@ def gap_needs(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     """
     start, end, _ = _window(data, period)
     scoped = data.in_period((start, end))
-    needs = match_needs(_needs_frame(scoped), scoped.capacity, scoped.members)
+    needs = match_needs(_needs_frame(data, start, end), scoped.capacity, scoped.members)
     needs.index = scoped.needs.index  # one row per need, in the needs' order
     open_ = needs[~needs["eligible_in_county"]].copy()
     eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
@@ -418,7 +418,6 @@ def unmet_by_county(data: TaskForceData, service: str, period: PeriodLike = None
     from tfanalysis.analyses.gaps.sites import unmet_demand
 
     start, end, _ = _window(data, period)
-    scoped = data.in_period((start, end))
-    return unmet_demand(_needs_frame(scoped), service)
+    return unmet_demand(_needs_frame(data, start, end), service)
 
 

@@ -133,12 +133,11 @@ def recommend_sites(data: Any, service: str, *, k: int = 3, max_miles: float = 6
     [['39073', 'Hocking', 5]]
     """
     from tfanalysis import geo
-    from tfanalysis.analyses.gaps.eligibility import client_needs
+    from tfanalysis.analyses.gaps.eligibility import needs_in_period
     from tfanalysis.analyses.service_areas import task_force_states
 
-    scoped = data.in_period(period) if period is not None else data
     if demand is None:
-        demand = unmet_demand(client_needs(scoped.needs, scoped.clients), service)
+        demand = unmet_demand(needs_in_period(data, period), service)
     states = task_force_states(data.members)
     vintage = geo.dataset_vintage(data)
     centroids = geo.county_centroids(states, vintage=vintage)

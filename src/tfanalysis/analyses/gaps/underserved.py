@@ -47,11 +47,10 @@ def model_frame(data: Any, period: Any = None, *, days: int = 90) -> pd.DataFram
     ([0, 1], True)
     """
     from tfanalysis.analyses.gaps import needs as gaps
-    from tfanalysis.analyses.gaps.eligibility import client_needs
+    from tfanalysis.analyses.gaps.eligibility import needs_in_period
 
     start, end, _ = gaps._window(data, period)
-    scoped = data.in_period((start, end))
-    frame = client_needs(scoped.needs, scoped.clients)
+    frame = needs_in_period(data, (start, end))
     as_of = gaps.as_of_date(data)
     frame = frame[(frame["status"].astype("string") != "declined_by_client").to_numpy(bool)]
     frame = frame[(pd.to_datetime(frame["identified_on"]) <= as_of - pd.Timedelta(days=days)).to_numpy(bool)].copy()

@@ -32,7 +32,7 @@ import pandas as pd
 from tfanalysis.analyses import coverage
 from tfanalysis.analyses.capacity_in_force import period_window
 from tfanalysis.analyses.gaps import needs as gaps
-from tfanalysis.analyses.gaps.eligibility import CRITERIA, client_needs, match_needs
+from tfanalysis.analyses.gaps.eligibility import CRITERIA, match_needs, needs_in_period
 from tfanalysis.analyses.scenarios.apply import apply_all
 from tfanalysis.analyses.scenarios.spec import Scenario
 from tfanalysis.data import contract, taxonomy
@@ -158,7 +158,7 @@ def need_reach(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     """
     start, end, _ = period_window(data, period)
     scoped = data.in_period((start, end))
-    matched = match_needs(client_needs(scoped.needs, scoped.clients), scoped.capacity, scoped.members)
+    matched = match_needs(needs_in_period(data, (start, end)), scoped.capacity, scoped.members)
     matched.index = scoped.needs.index  # client_needs keeps the needs' order: give them their labels back
     reached = matched["eligible_in_county"].to_numpy(bool)
     eligibility = ~reached & ~matched["eligible_anywhere"].to_numpy(bool)

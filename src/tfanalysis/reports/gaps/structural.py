@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from tfanalysis.analyses.gaps import needs as gaps
+from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
 from tfanalysis.reports.gaps.scope import Scope
 from tfanalysis.publication.released import count_text
 from tfanalysis.reports.gaps.shown import MARGIN
@@ -37,7 +38,7 @@ def publish_gaps(rel: Any, data: Any, period: Any, scope: Scope, *, name: str) -
         return pd.DataFrame(columns=columns)
     segments = found[_SEGMENT].astype("string")
     label = segments["service"].str.cat([segments[c] for c in _SEGMENT[1:]], sep="|")
-    derived = f"gaps.structural_gap[{scope.label}]"
+    derived = f"gaps.structural_gap.v{NEEDS_FRAME_VERSION}[{scope.label}]"
     rel.derive("needs", derived, label)
     released = rel.table("needs", rows=derived, where=scope.where(**{derived: sorted(set(label))}), name=name)
     needs = released.shown.drop(index=MARGIN).iloc[:, 0]
