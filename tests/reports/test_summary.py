@@ -60,3 +60,16 @@ def test_a_change_is_better_or_worse_by_direction():
     page = summary.tiles_html(tile)
     assert "▼ −4.9 pp (better) vs 2025Q3" in page and "▲ +1.0 pp (worse) vs 2024Q4" in page
     assert 'href="02_needs_and_gaps.html"' in page and "<svg" in page
+
+
+def test_a_median_of_days_to_met_is_shown_only_where_every_band_of_days_is(tiny_dir):
+    # 2024Q1's four needs followed: met after 2 and 27 days (within 30), one in progress and
+    # one unmet (later or not yet); none in 31 to 90 days. KM median: 27 days.
+    data = load_dataset(tiny_dir)
+    at_two = summary.headline_tiles(Release(data, 2), data, "2024Q1")
+    assert at_two.loc["median_days_to_met", "now"] == 27.0  # bands 2, 0 and 2: all shown
+    # at threshold 3 the base (4) is shown but both bands of 2 are hidden: a median of 27 days
+    # would say at least half of the 4 were met within 30 days
+    at_three = summary.headline_tiles(Release(data, 3), data, "2024Q1")
+    assert math.isnan(at_three.loc["median_days_to_met", "now"])
+    assert math.isnan(summary.headline_tiles(Release(data, 3), data, "all").loc["median_days_to_met", "now"])

@@ -220,6 +220,8 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             inside = units[_matches(units, base_where)]
             medians = pd.Series(_median_per_period(h.universe, inside, wanted, h.date, as_of), index=labels)
             values = base.gate(medians)
+            if h.universe == "needs":  # as in report 02: a median of days to met rests on every band of days
+                values = values.where(_bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False))
         series = values.reindex(labels).astype("float64")
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
@@ -259,9 +261,19 @@ def _all_data_value(rel: Any, h: Headline, where: dict, base_where: dict, units:
         num, den = count.value(), base.value()
         return float("nan") if num is None or not den else 100 * num / den
     v = base.value()
-    if v is None:
+    if v is None or (h.universe == "needs" and not _bands_shown(rel, (), base_where, f"05 {h.label}: by time to met (all data)").all()):
         return float("nan")
     return _median_all(h.universe, units[_matches(units, base_where)], h.date, as_of)
+
+
+def _bands_shown(rel: Any, rows: Any, where: dict, name: str) -> pd.Series:
+    """Whether every band of days to met of the needs of ``where`` is shown, per row (:func:`~tfanalysis.reports.gaps.outcomes.bands_all_shown`)."""
+    from tfanalysis.publication import ByGroups
+    from tfanalysis.reports.gaps.outcomes import OUTCOME, TIME_TO_MET, bands_all_shown, derive_outcomes
+
+    derive_outcomes(rel)
+    bands = rel.table("needs", rows=rows, columns=ByGroups(OUTCOME, TIME_TO_MET), where=where, name=name)
+    return bands_all_shown(bands)
 
 
 def _median_all(kind: str, inside: pd.DataFrame, date: str, as_of: pd.Timestamp) -> float:

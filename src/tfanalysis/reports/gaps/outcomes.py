@@ -134,6 +134,26 @@ def release_outcomes(rel: Any, scope: Scope, by: str | Sequence[str] = "need", *
     return Outcomes(status, bands)
 
 
+DAY_BANDS: tuple[str, ...] = ("within 30 days", "31 to 90 days", "later or not yet")
+"""The bands of days a median of days to met rests on: a median of n needs followed says fewer
+than half were met the day before it and at least half by its day, which bounds the bands."""
+
+
+def bands_all_shown(bands: Released) -> pd.Series:
+    """Per row of a table of needs by time to met (:data:`TIME_TO_MET`): whether every band of days is shown.
+
+    A median of days to met is shown only where this holds, in every report (the rates
+    table of report 02, the leadership summary).
+
+    >>> from tfanalysis.publication import Released
+    >>> shown = pd.DataFrame({"within 30 days": [20, "<11"], "31 to 90 days": [12, 15], "later or not yet": [14, 13]}, index=["a", "b"])
+    >>> bands_all_shown(Released("needs", shown, shown.eq("<11"), shown.astype(str), 11)).tolist()
+    [True, False]
+    """
+    numbers = bands.numbers(margins=True)
+    return pd.concat([_column(numbers, band) for band in DAY_BANDS], axis=1).notna().all(axis=1)
+
+
 def _numbers(released: Released) -> pd.DataFrame:
     """Shown counts as floats with their margins, NaN where hidden."""
     return released.numbers(margins=True)
@@ -218,7 +238,7 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
         "met_90d": _column(bands, "later or not yet").reindex(shown.index),
         # a median of n followed is a floor on the needs met by that day (about n / 2), which
         # may fall in any band of days: every band must be shown
-        "median_days_to_met": sum(_column(bands, band) for band in ("within 30 days", "31 to 90 days", "later or not yet")).reindex(shown.index),
+        "median_days_to_met": bands_all_shown(outcomes.time_to_met).reindex(shown.index, fill_value=False).map({True: 1.0, False: np.nan}),
     }
     for column, count in rests.items():
         out[column] = estimates[column].where(followed.notna() & (followed > 0) & count.notna()).round(1)
