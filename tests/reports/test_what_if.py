@@ -17,6 +17,7 @@ import pytest
 import tfanalysis as tf
 from tfanalysis.publication import Release
 from tfanalysis.analyses.scenarios import compare, read_scenarios
+from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
 from tfanalysis.reports import what_if as report
 
 from shared_tables import SCENARIOS
@@ -132,7 +133,9 @@ def test_the_release_holds_the_derived_columns_and_a_second_publication_agrees(r
     rel, first = rel2, page2
     derived = [c for c in rel.units("needs").columns if c.startswith("scenarios.")]
     keys = {c.scenario.key() for c in whatif.comparisons}
-    assert {c.split(".")[2] for c in derived} == keys | {"baseline"}
+    # scenarios.<gap or reach>.v<needs frame version>.<key>.<period>
+    assert {c.split(".")[2] for c in derived} == {f"v{NEEDS_FRAME_VERSION}"}
+    assert {c.split(".")[3] for c in derived} == keys | {"baseline"}
     assert all(c.endswith(".20240101-20241231") for c in derived)
     again = report.publish(rel, whatif)  # the same names, the same values: the same counts, the same statuses
     pd.testing.assert_frame_equal(first.summary, again.summary)
