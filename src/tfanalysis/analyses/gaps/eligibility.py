@@ -124,8 +124,9 @@ def needs_in_period(data: Any, period: Any = None) -> pd.DataFrame:
     >>> import tfanalysis as tf
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> frame = needs_in_period(data, "2025Q4")
-    >>> int((frame["gender"] == "unknown").sum()) == int(client_needs(data.in_period("2025Q4").needs, data.clients)["gender"].eq("unknown").sum())
-    True
+    >>> quarter = data.in_period("2025Q4")  # its clients: those identified in the quarter
+    >>> int(frame["county_fips"].isna().sum()), int(client_needs(quarter.needs, quarter.clients)["county_fips"].isna().sum()) > 0
+    (0, True)
     """
     return client_needs(data.in_period(period).needs, data.clients)
 
