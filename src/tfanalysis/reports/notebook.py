@@ -27,6 +27,9 @@ METRIC_MIMETYPE = "application/vnd.tfanalysis.metric+json"
 
 PLOTLY_RENDERER = "tfanalysis_mimetype+tfanalysis_offline"
 
+HIDDEN_METRIC = "hidden"
+"""How ``metrics.json`` and the run history write a suppressed headline (see :func:`metric`)."""
+
 
 def _offline_renderer() -> object:
     """plotly's ``notebook`` renderer that carries neither plotly.js nor MathJax.
@@ -162,13 +165,20 @@ def metric(
     -------
     dict
         ``name``, ``label``, ``value`` (None when suppressed or missing), ``display``
-        (the text to show, ``<11`` when suppressed), ``unit``, ``count``,
+        (the text to show, ``hidden`` when suppressed), ``unit``, ``count``,
         ``suppressed``, ``higher_is_better``.
+
+    A suppressed value shows as ``hidden``, never ``<11``: a count hidden to protect another
+    may be 11 or more, and a hidden median of days or a rate is not a count at all
+    (``metrics.json`` has no legend to say so). One word for every hidden value, so that it
+    does not tell which were small.
 
     Examples
     --------
     >>> metric("clients_identified", 7, count=True)["display"]
-    '<11'
+    'hidden'
+    >>> metric("convictions", 13, count=True, hidden=True)["display"]
+    'hidden'
     >>> metric("median_response_days", 3.5, unit="days")["value"]
     3.5
     """
@@ -178,7 +188,7 @@ def metric(
         value = value.item()  # numpy scalar → Python
     suppressed = bool(hidden) or bool(count and value is not None and 0 < float(value) < threshold)
     if suppressed:
-        shown, display = None, f"<{threshold}"
+        shown, display = None, HIDDEN_METRIC
     else:
         shown = value
         if value is None:
