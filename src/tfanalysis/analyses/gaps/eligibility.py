@@ -104,7 +104,7 @@ def client_needs(needs: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def needs_in_period(data: Any, period: Any = None) -> pd.DataFrame:
+def needs_in_period(data: Any, period: Any = None, *, scoped: Any = None) -> pd.DataFrame:
     """The needs identified in a period with the attributes of their client (:func:`client_needs`).
 
     A need identified in the period may belong to a client identified before it: the client
@@ -118,6 +118,8 @@ def needs_in_period(data: Any, period: Any = None) -> pd.DataFrame:
         The whole dataset (of a region, if restricted to one).
     period : str, (start, end) pair or None
         See :mod:`tfanalysis.data.periods`; None: every need.
+    scoped : TaskForceData, optional
+        ``data.in_period(period)``, when the caller holds it already (not worked out twice).
 
     Examples
     --------
@@ -128,7 +130,7 @@ def needs_in_period(data: Any, period: Any = None) -> pd.DataFrame:
     >>> int(frame["county_fips"].isna().sum()), int(client_needs(quarter.needs, quarter.clients)["county_fips"].isna().sum()) > 0
     (0, True)
     """
-    return client_needs(data.in_period(period).needs, data.clients)
+    return client_needs((scoped if scoped is not None else data.in_period(period)).needs, data.clients)
 
 
 def _capacity_rules(capacity: pd.DataFrame) -> pd.DataFrame:

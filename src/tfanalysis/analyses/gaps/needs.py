@@ -134,11 +134,6 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
 # --- demand and capacity -----------------------------------------------------------------
 
 
-def _needs_frame(data: TaskForceData, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.DataFrame:
-    """The needs identified from ``start`` to ``end``, each with its client's attributes (:func:`needs_in_period`)."""
-    return needs_in_period(data, (start, end))
-
-
 def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str | None = "county") -> pd.DataFrame:
     """Identified needs against capacity, per service (× county).
 
@@ -170,7 +165,7 @@ def demand_capacity(data: TaskForceData, period: PeriodLike = None, *, by: str |
     """
     start, end, _ = _window(data, period)
     scoped = data.in_period((start, end))
-    needs = match_needs(_needs_frame(data, start, end), scoped.capacity, scoped.members)
+    needs = match_needs(needs_in_period(data, (start, end), scoped=scoped), scoped.capacity, scoped.members)
     needs["service"] = needs["need"].astype("string")
     keys = ["service"] + (["county_fips"] if by == "county" else [])
     status = pd.crosstab([needs[k] for k in keys], needs["status"].astype("string")).reindex(columns=list(STATUS_COLUMNS), fill_value=0)
@@ -265,7 +260,7 @@ def outcome_rates(data: TaskForceData, period: PeriodLike = None, *, by: Sequenc
     True
     """
     start, end, _ = _window(data, period)
-    frame = _needs_frame(data, start, end)
+    frame = needs_in_period(data, (start, end))
     keys = list(by)
     if not keys:
         frame = frame.assign(_all="all")
@@ -313,7 +308,7 @@ def gap_needs(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     """
     start, end, _ = _window(data, period)
     scoped = data.in_period((start, end))
-    needs = match_needs(_needs_frame(data, start, end), scoped.capacity, scoped.members)
+    needs = match_needs(needs_in_period(data, (start, end), scoped=scoped), scoped.capacity, scoped.members)
     needs.index = scoped.needs.index  # one row per need, in the needs' order
     open_ = needs[~needs["eligible_in_county"]].copy()
     eligibility = ~open_["eligible_anywhere"].to_numpy(bool)
@@ -418,6 +413,6 @@ def unmet_by_county(data: TaskForceData, service: str, period: PeriodLike = None
     from tfanalysis.analyses.gaps.sites import unmet_demand
 
     start, end, _ = _window(data, period)
-    return unmet_demand(_needs_frame(data, start, end), service)
+    return unmet_demand(needs_in_period(data, (start, end)), service)
 
 

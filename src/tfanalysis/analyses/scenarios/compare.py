@@ -158,7 +158,7 @@ def need_reach(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     """
     start, end, _ = period_window(data, period)
     scoped = data.in_period((start, end))
-    matched = match_needs(needs_in_period(data, (start, end)), scoped.capacity, scoped.members)
+    matched = match_needs(needs_in_period(data, (start, end), scoped=scoped), scoped.capacity, scoped.members)
     matched.index = scoped.needs.index  # client_needs keeps the needs' order: give them their labels back
     reached = matched["eligible_in_county"].to_numpy(bool)
     eligibility = ~reached & ~matched["eligible_anywhere"].to_numpy(bool)
