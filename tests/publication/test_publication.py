@@ -149,6 +149,66 @@ def test_an_earlier_run_s_count_of_every_status_is_read_as_the_count_of_the_need
     assert rel.ledger.status(keys).tolist() == [False, True]
 
 
+def test_needs_counted_by_status_are_the_needs_counted_by_outcome_band_another_report_hid():
+    """Three columns for one set of needs: the summary's unmet count was report 02's hidden one.
+
+    02 shows needs by outcome band: 30 met within 30 days, 14 met after 90, 12 unmet, 5 in
+    progress, 15 declined (76). It hides the 5 and, so that 76 less the rest does not give
+    them back, the 12. A count of unmet needs written on ``status`` was a count of its own:
+    the code before showed 12, and 76 - 15 - 14 - 30 - 12 = 5. Written on the finer column
+    (the outcome) it is the same count, with the same status.
+    """
+    spec = {("met within 30 days", "met"): 30, ("met after 90 days", "met"): 14, ("unmet", "unmet"): 12,
+            ("in_progress", "in_progress"): 5, ("declined_by_client", "declined_by_client"): 15}
+    units = _needs(spec, ("gaps.outcome", "status"))
+    rel = Release(None, K, units={"needs": units})
+    by_outcome = rel.table("needs", rows="gaps.outcome", name="02 needs by outcome")
+    assert by_outcome.shown["count"].tolist() == [15, "<11", 14, 30, "<11", 76]
+    unmet = rel.count("needs", where={"status": "unmet"}, name="05 unmet needs")
+    assert unmet.keys.iloc[0, 0] == by_outcome.keys.loc["unmet", "count"]
+    assert unmet.hidden.iloc[0, 0]
+    met = rel.count("needs", where={"status": "met"}, name="05 needs met")
+    met_bands = rel.table("needs", rows=ByGroups("gaps.outcome", {"met": ["met within 30 days", "met in 31 to 90 days", "met after 90 days"]}))
+    assert met.keys.iloc[0, 0] == met_bands.keys.loc["met", "count"]
+    assert met.value() == 44
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_an_earlier_run_s_count_by_status_is_read_as_the_count_by_outcome_band(tmp_path):
+    """A ledger written before statuses were outcome bands: its hidden unmet count stays hidden in a table by band."""
+    from tfanalysis.publication.cells import cell_key
+    from tfanalysis.publication.ledger import Ledger
+
+    spec = {("met within 30 days", "met"): 40, ("unmet", "unmet"): 12, ("in_progress", "in_progress"): 20}
+    units = _needs(spec, ("gaps.outcome", "status"))
+    earlier = Ledger(tmp_path / "run1", run="run1")
+    earlier.add(pd.DataFrame({"key": [cell_key("needs", predicate(status="unmet"))], "table": "old", "true": [12], "hidden": [True]}))
+    earlier.save()
+    earlier.mark_complete()
+    rel = Release(None, K, ledger_dir=tmp_path / "run2", run="run2", units={"needs": units})
+    by_outcome = rel.table("needs", rows="gaps.outcome", name="by outcome")
+    assert by_outcome.hidden.loc["unmet", "count"]
+    assert rel.ledger.cells["key"].tolist()[0] == cell_key("needs", predicate(**{"gaps.outcome": "unmet"}))
+
+
+def test_a_state_s_count_is_the_count_of_its_counties():
+    """A state's total beside a table by county that hid one of its counties and one elsewhere.
+
+    Counties 39001: 3 (hidden), 39003: 30, 18001: 12 (hidden with it), 18003: 40. The state
+    of Ohio's 33 would give 39001 = 33 - 30 = 3 back. Written as its counties, it is bounded
+    beside the table and hidden.
+    """
+    spec = {("39001", "39"): 3, ("39003", "39"): 30, ("18001", "18"): 12, ("18003", "18"): 40}
+    units = _needs(spec, ("county_fips", "state"))
+    rel = Release(None, K, units={"clients": units})
+    per_county = rel.table("clients", rows="county_fips", name="per county")
+    assert per_county.shown["count"].tolist() == ["<11", 40, "<11", 30, 85]
+    ohio = rel.count("clients", where={"state": "39"}, name="Ohio")
+    assert ohio.hidden.iloc[0, 0]
+    assert ohio.keys.iloc[0, 0] == rel.count("clients", where={"county_fips": ["39001", "39003", "39999"]}).keys.iloc[0, 0]
+    assert find_leaks(rel.ledger.universe_cells("clients"), rel.units("clients"), K) == []
+
+
 def test_a_rate_beside_its_base_hides_with_its_numerator():
     """Rates give counts back: 42 ESL needs at 2.4 % unmet -> 1 unmet. Now the rate is not shown."""
     units = _needs({("esl", "met"): 41, ("esl", "unmet"): 1, ("food", "met"): 30, ("food", "unmet"): 20,

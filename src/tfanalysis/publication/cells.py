@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "MISSING", "Interval", "Predicate", "cell_key", "column_span", "matches", "normalize", "predicate", "predicate_from_key",
-    "without_the_obvious",
+    "MISSING", "Finer", "Interval", "Predicate", "cell_key", "column_span", "matches", "finer_columns", "normalize", "on_finer_columns", "predicate",
+    "predicate_from_key", "without_the_obvious",
 ]
 
 MISSING = "<NA>"
@@ -229,3 +229,76 @@ def _holds(c: Constraint, span: Span) -> bool:
             return True
         return (c.start is None or c.start <= span.start) and (c.end is None or c.end >= span.end)
     return isinstance(span, frozenset) and span <= c
+
+
+
+@dataclass(frozen=True)
+class Finer:
+    """A finer column of a coarse one: the values it takes, and those of each coarse value."""
+
+    column: str
+    values: frozenset
+    of: Mapping[str, frozenset]
+
+
+def finer_columns(units: pd.DataFrame, pairs: Mapping[str, str]) -> dict[str, Finer]:
+    """For each ``{coarse: fine}`` pair whose coarse column is a function of the fine one in ``units``, the :class:`Finer` column.
+
+    A pair is left out where a fine value goes with two coarse values (not a function).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"age": ["minor", "adult", "adult"], "age_group": ["minor", "25-34", "35-44"]})
+    >>> f = finer_columns(units, {"age": "age_group", "state": "county_fips"})["age"]
+    >>> f.column, sorted(f.of["adult"])
+    ('age_group', ['25-34', '35-44'])
+    """
+    out = {}
+    for coarse, fine in pairs.items():
+        if coarse not in units or fine not in units:
+            continue
+        pairs_seen = units[[fine, coarse]].drop_duplicates()
+        if pairs_seen[fine].duplicated().any():
+            continue
+        by_coarse = pairs_seen.groupby(coarse, sort=False)[fine].agg(frozenset)
+        out[coarse] = Finer(fine, frozenset(pairs_seen[fine].tolist()), dict(by_coarse.items()))
+    return out
+
+
+def on_finer_columns(pred: Predicate, finer: Mapping[str, Finer]) -> Predicate:
+    """The predicate with every constraint on a coarse column written on its finer column.
+
+    Two columns for one concept (a need's status and its outcome band, a client's age band
+    and age group, a state and its counties) would give one set of units two keys, and the
+    bounds would not see that they are one count. A set of coarse values becomes the set of
+    the finer values in it (:func:`finer_columns`), met together with a constraint already
+    on the finer column; a set on the finer column keeps only the values the column takes,
+    so that two ways of writing it are one key. Either is left as it is where no value the
+    column takes is in it (a count of zero, whatever its key).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"status": ["met", "met", "unmet"], "outcome": ["met in 30 days", "met later", "unmet"]})
+    >>> finer = finer_columns(units, {"status": "outcome"})
+    >>> [(column, sorted(values)) for column, values in on_finer_columns(predicate(status="met", need="food"), finer)]
+    [('need', ['food']), ('outcome', ['met in 30 days', 'met later'])]
+    >>> on_finer_columns(predicate(status="met", outcome=["met later", "unmet", "date missing"]), finer)
+    (('outcome', frozenset({'met later'})),)
+    """
+    constraints = dict(pred)
+    touched = False
+    for coarse, f in finer.items():
+        fine = f.column
+        if fine in constraints and isinstance(constraints[fine], frozenset):
+            taken = constraints[fine] & f.values
+            if taken and taken != constraints[fine]:
+                constraints[fine], touched = taken, True
+        if coarse in constraints and isinstance(constraints[coarse], frozenset):
+            inside = frozenset().union(*(f.of[c] for c in constraints[coarse] if c in f.of))
+            if not inside:
+                continue
+            del constraints[coarse]
+            if fine in constraints:
+                inside &= constraints[fine]
+            constraints[fine], touched = inside, True
+    return tuple(sorted(constraints.items(), key=lambda item: item[0])) if touched else pred

@@ -116,14 +116,32 @@ class Ledger:
         """Give every recorded count the key ``key_of`` says (a ledger written by older code).
 
         Counts that turn out to be one count keep one status: shown if any of them was
-        shown (it is public), hidden otherwise; floors too, the highest kept.
+        shown (it is public), hidden otherwise, withheld only if withheld wherever it was
+        hidden; floors too, the highest kept. The row kept is this run's own where it has
+        one (only its own rows are written back).
+
+        Examples
+        --------
+        >>> ledger = Ledger()
+        >>> ledger.cells = pd.DataFrame({"key": ["a", "b"], "table": ["t", "u"], "row": "", "column": "", "true": [4, 4],
+        ...     "hidden": [False, True], "withheld": False, "run": ["r1", "r2"], "fixed": [True, False]})
+        >>> ledger.rekey(lambda key: "one")
+        >>> ledger.cells[["key", "hidden", "run"]].to_numpy().tolist()
+        [['one', False, 'r2']]
         """
         if len(self.floors):
             self.floors = _highest(self.floors.assign(key=self.floors["key"].map(key_of)))
         if self.cells.empty:
             return
         cells = self.cells.assign(key=self.cells["key"].map(key_of))
-        self.cells = cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index().reset_index(drop=True)
+        if not cells["key"].duplicated().any():
+            self.cells = cells
+            return
+        hidden = cells.groupby("key", sort=False)["hidden"].transform("all").astype(bool)
+        withheld_where_hidden = (cells["withheld"].astype(bool) | ~cells["hidden"].astype(bool)).groupby(cells["key"], sort=False).transform("all")
+        withheld = hidden & withheld_where_hidden.astype(bool)
+        cells = cells.assign(hidden=hidden, withheld=withheld)
+        self.cells = cells.sort_values("fixed", kind="stable").drop_duplicates("key", keep="first").sort_index().reset_index(drop=True)
 
     def add_floor(self, key: str, true: int, floor: int) -> None:
         """Record that a reader knows a count is at least ``floor`` (from a tally shown as is), whether or not it is released."""

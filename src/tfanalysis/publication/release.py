@@ -46,12 +46,13 @@ import pandas as pd
 from tfanalysis.publication.privacy import MARGIN, protect_grid
 from tfanalysis.publication import bounds
 from tfanalysis.publication.cells import (
-    cell_key, column_span, matches, normalize, predicate, predicate_from_key, without_the_obvious,
+    Finer, cell_key, column_span, finer_columns, matches, normalize, on_finer_columns, predicate, predicate_from_key,
+    without_the_obvious,
 )
 from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_name, axis_positions, both, label_text, with_total
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.released import Released
-from tfanalysis.publication.units import unit_frames
+from tfanalysis.publication.units import FINER, unit_frames
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
@@ -99,6 +100,7 @@ class Release:
         for universe, frame in self.ledger.derived.items():
             self._frames[universe] = self._frames[universe].join(frame[[c for c in frame.columns if c not in self._frames[universe]]])
         self._spans: dict[tuple[str, str], Any] = {}
+        self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
         self.ledger.rekey(self._rekeyed)
 
@@ -110,7 +112,15 @@ class Release:
         return self._key(universe, pred)
 
     def _key(self, universe: str, pred: tuple) -> str:
-        """A count's key: its predicate without what every unit meets (see :func:`without_the_obvious`)."""
+        """A count's key: its predicate on the finest column of each concept (:data:`~tfanalysis.publication.units.FINER`,
+        :func:`on_finer_columns`), without what every unit meets (:func:`without_the_obvious`).
+
+        Counts of one set of units written on two columns (needs ``unmet`` by status, and by
+        outcome band) are one key: one status, and the bounds see them as one count.
+        """
+        if universe not in self._finer:
+            self._finer[universe] = finer_columns(self.units(universe), FINER.get(universe, {}))
+        pred = on_finer_columns(pred, self._finer[universe])
         return cell_key(universe, without_the_obvious(pred, {column: self._span(universe, column) for column, _ in pred}))
 
     def _span(self, universe: str, column: str) -> Any:
@@ -138,6 +148,7 @@ class Release:
         self.ledger.derive(universe, name, full)
         if name not in frame:
             self._frames[universe] = frame.assign(**{name: full.to_numpy()})
+            self._finer.pop(universe, None)  # a column of FINER given by a report (units a test gave)
 
     # ------------------------------------------------------------------ tables
 

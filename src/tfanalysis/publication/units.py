@@ -26,7 +26,7 @@ import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CLIENT_ATTRIBUTES", "UNIVERSES", "unit_frames"]
+__all__ = ["CLIENT_ATTRIBUTES", "FINER", "NEED_OUTCOME", "UNIVERSES", "unit_frames"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -35,6 +35,25 @@ CLIENT_ATTRIBUTES: tuple[str, ...] = (
     "county_fips", "age_group", "gender", "nationality", "trafficking_type", "primary_language",
 )
 """Client columns carried onto each need and referral (by ``client_id``)."""
+
+NEED_OUTCOME = "gaps.outcome"
+"""Needs: the status, a met need split by the days to meet it (:func:`tfanalysis.analyses.gaps.outcomes.need_outcomes`).
+
+(Named after the report that first derived it: published ledgers know it by this name.)"""
+
+FINER: dict[str, dict[str, str]] = {
+    "clients": {"age": "age_group", "state": "county_fips"},
+    "needs": {"age": "age_group", "state": "county_fips", "status": NEED_OUTCOME},
+    "referrals": {"age": "age_group", "state": "county_fips"},
+    "cj_events": {"state": "county_fips"},
+}
+"""Per universe, columns that are a function of a finer one: ``{coarse: fine}``.
+
+A reader who sees a count of unmet needs and a count of needs by outcome band knows they
+count the same needs; two columns for one concept would hide that from the bounds. So the
+layer writes every count on a coarse column as a count on its finer one
+(:func:`tfanalysis.publication.cells.on_finer_columns`): the age band is a set of age groups, a state
+a set of counties, a status a set of outcomes."""
 
 _DATES = {
     "clients": ("identified_on",),
@@ -80,7 +99,7 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
     dict of str to pandas.DataFrame
         ``clients``, ``needs``, ``referrals``, ``cj_events``. Needs and referrals carry
         their client's attributes (:data:`CLIENT_ATTRIBUTES`) and ``age`` (minor, adult,
-        unknown); clients carry ``age``; referrals carry ``from_sector``, ``to_sector``
+        unknown); clients carry ``age``; needs carry their outcome (:data:`NEED_OUTCOME`); referrals carry ``from_sector``, ``to_sector``
         and ``answered`` (a ``responded_on`` date is recorded); every frame carries ``state`` (the first two digits of its
         ``county_fips``).
     """
@@ -88,7 +107,10 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
 
     clients = data.clients.copy()
     clients["age"] = age_band(clients["age_group"])
+    from tfanalysis.analyses.gaps.outcomes import need_outcomes
+
     needs = _with_client(data.needs.drop(columns=[c for c in CLIENT_ATTRIBUTES if c in data.needs]).copy(), data.clients)
+    needs[NEED_OUTCOME] = need_outcomes(needs)
     referrals = _with_client(data.referrals.copy(), data.clients)
     sectors = data.members.drop_duplicates("member_id").set_index("member_id")["sector"]
     referrals["from_sector"] = referrals["from_member"].map(sectors)

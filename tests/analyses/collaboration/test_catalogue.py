@@ -121,6 +121,15 @@ def test_needs_met_windows_use_as_of(collab: tf.TaskForceData) -> None:
     assert later.tolist()[2] == pytest.approx(1 / 3)
 
 
+def test_a_need_not_met_is_not_met_in_time_whatever_its_met_on(tmp_path: Path) -> None:
+    # c2's case management still in progress, with a met_on 20 days after it was identified:
+    # Q1 met within 30 days is c1's housing alone (1 of 4), as report 02 counts its bands
+    tables = {k.replace(".", "__"): v for k, v in COLLAB_TABLES.items()}
+    tables["needs__csv"] = tables["needs__csv"].replace("c2,case_management,2024-02-01,met,", "c2,case_management,2024-02-01,in_progress,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "data", **tables))
+    assert c.needs_met_within(data, c.period_index(data), 30, as_of="2024-12-31").tolist()[0] == pytest.approx(1 / 4)
+
+
 def test_unmet_critical_need_share(table: pd.DataFrame) -> None:
     # Q1: c2's safety planning is unmet (1 of c1 c2 c3); Q3: c4's housing is in progress, not unmet
     assert_row(table, "unmet_critical_need_share", [1 / 3, np.nan, 0.0])

@@ -14,6 +14,7 @@ import pandas as pd
 
 from tfanalysis.analyses.collaboration import network
 from tfanalysis.analyses.collaboration.periods import data_as_of
+from tfanalysis.analyses.gaps.outcomes import MET_WITHIN, need_outcomes
 from tfanalysis.analyses.collaboration.series import (
     count_per_period,
     days_between,
@@ -119,9 +120,10 @@ def needs_met_within(data: TaskForceData, periods: pd.PeriodIndex, days: int, *,
     -------
     pandas.Series
         Named ``needs_met_{days}d_share``. Of the needs identified in the period and not
-        declined by the client, the share with a ``met_on`` at most ``days`` days after
-        ``identified_on``. A need marked met without a ``met_on`` is not counted as met in
-        time (its date is unknown). NaN for a period whose last day is less than ``days``
+        declined by the client, the share met at most ``days`` days after being identified
+        (status ``met``, :func:`tfanalysis.analyses.gaps.outcomes.need_outcomes`). A need
+        marked met without a ``met_on`` is not counted as met in time (its date is unknown),
+        nor is a need of another status with a ``met_on``. NaN for a period whose last day is less than ``days``
         days before ``as_of``: its needs have not all had their window yet.
 
     Examples
@@ -135,7 +137,7 @@ def needs_met_within(data: TaskForceData, periods: pd.PeriodIndex, days: int, *,
     """
     needs = data.needs
     due = _needs_due(data, periods, days, data_as_of(data, as_of))
-    met = flags(days_between(needs["met_on"], needs["identified_on"]) <= days)
+    met = flags(need_outcomes(needs).isin(MET_WITHIN[days]))
     return share_per_period(needs["identified_on"], periods, f"needs_met_{days}d_share", met, due)
 
 

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import network
+from tfanalysis.analyses.gaps.outcomes import MET_WITHIN
 from tfanalysis.publication.released import HIDDEN_TEXT
+from tfanalysis.publication.units import NEED_OUTCOME
 from tfanalysis.analyses.collaboration.justice import criminal_cases
 from tfanalysis.analyses.collaboration.periods import (
     data_as_of,
@@ -28,7 +30,7 @@ from tfanalysis.analyses.collaboration.periods import (
     up_to,
 )
 from tfanalysis.analyses.collaboration.referrals import ACCEPTED, ANSWERED, is_le_vs, referral_sectors
-from tfanalysis.analyses.collaboration.series import days_between, flags, lookup, not_recorded
+from tfanalysis.analyses.collaboration.series import flags, lookup, not_recorded
 from tfanalysis.analyses.collaboration.victims import CRITICAL_NEEDS
 from tfanalysis.data import contract
 from tfanalysis.data.periods import PeriodLike, parse_period
@@ -48,11 +50,6 @@ FIRST_CHARGES = "collaboration.first_charges"
 """Criminal-justice events: True on a case's first ``charges_filed`` event."""
 UNMET_CRITICAL = "collaboration.unmet_critical_need"
 """Clients: True for a client with an unmet safety, housing or medical need (:data:`CRITICAL_NEEDS`)."""
-
-
-def _met_within(days: int) -> str:
-    """Needs: True for a need met at most ``days`` days after it was identified."""
-    return f"collaboration.met_within_{days}_days"
 
 
 def _multi_agency(word: str) -> str:
@@ -81,9 +78,8 @@ def _count_specs(word: str) -> dict[str, _Count]:
         return _Count(label, "cj_events", "occurred_on", {"event": kind}, "cj_events")
 
     def needs(days: int, met: bool) -> _Count:
-        where: dict[str, Any] = {"status": list(_NOT_DECLINED)}
-        if met:
-            where[_met_within(days)] = True
+        # the outcome bands every report counts needs met in time by (one column per concept)
+        where: dict[str, Any] = {NEED_OUTCOME: list(MET_WITHIN[days])} if met else {"status": list(_NOT_DECLINED)}
         return _Count(f"needs {'met within' if met else 'due within'} {days} days", "needs", "identified_on", where, "needs", days)
 
     referrals = {
@@ -154,9 +150,6 @@ def _derive(rel: Any, data: TaskForceData, freq: str, word: str, columns: set[st
         codes = [c for group in CRITICAL_NEEDS.values() for c in group]
         unmet = needs.loc[flags(needs["need"].isin(codes)) & flags(needs["status"].eq("unmet")), "client_id"]
         rel.derive("clients", UNMET_CRITICAL, pd.Series(flags(data.clients["client_id"].isin(unmet.unique())), index=data.clients.index))
-    for days in (30, 90):
-        if _met_within(days) in columns:
-            rel.derive("needs", _met_within(days), pd.Series(days_between(needs["met_on"], needs["identified_on"]) <= days, index=needs.index))
     if not columns & {CASE_START, FIRST_CHARGES, _multi_agency(word)} or not_recorded(data, "cj_events"):
         return
     ev = data.cj_events

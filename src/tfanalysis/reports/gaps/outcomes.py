@@ -24,21 +24,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tfanalysis.analyses.gaps.outcomes import (  # noqa: F401 - the report's names for the outcomes
+    DECLINED, IN_PROGRESS, MET_30, MET_90, MET_LATER, MET_UNDATED, UNMET, need_outcomes,
+)
 from tfanalysis.publication import ByGroups, Released
-from tfanalysis.publication.cells import MISSING
+from tfanalysis.publication.units import NEED_OUTCOME
 from tfanalysis.reports.gaps.scope import Scope
 from tfanalysis.reports.gaps.shown import MARGIN
 
 
-OUTCOME = "gaps.outcome"
-"""Derived column of the needs: the status, with met needs split by time to met (:func:`need_outcomes`).
+OUTCOME = NEED_OUTCOME
+"""Column of the needs: the status, with met needs split by time to met (:func:`need_outcomes`).
 
 Every count of needs by status or time to met this report releases is a set of its values,
 so that the bounds see how statuses, time bands and "not met" add up (they would not see
-it between two columns)."""
-
-MET_30, MET_90, MET_LATER, MET_UNDATED = "met within 30 days", "met in 31 to 90 days", "met after 90 days", "met, date missing"
-IN_PROGRESS, UNMET, DECLINED = "in_progress", "unmet", "declined_by_client"
+it between two columns). The units carry it from the start; the layer writes a count on
+``status`` as a count on it."""
 
 STATUS: dict[str, tuple[str, ...]] = {
     "met": (MET_30, MET_90, MET_LATER, MET_UNDATED), "in_progress": (IN_PROGRESS,), "unmet": (UNMET,), "declined_by_client": (DECLINED,),
@@ -62,33 +63,10 @@ NOT_MET: tuple[str, ...] = (IN_PROGRESS, UNMET)
 """Outcomes of the needs not (yet) met."""
 
 
-def need_outcomes(needs: pd.DataFrame) -> pd.Series:
-    """Each need's outcome: its status, a met need split by the days from identification to ``met_on``.
-
-    ``met within 30 days``, ``met in 31 to 90 days``, ``met after 90 days``, ``met, date
-    missing``, and the other statuses as they are (``in_progress``, ``unmet``,
-    ``declined_by_client``). The days are read as the Kaplan–Meier estimates of
-    :func:`tfanalysis.gaps.outcome_rates` read them.
-
-    Examples
-    --------
-    >>> needs = pd.DataFrame({"status": ["met", "met", "met", "met", "unmet", "declined_by_client"],
-    ...     "identified_on": pd.to_datetime(["2025-01-01"] * 6),
-    ...     "met_on": pd.to_datetime(["2025-01-31", "2025-02-01", "2025-06-01", None, None, None])})
-    >>> need_outcomes(needs).tolist()
-    ['met within 30 days', 'met in 31 to 90 days', 'met after 90 days', 'met, date missing', 'unmet', 'declined_by_client']
-    """
-    status = needs["status"].astype("string")
-    days = (pd.to_datetime(needs["met_on"]) - pd.to_datetime(needs["identified_on"])).dt.days.clip(lower=0)
-    met = (status == "met").fillna(False).to_numpy(bool)
-    band = np.select([days.isna().to_numpy(bool), (days <= 30).fillna(False).to_numpy(bool), (days <= 90).fillna(False).to_numpy(bool)],
-                     [MET_UNDATED, MET_30, MET_90], MET_LATER)
-    return pd.Series(np.where(met, band, status.fillna(MISSING).to_numpy(dtype=object)), index=needs.index, dtype="string")
-
-
 def derive_outcomes(rel: Any) -> None:
-    """Give the release's needs their :data:`OUTCOME` (from the needs' own columns: the same in every run)."""
-    rel.derive("needs", OUTCOME, need_outcomes(rel.units("needs")))
+    """Give the release's needs their :data:`OUTCOME` where its units lack it (units a test gave; the data's carry it)."""
+    if OUTCOME not in rel.units("needs"):
+        rel.derive("needs", OUTCOME, need_outcomes(rel.units("needs")))
 
 
 @dataclass
