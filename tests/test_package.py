@@ -86,7 +86,7 @@ def test_the_public_names_compute(tiny_dir) -> None:
     cost = pd.DataFrame({"origin": ["x", "y"], "dest": ["p", "p"], "cost": [5.0, 15.0]})
     assert access_scores(demand, supply, cost=cost, max_cost=20, method="2sfca").tolist() == [0.02, 0.02]
     # 5 is small; alone it would be the public total 55 minus 20 and 30, so 20 is hidden too
-    assert suppress(pd.Series([5, 20, 30], index=list("abc"))).tolist() == ["<11", "<11", 30]
+    assert suppress(pd.Series([5, 20, 30], index=list("abc"))).tolist() == ["hidden", "hidden", 30]
 
 
 OLD_NAMES = {

@@ -18,7 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from tfanalysis.publication.privacy import DisclosureWarning, audit, suppress
 
-H = "<11"
+H = "hidden"
 
 
 def frame(rows: list[list], index=None, columns=None) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def test_series_range_rule_with_another_threshold():
     # threshold 16: 3 and 12 are both primary; together 15, so each is at most 14 < 16:
     # hide 25 as well (now 40 in three cells: each up to 38).
     expected = pd.Series(
-        ["<16", 0, "<16", 40, "<16"], index=list("abcde"), name="victims", dtype=object
+        ["hidden", 0, "hidden", 40, "hidden"], index=list("abcde"), name="victims", dtype=object
     )
     pd.testing.assert_series_equal(suppress(victims, threshold=16), expected)
 
@@ -193,7 +193,7 @@ def test_visible_cells_are_ints_and_hidden_cells_the_marker():
     result = suppress(pd.DataFrame([[4, 20, 30], [15, 25, 35], [12, 40, 50]]), threshold=13)
     assert result.dtypes.tolist() == [object] * 3
     assert type(result.iloc[1, 0]) is int and result.iloc[1, 0] == 15
-    assert result.iloc[0, 0] == "<13"
+    assert result.iloc[0, 0] == "hidden"
 
 
 def test_nullable_and_float_integer_counts_are_accepted():
@@ -258,7 +258,7 @@ def test_audit_flags_a_visible_small_count():
 
 
 def test_audit_flags_a_lone_hidden_cell_in_its_row_and_column():
-    published = pd.DataFrame({"a": ["<11", 20], "b": [30, 25]}, index=["x", "y"])
+    published = pd.DataFrame({"a": ["hidden", 20], "b": [30, 25]}, index=["x", "y"])
     assert issues(audit(published)) == [
         ("x", "a", "single_hidden_row"),
         ("x", "a", "single_hidden_column"),
@@ -269,7 +269,7 @@ def test_audit_flags_a_lone_hidden_total():
     # Kent's total is hidden but its cells are all visible: it is their sum. The Total
     # column then holds a single hidden cell too.
     published = pd.DataFrame(
-        {"labor": [20, 25, 45], "sex": [30, 40, 70], "Total": ["<11", 65, 115]},
+        {"labor": [20, 25, 45], "sex": [30, 40, 70], "Total": ["hidden", 65, 115]},
         index=["Kent", "Sussex", "Total"],
     )
     assert issues(audit(published)) == [
@@ -279,7 +279,7 @@ def test_audit_flags_a_lone_hidden_total():
 
 
 SMALL_RANGE = pd.DataFrame(
-    {"a": ["<11", "<11", 23], "b": ["<11", "<11", 32], "c": [30, 40, 70], "Total": [37, 88, 125]},
+    {"a": ["hidden", "hidden", 23], "b": ["hidden", "hidden", 32], "c": [30, 40, 70], "Total": [37, 88, 125]},
     index=[0, 1, "Total"],
 )
 SMALL_RANGE_TRUE = pd.DataFrame({"a": [3, 20], "b": [4, 28], "c": [30, 40]})
@@ -304,7 +304,7 @@ def test_audit_needs_totals_for_the_range_rules():
 
 def test_audit_range_rule_counts_the_other_hidden_cells_as_at_least_one():
     # 5 + 6 = 11 is not below 11, yet each of two cells summing to 11 is at most 10.
-    published = pd.DataFrame({"a": ["<11", "<11", 25], "b": ["<11", "<11", 60], "c": [30, 40, 70]})
+    published = pd.DataFrame({"a": ["hidden", "hidden", 25], "b": ["hidden", "hidden", 60], "c": [30, 40, 70]})
     true = pd.DataFrame({"a": [5, 20], "b": [6, 54], "c": [30, 40]})
     assert issues(audit(published.iloc[:2], true_counts=true)) == [
         (0, "a", "small_range_row"),
@@ -367,10 +367,10 @@ def test_audit_flags_a_cell_bounded_by_combining_lines():
     # So Sussex-a + c-total = 9: both (and Kent-c) are at most 8.
     published = pd.DataFrame(
         {
-            "a": [100, "<11", "<11"],
-            "b": ["<11", "<11", 43],
-            "c": ["<11", 0, "<11"],
-            "Total": ["<11", "<11", 152],
+            "a": [100, "hidden", "hidden"],
+            "b": ["hidden", "hidden", 43],
+            "c": ["hidden", 0, "hidden"],
+            "Total": ["hidden", "hidden", 152],
         },
         index=["Kent", "Sussex", "Total"],
     )
@@ -381,15 +381,15 @@ def test_audit_flags_a_cell_bounded_by_combining_lines():
 
 
 def test_audit_of_a_series():
-    assert issues(audit(pd.Series(["<11", 20, 30], name="victims"))) == [
+    assert issues(audit(pd.Series(["hidden", 20, 30], name="victims"))) == [
         (0, "victims", "single_hidden_column")
     ]
-    published = pd.Series(["<11", "<11", 30, 37], index=["a", "b", "c", "Total"], name="victims")
+    published = pd.Series(["hidden", "hidden", 30, 37], index=["a", "b", "c", "Total"], name="victims")
     assert issues(audit(published)) == [
         ("a", "victims", "small_range_column"),
         ("b", "victims", "small_range_column"),
     ]
-    assert issues(audit(pd.Series(["<11", "<11", 30, 45], index=["a", "b", "c", "Total"]))) == []
+    assert issues(audit(pd.Series(["hidden", "hidden", 30, 45], index=["a", "b", "c", "Total"]))) == []
 
 
 def test_audit_is_empty_on_safe_tables():
@@ -453,7 +453,7 @@ def check_cells(published, truth: np.ndarray, threshold: int) -> None:
     """Visible cells are the true counts (as ints); hidden ones the marker; zeros shown."""
     hidden = hidden_mask(published)
     values = published.to_numpy(dtype=object)
-    assert (values[hidden] == f"<{threshold}").all()
+    assert (values[hidden] == "hidden").all()
     assert all(type(v) in (int, np.int64) for v in values[~hidden])
     assert (values[~hidden].astype(np.int64) == truth[~hidden]).all()
     # primary suppression: every count of 1..threshold-1 is hidden ...

@@ -163,7 +163,7 @@ def test_needs_counted_by_status_are_the_needs_counted_by_outcome_band_another_r
     units = _needs(spec, ("gaps.outcome", "status"))
     rel = Release(None, K, units={"needs": units})
     by_outcome = rel.table("needs", rows="gaps.outcome", name="02 needs by outcome")
-    assert by_outcome.shown["count"].tolist() == [15, "<11", 14, 30, "<11", 76]
+    assert by_outcome.shown["count"].tolist() == [15, "hidden", 14, 30, "hidden", 76]
     unmet = rel.count("needs", where={"status": "unmet"}, name="05 unmet needs")
     assert unmet.keys.iloc[0, 0] == by_outcome.keys.loc["unmet", "count"]
     assert unmet.hidden.iloc[0, 0]
@@ -202,7 +202,7 @@ def test_a_state_s_count_is_the_count_of_its_counties():
     units = _needs(spec, ("county_fips", "state"))
     rel = Release(None, K, units={"clients": units})
     per_county = rel.table("clients", rows="county_fips", name="per county")
-    assert per_county.shown["count"].tolist() == ["<11", 40, "<11", 30, 85]
+    assert per_county.shown["count"].tolist() == ["hidden", 40, "hidden", 30, 85]
     ohio = rel.count("clients", where={"state": "39"}, name="Ohio")
     assert ohio.hidden.iloc[0, 0]
     assert ohio.keys.iloc[0, 0] == rel.count("clients", where={"county_fips": ["39001", "39003", "39999"]}).keys.iloc[0, 0]
@@ -292,7 +292,7 @@ def test_a_line_whose_total_is_public_elsewhere_is_withheld_whole():
     grid = rel.table("needs", rows="county", columns="need", name="county x need")
     crisis = grid.shown["crisis"].drop("Total")
     # zeros hide with the others: no county is known to hold one of the 13
-    assert (crisis == "<11").all()
+    assert (crisis == "hidden").all()
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 
@@ -352,7 +352,7 @@ def test_a_count_earlier_runs_gave_away_by_themselves_is_hidden_and_not_held_aga
     second = Release(None, K, units={"needs": units}, ledger_dir=ledgers / "r2", run="r2")
     # 'a' alone: 23 - 20 = 3 is known already, from the first run's counts alone
     alone = second.count("needs", where={"need": "a"}, name="a only")
-    assert alone.value() is None and alone.shown.loc["all", "count"] == "<11"
+    assert alone.value() is None and alone.shown.loc["all", "count"] == "hidden"
 
 
 def test_zero_is_shown_and_small_counts_are_hidden():
@@ -360,7 +360,7 @@ def test_zero_is_shown_and_small_counts_are_hidden():
     rel = Release(None, K, units={"needs": units})
     t = rel.table("needs", rows="need", levels={"need": ["a", "b", "c", "d"]}, name="t")
     assert t.shown.loc["d", "count"] == 0
-    assert t.shown.loc["a", "count"] == "<11"
+    assert t.shown.loc["a", "count"] == "hidden"
     assert t.hidden.loc["a", "count"] and t.hidden["count"].sum() >= 2
 
 
@@ -533,7 +533,7 @@ def test_a_tally_is_shown_only_where_its_floor_pins_nothing(tmp_path: Path):
     """
     units = pd.DataFrame({"link": ["le_vs"] * 3 + ["cross"] * 15 + ["same"] * 20})
     rel = Release(None, K, ledger_dir=tmp_path / "run1", run="run1", units={"referrals": units})
-    assert rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist() == ["<11", "<11", 20, 38]
+    assert rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist() == ["hidden", "hidden", 20, 38]
     assert rel.at_least("referrals", ({"link": "cross"}, 8)) is False
     assert rel.ledger.floors.empty
     assert rel.at_least("referrals", ({"link": "cross"}, 7)) is True

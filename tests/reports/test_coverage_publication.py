@@ -92,8 +92,8 @@ def test_a_small_count_hides_with_its_complements_and_zeros_stay_zero() -> None:
     units = needs({("A", "food"): 30, ("A", "legal"): 3, ("B", "food"): 20, ("B", "legal"): 25})
     rel = Release(None, K, units={"needs": units})
     published = coverage_report.published_coverage(coverage_table(["A", "B", "C"], ["food", "legal"]), rel, "2025")
-    assert shown(published) == {("A", "food"): "<11", ("B", "food"): "<11", ("C", "food"): 0,
-                                ("A", "legal"): "<11", ("B", "legal"): "<11", ("C", "legal"): 0}
+    assert shown(published) == {("A", "food"): "hidden", ("B", "food"): "hidden", ("C", "food"): 0,
+                                ("A", "legal"): "hidden", ("B", "legal"): "hidden", ("C", "legal"): 0}
     assert published["has_need"].tolist() == [True, True, False, True, True, False]
     assert no_leaks(rel)
 
@@ -130,11 +130,11 @@ def test_a_count_another_report_hid_is_hidden_here_too() -> None:
     # the old way: the report's own table through privacy.suppress shows A's 14
     grid = pd.DataFrame({s: [spec[(c, s)] for c in counties] for s in ("food", "legal")}, index=counties)
     old = privacy.suppress(grid, threshold=K)
-    assert old.loc["A", "legal"] == 14 and old.loc["B", "legal"] == "<11"
+    assert old.loc["A", "legal"] == 14 and old.loc["B", "legal"] == "hidden"
     assert other.value("Total") - old.loc["A", "legal"] - other.value("C") == 3
     # now
     published = coverage_report.published_coverage(coverage_table(counties, ["food", "legal"]), rel, "2025")
-    assert shown(published)[("A", "legal")] == "<11"
+    assert shown(published)[("A", "legal")] == "hidden"
     assert no_leaks(rel)
 
 
@@ -155,7 +155,7 @@ def test_nested_periods_across_runs_do_not_give_a_half_year_back(tmp_path: Path)
     assert shown(year) == {("A", "food"): 25, ("B", "food"): 45}
     second = Release(None, K, units={"needs": units}, ledger_dir=ledgers / "2025H1", run="2025H1")
     half = coverage_report.published_coverage(table, second, "2025H1")
-    assert shown(half)[("A", "food")] == "<11"
+    assert shown(half)[("A", "food")] == "hidden"
     assert no_leaks(second)
 
 
@@ -182,7 +182,7 @@ def test_deserts_are_read_from_the_release_not_from_true_counts(withheld) -> Non
     says how many pairs it leaves open."""
     rel, published = withheld
     crisis = published[published["service"] == "crisis_intervention"]
-    assert (crisis["need"] == "<11").all() and crisis["has_need"].isna().all()
+    assert (crisis["need"] == "hidden").all() and crisis["has_need"].isna().all()
     found = coverage_report.published_deserts(published, max_miles=60)
     assert "crisis_intervention" not in set(found["service"])
     # the old way: deserts from the true counts name counties 0-6 and leave out 7
@@ -213,7 +213,7 @@ def test_mapped_services_are_chosen_from_released_values_only() -> None:
     legal (three hidden counts of 2). Now: deserts first, then counties whose need shows."""
     published = pd.DataFrame({
         "service": ["food"] * 3 + ["legal"] * 3 + ["esl"] * 3,
-        "need": ["<11", 0, 0, "<11", "<11", "<11", 0, 0, 0],
+        "need": ["hidden", 0, 0, "hidden", "hidden", "hidden", 0, 0, 0],
         "has_need": pd.array([True, False, False, True, True, True, False, False, False], dtype="boolean"),
     })
     assert coverage_report.services_to_map(published, pd.DataFrame({"service": ["esl"]}), limit=3) == ["esl", "legal", "food"]
@@ -227,7 +227,7 @@ def test_the_map_hover_shows_released_counts_zeros_as_zero_and_refuses_true_coun
                                              ["food", "crisis_intervention"])
     food = [t.split("needs identified: ")[1] for t in fig.data[0].text]
     crisis = [t.split("needs identified: ")[1] for t in fig.data[2].text]
-    expected_food = [("0" if v == 0 else SUPPRESSED_HOVER if v == "<11" else f"{v:,}")
+    expected_food = [("0" if v == 0 else SUPPRESSED_HOVER if v == "hidden" else f"{v:,}")
                      for v in published.loc[published["service"] == "food", "need"]]
     assert food == expected_food
     assert crisis == [SUPPRESSED_HOVER] * 8  # county 7's true zero is withheld with its line: not drawn as 0
@@ -244,11 +244,11 @@ def test_red_dots_are_the_released_deserts_only() -> None:
                            serving={("C", "legal"): 1})
     published = coverage_report.published_coverage(table, Release(None, K, units={"needs": units}), "2025")
     found = coverage_report.published_deserts(published, max_miles=60)
-    assert found[["county_fips", "need", "kind"]].values.tolist() == [["A", "<11", "none within reach"]]
+    assert found[["county_fips", "need", "kind"]].values.tolist() == [["A", "hidden", "none within reach"]]
     fig = coverage_figures.nearest_distance_figure(published, ["legal"], max_miles=60, deserts=found)
     assert [(t.name, list(t.text)) for t in fig.data] == [("other counties", ["County B", "County C"]),
                                                            ("service desert", ["County A"])]
-    assert coverage_report.deserts_table(found).values.tolist() == [["<11", 70.0, 1000, "none within reach"]]
+    assert coverage_report.deserts_table(found).values.tolist() == [["hidden", 70.0, 1000, "none within reach"]]
 
 
 # ------------------------------------------------------------------ the demo report
@@ -287,7 +287,7 @@ def test_the_demo_report_prints_no_hidden_count_and_only_true_ones(demo_runs) ->
     page = (result.folder / "01_service_coverage.html").read_text(encoding="utf-8")
 
     def count(text: str) -> int | None:
-        return None if text in ("<11", SUPPRESSED_HOVER) else int(text.replace(",", ""))
+        return None if text in ("hidden", SUPPRESSED_HOVER) else int(text.replace(",", ""))
 
     hover: dict[tuple[str, str], int | None] = {}
     for fig in _figures(page):
@@ -335,13 +335,13 @@ def test_published_needs_are_released_from_the_whole_dataset(data: tf.TaskForceD
     """2024: case management Kent 1 (c1), Sussex 1 (c3); emergency housing Kent 1, New Castle 1."""
     table = coverage.county_service_coverage(data, "2024", services="case_management;housing_emergency")
     published = coverage_report.published_coverage(table, Release(data, 11), "2024")
-    assert published["need"].tolist() == ["<11", 0, "<11", "<11", "<11", 0]
+    assert published["need"].tolist() == ["hidden", 0, "hidden", "hidden", "hidden", 0]
     assert published["has_need"].tolist() == [True, False, True, True, True, False]
     # nothing else changes: members, capacity, distances, access and residents are not victim counts
     assert (published.drop(columns=["need", "has_need"]) == table.drop(columns="need")).fillna(True).all().all()
     # at threshold 2 every count of 1 is still hidden, and each hidden one is at least 1
     low = coverage_report.published_coverage(table, Release(data, 2), "2024")
-    assert low["need"].tolist() == ["<2", 0, "<2", "<2", "<2", 0]
+    assert low["need"].tolist() == ["hidden", 0, "hidden", "hidden", "hidden", 0]
 
 
 def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, population) -> None:
@@ -354,4 +354,4 @@ def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, 
         "(1 county: Kent). "
         f"{population[KENT]:,} residents live in this county."
     )
-    assert coverage_report.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "<11"]]
+    assert coverage_report.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "hidden"]]

@@ -23,7 +23,7 @@ def test_a_small_table_size_is_hidden_at_the_threshold(tiny_dir):
     data = load_dataset(tiny_dir)
     sizes = quality.published_sizes(Release(data, 3), data, "2024Q2")
     # 2024Q2: one client (c3), one need: both 1..2, hidden
-    assert sizes["clients"] == "<3" and sizes["needs"] == "<3"
+    assert sizes["clients"] == "hidden" and sizes["needs"] == "hidden"
 
 
 def test_months_are_released_series_with_hidden_months_as_gaps(tiny_dir):
@@ -42,7 +42,7 @@ def test_taxonomy_counts_needs_per_category_and_hides_small_ones(tiny_dir):
     used = quality.published_taxonomy_use(Release(data, 2), data, None)
     housing = used.loc["Housing (emergency, transitional, permanent)"]
     assert housing["needs"] == 2 and housing["offered"] == "yes"
-    assert used.loc["Legal representation (immigration, criminal, civil)", "needs"] == "<2"
+    assert used.loc["Legal representation (immigration, criminal, civil)", "needs"] == "hidden"
 
 
 def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back(tiny_dir):
@@ -55,8 +55,8 @@ def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back
 
 
 def test_the_summary_quotes_only_what_the_tables_show():
-    sizes = pd.Series({"clients": "<11", "needs": 40, "referrals": 12, "members": 9})
-    taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["<11", 0]}, index=["Dental care", "Food"])
+    sizes = pd.Series({"clients": "hidden", "needs": 40, "referrals": 12, "members": 9})
+    taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["hidden", 0]}, index=["Dental care", "Food"])
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")
     assert "a hidden number of clients" in text and "40 identified needs" in text
@@ -66,7 +66,7 @@ def test_the_summary_quotes_only_what_the_tables_show():
 def test_the_summary_does_not_count_a_withheld_category_as_having_needs():
     """A withheld count may be 0: 'needs fall in 2 of 3' would tell a reader it is at least 1."""
     sizes = pd.Series({"clients": 30, "needs": 40, "referrals": 12, "members": 9})
-    taxonomy = pd.DataFrame({"offered": ["no", "yes", "yes"], "needs": ["<11", "<11", 25]}, index=["Dental care", "Food", "Housing"])
+    taxonomy = pd.DataFrame({"offered": ["no", "yes", "yes"], "needs": ["hidden", "hidden", 25]}, index=["Dental care", "Food", "Housing"])
     taxonomy.attrs["withheld"] = ["Dental care"]
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")

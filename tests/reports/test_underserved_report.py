@@ -22,7 +22,7 @@ def test_published_shares_rest_on_shown_counts_only() -> None:
     scope = gaps_report.Scope(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-30"))
     out = publish_underserved(rel, table, scope, pd.Timestamp("2025-12-31"), name="needs with a 90-day outcome per group").set_index("group")
     # nonbinary's 6 needs are hidden, and female's with them (complementary suppression): male's 45 are shown
-    assert out["needs"].tolist() == ["<11", 45, "<11"]
+    assert out["needs"].tolist() == ["hidden", 45, "hidden"]
     assert out.loc["nonbinary", ["observed", "adjusted", "difference", "low", "high"]].isna().all()
     assert out.loc["male", ["observed", "adjusted"]].tolist() == [55.6, 55.0]  # its own counts are shown
     assert out.loc["male", ["difference", "low", "high"]].isna().all()  # its reference's (female) are not

@@ -50,9 +50,9 @@ def page_of(page: report.WhatIfPage, name: str) -> report.ScenarioPage:
 
 def test_a_closed_gap_shows_a_released_zero_and_a_hidden_size_is_never_compared(page2) -> None:
     beds = page_of(page2, "Beds for men").gaps.set_index("service")
-    assert beds.loc["housing_emergency", ["needs_before", "needs_after", "change"]].tolist() == ["<2", 0, "closed"]
+    assert beds.loc["housing_emergency", ["needs_before", "needs_after", "change"]].tolist() == ["hidden", 0, "closed"]
     # the legal gap keeps its 1 need in both versions: hidden both times, so no word compares them
-    assert beds.loc["legal_representation", ["needs_before", "needs_after", "change"]].tolist() == ["<2", "<2", ""]
+    assert beds.loc["legal_representation", ["needs_before", "needs_after", "change"]].tolist() == ["hidden", "hidden", ""]
 
 
 def test_gaps_opened_by_a_closing_shelter(page2) -> None:
@@ -64,13 +64,13 @@ def test_gaps_opened_by_a_closing_shelter(page2) -> None:
 
 def test_needs_reached_and_lost_are_released_counts(page2) -> None:
     beds = page_of(page2, "Beds for men")
-    assert beds.reach.shown.loc["Total", ["reached", "lost"]].tolist() == ["<2", 0]
+    assert beds.reach.shown.loc["Total", ["reached", "lost"]].tolist() == ["hidden", 0]
     closes = page_of(page2, "Shelter closes")
     # 3 needs lost: 2 of case management and 1 of emergency housing; the 1 is hidden, so the 2 beside it is too
     assert closes.reach.shown.loc["Total", ["reached", "lost"]].tolist() == [0, 3]
-    assert closes.reach.shown.loc[["case_management", "housing_emergency"], "lost"].tolist() == ["<2", "<2"]
+    assert closes.reach.shown.loc[["case_management", "housing_emergency"], "lost"].tolist() == ["hidden", "hidden"]
     # of the 3 lost, only the case-management need still in progress was not met
-    assert closes.reach_not_met.shown.loc["lost", "count"] == "<2"
+    assert closes.reach_not_met.shown.loc["lost", "count"] == "hidden"
     summary = page2.summary
     assert summary.loc["Shelter closes", ["needs reached", "needs lost", "deserts opened", "gaps opened", "gaps closed"]].tolist() == [0, 3, 6, 2, 1]
 
@@ -79,8 +79,8 @@ def test_deserts_that_open_carry_their_needs_as_released(page2) -> None:
     deserts = page_of(page2, "Shelter closes").deserts.set_index(["service", "county"])
     assert deserts["desert"].eq("opened").all()
     # one need of case management in Kent (c1) and one in Sussex (c3): hidden
-    assert deserts.loc[("Case management", "Kent"), "needs identified"] == "<2"
-    assert deserts.loc[("Case management", "Sussex"), "needs identified"] == "<2"
+    assert deserts.loc[("Case management", "Kent"), "needs identified"] == "hidden"
+    assert deserts.loc[("Case management", "Sussex"), "needs identified"] == "hidden"
     assert deserts["members serving with"].eq(0).all()
 
 
@@ -93,7 +93,7 @@ def test_utilization_is_shown_only_with_its_count_and_places_always(page2, tiny,
     assert beds[["needs", "utilization now", "utilization with"]].values.tolist() == [[2, round(2 / (6 * months), 2), round(2 / (9 * months), 2)]]
     # the one legal need is hidden: its utilization would give it back
     lewes = page_of(page2, "Spanish legal aid in Lewes").utilization.set_index("service")
-    assert lewes["needs"].tolist() == ["<2"] and np.isnan(lewes["utilization now"].iloc[0]) and np.isnan(lewes["utilization with"].iloc[0])
+    assert lewes["needs"].tolist() == ["hidden"] and np.isnan(lewes["utilization now"].iloc[0]) and np.isnan(lewes["utilization with"].iloc[0])
     for p in page2.pages:  # wherever a count is hidden, so is its utilization
         hidden = p.utilization["needs"].map(lambda v: isinstance(v, str)).to_numpy(bool)
         assert p.utilization.loc[hidden, ["utilization now", "utilization with"]].isna().all().all()
@@ -126,7 +126,7 @@ def test_at_the_default_threshold_no_count_from_1_to_10_is_printed(tiny, whatif)
         assert not numbers.between(1, 10).any(), p.name
         said = [int(n) for n in re.findall(r"(?:reach|lose) (\d+)", p.text)]
         assert all(n == 0 or n >= 11 for n in said), p.text
-    assert page.summary["needs reached"].tolist() == ["<11", 0, "<11", 0]
+    assert page.summary["needs reached"].tolist() == ["hidden", 0, "hidden", 0]
 
 
 def test_the_release_holds_the_derived_columns_and_a_second_publication_agrees(rel2, page2, whatif) -> None:

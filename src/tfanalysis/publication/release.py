@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.publication.privacy import MARGIN, protect_grid
+from tfanalysis.publication.privacy import HIDDEN, MARGIN, protect_grid
 from tfanalysis.publication import bounds
 from tfanalysis.publication.cells import (
     Finer, cell_key, column_span, finer_columns, matches, normalize, on_finer_columns, predicate, predicate_from_key,
@@ -243,7 +243,7 @@ class Release:
         hidden, withheld = self._decide(universe, totals, keys, is_series, name or universe, labels)
 
         shown = totals.astype(object)
-        shown[hidden] = f"<{self.threshold}"
+        shown[hidden] = HIDDEN
         out = Released(
             name=name or universe,
             shown=pd.DataFrame(shown, index=index, columns=cols),
@@ -298,7 +298,7 @@ class Release:
 
         >>> rel = Release(None, 11, units={"referrals": pd.DataFrame({"link": ["le_vs"] * 3 + ["cross"] * 15 + ["same"] * 20})})
         >>> rel.table("referrals", rows="link", name="per link").shown.iloc[:, 0].tolist()
-        ['<11', '<11', 20, 38]
+        ['hidden', 'hidden', 20, 38]
         >>> rel.at_least("referrals", ({"link": "cross"}, 8)), rel.at_least("referrals", ({"link": "cross"}, 7))
         (False, True)
         """

@@ -1,15 +1,15 @@
 """A released table of victim counts: what may be printed, and numbers gated on it.
 
 :class:`Released` is what :meth:`tfanalysis.publication.Release.table` hands a report: the
-shown table (hidden counts as ``"<k"``), which counts are hidden, each count's ledger key,
+shown table (hidden counts as ``"hidden"``), which counts are hidden, each count's ledger key,
 and the ways a report reads it — floats for figures (:meth:`Released.numbers`), one count
 for a sentence (:meth:`Released.text`), and rates or estimates shown only where the count
 they rest on is shown (:meth:`Released.gate`).
 
 Examples
 --------
->>> shown = pd.DataFrame({"count": [25, "<11", 31]}, index=pd.Index(["food", "legal", "Total"], name="need"))
->>> table = Released("needs", shown, shown.eq("<11"), shown.astype(str), 11, is_series=True)
+>>> shown = pd.DataFrame({"count": [25, "hidden", 31]}, index=pd.Index(["food", "legal", "Total"], name="need"))
+>>> table = Released("needs", shown, shown.eq("hidden"), shown.astype(str), 11, is_series=True)
 >>> table.text("legal"), table.value("food")
 ('a hidden number', 25)
 """
@@ -31,9 +31,9 @@ HIDDEN_TEXT = "a hidden number"
 
 
 def count_text(value: Any, noun: str) -> str:
-    """A released cell (an int, or a ``"<k"`` string where hidden) as a sentence quotes it with its noun.
+    """A released cell (an int, or a ``"hidden"`` string where hidden) as a sentence quotes it with its noun.
 
-    >>> count_text(26, "needs"), count_text("<11", "needs")
+    >>> count_text(26, "needs"), count_text("hidden", "needs")
     ('26 needs', 'a hidden number of needs')
     """
     return f"{HIDDEN_TEXT} of {noun}" if isinstance(value, str) else f"{int(value):,} {noun}"
@@ -48,7 +48,7 @@ class Released:
     name : str
         The table's name in the ledger (where it was shown).
     shown : pandas.DataFrame
-        What may be printed: counts as ints, hidden counts as ``"<k"``; the last row and
+        What may be printed: counts as ints, hidden counts as ``"hidden"``; the last row and
         column are the margins (``Total``). A table without columns has one column
         (``count``) and a ``Total`` row.
     hidden : pandas.DataFrame

@@ -68,7 +68,7 @@ def published_coverage(
     Returns
     -------
     pandas.DataFrame
-        ``table`` with ``need`` as released (an int, or ``"<k"`` where hidden) and
+        ``table`` with ``need`` as released (an int, or ``"hidden"`` where hidden) and
         ``has_need`` (boolean): True where the release shows at least one need (a count
         above 0, or a hidden one: a hidden count is at least 1 since zeros are shown),
         False where it shows 0, ``<NA>`` where the count is withheld with its whole line
@@ -81,7 +81,7 @@ def published_coverage(
     ...                       "identified_on": pd.to_datetime(["2025-02-01"] * 43)})
     >>> t = pd.DataFrame({"county_fips": ["1", "2", "3"], "service": "food", "need": [3, 40, 0]})
     >>> published_coverage(t, Release(None, 11, units={"needs": units}), "2025")[["need", "has_need"]].values.tolist()
-    [['<11', True], ['<11', True], [0, False]]
+    [['hidden', True], ['hidden', True], [0, False]]
     """
     if table.empty:
         return table.assign(need=pd.Series(dtype=object), has_need=pd.Series(dtype="boolean"))
@@ -165,10 +165,10 @@ def published_deserts(published: pd.DataFrame, *, max_miles: float = 60.0) -> pd
     Examples
     --------
     >>> p = pd.DataFrame({"county_fips": ["1", "2", "3"], "county": ["A", "B", "C"], "service": "food",
-    ...                   "need": ["<11", 0, "<11"], "has_need": pd.array([True, False, pd.NA], dtype="boolean"),
+    ...                   "need": ["hidden", 0, "hidden"], "has_need": pd.array([True, False, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [80.0, 90.0, None], "residents": [10, 20, 30]})
     >>> published_deserts(p)[["county", "need", "kind"]].values.tolist()
-    [['A', '<11', 'none within reach']]
+    [['A', 'hidden', 'none within reach']]
     """
     shown = published["has_need"].fillna(False).astype(bool)
     return as_deserts(published[shown & without_provider(published, max_miles)])
@@ -211,9 +211,9 @@ def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) 
     Examples
     --------
     >>> p = pd.DataFrame({"service": "food", "county": ["A", "B", "C"], "access": [0.0, 0.0, 5.0],
-    ...                   "nearest_miles": [10.0, 70.0, 1.0], "members_serving": [1, 0, 2], "need": [0, "<11", 25]})
+    ...                   "nearest_miles": [10.0, 70.0, 1.0], "members_serving": [1, 0, 2], "need": [0, "hidden", 25]})
     >>> worst_covered(p, ["food"], n=2)["needs"].tolist()
-    ['<11', 0]
+    ['hidden', 0]
     """
     t = published[published["service"].isin(list(services))]
     t = t.assign(_far=t["nearest_miles"].fillna(np.inf))
@@ -237,10 +237,10 @@ def deserts_table(found: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> f = pd.DataFrame({"county": ["A"], "service": ["food"], "need": ["<11"], "nearest_miles": [80.4],
+    >>> f = pd.DataFrame({"county": ["A"], "service": ["food"], "need": ["hidden"], "nearest_miles": [80.4],
     ...                   "residents": [1000], "kind": ["none within reach"]})
     >>> deserts_table(f).reset_index().values.tolist()
-    [['Food', 'A', '<11', 80.0, 1000, 'none within reach']]
+    [['Food', 'A', 'hidden', 80.0, 1000, 'none within reach']]
     """
     return pd.DataFrame(
         {
@@ -285,7 +285,7 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
     Examples
     --------
     >>> p = pd.DataFrame({"county_fips": ["1", "2", "3"], "county": ["A", "B", "C"], "service": "food",
-    ...                   "need": ["<11", 25, "<11"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
+    ...                   "need": ["hidden", 25, "hidden"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [None, None, None], "residents": [1000, 2500, 700]})
     >>> print(deserts_markdown(p, max_miles=60, period_label="2025"))
     In 2025, 2 county × service pairs of the 1 service analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.

@@ -12,8 +12,8 @@ Examples
 --------
 >>> readable("legal_representation"), readable("declined_by_client"), readable("needs_per_month")
 ('Legal representation (immigration, criminal, civil)', 'Declined by the client', 'Needs a month')
->>> readable("Housing: emergency"), readable("<11"), readable("2025Q3")
-('Housing: emergency', '<11', '2025Q3')
+>>> readable("Housing: emergency"), readable("hidden"), readable("2025Q3")
+('Housing: emergency', 'hidden', '2025Q3')
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def readable(value: Any) -> Any:
     value : object
         A label or cell. Only text is changed: a taxonomy code becomes the e-Guide's label,
         a contract value or column name its wording in :data:`COLUMN_LABELS`, any other
-        snake_case identifier sentence-case words; numbers, ``<11`` and ordinary words stay.
+        snake_case identifier sentence-case words; numbers, ``hidden`` and ordinary words stay.
     """
     if isinstance(value, str):
         return _readable(value)

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from typing import Any
 
 import pandas as pd
+
+from tfanalysis.publication.privacy import HIDDEN
 
 METRIC_MIMETYPE = "application/vnd.tfanalysis.metric+json"
 """MIME type of a recorded metric in a notebook's outputs."""
 
 PLOTLY_RENDERER = "tfanalysis_mimetype+tfanalysis_offline"
 
-HIDDEN_METRIC = "hidden"
+HIDDEN_METRIC = HIDDEN
 """How ``metrics.json`` and the run history write a suppressed headline (see :func:`metric`)."""
 
 
@@ -241,7 +242,7 @@ def record_count(name: str, released: Any, row: Any = "Total", column: Any = Non
 
 
 def record_shown(name: str, shown: Any, **kwargs: Any) -> None:
-    """Record a released count as a table shows it (an int, or ``"<11"`` where hidden)."""
+    """Record a released count as a table shows it (an int, or ``"hidden"`` where hidden)."""
     hidden = isinstance(shown, str)
     record_metric(name, None if hidden else shown, count=True, hidden=hidden, **kwargs)
 
@@ -297,8 +298,8 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
 
     Examples
     --------
-    >>> print(table_html(pd.DataFrame({"n": ["<11", 42]}, index=["a", "b"]), caption="Clients"))
-    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">&lt;11</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">&lt;11: hidden, either because it is under 11 or so that no count under 11 can be worked out from the others.</p>
+    >>> print(table_html(pd.DataFrame({"n": ["hidden", 42]}, index=["a", "b"]), caption="Clients"))
+    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">hidden</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">hidden: a count too small to show, or a larger one hidden so that no small count can be worked out from the others.</p>
     >>> t = pd.DataFrame({"needs_per_month": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "legal_representation")], names=["table", "need"]))
     >>> print(table_html(t))
     <table class="tf-table"><thead><tr><th>Table</th><th>Need</th><th>Needs a month</th></tr></thead><tbody><tr><th>Needs</th><th>Legal representation (immigration, criminal, civil)</th><td class="num">50.0</td></tr></tbody></table>
@@ -324,24 +325,20 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
 def _hidden_note(table: pd.DataFrame) -> str:
     """What the table's hidden marker means, under a table that shows one.
 
-    ``<11`` is not "fewer than 11" for every cell that shows it: the publication layer also
-    hides larger counts so that no small one can be worked out from the others, and a
-    reader of one table (a grant officer) must not read them as small.
+    A hidden count is not always a small one: the publication layer also hides larger
+    counts so that no small one can be worked out from the others, and a reader of one
+    table (a grant officer) must not read them as small. So every hidden count reads the
+    same (:data:`~tfanalysis.publication.privacy.HIDDEN`), and the note says why.
 
-    >>> _hidden_note(pd.DataFrame({"n": ["<11", 42]}))
-    '<p class="tf-table-note">&lt;11: hidden, either because it is under 11 or so that no count under 11 can be worked out from the others.</p>'
+    >>> _hidden_note(pd.DataFrame({"n": ["hidden", 42]}))
+    '<p class="tf-table-note">hidden: a count too small to show, or a larger one hidden so that no small count can be worked out from the others.</p>'
     >>> _hidden_note(pd.DataFrame({"n": [3, 42]}))
     ''
     """
-    markers = {v for v in table.to_numpy().ravel() if isinstance(v, str) and _HIDDEN_MARK.fullmatch(v)}
-    if not markers:
+    if not any(isinstance(v, str) and v == HIDDEN for v in table.to_numpy(dtype=object).ravel()):
         return ""
-    marker = sorted(markers)[0]
-    return (f'<p class="tf-table-note">{html.escape(marker)}: hidden, either because it is under {marker[1:]} '
-            f"or so that no count under {marker[1:]} can be worked out from the others.</p>")
-
-
-_HIDDEN_MARK = re.compile(r"<\d+")
+    return (f'<p class="tf-table-note">{HIDDEN}: a count too small to show, or a larger one hidden so that no small count '
+            "can be worked out from the others.</p>")
 
 
 def _label_words(label: Any) -> Any:
@@ -372,9 +369,9 @@ def _header(column: Any) -> str:
 
 
 def _align(value: object) -> str:
-    """Numbers (and suppressed counts such as ``<11``) align right; text aligns left."""
+    """Numbers (and suppressed counts, ``hidden``) align right; text aligns left."""
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return ' class="num"' if number or (isinstance(value, str) and value.startswith("<")) else ""
+    return ' class="num"' if number or (isinstance(value, str) and value == HIDDEN) else ""
 
 
 def _cell(value: object) -> str:

@@ -71,7 +71,7 @@ def publish_weights(weights: pd.DataFrame, published: pd.DataFrame) -> pd.DataFr
     Examples
     --------
     >>> w = pd.DataFrame([[1.0, 0.2], [0.1, 1.0]], index=[1, 2], columns=["a", "b"])
-    >>> publish_weights(w, pd.DataFrame({"clients": [40, "<11"]}, index=[1, 2])).index.tolist()
+    >>> publish_weights(w, pd.DataFrame({"clients": [40, "hidden"]}, index=[1, 2])).index.tolist()
     [1]
     """
     shown = published["clients"].map(lambda v: not isinstance(v, str))

@@ -14,6 +14,7 @@ import pandas as pd
 from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes, taxonomy_use, warning_summary
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.io import TaskForceData
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.publication.released import count_text
 
 __all__ = [
@@ -119,7 +120,7 @@ def published_sizes(rel: Any, data: TaskForceData, period: Any = None) -> pd.Ser
     Returns
     -------
     pandas.Series
-        ``rows`` per table in contract order: ints, ``"<11"`` where a victim count is hidden.
+        ``rows`` per table in contract order: ints, ``"hidden"`` where a victim count is hidden.
 
     Examples
     --------
@@ -208,7 +209,7 @@ def published_warnings(rel: Any, data: TaskForceData) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"<11"`` where hidden).
+        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"hidden"`` where hidden).
     """
     summary = warning_summary(data)
     if summary.empty:
@@ -262,7 +263,7 @@ def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``agency`` (the last row ``all agencies``): ``agency_records``,
-        ``unduplicated_clients`` (ints, ``"<k"`` where hidden).
+        ``unduplicated_clients`` (ints, ``"hidden"`` where hidden).
     """
     clients = data.clients
     total = rel.count("clients", name="00 unduplicated clients").inner().iloc[0]
@@ -277,7 +278,7 @@ def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
         shown = rel.count("clients", where={flag: True}, name=f"00 clients with a record at {agency}").inner().iloc[0]
         rows[agency] = {"agency_records": shown, "unduplicated_clients": shown}
     per_agency = [r["agency_records"] for r in rows.values()]
-    records = sum(per_agency) if all(not isinstance(v, str) for v in per_agency) else f"<{rel.threshold}"
+    records = sum(per_agency) if all(not isinstance(v, str) for v in per_agency) else HIDDEN
     rows["all agencies"] = {"agency_records": records, "unduplicated_clients": total}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("agency")
 
@@ -288,7 +289,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
 
     Examples
     --------
-    >>> sizes = pd.Series({"clients": 53, "needs": "<11", "referrals": 40, "members": 42})
+    >>> sizes = pd.Series({"clients": 53, "needs": "hidden", "referrals": 40, "members": 42})
     >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
     'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'

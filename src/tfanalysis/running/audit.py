@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.publication.bounds import find_leaks, given_away_before
+from tfanalysis.publication.privacy import HIDDEN
 
 __all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_run", "read_numbers"]
 
@@ -156,7 +157,7 @@ def read_numbers(html: str) -> pd.DataFrame:
     pandas.DataFrame
         ``kind`` (table, figure, text), ``release`` (the table or trace's publication tag,
         empty when untagged), ``label`` (the row label, the trace point's category, or the
-        sentence), ``column``, ``value`` (float; NaN for a hidden marker such as ``<11``).
+        sentence), ``column``, ``value`` (float; NaN for a hidden marker: ``hidden``, or ``<11`` in reports rendered before it).
     """
     from bs4 import BeautifulSoup
 
@@ -172,7 +173,7 @@ def read_numbers(html: str) -> pd.DataFrame:
             offset = len(tr.find_all("th"))
             for j, td in enumerate(tr.find_all("td")):
                 text = td.get_text(strip=True)
-                value = float("nan") if text.startswith("<") else _as_number(text)
+                value = float("nan") if text == HIDDEN or text.startswith("<") else _as_number(text)  # "<k": reports before 2026-12
                 if value is not None:
                     column = header[offset + j] if offset + j < len(header) else ""
                     rows.append({"kind": "table", "release": tag, "label": label, "column": column, "value": value})

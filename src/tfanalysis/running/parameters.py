@@ -36,7 +36,7 @@ from typing import Any
 
 MIN_SUPPRESSION_THRESHOLD = 3
 """The smallest suppression threshold a run accepts. A threshold ``k`` hides counts of 1
-to ``k - 1``; at 2 a hidden cell ("<2", not zero) could only be 1, so hiding it tells the
+to ``k - 1``; at 2 a hidden cell ("hidden", not zero) could only be 1, so hiding it tells the
 reader the count. From 3 on a hidden cell has at least two possible values."""
 
 MIN_BOOTSTRAP_RESAMPLES = 20

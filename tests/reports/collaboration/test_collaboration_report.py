@@ -176,19 +176,19 @@ def test_publish_shows_released_counts_and_shares_from_shown_counts_only(collab:
     # Q1: 5 referrals made (shown), 3 LE–VS, 1 other cross-sector, 1 same-sector; the 4 ties shown
     # (2 LE–VS, 1 other cross, 1 same) say each of the last two is at least 1, so showing the 3
     # would pin both at 1 (5 - 3 = 2)
-    assert shown["le_vs_referrals"].tolist() == ["<2", 0, 0] and shown.loc[Q1, "ties"] == 4
-    assert shown["arrests"].tolist() == ["<2", 0, "<2"]  # 1 and 1
+    assert shown["le_vs_referrals"].tolist() == ["hidden", 0, 0] and shown.loc[Q1, "ties"] == 4
+    assert shown["arrests"].tolist() == ["hidden", 0, "hidden"]  # 1 and 1
     # a share is its shown numerator over its shown base: 2 of Q1's 4 needs due were met within 30 days;
     # Q2 has no need (nothing to divide), Q3's window has not closed
     assert shown["needs_met_30d_share"].tolist()[0] == 0.5 and np.isnan(shown["needs_met_30d_share"].tolist()[1:]).all()
-    assert np.isnan(shown.loc[Q1, "cross_sector_referral_share"]) and counts.shown("cross_sector_referrals")[Q1] == "<2"
+    assert np.isnan(shown.loc[Q1, "cross_sector_referral_share"]) and counts.shown("cross_sector_referrals")[Q1] == "hidden"
     assert shown.loc[Q3, "cross_sector_referral_share"] == 1.0  # 3 of 3
     # medians rest on their bases, the clients identified and the referrals made (shown)
     assert shown["median_days_to_first_service"].tolist()[0::2] == [20.0, 22.0]
     assert shown["median_response_days"].tolist()[0::2] == [8.0, 2.0]
     assert shown["meetings"].tolist() == [2.0, 0.0, 1.0] and shown["ties"].tolist() == [4.0, 0.0, 2.0]  # organizations
     strict = c.publish(table, c.release_counts(Release(collab, K), collab))
-    assert strict["referrals_made"].tolist() == ["<11", 0, "<11"]
+    assert strict["referrals_made"].tolist() == ["hidden", 0, "hidden"]
     assert strict[["median_response_days", "referral_acceptance_rate", "closed_loop_share"]].isna().all(axis=None)
     assert strict["ties"].tolist() == [4.0, 0.0, 2.0]
 
@@ -213,7 +213,7 @@ def test_the_scorecard_reads_only_shown_values(collab: tf.TaskForceData, table: 
     assert card.loc["needs_met_30d_share", "note"] == "not yet measurable in the latest period"
     assert card.loc["referral_acceptance_rate", "note"] == "not shown: it rests on a hidden count"  # 2 accepted of 3 closed
     text = c.scorecard_table(card, 2)
-    assert text.loc["Arrests", "latest (2024Q3)"] == "<2" and text.loc["Arrests", "vs previous period"] == "n/a"
+    assert text.loc["Arrests", "latest (2024Q3)"] == "hidden" and text.loc["Arrests", "vs previous period"] == "n/a"
 
 
 def test_counts_of_a_missing_table_are_unknown_not_hidden(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_a_hidden_quarter_is_not_its_year_minus_the_other_quarters(tmp_path: Pat
     years = c.release_counts(rel, data, "all", "Y", names=ac.EVIDENCE_COUNTS)
     q = counts.shown("le_vs_referrals")
     y = c.publish_evidence(ac.evidence(ac.up_to(data, "all")), years)["le_vs_referrals"]
-    assert q["2024Q2"] == "<11"
+    assert q["2024Q2"] == "hidden"
     # the reader's attack: a year shown with one hidden quarter gives it back
     for year in ("2023", "2024"):
         inside = q[q.index.str.startswith(year)]
@@ -283,7 +283,7 @@ def test_the_fitted_line_is_fitted_to_shown_values_and_gives_no_hidden_one_back(
     lines, fits = [], []
     for values in (base, other):
         t, counts = _series_counts({"le_vs_referrals": values})
-        assert counts.shown("le_vs_referrals")["2024Q2"] == "<11"
+        assert counts.shown("le_vs_referrals")["2024Q2"] == "hidden"
         lines.append(c.trend_lines(t, counts, "2024-07-01", ["le_vs_referrals"]))
         fits.append(trends.segmented_fit(t["le_vs_referrals"], "2024-07-01"))
     # the old attack: a line fitted to every true count is H y; one hidden y comes back from it
@@ -382,8 +382,8 @@ def test_a_hidden_tie_is_not_the_cross_sector_count_minus_the_other_ties(tmp_pat
     assert [counts.shown(n)["2024Q1"] for n in ("referrals_made", "cross_sector_referrals", "le_vs_referrals")] == [65, 53, 30]
     _, ties = c.network_picture(data, counts.periods, counts)
     shown = ties.set_index(["member_a", "member_b"])["referrals"]
-    assert shown[("m1", "m3")] == "<11"
-    assert shown[("m2", "m3")] == "<11"  # the other tie of its kind, not the smaller same-sector one
+    assert shown[("m1", "m3")] == "hidden"
+    assert shown[("m2", "m3")] == "hidden"  # the other tie of its kind, not the smaller same-sector one
     assert shown[("m1", "m2")] == 30
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
 
@@ -399,7 +399,7 @@ def test_a_count_keeps_its_status_in_the_next_run(tmp_path: Path) -> None:
         counts = c.release_counts(rel, data, run, names=["le_vs_referrals"])
         shown[run] = counts.shown("le_vs_referrals")
         rel.ledger.mark_complete()
-    assert shown["2025Q3"]["2024Q3"] == "<11"
+    assert shown["2025Q3"]["2024Q3"] == "hidden"
     pd.testing.assert_series_equal(shown["2025Q4"].iloc[:-1], shown["2025Q3"])
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
 
@@ -414,7 +414,7 @@ def test_runs_of_nested_periods_do_not_give_the_last_quarter(tmp_path: Path) -> 
         counts = c.release_counts(rel, data, run, names=["le_vs_referrals"])
         totals[run] = counts.total("le_vs_referrals")
         if run == "2025":
-            assert counts.shown("le_vs_referrals")["2025Q4"] == "<11"
+            assert counts.shown("le_vs_referrals")["2025Q4"] == "hidden"
         rel.ledger.mark_complete()
     # the whole year less the three quarters to 2025Q3 would be 2025Q4: not both shown
     assert totals["2025"] is None or totals["2025Q3"] is None
@@ -426,7 +426,7 @@ def test_runs_of_nested_periods_do_not_give_the_last_quarter(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_no_hidden_count_of_the_demo_report_prints_its_value(demo_runs, demo_dir: Path) -> None:
-    """The 2025Q4 demo report: each hidden count's table cell reads <11, in the scorecard and the evidence."""
+    """The 2025Q4 demo report: each hidden count's table cell reads hidden, in the scorecard and the evidence."""
     result, _ = demo_runs
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     data = tf.load_dataset(demo_dir)
@@ -438,11 +438,11 @@ def test_no_hidden_count_of_the_demo_report_prints_its_value(demo_runs, demo_dir
         return {row[0]: row[1:] for row in cells[1:]}
 
     def check(printed: str, true: int, where: tuple) -> bool:
-        """A cell prints its true count or <11; a count of 1 to 10 always <11. True when hidden."""
+        """A cell prints its true count or hidden; a count of 1 to 10 always hidden. True when hidden."""
         if 1 <= true < K:
-            assert printed == "<11", where
-        assert printed in ("<11", f"{true:,}"), where
-        return printed == "<11"
+            assert printed == "hidden", where
+        assert printed in ("hidden", f"{true:,}"), where
+        return printed == "hidden"
 
     card = rows_of("Collaboration scorecard")
     hidden = 0
@@ -455,7 +455,7 @@ def test_no_hidden_count_of_the_demo_report_prints_its_value(demo_runs, demo_dir
         for column, name in enumerate(ac.EVIDENCE_COUNTS):
             check(row[column], int(ev.loc[year, name]), (year, name))
     # 2024's 103 law enforcement <-> victim services referrals hold the hidden 2024Q2 (10): the year is hidden too
-    assert evidence["2024"][2] == "<11"
+    assert evidence["2024"][2] == "hidden"
     assert int(ev.loc["2024", "le_vs_referrals"]) == 103
 
 
@@ -496,7 +496,7 @@ def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_run
     assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
     assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
     assert metrics["arrests"]["count"] is True and metrics["arrests"]["value"] == 13  # 2025Q4
-    # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "<11"
+    # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "hidden"
     assert metrics["joint_trainings"]["count"] is False and metrics["joint_trainings"]["display"] == "2"
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
     # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q4: 3 3 4 3 3 3 -> 3.2 (no quarter hidden)
@@ -581,7 +581,7 @@ def test_a_tie_tally_that_would_pin_a_hidden_count_is_not_shown(tmp_path: Path) 
     assert rel.count("referrals", where={"referred_on": Interval("2024-01-01", "2024-12-31")}, name="referrals in 2024").value() == 8
     counts = c.release_counts(rel, data, "2024", "Q", network_periods=pd.PeriodIndex(["2024Q1", "2024Q2"], freq="Q"))
     assert counts.tallies_withheld == frozenset({"2024Q2"}) and counts.ties_drawn == frozenset({"2024Q1"})
-    assert counts.shown("referrals_made").loc[["2024Q1", "2024Q2"]].tolist() == ["<7", "<7"]
+    assert counts.shown("referrals_made").loc[["2024Q1", "2024Q2"]].tolist() == ["hidden", "hidden"]
     floors = rel.ledger.floors  # Q1's one LE–VS tie, as a tally and as drawn; nothing of Q2
     assert floors["floor"].tolist() == [1, 1] and floors["true"].tolist() == [2, 2]
     assert rel.ledger.floor_of(rel._key("referrals", predicate({"referred_on": counts.span("2024Q1"), c.SECTOR_LINK: "le_vs"}))) == 1
@@ -624,8 +624,8 @@ def test_drawn_ties_are_asked_of_the_layer_before_the_counts(tmp_path: Path) -> 
     rel = Release(data, K)
     counts = c.release_counts(rel, data, "2024", "Q", network_periods=pd.PeriodIndex(["2024Q1"], freq="Q"))
     assert counts.ties_drawn == frozenset({"2024Q1"}) and counts.tallies_withheld == frozenset()
-    assert counts.shown("le_vs_referrals").tolist() == ["<11", "<11", "<11", 40]
+    assert counts.shown("le_vs_referrals").tolist() == ["hidden", "hidden", "hidden", 40]
     assert counts.total("le_vs_referrals") == 85
     _, ties = c.network_picture(data, pd.PeriodIndex(["2024Q1"], freq="Q"), counts)
-    assert sorted(zip(ties["member_a"], ties["member_b"], ties["referrals"])) == [("m1", "m2", "<11"), ("m1", "m5", "<11")]
+    assert sorted(zip(ties["member_a"], ties["member_b"], ties["referrals"])) == [("m1", "m2", "hidden"), ("m1", "m5", "hidden")]
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []

@@ -13,9 +13,9 @@ import pandas as pd
 
 def test_bars_of_hidden_counts_only_are_not_drawn() -> None:
     """"Why referrals fail" in 2025Q4: every service's declines hidden, an empty frame was printed."""
-    table = pd.DataFrame({"declined for capacity": ["<11", "<11", 14], "declined for eligibility": ["<11", 0, 12]},
+    table = pd.DataFrame({"declined for capacity": ["hidden", "hidden", 14], "declined for eligibility": ["hidden", 0, 12]},
                          index=["a", "b", "Total"])
-    assert not_drawn(referral_outcomes_figure(table.drop(index="Total").assign(**{"declined for eligibility": ["<11", "<11"]}))) == ALL_HIDDEN
+    assert not_drawn(referral_outcomes_figure(table.drop(index="Total").assign(**{"declined for eligibility": ["hidden", "hidden"]}))) == ALL_HIDDEN
     assert not_drawn(referral_outcomes_figure(table)) is None  # b's 0 is a value: drawn as 0
 
 
@@ -35,9 +35,9 @@ def test_a_figure_with_no_trace_says_its_own_note() -> None:
 
 
 def test_a_heatmap_of_hidden_cells_only_is_not_drawn() -> None:
-    shown = pd.DataFrame({"39001": ["<11", "<11"], "all counties": ["<11", "<11"]}, index=["Housing", "Legal"])
+    shown = pd.DataFrame({"39001": ["hidden", "hidden"], "all counties": ["hidden", "hidden"]}, index=["Housing", "Legal"])
     assert not_drawn(gap_heatmap(shown)) == ALL_HIDDEN
-    assert not_drawn(gap_heatmap(shown.assign(**{"all counties": [14, "<11"]}))) is None
+    assert not_drawn(gap_heatmap(shown.assign(**{"all counties": [14, "hidden"]}))) is None
 
 
 def test_the_sentence_names_the_figure_and_escapes_it() -> None:

@@ -81,7 +81,7 @@ def test_hover_names_the_area_itself_and_a_service_without_rows_draws_empty() ->
     """A planning region is not a "County"; a service with no county rows (an empty column
     formatted as text) used to raise under pandas 3."""
     published = pd.DataFrame({"county_fips": ["09110"], "county": ["Capitol"], "service": ["food"], "access": [2.5],
-                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["<11"],
+                              "members_serving": [1], "capacity_per_100k": [5.0], "nearest_miles": [3.0], "need": ["hidden"],
                               "has_need": [True]})
     points = pd.DataFrame({"name": [], "sector": [], "service": [], "lat": [], "lon": []})
     fig = coverage_figures.access_map_figure(published, {"type": "FeatureCollection", "features": []}, points,

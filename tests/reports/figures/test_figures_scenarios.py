@@ -34,7 +34,7 @@ def test_both_panels_share_one_colour_scale_from_zero_to_the_largest_access() ->
 
 
 def test_the_hover_names_hidden_counts_and_never_gives_them() -> None:
-    needs = {"food": pd.Series(["<11", 0], index=["10001", "10005"])}
+    needs = {"food": pd.Series(["hidden", 0], index=["10001", "10005"])}
     fig = access_comparison_figure(access_table(), GEOJSON, ["food"], needs=needs)
     before, after = fig.data[0].text, fig.data[1].text
     assert before[0] == ("<b>Kent</b><br>access: 0.00 per month per 100k residents<br>members serving: 0<br>nearest provider: 80 miles"

@@ -11,7 +11,7 @@ from tfanalysis.reports.gaps.shown import MARGIN
 
 def test_the_summary_names_the_most_unmet_among_shown_counts_only() -> None:
     """Sentences: "most for Housing: emergency (26)" quoted a count the table hid."""
-    demand = pd.DataFrame({"needs": [80, 60, 140], "unmet": ["<11", 15, 41], "utilization": [0.5, 0.4, 0.45],
+    demand = pd.DataFrame({"needs": [80, 60, 140], "unmet": ["hidden", 15, 41], "utilization": [0.5, 0.4, 0.45],
                            "needs_per_month": [6.7, 5.0, 11.7], "places_per_month": [13.3, 12.5, 25.8]},
                           index=["housing_emergency", "food", MARGIN])
     rates = pd.DataFrame({"unmet_need_rate": [np.nan, 25.0, 29.3], "median_days_to_met": [np.nan, 12.0, 20.0]}, index=demand.index)
@@ -23,16 +23,16 @@ def test_the_summary_names_the_most_unmet_among_shown_counts_only() -> None:
 def test_the_summary_says_so_when_no_need_was_identified() -> None:
     demand = pd.DataFrame({"needs": [0], "unmet": [0], "utilization": [np.nan], "needs_per_month": [0.0], "places_per_month": [3.0]}, index=[MARGIN])
     assert gaps_markdown(demand, pd.DataFrame(index=[MARGIN])) == NO_NEED
-    hidden = demand.astype(object).assign(needs="<11")  # a hidden total is one or more: not "no need"
+    hidden = demand.astype(object).assign(needs="hidden")  # a hidden total is one or more: not "no need"
     assert gaps_markdown(hidden, pd.DataFrame({"unmet_need_rate": [np.nan], "median_days_to_met": [np.nan]}, index=[MARGIN])) != NO_NEED
 
 
 def test_headline_metrics_from_released_values() -> None:
-    demand = pd.DataFrame({"needs": [60, "<11", 68], "met": [20, "<11", 27], "unmet": [30, "<11", 33]}, index=["a", "b", MARGIN])
+    demand = pd.DataFrame({"needs": [60, "hidden", 68], "met": [20, "hidden", 27], "unmet": [30, "hidden", 33]}, index=["a", "b", MARGIN])
     rates = pd.DataFrame({"unmet_need_rate": [50.0, np.nan, np.nan], "median_days_to_met": [79.0, np.nan, 60.0]}, index=demand.index)
     m = headline_metrics(demand, rates, pd.DataFrame({"service": ["a", "b"]}))
     assert m["needs_met"]["value"] == 27 and m["structural_gaps"]["value"] == 2
     assert m["unmet_need_rate"]["value"] is None and m["unmet_need_rate"]["hidden"]
     assert m["median_days_to_met"]["value"] == 60.0 and m["biggest_gap_service"]["value"] == "a"
-    hidden_met = headline_metrics(demand.assign(met=["<11", "<11", "<11"]), rates, pd.DataFrame())
+    hidden_met = headline_metrics(demand.assign(met=["hidden", "hidden", "hidden"]), rates, pd.DataFrame())
     assert hidden_met["needs_met"]["value"] is None and hidden_met["needs_met"]["hidden"]

@@ -13,7 +13,7 @@ from gaps_fixtures import DAY, K, YEAR, small_shown
 
 def test_referral_sentences_give_no_share_of_a_total_beside_a_hidden_part() -> None:
     """Sentences: "declined for lack of capacity: 11, 36 % of them for case management" -> 4."""
-    table = pd.DataFrame({"declined for capacity": ["<11", "<11", 11], "declined for eligibility": [0, 24, 24]},
+    table = pd.DataFrame({"declined for capacity": ["hidden", "hidden", 11], "declined for eligibility": [0, 24, 24]},
                          index=["case_management", "housing_emergency", MARGIN])
     text = referral_markdown(table)
     assert text.startswith("Referrals declined for lack of capacity: 11; no service's count is shown.")

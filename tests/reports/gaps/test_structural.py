@@ -9,7 +9,7 @@ from tfanalysis.reports.gaps.structural import structural_gaps_markdown
 
 def test_desert_sentences_list_counties_without_a_hidden_count() -> None:
     g = pd.DataFrame({"service": ["mental_health_care"] * 2, "gap": ["no provider in county"] * 2, "age": ["any"] * 2, "gender": ["any"] * 2,
-                      "nationality": ["any"] * 2, "language": ["any"] * 2, "county_fips": ["39053", "39115"], "needs": ["<11", 12]})
+                      "nationality": ["any"] * 2, "language": ["any"] * 2, "county_fips": ["39053", "39115"], "needs": ["hidden", 12]})
     text = structural_gaps_markdown(g, county_names={"39053": "Gallia", "39115": "Morgan"})
     assert text == ("- **Mental health care (emergency and long-term)** — no eligible member serves clients in "
                     "Gallia (39053), a hidden number of needs; Morgan (39115), 12 needs.")

@@ -63,8 +63,8 @@ Edge cases
   DataFrame is a 2-D table whose other totals equal its cells: pass a Series instead.
 * With ``margins=True`` only the published margins are assumed known: publishing the
   same totals elsewhere without suppression can undo the protection.
-* Hidden cells are all labelled ``"<k"``, including complementary ones that are in fact
-  larger: the label says "hidden", not the value.
+* Hidden cells are all labelled ``"hidden"`` (:data:`HIDDEN`), including complementary ones that are in fact
+  larger: the label says hidden, not "small", and not the value.
 
 Modules: :mod:`~.grid` (a table as a grid of counts and margins, and what a reader can work
 out of it), :mod:`~.protection` (complementary suppression), :mod:`~.inputs` (the checks of a
@@ -75,6 +75,6 @@ table handed in), :mod:`~.shown` (the table as published, the audit's findings) 
 from __future__ import annotations
 
 from tfanalysis.publication.privacy.control import audit, protect_grid, suppress
-from tfanalysis.publication.privacy.grid import MARGIN, REASONS, DisclosureWarning
+from tfanalysis.publication.privacy.grid import HIDDEN, MARGIN, REASONS, DisclosureWarning
 
-__all__ = ["MARGIN", "REASONS", "DisclosureWarning", "audit", "protect_grid", "suppress"]
+__all__ = ["HIDDEN", "MARGIN", "REASONS", "DisclosureWarning", "audit", "protect_grid", "suppress"]

@@ -81,10 +81,10 @@ def suppress(table: Table, threshold: int = 11, margins: bool = False) -> Table:
     ...     index=["Kent", "New Castle", "Sussex"],
     ... )
     >>> suppress(counts)
-               labor  sex
-    Kent         <11  <11
-    New Castle    20   25
-    Sussex       <11  <11
+                 labor     sex
+    Kent        hidden  hidden
+    New Castle      20      25
+    Sussex      hidden  hidden
 
     The 4 is hidden; Kent's other cell and a second labor cell hide with it so that
     neither Kent's total nor the labor total gives it away. With margins, the labor
@@ -93,10 +93,10 @@ def suppress(table: Table, threshold: int = 11, margins: bool = False) -> Table:
 
     >>> suppress(pd.DataFrame({"labor": [4, 0], "sex": [30, 25]}, index=["Kent", "Sussex"]),
     ...          margins=True)
-           labor  sex Total
-    Kent     <11  <11    34
-    Sussex     0   25    25
-    Total    <11  <11    59
+             labor     sex Total
+    Kent    hidden  hidden    34
+    Sussex       0      25    25
+    Total   hidden  hidden    59
     """
     _check_threshold(threshold)
     if not isinstance(margins, bool | np.bool_):
@@ -132,7 +132,7 @@ def audit(
     ----------
     published : pandas.Series or pandas.DataFrame
         A table as published: numbers are visible counts, anything else (a string such
-        as ``"<11"``, missing) is a hidden cell. A last row and/or column labelled
+        as ``"hidden"``, missing) is a hidden cell. A last row and/or column labelled
         ``"Total"`` are read as published margins (hidden ones included).
     threshold : int, default 11
         Smallest count that may be shown. At least 2.
@@ -189,7 +189,7 @@ def audit(
     Examples
     --------
     >>> import pandas as pd
-    >>> published = pd.DataFrame({"labor": ["<11", 20], "sex": [30, 25]}, index=["Kent", "Sussex"])
+    >>> published = pd.DataFrame({"labor": ["hidden", 20], "sex": [30, 25]}, index=["Kent", "Sussex"])
     >>> audit(published)
         row column                reason
     0  Kent  labor     single_hidden_row

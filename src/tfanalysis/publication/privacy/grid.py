@@ -19,6 +19,14 @@ from scipy.sparse.csgraph import connected_components
 MARGIN = "Total"
 """Label of the margin row and column written by ``suppress(..., margins=True)``."""
 
+HIDDEN = "hidden"
+"""What a table prints for a count it does not show.
+
+Not ``<11``: counts of 11 and more are hidden too, so that no small one can be worked out
+from the others, and a reader who took every hidden count for a small one would be wrong
+about those and could narrow the others (two hidden quarters of a shown half-year, each
+"under 11")."""
+
 REASONS = (
     "small_count",
     "single_hidden_row",

@@ -1,4 +1,4 @@
-"""The table as published (hidden cells as ``<k``), the audit's findings, and the warning's words."""
+"""The table as published (hidden cells as ``hidden``), the audit's findings, and the warning's words."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.publication.privacy.grid import (
+    HIDDEN,
     REASONS,
     _Grid,
     _grid_labels,
@@ -23,7 +24,7 @@ def _render(grid: _Grid, frame: pd.DataFrame, is_series: bool, threshold: int, m
         values, hidden = values[:, :-1], hidden[:, :-1]
     if hidden.any():
         cells = values.astype(object)
-        cells[hidden] = f"<{threshold}"
+        cells[hidden] = HIDDEN
     else:
         cells = values
     dtype = object if hidden.any() else np.int64

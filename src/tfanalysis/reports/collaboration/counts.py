@@ -253,7 +253,7 @@ class ReleasedCounts:
         return period_labels(self.periods)
 
     def shown(self, name: str) -> pd.Series:
-        """The count per period as printed: ints, ``"<11"`` where hidden, NaN where not counted."""
+        """The count per period as printed: ints, ``"hidden"`` where hidden, NaN where not counted."""
         out = pd.Series(np.nan, index=self.labels, dtype=object)
         if name in self.series:
             inner = self.series[name].shown.iloc[:-1, 0]
@@ -355,7 +355,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> counts = release_counts(Release(data), data, "2025Q4", names=["le_vs_referrals"])
     >>> counts.shown("le_vs_referrals").loc["2024Q1":"2024Q3"].tolist()
-    [22, '<11', 37]
+    [22, 'hidden', 37]
     """
     from tfanalysis.publication import ByPeriod
 

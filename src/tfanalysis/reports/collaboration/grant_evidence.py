@@ -31,7 +31,7 @@ def publish_evidence(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFram
     >>> quarters = release_counts(rel, data, "2025Q4", names=["le_vs_referrals"])
     >>> years = release_counts(rel, data, "2025Q4", "Y", names=EVIDENCE_COUNTS)
     >>> publish_evidence(evidence(data), years)[["le_vs_referrals", "joint_trainings"]].to_dict("list")
-    {'le_vs_referrals': ['<11', '<11', 180], 'joint_trainings': [4, 6, 9]}
+    {'le_vs_referrals': ['hidden', 'hidden', 180], 'joint_trainings': [4, 6, 9]}
     """
     labels = list(table.index)
     if labels != list(counts.labels):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from tfanalysis.analyses.collaboration.network_layout import picture_tables
 from tfanalysis.analyses.collaboration.periods import period_labels
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.collaboration.counts import SECTOR_LINK, TIE, ReleasedCounts
 
 if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to analyse it
@@ -26,7 +27,7 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     each tie counts victims' referrals and is released per period through the same
     release as the report's other counts (:data:`SECTOR_LINK` × :data:`TIE`, so that the
     ties of one kind add up to the cross-sector and law enforcement ↔ victim services
-    counts the reader also sees): ``"<11"`` where hidden. Only the periods the counts were
+    counts the reader also sees): ``"hidden"`` where hidden. Only the periods the counts were
     released for with ``network_periods`` (and the layer let draw: ``counts.ties_drawn``)
     get their ties; another keeps its members but no ties and no partner counts, and its
     label says so.
@@ -49,7 +50,7 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     >>> periods = pd.PeriodIndex(["2024Q2", "2025Q4"], freq="Q")
     >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"], network_periods=periods)
     >>> nodes, ties = network_picture(data, periods, counts)
-    >>> sorted(nodes["period"].unique()), "<11" in set(ties["referrals"])
+    >>> sorted(nodes["period"].unique()), "hidden" in set(ties["referrals"])
     (['2024Q2', '2025Q4'], True)
     """
     nodes, ties = picture_tables(data.referrals, data.members, periods, seed=seed)
@@ -63,7 +64,7 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     not_drawn = nodes["period"].isin(refused).to_numpy()
     nodes["ties"] = nodes["ties"].astype("float64").where(~not_drawn)
     nodes["period"] = nodes["period"].where(~not_drawn, nodes["period"] + NOT_DRAWN)
-    shown = pd.Series(f"<{counts.threshold}", index=ties.index, dtype=object)
+    shown = pd.Series(HIDDEN, index=ties.index, dtype=object)
     for label in pd.unique(ties["period"]):  # two periods, usually
         released = counts.release.table("referrals", rows=[SECTOR_LINK, TIE], where={"referred_on": counts.span(label)},
                                         name=f"collaboration: referrals per tie in {label}")
@@ -71,6 +72,6 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
         per_tie.index = per_tie.index.get_level_values(TIE)
         mine = ties["period"] == label
         keys = ties.loc[mine, "member_a"].astype(str) + "|" + ties.loc[mine, "member_b"].astype(str)
-        shown[mine] = per_tie.reindex(keys.to_numpy()).fillna(f"<{counts.threshold}").to_numpy(dtype=object)
+        shown[mine] = per_tie.reindex(keys.to_numpy()).fillna(HIDDEN).to_numpy(dtype=object)
     ties["referrals"] = shown.to_numpy()
     return nodes, ties

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import trends
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.analyses.collaboration.catalogue import BY_NAME, FAMILIES, INDICATORS, Indicator
 from tfanalysis.analyses.collaboration.periods import period_labels, periods_per_year
 from tfanalysis.reports.collaboration.counts import NUMERATORS, ReleasedCounts, _published_number
@@ -22,7 +23,7 @@ def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
     """The indicators as leadership sees them, indexed by period label.
 
     Counts of people, referrals, cases and criminal-justice events (unit ``count``) are
-    the released ones (``"<11"`` where hidden). A share is its released numerator over its
+    the released ones (``"hidden"`` where hidden). A share is its released numerator over its
     released base (:data:`NUMERATORS`), shown where both are; a median is shown where its
     base is. Tallies of members, ties and activities, network measures and survey scores
     are organizations' data and shown as they are, except a period's tie tallies and the
@@ -51,7 +52,7 @@ def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
     >>> counts = release_counts(Release(data), data, names=["referrals_made", "le_vs_referrals", "cross_sector_referrals"])
     >>> shown = publish(indicators(data)[["le_vs_referrals", "cross_sector_referral_share", "ties"]], counts)
     >>> shown.loc["2024Q2", "le_vs_referrals"], round(shown.loc["2024Q2", "cross_sector_referral_share"], 3), shown.loc["2024Q2", "ties"]
-    ('<11', np.float64(0.521), np.float64(89.0))
+    ('hidden', np.float64(0.521), np.float64(89.0))
     """
     labels = period_labels(table.index)
     if list(labels) != list(counts.labels):
@@ -220,7 +221,7 @@ def _format_p(p: float) -> str:
 
 
 def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
-    """The scorecard as text for a report table (percentages, signs, ``<11``, ``n/a``).
+    """The scorecard as text for a report table (percentages, signs, ``hidden``, ``n/a``).
 
     Examples
     --------
@@ -233,7 +234,7 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
     """
     rows = []
     for _, row in card.iterrows():  # one row per indicator (~40), formatting only
-        latest = f"<{threshold}" if row["hidden"] else _format_value(row["latest"], row["unit"])
+        latest = HIDDEN if row["hidden"] else _format_value(row["latest"], row["unit"])
         rows.append(
             {
                 "indicator": row["label"],

@@ -2,7 +2,7 @@
 
 Each function takes a published table (aggregated and disclosure-controlled) and returns a
 :class:`plotly.graph_objects.Figure`; none computes an analysis. Plotly embeds every value
-it plots in the page, so only aggregates go in: a suppressed cell (``<11``) is drawn as a
+it plots in the page, so only aggregates go in: a suppressed cell (``hidden``) is drawn as a
 gap and named in the hover text, never as its true value.
 
 One module per report: :mod:`~tfanalysis.reports.figures.quality`, and those the coverage, gaps and

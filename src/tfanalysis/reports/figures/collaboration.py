@@ -3,7 +3,7 @@
 Each function draws a published table made by :mod:`tfanalysis.reports.collaboration`
 (from :mod:`tfanalysis.analyses.collaboration`, its ``network`` and ``trends``): aggregated,
 every victim count as the publication layer released it, rates, medians and fitted lines
-from shown values only; none computes an analysis. A hidden value is a gap (or a tie's hover reads ``<11``), never
+from shown values only; none computes an analysis. A hidden value is a gap (or a tie's hover reads ``hidden``), never
 a 0, and no figure carries a true count in its data or hover text. Periods are drawn as
 categories (their labels), and the change is marked between the last period before it and
 the first after it (``first_post``).
@@ -115,7 +115,7 @@ def cross_sector_figure(published: pd.DataFrame, *, first_post: str | None = Non
     ----------
     published : pandas.DataFrame
         Indexed by period label, with ``cross_sector_tie_share``, ``le_vs_tie_share`` and
-        ``cross_sector_referral_share`` (0–1; NaN or ``<k`` cells drawn as gaps).
+        ``cross_sector_referral_share`` (0–1; NaN or ``hidden`` cells drawn as gaps).
     first_post : str, optional
         Label of the first period after the change.
 
@@ -154,7 +154,7 @@ def _width(value: object) -> float:
 
     Examples
     --------
-    >>> [_width(v) for v in ("<11", 11, 30, 80)]
+    >>> [_width(v) for v in ("hidden", 11, 30, 80)]
     [0.8, 1.8, 3.0, 4.5]
     """
     if isinstance(value, str) or value is None or (isinstance(value, float) and math.isnan(value)):
@@ -173,7 +173,7 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
         ``name``, ``sector``, ``x``, ``y``, ``ties``.
     ties : pandas.DataFrame
         Its ties with ``referrals`` as released (:func:`tfanalysis.reports.collaboration.network_picture`;
-        hidden counts are strings such as ``"<11"``):
+        hidden counts are strings such as ``"hidden"``):
         ``period``, ``member_a``, ``member_b``, ``referrals``, ``cross_sector``, ``x0``,
         ``y0``, ``x1``, ``y1``.
 
@@ -187,7 +187,7 @@ def network_figure(nodes: pd.DataFrame, ties: pd.DataFrame, *, title: str = "Ref
     --------
     >>> nodes = pd.DataFrame({"period": ["A", "A", "B", "B"], "member_id": ["m1", "m2"] * 2, "name": ["PD", "Shelter"] * 2,
     ...     "sector": ["law_enforcement", "victim_services"] * 2, "x": [0.0, 1.0] * 2, "y": [0.0, 1.0] * 2, "ties": [1, 1, 0, 0]})
-    >>> ties = pd.DataFrame({"period": ["A"], "member_a": ["m1"], "member_b": ["m2"], "referrals": ["<11"], "cross_sector": [True],
+    >>> ties = pd.DataFrame({"period": ["A"], "member_a": ["m1"], "member_b": ["m2"], "referrals": ["hidden"], "cross_sector": [True],
     ...     "x0": [0.0], "y0": [0.0], "x1": [1.0], "y1": [1.0]})
     >>> fig = network_figure(nodes, ties)
     >>> sorted({t.name for t in fig.data if t.showlegend})

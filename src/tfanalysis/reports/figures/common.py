@@ -40,11 +40,11 @@ SECTOR_COLORS: dict[str, str] = {
 
 
 def published_numbers(published: pd.Series) -> pd.Series:
-    """Published cells as numbers; suppressed cells (strings such as ``<11``) become NaN.
+    """Published cells as numbers; suppressed cells (the string ``hidden``) become NaN.
 
     Examples
     --------
-    >>> published_numbers(pd.Series([3, "<11", "12"])).tolist()
+    >>> published_numbers(pd.Series([3, "hidden", "12"])).tolist()
     [3.0, nan, 12.0]
     """
     return pd.to_numeric(published, errors="coerce").astype("float64")

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tfanalysis.data import taxonomy
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.figures.common import SECTOR_COLORS, SUPPRESSED_HOVER, TEMPLATE
 
 __all__ = ["access_map_figure", "nearest_distance_figure"]
@@ -35,7 +36,7 @@ def _label(code: str) -> str:
 def _shown(value: object, digits: int = 0) -> str:
     """A published cell as hover text: hidden counts named, missing values as a dash."""
     if isinstance(value, str):
-        return SUPPRESSED_HOVER if value.startswith("<") else value
+        return SUPPRESSED_HOVER if value == HIDDEN else value
     if value is None or pd.isna(value):
         return "–"
     return f"{float(value):,.{digits}f}"
@@ -104,7 +105,7 @@ def access_map_figure(
     --------
     >>> t = pd.DataFrame({"county_fips": ["10001"], "county": ["Kent"], "service": ["food"],
     ...                   "access": [2.5], "members_serving": [1], "capacity_per_100k": [5.0],
-    ...                   "nearest_miles": [3.0], "need": ["<11"], "has_need": [True]})
+    ...                   "nearest_miles": [3.0], "need": ["hidden"], "has_need": [True]})
     >>> p = pd.DataFrame({"name": ["Food bank"], "sector": ["community"], "service": ["food"],
     ...                   "lat": [39.1], "lon": [-75.5]})
     >>> fig = access_map_figure(t, {"type": "FeatureCollection", "features": []}, p, ["food"])

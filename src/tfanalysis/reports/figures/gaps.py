@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.figures.common import SUPPRESSED_HOVER, TEMPLATE, no_data_figure, published_numbers
 
 __all__ = ["demand_capacity_figure", "forecast_figure", "gap_heatmap", "profile_figure", "referral_outcomes_figure", "sites_map"]
@@ -36,17 +37,17 @@ OUTCOME_COLORS = {
 def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per group of services and county", labels: dict[str, str] | None = None) -> go.Figure:
     """Heatmap of a released rows × counties matrix of counts (:func:`tfanalysis.reports.gaps.publish_gap_matrix`).
 
-    Hidden counts (strings such as ``<11``) are gaps on a grey background with no value
+    Hidden counts (the string ``hidden``) are gaps on a grey background with no value
     behind them; zeros are drawn as 0.
 
     Examples
     --------
-    >>> fig = gap_heatmap(pd.DataFrame({"39105": [10, "<11"]}, index=["a", "b"]))
+    >>> fig = gap_heatmap(pd.DataFrame({"39105": [10, "hidden"]}, index=["a", "b"]))
     >>> fig.data[0].z.tolist()
     [[10.0], [nan]]
     """
     values = published.apply(published_numbers)
-    hidden = published.apply(lambda column: column.astype(str).str.startswith("<"))
+    hidden = published.apply(lambda column: column.astype(str).eq(HIDDEN))
     text = np.where(hidden.to_numpy(), SUPPRESSED_HOVER, values.to_numpy().astype(object))
     columns = [labels.get(c, c) if labels else c for c in published.columns]
     fig = go.Figure(
@@ -92,7 +93,7 @@ def referral_outcomes_figure(published: pd.DataFrame, *, title: str = "Why refer
 
     Examples
     --------
-    >>> t = pd.DataFrame({"completed": [50, "<11"], "declined_capacity": [20, "<11"]}, index=["a", "b"])
+    >>> t = pd.DataFrame({"completed": [50, "hidden"], "declined_capacity": [20, "hidden"]}, index=["a", "b"])
     >>> [trace.name for trace in referral_outcomes_figure(t).data]
     ['completed', 'declined_capacity']
     """
@@ -117,7 +118,7 @@ def sites_map(published_unmet: pd.Series, sites: pd.DataFrame, geojson: dict[str
     ----------
     published_unmet : Series
         County FIPS → released count: ints (zeros drawn as 0) and hidden counts (strings
-        such as ``<11``, drawn grey with no value behind them). Counties not listed are
+        ``hidden``, drawn grey with no value behind them). Counties not listed are
         not drawn.
     sites : DataFrame
         :func:`tfanalysis.reports.gaps.publish_sites` (``rank``, ``name``, ``lat``, ``lon``).
@@ -128,7 +129,7 @@ def sites_map(published_unmet: pd.Series, sites: pd.DataFrame, geojson: dict[str
     --------
     >>> geo = {"type": "FeatureCollection", "features": [
     ...     {"type": "Feature", "properties": {"county_fips": f, "name": n}, "geometry": None} for f, n in (("1", "A"), ("2", "B"), ("3", "C"))]}
-    >>> fig = sites_map(pd.Series({"1": 0, "2": "<11", "3": 14}), pd.DataFrame(), geo)
+    >>> fig = sites_map(pd.Series({"1": 0, "2": "hidden", "3": 14}), pd.DataFrame(), geo)
     >>> list(fig.data[0].locations), fig.data[0].z.tolist(), list(fig.data[1].locations)
     (['1', '3'], [0.0, 14.0], ['2'])
     """

@@ -25,7 +25,7 @@ def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per
 
     Examples
     --------
-    >>> t = pd.DataFrame({"clients": [12, "<11", 30]}, index=["2025-01", "2025-02", "2025-03"])
+    >>> t = pd.DataFrame({"clients": [12, "hidden", 30]}, index=["2025-01", "2025-02", "2025-03"])
     >>> fig = monthly_records_figure(t)
     >>> list(fig.data[0].y)[0], str(list(fig.data[0].y)[1])
     (12.0, 'nan')

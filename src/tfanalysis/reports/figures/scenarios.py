@@ -70,7 +70,7 @@ def access_comparison_figure(
     services : sequence of str
         Services in the dropdown, the first shown first.
     needs : mapping of service to Series, optional
-        Needs identified per county as released (ints, ``"<11"`` strings where hidden),
+        Needs identified per county as released (ints, ``"hidden"`` strings where hidden),
         indexed by county FIPS.
     points : mapping of ``"before"``/``"after"`` to DataFrame, optional
         Public member locations per service (``service``, ``name``, ``sector``, ``lat``, ``lon``).
@@ -89,7 +89,7 @@ def access_comparison_figure(
     ...     "access_before": [0.0], "access_after": [2.5], "members_serving_before": [0], "members_serving_after": [1],
     ...     "nearest_miles_before": [80.0], "nearest_miles_after": [4.0], "desert_before": [True], "desert_after": [False]})
     >>> fig = access_comparison_figure(t, {"type": "FeatureCollection", "features": []}, ["food"],
-    ...                                needs={"food": pd.Series(["<11"], index=["10001"])})
+    ...                                needs={"food": pd.Series(["hidden"], index=["10001"])})
     >>> [trace.type for trace in fig.data], fig.layout.coloraxis.cmax
     (['choropleth', 'choropleth', 'scattergeo', 'scattergeo'], 2.5)
     >>> fig.data[1].text[0].endswith("needs identified: hidden"), "2.50" in fig.data[1].text[0]

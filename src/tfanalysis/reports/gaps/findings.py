@@ -19,7 +19,7 @@ def default_site_service(published_demand: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> d = pd.DataFrame({"unmet": [30, "<11", 12], "in_progress": [0, "<11", 25]}, index=["a", "b", "Total"])
+    >>> d = pd.DataFrame({"unmet": [30, "hidden", 12], "in_progress": [0, "hidden", 25]}, index=["a", "b", "Total"])
     >>> default_site_service(d)
     'a'
     """
@@ -33,7 +33,7 @@ def pressed_services(published_demand: pd.DataFrame, n: int = 3) -> list[str]:
 
     Examples
     --------
-    >>> d = pd.DataFrame({"unmet": [30, "<11", 12, 42], "needs": [90, 200, 40, 132]}, index=["a", "b", "c", "Total"])
+    >>> d = pd.DataFrame({"unmet": [30, "hidden", 12, 42], "needs": [90, 200, 40, 132]}, index=["a", "b", "c", "Total"])
     >>> pressed_services(d, 3)
     ['a', 'c', 'b']
     """
@@ -50,7 +50,7 @@ def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFra
 
     Examples
     --------
-    >>> d = pd.DataFrame({"needs": [60, "<11", 68], "met": [20, "<11", 27], "unmet": [30, 0, 30]}, index=["a", "b", "Total"])
+    >>> d = pd.DataFrame({"needs": [60, "hidden", 68], "met": [20, "hidden", 27], "unmet": [30, 0, 30]}, index=["a", "b", "Total"])
     >>> r = pd.DataFrame({"unmet_need_rate": [50.0, np.nan, 44.1], "median_days_to_met": [79.0, np.nan, 60.0]}, index=["a", "b", "Total"])
     >>> m = headline_metrics(d, r, pd.DataFrame({"service": ["a"]}))
     >>> m["needs_met"]["value"], m["unmet_need_rate"]["value"], m["biggest_gap_service"]["value"]
@@ -77,8 +77,8 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
 
     Examples
     --------
-    >>> d = pd.DataFrame({"needs": [60, 20, "<11", 90], "utilization": [1.9, 0.3, np.nan, 0.9],
-    ...     "needs_per_month": [6.4, 1.0, np.nan, 9.2], "places_per_month": [3.3, 3.0, 4.0, 10.3], "unmet": [30, 0, "<11", 35]},
+    >>> d = pd.DataFrame({"needs": [60, 20, "hidden", 90], "utilization": [1.9, 0.3, np.nan, 0.9],
+    ...     "needs_per_month": [6.4, 1.0, np.nan, 9.2], "places_per_month": [3.3, 3.0, 4.0, 10.3], "unmet": [30, 0, "hidden", 35]},
     ...     index=["a", "b", "c", "Total"])
     >>> r = pd.DataFrame({"unmet_need_rate": [50.0, 0.0, np.nan, 40.0], "median_days_to_met": [79.0, 5.0, np.nan, 30.0]}, index=d.index)
     >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE

@@ -47,7 +47,7 @@ def publish_gap_matrix(rel: Any, scope: Scope, *, counties: int = 5, name: str) 
     -------
     pandas.DataFrame
         Rows: group labels; columns: county FIPS codes, ``other counties`` (when any),
-        ``all counties``; released counts (ints or ``<k``).
+        ``all counties``; released counts (ints or ``hidden``).
     """
     from tfanalysis.publication import DisclosureError
 

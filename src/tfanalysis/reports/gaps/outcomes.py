@@ -124,8 +124,8 @@ def bands_all_shown(bands: Released) -> pd.Series:
     table of report 02, the leadership summary).
 
     >>> from tfanalysis.publication import Released
-    >>> shown = pd.DataFrame({"within 30 days": [20, "<11"], "31 to 90 days": [12, 15], "later or not yet": [14, 13]}, index=["a", "b"])
-    >>> bands_all_shown(Released("needs", shown, shown.eq("<11"), shown.astype(str), 11)).tolist()
+    >>> shown = pd.DataFrame({"within 30 days": [20, "hidden"], "31 to 90 days": [12, 15], "later or not yet": [14, 13]}, index=["a", "b"])
+    >>> bands_all_shown(Released("needs", shown, shown.eq("hidden"), shown.astype(str), 11)).tolist()
     [True, False]
     """
     numbers = bands.numbers(margins=True)
@@ -157,7 +157,7 @@ def publish_demand(demand: pd.DataFrame, outcomes: Outcomes) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``service`` and ``Total``: ``needs`` (identified), ``met``, ``in_progress``,
-        ``unmet``, ``declined_by_client`` (released: ints or ``<k``), ``places_per_month``
+        ``unmet``, ``declined_by_client`` (released: ints or ``hidden``), ``places_per_month``
         (capacity, shown as it is), ``needs_per_month`` and ``utilization`` (needs
         identified ÷ places; inf without places), NaN where the needs identified are hidden.
     """

@@ -44,7 +44,7 @@ def referral_markdown(published: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"declined for capacity": [13, "<11", 15], "declined for eligibility": [0, 24, "<11"]},
+    >>> t = pd.DataFrame({"declined for capacity": [13, "hidden", 15], "declined for eligibility": [0, 24, "hidden"]},
     ...     index=["legal_representation", "housing_emergency", "Total"])
     >>> print(referral_markdown(t))
     Referrals declined for lack of capacity: 15; of the services whose counts are shown, most for Legal representation (immigration, criminal, civil) (13, 87% of them). The number of referrals declined because the client was not eligible is hidden; of the services whose counts are shown, most for Housing: emergency (24).

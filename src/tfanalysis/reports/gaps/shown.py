@@ -1,6 +1,6 @@
 """How the report reads a released table: its ``Total`` margin, its shown values, the largest of them.
 
-A released cell is an int or a ``<k`` string (hidden); these read shown cells as numbers,
+A released cell is an int or the string ``hidden``; these read shown cells as numbers,
 and rank among shown values only (a sentence quotes a count with
 :func:`tfanalysis.publication.released.count_text`).
 """

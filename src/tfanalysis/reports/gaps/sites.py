@@ -40,7 +40,7 @@ def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3
         ``needs_within_reach`` (released, cumulative), ``share_of_needs_not_met`` (%,
         cumulative), ``counties_within_reach`` (counties of the region within
         ``max_miles`` of the sites so far: geography, not a victim count), ``lat``, ``lon``.
-        ``per_county``: the released counts per county (ints or ``<k``), for the map.
+        ``per_county``: the released counts per county (ints or ``hidden``), for the map.
         Both empty without a service.
     """
     from tfanalysis.analyses.gaps.sites import coverage_matrix, recommend_sites

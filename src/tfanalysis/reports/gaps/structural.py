@@ -57,7 +57,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     >>> g = pd.DataFrame({"service": ["housing_emergency", "mental_health_care", "mental_health_care"],
     ...     "gap": ["eligibility", "no provider in county", "no provider in county"], "age": ["adult", "any", "any"],
     ...     "gender": ["male", "any", "any"], "nationality": ["any"] * 3, "language": ["any"] * 3,
-    ...     "county_fips": ["any", "39053", "39115"], "needs": [50, "<11", 12]})
+    ...     "county_fips": ["any", "39053", "39115"], "needs": [50, "hidden", 12]})
     >>> print(structural_gaps_markdown(g, county_names={"39053": "Gallia"}))
     - **Housing: emergency** — no member serves adult, male clients: 50 needs.
     - **Mental health care (emergency and long-term)** — no eligible member serves clients in Gallia (39053), a hidden number of needs; 39115, 12 needs.
