@@ -191,6 +191,26 @@ def test_an_earlier_run_s_count_by_status_is_read_as_the_count_by_outcome_band(t
     assert rel.ledger.cells["key"].tolist()[0] == cell_key("needs", predicate(**{"gaps.outcome": "unmet"}))
 
 
+def test_needs_with_a_met_on_are_the_needs_met_another_table_hid():
+    """Whether a date is recorded is a column of its own to the bounds, unless written on the column that says it.
+
+    Food needs: 20 met, 3 unmet; legal: 30 met, 25 unmet. A table by need and status hides
+    food's 3 unmet, and with it food's 20 met (row) and legal's 25 and 30 (columns). Report
+    00's count of food needs with a ``met_on`` is those 20: the code before showed it, and
+    food's 23 less 20 gave the 3 back (an outsider read 2025Q4's needs met, 258, this way).
+    """
+    spec = {("food", "met", "met within 30 days", True): 20, ("food", "unmet", "unmet", False): 3,
+            ("legal", "met", "met within 30 days", True): 30, ("legal", "unmet", "unmet", False): 25}
+    units = _needs(spec, ("need", "status", "gaps.outcome", "quality.filled.met_on"))
+    rel = Release(None, K, units={"needs": units})
+    by_status = rel.table("needs", rows="need", columns="status", name="02 needs by status")
+    assert by_status.shown.loc["food"].tolist() == ["hidden", "hidden", 23]
+    filled = rel.table("needs", rows="need", columns="quality.filled.met_on", name="00 needs with a date met")
+    assert filled.keys.loc["food", "True"] == by_status.keys.loc["food", "met"]
+    assert filled.hidden.loc["food", "True"]
+    assert find_leaks(rel.ledger.universe_cells("needs"), rel.units("needs"), K) == []
+
+
 def test_a_state_s_count_is_the_count_of_its_counties():
     """A state's total beside a table by county that hid one of its counties and one elsewhere.
 

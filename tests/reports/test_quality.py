@@ -54,6 +54,22 @@ def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back
     assert filled.loc[("referrals", "responded_on"), "filled_pct"] == "hidden"
 
 
+def test_a_column_is_listed_as_having_empty_cells_only_where_the_released_counts_say_so(tiny_dir):
+    """Listing a column says its empty count is at least 1: not where the layer withheld that count (it may be 0).
+
+    Threshold 5, the 5 needs shown first: met_on is filled for 2 and empty for 3, both
+    hidden and each at most 4 beside the 5, so the line is withheld whole. The code before
+    listed needs.met_on (and met_by) as having empty cells all the same.
+    """
+    data = load_dataset(tiny_dir)
+    rel = Release(data, 5)
+    assert rel.count("needs", name="needs").value() == 5
+    filled = quality.published_completeness(rel, data, None)
+    assert filled.loc[filled["table"] == "needs", "column"].tolist() == []
+    cells = rel.ledger.cells.set_index(["table", "row"])
+    assert cells.loc[("00 needs.met_on filled or empty", "False"), ["true", "withheld"]].tolist() == [3, True]
+
+
 def test_the_summary_quotes_only_what_the_tables_show():
     sizes = pd.Series({"clients": "hidden", "needs": 40, "referrals": 12, "members": 9})
     taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["hidden", 0]}, index=["Dental care", "Food"])

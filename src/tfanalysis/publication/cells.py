@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -241,10 +241,18 @@ class Finer:
     of: Mapping[str, frozenset]
 
 
-def finer_columns(units: pd.DataFrame, pairs: Mapping[str, str]) -> dict[str, Finer]:
+MAX_FINER_VALUES = 5_000
+"""Most values a finer column may take (the counties of the country); more (client ids) would make keys of their list."""
+
+
+def finer_columns(units: pd.DataFrame, pairs: Mapping[str, str | Sequence[str]], *, max_values: int = MAX_FINER_VALUES) -> dict[str, Finer]:
     """For each ``{coarse: fine}`` pair whose coarse column is a function of the fine one in ``units``, the :class:`Finer` column.
 
-    A pair is left out where a fine value goes with two coarse values (not a function).
+    ``fine`` may be a sequence of candidates: the first that fits is taken. A candidate is
+    left out where a fine value goes with two coarse values (not a function), and
+    where the fine column holds dates (a predicate holds a range of days there, not a set),
+    and where it takes more than ``max_values`` values (an identifier: whether a client id is
+    recorded stays a column of its own rather than a key listing every client).
 
     Examples
     --------
@@ -254,14 +262,16 @@ def finer_columns(units: pd.DataFrame, pairs: Mapping[str, str]) -> dict[str, Fi
     ('age_group', ['25-34', '35-44'])
     """
     out = {}
-    for coarse, fine in pairs.items():
-        if coarse not in units or fine not in units:
-            continue
-        pairs_seen = units[[fine, coarse]].drop_duplicates()
-        if pairs_seen[fine].duplicated().any():
-            continue
-        by_coarse = pairs_seen.groupby(coarse, sort=False)[fine].agg(frozenset)
-        out[coarse] = Finer(fine, frozenset(pairs_seen[fine].tolist()), dict(by_coarse.items()))
+    for coarse, candidates in pairs.items():
+        for fine in [candidates] if isinstance(candidates, str) else candidates:
+            if coarse not in units or fine not in units or pd.api.types.is_datetime64_any_dtype(units[fine].dtype):
+                continue
+            pairs_seen = units[[fine, coarse]].drop_duplicates()
+            if len(pairs_seen) > max_values or pairs_seen[fine].duplicated().any():
+                continue
+            by_coarse = pairs_seen.groupby(coarse, sort=False)[fine].agg(frozenset)
+            out[coarse] = Finer(fine, frozenset(pairs_seen[fine].tolist()), dict(by_coarse.items()))
+            break
     return out
 
 

@@ -52,7 +52,7 @@ from tfanalysis.publication.cells import (
 from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_name, axis_positions, both, label_text, with_total
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.released import Released
-from tfanalysis.publication.units import FINER, unit_frames
+from tfanalysis.publication.units import finer_pairs, unit_frames
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
@@ -113,13 +113,14 @@ class Release:
 
     def _key(self, universe: str, pred: tuple) -> str:
         """A count's key: its predicate on the finest column of each concept (:data:`~tfanalysis.publication.units.FINER`,
-        :func:`on_finer_columns`), without what every unit meets (:func:`without_the_obvious`).
+        :func:`~tfanalysis.publication.units.finer_pairs`, :func:`on_finer_columns`), without what every unit meets (:func:`without_the_obvious`).
 
         Counts of one set of units written on two columns (needs ``unmet`` by status, and by
         outcome band) are one key: one status, and the bounds see them as one count.
         """
         if universe not in self._finer:
-            self._finer[universe] = finer_columns(self.units(universe), FINER.get(universe, {}))
+            frame = self.units(universe)
+            self._finer[universe] = finer_columns(frame, finer_pairs(universe, frame.columns))
         pred = on_finer_columns(pred, self._finer[universe])
         return cell_key(universe, without_the_obvious(pred, {column: self._span(universe, column) for column, _ in pred}))
 

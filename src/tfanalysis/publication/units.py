@@ -20,13 +20,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CLIENT_ATTRIBUTES", "FINER", "NEED_OUTCOME", "UNIVERSES", "unit_frames"]
+__all__ = ["CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -54,6 +55,39 @@ count the same needs; two columns for one concept would hide that from the bound
 layer writes every count on a coarse column as a count on its finer one
 (:func:`tfanalysis.publication.cells.on_finer_columns`): the age band is a set of age groups, a state
 a set of counties, a status a set of outcomes."""
+
+FILLED = "quality.filled."
+"""Prefix of a report's column telling whether a unit's value of a column is recorded (``quality.filled.met_on``)."""
+
+_FILLED_FROM: dict[str, tuple[str, ...]] = {"needs": (NEED_OUTCOME,), "referrals": ("answered", "outcome")}
+"""Per universe, the columns whose values may tell whether another is recorded (a need's ``met_on``
+and ``met_by`` by its outcome, a referral's ``responded_on`` by ``answered``), tried first."""
+
+
+def finer_pairs(universe: str, columns: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The ``{coarse: fine}`` pairs of a universe whose columns are ``columns``: :data:`FINER`, and each "is it recorded" column.
+
+    Each coarse column comes with its candidates, finest first; the layer takes the first
+    the units show it to be a function of (:func:`~tfanalysis.publication.cells.finer_columns`).
+    Whether a unit's value is recorded (:data:`FILLED`) is a function of the value itself
+    where the column is categorical (missing reads ``<NA>``), and often of a column that
+    tells it: a need's ``met_on`` and ``met_by`` are recorded for met needs (its outcome
+    band), a referral's ``responded_on`` when it was answered. An outsider once read
+    2025Q4's needs met (258, hidden by reports 02 and 05) off report 00's share of needs
+    with a ``met_on``: the same needs, under a column of their own.
+
+    Examples
+    --------
+    >>> finer_pairs("needs", ["status", NEED_OUTCOME, "quality.filled.met_by", "met_by"])
+    {'status': ('gaps.outcome',), 'quality.filled.met_by': ('gaps.outcome', 'met_by')}
+    """
+    columns = list(columns)
+    pairs = {coarse: (fine,) for coarse, fine in FINER.get(universe, {}).items() if coarse in columns and fine in columns}
+    for column in columns:
+        if column.startswith(FILLED):
+            candidates = (*_FILLED_FROM.get(universe, ()), column[len(FILLED):])
+            pairs[column] = tuple(c for c in candidates if c in columns)
+    return pairs
 
 _DATES = {
     "clients": ("identified_on",),

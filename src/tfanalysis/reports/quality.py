@@ -15,6 +15,7 @@ from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes,
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.io import TaskForceData
 from tfanalysis.publication.privacy import HIDDEN
+from tfanalysis.publication.units import FILLED
 from tfanalysis.publication.released import count_text
 
 __all__ = [
@@ -173,6 +174,10 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
 
     For the victims' tables the filled and the empty rows are released counts (a share
     beside its table's size gives both back): the share is shown only where both are shown.
+    Which columns are listed is read from the released counts too: listing a column says
+    it has at least one empty cell in the period, a floor of its empty count. So a victim
+    table's column is listed where its empty count is shown above 0, or hidden and known to
+    be at least 1 — not where it is withheld (it may be 0), whatever the true count.
 
     Returns
     -------
@@ -189,16 +194,22 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
             continue
         table = contract.TABLES[name]
         for col in table.columns:
-            empty = part[col.name].isna()
+            victims = name in VICTIM_TABLES
+            # a victim table's column is released wherever the data have an empty cell at all:
+            # whether this period has one is then told by the released counts alone
+            empty = (frame if victims else part)[col.name].isna()
             if not empty.any():
                 continue
-            pct = round(float(100 * (~empty).mean()), 1)
-            if name in VICTIM_TABLES:
-                flag = f"quality.filled.{col.name}"
+            pct: Any = round(float(100 * part[col.name].notna().mean()), 1)
+            if victims:
+                flag = f"{FILLED}{col.name}"  # the layer reads it as a set of the column's values (units.finer_pairs)
                 rel.derive(name, flag, frame[col.name].notna())
                 released = rel.table(name, rows=flag, where=where[name], levels={flag: [True, False]}, name=f"00 {name}.{col.name} filled or empty")
+                empties = released.value("False", "count")
+                if empties == 0 or (empties is None and bool(released.withheld.loc["False", "count"])):
+                    continue
                 if released.is_hidden().any():
-                    pct = "hidden"
+                    pct = HIDDEN
             rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": pct})
     return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
 
