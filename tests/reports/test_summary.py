@@ -73,3 +73,20 @@ def test_a_median_of_days_to_met_is_shown_only_where_every_band_of_days_is(tiny_
     at_three = summary.headline_tiles(Release(data, 3), data, "2024Q1")
     assert math.isnan(at_three.loc["median_days_to_met", "now"])
     assert math.isnan(summary.headline_tiles(Release(data, 3), data, "all").loc["median_days_to_met", "now"])
+
+
+def test_the_median_days_to_respond_is_report_03_s_number(tiny_dir):
+    """One name, one number: 05 showed the median over answered referrals only, 03 over every referral made.
+
+    2024Q1's referrals: r1 answered after 1 day, r2 after 2, r3 never. Report 03 counts the
+    unanswered one as slower than any: median of (1, 2, never) = 2 days, shown where the
+    referrals made (3) are. The code before showed 1.5 (answered only) under a gate of its own.
+    """
+    from tfanalysis.analyses.collaboration.referrals import median_response_days
+
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 2), data, "2024Q1")
+    assert tiles.loc["median_response_days", "now"] == 2.0
+    assert median_response_days(data, pd.period_range("2024Q1", periods=1, freq="Q")).tolist() == [2.0]
+    # at threshold 4 the 3 referrals made are hidden: so is their median
+    assert math.isnan(summary.headline_tiles(Release(data, 4), data, "2024Q1").loc["median_response_days", "now"])

@@ -52,7 +52,7 @@ from tfanalysis.publication.cells import (
 from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_name, axis_positions, both, label_text, with_total
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.released import Released
-from tfanalysis.publication.units import finer_pairs, unit_frames
+from tfanalysis.publication.units import finer_pairs, unit_frames, with_need_outcome
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
@@ -94,7 +94,7 @@ class Release:
                                  if p.is_dir() and p != here and not p.name.startswith(".") and (p / COMPLETE).exists())
         self.ledger = Ledger(ledger_dir, earlier=earlier, run=run)
         if units is not None:
-            self._frames = {name: _normalized(frame) for name, frame in units.items()}
+            self._frames = {name: _normalized(with_need_outcome(frame) if name == "needs" else frame) for name, frame in units.items()}
         else:
             self._frames = unit_frames(data)
         for universe, frame in self.ledger.derived.items():

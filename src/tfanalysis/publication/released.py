@@ -113,6 +113,24 @@ class Released:
         """True where a count is withheld (not known to be at least 1), in the shape of :meth:`is_hidden`."""
         return self._cells(self.withheld, margins)
 
+    def at_least_one(self, margins: bool = False) -> pd.DataFrame | pd.Series:
+        """True where the released counts say a count is 1 or more: shown above 0, or hidden and not withheld.
+
+        Listing a row "with any" of something tells a reader its count is at least 1; a row
+        is listed on this, never on the true count (a withheld count may be 0).
+
+        Examples
+        --------
+        >>> t = Released("t", pd.DataFrame({"n": [12, "hidden", "hidden", 0]}, index=list("abcd")),
+        ...              pd.DataFrame({"n": [False, True, True, False]}, index=list("abcd")), None, 11, is_series=True,
+        ...              withheld=pd.DataFrame({"n": [False, False, True, False]}, index=list("abcd")))
+        >>> t.at_least_one(margins=True).tolist()
+        [True, True, False, False]
+        """
+        positive = self.numbers(margins=True).fillna(0) > 0
+        out = positive | (self.hidden & ~self.withheld)
+        return self._cells(out, margins)
+
     def _cells(self, frame: pd.DataFrame, margins: bool) -> pd.DataFrame | pd.Series:
         out = frame if margins else frame.drop(index=MARGIN, errors="ignore")
         if self.is_series:

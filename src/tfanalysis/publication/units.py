@@ -27,7 +27,7 @@ import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames"]
+__all__ = ["CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -119,6 +119,27 @@ def _with_client(frame: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def with_need_outcome(needs: pd.DataFrame) -> pd.DataFrame:
+    """The needs with their outcome (:data:`NEED_OUTCOME`), computed where they lack it and can have it.
+
+    Every release's needs carry it, from the data (:func:`unit_frames`) or from frames a
+    caller hands in (``Release(units=...)``) that hold ``status``, ``identified_on`` and
+    ``met_on``: reports count on it and never derive it themselves.
+
+    Examples
+    --------
+    >>> needs = pd.DataFrame({"status": ["met", "unmet"], "identified_on": pd.to_datetime(["2025-01-01"] * 2),
+    ...                       "met_on": pd.to_datetime(["2025-01-20", None])})
+    >>> with_need_outcome(needs)[NEED_OUTCOME].tolist()
+    ['met within 30 days', 'unmet']
+    """
+    if NEED_OUTCOME in needs or not {"status", "identified_on", "met_on"} <= set(needs.columns):
+        return needs
+    from tfanalysis.analyses.gaps.outcomes import need_outcomes
+
+    return needs.assign(**{NEED_OUTCOME: need_outcomes(needs)})
+
+
 def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
     """One normalized frame per universe, row labels those of the loaded tables.
 
@@ -141,10 +162,7 @@ def unit_frames(data: Any) -> dict[str, pd.DataFrame]:
 
     clients = data.clients.copy()
     clients["age"] = age_band(clients["age_group"])
-    from tfanalysis.analyses.gaps.outcomes import need_outcomes
-
-    needs = _with_client(data.needs.drop(columns=[c for c in CLIENT_ATTRIBUTES if c in data.needs]).copy(), data.clients)
-    needs[NEED_OUTCOME] = need_outcomes(needs)
+    needs = with_need_outcome(_with_client(data.needs.drop(columns=[c for c in CLIENT_ATTRIBUTES if c in data.needs]).copy(), data.clients))
     referrals = _with_client(data.referrals.copy(), data.clients)
     sectors = data.members.drop_duplicates("member_id").set_index("member_id")["sector"]
     referrals["from_sector"] = referrals["from_member"].map(sectors)

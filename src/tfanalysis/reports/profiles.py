@@ -45,7 +45,6 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     in_scope = matches(needs, predicate(scope.where()))
     rel.derive("needs", label, needs["client_id"].map(of_client).where(in_scope))
     per_client = rel.table("clients", rows=label, levels={label: ids}, name=f"{name}: clients")
-    gaps_report.derive_outcomes(rel)
     per_need = rel.table("needs", rows=label, columns=ByGroups(gaps_report.OUTCOME, gaps_report.STATUS), levels={label: ids}, name=f"{name}: needs")
     numbers = per_need.numbers(margins=True).drop(index="Total")
     out = pd.DataFrame({

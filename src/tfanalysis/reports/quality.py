@@ -323,9 +323,10 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     seen = taxonomy_table[((numeric > 0) | numeric.isna()).to_numpy(bool) & ~withheld]
     hidden_or_positive = int(len(seen))
     not_offered = seen[seen["offered"] == "no"]
-    perhaps = f" (perhaps in {int(withheld.sum())} more, whose counts are withheld)" if withheld.any() else ""
+    # a withheld count may be 0 or more: those categories may hold needs as well
+    at_least, perhaps = ("at least ", f" (perhaps in {int(withheld.sum())} more, whose counts are withheld)") if withheld.any() else ("", "")
     sentences.append(
-        f"Needs fall in {hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories{perhaps}; "
+        f"Needs fall in {at_least}{hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories{perhaps}; "
         + (f"{len(not_offered)} of them are offered by no member ({', '.join(not_offered.index)})." if len(not_offered)
            else "every one of them is offered by at least one member.")
     )

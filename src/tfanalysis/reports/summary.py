@@ -83,8 +83,8 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("referrals_made", "Referrals made", "03_collaboration", "count", "referrals", "referred_on"),
     Headline("referral_acceptance_rate", "Referrals accepted (of those with an outcome)", "03_collaboration", "rate", "referrals",
              "referred_on", {"outcome": ["accepted", "completed"]}, {"outcome": _CLOSED_OUTCOMES}, higher_is_better=True),
-    Headline("median_response_days", "Median days to answer a referral", "03_collaboration", "median", "referrals", "referred_on",
-             base={"answered": ["True"]}, higher_is_better=False),
+    Headline("median_response_days", "Median days to respond to a referral", "03_collaboration", "median", "referrals",
+             "referred_on", higher_is_better=False),
     Headline("arrests", "Arrests", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["arrest"]}),
     Headline("charges_filed", "Charges filed", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["charges_filed"]}),
     Headline("convictions", "Convictions", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["conviction"]}),
@@ -152,7 +152,13 @@ def _region_where(region: str) -> dict:
 
 
 def _median_per_period(kind: str, units: pd.DataFrame, periods: list[Period], date: str, as_of: pd.Timestamp) -> list[float]:
-    """Median days per period: Kaplan–Meier for needs (open needs censored), plain for answered referrals."""
+    """Median days per period: Kaplan–Meier for needs (open needs censored); for referrals, report 03's median.
+
+    Report 03's median days to respond rests on every referral made in the period, one not
+    answered counting as slower than any answered (:func:`~tfanalysis.analyses.collaboration.series.median_waiting`):
+    the summary shows the same number under the same gate (the period's referrals made).
+    """
+    from tfanalysis.analyses.collaboration.series import days_between, median_waiting
     from tfanalysis.analyses.gaps.needs import kaplan_meier, km_median
 
     out = []
@@ -163,9 +169,8 @@ def _median_per_period(kind: str, units: pd.DataFrame, periods: list[Period], da
             end = inside["met_on"].where(met, as_of)
             days = (pd.to_datetime(end) - inside["identified_on"]).dt.days.clip(lower=0)
             out.append(km_median(kaplan_meier(days, met)) if len(inside) else float("nan"))
-        else:
-            days = (inside["responded_on"] - inside["referred_on"]).dt.days
-            out.append(float(days.median()) if len(days) else float("nan"))
+        else:  # report 03's indicator: every referral made, one not answered slower than any answered
+            out.append(median_waiting(days_between(inside["responded_on"], inside["referred_on"])))
     return out
 
 
@@ -269,9 +274,8 @@ def _all_data_value(rel: Any, h: Headline, where: dict, base_where: dict, units:
 def _bands_shown(rel: Any, rows: Any, where: dict, name: str) -> pd.Series:
     """Whether every band of days to met of the needs of ``where`` is shown, per row (:func:`~tfanalysis.reports.gaps.outcomes.bands_all_shown`)."""
     from tfanalysis.publication import ByGroups
-    from tfanalysis.reports.gaps.outcomes import OUTCOME, TIME_TO_MET, bands_all_shown, derive_outcomes
+    from tfanalysis.reports.gaps.outcomes import OUTCOME, TIME_TO_MET, bands_all_shown
 
-    derive_outcomes(rel)
     bands = rel.table("needs", rows=rows, columns=ByGroups(OUTCOME, TIME_TO_MET), where=where, name=name)
     return bands_all_shown(bands)
 

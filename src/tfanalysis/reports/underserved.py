@@ -49,7 +49,6 @@ def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Tim
     last = min(pd.Timestamp(scope.end), pd.Timestamp(as_of) - pd.Timedelta(days=days))
     if table.empty or last < pd.Timestamp(scope.start):
         return pd.DataFrame(columns=columns)
-    gaps_report.derive_outcomes(rel)
     met = (gaps_report.MET_30, gaps_report.MET_90)
     outcome = ByGroups(gaps_report.OUTCOME, {"met": met, "not met": tuple(v for v in gaps_report.FOLLOWED if v not in met)})
     where = scope.where(identified_on=Interval(scope.start, last))

@@ -18,7 +18,7 @@ from gaps_fixtures import K, small_shown
 NAMES = ["FOLLOWED", "NO_NEED", "NOT_MET", "OUTCOME", "STATUS", "TIME_TO_MET", "Outcomes", "Scope", "default_site_service",
          "gaps_markdown", "headline_metrics", "pressed_services", "ranked", "publish_demand", "publish_gap_matrix", "publish_gaps",
          "publish_rates", "publish_referrals", "publish_sites", "referral_markdown", "release_outcomes", "report_scope",
-         "sites_markdown", "structural_gaps_markdown", "derive_outcomes", "need_outcomes"]
+         "sites_markdown", "structural_gaps_markdown", "need_outcomes"]
 """The public names of ``tfanalysis.reports.gaps`` when it was one module (its ``__all__``)."""
 
 

@@ -34,3 +34,22 @@ def test_released_referrals_keep_the_services_with_declines_and_the_total() -> N
     assert isinstance(shown.loc["c", "declined for eligibility"], str)  # 3: hidden
     assert shown.loc["c", "declined for capacity"] == 0  # a true zero is shown as 0
     assert small_shown(shown) == []
+
+
+def test_a_service_is_listed_for_its_declines_only_where_the_released_counts_say_it_has_one() -> None:
+    """Listing a service says it had a decline: not where its decline counts are withheld (they may be 0).
+
+    b's 11 referrals (7 completed, 4 declined for capacity) are shown as one count first;
+    the table's line for b then cannot hide 4 and 7 (each at most 10 beside the 11) and is
+    withheld whole. The code before listed b all the same, which told a reader b's declines
+    are at least 1.
+    """
+    rows = [("a", "completed")] * 30 + [("a", "declined_capacity")] * 14 + [("b", "declined_capacity")] * 4 \
+        + [("b", "completed")] * 7 + [("e", "completed")] * 25
+    units = pd.DataFrame(rows, columns=["service", "outcome"]).assign(referred_on=DAY)
+    rel = Release(None, K, units={"referrals": units})
+    assert rel.count("referrals", where={"service": ["b"]}, name="b's referrals").value() == 11
+    shown = publish_referrals(rel, YEAR, name="referral outcomes per service")
+    assert shown.index.tolist() == ["a", MARGIN]
+    assert shown.loc[MARGIN, "declined for capacity"] == 18  # 14 + 4: the total still counts b
+    assert small_shown(shown) == []

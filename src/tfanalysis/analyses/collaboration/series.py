@@ -87,6 +87,24 @@ def median_waiting_per_period(dates: pd.Series, periods: pd.PeriodIndex, name: s
     return out.where(np.isfinite(out.to_numpy()))
 
 
+def median_waiting(days: Any) -> float:
+    """Median of ``days`` where a missing value is a wait not over yet; NaN when half or more are.
+
+    The rule of :func:`median_waiting_per_period` for one set of rows (the leadership
+    summary's periods are not a regular index).
+
+    Examples
+    --------
+    >>> median_waiting([1.0, 5.0, float("nan")]), median_waiting([2.0, float("nan")]), median_waiting([])
+    (5.0, nan, nan)
+    """
+    v = np.asarray(days, dtype=float)
+    if v.size == 0:
+        return float("nan")
+    m = float(np.median(np.where(np.isnan(v), np.inf, v)))
+    return m if np.isfinite(m) else float("nan")
+
+
 def days_between(later: pd.Series, earlier: pd.Series) -> np.ndarray:
     """Days from ``earlier`` to ``later``, as floats (NaN where either date is missing)."""
     return ((later - earlier) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)

@@ -57,7 +57,6 @@ from tfanalysis.reports.gaps.outcomes import (
     TIME_TO_MET,
     UNMET,
     Outcomes,
-    derive_outcomes,
     need_outcomes,
     publish_demand,
     publish_rates,
@@ -94,6 +93,5 @@ __all__ = [
     "report_scope",
     "sites_markdown",
     "structural_gaps_markdown",
-    "derive_outcomes",
     "need_outcomes",
 ]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from tfanalysis.publication import ByGroups
 from tfanalysis.publication.cells import MISSING
-from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME, derive_outcomes
+from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME
 from tfanalysis.reports.gaps.scope import Scope
 from tfanalysis.reports.gaps.shown import MARGIN
 
@@ -51,7 +51,6 @@ def publish_gap_matrix(rel: Any, scope: Scope, *, counties: int = 5, name: str) 
     """
     from tfanalysis.publication import DisclosureError
 
-    derive_outcomes(rel)
     not_met = {OUTCOME: list(NOT_MET)}
     per_county = rel.table("needs", rows="county_fips", where=scope.where(**not_met), name=f"{name}: per county")
     numbers = per_county.numbers()

@@ -63,12 +63,6 @@ NOT_MET: tuple[str, ...] = (IN_PROGRESS, UNMET)
 """Outcomes of the needs not (yet) met."""
 
 
-def derive_outcomes(rel: Any) -> None:
-    """Give the release's needs their :data:`OUTCOME` where its units lack it (units a test gave; the data's carry it)."""
-    if OUTCOME not in rel.units("needs"):
-        rel.derive("needs", OUTCOME, need_outcomes(rel.units("needs")))
-
-
 @dataclass
 class Outcomes:
     """Needs identified per group, released twice: by status and by time to met.
@@ -98,7 +92,6 @@ def release_outcomes(rel: Any, scope: Scope, by: str | Sequence[str] = "need", *
         counts as the tables' ``Total`` row): they are the headline, and each group's
         counts are then protected around them rather than the other way round.
     """
-    derive_outcomes(rel)
     where = scope.where()
     if totals:
         rel.table("needs", rows=ByGroups(OUTCOME, STATUS), where=where, name=f"{name}: all, by status")

@@ -24,12 +24,13 @@ def publish_referrals(rel: Any, scope: Scope, *, name: str) -> pd.DataFrame:
     """Referral outcomes per service (:data:`REFERRAL_RESULTS`), released with their totals.
 
     Rows: the services with any referral declined for capacity or for eligibility, as
-    released (a hidden count is one or more), then ``Total`` (every service).
+    released (:meth:`~tfanalysis.publication.Released.at_least_one`: shown above 0, or
+    hidden and not withheld), then ``Total`` (every service).
     """
     groups = ByGroups("outcome", REFERRAL_RESULTS)
     table = rel.table("referrals", rows="service", columns=groups, where=scope.where("referred_on"), name=name)
     declines = ["declined for capacity", "declined for eligibility"]
-    keep = (table.hidden[declines] | (table.numbers(margins=True)[declines] > 0)).any(axis=1)
+    keep = table.at_least_one(margins=True)[declines].any(axis=1)
     keep[MARGIN] = True
     out = table.shown[keep.to_numpy(bool)]
     out.attrs["release"] = table.name

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME, derive_outcomes
+from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME
 from tfanalysis.reports.gaps.scope import Scope
 from tfanalysis.publication.released import count_text
 
@@ -48,7 +48,6 @@ def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3
     columns = ["rank", "county_fips", "name", "needs_within_reach", "share_of_needs_not_met", "counties_within_reach", "lat", "lon"]
     if not service:
         return pd.DataFrame(columns=columns), pd.Series(dtype=object)
-    derive_outcomes(rel)
     where = scope.where(need=service, **{OUTCOME: list(NOT_MET)})
     frame = _county_frame(data)
     counties = scope.counties(frame.index)
