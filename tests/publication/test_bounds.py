@@ -148,3 +148,32 @@ def test_the_same_tables_hide_the_same_counts_whatever_the_string_hash_seed():
         patterns.append(out.stdout)
     assert "True" in patterns[0]  # something is hidden
     assert patterns[0] == patterns[1]
+
+
+def test_three_tables_in_a_cycle_pin_a_group_when_one_of_them_lies_inside_a_larger_table():
+    """Service (n) × outcome (o) × reach (a), 2 × 2 × 2, every two-way table shown, (n, o) also by county (c).
+
+    The true counts (n1 o1 a1 = 5, n2 o2 a2 = 5, the other six 20) have one degree of
+    freedom under the three two-way tables: with t = n1 o1 a1, n2 o2 a2 = 10 - t, so a
+    reader knows that group is at most 10 (and n1 o1 a1 too). No two of the tables alone
+    say so (n2 o2 a2 <= 25). The code before found nothing: the (n, o) counts lie inside
+    the (n, o, c) table, and cycles were read from the largest tables only.
+    """
+    import itertools
+
+    true = {("n1", "o1", "a1"): 5, ("n2", "o2", "a2"): 5}
+    rows = []
+    for n, o, a in itertools.product(["n1", "n2"], ["o1", "o2"], ["a1", "a2"]):
+        rows += [(n, o, a, "c1" if i % 2 else "c2") for i in range(true.get((n, o, a), 20))]
+    units = pd.DataFrame(rows, columns=["n", "o", "a", "c"])
+    tables = [("n", "o", "c"), ("n", "o"), ("n", "a"), ("o", "a")]
+    cells = []
+    for columns in tables:
+        for values in itertools.product(*[sorted(units[c].unique()) for c in columns]):
+            inside = (units[list(columns)] == list(values)).all(axis=1)
+            cells.append({"pred": predicate(**{c: [v] for c, v in zip(columns, values)}), "true": int(inside.sum()), "hidden": False})
+    cells = pd.DataFrame(cells)
+    assert cells["true"].min() == 12  # every count shown is 11 or more
+    leaks = bounds.find_leaks(cells, units, 11)
+    assert sorted((leak.kind, leak.columns, leak.true, leak.largest) for leak in leaks) == [
+        ("combination", ("a", "n", "o"), 5, 10.0), ("combination", ("a", "n", "o"), 5, 10.0)]
