@@ -299,7 +299,7 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     Examples
     --------
     >>> print(table_html(pd.DataFrame({"n": ["hidden", 42]}, index=["a", "b"]), caption="Clients"))
-    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">hidden</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">hidden: a count too small to show, or a larger one hidden so that no small count can be worked out from the others.</p>
+    <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">hidden</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">hidden: a count too small to show, or another one (zero or larger) hidden so that no small count can be worked out from the others.</p>
     >>> t = pd.DataFrame({"needs_per_month": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "legal_representation")], names=["table", "need"]))
     >>> print(table_html(t))
     <table class="tf-table"><thead><tr><th>Table</th><th>Need</th><th>Needs a month</th></tr></thead><tbody><tr><th>Needs</th><th>Legal representation (immigration, criminal, civil)</th><td class="num">50.0</td></tr></tbody></table>
@@ -326,18 +326,19 @@ def _hidden_note(table: pd.DataFrame) -> str:
     """What the table's hidden marker means, under a table that shows one.
 
     A hidden count is not always a small one: the publication layer also hides larger
-    counts so that no small one can be worked out from the others, and a reader of one
+    counts so that no small one can be worked out from the others, and withholds a whole
+    line, zeros too, where nothing less protects it; a reader of one
     table (a grant officer) must not read them as small. So every hidden count reads the
     same (:data:`~tfanalysis.publication.privacy.HIDDEN`), and the note says why.
 
     >>> _hidden_note(pd.DataFrame({"n": ["hidden", 42]}))
-    '<p class="tf-table-note">hidden: a count too small to show, or a larger one hidden so that no small count can be worked out from the others.</p>'
+    '<p class="tf-table-note">hidden: a count too small to show, or another one (zero or larger) hidden so that no small count can be worked out from the others.</p>'
     >>> _hidden_note(pd.DataFrame({"n": [3, 42]}))
     ''
     """
     if not any(isinstance(v, str) and v == HIDDEN for v in table.to_numpy(dtype=object).ravel()):
         return ""
-    return (f'<p class="tf-table-note">{HIDDEN}: a count too small to show, or a larger one hidden so that no small count '
+    return (f'<p class="tf-table-note">{HIDDEN}: a count too small to show, or another one (zero or larger) hidden so that no small count '
             "can be worked out from the others.</p>")
 
 
