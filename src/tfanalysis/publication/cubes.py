@@ -51,8 +51,9 @@ def cycle_unions(maximal: list[frozenset], released: list[frozenset] | None = No
 
     ``released`` (every released column set; default the maximal ones) are the tables the
     cycles are read from: a table inside a larger one (``(a, b)`` beside ``(a, b, county)``)
-    closes a cycle all the same. Smaller unions come first, and a larger one is a cube only if it is still cyclic with
-    the smaller cubes counted among its sets: two cycles that meet in shared columns
+    closes a cycle all the same. Smaller unions come first, and a larger one is a cube only
+    if it is still cyclic with the smaller cubes counted among its sets: two cycles that meet
+    in shared columns
     (``(a, b, x)``, ``(b, c, x)``, ``(a, c)`` and ``(a, b, y)``, ``(b, c, y)``) are each
     closed by a cube of their own (``abcx``, ``abcy``) and meet, like a chain, in the
     counts on their shared columns. In a run after earlier runs each earlier run's what-if
@@ -76,7 +77,7 @@ def cycle_unions(maximal: list[frozenset], released: list[frozenset] | None = No
     >>> [''.join(sorted(u)) for u in cycle_unions([t for t in tables if t != frozenset("no")], tables)]
     ['Ano', 'Bno']
     """
-    candidates = {s | t for i, s in enumerate(maximal) for t in maximal[i + 1:] if not (s <= t or t <= s)}
+    candidates = {s | t for i, s in enumerate(maximal) for t in maximal[i + 1:]}  # maximal: neither holds the other
     out: list[frozenset] = []
     for union in sorted(candidates, key=lambda u: (len(u), sorted(u))):
         # the smaller unions kept are cubes too: a union whose cycles they already close
