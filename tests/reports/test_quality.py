@@ -73,6 +73,7 @@ def test_a_column_is_listed_as_having_empty_cells_only_where_the_released_counts
 def test_the_summary_quotes_only_what_the_tables_show():
     sizes = pd.Series({"clients": "hidden", "needs": 40, "referrals": 12, "members": 9})
     taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": ["hidden", 0]}, index=["Dental care", "Food"])
+    taxonomy.attrs["with_needs"] = ["Dental care"]  # hidden, not withheld: at least 1 (Released.at_least_one)
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")
     assert "a hidden number of clients" in text and "40 identified needs" in text
@@ -84,6 +85,7 @@ def test_the_summary_does_not_count_a_withheld_category_as_having_needs():
     sizes = pd.Series({"clients": 30, "needs": 40, "referrals": 12, "members": 9})
     taxonomy = pd.DataFrame({"offered": ["no", "yes", "yes"], "needs": ["hidden", "hidden", 25]}, index=["Dental care", "Food", "Housing"])
     taxonomy.attrs["withheld"] = ["Dental care"]
+    taxonomy.attrs["with_needs"] = ["Food", "Housing"]
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")
     assert "Needs fall in at least 2 of the 3 e-Guide categories (perhaps in 1 more, whose counts are withheld); every one" in text
@@ -109,3 +111,5 @@ def test_a_category_is_released_as_the_count_of_its_services(tiny_dir):
     assert used.loc[taxonomy.VICTIM_NEEDS[legal], "needs"] == by_service.shown.loc[legal, "Total"]
     housing = [code for code in by_service.shown.index if str(code).startswith("housing")]
     assert used.loc[taxonomy.VICTIM_NEEDS["housing"], "needs"] == sum(by_service._true.loc[h, "Total"] for h in housing) == 2
+    # the categories the summary says hold needs: shown above 0 (housing, 2) or hidden (case management, legal)
+    assert used.attrs["with_needs"] == [taxonomy.VICTIM_NEEDS[c] for c in ("case_management", "housing", "legal_representation")]

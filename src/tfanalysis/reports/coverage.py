@@ -94,7 +94,7 @@ def published_coverage(
     if single:
         grid = release.table("needs", rows="county_fips", columns="need", where=where,
                              levels={"county_fips": counties, "need": single}, name=name)
-        cells = _released_long(release, grid)
+        cells = _released_long(grid)
         for service in services:
             if len(codes[service]) == 1:
                 parts.append(cells[cells["code"] == codes[service][0]].assign(service=service))
@@ -102,12 +102,8 @@ def published_coverage(
         if len(codes[service]) > 1:
             own = release.table("needs", rows="county_fips", where={**where, "need": list(codes[service])},
                                 levels={"county_fips": counties}, name=f"{name}: {_label(service)}")
-            parts.append(_released_long(release, own).assign(service=service))
-    released = pd.concat(parts, ignore_index=True)
-    known = pd.Series(released["hidden"].to_numpy() | (pd.to_numeric(released["need"], errors="coerce").fillna(0).to_numpy() > 0),
-                      dtype="boolean")
-    released["has_need"] = known.mask(released["withheld"].to_numpy(bool))
-    released = released.astype({"county_fips": table["county_fips"].dtype, "service": table["service"].dtype})
+            parts.append(_released_long(own).assign(service=service))
+    released = pd.concat(parts, ignore_index=True).astype({"county_fips": table["county_fips"].dtype, "service": table["service"].dtype})
     out = table.drop(columns=["need", "has_need"], errors="ignore").merge(
         released[["county_fips", "service", "need", "has_need"]], on=["county_fips", "service"], how="left")
     return out[[*table.columns.drop("has_need", errors="ignore"), "has_need"]]
@@ -128,22 +124,23 @@ def _need_codes(services: list[str], present: pd.Series) -> dict[str, tuple[str,
     return {s: met.get(s) or (s,) for s in services}
 
 
-def _released_long(release: Release, released: Released) -> pd.DataFrame:
-    """One row per inner count of a released county table: county_fips, code, need, hidden, withheld."""
-    inner = (slice(None, -1), slice(None, -1)) if not released.is_series else (slice(None, -1), slice(None))
-    shown = released.shown.iloc[inner]
-    hidden = released.hidden.iloc[inner].to_numpy(bool)
-    keys = released.keys.iloc[inner].to_numpy(dtype=object)
-    # a count withheld with its line (zeros too) is recorded in the ledger, where its status lives
-    withheld_by_key = release.ledger.cells.set_index("key")["withheld"]
-    withheld = withheld_by_key.reindex(keys.ravel()).fillna(False).to_numpy(bool).reshape(keys.shape)
-    codes = ["" for _ in shown.columns] if released.is_series else [str(c) for c in shown.columns]
+def _released_long(released: Released) -> pd.DataFrame:
+    """One row per inner count of a released county table: county_fips, code, need, has_need.
+
+    ``has_need``: :meth:`Released.at_least_one` where the count is not withheld, missing
+    where it is (a withheld count may be 0 or more).
+    """
+    def cells(frame: pd.DataFrame | pd.Series) -> np.ndarray:
+        return frame.to_frame().to_numpy() if released.is_series else frame.to_numpy()
+
+    shown = released.inner()
+    codes = [""] if released.is_series else [str(c) for c in shown.columns]
+    has_need = pd.array(cells(released.at_least_one()).ravel().astype(bool), dtype="boolean")
     return pd.DataFrame({
         "county_fips": np.repeat(shown.index.astype(str).to_numpy(), len(codes)),
         "code": np.tile(np.array(codes, dtype=object), len(shown.index)),
-        "need": shown.to_numpy(dtype=object).ravel(),
-        "hidden": hidden.ravel(),
-        "withheld": withheld.ravel() & hidden.ravel(),
+        "need": cells(shown).astype(object).ravel(),
+        "has_need": pd.Series(has_need).mask(cells(released.is_withheld()).ravel().astype(bool)),
     })
 
 

@@ -260,6 +260,7 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
     out = out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
     # a withheld count may be 0: sentences must not read it as needs identified
     out.attrs["withheld"] = list(out.index[needs.is_withheld().reindex(used.index, fill_value=False).to_numpy(bool)])
+    out.attrs["with_needs"] = list(out.index[needs.at_least_one().reindex(used.index, fill_value=False).to_numpy(bool)])
     return out
 
 
@@ -302,6 +303,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     --------
     >>> sizes = pd.Series({"clients": 53, "needs": "hidden", "referrals": 40, "members": 42})
     >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
+    >>> tax.attrs["with_needs"] = ["Food"]  # as published_taxonomy_use sets it: Released.at_least_one
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
     'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
     """
@@ -318,9 +320,8 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
         worst = shown.sort_values("filled_pct").iloc[0] if len(shown) else None
         where = f"; the least complete shown is {worst['table']}.{worst['column']} ({worst['filled_pct']:.0f}% filled)" if worst is not None else ""
         sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
-    numeric = pd.to_numeric(taxonomy_table["needs"], errors="coerce")
     withheld = taxonomy_table.index.isin(taxonomy_table.attrs.get("withheld", []))
-    seen = taxonomy_table[((numeric > 0) | numeric.isna()).to_numpy(bool) & ~withheld]
+    seen = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs.get("with_needs", []))]
     hidden_or_positive = int(len(seen))
     not_offered = seen[seen["offered"] == "no"]
     # a withheld count may be 0 or more: those categories may hold needs as well

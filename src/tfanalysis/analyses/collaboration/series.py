@@ -82,8 +82,7 @@ def median_waiting_per_period(dates: pd.Series, periods: pd.PeriodIndex, name: s
     >>> median_waiting_per_period(dates, idx, "d", [1.0, 5.0, float("nan"), 2.0, float("nan")]).tolist()
     [5.0, nan]
     """
-    v = np.asarray(days, dtype=float)
-    out = median_per_period(dates, periods, name, np.where(np.isnan(v), np.inf, v))
+    out = median_per_period(dates, periods, name, _still_waiting_as_longest(days))
     return out.where(np.isfinite(out.to_numpy()))
 
 
@@ -98,11 +97,19 @@ def median_waiting(days: Any) -> float:
     >>> median_waiting([1.0, 5.0, float("nan")]), median_waiting([2.0, float("nan")]), median_waiting([])
     (5.0, nan, nan)
     """
-    v = np.asarray(days, dtype=float)
-    if v.size == 0:
-        return float("nan")
-    m = float(np.median(np.where(np.isnan(v), np.inf, v)))
+    waits = _still_waiting_as_longest(days)
+    m = float(np.median(waits)) if waits.size else float("nan")
     return m if np.isfinite(m) else float("nan")
+
+
+def _still_waiting_as_longest(days: Any) -> np.ndarray:
+    """Days as floats, a missing value (a wait not over yet) as longer than any (``inf``).
+
+    A median of these is infinite when half or more are still waiting: the callers read it
+    as no median yet.
+    """
+    v = np.asarray(days, dtype=float)
+    return np.where(np.isnan(v), np.inf, v)
 
 
 def days_between(later: pd.Series, earlier: pd.Series) -> np.ndarray:
