@@ -110,6 +110,28 @@ def test_a_count_hidden_in_one_table_is_hidden_in_every_other():
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 
+def test_a_table_of_counts_released_before_is_not_bounded_again(monkeypatch):
+    """Every count of a table released before (here or in an earlier run) was bounded then, with all released since.
+
+    Needs per service (repatriation 5, food 42, esl 40): repatriation and one more service
+    hidden. The same table again under another name (report 05 repeats report 02's counts)
+    shows the same and asks the bounds nothing; a table with one new count asks them once.
+    """
+    from tfanalysis.publication import bounds
+
+    units = _needs({("repatriation", "met"): 5, ("food", "met"): 30, ("food", "unmet"): 12, ("esl", "met"): 40}, ("need", "status"))
+    rel = Release(None, K, units={"needs": units})
+    first = rel.table("needs", rows="need", name="02 per service")
+    calls = []
+    real = bounds.find_leaks
+    monkeypatch.setattr(bounds, "find_leaks", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    again = rel.table("needs", rows="need", name="05 per service")
+    assert calls == []
+    assert again.shown.equals(first.shown) and again.hidden.loc["repatriation", "count"]
+    rel.table("needs", rows="status", name="02 per status")
+    assert calls == [1]
+
+
 def test_a_count_of_every_status_is_the_count_of_the_needs_beside_a_table_by_county():
     """A total over every status is the need's total: with the listed counties' total it gives the rest back.
 

@@ -29,6 +29,9 @@ A hidden count withheld with its line (at least 0, no upper bound) restricts not
 is left out of the program. A hidden count lying in several cubes has its range worked
 out in each; most can be as small as their own floor, which one program minimising them
 together shows (:meth:`~tfanalysis.publication.program.ReaderProgram.extents_of_ranged`).
+A cube whose every count lies in a cube of more columns takes no part in carrying ranges:
+that cube's ranges are never looser (:func:`_not_inside_another`); only the counts shared
+by cubes neither of which holds the other have ranges to carry.
 
 What is not covered
 -------------------
@@ -56,7 +59,7 @@ A first half of 20 shown beside its second quarter (12) gives the hidden first q
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -291,10 +294,14 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         else:
             content = _content(cube, split, inside)
             built[cube] = solved.get(content, build, counts=content[:5])
-    # each part's shared counts, once: in the cells' order, as above
-    at_shared = {i: n for n, i in enumerate(shared)}
-    parts = [(part, sorted((i for i in part.position if i in at_shared), key=at_shared.__getitem__))
-             for cube in involved for part in built[cube]]
+    # ranges are carried between parts neither of which holds the other: a part inside a
+    # larger one works out no range the larger one does not, and needs none from it
+    kept = _not_inside_another([part for cube in involved for part in built[cube]])
+    # each part's shared counts, once: in the cells' order, as above; a count only one kept
+    # part holds has nowhere to be carried to
+    held = Counter(label for part in kept for label in part.position)
+    at_shared = {i: n for n, i in enumerate(x for x in shared if held[x] > 1)}
+    parts = [(part, sorted((i for i in part.position if i in at_shared), key=at_shared.__getitem__)) for part in kept]
     parts = [(part, mine) for part, mine in parts if mine]
     ranges = Ranges()
     why: dict = {}
@@ -332,6 +339,37 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     seen.add(leak.cell)
                     leaks.append(leak)
     return leaks
+
+
+def _not_inside_another(parts: list["_Cube"]) -> list["_Cube"]:
+    """The parts that do not lie inside another: those holding a count no larger part holds.
+
+    A part whose columns are among another's and whose every count that other holds too
+    tells a reader nothing the other does not: a range it works out for a count is never
+    narrower than the other's (it has the same counts and fewer), and a range carried to it
+    from the other narrows its targets no more than the other's own program does (a hidden
+    count is a count of both; a group it singles out is a sum of the other's groups, each a
+    target there if not empty). So ranges are carried between the parts this keeps; the
+    others' targets are still checked on their own (a leak found there names the group a
+    table should protect, where the larger part would name each of its pieces). Of two parts
+    with the same columns and counts (a union cube split into a table's cube), the first is kept.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"pred": [(), ()], "true": [12, 5], "hidden": [False, True]}, index=["all", "some"])
+    >>> small = _Cube(cells.loc[["all"]], sparse.csr_matrix(np.ones((1, 2))), np.array([7, 5]), ("need",))
+    >>> large = _Cube(cells, sparse.csr_matrix(np.array([[1.0, 1.0], [0.0, 1.0]])), np.array([7, 5]), ("county", "need"))
+    >>> [part.columns for part in _not_inside_another([small, large])]
+    [('county', 'need')]
+    """
+    order = sorted(range(len(parts)), key=lambda j: (-len(parts[j].position), -len(parts[j].columns), j))
+    kept: list[tuple[int, "_Cube", set, set]] = []
+    for j in order:
+        part = parts[j]
+        labels, columns = set(part.position), set(part.columns)
+        if not any(columns <= other_columns and labels <= other_labels for _, _, other_labels, other_columns in kept):
+            kept.append((j, part, labels, columns))
+    return [part for _, part, _, _ in sorted(kept, key=lambda entry: entry[0])]
 
 
 def _content(cube: frozenset, split: bool, cells: pd.DataFrame) -> tuple:

@@ -353,6 +353,10 @@ class Release:
             if stuck.any():
                 withheld |= stuck
                 continue
+            if not new.any():
+                # every count was released before (earlier in this run or in an earlier run)
+                # and bounded then with everything released since: nothing new to bound
+                break
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
             leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns,
                                       solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
