@@ -62,18 +62,24 @@ def test_hiding_one_more_count_starts_from_the_points_of_the_last_pass(monkeypat
     assert _found(reused) == _found(bounds.find_leaks(relaxed, units, 11)) == []
 
 
-def test_a_range_carried_back_to_the_cube_that_found_it_needs_no_new_program(monkeypatch):
-    built = []
-    init = bounds.ReaderProgram.__init__
-    monkeypatch.setattr(bounds.ReaderProgram, "__init__", lambda self, *a, **kw: built.append(1) or init(self, *a, **kw))
-    # needs by county (a) and service (b), and by county and outcome (c): 25 in x, 3 + 22 by
-    # service, 12 + 13 by outcome; x's total and its 3 are hidden; the total lies in both cubes
+def _x_total_by_service_and_by_outcome() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Needs by county (a) and service (b), and by county and outcome (c): 25 in x, 3 + 22 by
+    service, 12 + 13 by outcome; x's total (A) and its 3 (C) are hidden; the total lies in
+    the cube of a and in both cubes of two columns."""
     units = pd.DataFrame({"a": ["x"] * 25 + ["y"] * 20, "b": ["p"] * 3 + ["q"] * 22 + ["p"] * 20,
                           "c": ["r"] * 12 + ["s"] * 13 + ["r"] * 20})
     preds = [predicate(a="x"), predicate(a="y"), predicate(a="x", b="p"), predicate(a="x", b="q"), predicate(a="y", b="p"),
              predicate(a="x", c="r"), predicate(a="x", c="s"), predicate(a="y", c="r")]
     cells = pd.DataFrame({"pred": preds, "true": [25, 20, 3, 22, 20, 12, 13, 20],
                           "hidden": [True, False, True, False, False, False, False, False]}, index=list("ABCDEFGH"))
+    return cells, units
+
+
+def test_a_range_carried_back_to_the_cube_that_found_it_needs_no_new_program(monkeypatch):
+    built = []
+    init = bounds.ReaderProgram.__init__
+    monkeypatch.setattr(bounds.ReaderProgram, "__init__", lambda self, *a, **kw: built.append(1) or init(self, *a, **kw))
+    cells, units = _x_total_by_service_and_by_outcome()
     # the outcome cube pins x's total (12 + 13 = 25), the service cube then the 3 (25 - 22)
     assert _found(bounds.find_leaks(cells, units, 11)) == [("hidden count", "C", 3, 3.0)]
     # the service cube twice (before and after x's total is known), the outcome cube once: x's
@@ -193,11 +199,6 @@ def test_no_range_is_carried_to_or_from_a_cube_inside_a_larger_one(monkeypatch):
     worked_out = []
     real = bounds._Cube.range_of
     monkeypatch.setattr(bounds._Cube, "range_of", lambda self, label, ranges: worked_out.append((self.columns, label)) or real(self, label, ranges))
-    units = pd.DataFrame({"a": ["x"] * 25 + ["y"] * 20, "b": ["p"] * 3 + ["q"] * 22 + ["p"] * 20,
-                          "c": ["r"] * 12 + ["s"] * 13 + ["r"] * 20})
-    preds = [predicate(a="x"), predicate(a="y"), predicate(a="x", b="p"), predicate(a="x", b="q"), predicate(a="y", b="p"),
-             predicate(a="x", c="r"), predicate(a="x", c="s"), predicate(a="y", c="r")]
-    cells = pd.DataFrame({"pred": preds, "true": [25, 20, 3, 22, 20, 12, 13, 20],
-                          "hidden": [True, False, True, False, False, False, False, False]}, index=list("ABCDEFGH"))
+    cells, units = _x_total_by_service_and_by_outcome()
     assert _found(bounds.find_leaks(cells, units, 11)) == [("hidden count", "C", 3, 3.0)]
     assert sorted(set(worked_out)) == [(("a", "b"), "A"), (("a", "c"), "A")]
