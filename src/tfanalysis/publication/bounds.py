@@ -363,13 +363,12 @@ def _not_inside_another(parts: list["_Cube"]) -> list["_Cube"]:
     [('county', 'need')]
     """
     order = sorted(range(len(parts)), key=lambda j: (-len(parts[j].position), -len(parts[j].columns), j))
-    kept: list[tuple[int, "_Cube", set, set]] = []
+    kept: list[tuple[int, "_Cube"]] = []
     for j in order:
         part = parts[j]
-        labels, columns = set(part.position), set(part.columns)
-        if not any(columns <= other_columns and labels <= other_labels for _, _, other_labels, other_columns in kept):
-            kept.append((j, part, labels, columns))
-    return [part for _, part, _, _ in sorted(kept, key=lambda entry: entry[0])]
+        if not any(set(part.columns) <= set(other.columns) and part.labels <= other.labels for _, other in kept):
+            kept.append((j, part))
+    return [part for _, part in sorted(kept, key=lambda entry: entry[0])]
 
 
 def _content(cube: frozenset, split: bool, cells: pd.DataFrame) -> tuple:
@@ -503,6 +502,7 @@ class _Cube:
         self.classes = m[:, first].tocsr()  # cells × classes (0/1)
         self.class_truth = np.bincount(groups.ravel(), weights=truth[keep], minlength=len(first)).astype(np.int64)
         self.position = {label: r for r, label in enumerate(cells.index)}
+        self.labels = frozenset(self.position)
         self._hidden_labels = list(cells.index[self.hidden])
         self._hidden_at = {label: r for r, label in enumerate(self._hidden_labels)}
         # programs and their answers, per ranges of the hidden counts (see SolvedCubes); each
