@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from tfanalysis.data.io import load_dataset
 from tfanalysis.publication import Release
@@ -113,3 +114,12 @@ def test_a_category_is_released_as_the_count_of_its_services(tiny_dir):
     assert used.loc[taxonomy.VICTIM_NEEDS["housing"], "needs"] == sum(by_service._true.loc[h, "Total"] for h in housing) == 2
     # the categories the summary says hold needs: shown above 0 (housing, 2) or hidden (case management, legal)
     assert used.attrs["with_needs"] == [taxonomy.VICTIM_NEEDS[c] for c in ("case_management", "housing", "legal_representation")]
+
+
+def test_the_summary_refuses_a_taxonomy_table_that_does_not_say_which_categories_hold_needs():
+    """Without the release's answer it would read 'in 0 of the 2 categories' whatever the counts."""
+    sizes = pd.Series({"clients": 30, "needs": 40, "referrals": 12, "members": 9})
+    taxonomy = pd.DataFrame({"offered": ["no", "yes"], "needs": [25, 15]}, index=["Dental care", "Food"])
+    with pytest.raises(ValueError, match="published_taxonomy_use"):
+        quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
+                                           pd.DataFrame(), "2025Q3")

@@ -320,8 +320,10 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
         worst = shown.sort_values("filled_pct").iloc[0] if len(shown) else None
         where = f"; the least complete shown is {worst['table']}.{worst['column']} ({worst['filled_pct']:.0f}% filled)" if worst is not None else ""
         sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
+    if "with_needs" not in taxonomy_table.attrs:
+        raise ValueError("taxonomy_table must come from published_taxonomy_use: it carries which categories the release says hold needs")
     withheld = taxonomy_table.index.isin(taxonomy_table.attrs.get("withheld", []))
-    seen = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs.get("with_needs", []))]
+    seen = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs["with_needs"])]
     hidden_or_positive = int(len(seen))
     not_offered = seen[seen["offered"] == "no"]
     # a withheld count may be 0 or more: those categories may hold needs as well
