@@ -115,7 +115,7 @@ def test_a_table_of_counts_released_before_is_not_bounded_again(monkeypatch):
 
     Needs per service (repatriation 5, food 42, esl 40): repatriation and one more service
     hidden. The same table again under another name (report 05 repeats report 02's counts)
-    shows the same and asks the bounds nothing; a table with one new count asks them once.
+    shows the same and asks the bounds nothing; a table with new counts (per status) asks them once.
     """
     from tfanalysis.publication import bounds
 
