@@ -258,9 +258,13 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
     out["needs"] = needs.inner().reindex(out.index).to_numpy()
     out["offered"] = out["offered"].map({True: "yes", False: "no"})
     out = out.set_index("label")[["group", "offered", "needs", "capacity_rows"]]
-    # a withheld count may be 0: sentences must not read it as needs identified
-    out.attrs["withheld"] = list(out.index[needs.is_withheld().reindex(used.index, fill_value=False).to_numpy(bool)])
-    out.attrs["with_needs"] = list(out.index[needs.at_least_one().reindex(used.index, fill_value=False).to_numpy(bool)])
+    def labels_where(flags: pd.Series) -> list:
+        return list(out.index[flags.reindex(used.index, fill_value=False).to_numpy(bool)])
+
+    # what sentences may say of a category: needs in it (the release says at least 1), or
+    # perhaps (a withheld count may be 0)
+    out.attrs["withheld"] = labels_where(needs.is_withheld())
+    out.attrs["with_needs"] = labels_where(needs.at_least_one())
     return out
 
 
