@@ -19,6 +19,18 @@ def test_periods_are_the_eight_before_and_the_year_before():
     assert trend[-1].label == "2025Q3" and previous is None and year_ago is None  # the latest complete quarter
 
 
+def test_a_year_is_compared_with_the_year_before_once():
+    # a year's previous period is the year before: no second comparison with the same year,
+    # and the opening sentence names it once (stop 32's attack read "against 2024 and, where there is one, 2024")
+    trend, previous, year_ago = summary.periods_for("2025")
+    assert (previous.label, year_ago) == ("2024", None)
+    tile = pd.DataFrame({"label": ["Needs identified"], "report": ["02_needs_and_gaps"], "kind": ["count"], "higher_is_better": [None],
+                         "now": [120.0], "previous": [100.0], "year_ago": [float("nan")], "period_label": ["2025"], "previous_label": ["2024"],
+                         "year_ago_label": [None], "trend": [[100.0, 120.0]], "trend_labels": [["2024", "2025"]]}, index=["needs_identified"])
+    assert summary.summary_markdown(tile, [], "2025").startswith("**2025** at a glance: each number against 2024, computed from the data")
+    assert summary.tiles_html(tile).count(" vs 2024") == 1
+
+
 def test_headlines_are_counted_for_each_period_by_hand(tiny_dir):
     data = load_dataset(tiny_dir)
     tiles = summary.headline_tiles(Release(data, 2), data, "2024Q1")

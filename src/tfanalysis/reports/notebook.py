@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from tfanalysis.publication.privacy import HIDDEN
+from tfanalysis.publication.privacy import HIDDEN, hidden_meaning
 
 METRIC_MIMETYPE = "application/vnd.tfanalysis.metric+json"
 """MIME type of a recorded metric in a notebook's outputs."""
@@ -338,8 +338,7 @@ def _hidden_note(table: pd.DataFrame) -> str:
     """
     if not any(isinstance(v, str) and v == HIDDEN for v in table.to_numpy(dtype=object).ravel()):
         return ""
-    return (f'<p class="tf-table-note">{HIDDEN}: a count too small to show, or another one (zero or larger) hidden so that no small count '
-            "can be worked out from the others.</p>")
+    return f'<p class="tf-table-note">{HIDDEN}: {hidden_meaning()}</p>'
 
 
 def _label_words(label: Any) -> Any:

@@ -98,6 +98,8 @@ HEADLINES: tuple[Headline, ...] = (
 def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list[Period], Period | None, Period | None]:
     """The trend periods (oldest first, the reporting period last), the previous and the year-ago one.
 
+    The year-ago period is None where it is the previous one (a year's), or there is none.
+
     For "all data" the trend is the last :data:`TREND_PERIODS` quarters up to ``data_end``
     and there is no previous or year-ago period.
 
@@ -106,8 +108,8 @@ def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list
     >>> trend, previous, year_ago = periods_for("2025Q3")
     >>> [trend[0].label, trend[-1].label, previous.label, year_ago.label]
     ['2023Q4', '2025Q3', '2025Q2', '2024Q3']
-    >>> periods_for("2025")[2].label
-    '2024'
+    >>> [None if p is None else p.label for p in periods_for("2025")[1:]]  # a year's previous period is the year before: compared once
+    ['2024', None]
     """
     p = parse_period(period)
     if p.start is None:
@@ -128,6 +130,8 @@ def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list
     if label[:4].isdigit() and (len(label) == 4 or label[4] in "QH-"):
         shifted = f"{int(label[:4]) - 1}{label[4:]}"
         year_ago = parse_period(shifted)
+    if year_ago is not None and year_ago.label == previous.label:
+        year_ago = None
     return trend, previous, year_ago
 
 
@@ -416,8 +420,9 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
     """The summary's opening paragraph and findings as Markdown."""
     first = tiles.iloc[0] if len(tiles) else None
     if first is not None and first["previous_label"]:
-        lines = [f"**{period_label_text}** at a glance: each number against {first['previous_label']} and, where there is one, "
-                 f"{first['year_ago_label']}, computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
+        against = first["previous_label"] + (f" and, where there is one, {first['year_ago_label']}" if first["year_ago_label"] else "")
+        lines = [f"**{period_label_text}** at a glance: each number against {against}, "
+                 f"computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
                  "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared."]
     else:
         lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "

@@ -31,10 +31,12 @@ HISTORY_FILE = "metrics_history.csv"
 
 HISTORY_COLUMNS: tuple[str, ...] = (
     "run_id", "dataset", "region", "suppression_threshold", "period", "period_start", "period_end",
-    "notebook", "name", "value", "display", "unit",
+    "notebook", "name", "label", "value", "display", "unit",
 )
 """Columns of the metrics history; ``dataset``, ``region`` and ``suppression_threshold``
-key it: a run compares itself with earlier runs that share all three."""
+key it: a run compares itself with earlier runs that share all three. ``label`` is the
+metric's own, which names the part of the period a value is of where it is not the whole
+(a rate of the period's last quarter: "Referral acceptance rate (2025Q4)" in a run of 2025)."""
 
 
 def history_path(out_dir: str | Path = "reports") -> Path:
@@ -75,6 +77,16 @@ def comparable_rows(history: pd.DataFrame, key: Mapping[str, str]) -> pd.DataFra
 
 
 def history_rows(run_id: str, key: Mapping[str, str], period: Any, metrics: list[dict[str, Any]]) -> pd.DataFrame:
+    """One history row per metric of a run (``metrics`` as ``metrics.json`` lists them), with the run's period.
+
+    Examples
+    --------
+    >>> from tfanalysis.data.periods import parse_period
+    >>> rows = history_rows("r1", {"dataset": "d"}, parse_period("2025"), [
+    ...     {"notebook": "03", "name": "referral_acceptance_rate", "label": "Referral acceptance rate (2025Q4)", "value": 91.7}])
+    >>> rows.loc[0, ["period", "label", "value"]].tolist()
+    ['2025', 'Referral acceptance rate (2025Q4)', '91.7']
+    """
     rows = pd.DataFrame(
         [
             {
@@ -85,6 +97,7 @@ def history_rows(run_id: str, key: Mapping[str, str], period: Any, metrics: list
                 "period_end": "" if period.end is None else str(period.end.date()),
                 "notebook": m["notebook"],
                 "name": m["name"],
+                "label": _text(m.get("label")),
                 "value": _text(m.get("value")),
                 "display": _text(m.get("display")),
                 "unit": _text(m.get("unit")),

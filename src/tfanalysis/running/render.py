@@ -224,9 +224,11 @@ def index_html(
     --------
     >>> page = index_html(title="Run", reports=[{"href": "a.html", "title": "A", "summary": ""}],
     ...                   parameters={"period": "2025Q3"}, fingerprint={}, version="0.1", created="now")
-    >>> '<a href="a.html">A</a>' in page, "Counts from 1 to 10," in page, "report.pdf" in page
+    >>> '<a href="a.html">A</a>' in page, "“hidden” is a count from 1 to 10, or another one (zero or larger)" in page, "report.pdf" in page
     (True, True, False)
     """
+    from tfanalysis.publication.privacy import HIDDEN, hidden_meaning
+
     esc = html.escape
     threshold = int(parameters.get("suppression threshold", parameters.get("suppression_threshold", 11)))
     items = "\n".join(
@@ -261,8 +263,7 @@ th, td {{ text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px 
 </head>
 <body>
 <h1>{esc(title)}</h1>
-<p class="note">Counts from 1 to {threshold - 1}, and any count from which they could be worked out, are shown as
-&lt;{threshold}. Confidential locations are never shown.</p>
+<p class="note">A count of victims shown as “{HIDDEN}” is {esc(hidden_meaning(threshold))} Confidential locations are never shown.</p>
 <h2>Reports</h2>
 <ol class="reports">
 {items}

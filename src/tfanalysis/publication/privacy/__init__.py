@@ -75,6 +75,6 @@ table handed in), :mod:`~.shown` (the table as published, the audit's findings) 
 from __future__ import annotations
 
 from tfanalysis.publication.privacy.control import audit, protect_grid, suppress
-from tfanalysis.publication.privacy.grid import HIDDEN, MARGIN, REASONS, DisclosureWarning
+from tfanalysis.publication.privacy.grid import HIDDEN, MARGIN, REASONS, DisclosureWarning, hidden_meaning
 
-__all__ = ["HIDDEN", "MARGIN", "REASONS", "DisclosureWarning", "audit", "protect_grid", "suppress"]
+__all__ = ["HIDDEN", "MARGIN", "REASONS", "DisclosureWarning", "audit", "hidden_meaning", "protect_grid", "suppress"]

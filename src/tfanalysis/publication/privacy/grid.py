@@ -27,6 +27,24 @@ from the others, and a reader who took every hidden count for a small one would 
 about those and could narrow the others (two hidden quarters of a shown half-year, each
 "under 11")."""
 
+
+
+def hidden_meaning(threshold: int | None = None) -> str:
+    """What the hidden marker means, in the words every table note and run index uses.
+
+    A hidden count is not always a small one (:data:`HIDDEN`): a reader must not take it
+    for one, nor for at least 1 (a line withheld whole hides its zeros too).
+
+    >>> hidden_meaning(11)
+    'a count from 1 to 10, or another one (zero or larger) hidden so that no count from 1 to 10 can be worked out from the others.'
+    >>> f"{HIDDEN}: {hidden_meaning()}"
+    'hidden: a count too small to show, or another one (zero or larger) hidden so that no small count can be worked out from the others.'
+    """
+    small = "too small to show" if threshold is None else f"from 1 to {threshold - 1}"
+    some = "small count" if threshold is None else f"count from 1 to {threshold - 1}"
+    return f"a count {small}, or another one (zero or larger) hidden so that no {some} can be worked out from the others."
+
+
 REASONS = (
     "small_count",
     "single_hidden_row",
