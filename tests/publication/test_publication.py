@@ -338,6 +338,26 @@ def test_a_line_whose_total_is_public_elsewhere_is_withheld_whole():
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
 
 
+def test_a_zero_whose_total_is_a_shown_zero_is_shown_in_a_line_withheld_whole():
+    """A withheld line hides its zeros, but not one a reader reads off a total of 0 (stop 32's attack:
+    "hidden" in a county's column whose total is 0).
+
+    The crisis row (13, public in the demand table) is withheld whole across nine counties;
+    county c8 has no need at all: its column total is a shown 0, so its crisis count is 0 and
+    printed so. The other zeros of the row (c7's) stay hidden; the oracle pins nothing.
+    """
+    spec = {(f"c{i}", "crisis"): 2 for i in range(6)}
+    spec.update({("c6", "crisis"): 1, ("c0", "food"): 40, ("c1", "food"): 35, ("c7", "food"): 30})
+    units = _needs(spec, ("county", "need"))
+    rel = Release(None, K, units={"needs": units})
+    rel.table("needs", rows="need", name="demand")
+    grid = rel.table("needs", rows="need", columns=ByGroups("county", {f"c{i}": (f"c{i}",) for i in range(9)}), name="need x county")
+    assert grid.shown.loc["crisis"].tolist() == ["hidden"] * 8 + [0, 13]
+    assert grid.shown.loc["Total", "c8"] == 0
+    assert grid.is_withheld().loc["crisis"].tolist() == [True] * 8 + [False]
+    assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
 def test_a_half_year_whose_year_is_just_shown_withholds_one_count_not_the_table(tmp_path):
     """2025 shows a category at 11 and its first half (7) is hidden: the second half is 11 - (at least 1).
 

@@ -386,6 +386,10 @@ class Release:
             withheld |= lines
         else:  # pragma: no cover - each pass hides or withholds one more count
             raise DisclosureError(f"{name}: suppression did not settle")
+        # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
+        zero = new & _inside_a_shown_zero(totals, hidden | withheld, exists)
+        hidden &= ~zero
+        withheld &= ~zero
         rows = pd.DataFrame({"key": keys[exists], "table": name, "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
         if labels is not None:
             rows["row"] = labels[0][exists]
@@ -449,6 +453,25 @@ def _stuck_lines(totals: np.ndarray, hidden: np.ndarray, withheld: np.ndarray, e
         cells = bad[:, None] & inn & (exists if axis == 1 else exists.T)
         out |= cells if axis == 1 else cells.T
     return out & ~withheld
+
+
+def _inside_a_shown_zero(totals: np.ndarray, not_shown: np.ndarray, exists: np.ndarray) -> np.ndarray:
+    """Inner counts of a table whose row or column total is shown as 0 (so each is 0, and known to be).
+
+    A line withheld whole hides its zeros too, so that no count of it is known to be at
+    least 1; a zero whose own total is a shown 0 tells a reader nothing they do not know.
+
+    Examples
+    --------
+    >>> totals = np.array([[5, 0, 5], [8, 0, 8], [13, 0, 13]])   # rows a, b, Total; columns met, in progress, Total
+    >>> not_shown = np.array([[True, True, True], [True, True, True], [False, False, False]])
+    >>> _inside_a_shown_zero(totals, not_shown, np.ones((3, 3), bool)).astype(int).tolist()
+    [[0, 1, 0], [0, 1, 0], [0, 0, 0]]
+    """
+    shown_zero = exists & ~not_shown & (totals == 0)
+    inner = np.zeros(totals.shape, dtype=bool)
+    inner[:-1, :-1] = True
+    return inner & exists & (shown_zero[:, -1:] | shown_zero[-1:, :])
 
 
 def _floors_to_withhold(leaks, candidate, keys, hidden_here: np.ndarray) -> np.ndarray:
