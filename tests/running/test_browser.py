@@ -19,30 +19,33 @@ pytestmark = [
 ]
 
 
-def open_offline(page_path: Path) -> dict:
-    """Open a report offline; count plotly figures, drawn SVGs and traces; screenshot on failure."""
+def open_offline(*page_paths: Path) -> list[dict]:
+    """Open reports offline, one browser for all; count plotly figures, drawn SVGs and traces; screenshot on failure."""
     from playwright.sync_api import sync_playwright
 
+    outcomes = []
     with sync_playwright() as pw:
         browser = launch(pw)
         try:
-            page, errors, blocked = open_page(browser, page_path)
-            page.wait_for_timeout(500)
-            figures = page.locator("div.plotly-graph-div").count()
-            drawn = page.locator("div.plotly-graph-div svg.main-svg").count()
-            traces = page.locator("div.plotly-graph-div g.trace").count()
-            outcome = {"figures": figures, "drawn_svgs": drawn, "traces": traces, "errors": errors, "blocked": blocked}
-            if errors or blocked or drawn < figures:
-                page.screenshot(path=str(page_path.with_suffix(".failure.png")), full_page=True)
-            return outcome
+            for page_path in page_paths:
+                page, errors, blocked = open_page(browser, page_path)
+                page.wait_for_timeout(500)
+                figures = page.locator("div.plotly-graph-div").count()
+                drawn = page.locator("div.plotly-graph-div svg.main-svg").count()
+                traces = page.locator("div.plotly-graph-div g.trace").count()
+                outcomes.append({"figures": figures, "drawn_svgs": drawn, "traces": traces, "errors": errors, "blocked": blocked})
+                if errors or blocked or drawn < figures:
+                    page.screenshot(path=str(page_path.with_suffix(".failure.png")), full_page=True)
+                page.context.close()
         finally:
             browser.close()
+    return outcomes
 
 
 def test_data_quality_report_draws_offline(tiny_run) -> None:
     result, _, _ = tiny_run
     report = result.folder / "00_data_quality.html"
-    outcome = open_offline(report)
+    (outcome,) = open_offline(report)
     assert outcome["errors"] == [] and outcome["blocked"] == []
     assert outcome["figures"] == 1  # records per month
     assert outcome["drawn_svgs"] >= outcome["figures"]
@@ -51,15 +54,14 @@ def test_data_quality_report_draws_offline(tiny_run) -> None:
 
 def test_index_opens_offline(tiny_run) -> None:
     result, _, _ = tiny_run
-    outcome = open_offline(result.index)
+    (outcome,) = open_offline(result.index)
     assert outcome["errors"] == [] and outcome["blocked"] == [] and outcome["figures"] == 0
 
 
 def test_every_demo_report_draws_offline(demo_runs) -> None:
     result, _ = demo_runs
     drawn = {}
-    for report in result.reports:
-        outcome = open_offline(report)
+    for report, outcome in zip(result.reports, open_offline(*result.reports), strict=True):
         assert outcome["errors"] == [] and outcome["blocked"] == [], (report.name, outcome)
         assert outcome["drawn_svgs"] >= outcome["figures"], (report.name, outcome)
         drawn[report.stem] = outcome["figures"]
@@ -69,7 +71,7 @@ def test_every_demo_report_draws_offline(demo_runs) -> None:
 
 def test_reports_draw_from_reports_latest_too(demo_runs) -> None:
     result, reports = demo_runs
-    for name in ("01_service_coverage.html", "03_collaboration.html"):
-        outcome = open_offline(reports / "latest" / name)
+    names = ("01_service_coverage.html", "03_collaboration.html")
+    for name, outcome in zip(names, open_offline(*(reports / "latest" / name for name in names)), strict=True):
         assert outcome["errors"] == [] and outcome["blocked"] == [], (name, outcome)
         assert outcome["figures"] >= 1 and outcome["drawn_svgs"] >= outcome["figures"], (name, outcome)
