@@ -28,7 +28,6 @@ about those and could narrow the others (two hidden quarters of a shown half-yea
 "under 11")."""
 
 
-
 def hidden_meaning(threshold: int | None = None) -> str:
     """What the hidden marker means, in the words every table note and run index uses.
 
