@@ -277,3 +277,29 @@ def test_a_whole_point_is_found_at_vertices_or_by_the_integer_program_and_none_w
     point = program.whole_point(cycle, np.zeros(3), np.ones(3))
     assert point is not None and calls == [1]
     assert np.all(cycle @ point <= 1) and np.all(point == np.round(point))
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_programs_side_by_side_answer_as_one_after_the_other(monkeypatch, cores):
+    # 20 lines, each a shown total T (5 to 24) of two hidden counts, each at least 1: each
+    # count is 1 to T - 1, and a reader pins it below 11 exactly where T <= 11. Forty ranges
+    # and forty targets: split between the program and its twin, on one core or two
+    from tfanalysis.publication import program as program_module
+
+    monkeypatch.setattr(program_module, "_cores", lambda: cores)
+    totals = np.repeat(np.arange(5, 25), 2)
+    n = totals.size
+    a_eq = sparse.csr_matrix((np.ones(n), (np.arange(n) // 2, np.arange(n))), shape=(n // 2, n))
+    a_range = sparse.identity(n, format="csr")
+
+    def lines() -> ReaderProgram:
+        return ReaderProgram(a_eq, np.arange(5, 25, dtype=float), a_range, np.ones(n), np.full(n, np.inf))
+
+    lp = lines()
+    assert [(lo, round(hi, 6)) for lo, hi, _ in lp.extents_of_ranged(np.arange(n))] == [(1.0, float(t - 1)) for t in totals]
+    assert lp._twin is not None  # the twin took every other count
+    lp = lines()
+    found = lp.open_targets([a_range[j] for j in range(n)], 11)
+    assert [(j, largest) for j, largest, _ in found] == [(j, float(t - 1)) for j, t in enumerate(totals) if t <= 11]
+    assert lp._twin is not None and lp._twin.points == []  # its points handed back
+    assert all(lp.feasible(np.stack(lp.points)))

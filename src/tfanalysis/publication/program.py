@@ -2,7 +2,10 @@
 
 Built once in HiGHS (``highspy``); each target only changes the objective, so the primal simplex
 starts from the previous basis. A bound just above the threshold is checked with
-integrality (HiGHS's branch and bound, :func:`whole_program`).
+integrality (HiGHS's branch and bound, :func:`whole_program`). Many ranges or targets are
+split between the program and a twin of it, solved in two threads (HiGHS lets go of
+Python while it solves): the second core of a machine running one report at a time is
+otherwise idle (:meth:`ReaderProgram.side_by_side`).
 
 Examples
 --------
@@ -14,6 +17,10 @@ Examples
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
@@ -58,6 +65,7 @@ class ReaderProgram:
         self.points: list[np.ndarray] = []  # optima found: each a point targets are read at
         self._small: dict[int, sparse.csc_matrix] = {}
         self._columns: sparse.csc_matrix | None = None
+        self._twin: ReaderProgram | None = None  # the same program, to solve beside this one (side_by_side)
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -116,16 +124,54 @@ class ReaderProgram:
                 break
             lowest[left[at_floor]] = self.lower[ranged[left[at_floor]]]
             left = left[~at_floor]
-        out = []
-        for j, r in enumerate(ranged):
+
+        def extent(program: "ReaderProgram", j: int) -> tuple[float, float, np.ndarray]:
             if np.isnan(lowest[j]):
-                out.append(self.extent(rows[j]))
-                continue
-            _, hi, _, duals = self._optimise(rows[j], maximise=True)
+                return program.extent(rows[j])
+            _, hi, _, duals = program._optimise(rows[j], maximise=True)
             resting = np.abs(duals) > 1e-9
-            resting[self.n_eq + r] = True  # the smallest value is the count's own lower bound
-            out.append((float(lowest[j]), hi, resting))
+            resting[self.n_eq + ranged[j]] = True  # the smallest value is the count's own lower bound
+            return float(lowest[j]), hi, resting
+
+        return self.side_by_side(list(range(ranged.size)), extent)
+
+    def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
+        """``solve(program, job)`` for every job, half of them on a twin of this program, on two cores where there are.
+
+        HiGHS lets go of Python while it solves, so two programs solve in two threads at
+        once (a user's run keeps one core of two busy; a nested run's bounds are mostly
+        such programs). The jobs alternate between the two programs in the same order
+        whatever the machine, so the answers never depend on how many cores it has. Fewer
+        than :data:`SIDE_BY_SIDE_FROM` jobs are solved here, one after the other.
+
+        Examples
+        --------
+        >>> program = ReaderProgram(sparse.csr_matrix(np.ones((1, 3))), np.array([12.0]), sparse.csr_matrix((0, 3)), np.zeros(0), np.zeros(0))
+        >>> rows = sparse.identity(3, format="csr")
+        >>> [value for _, value, _, _ in program.side_by_side(list(range(3)), lambda p, j: p._optimise(rows[j]))]
+        [12.0, 12.0, 12.0]
+        """
+        if len(jobs) < SIDE_BY_SIDE_FROM:
+            return [solve(self, job) for job in jobs]
+        first, second = self._on_two(lambda program, part: [solve(program, job) for job in part], list(jobs[0::2]), list(jobs[1::2]))
+        out: list = [None] * len(jobs)
+        out[0::2], out[1::2] = first, second
         return out
+
+    def _on_two(self, solve: Callable[["ReaderProgram", object], object], first: object, second: object) -> tuple:
+        """``solve(self, first)`` and ``solve(twin, second)``: in two threads where there are two cores."""
+        if self._twin is None:
+            self._twin = ReaderProgram(self.a_eq, self.b_eq, self.a_range, self.lower, self.upper, eq_labels=self.eq_labels)
+        if _cores() < 2:
+            answers = solve(self, first), solve(self._twin, second)
+        else:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                mine, theirs = pool.submit(solve, self, first), pool.submit(solve, self._twin, second)
+                answers = mine.result(), theirs.result()
+        # points the twin found are this program's too (the same constraints)
+        self.points += self._twin.points
+        self._twin.points = []
+        return answers
 
     def clear_many(self, target: sparse.csr_matrix, k: int, *, stale: int = 2, few: int = 5) -> np.ndarray:
         """Targets not yet shown to reach ``k`` (True), after programs that raise many at once.
@@ -202,10 +248,27 @@ class ReaderProgram:
             if len(inside):
                 reached = _reaches(target, inside, k)
         todo = ~reached
-        if todo.any():
-            todo[todo] = self.clear_many(target[np.flatnonzero(todo)], k)
+        left = np.flatnonzero(todo)
+        if left.size >= SIDE_BY_SIDE_FROM:
+            # programs raising many at once, on the two halves of the targets side by side
+            mine, theirs = self._on_two(lambda program, order: program.clear_many(target[order], k), left[0::2], left[1::2])
+            todo[left[0::2]], todo[left[1::2]] = mine, theirs
+        elif left.size:
+            todo[left] = self.clear_many(target[left], k)
+        left = np.flatnonzero(todo)
+        if left.size < SIDE_BY_SIDE_FROM:
+            return self._one_by_one(target, rows, left, k)
+        # the targets left alternate between this program and its twin (side_by_side); each
+        # clears its own with the points it finds, and hands them back in the same order
+        mine, theirs = self._on_two(lambda program, order: program._one_by_one(target, rows, order, k), left[0::2], left[1::2])
+        return sorted(mine + theirs, key=lambda found: found[0])
+
+    def _one_by_one(self, target: sparse.csr_matrix, rows: list[sparse.csr_matrix], order: np.ndarray, k: int) -> list[tuple[int, float, np.ndarray]]:
+        """:meth:`open_targets` for the targets ``order`` names, a program each; each optimum clears those of them it raises to ``k``."""
+        todo = np.zeros(target.shape[0], dtype=bool)
+        todo[order] = True
         out = []
-        for j in range(len(rows)):
+        for j in order:
             if not todo[j]:
                 continue
             status, value, x, duals = self._optimise(rows[j])
@@ -223,7 +286,7 @@ class ReaderProgram:
                 for point in self.points[points:]:  # whole counts found: other targets are read there too
                     todo &= ~_reaches(target, point[None, :], k)
             if value < k - 1e-6:
-                out.append((j, float(np.floor(value + 1e-6)), duals))
+                out.append((int(j), float(np.floor(value + 1e-6)), duals))
             todo[j] = False
         return out
 
@@ -372,6 +435,18 @@ def whole_range(lo: float, hi: float) -> tuple[float, float]:
     ((3.0, 8.0), (1.0, inf))
     """
     return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf)
+
+
+SIDE_BY_SIDE_FROM = 16
+"""Fewest jobs :meth:`ReaderProgram.side_by_side` splits between two programs (building the twin costs about one program)."""
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
 
 
 _WHOLE_MARGIN = 2
