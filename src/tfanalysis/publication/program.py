@@ -165,9 +165,8 @@ class ReaderProgram:
         if _cores() < 2:
             answers = solve(self, first), solve(self._twin, second)
         else:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                mine, theirs = pool.submit(solve, self, first), pool.submit(solve, self._twin, second)
-                answers = mine.result(), theirs.result()
+            mine, theirs = _pool().submit(solve, self, first), _pool().submit(solve, self._twin, second)
+            answers = mine.result(), theirs.result()
         # points the twin found are this program's too (the same constraints)
         self.points += self._twin.points
         self._twin.points = []
@@ -439,6 +438,17 @@ def whole_range(lo: float, hi: float) -> tuple[float, float]:
 
 SIDE_BY_SIDE_FROM = 16
 """Fewest jobs :meth:`ReaderProgram.side_by_side` splits between two programs (building the twin costs about one program)."""
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Two threads kept for the process: HiGHS sets up its task scheduler once per thread, not once per call."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tfanalysis-highs")
+    return _POOL
 
 
 def _cores() -> int:
