@@ -125,7 +125,7 @@ class ReaderProgram:
             lowest[left[at_floor]] = self.lower[ranged[left[at_floor]]]
             left = left[~at_floor]
 
-        def extent(program: "ReaderProgram", j: int) -> tuple[float, float, np.ndarray]:
+        def extent_of(program: "ReaderProgram", j: int) -> tuple[float, float, np.ndarray]:
             if np.isnan(lowest[j]):
                 return program.extent(rows[j])
             _, hi, _, duals = program._optimise(rows[j], maximise=True)
@@ -133,7 +133,7 @@ class ReaderProgram:
             resting[self.n_eq + ranged[j]] = True  # the smallest value is the count's own lower bound
             return float(lowest[j]), hi, resting
 
-        return self.side_by_side(list(range(ranged.size)), extent)
+        return self.side_by_side(list(range(ranged.size)), extent_of)
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
         """``solve(program, job)`` for every job, half of them on a twin of this program, on two cores where there are.

@@ -427,6 +427,13 @@ class Release:
         return chosen, stuck
 
 
+def _inner(shape: tuple[int, int]) -> np.ndarray:
+    """The cells of a table that are not its totals (the last row and column)."""
+    inner = np.zeros(shape, dtype=bool)
+    inner[:-1, :-1] = True
+    return inner
+
+
 def _stuck_lines(totals: np.ndarray, hidden: np.ndarray, withheld: np.ndarray, exists: np.ndarray, is_series: bool, k: int) -> np.ndarray:
     """Inner cells of the lines a reader can still solve once nothing more can be hidden.
 
@@ -436,8 +443,7 @@ def _stuck_lines(totals: np.ndarray, hidden: np.ndarray, withheld: np.ndarray, e
     can, such a line's total is public elsewhere: the line is withheld whole, zeros too.
     """
     out = np.zeros(totals.shape, dtype=bool)
-    inner = np.zeros(totals.shape, dtype=bool)
-    inner[:-1, :-1] = True
+    inner = _inner(totals.shape)
     shown = exists & ~hidden & ~withheld
     for axis in ((1,) if is_series else (0, 1)):
         # lines along rows (axis=1: a row's cells and its total) or columns (axis=0)
@@ -469,8 +475,7 @@ def _inside_a_shown_zero(totals: np.ndarray, not_shown: np.ndarray, exists: np.n
     [[0, 1, 0], [0, 1, 0], [0, 0, 0]]
     """
     shown_zero = exists & ~not_shown & (totals == 0)
-    inner = np.zeros(totals.shape, dtype=bool)
-    inner[:-1, :-1] = True
+    inner = _inner(totals.shape)
     return inner & exists & (shown_zero[:, -1:] | shown_zero[-1:, :])
 
 
@@ -500,8 +505,7 @@ def _lines_to_withhold(leaks, candidate, keys, new, withheld, exists) -> np.ndar
     totals too. None when everything is withheld already.
     """
     where = {keys[i, j]: (int(i), int(j)) for i, j in np.argwhere(exists)}
-    inner = np.zeros(keys.shape, dtype=bool)
-    inner[:-1, :-1] = True
+    inner = _inner(keys.shape)
     inner &= exists
     out = np.zeros(keys.shape, dtype=bool)
     for leak in leaks:
