@@ -21,7 +21,7 @@ from scipy.optimize import linprog
 
 from tfanalysis.publication import ByGroups, ByPeriod, DisclosureError, Interval, Release
 from tfanalysis.publication.bounds import find_leaks
-from tfanalysis.publication.cells import predicate
+from tfanalysis.publication.cells import cell_key, predicate
 
 K = 11
 
@@ -156,7 +156,6 @@ def test_a_count_of_every_status_is_the_count_of_the_needs_beside_a_table_by_cou
 
 def test_an_earlier_run_s_count_of_every_status_is_read_as_the_count_of_the_needs(tmp_path):
     """A ledger written before constraints every unit meets were dropped keeps its counts' statuses under the new keys."""
-    from tfanalysis.publication.cells import cell_key
     from tfanalysis.publication.ledger import Ledger
 
     units = _needs({("food", "met"): 30, ("food", "unmet"): 12, ("legal", "met"): 4}, ("need", "status"))
@@ -198,7 +197,6 @@ def test_needs_counted_by_status_are_the_needs_counted_by_outcome_band_another_r
 
 def test_an_earlier_run_s_count_by_status_is_read_as_the_count_by_outcome_band(tmp_path):
     """A ledger written before statuses were outcome bands: its hidden unmet count stays hidden in a table by band."""
-    from tfanalysis.publication.cells import cell_key
     from tfanalysis.publication.ledger import Ledger
 
     spec = {("met within 30 days", "met"): 40, ("unmet", "unmet"): 12, ("in_progress", "in_progress"): 20}
@@ -231,6 +229,37 @@ def test_needs_with_a_met_on_are_the_needs_met_another_table_hid():
     assert filled.keys.loc["food", "True"] == by_status.keys.loc["food", "met"]
     assert filled.hidden.loc["food", "True"]
     assert find_leaks(rel.ledger.universe_cells("needs"), rel.units("needs"), K) == []
+
+
+def test_referrals_without_a_date_answered_are_those_open_or_never_answered():
+    """Whether a referral's date answered is recorded is a set of its outcomes, not a column of its own.
+
+    2025Q4 in the demo, as an outsider read it: 283 referrals, 250 accepted, 12 declined for
+    capacity, 17 open, 4 never answered. The table by outcome hides the 4 and the 12. Report
+    00 shows 17 without an outcome (the open ones). The code before showed 21 without a date
+    answered, written on ``answered`` (itself a function of the outcome): 21 - 17 gave the 4.
+    Here the reader's own knowledge (the data contract: no date for an open or unanswered
+    referral) is written by hand, and the brute-force oracle pins nothing.
+    """
+    spec = {("accepted", True, True, True): 250, ("declined_capacity", True, True, True): 12,
+            ("open", False, False, False): 17, ("no_response", False, False, True): 4}
+    units = _needs(spec, ("outcome", "answered", "quality.filled.responded_on", "quality.filled.outcome"))
+    rel = Release(None, K, units={"referrals": units})
+    by_outcome = rel.table("referrals", rows="outcome", name="03 referrals by outcome")
+    assert by_outcome.shown["count"].tolist() == [250, "hidden", "hidden", 17, 283]
+    with_outcome = rel.table("referrals", rows="quality.filled.outcome", levels={"quality.filled.outcome": [True, False]}, name="00 outcome filled")
+    assert with_outcome.shown["count"].tolist() == [266, 17, 283]
+    answered = rel.table("referrals", rows="quality.filled.responded_on", levels={"quality.filled.responded_on": [True, False]},
+                         name="00 date answered filled")
+    assert answered.keys.loc["False", "count"] == cell_key("referrals", predicate(outcome=["no_response", "open"]))
+    assert answered.shown["count"].tolist() == ["hidden", "hidden", 283]
+    every = ["accepted", "declined_capacity", "no_response", "open"]
+    read = [({"outcome": [o]}, by_outcome.hidden.loc[o, "count"], n) for o, n in zip(every, (250, 12, 4, 17))]
+    read += [({"outcome": ["open"]}, False, 17), ({"outcome": ["accepted", "declined_capacity", "no_response"]}, False, 266),
+             ({"outcome": ["no_response", "open"]}, answered.hidden.loc["False", "count"], 21),
+             ({"outcome": ["accepted", "declined_capacity"]}, answered.hidden.loc["True", "count"], 262),
+             ({"outcome": every}, False, 283)]
+    assert _oracle_leaks(units, read, K) == []
 
 
 def test_a_state_s_count_is_the_count_of_its_counties():

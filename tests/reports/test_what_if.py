@@ -153,3 +153,22 @@ def test_the_map_offers_the_services_the_scenario_names(page2) -> None:
     # needs per county as released in the hover: Kent's one case-management need is hidden, New Castle has none
     hover = {t.split("</b>")[0][3:]: t for t in closes.figure.data[0].text}
     assert "needs identified: hidden" in hover["Kent"] and "needs identified: 0" in hover["New Castle"]
+
+
+def test_sites_are_chosen_from_released_counts_never_from_the_analysis(tiny, whatif) -> None:
+    """The analysis's sites rest on true counts per county; the page's on the counts it releases.
+
+    An outsider read report 06's sites as an order of hidden counts (a blank rank said every
+    other county had none). Here the analysis's sites are replaced by a county that does not
+    exist: the page never shows it. Shelter closes, 2024, threshold 2: case management's one
+    need not met is in Kent (hidden, counted as 0.5), emergency housing's in New Castle; each
+    service's first site is the county covering the most, Kent within 60 miles of all three.
+    """
+    import dataclasses
+
+    planted = dataclasses.replace(whatif, comparisons=[
+        dataclasses.replace(c, sites=c.sites.assign(site_before="Nowhere", site_after="Nowhere")) for c in whatif.comparisons])
+    page = report.publish(Release(tiny, 2), planted)
+    assert page_of(page, "Shelter closes").sites.values.tolist() == [
+        ["Case management", 1, "Kent", "Kent"], ["Housing: emergency", 1, "Kent", "Kent"]]
+    assert not any((p.sites == "Nowhere").any().any() for p in page.pages)

@@ -272,6 +272,33 @@ def finer_columns(units: pd.DataFrame, pairs: Mapping[str, str | Sequence[str]],
             by_coarse = pairs_seen.groupby(coarse, sort=False)[fine].agg(frozenset)
             out[coarse] = Finer(fine, frozenset(pairs_seen[fine].tolist()), dict(by_coarse.items()))
             break
+    return _to_the_finest(out)
+
+
+def _to_the_finest(finer: dict[str, Finer]) -> dict[str, Finer]:
+    """Each coarse column written on the end of its chain: a column whose finer column has a finer one in turn.
+
+    Whether a referral's date answered is recorded is ``answered``; ``answered`` is a set of
+    outcomes. Written only on ``answered``, the count would be a key of its own beside the
+    counts by outcome, and the bounds would not see that it is one of their sums. (Two
+    columns each a function of the other stay written on the first one reached.)
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"outcome": ["accepted", "open", "no_response"], "answered": [True, False, False],
+    ...                       "dated": [True, False, False]})
+    >>> f = finer_columns(units, {"dated": ("answered",), "answered": ("outcome",)})["dated"]
+    >>> f.column, sorted(f.of[False])
+    ('outcome', ['no_response', 'open'])
+    """
+    out = dict(finer)
+    for _ in range(len(out)):
+        longer = {coarse: f for coarse, f in out.items() if f.column in out and out[f.column].column != coarse}
+        if not longer:
+            break
+        for coarse, f in longer.items():
+            g = out[f.column]
+            out[coarse] = Finer(g.column, g.values, {c: frozenset().union(*(g.of[v] for v in vs if v in g.of)) for c, vs in f.of.items()})
     return out
 
 

@@ -45,7 +45,7 @@ NEED_OUTCOME = "gaps.outcome"
 FINER: dict[str, dict[str, str]] = {
     "clients": {"age": "age_group", "state": "county_fips"},
     "needs": {"age": "age_group", "state": "county_fips", "status": NEED_OUTCOME},
-    "referrals": {"age": "age_group", "state": "county_fips"},
+    "referrals": {"age": "age_group", "state": "county_fips", "answered": "outcome"},
     "cj_events": {"state": "county_fips"},
 }
 """Per universe, columns that are a function of a finer one: ``{coarse: fine}``.
@@ -54,14 +54,17 @@ A reader who sees a count of unmet needs and a count of needs by outcome band kn
 count the same needs; two columns for one concept would hide that from the bounds. So the
 layer writes every count on a coarse column as a count on its finer one
 (:func:`tfanalysis.publication.cells.on_finer_columns`): the age band is a set of age groups, a state
-a set of counties, a status a set of outcomes."""
+a set of counties, a status a set of outcomes, whether a referral was answered a set of its outcomes
+(where the data say so: an outsider once read 2025Q4's 4 referrals never answered as report 00's
+21 without a date answered less its 17 without an outcome)."""
 
 FILLED = "quality.filled."
 """Prefix of a report's column telling whether a unit's value of a column is recorded (``quality.filled.met_on``)."""
 
-_FILLED_FROM: dict[str, tuple[str, ...]] = {"needs": (NEED_OUTCOME,), "referrals": ("answered", "outcome")}
-"""Per universe, the columns whose values may tell whether another is recorded (a need's ``met_on``
-and ``met_by`` by its outcome, a referral's ``responded_on`` by ``answered``), tried first."""
+_FILLED_FROM: dict[str, tuple[str, ...]] = {"needs": (NEED_OUTCOME,), "referrals": ("outcome", "answered")}
+"""Per universe, the columns whose values may tell whether another is recorded, finest first, tried
+before the column itself: a need's ``met_on`` and ``met_by`` by its outcome band, a referral's
+``responded_on`` by its outcome (no date for one open or never answered), else by ``answered``."""
 
 
 def finer_pairs(universe: str, columns: Iterable[str]) -> dict[str, tuple[str, ...]]:

@@ -11,7 +11,11 @@
   gap that closes shows a released 0;
 - needs per county (map hover, deserts) and per service (behind utilization) are released
   per service; a utilization rests on its count of needs and is shown only where that
-  count is shown.
+  count is shown;
+- the sites recommended for a new provider, now and with the scenario, are chosen from the
+  needs not met per county as released (a hidden county counting as half the threshold), as
+  report 02 chooses its own: the analysis's sites (``Comparison.sites``), chosen from the true
+  counts, would order counties the release hides.
 
 Access, capacity, places, distances, members and counties are not victim counts and are
 shown as they are. Prose quotes released values only; a change in a gap's size is named
@@ -149,8 +153,70 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
 _WHO = {"language": "{}-speaking"}
 
 
+def _reach_column(whatif: WhatIf, comparison: Comparison) -> str:
+    return f"scenarios.reach.v{NEEDS_FRAME_VERSION}.{comparison.scenario.key()}.{_period_key(whatif)}"
+
+
+def _not_met_per_county(rel: Any, whatif: WhatIf, comparison: Comparison, service: str, counties: list[str]) -> dict[str, pd.Series]:
+    """A service's needs not met per county, now and as the scenario would leave them, as released.
+
+    With the scenario (:func:`~tfanalysis.analyses.scenarios.compare.expected_needs`), a need
+    not met stays so unless the scenario reaches it, and a need it loses is not met unless the
+    client declined it: two counts per county, each on columns released elsewhere (status,
+    reach), never a column of their own that would hide the sum from the bounds. A county's
+    count is the sum of its two where both are shown, hidden (NaN) otherwise.
+    """
+    column = _reach_column(whatif, comparison)
+    statuses = [str(s) for s in rel.units("needs")["status"].unique() if str(s) not in (*NOT_MET, "declined_by_client", "<NA>")]
+    base = {**_window(whatif), "need": service}
+    levels = {"county_fips": counties}
+    name = f"06 needs not met per county: {_label(service)}"
+    now = rel.table("needs", rows="county_fips", where={**base, "status": NOT_MET}, levels=levels, name=name).numbers()
+    kept = rel.table("needs", rows="county_fips", where={**base, "status": NOT_MET, column: ["same", "lost"]}, levels=levels,
+                     name=f"{name}, not reached by: {comparison.scenario.name}").numbers()
+    lost = (rel.table("needs", rows="county_fips", where={**base, "status": statuses, column: ["lost"]}, levels=levels,
+                      name=f"{name}, met but lost with: {comparison.scenario.name}").numbers() if statuses else 0)
+    return {"before": now, "after": kept + lost}
+
+
+def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str]) -> pd.DataFrame:
+    """The sites recommended for a new provider of each service the scenario touches, now and with it, from released counts.
+
+    As report 02 (:func:`tfanalysis.reports.gaps.sites.publish_sites`): greedy maximal coverage
+    (:func:`~tfanalysis.analyses.gaps.sites.recommend_sites`) on the needs not met per county as
+    released, a hidden county counting as half the threshold; a service with no such need shown
+    or hidden, now or with the scenario, is left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``service`` (label), ``rank``, ``site now``, ``site with the scenario`` (county names,
+        empty when fewer sites are worth recommending).
+    """
+    from tfanalysis.analyses.gaps.sites import recommend_sites
+
+    columns = ["service", "rank", "site now", "site with the scenario"]
+    half = (rel.threshold - 1) / 2
+    parts = []
+    for service in comparison.services:  # the few services a scenario touches
+        shown = _not_met_per_county(rel, whatif, comparison, service, counties)
+        picked = {}
+        for when, data in (("now", whatif.baseline.data), ("with the scenario", comparison.version.data)):
+            weights = shown["before" if when == "now" else "after"].astype(float).fillna(half)
+            weights = weights[weights > 0]
+            picked[when] = (recommend_sites(data, service, k=whatif.site_count, max_miles=whatif.max_miles, demand=weights)
+                            if len(weights) else pd.DataFrame(columns=["rank", "name"]))
+        if picked["now"].empty and picked["with the scenario"].empty:
+            continue
+        ranks = pd.DataFrame({"rank": np.arange(1, max(len(t) for t in picked.values()) + 1)})
+        for when, table in picked.items():
+            ranks = ranks.merge(table[["rank", "name"]].astype({"rank": "int64"}).rename(columns={"name": f"site {when}"}), on="rank", how="left")
+        parts.append(ranks.assign(service=_label(service)))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
 def _reach(rel: Any, whatif: WhatIf, comparison: Comparison) -> tuple[Released, Released]:
-    column = f"scenarios.reach.v{NEEDS_FRAME_VERSION}.{comparison.scenario.key()}.{_period_key(whatif)}"
+    column = _reach_column(whatif, comparison)
     rel.derive("needs", column, comparison.reach)
     where = {**_window(whatif), column: list(REACH)}
     levels = {column: list(REACH)}
@@ -240,8 +306,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
             "nearest miles now": biggest["nearest_miles_before"].round(0).to_numpy(),
             "nearest miles with": biggest["nearest_miles_after"].round(0).to_numpy(),
         })
-        sites = comparison.sites.assign(service=comparison.sites["service"].map(_label)).rename(
-            columns={"site_before": "site now", "site_after": "site with the scenario"})
+        sites = _sites(rel, whatif, comparison, counties)
         gap_table = _gap_table(rel, whatif, comparison)
         gap_table["gap_words"] = [gap_words(r, names) for r in gap_table[GAP_KEYS].to_dict("records")]
         points = {when: coverage.member_points(d, whatif.period, services=mapped) for when, d in

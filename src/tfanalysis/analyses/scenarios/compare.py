@@ -104,6 +104,7 @@ class WhatIf:
     end: pd.Timestamp | None = None
     label: str = ""
     max_miles: float = 60.0
+    site_count: int = 3
 
 
 # --------------------------------------------------------------------------- per version
@@ -380,7 +381,7 @@ def compare(data: TaskForceData, scenarios: Sequence[Scenario], period: PeriodLi
     touched = {scenario.name: touched_services(data.capacity, changed.capacity) for scenario, changed, _ in versions}
     every = sorted(set().union(*touched.values())) if touched else []
     baseline = analyse(data, period, "baseline", services=every, region=region, max_miles=max_miles, decay=decay)
-    out = WhatIf(baseline, [], period, start, end, label, max_miles)
+    out = WhatIf(baseline, [], period, start, end, label, max_miles, site_count)
     for scenario, changed, log in versions:  # a handful of scenarios
         services = touched[scenario.name]
         version = analyse(changed, period, scenario.name, services=services, region=region, max_miles=max_miles, decay=decay)
