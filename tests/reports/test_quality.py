@@ -18,6 +18,9 @@ def test_sizes_release_victim_tables_and_show_organizations(tiny_dir):
     # by hand: clients c1, c2; needs of 2024-01-10 (2) and 2024-02-03 (2); referrals r1-r3; events k1 x2
     assert sizes[["clients", "needs", "referrals", "cj_events"]].tolist() == [2, 4, 3, 2]
     assert sizes["members"] == 3 and sizes["activities"] == 2
+    # the survey's two ratings carry no date: both counted, and the table says it is every wave
+    assert sizes["survey (every wave: waves carry no date)"] == 2 and "survey" not in sizes.index
+    assert "survey" in quality.published_sizes(Release(data, 2), data, None).index
 
 
 def test_a_small_table_size_is_hidden_at_the_threshold(tiny_dir):
@@ -123,3 +126,10 @@ def test_the_summary_refuses_a_taxonomy_table_that_does_not_say_which_categories
     with pytest.raises(ValueError, match="published_taxonomy_use"):
         quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                            pd.DataFrame(), "2025Q3")
+
+
+def test_agency_records_count_the_clients_identified_in_the_period(tiny_dir):
+    """Beside tables of the period, the unduplicated clients are the period's: c1 and c2 in 2024Q1, all four in all data."""
+    data = load_dataset(tiny_dir)
+    assert quality.published_agency_records(Release(data, 2), data, "2024Q1").loc["all agencies"].tolist() == [2, 2]
+    assert quality.published_agency_records(Release(data, 2), data, None).loc["all agencies"].tolist() == [4, 4]

@@ -23,7 +23,10 @@ import pandas as pd
 from tfanalysis.data import contract, schema
 from tfanalysis.data.periods import PeriodLike
 
-__all__ = ["TaskForceData"]
+__all__ = ["TaskForceData", "UNDATED_TABLES"]
+
+UNDATED_TABLES: tuple[str, ...] = ("survey",)
+"""Tables whose rows carry no date: :meth:`TaskForceData.in_period` keeps them whole, and a report says so."""
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,20 @@ def _window(period: Any) -> dict[str, Any]:
     return {name: ({} if p.start is None else {DATED_TABLES[name]: Interval(p.start, p.end)}) for name in VICTIM_TABLES}
 
 
+def table_label(name: str, period: Any = None) -> str:
+    """A table's name as a report lists it beside others restricted to a period: one kept whole says so.
+
+    Examples
+    --------
+    >>> table_label("survey", "2025Q4"), table_label("survey"), table_label("needs", "2025Q4")
+    ('survey (every wave: waves carry no date)', 'survey', 'needs')
+    """
+    from tfanalysis.data.dataset import UNDATED_TABLES
+    from tfanalysis.data.periods import parse_period
+
+    return f"{name} (every wave: waves carry no date)" if name in UNDATED_TABLES and parse_period(period).start is not None else name
+
+
 def published_sizes(rel: Any, data: TaskForceData, period: Any = None) -> pd.Series:
     """Rows per table in the period: victims' tables released, the others as they are.
 
@@ -138,7 +152,7 @@ def published_sizes(rel: Any, data: TaskForceData, period: Any = None) -> pd.Ser
         if name in VICTIM_TABLES:
             out[name] = rel.count(name, where=where[name], name=f"00 rows of {name}").inner().iloc[0]
         else:
-            out[name] = len(getattr(scoped, name))
+            out[table_label(name, period)] = len(getattr(scoped, name))
     return pd.Series(out, name="rows", dtype=object)
 
 
@@ -210,7 +224,7 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
                     continue
                 if released.is_hidden().any():
                     pct = HIDDEN
-            rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": pct})
+            rows.append({"table": table_label(name, period), "column": col.name, "required": not col.nullable, "filled_pct": pct})
     return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
 
 
@@ -268,8 +282,8 @@ def published_taxonomy_use(rel: Any, data: TaskForceData, period: Any = None) ->
     return out
 
 
-def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
-    """Agency records beside unduplicated clients, as leadership sees them (released counts).
+def published_agency_records(rel: Any, data: TaskForceData, period: Any = None) -> pd.DataFrame:
+    """Agency records beside unduplicated clients identified in the period, as leadership sees them (released counts).
 
     A client of a linked dataset has one record at each agency that served them, so the
     clients with a record at an agency are that agency's records: one released count each.
@@ -282,7 +296,8 @@ def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
         ``unduplicated_clients`` (ints, ``"hidden"`` where hidden).
     """
     clients = data.clients
-    total = rel.count("clients", name="00 unduplicated clients").inner().iloc[0]
+    where = _window(period)["clients"]
+    total = rel.count("clients", where=where, name="00 unduplicated clients").inner().iloc[0]
     if "agencies" not in clients.columns:
         return pd.DataFrame({"agency_records": [total], "unduplicated_clients": [total]}, index=pd.Index(["all agencies"], name="agency"))
     lists = clients["agencies"].astype("string").fillna("").str.split(";")
@@ -291,7 +306,7 @@ def published_agency_records(rel: Any, data: TaskForceData) -> pd.DataFrame:
     for agency in agencies:  # one released count per agency (a handful), not per client
         flag = f"linkage.record_at.{agency}"
         rel.derive("clients", flag, lists.map(lambda names, a=agency: a in names))
-        shown = rel.count("clients", where={flag: True}, name=f"00 clients with a record at {agency}").inner().iloc[0]
+        shown = rel.count("clients", where={**where, flag: True}, name=f"00 clients with a record at {agency}").inner().iloc[0]
         rows[agency] = {"agency_records": shown, "unduplicated_clients": shown}
     per_agency = [r["agency_records"] for r in rows.values()]
     records = sum(per_agency) if all(not isinstance(v, str) for v in per_agency) else HIDDEN

@@ -83,9 +83,18 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     ...     "needs": [300], "observed": [30.0], "adjusted": [25.0], "difference": [12.0], "low": [5.0], "high": [19.0]})
     >>> print(underserved_markdown(t))  # doctest: +ELLIPSIS
     Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: **male** (gender; +12 points against female, 90% interval +5 to +19). ...
+    >>> print(underserved_markdown(t.iloc[0:0]))  # doctest: +ELLIPSIS
+    No need of the period was identified at least 90 days before the data end: no group is compared yet, ...
+    >>> print(underserved_markdown(t.assign(difference=np.nan, low=np.nan, high=np.nan)))  # doctest: +ELLIPSIS
+    No group's difference from its reference group is shown (a count it rests on is hidden): ...
     """
     clear = table[(table["low"] > 0)].sort_values("difference", ascending=False)
-    if clear.empty:
+    if table.empty:
+        text = ("No need of the period was identified at least 90 days before the data end: no group is compared yet, "
+                "and nothing can be said either way.")
+    elif table["difference"].isna().all():
+        text = "No group's difference from its reference group is shown (a count it rests on is hidden): nothing can be said either way."
+    elif clear.empty:
         text = "No group's needs go unmet at 90 days clearly more often than its reference group's once the other attributes and the needs are accounted for."
     else:
         items = [f"**{r.group}** ({r.attribute.replace('_', ' ')}; {r.difference:+.0f} points against {r.reference}, 90% interval {r.low:+.0f} to {r.high:+.0f})" for r in clear.itertuples()]

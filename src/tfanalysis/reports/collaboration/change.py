@@ -246,7 +246,8 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
                     "indicator": name, "label": ind.label, "unit": ind.unit,
                     "period": list(shown.index), "start": table.index.start_time,
                     "observed": values[name].to_numpy(dtype=float),
-                    "hidden": (values[name].isna() & table[name].notna()).to_numpy(dtype=bool),
+                    # hidden by the release, not a value that cannot be worked out yet (needs not yet due)
+                    "hidden": shown[name].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool),
                     "fitted": fit["fitted"].to_numpy(), "counterfactual": fit["counterfactual"].to_numpy(), "post": fit["post"].to_numpy(),
                 }
             )

@@ -260,6 +260,12 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
     Over the periods to 2025Q4, 1 indicator shows a significant improving trend (A) and 1 a worsening one (B); 1
     shows no clear trend. Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so
     see the before/after estimates below.
+    >>> card = pd.DataFrame({"label": ["A", "Investigations"], "assessment": ["stable", "—"], "trend": ["no trend (p 0.5)", "increasing (p 0.002)"],
+    ...                      "period": ["2025Q4"] * 2})
+    >>> print(scorecard_markdown(card))  # doctest: +ELLIPSIS
+    Over the periods to 2025Q4, 0 indicators show a significant improving trend and 0 a worsening one; 1 shows no
+    clear trend. 1 indicator with no better direction shows a significant trend (Investigations, increasing (p
+    0.002)). Trends are ...
     """
     if card.empty:
         return "No indicator could be computed: the data hold no dated rows."
@@ -275,6 +281,12 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
         f"Over the periods to {card['period'].iloc[0]}, {len(improving)} indicator{'s show' if len(improving) != 1 else ' shows'} a significant improving trend"
         f"{listing(improving)} and {len(worsening)} a worsening one{listing(worsening)}; {stable} show{'s' if stable == 1 else ''} no clear trend."
     )
+    # a significant trend in an indicator with no better direction (investigations opened) is neither
+    undirected = card.loc[card["assessment"] == "—"]
+    if len(undirected):
+        moves = [f"{row['label']}, {row['trend']}" if "trend" in card else str(row["label"]) for _, row in undirected.iterrows()]
+        text += (f" {len(undirected)} indicator{'s' if len(undirected) != 1 else ''} with no better direction "
+                 f"{'shows' if len(undirected) == 1 else 'show'} a significant trend{listing(moves)}.")
     if short:
         text += f" {short} {'series is' if short == 1 else 'series are'} too short to test (fewer than {trends.MIN_POINTS_TREND} periods): no conclusion either way."
     return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below."

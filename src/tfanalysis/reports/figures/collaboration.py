@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tfanalysis.reports.figures.common import SECTOR_COLORS, SUPPRESSED_HOVER, TEMPLATE, published_numbers
+from tfanalysis.reports.figures.common import NOT_AVAILABLE_HOVER, SECTOR_COLORS, SUPPRESSED_HOVER, TEMPLATE, published_numbers
 
 __all__ = [
     "attendance_figure",
@@ -57,8 +57,8 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     ----------
     lines : pandas.DataFrame
         :func:`tfanalysis.reports.collaboration.trend_lines`: ``indicator``, ``label``, ``unit``,
-        ``period``, ``observed`` (NaN where hidden or not available: a gap), ``fitted``
-        and ``counterfactual`` (fitted to the shown values), ``post``.
+        ``period``, ``observed`` (NaN where hidden or not available: a gap), ``hidden``
+        (hovers say which), ``fitted`` and ``counterfactual`` (fitted to the shown values), ``post``.
     first_post : str, optional
         Label of the first period after the change (marked by a dashed line).
     columns : int
@@ -88,7 +88,8 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
         factor, suffix = _scale(str(part["unit"].iloc[0]))
         labels = part["period"].astype(str).tolist()
         observed = part["observed"].to_numpy(dtype=float) * factor
-        hover = [SUPPRESSED_HOVER if np.isnan(v) else f"{v:,.1f}{suffix}" for v in observed]
+        hidden = part["hidden"].to_numpy(dtype=bool) if "hidden" in part else np.isnan(observed)
+        hover = [SUPPRESSED_HOVER if h else NOT_AVAILABLE_HOVER if np.isnan(v) else f"{v:,.1f}{suffix}" for v, h in zip(observed, hidden)]
         first = k == 0
         fig.add_trace(go.Scatter(x=labels, y=observed, mode="markers+lines", name="observed", legendgroup="observed", showlegend=first,
                                  line={"color": "#1f4e79", "width": 1}, marker={"size": 6}, text=hover, hovertemplate="%{x}: %{text}<extra></extra>",

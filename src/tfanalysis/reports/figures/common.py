@@ -11,6 +11,9 @@ import pandas as pd
 SUPPRESSED_HOVER = "hidden (disclosure control)"
 """Hover text of a hidden cell (a small count, or one hidden so that no small count can be worked out): its value is never in the figure."""
 
+NOT_AVAILABLE_HOVER = "not available (nothing to work it out from yet, or not recorded)"
+"""Hover text of a value that is not hidden but does not exist (a rate of needs not yet due, a column not recorded)."""
+
 TEMPLATE = "plotly_white"
 
 OFFLINE_GEO_SCRIPT = (

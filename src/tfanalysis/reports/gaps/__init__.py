@@ -41,6 +41,7 @@ from tfanalysis.reports.gaps.findings import (
     gaps_markdown,
     headline_metrics,
     pressed_services,
+    pressed_services_markdown,
 )
 from tfanalysis.reports.gaps.matrix import ALL_COUNTIES, OTHER_COUNTIES, publish_gap_matrix
 from tfanalysis.reports.gaps.outcomes import (
@@ -81,6 +82,7 @@ __all__ = [
     "gaps_markdown",
     "headline_metrics",
     "pressed_services",
+    "pressed_services_markdown",
     "ranked",
     "publish_demand",
     "publish_gap_matrix",

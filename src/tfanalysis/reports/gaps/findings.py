@@ -42,6 +42,37 @@ def pressed_services(published_demand: pd.DataFrame, n: int = 3) -> list[str]:
     return [str(s) for s in (chosen + more)[:n]]
 
 
+def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]) -> str:
+    """Say how :func:`pressed_services` chose the services it names: by shown unmet counts, then by needs.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unmet": [30, "hidden", 12, 42], "needs": [90, 200, 40, 132]}, index=["food", "b", "c", "Total"])
+    >>> pressed_services_markdown(d, ["food", "c", "b"])
+    'The services forecast are **Food** and **c** (the most unmet needs among the services whose unmet count is shown), then **b** (the most needs identified of the rest).'
+    >>> pressed_services_markdown(d.assign(unmet="hidden"), ["b", "food", "c"])
+    'No service’s unmet count is shown: the services forecast are **b**, **Food** and **c**, those with the most needs identified.'
+    """
+    from tfanalysis.data.taxonomy import SERVICE_CODES
+
+    if not pressed:
+        return "No service has a shown count of needs to forecast."
+    by_unmet = set(_top(_shown(published_demand["unmet"]), len(published_demand)))
+    first = [s for s in pressed if s in by_unmet]
+    rest = [s for s in pressed if s not in by_unmet]
+
+    def names(services: list[str]) -> str:
+        items = [f"**{SERVICE_CODES.get(s, s)}**" for s in services]
+        return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+
+    if not first:
+        return f"No service’s unmet count is shown: the services forecast are {names(rest)}, those with the most needs identified."
+    text = f"The services forecast are {names(first)} (the most unmet needs among the services whose unmet count is shown)"
+    if rest:
+        text += f", then {names(rest)} (the most needs identified of the rest)"
+    return text + "."
+
+
 def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFrame, published_gaps: pd.DataFrame, threshold: int = 11) -> dict[str, dict[str, Any]]:
     """The report's headline numbers, as keyword arguments for ``notebook.record_metric``.
 
