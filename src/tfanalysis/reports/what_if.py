@@ -157,14 +157,17 @@ def _reach_column(whatif: WhatIf, comparison: Comparison) -> str:
     return f"scenarios.reach.v{NEEDS_FRAME_VERSION}.{comparison.scenario.key()}.{_period_key(whatif)}"
 
 
-def _not_met_per_county(rel: Any, whatif: WhatIf, comparison: Comparison, service: str, counties: list[str]) -> dict[str, pd.Series]:
+def _not_met_per_county(rel: Any, whatif: WhatIf, comparison: Comparison, service: str, counties: list[str],
+                        reach: Released, reach_not_met: Released) -> dict[str, pd.Series]:
     """A service's needs not met per county, now and as the scenario would leave them, as released.
 
     With the scenario (:func:`~tfanalysis.analyses.scenarios.compare.expected_needs`), a need
     not met stays so unless the scenario reaches it, and a need it loses is not met unless the
     client declined it: two counts per county, each on columns released elsewhere (status,
     reach), never a column of their own that would hide the sum from the bounds. A county's
-    count is the sum of its two where both are shown, hidden (NaN) otherwise.
+    count is the sum of its two where both are shown, hidden (NaN) otherwise. Where the
+    released counts of needs reached (not met) or lost show a 0, that count per county is 0
+    and is not released again.
     """
     column = _reach_column(whatif, comparison)
     statuses = [str(s) for s in rel.units("needs")["status"].unique() if str(s) not in (*NOT_MET, "declined_by_client", "<NA>")]
@@ -172,15 +175,17 @@ def _not_met_per_county(rel: Any, whatif: WhatIf, comparison: Comparison, servic
     levels = {"county_fips": counties}
     name = f"06 needs not met per county: {_label(service)}"
     now = rel.table("needs", rows="county_fips", where={**base, "status": NOT_MET}, levels=levels, name=name).numbers()
-    kept = rel.table("needs", rows="county_fips", where={**base, "status": NOT_MET, column: ["same", "lost"]}, levels=levels,
-                     name=f"{name}, not reached by: {comparison.scenario.name}").numbers()
-    lost = (rel.table("needs", rows="county_fips", where={**base, "status": statuses, column: ["lost"]}, levels=levels,
-                      name=f"{name}, met but lost with: {comparison.scenario.name}").numbers() if statuses else 0)
+    kept = now if reach_not_met.value("reached", "count") == 0 else rel.table(
+        "needs", rows="county_fips", where={**base, "status": NOT_MET, column: ["same", "lost"]}, levels=levels,
+        name=f"{name}, not reached by: {comparison.scenario.name}").numbers()
+    lost = 0 if reach.value("Total", "lost") == 0 or not statuses else rel.table(
+        "needs", rows="county_fips", where={**base, "status": statuses, column: ["lost"]}, levels=levels,
+        name=f"{name}, met but lost with: {comparison.scenario.name}").numbers()
     return {"before": now, "after": kept + lost}
 
 
-def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str]) -> pd.DataFrame:
-    """The sites recommended for a new provider of each service the scenario touches, now and with it, from released counts.
+def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str], reach: Released, reach_not_met: Released) -> pd.DataFrame:
+    """The sites recommended for a new provider of each service the scenario's rows name, now and with it, from released counts.
 
     As report 02 (:func:`tfanalysis.reports.gaps.sites.publish_sites`): greedy maximal coverage
     (:func:`~tfanalysis.analyses.gaps.sites.recommend_sites`) on the needs not met per county as
@@ -198,8 +203,8 @@ def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str]
     columns = ["service", "rank", "site now", "site with the scenario"]
     half = (rel.threshold - 1) / 2
     parts = []
-    for service in comparison.services:  # the few services a scenario touches
-        shown = _not_met_per_county(rel, whatif, comparison, service, counties)
+    for service in comparison.named_services:  # the few services a scenario's rows name
+        shown = _not_met_per_county(rel, whatif, comparison, service, counties, reach, reach_not_met)
         picked = {}
         for when, data in (("now", whatif.baseline.data), ("with the scenario", comparison.version.data)):
             weights = shown["before" if when == "now" else "after"].astype(float).fillna(half)
@@ -306,7 +311,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
             "nearest miles now": biggest["nearest_miles_before"].round(0).to_numpy(),
             "nearest miles with": biggest["nearest_miles_after"].round(0).to_numpy(),
         })
-        sites = _sites(rel, whatif, comparison, counties)
+        sites = _sites(rel, whatif, comparison, counties, reach, reach_not_met)
         gap_table = _gap_table(rel, whatif, comparison)
         gap_table["gap_words"] = [gap_words(r, names) for r in gap_table[GAP_KEYS].to_dict("records")]
         points = {when: coverage.member_points(d, whatif.period, services=mapped) for when, d in

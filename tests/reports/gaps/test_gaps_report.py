@@ -24,7 +24,7 @@ NAMES = ["FOLLOWED", "NO_NEED", "NOT_MET", "OUTCOME", "STATUS", "TIME_TO_MET", "
 
 def test_the_package_keeps_the_names_of_the_module_it_replaced() -> None:
     """Notebook 02, the profiles and underserved reports import them from the package."""
-    assert gaps_report.__all__ == NAMES
+    assert [n for n in NAMES if n not in gaps_report.__all__] == []  # names added since are welcome
     used_elsewhere = ["MARGIN", "DECLINED", "MET_30", "MET_90", "REFERRAL_RESULTS"]
     assert [n for n in NAMES + used_elsewhere if not hasattr(gaps_report, n)] == []
 
