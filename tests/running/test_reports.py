@@ -133,3 +133,17 @@ def test_what_if_report_compares_the_demo_scenarios_with_released_counts_only(de
     said = [int(n) for n in re.findall(r"would (?:reach|lose) (\d+)", text)]
     assert not any(1 <= n <= 10 for n in said)
     assert page.count('"coloraxis":"coloraxis"') >= 4  # each map: both panels on the one colour scale
+
+
+def test_no_file_of_the_run_names_a_folder_of_this_machine(demo_runs) -> None:
+    """The run folder is sent out whole: no file in it names the reports folder, the data or the scenario file's folder.
+
+    An outsider found notebook 06's parameters naming the scenario file's full path.
+    """
+    from tfanalysis.analyses.scenarios import DEMO_SCENARIOS
+
+    result, reports = demo_runs
+    folders = [str(DEMO_SCENARIOS.parent), str(reports.parent), str(Path.home())]
+    found = [(p.name, f) for p in result.folder.rglob("*") if p.is_file() and p.suffix in (".ipynb", ".html", ".log", ".json", ".csv")
+             for f in folders if f in p.read_text(errors="replace")]
+    assert found == []

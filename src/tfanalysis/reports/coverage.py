@@ -285,7 +285,7 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
     ...                   "need": ["hidden", 25, "hidden"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [None, None, None], "residents": [1000, 2500, 700]})
     >>> print(deserts_markdown(p, max_miles=60, period_label="2025"))
-    In 2025, 2 county × service pairs of the 1 service analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
+    In 2025, at least 2 county × service pairs of the 1 service analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
     """
     found = published_deserts(published, max_miles=max_miles)
     analysed = published["service"].nunique()
@@ -304,8 +304,9 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
         counties = found["county_fips"].nunique()
         none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(_label).unique())
         pairs = f"{len(found)} county × service pair{'s' if len(found) != 1 else ''}"
+        at_least = "at least " if unknown else ""  # a pair whose count is withheld may be a desert too
         text = (
-            f"In {period_label}, {pairs} of the {services} {'are service deserts' if len(found) != 1 else 'is a service desert'} "
+            f"In {period_label}, {at_least}{pairs} of the {services} {'are service deserts' if len(found) != 1 else 'is a service desert'} "
             f"(need identified, no eligible provider serving the county or within {max_miles:g} miles of its centre): "
             f"{'; '.join(parts)}. {residents_of(found):,} residents live in "
             f"{f'these {counties} counties' if counties != 1 else 'this county'}."

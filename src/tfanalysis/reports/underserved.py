@@ -84,14 +84,16 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     >>> print(underserved_markdown(t))  # doctest: +ELLIPSIS
     Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: **male** (gender; +12 points against female, 90% interval +5 to +19). ...
     >>> print(underserved_markdown(t.iloc[0:0]))  # doctest: +ELLIPSIS
-    No need of the period was identified at least 90 days before the data end: no group is compared yet, ...
+    No group is compared: the period's needs identified at least 90 days before the data end are too few, ...
     >>> print(underserved_markdown(t.assign(difference=np.nan, low=np.nan, high=np.nan)))  # doctest: +ELLIPSIS
     No group's difference from its reference group is shown (a count it rests on is hidden): ...
     """
     clear = table[(table["low"] > 0)].sort_values("difference", ascending=False)
     if table.empty:
-        text = ("No need of the period was identified at least 90 days before the data end: no group is compared yet, "
-                "and nothing can be said either way.")
+        # empty for any of three reasons the table does not tell apart: say all of them
+        text = ("No group is compared: the period's needs identified at least 90 days before the data end are too few, "
+                "or too few clients share a group, or they all have the same outcome, for the model to compare groups. "
+                "Nothing can be said either way.")
     elif table["difference"].isna().all():
         text = "No group's difference from its reference group is shown (a count it rests on is hidden): nothing can be said either way."
     elif clear.empty:

@@ -266,7 +266,8 @@ def run_suite(
         "ledger_dir": str(ledger),
         "scenarios_file": scenarios_file,
     }
-    paths = {str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~"}
+    paths = {str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~",
+             **({str(Path(scenarios_file).parent): "<scenarios>"} if scenarios_file else {})}
     try:
         with stopped_by_signals(run_id):
             log.info("run %s: %d notebooks, period %s, data %s", run_id, len(notebooks), resolved.label, data_dir.name)

@@ -629,3 +629,22 @@ def test_drawn_ties_are_asked_of_the_layer_before_the_counts(tmp_path: Path) -> 
     _, ties = c.network_picture(data, pd.PeriodIndex(["2024Q1"], freq="Q"), counts)
     assert sorted(zip(ties["member_a"], ties["member_b"], ties["referrals"])) == [("m1", "m2", "hidden"), ("m1", "m5", "hidden")]
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
+
+
+def test_a_rate_resting_on_a_hidden_count_is_withheld_one_not_yet_measurable_is_not(tiny_data):
+    """What the trend figure's hover says of a value it does not draw.
+
+    Tiny task force, threshold 2. 2024Q1: 3 referrals closed, 1 accepted (hidden): the
+    acceptance rate rests on a hidden count, withheld. 2024Q2: no need is due at 30 days
+    (the data end within 30 days of its needs), so the share met within 30 days has nothing
+    to work from: not withheld. An outsider found both read alike.
+    """
+    from tfanalysis.analyses.collaboration.catalogue import indicators
+    from tfanalysis.reports.collaboration.counts import release_counts
+    from tfanalysis.reports.collaboration.published import withheld
+
+    counts = release_counts(Release(tiny_data, 2), tiny_data, names=["referrals_closed", "referrals_accepted", "needs_due_30", "needs_met_30"])
+    assert counts.shown("referrals_accepted").tolist() == ["hidden", 0]
+    assert counts.shown("needs_due_30").isna().tolist() == [False, True]
+    table = indicators(tiny_data)[["referral_acceptance_rate", "needs_met_30d_share"]]
+    assert withheld(table, counts).values.tolist() == [[True, False], [False, False]]

@@ -17,7 +17,7 @@ from tfanalysis.analyses.collaboration import trends
 from tfanalysis.analyses.collaboration.catalogue import BY_NAME
 from tfanalysis.analyses.collaboration.periods import period_labels, period_word
 from tfanalysis.reports.collaboration.counts import ReleasedCounts
-from tfanalysis.reports.collaboration.published import _format_p, _numbers, publish
+from tfanalysis.reports.collaboration.published import _format_p, _numbers, publish, withheld
 
 
 def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str], *, alpha: float = 0.05) -> pd.DataFrame:
@@ -235,6 +235,7 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
     if not chosen:
         return pd.DataFrame(columns=columns)
     shown = publish(table[chosen], counts)
+    out_for_disclosure = withheld(table[chosen], counts)
     values = _numbers(shown, table.index)
     parts = []
     for name in chosen:  # a handful of indicators
@@ -247,7 +248,7 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
                     "period": list(shown.index), "start": table.index.start_time,
                     "observed": values[name].to_numpy(dtype=float),
                     # hidden by the release, not a value that cannot be worked out yet (needs not yet due)
-                    "hidden": shown[name].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool),
+                    "hidden": out_for_disclosure[name].to_numpy(dtype=bool),
                     "fitted": fit["fitted"].to_numpy(), "counterfactual": fit["counterfactual"].to_numpy(), "post": fit["post"].to_numpy(),
                 }
             )

@@ -76,6 +76,30 @@ def publish(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
     return shown
 
 
+def withheld(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFrame:
+    """Where :func:`publish` leaves a value out for disclosure control, not because it cannot be worked out.
+
+    A count hidden by the release; a share or median resting on a hidden count; a network
+    measure whose floor of the referral counts was refused. A value whose base exists but is
+    not yet measurable (needs not yet due: a base of NaN) or not recorded is not withheld.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Booleans, indexed by period label like :func:`publish`, one column per indicator of ``table``.
+    """
+    out = pd.DataFrame(False, index=period_labels(table.index), columns=table.columns)
+    for name in table.columns:  # a few dozen indicators
+        ind = BY_NAME.get(name)
+        if ind is None:
+            continue
+        for count in [name] if ind.unit == "count" else [n for n in (NUMERATORS.get(name), ind.base) if n]:
+            out[name] |= counts.hidden(count).to_numpy(dtype=bool)
+        if ind.family == "network":
+            out[name] |= counts.network_withheld(name).to_numpy(dtype=bool)
+    return out
+
+
 def _numbers(shown: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     """Published cells as floats (NaN where hidden), on the indicators' own index."""
     out = shown.apply(lambda column: column.map(_published_number)).astype("float64")
