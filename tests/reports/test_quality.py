@@ -11,6 +11,8 @@ from tfanalysis.data.io import load_dataset
 from tfanalysis.publication import Release
 from tfanalysis.reports import quality
 
+from conftest import write_tiny_dataset
+
 
 def test_sizes_release_victim_tables_and_show_organizations(tiny_dir):
     data = load_dataset(tiny_dir)
@@ -49,29 +51,54 @@ def test_taxonomy_counts_needs_per_category_and_hides_small_ones(tiny_dir):
     assert used.loc["Legal representation (immigration, criminal, civil)", "needs"] == "hidden"
 
 
-def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back(tiny_dir):
-    data = load_dataset(tiny_dir)
+MET_WITHOUT_DATES = """client_id,need,identified_on,status,met_on,met_by
+c1,housing_emergency,2024-01-10,met,2024-01-12,m2
+c1,case_management,2024-01-10,met,2024-01-20,m2
+c2,housing_emergency,2024-02-03,met,2024-02-10,m2
+c2,legal_representation,2024-02-03,met,,
+c3,case_management,2024-04-20,met,,
+c4,case_management,2024-05-02,unmet,,
+"""
+"""Five needs met, two of them without a date met or a member; one need unmet (no date by design)."""
+
+
+def test_a_date_empty_by_design_is_no_gap_and_one_missing_is_counted_among_the_rows_that_should_hold_it(tmp_path):
+    """Shares of filled cells count the rows expected to hold a value (contract ``filled_where``).
+
+    needs.met_on: of the 5 met needs, 3 have a date: 60.0 % (3 and 2 shown at threshold 2;
+    the unmet need's empty date is no gap and is not counted). referrals.responded_on: the
+    referral never answered (r3) has no date by design: complete, not listed. The open
+    outcome is a state: never listed. The code before counted every need (3 of 6, 50 %) and
+    listed responded_on (2 of 3), which with the outcomes gave the never-answered count back.
+    """
+    data = load_dataset(write_tiny_dataset(tmp_path / "tiny", needs__csv=MET_WITHOUT_DATES))
     filled = quality.published_completeness(Release(data, 2), data, None).set_index(["table", "column"])
-    # needs.met_on: 2 of 5 filled, 3 empty: both shown at threshold 2
-    assert filled.loc[("needs", "met_on"), "filled_pct"] == 40.0
-    # cj_events.client_id: both filled (2 of 2): not listed; referrals.responded_on: 2 filled, 1 empty -> hidden
-    assert filled.loc[("referrals", "responded_on"), "filled_pct"] == "hidden"
+    assert filled.loc[("needs", "met_on"), "filled_pct"] == 60.0
+    assert ("referrals", "responded_on") not in filled.index and ("referrals", "outcome") not in filled.index
 
 
-def test_a_column_is_listed_as_having_empty_cells_only_where_the_released_counts_say_so(tiny_dir):
+def test_a_share_of_filled_cells_is_hidden_when_it_would_give_a_small_count_back(tmp_path):
+    """Threshold 3: met_on is filled for 3 met needs and empty for 2: the 2 is hidden, and the share with it."""
+    data = load_dataset(write_tiny_dataset(tmp_path / "tiny", needs__csv=MET_WITHOUT_DATES))
+    filled = quality.published_completeness(Release(data, 3), data, None).set_index(["table", "column"])
+    assert filled.loc[("needs", "met_on"), "filled_pct"] == "hidden"
+
+
+def test_a_column_is_listed_as_having_empty_cells_only_where_the_released_counts_say_so(tmp_path):
     """Listing a column says its empty count is at least 1: not where the layer withheld that count (it may be 0).
 
-    Threshold 5, the 5 needs shown first: met_on is filled for 2 and empty for 3, both
-    hidden and each at most 4 beside the 5, so the line is withheld whole. The code before
-    listed needs.met_on (and met_by) as having empty cells all the same.
+    Threshold 6, the 6 needs shown first: of the 5 met, met_on is filled for 3 and empty for
+    2, both hidden and each at most 5 beside the 5 met (shown by status), so the line is
+    withheld whole; needs.met_on is then not listed.
     """
-    data = load_dataset(tiny_dir)
-    rel = Release(data, 5)
-    assert rel.count("needs", name="needs").value() == 5
+    data = load_dataset(write_tiny_dataset(tmp_path / "tiny", needs__csv=MET_WITHOUT_DATES))
+    rel = Release(data, 6)
+    assert rel.count("needs", name="needs").value() == 6
+    assert rel.count("needs", where={"status": "met"}, name="needs met").value() is None
     filled = quality.published_completeness(rel, data, None)
     assert filled.loc[filled["table"] == "needs", "column"].tolist() == []
     cells = rel.ledger.cells.set_index(["table", "row"])
-    assert cells.loc[("00 needs.met_on filled or empty", "False"), ["true", "withheld"]].tolist() == [3, True]
+    assert cells.loc[("00 needs.met_on filled or empty", "False"), ["true", "withheld"]].tolist() == [2, True]
 
 
 def test_the_summary_quotes_only_what_the_tables_show():

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tfanalysis.data import contract, taxonomy
@@ -22,6 +23,7 @@ __all__ = [
     "DATED_TABLES",
     "agency_records",
     "completeness",
+    "expected_rows",
     "records_per_month",
     "table_sizes",
     "taxonomy_use",
@@ -89,21 +91,42 @@ def agency_records(data: TaskForceData) -> pd.DataFrame:
 def completeness(data: TaskForceData) -> pd.DataFrame:
     """Share of filled cells per contract column, for the tables that have rows.
 
+    A column is counted over the rows expected to hold a value
+    (:attr:`~tfanalysis.data.contract.Column.filled_where`: a need's ``met_on`` over the needs
+    met); a column whose empty cell is a state (an open referral's ``outcome``, a member's
+    ``left_on``) is complete (100).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``table``, ``column``, ``required`` (the contract requires a value),
-        ``filled_pct`` (0–100). Percentages, not counts.
+        ``filled_pct`` (0–100; NaN where no row is expected to hold one). Percentages, not counts.
     """
     rows = []
     for name, frame in data.tables().items():
         if frame.empty:
             continue
         table = contract.TABLES[name]
-        filled = frame[table.column_names].notna().mean() * 100
-        for col in table.columns:
-            rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": float(filled[col.name])})
+        for col in table.columns:  # a dozen columns a table
+            expected = expected_rows(frame, {column: list(values) for column, values in col.filled_where})
+            filled = 100.0 if col.empty_is_a_state else float(frame.loc[expected, col.name].notna().mean() * 100) if expected.any() else np.nan
+            rows.append({"table": name, "column": col.name, "required": not col.nullable, "filled_pct": filled})
     return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
+
+
+def expected_rows(frame: pd.DataFrame, expected: dict[str, list[str]]) -> np.ndarray:
+    """The rows of ``frame`` expected to hold a value (:attr:`~tfanalysis.data.contract.Column.filled_where`): all when ``expected`` is empty.
+
+    Examples
+    --------
+    >>> needs = pd.DataFrame({"status": ["met", "unmet", None]})
+    >>> expected_rows(needs, {"status": ["met"]}).tolist(), expected_rows(needs, {}).tolist()
+    ([True, False, False], [True, True, True])
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in expected.items():  # one condition a column (a status, an outcome)
+        mask &= frame[column].astype("string").isin(values).fillna(False).to_numpy(dtype=bool)
+    return mask
 
 
 def records_per_month(data: TaskForceData) -> pd.DataFrame:

@@ -117,6 +117,13 @@ class Column:
     may_be_future : bool
         A ``date`` column that may lie after the export date (a capacity row planned to
         start next month). Every other date is refused when it is later than the export.
+    filled_where : tuple of (column, values) pairs
+        The rows expected to hold a value (``met_on``: needs whose ``status`` is ``met``);
+        elsewhere the cell is empty by design, not missing. Empty: every row.
+    empty_means : str, optional
+        What an empty cell says, where it is a state rather than a gap (``outcome``: the
+        referral is ``open``). A column whose empty cells are states (this, or ``open_end``)
+        is complete whatever it holds.
     """
 
     name: str
@@ -130,6 +137,13 @@ class Column:
     default: object = None
     open_end: bool = False
     may_be_future: bool = False
+    filled_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    empty_means: str | None = None
+
+    @property
+    def empty_is_a_state(self) -> bool:
+        """An empty cell says something (still open, still a member): never a gap in the data."""
+        return self.open_end or self.empty_means is not None
 
 
 @dataclass(frozen=True)
@@ -244,8 +258,10 @@ NEEDS = Table(
         _c("need", "code", "The need, as a victim-need taxonomy code (or a term of the task force's vocabulary file)."),
         _c("identified_on", "date", "Date the need was identified."),
         _c("status", "code", "Where the need stands.", values=NEED_STATUSES),
-        _c("met_on", "date", "Date the need was met; empty unless met.", required=False, nullable=True),
-        _c("met_by", "id", "The member that met the need (a members.member_id).", required=False, nullable=True),
+        _c("met_on", "date", "Date the need was met; empty unless met.", required=False, nullable=True,
+           filled_where=(("status", ("met",)),)),
+        _c("met_by", "id", "The member that met the need (a members.member_id).", required=False, nullable=True,
+           filled_where=(("status", ("met",)),)),
     ),
     key=("client_id", "need", "identified_on"),
     client_level=True,
@@ -262,8 +278,9 @@ REFERRALS = Table(
         _c("to_member", "id", "The member referred to (a members.member_id)."),
         _c("service", "code", "The service asked for, as a taxonomy code."),
         _c("referred_on", "date", "Date of the referral."),
-        _c("responded_on", "date", "Date the receiving member answered; empty if it has not.", required=False, nullable=True),
-        _c("outcome", "code", "What came of it; empty while open.", nullable=True, values=REFERRAL_OUTCOMES),
+        _c("responded_on", "date", "Date the receiving member answered; empty if it has not.", required=False, nullable=True,
+           filled_where=(("outcome", tuple(o for o in REFERRAL_OUTCOMES if o != "no_response")),)),
+        _c("outcome", "code", "What came of it; empty while open.", nullable=True, values=REFERRAL_OUTCOMES, empty_means="open"),
     ),
     key=("referral_id",),
     required=False,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from tfanalysis.analyses.quality import DATED_TABLES, completeness, table_sizes, taxonomy_use, warning_summary
+from tfanalysis.analyses.quality import DATED_TABLES, completeness, expected_rows, table_sizes, taxonomy_use, warning_summary
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.io import TaskForceData
 from tfanalysis.publication.privacy import HIDDEN
@@ -193,6 +193,13 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
     table's column is listed where its empty count is shown above 0, or hidden and known to
     be at least 1 — not where it is withheld (it may be 0), whatever the true count.
 
+    A column empty by design outside some rows (a need's ``met_on`` unless it is met, a
+    referral's ``responded_on`` while open or never answered) is counted over the rows
+    expected to hold it (:attr:`~tfanalysis.data.contract.Column.filled_where`): its empty
+    cells elsewhere are no gap, and counting them would only say again how many needs are
+    not met. A column whose empty cell is a state (an open referral's ``outcome``, a
+    member's ``left_on``) is not listed.
+
     Returns
     -------
     pandas.DataFrame
@@ -208,17 +215,21 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
             continue
         table = contract.TABLES[name]
         for col in table.columns:
+            if col.empty_is_a_state:
+                continue  # an empty cell says something (open, still a member): not a gap in the data
             victims = name in VICTIM_TABLES
+            expected = {column: list(values) for column, values in col.filled_where}
             # a victim table's column is released wherever the data have an empty cell at all:
             # whether this period has one is then told by the released counts alone
-            empty = (frame if victims else part)[col.name].isna()
-            if not empty.any():
+            source = frame if victims else part
+            if not (source[col.name].isna() & expected_rows(source, expected)).any():
                 continue
-            pct: Any = round(float(100 * part[col.name].notna().mean()), 1)
+            pct: Any = round(float(100 * part.loc[expected_rows(part, expected), col.name].notna().mean()), 1)
             if victims:
                 flag = f"{FILLED}{col.name}"  # the layer reads it as a set of the column's values (units.finer_pairs)
                 rel.derive(name, flag, frame[col.name].notna())
-                released = rel.table(name, rows=flag, where=where[name], levels={flag: [True, False]}, name=f"00 {name}.{col.name} filled or empty")
+                released = rel.table(name, rows=flag, where={**where[name], **expected}, levels={flag: [True, False]},
+                                     name=f"00 {name}.{col.name} filled or empty")
                 empties = released.value("False", "count")
                 if empties == 0 or (empties is None and bool(released.withheld.loc["False", "count"])):
                     continue
