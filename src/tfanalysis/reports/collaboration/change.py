@@ -55,7 +55,8 @@ def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, nam
         ``first_post``, ``df_resid``, ``change_p`` (level and trend together),
         ``change_p_holm``, ``verdict`` (``change``, ``inconclusive``, ``too short``),
         ``tested_together`` (indicators in the family), ``note``, ``period_word``,
-        ``hidden_periods`` (periods with a value that is hidden, left out).
+        ``hidden_periods`` (periods whose value is hidden for disclosure control, left out: a
+        series with one is never called a change, since the hidden values are the small ones).
 
     Examples
     --------
@@ -69,6 +70,14 @@ def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, nam
     >>> row = fx.set_index("term").loc["level_change"]
     >>> bool(-9 < row["estimate"] < -6 and row["ci_high"] < 0), row["first_post"], row["verdict"]
     (True, '2024Q3', 'change')
+
+    Two quarters of cases involving more than one agency are hidden: p under 0.05 on the
+    rest, and no verdict of a change all the same.
+
+    >>> counts = release_counts(Release(data), data, names=["multi_agency_cases"])
+    >>> row = change_effects(indicators(data), counts, "2024-07-01", ["multi_agency_cases"]).set_index("term").loc["level_change"]
+    >>> bool(row["change_p"] < 0.05), int(row["hidden_periods"]), row["verdict"]
+    (True, 2, 'inconclusive')
     """
     chosen = list(dict.fromkeys(names))
     columns = ["indicator", "label", "unit", "term", "estimate", "ci_low", "ci_high", "p_value", "mean_before", "mean_after", "n_pre", "n_post",
@@ -76,7 +85,7 @@ def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, nam
     if not chosen:
         return pd.DataFrame(columns=columns)
     values = _numbers(publish(table[chosen], counts), table.index)
-    left_out = (values.isna() & table[chosen].notna()).sum()
+    left_out = withheld(table[chosen], counts).sum()
     tests = trends.change_verdicts(trends.change_tests(values[chosen], change, alpha=alpha), alpha=alpha)
     post = trends.after_change(values.index, change)
     rows = []
@@ -89,7 +98,9 @@ def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, nam
                     "estimate": test[term], "ci_low": test[f"{term}_low"], "ci_high": test[f"{term}_high"], "p_value": test[f"{term}_p"],
                     "mean_before": float(series[~post].mean()), "mean_after": float(series[post].mean()),
                     "n_pre": int(test["n_pre"]), "n_post": int(test["n_post"]), "first_post": _label_of(series.index, test["first_post"]),
-                    "df_resid": test["df_resid"], "change_p": test["change_p"], "change_p_holm": test["change_p_holm"], "verdict": test["verdict"],
+                    "df_resid": test["df_resid"], "change_p": test["change_p"], "change_p_holm": test["change_p_holm"],
+                    # the hidden values are the small ones: estimates on the rest lean on which they are
+                    "verdict": "inconclusive" if left_out[name] and test["verdict"] == "change" else test["verdict"],
                     "tested_together": tests.attrs["family_size"], "note": test["note"], "period_word": period_word(series.index),
                     "hidden_periods": int(left_out[name]),
                 }
@@ -126,10 +137,12 @@ def _counts(n_pre: int, n_post: int, freq_word: str) -> str:
     return f"{n_pre} {freq_word}{'s' if n_pre != 1 else ''} before, {n_post} after"
 
 
-def _method_sentence(tested: int, df_resid: float) -> str:
+def _method_sentence(tested: int, df_resid: list[float]) -> str:
     family = (f"the {tested} indicators tested are judged together (Holm's correction: noise alone makes any of them "
               "\"a change\" at most 5% of the time)") if tested > 1 else "one indicator tested"
-    return (f"Segmented regression by least squares, with t and F tests on {df_resid:.0f} degrees of freedom (the values less "
+    low, high = min(df_resid), max(df_resid)
+    df = f"{low:.0f} degrees of freedom" if low == high else f"{low:.0f} to {high:.0f} degrees of freedom (fewer where a period is hidden)"
+    return (f"Segmented regression by least squares, with t and F tests on {df} (the values less "
             f"the 4 terms fitted) that assume independent noise from one period to the next; {family}.")
 
 
@@ -169,6 +182,7 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
     day = stamp.date()
     lines = []
     header: tuple[int, int] | None = None
+    fitted_df = effects.loc[effects["term"].eq("level_change") & effects["estimate"].notna(), "df_resid"].astype(float).tolist()
     for _, rows in effects.groupby("indicator", sort=False):  # a handful of indicators
         terms = rows.set_index("term")
         level, slope = terms.loc["level_change"], terms.loc["slope_change"]
@@ -178,7 +192,7 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
             header = sides
             tested = int(level["tested_together"])
             lines.insert(0, f"Change date {day}: the first {freq_word} after it is {level['first_post']} ({_counts(*sides, freq_word)}). "
-                            f"{_method_sentence(tested, float(level['df_resid']))}\n")
+                            f"{_method_sentence(tested, fitted_df)}\n")
         left_out = int(level.get("hidden_periods", 0) or 0)
         hidden = (f" {left_out} {freq_word}{'s' if left_out != 1 else ''} whose value is hidden (disclosure control) "
                   f"{'are' if left_out != 1 else 'is'} left out.") if left_out else ""
@@ -190,6 +204,7 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
         together = f"level and trend together: p {_format_p(level['change_p'])}" + (
             f", {_format_p(level['change_p_holm'])} corrected for {tested} indicators" if tested > 1 else "")
         verdict = ("a change the data support" if level["verdict"] == "change"
+                   else "inconclusive: with values hidden, the shown ones lean on which are small" if left_out
                    else "inconclusive, the data cannot tell a change from noise")
         lines.append(
             f"- **{label}**{own}: averaged {_level(level['mean_before'], unit)} per {freq_word} before and {_level(level['mean_after'], unit)} after. "

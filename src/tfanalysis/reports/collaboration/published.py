@@ -133,7 +133,10 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
         period a year before), ``trend`` (Mann–Kendall over the shown values:
         increasing / decreasing / no trend / too short), ``trend_p``, ``sen_slope`` (per
         period), ``higher_is_better``, ``assessment`` (improving / worsening / stable / too
-        short / ``—`` when neither direction is better), ``note``.
+        short / inconclusive / ``—`` when neither direction is better), ``note``. A series
+        with a value hidden for disclosure control (:func:`withheld`) is ``inconclusive``:
+        the hidden values are the small ones, so a test on the rest would lean on which
+        they are.
 
     Examples
     --------
@@ -142,9 +145,14 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
     >>> from tfanalysis.analyses.collaboration.catalogue import indicators
     >>> from tfanalysis.reports.collaboration.counts import release_counts
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> card = scorecard(indicators(data), release_counts(Release(data), data, names=["referrals_made"]), families=["referrals"])
+    >>> card = scorecard(indicators(data), release_counts(Release(data), data, names=["referrals_made", "le_vs_referrals"]), families=["referrals"])
     >>> card.loc["median_response_days", ["latest", "trend", "assessment"]].tolist()
     [np.float64(3.0), 'decreasing', 'improving']
+
+    Two quarters of law enforcement ↔ victim services referrals are hidden (2023Q1, 2024Q2):
+
+    >>> card.loc["le_vs_referrals", ["trend", "assessment"]].tolist()
+    ['inconclusive', 'inconclusive']
     """
     columns = ["label", "family", "unit", "period", "latest", "hidden", "vs_previous", "vs_year_before", "trend", "trend_p",
                "sen_slope", "higher_is_better", "assessment", "note"]
@@ -153,6 +161,7 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
     chosen = [f for f in FAMILIES if f != "survey"] if families is None else list(families)
     shown = publish(table, counts)
     values = _numbers(shown, table.index)
+    gaps = withheld(table, counts)
     per_year = periods_per_year(table.index) if isinstance(table.index, pd.PeriodIndex) else 4
     labels = list(shown.index)
     rows = []
@@ -166,6 +175,12 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
         previous = cells[-2] if n >= 2 else np.nan
         year_before = cells[-1 - per_year] if n > per_year else np.nan
         test = trends.mann_kendall(values[ind.name])
+        left_out = int(gaps[ind.name].sum()) if ind.name in gaps else 0
+        if left_out and test["trend"] != "too short":
+            # the hidden values are the small ones (or hidden beside them): a test on the rest
+            # leans on which they are, in either direction; no conclusion
+            test = test.copy()
+            test["trend"], test["p_value"], test["sen_slope"] = "inconclusive", np.nan, np.nan
         rows.append(
             {
                 "indicator": ind.name,
@@ -191,8 +206,8 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
 
 
 def _assessment(trend: str, higher_is_better: bool | None) -> str:
-    if trend == "too short":
-        return "too short"
+    if trend in ("too short", "inconclusive"):
+        return trend
     if trend == "no trend":
         return "stable"
     if higher_is_better is None:
@@ -266,7 +281,7 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
                 f"latest ({row['period']})": latest,
                 "vs previous period": _format_value(row["vs_previous"], row["unit"], signed=True),
                 "vs a year before": _format_value(row["vs_year_before"], row["unit"], signed=True),
-                "trend": row["trend"] if row["trend"] == "too short" else f"{row['trend']} (p {_format_p(row['trend_p'])})",
+                "trend": row["trend"] if row["trend"] in ("too short", "inconclusive") else f"{row['trend']} (p {_format_p(row['trend_p'])})",
                 "assessment": row["assessment"],
                 "note": row["note"],
             }
@@ -283,7 +298,8 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
     >>> print(scorecard_markdown(card))
     Over the periods to 2025Q4, 1 indicator shows a significant improving trend (A) and 1 a worsening one (B); 1
     shows no clear trend. Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so
-    see the before/after estimates below.
+    see the before/after estimates below. Each of the 3 tests is at the 5% level on its own: of indicators with no
+    trend at all, about one in twenty would show one by chance.
     >>> card = pd.DataFrame({"label": ["A", "Investigations"], "assessment": ["stable", "—"], "trend": ["no trend (p 0.5)", "increasing (p 0.002)"],
     ...                      "period": ["2025Q4"] * 2})
     >>> print(scorecard_markdown(card))  # doctest: +ELLIPSIS
@@ -311,6 +327,13 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
         moves = [f"{row['label']}, {row['trend']}" if "trend" in card else str(row["label"]) for _, row in undirected.iterrows()]
         text += (f" {len(undirected)} indicator{'s' if len(undirected) != 1 else ''} with no better direction "
                  f"{'shows' if len(undirected) == 1 else 'show'} a significant trend{listing(moves)}.")
+    unclear = int((card["assessment"] == "inconclusive").sum())
+    if unclear:
+        text += (f" {unclear} {'series has' if unclear == 1 else 'series have'} values hidden (disclosure control): the hidden "
+                 "values are the small ones, so a test on the rest would lean on which they are; no conclusion either way.")
     if short:
         text += f" {short} {'series is' if short == 1 else 'series are'} too short to test (fewer than {trends.MIN_POINTS_TREND} periods): no conclusion either way."
-    return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below."
+    tested = int(card["assessment"].isin(["improving", "worsening", "stable", "—"]).sum())
+    chance = (f" Each of the {tested} tests is at the 5% level on its own: of indicators with no trend at all, about one in "
+              "twenty would show one by chance." if tested > 1 else "")
+    return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below." + chance
