@@ -76,7 +76,7 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("needs_identified", "Needs identified", "02_needs_and_gaps", "count", "needs", "identified_on"),
     Headline("needs_met", "Needs met (of those identified in the period)", "02_needs_and_gaps", "count", "needs", "identified_on",
              {"status": ["met"]}, higher_is_better=True),
-    Headline("unmet_need_rate", "Unmet-need rate", "02_needs_and_gaps", "rate", "needs", "identified_on",
+    Headline("unmet_need_rate", "Unmet-need rate (needs still in progress are not unmet yet)", "02_needs_and_gaps", "rate", "needs", "identified_on",
              {"status": ["unmet"]}, {"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
     Headline("median_days_to_met", "Median days from a need to its being met", "02_needs_and_gaps", "median", "needs", "identified_on",
              base={"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),

@@ -132,3 +132,25 @@ def test_a_rate_from_needs_followed_is_not_shown_when_the_declined_ones_are_hidd
                           "median_days_to_met": [10.0, 10.0]})
     shown = publish_rates(rates, released)
     assert shown.loc["a", ["unmet_need_rate", "met_30d", "met_90d", "median_days_to_met"]].isna().all()  # 20 / 40% = 50 = 55 - 5
+
+
+def test_a_share_met_within_90_days_is_not_shown_for_a_period_most_of_whose_needs_are_younger_than_90_days() -> None:
+    """The e and g needs above, read as 2025Q4's with the data ending 2025-12-31.
+
+    Within 30 days: 62 of 2025Q4's 92 days lie 30 days or more before the end (shown, as
+    counted for the whole year). Within 90 days: 2 of 92 (left empty: the share would
+    rest on the needs of October's first two days). The same needs read as 2025's:
+    both shown.
+    """
+    from tfanalysis.reports.gaps.scope import Scope
+
+    spec = {("e", "met", 10): 20, ("e", "met", 60): 15, ("e", "unmet", None): 12,
+            ("g", "met", 5): 30, ("g", "met", 40): 11, ("g", "unmet", None): 14}
+    released = release_outcomes(Release(None, K, units={"needs": _needs(spec)}), YEAR, "need", name="needs identified per service")
+    rates = pd.DataFrame({"need": ["e", "g"], "unmet_need_rate": [100 * 12 / 47, 100 * 14 / 55], "met_30d": [42.6, 54.5],
+                          "met_90d": [74.5, 74.5], "median_days_to_met": [60.0, 5.0]})
+    q4 = Scope(pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-31"))
+    shown = publish_rates(rates, released, scope=q4, as_of=pd.Timestamp("2025-12-31"))
+    assert shown["met_30d"].tolist()[:2] == [42.6, 54.5] and shown["met_90d"].isna().all()
+    year = publish_rates(rates, released, scope=Scope(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")), as_of=pd.Timestamp("2025-12-31"))
+    assert year["met_90d"].tolist()[:2] == [74.5, 74.5]

@@ -173,7 +173,30 @@ def publish_demand(demand: pd.DataFrame, outcomes: Outcomes) -> pd.DataFrame:
     return out
 
 
-def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] = ("need",), overall: pd.DataFrame | None = None) -> pd.DataFrame:
+def followed_long_enough(start: Any, end: Any, as_of: Any, days: int) -> bool:
+    """Whether most of a period's days lie ``days`` or more before the data end: a share met within ``days`` is measurable.
+
+    A Kaplan–Meier share at day ``days`` of needs identified late in the period rests on
+    the few followed that long, the rest carried flat: for the latest quarter the share
+    met within 90 days would read off two or three needs. Dates only, no count: whether
+    it is shown says nothing about the needs. A period without a start (all the data) is
+    long enough.
+
+    Examples
+    --------
+    >>> q4, end, data_end = pd.Timestamp("2025-10-01"), pd.Timestamp("2025-12-31"), pd.Timestamp("2025-12-31")
+    >>> followed_long_enough(q4, end, data_end, 30), followed_long_enough(q4, end, data_end, 90)
+    (True, False)
+    """
+    if start is None or as_of is None or pd.isna(start):
+        return True
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    last = min(end, pd.Timestamp(as_of) - pd.Timedelta(days=days))
+    return (last - start).days + 1 >= ((end - start).days + 1) / 2
+
+
+def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] = ("need",), overall: pd.DataFrame | None = None,
+                  scope: Any = None, as_of: Any = None) -> pd.DataFrame:
     """Outcome rates per group, each shown only where every count it rests on is shown.
 
     Parameters
@@ -184,6 +207,10 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
         :func:`release_outcomes` by the same columns.
     overall : DataFrame, optional
         :func:`tfanalysis.gaps.outcome_rates` with ``by=()``: the ``Total`` row's estimates.
+    scope, as_of : optional
+        The period (:class:`Scope`) and the data's last date: the shares met within 30 and
+        90 days are left empty where most of the period's needs cannot yet have been
+        followed that long (:func:`followed_long_enough`).
 
     Returns
     -------
@@ -213,5 +240,8 @@ def publish_rates(rates: pd.DataFrame, outcomes: Outcomes, *, by: Sequence[str] 
     }
     for column, count in rests.items():
         out[column] = estimates[column].where(followed.notna() & (followed > 0) & count.notna()).round(1)
+    for column, days in (("met_30d", 30), ("met_90d", 90)):
+        if scope is not None and not followed_long_enough(scope.start, scope.end, as_of, days):
+            out[column] = np.nan
     out.attrs["release"] = outcomes.status.name
     return out
