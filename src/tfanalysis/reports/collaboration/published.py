@@ -298,8 +298,8 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
     >>> print(scorecard_markdown(card))
     Over the periods to 2025Q4, 1 indicator shows a significant improving trend (A) and 1 a worsening one (B); 1
     shows no clear trend. Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so
-    see the before/after estimates below. Each of the 3 tests is at the 5% level on its own: of indicators with no
-    trend at all, about one in twenty would show one by chance.
+    see the before/after estimates below. Each test is at the 5% level on its own: of indicators with no trend at
+    all, about one in twenty would show one by chance.
     >>> card = pd.DataFrame({"label": ["A", "Investigations"], "assessment": ["stable", "—"], "trend": ["no trend (p 0.5)", "increasing (p 0.002)"],
     ...                      "period": ["2025Q4"] * 2})
     >>> print(scorecard_markdown(card))  # doctest: +ELLIPSIS
@@ -334,6 +334,6 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
     if short:
         text += f" {short} {'series is' if short == 1 else 'series are'} too short to test (fewer than {trends.MIN_POINTS_TREND} periods): no conclusion either way."
     tested = int(card["assessment"].isin(["improving", "worsening", "stable", "—"]).sum())
-    chance = (f" Each of the {tested} tests is at the 5% level on its own: of indicators with no trend at all, about one in "
-              "twenty would show one by chance." if tested > 1 else "")
+    chance = (" Each test is at the 5% level on its own: of indicators with no trend at all, about one in twenty would "
+              "show one by chance." if tested > 1 else "")
     return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below." + chance
