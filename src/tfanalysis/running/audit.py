@@ -260,7 +260,7 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
 
 
 _NOT_VICTIMS = re.compile(r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
-                          r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|x\b)")
+                          r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|indicators?|series|tests?|x\b)")
 _NEAR = 40
 """How close (in characters, within one sentence) a number must stand to a row's label to be read as its count."""
 
@@ -285,6 +285,8 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
     >>> _says_count_of("From 2023Q1 to 2025Q4 (2025-10-01 to 2025-12-31).", "2023Q1", 10)
     False
     >>> _says_count_of("39 members at the end of 2023 to 40 in 10 sectors at the end of 2025, with 5 joining.", "2023", 5)
+    False
+    >>> _says_count_of("Over the periods to 2025Q3, 9 indicators show a significant improving trend.", "2025Q3", 9)
     False
     """
     def counts(text: str) -> list[re.Match[str]]:  # numbers, but not the parts of a date such as 2025-10-01
