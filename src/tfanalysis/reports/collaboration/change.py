@@ -141,9 +141,10 @@ def _method_sentence(tested: int, df_resid: list[float]) -> str:
     family = (f"the {tested} indicators tested are judged together (Holm's correction: noise alone makes any of them "
               "\"a change\" at most 5% of the time)") if tested > 1 else "one indicator tested"
     low, high = min(df_resid), max(df_resid)
-    df = f"{low:.0f} degrees of freedom" if low == high else f"{low:.0f} to {high:.0f} degrees of freedom (fewer where a period is hidden)"
-    return (f"Segmented regression by least squares, with t and F tests on {df} (the values less "
-            f"the 4 terms fitted) that assume independent noise from one period to the next; {family}.")
+    df = (f"{low:.0f} degrees of freedom (the values less the 4 terms fitted)" if low == high else
+          f"{low:.0f} to {high:.0f} degrees of freedom (the values less the 4 terms fitted: fewer where a period is hidden)")
+    return (f"Segmented regression by least squares, with t and F tests on {df} that assume independent noise from one "
+            f"period to the next; {family}.")
 
 
 def change_markdown(effects: pd.DataFrame, change: Any) -> str:
