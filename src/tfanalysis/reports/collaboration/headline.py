@@ -96,8 +96,8 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
     --------
     >>> print(scope_markdown(pd.period_range("2023Q1", "2025Q4", freq="Q"), "all data", "OH"))
     Indicators for every quarter from 2023Q1 to 2025Q4 (12 quarters); the reporting period (all data) ends the
-    series, and the trends read the whole history before it. Collaboration is measured for the whole task force:
-    the region parameter (OH) does not narrow it.
+    series, and the trends read the whole history up to and including it. Collaboration is measured for the
+    whole task force: the region parameter (OH) does not narrow it.
     """
     if len(index) == 0:
         return "The data hold no dated records: there is nothing to measure yet."
@@ -111,7 +111,7 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
         return (f"No data in this period ({period_label}): the data end in {labels[-1]}. The indicators below are those of the "
                 f"{len(index)} {word}{'s' if len(index) != 1 else ''} from {labels[0]} to {labels[-1]}, before the period.")
     text = (f"Indicators for every {word} from {labels[0]} to {labels[-1]} ({len(index)} {word}s); the reporting period ({period_label}) ends the series, "
-            "and the trends read the whole history before it.")
+            "and the trends read the whole history up to and including it.")
     if as_of is not None and index[-1].end_time.normalize() > pd.Timestamp(as_of):
         text += f" The last {word}, {labels[-1]}, is partial: the data end on {pd.Timestamp(as_of).date()}."
     if region and region.strip():
