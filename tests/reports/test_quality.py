@@ -119,8 +119,10 @@ def test_the_summary_does_not_count_a_withheld_category_as_having_needs():
     taxonomy.attrs["with_needs"] = ["Food", "Housing"]
     text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
                                               pd.DataFrame(), "2025Q3")
-    assert "Needs fall in at least 2 of the 3 e-Guide categories (perhaps in 1 more, whose counts are withheld); every one" in text
-    assert "Dental care" not in text  # withheld: not said to have needs nobody offers
+    assert "Needs fall in at least 2 of the 3 e-Guide categories, and every one of them is offered by a member" in text
+    # withheld: never said to hold needs, but that no member offers it is said (a second task
+    # force read "every one of them is offered" beside a dental need nobody offered)
+    assert "1 more, whose counts are withheld, is offered by no member (Dental care): it may hold needs" in text
 
 
 def test_a_category_is_released_as_the_count_of_its_services(tiny_dir):

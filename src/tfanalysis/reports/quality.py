@@ -325,6 +325,43 @@ def published_agency_records(rel: Any, data: TaskForceData, period: Any = None) 
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("agency")
 
 
+def _categories_sentence(taxonomy_table: pd.DataFrame) -> str:
+    """Which e-Guide categories hold needs and which of those no member offers, as the release tells.
+
+    A category released as holding needs (shown above 0, or hidden and so at least 1) is
+    named as such; one whose count is withheld may hold none, so it is named apart: no
+    member offering it is a fact about the members, whatever its needs.
+
+    Examples
+    --------
+    >>> tax = pd.DataFrame({"offered": ["yes", "no", "no"], "needs": [20, "hidden", "hidden"]}, index=["Food", "Dental care", "Legal"])
+    >>> tax.attrs.update(with_needs=["Food"], withheld=["Dental care", "Legal"])
+    >>> _categories_sentence(tax)
+    'Needs fall in at least 1 of the 3 e-Guide categories, and every one of them is offered by a member; 2 more, whose counts are withheld, are offered by no member (Dental care, Legal): they may hold needs.'
+    >>> tax.attrs.update(with_needs=[], withheld=[])
+    >>> _categories_sentence(tax)
+    'No need falls in any of the 3 e-Guide categories as the counts released show.'
+    """
+    withheld = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs.get("withheld", []))]
+    seen = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs["with_needs"])]
+    total = len(taxonomy_table)
+    not_offered, withheld_not_offered = seen[seen["offered"] == "no"], withheld[withheld["offered"] == "no"]
+    if seen.empty and withheld.empty:
+        return f"No need falls in any of the {total} e-Guide categories as the counts released show."
+    if seen.empty:
+        text = f"No category is shown to hold needs; {len(withheld)} of the {total} have their counts withheld and may hold some"
+    else:
+        # a withheld count may be 0 or more: those categories may hold needs as well
+        text = f"Needs fall in {'at least ' if len(withheld) else ''}{len(seen)} of the {total} e-Guide categories, and " + (
+            f"{len(not_offered)} of them {'is' if len(not_offered) == 1 else 'are'} offered by no member ({', '.join(not_offered.index)})"
+            if len(not_offered) else f"{'it is' if len(seen) == 1 and withheld.empty else 'every one of them is'} offered by a member")
+    if len(withheld_not_offered):
+        text += (f"; {len(withheld_not_offered)} {'more' if len(seen) else 'of those'}, whose counts are withheld, "
+                 f"{'is' if len(withheld_not_offered) == 1 else 'are'} offered by no member ({', '.join(withheld_not_offered.index)}): "
+                 f"{'it' if len(withheld_not_offered) == 1 else 'they'} may hold needs")
+    return text + "."
+
+
 def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFrame, taxonomy_table: pd.DataFrame,
                                warnings_table: pd.DataFrame, period_label: str) -> str:
     """A paragraph that reads the published data-quality numbers (only what the tables show).
@@ -335,7 +372,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     >>> tax = pd.DataFrame({"offered": ["yes", "no"], "needs": [20, 0]}, index=["Food", "Dental care"])
     >>> tax.attrs["with_needs"] = ["Food"]  # as published_taxonomy_use sets it: Released.at_least_one
     >>> published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), tax, pd.DataFrame(), "2025Q3")
-    'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories; every one of them is offered by at least one member. Validation raised no warnings.'
+    'For **2025Q3** the dataset holds 53 clients, a hidden number of identified needs and 40 referrals, from 42 member organizations. Every required column is complete. Needs fall in 1 of the 2 e-Guide categories, and it is offered by a member. Validation raised no warnings.'
     """
     sentences = [
         f"For **{period_label}** the dataset holds {count_text(sizes['clients'], 'clients')}, "
@@ -352,17 +389,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
         sentences.append(f"{len(gaps)} required column(s) have empty cells{where}.")
     if "with_needs" not in taxonomy_table.attrs:
         raise ValueError("taxonomy_table must come from published_taxonomy_use: it carries which categories the release says hold needs")
-    withheld = taxonomy_table.index.isin(taxonomy_table.attrs.get("withheld", []))
-    seen = taxonomy_table[taxonomy_table.index.isin(taxonomy_table.attrs["with_needs"])]
-    hidden_or_positive = int(len(seen))
-    not_offered = seen[seen["offered"] == "no"]
-    # a withheld count may be 0 or more: those categories may hold needs as well
-    at_least, perhaps = ("at least ", f" (perhaps in {int(withheld.sum())} more, whose counts are withheld)") if withheld.any() else ("", "")
-    sentences.append(
-        f"Needs fall in {at_least}{hidden_or_positive} of the {len(taxonomy_table)} e-Guide categories{perhaps}; "
-        + (f"{len(not_offered)} of them are offered by no member ({', '.join(not_offered.index)})." if len(not_offered)
-           else "every one of them is offered by at least one member.")
-    )
+    sentences.append(_categories_sentence(taxonomy_table))
     sentences.append(f"Validation left {len(warnings_table)} kind(s) of warning to review (table below)." if len(warnings_table)
                      else "Validation raised no warnings.")
     return " ".join(sentences)
