@@ -182,7 +182,8 @@ def forecast_figure(published: pd.DataFrame, services: list[str], *, title: str 
     from plotly.subplots import make_subplots
 
     if not services or published.empty:
-        return no_data_figure(title, "No need identified in a complete quarter: nothing to forecast.")
+        # either reason, the figure cannot tell which: say both
+        return no_data_figure(title, "No quarter of needs shown to forecast from: none identified in a complete quarter, or their counts are hidden.")
     fig = make_subplots(rows=1, cols=len(services), subplot_titles=services, shared_yaxes=False)
     for column, service in enumerate(services, start=1):  # one panel per service (a few)
         rows = published[published["service"] == service]

@@ -52,6 +52,8 @@ def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]
     'The services forecast are **Food** and **c** (the most unmet needs among the services whose unmet count is shown), then **b** (the most needs identified of the rest).'
     >>> pressed_services_markdown(d.assign(unmet="hidden"), ["b", "food", "c"])
     'No service’s unmet count is shown: the services forecast are **b**, **Food** and **c**, those with the most needs identified.'
+    >>> pressed_services_markdown(d.assign(unmet=0), ["b", "food", "c"])
+    'No service has a need shown as unmet: the services forecast are **b**, **Food** and **c**, those with the most needs identified.'
     """
     from tfanalysis.data.taxonomy import SERVICE_CODES
 
@@ -66,7 +68,9 @@ def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]
         return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
 
     if not first:
-        return f"No service’s unmet count is shown: the services forecast are {names(rest)}, those with the most needs identified."
+        shown = _shown(published_demand["unmet"])
+        why = "No service has a need shown as unmet" if len(shown) and (shown == 0).all() else "No service’s unmet count is shown"
+        return f"{why}: the services forecast are {names(rest)}, those with the most needs identified."
     text = f"The services forecast are {names(first)} (the most unmet needs among the services whose unmet count is shown)"
     if rest:
         text += f", then {names(rest)} (the most needs identified of the rest)"
