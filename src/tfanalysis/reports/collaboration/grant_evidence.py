@@ -71,21 +71,36 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     span = f"From {first} to {last}" if first != last else f"In {first}"
     total = table.sum(min_count=1)
 
-    def count(name: str) -> str:
-        return counts.text(counts.total(name))
+    def count(name: str, one: str, many: str, after_of: str = "") -> str:
+        value = counts.total(name)  # None: hidden ("a hidden number of ..."); NaN: not counted
+        return f"{counts.text(value)} {after_of or many}" if value is None or isinstance(value, float) else _number(value, one, many)
 
-    def tally(value: float) -> str:
-        return "an unknown number of" if pd.isna(value) else f"{int(value):,}"
+    def tally(value: float, one: str, many: str) -> str:
+        return f"an unknown number of {many}" if pd.isna(value) else _number(value, one, many)
 
-    most_sectors = int(table["training_sectors"].max()) if table["training_sectors"].notna().any() else "an unknown number of"
+    sectors = table["training_sectors"]
+    most = f"up to {_number(sectors.max(), 'sector', 'sectors')}" if sectors.notna().any() else "an unknown number of sectors"
+    members, in_sectors = int(table["members"].iloc[-1]), _number(table["sectors"].iloc[-1], "sector", "sectors")
+    membership = (f"Membership went from {_number(table['members'].iloc[0], 'organization', 'organizations')} in "
+                  f"{_number(table['sectors'].iloc[0], 'sector', 'sectors')} at the end of {first} to {members:,} in {in_sectors} at the "
+                  # those who joined within the first year are in its end-of-year count already
+                  f"end of {last}, with {int(table['members_joined'].iloc[1:].sum()):,} joining after {first}." if first != last else
+                  f"Membership at the end of {last}: {_number(members, 'organization', 'organizations')} in {in_sectors}.")
     return (
-        f"{span} the members made {count('cross_sector_referrals')} referrals across sectors, "
-        f"{count('le_vs_referrals')} of them between law enforcement and victim services; "
-        f"{count('joint_cases')} criminal cases had victims who also received services from members. "
-        f"The task force held {tally(total['joint_trainings'])} joint trainings (up to {most_sectors} sectors present in a year) "
-        f"and {tally(total['case_reviews'])} multidisciplinary case reviews. "
-        f"Membership went from {int(table['members'].iloc[0])} organizations in {int(table['sectors'].iloc[0])} sectors at the end of {first} "
-        f"to {int(table['members'].iloc[-1])} in {int(table['sectors'].iloc[-1])} sectors at the end of {last}"
-        # those who joined within the first year are in its end-of-year count already
-        + (f", with {int(table['members_joined'].iloc[1:].sum())} joining after {first}." if first != last else ".")
+        f"{span} the members made {count('cross_sector_referrals', 'referral', 'referrals')} across sectors, "
+        f"{count('le_vs_referrals', 'of them', 'of them', after_of='them')} between law enforcement and victim services; "
+        f"{count('joint_cases', 'criminal case', 'criminal cases')} had victims who also received services from members. "
+        f"The task force held {tally(total['joint_trainings'], 'joint training', 'joint trainings')} ({most} present in a year) "
+        f"and {tally(total['case_reviews'], 'multidisciplinary case review', 'multidisciplinary case reviews')}. {membership}"
     )
+
+
+def _number(value: float, one: str, many: str) -> str:
+    """A number with its noun in the right number: ``1 sector``, ``7 sectors``.
+
+    Examples
+    --------
+    >>> _number(1, "joint training", "joint trainings"), _number(2096.0, "referral", "referrals")
+    ('1 joint training', '2,096 referrals')
+    """
+    return f"{int(value):,} {one if int(value) == 1 else many}"
