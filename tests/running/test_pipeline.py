@@ -219,3 +219,18 @@ def test_runs_of_the_same_data_into_two_reports_folders_read_each_other(tmp_path
     cells = [pd.read_parquet(ledger_dir_of(out, fingerprint, "q1") / "cells.parquet").set_index("key") for out in (first, second)]
     assert len(cells[0]) > 0 and cells[1].empty  # every count the second run released was released before, as it was
     assert not (first / ".ledgers" / dataset / f"q1@{folder_id(second)}").exists()  # taken by the next run into reports/
+
+
+def test_a_period_outside_the_data_is_warned_about(tiny_data, caplog):
+    """The tiny data run from 2024-01-05 to 2024-04-20: 2026Q3 (``last-quarter`` from a late export) and 2023Q3 are warned about, 2024Q2 is not."""
+    import logging
+
+    from tfanalysis.data.periods import parse_period
+    from tfanalysis.running.pipeline import _warn_outside_the_data
+
+    with caplog.at_level(logging.WARNING, logger="tfanalysis.run"):
+        for period in ("2026Q3", "2023Q3", "2024Q2"):
+            _warn_outside_the_data(parse_period(period), tiny_data)
+    said = [r.getMessage() for r in caplog.records]
+    assert said == ["period 2026Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a",
+                    "period 2023Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a"]

@@ -211,6 +211,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     labels = [p.label for p in wanted]
     region_where = _region_where(region)
     as_of = as_of_date(data)
+    start = data_start(data)
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
@@ -231,7 +232,9 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             values = base.gate(medians)
             if h.universe == "needs":  # as in report 02: a median of days to met rests on every band of days
                 values = values.where(_bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False))
-        series = values.reindex(labels).astype("float64")
+        # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
+        covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
+        series = values.reindex(labels).astype("float64").where(pd.Series(covered, index=labels, dtype=bool))
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
             "now": float(series.get(trend[-1].label, np.nan)) if now is None and trend else (now if now is not None else np.nan),
@@ -244,6 +247,23 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "trend_labels": [p.label for p in trend],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def data_start(data: Any) -> pd.Timestamp | None:
+    """The first date of any dated victims' table (None without one): comparisons with a period before it are not made.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> data_start(tf.load_dataset(DEMO_DIR)) >= pd.Timestamp("2023-01-01")
+    True
+    """
+    from tfanalysis.analyses.quality import DATED_TABLES
+
+    firsts = [pd.to_datetime(getattr(data, name)[column]).min() for name, column in DATED_TABLES.items()
+              if name in ("clients", "needs", "referrals", "cj_events") and len(getattr(data, name))]
+    firsts = [f for f in firsts if pd.notna(f)]
+    return min(firsts) if firsts else None
 
 
 def _consecutive(first: Period, last: Period) -> list[Period]:

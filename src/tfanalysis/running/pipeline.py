@@ -222,6 +222,7 @@ def run_suite(
     # validated once, here: the notebooks read this run's snapshot of it (see below), never the raw files
     fingerprint = data.fingerprint()
     scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
+    _warn_outside_the_data(resolved, data)
     history_file = Path(history).resolve() if history else history_path(out_dir)
     key = {"dataset": dataset_key(data_dir, data), "region": region, "suppression_threshold": str(threshold)}
     earlier = read_history(history_file)  # a corrupt or unwritable history stops the run here
@@ -377,6 +378,25 @@ def _preflight(pdf: bool, grant_worksheet: bool | str | Path) -> Any:
         return grants.load_crosswalk(None if grant_worksheet is True else grant_worksheet)
     except (PackError, grants.CrosswalkError) as exc:
         raise SuiteError(str(exc)) from None
+
+
+def _warn_outside_the_data(period: Any, data: Any) -> None:
+    """Warn (log and stderr) when the reporting period lies wholly before the data begin or after they end.
+
+    Every count of such a run is 0 or n/a: a period typed wrong, or ``last-quarter`` counted
+    from an export date long after the data, reads as a quarter of nothing.
+    """
+    import pandas as pd
+
+    from tfanalysis.analyses.gaps.needs import as_of_date
+    from tfanalysis.reports.summary import data_start
+
+    if period.start is None:
+        return
+    first, last = data_start(data), as_of_date(data)
+    if first is not None and pd.notna(last) and (period.end < first or period.start > last):
+        log.warning("period %s lies outside the data (%s to %s): every count of the run is 0 or n/a",
+                    period.label, first.date(), pd.Timestamp(last).date())
 
 
 def _check_scenarios(scenarios: str | Path | None, data: Any) -> str:
