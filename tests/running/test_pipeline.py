@@ -6,6 +6,7 @@ The whole suite on the demo data runs in tests/running/test_reports.py.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -234,3 +235,13 @@ def test_a_period_outside_the_data_is_warned_about(tiny_data, caplog):
     said = [r.getMessage() for r in caplog.records]
     assert said == ["period 2026Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a",
                     "period 2023Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a"]
+
+
+def test_a_region_outside_the_data_is_refused_before_anything_is_written(tiny_dir, tmp_path):
+    """The tiny task force is in Delaware: NY would make every report read 0; a county code that does not exist is refused too."""
+    from tfanalysis.running import pipeline
+
+    for region, says in (("NY", "lies outside the data (their counties are in states 10)"), ("10999", "unknown county FIPS")):
+        with pytest.raises(ValueError, match=re.escape(says)):
+            pipeline.run_suite(tiny_dir, tmp_path / "reports", period="2024Q1", region=region, only=["00"])
+        assert not (tmp_path / "reports").exists() or not any((tmp_path / "reports").iterdir())

@@ -223,6 +223,7 @@ def run_suite(
     fingerprint = data.fingerprint()
     scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
     _warn_outside_the_data(resolved, data)
+    _check_region_in_data(region, data)  # ValueError: nothing written yet
     history_file = Path(history).resolve() if history else history_path(out_dir)
     key = {"dataset": dataset_key(data_dir, data), "region": region, "suppression_threshold": str(threshold)}
     earlier = read_history(history_file)  # a corrupt or unwritable history stops the run here
@@ -397,6 +398,26 @@ def _warn_outside_the_data(period: Any, data: Any) -> None:
     if first is not None and pd.notna(last) and (period.end < first or period.start > last):
         log.warning("period %s lies outside the data (%s to %s): every count of the run is 0 or n/a",
                     period.label, first.date(), pd.Timestamp(last).date())
+
+
+def _check_region_in_data(region: str, data: Any) -> None:
+    """Refuse a region in no state of the data (``NY`` for a Connecticut task force): every report would read 0.
+
+    A county code that does not exist is refused too (:func:`~tfanalysis.analyses.coverage.region_counties`).
+    States, not counties, are compared: a region's county codes may follow another vintage
+    than the clients' (Connecticut's planning regions).
+    """
+    if not region.strip():
+        return
+    import pandas as pd
+
+    from tfanalysis.analyses.coverage import region_counties
+
+    codes = [frame["county_fips"].dropna().astype(str).str[:2] for frame in (data.clients, data.members) if "county_fips" in frame]
+    present = set(pd.concat(codes).unique()) if codes else set()
+    wanted = set(region_counties(data.members, region)["county_fips"].astype(str).str[:2])
+    if present and not wanted & present:
+        raise ValueError(f"region {region!r} lies outside the data (their counties are in states {', '.join(sorted(present))}): nothing was run")
 
 
 def _check_scenarios(scenarios: str | Path | None, data: Any) -> str:
