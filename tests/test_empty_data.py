@@ -63,7 +63,7 @@ def test_models_of_no_need_are_empty(no_clients: tf.TaskForceData) -> None:
     assert forecast.backtest(no_clients).empty
     assert backtest_markdown(forecast.backtest(no_clients)).startswith("Too few complete quarters")
     assert forecast.demand_forecast(no_clients, services=[]).empty
-    assert forecast_figure(forecast.demand_forecast(no_clients), []).layout.annotations[0].text.startswith("No need identified")
+    assert forecast_figure(forecast.demand_forecast(no_clients), []).layout.annotations[0].text.startswith("No quarter of needs shown")
 
 
 def test_a_directory_without_radius_rows_lists_its_members(tiny_dir: Path) -> None:

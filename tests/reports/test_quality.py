@@ -162,3 +162,14 @@ def test_agency_records_count_the_clients_identified_in_the_period(tiny_dir):
     data = load_dataset(tiny_dir)
     assert quality.published_agency_records(Release(data, 2), data, "2024Q1").loc["all agencies"].tolist() == [2, 2]
     assert quality.published_agency_records(Release(data, 2), data, None).loc["all agencies"].tolist() == [4, 4]
+
+
+def test_the_summary_says_it_reads_the_whole_dataset_and_names_a_table_empty_only_now():
+    """A second task force ran with a region and read report 00 as the region's; its referrals of the quarter had not been exported."""
+    sizes = pd.Series({"clients": 30, "needs": 40, "referrals": 0, "members": 9})
+    taxonomy = pd.DataFrame({"offered": ["yes"], "needs": [40]}, index=["Food"])
+    taxonomy.attrs["with_needs"] = ["Food"]
+    text = quality.published_summary_markdown(sizes, pd.DataFrame(columns=["table", "column", "required", "filled_pct"]), taxonomy,
+                                              pd.DataFrame(), "2025Q3", region="09110;09170", empty_now=["referrals"])
+    assert "No row of referrals falls in the period though earlier periods have some" in text
+    assert text.endswith("This report reads the whole dataset: the region (09110;09170) narrows the other reports, not this one.")

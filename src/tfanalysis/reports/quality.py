@@ -7,6 +7,7 @@ about victims and are shown as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,8 @@ __all__ = [
     "published_taxonomy_use",
     "published_warnings",
     "summary_markdown",
+    "table_label",
+    "tables_empty_now",
 ]
 
 
@@ -363,8 +366,13 @@ def _categories_sentence(taxonomy_table: pd.DataFrame) -> str:
 
 
 def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFrame, taxonomy_table: pd.DataFrame,
-                               warnings_table: pd.DataFrame, period_label: str) -> str:
+                               warnings_table: pd.DataFrame, period_label: str, *, region: str = "",
+                               empty_now: Sequence[str] = ()) -> str:
     """A paragraph that reads the published data-quality numbers (only what the tables show).
+
+    ``region``: the run's region; this report reads the whole dataset, and says so.
+    ``empty_now``: victims' tables with no row in the period but rows before it
+    (:func:`tables_empty_now`): said, as a possible gap in the export.
 
     Examples
     --------
@@ -392,4 +400,38 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     sentences.append(_categories_sentence(taxonomy_table))
     sentences.append(f"Validation left {len(warnings_table)} kind(s) of warning to review (table below)." if len(warnings_table)
                      else "Validation raised no warnings.")
+    if len(empty_now):
+        sentences.append(f"No row of {', '.join(empty_now)} falls in the period though earlier periods have some: check that "
+                         "the export holds them before reading the other reports.")
+    if region.strip():
+        sentences.append(f"This report reads the whole dataset: the region ({region.strip()}) narrows the other reports, not this one.")
     return " ".join(sentences)
+
+
+def tables_empty_now(data: TaskForceData, period: Any = None) -> list[str]:
+    """Victims' tables with rows before the period and none in it: perhaps an export that left them out.
+
+    Whether a table has a row at all is no victim count a reader could use: it is the
+    shown 0 of the period beside the table's rows before it.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> tables_empty_now(data, "2025Q4"), tables_empty_now(data.replace(referrals=data.referrals.iloc[0:0]), "2025Q4")
+    ([], [])
+    >>> late = data.referrals[pd.to_datetime(data.referrals["referred_on"]) >= "2025-10-01"].index
+    >>> tables_empty_now(data.replace(referrals=data.referrals.drop(late)), "2025Q4")
+    ['referrals']
+    """
+    from tfanalysis.data.periods import parse_period
+
+    p = parse_period(period)
+    if p.start is None:
+        return []
+    out = []
+    for name in VICTIM_TABLES:  # four tables
+        dates = pd.to_datetime(getattr(data, name)[DATED_TABLES[name]])
+        if (dates < p.start).any() and not ((dates >= p.start) & (dates <= p.end)).any():
+            out.append(name)
+    return out
