@@ -200,6 +200,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
+    from tfanalysis.analyses.collaboration.periods import data_start
     from tfanalysis.analyses.gaps.needs import as_of_date
     from tfanalysis.publication import ByPeriod
 
@@ -247,23 +248,6 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "trend_labels": [p.label for p in trend],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def data_start(data: Any) -> pd.Timestamp | None:
-    """The first date of any dated victims' table (None without one): comparisons with a period before it are not made.
-
-    Examples
-    --------
-    >>> import tfanalysis as tf
-    >>> data_start(tf.load_dataset(DEMO_DIR)) >= pd.Timestamp("2023-01-01")
-    True
-    """
-    from tfanalysis.analyses.quality import DATED_TABLES
-
-    firsts = [pd.to_datetime(getattr(data, name)[column]).min() for name, column in DATED_TABLES.items()
-              if name in ("clients", "needs", "referrals", "cj_events") and len(getattr(data, name))]
-    firsts = [f for f in firsts if pd.notna(f)]
-    return min(firsts) if firsts else None
 
 
 def _consecutive(first: Period, last: Period) -> list[Period]:

@@ -199,24 +199,21 @@ def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str]
         empty when fewer sites are worth recommending).
     """
     from tfanalysis.analyses.gaps.sites import recommend_sites
+    from tfanalysis.analyses.scenarios.compare import sites_side_by_side
+    from tfanalysis.reports.gaps.sites import released_demand
 
     columns = ["service", "rank", "site now", "site with the scenario"]
-    half = (rel.threshold - 1) / 2
     parts = []
     for service in comparison.named_services:  # the few services a scenario's rows name
         shown = _not_met_per_county(rel, whatif, comparison, service, counties, reach, reach_not_met)
         picked = {}
-        for when, data in (("now", whatif.baseline.data), ("with the scenario", comparison.version.data)):
-            weights = shown["before" if when == "now" else "after"].astype(float).fillna(half)
-            weights = weights[weights > 0]
+        for when, data, counts in (("site now", whatif.baseline.data, shown["before"]), ("site with the scenario", comparison.version.data, shown["after"])):
+            weights = released_demand(counts, rel.threshold)
             picked[when] = (recommend_sites(data, service, k=whatif.site_count, max_miles=whatif.max_miles, demand=weights)
                             if len(weights) else pd.DataFrame(columns=["rank", "name"]))
-        if picked["now"].empty and picked["with the scenario"].empty:
+        if all(t.empty for t in picked.values()):
             continue
-        ranks = pd.DataFrame({"rank": np.arange(1, max(len(t) for t in picked.values()) + 1)})
-        for when, table in picked.items():
-            ranks = ranks.merge(table[["rank", "name"]].astype({"rank": "int64"}).rename(columns={"name": f"site {when}"}), on="rank", how="left")
-        parts.append(ranks.assign(service=_label(service)))
+        parts.append(sites_side_by_side(picked).assign(service=_label(service)))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 

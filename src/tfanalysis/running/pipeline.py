@@ -389,8 +389,8 @@ def _warn_outside_the_data(period: Any, data: Any) -> None:
     """
     import pandas as pd
 
+    from tfanalysis.analyses.collaboration.periods import data_start
     from tfanalysis.analyses.gaps.needs import as_of_date
-    from tfanalysis.reports.summary import data_start
 
     if period.start is None:
         return

@@ -36,14 +36,25 @@ def _period_of(day: pd.Timestamp, freq: str) -> pd.Period:
     return pd.Period(day, freq=freq)
 
 
+def _victims_dates(data: TaskForceData) -> list[pd.Series]:
+    return [data.clients["identified_on"], data.needs["identified_on"], data.referrals["referred_on"], data.cj_events["occurred_on"]]
+
+
 def _own_dates(data: TaskForceData) -> list[pd.Series]:
-    return [
-        data.clients["identified_on"],
-        data.needs["identified_on"],
-        data.referrals["referred_on"],
-        data.cj_events["occurred_on"],
-        data.activities["date"],
-    ]
+    return [*_victims_dates(data), data.activities["date"]]
+
+
+def data_start(data: TaskForceData) -> pd.Timestamp | None:
+    """The first date of any victims' table (None without one): a period that ended before it has no data, not zero.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> data_start(tf.load_dataset(DEMO_DIR)) >= pd.Timestamp("2023-01-01")
+    True
+    """
+    firsts = [pd.to_datetime(s).min() for s in _victims_dates(data) if s.notna().any()]
+    return min(firsts) if firsts else None
 
 
 def data_as_of(data: TaskForceData, as_of: Any = None) -> pd.Timestamp | None:

@@ -23,7 +23,7 @@ layer (:mod:`tfanalysis.reports.what_if`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +52,7 @@ __all__ = [
     "need_reach",
     "reach_changes",
     "site_changes",
+    "sites_side_by_side",
     "touched_services",
     "utilization_changes",
 ]
@@ -324,6 +325,21 @@ def expected_needs(data: TaskForceData, reach: pd.Series) -> TaskForceData:
     return data.replace(needs=data.needs.assign(status=pd.array(new, dtype="string")))
 
 
+def sites_side_by_side(sites: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Site lists (``rank``, ``name``) side by side by rank: one column of county names per list, empty past its end.
+
+    Examples
+    --------
+    >>> a, b = pd.DataFrame({"rank": [1, 2], "name": ["Hocking", "Ashland"]}), pd.DataFrame({"rank": [1], "name": ["Ashland"]})
+    >>> sites_side_by_side({"now": a, "with": b}).fillna("").values.tolist()
+    [[1, 'Hocking', 'Ashland'], [2, 'Ashland', '']]
+    """
+    ranks = pd.DataFrame({"rank": np.arange(1, max(len(t) for t in sites.values()) + 1)})
+    for column, table in sites.items():
+        ranks = ranks.merge(table[["rank", "name"]].astype({"rank": "int64"}).rename(columns={"name": column}), on="rank", how="left")
+    return ranks
+
+
 def site_changes(before: TaskForceData, after: TaskForceData, services: Iterable[str], *, period: PeriodLike, k: int = 3,
                  max_miles: float = 60.0) -> pd.DataFrame:
     """Recommended sites per service, before and after (:func:`tfanalysis.analyses.gaps.needs.recommend_sites`).
@@ -339,10 +355,7 @@ def site_changes(before: TaskForceData, after: TaskForceData, services: Iterable
         sites = [gaps.recommend_sites(d, service, k=k, max_miles=max_miles, period=period) for d in (before, after)]
         if sites[0].empty and sites[1].empty:
             continue
-        ranks = pd.DataFrame({"rank": np.arange(1, max(len(sites[0]), len(sites[1])) + 1)})
-        for when, table in zip(("before", "after"), sites):
-            ranks = ranks.merge(table[["rank", "name"]].rename(columns={"name": f"site_{when}"}), on="rank", how="left")
-        parts.append(ranks.assign(service=service))
+        parts.append(sites_side_by_side({"site_before": sites[0], "site_after": sites[1]}).assign(service=service))
     if not parts:
         return pd.DataFrame(columns=["service", "rank", "site_before", "site_after"])
     return pd.concat(parts, ignore_index=True)[["service", "rank", "site_before", "site_after"]]

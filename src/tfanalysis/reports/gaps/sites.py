@@ -22,6 +22,21 @@ def _county_frame(data: Any) -> pd.DataFrame:
     return counties.join(geo.county_centroids(states, vintage=vintage))
 
 
+def released_demand(numbers: pd.Series, threshold: int) -> pd.Series:
+    """Demand per county to place sites on, from released counts: a hidden county counts as half the threshold.
+
+    The one rule every report places sites by (report 02 here, report 06's what-if): the
+    choice depends on nothing the release does not show. Counties of no demand are left out.
+
+    Examples
+    --------
+    >>> released_demand(pd.Series({"a": 12.0, "b": float("nan"), "c": 0.0}), 11).to_dict()
+    {'a': 12.0, 'b': 5.0}
+    """
+    weights = numbers.astype(float).fillna((threshold - 1) / 2)
+    return weights[weights > 0]
+
+
 def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3, max_miles: float = 60.0,
                   period: Any = None, name: str) -> tuple[pd.DataFrame, pd.Series]:
     """Where new providers of ``service`` would reach the most needs not met, from released counts only.
@@ -52,9 +67,7 @@ def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3
     frame = _county_frame(data)
     counties = scope.counties(frame.index)
     by_county = rel.table("needs", rows="county_fips", where=where, levels={"county_fips": counties}, name=f"{name}: per county")
-    numbers = by_county.numbers()
-    weights = numbers.fillna((by_county.threshold - 1) / 2)
-    weights = weights[weights > 0]
+    weights = released_demand(by_county.numbers(), by_county.threshold)
     sites = recommend_sites(data, service, k=k, max_miles=max_miles, period=period, demand=weights) if len(weights) else pd.DataFrame()
     if sites.empty:
         return pd.DataFrame(columns=columns), by_county.inner()
