@@ -6,12 +6,23 @@ Tests break one rule at a time by editing one file of a copy.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (``make test``): one worker more than the cores this process may use.
+
+    The end-to-end tests wait on notebook kernels and Chromium; a third worker on this
+    2-core machine fills those waits (the suite: 264 s with two workers, 249 s with three,
+    276 s with four; docs/performance.md).
+    """
+    return len(os.sched_getaffinity(0)) + 1 if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1) + 1
 
 TINY_TABLES: dict[str, str] = {
     "members.csv": """member_id,name,sector,joined_on,left_on,zip,lat,lon,county_fips,confidential_location

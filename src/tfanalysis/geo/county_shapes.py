@@ -25,6 +25,7 @@ from tfanalysis.geo.sources import (
     LEGACY_VINTAGE,
     _check_vintage,
     _shapefile,
+    derived_table,
 )
 from tfanalysis.geo.state_shapes import _select_states, _state_fips_list, _state_table
 from tfanalysis.geo.vintages import _changed_areas, replaced_fips
@@ -228,6 +229,10 @@ def unmatched_population_fips(vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
 
 @functools.cache
 def _centroids(vintage: int = LEGACY_VINTAGE) -> pd.DataFrame:
+    return derived_table(f"county_centroids_{vintage}", lambda: _build_centroids(vintage))
+
+
+def _build_centroids(vintage: int) -> pd.DataFrame:
     shapes = _shapes_of(vintage)
     # Centroids in an equal-area projection: lat/lon centroids are skewed toward
     # the poles and wrong for counties that cross the antimeridian (Aleutians West).

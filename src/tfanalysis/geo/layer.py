@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.geo.county_shapes import _add_population, _county_shapes
-from tfanalysis.geo.sources import _TEXT, CRS, LEGACY_VINTAGE, _check_vintage, cache_dir
+from tfanalysis.geo.sources import _TEXT, CRS, LEGACY_VINTAGE, _check_vintage, cache_dir, write_atomic
 from tfanalysis.geo.state_shapes import _state_fips_list
 from tfanalysis.geo.vintages import _changed_areas, replaced_fips
 
@@ -24,18 +22,6 @@ logger = logging.getLogger(__name__)
 
 def _layer_path(tolerance: float) -> Path:
     return cache_dir() / f"counties_simplified_{tolerance:g}.parquet"
-
-
-def _write_atomic(frame: gpd.GeoDataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        frame.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _build_layer(path: Path, tolerance: float) -> None:
@@ -49,7 +35,7 @@ def _build_layer(path: Path, tolerance: float) -> None:
         geometry=shapes.geometry.simplify(tolerance, preserve_topology=True).values,
         crs=CRS,
     )
-    _write_atomic(layer, path)
+    write_atomic(layer, path)
     logger.info(
         "built %s (tolerance %g degrees) in %.2f s", path, tolerance, time.perf_counter() - started
     )

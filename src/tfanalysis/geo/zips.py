@@ -22,6 +22,7 @@ from tfanalysis.geo.sources import (
     VINTAGES,
     _addfips,
     _check_vintage,
+    derived_table,
 )
 from tfanalysis.geo.vintages import replaced_fips, to_current_fips
 
@@ -46,7 +47,11 @@ _ZIP_COUNTY_PREDECESSORS = {
 
 @functools.cache
 def _zip_table() -> pd.DataFrame:
-    """Every ZIP of `zipcodes` with coordinates and county FIPS, built once."""
+    """Every ZIP of `zipcodes` with coordinates and county FIPS, built once (:func:`~tfanalysis.geo.sources.derived_table`)."""
+    return derived_table("zip_table", _build_zip_table)
+
+
+def _build_zip_table() -> pd.DataFrame:
     import zipcodes
 
     started = time.perf_counter()
