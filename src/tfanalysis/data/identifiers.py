@@ -25,7 +25,7 @@ from tfanalysis.data.contract import Table
 from tfanalysis.data.coerce import READ_PER_DISTINCT, distinct_cells
 from tfanalysis.data.problems import combine_problems, empty_problems, problem_table
 
-__all__ = ["direct_identifiers", "identifier_cells", "identifier_header"]
+__all__ = ["columns_left_out", "direct_identifiers", "identifier_cells", "identifier_header"]
 
 _EDGE_L, _EDGE_R = r"(?:^|[^0-9])", r"(?:[^0-9]|$)"
 
@@ -142,6 +142,49 @@ def direct_identifiers(raw: pd.DataFrame, table: Table, *, typed_columns_checked
                 problem_table(table.name, name, f"holds values that look like {' and '.join(what_found)} ({n} cell{'s' if n != 1 else ''}): {_DEIDENTIFY}", rows)
             )
     return combine_problems(parts)
+
+
+def columns_left_out(frame: pd.DataFrame, table: Table, keep: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leave out the columns of a client-level table that the data contract does not name.
+
+    A case note or a comment column can name a victim or a place in words no pattern finds
+    ("met Jane at the bus station"). No report reads such a column, so none is read: it is
+    dropped before the table is typed (it never reaches the run's snapshot) and a warning
+    names it, never a value. Other tables keep theirs.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table as read.
+    table : Table
+        Its contract table.
+    keep : tuple of str
+        Columns made by the suite itself (a crosswalk's ``agency_records``, ``agencies``).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The table without those columns, and one warning per column left out.
+
+    Examples
+    --------
+    >>> from tfanalysis.data import contract
+    >>> raw = pd.DataFrame({"client_id": ["c1"], "case_notes": ["met at the bus station"]}, dtype="string")
+    >>> kept, warnings = columns_left_out(raw, contract.CLIENTS)
+    >>> kept.columns.tolist(), warnings[["table", "column", "severity"]].to_dict("records")
+    (['client_id'], [{'table': 'clients', 'column': 'case_notes', 'severity': 'warning'}])
+    """
+    if not table.client_level:
+        return frame, empty_problems()
+    extra = [c for c in frame.columns if c not in table.column_names and c not in keep]
+    warnings = [problem_table(table.name, c, _LEFT_OUT, severity="warning") for c in extra]
+    return frame.drop(columns=extra), combine_problems(warnings)
+
+
+_LEFT_OUT = (
+    "not in the data contract: left out, never read (free text about a victim can name them; "
+    "leave the column out of the export)"
+)
 
 
 def identifier_header(header: str) -> str | None:

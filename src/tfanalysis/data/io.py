@@ -209,11 +209,14 @@ def _validate_folder(
         frame = raw.pop(name)  # each table's text goes once it is typed: half the memory at a million clients
         columns_read[name] = list(frame.columns)
         table = contract.TABLES[name]
-        problems.append(schema.direct_identifiers(frame, table))
+        refused = schema.direct_identifiers(frame, table)
+        problems.append(refused)
         header = schema.missing_columns(frame, table)
         problems.append(header)
         if len(header):  # without its header the rows cannot be read: no cascade of row errors
             continue
+        frame, left_out = schema.columns_left_out(frame, table, keep=_MADE_BY_LINKAGE if "crosswalk" in files else ())
+        problems.append(left_out[~left_out["column"].isin(refused["column"])])  # a refused column is named once
         typed[name], cell_problems[name] = schema.coerce_table(frame, table, numeric[name], export_date=last_day)
         problems.append(cell_problems[name])
 
@@ -257,6 +260,11 @@ def _validate_folder(
         export_date=last_day,
         digests={name: sha256[p.name] for name, p in files.items() if p.parent == folder and p.name in sha256},
     )
+
+
+_MADE_BY_LINKAGE = ("agency", "agency_record_id", "agency_records", "agencies")
+"""Columns a crosswalk brings into the client-level tables: each agency's record keys, and the
+clients' counts of records and agencies (:func:`tfanalysis.data.linkage.dataset.unduplicate`)."""
 
 
 def _export_date(files: dict[str, Path], given: str | pd.Timestamp | None) -> pd.Timestamp:
