@@ -27,6 +27,7 @@ from tfanalysis.reports import coverage as coverage_report
 from tfanalysis.publication import privacy
 from tfanalysis.reports.figures import coverage as coverage_figures
 from tfanalysis.reports.figures.common import SUPPRESSED_HOVER
+from tfanalysis.reports.labels import readable
 from tfanalysis.publication import Interval, Release
 from tfanalysis.publication.bounds import find_leaks
 
@@ -283,7 +284,7 @@ def test_the_demo_report_prints_no_hidden_count_and_only_true_ones(demo_runs) ->
     truth = coverage.county_service_coverage(data, "2025Q4")
     true = truth.set_index(["county_fips", "service"])["need"]
     fips = truth.drop_duplicates("county_fips").set_index("county")["county_fips"]
-    label = {coverage_report._label(s): s for s in truth["service"].unique()}
+    label = {readable(s): s for s in truth["service"].unique()}
     page = (result.folder / "01_service_coverage.html").read_text(encoding="utf-8")
 
     def count(text: str) -> int | None:
@@ -355,3 +356,13 @@ def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, 
         f"{population[KENT]:,} residents live in this county."
     )
     assert coverage_report.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "hidden"]]
+
+
+def test_a_housing_subtype_reads_as_its_e_guide_label_in_every_coverage_table() -> None:
+    # the housing subtypes are service codes, not e-Guide needs: they read 'housing emergency' before
+    published = pd.DataFrame({"service": "housing_emergency", "county": ["Mercer", "Noble"], "access": [0.0, 2.0],
+                              "nearest_miles": [90.0, 10.0], "members_serving": [0, 1], "need": ["hidden", 12]})
+    assert coverage_report.worst_covered(published, ["housing_emergency"], n=1).index.tolist() == [("Housing: emergency", "Mercer")]
+    found = pd.DataFrame({"county": ["Mercer"], "service": ["housing_transitional"], "need": ["hidden"], "nearest_miles": [90.0],
+                          "residents": [40000], "kind": ["none within reach"]})
+    assert coverage_report.deserts_table(found).index.tolist() == [("Housing: transitional", "Mercer")]

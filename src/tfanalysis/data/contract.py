@@ -426,8 +426,8 @@ Reading rules, for every table:
   ("Client SSN 123-45-6789, see file", `(614)555-1234`, `6145551234`). De-identify the
   export first. Messages about these tables name the column and rows, never a cell's value.
   Any other column of theirs that the contract does not name (a case note, a comment) is
-  left out unread, with a warning naming it: free text about a victim can name them in
-  words no pattern finds.
+  named in a warning: no report reads it (a grant crosswalk may declare one to count by),
+  and free text about a victim can name them in words no pattern finds.
 - Keys are unique; every `member_id`, `client_id` and `activity_id` referenced exists in its
   table; a later date is never before an earlier one (listed under each table).
 

@@ -25,7 +25,7 @@ from tfanalysis.data.contract import Table
 from tfanalysis.data.coerce import READ_PER_DISTINCT, distinct_cells
 from tfanalysis.data.problems import combine_problems, empty_problems, problem_table
 
-__all__ = ["columns_left_out", "direct_identifiers", "identifier_cells", "identifier_header"]
+__all__ = ["columns_beyond_the_contract", "direct_identifiers", "identifier_cells", "identifier_header"]
 
 _EDGE_L, _EDGE_R = r"(?:^|[^0-9])", r"(?:[^0-9]|$)"
 
@@ -144,46 +144,44 @@ def direct_identifiers(raw: pd.DataFrame, table: Table, *, typed_columns_checked
     return combine_problems(parts)
 
 
-def columns_left_out(frame: pd.DataFrame, table: Table, keep: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Leave out the columns of a client-level table that the data contract does not name.
+def columns_beyond_the_contract(frame: pd.DataFrame, table: Table, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Warn of the columns of a client-level table that the data contract does not name.
 
     A case note or a comment column can name a victim or a place in words no pattern finds
-    ("met Jane at the bus station"). No report reads such a column, so none is read: it is
-    dropped before the table is typed (it never reaches the run's snapshot) and a warning
-    names it, never a value. Other tables keep theirs.
+    ("met Jane at the bus station"). No report reads such a column (a grant crosswalk's
+    ``extra_columns`` may declare one to count by, such as a program); the warning names it,
+    never a value, so that whoever prepares the export can leave free text out of it.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The table as read.
     table : Table
-        Its contract table.
+        Its contract table; other tables' extra columns (a member's website) are not named.
     keep : tuple of str
         Columns made by the suite itself (a crosswalk's ``agency_records``, ``agencies``).
 
     Returns
     -------
-    (pandas.DataFrame, pandas.DataFrame)
-        The table without those columns, and one warning per column left out.
+    pandas.DataFrame
+        One warning per such column.
 
     Examples
     --------
     >>> from tfanalysis.data import contract
     >>> raw = pd.DataFrame({"client_id": ["c1"], "case_notes": ["met at the bus station"]}, dtype="string")
-    >>> kept, warnings = columns_left_out(raw, contract.CLIENTS)
-    >>> kept.columns.tolist(), warnings[["table", "column", "severity"]].to_dict("records")
-    (['client_id'], [{'table': 'clients', 'column': 'case_notes', 'severity': 'warning'}])
+    >>> columns_beyond_the_contract(raw, contract.CLIENTS)[["table", "column", "severity"]].to_dict("records")
+    [{'table': 'clients', 'column': 'case_notes', 'severity': 'warning'}]
     """
     if not table.client_level:
-        return frame, empty_problems()
+        return empty_problems()
     extra = [c for c in frame.columns if c not in table.column_names and c not in keep]
-    warnings = [problem_table(table.name, c, _LEFT_OUT, severity="warning") for c in extra]
-    return frame.drop(columns=extra), combine_problems(warnings)
+    return combine_problems([problem_table(table.name, c, _BEYOND, severity="warning") for c in extra])
 
 
-_LEFT_OUT = (
-    "not in the data contract: left out, never read (free text about a victim can name them; "
-    "leave the column out of the export)"
+_BEYOND = (
+    "not in the data contract: no report reads it (a grant crosswalk may count by it); "
+    "free text about a victim can name them: leave such a column out of the export"
 )
 
 

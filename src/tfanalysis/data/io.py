@@ -215,8 +215,8 @@ def _validate_folder(
         problems.append(header)
         if len(header):  # without its header the rows cannot be read: no cascade of row errors
             continue
-        frame, left_out = schema.columns_left_out(frame, table, keep=_MADE_BY_LINKAGE if "crosswalk" in files else ())
-        problems.append(left_out[~left_out["column"].isin(refused["column"])])  # a refused column is named once
+        beyond = schema.columns_beyond_the_contract(frame, table, keep=_MADE_BY_LINKAGE if "crosswalk" in files else ())
+        problems.append(beyond[~beyond["column"].isin(refused["column"])])  # a refused column is named once
         typed[name], cell_problems[name] = schema.coerce_table(frame, table, numeric[name], export_date=last_day)
         problems.append(cell_problems[name])
 

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from tfanalysis.data import contract, taxonomy
 from tfanalysis.data.contract import Column, Table
 from tfanalysis.data.coerce import coerce_table, distinct_cells, matches
-from tfanalysis.data.identifiers import columns_left_out, direct_identifiers, identifier_cells, identifier_header
+from tfanalysis.data.identifiers import columns_beyond_the_contract, direct_identifiers, identifier_cells, identifier_header
 from tfanalysis.data.problems import (
     PROBLEM_COLUMNS, DataValidationError, combine_problems, empty_problems, format_problems, problem_table,
 )
@@ -47,7 +47,7 @@ __all__ = [
     "DATE_ORDER", "TABLE_RULES", "duplicated_rows", "is_in", "member_locations", "missing_columns", "needs_consistency",
     "per_distinct", "referral_consistency", "table_schema", "validate_table",
     # the steps before them, under the names validation has always offered
-    "PROBLEM_COLUMNS", "DataValidationError", "coerce_table", "columns_left_out", "combine_problems", "direct_identifiers", "empty_problems",
+    "PROBLEM_COLUMNS", "DataValidationError", "coerce_table", "columns_beyond_the_contract", "combine_problems", "direct_identifiers", "empty_problems",
     "format_problems", "identifier_cells", "identifier_header", "matches", "problem_table",
 ]
 

@@ -21,6 +21,7 @@ from tfanalysis.analyses.coverage.service_coverage import as_deserts, without_pr
 from tfanalysis.data import taxonomy
 from tfanalysis.data.periods import PeriodLike, parse_period
 from tfanalysis.publication import Interval, Release, Released
+from tfanalysis.reports.labels import readable
 
 __all__ = [
     "deserts_markdown",
@@ -101,7 +102,7 @@ def published_coverage(
     for service in services:
         if len(codes[service]) > 1:
             own = release.table("needs", rows="county_fips", where={**where, "need": list(codes[service])},
-                                levels={"county_fips": counties}, name=f"{name}: {_label(service)}")
+                                levels={"county_fips": counties}, name=f"{name}: {readable(service)}")
             parts.append(_released_long(own).assign(service=service))
     released = pd.concat(parts, ignore_index=True).astype({"county_fips": table["county_fips"].dtype, "service": table["service"].dtype})
     out = table.drop(columns=["need", "has_need"], errors="ignore").merge(
@@ -224,7 +225,7 @@ def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) 
             "needs": worst["need"].to_numpy(),
         },
         index=pd.MultiIndex.from_arrays(
-            [worst["service"].map(_label).to_numpy(), worst["county"].to_numpy()], names=["service", "county"]
+            [worst["service"].map(readable).to_numpy(), worst["county"].to_numpy()], names=["service", "county"]
         ),
     )
 
@@ -246,13 +247,9 @@ def deserts_table(found: pd.DataFrame) -> pd.DataFrame:
             "residents": found["residents"].to_numpy(),
             "kind": found["kind"].to_numpy(),
         },
-        index=pd.MultiIndex.from_arrays([found["service"].map(_label).to_numpy(), found["county"].to_numpy()],
+        index=pd.MultiIndex.from_arrays([found["service"].map(readable).to_numpy(), found["county"].to_numpy()],
                                         names=["service", "county"]),
     )
-
-
-def _label(code: str) -> str:
-    return taxonomy.VICTIM_NEEDS.get(code, str(code).replace("_", " "))
 
 
 def residents_of(found: pd.DataFrame) -> int:
@@ -300,9 +297,9 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
         parts = []
         for service, rows in found.groupby("service", sort=True):
             names = ", ".join(sorted(rows["county"].astype(str)))
-            parts.append(f"{_label(service)} ({len(rows)} count{'ies' if len(rows) != 1 else 'y'}: {names})")
+            parts.append(f"{readable(service)} ({len(rows)} count{'ies' if len(rows) != 1 else 'y'}: {names})")
         counties = found["county_fips"].nunique()
-        none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(_label).unique())
+        none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(readable).unique())
         pairs = f"{len(found)} county × service pair{'s' if len(found) != 1 else ''}"
         at_least = "at least " if unknown else ""  # a pair whose count is withheld may be a desert too
         text = (

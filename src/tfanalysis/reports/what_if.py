@@ -37,15 +37,12 @@ from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
 from tfanalysis.reports.coverage import region_geojson
+from tfanalysis.reports.labels import readable
 
 __all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
 
 REACH = ("reached", "lost")
 NOT_MET = ["unmet", "in_progress"]
-
-
-def _label(code: str) -> str:
-    return taxonomy.SERVICE_CODES.get(code, str(code).replace("_", " "))
 
 
 @dataclass
@@ -94,7 +91,7 @@ def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], c
         every = pd.Series(list(taxonomy.SERVICE_CODES), dtype="string")
         codes = every[taxonomy.service_covers_need(pd.Series(service, index=every.index, dtype="string"), every).to_numpy(bool)].tolist()
         released = rel.table("needs", rows="county_fips", where={**_window(whatif), "need": codes}, levels={"county_fips": counties},
-                             name=f"06 needs per county: {_label(service)}")
+                             name=f"06 needs per county: {readable(service)}")
         cache[service] = released.inner()
     return cache[service]
 
@@ -141,7 +138,7 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
     'Food — no member serves es-speaking clients'
     """
-    label = _label(str(segment["service"]))
+    label = readable(str(segment["service"]))
     if segment["gap"] == "eligibility":
         who = [_WHO.get(c, "{}").format(segment[c]) for c in CRITERIA if segment.get(c) not in (None, "any")]
         return f"{label} — no member serves {', '.join(who)} clients" if who else f"{label} — no member offers it"
@@ -173,7 +170,7 @@ def _not_met_per_county(rel: Any, whatif: WhatIf, comparison: Comparison, servic
     statuses = [str(s) for s in rel.units("needs")["status"].unique() if str(s) not in (*NOT_MET, "declined_by_client", "<NA>")]
     base = {**_window(whatif), "need": service}
     levels = {"county_fips": counties}
-    name = f"06 needs not met per county: {_label(service)}"
+    name = f"06 needs not met per county: {readable(service)}"
     now = rel.table("needs", rows="county_fips", where={**base, "status": NOT_MET}, levels=levels, name=name).numbers()
     kept = now if reach_not_met.value("reached", "count") == 0 else rel.table(
         "needs", rows="county_fips", where={**base, "status": NOT_MET, column: ["same", "lost"]}, levels=levels,
@@ -213,7 +210,7 @@ def _sites(rel: Any, whatif: WhatIf, comparison: Comparison, counties: list[str]
                             if len(weights) else pd.DataFrame(columns=["rank", "name"]))
         if all(t.empty for t in picked.values()):
             continue
-        parts.append(sites_side_by_side(picked).assign(service=_label(service)))
+        parts.append(sites_side_by_side(picked).assign(service=readable(service)))
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
@@ -238,7 +235,7 @@ def _utilization(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFra
     shown = released.inner().reindex(services)
     visible = released.numbers().reindex(services).notna().to_numpy(bool)
     return pd.DataFrame({
-        "service": [_label(s) for s in services],
+        "service": [readable(s) for s in services],
         "needs": shown.to_numpy(dtype=object),
         "places a month now": table["places_per_month_before"].round(1).to_numpy(),
         "places a month with": table["places_per_month_after"].round(1).to_numpy(),
@@ -286,7 +283,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
         needs = {s: _county_needs(rel, whatif, s, counties, cache) for s in mapped}
         flips = access[access["desert_before"].astype(bool) != access["desert_after"].astype(bool)]
         deserts = pd.DataFrame({
-            "service": flips["service"].map(_label).to_numpy(),
+            "service": flips["service"].map(readable).to_numpy(),
             "county": flips["county"].to_numpy(),
             "desert": np.where(flips["desert_before"].astype(bool), "closed", "opened"),
             "needs identified": [_county_needs(rel, whatif, s, counties, cache).get(c) for s, c in zip(flips["service"], flips["county_fips"])],
@@ -299,7 +296,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
         listed = moved if len(moved) else changed
         biggest = listed.sort_values("_delta", ascending=False, kind="stable").head(top_counties)
         shown_access = pd.DataFrame({
-            "service": biggest["service"].map(_label).to_numpy(),
+            "service": biggest["service"].map(readable).to_numpy(),
             "county": biggest["county"].to_numpy(),
             "access now": biggest["access_before"].round(2).to_numpy(),
             "access with": biggest["access_after"].round(2).to_numpy(),
@@ -377,7 +374,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     parts = []
     during = "over all the data" if period_label == "all data" else f"in {period_label}"
     sentence_start = during[0].upper() + during[1:]
-    labels = _names(pd.Series([_label(s) for s in services]))
+    labels = _names(pd.Series([readable(s) for s in services]))
     if not services:
         parts.append(f"The scenario changes no capacity row: access, deserts, places and sites stay as they are {during}.")
     elif page.counties_better or page.counties_worse:
@@ -455,7 +452,7 @@ def show(page: WhatIfPage) -> None:
 
     for p in page.pages:  # a handful of scenarios
         display(Markdown(f"## {p.name}\n\n{p.description}\n\n{p.text}"))
-        changes = p.changes.assign(service=p.changes["service"].map(lambda c: _label(c) if c else ""))
+        changes = p.changes.assign(service=p.changes["service"].map(lambda c: readable(c) if c else ""))
         show_table(changes.set_index(["change", "member"])[["service", "what"]], caption="What the scenario changes")
         if p.figure is not None:
             display(p.figure)
@@ -465,7 +462,7 @@ def show(page: WhatIfPage) -> None:
             show_table(p.deserts.set_index(["service", "county"]), caption="Service deserts that close or open (needs as released)")
         gaps = p.gaps.rename(columns={"gap_words": "structural gap", "needs_before": "needs now", "needs_after": "needs with"})
         show_table(gaps.set_index("structural gap")[["needs now", "needs with", "change"]], caption="Structural gaps: needs identified in the period (as released)")
-        reach = p.reach.shown.rename(index={c: _label(c) for c in p.reach.shown.index if c != "Total"}).rename_axis("service")
+        reach = p.reach.shown.rename(index={c: readable(c) for c in p.reach.shown.index if c != "Total"}).rename_axis("service")
         show_table(reach, caption="Needs identified in the period that the change would reach or lose, per service (as released)")
         if len(p.utilization):
             show_table(p.utilization.set_index("service"), caption="Places and utilization of the services touched (needs as released)")

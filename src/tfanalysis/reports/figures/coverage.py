@@ -18,19 +18,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tfanalysis.data import taxonomy
 from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.figures.common import SECTOR_COLORS, SUPPRESSED_HOVER, TEMPLATE
+from tfanalysis.reports.labels import readable
 
 __all__ = ["access_map_figure", "nearest_distance_figure"]
 
 ACCESS_SCALE = "YlGnBu"
 DESERT_COLOR = "#b22222"
 REACHED_COLOR = "#3182bd"
-
-
-def _label(code: str) -> str:
-    return taxonomy.VICTIM_NEEDS.get(code, str(code).replace("_", " "))
 
 
 def _shown(value: object, digits: int = 0) -> str:
@@ -130,7 +126,7 @@ def access_map_figure(
                 colorbar={"title": {"text": "per month<br>per 100k"}},
                 text=_hover(rows),
                 hovertemplate="%{text}<extra></extra>",
-                name=_label(service),
+                name=readable(service),
                 visible=position == 0,
             )
         )
@@ -154,7 +150,7 @@ def access_map_figure(
         )
     buttons = [
         {
-            "label": _label(service),
+            "label": readable(service),
             "method": "update",
             "args": [{"visible": list(np.repeat(np.arange(len(services)) == position, 2))}],
         }
@@ -209,7 +205,7 @@ def nearest_distance_figure(
         fig.add_trace(
             go.Scatter(
                 x=part["nearest_miles"].astype(float).round(1).tolist(),
-                y=part["service"].map(_label).tolist(),
+                y=part["service"].map(readable).tolist(),
                 mode="markers",
                 marker={"color": color, "size": 8 if is_desert else 6, "opacity": 0.9 if is_desert else 0.5},
                 text=part["county"].astype(str).tolist(),
@@ -223,7 +219,7 @@ def nearest_distance_figure(
         template=TEMPLATE,
         title={"text": "Miles from each county's centre to the nearest member offering the service"},
         xaxis_title="miles (great circle)",
-        yaxis={"categoryorder": "array", "categoryarray": [_label(s) for s in reversed(services)]},
+        yaxis={"categoryorder": "array", "categoryarray": [readable(s) for s in reversed(services)]},
         height=120 + 45 * len(services),
         legend={"orientation": "h", "y": -0.25},
     )

@@ -16,17 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tfanalysis.data import taxonomy
 from tfanalysis.reports.figures.common import SECTOR_COLORS, TEMPLATE
 from tfanalysis.reports.figures.coverage import ACCESS_SCALE
+from tfanalysis.reports.labels import readable
 
 __all__ = ["access_comparison_figure"]
 
 HIDDEN_HOVER = "hidden"
-
-
-def _label(code: str) -> str:
-    return taxonomy.SERVICE_CODES.get(code, str(code).replace("_", " "))
 
 
 def _number(values: pd.Series, digits: int) -> pd.Series:
@@ -114,7 +110,7 @@ def access_comparison_figure(
                 z=rows[f"access_{when}"].astype(float).round(2).tolist(),
                 coloraxis="coloraxis", marker_line_width=0.4, marker_line_color="#ffffff",
                 text=_hover(rows, when, shown), hovertemplate="%{text}<extra></extra>",
-                name=f"{_label(service)} ({titles[col - 1].lower()})", visible=position == 0,
+                name=f"{readable(service)} ({titles[col - 1].lower()})", visible=position == 0,
             ), row=1, col=col)
         for col, when in ((1, "before"), (2, "after")):
             at = points.get(when, pd.DataFrame(columns=["service", "name", "sector", "lat", "lon"]))
@@ -126,7 +122,7 @@ def access_comparison_figure(
                 showlegend=False, visible=position == 0, geo="geo" if col == 1 else "geo2",
             ))
     buttons = [
-        {"label": _label(service), "method": "update",
+        {"label": readable(service), "method": "update",
          "args": [{"visible": list(np.repeat(np.arange(len(services)) == position, per_service))}, {"coloraxis.cmax": tops[position]}]}
         for position, service in enumerate(services)
     ]
