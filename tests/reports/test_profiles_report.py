@@ -33,5 +33,13 @@ def test_published_profiles_show_released_counts_and_rates_only_on_shown_counts(
         counts_shown = not (isinstance(published.loc[profile, "unmet"], str) or isinstance(published.loc[profile, "needs"], str)
                             or declined.loc[str(profile), "hidden"])
         assert counts_shown == (not np.isnan(published.loc[profile, "unmet_need_rate"]))
-    drawn = publish_weights(weights, published)
+    drawn = publish_weights(rel, weights, published, gaps_report.report_scope(data), name="need profiles")
     assert drawn.index.tolist() == [p for p in published.index if not isinstance(published.loc[p, "clients"], str)]
+    # a need's weights, times the profiles' sizes, gave its hidden count back: only needs whose count is shown are drawn
+    per_need = data.needs["need"].astype(str).value_counts()
+    hidden = rel.ledger.cells.query("table == 'need profiles: needs per need' and hidden")["row"].tolist()
+    small = {n for n in weights.columns if 1 <= per_need.get(n, 0) <= 10}
+    assert small and small <= set(hidden)
+    assert not set(drawn.columns) & set(hidden)
+    assert sorted(drawn.columns) == sorted(c for c in weights.columns if c not in hidden)
+    assert np.allclose(drawn.max(axis=1), 1.0)  # scaled again among the needs drawn

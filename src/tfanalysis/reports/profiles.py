@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["publish_profiles", "publish_weights"]
+__all__ = ["publish_profiles", "publish_weights", "weights_to_draw"]
 
 
 def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope: Any, *, seed: int = 0, name: str) -> pd.DataFrame:
@@ -61,17 +62,64 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     return out
 
 
-def publish_weights(weights: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    """The profiles' weights, for the profiles whose number of clients is shown.
+def publish_weights(rel: Any, weights: pd.DataFrame, published: pd.DataFrame, scope: Any, *, name: str) -> pd.DataFrame:
+    """The profiles' weights that can be drawn: of the profiles whose clients are shown, on the needs whose counts are shown.
 
     A profile's weights are fitted to its clients' needs: with fewer clients than the
-    threshold they could echo them, so they are not drawn.
+    threshold they could echo them, so they are not drawn. And the weights of one need
+    across the profiles, times each profile's size, add up to about that need's count: an
+    outsider fitted the sizes on the shown needs and read a hidden count back (cultural
+    support, 8) from its weights. So a need is drawn only where its count of the scope is
+    shown (released here: the same count as the needs per service), and each profile's
+    weights are scaled again to a largest of 1 among the needs drawn, so that what is left
+    out is not read from the rest either.
+
+    Parameters
+    ----------
+    rel : Release
+    weights : pandas.DataFrame
+        Profiles × needs (:func:`~tfanalysis.analyses.gaps.profiles.need_profiles`).
+    published : pandas.DataFrame
+        :func:`publish_profiles`.
+    scope : tfanalysis.reports.gaps.Scope
+        The period and region the profiles were found in.
+    name : str
+        The release's name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The weights drawn (:func:`weights_to_draw`): rows the profiles shown, columns the needs shown.
+    """
+    needs = [str(c) for c in weights.columns]
+    counts = (rel.table("needs", rows="need", where={**scope.where(), "need": needs}, levels={"need": needs}, name=f"{name}: needs per need").numbers()
+              if len(needs) else pd.Series(dtype=float))
+    return weights_to_draw(weights, published["clients"], counts)
+
+
+def weights_to_draw(weights: pd.DataFrame, clients: pd.Series, needs: pd.Series) -> pd.DataFrame:
+    """Profiles × needs weights restricted to shown counts, each profile scaled to a largest weight of 1.
+
+    Parameters
+    ----------
+    weights : pandas.DataFrame
+        Profiles × needs.
+    clients : pandas.Series
+        Clients per profile as published (a hidden count is text).
+    needs : pandas.Series
+        Needs per need code as released (NaN where hidden).
 
     Examples
     --------
-    >>> w = pd.DataFrame([[1.0, 0.2], [0.1, 1.0]], index=[1, 2], columns=["a", "b"])
-    >>> publish_weights(w, pd.DataFrame({"clients": [40, "hidden"]}, index=[1, 2])).index.tolist()
+    >>> w = pd.DataFrame([[1.0, 0.2, 0.5], [0.1, 1.0, 0.4]], index=[1, 2], columns=["a", "b", "c"])
+    >>> drawn = weights_to_draw(w, pd.Series({1: 40, 2: 12}), pd.Series({"a": 40.0, "b": np.nan, "c": 25.0}))
+    >>> drawn.columns.tolist(), drawn.round(2).values.tolist()  # b's count hidden: b not drawn, 2 scaled to c
+    (['a', 'c'], [[1.0, 0.5], [0.25, 1.0]])
+    >>> weights_to_draw(w, pd.Series({1: 40, 2: "hidden"}), pd.Series({"a": 40.0, "b": 30.0, "c": 25.0})).index.tolist()
     [1]
     """
-    shown = published["clients"].map(lambda v: not isinstance(v, str))
-    return weights.loc[[p for p in weights.index if bool(shown.get(p, False))]]
+    shown = clients.map(lambda v: not isinstance(v, str))
+    counted = [c for c in weights.columns if pd.notna(needs.get(str(c), np.nan))]
+    drawn = weights.loc[[p for p in weights.index if bool(shown.get(p, False))], counted]
+    largest = drawn.max(axis=1)
+    return drawn.div(largest.where(largest > 0, 1.0), axis=0)
