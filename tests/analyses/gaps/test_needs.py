@@ -134,7 +134,19 @@ def test_region_keeps_its_clients(tiny) -> None:
     kent = gaps.in_region(tiny, "10001")
     assert kent.clients["client_id"].tolist() == ["c1"]
     assert set(kent.needs["client_id"]) == {"c1"}
-    assert len(kent.capacity) == len(tiny.capacity)
+
+
+def test_a_region_counts_the_places_that_reach_it(tiny) -> None:
+    # housing serves Kent and New Castle, case management the state, legal aid 40 miles around Wilmington (New Castle)
+    services = {region: gaps.in_region(tiny, region).capacity["service"].tolist()
+                for region in ("10001", "10003", "10005", "DE", "10005;10003")}
+    assert services == {
+        "10001": ["housing_emergency", "case_management"],
+        "10003": ["housing_emergency", "case_management", "legal_representation"],
+        "10005": ["case_management"],
+        "DE": ["housing_emergency", "case_management", "legal_representation"],
+        "10005;10003": ["housing_emergency", "case_management", "legal_representation"],
+    }
 
 
 # --- the planted demo gaps ------------------------------------------------------------------

@@ -107,7 +107,10 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
     """Keep the clients (and their needs and referrals) of a region.
 
     ``region`` is empty (everything), a state (``OH`` or ``39``), or ``;``-separated
-    county FIPS codes. Capacity is kept whole: members outside the region may serve it.
+    county FIPS codes. Capacity keeps the rows whose service area reaches a county of the
+    region (:func:`~tfanalysis.analyses.service_areas.served_counties`): a member elsewhere
+    may serve it, but places that serve only other counties are not the region's (a
+    two-state task force's Texas report once counted California's places).
 
     Examples
     --------
@@ -119,15 +122,23 @@ def in_region(data: TaskForceData, region: str = "") -> TaskForceData:
     found = region_filter(region)
     if found is None:
         return data
+    from tfanalysis.analyses.service_areas import served_counties
+
     column, values = found
-    county = data.clients["county_fips"].astype("string")
-    keep = (county if column == "county_fips" else county.str[:2]).isin(values)
-    clients = data.clients[keep.fillna(False).to_numpy(bool)]
+
+    def of_region(county: pd.Series) -> np.ndarray:
+        county = county.astype("string")
+        return (county if column == "county_fips" else county.str[:2]).isin(values).fillna(False).to_numpy(bool)
+
+    clients = data.clients[of_region(data.clients["county_fips"])]
     ids = clients["client_id"]
+    served = served_counties(data.capacity, data.members)
+    reaching = served.loc[of_region(served["county_fips"]), "capacity_row"]
     return data.replace(
         clients=clients,
         needs=data.needs[data.needs["client_id"].isin(ids)],
         referrals=data.referrals[data.referrals["client_id"].isin(ids)],
+        capacity=data.capacity[data.capacity.index.isin(reaching)],
     )
 
 
