@@ -262,6 +262,22 @@ def test_a_hidden_quarter_is_not_its_year_minus_the_other_quarters(tmp_path: Pat
     assert find_leaks(rel.ledger.universe_cells("referrals"), rel.units("referrals"), K) == []
 
 
+def test_a_year_the_period_ends_inside_is_named_with_its_last_day(tmp_path: Path) -> None:
+    """A second task force read "2025" in the grant evidence of a 2025Q3 run as the calendar year: it was January to September."""
+    quarters = [25, 25, 25, 25, 40, 12, 30, 23]  # 2023Q1..2024Q4
+    data = _task_force(tmp_path / "d", referrals=_per_quarter("2023Q1", quarters, lambda d: ("m1", "m2", d, "completed", d)))
+    rel = Release(data, K)
+    years = c.release_counts(rel, data, "2024Q3", "Y", names=ac.EVIDENCE_COUNTS)
+    table = c.publish_evidence(ac.evidence(ac.up_to(data, "2024Q3")), years)
+    assert table.index.tolist() == ["2023", "2024 (to 30 September)"]
+    assert table["le_vs_referrals"].tolist() == [100, 82]  # 40 + 12 + 30: the fourth quarter is not in it
+    text = c.evidence_markdown(ac.evidence(ac.up_to(data, "2024Q3")), years)
+    assert text.startswith("From 2023 to 30 September 2024 the members made ")
+    assert "on 30 September 2024, with" in text and "end of 2024" not in text
+    whole = c.evidence_markdown(ac.evidence(ac.up_to(data, "all")), c.release_counts(Release(data, K), data, "all", "Y", names=ac.EVIDENCE_COUNTS))
+    assert whole.startswith("From 2023 to 2024 the members made ") and "at the end of 2024, with" in whole
+
+
 def _series_counts(values: dict[str, list[int]], first: str = "2023Q1") -> tuple[pd.DataFrame, c.ReleasedCounts]:
     """Indicators and released counts of made-up series (each count in a universe of its own)."""
     n = len(next(iter(values.values())))

@@ -42,6 +42,30 @@ def publish_evidence(table: pd.DataFrame, counts: ReleasedCounts) -> pd.DataFram
             out[name] = counts.shown(name).to_numpy()
         else:
             out[name] = [None if pd.isna(v) else int(v) for v in table[name]]
+    ends = cut_short(counts)
+    out.index = pd.Index([f"{label} (to {ends[label]:%-d %B})" if label in ends else label for label in labels], name=table.index.name)
+    return out
+
+
+def cut_short(counts: ReleasedCounts) -> dict[str, pd.Timestamp]:
+    """The periods whose counts end before the period does (the report's period ends inside the year), with their last day.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from tfanalysis.publication import Interval
+    >>> spans = [("2024", Interval(None, pd.Timestamp("2024-12-31"))), ("2025", Interval(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-09-30")))]
+    >>> cut_short(SimpleNamespace(spans=spans))
+    {'2025': Timestamp('2025-09-30 00:00:00')}
+    """
+    out = {}
+    for label, span in counts.spans:
+        try:
+            whole = pd.Period(label).end_time.normalize()
+        except ValueError:  # a label that is no calendar period
+            continue
+        if span.end is not None and pd.Timestamp(span.end).normalize() < whole:
+            out[label] = pd.Timestamp(span.end).normalize()
     return out
 
 
@@ -68,7 +92,13 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     if table.empty:
         return "No dated records: nothing to document yet."
     first, last = table.index[0], table.index[-1]
-    span = f"From {first} to {last}" if first != last else f"In {first}"
+    cut = cut_short(counts).get(last)  # the report's period ends inside the last year: say so
+    if cut is None:
+        span = f"From {first} to {last}" if first != last else f"In {first}"
+        at_last = f"at the end of {last}"
+    else:
+        span = f"From {first} to {cut:%-d %B %Y}" if first != last else f"From 1 January to {cut:%-d %B %Y}"
+        at_last = f"on {cut:%-d %B %Y}"
     total = table.sum(min_count=1)
 
     def count(name: str, one: str, many: str, after_of: str = "") -> str:
@@ -82,10 +112,10 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     most = f"up to {_number(sectors.max(), 'sector', 'sectors')}" if sectors.notna().any() else "an unknown number of sectors"
     members, in_sectors = int(table["members"].iloc[-1]), _number(table["sectors"].iloc[-1], "sector", "sectors")
     membership = (f"Membership went from {_number(table['members'].iloc[0], 'organization', 'organizations')} in "
-                  f"{_number(table['sectors'].iloc[0], 'sector', 'sectors')} at the end of {first} to {members:,} in {in_sectors} at the "
+                  f"{_number(table['sectors'].iloc[0], 'sector', 'sectors')} at the end of {first} to {members:,} in {in_sectors} "
                   # those who joined within the first year are in its end-of-year count already
-                  f"end of {last}, with {int(table['members_joined'].iloc[1:].sum()):,} joining after {first}." if first != last else
-                  f"Membership at the end of {last}: {_number(members, 'organization', 'organizations')} in {in_sectors}.")
+                  f"{at_last}, with {int(table['members_joined'].iloc[1:].sum()):,} joining after {first}." if first != last else
+                  f"Membership {at_last}: {_number(members, 'organization', 'organizations')} in {in_sectors}.")
     return (
         f"{span} the members made {count('cross_sector_referrals', 'referral', 'referrals')} across sectors, "
         f"{count('le_vs_referrals', 'of them', 'of them', after_of='them')} between law enforcement and victim services; "
