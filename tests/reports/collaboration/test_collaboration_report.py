@@ -148,6 +148,19 @@ def test_needs_met_in_time_are_the_needs_report_02_counts_in_its_bands_of_days(c
     assert [within_30._true.loc["30", "count"], within_90._true.iloc[0, 0]] == [2, 3]
 
 
+def test_a_past_quarter_is_measured_by_the_data_end_not_the_quarter_end(collab: tf.TaskForceData) -> None:
+    """A second task force's 2025Q3 report called its 30- and 90-day shares "not yet measurable" with 92 days of data after it.
+
+    The tiny task force's data run to 2024-09-30; a report on 2024Q1 reads its needs' outcomes
+    as recorded then (as report 02 does): 2 of Q1's 4 needs met within 30 days, 3 within 90.
+    """
+    counts = c.release_counts(Release(collab, 2), collab, "2024Q1", names=["needs_met_30", "needs_met_90", "needs_due_30"])
+    assert {name: s.keys.index.tolist() for name, s in counts.series.items()} == {
+        "needs_due_30": [Q1, "Total"], "needs_met_30": [Q1, "Total"], "needs_met_90": [Q1, "Total"]}
+    shares = ac.indicators(ac.up_to(collab, "2024Q1"), as_of=ac.data_end(collab))
+    assert shares[["needs_met_30d_share", "needs_met_90d_share"]].iloc[0].tolist() == [0.5, 0.75]
+
+
 def test_the_unit_columns_the_report_derives(collab: tf.TaskForceData) -> None:
     rel = Release(collab, 2)
     c.release_counts(rel, collab)

@@ -383,7 +383,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             wanted_labels = {str(pd.Period(p, freq=periods.freq)) for p in network_periods}
             drawn = frozenset(label for label, span in spans if labels.get(label) in wanted_labels and label not in withheld
                               and _floor_by_drawn_ties(rel, specs["referrals_made"].date, span, label))
-        as_of = data_as_of(history)
+        as_of = data_as_of(data)  # the needs' outcomes as recorded by the data end (report 02's too), not by the period's
         for name in wanted:
             spec = specs[name]
             if name in unknown:
