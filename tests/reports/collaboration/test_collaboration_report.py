@@ -355,6 +355,18 @@ def test_changes_trends_and_before_after_estimates_read_shown_values_only() -> N
     assert c.change_markdown(fx.reset_index(), "") == "No change date was set for this run (`change_date`): there is no before/after estimate."
 
 
+def test_a_long_series_with_too_few_values_shown_is_called_hidden_not_too_short() -> None:
+    """A second task force read "too short to test (fewer than 5 periods)" of an 11-quarter series whose values were hidden."""
+    t, counts = _series_counts({"le_vs_referrals": [30, 3, 32, 4, 31, 5, 2]})  # 7 quarters, 4 small ones hidden
+    card = c.scorecard(t, counts)
+    assert sum(isinstance(v, str) for v in counts.shown("le_vs_referrals").drop("Total", errors="ignore")) >= 4
+    assert card.loc["le_vs_referrals", "trend"] == "inconclusive"
+    text = c.scorecard_markdown(card)
+    assert "too short" not in text and "1 series has values hidden (disclosure control)" in text
+    short, counts = _series_counts({"le_vs_referrals": [30, 32, 31]})  # 3 quarters, all shown: too short
+    assert c.scorecard(short, counts).loc["le_vs_referrals", "trend"] == "too short"
+
+
 def test_a_rate_printed_beside_its_base_is_hidden_with_its_numerator(tmp_path: Path) -> None:
     """Issue 10: "rates give counts back" (98.0 % of 245 referrals -> 5). In report 03: closed loops, acceptance, capacity."""
     rows = (_per_quarter("2024Q1", [36], lambda d: ("m1", "m2", d, "completed", d))

@@ -176,9 +176,10 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
         year_before = cells[-1 - per_year] if n > per_year else np.nan
         test = trends.mann_kendall(values[ind.name])
         left_out = int(gaps[ind.name].sum()) if ind.name in gaps else 0
-        if left_out and test["trend"] != "too short":
+        if left_out and (test["trend"] != "too short" or n >= trends.MIN_POINTS_TREND):
             # the hidden values are the small ones (or hidden beside them): a test on the rest
-            # leans on which they are, in either direction; no conclusion
+            # leans on which they are, in either direction; no conclusion. A series long
+            # enough whose shown values are too few is not "too short": its values are hidden
             test = test.copy()
             test["trend"], test["p_value"], test["sen_slope"] = "inconclusive", np.nan, np.nan
         rows.append(
