@@ -103,3 +103,11 @@ def test_the_median_days_to_respond_is_report_03_s_number(tiny_dir):
     assert median_response_days(data, pd.period_range("2024Q1", periods=1, freq="Q")).tolist() == [2.0]
     # at threshold 4 the 3 referrals made are hidden: so is their median
     assert math.isnan(summary.headline_tiles(Release(data, 4), data, "2024Q1").loc["median_response_days", "now"])
+
+
+def test_counts_that_follow_the_needs_identified_are_neither_better_nor_worse() -> None:
+    """A second task force read "Needs met 500 ▲ +34 (better)" while the share met fell: the count rose with the needs identified."""
+    directions = {h.name: h.higher_is_better for h in summary.HEADLINES}
+    assert directions["needs_met"] is None and directions["needs_identified"] is None
+    assert directions["unmet_need_rate"] is False  # the rate carries the direction
+    assert summary._direction(34.0, directions["needs_met"]) == "neutral"

@@ -75,7 +75,7 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("clients_identified", "Victims identified", "00_data_quality", "count", "clients", "identified_on"),
     Headline("needs_identified", "Needs identified", "02_needs_and_gaps", "count", "needs", "identified_on"),
     Headline("needs_met", "Needs met (of those identified in the period)", "02_needs_and_gaps", "count", "needs", "identified_on",
-             {"status": ["met"]}, higher_is_better=True),
+             {"status": ["met"]}),  # a count that follows the needs identified: the unmet-need rate says better or worse
     Headline("unmet_need_rate", "Unmet-need rate (needs still in progress are not unmet yet)", "02_needs_and_gaps", "rate", "needs", "identified_on",
              {"status": ["unmet"]}, {"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
     Headline("median_days_to_met", "Median days from a need to its being met", "02_needs_and_gaps", "median", "needs", "identified_on",
