@@ -84,8 +84,13 @@ def publish_sites(rel: Any, data: Any, service: str, scope: Scope, *, k: int = 3
     return pd.DataFrame(rows, columns=columns), by_county.inner()
 
 
-def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
+def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_county: pd.Series | None = None) -> str:
     """Read the recommended sites (:func:`publish_sites`) in a sentence.
+
+    Sites in more than one state name their state. Where every county's count of needs
+    not met is hidden (``per_county``, as :func:`publish_sites` returns it), each county
+    weighed the same (half the threshold): the sentence says that the order is one of
+    counties reached, not of need.
 
     Examples
     --------
@@ -93,6 +98,13 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
     ...     "share_of_needs_not_met": [64.4], "counties_within_reach": [7]})
     >>> print(sites_markdown(s, "mental_health_care", 60))
     A new provider of Mental health care (emergency and long-term) in **Hocking** County would reach 29 needs not yet met in the 7 counties within 60 miles (64% of them).
+    >>> two = pd.DataFrame({"rank": [1, 2], "county_fips": ["06063", "48057"], "name": ["Plumas", "Calhoun"],
+    ...     "needs_within_reach": ["hidden", 14], "share_of_needs_not_met": [np.nan, 50.0], "counties_within_reach": [3, 9]})
+    >>> print(sites_markdown(two, "mental_health_care", 60, pd.Series({"06063": "hidden", "48057": "hidden", "48001": 0})))  # doctest: +NORMALIZE_WHITESPACE
+    A new provider of Mental health care (emergency and long-term) in **Plumas** (CA), then **Calhoun** (TX) Counties would
+    reach 14 needs not yet met in the 9 counties within 60 miles (50% of them). Every county's count of these needs is
+    hidden, so each weighed the same: the sites are those that reach the most counties with such needs, in that order, not
+    a ranking of need.
     """
     from tfanalysis.data.taxonomy import SERVICE_CODES
 
@@ -101,11 +113,23 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float) -> str:
     label = SERVICE_CODES.get(service, service)
     if sites.empty:
         return f"No need of {label} not yet met is shown: no site is placed."
-    names = ", then ".join(f"**{n}**" for n in sites["name"])
+    states = sites["county_fips"].astype(str).str[:2]
+    if states.nunique() > 1:
+        from tfanalysis import geo
+
+        names = ", then ".join(f"**{n}** ({geo.state_abbr(st)})" for n, st in zip(sites["name"], states))
+    else:
+        names = ", then ".join(f"**{n}**" for n in sites["name"])
     last = sites.iloc[-1]
     place = "County" if len(sites) == 1 else "Counties"
     share = "" if pd.isna(last["share_of_needs_not_met"]) else f" ({last['share_of_needs_not_met']:.0f}% of them)"
-    return (
+    text = (
         f"A new provider of {label} in {names} {place} would reach {count_text(last['needs_within_reach'], 'needs')} not yet met "
         f"in the {int(last['counties_within_reach'])} counties within {max_miles:g} miles{share}."
     )
+    if per_county is not None:
+        with_need = per_county[per_county.map(lambda v: isinstance(v, str) or (pd.notna(v) and v != 0))]
+        if len(with_need) and with_need.map(lambda v: isinstance(v, str)).all():
+            text += (" Every county's count of these needs is hidden, so each weighed the same: the sites are those that "
+                     "reach the most counties with such needs, in that order, not a ranking of need.")
+    return text
