@@ -292,7 +292,7 @@ def survey_figure(waves: pd.DataFrame, *, title: str = "Partner survey per wave"
     return fig
 
 
-def membership_figure(members: pd.DataFrame, *, title: str = "Member organizations by sector") -> go.Figure:
+def membership_figure(members: pd.DataFrame, *, title: str = "Member organizations by sector, at the end of each period") -> go.Figure:
     """Stacked bars of members per sector at the end of each period.
 
     Parameters
