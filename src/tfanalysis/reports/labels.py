@@ -161,7 +161,8 @@ def _in_file_name(text: str, match: re.Match) -> bool:
 
 def _words_in(value: Any) -> Any:
     if isinstance(value, str):
-        return readable(value) if is_code(value) else readable_text(value)
+        known = readable(value)  # a whole code, one-word ones too ("food", "met")
+        return known if known != value else readable_text(value)
     if isinstance(value, list):
         return [_words_in(v) for v in value]
     return value
@@ -187,8 +188,8 @@ def readable_figure(fig: dict) -> dict:
     >>> fig = {"data": [{"type": "bar", "x": ["legal_representation", "food"], "y": [3, 4], "name": "needs_per_month"}],
     ...        "layout": {"xaxis": {"title": {"text": "service"}}, "updatemenus": [{"buttons": [{"label": "mental_health_care"}]}]}}
     >>> out = readable_figure(fig)
-    >>> out["data"][0]["x"][0], out["data"][0]["name"], out["layout"]["updatemenus"][0]["buttons"][0]["label"]
-    ('Legal representation (immigration, criminal, civil)', 'Needs a month', 'Mental health care (emergency and long-term)')
+    >>> out["data"][0]["x"], out["data"][0]["name"], out["layout"]["updatemenus"][0]["buttons"][0]["label"]
+    (['Legal representation (immigration, criminal, civil)', 'Food'], 'Needs a month', 'Mental health care (emergency and long-term)')
     """
     data = []
     for trace in fig.get("data", []):
