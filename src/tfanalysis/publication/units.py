@@ -27,7 +27,7 @@ import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
+__all__ = ["CASE_EVENT", "CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -42,11 +42,19 @@ NEED_OUTCOME = "gaps.outcome"
 
 (Named after the report that first derived it: published ledgers know it by this name.)"""
 
+CASE_EVENT = "collaboration.case_event"
+"""Criminal-justice events, as report 03 derives them: the event with its place in its case
+(``victim_served | investigation_opened`` where a case with a victim served starts,
+``later first charges | charges_filed``, ``later | arrest``). The event, the case's start
+(``collaboration.case_start``) and its first charges (``collaboration.first_charges``) are
+each a function of it."""
+
 FINER: dict[str, dict[str, str]] = {
     "clients": {"age": "age_group", "state": "county_fips"},
     "needs": {"age": "age_group", "state": "county_fips", "status": NEED_OUTCOME},
     "referrals": {"age": "age_group", "state": "county_fips", "answered": "outcome"},
-    "cj_events": {"state": "county_fips"},
+    "cj_events": {"state": "county_fips", "event": CASE_EVENT, "collaboration.case_start": CASE_EVENT,
+                  "collaboration.first_charges": CASE_EVENT},
 }
 """Per universe, columns that are a function of a finer one: ``{coarse: fine}``.
 
@@ -56,7 +64,10 @@ layer writes every count on a coarse column as a count on its finer one
 (:func:`tfanalysis.publication.cells.on_finer_columns`): the age band is a set of age groups, a state
 a set of counties, a status a set of outcomes, whether a referral was answered a set of its outcomes
 (where the data say so: an outsider once read 2025Q4's 4 referrals never answered as report 00's
-21 without a date answered less its 17 without an outcome)."""
+21 without a date answered less its 17 without an outcome), and a criminal-justice event's kind, its
+case's start and first charges its place in the case (:data:`CASE_EVENT`: an outsider once read
+2025Q4's 26 investigations opened less its 23 cases with a victim served as at most 3 cases not
+served, the cases started being the investigations opened)."""
 
 FILLED = "quality.filled."
 """Prefix of a report's column telling whether a unit's value of a column is recorded (``quality.filled.met_on``)."""

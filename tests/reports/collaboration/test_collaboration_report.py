@@ -27,6 +27,7 @@ from tfanalysis.analyses.collaboration.trends.segmented import _design
 from tfanalysis.analyses.collaboration.trends.time_axis import _time_axis
 from tfanalysis.publication import ByPeriod, Release
 from tfanalysis.publication.bounds import find_leaks
+from tfanalysis.publication.units import CASE_EVENT
 
 from conftest import write_tiny_dataset
 from shared_tables import COLLAB_TABLES, Q1, Q2, Q3, WAVES
@@ -172,13 +173,34 @@ def test_the_unit_columns_the_report_derives(collab: tf.TaskForceData) -> None:
     e = rel.units("cj_events")  # rows: k1 x4, k2 x2, k3 x2, k4
     assert e[c.CASE_START].tolist() == ["victim_served", "<NA>", "<NA>", "<NA>", "no_victim", "<NA>", "victim_served", "<NA>", "victim_not_served"]
     assert e[c.FIRST_CHARGES].tolist() == ["False", "False", "True", "False", "False", "False", "False", "True", "False"]
+    assert e[CASE_EVENT].str.split(" | ", regex=False).str[0].tolist() == [
+        "victim_served", "later", "later first charges", "later", "no_victim", "later", "victim_served", "later first charges", "victim_not_served"]
+    assert (e[CASE_EVENT].str.split(" | ", regex=False).str[1] == e["event"]).all()
     # first event of each case in each quarter, multi-agency by the quarter's end: k1 Q1 (m6 on 03-01), k1 Q3,
     # k2 Q3 (second county on 07-10; not yet in Q1), k3 Q3 (m6 on 09-01)
     assert e["collaboration.multi_agency_case_in_quarter"].tolist() == ["True", "False", "False", "True", "False", "True", "True", "False", "False"]
     # their names are kept in every run's ledger and read back by later runs of the same data: they never change
     derived = {name for table in ("clients", "needs", "referrals", "cj_events") for name in rel.units(table).columns if name.startswith("collaboration.")}
     assert derived == {"collaboration.sector_link", "collaboration.tie", "collaboration.case_start", "collaboration.first_charges",
-                       "collaboration.unmet_critical_need", "collaboration.multi_agency_case_in_quarter"}
+                       "collaboration.case_event", "collaboration.unmet_critical_need", "collaboration.multi_agency_case_in_quarter"}
+
+
+def test_cases_started_are_not_read_as_investigations_opened_less_cases_served(demo_data: tf.TaskForceData) -> None:
+    """An outsider read 2025Q4's 26 investigations opened less its 23 cases with a victim served as at most 3 cases not served.
+
+    Every demo case opens with one investigation: the cases started in a quarter are its
+    investigations opened, those with a victim served, not served, or with no victim. The
+    layer writes the three counts on one column (``collaboration.case_event``), so that where
+    both are shown, what they leave is 0 or at least the threshold.
+    """
+    rel = Release(demo_data, K)
+    counts = c.release_counts(rel, demo_data, "2025Q4")
+    opened, served = counts.shown("investigations_opened"), counts.shown("joint_cases")
+    both = [(int(a), int(b)) for a, b in zip(opened, served) if not isinstance(a, str) and not isinstance(b, str)]
+    assert all(a - b == 0 or a - b >= K for a, b in both)
+    keys = rel.ledger.cells.query("table == 'collaboration: investigations opened per quarter'")["key"]
+    assert keys.str.contains("collaboration.case_event").all()  # written on the finer column
+    assert find_leaks(rel.ledger.universe_cells("cj_events"), rel.units("cj_events"), K) == []
 
 
 def test_publish_shows_released_counts_and_shares_from_shown_counts_only(collab: tf.TaskForceData, table: pd.DataFrame) -> None:
