@@ -27,7 +27,7 @@ import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CASE_EVENT", "CLIENT_ATTRIBUTES", "FILLED", "FINER", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
+__all__ = ["CASE_EVENT", "CASE_START", "CLIENT_ATTRIBUTES", "FILLED", "FINER", "FIRST_CHARGES", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -42,19 +42,21 @@ NEED_OUTCOME = "gaps.outcome"
 
 (Named after the report that first derived it: published ledgers know it by this name.)"""
 
+CASE_START = "collaboration.case_start"
+"""Criminal-justice events, as report 03 derives them: on the event a case starts with, ``victim_served``, ``victim_not_served`` or ``no_victim``."""
+FIRST_CHARGES = "collaboration.first_charges"
+"""Criminal-justice events, as report 03 derives them: True on a case's first ``charges_filed`` event."""
 CASE_EVENT = "collaboration.case_event"
 """Criminal-justice events, as report 03 derives them: the event with its place in its case
 (``victim_served | investigation_opened`` where a case with a victim served starts,
 ``later first charges | charges_filed``, ``later | arrest``). The event, the case's start
-(``collaboration.case_start``) and its first charges (``collaboration.first_charges``) are
-each a function of it."""
+(:data:`CASE_START`) and its first charges (:data:`FIRST_CHARGES`) are each a function of it."""
 
 FINER: dict[str, dict[str, str]] = {
     "clients": {"age": "age_group", "state": "county_fips"},
     "needs": {"age": "age_group", "state": "county_fips", "status": NEED_OUTCOME},
     "referrals": {"age": "age_group", "state": "county_fips", "answered": "outcome"},
-    "cj_events": {"state": "county_fips", "event": CASE_EVENT, "collaboration.case_start": CASE_EVENT,
-                  "collaboration.first_charges": CASE_EVENT},
+    "cj_events": {"state": "county_fips", "event": CASE_EVENT, CASE_START: CASE_EVENT, FIRST_CHARGES: CASE_EVENT},
 }
 """Per universe, columns that are a function of a finer one: ``{coarse: fine}``.
 

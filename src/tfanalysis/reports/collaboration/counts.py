@@ -19,7 +19,7 @@ import pandas as pd
 from tfanalysis.analyses.collaboration import network
 from tfanalysis.analyses.gaps.outcomes import MET_WITHIN
 from tfanalysis.publication.released import HIDDEN_TEXT
-from tfanalysis.publication.units import CASE_EVENT, NEED_OUTCOME
+from tfanalysis.publication.units import CASE_EVENT, CASE_START, FIRST_CHARGES, NEED_OUTCOME
 from tfanalysis.analyses.collaboration.justice import criminal_cases
 from tfanalysis.analyses.collaboration.periods import (
     data_as_of,
@@ -44,12 +44,6 @@ SECTOR_LINK = "collaboration.sector_link"
 """Referrals: ``le_vs`` (law enforcement ↔ victim services), ``cross_other`` (other sectors apart) or ``same``."""
 TIE = "collaboration.tie"
 """Referrals: the member pair ``A|B`` (ids in order) of a referral between two members; missing for self-referrals."""
-CASE_START = "collaboration.case_start"
-"""Criminal-justice events: on the event a case starts with, ``victim_served``, ``victim_not_served`` or ``no_victim``."""
-FIRST_CHARGES = "collaboration.first_charges"
-"""Criminal-justice events: True on a case's first ``charges_filed`` event."""
-# CASE_EVENT (publication.units): the event with its place in the case, of which the event,
-# CASE_START and FIRST_CHARGES are each a function, so that the bounds see their counts as one
 UNMET_CRITICAL = "collaboration.unmet_critical_need"
 """Clients: True for a client with an unmet safety, housing or medical need (:data:`CRITICAL_NEEDS`)."""
 
