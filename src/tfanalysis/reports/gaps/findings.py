@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.reports.gaps.shown import MARGIN, _shown, _top
+from tfanalysis.reports.labels import readable
 
 
 NO_NEED = "No need was identified in this period: there is no demand to set against the members' capacity."
@@ -55,8 +56,6 @@ def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]
     >>> pressed_services_markdown(d.assign(unmet=0), ["b", "food", "c"])
     'No service has a need shown as unmet: the services forecast are **b**, **Food** and **c**, those with the most needs identified.'
     """
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     if not pressed:
         return "No service has a shown count of needs to forecast."
     by_unmet = set(_top(_shown(published_demand["unmet"]), len(published_demand)))
@@ -64,7 +63,7 @@ def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]
     rest = [s for s in pressed if s not in by_unmet]
 
     def names(services: list[str]) -> str:
-        items = [f"**{SERVICE_CODES.get(s, s)}**" for s in services]
+        items = [f"**{readable(s)}**" for s in services]
         return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
 
     if not first:
@@ -91,8 +90,6 @@ def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFra
     >>> m["needs_met"]["value"], m["unmet_need_rate"]["value"], m["biggest_gap_service"]["value"]
     (27, 44.1, 'a')
     """
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     met = published_demand.loc[MARGIN, "met"]
     rate = published_rates.loc[MARGIN, "unmet_need_rate"] if MARGIN in published_rates.index else np.nan
     median = published_rates.loc[MARGIN, "median_days_to_met"] if MARGIN in published_rates.index else np.nan
@@ -102,7 +99,7 @@ def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFra
         "unmet_need_rate": {"value": None if pd.isna(rate) else float(rate), "hidden": bool(pd.isna(rate)), "label": "Unmet-need rate (needs still in progress are not unmet yet)", "unit": "%", "higher_is_better": False},
         "needs_met": {"value": None if isinstance(met, str) else int(met), "hidden": isinstance(met, str), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": None},
         "structural_gaps": {"value": int(len(published_gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
-        "biggest_gap_service": {"value": biggest, "label": "Most unmet needs (of the services whose counts are shown)" + (f": {SERVICE_CODES.get(biggest, biggest)}" if biggest else "")},
+        "biggest_gap_service": {"value": biggest, "label": "Most unmet needs (of the services whose counts are shown)" + (f": {readable(biggest)}" if biggest else "")},
         "median_days_to_met": {"value": None if pd.isna(median) else float(median), "hidden": bool(pd.isna(median)), "label": "Median days from need to met", "unit": "days", "higher_is_better": False},
     }
 
@@ -119,8 +116,6 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
     >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE
     Of the services whose counts are shown, demand outruns capacity for 1 service: **a** (6.4 needs a month against 3.3 places; 1.9 times). Of the services whose counts are shown, the most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met).
     """
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     total = published_demand.loc[MARGIN, "needs"] if MARGIN in published_demand.index else 0
     if not isinstance(total, str) and not total:  # a shown 0 (a hidden total is one or more)
         return NO_NEED
@@ -133,8 +128,8 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
         text = ("Of the services whose counts are shown, none" if partly else "No service") + " had more needs than places over the period."
     else:
         items = [
-            f"**{SERVICE_CODES.get(s, s)}** ({r.needs_per_month:.1f} needs a month against {r.places_per_month:.1f} places; {r.utilization:.1f} times)"
-            if np.isfinite(r.utilization) else f"**{SERVICE_CODES.get(s, s)}** (no capacity at all)"
+            f"**{readable(s)}** ({r.needs_per_month:.1f} needs a month against {r.places_per_month:.1f} places; {r.utilization:.1f} times)"
+            if np.isfinite(r.utilization) else f"**{readable(s)}** (no capacity at all)"
             for s, r in zip(over.index, over.itertuples(index=False))
         ]
         text = f"{among}emand outruns capacity for {len(over)} service{'s' if len(over) > 1 else ''}: " + "; ".join(items) + "."
@@ -153,5 +148,5 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
             details.append(f"median {median:.0f} days to met")
         elif pd.notna(rate):
             details.append("median not reached")
-        text += f" {lead} most unmet needs are in **{SERVICE_CODES.get(service, service)}** ({'; '.join([', '.join(details[:2])] + details[2:])})."
+        text += f" {lead} most unmet needs are in **{readable(service)}** ({'; '.join([', '.join(details[:2])] + details[2:])})."
     return text

@@ -8,6 +8,7 @@ import pandas as pd
 
 from tfanalysis.publication import ByGroups
 from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.labels import readable
 from tfanalysis.reports.gaps.shown import MARGIN, _top
 
 
@@ -50,8 +51,6 @@ def referral_markdown(published: pd.DataFrame) -> str:
     >>> print(referral_markdown(t))
     Referrals declined for lack of capacity: 15; of the services whose counts are shown, most for Legal representation (immigration, criminal, civil) (13, 87% of them). The number of referrals declined because the client was not eligible is hidden; of the services whose counts are shown, most for Housing: emergency (24).
     """
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     parts = []
     for column, why in (("declined for capacity", "for lack of capacity"), ("declined for eligibility", "because the client was not eligible")):
         total = published.loc[MARGIN, column] if MARGIN in published.index else 0
@@ -65,5 +64,5 @@ def referral_markdown(published: pd.DataFrame) -> str:
             parts.append(text + "; no service's count is shown.")
             continue
         share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them"
-        parts.append(text + f"; of the services whose counts are shown, most for {SERVICE_CODES.get(top[0], top[0])} ({int(cells[top[0]])}{share}).")
+        parts.append(text + f"; of the services whose counts are shown, most for {readable(top[0])} ({int(cells[top[0]])}{share}).")
     return " ".join(parts)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from tfanalysis.reports.gaps.outcomes import NOT_MET, OUTCOME
 from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.labels import readable
 from tfanalysis.publication.released import count_text
 
 
@@ -106,11 +107,9 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     hidden, so each weighed the same: the sites are those that reach the most counties with such needs, in that order, not
     a ranking of need.
     """
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     if not service:
         return "No service's needs not yet met are shown (or none was identified in this period): no site is placed."
-    label = SERVICE_CODES.get(service, service)
+    label = readable(service)
     if sites.empty:
         return f"No need of {label} not yet met is shown: no site is placed."
     states = sites["county_fips"].astype(str).str[:2]

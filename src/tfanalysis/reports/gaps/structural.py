@@ -9,6 +9,7 @@ import pandas as pd
 from tfanalysis.analyses.gaps import needs as gaps
 from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
 from tfanalysis.reports.gaps.scope import Scope
+from tfanalysis.reports.labels import readable
 from tfanalysis.publication.released import count_text
 from tfanalysis.reports.gaps.shown import MARGIN
 
@@ -63,19 +64,17 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     - **Mental health care (emergency and long-term)** — no eligible member serves clients in Gallia (39053), a hidden number of needs; 39115, 12 needs.
     """
     from tfanalysis.analyses.gaps.eligibility import CRITERIA
-    from tfanalysis.data.taxonomy import SERVICE_CODES
-
     if published.empty:
         return "No structural gap: every identified need had at least one member able to serve it."
     names = county_names or {}
     lines = []
     for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
-        label = SERVICE_CODES.get(row.service, row.service)
+        label = readable(row.service)
         who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != gaps.ANY) or "any"
         lines.append(f"- **{label}** — no member serves {who} clients: {count_text(row.needs, 'needs')}.")
     deserts = published[published["gap"] != "eligibility"]
     for service, rows in deserts.groupby("service", sort=False):  # one sentence per service
-        label = SERVICE_CODES.get(service, service)
+        label = readable(service)
         where = "; ".join(
             f"{names[c]} ({c}), {count_text(n, 'needs')}" if c in names else f"{c}, {count_text(n, 'needs')}"
             for c, n in zip(rows["county_fips"], rows["needs"])
