@@ -1,7 +1,7 @@
 """No data in the period: every report renders and says so, none crashes.
 
 A task force's first export may hold no client yet (header-only client tables), and a
-scheduled run may ask for a period the data do not reach (2099Q1). Each analysis the
+scheduled run may ask for a period the data do not reach (a fiscal year in 2099). Each analysis the
 notebooks call returns an empty table or an honest sentence; the whole suite renders.
 """
 
@@ -82,13 +82,13 @@ def test_collaboration_says_when_the_period_lies_past_the_data(tiny_dir: Path) -
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["header-only client tables", "a period past the data"])
+@pytest.mark.parametrize("case", ["header-only client tables", "a fiscal year past the data"])
 def test_the_whole_suite_renders_with_no_data_in_the_period(case: str, tmp_path: Path) -> None:
     if case == "header-only client tables":
         data = write_tiny_dataset(tmp_path / "d", **{n: TINY_TABLES[n].splitlines()[0] + "\n" for n in CLIENT_TABLES})
         period = None
     else:
-        data, period = write_tiny_dataset(tmp_path / "d"), "2099Q1"
+        data, period = write_tiny_dataset(tmp_path / "d"), ("2098-10-01", "2099-09-30")  # no name: reports read its dates
     result = pipeline.run_suite(data, tmp_path / "reports", period=period, suppression_threshold=3, run_id="empty")
     pages = {p.stem: p.read_text(encoding="utf-8") for p in result.reports}
     assert sorted(pages) == ["00_data_quality", "01_service_coverage", "02_needs_and_gaps", "03_collaboration",
@@ -97,6 +97,7 @@ def test_the_whole_suite_renders_with_no_data_in_the_period(case: str, tmp_path:
     assert "holds 0 clients, 0 identified needs and 0 referrals" in pages["00_data_quality"]
     assert "No need was identified in this period" in pages["02_needs_and_gaps"]
     if period:
-        assert "No data in this period (2099-01-01 to 2099-03-31): the data end in 2024Q2" in pages["03_collaboration"]
+        assert "No data in this period (2098-10-01 to 2099-09-30): the data end in 2024Q2" in pages["03_collaboration"]
+        assert "against 2097-10-01 to 2098-09-30" in pages["05_leadership_summary"]  # the fiscal year before
     for page in pages.values():
         assert "Traceback" not in page

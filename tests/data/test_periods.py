@@ -57,6 +57,21 @@ def test_previous_period() -> None:
     assert parse_period("2025").previous().label == "2024"
     prev = parse_period(("2025-01-11", "2025-01-20")).previous()
     assert (prev.start, prev.end) == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-10"))
+    # whole months step by months, not by days: 365 days before 2024-10-01 is 2023-10-02 (29 February)
+    assert parse_period(("2024-10-01", "2025-09-30")).previous().label == "2023-10-01 to 2024-09-30"
+    assert parse_period(("2025-02-01", "2025-03-31")).previous().label == "2024-12-01 to 2025-01-31"
+
+
+def test_year_before() -> None:
+    assert parse_period("2025Q3").year_before().label == "2024Q3"
+    assert parse_period(("2024-10-01", "2025-09-30")).year_before().label == "2023-10-01 to 2024-09-30"
+    assert parse_period(("2024-02-10", "2024-02-29")).year_before().label == "2023-02-10 to 2023-02-28"  # no 29 February in 2023
+
+
+def test_a_label_reads_back_as_its_period() -> None:
+    for written in ["2025Q3", "2025", ("2024-10-01", "2025-09-30"), "2025-02-10..2025-03-05"]:
+        p = parse_period(written)
+        assert parse_period(p.label) == p
 
 
 @pytest.mark.parametrize("bad", ["2025Q5", "Q3 2025", "2025-13", "yesterday"])

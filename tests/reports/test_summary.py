@@ -31,6 +31,16 @@ def test_a_year_is_compared_with_the_year_before_once():
     assert summary.tiles_html(tile).count(" vs 2024") == 1
 
 
+def test_a_fiscal_year_is_compared_with_the_fiscal_year_before():
+    # a statistician's fiscal-year run (--start 2024-10-01 --end 2025-09-30) failed in report 05:
+    # the range's label was read back as a period, and "a year before" shifted the label's first year only
+    trend, previous, year_ago = summary.periods_for("2024-10-01..2025-09-30")
+    assert [p.label for p in trend][-2:] == ["2023-10-01 to 2024-09-30", "2024-10-01 to 2025-09-30"]
+    assert previous.label == "2023-10-01 to 2024-09-30" and year_ago is None
+    trend, previous, year_ago = summary.periods_for("2025-08-01..2025-10-31")  # three months, not a quarter
+    assert (previous.label, year_ago.label) == ("2025-05-01 to 2025-07-31", "2024-08-01 to 2024-10-31")
+
+
 def test_headlines_are_counted_for_each_period_by_hand(tiny_dir):
     data = load_dataset(tiny_dir)
     tiles = summary.headline_tiles(Release(data, 2), data, "2024Q1")

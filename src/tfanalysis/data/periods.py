@@ -83,14 +83,33 @@ class Period:
         """
         if self.start is None or self.end is None:
             raise ValueError("an open-ended period has no previous period")
-        if re.fullmatch(r"\d{4}(Q[1-4]|H[12])?|\d{4}-\d{2}", named_label(self)):
-            label = named_label(self)
-            freq = {"Q": "Q", "H": "2Q"}.get(label[4:5], "M" if "-" in label else "Y")
-            step = {"Q": 3, "2Q": 6, "M": 1, "Y": 12}[freq]
-            start = self.start - pd.DateOffset(months=step)
-            return parse_period(_label_for(start, freq))
-        length = self.end - self.start + pd.Timedelta(days=1)
-        return Period(self.start - length, self.start - pd.Timedelta(days=1), f"{(self.start - length).date()} to {(self.start - pd.Timedelta(days=1)).date()}")
+        after = self.end + pd.Timedelta(days=1)
+        if self.start.day == 1 and after.day == 1:  # whole months (a quarter, a fiscal year): the months before
+            start = self.start - pd.DateOffset(months=int(self.months))
+        else:
+            start = self.start - (after - self.start)
+        return _named(start, self.start - pd.Timedelta(days=1))
+
+    def year_before(self) -> "Period":
+        """The same days a year earlier.
+
+        Examples
+        --------
+        >>> parse_period("2025Q3").year_before().label
+        '2024Q3'
+        >>> parse_period("2024-10-01..2025-09-30").year_before().label  # a fiscal year
+        '2023-10-01 to 2024-09-30'
+        """
+        if self.start is None or self.end is None:
+            raise ValueError("an open-ended period has no year before")
+        after = self.end + pd.Timedelta(days=1)
+        year = pd.DateOffset(years=1)
+        return _named(self.start - year, after - year - pd.Timedelta(days=1))
+
+
+def _named(start: pd.Timestamp, end: pd.Timestamp) -> Period:
+    """The period from ``start`` to ``end``, under its name where it is a year, half, quarter or month."""
+    return parse_period(named_label(parse_period((start, end))))
 
 
 def _label_for(start: pd.Timestamp, freq: str) -> str:
@@ -104,6 +123,9 @@ def _label_for(start: pd.Timestamp, freq: str) -> str:
 
 
 ALL_DATA = Period(None, None, "all data")
+
+_RANGE_IN_WORDS = re.compile(r"\d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}")
+"""A range as :class:`Period` labels it (``2025-02-10 to 2025-03-05``): read back as written."""
 
 PeriodLike = str | tuple[object, object] | list[object] | Period | None
 """Anything :func:`parse_period` reads."""
@@ -136,6 +158,8 @@ def parse_period(period: PeriodLike, *, today: str | date | pd.Timestamp | None 
     Timestamp('2025-07-01 00:00:00')
     >>> parse_period(None).label
     'all data'
+    >>> parse_period(parse_period("2024-10-01..2025-09-30").label).end  # a label reads back
+    Timestamp('2025-09-30 00:00:00')
     """
     if isinstance(period, Period):
         return period
@@ -149,8 +173,8 @@ def parse_period(period: PeriodLike, *, today: str | date | pd.Timestamp | None 
             raise ValueError(f"the period ends ({end.date()}) before it starts ({start.date()})")
         return Period(start, end, f"{start.date()} to {end.date()}")
     text = str(period).strip()
-    if ".." in text:  # "2025-02-10..2025-03-05": a range written as one string (papermill, YAML)
-        start_text, _, end_text = text.partition("..")
+    if ".." in text or _RANGE_IN_WORDS.fullmatch(text):  # "2025-02-10..2025-03-05" (papermill, YAML) or a label
+        start_text, _, end_text = text.partition("..") if ".." in text else text.partition(" to ")
         try:
             return parse_period((start_text.strip(), end_text.strip()))
         except (ValueError, TypeError) as exc:

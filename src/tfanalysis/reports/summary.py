@@ -110,6 +110,8 @@ def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list
     ['2023Q4', '2025Q3', '2025Q2', '2024Q3']
     >>> [None if p is None else p.label for p in periods_for("2025")[1:]]  # a year's previous period is the year before: compared once
     ['2024', None]
+    >>> [p.label for p in periods_for("2024-10-01..2025-09-30")[1:2]]  # a fiscal year: the fiscal year before
+    ['2023-10-01 to 2024-09-30']
     """
     p = parse_period(period)
     if p.start is None:
@@ -125,13 +127,9 @@ def periods_for(period: Any, data_end: pd.Timestamp | None = None) -> tuple[list
     for _ in range(TREND_PERIODS - 1):
         trend.insert(0, trend[0].previous())
     previous = trend[-2]
-    label = named_label(p)
-    year_ago = None
-    if label[:4].isdigit() and (len(label) == 4 or label[4] in "QH-"):
-        shifted = f"{int(label[:4]) - 1}{label[4:]}"
-        year_ago = parse_period(shifted)
-    if year_ago is not None and year_ago.label == previous.label:
-        year_ago = None
+    year_ago = p.year_before()
+    if (year_ago.start, year_ago.end) == (previous.start, previous.end) or year_ago.end >= p.start:
+        year_ago = None  # a year's (or a longer period's) year before is the previous period, or overlaps it
     return trend, previous, year_ago
 
 

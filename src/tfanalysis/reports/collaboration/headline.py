@@ -104,7 +104,7 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
     word = period_word(index)
     labels = period_labels(index)
     try:  # labels read back: "2099Q1", "2099-01-01 to 2099-03-31"
-        reported = parse_period(period_label.replace(" to ", ".."))
+        reported = parse_period(period_label)
     except ValueError:  # a label that is not a period ("all data"): no gap to check
         reported = None
     if reported is not None and reported.start is not None and reported.start > index[-1].end_time:
