@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,11 @@ def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_
     assert not list(result.folder.rglob("cells.parquet"))  # never inside the run folder that is sent
     assert cli.main(["audit", str(result.folder), "--data", str(tiny_dir)]) == 0
     assert "nothing recoverable" in capsys.readouterr().out
+    other = tmp_path / "other"  # the same files but one: not the data the run was made from
+    shutil.copytree(tiny_dir, other, ignore=shutil.ignore_patterns(".tfanalysis"))
+    (other / "members.csv").write_text((other / "members.csv").read_text() + "\n")
+    assert cli.main(["audit", str(result.folder), "--data", str(other)]) != 0
+    assert "made from other data than the folder given" in capsys.readouterr().err
 
 
 @pytest.mark.slow

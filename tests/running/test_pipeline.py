@@ -15,6 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+import tfanalysis as tf
 from tfanalysis.running import pipeline
 from tfanalysis.running.suite import check_notebook_params
 from tfanalysis.running.render import external_references, local_scripts
@@ -64,13 +65,16 @@ def test_metrics_are_collected_and_small_counts_suppressed(tiny_run) -> None:
 
 
 def test_index_links_reports_and_states_inputs(tiny_run) -> None:
-    result, _, _ = tiny_run
+    result, reports, _ = tiny_run
     page = result.index.read_text()
     assert '<a href="00_data_quality.html">Data quality</a>' in page
     import hashlib
+    import hmac
 
     digest = hashlib.sha256(TINY_TABLES["clients.csv"].encode()).hexdigest()
-    assert digest[:16] in page
+    key = (reports / ".ledgers" / ".publishing-key").read_text().strip()
+    assert hmac.new(key.encode(), f"clients:{digest}".encode(), hashlib.sha256).hexdigest()[:16] in page
+    assert digest[:16] not in page  # the bare digest would confirm a guessed copy of the file
     assert "2024Q1" in page
     assert "notebooks/" not in page  # executed notebooks are for analysts, not linked
 
@@ -157,11 +161,20 @@ def test_notebooks_read_the_runs_snapshot_not_the_raw_files(tmp_path: Path, monk
     result = pipeline.run_suite(data, tmp_path / "reports", notebooks_dir=suite, run_id="snap", history=tmp_path / "h.csv")
     seen = json.loads((result.folder / "seen.json").read_text())
     import hashlib
+    import hmac
 
     assert seen == {"clients": 4, "needs": 5, "source": "data", "data_dir": pipeline.SNAPSHOT_DIR,
                     "fingerprint": {name.removesuffix(".csv"): hashlib.sha256(text.encode()).hexdigest() for name, text in sorted(TINY_TABLES.items())}}
-    assert json.loads((result.folder / "run.json").read_text())["fingerprint"] == seen["fingerprint"]
     assert not (result.folder / pipeline.SNAPSHOT_DIR).exists()
+    # what the run publishes of its inputs is keyed with the reports folder's private key: a bare
+    # SHA-256 let an outsider confirm the demo's files regenerated with the public generator
+    key = (tmp_path / "reports" / ".ledgers" / ".publishing-key").read_text().strip()
+    published = json.loads((result.folder / "run.json").read_text())["fingerprint"]
+    assert published == {name: hmac.new(key.encode(), f"{name}:{digest}".encode(), hashlib.sha256).hexdigest()
+                         for name, digest in seen["fingerprint"].items()}
+    shown = (result.folder / "index.html").read_text()
+    assert not any(digest[:16] in shown or digest in json.dumps(published) for digest in seen["fingerprint"].values())
+    assert published["clients"][:16] in shown
 
 
 def test_parameters_file_errors_name_the_notebook_and_parameter(tmp_path: Path) -> None:
@@ -209,7 +222,7 @@ def test_runs_of_the_same_data_into_two_reports_folders_read_each_other(tmp_path
     data = write_tiny_dataset(tmp_path / "d")
     runs = [pipeline.run_suite(data, tmp_path / name, period="2024Q1", suppression_threshold=3, only=["00"], run_id="q1")
             for name in ("reports", "scheduled")]
-    fingerprint = json.loads((runs[0].folder / "run.json").read_text())["fingerprint"]
+    fingerprint = tf.load_dataset(data).fingerprint()
     dataset = dataset_id(fingerprint)
     first, second = tmp_path / "reports", tmp_path / "scheduled"
     assert sorted(p.name for p in (data / ".tfanalysis" / "ledgers" / dataset).iterdir() if p.is_dir()) == sorted(

@@ -320,15 +320,19 @@ def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
     count, and reads every report's numbers back from its HTML.
     """
     from tfanalysis.publication.release import Release
+    from tfanalysis.running.ledgers import PUBLISHING_KEY
 
     run_dir = Path(run_dir).resolve()
     info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     threshold = int(info.get("parameters", {}).get("suppression threshold", info.get("suppression_threshold", 11)))
-    ledger = ledger_dir_of(run_dir.parent, info["fingerprint"], info["run_id"])
+    fingerprint = data.fingerprint()
+    key = run_dir.parent / ".ledgers" / PUBLISHING_KEY
+    keyed = keyed_fingerprint(fingerprint, key.read_text(encoding="utf-8").strip()) if key.is_file() else None
+    if info["fingerprint"] not in (keyed, fingerprint):  # runs before keyed fingerprints published the bare digests
+        raise ValueError(f"{run_dir.name} was made from other data than the folder given (the file fingerprints differ)")
+    ledger = ledger_dir_of(run_dir.parent, fingerprint, info["run_id"])
     if not (ledger / "cells.parquet").exists():
         raise FileNotFoundError(f"{run_dir.name}: no ledger at {ledger}; audit a run made by this version, in its own output folder")
-    if data.fingerprint() != info["fingerprint"]:
-        raise ValueError(f"{run_dir.name} was made from other data than the folder given (the file fingerprints differ)")
     release = Release(data, threshold, ledger_dir=ledger, run=info["run_id"])
     findings = [audit_ledger(release)]
     mine = release.ledger.cells[release.ledger.cells["run"] == info["run_id"]]
@@ -337,6 +341,28 @@ def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
             continue
         findings.append(audit_html(page.read_text(encoding="utf-8"), mine, threshold, where=page.name))
     return pd.concat(findings, ignore_index=True)
+
+
+def keyed_fingerprint(fingerprint: dict[str, str], key: str) -> dict[str, str]:
+    """The input fingerprint a run publishes: each file's SHA-256 keyed (HMAC-SHA256) with a secret.
+
+    ``run.json`` and ``index.html`` name the files a run read by these digests, so that runs
+    of the same files are seen to be so, and ``tfanalysis audit`` can tell whether a data
+    folder is the one a run was made from (it holds the reports folder's key,
+    :func:`tfanalysis.running.ledgers.publishing_key`). A bare SHA-256 would let anyone with
+    a candidate copy of the data confirm it offline.
+
+    Examples
+    --------
+    >>> prints = keyed_fingerprint({"clients": "ab" * 32}, "k1")
+    >>> len(prints["clients"]), prints == keyed_fingerprint({"clients": "ab" * 32}, "k2")
+    (64, False)
+    """
+    import hashlib
+    import hmac
+
+    return {name: hmac.new(key.encode("utf-8"), f"{name}:{digest}".encode("utf-8"), hashlib.sha256).hexdigest()
+            for name, digest in sorted(fingerprint.items())}
 
 
 def dataset_id(fingerprint: dict[str, str]) -> str:

@@ -40,7 +40,7 @@ from pathlib import Path
 from tfanalysis.publication.ledger import COMPLETE
 from tfanalysis.running.reports_folder import locked
 
-__all__ = ["folder_id", "folder_ledgers", "is_published", "publishing", "pull", "push", "shared_ledgers", "writable"]
+__all__ = ["folder_id", "folder_ledgers", "is_published", "publishing", "publishing_key", "pull", "push", "shared_ledgers", "writable"]
 
 log = logging.getLogger("tfanalysis.run")
 
@@ -50,19 +50,37 @@ SHARED = Path(".tfanalysis") / "ledgers"
 FOLDER_ID = ".folder-id"
 """The file, in a reports folder's ``.ledgers``, holding the folder's random id."""
 
+PUBLISHING_KEY = ".publishing-key"
+"""The file, in a reports folder's ``.ledgers``, holding the key its runs' fingerprints are keyed with."""
+
 
 def folder_id(out_dir: str | Path) -> str:
     """A reports folder's own id: random, made once and kept in ``<out>/.ledgers/.folder-id``.
 
     Not its path: two machines may both write to ``/srv/reports`` with the data on one share.
     """
-    path = Path(out_dir) / ".ledgers" / FOLDER_ID
+    return _made_once(Path(out_dir) / ".ledgers" / FOLDER_ID, 5)
+
+
+def publishing_key(out_dir: str | Path) -> str:
+    """A reports folder's secret key: random, made once and kept in ``<out>/.ledgers/.publishing-key``.
+
+    The runs of the folder publish their input files' digests keyed with it
+    (:func:`tfanalysis.running.audit.keyed_fingerprint`): a plain SHA-256 of a file lets
+    anyone holding a candidate copy of the data (the public demo generator, an older export
+    with guessed new rows) confirm it offline. Private, like the ledgers beside it.
+    """
+    return _made_once(Path(out_dir) / ".ledgers" / PUBLISHING_KEY, 32)
+
+
+def _made_once(path: Path, nbytes: int) -> str:
+    """The random hex text kept in ``path``; the first caller writes it, every other reads it."""
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f"{FOLDER_ID}.{os.getpid()}")
-        part.write_text(secrets.token_hex(5) + "\n", encoding="utf-8")
+        part = path.with_name(f"{path.name}.{os.getpid()}")
+        part.write_text(secrets.token_hex(nbytes) + "\n", encoding="utf-8")
         with contextlib.suppress(FileExistsError):
-            os.link(part, path)  # the first run to get here names the folder; any other reads its name
+            os.link(part, path)  # the first run to get here writes it; any other reads it
         part.unlink()
     return path.read_text(encoding="utf-8").strip()
 

@@ -14,7 +14,7 @@ folder that is moved into place only when everything succeeded:
         plotly.min.js           plotly.js, once for every report of the run
         report.pdf              the printable pack (with pdf=True)
         metrics.json            headline numbers the notebooks recorded
-        run.json                parameters, fingerprint, version, timestamps
+        run.json                parameters, input fingerprint (keyed), version, timestamps
         run.log                 the log of the run
         notebooks/<name>.ipynb  executed notebooks, for analysts (not linked)
       latest -> <run-id>        the last good run
@@ -231,7 +231,7 @@ def run_suite(
 
     from tfanalysis.publication.ledger import COMPLETE
     from tfanalysis.running import ledgers
-    from tfanalysis.running.audit import dataset_id, ledger_dir_of
+    from tfanalysis.running.audit import dataset_id, keyed_fingerprint, ledger_dir_of
 
     dataset = dataset_id(fingerprint)
     last_steps = contextlib.ExitStack()  # the dataset's publishing lock, from the audit to the shared ledger
@@ -299,7 +299,8 @@ def run_suite(
             write_plotly_js(work)
             if pdf:
                 _print_pack(work, notebooks)
-            write_run_files(work, run_id, notebooks, reports, metrics, public_params, fingerprint, started, key)
+            write_run_files(work, run_id, notebooks, reports, metrics, public_params,
+                            keyed_fingerprint(fingerprint, ledgers.publishing_key(out_dir)), started, key)
             worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
             log.info("run %s complete", run_id)
             close_log(handler)

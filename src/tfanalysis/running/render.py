@@ -213,7 +213,8 @@ def index_html(
     parameters : dict
         The run's parameters (no file paths: pass folder names only).
     fingerprint : dict
-        Input file name → SHA-256.
+        Input file name → its digest, keyed with the reports folder's secret
+        (:func:`tfanalysis.running.audit.keyed_fingerprint`).
     version : str
         tfanalysis version.
     created : str
@@ -281,7 +282,7 @@ th, td {{ text-align: left; padding: 0.2rem 0.8rem 0.2rem 0; border-bottom: 1px 
 <tr><th>tfanalysis version</th><td>{esc(version)}</td></tr>
 <tr><th>created</th><td>{esc(created)}</td></tr>
 </table>
-<h2>Input files (SHA-256)</h2>
+<h2>Input files (keyed SHA-256)</h2>
 <table>
 {prints}
 </table>

@@ -87,7 +87,7 @@ def test_the_demo_report_prints_only_released_values_and_draws_no_empty_figure(d
     result, reports = demo_runs
     data = load_dataset(reports.parent / "demo")
     info = json.loads((result.folder / "run.json").read_text(encoding="utf-8"))
-    release = Release(data, K, ledger_dir=ledger_dir_of(result.folder.parent, info["fingerprint"], info["run_id"]), run=info["run_id"])
+    release = Release(data, K, ledger_dir=ledger_dir_of(result.folder.parent, data.fingerprint(), info["run_id"]), run=info["run_id"])
     mine = release.ledger.cells[release.ledger.cells["run"] == info["run_id"]]
     assert mine["table"].str.startswith("02 ").sum() >= 20  # the report's tables are in the run's ledger
     page = (result.folder / "02_needs_and_gaps.html").read_text(encoding="utf-8")
