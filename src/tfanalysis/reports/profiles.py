@@ -7,31 +7,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["publish_profiles", "publish_weights", "weights_to_draw"]
+__all__ = ["profile_names", "publish_profiles", "publish_weights", "weights_to_draw"]
 
 
-def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope: Any, *, seed: int = 0, name: str) -> pd.DataFrame:
-    """Profiles for leadership: clients and needs per profile released, the unmet-need rate gated on them.
+def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, weights: pd.DataFrame, scope: Any, *, seed: int = 0,
+                     name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Profiles for leadership: clients and needs per profile released, the unmet-need rate gated on them, names and weights from shown counts.
 
     Each client of the profiles, and each of their needs of the scope, is labelled with its
     profile (columns derived for clients and needs, named by the scope and the model's
     settings), and the clients per profile and the needs followed per profile and status
-    are released.
+    are released. The weights drawn are :func:`publish_weights`; a profile is named by its
+    heaviest needs *among those drawn* (:func:`profile_names`): named from every need, the
+    names told which hidden needs weighed most (an outsider bounded three hidden counts from
+    below by the order of a name's needs).
 
     Parameters
     ----------
     rel : Release
-    profiles, members : DataFrame, Series
+    profiles, members, weights : DataFrame, Series, DataFrame
         :func:`need_profiles` with ``with_members=True``.
     scope : tfanalysis.reports.gaps.Scope
         The period and region the profiles were found in.
 
     Returns
     -------
-    pandas.DataFrame
-        Index ``profile``: ``name``, ``clients``, ``needs`` (identified), ``unmet``, ``met``
-        (released), ``unmet_need_rate`` (%, of the needs not declined by the client: where
-        needs, those declined and unmet are shown).
+    (pandas.DataFrame, pandas.DataFrame)
+        The table, index ``profile``: ``name``, ``clients``, ``needs`` (identified),
+        ``unmet``, ``met`` (released), ``unmet_need_rate`` (%, of the needs not declined
+        by the client: where needs, those declined and unmet are shown); and the weights
+        drawn (profiles shown × needs shown).
     """
     from tfanalysis.reports import gaps as gaps_report
     from tfanalysis.publication import ByGroups
@@ -49,7 +54,6 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     per_need = rel.table("needs", rows=label, columns=ByGroups(gaps_report.OUTCOME, gaps_report.STATUS), levels={label: ids}, name=f"{name}: needs")
     numbers = per_need.numbers(margins=True).drop(index="Total")
     out = pd.DataFrame({
-        "name": profiles["name"].to_numpy(),
         "clients": per_client.shown.drop(index="Total").iloc[:, 0].to_numpy(),
         "needs": per_need.shown.drop(index="Total")["Total"].to_numpy(),
         "unmet": per_need.shown.drop(index="Total")["unmet"].to_numpy(),
@@ -58,11 +62,29 @@ def publish_profiles(rel: Any, profiles: pd.DataFrame, members: pd.Series, scope
     followed = numbers["Total"] - (numbers[gaps_report.DECLINED] if gaps_report.DECLINED in numbers else 0.0)  # NaN unless both shown
     rate = 100 * numbers["unmet"] / followed.where(followed > 0)
     out["unmet_need_rate"] = rate.round(1).to_numpy()
+    drawn = publish_weights(rel, weights, out["clients"], scope, name=name)
+    out.insert(0, "name", profile_names(drawn, out.index))
     out.attrs["release"] = per_need.name  # its met and unmet counts: `tfanalysis audit` reads them back
-    return out
+    return out, drawn
 
 
-def publish_weights(rel: Any, weights: pd.DataFrame, published: pd.DataFrame, scope: Any, *, name: str) -> pd.DataFrame:
+def profile_names(drawn: pd.DataFrame, profiles: pd.Index, *, top: int = 3) -> list[str]:
+    """Each profile's name: its ``top`` heaviest needs among those drawn; a profile not drawn is not described.
+
+    Examples
+    --------
+    >>> drawn = pd.DataFrame([[1.0, 0.2, 0.5]], index=[1], columns=["food", "legal_representation", "transportation"])
+    >>> profile_names(drawn, pd.Index([1, 2]), top=2)
+    ['Food, Transportation', 'not described (too few clients to show)']
+    """
+    from tfanalysis.reports.labels import readable
+
+    names = {p: ", ".join(readable(str(c)) for c in row[row > 0].sort_values(ascending=False, kind="stable").index[:top]) or "no need shown"
+             for p, row in drawn.iterrows()}
+    return [names.get(p, "not described (too few clients to show)") for p in profiles]
+
+
+def publish_weights(rel: Any, weights: pd.DataFrame, clients: pd.Series, scope: Any, *, name: str) -> pd.DataFrame:
     """The profiles' weights that can be drawn: of the profiles whose clients are shown, on the needs whose counts are shown.
 
     A profile's weights are fitted to its clients' needs: with fewer clients than the
@@ -79,8 +101,8 @@ def publish_weights(rel: Any, weights: pd.DataFrame, published: pd.DataFrame, sc
     rel : Release
     weights : pandas.DataFrame
         Profiles × needs (:func:`~tfanalysis.analyses.gaps.profiles.need_profiles`).
-    published : pandas.DataFrame
-        :func:`publish_profiles`.
+    clients : pandas.Series
+        Clients per profile as published (a hidden count is text).
     scope : tfanalysis.reports.gaps.Scope
         The period and region the profiles were found in.
     name : str
@@ -94,7 +116,7 @@ def publish_weights(rel: Any, weights: pd.DataFrame, published: pd.DataFrame, sc
     needs = [str(c) for c in weights.columns]
     counts = (rel.table("needs", rows="need", where={**scope.where(), "need": needs}, levels={"need": needs}, name=f"{name}: needs per need").numbers()
               if len(needs) else pd.Series(dtype=float))
-    return weights_to_draw(weights, published["clients"], counts)
+    return weights_to_draw(weights, clients, counts)
 
 
 def weights_to_draw(weights: pd.DataFrame, clients: pd.Series, needs: pd.Series) -> pd.DataFrame:
