@@ -308,11 +308,11 @@ def test_vocabulary_maps_the_task_forces_own_terms(tmp_path: Path) -> None:
 
 
 def test_unmapped_terms_are_reported_not_dropped(tmp_path: Path) -> None:
-    needs = edit(edit("needs.csv", "c1,case_management", "c1,Yoga"), "c3,case_management", "c3,yoga ")
+    needs = edit(edit(edit("needs.csv", "c1,case_management", "c1,Yoga"), "c3,case_management", "c3,Yoga "), "c2,legal_representation", "c2,Yoga")
     err = broken(tmp_path, **{"needs.csv": needs})
-    assert {r[:3] for r in rules(err)} == {("needs", "need", 2), ("needs", "need", 5)}
+    assert {r[:3] for r in rules(err)} == {("needs", "need", 2), ("needs", "need", 4), ("needs", "need", 5)}
     terms = unmapped_terms(tmp_path / "broken")
-    assert terms.to_dict("records") == [{"table": "needs", "column": "need", "term": "Yoga", "rows": 1}, {"table": "needs", "column": "need", "term": "yoga", "rows": 1}]
+    assert terms.to_dict("records") == [{"table": "needs", "column": "need", "term": "Yoga", "rows": 3}]  # c1, c2, c3
 
 
 def test_in_period_keeps_what_happened_in_it(tiny_dir: Path) -> None:
@@ -423,11 +423,18 @@ def test_nine_digit_client_ids_are_not_mistaken_for_social_security_numbers(tmp_
 
 def test_show_terms_never_prints_an_identifier_and_survives_an_unreadable_file(tmp_path: Path) -> None:
     needs = edit(edit("needs.csv", "c1,case_management", "c1,Client SSN 123-45-6789"), "c3,case_management", "c3,Yoga")
+    needs = edit(edit(needs, "c1,housing_emergency", "c1,Yoga"), "c2,legal_representation", "c2,Yoga")
+    # free text typed for one client: a second task force's "--show-terms" printed a name and a date of birth
+    needs = edit(needs, "c2,housing_emergency", "c2,Shelter for Maria Secreta DOB 1990-01-01")
     folder = write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs})
     (folder / "referrals.csv").write_bytes(b"\x00\x01\x02 binary")
     terms = unmapped_terms(folder)
-    assert terms["term"].tolist() == ["Yoga", "(1 term not shown: they look like direct identifiers)"]
-    assert "123-45-6789" not in terms.to_string()
+    assert terms[["term", "rows"]].values.tolist() == [
+        ["Yoga", 3],
+        ["(1 term not shown: they look like direct identifiers)", 1],
+        ["(1 term not shown: each is used for fewer than 3 clients, so it may be about one person; validate names their rows)", 1],
+    ]
+    assert "123-45-6789" not in terms.to_string() and "Maria" not in terms.to_string()
 
 
 def test_vocabulary_terms_match_without_accents_and_bad_files_are_problems(tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ def test_validate_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
 
 
 def test_validate_show_terms_lists_terms_to_map(tmp_path: Path) -> None:
-    needs = TINY_TABLES["needs.csv"].replace("c1,case_management", "c1,Counselling")
+    needs = TINY_TABLES["needs.csv"].replace("c1,case_management", "c1,Counselling").replace("c3,case_management", "c3,Counselling")
+    needs = needs.replace("c2,legal_representation", "c2,Counselling")  # used for three clients: vocabulary, listed
     folder = write_tiny_dataset(tmp_path / "terms", **{"needs.csv": needs})
     done = tfanalysis("validate", str(folder), "--show-terms")
     assert done.returncode == 2

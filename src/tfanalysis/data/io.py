@@ -42,6 +42,9 @@ from tfanalysis.data.vocabulary import load_vocabulary, map_terms
 
 _CODED_COLUMNS: tuple[tuple[str, str], ...] = (("capacity", "service"), ("needs", "need"), ("referrals", "service"))
 
+TERM_MIN_CLIENTS = 3
+"""``validate --show-terms`` lists a client-level table's term only where at least this many clients' rows use it."""
+
 
 
 
@@ -333,8 +336,11 @@ def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) ->
     For the analyst writing a vocabulary file; the terms are vocabulary, but they come
     from client-level tables, so do not paste this table into a report. A term that
     looks like a direct identifier (a social security number, e-mail address or phone
-    number typed into the need column) is never listed: it is counted in one row whose
-    ``term`` says so. A file that cannot be read is passed over (``validate`` says why).
+    number typed into the need column) is never listed, and neither is a term of a
+    client-level table used for fewer than :data:`TERM_MIN_CLIENTS` clients (free text
+    typed for one person, "Shelter for <a name>, DOB <a date>", is not vocabulary): each
+    kind is counted in one row whose ``term`` says so, and ``validate`` names their rows.
+    A file that cannot be read is passed over (``validate`` says why).
 
     Returns
     -------
@@ -354,15 +360,19 @@ def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) ->
             continue
         if column not in frame.columns:
             continue
-        result = map_terms(frame[column].str.strip(), vocab)
-        unmapped = result.unmapped
-        hidden, _ = schema.identifier_cells(pd.Series(unmapped["term"], dtype="string"))
-        hidden = hidden.to_numpy(dtype=bool)
-        if hidden.any():
-            n = int(hidden.sum())
-            withheld = pd.DataFrame({"term": [f"({n} term{'s' if n != 1 else ''} not shown: they look like direct identifiers)"],
-                                     "rows": [int(unmapped.loc[hidden, "rows"].sum())]})
-            unmapped = pd.concat([unmapped[~hidden], withheld], ignore_index=True)
+        terms = frame[column].str.strip()
+        unmapped = map_terms(terms, vocab).unmapped
+        looks, _ = schema.identifier_cells(pd.Series(unmapped["term"], dtype="string"))
+        looks = looks.to_numpy(dtype=bool)
+        rare = np.zeros(len(unmapped), dtype=bool)
+        if "client_id" in frame.columns:  # a client-level table: a term typed for one or two clients may be about them
+            clients = frame.loc[terms.isin(unmapped["term"]).fillna(False).to_numpy(bool)].groupby(terms.rename("term"))["client_id"].nunique()
+            rare = unmapped["term"].map(clients).fillna(0).to_numpy() < TERM_MIN_CLIENTS
+        withheld = [(looks, "they look like direct identifiers"),
+                    (rare & ~looks, f"each is used for fewer than {TERM_MIN_CLIENTS} clients, so it may be about one person; validate names their rows")]
+        rows = [{"term": f"({int(hit.sum())} term{'s' if hit.sum() != 1 else ''} not shown: {why})", "rows": int(unmapped.loc[hit, "rows"].sum())}
+                for hit, why in withheld if hit.any()]
+        unmapped = pd.concat([unmapped[~(looks | rare)], pd.DataFrame(rows, columns=["term", "rows"])], ignore_index=True)
         parts.append(unmapped.assign(table=table_name, column=column))
     if not parts:
         return pd.DataFrame(columns=["table", "column", "term", "rows"])
