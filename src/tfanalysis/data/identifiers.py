@@ -43,10 +43,13 @@ _IDENTIFIER_HEADERS: dict[str, re.Pattern[str]] = {
         _t(r"dob|d_o_b|birth_?dates?|birthdays?|born(?:_on)?|date_of_birth")
         + "|" + _t(r"(?:fecha|date|data|dt|f)_(?:de_|of_|da_)?(?:birth|nacimiento|naissance|nascimento)")
         + "|" + _t(r"(?:birth|nacimiento|naissance|nascimento)_(?:date|dt|fecha|day|d|data)")
+        + "|" + _t(r"(?:fecha|fec|f|dt)_?nac|fnac|nac_(?:date|dt|fecha)|year_of_birth|birth_?year|yob")
     ),
     "a social security or other identity number": re.compile(
-        _t(r"ssns?|ss_?no|ss_?num(?:ber)?|social_security|socsec|seguro_social|itin|passport|pasaporte|passeport"
+        _t(r"ssns?\d*|ss_?no|ss_?num(?:ber)?|social_security|socsec|seguro_social|itin|passport|pasaporte|passeport"
+           r"|last_?\d_?(?:of_)?ssn|last\dssn|ssn_?last_?\d"
            r"|a_?number|a_no|alien_(?:number|no|registration)|uscis_(?:number|no)|drivers?_licen[cs]e|licencia_de_conducir"
+           r"|licen[cs]e(?:_(?:no|number|num|id))?|dl_(?:no|number|num)"
            r"|medicaid_(?:id|number|no)|medicare_(?:id|number|no)|license_plate|plate_number")
         + r"|^sin$"
     ),
@@ -62,7 +65,10 @@ _IDENTIFIER_HEADERS: dict[str, re.Pattern[str]] = {
     "a name or initials": re.compile(
         r"^(?:names?|full_?name|surnames?|alias(?:es)?|aka|nom|nome)$"
         + "|" + _t(rf"(?:{_PERSON})_?names?|names?_of_(?:the_)?(?:{_PERSON})|surnames?|first_?last|nombres?|apellidos?|nombre_completo|sobrenome|prenom|prenoms")
-        + "|" + _t(r"initials|iniciales|emergency_contact|next_of_kin|social_media|facebook|instagram|username|user_name|handle")
+        + "|" + _t(r"initials|iniciales|emergency_contact|next_of_kin|social_media|facebook|instagram|username|user_name|handle|maiden")
+        # a column named for a person holds who they are: "victim", "guardian", "mother"
+        + r"|^(?:victim|survivor|guardian|parent|mother|father|spouse|partner|husband|wife|contact|caller|witness"
+          r"|trafficker|perpetrator|defendant|suspect|offender|tutor|madre|padre|victima)s?$"
     ),
 }
 
