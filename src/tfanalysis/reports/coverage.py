@@ -288,6 +288,9 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
     analysed = published["service"].nunique()
     services = f"{analysed} service{'s' if analysed != 1 else ''} analysed"
     unknown = int((published["has_need"].isna() & without_provider(published, max_miles)).sum())
+    if not analysed:
+        return (f"In {period_label} there is nothing to analyse: no member of the task force was active in the region, "
+                "or no service was offered or needed.")
     if found.empty:
         text = (
             f"In {period_label}, no county of the region had needs identified (as the counts released show) for one of "
@@ -343,7 +346,11 @@ def region_geojson(table: pd.DataFrame) -> dict[str, Any]:
     >>> g = region_geojson(pd.DataFrame({"county_fips": ["10001", "10005"]}))
     >>> [f["properties"]["county_fips"] for f in g["features"]]
     ['10001', '10005']
+    >>> region_geojson(pd.DataFrame({"county_fips": []}))["features"]  # a period before any member: no county
+    []
     """
     wanted = set(table["county_fips"].astype(str))
+    if not wanted:
+        return {"type": "FeatureCollection", "features": []}
     layer = geo.county_geojson(sorted({f[:2] for f in wanted}), vintage=geo.vintage_of(list(wanted)))
     return {**layer, "features": [f for f in layer["features"] if f["properties"]["county_fips"] in wanted]}

@@ -57,8 +57,8 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     if len(ties) and TIE not in counts.release.units("referrals"):
         raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
-    nodes["period"] = nodes["period"].map(labels)
-    ties["period"] = ties["period"].map(labels)
+    nodes["period"] = nodes["period"].map(labels).astype(object)  # text, also when no member is there yet
+    ties["period"] = ties["period"].map(labels).astype(object)
     refused = [label for label in pd.unique(nodes["period"]) if label not in counts.ties_drawn]
     ties = ties[~ties["period"].isin(refused)].reset_index(drop=True)
     not_drawn = nodes["period"].isin(refused).to_numpy()

@@ -271,6 +271,8 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
     ...     index=pd.Index(["referral_acceptance_rate"], name="indicator"))
     >>> scorecard_table(card).iloc[0].tolist()
     ['Referral system', '90.0%', '+2.0 pp', 'n/a', 'increasing (p < 0.001)', 'improving', '']
+    >>> scorecard_table(card.iloc[:0]).shape  # nothing measured yet
+    (0, 7)
     """
     rows = []
     for _, row in card.iterrows():  # one row per indicator (~40), formatting only
@@ -287,6 +289,9 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
                 "note": row["note"],
             }
         )
+    if not rows:  # no quarter to measure (a period before the data)
+        return pd.DataFrame(columns=["indicator", "family", "latest", "vs previous period", "vs a year before", "trend", "assessment",
+                                     "note"]).set_index("indicator")
     return pd.DataFrame(rows).set_index("indicator")
 
 
