@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -29,3 +30,17 @@ def test_published_shares_rest_on_shown_counts_only() -> None:
     assert out.loc["female", ["observed", "adjusted"]].isna().all()
     released = rel.ledger.cells[rel.ledger.cells["table"] == "needs with a 90-day outcome per group: gender"]
     assert released.set_index(["row", "column"]).loc[("male", "not met"), "true"] == 25  # the counts the shares rest on
+
+
+def test_a_sentence_of_the_groups_shown_says_nothing_of_the_hidden_ones() -> None:
+    # a statistician's fiscal-year run: "No group's needs go unmet ... clearly more often" while the male row
+    # (+6.5 points, 90% interval +4.8 to +8.2 by a client bootstrap) was hidden to protect other counts
+    from tfanalysis.reports.underserved import underserved_markdown
+
+    rows = pd.DataFrame({"attribute": ["nationality", "gender"], "group": ["foreign", "male"], "reference": ["us", "female"],
+                         "clients": [40, 60], "needs": [120, 200], "observed": [20.0, 30.0], "adjusted": [19.0, 29.0],
+                         "difference": [-0.9, np.nan], "low": [-3.0, np.nan], "high": [1.4, np.nan]})
+    text = underserved_markdown(rows, threshold=6)
+    assert text.startswith("No group whose difference is shown (1 of 2) has its needs go unmet at 90 days clearly more often")
+    assert "The difference of 1 more group is not shown (a count it rests on is hidden): nothing is said of them." in text
+    assert not text.startswith("No group's needs")

@@ -87,8 +87,13 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     No group is compared: the period's needs identified at least 90 days before the data end are too few, ...
     >>> print(underserved_markdown(t.assign(difference=np.nan, low=np.nan, high=np.nan)))  # doctest: +ELLIPSIS
     No group's difference from its reference group is shown (a count it rests on is hidden): ...
+    >>> two = pd.concat([t.assign(difference=-0.9, low=-3.0, high=1.4), t.assign(group="nonbinary", difference=np.nan, low=np.nan, high=np.nan)])
+    >>> print(underserved_markdown(two))  # doctest: +ELLIPSIS
+    No group whose difference is shown (1 of 2) has its needs go unmet ... The difference of 1 more group is not shown (a count it rests on is hidden): nothing is said of them. ...
     """
     clear = table[(table["low"] > 0)].sort_values("difference", ascending=False)
+    hidden = int(table["difference"].isna().sum())
+    shown = len(table) - hidden
     if table.empty:
         # empty for any of three reasons the table does not tell apart: say all of them
         text = ("No group is compared: the period's needs identified at least 90 days before the data end are too few, "
@@ -97,10 +102,14 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     elif table["difference"].isna().all():
         text = "No group's difference from its reference group is shown (a count it rests on is hidden): nothing can be said either way."
     elif clear.empty:
-        text = "No group's needs go unmet at 90 days clearly more often than its reference group's once the other attributes and the needs are accounted for."
+        among = "No group's needs go" if not hidden else f"No group whose difference is shown ({shown} of {shown + hidden}) has its needs go"
+        text = f"{among} unmet at 90 days clearly more often than its reference group's once the other attributes and the needs are accounted for."
     else:
         items = [f"**{r.group}** ({r.attribute.replace('_', ' ')}; {r.difference:+.0f} points against {r.reference}, 90% interval {r.low:+.0f} to {r.high:+.0f})" for r in clear.itertuples()]
         text = "Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: " + "; ".join(items) + "."
+    if hidden and shown:  # a sentence of the groups shown says nothing of the others
+        text += (f" The difference of {hidden} more group{'s' if hidden != 1 else ''} is not shown (a count it rests on is hidden): "
+                 "nothing is said of them.")
     return text + (
         f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, groups of fewer than "
         f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes)."
