@@ -36,3 +36,12 @@ def test_headline_metrics_from_released_values() -> None:
     assert m["median_days_to_met"]["value"] == 60.0 and m["biggest_gap_service"]["value"] == "a"
     hidden_met = headline_metrics(demand.assign(met=["hidden", "hidden", "hidden"]), rates, pd.DataFrame())
     assert hidden_met["needs_met"]["value"] is None and hidden_met["needs_met"]["hidden"]
+
+
+def test_the_most_unmet_needs_name_every_service_tied() -> None:
+    demand = pd.DataFrame({"needs": [60, 40, 100], "utilization": [0.5, 0.4, 0.45], "needs_per_month": [2.0, 1.3, 3.3],
+                           "places_per_month": [4.0, 3.3, 7.3], "unmet": [12, 12, 24]}, index=["food", "clothing", MARGIN])
+    rates = pd.DataFrame({"unmet_need_rate": [20.0, 30.0, 24.0], "median_days_to_met": [7.0, np.nan, 9.0]}, index=demand.index)
+    assert gaps_markdown(demand, rates).endswith(
+        "The most unmet needs are in **Clothing** (12, 30% of its needs not declined by the client; median not reached) and "
+        "**Food** (12, 20% of its needs not declined by the client; median 7 days to met).")

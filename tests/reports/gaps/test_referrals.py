@@ -53,3 +53,12 @@ def test_a_service_is_listed_for_its_declines_only_where_the_released_counts_say
     assert shown.index.tolist() == ["a", MARGIN]
     assert shown.loc[MARGIN, "declined for capacity"] == 18  # 14 + 4: the total still counts b
     assert small_shown(shown) == []
+
+
+def test_a_tie_at_the_most_names_every_service_tied() -> None:
+    # a statistician's fiscal-year run: "most for Housing: emergency (33, 35% of them)" while mental health care had 33 too
+    table = pd.DataFrame({"declined for capacity": [0, 0, 0, 0], "declined for eligibility": [33, 33, 28, 94]},
+                         index=["housing_emergency", "mental_health_care", "legal_representation", MARGIN])
+    text = referral_markdown(table)
+    assert text.endswith("Referrals declined because the client was not eligible: 94; of the services whose counts are shown, most for "
+                         "Housing: emergency and Mental health care (emergency and long-term) (33, 35% of them each).")

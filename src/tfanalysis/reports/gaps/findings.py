@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.reports.gaps.shown import MARGIN, _shown, _top
+from tfanalysis.reports.gaps.shown import MARGIN, _and, _leaders, _shown, _top
 from tfanalysis.reports.labels import readable
 
 
@@ -115,6 +115,8 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
     >>> r = pd.DataFrame({"unmet_need_rate": [50.0, 0.0, np.nan, 40.0], "median_days_to_met": [79.0, 5.0, np.nan, 30.0]}, index=d.index)
     >>> print(gaps_markdown(d, r))  # doctest: +NORMALIZE_WHITESPACE
     Of the services whose counts are shown, demand outruns capacity for 1 service: **a** (6.4 needs a month against 3.3 places; 1.9 times). Of the services whose counts are shown, the most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met).
+    >>> print(gaps_markdown(d.assign(unmet=[30, 30, "hidden", 65]), r).split(". ")[-1])  # a tie: both named
+    Of the services whose counts are shown, the most unmet needs are in **a** (30, 50% of its needs not declined by the client; median 79 days to met) and **b** (30, 0% of its needs not declined by the client; median 5 days to met).
     """
     total = published_demand.loc[MARGIN, "needs"] if MARGIN in published_demand.index else 0
     if not isinstance(total, str) and not total:  # a shown 0 (a hidden total is one or more)
@@ -134,19 +136,23 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
         ]
         text = f"{among}emand outruns capacity for {len(over)} service{'s' if len(over) > 1 else ''}: " + "; ".join(items) + "."
     unmet = _shown(published_demand["unmet"])
-    top = _top(unmet, 1)
+    top = _leaders(unmet)  # every service tied at the most
     if top:
-        service = top[0]
-        rate = published_rates.loc[service, "unmet_need_rate"] if service in published_rates.index else np.nan
-        median = published_rates.loc[service, "median_days_to_met"] if service in published_rates.index else np.nan
         partly_unmet = services["unmet"].map(lambda v: isinstance(v, str)).any()
         lead = "Of the services whose counts are shown, the" if partly_unmet else "The"
-        details = [f"{int(unmet[service])}"]
-        if pd.notna(rate):
-            details.append(f"{rate:.0f}% of its needs not declined by the client")
-        if pd.notna(median):
-            details.append(f"median {median:.0f} days to met")
-        elif pd.notna(rate):
-            details.append("median not reached")
-        text += f" {lead} most unmet needs are in **{readable(service)}** ({'; '.join([', '.join(details[:2])] + details[2:])})."
+        text += f" {lead} most unmet needs are in " + _and([f"**{readable(s)}** ({_unmet_details(s, unmet, published_rates)})" for s in top]) + "."
     return text
+
+
+def _unmet_details(service: str, unmet: pd.Series, published_rates: pd.DataFrame) -> str:
+    """``30, 50% of its needs not declined by the client; median 79 days to met``: a service's unmet needs as shown."""
+    rate = published_rates.loc[service, "unmet_need_rate"] if service in published_rates.index else np.nan
+    median = published_rates.loc[service, "median_days_to_met"] if service in published_rates.index else np.nan
+    details = [f"{int(unmet[service])}"]
+    if pd.notna(rate):
+        details.append(f"{rate:.0f}% of its needs not declined by the client")
+    if pd.notna(median):
+        details.append(f"median {median:.0f} days to met")
+    elif pd.notna(rate):
+        details.append("median not reached")
+    return "; ".join([", ".join(details[:2])] + details[2:])

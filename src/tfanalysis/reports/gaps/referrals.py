@@ -9,7 +9,7 @@ import pandas as pd
 from tfanalysis.publication import ByGroups
 from tfanalysis.reports.gaps.scope import Scope
 from tfanalysis.reports.labels import readable
-from tfanalysis.reports.gaps.shown import MARGIN, _top
+from tfanalysis.reports.gaps.shown import MARGIN, _and, _leaders
 
 
 REFERRAL_RESULTS: dict[str, tuple[str, ...]] = {
@@ -50,6 +50,9 @@ def referral_markdown(published: pd.DataFrame) -> str:
     ...     index=["legal_representation", "housing_emergency", "Total"])
     >>> print(referral_markdown(t))
     Referrals declined for lack of capacity: 15; of the services whose counts are shown, most for Legal representation (immigration, criminal, civil) (13, 87% of them). The number of referrals declined because the client was not eligible is hidden; of the services whose counts are shown, most for Housing: emergency (24).
+    >>> tied = pd.DataFrame({"declined for capacity": [33, 33, 94], "declined for eligibility": [0, 0, 0]}, index=["mental_health_care", "housing_emergency", "Total"])
+    >>> print(referral_markdown(tied))  # doctest: +ELLIPSIS
+    Referrals declined for lack of capacity: 94; of the services whose counts are shown, most for Housing: emergency and Mental health care (emergency and long-term) (33, 35% of them each). ...
     """
     parts = []
     for column, why in (("declined for capacity", "for lack of capacity"), ("declined for eligibility", "because the client was not eligible")):
@@ -59,10 +62,11 @@ def referral_markdown(published: pd.DataFrame) -> str:
             continue
         text = f"The number of referrals declined {why} is hidden" if isinstance(total, str) else f"Referrals declined {why}: {int(total):,}"
         cells = pd.to_numeric(published[column].drop(index=MARGIN, errors="ignore"), errors="coerce")
-        top = _top(cells.dropna(), 1)
+        top = _leaders(cells.dropna())
         if not top:
             parts.append(text + "; no service's count is shown.")
             continue
-        share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them"
-        parts.append(text + f"; of the services whose counts are shown, most for {readable(top[0])} ({int(cells[top[0]])}{share}).")
+        each = " each" if len(top) > 1 else ""
+        share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them{each}"
+        parts.append(text + f"; of the services whose counts are shown, most for {_and([readable(s) for s in top])} ({int(cells[top[0]])}{each if not share else ''}{share}).")
     return " ".join(parts)

@@ -40,3 +40,18 @@ def _top(values: pd.Series, n: int) -> list:
     values = values[values > 0]
     return sorted(values.index, key=lambda label: (-values[label], str(label)))[:n]
 
+
+def _leaders(values: pd.Series) -> list:
+    """Labels of the largest positive value, every one tied at it (by label): a sentence naming "the most" names them all.
+
+    >>> _leaders(pd.Series({"b": 33, "a": 33, "c": 28})), _leaders(pd.Series({"a": 0}))
+    (['a', 'b'], [])
+    """
+    values = values[values > 0]
+    return sorted((label for label in values.index if values[label] == values.max()), key=str)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
+
