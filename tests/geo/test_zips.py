@@ -158,3 +158,13 @@ def test_geocode_zip_in_the_current_vintage() -> None:
     now = geo.geocode_zip(zips, vintage=2023)
     assert now["county_fips"].tolist() == ["09110", "09120", "02066", "02063", "39049"]
     assert now["county_source"].tolist() == ["point", "point", "point", "point", "name"]
+
+
+def test_county_labels_name_counties_of_every_state_given_and_add_the_state_when_there_are_several() -> None:
+    from tfanalysis.geo import county_labels
+
+    one = county_labels(pd.Series(["39049", "39053", None]))
+    assert (one["39049"], one["39053"]) == ("Franklin", "Gallia")
+    # a client's county in a neighbouring state is named too, and Franklin is a county of Ohio and of Texas
+    two = county_labels(["48159"], pd.Series(["39049"]))
+    assert (two["39049"], two["48159"], two["48005"]) == ("Franklin, OH", "Franklin, TX", "Angelina, TX")

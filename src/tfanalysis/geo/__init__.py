@@ -59,7 +59,7 @@ from tfanalysis.geo.vintages import (
     to_current_fips,
     vintage_of,
 )
-from tfanalysis.geo.zips import county_names, geocode_zip, unresolved_zip_counties
+from tfanalysis.geo.zips import county_labels, county_names, geocode_zip, unresolved_zip_counties
 
 __all__ = [
     "CRS",
@@ -74,6 +74,7 @@ __all__ = [
     "county_centroids",
     "county_crosswalk",
     "county_geojson",
+    "county_labels",
     "county_layer",
     "county_names",
     "county_population",

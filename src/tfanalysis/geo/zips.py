@@ -250,6 +250,35 @@ def unresolved_zip_counties() -> pd.DataFrame:
     return table[table["county_source"].ne("name").fillna(True).astype(bool)].copy()
 
 
+def county_labels(*codes: Iterable[object]) -> dict[str, str]:
+    """County FIPS → how a report names the county: ``"Gallia"``, or ``"Franklin, OH"`` when the codes lie in several states.
+
+    Every county of the states the codes name, wherever the task force's members are (a
+    client's county in a neighbouring state is named too), and the state added as soon
+    as two states are involved (Franklin, Madison and Lamar are counties of several states).
+
+    Examples
+    --------
+    >>> county_labels(["10001"])["10001"], county_labels(["10001", "39049"])["39049"]
+    ('Kent', 'Franklin, OH')
+    >>> county_labels([None, "99999"])  # no state: no name
+    {}
+    """
+    from tfanalysis.geo.state_shapes import state_codes
+
+    table = state_codes()
+    abbr = dict(zip(table["state_fips"], table["state"]))
+    known = set(abbr)
+    wanted = {str(c) for part in codes for c in part if isinstance(c, str) and len(c) == 5 and c[:2] in known}
+    states = sorted({c[:2] for c in wanted})
+    if not states:
+        return {}
+    names = county_names(states)
+    if len(states) == 1:
+        return names
+    return {code: f"{name}, {abbr[code[:2]]}" for code, name in names.items()}
+
+
 def county_names(state: str | Iterable[str] | None = None, vintage: int | None = None) -> dict[str, str]:
     """County FIPS → county name (``"Franklin"``) for one or more states.
 

@@ -67,7 +67,7 @@ from tfanalysis.reports.gaps.referrals import REFERRAL_RESULTS, publish_referral
 from tfanalysis.reports.gaps.scope import Scope, report_scope
 from tfanalysis.reports.gaps.shown import MARGIN, ranked
 from tfanalysis.reports.gaps.sites import publish_sites, sites_markdown
-from tfanalysis.reports.gaps.structural import publish_gaps, structural_gaps_markdown
+from tfanalysis.reports.gaps.structural import gaps_table, publish_gaps, structural_gaps_markdown
 
 __all__ = [
     "FOLLOWED",
@@ -79,6 +79,7 @@ __all__ = [
     "Outcomes",
     "Scope",
     "default_site_service",
+    "gaps_table",
     "gaps_markdown",
     "headline_metrics",
     "pressed_services",

@@ -50,6 +50,23 @@ def publish_gaps(rel: Any, data: Any, period: Any, scope: Scope, *, name: str) -
     return table.drop(columns="_n").reset_index(drop=True)
 
 
+def gaps_table(published: pd.DataFrame, county_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The structural gaps as a report table: services and counties in words (``Gallia (39053)``), ``any`` kept.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"service": ["food"], "gap": ["no provider in county"], "age": ["any"], "gender": ["any"],
+    ...     "nationality": ["any"], "language": ["any"], "county_fips": ["39053"], "needs": ["hidden"]})
+    >>> gaps_table(g, {"39053": "Gallia"})[["service", "county", "needs"]].values.tolist()
+    [['Food', 'Gallia (39053)', 'hidden']]
+    """
+    names = county_names or {}
+    county = published["county_fips"].astype(str)
+    named = county.map(lambda c: f"{names[c]} ({c})" if c in names else c)  # a handful of rows: one per gap
+    return published.drop(columns="county_fips").assign(service=published["service"].map(readable)).assign(
+        county=named.to_numpy())[["service", "gap", "age", "gender", "nationality", "language", "county", "needs"]]
+
+
 def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str, str] | None = None) -> str:
     """Plain words for the structural gaps (:func:`publish_gaps`), quoting released counts.
 
