@@ -121,3 +121,15 @@ def test_counts_that_follow_the_needs_identified_are_neither_better_nor_worse() 
     assert directions["needs_met"] is None and directions["needs_identified"] is None
     assert directions["unmet_need_rate"] is False  # the rate carries the direction
     assert summary._direction(34.0, directions["needs_met"]) == "neutral"
+
+
+def test_a_region_run_names_its_region_and_what_the_links_measure():
+    # a statistician's TX run: 30 arrests and 655 referrals (the region's), linked to report 03's 72 and 1,414 (the task
+    # force's), and the page never said TX
+    tile = pd.DataFrame({"label": ["Arrests"], "report": ["03_collaboration"], "kind": ["count"], "higher_is_better": [None],
+                         "now": [30.0], "previous": [28.0], "year_ago": [float("nan")], "period_label": ["2025Q2"], "previous_label": ["2025Q1"],
+                         "year_ago_label": ["2024Q2"], "trend": [[28.0, 30.0]], "trend_labels": [["2025Q1", "2025Q2"]]}, index=["arrests"])
+    text = summary.summary_markdown(tile, [], "2025Q2", region="TX")
+    assert text.startswith("**Region TX only**: every number below counts the clients of the region")
+    assert "measures the whole task force" in text.split("\n")[0]
+    assert not summary.summary_markdown(tile, [], "2025Q2").startswith("**Region")

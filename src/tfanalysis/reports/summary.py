@@ -418,8 +418,20 @@ def tiles_html(tiles: pd.DataFrame) -> str:
     return style + '<div class="tf-tiles">' + "".join(cards) + "</div>"
 
 
-def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_text: str) -> str:
-    """The summary's opening paragraph and findings as Markdown."""
+def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_text: str, region: str = "") -> str:
+    """The summary's opening paragraph and findings as Markdown.
+
+    ``region`` (a state or ``;``-separated county FIPS, as the run was given it) is named
+    first: a region's numbers are its clients' only, while the reports of the collaboration
+    its tiles link to measure the whole task force.
+
+    Examples
+    --------
+    >>> print(summary_markdown(pd.DataFrame(), [], "2025Q2", region="TX"))  # doctest: +ELLIPSIS
+    **Region TX only**: every number below counts the clients of the region ... measures the whole task force.
+    <BLANKLINE>
+    **2025Q2**: totals over all the data; ...
+    """
     first = tiles.iloc[0] if len(tiles) else None
     if first is not None and first["previous_label"]:
         against = first["previous_label"] + (f" and, where there is one, {first['year_ago_label']}" if first["year_ago_label"] else "")
@@ -429,6 +441,9 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
     else:
         lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "
                  "Choose a reporting period (a quarter, half or year) to compare periods."]
+    if region:
+        lines = [f"**Region {region} only**: every number below counts the clients of the region and their needs, referrals and "
+                 "cases; the collaboration report the referral and justice numbers link to measures the whole task force.", ""] + lines
     if sentences:
         lines += ["", "**What changed**", ""] + [f"{i}. {text}" for i, text in enumerate(sentences, start=1)]
     return "\n".join(lines)
