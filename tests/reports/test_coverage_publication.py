@@ -366,3 +366,12 @@ def test_a_housing_subtype_reads_as_its_e_guide_label_in_every_coverage_table() 
     found = pd.DataFrame({"county": ["Mercer"], "service": ["housing_transitional"], "need": ["hidden"], "nearest_miles": [90.0],
                           "residents": [40000], "kind": ["none within reach"]})
     assert coverage_report.deserts_table(found).index.tolist() == [("Housing: transitional", "Mercer")]
+
+
+def test_the_deserts_table_gives_miles_to_a_tenth_as_the_figure_beside_it() -> None:
+    # a statistician read "131.0" in the table and 130.6 in the figure for the same county
+    from tfanalysis.reports.coverage import deserts_table
+
+    found = pd.DataFrame({"county": ["Lassen"], "service": ["food"], "need": [14], "nearest_miles": [130.6127],
+                          "residents": [31000], "kind": ["none within reach"]})
+    assert deserts_table(found)["nearest miles"].tolist() == [130.6]

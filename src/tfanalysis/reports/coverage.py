@@ -238,12 +238,12 @@ def deserts_table(found: pd.DataFrame) -> pd.DataFrame:
     >>> f = pd.DataFrame({"county": ["A"], "service": ["food"], "need": ["hidden"], "nearest_miles": [80.4],
     ...                   "residents": [1000], "kind": ["none within reach"]})
     >>> deserts_table(f).reset_index().values.tolist()
-    [['Food', 'A', 'hidden', 80.0, 1000, 'none within reach']]
+    [['Food', 'A', 'hidden', 80.4, 1000, 'none within reach']]
     """
     return pd.DataFrame(
         {
             "needs": found["need"].to_numpy(),
-            "nearest miles": found["nearest_miles"].round(0).to_numpy(),
+            "nearest miles": found["nearest_miles"].round(1).to_numpy(),  # to a tenth, as the distance figure beside it
             "residents": found["residents"].to_numpy(),
             "kind": found["kind"].to_numpy(),
         },
