@@ -245,6 +245,7 @@ def _validate_folder(
     problems.append(moved)
     if "members" in typed:
         typed["members"] = _locate_members(typed["members"], problems, geo.dataset_vintage(typed))
+    problems.append(schema.dataset_warnings(typed))
 
     found_problems = schema.combine_problems(problems)
     errors = found_problems[found_problems["severity"] == "error"]

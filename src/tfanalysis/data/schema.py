@@ -501,6 +501,37 @@ def referral_consistency(referrals: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Warn of what is valid table by table but suspicious across tables (never a value, row numbers only).
+
+    - ``needs`` has no row while ``clients`` has some: an export that lost its rows reads
+      as "0 needs, no change" in every report.
+    - A client's county lies in a state where no member is: report 01 maps the members'
+      states only, while report 02 counts the client's needs (a typed or neighbouring
+      state's code changes one report and not the other).
+
+    Examples
+    --------
+    >>> clients = pd.DataFrame({"county_fips": ["39049", "48005", None]})
+    >>> members = pd.DataFrame({"county_fips": ["39049"]})
+    >>> found = dataset_warnings({"clients": clients, "members": members, "needs": pd.DataFrame({"client_id": []})})
+    >>> found["table"].tolist(), int(found["row"].iloc[0]), found["rule"].str[:33].tolist()
+    (['clients', 'needs'], 2, ['county in a state where no member', 'no rows, while clients has 3: eve'])
+    """
+    found = []
+    clients, needs, members = (typed.get(name) for name in ("clients", "needs", "members"))
+    if clients is not None and len(clients) and needs is not None and not len(needs):
+        found.append(problem_table("needs", None, f"no rows, while clients has {len(clients):,}: every count of needs is 0 (did the export lose its rows?)",
+                                   severity="warning"))
+    if clients is not None and members is not None and "county_fips" in members and len(members):
+        states = members["county_fips"].dropna().astype(str).str[:2].unique()
+        state = clients["county_fips"].astype("string").str[:2]
+        elsewhere = (state.notna() & ~state.isin(states)).fillna(False).to_numpy(bool)
+        found.append(problem_table("clients", "county_fips", "county in a state where no member is: report 01 maps the members' states only; "
+                                   "report 02 counts its needs", (np.flatnonzero(elsewhere) + 1).tolist(), severity="warning"))
+    return combine_problems(found)
+
+
 ProblemFinder = Callable[[pd.DataFrame], pd.DataFrame]
 TABLE_RULES: dict[str, tuple[ProblemFinder, ...]] = {
     "members": (member_locations,),
