@@ -444,3 +444,59 @@ def test_vocabulary_terms_match_without_accents_and_bad_files_are_problems(tmp_p
     err = broken(tmp_path, **{"vocabulary.yaml": "shelter: housing_emergency\n  bad: [x\n"})
     assert rules(err) == {("vocabulary", None, None,
                            "vocabulary.yaml is not valid YAML (line 2, column 6): write one 'term: code' pair per line, quoting a term that holds ':' or '#'")}
+
+
+UNMAPPED = "term not in the taxonomy nor the vocabulary file (`tfanalysis validate DIR --show-terms` lists the terms to map)"
+
+
+def test_one_bad_vocabulary_entry_is_one_problem_and_the_others_still_map(tmp_path: Path) -> None:
+    # a second task force's typo code threw the vocabulary away: every mapped term "unmapped", in thousands of rows
+    needs = edit(edit("needs.csv", "c1,housing_emergency", "c1,Shelter Bed"), "c1,case_management", "c1,Manejo de casos")
+    vocabulary = "term,code\nshelter bed,housing_emergency\nManejo de casos,case_managment\n"
+    err = broken(tmp_path, **{"needs.csv": needs, "vocabulary.csv": vocabulary})
+    assert rules(err) == {
+        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code"),
+        ("needs", "need", 2, UNMAPPED),  # the bad entry's term only: row 1, "Shelter Bed", maps
+    }
+    assert unmapped_terms(tmp_path / "broken")["term"].tolist() == ["(1 term not shown: each is used for fewer than 3 clients, so it may be about one person; validate names their rows)"]
+
+
+def test_unmapped_terms_are_not_duplicate_keys(tmp_path: Path) -> None:
+    # two different unmapped terms of one client and day (one member, one start day) are not one key
+    needs = edit(edit("needs.csv", "c1,housing_emergency", "c1,Yoga"), "c1,case_management", "c1,Pilates")
+    capacity = edit(edit("capacity.csv", "m2,housing_emergency", "m2,Shelter"), "m2,case_management", "m2,Casework")
+    err = broken(tmp_path, **{"needs.csv": needs, "capacity.csv": capacity})
+    assert rules(err) == {
+        ("needs", "need", 1, UNMAPPED), ("needs", "need", 2, UNMAPPED),
+        ("capacity", "service", 1, UNMAPPED), ("capacity", "service", 2, UNMAPPED),
+    }
+
+
+def test_a_true_duplicate_need_is_still_refused(tmp_path: Path) -> None:
+    needs = TINY_TABLES["needs.csv"] + "c1,case_management,2024-01-10,in_progress,,\n"
+    err = broken(tmp_path, **{"needs.csv": needs})
+    assert {r[:3] for r in rules(err)} == {("needs", "client_id", 2), ("needs", "client_id", 6)}
+    assert all("client_id + need + identified_on must be unique" in r[3] for r in rules(err))
+
+
+def test_a_vocabulary_mapping_a_code_onto_another_is_refused_not_applied(tmp_path: Path) -> None:
+    # `food,housing_emergency` silently recoded every food need as housing
+    needs = edit(edit("needs.csv", "c2,legal_representation", "c2,food"), "c1,case_management", "c1,Casework")
+    err = broken(tmp_path, **{"needs.csv": needs, "vocabulary.csv": "term,code\nfood,housing_emergency\nCasework,case_management\n"})
+    assert rules(err) == {("vocabulary", None, None,
+                           "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 1 ('food'): is itself the taxonomy code food; "
+                           "a vocabulary maps a task force's own words, not one code onto another")}
+
+
+def test_a_vocabulary_saved_as_windows_1252_says_so_and_its_utf8_entries_map(tmp_path: Path) -> None:
+    needs = edit(edit("needs.csv", "c1,housing_emergency", "c1,Shelter Bed"), "c1,case_management", "c1,Gestión de casos")
+    folder = write_tiny_dataset(tmp_path / "broken", **{"needs.csv": needs})
+    (folder / "vocabulary.csv").write_bytes("term,code\nShelter bed,housing_emergency\nGestión de casos,case_management\n".encode("cp1252"))
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder)
+    assert rules(info.value) == {
+        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 2: not UTF-8 text, characters of another "
+                                   "encoding (Windows-1252 or Latin-1, as older Excel versions save CSV): save vocabulary.csv as 'CSV UTF-8' and read it again"),
+        ("needs", "need", 2, UNMAPPED),
+    }
+    assert "Gesti" not in str(info.value)

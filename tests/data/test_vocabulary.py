@@ -45,3 +45,80 @@ def test_vocabulary_needs_term_and_code_columns(tmp_path: Path) -> None:
     path.write_text("word,service\nshelter,housing\n")
     with pytest.raises(ValueError, match="needs the columns 'term' and 'code'"):
         load_vocabulary(path)
+
+
+def test_one_bad_entry_leaves_the_other_entries_mapping(tmp_path: Path) -> None:
+    # a second task force's typo code threw the whole vocabulary away: every term then "unmapped"
+    path = tmp_path / "vocabulary.csv"
+    path.write_text("term,code\nEmergency shelter,housing_emergency\nManejo de casos,case_managment\n"
+                    "Refugio,housing_emergency\nrefugio,food\n")
+    with pytest.raises(ValueError) as info:
+        load_vocabulary(path)
+    assert str(info.value) == (
+        "vocabulary.csv: 2 problem(s) in the vocabulary:\n"
+        "- entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code\n"
+        "- entry 4 ('refugio'): mapped to both 'housing_emergency' and 'food'"
+    )
+    # the good entry maps; the term mapped to two codes maps to neither
+    assert info.value.mapping == {"emergency_shelter": "housing_emergency"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("food,housing_emergency", "entry 1 ('food'): is itself the taxonomy code food"),
+        ("Dental care,medical_care", "entry 1 ('Dental care'): is itself the taxonomy code dental_care"),
+        ("Dental care (emergency and long-term),medical_care",
+         "entry 1 ('Dental care (emergency and long-term)'): is the e-Guide label of the taxonomy code dental_care"),
+        ("expert_witnesses,food", "entry 1 ('expert_witnesses'): is itself the taxonomy code expert_witnesses"),
+    ],
+)
+def test_a_taxonomy_code_mapped_onto_another_code_is_refused(tmp_path: Path, entry: str, problem: str) -> None:
+    path = tmp_path / "vocabulary.csv"
+    path.write_text(f"term,code\n{entry}\nShelter bed,housing_emergency\n")
+    with pytest.raises(ValueError) as info:
+        load_vocabulary(path)
+    assert str(info.value) == (f"vocabulary.csv: 1 problem(s) in the vocabulary:\n- {problem}; "
+                               "a vocabulary maps a task force's own words, not one code onto another")
+    assert info.value.mapping == {"shelter_bed": "housing_emergency"}
+
+
+def test_a_code_or_label_mapped_to_itself_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.csv"
+    path.write_text("term,code\nfood,food\nFood,food\nDental care (emergency and long-term),dental_care\nDespensa,food\n")
+    assert load_vocabulary(path) == {"despensa": "food"}
+
+
+def test_map_terms_never_lets_a_vocabulary_recode_a_code() -> None:
+    result = map_terms(pd.Series(["food", "Food", "Despensa"]), {"food": "housing_emergency", "despensa": "food"})
+    assert result.codes.tolist() == ["food", "food", "food"]
+
+
+def test_a_vocabulary_saved_as_windows_1252_names_its_entries_not_its_terms(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.csv"
+    path.write_bytes("term,code\nEmergency shelter,housing_emergency\nInterpretación,translation_interpretation\n".encode("cp1252"))
+    with pytest.raises(ValueError) as info:
+        load_vocabulary(path)
+    assert str(info.value) == (
+        "vocabulary.csv: 1 problem(s) in the vocabulary:\n"
+        "- entry 2: not UTF-8 text, characters of another encoding (Windows-1252 or Latin-1, as older Excel "
+        "versions save CSV): save vocabulary.csv as 'CSV UTF-8' and read it again"
+    )
+    assert info.value.mapping == {"emergency_shelter": "housing_emergency"}
+
+
+def test_a_yaml_vocabulary_not_in_utf8_names_its_lines(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.yaml"
+    path.write_bytes("Shelter: housing_emergency\nInterpretación: translation_interpretation\n".encode("cp1252"))
+    with pytest.raises(ValueError) as info:
+        load_vocabulary(path)
+    assert "- line 2: not UTF-8 text" in str(info.value) and "save vocabulary.yaml as UTF-8" in str(info.value)
+    assert "Interpreta" not in str(info.value)
+    assert info.value.mapping == {"shelter": "housing_emergency"}
+
+
+def test_an_empty_vocabulary_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.csv"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match="^vocabulary.csv is empty: write the header term,code"):
+        load_vocabulary(path)

@@ -414,9 +414,17 @@ Reading rules, for every table:
   with `term: code` lines) in the folder maps the task force's own words for needs and
   services (`needs.need`, `capacity.service`, `referrals.service`) to taxonomy codes;
   e-Guide labels ("Mental health care (emergency and long-term)") map by themselves.
-  Terms match without regard to case, accents or punctuation. A term that maps nowhere is
-  an error, never dropped: `tfanalysis validate DIR --show-terms` lists them (never one
-  that looks like a direct identifier).
+  Terms match without regard to case, accents or punctuation. The file is UTF-8 text
+  (`CSV UTF-8` in Excel). Each bad entry — a code outside the taxonomy, a term mapped to
+  two codes, an entry not saved as UTF-8, a taxonomy code or e-Guide label mapped onto
+  another code (`food,housing_emergency` would recode every `food` need as housing: a
+  vocabulary maps the task force's own words, not one code onto another) — is one problem
+  of the vocabulary, and the other entries still map; a code mapped to itself is harmless.
+  A term that maps nowhere is an error, never dropped: `tfanalysis validate DIR
+  --show-terms` lists them, but never one that looks like a direct identifier, nor a need
+  or referral term used for fewer than 3 clients (free text typed for one person, "Shelter
+  for <a name> DOB <a date>", is not vocabulary): those are counted, and `validate`'s
+  message names their rows.
 - **Client-level tables** (clients, needs, referrals, cj_events) are pseudonymous: a column
   whose header names a direct identifier — a name or initials, a date of birth, a social
   security, passport or alien number, a street address, a phone number, an e-mail address;
@@ -428,8 +436,10 @@ Reading rules, for every table:
   Any other column of theirs that the contract does not name (a case note, a comment) is
   named in a warning: no report reads it (a grant crosswalk may declare one to count by),
   and free text about a victim can name them in words no pattern finds.
-- Keys are unique; every `member_id`, `client_id` and `activity_id` referenced exists in its
-  table; a later date is never before an earlier one (listed under each table).
+- Keys are unique (a row whose key cell is empty, unreadable or a term that maps nowhere
+  is not compared: that cell is already a problem, and two unmapped terms are not one);
+  every `member_id`, `client_id` and `activity_id` referenced exists in its table; a later
+  date is never before an earlier one (listed under each table).
 
 - `members` may carry `contact`, `phone`, `email` or `website` columns (organizations'
   public contact details): the member directory prints them as given, so never put a

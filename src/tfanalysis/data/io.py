@@ -38,7 +38,7 @@ from tfanalysis.data.contract import VOCABULARY_FILES, Table
 from tfanalysis.data.dataset import TaskForceData
 from tfanalysis.data.files import UnreadableFile, files_in, find_table_file, other_table_files, read_table_text
 from tfanalysis.data.schema import DataValidationError
-from tfanalysis.data.vocabulary import load_vocabulary, map_terms
+from tfanalysis.data.vocabulary import VocabularyError, load_vocabulary, map_terms
 
 _CODED_COLUMNS: tuple[tuple[str, str], ...] = (("capacity", "service"), ("needs", "need"), ("referrals", "service"))
 
@@ -295,6 +295,7 @@ def empty_table(table: Table) -> pd.DataFrame:
 
 
 def _load_vocabulary(folder: Path, explicit: str | Path | None, problems: list[pd.DataFrame]) -> dict[str, str]:
+    """The folder's (or the explicit) vocabulary; its problems appended to ``problems``, its good entries kept."""
     if explicit is not None:
         candidates = [Path(explicit)]
     else:
@@ -307,6 +308,9 @@ def _load_vocabulary(folder: Path, explicit: str | Path | None, problems: list[p
         return {}
     try:
         return load_vocabulary(candidates[0])
+    except VocabularyError as exc:  # one bad entry is one problem: the good entries still map
+        problems.append(schema.problem_table("vocabulary", None, str(exc).replace("\n", " ")))
+        return exc.mapping
     except (ValueError, OSError) as exc:
         problems.append(schema.problem_table("vocabulary", None, str(exc).replace("\n", " ")))
         return {}

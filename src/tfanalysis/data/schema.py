@@ -177,11 +177,25 @@ def duplicated_rows(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
 
 
 def _unique_check(columns: Sequence[str], rule: str) -> Callable[[pd.DataFrame | pd.Series], pd.Series]:
+    """A key check: no two rows share the values of ``columns``.
+
+    A row with an empty key cell is not a duplicate: the cell is already a problem (empty,
+    unreadable, or a term the vocabulary does not map, emptied when mapped), and two such
+    rows held values that need not be the same ("Yoga" and "Pilates" are not one need).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"client_id": pd.array(["C1", "C1", "C1", "C1"], dtype="string"),
+    ...                   "need": pd.array([None, None, "food", "food"], dtype="string")})
+    >>> _unique_check(["client_id", "need"], "multiple_fields_uniqueness")(f).tolist()
+    [True, True, False, False]
+    """
     def check(data: pd.DataFrame | pd.Series) -> pd.Series:
         frame = data.to_frame() if isinstance(data, pd.Series) else data
         if any(c not in frame.columns for c in columns):  # a key column absent from the file: said elsewhere
             return pd.Series(True, index=frame.index)
-        return pd.Series(~duplicated_rows(frame, columns), index=frame.index)
+        complete = frame[list(columns)].notna().all(axis=1).to_numpy(dtype=bool)
+        return pd.Series(~(duplicated_rows(frame, columns) & complete), index=frame.index)
 
     return check
 

@@ -9,6 +9,7 @@ as :func:`tfanalysis.data.taxonomy.normalize_term` folds them.
 
 from __future__ import annotations
 
+import codecs
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import pandas as pd
 from tfanalysis.data.identifiers import identifier_cells
 from tfanalysis.data.taxonomy import CJ_NEEDS, SERVICE_CODES, normalize_term
 
-__all__ = ["TermMapping", "load_vocabulary", "map_terms"]
+__all__ = ["TermMapping", "VocabularyError", "load_vocabulary", "map_terms"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,21 @@ class TermMapping:
     unmapped: pd.DataFrame
 
 
+class VocabularyError(ValueError):
+    """A vocabulary file with problems in some entries; its other entries still map.
+
+    Attributes
+    ----------
+    mapping : dict
+        Normalized term → code of the entries without a problem, so that one bad entry
+        does not turn every term of the dataset into an unmapped one.
+    """
+
+    def __init__(self, message: str, mapping: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.mapping = dict(mapping or {})
+
+
 def load_vocabulary(path: str | Path) -> dict[str, str]:
     """Read a task force's vocabulary file: its own terms → taxonomy codes.
 
@@ -47,12 +63,15 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
     - CSV with the columns ``term`` and ``code`` (more columns are ignored);
     - YAML, a mapping ``term: code``.
 
-    Terms match case- and punctuation-insensitively (:func:`normalize_term`).
+    Terms match case- and punctuation-insensitively (:func:`normalize_term`). A term that
+    is itself a taxonomy code or an e-Guide label maps by itself: mapped to its own code it
+    is harmless and ignored; mapped to another code it is refused (the vocabulary would
+    recode every ``food`` need as housing).
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.csv``, ``.yaml`` or ``.yml`` file.
+        A ``.csv``, ``.yaml`` or ``.yml`` file, UTF-8 text.
 
     Returns
     -------
@@ -61,9 +80,14 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
 
     Raises
     ------
+    VocabularyError
+        If entries map a term to a code outside the taxonomy, map one term to two codes,
+        map a taxonomy code or label onto another code, or are not UTF-8 text; the message
+        lists every such entry (never quoting a term that looks like a direct identifier)
+        and ``mapping`` holds the other entries, which still map.
     ValueError
-        If the file has the wrong columns, maps a term to a code outside the taxonomy,
-        or maps one term to two codes; the message lists every such line.
+        If the file as a whole cannot be read: wrong suffix or columns, empty, not CSV or
+        YAML.
 
     Examples
     --------
@@ -72,52 +96,142 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
     >>> _ = p.write_text("term,code\\nShelter bed,housing_emergency\\nCounseling,mental_health_care\\n")
     >>> load_vocabulary(p)
     {'shelter_bed': 'housing_emergency', 'counseling': 'mental_health_care'}
+    >>> _ = p.write_text("term,code\\nShelter bed,housing_emergency\\nfood,housing_emergency\\nyoga,wellness\\n")
+    >>> try:
+    ...     load_vocabulary(p)
+    ... except VocabularyError as exc:
+    ...     print(exc); print(exc.mapping)
+    vocabulary.csv: 2 problem(s) in the vocabulary:
+    - entry 2 ('food'): is itself the taxonomy code food; a vocabulary maps a task force's own words, not one code onto another
+    - entry 3 ('yoga'): 'wellness' is not a taxonomy code
+    {'shelter_bed': 'housing_emergency'}
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".csv"}:
         raise ValueError(f"{path.name}: a vocabulary file must be .csv, .yaml or .yml")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError(f"{path.name} is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in Excel)") from None
-    if suffix in {".yaml", ".yml"}:
-        import yaml
-
-        try:
-            raw = yaml.safe_load(text) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-            raise ValueError(f"{path.name} is not valid YAML{where}: write one 'term: code' pair per line, quoting a term that holds ':' or '#'") from None
-        if not isinstance(raw, Mapping):
-            raise ValueError(f"{path.name}: a YAML vocabulary must be a mapping, one 'term: code' pair per line")
-        pairs = [(str(k), str(v)) for k, v in raw.items()]
-    else:
-        try:
-            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError):
-            raise ValueError(f"{path.name} is not a readable CSV file: two columns, term and code, separated by commas") from None
-        missing = {"term", "code"} - set(table.columns)
-        if missing:
-            raise ValueError(f"{path.name}: a CSV vocabulary needs the columns 'term' and 'code', comma-separated (missing: {sorted(missing)})")
-        pairs = list(zip(table["term"], table["code"].str.strip()))
+    data = path.read_bytes()
+    if _binary(data):
+        raise ValueError(f"{path.name} holds binary data, not UTF-8 text: save the vocabulary as CSV UTF-8 (term,code) or UTF-8 YAML")
+    pairs, foreign = _yaml_pairs(data, path.name) if suffix in {".yaml", ".yml"} else _csv_pairs(data, path.name)
 
     known = {**SERVICE_CODES, **CJ_NEEDS}
+    words = _taxonomy_words()
     mapping: dict[str, str] = {}
+    ambiguous: set[str] = set()
     problems: list[str] = []
-    for line, (term, code) in enumerate(pairs, start=1):
+    if foreign:
+        problems.append(_not_utf8(foreign, path.name, "entry" if suffix == ".csv" else "line"))
+    for entry, (term, code) in enumerate(pairs, start=1):
+        if term is None:  # not UTF-8: reported above, never quoted
+            continue
         key = normalize_term(term)
         shown = _shown_term(term)
         if code not in known:
-            problems.append(f"entry {line} ({shown}): {_shown_term(code)} is not a taxonomy code")
+            problems.append(f"entry {entry} ({shown}): {_shown_term(code)} is not a taxonomy code")
+        elif key in words and words[key][0] != code:
+            itself, kind = words[key]
+            what = f"is itself the taxonomy code {itself}" if kind == "code" else f"is the e-Guide label of the taxonomy code {itself}"
+            problems.append(f"entry {entry} ({shown}): {what}; a vocabulary maps a task force's own words, not one code onto another")
+        elif key in words:  # a code or label mapped to its own code: it maps by itself already
+            continue
         elif key in mapping and mapping[key] != code:
-            problems.append(f"entry {line} ({shown}): mapped to both {mapping[key]!r} and {code!r}")
+            problems.append(f"entry {entry} ({shown}): mapped to both {mapping[key]!r} and {code!r}")
+            ambiguous.add(key)
         else:
-            mapping[key] = code
+            mapping.setdefault(key, code)
+    mapping = {term: code for term, code in mapping.items() if term not in ambiguous}
     if problems:
-        raise ValueError(f"{path.name}: {len(problems)} problem(s) in the vocabulary:\n- " + "\n- ".join(problems))
+        raise VocabularyError(f"{path.name}: {len(problems)} problem(s) in the vocabulary:\n- " + "\n- ".join(problems), mapping)
     return mapping
+
+
+def _csv_pairs(data: bytes, name: str) -> tuple[list[tuple[str | None, str]], list[int]]:
+    """The (term, code) entries of a CSV vocabulary; an entry that is not UTF-8 has term None and is numbered."""
+    # Read as Latin-1, where every byte is a character, so that a file saved as Windows-1252
+    # still parses; each cell is then decoded as UTF-8, and the entries that are not are named.
+    text = data.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{name} is empty: write the header term,code, then one term,code pair per line") from None
+    except pd.errors.ParserError:
+        raise ValueError(f"{name} is not a readable CSV file: two columns, term and code, separated by commas") from None
+    table.columns = [_utf8(str(c)) or str(c) for c in table.columns]
+    missing = {"term", "code"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{name}: a CSV vocabulary needs the columns 'term' and 'code', comma-separated (missing: {sorted(missing)})")
+    pairs: list[tuple[str | None, str]] = []
+    foreign: list[int] = []
+    for entry, (term, code) in enumerate(zip(table["term"], table["code"]), start=1):
+        term, code = _utf8(term), _utf8(code)
+        if term is None or code is None:
+            foreign.append(entry)
+            pairs.append((None, ""))
+        else:
+            pairs.append((term, code.strip()))
+    return pairs, foreign
+
+
+def _yaml_pairs(data: bytes, name: str) -> tuple[list[tuple[str | None, str]], list[int]]:
+    """The (term, code) entries of a YAML vocabulary; the lines that are not UTF-8 are left out and numbered."""
+    import yaml
+
+    lines = data.removeprefix(codecs.BOM_UTF8).split(b"\n")
+    decoded = [_utf8(line.decode("latin-1")) for line in lines]
+    foreign = [number for number, line in enumerate(decoded, start=1) if line is None]
+    text = "\n".join(line or "" for line in decoded)
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise ValueError(f"{name} is not valid YAML{where}: write one 'term: code' pair per line, quoting a term that holds ':' or '#'") from None
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{name}: a YAML vocabulary must be a mapping, one 'term: code' pair per line")
+    return [(str(k), str(v)) for k, v in raw.items()], foreign
+
+
+def _binary(data: bytes) -> bool:
+    """Whether a file that is not UTF-8 holds binary data rather than text of another encoding."""
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        pass
+    head = data[:65536]
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+    return controls > max(2, len(head) // 100)
+
+
+def _utf8(cell: str) -> str | None:
+    """A cell read as Latin-1, decoded as the UTF-8 it should be; None if it is not UTF-8."""
+    try:
+        return cell.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _not_utf8(numbers: list[int], name: str, what: str) -> str:
+    """The problem of vocabulary entries (or YAML lines) that are not UTF-8, without quoting them."""
+    where = f"{what} {numbers[0]}" if len(numbers) == 1 else f"{'entries' if what == 'entry' else what + 's'} " + ", ".join(map(str, numbers))
+    if what == "entry":
+        return (f"{where}: not UTF-8 text, characters of another encoding (Windows-1252 or Latin-1, as older "
+                f"Excel versions save CSV): save {name} as 'CSV UTF-8' and read it again")
+    return f"{where}: not UTF-8 text, characters of another encoding (Windows-1252 or Latin-1): save {name} as UTF-8 and read it again"
+
+
+def _taxonomy_words() -> dict[str, tuple[str, str]]:
+    """Every taxonomy code and e-Guide label, folded → (its code, ``"code"`` or ``"label"``)."""
+    words: dict[str, tuple[str, str]] = {}
+    for codes in (SERVICE_CODES, CJ_NEEDS):
+        for code in codes:
+            words[normalize_term(code)] = (code, "code")
+    for codes in (SERVICE_CODES, CJ_NEEDS):
+        for code, label in codes.items():
+            if label:
+                words.setdefault(normalize_term(label), (code, "label"))
+    return words
 
 
 def _shown_term(term: str) -> str:
@@ -135,7 +249,7 @@ def map_terms(
     """Map a column of terms to taxonomy codes; report the terms that do not map.
 
     A term maps when it is already a code, when it is a code's e-Guide label, or when the
-    vocabulary names it. Matching folds case, spaces and punctuation. Missing values stay
+    vocabulary names it; a vocabulary never maps a code or label onto another code. Matching folds case, spaces and punctuation. Missing values stay
     missing and are not reported as unmapped.
 
     Parameters
@@ -170,9 +284,9 @@ def map_terms(
         label = SERVICE_CODES.get(code) or CJ_NEEDS.get(code)
         if label:
             lookup.setdefault(normalize_term(label), code)
-    for term, code in (vocabulary or {}).items():
+    for term, code in (vocabulary or {}).items():  # never recodes a code or label: they map by themselves
         if code in allowed:
-            lookup[normalize_term(term)] = code
+            lookup.setdefault(normalize_term(term), code)
 
     terms = terms.astype("string")
     distinct = pd.Series(terms.dropna().unique(), dtype="string")
