@@ -500,3 +500,14 @@ def test_a_vocabulary_saved_as_windows_1252_says_so_and_its_utf8_entries_map(tmp
         ("needs", "need", 2, UNMAPPED),
     }
     assert "Gesti" not in str(info.value)
+
+
+def test_what_is_suspicious_across_tables_is_warned_of_by_row(tmp_path: Path) -> None:
+    # a second task force: needs cut to their header read "0 needs, no change" everywhere with no warning; 40 clients
+    # typed into an Ohio county beside members in California and Texas were counted by report 02 and not mapped by 01
+    clients = edit("clients.csv", "c3,2024-04-20,10005", "c3,2024-04-20,39049")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"clients.csv": clients, "needs.csv": TINY_TABLES["needs.csv"].splitlines()[0] + "\n"}))
+    warned = data.warnings[data.warnings["severity"] == "warning"].set_index("table")
+    assert warned.loc["needs", "rule"] == "no rows, while clients has 4: every count of needs is 0 (did the export lose its rows?)"
+    assert (warned.loc["clients", "column"], int(warned.loc["clients", "row"])) == ("county_fips", 3)  # c3, in the third row
+    assert "39049" not in warned.to_string()
