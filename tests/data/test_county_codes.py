@@ -42,6 +42,7 @@ def test_fips_of_no_county_is_an_error_naming_table_column_and_rows(tmp_path: Pa
     from conftest import TINY_TABLES, write_tiny_dataset
 
     import tfanalysis as tf
+    from tfanalysis.data.schema import OUTSIDE_THE_MEMBERS_STATES
 
     clients = TINY_TABLES["clients.csv"].replace("c1,2024-01-10,10001", "c1,2024-01-10,10009").replace(
         "c4,2024-05-02,10003", "c4,2024-05-02,09110")
@@ -71,11 +72,15 @@ def test_planning_regions_and_old_codes_load(tmp_path: Path) -> None:
     from conftest import TINY_TABLES, write_tiny_dataset
 
     import tfanalysis as tf
+    from tfanalysis.data.schema import OUTSIDE_THE_MEMBERS_STATES
 
     clients = TINY_TABLES["clients.csv"].replace("c1,2024-01-10,10001", "c1,2024-01-10,09110").replace(
         "c3,2024-04-20,10005", "c3,2024-04-20,09009")
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "ct", clients__csv=clients))
     assert data.clients["county_fips"].tolist() == ["09110", "10003", "09170", "10003"]
     warned = data.warnings[data.warnings["table"] == "clients"]
+    elsewhere = warned["rule"] == OUTSIDE_THE_MEMBERS_STATES  # Connecticut's clients beside Delaware's members
+    assert warned.loc[elsewhere, "row"].tolist() == [1, 3]
+    warned = warned[~elsewhere]
     assert warned[["column", "row", "severity"]].values.tolist() == [["county_fips", 3, "warning"]]
     assert warned["value"].isna().all()

@@ -515,6 +515,10 @@ def referral_consistency(referrals: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+OUTSIDE_THE_MEMBERS_STATES = "county in a state where no member is: report 01 maps the members' states only; report 02 counts its needs"
+"""The warning of a client whose county lies in a state where no member is (:func:`dataset_warnings`)."""
+
+
 def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Warn of what is valid table by table but suspicious across tables (never a value, row numbers only).
 
@@ -541,8 +545,7 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         states = members["county_fips"].dropna().astype(str).str[:2].unique()
         state = clients["county_fips"].astype("string").str[:2]
         elsewhere = (state.notna() & ~state.isin(states)).fillna(False).to_numpy(bool)
-        found.append(problem_table("clients", "county_fips", "county in a state where no member is: report 01 maps the members' states only; "
-                                   "report 02 counts its needs", (np.flatnonzero(elsewhere) + 1).tolist(), severity="warning"))
+        found.append(problem_table("clients", "county_fips", OUTSIDE_THE_MEMBERS_STATES, (np.flatnonzero(elsewhere) + 1).tolist(), severity="warning"))
     return combine_problems(found)
 
 
