@@ -305,3 +305,11 @@ def test_xmr_without_a_baseline_has_no_limits() -> None:
     chart = trends.control_chart(quarters([5.0, np.nan, 7.0]), change="2022-04-01")
     assert chart["center"].isna().all() and not chart["special_cause"].any()
     assert chart.attrs["note"].startswith("no limits")
+
+
+def test_limits_from_fewer_than_12_baseline_values_are_provisional() -> None:
+    eleven = [10, 11, 10, 12, 11, 10, 11, 10, 12, 11, 10]
+    assert trends.FIRM_LIMITS == 12  # docs/collaboration.md
+    assert trends.provisional_limits(trends.control_chart(quarters(eleven)))
+    assert not trends.provisional_limits(trends.control_chart(quarters(eleven + [11])))
+    assert not trends.provisional_limits(trends.control_chart(quarters([5.0, np.nan, 7.0]), change="2022-04-01"))  # no limits

@@ -17,9 +17,13 @@ from __future__ import annotations
 from tfanalysis.reports.collaboration.change import (
     change_effects,
     change_markdown,
+    change_section_markdown,
     control_chart,
+    control_chart_caption,
     first_post_label,
+    trend_caption,
     trend_lines,
+    trend_title,
 )
 from tfanalysis.reports.collaboration.counts import (
     CASE_START,
@@ -42,7 +46,9 @@ __all__ = [
     "CASE_START",
     "change_effects",
     "change_markdown",
+    "change_section_markdown",
     "control_chart",
+    "control_chart_caption",
     "COUNTS",
     "evidence_markdown",
     "FIRST_CHARGES",
@@ -62,6 +68,8 @@ __all__ = [
     "survey_markdown",
     "survey_table",
     "TIE",
+    "trend_caption",
     "trend_lines",
+    "trend_title",
     "UNMET_CRITICAL",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -173,14 +174,13 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
     days; p 0.900). Verdict: a change the data support (level and trend together: p < 0.001, < 0.001 corrected for 6
     indicators).
     """
-    stamp = pd.Timestamp(trends.as_change_date(change)) if change not in (None, "") else pd.NaT
-    if pd.isna(stamp):
+    day = _change_day(change)
+    if day is None:
         return "No change date was set for this run (`change_date`): there is no before/after estimate."
     if effects.empty:
         return "No indicator was chosen for the before/after estimate."
     first = effects.iloc[0]
     freq_word = str(first.get("period_word", "period"))
-    day = stamp.date()
     lines = []
     header: tuple[int, int] | None = None
     fitted_df = effects.loc[effects["term"].eq("level_change") & effects["estimate"].notna(), "df_resid"].astype(float).tolist()
@@ -218,6 +218,67 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
     if header is None:
         lines.insert(0, f"Change date {day}: first {freq_word} after it {first['first_post'] or 'not in the data'}.\n")
     return "\n".join(lines)
+
+
+def _change_day(change: Any) -> date | None:
+    """The change date as a day, or None when the run sets none (``change_date`` empty)."""
+    stamp = pd.Timestamp(trends.as_change_date(change)) if change not in (None, "") else pd.NaT
+    return None if pd.isna(stamp) else stamp.date()
+
+
+def change_section_markdown(change: Any) -> str:
+    """Heading and opening paragraph of the report's section on the change: the method only when a change date is set.
+
+    Without a change date nothing is estimated before and after (:func:`change_markdown`
+    says so), and the section shows the indicators over time.
+
+    Examples
+    --------
+    >>> print(change_section_markdown(""))
+    ## Indicators over time
+    <BLANKLINE>
+    Each indicator per period as published, and a control chart of the median response time.
+    >>> change_section_markdown("2024-07-01").splitlines()[0]
+    '## Before and after the change'
+    """
+    if _change_day(change) is None:
+        return "## Indicators over time\n\nEach indicator per period as published, and a control chart of the median response time."
+    return ("## Before and after the change\n\nAn interrupted time series for each indicator: the level and the slope before the "
+            "change date, the jump at the first period after it, and the change of slope (segmented regression by least squares). "
+            "The indicators are tested together: \"a change the data support\" only when the level and the trend together pass the "
+            "test after Holm's correction for the indicators tested; otherwise inconclusive. A series with fewer than three periods "
+            "on a side is too short to conclude.")
+
+
+def trend_title(change: Any) -> str:
+    """Title of the trend figure: around the change only when a change date is set.
+
+    Examples
+    --------
+    >>> trend_title("2024-07-01"), trend_title("")
+    ('Indicator trends around the change', 'Indicators per period')
+    """
+    return "Indicator trends around the change" if _change_day(change) is not None else "Indicators per period"
+
+
+def trend_caption(change: Any) -> str:
+    """The sentence above the trend figure: what it draws (fitted lines only when a change date is set).
+
+    Without a change date nothing is fitted (:func:`trend_lines`): the figure shows the
+    indicators' values alone, and its caption says only that.
+
+    Examples
+    --------
+    >>> print(trend_caption(""))
+    The indicators per period, as published. Gaps are periods whose value is hidden or not yet measurable.
+    >>> "dotted" in trend_caption("2024-07-01")
+    True
+    """
+    gaps = "Gaps are periods whose value is hidden or not yet measurable."
+    if _change_day(change) is None:
+        return f"The indicators per period, as published. {gaps}"
+    return ("The indicators per period, with the fitted line before and after the change (orange) and the pre-change line "
+            f"carried on (dotted: what the trend alone would have given). {gaps}")
 
 
 def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str]) -> pd.DataFrame:
@@ -310,3 +371,40 @@ def control_chart(table: pd.DataFrame, counts: ReleasedCounts, name: str, change
     chart.index = period_labels(table.index)
     chart.attrs.update(attrs)
     return chart
+
+
+def control_chart_caption(chart: pd.DataFrame, change: Any, *, label: str) -> str:
+    """The sentence above the control chart: where its limits come from, and whether they are provisional.
+
+    Limits from fewer than :data:`~tfanalysis.analyses.collaboration.trends.FIRM_LIMITS`
+    baseline values are provisional (:func:`~tfanalysis.analyses.collaboration.trends.provisional_limits`).
+    With a change date the baseline is the periods before it, so it never spans the change;
+    without one the report knows of no change, and says nothing of one.
+
+    Parameters
+    ----------
+    chart : pandas.DataFrame
+        :func:`control_chart`.
+    change : date-like or ""
+        The run's change date (empty: none).
+    label : str
+        What the chart shows, in the reader's words (``the median response time``).
+
+    Examples
+    --------
+    >>> y = pd.Series([10.0, 11, 10, 12, 11, 10, 11, 3], index=pd.period_range("2023Q1", periods=8, freq="Q"))
+    >>> print(control_chart_caption(trends.control_chart(y), "", label="the median response time"))
+    A control chart of the median response time, with limits from every period: points outside them, or long runs on one
+    side of the centre line, are special causes, not ordinary variation. The limits are provisional: they rest on fewer
+    than 12 values, and will move as periods are added.
+    """
+    day = _change_day(change)
+    source = f"the periods before the change date ({day})" if day is not None else "every period"
+    text = (f"A control chart of {label}, with limits from {source}: points outside them, or long runs on one side of the "
+            "centre line, are special causes, not ordinary variation.")
+    if trends.provisional_limits(chart):
+        text += (f" The limits are provisional: they rest on fewer than {trends.FIRM_LIMITS} values, and will move as periods "
+                 "are added.")
+    elif chart["center"].isna().all():
+        text += " Too few periods are shown to compute limits."
+    return text

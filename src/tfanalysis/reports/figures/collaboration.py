@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from tfanalysis.analyses.collaboration.trends import FIRM_LIMITS, provisional_limits
 from tfanalysis.reports.figures.common import NOT_AVAILABLE_HOVER, SECTOR_COLORS, SUPPRESSED_HOVER, TEMPLATE, published_numbers
 
 __all__ = [
@@ -58,7 +59,8 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     lines : pandas.DataFrame
         :func:`tfanalysis.reports.collaboration.trend_lines`: ``indicator``, ``label``, ``unit``,
         ``period``, ``observed`` (NaN where hidden or not available: a gap), ``hidden``
-        (hovers say which), ``fitted`` and ``counterfactual`` (fitted to the shown values), ``post``.
+        (hovers say which), ``fitted`` and ``counterfactual`` (fitted to the shown values; all NaN
+        without a change date: then no fitted line is drawn or named in the legend), ``post``.
     first_post : str, optional
         Label of the first period after the change (marked by a dashed line).
     columns : int
@@ -79,6 +81,8 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     ['observed', 'fitted before / after', 'no change']
     """
     names = list(dict.fromkeys(lines["indicator"]))
+    # without a change date nothing is fitted: no empty "fitted" or "no change" lines in the legend
+    fitted_lines = bool(lines[["fitted", "counterfactual"]].notna().to_numpy().any())
     rows = max(1, math.ceil(len(names) / columns))
     titles = [str(lines.loc[lines["indicator"] == n, "label"].iloc[0]) + (" (%)" if lines.loc[lines["indicator"] == n, "unit"].iloc[0] == "share" else "") for n in names]
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.12 if rows > 1 else 0.2, horizontal_spacing=0.08)
@@ -94,19 +98,25 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
         fig.add_trace(go.Scatter(x=labels, y=observed, mode="markers+lines", name="observed", legendgroup="observed", showlegend=first,
                                  line={"color": "#1f4e79", "width": 1}, marker={"size": 6}, text=hover, hovertemplate="%{x}: %{text}<extra></extra>",
                                  connectgaps=False), row=row, col=col)
-        post = part["post"].to_numpy(dtype=bool)
-        fitted = part["fitted"].to_numpy(dtype=float) * factor
-        for mask, label in ((~post, "before"), (post, "after")):  # two segments: no line across the change
-            fig.add_trace(go.Scatter(x=[x for x, m in zip(labels, mask) if m], y=fitted[mask], mode="lines", name="fitted before / after",
-                                     legendgroup="fit", showlegend=first and label == "before", line={"color": "#e6550d", "width": 2},
-                                     hoverinfo="skip"), row=row, col=col)
-        counter = part["counterfactual"].to_numpy(dtype=float) * factor
-        fig.add_trace(go.Scatter(x=labels, y=counter, mode="lines", name="no change", legendgroup="counter", showlegend=first,
-                                 line={"color": "#e6550d", "width": 1.5, "dash": "dot"}, hoverinfo="skip"), row=row, col=col)
+        if fitted_lines:
+            _add_fitted_lines(fig, part, labels, factor, first=first, row=row, col=col)
         _mark_change(fig, labels, first_post, row=row, col=col, text=first)
     fig.update_layout(title=title, template=TEMPLATE, height=max(320, 260 * rows), legend={"orientation": "h", "y": -0.08})
     fig.update_xaxes(type="category", tickangle=-45)
     return fig
+
+
+def _add_fitted_lines(fig: go.Figure, part: pd.DataFrame, labels: list[str], factor: float, *, first: bool, row: int, col: int) -> None:
+    """One panel's fitted line before and after the change, and the pre-change line carried on."""
+    post = part["post"].to_numpy(dtype=bool)
+    fitted = part["fitted"].to_numpy(dtype=float) * factor
+    for mask, label in ((~post, "before"), (post, "after")):  # two segments: no line across the change
+        fig.add_trace(go.Scatter(x=[x for x, m in zip(labels, mask) if m], y=fitted[mask], mode="lines", name="fitted before / after",
+                                 legendgroup="fit", showlegend=first and label == "before", line={"color": "#e6550d", "width": 2},
+                                 hoverinfo="skip"), row=row, col=col)
+    counter = part["counterfactual"].to_numpy(dtype=float) * factor
+    fig.add_trace(go.Scatter(x=labels, y=counter, mode="lines", name="no change", legendgroup="counter", showlegend=first,
+                             line={"color": "#e6550d", "width": 1.5, "dash": "dot"}, hoverinfo="skip"), row=row, col=col)
 
 
 def cross_sector_figure(published: pd.DataFrame, *, first_post: str | None = None, title: str = "Referral ties across sectors") -> go.Figure:
@@ -261,7 +271,9 @@ def control_chart_figure(chart: pd.DataFrame, *, label: str, unit: str = "", fir
     limits_y = chart["lcl"].tolist() + [None] + chart["ucl"].tolist()
     fig.add_trace(go.Scatter(x=limits_x, y=limits_y, mode="lines", name="limits", line={"color": "#636363", "dash": "dash"}))
     _mark_change(fig, labels, first_post)
-    fig.update_layout(title=f"Control chart (XmR): {label}", template=TEMPLATE, yaxis_title=unit, height=400, legend={"orientation": "h", "y": -0.2})
+    # limits from too few values move as values are added: the chart says so (docs/collaboration.md)
+    provisional = f" (provisional limits: from fewer than {FIRM_LIMITS} values)" if provisional_limits(chart) else ""
+    fig.update_layout(title=f"Control chart (XmR): {label}{provisional}", template=TEMPLATE, yaxis_title=unit, height=400, legend={"orientation": "h", "y": -0.2})
     fig.update_xaxes(type="category")
     return fig
 

@@ -49,10 +49,11 @@ from tfanalysis.analyses.collaboration.trends.segmented import (
     segmented_regression,
 )
 from tfanalysis.analyses.collaboration.trends.time_axis import after_change, as_change_date
-from tfanalysis.analyses.collaboration.trends.xmr import control_chart
+from tfanalysis.analyses.collaboration.trends.xmr import FIRM_LIMITS, control_chart, provisional_limits
 
 __all__ = [
     "CHANGE_TERMS",
+    "FIRM_LIMITS",
     "METHOD",
     "MIN_POINTS_PER_SIDE",
     "MIN_POINTS_TREND",
@@ -65,6 +66,7 @@ __all__ = [
     "control_chart",
     "mann_kendall",
     "min_points_trend",
+    "provisional_limits",
     "segmented_fit",
     "segmented_regression",
 ]

@@ -99,3 +99,27 @@ def control_chart(series: pd.Series, *, change: Any = None, run_length: int = RU
     note = f"limits from {n} baseline values are provisional (fewer than {FIRM_LIMITS})" if n < FIRM_LIMITS else ""
     out.attrs.update({"baseline_n": n, "mr_bar": mr_bar, "mr_ucl": XMR_RANGE_FACTOR * mr_bar, "note": note})
     return out
+
+
+def provisional_limits(chart: pd.DataFrame) -> bool:
+    """Are the chart's limits provisional: computed, but from fewer than :data:`FIRM_LIMITS` baseline values?
+
+    Parameters
+    ----------
+    chart : pandas.DataFrame
+        :func:`control_chart` (reads ``attrs["baseline_n"]``; a chart without it is not
+        called provisional).
+
+    Returns
+    -------
+    bool
+        False too when there are no limits at all (fewer than 2 baseline values).
+
+    Examples
+    --------
+    >>> y = pd.Series([10.0, 11, 10, 12, 11, 10, 11, 3, 4, 3], index=pd.period_range("2023Q1", periods=10, freq="Q"))
+    >>> provisional_limits(control_chart(y, change="2024-10-01")), provisional_limits(control_chart(y.iloc[:1]))
+    (True, False)
+    """
+    n = chart.attrs.get("baseline_n")
+    return n is not None and 2 <= int(n) < FIRM_LIMITS and not chart["center"].isna().all()
