@@ -82,10 +82,11 @@ def test_format_problems_lists_rows_compactly() -> None:
         schema.problem_table("needs", "met_on", "status is met but met_on is empty", [4], severity="warning"),
     ])
     text = schema.format_problems(p, source="data/x")
-    assert text.splitlines() == [
-        "The dataset breaks the data contract (data/x): 2 problems in 20 rows.",
+    assert text.splitlines() == [  # the warnings too: a second task force's notes column went unsaid beside a refused name
+        "The dataset breaks the data contract (data/x): 2 problems in 20 rows (and 1 warning).",
         "- members: required table missing: expected members.csv, members.xlsx or members.parquet",
         "- needs.status, rows 1, 2, 3, 4, 5, 6, 7, 8 and 12 more: must be one of met, in_progress, unmet, declined_by_client",
+        "- needs.met_on, row 4: warning: status is met but met_on is empty",
     ]
 
 

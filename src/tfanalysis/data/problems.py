@@ -120,13 +120,19 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
     >>> print(format_problems(p))
     The dataset breaks the data contract: 1 problem in 2 rows.
     - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
+    >>> print(format_problems(combine_problems([p, problem_table("clients", "notes", "not in the data contract", severity="warning")])))
+    The dataset breaks the data contract: 1 problem in 2 rows (and 1 warning).
+    - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
+    - clients.notes: warning: not in the data contract
     """
     if problems.empty:
         return "The dataset meets the data contract."
     errors = problems[problems["severity"] == "error"]
     shown = errors if len(errors) else problems
     lines = []
-    groups = shown.groupby(["table", "column", "rule", "severity"], dropna=False, sort=False)
+    # the errors first, then every warning: one message lists every problem (a notes column beside a refused name)
+    listed = pd.concat([errors, problems[problems["severity"] != "error"]]) if len(errors) else problems
+    groups = listed.groupby(["table", "column", "rule", "severity"], dropna=False, sort=False)
     for (table, column, rule, severity), group in groups:
         where = f"{table}" if pd.isna(column) else f"{table}.{column}"
         rows = group["row"].dropna().astype(int).tolist()
@@ -138,8 +144,10 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
         lines.append(f"- {where}: {prefix}{rule}")
     head = "The dataset breaks the data contract" if len(errors) else "The dataset has warnings"
     src = f" ({source})" if source else ""
-    n_rules = len(lines)
+    n_rules = int(shown.groupby(["table", "column", "rule", "severity"], dropna=False).ngroups)
     n_rows = int(shown["row"].notna().sum())
     in_rows = f" in {n_rows} row{'s' if n_rows != 1 else ''}" if n_rows else ""
-    summary = f"{head}{src}: {n_rules} problem{'s' if n_rules != 1 else ''}{in_rows}."
+    also = len(lines) - n_rules
+    warned = f" (and {also} warning{'s' if also != 1 else ''})" if len(errors) and also else ""
+    summary = f"{head}{src}: {n_rules} problem{'s' if n_rules != 1 else ''}{in_rows}{warned}."
     return "\n".join([summary, *lines])
