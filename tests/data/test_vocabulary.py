@@ -8,7 +8,15 @@ import pandas as pd
 import pytest
 
 from tfanalysis.data.taxonomy import CJ_NEEDS
-from tfanalysis.data.vocabulary import load_vocabulary, map_terms
+from tfanalysis.data.vocabulary import VocabularyError, load_vocabulary, map_terms
+
+
+def refused(path: Path, content: str | bytes) -> VocabularyError:
+    """Write a vocabulary file and return the error reading it raises."""
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(VocabularyError) as info:
+        load_vocabulary(path)
+    return info.value
 
 
 def test_map_terms_uses_codes_labels_and_vocabulary() -> None:
@@ -30,11 +38,8 @@ def test_yaml_vocabulary(tmp_path: Path) -> None:
 
 
 def test_vocabulary_problems_are_all_listed(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.csv"
-    path.write_text("term,code\nshelter,housing_emergency\nShelter,food\nyoga,wellness\n")
-    with pytest.raises(ValueError) as info:
-        load_vocabulary(path)
-    message = str(info.value)
+    error = refused(tmp_path / "vocabulary.csv", "term,code\nshelter,housing_emergency\nShelter,food\nyoga,wellness\n")
+    message = str(error)
     assert "2 problem(s)" in message
     assert "entry 2 ('Shelter'): mapped to both 'housing_emergency' and 'food'" in message
     assert "entry 3 ('yoga'): 'wellness' is not a taxonomy code" in message
@@ -49,18 +54,15 @@ def test_vocabulary_needs_term_and_code_columns(tmp_path: Path) -> None:
 
 def test_one_bad_entry_leaves_the_other_entries_mapping(tmp_path: Path) -> None:
     # a second task force's typo code threw the whole vocabulary away: every term then "unmapped"
-    path = tmp_path / "vocabulary.csv"
-    path.write_text("term,code\nEmergency shelter,housing_emergency\nManejo de casos,case_managment\n"
-                    "Refugio,housing_emergency\nrefugio,food\n")
-    with pytest.raises(ValueError) as info:
-        load_vocabulary(path)
-    assert str(info.value) == (
+    error = refused(tmp_path / "vocabulary.csv", "term,code\nEmergency shelter,housing_emergency\nManejo de casos,case_managment\n"
+                                                 "Refugio,housing_emergency\nrefugio,food\n")
+    assert str(error) == (
         "vocabulary.csv: 2 problem(s) in the vocabulary:\n"
         "- entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code\n"
         "- entry 4 ('refugio'): mapped to both 'housing_emergency' and 'food'"
     )
     # the good entry maps; the term mapped to two codes maps to neither
-    assert info.value.mapping == {"emergency_shelter": "housing_emergency"}
+    assert error.mapping == {"emergency_shelter": "housing_emergency"}
 
 
 @pytest.mark.parametrize(
@@ -74,13 +76,10 @@ def test_one_bad_entry_leaves_the_other_entries_mapping(tmp_path: Path) -> None:
     ],
 )
 def test_a_taxonomy_code_mapped_onto_another_code_is_refused(tmp_path: Path, entry: str, problem: str) -> None:
-    path = tmp_path / "vocabulary.csv"
-    path.write_text(f"term,code\n{entry}\nShelter bed,housing_emergency\n")
-    with pytest.raises(ValueError) as info:
-        load_vocabulary(path)
-    assert str(info.value) == (f"vocabulary.csv: 1 problem(s) in the vocabulary:\n- {problem}; "
+    error = refused(tmp_path / "vocabulary.csv", f"term,code\n{entry}\nShelter bed,housing_emergency\n")
+    assert str(error) == (f"vocabulary.csv: 1 problem(s) in the vocabulary:\n- {problem}; "
                                "a vocabulary maps a task force's own words, not one code onto another")
-    assert info.value.mapping == {"shelter_bed": "housing_emergency"}
+    assert error.mapping == {"shelter_bed": "housing_emergency"}
 
 
 def test_a_code_or_label_mapped_to_itself_is_harmless(tmp_path: Path) -> None:
@@ -95,26 +94,21 @@ def test_map_terms_never_lets_a_vocabulary_recode_a_code() -> None:
 
 
 def test_a_vocabulary_saved_as_windows_1252_names_its_entries_not_its_terms(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.csv"
-    path.write_bytes("term,code\nEmergency shelter,housing_emergency\nInterpretación,translation_interpretation\n".encode("cp1252"))
-    with pytest.raises(ValueError) as info:
-        load_vocabulary(path)
-    assert str(info.value) == (
+    error = refused(tmp_path / "vocabulary.csv",
+                    "term,code\nEmergency shelter,housing_emergency\nInterpretación,translation_interpretation\n".encode("cp1252"))
+    assert str(error) == (
         "vocabulary.csv: 1 problem(s) in the vocabulary:\n"
         "- entry 2: not UTF-8 text, characters of another encoding (Windows-1252 or Latin-1, as older Excel "
         "versions save CSV): save vocabulary.csv as 'CSV UTF-8' and read it again"
     )
-    assert info.value.mapping == {"emergency_shelter": "housing_emergency"}
+    assert error.mapping == {"emergency_shelter": "housing_emergency"}
 
 
 def test_a_yaml_vocabulary_not_in_utf8_names_its_lines(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.yaml"
-    path.write_bytes("Shelter: housing_emergency\nInterpretación: translation_interpretation\n".encode("cp1252"))
-    with pytest.raises(ValueError) as info:
-        load_vocabulary(path)
-    assert "- line 2: not UTF-8 text" in str(info.value) and "save vocabulary.yaml as UTF-8" in str(info.value)
-    assert "Interpreta" not in str(info.value)
-    assert info.value.mapping == {"shelter": "housing_emergency"}
+    error = refused(tmp_path / "vocabulary.yaml", "Shelter: housing_emergency\nInterpretación: translation_interpretation\n".encode("cp1252"))
+    assert "- line 2: not UTF-8 text" in str(error) and "save vocabulary.yaml as UTF-8" in str(error)
+    assert "Interpreta" not in str(error)
+    assert error.mapping == {"shelter": "housing_emergency"}
 
 
 def test_an_empty_vocabulary_file_is_said_to_be_empty(tmp_path: Path) -> None:
