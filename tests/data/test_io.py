@@ -513,3 +513,21 @@ def test_what_is_suspicious_across_tables_is_warned_of_by_row(tmp_path: Path) ->
     assert warned.loc["needs", "rule"] == "no rows, while clients has 4: every count of needs is 0 (did the export lose its rows?)"
     assert (warned.loc["clients", "column"], int(warned.loc["clients", "row"])) == ("county_fips", 3)  # c3, in the third row
     assert "39049" not in warned.to_string()
+
+
+def test_a_second_task_forces_reasonable_exports_are_read(tmp_path: Path) -> None:
+    # Excel's all-empty rows at the end gave eight "must not be empty" errors; EN was refused while Female was read
+    clients = edit("clients.csv", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,es,", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,ES,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"clients.csv": clients + ",,,,,,,,\n,,,,,,,,\n"}))
+    assert data.clients["client_id"].tolist() == ["c1", "c2", "c3", "c4"]
+    assert data.clients["primary_language"].tolist()[1] == "es"
+
+
+def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Path) -> None:
+    needs = edit("needs.csv", "c2,legal_representation,2024-02-03", "c2,legal_representation,2023-12-01")  # c2 identified 2024-02-03
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs}))
+    early = data.warnings[data.warnings["column"] == "identified_on"]
+    assert early[["table", "row"]].values.tolist() == [["needs", 4]]
+    assert early["rule"].iloc[0].startswith("before its client was identified")
+    err = broken(tmp_path, **{"clients.csv": TINY_TABLES["clients.csv"].splitlines()[0] + "\n"})
+    assert ("clients", None, None, "no rows (a header only?), while needs, referrals, cj_events name clients: export the clients again") in rules(err)

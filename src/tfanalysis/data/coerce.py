@@ -197,6 +197,10 @@ def _empty_column(col: Column, n: int, index: pd.Index) -> pd.Series:
     return _coerce_column(col, pd.Series([pd.NA] * n, index=index, dtype="string"))[0]
 
 
+_TERM_COLUMNS = ("need", "service")
+"""Code columns holding a task force's own terms, mapped to taxonomy codes by the vocabulary (its matching ignores case)."""
+
+
 def _coerce_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, str]:
     """Return (typed values, cells that could not be read, the rule they break)."""
     present = text.notna()
@@ -220,7 +224,7 @@ def _coerce_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, 
     if col.kind == "list":
         items = text.str.lower().str.replace(r"\s*;\s*", contract.LIST_SEPARATOR, regex=True)
         return items.astype("string"), pd.Series(False, index=text.index), ""
-    if col.kind == "code" and col.values is not None:
+    if col.kind == "code" and (col.values is not None or col.name not in _TERM_COLUMNS):  # codes read without regard to case (EN = en)
         return text.str.lower().astype("string"), pd.Series(False, index=text.index), ""
     return text.astype("string"), pd.Series(False, index=text.index), ""
 

@@ -396,7 +396,8 @@ Reading rules, for every table:
   differs from the contract's name only in case or spacing (`Client_ID`, `identified on`)
   is named with the name to give it; while a table's header is wrong its rows are not
   checked, and nothing that refers to it is either.
-- Every cell is read as text first, so FIPS and ZIP codes keep their leading zeros. A code
+- Rows with every cell empty at the end of a file (Excel writes them as `,,,,,`) are not
+  rows. Every cell is read as text first, so FIPS and ZIP codes keep their leading zeros. A code
   stored as a number in Excel or Parquet is padded back to 5 digits, with a warning.
 - Only these cell texts mean *missing*: {na}. `NA` as a language code or a name is not
   guessed at: use the empty cell.
@@ -407,7 +408,7 @@ Reading rules, for every table:
   (`9999-12-31`) is read as an open end, with a warning. Numbers are finite (`inf` is not
   a capacity). Flags are `true`/`false` (also `yes`/`no`, `1`/`0`).
 - Lists inside a cell are `;`-separated (`en;es`, `39049;39041`).
-- Codes are lower case; need and service codes come from the taxonomy
+- Codes are read without regard to case (`Female`, `EN`); need and service codes come from the taxonomy
   (`tfanalysis.taxonomy`: 31 victim-need categories of the e-Guide, with `housing` split
   into `housing_emergency`, `housing_transitional`, `housing_permanent` where known).
 - **A vocabulary file** (`vocabulary.csv` with columns `term,code`, or `vocabulary.yaml`
@@ -438,8 +439,13 @@ Reading rules, for every table:
   and free text about a victim can name them in words no pattern finds.
 - Keys are unique (a row whose key cell is empty, unreadable or a term that maps nowhere
   is not compared: that cell is already a problem, and two unmapped terms are not one);
-  every `member_id`, `client_id` and `activity_id` referenced exists in its table; a later
-  date is never before an earlier one (listed under each table).
+  every `member_id`, `client_id` and `activity_id` referenced exists in its table (a
+  clients table with no row is said once); a later date is never before an earlier one
+  (listed under each table).
+- Warned of, across tables: `needs` with no row beside clients (every report would read
+  "0 needs"), a client whose county lies in a state where no member is (report 01 maps
+  the members' states only; report 02 counts the needs), a need identified before its
+  client was.
 
 - `members` may carry `contact`, `phone`, `email` or `website` columns (organizations'
   public contact details): the member directory prints them as given, so never put a

@@ -140,6 +140,9 @@ def read_table_text(path: Path, expected: Sequence[str] = ()) -> tuple[pd.DataFr
     >>> frame, numeric = read_table_text(p)
     >>> frame["zip"].tolist(), frame["note"].tolist()
     (['02134', '02135'], [<NA>, 'None of it'])
+    >>> _ = p.write_text("zip,note\\n02134,x\\n,\\n,\\n")  # Excel's empty rows at the end are not rows
+    >>> len(read_table_text(p)[0])
+    1
     >>> _ = p.write_text("zip;note\\n02134;x\\n")
     >>> read_table_text(p)
     Traceback (most recent call last):
@@ -167,8 +170,21 @@ def read_table_text(path: Path, expected: Sequence[str] = ()) -> tuple[pd.DataFr
     else:
         raise UnreadableFile(f"{path.name}: tables must be .csv, .xlsx or .parquet files")
     frame.columns = header
-    frame = frame.astype("string")
-    return frame.reset_index(drop=True), numeric
+    frame = frame.astype("string").reset_index(drop=True)
+    return frame.iloc[:_rows_before_blank_end(frame)], numeric
+
+
+def _rows_before_blank_end(frame: pd.DataFrame) -> int:
+    """How many rows come before the run of rows with every cell empty at the end of a table (Excel's ``,,,,,``).
+
+    Only the end: a blank row between data rows is kept (and reported), so that every row
+    number a message gives is still the file's.
+
+    >>> _rows_before_blank_end(pd.DataFrame({"a": ["1", None, "2", None, None], "b": [None] * 5}))
+    3
+    """
+    filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy(bool))
+    return int(filled[-1]) + 1 if len(filled) else 0
 
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -527,6 +527,9 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     - A client's county lies in a state where no member is: report 01 maps the members'
       states only, while report 02 counts the client's needs (a typed or neighbouring
       state's code changes one report and not the other).
+    - A need identified before its client was.
+    - And an error: ``clients`` has no row while other tables name clients (each of their
+      rows fails for it; this says why once).
 
     Examples
     --------
@@ -541,11 +544,22 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     if clients is not None and len(clients) and needs is not None and not len(needs):
         found.append(problem_table("needs", None, f"no rows, while clients has {len(clients):,}: every count of needs is 0 (did the export lose its rows?)",
                                    severity="warning"))
+    if clients is not None and not len(clients):
+        naming = [name for name in ("needs", "referrals", "cj_events") if typed.get(name) is not None and len(typed[name])]
+        if naming:  # the rows of these fail for it: say why once
+            found.append(problem_table("clients", None, f"no rows (a header only?), while {', '.join(naming)} name clients: "
+                                       "export the clients again", severity="error"))
     if clients is not None and members is not None and "county_fips" in members and len(members):
         states = members["county_fips"].dropna().astype(str).str[:2].unique()
-        state = clients["county_fips"].astype("string").str[:2]
+        county = clients["county_fips"].astype("string")
+        state = county.str[:2].where(county.str.fullmatch(r"\d{5}").fillna(False))  # an unreadable code is an error already
         elsewhere = (state.notna() & ~state.isin(states)).fillna(False).to_numpy(bool)
         found.append(problem_table("clients", "county_fips", OUTSIDE_THE_MEMBERS_STATES, (np.flatnonzero(elsewhere) + 1).tolist(), severity="warning"))
+    if clients is not None and len(clients) and needs is not None and len(needs) and {"client_id", "identified_on"} <= set(clients) & set(needs):
+        identified = needs["client_id"].map(clients.drop_duplicates("client_id").set_index("client_id")["identified_on"])
+        early = (pd.to_datetime(needs["identified_on"], errors="coerce") < pd.to_datetime(identified, errors="coerce")).fillna(False).to_numpy(bool)
+        found.append(problem_table("needs", "identified_on", "before its client was identified (clients.identified_on): a date typed wrong, "
+                                   "or the client's first contact recorded late", (np.flatnonzero(early) + 1).tolist(), severity="warning"))
     return combine_problems(found)
 
 
