@@ -120,7 +120,9 @@ def test_capacity_service_outside_the_taxonomy_is_named(tmp_path: Path) -> None:
 
 def test_fips_without_leading_zero_is_refused(tmp_path: Path) -> None:
     err = broken(tmp_path, **{"cj_events.csv": edit("cj_events.csv", ",10001,c1\nk1,arrest", ",1001,c1\nk1,arrest")})
-    assert rules(err) == {("cj_events", "county_fips", 1, "must be a 5-digit county FIPS code, e.g. 39049")}
+    # refused, not padded (1001 may be Kent's 10001 typed short as well as Autauga's 01001), and the message says both
+    assert rules(err) == {("cj_events", "county_fips", 1, "must be a 5-digit county FIPS code: fewer digits, as when a spreadsheet drops a "
+                           "leading zero (6037 for 06037) or a digit is missing; export the column as text")}
 
 
 def test_zip_keeps_its_leading_zero(tmp_path: Path) -> None:

@@ -150,6 +150,12 @@ def _coerce_cells(
         changed = (padded != text).fillna(False)
         found.append((changed, f"{col.kind.upper()} codes stored as numbers lost their leading zeros; padded to 5 digits", "warning", False))
         text = padded
+    elif col.kind in {"fips", "zip"}:  # text, but perhaps saved once by a spreadsheet: 6037 for 06037 (or a digit typed short)
+        short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}").fillna(False)
+        example = "6037 for 06037" if col.kind == "fips" else "2134 for 02134"
+        found.append((short, f"must be a 5-digit {'county FIPS' if col.kind == 'fips' else 'ZIP'} code: fewer digits, as when a spreadsheet "
+                             f"drops a leading zero ({example}) or a digit is missing; export the column as text", "error", False))
+        text = text.mask(short)
     if col.kind == "date":
         typed, dated = _coerce_dates(col, text, last_day)
         return typed, found + [(mask, rule, severity, True) for mask, rule, severity in dated], text
