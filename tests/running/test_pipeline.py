@@ -79,6 +79,20 @@ def test_index_links_reports_and_states_inputs(tiny_run) -> None:
     assert "notebooks/" not in page  # executed notebooks are for analysts, not linked
 
 
+def test_nothing_sent_names_the_dataset_by_its_files_digests(tiny_run) -> None:
+    # an outsider hashed the regenerated demo's files as dataset_id does and matched the ledger path the
+    # executed notebooks carried (<reports>/.ledgers/<dataset id>/<run>) after run.json's digests were keyed
+    from tfanalysis.running.audit import dataset_id
+
+    result, reports, _ = tiny_run
+    dataset = dataset_id(tf.load_dataset(reports.parent / "tiny-data").fingerprint())
+    assert (reports / ".ledgers" / dataset / "q1").is_dir()  # the private ledger is named by it
+    sent = [p for p in result.folder.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".ipynb", ".log", ".csv"}]
+    assert len(sent) >= 5 and not [p.name for p in sent if dataset in p.read_text(encoding="utf-8")]
+    executed = json.loads((result.folder / "notebooks" / "00_data_quality.ipynb").read_text(encoding="utf-8"))
+    assert executed["metadata"]["papermill"]["parameters"]["ledger_dir"] == "<ledger>"
+
+
 def test_reports_are_offline_code_free_and_name_no_local_path(tiny_run) -> None:
     result, _, _ = tiny_run
     data_dir = str(result.folder.parent.parent / "tiny-data")

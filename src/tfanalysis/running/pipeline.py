@@ -268,7 +268,8 @@ def run_suite(
         "ledger_dir": str(ledger),
         "scenarios_file": scenarios_file,
     }
-    paths = {str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~",
+    # the ledger's path names the dataset by its files' bare digests: never in what is sent (an outsider matched it to the demo's)
+    paths = {str(ledger): "<ledger>", str(data_dir): "<data>", str(work): "<run>", str(out_dir): "<reports>", str(suite_dir.resolve()): "<notebooks>", str(Path.home()): "~",
              **({str(Path(scenarios_file).parent): "<scenarios>"} if scenarios_file else {})}
     try:
         with stopped_by_signals(run_id):
