@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -574,6 +574,10 @@ def _categories_by_half(draw):
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_categories_by_half(), st.booleans())
+# found by this test at stop 35: the year hides c0 (11) and c2 (1); the first half showed c0 at 11, so the
+# year's c0 is at least 11 and c2 = 23 - 11 - c0 at most 1. The first half's check looked only at the cubes
+# its own columns touch, where c2 is coarsened away; c2's own cube narrowed it, unread (the run's audit caught it)
+@example(_needs({("c0", "H1"): 11, ("c1", "H2"): 11, ("c2", "H2"): 1}, ("need", "half")), False)
 def test_runs_of_a_year_and_its_halves_by_category_let_the_oracle_pin_nothing(units, second_half_too):
     """A year, then its first half (and its second), each a run of its own: a category's other half stays safe.
 

@@ -332,7 +332,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
             break
     leaks: list[Leak] = []
     seen: set = set()
-    for cube in chosen:
+    for cube in involved:  # a shared count narrowed in a chosen cube is checked in its own home too
         for part in built[cube]:
             for leak in part.leaks(ranges, threshold, why):
                 if leak.cell is None or leak.cell not in seen:
