@@ -533,3 +533,8 @@ def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Pat
     assert early["rule"].iloc[0].startswith("before its client was identified")
     err = broken(tmp_path, **{"clients.csv": TINY_TABLES["clients.csv"].splitlines()[0] + "\n"})
     assert ("clients", None, None, "no rows (a header only?), while needs, referrals, cj_events name clients: export the clients again") in rules(err)
+    # before the first client: criminal cases with no victim identified name no client, and nothing is refused
+    cases = "\n".join(line if i == 0 else ",".join(line.split(",")[:-1] + [""]) for i, line in enumerate(TINY_TABLES["cj_events.csv"].splitlines())) + "\n"
+    header_only = {name: TINY_TABLES[name].splitlines()[0] + "\n" for name in ("clients.csv", "needs.csv", "referrals.csv")}
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "first", **header_only, **{"cj_events.csv": cases}))
+    assert data.clients.empty and len(data.cj_events) == len(TINY_TABLES["cj_events.csv"].splitlines()) - 1

@@ -545,7 +545,8 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         found.append(problem_table("needs", None, f"no rows, while clients has {len(clients):,}: every count of needs is 0 (did the export lose its rows?)",
                                    severity="warning"))
     if clients is not None and not len(clients):
-        naming = [name for name in ("needs", "referrals", "cj_events") if typed.get(name) is not None and len(typed[name])]
+        naming = [name for name in ("needs", "referrals", "cj_events")  # a case with no victim identified names no client
+                  if typed.get(name) is not None and "client_id" in typed[name] and typed[name]["client_id"].notna().any()]
         if naming:  # the rows of these fail for it: say why once
             found.append(problem_table("clients", None, f"no rows (a header only?), while {', '.join(naming)} name clients: "
                                        "export the clients again", severity="error"))
