@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["COLUMN_LABELS", "is_code", "readable"]
+__all__ = ["COLUMN_LABELS", "is_code", "listed", "readable"]
 
 COLUMN_LABELS: dict[str, str] = {
     # counts and statuses
@@ -94,6 +95,16 @@ def _readable(text: str) -> str:
         words = text.replace("_", " ")
         return words[0].upper() + words[1:]
     return text
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items in a sentence: ``a``, ``a and b``, ``a, b and c``.
+
+    >>> listed(["Food"]), listed(["Food", "Clothing", "Transportation"])
+    ('Food', 'Food, Clothing and Transportation')
+    """
+    words = [str(item) for item in items]
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def readable(value: Any) -> Any:

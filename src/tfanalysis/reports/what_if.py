@@ -37,7 +37,7 @@ from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
 from tfanalysis.reports.coverage import region_geojson
-from tfanalysis.reports.labels import readable
+from tfanalysis.reports.labels import listed, readable
 
 __all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
 
@@ -347,11 +347,6 @@ def _summary(page: WhatIfPage) -> pd.DataFrame:
 # --------------------------------------------------------------------------- words
 
 
-def _names(values: pd.Series) -> str:
-    items = [str(v) for v in values]
-    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
-
-
 def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]) -> str:
     """One paragraph reading a scenario's page: only released counts, only shown comparisons.
 
@@ -374,7 +369,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     parts = []
     during = "over all the data" if period_label == "all data" else f"in {period_label}"
     sentence_start = during[0].upper() + during[1:]
-    labels = _names(pd.Series([readable(s) for s in services]))
+    labels = listed([readable(s) for s in services])
     if not services:
         parts.append(f"The scenario changes no capacity row: access, deserts, places and sites stay as they are {during}.")
     elif page.counties_better or page.counties_worse:
@@ -392,7 +387,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     for word, verb in (("closed", "closes"), ("opened", "opens")):
         flipped = page.deserts[page.deserts["desert"] == word]
         if len(flipped):
-            where = "; ".join(f"{s}: {_names(rows['county'])}" for s, rows in flipped.groupby("service", sort=True))
+            where = "; ".join(f"{s}: {listed(rows['county'])}" for s, rows in flipped.groupby("service", sort=True))
             parts.append(f"It {verb[:-1]}s {len(flipped)} service desert{'s' if len(flipped) != 1 else ''} ({where}).")
     if page.deserts.empty:
         parts.append("No service desert closes or opens.")
@@ -437,7 +432,7 @@ def summary_markdown(page: WhatIfPage, scenarios_file: str = "") -> str:
                 "leadership is weighing — a member leaving, capacity added, a new member opening in a county. Write them in "
                 "a scenario file (see `docs/what-if.md`) and run `tfanalysis run --scenarios FILE` (or `scenarios:` in the "
                 "parameters file).")
-    names = _names(pd.Series([f"**{p.name}**" for p in page.pages]))
+    names = listed([f"**{p.name}**" for p in page.pages])
     period = "all the data" if page.label == "all data" else page.label
     return (f"{len(page.pages)} scenario{'s' if len(page.pages) != 1 else ''} compared with the task force as it is, for "
             f"{period}: {names}. Each is applied to the members and capacity tables and the period's analyses are run "

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.reports.gaps.shown import MARGIN, _and, _leaders, _shown, _top
-from tfanalysis.reports.labels import readable
+from tfanalysis.reports.gaps.shown import MARGIN, _leaders, _shown, _top
+from tfanalysis.reports.labels import listed, readable
 
 
 NO_NEED = "No need was identified in this period: there is no demand to set against the members' capacity."
@@ -63,8 +63,7 @@ def pressed_services_markdown(published_demand: pd.DataFrame, pressed: list[str]
     rest = [s for s in pressed if s not in by_unmet]
 
     def names(services: list[str]) -> str:
-        items = [f"**{readable(s)}**" for s in services]
-        return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
+        return listed([f"**{readable(s)}**" for s in services])
 
     if not first:
         shown = _shown(published_demand["unmet"])
@@ -140,7 +139,7 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
     if top:
         partly_unmet = services["unmet"].map(lambda v: isinstance(v, str)).any()
         lead = "Of the services whose counts are shown, the" if partly_unmet else "The"
-        text += f" {lead} most unmet needs are in " + _and([f"**{readable(s)}** ({_unmet_details(s, unmet, published_rates)})" for s in top]) + "."
+        text += f" {lead} most unmet needs are in " + listed([f"**{readable(s)}** ({_unmet_details(s, unmet, published_rates)})" for s in top]) + "."
     return text
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 
 from tfanalysis.publication import ByGroups
 from tfanalysis.reports.gaps.scope import Scope
-from tfanalysis.reports.labels import readable
-from tfanalysis.reports.gaps.shown import MARGIN, _and, _leaders
+from tfanalysis.reports.labels import listed, readable
+from tfanalysis.reports.gaps.shown import MARGIN, _leaders
 
 
 REFERRAL_RESULTS: dict[str, tuple[str, ...]] = {
@@ -68,5 +68,5 @@ def referral_markdown(published: pd.DataFrame) -> str:
             continue
         each = " each" if len(top) > 1 else ""
         share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them{each}"
-        parts.append(text + f"; of the services whose counts are shown, most for {_and([readable(s) for s in top])} ({int(cells[top[0]])}{each if not share else ''}{share}).")
+        parts.append(text + f"; of the services whose counts are shown, most for {listed([readable(s) for s in top])} ({int(cells[top[0]])}{each if not share else ''}{share}).")
     return " ".join(parts)

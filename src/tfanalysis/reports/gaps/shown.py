@@ -50,8 +50,3 @@ def _leaders(values: pd.Series) -> list:
     values = values[values > 0]
     return sorted((label for label in values.index if values[label] == values.max()), key=str)
 
-
-def _and(items: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else "".join(items)
-
