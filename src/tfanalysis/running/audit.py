@@ -320,14 +320,14 @@ def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
     count, and reads every report's numbers back from its HTML.
     """
     from tfanalysis.publication.release import Release
-    from tfanalysis.running.ledgers import PUBLISHING_KEY
+    from tfanalysis.running.ledgers import publishing_key
 
     run_dir = Path(run_dir).resolve()
     info = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     threshold = int(info.get("parameters", {}).get("suppression threshold", info.get("suppression_threshold", 11)))
     fingerprint = data.fingerprint()
-    key = run_dir.parent / ".ledgers" / PUBLISHING_KEY
-    keyed = keyed_fingerprint(fingerprint, key.read_text(encoding="utf-8").strip()) if key.is_file() else None
+    key = publishing_key(run_dir.parent, make=False)
+    keyed = keyed_fingerprint(fingerprint, key) if key is not None else None
     if info["fingerprint"] not in (keyed, fingerprint):  # runs before keyed fingerprints published the bare digests
         raise ValueError(f"{run_dir.name} was made from other data than the folder given (the file fingerprints differ)")
     ledger = ledger_dir_of(run_dir.parent, fingerprint, info["run_id"])

@@ -59,18 +59,27 @@ def folder_id(out_dir: str | Path) -> str:
 
     Not its path: two machines may both write to ``/srv/reports`` with the data on one share.
     """
-    return _made_once(Path(out_dir) / ".ledgers" / FOLDER_ID, 5)
+    return _made_once(_private(out_dir) / FOLDER_ID, 5)
 
 
-def publishing_key(out_dir: str | Path) -> str:
+def publishing_key(out_dir: str | Path, *, make: bool = True) -> str | None:
     """A reports folder's secret key: random, made once and kept in ``<out>/.ledgers/.publishing-key``.
 
     The runs of the folder publish their input files' digests keyed with it
     (:func:`tfanalysis.running.audit.keyed_fingerprint`): a plain SHA-256 of a file lets
     anyone holding a candidate copy of the data (the public demo generator, an older export
     with guessed new rows) confirm it offline. Private, like the ledgers beside it.
+    ``make=False`` reads it only (None for a folder that has none: an audit makes no key).
     """
-    return _made_once(Path(out_dir) / ".ledgers" / PUBLISHING_KEY, 32)
+    path = _private(out_dir) / PUBLISHING_KEY
+    if not make:
+        return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+    return _made_once(path, 32)
+
+
+def _private(out_dir: str | Path) -> Path:
+    """A reports folder's private part, ``<out>/.ledgers``: never sent."""
+    return Path(out_dir) / ".ledgers"
 
 
 def _made_once(path: Path, nbytes: int) -> str:
@@ -87,7 +96,7 @@ def _made_once(path: Path, nbytes: int) -> str:
 
 def folder_ledgers(out_dir: str | Path, dataset: str) -> Path:
     """The folder of a reports folder's ledgers of one dataset (each run's ledger is a folder in it)."""
-    return Path(out_dir) / ".ledgers" / dataset
+    return _private(out_dir) / dataset
 
 
 def shared_ledgers(data_dir: str | Path, dataset: str) -> Path:
