@@ -172,3 +172,33 @@ def test_sites_are_chosen_from_released_counts_never_from_the_analysis(tiny, wha
     assert page_of(page, "Shelter closes").sites.values.tolist() == [
         ["Case management", 1, "Kent", "Kent"], ["Housing: emergency", 1, "Kent", "Kent"]]
     assert not any((p.sites == "Nowhere").any().any() for p in page.pages)
+
+
+def test_county_gaps_are_listed_and_quoted_by_report_01s_counts(demo_dir) -> None:
+    """A county gap of report 06 is one report 01 shows to have need, quoting report 01's count where open.
+
+    Stop 35's outsider read which of report 01's withheld county counts had needs off the
+    structural-gap lists of reports 02 and 06 (each gap listed on its own label). In the demo's
+    2025Q4 the clinic in Meigs closes the mental-health gaps of Gallia and Morgan (2 and 1
+    needs): shown closed (0) with the scenario, and quoted now by report 01's released count.
+    """
+    from tfanalysis.analyses import coverage as coverage_analysis
+    from tfanalysis.analyses.scenarios import DEMO_SCENARIOS
+    from tfanalysis.reports.coverage import published_coverage
+
+    data = tf.load_dataset(demo_dir)
+    rel = Release(data, 11)
+    first = published_coverage(coverage_analysis.county_service_coverage(data, "2025Q4"), rel, "2025Q4").set_index(["county_fips", "service"])
+    keys = len(rel.ledger.cells)
+    page = report.publish(rel, compare.compare(data, read_scenarios(DEMO_SCENARIOS), "2025Q4"))
+    clinic = page_of(page, "Mental-health clinic in Meigs County").gaps
+    county = clinic[clinic["gap"] == "no provider in county"].set_index("county_fips")
+    assert county.loc[["39053", "39115"], ["needs_after", "change"]].values.tolist() == [[0, "closed"], [0, "closed"]]
+    for p in page.pages:
+        for row in p.gaps[p.gaps["gap"] == "no provider in county"].itertuples():
+            assert bool(first.loc[(row.county_fips, row.service), "has_need"]), (p.name, row.county_fips)
+            for value in (row.needs_before, row.needs_after):
+                assert value == 0 or value == first.loc[(row.county_fips, row.service), "need"], (p.name, row.county_fips)
+    # the county counts are report 01's own: none is a new count first released by report 06's gap tables
+    tables = set(rel.ledger.cells["table"])
+    assert not any(t.startswith("06 structural gaps: ") for t in tables) and len(rel.ledger.cells) > keys

@@ -36,6 +36,7 @@ from tfanalysis.analyses.gaps.eligibility import CRITERIA, NEEDS_FRAME_VERSION
 from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
+from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.coverage import region_geojson
 from tfanalysis.reports.labels import listed, readable
 
@@ -97,21 +98,46 @@ def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], c
 
 
 def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame:
-    """Every segment of either version, its needs released before and after, and what changed (from shown values)."""
+    """Every segment of either version, its needs released before and after, and what changed (from shown values).
+
+    A county gap (``no provider in county``) is listed only where the county's needs of the
+    service, released on report 01's predicate (:func:`~tfanalysis.reports.gaps.structural.county_needs`),
+    say there was need, and quotes those needs where the gap is open (0 where it is shown
+    closed): its own size is a part of the county's count, which would otherwise show with
+    a second suppression pattern wherever every need of the county is in the gap. What
+    changed is read from the gaps' own released sizes.
+    """
+    from tfanalysis.reports.gaps.structural import county_needs
+
     segments = comparison.gaps["segment"].tolist()
     period = _period_key(whatif)
-    shown = {}
+    name = f"06 structural gaps: {comparison.scenario.name}"
+    shown, open_ = {}, {}
     for when, reach, key in (("before", whatif.baseline.reach, "baseline"), ("after", comparison.version.reach, comparison.scenario.key())):
         column = f"scenarios.gap.v{NEEDS_FRAME_VERSION}.{key}.{period}"
         rel.derive("needs", column, reach["segment"])
         released = rel.table("needs", rows=column, where={**_window(whatif), column: segments}, levels={column: segments},
                              name=f"06 structural gaps {'now' if when == 'before' else 'with'}: {comparison.scenario.name}")
         shown[when] = released.inner().reindex(segments).to_numpy(dtype=object)
+        open_[when] = released.at_least_one().reindex(segments).to_numpy(bool)
     table = comparison.gaps[GAP_KEYS].copy()
     table["gap_words"] = [gap_words(row) for row in table.to_dict("records")]
     table["needs_before"], table["needs_after"] = shown["before"], shown["after"]
     table["change"] = [_change(b, a) for b, a in zip(shown["before"], shown["after"])]
-    return table
+    county = (table["gap"] != "eligibility").to_numpy(bool)
+    if not county.any():
+        return table
+    pairs = county_needs(rel, _window(whatif), pd.DataFrame({"county_fips": table.loc[county, "county_fips"].to_numpy(),
+                                                             "need": table.loc[county, "service"].to_numpy()}), name=name)
+    at = np.flatnonzero(county)
+    for when, column in (("before", "needs_before"), ("after", "needs_after")):
+        quoted = table[column].to_numpy(dtype=object).copy()
+        closed = np.array([isinstance(v, int | np.integer) and v == 0 for v in quoted[at]], dtype=bool)  # a handful of gaps
+        quoted[at] = np.where(open_[when][at], pairs["needs"].to_numpy(dtype=object), np.where(closed, np.array(0, dtype=object), HIDDEN))
+        table[column] = quoted
+    listed_here = np.ones(len(table), bool)
+    listed_here[county] = pairs["listed"].to_numpy(bool)
+    return table[listed_here].reset_index(drop=True)
 
 
 def _change(before: Any, after: Any) -> str:
