@@ -96,8 +96,9 @@ def control_chart(series: pd.Series, *, change: Any = None, run_length: int = RU
     in_run[present] = ((side != 0) & (run_len >= run_length)).to_numpy()
     out["in_run"] = in_run
     out["special_cause"] = out["beyond_limits"].to_numpy() | in_run
-    note = f"limits from {n} baseline values are provisional (fewer than {FIRM_LIMITS})" if n < FIRM_LIMITS else ""
-    out.attrs.update({"baseline_n": n, "mr_bar": mr_bar, "mr_ucl": XMR_RANGE_FACTOR * mr_bar, "note": note})
+    out.attrs.update({"baseline_n": n, "mr_bar": mr_bar, "mr_ucl": XMR_RANGE_FACTOR * mr_bar})
+    # the note says what provisional_limits decides: one rule for the chart, its caption and its title
+    out.attrs["note"] = f"limits from {n} baseline values are provisional (fewer than {FIRM_LIMITS})" if provisional_limits(out) else ""
     return out
 
 
