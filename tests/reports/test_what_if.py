@@ -202,3 +202,25 @@ def test_county_gaps_are_listed_and_quoted_by_report_01s_counts(demo_dir) -> Non
     # the county counts are report 01's own: none is a new count first released by report 06's gap tables
     tables = set(rel.ledger.cells["table"])
     assert not any(t.startswith("06 structural gaps: ") for t in tables) and len(rel.ledger.cells) > keys
+
+
+def test_a_sentence_quotes_access_and_utilization_as_the_table_beside_it_prints_them(page2) -> None:
+    # an outsider read "0.00 → 1.95" in report 06's sentence above a table printing 1.9 (the
+    # table prints every measure to a tenth): one formatter for both, labels.measure_text
+    from tfanalysis.reports.notebook import table_html
+
+    checked = 0
+    for p in page2.pages:
+        if len(p.access):
+            cells = table_html(p.access.set_index(["service", "county"]))
+            quoted = re.search(r"\(([\d.,]+) → ([\d.,]+) a month per", p.text)
+            assert quoted is not None, p.name
+            assert all(f">{number}<" in cells for number in quoted.groups()), (p.name, quoted.groups())
+            checked += 1
+        for row in p.utilization.to_dict("records"):
+            if row["places a month now"] != row["places a month with"] and pd.notna(row["utilization now"]):
+                cells = table_html(p.utilization.set_index("service"))
+                said = re.search(r"utilization ([\d.,]+) → ([\d.,]+)", p.text).groups()
+                assert all(f">{number}<" in cells for number in said), (p.name, said)
+                checked += 1
+    assert checked >= 2

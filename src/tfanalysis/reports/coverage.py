@@ -220,7 +220,7 @@ def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) 
     return pd.DataFrame(
         {
             "access per 100k": worst["access"].round(1).to_numpy(),
-            "nearest miles": worst["nearest_miles"].round(0).to_numpy(),
+            "nearest miles": worst["nearest_miles"].round(1).to_numpy(),  # to a tenth, as the deserts table and every other table
             "members serving": worst["members_serving"].to_numpy(),
             "needs": worst["need"].to_numpy(),
         },

@@ -107,6 +107,18 @@ def listed(items: Iterable[object]) -> str:
     return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
+def measure_text(value: float) -> str:
+    """A measure that is not a count (miles, access, places, utilization, a rate) as every table and sentence prints it: to a tenth.
+
+    One way, so that a sentence never quotes a value its table beside it prints otherwise
+    (an outsider read "0.00 → 1.95" above a table showing 1.9).
+
+    >>> measure_text(1.95), measure_text(1234.56), measure_text(0.0)
+    ('1.9', '1,234.6', '0.0')
+    """
+    return f"{value:,.1f}"
+
+
 def readable(value: Any) -> Any:
     """The words for a code or column name; anything else unchanged.
 

@@ -38,7 +38,7 @@ from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
 from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.coverage import region_geojson
-from tfanalysis.reports.labels import listed, readable
+from tfanalysis.reports.labels import listed, measure_text, readable
 
 __all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
 
@@ -313,8 +313,8 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
             "county": flips["county"].to_numpy(),
             "desert": np.where(flips["desert_before"].astype(bool), "closed", "opened"),
             "needs identified": [_county_needs(rel, whatif, s, counties, cache).get(c) for s, c in zip(flips["service"], flips["county_fips"])],
-            "nearest miles now": flips["nearest_miles_before"].round(0).to_numpy(),
-            "nearest miles with": flips["nearest_miles_after"].round(0).to_numpy(),
+            "nearest miles now": flips["nearest_miles_before"].round(1).to_numpy(),
+            "nearest miles with": flips["nearest_miles_after"].round(1).to_numpy(),
             "members serving with": flips["members_serving_after"].to_numpy(),
         })
         reach, reach_not_met = _reach(rel, whatif, comparison)
@@ -328,8 +328,8 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
             "access with": biggest["access_after"].round(2).to_numpy(),
             "members serving now": biggest["members_serving_before"].to_numpy(),
             "members serving with": biggest["members_serving_after"].to_numpy(),
-            "nearest miles now": biggest["nearest_miles_before"].round(0).to_numpy(),
-            "nearest miles with": biggest["nearest_miles_after"].round(0).to_numpy(),
+            "nearest miles now": biggest["nearest_miles_before"].round(1).to_numpy(),
+            "nearest miles with": biggest["nearest_miles_after"].round(1).to_numpy(),
         })
         sites = _sites(rel, whatif, comparison, counties, reach, reach_not_met)
         gap_table = _gap_table(rel, whatif, comparison)
@@ -387,7 +387,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     ...     pd.DataFrame(columns=["gap_words", "change"]), reach, none, pd.DataFrame(columns=["service"]),
     ...     pd.DataFrame(columns=["service"]), counties_better=1)
     >>> print(scenario_markdown(p, "2025Q4", ["food"]))  # doctest: +NORMALIZE_WHITESPACE
-    In 2025Q4, access to Food rises in 1 county and falls in none; the largest change is in Kent (0.00 → 2.50 a month per
+    In 2025Q4, access to Food rises in 1 county and falls in none; the largest change is in Kent (0.0 → 2.5 a month per
     100,000 residents within reach). No service desert closes or opens. No structural gap closes or opens. Of the needs
     identified in 2025Q4, the change would reach 12 that had no eligible member serving the client's county (0 of them
     not met) and would lose 0.
@@ -405,7 +405,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
         sentence = f"{sentence_start}, access to {labels} {first} in {n} count{'y' if n == 1 else 'ies'} and {second} in {m or 'none'}"
         top = page.access.iloc[0] if len(page.access) else None  # the largest change first
         if top is not None:
-            sentence += (f"; the largest change is in {top['county']} ({top['access now']:.2f} → {top['access with']:.2f} a month per "
+            sentence += (f"; the largest change is in {top['county']} ({measure_text(top['access now'])} → {measure_text(top['access with'])} a month per "
                          f"100,000 residents within reach)")
         parts.append(sentence + ".")
     else:
@@ -432,9 +432,9 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     )
     for row in page.utilization.to_dict("records"):
         if row["places a month now"] != row["places a month with"]:
-            use = (f"; utilization {row['utilization now']:.2f} → {row['utilization with']:.2f}" if pd.notna(row["utilization now"])
+            use = (f"; utilization {measure_text(row['utilization now'])} → {measure_text(row['utilization with'])}" if pd.notna(row["utilization now"])
                    else " (its utilization is not shown: its count of needs is hidden)")
-            parts.append(f"{row['service']}: {row['places a month now']:.1f} → {row['places a month with']:.1f} places a month{use}.")
+            parts.append(f"{row['service']}: {measure_text(row['places a month now'])} → {measure_text(row['places a month with'])} places a month{use}.")
     for service, rows in page.sites.groupby("service", sort=False):
         first = rows.sort_values("rank").iloc[0]
         now, then = first["site now"], first["site with the scenario"]
