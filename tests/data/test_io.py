@@ -538,3 +538,22 @@ def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Pat
     header_only = {name: TINY_TABLES[name].splitlines()[0] + "\n" for name in ("clients.csv", "needs.csv", "referrals.csv")}
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "first", **header_only, **{"cj_events.csv": cases}))
     assert data.clients.empty and len(data.cj_events) == len(TINY_TABLES["cj_events.csv"].splitlines()) - 1
+
+
+# --------------------------------------------------------------------------- a second task force's own exports
+
+
+def test_zip_plus_four_codes_are_read_as_their_five_digits(tmp_path: Path) -> None:
+    members = edit(edit("members.csv", ",19901,", ",19901-4321,"), ",19801,", ",198011234,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"members.csv": members}))
+    assert data.members["zip"].tolist() == ["19901", pd.NA, "19801"]
+    assert data.members["county_fips"].tolist() == ["10001", "10003", "10003"]  # located by the 5 digits
+    warned = data.warnings[["table", "column", "row", "rule", "severity"]].values.tolist()
+    rule = "2 ZIP+4 codes read as the 5-digit ZIP (the 4 digits after it dropped)"
+    assert warned == [["members", "zip", 1, rule, "warning"], ["members", "zip", 3, rule, "warning"]]
+    assert data.warnings["value"].isna().all()
+    # a number in Excel or Parquet lost the ZIP's leading zero: 2134-1234 stored as 21341234
+    raw = pd.DataFrame({"member_id": ["m1"], "zip": ["21341234"]}, dtype="string")
+    typed, found = schema.coerce_table(raw, contract.MEMBERS, ["zip"])
+    assert typed["zip"].tolist() == ["02134"]
+    assert found["rule"].tolist() == ["1 ZIP+4 code read as the 5-digit ZIP (the 4 digits after it dropped)"]

@@ -25,7 +25,7 @@ from tfanalysis.data.contract import Column, Table
 
 from tfanalysis.data.problems import combine_problems, problem_table
 
-__all__ = ["READ_PER_DISTINCT", "coerce_table", "distinct_cells", "matches"]
+__all__ = ["READ_PER_DISTINCT", "ZIP_PLUS_FOUR", "coerce_table", "distinct_cells", "matches", "zip5"]
 
 
 _DATE = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
@@ -100,6 +100,7 @@ def coerce_table(
         for mask, rule, severity, echo in found:
             if not mask.any():
                 continue
+            rule = _counted(rule, int(mask.sum()))
             values = None
             if echo and not table.client_level:
                 values = shown if codes is None else pd.Series(shown.array.take(codes, allow_fill=True), index=raw.index)
@@ -146,22 +147,58 @@ def _coerce_cells(
     text = text.mask(text == "")
     found: list[tuple[pd.Series, str, str, bool]] = []
     if col.kind in {"fips", "zip"} and numeric_column:
-        padded = text.str.replace(r"\.0$", "", regex=True).str.zfill(5)
-        changed = (padded != text).fillna(False)
+        digits = text.str.replace(r"\.0$", "", regex=True)
+        long = (digits.str.len() > 5).fillna(False) if col.kind == "zip" else pd.Series(False, index=text.index)
+        padded = digits.str.zfill(5).where(~long, digits.str.zfill(9))  # a ZIP+4 number lost its zeros too: 21341234 for 02134-1234
+        changed = (padded != text).fillna(False) & ~long
         found.append((changed, f"{col.kind.upper()} codes stored as numbers lost their leading zeros; padded to 5 digits", "warning", False))
         text = padded
     elif col.kind in {"fips", "zip"}:  # text, but perhaps saved once by a spreadsheet: 6037 for 06037 (or a digit typed short)
-        short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}").fillna(False)
+        short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}(?:-\d{4})?").fillna(False)
         example = "6037 for 06037" if col.kind == "fips" else "2134 for 02134"
         found.append((short, f"must be a 5-digit {'county FIPS' if col.kind == 'fips' else 'ZIP'} code: fewer digits, as when a spreadsheet "
                              f"drops a leading zero ({example}) or a digit is missing; export the column as text", "error", False))
         text = text.mask(short)
+    if col.kind == "zip":
+        text, plus_four = zip5(text)
+        found.append((plus_four, ZIP_PLUS_FOUR_READ, "warning", False))
     if col.kind == "date":
         typed, dated = _coerce_dates(col, text, last_day)
         return typed, found + [(mask, rule, severity, True) for mask, rule, severity in dated], text
     typed, bad, rule = _coerce_column(col, text)
     found.append((bad, rule, "error", True))
     return typed, found, text
+
+
+ZIP_PLUS_FOUR = r"^([0-9]{5})-?[0-9]{4}$"
+"""A ZIP+4 code, ``43215-1234`` or ``432151234``, in a stripped cell; RE2 and Python syntax alike."""
+
+ZIP_PLUS_FOUR_READ = "{n} ZIP+4 code{s} read as the 5-digit ZIP (the 4 digits after it dropped)"
+"""The warning of a ZIP column holding ZIP+4 codes (how many, and their rows; never a value)."""
+
+
+def _counted(rule: str, n: int) -> str:
+    """A rule that counts its cells (``{n}``, ``{s}``) with the count filled in; any other rule as it is.
+
+    >>> _counted(ZIP_PLUS_FOUR_READ, 1), _counted("must be true or false", 3)
+    ('1 ZIP+4 code read as the 5-digit ZIP (the 4 digits after it dropped)', 'must be true or false')
+    """
+    return rule.format(n=n, s="" if n == 1 else "s") if "{n}" in rule else rule
+
+
+def zip5(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ZIP+4 codes (``43215-1234``, ``432151234``) read as their 5-digit ZIP; which cells were.
+
+    Every other cell is left as it is (a 5-digit ZIP, or a text the ZIP check refuses).
+
+    Examples
+    --------
+    >>> five, plus_four = zip5(pd.Series(["43215-1234", "432151234", "02134", "4321-1234", None], dtype="string"))
+    >>> five.tolist(), plus_four.tolist()
+    (['43215', '43215', '02134', '4321-1234', <NA>], [True, True, False, False, False])
+    """
+    plus_four = matches(text, ZIP_PLUS_FOUR)
+    return text.where(~plus_four, text.str.slice(0, 5)).astype("string"), plus_four
 
 
 def _coerce_dates(col: Column, text: pd.Series, last_day: pd.Timestamp | None) -> tuple[pd.Series, list[tuple[pd.Series, str, str]]]:

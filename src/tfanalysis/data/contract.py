@@ -398,7 +398,8 @@ Reading rules, for every table:
   checked, and nothing that refers to it is either.
 - Rows with every cell empty at the end of a file (Excel writes them as `,,,,,`) are not
   rows. Every cell is read as text first, so FIPS and ZIP codes keep their leading zeros. A code
-  stored as a number in Excel or Parquet is padded back to 5 digits, with a warning.
+  stored as a number in Excel or Parquet is padded back to 5 digits, with a warning. A ZIP+4
+  code (`43215-1234`, `432151234`) is read as its 5-digit ZIP, with a warning that counts them.
 - Only these cell texts mean *missing*: {na}. `NA` as a language code or a name is not
   guessed at: use the empty cell.
 - Dates are ISO, `YYYY-MM-DD`, from {earliest} on. A date after the export date (given

@@ -123,12 +123,13 @@ def _normalize_zips(zips: Any) -> pd.Series:
     if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
         # A number has no leading zeros to lose, so 2134 can only mean ZIP 02134.
         number = pd.to_numeric(values, errors="coerce").astype("Float64")
-        valid = number.notna() & (number % 1 == 0) & number.between(0, 99999)
+        valid = number.notna() & (number % 1 == 0) & number.between(0, 999_999_999)
         codes = number.where(valid.fillna(False)).astype("Int64").astype(_TEXT)
-        return codes.str.zfill(5)
+        plus_four = (number > 99999).fillna(False).astype(bool)  # ZIP+4 as a number: 21341234 is 02134-1234
+        return codes.str.zfill(5).where(~plus_four, codes.str.zfill(9).str[:5])
     if kind == "string":
         codes = values.astype(_TEXT).str.strip()
-        plus_four = codes.str.fullmatch(r"\d{5}-\d{4}").fillna(False).astype(bool)
+        plus_four = codes.str.fullmatch(r"\d{5}-?\d{4}").fillna(False).astype(bool)
         codes = codes.where(~plus_four, codes.str[:5])
         short = codes.str.fullmatch(r"\d{1,4}").fillna(False).astype(bool)
         if short.any():
@@ -165,8 +166,8 @@ def geocode_zip(
     Parameters
     ----------
     zips : str, list, Series or Index
-        ZIP codes as 5-character strings ("02134"). "02134-1234" (ZIP+4) counts as
-        "02134". Integers are zero-padded (2134 is "02134"), since a number cannot
+        ZIP codes as 5-character strings ("02134"). "02134-1234" and "021341234"
+        (ZIP+4) count as "02134", and so does the number 21341234. Integers are zero-padded (2134 is "02134"), since a number cannot
         keep a leading zero; strings shorter than 5 digits are *not* padded but
         reported as unknown with a warning, because they usually mean a column
         that lost its zeros upstream and should be read as text.
