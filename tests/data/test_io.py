@@ -557,3 +557,19 @@ def test_zip_plus_four_codes_are_read_as_their_five_digits(tmp_path: Path) -> No
     typed, found = schema.coerce_table(raw, contract.MEMBERS, ["zip"])
     assert typed["zip"].tolist() == ["02134"]
     assert found["rule"].tolist() == ["1 ZIP+4 code read as the 5-digit ZIP (the 4 digits after it dropped)"]
+
+
+def test_a_european_excel_csv_is_told_its_encoding_and_its_delimiter_at_once(tmp_path: Path) -> None:
+    # Windows-1252 and ';': the encoding was said, and once the file was saved again, the delimiter
+    needs = edit("needs.csv", "c1,case_management,", "c1,Gestión de caso,").replace(",", ";")
+    folder = write_tiny_dataset(tmp_path / "d")
+    (folder / "needs.csv").write_bytes(needs.encode("cp1252"))
+    with pytest.raises(tf.DataValidationError) as info:
+        tf.load_dataset(folder)
+    assert rules(info.value) == {(
+        "needs", "need", 2,
+        "needs.csv is not UTF-8 text: these cells hold characters of another encoding (Windows-1252 or Latin-1, as older Excel "
+        "versions save CSV), and its columns are separated by ';', not by commas (a regional setting of Excel): save the file "
+        "as 'CSV UTF-8 (Comma delimited)' and read it again",
+    )}
+    assert "Gesti" not in str(info.value)

@@ -389,7 +389,8 @@ Reading rules, for every table:
   `clients.txt`) is an error that says what to save it as.
 - CSV files are UTF-8 (as Excel's "CSV UTF-8" saves them; UTF-16 with its byte-order mark
   is read too), separated by commas, with the header on the first line. A file in another
-  encoding, separated by `;` or tabs, with title lines above the header, with its data on
+  encoding, separated by `;` or tabs (a European Excel's CSV is often both: one message says
+  both), with title lines above the header, with its data on
   a second Excel sheet, with a row longer than the header or an unclosed quote is refused
   with the cause and what to do, naming the column and rows where they are known. A column
   name that appears twice in a header is refused (it is not renamed). A header that

@@ -311,12 +311,26 @@ def _decode_csv(data: bytes, name: str) -> str:
 
 
 def _not_utf8(data: bytes, name: str) -> UnreadableFile:
-    """Name the columns and rows whose cells are not UTF-8 (an export in Windows-1252 or Latin-1)."""
-    rule = (f"{name} is not UTF-8 text: these cells hold characters of another encoding (Windows-1252 or "
-            "Latin-1, as older Excel versions save CSV): save the file as 'CSV UTF-8' and read it again")
+    """Name the columns and rows whose cells are not UTF-8 (an export in Windows-1252 or Latin-1).
+
+    A European Excel's CSV is often both: in Windows-1252 and separated by ``;``. Both are
+    named in one rule (the delimiter found in the header line), with the one fix for both.
+
+    Examples
+    --------
+    >>> print(_not_utf8("client_id;need\\nc1;Asesoría\\n".encode("cp1252"), "needs.csv").problems)
+    [('need', "needs.csv is not UTF-8 text: these cells hold characters of another encoding (Windows-1252 or Latin-1, as older Excel versions save CSV), and its columns are separated by ';', not by commas (a regional setting of Excel): save the file as 'CSV UTF-8 (Comma delimited)' and read it again", [1])]
+    """
     text = data.decode("latin-1")  # every byte is a character: the file parses, and each cell can be tried as UTF-8
+    separator = _separator([h.strip() for h in _first_records(text, 1)[0]])
+    rule = (f"{name} is not UTF-8 text: these cells hold characters of another encoding (Windows-1252 or "
+            "Latin-1, as older Excel versions save CSV)")
+    if separator is None:
+        rule += ": save the file as 'CSV UTF-8' and read it again"
+    else:
+        rule += f", and its {_SEPARATED_BY[separator]}: {_SAVE_COMMA_CSV} and read it again"
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[], header=None)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[], header=None, sep=separator or ",")
     except pd.errors.ParserError:
         return UnreadableFile(rule)
 
@@ -367,14 +381,32 @@ def _lines(text: str) -> Iterator[str]:
         start = end
 
 
-def _check_delimiter(header: list[str]) -> None:
+_SEPARATED_BY: dict[str, str] = {
+    sep: f"columns are separated by {words}, not by commas (a regional setting of Excel)"
+    for sep, words in ((";", "';'"), ("\t", "tabs"), ("|", "'|'"))
+}
+"""What a header line read as one column says of the file's delimiter, by the delimiter found in it."""
+
+_SAVE_COMMA_CSV = "save the file as 'CSV UTF-8 (Comma delimited)'"
+
+
+def _separator(header: list[str]) -> str | None:
+    """The delimiter of a header line that commas leave in one piece (``member_id;name``), or None.
+
+    >>> _separator(["member_id;name;sector"]), _separator(["member_id", "name"])
+    (';', None)
+    """
     if len(header) == 1:
-        for sep, words in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
-            if header[0].count(sep) >= 1:
-                raise UnreadableFile(
-                    f"columns are separated by {words}, not by commas (a regional setting of Excel): "
-                    "save the file as 'CSV UTF-8 (Comma delimited)'"
-                )
+        for sep in _SEPARATED_BY:
+            if sep in header[0]:
+                return sep
+    return None
+
+
+def _check_delimiter(header: list[str]) -> None:
+    separator = _separator(header)
+    if separator is not None:
+        raise UnreadableFile(f"{_SEPARATED_BY[separator]}: {_SAVE_COMMA_CSV}")
 
 
 def _locate_header(records: list[list[str]], expected: Sequence[str], name: str) -> None:
