@@ -101,7 +101,7 @@ def test_required_column_missing(tmp_path: Path) -> None:
 
 def test_unreadable_date(tmp_path: Path) -> None:
     err = broken(tmp_path, **{"activities.csv": edit("activities.csv", "2024-03-15", "15/03/2024")})
-    assert rules(err) == {("activities", "date", 2, "must be a date written YYYY-MM-DD")}
+    assert rules(err) == {("activities", "date", 2, "must be a date written YYYY-MM-DD; looks like DD/MM/YYYY")}
     assert err.problems["value"].tolist() == ["15/03/2024"]  # activities are not client-level
 
 
@@ -573,3 +573,19 @@ def test_a_european_excel_csv_is_told_its_encoding_and_its_delimiter_at_once(tmp
         "as 'CSV UTF-8 (Comma delimited)' and read it again",
     )}
     assert "Gesti" not in str(info.value)
+
+
+def test_a_date_in_another_format_is_named_by_the_format_it_looks_like(tmp_path: Path) -> None:
+    clients = edit(edit(edit("clients.csv", "c1,2024-01-10,", "c1,01/10/2024,"), "c2,2024-02-03,", "c2,2024-02-03 09:30,"), "c4,2024-05-02,", "c4,soon,")
+    needs = edit(edit("needs.csv", "met,2024-01-12,m2", "met,45303,m2"), "c2,housing_emergency,2024-02-03", "c2,housing_emergency,2024-02-30")
+    err = broken(tmp_path, **{"clients.csv": clients, "needs.csv": needs})
+    iso = "must be a date written YYYY-MM-DD"
+    assert rules(err) == {
+        ("clients", "identified_on", 1, f"{iso}; looks like MM/DD/YYYY or DD/MM/YYYY"),  # 01/10: either way
+        ("clients", "identified_on", 2, f"{iso}; looks like a date and time (keep the date only)"),
+        ("clients", "identified_on", 4, iso),  # like nothing known
+        ("needs", "met_on", 1, f"{iso}; looks like an Excel serial number (a date cell saved as a number): format the column as a date"),
+        ("needs", "identified_on", 3, f"{iso}; looks like one, but no such day exists (a month past 12, or a day past the month's end)"),
+        ("needs", "met_on", 1, "status is met but met_on is empty"),  # the warning of a met_on not read
+    }
+    assert err.problems["value"].isna().all() and "01/10" not in str(err) and "45303" not in str(err)

@@ -123,7 +123,12 @@ def test_dates_are_iso_with_ascii_digits_and_a_midnight_time_at_most() -> None:
     typed, problems = schema.coerce_table(raw, contract.ACTIVITIES)
     assert typed["date"].tolist()[:3] == [pd.Timestamp("2025-01-31")] * 3
     assert typed["date"].isna().tolist()[3:] == [True, True, True, False]  # the line break is stripped like a space
-    assert problems[["row", "rule"]].to_dict("records") == [{"row": r, "rule": "must be a date written YYYY-MM-DD"} for r in (4, 5, 6)]
+    iso = "must be a date written YYYY-MM-DD"
+    assert problems[["row", "rule"]].to_dict("records") == [
+        {"row": 4, "rule": f"{iso}; looks like a date and time (keep the date only)"},
+        {"row": 5, "rule": iso},  # Arabic-Indic digits: like nothing known
+        {"row": 6, "rule": f"{iso}; looks like one, but no such day exists (a month past 12, or a day past the month's end)"},
+    ]
 
 
 def test_duplicated_rows_are_those_pandas_finds() -> None:

@@ -77,7 +77,7 @@ def coerce_table(
     >>> typed["date"].tolist()
     [Timestamp('2025-01-31 00:00:00'), NaT, NaT]
     >>> problems[["column", "row", "rule"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
-    [{'column': 'date', 'row': 2, 'rule': 'must be a date written YYYY-MM-DD'},
+    [{'column': 'date', 'row': 2, 'rule': 'must be a date written YYYY-MM-DD; looks like DD/MM/YYYY'},
      {'column': 'date', 'row': 3, 'rule': 'must not be after the export date (2026-01-15): a date in the future is a typo or a placeholder'}]
     """
     numeric_columns = set(numeric_columns)
@@ -216,7 +216,8 @@ def _coerce_dates(col: Column, text: pd.Series, last_day: pd.Timestamp | None) -
     typed = pd.to_datetime(iso.mask(too_early | beyond), format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
     unreadable = present & typed.isna() & ~too_early & ~beyond
     found: list[tuple[pd.Series, str, str]] = [
-        (unreadable, "must be a date written YYYY-MM-DD", "error"),
+        (mask, f"{_ISO_DATE_RULE}; {looks}" if looks else _ISO_DATE_RULE, "error") for looks, mask in date_formats_found(text, unreadable)
+    ] + [
         (too_early, f"must be a date from {contract.EARLIEST_DATE} on (an earlier one is a placeholder for an unknown date)", "error"),
     ]
     if col.open_end:
@@ -231,6 +232,62 @@ def _coerce_dates(col: Column, text: pd.Series, last_day: pd.Timestamp | None) -
         found.append((future, rule, "error"))
         typed = typed.mask(future)
     return typed, [(m, r, sev) for m, r, sev in found if m.any()]
+
+
+_ISO_DATE_RULE = "must be a date written YYYY-MM-DD"
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|janv|févr|mars|avr|mai|juin|juil|août|déc"
+
+_DATE_FORMATS: tuple[tuple[str, str], ...] = (
+    (_DATE, "looks like one, but no such day exists (a month past 12, or a day past the month's end)"),
+    (r"^\S+[ T][0-9]{1,2}:[0-9]{2}", "looks like a date and time (keep the date only)"),
+    (r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$", "looks like {MM}/{DD}/YYYY"),
+    (r"^[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}$", "looks like {MM}-{DD}-YYYY"),
+    (r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$", "looks like DD.MM.YYYY"),
+    (r"^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{2}$", "looks like a date with a two-digit year (MM/DD/YY or DD/MM/YY)"),
+    (r"^[0-9]{4}[/.][0-9]{1,2}[/.][0-9]{1,2}$", "looks like YYYY/MM/DD"),
+    (r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$", "looks like YYYY-M-D (a month or day without its leading zero)"),
+    (r"^[0-9]{8}$", "looks like YYYYMMDD (without the dashes)"),
+    (r"^[0-9]{4}$", "looks like a year alone"),
+    (r"^[0-9]{5}(?:\.[0-9]+)?$", "looks like an Excel serial number (a date cell saved as a number): format the column as a date"),
+    (rf"(?i)[0-9].*(?:^|[^a-z])(?:{_MONTHS})|(?:^|[^a-z])(?:{_MONTHS})[a-zé]*\.?,? *[0-9]", "looks like a date with the month in words"),
+)
+"""What a cell that is no ISO date looks like, the first pattern it matches (RE2 syntax); ``{MM}/{DD}``: which comes first."""
+
+
+def date_formats_found(text: pd.Series, unreadable: pd.Series) -> list[tuple[str, pd.Series]]:
+    """The unreadable date cells by the format they look like: [(what it looks like, or "" for none, cells)].
+
+    Told by patterns, never by a value. Where day and month may come in either order
+    (``03/04/2024``), a column some of whose cells can only be one way (a first number
+    above 12: ``15/03/2024``) is named that way; otherwise both ways are named.
+
+    Examples
+    --------
+    >>> text = pd.Series(["15/03/2024", "03/04/2024", "2024-01-31 14:05", "45321", "soon", "2024-02-30"], dtype="string")
+    >>> found = date_formats_found(text, pd.Series([True] * 6))
+    >>> {looks.split(" (")[0]: mask[mask].index.tolist() for looks, mask in found}  # doctest: +NORMALIZE_WHITESPACE
+    {'looks like one, but no such day exists': [5], 'looks like a date and time': [2], 'looks like DD/MM/YYYY': [0, 1],
+     'looks like an Excel serial number': [3], '': [4]}
+    """
+    left = unreadable.fillna(False).to_numpy(dtype=bool, copy=True)
+    found = []
+    for pattern, looks in _DATE_FORMATS:
+        hit = left & matches(text, pattern).to_numpy(dtype=bool)
+        if not hit.any():
+            continue
+        left &= ~hit
+        if "{MM}" in looks:
+            parts = text[hit].str.extract(r"^(\d+)\D(\d+)\D").astype("int64")
+            day_first, month_first = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+            if day_first != month_first:  # only one order fits some cell: name that one
+                looks = looks.format(MM="DD", DD="MM") if day_first else looks.format(MM="MM", DD="DD")
+            else:
+                looks = looks.format(MM="MM", DD="DD") + " or " + looks.format(MM="DD", DD="MM").removeprefix("looks like ")
+        found.append((looks, pd.Series(hit, index=text.index)))
+    if left.any():
+        found.append(("", pd.Series(left, index=text.index)))
+    return found
 
 
 def _empty_column(col: Column, n: int, index: pd.Index) -> pd.Series:

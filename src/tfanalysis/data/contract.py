@@ -403,7 +403,9 @@ Reading rules, for every table:
   code (`43215-1234`, `432151234`) is read as its 5-digit ZIP, with a warning that counts them.
 - Only these cell texts mean *missing*: {na}. `NA` as a language code or a name is not
   guessed at: use the empty cell.
-- Dates are ISO, `YYYY-MM-DD`, from {earliest} on. A date after the export date (given
+- Dates are ISO, `YYYY-MM-DD`, from {earliest} on; a date written otherwise is refused
+  with the format it looks like (`MM/DD/YYYY`, a date and time, an Excel serial number…),
+  told by its pattern, never by its value. A date after the export date (given
   with `--export-date`; by default, and at the latest, the day the newest file was
   written) is refused, except the end of a window (`left_on`, `valid_to`) and the start of
   planned capacity (`valid_from`). In `left_on` and `valid_to` a far-future placeholder

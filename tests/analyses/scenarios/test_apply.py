@@ -134,7 +134,7 @@ def test_describe_says_what_each_change_does_without_a_confidential_zip(tiny) ->
 RULES = [
     # (changes, change, field, words of the rule)
     ("      - remove_member: {member_id: m9}\n", "1 (remove_member)", "member_id", "names no member of the data"),
-    ("      - remove_member: {member_id: m2, from: 01/03/2024}\n", "1 (remove_member)", "from", "must be a date written YYYY-MM-DD"),
+    ("      - remove_member: {member_id: m2, from: 01/03/2024}\n", "1 (remove_member)", "from", "must be a date written YYYY-MM-DD; looks like MM/DD/YYYY or DD/MM/YYYY"),
     ("      - add_member: {member_id: m2, name: X, sector: health, zip: '19901'}\n", "1 (add_member)", "member_id", "is already a member"),
     ("      - add_member: {member_id: m4, name: X, sector: police, zip: '19901'}\n", "1 (add_member)", "sector", "must be one of law_enforcement"),
     ("      - add_member: {member_id: m4, name: X, sector: health, zip: '00000'}\n", "1 (add_member)", "zip", "ZIP code not found"),

@@ -89,7 +89,7 @@ def test_bad_agency_records_and_crosswalk_rows_are_listed_with_their_file_rows(t
     with pytest.raises(tf.DataValidationError) as info:
         tf.load_dataset(linked(tmp_path / "second", clients__csv=clients))
     p = info.value.problems
-    assert ["clients", "identified_on", 2, "must be a date written YYYY-MM-DD"] in p[["table", "column", "row", "rule"]].astype(object).values.tolist()
+    assert ["clients", "identified_on", 2, "must be a date written YYYY-MM-DD; looks like MM/DD/YYYY or DD/MM/YYYY"] in p[["table", "column", "row", "rule"]].astype(object).values.tolist()
 
 
 def test_a_shared_clients_table_with_a_crosswalk_is_refused(tmp_path: Path) -> None:

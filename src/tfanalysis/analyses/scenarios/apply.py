@@ -53,6 +53,7 @@ import pandas as pd
 from tfanalysis import geo
 from tfanalysis.analyses.scenarios.spec import CAPACITY_DEFAULTS, Change, PROBLEM_COLUMNS, Scenario, ScenarioError, problem, read_scenarios
 from tfanalysis.data import contract, schema
+from tfanalysis.data.coerce import date_formats_found
 from tfanalysis.data.io import TaskForceData
 
 __all__ = ["CHANGE_COLUMNS", "apply", "apply_all", "check", "describe", "load_scenarios"]
@@ -189,7 +190,8 @@ class _Editor:
             return None
         day = pd.to_datetime(str(text).strip(), format="%Y-%m-%d", errors="coerce") if _ISO.match(str(text)) else pd.NaT
         if pd.isna(day):
-            self.fail(change, field, "must be a date written YYYY-MM-DD")
+            ((looks, _),) = date_formats_found(pd.Series([str(text).strip()], dtype="string"), pd.Series([True]))
+            self.fail(change, field, "must be a date written YYYY-MM-DD" + (f"; {looks}" if looks else ""))
             return None
         return pd.Timestamp(day)
 
