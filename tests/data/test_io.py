@@ -232,7 +232,7 @@ def test_every_problem_is_listed_and_no_victim_value_is_echoed(tmp_path: Path) -
     )
     found = rules(err)
     assert ("clients", "gender", 2, "must be one of female, male, nonbinary, unknown") in found
-    assert ("clients", "identified_on", 3, "must be a date written YYYY-MM-DD") in found
+    assert ("clients", "identified_on", 3, "must be a date written YYYY-MM-DD; looks like DD.MM.YYYY") in found
     assert ("needs", "need", 4) in {r[:3] for r in found}
     assert ("members", "sector", 1) in {r[:3] for r in found}
     message = str(err)
@@ -240,6 +240,7 @@ def test_every_problem_is_listed_and_no_victim_value_is_echoed(tmp_path: Path) -
     assert err.problems.loc[err.problems["table"].isin(["clients", "needs"]), "value"].isna().all()
     assert err.problems.loc[err.problems["table"] == "members", "value"].tolist() == ["police"]
     assert message.splitlines()[0].startswith("The dataset breaks the data contract")
+    assert message.splitlines()[1] == "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)"
     assert "- clients.gender, row 2: must be one of female, male, nonbinary, unknown" in message
 
 
@@ -459,7 +460,7 @@ def test_one_bad_vocabulary_entry_is_one_problem_and_the_others_still_map(tmp_pa
     vocabulary = "term,code\nshelter bed,housing_emergency\nManejo de casos,case_managment\n"
     err = broken(tmp_path, **{"needs.csv": needs, "vocabulary.csv": vocabulary})
     assert rules(err) == {
-        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code"),
+        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file): - entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code"),
         ("needs", "need", 2, UNMAPPED),  # the bad entry's term only: row 1, "Shelter Bed", maps
     }
     assert unmapped_terms(tmp_path / "broken")["term"].tolist() == ["(1 term not shown: each is used for fewer than 3 clients, so it may be about one person; validate names their rows)"]
@@ -488,7 +489,7 @@ def test_a_vocabulary_mapping_a_code_onto_another_is_refused_not_applied(tmp_pat
     needs = edit(edit("needs.csv", "c2,legal_representation", "c2,food"), "c1,case_management", "c1,Casework")
     err = broken(tmp_path, **{"needs.csv": needs, "vocabulary.csv": "term,code\nfood,housing_emergency\nCasework,case_management\n"})
     assert rules(err) == {("vocabulary", None, None,
-                           "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 1 ('food'): is itself the taxonomy code food; "
+                           "vocabulary.csv: 1 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file): - entry 1 ('food'): is itself the taxonomy code food; "
                            "a vocabulary maps a task force's own words, not one code onto another")}
 
 
@@ -499,7 +500,7 @@ def test_a_vocabulary_saved_as_windows_1252_says_so_and_its_utf8_entries_map(tmp
     with pytest.raises(tf.DataValidationError) as info:
         tf.load_dataset(folder)
     assert rules(info.value) == {
-        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary: - entry 2: not UTF-8 text, characters of another "
+        ("vocabulary", None, None, "vocabulary.csv: 1 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file): - entry 2: not UTF-8 text, characters of another "
                                    "encoding (Windows-1252 or Latin-1, as older Excel versions save CSV): save vocabulary.csv as 'CSV UTF-8' and read it again"),
         ("needs", "need", 2, UNMAPPED),
     }

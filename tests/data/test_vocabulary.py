@@ -57,7 +57,7 @@ def test_one_bad_entry_leaves_the_other_entries_mapping(tmp_path: Path) -> None:
     error = refused(tmp_path / "vocabulary.csv", "term,code\nEmergency shelter,housing_emergency\nManejo de casos,case_managment\n"
                                                  "Refugio,housing_emergency\nrefugio,food\n")
     assert str(error) == (
-        "vocabulary.csv: 2 problem(s) in the vocabulary:\n"
+        "vocabulary.csv: 2 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file):\n"
         "- entry 2 ('Manejo de casos'): 'case_managment' is not a taxonomy code\n"
         "- entry 4 ('refugio'): mapped to both 'housing_emergency' and 'food'"
     )
@@ -77,7 +77,7 @@ def test_one_bad_entry_leaves_the_other_entries_mapping(tmp_path: Path) -> None:
 )
 def test_a_taxonomy_code_mapped_onto_another_code_is_refused(tmp_path: Path, entry: str, problem: str) -> None:
     error = refused(tmp_path / "vocabulary.csv", f"term,code\n{entry}\nShelter bed,housing_emergency\n")
-    assert str(error) == (f"vocabulary.csv: 1 problem(s) in the vocabulary:\n- {problem}; "
+    assert str(error) == (f"vocabulary.csv: 1 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file):\n- {problem}; "
                                "a vocabulary maps a task force's own words, not one code onto another")
     assert error.mapping == {"shelter_bed": "housing_emergency"}
 
@@ -97,7 +97,7 @@ def test_a_vocabulary_saved_as_windows_1252_names_its_entries_not_its_terms(tmp_
     error = refused(tmp_path / "vocabulary.csv",
                     "term,code\nEmergency shelter,housing_emergency\nInterpretación,translation_interpretation\n".encode("cp1252"))
     assert str(error) == (
-        "vocabulary.csv: 1 problem(s) in the vocabulary:\n"
+        "vocabulary.csv: 1 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file):\n"
         "- entry 2: not UTF-8 text, characters of another encoding (Windows-1252 or Latin-1, as older Excel "
         "versions save CSV): save vocabulary.csv as 'CSV UTF-8' and read it again"
     )

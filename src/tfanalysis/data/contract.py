@@ -380,7 +380,8 @@ A dataset is a folder with one file per table, named after the table: `members.c
 `capacity.xlsx`, `clients.parquet`… (CSV in UTF-8, the first sheet of an XLSX, or Parquet).
 A table may carry more columns than listed here; the listed ones keep their names and
 meanings. `tfanalysis validate DIR` checks a folder and lists every problem at once
-(table, column, row, rule); `tfanalysis.load_dataset(DIR)` loads it.
+(table, column, row, rule; rows are counted from the first row after the header: row 1 is
+line 2 of the file, or row 2 of the sheet); `tfanalysis.load_dataset(DIR)` loads it.
 
 Reading rules, for every table:
 

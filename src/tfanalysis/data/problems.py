@@ -21,7 +21,7 @@ import pandas as pd
 
 from tfanalysis.data import contract
 
-__all__ = ["PROBLEM_COLUMNS", "DataValidationError", "combine_problems", "empty_problems", "format_problems", "problem_table"]
+__all__ = ["PROBLEM_COLUMNS", "ROW_NUMBERING", "DataValidationError", "combine_problems", "empty_problems", "format_problems", "problem_table"]
 
 
 PROBLEM_COLUMNS: list[str] = ["table", "column", "row", "rule", "severity", "value"]
@@ -119,9 +119,11 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
     >>> p = combine_problems([problem_table("clients", "gender", "must be one of female, male, nonbinary, unknown", [3, 7])])
     >>> print(format_problems(p))
     The dataset breaks the data contract: 1 problem in 2 rows.
+    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)
     - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
     >>> print(format_problems(combine_problems([p, problem_table("clients", "notes", "not in the data contract", severity="warning")])))
     The dataset breaks the data contract: 1 problem in 2 rows (and 1 warning).
+    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)
     - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
     - clients.notes: warning: not in the data contract
     """
@@ -150,4 +152,9 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
     also = len(lines) - n_rules
     warned = f" (and {also} warning{'s' if also != 1 else ''})" if len(errors) and also else ""
     summary = f"{head}{src}: {n_rules} problem{'s' if n_rules != 1 else ''}{in_rows}{warned}."
-    return "\n".join([summary, *lines])
+    numbering = [ROW_NUMBERING] if problems["row"].notna().any() else []
+    return "\n".join([summary, *numbering, *lines])
+
+
+ROW_NUMBERING = "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)"
+"""How a message's row numbers count, said once in every message that lists rows."""

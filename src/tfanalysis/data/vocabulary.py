@@ -101,7 +101,7 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
     ...     load_vocabulary(p)
     ... except VocabularyError as exc:
     ...     print(exc); print(exc.mapping)
-    vocabulary.csv: 2 problem(s) in the vocabulary:
+    vocabulary.csv: 2 problem(s) in the vocabulary (entries are counted from the first row after the header: entry 1 is line 2 of the file):
     - entry 2 ('food'): is itself the taxonomy code food; a vocabulary maps a task force's own words, not one code onto another
     - entry 3 ('yoga'): 'wellness' is not a taxonomy code
     {'shelter_bed': 'housing_emergency'}
@@ -142,8 +142,13 @@ def load_vocabulary(path: str | Path) -> dict[str, str]:
             mapping.setdefault(key, code)
     mapping = {term: code for term, code in mapping.items() if term not in ambiguous}
     if problems:
-        raise VocabularyError(f"{path.name}: {len(problems)} problem(s) in the vocabulary:\n- " + "\n- ".join(problems), mapping)
+        counted = _ENTRIES_COUNTED_CSV if suffix == ".csv" else _ENTRIES_COUNTED_YAML
+        raise VocabularyError(f"{path.name}: {len(problems)} problem(s) in the vocabulary ({counted}):\n- " + "\n- ".join(problems), mapping)
     return mapping
+
+
+_ENTRIES_COUNTED_CSV = "entries are counted from the first row after the header: entry 1 is line 2 of the file"
+_ENTRIES_COUNTED_YAML = "entry 1 is the first term: code pair; a line is the file's own line"
 
 
 def _csv_pairs(data: bytes, name: str) -> tuple[list[tuple[str | None, str]], list[int]]:
