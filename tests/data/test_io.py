@@ -590,3 +590,19 @@ def test_a_date_in_another_format_is_named_by_the_format_it_looks_like(tmp_path:
         ("needs", "met_on", 1, "status is met but met_on is empty"),  # the warning of a met_on not read
     }
     assert err.problems["value"].isna().all() and "01/10" not in str(err) and "45303" not in str(err)
+
+
+def test_a_phone_number_inside_a_need_is_to_be_removed_from_the_cell_not_the_column(tmp_path: Path) -> None:
+    # "drop the column" would have dropped every need
+    needs = edit("needs.csv", "c1,case_management,", "c1,case management call 302-555-0199,")
+    err = broken(tmp_path, **{"needs.csv": needs})
+    assert rules(err) == {
+        ("needs", "need", 2, "holds values that look like phone numbers (1 cell): a direct identifier is not accepted in a client-level "
+                             "table; remove the phone numbers from those cells and keep the column: the need text must describe the need only"),
+        ("needs", "need", 2, UNMAPPED),
+    }
+    assert "0199" not in str(err)
+    # a column the contract does not name still goes whole
+    notes = "\n".join(line + (",notes" if i == 0 else ",call 302-555-0199") for i, line in enumerate(TINY_TABLES["needs.csv"].splitlines())) + "\n"
+    (rule,) = {r[3] for r in rules(broken(tmp_path / "notes", **{"needs.csv": notes}))}
+    assert rule.endswith("de-identify the export first (drop the column, keep only the pseudonymous client_id)")

@@ -438,7 +438,8 @@ Reading rules, for every table:
   is refused, and so is a column any of whose cells holds something that looks like a
   social security number, an e-mail address or a phone number anywhere in its text
   ("Client SSN 123-45-6789, see file", `(614)555-1234`, `6145551234`). De-identify the
-  export first. Messages about these tables name the column and rows, never a cell's value.
+  export first: drop such a column, but where the column is the contract's own (a phone
+  number typed into `needs.need`) remove the identifiers from those cells. Messages about these tables name the column and rows, never a cell's value.
   Any other column of theirs that the contract does not name (a case note, a comment) is
   named in a warning: no report reads it (a grant crosswalk may declare one to count by),
   and free text about a victim can name them in words no pattern finds.

@@ -144,9 +144,9 @@ def direct_identifiers(raw: pd.DataFrame, table: Table, *, typed_columns_checked
         if what_found:
             rows = (np.flatnonzero(hits.to_numpy(dtype=bool)) + 1).tolist()
             n = len(rows)
-            parts.append(
-                problem_table(table.name, name, f"holds values that look like {' and '.join(what_found)} ({n} cell{'s' if n != 1 else ''}): {_DEIDENTIFY}", rows)
-            )
+            found = " and ".join(what_found)
+            advice = _DEIDENTIFY if kind is None else _remove_from_cells(found, name, kind)
+            parts.append(problem_table(table.name, name, f"holds values that look like {found} ({n} cell{'s' if n != 1 else ''}): {advice}", rows))
     return combine_problems(parts)
 
 
@@ -255,6 +255,19 @@ def identifier_cells(cells: pd.Series, *, bare_digits: bool = True) -> tuple[pd.
     found_in = pc.filter(text, pyarrow.array(hits))
     found = [what for what, p in patterns.items() if search(p, found_in).any()]
     return pd.Series(hits, index=cells.index), found
+
+
+def _remove_from_cells(found: str, column: str, kind: str) -> str:
+    """The advice for identifiers found in cells of a contract column: the column stays, the identifiers go.
+
+    Dropping ``needs.need`` would drop every need; the cells are cleaned instead.
+
+    >>> _remove_from_cells("phone numbers", "need", "code")
+    'a direct identifier is not accepted in a client-level table; remove the phone numbers from those cells and keep the column: the need text must describe the need only'
+    """
+    noun = "identifier" if kind == "id" else column.replace("_", " ")
+    return (f"a direct identifier is not accepted in a client-level table; remove the {found} from those cells and keep the column: "
+            f"the {column} text must describe the {noun} only")
 
 
 _DEIDENTIFY = (
