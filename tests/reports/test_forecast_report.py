@@ -27,7 +27,28 @@ def test_a_forecast_of_released_quarters_is_the_mean_of_the_last_four_shown() ->
     assert seen["needs"].tolist() == [12.0, 14.0, 16.0, 18.0, 20.0]
     assert ahead["quarter"].tolist() == ["2025Q2", "2025Q3"]
     assert ahead["forecast"].tolist() == [17.0, 17.0]  # (14 + 16 + 18 + 20) / 4
-    assert (ahead["low"] < 17).all() and (ahead["high"] > 17).all()
+    # five quarters: 3 degrees of freedom about a trend, too few to measure how much the counts vary
+    assert ahead[["low", "high", "dispersion"]].isna().all().all()
+    f = publish_forecast(None, _released_quarters({"a": [12, 14, 16, 18, 20, 22, 18]}), horizon=1)
+    ahead = f[f["kind"] == "forecast"]
+    assert ahead["forecast"].tolist() == [19.5] and ahead["dispersion"].iloc[0] < 1  # they vary less than Poisson about the trend
+    assert ahead["low"].tolist() == [16.0] and ahead["high"].tolist() == [23.0]
+
+
+def test_the_interval_rests_on_shown_quarters_only() -> None:
+    """A hidden early quarter is left out of the dispersion's fit: the interval is that of the shown counts."""
+    from tfanalysis.analyses.gaps.forecast import dispersion, forecast_counts
+    from tfanalysis.reports.forecast import interval_markdown, publish_forecast
+
+    counts = [30, 4, 12, 40, 32, 35, 28, 44]
+    f = publish_forecast(None, _released_quarters({"a": counts}), horizon=1)
+    seen, ahead = f[f["kind"] == "observed"], f[f["kind"] == "forecast"]
+    shown = seen["needs"].to_numpy(float)
+    assert np.isnan(shown[1:3]).all() and np.isfinite(shown[3:]).all()  # 4 hidden, and 12 with it: six shown
+    expected, _ = forecast_counts(shown, 1, 0.8, "mean")
+    assert ahead["dispersion"].iloc[0] == dispersion(shown)[0] == expected["dispersion"].iloc[0]
+    assert ahead[["low", "high"]].to_numpy().tolist() == expected[["low", "high"]].to_numpy().tolist()
+    assert interval_markdown(f).endswith("by as much as they did in the quarters shown, measured against chance alone (Poisson variation = 1): **a** 1.1.")
 
 
 def test_no_forecast_rests_on_a_hidden_quarter() -> None:

@@ -12,20 +12,24 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.gaps.forecast import (
+    MIN_DISPERSION_DF,
     backtest_counts,
     forecast_counts,
     places_per_quarter,
     quarterly_needs,
 )
+from tfanalysis.reports.labels import listed, readable
 
-__all__ = ["backtest_markdown", "publish_backtest", "publish_forecast", "release_quarters"]
+__all__ = ["backtest_markdown", "interval_markdown", "publish_backtest", "publish_forecast", "release_quarters"]
 
 
 def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: int = 0) -> str:
     """Read the backtest in a sentence, saying where the trend model fell back to the mean.
 
     ``left_out``: services not backtested because a quarterly count of theirs is hidden
-    (:func:`publish_backtest`).
+    (:func:`publish_backtest`). Services whose quarters before the held-out ones are too
+    few to measure how much their counts vary have no interval, so no coverage: the
+    sentence says how many.
 
     Examples
     --------
@@ -35,6 +39,8 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
     >>> print(backtest_markdown(b.iloc[:1], left_out=2))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of held-out quarters fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
+    >>> print(backtest_markdown(b.assign(coverage_mean=[100.0, np.nan])))
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 100% of held-out quarters fell inside its 80% interval (1 service without an interval: too few quarters before the held-out ones to measure how much its counts vary).
     >>> print(backtest_markdown(b.iloc[:0]))
     Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
@@ -47,11 +53,47 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
     trend_note = (f"; for {fallback} of {len(results)} service{'s' if len(results) != 1 else ''} the trend could not be fitted on so few needs "
                   "and the mean stands in for it") if fallback else ""
-    return (
-        f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
-        f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note}); {results['coverage_mean'].mean():.0f}% of held-out quarters fell "
-        f"inside its {100 * level:.0f}% interval{hidden}."
-    )
+    errors = (f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
+              f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note})")
+    without = int(results["coverage_mean"].isna().sum())
+    if without == len(results):
+        return (f"{errors}; the quarters before the held-out ones are too few to measure how much the counts vary "
+                f"(at least {MIN_DISPERSION_DF + 2}), so there is no interval to check{hidden}.")
+    none = (f" ({without} service{'s' if without != 1 else ''} without an interval: too few quarters before the held-out ones "
+            f"to measure how much {'their' if without != 1 else 'its'} counts vary)") if without else ""
+    return f"{errors}; {results['coverage_mean'].mean():.0f}% of held-out quarters fell inside its {100 * level:.0f}% interval{none}{hidden}."
+
+
+def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
+    """Say what the forecast's interval assumes, and how much each service's shown counts vary beyond chance.
+
+    ``published``: :func:`publish_forecast`. Services with no forecast (a quarter it rests on
+    is hidden) are not named; those with a forecast but too few quarters shown to measure
+    the variation are, as having no interval.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"service": ["a", "a", "b", "c", "d"], "kind": ["observed"] + ["forecast"] * 4,
+    ...     "forecast": [np.nan, 9.0, 4.0, 20.0, np.nan], "dispersion": [np.nan, 2.345, np.nan, 0.8, np.nan], "model": "mean"})
+    >>> print(interval_markdown(f))
+    The 80% interval is for a quarter's count. It assumes the level of the last four quarters holds (no trend, no change to come) and allows for two things: that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown, measured against chance alone (Poisson variation = 1): **a** 2.3 and **c** 0.8. It is left out for **b**: fewer than 6 quarters shown, too few to measure that variation.
+    """
+    ahead = published[(published["kind"] == "forecast") & published["forecast"].notna()].groupby("service", sort=False)[["dispersion", "model"]].first()
+    if ahead.empty:
+        return ""
+    assumes = ("the trend of the quarters shown goes on" if (ahead["model"] == "trend").all()
+               else "the level of the last four quarters holds (no trend, no change to come)")
+    measured = ahead["dispersion"].dropna()
+    text = (f"The {100 * level:.0f}% interval is for a quarter's count. It assumes {assumes} and allows for two things: "
+            "that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown")
+    if len(measured):
+        text += ", measured against chance alone (Poisson variation = 1): " + listed(f"**{readable(name)}** {value:.1f}" for name, value in measured.items())
+    text += "."
+    missing = [str(name) for name in ahead.index if name not in measured.index]
+    if missing:
+        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in missing)}: fewer than {MIN_DISPERSION_DF + 2} quarters shown, "
+                 "too few to measure that variation.")
+    return text
 
 
 def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
@@ -83,7 +125,9 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
 
     A forecast rests on the quarters its model fits: the last four (``mean``), every one
     (``trend``). A service with one of them hidden has no forecast (nor interval); its
-    shown quarters are drawn, its hidden ones are gaps.
+    shown quarters are drawn, its hidden ones are gaps. The interval's dispersion is
+    measured on the quarters shown only (a hidden one is left out of its fit); with fewer
+    than six shown there is no interval (:func:`tfanalysis.analyses.gaps.forecast.dispersion`).
 
     Parameters
     ----------
@@ -96,7 +140,7 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
     -------
     pandas.DataFrame
         Like :func:`demand_forecast`: ``service``, ``quarter``, ``kind``, ``needs``
-        (released, NaN where hidden), ``forecast``, ``low``, ``high``, ``places``, ``model``.
+        (released, NaN where hidden), ``forecast``, ``low``, ``high``, ``dispersion``, ``places``, ``model``.
 
     Examples
     --------
@@ -119,9 +163,9 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
         if rests.notna().all() and len(counts):
             ahead, model = forecast_counts(counts.to_numpy(float), horizon, level, method)
         else:
-            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan}, index=range(horizon)), method
+            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan, "dispersion": np.nan}, index=range(horizon)), method
         frames.append(ahead.assign(service=service, quarter=list(future), kind="forecast", model=model))
-    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "places", "model"]
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "dispersion", "places", "model"]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)

@@ -9,10 +9,13 @@ import pytest
 
 from tfanalysis import demo, load_dataset
 from tfanalysis.analyses.gaps.forecast import (
-    _predict_mean,
     backtest,
+    backtest_counts,
     demand_forecast,
+    dispersion,
     forecast_counts,
+    pearson_dispersion,
+    predictive_interval,
     quarterly_needs,
     trend_estimable,
 )
@@ -39,10 +42,73 @@ SMALL_NEEDS = TINY_TABLES["needs.csv"] + (
 )
 
 
+def test_dispersion_by_hand() -> None:
+    # about a level of 10: (36 + 36 + 0 + 16 + 16 + 0) / 10 = 10.4 on 6 - 1 = 5 df
+    assert pearson_dispersion([4, 16, 10, 6, 14, 10], [10.0] * 6, 1) == pytest.approx(2.08)
+    # symmetric in time, so the Poisson trend is flat at the mean 10: 4 × 36 / 10 = 14.4 on 6 - 2 df
+    assert dispersion([16, 4, 10, 10, 4, 16]) == (pytest.approx(3.6), 4)
+    # all in the last quarter: no trend fits, a level of 1: (5 × 1 + 25) / 1 = 30 on 6 - 1 df
+    assert dispersion([0, 0, 0, 0, 0, 6]) == (pytest.approx(6.0), 5)
+    # a hidden quarter (NaN) is left out, the others kept in place: the same six counts
+    assert dispersion([np.nan, 16, 4, 10, 10, 4, 16]) == (pytest.approx(3.6), 4)
+    assert pearson_dispersion([1, 2], [1.5, 1.5], 2) != pearson_dispersion([1, 2], [1.5, 1.5], 2)  # no df: NaN
+
+
 def test_mean_model_by_hand() -> None:
-    out = _predict_mean(np.array([0.0, 8.0, 10.0, 12.0, 14.0]), 2, 0.8)
-    assert out["forecast"].tolist() == [11.0, 11.0]  # mean of the last four quarters
-    assert (out["low"] < 11).all() and (out["high"] > 11).all()
+    ahead, model = forecast_counts(np.array([16.0, 4, 10, 10, 4, 16]), 2, 0.8, "mean")
+    assert model == "mean" and ahead["forecast"].tolist() == [10.0, 10.0]  # the last four: (10 + 10 + 4 + 16) / 4
+    # the count varies 3.6 × 10 about a mean of four counts that varies 3.6 × 10 / 4: 45, widened by
+    # (t_4 / z)² at the 90th percentile, (1.5332 / 1.2816)² = 1.4312, to 64.4: the negative binomial
+    # of mean 10 and variance 64.4 has size 10² / 54.4 = 1.838 and p = 10 / 64.4 = 0.1553
+    from scipy import stats
+
+    assert ahead["dispersion"].tolist() == [pytest.approx(3.6)] * 2
+    variance = 3.6 * 10 * 1.25 * (stats.t.ppf(0.9, 4) / stats.norm.ppf(0.9)) ** 2
+    assert variance == pytest.approx(64.4, abs=0.05)
+    law = stats.nbinom(100 / (variance - 10), 10 / variance)
+    assert ahead["low"].tolist() == [law.ppf(0.1)] * 2 == [2.0] * 2
+    assert ahead["high"].tolist() == [law.ppf(0.9)] * 2 == [21.0] * 2
+
+
+def test_a_short_series_has_no_interval() -> None:
+    """Five quarters leave 3 degrees of freedom about a trend: too few to tell Poisson from three times it."""
+    ahead, _ = forecast_counts(np.array([16.0, 4, 10, 10, 4]), 1, 0.8, "mean")
+    assert ahead["forecast"].tolist() == [7.0] and ahead[["low", "high", "dispersion"]].isna().all().all()
+    ahead, _ = forecast_counts(np.array([16.0, 4, 10, 10, 4, 16]), 1, 0.8, "mean")
+    assert ahead[["low", "high"]].notna().all().all()
+
+
+def test_predictive_interval_is_negative_binomial_widened_for_an_estimated_dispersion() -> None:
+    from scipy import stats
+
+    low, high = predictive_interval([20.0], [50.0], [np.inf], 0.8)  # known variance: the negative binomial's own quantiles
+    law = stats.nbinom(400 / 30, 20 / 50)
+    assert (low[0], high[0]) == (law.ppf(0.1), law.ppf(0.9))
+    low4, high4 = predictive_interval([20.0], [50.0], [4.0], 0.8)
+    assert low4[0] <= low[0] and high4[0] > high[0]
+    low, high = predictive_interval([20.0, 20.0], [np.nan, 10.0], [4.0, np.inf], 0.8)
+    assert np.isnan(low[0]) and (low[1], high[1]) == (16.0, 24.0)  # 20 ± 1.2816 × √10, rounded
+
+
+def test_the_interval_covers_80_percent_of_overdispersed_counts() -> None:
+    """A small version of benchmarks/bench_forecast_coverage.py, fixed seed.
+
+    400 series of 12 quarters, negative binomial with variance 2.5 × a mean of 20: the
+    next quarter's count falls in the true law's own 10th–90th percentiles 83.1% of the
+    time (whole counts), and the benchmark's 1,000 series give 80–83% for the forecast.
+    The standard error of a share near 82% over 400 series is 1.9 points: 74–90% is
+    about ±4 SE, so a correct interval fails by chance about once in 10,000 seeds. The
+    Poisson interval it replaced held 75–78% at 2.5 × Poisson and 68–72% at 3.2 ×.
+    """
+    rng = np.random.default_rng(7)
+    counts = rng.negative_binomial(20 / 1.5, 1 / 2.5, size=(400, 12)).astype(float)
+    inside = []
+    for y in counts:
+        ahead, _ = forecast_counts(y[:-1], 1, 0.8, "mean")
+        inside.append(ahead["low"].iloc[0] <= y[-1] <= ahead["high"].iloc[0])
+    assert 74 <= 100 * np.mean(inside) <= 90
+    dispersions = [dispersion(y)[0] for y in counts[:100]]
+    assert 2.0 < np.median(dispersions) < 3.0  # it measures the 2.5 simulated
 
 
 def test_demo_quarters_are_complete(demo_dir) -> None:
@@ -62,7 +128,8 @@ def test_demo_shortfall_service_forecast_exceeds_capacity(demo_dir) -> None:
 
 def test_demo_backtest_mean_model_is_calibrated(demo_dir) -> None:
     b = backtest(load_dataset(demo_dir))
-    assert b["coverage_mean"].mean() >= 70
+    # 33 services, 4 held-out quarters each: 90% (95.5% with the Poisson interval); many are small counts, which whole counts over-cover
+    assert 75 <= b["coverage_mean"].mean() <= 95
     with pytest.raises(ValueError, match="method"):
         demand_forecast(load_dataset(demo_dir), services=["food"], method="arima")
 
@@ -96,6 +163,8 @@ def test_backtest_on_small_data_falls_back_and_says_so(tmp_path: Path) -> None:
     assert b["mae_trend"].max() < 2  # nothing diverges
     text = backtest_markdown(b)
     assert f"a trend model by {b['mae_trend'].mean():.1f}; for 2 of 3 services the trend could not be fitted on so few needs" in text
+    # four quarters before the held-out ones: too few to measure how counts vary, so no interval and no coverage
+    assert b["coverage_mean"].isna().all() and "so there is no interval to check" in text
     f = demand_forecast(data, method="trend")
     ahead = f[f["kind"] == "forecast"].groupby("service")["model"].first()
     assert ahead.to_dict() == {"case_management": "trend", "housing_emergency": "trend", "legal_representation": "trend"}  # on all 8 quarters
