@@ -228,8 +228,8 @@ def forecast_counts(counts: np.ndarray, horizon: int, level: float, method: str)
 
     ``mean``: the mean of the last four quarters; ``trend``: a Poisson log-linear trend (it
     falls back to ``mean`` without a fit, :func:`trend_estimable`). The interval is for the
-    quarter's count: it varies :func:`dispersion` times its mean (quasi-Poisson, at least
-    Poisson) about a mean itself estimated; NaN (no interval) where the quarters are too
+    quarter's count: it varies :func:`dispersion` times its mean (quasi-Poisson; less than
+    Poisson where the counts varied less) about a mean itself estimated; NaN (no interval) where the quarters are too
     few to measure the dispersion. Hidden quarters (NaN) count only as gaps in the
     dispersion's fit; the mean must have its last four quarters, the trend every one.
 
