@@ -48,7 +48,7 @@ def test_the_interval_rests_on_shown_quarters_only() -> None:
     expected, _ = forecast_counts(shown, 1, 0.8, "mean")
     assert ahead["dispersion"].iloc[0] == dispersion(shown)[0] == expected["dispersion"].iloc[0]
     assert ahead[["low", "high"]].to_numpy().tolist() == expected[["low", "high"]].to_numpy().tolist()
-    assert interval_markdown(f).endswith("by as much as they did in the quarters shown, measured against chance alone (Poisson variation = 1): **a** 1.1.")
+    assert interval_markdown(f).endswith("by as much as they did in the quarters shown, measured as a multiple of chance alone (Poisson variation): **a** 1.1 times.")
 
 
 def test_no_forecast_rests_on_a_hidden_quarter() -> None:

@@ -88,6 +88,32 @@ def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny
     assert "housing_emergency" in str(err.value) and " 2 " not in str(err.value)
 
 
+def test_a_run_whose_page_prints_a_hidden_count_in_a_sentence_is_not_published(tmp_path, tiny_dir):
+    # stop 36: report 02's new sentence on the forecast's spread printed "(Poisson variation = 1):
+    # Case management 1.4" beside a hidden count of 1, and only `tfanalysis audit`, after
+    # publishing, read it; the run reads its own pages back before it publishes them. By hand:
+    # the ledger hides housing_emergency's 2 (shown total 4); a page's sentence says "Housing
+    # emergency: 2 needs" (its row in words), another prints the shown total.
+    from tfanalysis.data.io import load_dataset
+    from tfanalysis.publication.ledger import Ledger
+
+    data = load_dataset(tiny_dir)
+    ledger = Ledger(tmp_path / "ledger", run="r")
+    ledger.add(pd.DataFrame({
+        "key": [cell_key("needs", predicate(need=["housing_emergency", "case_management"])), cell_key("needs", predicate(need="housing_emergency")),
+                cell_key("needs", predicate(need="case_management"))],
+        "table": "02 needs", "row": ["Total", "housing_emergency", "case_management"], "true": [4, 2, 2], "hidden": [False, True, True],
+    }))
+    ledger.save()
+    clean, leaky = tmp_path / "02_clean.html", tmp_path / "02_leaky.html"
+    clean.write_text('<div class="jp-RenderedMarkdown"><p>4 needs in all; Housing: emergency a hidden number.</p></div>', encoding="utf-8")
+    leaky.write_text('<div class="jp-RenderedMarkdown"><p>Most for Housing: emergency (2 needs).</p></div>', encoding="utf-8")
+    pipeline._audit_release(data, tmp_path / "ledger", 3, "r", pages=[clean])  # nothing printed but the shown total
+    with pytest.raises(pipeline.SuiteError, match="02 needs: Housing: emergency") as err:
+        pipeline._audit_release(data, tmp_path / "ledger", 3, "r", pages=[clean, leaky])
+    assert "sentence" in str(err.value) and " 2 " not in str(err.value)
+
+
 @pytest.mark.slow
 def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
     result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",

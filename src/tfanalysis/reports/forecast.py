@@ -76,7 +76,7 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
     >>> f = pd.DataFrame({"service": ["a", "a", "b", "c", "d"], "kind": ["observed"] + ["forecast"] * 4,
     ...     "forecast": [np.nan, 9.0, 4.0, 20.0, np.nan], "dispersion": [np.nan, 2.345, np.nan, 0.8, np.nan], "model": "mean"})
     >>> print(interval_markdown(f))
-    The 80% interval is for a quarter's count. It assumes the level of the last four quarters holds (no trend, no change to come) and allows for two things: that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown, measured against chance alone (Poisson variation = 1): **a** 2.3 and **c** 0.8. It is left out for **b**: fewer than 6 quarters shown, too few to measure that variation.
+    The 80% interval is for a quarter's count. It assumes the level of the last four quarters holds (no trend, no change to come) and allows for two things: that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown, measured as a multiple of chance alone (Poisson variation): **a** 2.3 times and **c** 0.8 times. It is left out for **b**: fewer than 6 quarters shown, too few to measure that variation.
     """
     ahead = published[(published["kind"] == "forecast") & published["forecast"].notna()].groupby("service", sort=False)[["dispersion", "model"]].first()
     if ahead.empty:
@@ -87,7 +87,9 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
     text = (f"The {100 * level:.0f}% interval is for a quarter's count. It assumes {assumes} and allows for two things: "
             "that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown")
     if len(measured):
-        text += ", measured against chance alone (Poisson variation = 1): " + listed(f"**{readable(name)}** {value:.1f}" for name, value in measured.items())
+        # "times" after each: a multiple, never read as a count of the service it follows
+        text += ", measured as a multiple of chance alone (Poisson variation): " + listed(
+            f"**{readable(name)}** {value:.1f} times" for name, value in measured.items())
     text += "."
     missing = [str(name) for name in ahead.index if name not in measured.index]
     if missing:

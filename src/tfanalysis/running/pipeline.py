@@ -286,7 +286,7 @@ def run_suite(
             # the audit reads the runs published while this one ran, in other folders too
             last_steps.enter_context(ledgers.publishing(out_dir, data_dir, dataset))
             _share_ledgers(out_dir, data_dir, dataset, push=False)
-            _audit_release(data, ledger, threshold, run_id)
+            _audit_release(data, ledger, threshold, run_id, pages=sorted(work.glob("[0-9][0-9]_*.html")))
             public_params = {
                 "period": resolved.label,
                 "region": region or "all counties in the data",
@@ -466,22 +466,32 @@ def _give_back_memory() -> None:
     pyarrow.default_memory_pool().release_unused()
 
 
-def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, units: Mapping[str, Any] | None = None) -> None:
-    """Bound everything this run released, with the earlier runs of the same data, before publishing.
+def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, units: Mapping[str, Any] | None = None,
+                   pages: Sequence[Path] = ()) -> None:
+    """Bound everything this run released, with the earlier runs of the same data, and read its pages back, before publishing.
 
     A count a reader could pin inside 1..threshold-1 fails the run (nothing is published);
-    the message names the table and cell, never a count. ``units``: the units to count
+    so does a rendered page (``pages``) whose tagged table or figure shows other than the
+    released value, or whose sentence prints a hidden count beside its row's name
+    (:func:`~tfanalysis.running.audit.audit_html`, what ``tfanalysis audit`` reads): the
+    message names the table and cell, never a count. ``units``: the units to count
     instead of ``data``'s (:class:`~tfanalysis.publication.Release`).
     """
     if not (ledger / "cells.parquet").exists():
         return
+    import pandas as pd
+
     from tfanalysis.publication import Release
-    from tfanalysis.running.audit import audit_ledger
+    from tfanalysis.running.audit import audit_html, audit_ledger
 
     # what the earlier runs gave away by themselves (two reports folders before they shared
     # their ledgers, a lower threshold) cannot be taken back: said in the log, not held against this run
     given_away: list = []
-    findings = audit_ledger(Release(data, threshold, ledger_dir=ledger, run=run_id, units=units), earlier_alone=given_away)
+    release = Release(data, threshold, ledger_dir=ledger, run=run_id, units=units)
+    findings = audit_ledger(release, earlier_alone=given_away)
+    mine = release.ledger.cells[release.ledger.cells["run"] == run_id]
+    findings = pd.concat([findings, *(audit_html(page.read_text(encoding="utf-8"), mine, threshold, where=page.name) for page in pages)],
+                         ignore_index=True)
     for universe, leak in given_away:
         log.warning("disclosure audit: published before this run, by earlier runs alone: a %s of %s on %s",
                     leak.kind, universe, ", ".join(leak.columns))
