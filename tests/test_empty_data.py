@@ -51,7 +51,7 @@ def test_gap_analyses_of_no_need_are_empty_and_say_so(no_clients: tf.TaskForceDa
     assert headline["unmet_need_rate"]["value"] is None and headline["needs_met"]["value"] == 0
     assert headline["median_days_to_met"]["value"] is None and headline["biggest_gap_service"]["value"] is None
     assert gaps_report.default_site_service(published_demand) == ""
-    assert gaps_report.sites_markdown(pd.DataFrame(), "", 60).startswith("No service's needs not yet met are shown (or none was identified")
+    assert gaps_report.sites_markdown(pd.DataFrame(), "", 60).startswith("No service's count of needs is shown (or none was identified")
 
 
 def test_models_of_no_need_are_empty(no_clients: tf.TaskForceData) -> None:

@@ -20,7 +20,7 @@ def _released_quarters(counts: dict[str, list[int]]):
 
 
 def test_a_forecast_of_released_quarters_is_the_mean_of_the_last_four_shown() -> None:
-    from tfanalysis.reports.forecast import publish_forecast
+    from tfanalysis.reports.forecast import interval_markdown, publish_forecast
 
     f = publish_forecast(None, _released_quarters({"a": [12, 14, 16, 18, 20]}), horizon=2)
     seen, ahead = f[f["kind"] == "observed"], f[f["kind"] == "forecast"]
@@ -29,10 +29,17 @@ def test_a_forecast_of_released_quarters_is_the_mean_of_the_last_four_shown() ->
     assert ahead["forecast"].tolist() == [17.0, 17.0]  # (14 + 16 + 18 + 20) / 4
     # five quarters: 3 degrees of freedom about a trend, too few to measure how much the counts vary
     assert ahead[["low", "high", "dispersion"]].isna().all().all()
+    # seven quarters rising 12 to 22: a trend (p = 0.016), which the mean of the last four does not follow: no interval
     f = publish_forecast(None, _released_quarters({"a": [12, 14, 16, 18, 20, 22, 18]}), horizon=1)
     ahead = f[f["kind"] == "forecast"]
     assert ahead["forecast"].tolist() == [19.5] and ahead["dispersion"].iloc[0] < 1  # they vary less than Poisson about the trend
-    assert ahead["low"].tolist() == [16.0] and ahead["high"].tolist() == [23.0]
+    assert ahead[["low", "high"]].isna().all().all() and round(ahead["trend_p"].iloc[0], 3) == 0.016
+    assert "It is left out for **a** (p = 0.016): the quarters shown have a trend" in interval_markdown(f)
+    # seven flat quarters: mean (21 + 20 + 17 + 23) / 4 = 20.25, phi 0.265 on 5 df; variance phi (20.25 + 20.25 / 4) = 6.70,
+    # widened by (t_5 / z)^2 = (1.476 / 1.282)^2 to 8.89, below the mean: the normal interval 20.25 -+ 1.282 * 2.98, rounded
+    f = publish_forecast(None, _released_quarters({"a": [18, 22, 19, 21, 20, 17, 23]}), horizon=1)
+    ahead = f[f["kind"] == "forecast"]
+    assert ahead[["forecast", "low", "high"]].values.tolist() == [[20.25, 16.0, 24.0]] and ahead["trend_p"].iloc[0] > 0.5
 
 
 def test_the_interval_rests_on_shown_quarters_only() -> None:

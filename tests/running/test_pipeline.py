@@ -84,13 +84,20 @@ def test_nothing_sent_names_the_dataset_by_its_files_digests(tiny_run) -> None:
     # executed notebooks carried (<reports>/.ledgers/<dataset id>/<run>) after run.json's digests were keyed
     from tfanalysis.running.audit import dataset_id
 
-    result, reports, _ = tiny_run
+    result, reports, history = tiny_run
     dataset = dataset_id(tf.load_dataset(reports.parent / "tiny-data").fingerprint())
     assert (reports / ".ledgers" / dataset / "q1").is_dir()  # the private ledger is named by it
     sent = [p for p in result.folder.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".ipynb", ".log", ".csv"}]
     assert len(sent) >= 5 and not [p.name for p in sent if dataset in p.read_text(encoding="utf-8")]
     executed = json.loads((result.folder / "notebooks" / "00_data_quality.ipynb").read_text(encoding="utf-8"))
     assert executed["metadata"]["papermill"]["parameters"]["ledger_dir"] == "<ledger>"
+    # stop 36's outsider confirmed the data folder's path and state from run.json's history key, an
+    # unkeyed hash of "<data folder>|<states>": the history's key stays in the private history only
+    from tfanalysis.running.pipeline import dataset_key
+
+    history_key = dataset_key(reports.parent / "tiny-data", tf.load_dataset(reports.parent / "tiny-data"))
+    assert history_key in history.read_text(encoding="utf-8")
+    assert not [p.name for p in sent if history_key in p.read_text(encoding="utf-8")]
 
 
 def test_reports_are_offline_code_free_and_name_no_local_path(tiny_run) -> None:

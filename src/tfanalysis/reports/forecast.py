@@ -13,6 +13,7 @@ import pandas as pd
 
 from tfanalysis.analyses.gaps.forecast import (
     MIN_DISPERSION_DF,
+    TREND_ALPHA,
     backtest_counts,
     forecast_counts,
     places_per_quarter,
@@ -78,7 +79,8 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
     >>> print(interval_markdown(f))
     The 80% interval is for a quarter's count. It assumes the level of the last four quarters holds (no trend, no change to come) and allows for two things: that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown, measured as a multiple of chance alone (Poisson variation): **a** 2.3 times and **c** 0.8 times. It is left out for **b**: fewer than 6 quarters shown, too few to measure that variation.
     """
-    ahead = published[(published["kind"] == "forecast") & published["forecast"].notna()].groupby("service", sort=False)[["dispersion", "model"]].first()
+    columns = [c for c in ("dispersion", "model", "low", "trend_p") if c in published]
+    ahead = published[(published["kind"] == "forecast") & published["forecast"].notna()].groupby("service", sort=False)[columns].first()
     if ahead.empty:
         return ""
     assumes = ("the trend of the quarters shown goes on" if (ahead["model"] == "trend").all()
@@ -91,11 +93,22 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
         text += ", measured as a multiple of chance alone (Poisson variation): " + listed(
             f"**{readable(name)}** {value:.1f} times" for name, value in measured.items())
     text += "."
+    trended = ahead[ahead["low"].isna() & ahead["dispersion"].notna()] if "low" in ahead else ahead.iloc[:0]
+    if len(trended):
+        each = listed(f"**{readable(name)}** (p {_p_text(row['trend_p'])})" for name, row in trended.iterrows())
+        text += (f" It is left out for {each}: the quarters shown have a trend (a log-linear trend differing from a flat "
+                 f"level at the {100 * TREND_ALPHA:.0f}% level), so the level of the last four quarters is not a forecast "
+                 "whose interval would hold.")
     missing = [str(name) for name in ahead.index if name not in measured.index]
     if missing:
         text += (f" It is left out for {listed(f'**{readable(name)}**' for name in missing)}: fewer than {MIN_DISPERSION_DF + 2} quarters shown, "
                  "too few to measure that variation.")
     return text
+
+
+def _p_text(p: float) -> str:
+    """A p-value in a sentence: ``< 0.001`` or three decimals."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 def release_quarters(rel: Any, data: Any, services: list[str], region: dict[str, Any] | None = None, *, name: str) -> Any:
@@ -165,9 +178,10 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
         if rests.notna().all() and len(counts):
             ahead, model = forecast_counts(counts.to_numpy(float), horizon, level, method)
         else:
-            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan, "dispersion": np.nan}, index=range(horizon)), method
+            ahead, model = pd.DataFrame({"forecast": np.nan, "low": np.nan, "high": np.nan, "dispersion": np.nan, "trend_p": np.nan},
+                                        index=range(horizon)), method
         frames.append(ahead.assign(service=service, quarter=list(future), kind="forecast", model=model))
-    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "dispersion", "places", "model"]
+    columns = ["service", "quarter", "kind", "needs", "forecast", "low", "high", "dispersion", "trend_p", "places", "model"]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)

@@ -137,7 +137,6 @@ def write_run_files(
     params: dict[str, Any],
     fingerprint: dict[str, str],
     started: datetime,
-    key: dict[str, str],
 ) -> None:
     import nbformat
 
@@ -155,7 +154,6 @@ def write_run_files(
         "run_id": run_id,
         "parameters": params,
         "fingerprint": fingerprint,
-        "history_key": key,
         "tfanalysis_version": __version__,
         "started": started.isoformat(timespec="seconds"),
         "finished": finished.isoformat(timespec="seconds"),

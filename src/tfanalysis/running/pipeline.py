@@ -301,7 +301,7 @@ def run_suite(
             if pdf:
                 _print_pack(work, notebooks)
             write_run_files(work, run_id, notebooks, reports, metrics, public_params,
-                            keyed_fingerprint(fingerprint, ledgers.publishing_key(out_dir)), started, key)
+                            keyed_fingerprint(fingerprint, ledgers.publishing_key(out_dir)), started)
             worksheet = _write_grant_worksheet(data, resolved, crosswalk, out_dir / f".{run_id}{GRANT_SUFFIX}.part") if crosswalk else None
             log.info("run %s complete", run_id)
             close_log(handler)

@@ -245,7 +245,9 @@ def test_the_scorecard_reads_only_shown_values(collab: tf.TaskForceData, table: 
     row = card.loc["clients_identified"]
     assert row["latest"] == 2 and row["vs_previous"] == 2  # 2 - 0, both shown
     assert card.loc["arrests", "hidden"] and np.isnan(card.loc["arrests", "latest"]) and card.loc["arrests", "note"] == "hidden (disclosure control)"
-    assert card.loc["needs_met_30d_share", "note"] == "not yet measurable in the latest period"
+    # an outsider read report 02's Kaplan-Meier "met within 30 days" of the same quarter beside this note: it says why both hold
+    assert card.loc["needs_met_30d_share", "note"] == ("not yet measurable in the latest period: not every need has had its window "
+                                                       "(report 02 estimates it, counting the needs still open as censored)")
     assert card.loc["referral_acceptance_rate", "note"] == "not shown: it rests on a hidden count"  # 2 accepted of 3 closed
     text = c.scorecard_table(card, 2)
     assert text.loc["Arrests", "latest (2024Q3)"] == "hidden" and text.loc["Arrests", "vs previous period"] == "n/a"

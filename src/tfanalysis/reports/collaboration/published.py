@@ -231,7 +231,9 @@ def _latest_note(ind: Indicator, counts: ReleasedCounts, hidden: bool, latest: f
         base = counts.shown(ind.base).iloc[-1]
         above = [counts.shown(n).iloc[-1] for n in needs]
         if not isinstance(base, str) and pd.isna(base):
-            return "not yet measurable in the latest period" if ind.base.startswith("needs_due") else "not available"
+            # report 02 gives the period a Kaplan-Meier estimate (needs still open censored); this share waits for every window
+            return ("not yet measurable in the latest period: not every need has had its window (report 02 estimates it, "
+                    "counting the needs still open as censored)") if ind.base.startswith("needs_due") else "not available"
         if any(isinstance(v, str) for v in above):
             return "not shown: it rests on a hidden count"
         if base == 0:

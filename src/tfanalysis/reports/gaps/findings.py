@@ -16,16 +16,22 @@ NO_NEED = "No need was identified in this period: there is no demand to set agai
 
 
 def default_site_service(published_demand: pd.DataFrame) -> str:
-    """The service with the most needs not yet met among those whose counts are shown ("" when none is).
+    """The service to place a new provider for: the most needs not yet met among the services whose counts are shown.
+
+    Then the most unmet needs shown; where no service's unmet count is shown, the most
+    needs identified shown (as the forecast chooses, :func:`pressed_services`), so that
+    report 02 places sites wherever report 06 can ("" only when no count is shown).
 
     Examples
     --------
-    >>> d = pd.DataFrame({"unmet": [30, "hidden", 12], "in_progress": [0, "hidden", 25]}, index=["a", "b", "Total"])
-    >>> default_site_service(d)
-    'a'
+    >>> d = pd.DataFrame({"unmet": [30, "hidden", 12], "in_progress": [0, "hidden", 25], "needs": [90, 40, 130]}, index=["a", "b", "Total"])
+    >>> default_site_service(d), default_site_service(d.assign(unmet="hidden", in_progress="hidden"))
+    ('a', 'a')
     """
     not_met = (_shown(published_demand["unmet"]) + _shown(published_demand["in_progress"])).dropna()
     top = _top(not_met, 1) or _top(_shown(published_demand["unmet"]), 1)
+    if not top and "needs" in published_demand:
+        top = _top(_shown(published_demand["needs"]), 1)
     return str(top[0]) if top else ""
 
 

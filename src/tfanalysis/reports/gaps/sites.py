@@ -108,7 +108,7 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     a ranking of need.
     """
     if not service:
-        return "No service's needs not yet met are shown (or none was identified in this period): no site is placed."
+        return "No service's count of needs is shown (or none was identified in this period): no site is placed."
     label = readable(service)
     if sites.empty:
         return f"No need of {label} not yet met is shown: no site is placed."
