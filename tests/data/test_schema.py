@@ -84,7 +84,7 @@ def test_format_problems_lists_rows_compactly() -> None:
     text = schema.format_problems(p, source="data/x")
     assert text.splitlines() == [  # the warnings too: a second task force's notes column went unsaid beside a refused name
         "The dataset breaks the data contract (data/x): 2 problems in 20 rows (and 1 warning).",
-        "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)",
+        "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet; a cell holding a line break makes its row span two lines.)",
         "- members: required table missing: expected members.csv, members.xlsx or members.parquet",
         "- needs.status, rows 1, 2, 3, 4, 5, 6, 7, 8 and 12 more: must be one of met, in_progress, unmet, declined_by_client",
         "- needs.met_on, row 4: warning: status is met but met_on is empty",
@@ -95,7 +95,7 @@ def test_warnings_alone_are_formatted_as_warnings() -> None:
     p = schema.problem_table("needs", "met_on", "status is met but met_on is empty", [4], severity="warning")
     assert schema.format_problems(p).splitlines() == [
         "The dataset has warnings: 1 problem in 1 row.",
-        "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)",
+        "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet; a cell holding a line break makes its row span two lines.)",
         "- needs.met_on, row 4: warning: status is met but met_on is empty",
     ]
 

@@ -271,6 +271,17 @@ def test_a_period_outside_the_data_is_warned_about(tiny_data, caplog):
                     "period 2023Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a"]
 
 
+@pytest.mark.slow
+def test_a_quiet_run_of_a_period_outside_the_data_says_so_and_logs_it(tiny_dir, tmp_path):
+    # a second task force's cron run of 2019Q1 (data from 2023) exited 0 printing only the index path:
+    # the warning went to no console under --quiet and was logged before run.log was opened
+    done = subprocess.run([sys.executable, "-m", "tfanalysis.running.cli", "run", "--data", str(tiny_dir), "--out", str(tmp_path / "r"),
+                           "--period", "2023Q3", "--only", "00", "--quiet"], capture_output=True, text=True, timeout=300)
+    said = "period 2023Q3 lies outside the data (2024-01-05 to 2024-04-20): every count of the run is 0 or n/a"
+    assert done.returncode == 0 and done.stderr.strip() == said
+    assert said in next((tmp_path / "r").glob("2*/run.log")).read_text(encoding="utf-8")
+
+
 def test_a_region_outside_the_data_is_refused_before_anything_is_written(tiny_dir, tmp_path):
     """The tiny task force is in Delaware: NY would make every report read 0; a county code that does not exist is refused too."""
     from tfanalysis.running import pipeline

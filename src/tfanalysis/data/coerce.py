@@ -154,7 +154,7 @@ def _coerce_cells(
         found.append((changed, f"{col.kind.upper()} codes stored as numbers lost their leading zeros; padded to 5 digits", "warning", False))
         text = padded
     elif col.kind in {"fips", "zip"}:  # text, but perhaps saved once by a spreadsheet: 6037 for 06037 (or a digit typed short)
-        short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}(?:-\d{4})?").fillna(False)
+        short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}(?:-?\d{4})?").fillna(False)
         example = "6037 for 06037" if col.kind == "fips" else "2134 for 02134"
         found.append((short, f"must be a 5-digit {'county FIPS' if col.kind == 'fips' else 'ZIP'} code: fewer digits, as when a spreadsheet "
                              f"drops a leading zero ({example}) or a digit is missing; export the column as text", "error", False))

@@ -210,7 +210,7 @@ def _read_csv(path: Path, expected: Sequence[str]) -> tuple[list[str], pd.DataFr
     frame = None if "\x00" in text else _read_csv_arrow(text.encode("utf-8") if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else data, records[0])
     if frame is None:
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(NA_VALUES), header=0)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=list(NA_VALUES), header=0, skip_blank_lines=False)
         except pd.errors.ParserError as exc:
             raise _parser_problem(exc, text, len(header)) from None
     if "\x00" in text:
@@ -274,7 +274,8 @@ def _read_csv_arrow(data: bytes, header: list[str]) -> pd.DataFrame | None:
     try:
         table = pcsv.read_csv(
             pa.py_buffer(data),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            # a blank line between rows is a row (kept and reported): skipping it would number every later row one short
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names},  # what pandas keeps: no cast after
                 null_values=list(NA_VALUES),
@@ -363,12 +364,20 @@ def _is_utf8(cell: str) -> bool:
 def _first_records(text: str, n: int) -> list[list[str]]:
     """The first ``n`` non-empty records of CSV text (a header may be quoted)."""
     records = []
-    for record in csv.reader(_lines(text)):
-        if record and any(cell.strip() for cell in record):
-            records.append(record)
-            if len(records) == n:
-                break
+    try:
+        for record in csv.reader(_lines(text)):
+            if record and any(cell.strip() for cell in record):
+                records.append(record)
+                if len(records) == n:
+                    break
+    except csv.Error:  # a stray quote ran the rest of the file into one value, past the csv module's limit
+        raise UnreadableFile(_RUNAWAY_QUOTE) from None
     return records or [[]]
+
+
+_RUNAWAY_QUOTE = ('a double quote opens a value that is never closed, and the rest of the file reads as that value: '
+                  'close it, or remove the stray "')
+"""The csv module's refusal of a value past its size limit, in words: an unclosed quote swallowed the file."""
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -431,7 +440,11 @@ def _parser_problem(exc: Exception, text: str, width: int) -> UnreadableFile:
         row = re.search(r"row (\d+)", message)
         rows = [int(row.group(1))] if row else []
         return UnreadableFile('a double quote opens a value that is never closed: close it, or remove the stray "', rows=rows)
-    rows = [i for i, record in enumerate(csv.reader(io.StringIO(text))) if len(record) > width and i > 0]
+    try:
+        rows = [i for i, record in enumerate(csv.reader(io.StringIO(text))) if len(record) > width and i > 0]
+    except csv.Error:  # a stray quote ran the rest of the file into one value, past the csv module's limit
+        return UnreadableFile(f"{_RUNAWAY_QUOTE}; rows may also have more cells than the header has columns ({width}): "
+                              "a value holding a comma must be in double quotes")
     return UnreadableFile(
         f"these rows have more cells than the header has columns ({width}): a value holding a comma must be in double quotes",
         rows=rows,
@@ -481,7 +494,10 @@ def _read_xlsx(path: Path, expected: Sequence[str]) -> tuple[list[str], pd.DataF
         sheet = pd.read_excel(path, header=None, dtype=object, keep_default_na=False, na_values=list(NA_VALUES), engine="openpyxl")
     except Exception as exc:  # openpyxl's errors for a damaged workbook are many and technical
         raise UnreadableFile(f"{path.name} could not be opened as an Excel workbook ({type(exc).__name__}): save it again as .xlsx") from None
-    sheet = sheet.dropna(how="all").reset_index(drop=True)
+    # blank rows above the header go; blank rows between data rows stay (and are reported), so that
+    # row numbers keep to the sheet's; those at the end are not rows (_rows_before_blank_end)
+    filled = sheet.notna().any(axis=1).to_numpy(dtype=bool)
+    sheet = sheet.iloc[int(filled.argmax()) if filled.any() else len(sheet):].reset_index(drop=True)
     if expected:
         _locate_sheet(path, sheet, expected)
     if sheet.empty:

@@ -119,11 +119,11 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
     >>> p = combine_problems([problem_table("clients", "gender", "must be one of female, male, nonbinary, unknown", [3, 7])])
     >>> print(format_problems(p))
     The dataset breaks the data contract: 1 problem in 2 rows.
-    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)
+    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet; a cell holding a line break makes its row span two lines.)
     - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
     >>> print(format_problems(combine_problems([p, problem_table("clients", "notes", "not in the data contract", severity="warning")])))
     The dataset breaks the data contract: 1 problem in 2 rows (and 1 warning).
-    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)
+    (Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet; a cell holding a line break makes its row span two lines.)
     - clients.gender, rows 3, 7: must be one of female, male, nonbinary, unknown
     - clients.notes: warning: not in the data contract
     """
@@ -156,5 +156,6 @@ def format_problems(problems: pd.DataFrame, source: str | None = None, *, max_ro
     return "\n".join([summary, *numbering, *lines])
 
 
-ROW_NUMBERING = "(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet.)"
+ROW_NUMBERING = ("(Rows are counted from the first row after the header: row 1 is line 2 of the file, or row 2 of the sheet; "
+                 "a cell holding a line break makes its row span two lines.)")
 """How a message's row numbers count, said once in every message that lists rows."""

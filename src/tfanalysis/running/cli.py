@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", default=None, metavar="NAME", help="run only these notebooks (name or prefix, e.g. 00)")
     run.add_argument("--run-id", default=None, help="name of the run folder (default: timestamp and period)")
     run.add_argument("--notebooks", type=Path, default=None, metavar="DIR", help="folder of report notebooks (default: the suite's notebooks/)")
-    run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path or the error")
+    run.add_argument("--quiet", action="store_true", help="no progress bars; print only the index path, warnings and errors")
     run.add_argument("--pdf", action="store_true", default=None,
                      help="also print every report into OUT/<run-id>/report.pdf, the leadership summary first "
                      "(needs Debian's chromium: apt-get install chromium)")
@@ -300,13 +300,12 @@ def _run(args: argparse.Namespace) -> int:
     # nbclient's event loop: what it reports while a run lives goes to the run's log; what it
     # reports once the run has ended (a kernel the run stopped, collected late) is not news
     logging.getLogger("asyncio").addHandler(logging.NullHandler())
-    if args.quiet:  # the run's log has everything; Python would print warnings without a handler
-        logging.getLogger("tfanalysis").addHandler(logging.NullHandler())
-    else:
-        console = logging.StreamHandler(sys.stderr)
-        console.setLevel(logging.WARNING)
-        console.setFormatter(logging.Formatter("%(message)s"))
-        logging.getLogger("tfanalysis").addHandler(console)
+    # warnings reach the console with --quiet too: a scheduled run of a period outside the data
+    # (a quarter of zeros) must not publish in silence; the run's log has them and everything else
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("tfanalysis").addHandler(console)
     try:
         export_date = _date_arg(pick(args.export_date, "export_date"))
         result = run_suite(

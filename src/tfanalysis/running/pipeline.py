@@ -222,7 +222,6 @@ def run_suite(
     # validated once, here: the notebooks read this run's snapshot of it (see below), never the raw files
     fingerprint = data.fingerprint()
     scenarios_file = _check_scenarios(scenarios, data)  # ScenarioError propagates: nothing written yet
-    _warn_outside_the_data(resolved, data)
     _check_region_in_data(region, data)  # ValueError: nothing written yet
     history_file = Path(history).resolve() if history else history_path(out_dir)
     key = {"dataset": dataset_key(data_dir, data), "region": region, "suppression_threshold": str(threshold)}
@@ -247,6 +246,7 @@ def run_suite(
     ledger = ledger_dir_of(out_dir, fingerprint, run_id).resolve()
     shutil.rmtree(ledger, ignore_errors=True)  # left by a failed run of the same id: never published
     handler = log_to(work / "run.log")
+    _warn_outside_the_data(resolved, data)  # in the run's log too, and on the console even with --quiet
     for dead in swept:
         log.warning("run %s had died without cleaning up: its folder is now .failed/%s", dead, dead)
     if taken:
