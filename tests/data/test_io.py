@@ -591,7 +591,7 @@ def test_a_date_in_another_format_is_named_by_the_format_it_looks_like(tmp_path:
         ("clients", "identified_on", 4, iso),  # like nothing known
         ("needs", "met_on", 1, f"{iso}; looks like an Excel serial number (a date cell saved as a number): format the column as a date"),
         ("needs", "identified_on", 3, f"{iso}; looks like one, but no such day exists (a month past 12, or a day past the month's end)"),
-        ("needs", "met_on", 1, "status is met but met_on is empty"),  # the warning of a met_on not read
+        # no "status is met but met_on is empty" beside it: the cell is not empty, it is refused (a second task force)
     }
     assert err.problems["value"].isna().all() and "01/10" not in str(err) and "45303" not in str(err)
 

@@ -84,3 +84,22 @@ def test_the_backtest_leaves_out_services_with_a_hidden_quarter() -> None:
     assert results.index.tolist() == ["c"] and left_out == 2
     truth = backtest_counts(pd.DataFrame({"c": c}, index=pd.period_range("2024Q1", periods=6, freq="Q")))
     assert results.loc["c", "mae_mean"] == truth.loc["c", "mae_mean"] == 2.0  # mean of 40, 44 = 42 against 38, 41, 42, 45
+
+
+def test_the_backtest_sentence_names_its_quarters_and_why_a_service_has_no_interval() -> None:
+    # a statistician: "the last quarters held out" named neither how many nor which; and a service whose mean
+    # interval is withheld for a trend was said to have "too few quarters"
+    import pandas as pd
+
+    from tfanalysis.analyses.gaps.forecast import backtest_counts
+    from tfanalysis.reports.forecast import backtest_markdown
+
+    quarters = pd.period_range("2023Q1", periods=12, freq="Q")
+    table = pd.DataFrame({"rising": [10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32], "flat": [18, 22, 19, 21, 20, 17, 23, 20, 19, 21, 22, 18],
+                          "short": [0, 0, 0, 0, 0, 0, 0, 5, 6, 4, 5, 6]}, index=quarters)
+    results = backtest_counts(table)
+    assert results.attrs["held_out"] == ("2025Q1", "2025Q4")
+    assert results["trend_seen"].tolist() == [True, False, False]
+    text = backtest_markdown(results)
+    assert text.startswith("Backtest on the last quarters held out (2025Q1 to 2025Q4): ")
+    assert "for 1, a trend in the quarters before them, which the mean does not follow" in text

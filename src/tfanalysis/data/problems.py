@@ -100,12 +100,26 @@ def problem_table(
 
 
 def combine_problems(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate problem tables, drop exact repeats, order by table, column and row."""
+    """Concatenate problem tables, drop exact repeats, order by table, column and row.
+
+    A warning about a cell already refused by an error (same table, column and row) is
+    dropped: an unreadable ``met_on`` is not also "empty" beside a status ``met``.
+
+    >>> p = combine_problems([problem_table("needs", "met_on", "must be a date written YYYY-MM-DD", [2]),
+    ...                       problem_table("needs", "met_on", "status is met but met_on is empty", [2, 5], severity="warning")])
+    >>> p[["row", "severity"]].values.tolist()
+    [[2, 'error'], [5, 'warning']]
+    """
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_problems()
     order = {name: i for i, name in enumerate(contract.TABLES)}
     out = pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
+    cell = ["table", "column", "row"]
+    refused = out.loc[(out["severity"] == "error").to_numpy(bool) & out["row"].notna().to_numpy(bool), cell].drop_duplicates()
+    if len(refused):
+        seen = out[cell].merge(refused.assign(_refused=True), on=cell, how="left")["_refused"].fillna(False).to_numpy(bool)
+        out = out[~(seen & (out["severity"] == "warning").to_numpy(bool))].reset_index(drop=True)
     out = out.assign(_t=out["table"].map(order).fillna(len(order)))
     out = out.sort_values(["_t", "table", "column", "row", "rule"], na_position="first", kind="stable")
     return out.drop(columns="_t").reset_index(drop=True)

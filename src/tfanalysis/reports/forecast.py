@@ -41,7 +41,7 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     >>> print(backtest_markdown(b.iloc[:1], left_out=2))
     Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of held-out quarters fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
     >>> print(backtest_markdown(b.assign(coverage_mean=[100.0, np.nan])))
-    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 100% of held-out quarters fell inside its 80% interval (1 service without an interval: too few quarters before the held-out ones to measure how much its counts vary).
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 100% of held-out quarters fell inside its 80% interval (1 service without an interval: for 1, too few quarters before the held-out ones to measure how much the counts vary).
     >>> print(backtest_markdown(b.iloc[:0]))
     Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
@@ -54,14 +54,19 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     fallback = int(results["trend_fallback"].sum()) if "trend_fallback" in results else 0
     trend_note = (f"; for {fallback} of {len(results)} service{'s' if len(results) != 1 else ''} the trend could not be fitted on so few needs "
                   "and the mean stands in for it") if fallback else ""
-    errors = (f"Backtest on the last quarters held out: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
+    held = results.attrs.get("held_out")
+    which = f"the last quarters held out ({held[0]} to {held[1]})" if held else "the last quarters held out"
+    errors = (f"Backtest on {which}: the mean of the last four quarters misses by {results['mae_mean'].mean():.1f} needs a quarter "
               f"on average (a trend model by {results['mae_trend'].mean():.1f}{trend_note})")
     without = int(results["coverage_mean"].isna().sum())
     if without == len(results):
         return (f"{errors}; the quarters before the held-out ones are too few to measure how much the counts vary "
                 f"(at least {MIN_DISPERSION_DF + 2}), so there is no interval to check{hidden}.")
-    none = (f" ({without} service{'s' if without != 1 else ''} without an interval: too few quarters before the held-out ones "
-            f"to measure how much {'their' if without != 1 else 'its'} counts vary)") if without else ""
+    trended = int((results["coverage_mean"].isna() & results["trend_seen"]).sum()) if "trend_seen" in results else 0
+    few = without - trended
+    reasons = [f"for {few}, too few quarters before the held-out ones to measure how much the counts vary"] if few else []
+    reasons += [f"for {trended}, a trend in the quarters before them, which the mean does not follow"] if trended else []
+    none = f" ({without} service{'s' if without != 1 else ''} without an interval: {'; '.join(reasons)})" if without else ""
     return f"{errors}; {results['coverage_mean'].mean():.0f}% of held-out quarters fell inside its {100 * level:.0f}% interval{none}{hidden}."
 
 

@@ -386,7 +386,7 @@ def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8
     >>> backtest_counts(t).loc["a", ["needs", "mae_mean"]].tolist()
     [85.0, 0.75]
     """
-    columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback"]
+    columns = ["needs", "mae_mean", "coverage_mean", "mae_trend", "coverage_trend", "trend_fallback", "trend_seen"]
     if len(table) <= horizon:
         # Nothing left to fit on once the last `horizon` quarters are held out.
         return pd.DataFrame(columns=columns, index=pd.Index([], name="service", dtype=str))
@@ -402,5 +402,8 @@ def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8
             row[f"coverage_{method}"] = float(100 * ((test >= low) & (test <= high)).mean()) if np.isfinite(low).all() else np.nan
             if method == "trend":
                 row["trend_fallback"] = model != "trend"
+        row["trend_seen"] = bool(trend_p_value(train) < TREND_ALPHA)  # the mean model's interval withheld for it
         rows.append(row)
-    return pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
+    out = pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
+    out.attrs["held_out"] = (str(table.index[-horizon]), str(table.index[-1]))  # the quarters the sentence names
+    return out
