@@ -103,9 +103,9 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     ...     "needs_within_reach": ["hidden", 14], "share_of_needs_not_met": [np.nan, 50.0], "counties_within_reach": [3, 9]})
     >>> print(sites_markdown(two, "mental_health_care", 60, pd.Series({"06063": "hidden", "48057": "hidden", "48001": 0})))  # doctest: +NORMALIZE_WHITESPACE
     A new provider of Mental health care (emergency and long-term) in **Plumas** (CA), then **Calhoun** (TX) Counties would
-    reach 14 needs not yet met in the 9 counties within 60 miles (50% of them). Every county's count of these needs is
-    hidden, so each weighed the same: the sites are those that reach the most counties with such needs, in that order, not
-    a ranking of need.
+    reach 14 needs not yet met in the 9 counties within 60 miles (50% of them). Every county's count of these needs that is
+    not shown as 0 is hidden, so each such county weighed the same: the sites are those that reach the most of them, in
+    that order, not a ranking of need.
     """
     if not service:
         return "No service's count of needs is shown (or none was identified in this period): no site is placed."
@@ -129,6 +129,7 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     if per_county is not None:
         with_need = per_county[per_county.map(lambda v: isinstance(v, str) or (pd.notna(v) and v != 0))]
         if len(with_need) and with_need.map(lambda v: isinstance(v, str)).all():
-            text += (" Every county's count of these needs is hidden, so each weighed the same: the sites are those that "
-                     "reach the most counties with such needs, in that order, not a ranking of need.")
+            # said of the counties not shown as 0 only: the map beside it shows the zeros
+            text += (" Every county's count of these needs that is not shown as 0 is hidden, so each such county weighed the "
+                     "same: the sites are those that reach the most of them, in that order, not a ranking of need.")
     return text
