@@ -166,8 +166,8 @@ def dispersion(counts: Any) -> tuple[float, int]:
 
     Quarters with no count (NaN: hidden) are left out, the others kept at their place in
     time. The trend (:func:`trend_estimable`) so that a growing or falling demand does not
-    pass for variation. NaN with fewer than :data:`MIN_DISPERSION_DF` degrees of freedom, or
-    without a need.
+    pass for variation. NaN with fewer than :data:`MIN_DISPERSION_DF` + 2 quarters shown (what
+    a trend leaves that many degrees of freedom), whichever model fits, or without a need.
 
     Examples
     --------
@@ -175,6 +175,8 @@ def dispersion(counts: Any) -> tuple[float, int]:
     (3.6, 4)
     >>> dispersion([10, 12, 9, 11])  # 2 degrees of freedom: too few to tell
     (nan, 2)
+    >>> dispersion([12, 0, 0, 0, 0])  # no trend fits (every need in the first quarter): still 6 quarters needed, as the report says
+    (nan, 4)
     """
     y = np.asarray(counts, dtype=float)
     t = np.flatnonzero(np.isfinite(y)).astype(float)
@@ -185,7 +187,9 @@ def dispersion(counts: Any) -> tuple[float, int]:
     else:
         fitted, parameters = np.full(len(y), y.mean() if len(y) else np.nan), 1
     df = len(y) - parameters
-    if df < MIN_DISPERSION_DF:
+    # the quarters needed do not depend on whether a trend fits: MIN_DISPERSION_DF beyond a trend's 2 parameters
+    # (a statistician: 5 quarters with every need in the first gave an interval of 0-0 where the report said 6 were needed)
+    if len(y) - 2 < MIN_DISPERSION_DF:
         return float("nan"), df
     return round(pearson_dispersion(y, fitted, parameters), 6), df
 
