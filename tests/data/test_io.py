@@ -298,7 +298,8 @@ def test_excel_numbers_lose_no_leading_zero(tiny_dir: Path, tmp_path: Path) -> N
     clients.to_excel(folder / "clients.xlsx", index=False)
     data = tf.load_dataset(folder)
     assert data.clients["county_fips"].tolist()[0] == "01001"
-    assert data.warnings["rule"].tolist() == ["FIPS codes stored as numbers lost their leading zeros; padded to 5 digits",
+    # counted, as the ZIP+4 warning is (a second task force): one code here, Autauga's
+    assert data.warnings["rule"].tolist() == ["1 FIPS code stored as a number lost its leading zero; padded to 5 digits",
                                               schema.OUTSIDE_THE_MEMBERS_STATES]  # Autauga, Alabama, beside Delaware's members
 
 

@@ -151,7 +151,7 @@ def _coerce_cells(
         long = (digits.str.len() > 5).fillna(False) if col.kind == "zip" else pd.Series(False, index=text.index)
         padded = digits.str.zfill(5).where(~long, digits.str.zfill(9))  # a ZIP+4 number lost its zeros too: 21341234 for 02134-1234
         changed = (padded != text).fillna(False) & ~long
-        found.append((changed, f"{col.kind.upper()} codes stored as numbers lost their leading zeros; padded to 5 digits", "warning", False))
+        found.append((changed, f"{{n}} {col.kind.upper()} code{{s}} stored as {{a}}number{{s}} lost {{their}} leading zero{{s}}; padded to 5 digits", "warning", False))
         text = padded
     elif col.kind in {"fips", "zip"}:  # text, but perhaps saved once by a spreadsheet: 6037 for 06037 (or a digit typed short)
         short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}(?:-?\d{4})?").fillna(False)
@@ -178,12 +178,12 @@ ZIP_PLUS_FOUR_READ = "{n} ZIP+4 code{s} read as the 5-digit ZIP (the 4 digits af
 
 
 def _counted(rule: str, n: int) -> str:
-    """A rule that counts its cells (``{n}``, ``{s}``) with the count filled in; any other rule as it is.
+    """A rule that counts its cells (``{n}``; ``{s}``, ``{their}``, ``{a}`` agree with it) filled in; any other rule as it is.
 
     >>> _counted(ZIP_PLUS_FOUR_READ, 1), _counted("must be true or false", 3)
     ('1 ZIP+4 code read as the 5-digit ZIP (the 4 digits after it dropped)', 'must be true or false')
     """
-    return rule.format(n=n, s="" if n == 1 else "s") if "{n}" in rule else rule
+    return rule.format(n=n, s="" if n == 1 else "s", their="its" if n == 1 else "their", a="a " if n == 1 else "") if "{n}" in rule else rule
 
 
 def zip5(text: pd.Series) -> tuple[pd.Series, pd.Series]:
