@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ import pandas as pd
 from tfanalysis.publication.bounds import find_leaks, given_away_before
 from tfanalysis.publication.privacy import HIDDEN
 
-__all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_run", "read_numbers"]
+__all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_pages", "audit_run", "read_numbers"]
 
 FINDING_COLUMNS = ["where", "table", "cell", "finding"]
 
@@ -334,13 +335,19 @@ def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
     if not (ledger / "cells.parquet").exists():
         raise FileNotFoundError(f"{run_dir.name}: no ledger at {ledger}; audit a run made by this version, in its own output folder")
     release = Release(data, threshold, ledger_dir=ledger, run=info["run_id"])
-    findings = [audit_ledger(release)]
-    mine = release.ledger.cells[release.ledger.cells["run"] == info["run_id"]]
-    for page in sorted(run_dir.glob("*.html")):
-        if page.name == "index.html":
-            continue
-        findings.append(audit_html(page.read_text(encoding="utf-8"), mine, threshold, where=page.name))
-    return pd.concat(findings, ignore_index=True)
+    pages = [page for page in sorted(run_dir.glob("*.html")) if page.name != "index.html"]
+    return pd.concat([audit_ledger(release), audit_pages(pages, release, info["run_id"])], ignore_index=True)
+
+
+def audit_pages(pages: Sequence[Path], release: Any, run_id: str) -> pd.DataFrame:
+    """:func:`audit_html` of each rendered page against the counts run ``run_id`` released (``release``'s ledger).
+
+    What ``tfanalysis audit`` reads back of a published run, and what a run reads of its own
+    pages before publishing them (:func:`tfanalysis.running.pipeline._audit_release`).
+    """
+    mine = release.ledger.cells[release.ledger.cells["run"] == run_id]
+    found = [audit_html(page.read_text(encoding="utf-8"), mine, release.threshold, where=page.name) for page in pages]
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
 def keyed_fingerprint(fingerprint: dict[str, str], key: str) -> dict[str, str]:

@@ -473,7 +473,7 @@ def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, unit
     A count a reader could pin inside 1..threshold-1 fails the run (nothing is published);
     so does a rendered page (``pages``) whose tagged table or figure shows other than the
     released value, or whose sentence prints a hidden count beside its row's name
-    (:func:`~tfanalysis.running.audit.audit_html`, what ``tfanalysis audit`` reads): the
+    (:func:`~tfanalysis.running.audit.audit_pages`, what ``tfanalysis audit`` reads): the
     message names the table and cell, never a count. ``units``: the units to count
     instead of ``data``'s (:class:`~tfanalysis.publication.Release`).
     """
@@ -482,16 +482,14 @@ def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, unit
     import pandas as pd
 
     from tfanalysis.publication import Release
-    from tfanalysis.running.audit import audit_html, audit_ledger
+    from tfanalysis.running.audit import audit_ledger, audit_pages
 
     # what the earlier runs gave away by themselves (two reports folders before they shared
     # their ledgers, a lower threshold) cannot be taken back: said in the log, not held against this run
     given_away: list = []
     release = Release(data, threshold, ledger_dir=ledger, run=run_id, units=units)
     findings = audit_ledger(release, earlier_alone=given_away)
-    mine = release.ledger.cells[release.ledger.cells["run"] == run_id]
-    findings = pd.concat([findings, *(audit_html(page.read_text(encoding="utf-8"), mine, threshold, where=page.name) for page in pages)],
-                         ignore_index=True)
+    findings = pd.concat([findings, audit_pages(pages, release, run_id)], ignore_index=True)
     for universe, leak in given_away:
         log.warning("disclosure audit: published before this run, by earlier runs alone: a %s of %s on %s",
                     leak.kind, universe, ", ".join(leak.columns))
