@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.gaps.forecast import (
-    MIN_DISPERSION_DF,
+    MIN_QUARTERS,
     TREND_ALPHA,
     backtest_counts,
     forecast_counts,
@@ -61,7 +61,7 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     without = int(results["coverage_mean"].isna().sum())
     if without == len(results):
         return (f"{errors}; the quarters before the held-out ones are too few to measure how much the counts vary "
-                f"(at least {MIN_DISPERSION_DF + 2}), so there is no interval to check{hidden}.")
+                f"(at least {MIN_QUARTERS}), so there is no interval to check{hidden}.")
     trended = int((results["coverage_mean"].isna() & results["trend_seen"]).sum()) if "trend_seen" in results else 0
     few = without - trended
     reasons = [f"for {few}, too few quarters before the held-out ones to measure how much the counts vary"] if few else []
@@ -106,7 +106,7 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
                  "whose interval would hold.")
     missing = [str(name) for name in ahead.index if name not in measured.index]
     if missing:
-        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in missing)}: fewer than {MIN_DISPERSION_DF + 2} quarters shown, "
+        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in missing)}: fewer than {MIN_QUARTERS} quarters shown, "
                  "too few to measure that variation.")
     return text
 

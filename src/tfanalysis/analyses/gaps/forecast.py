@@ -36,6 +36,7 @@ import pandas as pd
 
 __all__ = [
     "MIN_DISPERSION_DF",
+    "MIN_QUARTERS",
     "TREND_ALPHA",
     "backtest",
     "backtest_counts",
@@ -82,6 +83,9 @@ freedom its middle 80% is 0.27–1.94 times the truth, about the gap between Poi
 the 1.8–3.2 times Poisson seen in task forces' quarterly counts; with 2, 0.05–2.3, which
 cannot tell them apart. Fewer: no interval (:func:`dispersion` gives NaN).
 """
+
+MIN_QUARTERS = MIN_DISPERSION_DF + 2
+"""Quarters shown needed for an interval, whichever model fits: :data:`MIN_DISPERSION_DF` beyond a trend's 2 parameters."""
 
 
 TREND_ALPHA = 0.05
@@ -166,8 +170,8 @@ def dispersion(counts: Any) -> tuple[float, int]:
 
     Quarters with no count (NaN: hidden) are left out, the others kept at their place in
     time. The trend (:func:`trend_estimable`) so that a growing or falling demand does not
-    pass for variation. NaN with fewer than :data:`MIN_DISPERSION_DF` + 2 quarters shown (what
-    a trend leaves that many degrees of freedom), whichever model fits, or without a need.
+    pass for variation. NaN with fewer than :data:`MIN_QUARTERS` quarters shown, whichever
+    model fits, or without a need.
 
     Examples
     --------
@@ -187,9 +191,9 @@ def dispersion(counts: Any) -> tuple[float, int]:
     else:
         fitted, parameters = np.full(len(y), y.mean() if len(y) else np.nan), 1
     df = len(y) - parameters
-    # the quarters needed do not depend on whether a trend fits: MIN_DISPERSION_DF beyond a trend's 2 parameters
-    # (a statistician: 5 quarters with every need in the first gave an interval of 0-0 where the report said 6 were needed)
-    if len(y) - 2 < MIN_DISPERSION_DF:
+    # the quarters needed do not depend on whether a trend fits (a statistician: 5 quarters with every
+    # need in the first gave an interval of 0-0 where the report said 6 were needed)
+    if len(y) < MIN_QUARTERS:
         return float("nan"), df
     return round(pearson_dispersion(y, fitted, parameters), 6), df
 
