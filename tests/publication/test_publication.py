@@ -280,6 +280,30 @@ def test_a_state_s_count_is_the_count_of_its_counties():
     assert find_leaks(rel.ledger.universe_cells("clients"), rel.units("clients"), K) == []
 
 
+def test_a_set_naming_values_no_unit_takes_is_the_count_of_those_the_units_take():
+    """Needs a service meets, listed from the taxonomy, are another table's counts of the codes the data hold.
+
+    Needs: county a has 4 emergency-housing and 20 food, b 15 and 12; no need is coded plain
+    ``housing`` and no client lives in c. Report 06 counts a service's needs per county over
+    every code it meets (``housing``, ``housing_emergency``): the same needs as report 01's
+    county x need table counts in its ``housing_emergency`` column. Worked out by hand, a's
+    count (4) is that table's hidden cell, b's (15) hidden with it (19 - 15 would give 4),
+    their total (19) its column total: the same keys, so the same status, where keys of
+    their own would have been decided again. Only c's row is a count of its own (0).
+    """
+    spec = {("a", "housing_emergency"): 4, ("a", "food"): 20, ("b", "housing_emergency"): 15, ("b", "food"): 12}
+    rel = Release(None, K, units={"needs": _needs(spec, ("county", "need"))})
+    grid = rel.table("needs", rows="county", columns="need", name="01 per county and need")
+    keys_before = set(rel.ledger.cells["key"])
+    service = rel.table("needs", rows="county", where={"need": ["housing", "housing_emergency"]}, levels={"county": ["a", "b", "c"]},
+                        name="06 needs per county")
+    assert service.keys.loc["a", "count"] == grid.keys.loc["a", "housing_emergency"]
+    assert service.keys.loc["b", "count"] == grid.keys.loc["b", "housing_emergency"]
+    assert service.keys.loc["Total", "count"] == grid.keys.loc["Total", "housing_emergency"]
+    assert service.shown["count"].tolist() == ["hidden", "hidden", 0, 19]
+    assert set(rel.ledger.cells["key"]) - keys_before == {service.keys.loc["c", "count"]}
+
+
 def test_a_rate_beside_its_base_hides_with_its_numerator():
     """Rates give counts back: 42 ESL needs at 2.4 % unmet -> 1 unmet. Now the rate is not shown."""
     units = _needs({("esl", "met"): 41, ("esl", "unmet"): 1, ("food", "met"): 30, ("food", "unmet"): 20,

@@ -199,24 +199,35 @@ def column_span(values: pd.Series) -> Span:
 
 
 def without_the_obvious(pred: Predicate, spans: Mapping[str, Span]) -> Predicate:
-    """The predicate without the constraints every unit of the universe meets.
+    """The predicate without the constraints every unit of the universe meets, and without values no unit takes.
 
     A set holding every value a column takes, or a range holding every unit's day,
     restricts nothing: the count is the same count as without it, and must carry the same
     key (one count, one suppression pattern) and the same columns (a table of needs of
     every status is a table of needs: the bounds must set it beside tables without the
-    status). ``spans`` maps columns to :func:`column_span`; columns it lacks are kept.
+    status). Likewise a value no unit takes adds nothing to a set: the needs a service
+    meets, listed from the taxonomy (``housing`` and ``housing_emergency``), are the
+    count of those the data hold (``housing_emergency``) that another report releases
+    on the one code, and carry its key (a set of values none of which a unit takes is
+    kept as it is: each row of a county no client lives in stays a row of its own).
+    ``spans`` maps columns to :func:`column_span`;
+    columns it lacks are kept as they are.
 
     Examples
     --------
     >>> spans = {"status": frozenset({"met", "unmet"}), "need": frozenset({"food", "legal"})}
     >>> without_the_obvious(predicate(status=["met", "unmet"], need="food"), spans)
     (('need', frozenset({'food'})),)
+    >>> without_the_obvious(predicate(need=["food", "housing"]), spans)
+    (('need', frozenset({'food'})),)
     """
     out = []
     for column, c in pred:
-        if column in spans and _holds(c, spans[column]):
+        span = spans.get(column)
+        if column in spans and _holds(c, span):
             continue
+        if isinstance(c, frozenset) and isinstance(span, frozenset) and c & span:
+            c = c & span  # a set of values no unit takes keeps its own key: each such row is a count of its own (0)
         out.append((column, c))
     return tuple(out)
 
