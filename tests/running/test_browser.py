@@ -29,7 +29,9 @@ def open_offline(*page_paths: Path) -> list[dict]:
         try:
             for page_path in page_paths:
                 page, errors, blocked = open_page(browser, page_path)
-                page.wait_for_timeout(500)
+                # every figure's pending drawing (plotly keeps its promises in gd._promises); a page where
+                # plotly.js did not load has none to wait for, and its figures are counted undrawn below
+                page.evaluate("async () => { for (const gd of document.querySelectorAll('div.plotly-graph-div')) await Promise.all(gd._promises || []); }")
                 figures = page.locator("div.plotly-graph-div").count()
                 drawn = page.locator("div.plotly-graph-div svg.main-svg").count()
                 traces = page.locator("div.plotly-graph-div g.trace").count()

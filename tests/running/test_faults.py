@@ -26,6 +26,10 @@ from conftest import write_tiny_dataset
 pytestmark = pytest.mark.slow
 
 
+ASLEEP = "asleep"
+"""What the slow notebook writes into its run folder when its kernel is about to sleep: a signal sent after it finds the kernel in its cell."""
+
+
 def write_suite(folder: Path, body: str, name: str = "00_probe") -> Path:
     """A suite of one notebook: the runner's shared parameters, then ``body``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,15 +58,14 @@ def run(data: Path, out: Path, suite: Path, *args: str) -> subprocess.CompletedP
 
 
 def wait_for_kernel(out: Path, proc: subprocess.Popen[str], seconds: float = 120) -> None:
-    """Wait until the run's notebook is executing (papermill has written its output notebook)."""
+    """Wait until the run's kernel is in the sleeping cell (the slow notebook writes ``asleep`` into the run folder first)."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         assert proc.poll() is None, proc.communicate()
-        if list(out.glob(".tmp-*/notebooks/*.ipynb")):
-            time.sleep(2.0)  # the kernel is up and in the sleeping cell
+        if list(out.glob(f".tmp-*/{ASLEEP}")):
             return
         time.sleep(0.1)
-    raise AssertionError("the run never started its notebook")
+    raise AssertionError("the run never reached its sleeping cell")
 
 
 def stray(out: Path) -> list[str]:
@@ -77,7 +80,7 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     quick = write_suite(base / "quick", "from pathlib import Path\nfrom tfanalysis.reports import notebook\n"
                         "Path(report_dir, 'seen.txt').write_text(Path(history_file).read_text())\n"
                         "notebook.record_metric('probe', 1, label='Probe')")
-    slow = write_suite(base / "slow", "import time\ntime.sleep(120)")
+    slow = write_suite(base / "slow", f"import time\nfrom pathlib import Path\nPath(report_dir, {ASLEEP!r}).touch()\ntime.sleep(120)")
     setting = {"base": base, "data": data, "quick": quick, "slow": slow, "reports": base / "reports"}
     good_run(setting, setting["reports"], "good")
     return setting
