@@ -114,6 +114,36 @@ def test_a_run_whose_page_prints_a_hidden_count_in_a_sentence_is_not_published(t
     assert "sentence" in str(err.value) and " 2 " not in str(err.value)
 
 
+def test_a_page_is_read_against_every_table_that_shows_a_count_not_only_the_first(tmp_path):
+    """Report 06 shows report 01's count of a county's emergency-housing needs (one key): its page is read back against 06's table too.
+
+    By hand: 01's table hides Meigs's 4; 06's table shows the same count again (its key,
+    so its status: hidden). A page of 06 printing 4 there is a finding; the ledger's
+    first-release record alone (01's table) would not have named 06's table at all.
+    """
+    from tfanalysis.publication.ledger import Ledger
+    from tfanalysis.running.audit import audit_pages
+
+    key = cell_key("needs", predicate(need="housing_emergency", county_fips="39105"))
+    ledger = Ledger(run="r")
+    ledger.add(pd.DataFrame({"key": [key], "table": "Coverage: needs per county and service", "row": "39105", "column": "housing_emergency",
+                             "true": [4], "hidden": [True]}))
+    ledger.add(pd.DataFrame({"key": [key], "table": "06 needs per county: Housing: emergency", "row": "Meigs", "column": "count",
+                             "true": [4], "hidden": [False]}))  # the table's own verdict is not what counts: the key's first status is
+    assert ledger.cells["table"].tolist() == ["Coverage: needs per county and service"]
+
+    class Released:
+        threshold = 11
+
+    Released.ledger = ledger
+    page = '<table data-release="06 needs per county: Housing: emergency"><tbody><tr><th>Meigs</th><td>{}</td></tr></tbody></table>'
+    leaky, safe = tmp_path / "06_leaky.html", tmp_path / "06_safe.html"
+    leaky.write_text(page.format(4), encoding="utf-8")
+    safe.write_text(page.format("&lt;11"), encoding="utf-8")
+    assert audit_pages([safe], Released, "r").empty
+    assert audit_pages([leaky], Released, "r")[["table", "cell"]].to_numpy().tolist() == [["06 needs per county: Housing: emergency", "Meigs × Count"]]
+
+
 @pytest.mark.slow
 def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_dir, capsys):
     result = pipeline.run_suite(tiny_dir, tmp_path / "reports", suppression_threshold=3, only=["00"], run_id="r1",
@@ -136,7 +166,7 @@ def test_every_demo_report_audits_clean(demo_runs):
 
     The 2025Q4 audit bounds the counts of both runs together (a run's audit reads every
     other published ledger of the data), so the 2025Q3 run's pages are read back against
-    that same release rather than bounding the same counts a second time.
+    its own ledger rather than bounding the same counts a second time.
     """
     from tfanalysis.data.io import load_dataset
     from tfanalysis.running.audit import audit_pages, audit_run, ledger_dir_of
@@ -146,8 +176,8 @@ def test_every_demo_report_audits_clean(demo_runs):
     findings = audit_run(result.folder, data)
     assert findings.empty, findings.to_string()
     assert len(result.reports) == 7  # every report of the suite was read back
-    release = Release(data, 11, ledger_dir=ledger_dir_of(reports, data.fingerprint(), "q4"), run="q4")
-    assert set(release.ledger.cells["run"]) == {"q3", "q4"}  # the 2025Q3 run's counts were among those bounded
+    release = Release(data, 11, ledger_dir=ledger_dir_of(reports, data.fingerprint(), "q3"), run="q3")
+    assert set(release.ledger.cells["run"]) == {"q3", "q4"}  # the 2025Q4 audit bounded the 2025Q3 run's counts with its own
     first = sorted(page for page in (reports / "q3").glob("*.html") if page.name != "index.html")
     assert [page.stem for page in first] == ["00_data_quality", "03_collaboration"]
     found = audit_pages(first, release, "q3")

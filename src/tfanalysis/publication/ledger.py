@@ -15,6 +15,11 @@ Files of a ledger folder
     One row per released count: ``key`` (:func:`~tfanalysis.publication.cells.cell_key`),
     ``table`` (where it was shown), ``row`` and ``column`` (its labels there), ``true``, ``hidden``, ``withheld`` (hidden with its
     line, zeros too: not known to be at least 1), ``run``.
+``shown.parquet``
+    Where this run showed each count: ``table``, ``row``, ``column``, ``key``, one row per
+    cell of every table, a count released before (by another table or run) included. A page
+    is read back against it (:func:`tfanalysis.running.audit.audit_pages`): ``cells.parquet``
+    names only the table that first released a count.
 ``derived-<universe>.parquet``
     Columns a report derived for its units (a structural-gap segment, a profile), so that
     later notebooks and runs can bound counts that use them.
@@ -47,6 +52,11 @@ COMPLETE = "complete"
 
 _COLUMNS = ["key", "table", "row", "column", "true", "hidden", "withheld", "run"]
 
+SHOWN = "shown.parquet"
+"""File of a ledger folder saying where the run showed each count (see the module's docstring)."""
+
+_SHOWN_COLUMNS = ["table", "row", "column", "key"]
+
 
 class Ledger:
     """Released counts of this run (and, fixed, of earlier runs of the same data).
@@ -78,6 +88,9 @@ class Ledger:
         self.cells = (cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index()
                       .reset_index(drop=True))
         self.derived = {u: _merge_columns(parts) for u, parts in derived.items()}
+        mine = self.folder / SHOWN if self.folder is not None else None
+        self.shown = (pd.read_parquet(mine).astype(object) if mine is not None and mine.exists()
+                      else pd.DataFrame({c: pd.Series(dtype=object) for c in _SHOWN_COLUMNS}))
         floors = [pd.read_parquet(Path(f) / "floors.parquet") for f in [*[e for e in earlier if (Path(e) / COMPLETE).exists()],
                   *([self.folder] if self.folder else [])] if (Path(f) / "floors.parquet").exists()]
         self.floors = _highest(pd.concat(floors, ignore_index=True)) if floors else _no_floors()
@@ -102,12 +115,38 @@ class Ledger:
         """A recorded flag per key, in order (NA for a count not yet released)."""
         return self.cells.set_index("key")[column].astype("boolean").reindex(list(keys))
 
+    def shown_in(self, run: str) -> pd.DataFrame:
+        """The counts run ``run`` showed, one row per table cell: ``table``, ``row``, ``column``, ``key`` and the count's ``true``, ``hidden``, ``withheld``.
+
+        A count another table (or an earlier run) released first is listed under each table
+        that showed it, with its one status. A ledger written before :data:`SHOWN` was kept
+        lists each count under its first table only.
+
+        Examples
+        --------
+        >>> ledger = Ledger(run="r1")
+        >>> ledger.add(pd.DataFrame({"key": ["k1"], "table": ["01 needs"], "true": [5], "hidden": [True]}))
+        >>> ledger.add(pd.DataFrame({"key": ["k1"], "table": ["06 needs"], "true": [5], "hidden": [False]}))
+        >>> ledger.shown_in("r1")[["table", "true", "hidden"]].to_numpy().tolist()
+        [['01 needs', 5, True], ['06 needs', 5, True]]
+        """
+        if run != self.run or self.shown.empty:
+            return self.cells[self.cells["run"] == run].drop(columns="fixed").reset_index(drop=True)
+        status = self.cells.drop_duplicates("key").set_index("key")[["true", "hidden", "withheld"]]
+        shown = self.shown.drop_duplicates().reset_index(drop=True)
+        return shown.join(status, on="key", how="inner").assign(run=run).reset_index(drop=True)
+
     def add(self, rows: pd.DataFrame) -> None:
-        """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status."""
-        rows = rows.loc[~rows["key"].isin(self.cells["key"])].drop_duplicates("key")
+        """Record counts released now (``key``, ``table``, ``true``, ``hidden``, ``withheld``); known keys keep their status.
+
+        Every row is also recorded where it is shown (:attr:`shown`), a known key too.
+        """
         for column, default in (("withheld", False), ("row", ""), ("column", "")):
             if column not in rows:
                 rows = rows.assign(**{column: default})
+        here = rows[_SHOWN_COLUMNS].astype(object)
+        self.shown = pd.concat([self.shown, here], ignore_index=True) if len(self.shown) else here.reset_index(drop=True)
+        rows = rows.loc[~rows["key"].isin(self.cells["key"])].drop_duplicates("key")
         rows = rows[["key", "table", "row", "column", "true", "hidden", "withheld"]]
         new = rows.assign(run=self.run, fixed=False)
         self.cells = pd.concat([self.cells, new], ignore_index=True) if len(self.cells) else new.reset_index(drop=True)
@@ -131,6 +170,8 @@ class Ledger:
         """
         if len(self.floors):
             self.floors = _highest(self.floors.assign(key=self.floors["key"].map(key_of)))
+        if len(self.shown):
+            self.shown = self.shown.assign(key=self.shown["key"].map(key_of))
         if self.cells.empty:
             return
         cells = self.cells.assign(key=self.cells["key"].map(key_of))
@@ -210,6 +251,8 @@ class Ledger:
         files = {"cells.parquet": self.cells, **{f"derived-{universe}.parquet": frame for universe, frame in self.derived.items()}}
         if len(self.floors):
             files["floors.parquet"] = self.floors
+        if len(self.shown):
+            files[SHOWN] = self.shown
         for name, frame in files.items():
             if self._written.get(name) is frame:
                 continue  # written as it is now (frames are replaced, never changed in place)

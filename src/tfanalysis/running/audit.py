@@ -345,7 +345,7 @@ def audit_pages(pages: Sequence[Path], release: Any, run_id: str) -> pd.DataFram
     What ``tfanalysis audit`` reads back of a published run, and what a run reads of its own
     pages before publishing them (:func:`tfanalysis.running.pipeline._audit_release`).
     """
-    mine = release.ledger.cells[release.ledger.cells["run"] == run_id]
+    mine = release.ledger.shown_in(run_id)  # every table's cells, counts another table released first too
     found = [audit_html(page.read_text(encoding="utf-8"), mine, release.threshold, where=page.name) for page in pages]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=FINDING_COLUMNS)
 
