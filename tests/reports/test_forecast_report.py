@@ -103,3 +103,6 @@ def test_the_backtest_sentence_names_its_quarters_and_why_a_service_has_no_inter
     text = backtest_markdown(results)
     assert text.startswith("Backtest on the last quarters held out (2025Q1 to 2025Q4): ")
     assert "for 1, a trend in the quarters before them, which the mean does not follow" in text
+    # an outsider: "50% of held-out quarters" did not say it rested on one service's four quarters.
+    # flat (all 4 inside) and short (1 of 4) keep an interval, rising (a trend) none: 5 of 8
+    assert "62% of the 8 held-out quarters of 2 services fell inside its 80% interval" in text

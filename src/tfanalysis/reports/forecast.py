@@ -37,11 +37,11 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     >>> b = pd.DataFrame({"needs": [10, 20], "mae_mean": [1.0, 2.0], "mae_trend": [2.0, 2.0],
     ...     "coverage_mean": [100.0, 75.0], "coverage_trend": [50.0, 50.0], "trend_fallback": [False, True]}, index=["a", "b"])
     >>> print(backtest_markdown(b))
-    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of held-out quarters fell inside its 80% interval.
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 88% of the held-out quarters of 2 services fell inside its 80% interval.
     >>> print(backtest_markdown(b.iloc[:1], left_out=2))
-    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of held-out quarters fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.0 needs a quarter on average (a trend model by 2.0); 100% of the held-out quarters of 1 service fell inside its 80% interval (2 services left out: a quarterly count is hidden, and the errors would give it back).
     >>> print(backtest_markdown(b.assign(coverage_mean=[100.0, np.nan])))
-    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 100% of held-out quarters fell inside its 80% interval (1 service without an interval: for 1, too few quarters before the held-out ones to measure how much the counts vary).
+    Backtest on the last quarters held out: the mean of the last four quarters misses by 1.5 needs a quarter on average (a trend model by 2.0; for 1 of 2 services the trend could not be fitted on so few needs and the mean stands in for it); 100% of the held-out quarters of 1 service fell inside its 80% interval (1 service without an interval: for 1, too few quarters before the held-out ones to measure how much the counts vary).
     >>> print(backtest_markdown(b.iloc[:0]))
     Too few complete quarters of data to backtest the forecast: it holds out the last four quarters and needs at least one before them.
     """
@@ -67,7 +67,12 @@ def backtest_markdown(results: pd.DataFrame, level: float = 0.8, *, left_out: in
     reasons = [f"for {few}, too few quarters before the held-out ones to measure how much the counts vary"] if few else []
     reasons += [f"for {trended}, a trend in the quarters before them, which the mean does not follow"] if trended else []
     none = f" ({without} service{'s' if without != 1 else ''} without an interval: {'; '.join(reasons)})" if without else ""
-    return f"{errors}; {results['coverage_mean'].mean():.0f}% of held-out quarters fell inside its {100 * level:.0f}% interval{none}{hidden}."
+    tested = len(results) - without
+    quarters = results.attrs.get("horizon")
+    # how much the share rests on: a few quarters of one service are a few chances, not a rate
+    base = (f"the {tested * quarters} held-out quarters of {tested} service{'s' if tested != 1 else ''}" if quarters
+            else f"the held-out quarters of {tested} service{'s' if tested != 1 else ''}")
+    return f"{errors}; {results['coverage_mean'].mean():.0f}% of {base} fell inside its {100 * level:.0f}% interval{none}{hidden}."
 
 
 def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:

@@ -414,4 +414,5 @@ def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8
         rows.append(row)
     out = pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
     out.attrs["held_out"] = (str(table.index[-horizon]), str(table.index[-1]))  # the quarters the sentence names
+    out.attrs["horizon"] = horizon  # how many quarters of each service the coverage rests on
     return out
