@@ -565,6 +565,32 @@ def test_zip_plus_four_codes_are_read_as_their_five_digits(tmp_path: Path) -> No
     assert typed["zip"].isna().all() and found["rule"].str.startswith("must be a 5-digit ZIP code: fewer digits").tolist() == [True, True]
 
 
+def test_a_code_a_spreadsheet_wrote_as_a_number_in_a_csv_is_read_with_a_warning(tmp_path: Path) -> None:
+    # a second task force (New Mexico): 87102.0 got "not found in the ZIP code table; give lat, lon and
+    # county_fips instead" and "must be a 5-digit ZIP code": the advice led away from the cause
+    members = edit(edit("members.csv", ",19901,", ",19901.0,"), ",19801,", ",19801.00,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"members.csv": members}))
+    assert data.members["zip"].tolist() == ["19901", pd.NA, "19801"]
+    assert data.members["county_fips"].tolist() == ["10001", "10003", "10003"]
+    rule = "2 ZIP codes written as numbers read as text (87102.0 as 87102, 2134.0 as 02134); export the column as text"
+    assert data.warnings[["table", "column", "row", "rule", "severity"]].values.tolist() == [
+        ["members", "zip", 1, rule, "warning"], ["members", "zip", 3, rule, "warning"]]
+    # a county FIPS that lost its zero too (6037.0), as from an Excel cell
+    typed, found = schema.coerce_table(pd.DataFrame({"member_id": ["m1"], "county_fips": ["6037.0"]}, dtype="string"), contract.MEMBERS, [])
+    assert typed["county_fips"].tolist() == ["06037"]
+    assert found["rule"].tolist() == ["1 FIPS code written as a number read as text (35001.0 as 35001, 6037.0 as 06037); export the column as text"]
+
+
+def test_a_blank_row_is_one_problem_not_one_per_required_column(tmp_path: Path) -> None:
+    # a second task force (New Mexico): a blank line in members.csv gave six errors at "row 6" (member_id, name,
+    # sector, joined_on, confidential_location "must not be empty", and "needs a ZIP code") and no hint it was blank.
+    # By hand: the blank line is line 3, row 2; a row of commas only (",,,") is blank too (row 4); m3 is row 5
+    members = edit(edit("members.csv", "\nm2,", "\n\nm2,"), "\nm3,", "\n,,,,,,,,,\nm3,")
+    err = broken(tmp_path, **{"members.csv": members})
+    from tfanalysis.data.io import BLANK_ROW
+    assert rules(err) == {("members", None, 2, BLANK_ROW), ("members", None, 4, BLANK_ROW)}
+
+
 def test_a_european_excel_csv_is_told_its_encoding_and_its_delimiter_at_once(tmp_path: Path) -> None:
     # Windows-1252 and ';': the encoding was said, and once the file was saved again, the delimiter
     needs = edit("needs.csv", "c1,case_management,", "c1,Gestión de caso,").replace(",", ";")

@@ -173,3 +173,15 @@ def test_the_summary_says_it_reads_the_whole_dataset_and_names_a_table_empty_onl
                                               pd.DataFrame(), "2025Q3", region="09110;09170", empty_now=["referrals"])
     assert "No row of referrals falls in the period though earlier periods have some" in text
     assert text.endswith("This report reads the whole dataset: the region (09110;09170) narrows the other reports, not this one.")
+
+
+def test_a_warning_about_a_column_says_the_whole_column_not_a_number_of_rows(tmp_path):
+    # a second task force read "Rows 0" beside the warning on an extra case-note column, which applies to every row
+    from conftest import TINY_TABLES
+
+    clients = TINY_TABLES["clients.csv"].splitlines()
+    extra = "\n".join([clients[0] + ",intake_team"] + [line + ",north" for line in clients[1:]]) + "\n"
+    data = load_dataset(write_tiny_dataset(tmp_path / "d", **{"clients.csv": extra}))
+    table = quality.published_warnings(Release(data, 3), data)
+    about = table[(table["table"] == "clients") & (table["column"] == "intake_team")]
+    assert about["rows"].tolist() == [quality.WHOLE_COLUMN]

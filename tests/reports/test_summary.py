@@ -133,3 +133,25 @@ def test_a_region_run_names_its_region_and_what_the_links_measure():
     assert text.startswith("**Region TX only**: every number below counts the clients of the region")
     assert "measures the whole task force" in text.split("\n")[0]
     assert not summary.summary_markdown(tile, [], "2025Q2").startswith("**Region")
+
+
+def test_a_median_and_its_change_are_printed_to_a_tenth_as_report_03_prints_them() -> None:
+    """A second task force: "6 days ▼ −2 days" beside report 03's 5.5 and −1.5 (whole days rounded 5.5 up and 1.5 up)."""
+    tiles = pd.DataFrame({"label": ["Median days to respond to a referral"], "report": ["03_collaboration"], "kind": ["median"],
+                          "higher_is_better": [False], "now": [5.5], "previous": [7.0], "year_ago": [float("nan")],
+                          "period_label": ["2025Q3"], "previous_label": ["2024Q3"], "year_ago_label": [None], "trend": [[7.0, 5.5]],
+                          "trend_labels": [["2024Q3", "2025Q3"]]}, index=["median_response_days"])
+    page = summary.tiles_html(tiles)
+    assert ">5.5 days<" in page and "▼ −1.5 days (better) vs 2024Q3" in page
+
+
+def test_a_change_against_a_hidden_value_says_it_is_hidden_there() -> None:
+    """A second task force: "n/a vs 2024" on every tile of a year, though 2024's values existed and were hidden."""
+    def tile(hidden: bool) -> str:
+        return summary.tiles_html(pd.DataFrame({
+            "label": ["Needs identified"], "report": ["02_needs_and_gaps"], "kind": ["count"], "higher_is_better": [None],
+            "now": [353.0], "previous": [float("nan")], "year_ago": [float("nan")], "previous_hidden": [hidden],
+            "year_ago_hidden": [False], "period_label": ["2025"], "previous_label": ["2024"], "year_ago_label": [None],
+            "trend": [[float("nan"), 353.0]], "trend_labels": [["2024", "2025"]]}, index=["needs_identified"]))
+    assert "n/a vs 2024 (hidden there)" in tile(True)
+    assert "n/a vs 2024<" in tile(False)  # before the data began: not measurable, nothing hidden

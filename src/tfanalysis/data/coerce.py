@@ -154,6 +154,15 @@ def _coerce_cells(
         found.append((changed, f"{{n}} {col.kind.upper()} code{{s}} stored as {{a}}number{{s}} lost {{their}} leading zero{{s}}; padded to 5 digits", "warning", False))
         text = padded
     elif col.kind in {"fips", "zip"}:  # text, but perhaps saved once by a spreadsheet: 6037 for 06037 (or a digit typed short)
+        # a code a spreadsheet or pandas wrote out as a number (87102.0): its digits, as from an Excel cell
+        written = matches(text, r"^[0-9]{3,9}\.0+$")
+        if written.any():
+            digits = text.str.replace(r"\.0+$", "", regex=True)
+            long = (digits.str.len() > 5).fillna(False) if col.kind == "zip" else pd.Series(False, index=text.index)
+            text = text.where(~written, digits.str.zfill(5).where(~long, digits.str.zfill(9)))
+            example = "87102.0 as 87102, 2134.0 as 02134" if col.kind == "zip" else "35001.0 as 35001, 6037.0 as 06037"
+            found.append((written, f"{{n}} {col.kind.upper()} code{{s}} written as {{a}}number{{s}} read as text ({example}); "
+                                   "export the column as text", "warning", False))
         short = text.str.fullmatch(r"\d{4}" if col.kind == "fips" else r"\d{3,4}(?:-?\d{4})?").fillna(False)
         example = "6037 for 06037" if col.kind == "fips" else "2134 for 02134"
         found.append((short, f"must be a 5-digit {'county FIPS' if col.kind == 'fips' else 'ZIP'} code: fewer digits, as when a spreadsheet "

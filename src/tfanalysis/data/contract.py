@@ -472,6 +472,16 @@ delete it whenever you like. A read-only folder is simply validated each time.
 """
 
 
+def _required_words(col: Column) -> str:
+    """``yes``, or ``no`` with what a table without the column reads (``no; left out: false``)."""
+    if col.required:
+        return "yes"
+    if col.default is None or col.nullable:
+        return "no"
+    default = str(col.default).lower() if isinstance(col.default, bool) else str(col.default)
+    return f"no; left out: {default}"
+
+
 def markdown() -> str:
     """Render the data contract as the Markdown of ``docs/data-contract.md``.
 
@@ -503,8 +513,10 @@ def markdown() -> str:
             if bounds:
                 meaning += " (" + ", ".join(bounds) + ")"
             parts.append(
-                f"| `{col.name}` | {_KIND_WORDS[col.kind]} | {'yes' if col.required else 'no'} | "
-                f"{'yes' if col.nullable or not col.required else 'no'} | {meaning} |"
+                # a column that may be left out is not one whose cells may be empty: where it is given,
+                # every cell is read (a blank confidential_location is refused, never read as false)
+                f"| `{col.name}` | {_KIND_WORDS[col.kind]} | {_required_words(col)} | "
+                f"{'yes' if col.nullable else 'no'} | {meaning} |"
             )
         if table.rules:
             parts.append("\nRules: " + "; ".join(table.rules) + ".")

@@ -159,6 +159,42 @@ def _from_snapshot(found: snapshot.Snapshot, folder: Path | None) -> TaskForceDa
     )
 
 
+BLANK_ROW = "blank: every cell is empty (an empty line between rows, or a row cleared in a spreadsheet); delete it"
+"""The one problem of a row with no value at all, in place of one "must not be empty" per required column."""
+
+
+def blank_rows(frame: pd.DataFrame) -> list[int]:
+    """The rows (numbered from 1, as problems are) in which every cell is empty or missing.
+
+    >>> blank_rows(pd.DataFrame({"a": ["x", None, ""], "b": ["y", None, " "]}, dtype="string"))
+    [2, 3]
+    """
+    if frame.empty or not len(frame.columns):
+        return []
+    empty = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        cells = frame[column].astype("string")
+        empty &= (cells.isna() | (cells.str.strip() == "")).fillna(True).to_numpy(bool)
+    return (np.flatnonzero(empty) + 1).tolist()
+
+
+def one_problem_per_blank_row(problems: pd.DataFrame, blank: dict[str, list[int]]) -> pd.DataFrame:
+    """``problems`` with each blank row's problems (a "must not be empty" per column) told once, as :data:`BLANK_ROW`.
+
+    >>> p = schema.combine_problems([schema.problem_table("members", c, "must not be empty", [6]) for c in ("member_id", "name")])
+    >>> one_problem_per_blank_row(p, {"members": [6]})[["table", "column", "row", "rule"]].values.tolist()
+    [['members', <NA>, 6, 'blank: every cell is empty (an empty line between rows, or a row cleared in a spreadsheet); delete it']]
+    """
+    blanks = [(table, row) for table, rows in blank.items() for row in rows]
+    if not blanks:
+        return problems
+    where = pd.DataFrame(blanks, columns=["table", "row"]).assign(_blank=True)
+    on_blank = problems[["table", "row"]].merge(where.astype({"row": "Int64"}), on=["table", "row"], how="left")["_blank"]
+    kept = problems[~on_blank.fillna(False).to_numpy(bool)]
+    told = [schema.problem_table(table, None, BLANK_ROW, rows) for table, rows in blank.items() if rows]
+    return schema.combine_problems([kept, *told])
+
+
 def _validate_folder(
     folder: Path, vocabulary: str | Path | None, export_date: str | pd.Timestamp | None, sha256: dict[str, str]
 ) -> TaskForceData:
@@ -208,9 +244,11 @@ def _validate_folder(
     typed: dict[str, pd.DataFrame] = {}
     cell_problems: dict[str, pd.DataFrame] = {}
     columns_read: dict[str, list[str]] = {}
+    blank: dict[str, list[int]] = {}
     for name in list(raw):
         frame = raw.pop(name)  # each table's text goes once it is typed: half the memory at a million clients
         columns_read[name] = list(frame.columns)
+        blank[name] = blank_rows(frame)
         table = contract.TABLES[name]
         refused = schema.direct_identifiers(frame, table)
         problems.append(refused)
@@ -247,7 +285,7 @@ def _validate_folder(
         typed["members"] = _locate_members(typed["members"], problems, geo.dataset_vintage(typed))
     problems.append(schema.dataset_warnings(typed))
 
-    found_problems = schema.combine_problems(problems)
+    found_problems = one_problem_per_blank_row(schema.combine_problems(problems), blank)
     errors = found_problems[found_problems["severity"] == "error"]
     if len(errors):
         raise DataValidationError(found_problems, source=str(folder))

@@ -204,7 +204,7 @@ def _column_checks(table: Table, col: Column, ids: Mapping[str, pd.Series]) -> l
     pa = _pandera()
     checks: list[pa.Check] = []
     if col.kind == "fips":
-        checks.append(pa.Check(per_distinct(lambda s: matches(s, r"^[0-9]{5}$")), error="must be a 5-digit county FIPS code, e.g. 39049", ignore_na=True))
+        checks.append(pa.Check(per_distinct(lambda s: matches(s, r"^[0-9]{5}$")), error="must be a 5-digit county FIPS code: 2 digits of the state and 3 of the county", ignore_na=True))
         checks.append(pa.Check(per_distinct(_known_counties), error=_UNKNOWN_COUNTY, ignore_na=True))
     elif col.kind == "zip":
         checks.append(pa.Check(per_distinct(lambda s: matches(s, r"^[0-9]{5}$")), error="must be a 5-digit ZIP code, e.g. 02134", ignore_na=True))

@@ -21,7 +21,7 @@ from tfanalysis.analyses.coverage.service_coverage import as_deserts, without_pr
 from tfanalysis.data import taxonomy
 from tfanalysis.data.periods import PeriodLike, parse_period
 from tfanalysis.publication import Interval, Release, Released
-from tfanalysis.reports.labels import readable
+from tfanalysis.reports.labels import listed, readable
 
 __all__ = [
     "deserts_markdown",
@@ -32,6 +32,7 @@ __all__ = [
     "region_geojson",
     "residents_of",
     "services_to_map",
+    "unmapped_markdown",
     "worst_covered",
 ]
 
@@ -192,6 +193,25 @@ def services_to_map(published: pd.DataFrame, found: pd.DataFrame, limit: int = 5
     order = order[(order["counties"] > 0) | (order["deserts"] > 0)].sort_index()
     order = order.sort_values(["deserts", "counties"], ascending=False, kind="stable")
     return [str(s) for s in order.index[:limit]]
+
+
+def unmapped_markdown(found: pd.DataFrame, mapped: list[str]) -> str:
+    """What the map leaves out: the services with deserts it has no room for (empty when it maps them all).
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"service": ["food", "food", "crisis_intervention", "dental_care"]})
+    >>> unmapped_markdown(found, ["food", "dental_care"])
+    'The menu holds 2 services: 1 more with deserts, Crisis intervention, is in the table of deserts below but not on the map.'
+    >>> unmapped_markdown(found, ["food", "dental_care", "crisis_intervention"])
+    ''
+    """
+    left = sorted(set(found["service"].astype(str)) - set(mapped)) if len(found) else []
+    if not left:
+        return ""
+    names = listed([str(readable(s)) for s in left])
+    more = f"{len(left)} more with deserts, {names}," if len(left) == 1 else f"{len(left)} more with deserts ({names})"
+    return f"The menu holds {len(mapped)} service{'s' if len(mapped) != 1 else ''}: {more} {'is' if len(left) == 1 else 'are'} in the table of deserts below but not on the map."
 
 
 def worst_covered(published: pd.DataFrame, services: Iterable[str], n: int = 3) -> pd.DataFrame:

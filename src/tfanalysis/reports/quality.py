@@ -84,7 +84,7 @@ def summary_markdown(data: TaskForceData, period_label: str, *, threshold: int =
         )
     )
     if len(warnings):
-        sentences.append(f"Validation left {len(warnings)} kind(s) of warning to review (table below).")
+        sentences.append(f"Validation left {len(warnings)} kind{'s' if len(warnings) != 1 else ''} of warning to review (table below).")
     else:
         sentences.append("Validation raised no warnings.")
     return " ".join(sentences)
@@ -242,23 +242,32 @@ def published_completeness(rel: Any, data: TaskForceData, period: Any = None) ->
     return pd.DataFrame(rows, columns=["table", "column", "required", "filled_pct"])
 
 
+WHOLE_COLUMN = "the whole column"
+"""What the warnings table says in ``rows`` of a warning about a column rather than about rows (a second task
+force read "Rows 0" beside the warning on a case-note column, which applied to every row)."""
+
+
 def published_warnings(rel: Any, data: TaskForceData) -> pd.DataFrame:
     """Validation warnings per table, column and rule: rows of victims' tables released.
 
     Returns
     -------
     pandas.DataFrame
-        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"hidden"`` where hidden).
+        ``table``, ``column``, ``rule``, ``rows`` (ints; ``"hidden"`` where hidden; :data:`WHOLE_COLUMN`
+        for a warning about a column, not rows).
     """
     summary = warning_summary(data)
     if summary.empty:
         return summary
     out = summary.astype({"rows": object}).copy()
     for i, w in summary.iterrows():  # one released count per kind of warning (a handful), not per row
+        hit = data.warnings[(data.warnings["table"] == w["table"]) & (data.warnings["column"] == w["column"]) & (data.warnings["rule"] == w["rule"])]
+        if hit["row"].isna().all():  # about a column (one not in the contract, say), not about rows: no count of rows
+            out.at[i, "rows"] = WHOLE_COLUMN
+            continue
         if w["table"] not in VICTIM_TABLES:
             continue
         frame = getattr(data, w["table"])
-        hit = data.warnings[(data.warnings["table"] == w["table"]) & (data.warnings["column"] == w["column"]) & (data.warnings["rule"] == w["rule"])]
         labels = frame.index[(hit["row"].dropna().astype(int) - 1).clip(lower=0, upper=len(frame) - 1)]
         flag = f"quality.warning.{w['column']}.{i}"
         rel.derive(w["table"], flag, pd.Series(frame.index.isin(labels), index=frame.index))
@@ -398,7 +407,7 @@ def published_summary_markdown(sizes: pd.Series, completeness_table: pd.DataFram
     if "with_needs" not in taxonomy_table.attrs:
         raise ValueError("taxonomy_table must come from published_taxonomy_use: it carries which categories the release says hold needs")
     sentences.append(_categories_sentence(taxonomy_table))
-    sentences.append(f"Validation left {len(warnings_table)} kind(s) of warning to review (table below)." if len(warnings_table)
+    sentences.append(f"Validation left {len(warnings_table)} kind{'s' if len(warnings_table) != 1 else ''} of warning to review (table below)." if len(warnings_table)
                      else "Validation raised no warnings.")
     if len(empty_now):
         sentences.append(f"No row of {', '.join(empty_now)} falls in the period though earlier periods have some: check that "

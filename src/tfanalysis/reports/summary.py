@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from tfanalysis.data.periods import Period, named_label, parse_period
+from tfanalysis.reports.labels import measure_text
 
 __all__ = ["HEADLINES", "Headline", "findings", "headline_tiles", "links_markdown", "period_label", "periods_for", "report_links",
            "summary_markdown", "tiles_html"]
@@ -195,7 +196,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     pandas.DataFrame
         Indexed by headline name: ``label``, ``report``, ``kind``, ``higher_is_better``,
         ``now``, ``previous``, ``year_ago`` (floats, NaN where hidden or not measurable),
-        ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
+        ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it), ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
     from tfanalysis.analyses.collaboration.periods import data_start
@@ -219,26 +220,35 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         spans = [(p.label, _as_interval(p)) for p in wanted]
         counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if wanted else None
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
+        hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
         now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
         if h.kind == "rate":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             den = base.numbers()
+            hidden = hidden | den.isna()
             values = base.gate(100 * values / den.where(den > 0))
         elif h.kind == "median":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             inside = units[_matches(units, base_where)]
             medians = pd.Series(_median_per_period(h.universe, inside, wanted, h.date, as_of), index=labels)
             values = base.gate(medians)
+            hidden = base.numbers().isna()
             if h.universe == "needs":  # as in report 02: a median of days to met rests on every band of days
-                values = values.where(_bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False))
+                bands = _bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False)
+                values = values.where(bands)
+                hidden = hidden | ~bands.astype(bool)
         # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
         covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
         series = values.reindex(labels).astype("float64").where(pd.Series(covered, index=labels, dtype=bool))
+        hidden = hidden.reindex(labels, fill_value=False).astype(bool) & pd.Series(covered, index=labels, dtype=bool)
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
             "now": float(series.get(trend[-1].label, np.nan)) if now is None and trend else (now if now is not None else np.nan),
             "previous": float(series.get(previous.label, np.nan)) if previous is not None else np.nan,
             "year_ago": float(series.get(year_ago.label, np.nan)) if year_ago is not None else np.nan,
+            # why a value of the period before, or a year before, is missing: hidden there (not "not measurable")
+            "previous_hidden": bool(hidden.get(previous.label, False)) if previous is not None else False,
+            "year_ago_hidden": bool(hidden.get(year_ago.label, False)) if year_ago is not None else False,
             "period_label": named_label(reporting),
             "previous_label": previous.label if previous is not None else None,
             "year_ago_label": year_ago.label if year_ago is not None else None,
@@ -299,8 +309,8 @@ def _shown(value: float, kind: str) -> str:
         return "n/a"
     if kind == "rate":
         return f"{value:.1f}%"
-    if kind == "median":
-        return f"{value:.0f} days"
+    if kind == "median":  # to a tenth, as report 03 prints it (5.5 read as "6 days", and -1.5 as "-2", told another story)
+        return f"{measure_text(value)} days"
     return f"{value:,.0f}"
 
 
@@ -320,7 +330,7 @@ def _change_text(change: float, kind: str) -> str:
     if math.isnan(change):
         return "n/a"
     unit = " pp" if kind == "rate" else " days" if kind == "median" else ""
-    amount = f"{abs(change):.1f}" if kind == "rate" else f"{abs(change):,.0f}"
+    amount = measure_text(abs(change)) if kind in ("rate", "median") else f"{abs(change):,.0f}"
     return ("▲ +" if change > 0 else "▼ −" if change < 0 else "= ") + (amount + unit if change else "no change")
 
 
@@ -399,7 +409,10 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             change = _change(now, t[other], t["kind"])
             direction = _direction(change, t["higher_is_better"])
             word = {"better": " (better)", "worse": " (worse)"}.get(direction, "")
-            changes.append(f'<div class="tf-change tf-{direction}">{html.escape(_change_text(change, t["kind"]))}{word} vs {html.escape(t[label])}</div>')
+            # a value hidden in the other period is said to be: "n/a" alone reads as "not measurable"
+            there = " (hidden there)" if math.isnan(change) and not math.isnan(now) and bool(t.get(f"{other}_hidden", False)) else ""
+            changes.append(f'<div class="tf-change tf-{direction}">{html.escape(_change_text(change, t["kind"]))}{word} vs '
+                           f'{html.escape(t[label])}{there}</div>')
         cards.append(
             '<div class="tf-tile">'
             f'<div class="tf-label">{html.escape(t["label"])}</div>'

@@ -58,7 +58,7 @@ def survey_markdown(waves: pd.DataFrame, change: Any = None) -> str:
     first, last = waves.iloc[0], waves.iloc[-1]
     w0, w1 = waves.index[0], waves.index[-1]
     text = (
-        f"{len(waves)} wave{'s' if len(waves) != 1 else ''} of the partner survey ({int(waves['respondents'].min())} to {int(waves['respondents'].max())} members answering). "
+        f"{len(waves)} wave{'s' if len(waves) != 1 else ''} of the partner survey ({_answering(waves['respondents'])}). "
         f"The mean Levels of Collaboration score went from {first['level_mean']:.2f} in wave {w0} to {last['level_mean']:.2f} in wave {w1} (0 no contact … 5 full collaboration); "
         f"trust from {first['trust_mean']:.2f} to {last['trust_mean']:.2f} and value from {first['value_mean']:.2f} to {last['value_mean']:.2f} (1–4)."
     )
@@ -74,3 +74,15 @@ def survey_markdown(waves: pd.DataFrame, change: Any = None) -> str:
     elif change is not None:
         text += " The waves have no dates: give survey_wave_dates to place them before or after the change."
     return text
+
+
+def _answering(respondents: pd.Series) -> str:
+    """How many members answered the waves, in words: "14 members answering each wave", or "30 to 32 members answering".
+
+    >>> _answering(pd.Series([14, 14])), _answering(pd.Series([30, 32])), _answering(pd.Series([1]))
+    ('14 members answering each wave', '30 to 32 members answering', '1 member answering')
+    """
+    low, high = int(respondents.min()), int(respondents.max())
+    if low != high:
+        return f"{low} to {high} members answering"
+    return f"{low} member{'s' if low != 1 else ''} answering" + (" each wave" if len(respondents) > 1 else "")
