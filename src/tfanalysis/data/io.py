@@ -171,11 +171,13 @@ def blank_rows(frame: pd.DataFrame) -> list[int]:
     """
     if frame.empty or not len(frame.columns):
         return []
-    empty = np.ones(len(frame), dtype=bool)
+    left = np.arange(len(frame))  # rows empty in every column so far: after the first column, a handful
     for column in frame.columns:
-        cells = frame[column].astype("string")
-        empty &= (cells.isna() | (cells.str.strip() == "")).fillna(True).to_numpy(bool)
-    return (np.flatnonzero(empty) + 1).tolist()
+        cells = frame[column].iloc[left].astype("string")
+        left = left[(cells.isna() | (cells.str.strip() == "")).fillna(True).to_numpy(bool)]
+        if not left.size:
+            break
+    return (left + 1).tolist()
 
 
 def one_problem_per_blank_row(problems: pd.DataFrame, blank: dict[str, list[int]]) -> pd.DataFrame:
