@@ -107,7 +107,7 @@ def test_prose_quotes_released_values_only(page2) -> None:
     assert closes.count("(its utilization is not shown: its count of needs is hidden)") == 2  # both counts hidden in this release
     lewes = page_of(page2, "Spanish legal aid in Lewes").text
     assert "would reach a hidden number" in lewes and "its utilization is not shown" in lewes
-    assert "Structural gaps closed: Legal representation (immigration, criminal, civil) — no member serves es-speaking clients." in lewes
+    assert "Structural gaps closed: Legal representation (immigration, criminal, civil) — no member serves Spanish-speaking clients." in lewes
 
 
 def test_a_scenario_touching_no_capacity_says_so(page2) -> None:

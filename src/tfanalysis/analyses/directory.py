@@ -103,7 +103,7 @@ LANGUAGE_NAMES: dict[str, str] = {
     "gu": "Gujarati", "ha": "Hausa", "he": "Hebrew", "hi": "Hindi",
     "ht": "Haitian Creole", "hy": "Armenian", "id": "Indonesian", "ig": "Igbo", "it": "Italian",
     "ja": "Japanese", "km": "Khmer", "ko": "Korean", "ku": "Kurdish", "lo": "Lao",
-    "mn": "Mongolian", "my": "Burmese", "ne": "Nepali", "pa": "Punjabi", "pl": "Polish",
+    "mn": "Mongolian", "my": "Burmese", "ne": "Nepali", "nv": "Navajo", "pa": "Punjabi", "pl": "Polish",
     "ps": "Pashto", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "so": "Somali",
     "sq": "Albanian", "sr": "Serbian", "sw": "Swahili", "ta": "Tamil", "te": "Telugu",
     "th": "Thai", "ti": "Tigrinya", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",

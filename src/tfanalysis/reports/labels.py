@@ -119,6 +119,29 @@ def measure_text(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def clients_words(segment: Any) -> str:
+    """The clients a structural gap leaves unserved, in words: ``adult, male``, ``Spanish-speaking`` ("" when every criterion is "any").
+
+    One wording for report 02's gap list and report 06's gap table; a language is named
+    (:data:`tfanalysis.analyses.directory.LANGUAGE_NAMES`), as the member directory names it.
+
+    >>> clients_words({"age": "adult", "gender": "male", "nationality": "any", "language": "any"})
+    'adult, male'
+    >>> clients_words({"age": "any", "gender": "any", "nationality": "any", "language": "es"}), clients_words({"language": "qu"})
+    ('Spanish-speaking', 'qu-speaking')
+    """
+    from tfanalysis.analyses.directory import LANGUAGE_NAMES
+    from tfanalysis.analyses.gaps.eligibility import CRITERIA
+
+    words = []
+    for criterion in CRITERIA:
+        value = segment.get(criterion)
+        if value is None or str(value) == "any":
+            continue
+        words.append(f"{LANGUAGE_NAMES.get(str(value).lower(), str(value))}-speaking" if criterion == "language" else str(value))
+    return ", ".join(words)
+
+
 def readable(value: Any) -> Any:
     """The words for a code or column name; anything else unchanged.
 

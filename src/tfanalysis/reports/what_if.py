@@ -32,13 +32,13 @@ import pandas as pd
 
 from tfanalysis import geo
 from tfanalysis.analyses import coverage
-from tfanalysis.analyses.gaps.eligibility import CRITERIA, NEEDS_FRAME_VERSION
+from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
 from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
 from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.coverage import region_geojson
-from tfanalysis.reports.labels import listed, measure_text, readable
+from tfanalysis.reports.labels import clients_words, listed, measure_text, readable
 
 __all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
 
@@ -162,18 +162,16 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     >>> gap_words({"service": "food", "gap": "no provider in county", "county_fips": "10001"}, {"10001": "Kent"})
     'Food — no eligible member serves Kent'
     >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
-    'Food — no member serves es-speaking clients'
+    'Food — no member serves Spanish-speaking clients'
     """
     label = readable(str(segment["service"]))
     if segment["gap"] == "eligibility":
-        who = [_WHO.get(c, "{}").format(segment[c]) for c in CRITERIA if segment.get(c) not in (None, "any")]
-        return f"{label} — no member serves {', '.join(who)} clients" if who else f"{label} — no member offers it"
+        who = clients_words(segment)
+        return f"{label} — no member serves {who} clients" if who else f"{label} — no member offers it"
     fips = str(segment["county_fips"])
     names = county_names if county_names is not None else geo.county_names(fips[:2])
     return f"{label} — no eligible member serves {names.get(fips, fips)}"
 
-
-_WHO = {"language": "{}-speaking"}
 
 
 def _reach_column(whatif: WhatIf, comparison: Comparison) -> str:

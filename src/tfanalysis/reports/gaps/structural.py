@@ -9,7 +9,7 @@ import pandas as pd
 from tfanalysis.analyses.gaps import needs as gaps
 from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
 from tfanalysis.reports.gaps.scope import Scope
-from tfanalysis.reports.labels import readable
+from tfanalysis.reports.labels import clients_words, readable
 from tfanalysis.publication.released import count_text
 from tfanalysis.reports.gaps.shown import MARGIN
 
@@ -151,14 +151,13 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     A county gap quotes the county's needs of the service (:func:`publish_gaps`), not the
     gap's own count.
     """
-    from tfanalysis.analyses.gaps.eligibility import CRITERIA
     if published.empty:
         return "No structural gap: every identified need had at least one member able to serve it."
     names = county_names or {}
     lines = []
     for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
         label = readable(row.service)
-        who = ", ".join(str(getattr(row, c)) for c in CRITERIA if getattr(row, c) != gaps.ANY) or "any"
+        who = clients_words(row._asdict()) or "any"
         lines.append(f"- **{label}** — no member serves {who} clients: {count_text(row.needs, 'needs')}.")
     deserts = published[published["gap"] != "eligibility"]
     for service, rows in deserts.groupby("service", sort=False):  # one sentence per service
