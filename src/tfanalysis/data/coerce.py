@@ -147,9 +147,7 @@ def _coerce_cells(
     text = text.mask(text == "")
     found: list[tuple[pd.Series, str, str, bool]] = []
     if col.kind in {"fips", "zip"} and numeric_column:
-        digits = text.str.replace(r"\.0$", "", regex=True)
-        long = (digits.str.len() > 5).fillna(False) if col.kind == "zip" else pd.Series(False, index=text.index)
-        padded = digits.str.zfill(5).where(~long, digits.str.zfill(9))  # a ZIP+4 number lost its zeros too: 21341234 for 02134-1234
+        padded, long = _padded_code(text.str.replace(r"\.0$", "", regex=True), col.kind)
         changed = (padded != text).fillna(False) & ~long
         found.append((changed, f"{{n}} {col.kind.upper()} code{{s}} stored as {{a}}number{{s}} lost {{their}} leading zero{{s}}; padded to 5 digits", "warning", False))
         text = padded
@@ -157,9 +155,7 @@ def _coerce_cells(
         # a code a spreadsheet or pandas wrote out as a number (87102.0): its digits, as from an Excel cell
         written = matches(text, r"^[0-9]{3,9}\.0+$")
         if written.any():
-            digits = text.str.replace(r"\.0+$", "", regex=True)
-            long = (digits.str.len() > 5).fillna(False) if col.kind == "zip" else pd.Series(False, index=text.index)
-            text = text.where(~written, digits.str.zfill(5).where(~long, digits.str.zfill(9)))
+            text = text.where(~written, _padded_code(text.str.replace(r"\.0+$", "", regex=True), col.kind)[0])
             example = "87102.0 as 87102, 2134.0 as 02134" if col.kind == "zip" else "35001.0 as 35001, 6037.0 as 06037"
             found.append((written, f"{{n}} {col.kind.upper()} code{{s}} written as {{a}}number{{s}} read as text ({example}); "
                                    "export the column as text", "warning", False))
@@ -177,6 +173,16 @@ def _coerce_cells(
     typed, bad, rule = _coerce_column(col, text)
     found.append((bad, rule, "error", True))
     return typed, found, text
+
+
+def _padded_code(digits: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """A FIPS or ZIP code that was a number, zero-padded to 5 digits (a ZIP+4 to 9: 21341234 for 02134-1234); which were longer than 5.
+
+    >>> _padded_code(pd.Series(["6037", "21341234"], dtype="string"), "zip")[0].tolist()
+    ['06037', '021341234']
+    """
+    long = (digits.str.len() > 5).fillna(False) if kind == "zip" else pd.Series(False, index=digits.index)
+    return digits.str.zfill(5).where(~long, digits.str.zfill(9)), long
 
 
 ZIP_PLUS_FOUR = r"^([0-9]{5})-?[0-9]{4}$"
