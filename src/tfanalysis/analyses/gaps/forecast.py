@@ -111,12 +111,13 @@ def trend_p_value(counts: Any) -> float:
     >>> trend_p_value([10, 12, 14, 16, 18, 20, 22, 24]) < 0.001, round(trend_p_value([16, 4, 10, 10, 4, 16]), 3)
     (True, 1.0)
     """
+    return _trend_p(*_shown_trend(counts))
+
+
+def _trend_p(fit: Any, phi: float, df: int) -> float:
+    """:func:`trend_p_value` from the trend on the quarters shown, its dispersion and degrees of freedom (:func:`_shown_trend`)."""
     from scipy import stats
 
-    y = np.asarray(counts, dtype=float)
-    t = np.flatnonzero(np.isfinite(y)).astype(float)
-    fit = _fit(y[np.isfinite(y)], t)
-    phi, df = dispersion(y)
     if fit is None or not np.isfinite(phi) or phi <= 0:
         return float("nan")
     se = float(np.asarray(fit.bse)[1]) * np.sqrt(phi)
@@ -182,6 +183,14 @@ def dispersion(counts: Any) -> tuple[float, int]:
     >>> dispersion([12, 0, 0, 0, 0])  # no trend fits (every need in the first quarter): still 6 quarters needed, as the report says
     (nan, 4)
     """
+    return _shown_trend(counts)[1:]
+
+
+def _shown_trend(counts: Any) -> tuple[Any, float, int]:
+    """The Poisson trend on the quarters shown (None where none fits), and the counts' dispersion about it with its degrees of freedom.
+
+    One fit for :func:`dispersion`, :func:`trend_p_value` and :func:`forecast_counts`.
+    """
     y = np.asarray(counts, dtype=float)
     t = np.flatnonzero(np.isfinite(y)).astype(float)
     y = y[np.isfinite(y)]
@@ -194,8 +203,8 @@ def dispersion(counts: Any) -> tuple[float, int]:
     # the quarters needed do not depend on whether a trend fits (a statistician: 5 quarters with every
     # need in the first gave an interval of 0-0 where the report said 6 were needed)
     if len(y) < MIN_QUARTERS:
-        return float("nan"), df
-    return round(pearson_dispersion(y, fitted, parameters), 6), df
+        return fit, float("nan"), df
+    return fit, round(pearson_dispersion(y, fitted, parameters), 6), df
 
 
 def _fit(counts: np.ndarray, times: np.ndarray | None = None) -> Any:
@@ -293,9 +302,10 @@ def forecast_counts(counts: np.ndarray, horizon: int, level: float, method: str)
     """
     if method not in ("mean", "trend"):
         raise ValueError(f"method must be 'mean' or 'trend', got {method!r}")
-    phi, df = dispersion(counts)
-    p = trend_p_value(counts)
-    fit = _fit(counts) if method == "trend" else None
+    shown, phi, df = _shown_trend(counts)
+    p = _trend_p(shown, phi, df)
+    # the trend forecast needs every quarter: with none hidden, the trend on the quarters shown is it
+    fit = shown if method == "trend" and np.isfinite(np.asarray(counts, dtype=float)).all() else None
     if fit is None:
         ahead = _predict_mean(counts, horizon, level, phi, df)
         if p < TREND_ALPHA:  # the quarters shown contradict the level it assumes: no interval
@@ -405,12 +415,13 @@ def backtest_counts(table: pd.DataFrame, *, horizon: int = 4, level: float = 0.8
         row: dict[str, Any] = {"service": service, "needs": int(counts.sum())}
         for method in ("mean", "trend"):
             predicted, model = forecast_counts(train, horizon, level, method)
+            p = float(predicted["trend_p"].iloc[0])  # the same trend on the same quarters, for either model
             row[f"mae_{method}"] = float(np.abs(predicted["forecast"].to_numpy() - test).mean())
             low, high = predicted["low"].to_numpy(), predicted["high"].to_numpy()
             row[f"coverage_{method}"] = float(100 * ((test >= low) & (test <= high)).mean()) if np.isfinite(low).all() else np.nan
             if method == "trend":
                 row["trend_fallback"] = model != "trend"
-        row["trend_seen"] = bool(trend_p_value(train) < TREND_ALPHA)  # the mean model's interval withheld for it
+        row["trend_seen"] = bool(p < TREND_ALPHA)  # the mean model's interval withheld for it
         rows.append(row)
     out = pd.DataFrame(rows, columns=["service", *columns]).set_index("service")
     out.attrs["held_out"] = (str(table.index[-horizon]), str(table.index[-1]))  # the quarters the sentence names
