@@ -359,6 +359,29 @@ def test_up_to_cuts_the_history_at_the_period_end(collab: tf.TaskForceData) -> N
     assert c.up_to(collab, "all") is collab
 
 
+def test_a_past_period_reads_what_became_of_its_cases_by_the_data_end(tmp_path: Path) -> None:
+    # c3 (identified 2024-03-20, the victim on case k4 opened 2024-03-10) has one more need,
+    # identified 2024-07-01 and met 2024-07-11: k4's victim was served, after 2024Q1.
+    needs = COLLAB_TABLES["needs.csv"] + "c3,case_management,2024-07-01,met,2024-07-11,m2\n"
+    folder = write_tiny_dataset(tmp_path / "d", **{k.replace(".", "__"): v for k, v in {**COLLAB_TABLES, "needs.csv": needs}.items()})
+    data = tf.load_dataset(folder)
+    whole = c.indicators(data)
+    q1 = c.indicators(data, through="2024Q1")
+    assert [str(p) for p in q1.index] == [Q1]
+    # cases started in Q1 with a victim: k1 (c1 served) and k4 (c3 served 2024-07-11): 2 of 2
+    assert q1.loc[Q1, "joint_cases"] == whole.loc[Q1, "joint_cases"] == 2
+    assert q1.loc[Q1, "cases_with_services_share"] == 1.0
+    # the data cut at 2024-03-31 do not hold c3's service: 1 of 2, what the report said before
+    cut = c.indicators(c.up_to(data, "2024Q1"))
+    assert cut.loc[Q1, "joint_cases"] == 1 and cut.loc[Q1, "cases_with_services_share"] == 0.5
+    # a reporting period ending inside a quarter: that quarter holds only what is dated up to its end;
+    # by 2024-02-15: clients c1 and c2, case k1 (k4 opens 2024-03-10) with c1 served 2024-01-15
+    part = c.indicators(data, through=("2024-01-01", "2024-02-15"))
+    assert [str(p) for p in part.index] == [Q1]
+    assert part.loc[Q1, "clients_identified"] == 2 and part.loc[Q1, "joint_cases"] == 1
+    assert c.indicators(data, through="all").equals(whole)
+
+
 def test_compare_periods(table: pd.DataFrame) -> None:
     assert list(c.period_labels(c.compare_periods(table.index, "2024-07-01"))) == [Q2, Q3]
     assert list(c.period_labels(c.compare_periods(table.index, "2030-01-01"))) == [Q1, Q3]

@@ -105,7 +105,7 @@ def fiscal_2025(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame,
     """The seed-11 demo for fiscal year 2024-10-01..2025-09-30: quarters 2023Q1-2025Q3 (11)."""
     data = tf.load_dataset(demo.generate(tmp_path_factory.mktemp("seed11") / "demo", seed=11))
     period = parse_period("2024-10-01..2025-09-30")
-    table = ac.indicators(ac.up_to(data, period), "Q", as_of=ac.data_end(data))
+    table = ac.indicators(data, "Q", as_of=ac.data_end(data), through=period)
     return table, c.release_counts(Release(data), data, period, "Q")
 
 

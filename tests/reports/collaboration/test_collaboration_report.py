@@ -158,7 +158,7 @@ def test_a_past_quarter_is_measured_by_the_data_end_not_the_quarter_end(collab: 
     counts = c.release_counts(Release(collab, 2), collab, "2024Q1", names=["needs_met_30", "needs_met_90", "needs_due_30"])
     assert {name: s.keys.index.tolist() for name, s in counts.series.items()} == {
         "needs_due_30": [Q1, "Total"], "needs_met_30": [Q1, "Total"], "needs_met_90": [Q1, "Total"]}
-    shares = ac.indicators(ac.up_to(collab, "2024Q1"), as_of=ac.data_end(collab))
+    shares = ac.indicators(collab, as_of=ac.data_end(collab), through="2024Q1")
     assert shares[["needs_met_30d_share", "needs_met_90d_share"]].iloc[0].tolist() == [0.5, 0.75]
 
 
@@ -422,7 +422,7 @@ def test_a_half_year_headline_does_not_give_the_latest_quarter_back(tmp_path: Pa
     data = _task_force(tmp_path / "d", events=events)
     rel = Release(data, K)
     counts = c.release_counts(rel, data, "2025H1")
-    table = ac.indicators(ac.up_to(data, "2025H1"))
+    table = ac.indicators(data, through="2025H1")
     card = c.scorecard(table, counts)
     headline = c.headline_metrics(table, counts, "2025H1")["arrests"]
     assert card.loc["arrests", "hidden"]  # 2025Q2: 4

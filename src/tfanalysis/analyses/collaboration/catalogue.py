@@ -44,7 +44,8 @@ from tfanalysis.analyses.collaboration.justice import (
     median_days_investigation_to_charges,
     multi_agency_cases,
 )
-from tfanalysis.analyses.collaboration.periods import data_as_of, period_index
+from tfanalysis.analyses.collaboration.periods import data_as_of, period_index, up_to
+from tfanalysis.data.periods import parse_period
 from tfanalysis.analyses.collaboration.referrals import (
     closed_loop_share,
     cross_sector_referral_share,
@@ -244,13 +245,14 @@ def indicator_info() -> pd.DataFrame:
     return frame
 
 
-def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_dates: Mapping[int, Any] | str | None = None) -> pd.DataFrame:
+def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_dates: Mapping[int, Any] | str | None = None,
+               through: Any = None) -> pd.DataFrame:
     """Every collaboration indicator, per period.
 
     Parameters
     ----------
     data : TaskForceData
-        A loaded dataset (restrict it with :func:`up_to` for a report on a past period).
+        A loaded dataset: the whole of it for a report on a past period, with ``through``.
     freq : str
         ``"Q"`` quarters (default), ``"H"`` half-years (as TIMS reports), ``"M"``, ``"Y"``.
     as_of : date-like, optional
@@ -258,6 +260,15 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
     wave_dates : mapping or str, optional
         Survey wave → date fielded; the survey columns are filled at the period of each
         wave's date (NaN elsewhere, and everywhere without dates).
+    through : period-like, optional
+        The reporting period: the series ends with the period holding its last day, as
+        :func:`up_to` would end it. Each period counts the clients, needs, referrals,
+        cases and activities dated in it, and reads what became of them (a client's first
+        service, a case's charges, a need still unmet) as the data record it by their end,
+        the way the report's released counts do: a quarter has one value in every run of
+        the same data, whatever the period the run reports on. Only a last period cut by
+        the reporting period's end (a custom date range) is read from the data up to
+        that end.
 
     Returns
     -------
@@ -272,7 +283,19 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
     >>> table = indicators(tf.load_dataset(DEMO_DIR), "H")
     >>> table["joint_trainings"].tolist()
     [2.0, 2.0, 2.0, 4.0, 5.0, 4.0]
+
+    A report on 2025Q3 made from the whole data gives 2025Q3 the value every later report
+    gives it. The data cut at the quarter's end leave out the needs and case events dated
+    after it, and with them the service a victim of one of 2025Q3's cases received later:
+
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> indicators(data, through="2025Q3")["joint_cases"].iloc[-1], indicators(data).loc["2025Q3", "joint_cases"]
+    (np.float64(25.0), np.float64(25.0))
+    >>> indicators(up_to(data, "2025Q3"))["joint_cases"].iloc[-1]
+    np.float64(24.0)
     """
+    if through is not None:
+        return _indicators_through(data, freq, as_of, wave_dates, through)
     periods = period_index(data, freq)
     stamp = data_as_of(data, as_of)
     cases = None if not_recorded(data, "cj_events") else criminal_cases(data)  # once, for the four case indicators
@@ -309,6 +332,19 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
     table = pd.concat(parts, axis=1)
     table.index = periods
     return table[[ind.name for ind in INDICATORS]].astype("float64")
+
+
+def _indicators_through(data: TaskForceData, freq: str, as_of: Any, wave_dates: Mapping[int, Any] | str | None, through: Any) -> pd.DataFrame:
+    """:func:`indicators` of the whole data, the series ended with the reporting period's."""
+    history = up_to(data, through)
+    periods = period_index(history, freq)
+    stamp = data_as_of(data, as_of)
+    table = indicators(data, freq, as_of=stamp, wave_dates=wave_dates).reindex(periods)
+    end = parse_period(through).end
+    if len(periods) and end is not None and periods[-1].end_time.normalize() > end:
+        # a period the reporting period ends inside: only what is dated up to that end
+        table.loc[periods[-1]] = indicators(history, freq, as_of=stamp, wave_dates=wave_dates).loc[periods[-1]]
+    return table
 
 
 def _network(data: TaskForceData, periods: pd.PeriodIndex) -> pd.DataFrame:

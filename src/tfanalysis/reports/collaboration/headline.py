@@ -78,7 +78,7 @@ def headline_metrics(table: pd.DataFrame, counts: ReleasedCounts, period: Period
     return out
 
 
-def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *, as_of: Any = None) -> str:
+def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *, as_of: Any = None, outcomes_on: Any = None) -> str:
     """What the collaboration report covers, in a sentence or two.
 
     Parameters
@@ -91,6 +91,9 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
         The report's region parameter (collaboration does not use it: said so).
     as_of : date-like, optional
         The data end (:func:`data_end`): a last period that runs past it is called partial.
+    outcomes_on : date-like, optional
+        The date the indicators read outcomes by (the whole data's end, ``indicators(...,
+        through=...)``): said when it is after the series' end.
 
     Examples
     --------
@@ -98,6 +101,11 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
     Indicators for every quarter from 2023Q1 to 2025Q4 (12 quarters); the reporting period (all data) ends the
     series, and the trends read the whole history up to and including it. Collaboration is measured for the
     whole task force: the region parameter (OH) does not narrow it.
+    >>> print(scope_markdown(pd.period_range("2025Q1", "2025Q3", freq="Q"), "2025Q3", outcomes_on="2025-12-31"))
+    Indicators for every quarter from 2025Q1 to 2025Q3 (3 quarters); the reporting period (2025Q3) ends the
+    series, and the trends read the whole history up to and including it. What became of each quarter's clients,
+    needs, referrals and cases (a first service, a need met, charges filed) is read as the data record it on
+    2025-12-31, after the series ends: a quarter has the same values here as in a report on a later period.
     """
     if len(index) == 0:
         return "The data hold no dated records: there is nothing to measure yet."
@@ -114,6 +122,10 @@ def scope_markdown(index: pd.PeriodIndex, period_label: str, region: str = "", *
             "and the trends read the whole history up to and including it.")
     if as_of is not None and index[-1].end_time.normalize() > pd.Timestamp(as_of):
         text += f" The last {word}, {labels[-1]}, is partial: the data end on {pd.Timestamp(as_of).date()}."
+    if outcomes_on is not None and pd.Timestamp(outcomes_on).normalize() > index[-1].end_time.normalize():
+        text += (f" What became of each {word}'s clients, needs, referrals and cases (a first service, a need met, charges filed) is read as "
+                 f"the data record it on {pd.Timestamp(outcomes_on).date()}, after the series ends: a {word} has the same values here as in a "
+                 "report on a later period.")
     if region and region.strip():
         text += f" Collaboration is measured for the whole task force: the region parameter ({region.strip()}) does not narrow it."
     return text
