@@ -253,6 +253,30 @@ def test_the_scorecard_reads_only_shown_values(collab: tf.TaskForceData, table: 
     assert text.loc["Arrests", "latest (2024Q3)"] == "hidden" and text.loc["Arrests", "vs previous period"] == "n/a"
 
 
+def test_no_significant_trend_is_no_clear_trend_and_a_running_level_is_not_tested(tmp_path: Path) -> None:
+    """A statistician: "stable" rested on 5-8 quarters that miss most real trends; active members, a running level, was trend-tested.
+
+    Referrals police -> shelter per quarter, 2024Q1-2025Q2: 20, 25, 22, 24, 21, 23: no trend at all.
+    """
+    counts_per_quarter = [20, 25, 22, 24, 21, 23]
+    # Mann-Kendall S, each value against the later ones: 20: +5; 25: -4; 22: +1 -1 +1; 24: -1 -1; 21: +1 -> S = 1
+    refs = _per_quarter("2024Q1", counts_per_quarter, lambda d: ("m1", "m2", d, "accepted", d))
+    data = _task_force(tmp_path / "d", referrals=refs)
+    table = ac.indicators(data)
+    card = c.scorecard(table, c.release_counts(Release(data, K), data))
+    made = card.loc["referrals_made"]
+    assert made["trend"] == "no trend" and made["assessment"] == "no clear trend"
+    assert made["trend_p"] == 1.0  # var 6*5*17/18 = 28.3; z = (S - 1) / 5.3 = 0 with the continuity correction
+    members = card.loc["active_members"]
+    assert members["trend"] == "not tested" and members["assessment"] == "not tested" and np.isnan(members["trend_p"])
+    assert members["note"] == "a running level: each period starts from the last one's, so no trend test"
+    text = c.scorecard_table(card, K)
+    assert text.loc["Referrals made", "trend"] == "not significant (p 1.000)"
+    assert text.loc["Active members", "trend"] == "not tested"
+    words = c.scorecard_markdown(card)
+    assert "stable" not in words and "Active members is a running level" in words
+
+
 def test_counts_of_a_missing_table_are_unknown_not_hidden(tmp_path: Path) -> None:
     data = _task_force(tmp_path / "d", referrals=[("m1", "m2", "2024-01-10", "accepted", "2024-01-11")] * 12)
     counts = c.release_counts(Release(data, K), data)

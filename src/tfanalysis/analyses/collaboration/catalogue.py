@@ -102,6 +102,12 @@ class Indicator:
         The table it needs; when that optional table is empty the indicator is NaN.
     definition : str
         One sentence, the one in ``docs/collaboration.md``.
+    carries_over : bool
+        A running level (the members of the task force): each period starts from the last
+        one's, so its periods are not independent values, and a trend test, which assumes
+        they are, finds a trend in a level that wanders with none (a walk of one member up,
+        down or not at all each quarter: about 40% of 8 quarters, 60% of 16;
+        ``benchmarks/bench_chance_signals.py``). Not trend-tested.
     """
 
     name: str
@@ -112,10 +118,12 @@ class Indicator:
     base: str | None
     source: str
     definition: str
+    carries_over: bool = False
 
 
-def _i(name: str, label: str, family: str, unit: str, better: bool | None, base: str | None, source: str, definition: str) -> Indicator:
-    return Indicator(name, label, family, unit, better, base, source, definition)
+def _i(name: str, label: str, family: str, unit: str, better: bool | None, base: str | None, source: str, definition: str, *,
+       carries_over: bool = False) -> Indicator:
+    return Indicator(name, label, family, unit, better, base, source, definition, carries_over)
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -158,7 +166,8 @@ INDICATORS: tuple[Indicator, ...] = (
        "Referrals made in the period from a law enforcement member to a victim services member or the reverse."),
     # network
     _i("active_members", "Active members", "network", "tally", True, None, "members",
-       "Members belonging to the task force at some time in the period (plus any member that sent or received a referral in it): the nodes of the network."),
+       "Members belonging to the task force at some time in the period (plus any member that sent or received a referral in it): the nodes of the network.",
+       carries_over=True),
     _i("ties", "Referral ties", "network", "tally", True, None, "referrals",
        "Distinct directed member → member ties: A referred at least one client to B in the period."),
     _i("network_density", "Network density", "network", "measure", True, None, "referrals",

@@ -132,11 +132,13 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
         ``vs_previous`` (latest − previous period), ``vs_year_before`` (latest − the same
         period a year before), ``trend`` (Mann–Kendall over the shown values:
         increasing / decreasing / no trend / too short), ``trend_p``, ``sen_slope`` (per
-        period), ``higher_is_better``, ``assessment`` (improving / worsening / stable / too
-        short / inconclusive / ``—`` when neither direction is better), ``note``. A series
-        with a value hidden for disclosure control (:func:`withheld`) is ``inconclusive``:
-        the hidden values are the small ones, so a test on the rest would lean on which
-        they are.
+        period), ``higher_is_better``, ``assessment`` (improving / worsening / no clear trend
+        / too short / inconclusive / not tested / ``—`` when neither direction is better),
+        ``note``. A series with a value hidden for disclosure control (:func:`withheld`) is
+        ``inconclusive``: the hidden values are the small ones, so a test on the rest would
+        lean on which they are. A running level (``Indicator.carries_over``: active members)
+        is ``not tested``. A test that finds no trend says *no clear trend*, never
+        "stable": over a few periods a real trend is often missed.
 
     Examples
     --------
@@ -176,7 +178,10 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
         year_before = cells[-1 - per_year] if n > per_year else np.nan
         test = trends.mann_kendall(values[ind.name])
         left_out = int(gaps[ind.name].sum()) if ind.name in gaps else 0
-        if left_out and (test["trend"] != "too short" or n >= trends.MIN_POINTS_TREND):
+        if ind.carries_over:  # a running level: its periods are not the independent values the test needs
+            test = test.copy()
+            test["trend"], test["p_value"], test["sen_slope"] = "not tested", np.nan, np.nan
+        elif left_out and (test["trend"] != "too short" or n >= trends.MIN_POINTS_TREND):
             # the hidden values are the small ones (or hidden beside them): a test on the rest
             # leans on which they are, in either direction; no conclusion. A series long
             # enough whose shown values are too few is not "too short": its values are hidden
@@ -198,7 +203,8 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
                 "sen_slope": test["sen_slope"],
                 "higher_is_better": ind.higher_is_better,
                 "assessment": _assessment(str(test["trend"]), ind.higher_is_better),
-                "note": _latest_note(ind, counts, bool(hidden[-1]) if n else False, latest),
+                "note": _latest_note(ind, counts, bool(hidden[-1]) if n else False, latest)
+                or ("a running level: each period starts from the last one's, so no trend test" if ind.carries_over else ""),
             }
         )
     card = pd.DataFrame(rows, columns=["indicator", *columns]).set_index("indicator")[columns]
@@ -207,10 +213,10 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
 
 
 def _assessment(trend: str, higher_is_better: bool | None) -> str:
-    if trend in ("too short", "inconclusive"):
+    if trend in ("too short", "inconclusive", "not tested"):
         return trend
-    if trend == "no trend":
-        return "stable"
+    if trend == "no trend":  # not significant: over a few periods a real trend is often missed, so not "stable"
+        return "no clear trend"
     if higher_is_better is None:
         return "—"
     return "improving" if (trend == "increasing") == higher_is_better else "worsening"
@@ -286,7 +292,8 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
                 f"latest ({row['period']})": latest,
                 "vs previous period": _format_value(row["vs_previous"], row["unit"], signed=True),
                 "vs a year before": _format_value(row["vs_year_before"], row["unit"], signed=True),
-                "trend": row["trend"] if row["trend"] in ("too short", "inconclusive") else f"{row['trend']} (p {_format_p(row['trend_p'])})",
+                "trend": (row["trend"] if row["trend"] in ("too short", "inconclusive", "not tested")
+                          else f"{'not significant' if row['trend'] == 'no trend' else row['trend']} (p {_format_p(row['trend_p'])})"),
                 "assessment": row["assessment"],
                 "note": row["note"],
             }
@@ -302,24 +309,29 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> card = pd.DataFrame({"label": ["A", "B", "C"], "assessment": ["improving", "worsening", "stable"], "period": ["2025Q4"] * 3})
+    >>> card = pd.DataFrame({"label": ["A", "B", "C", "Active members"], "assessment": ["improving", "worsening", "no clear trend", "not tested"],
+    ...                      "period": ["2025Q4"] * 4})
     >>> print(scorecard_markdown(card))
     Over the periods to 2025Q4, 1 indicator shows a significant improving trend (A) and 1 a worsening one (B); 1
-    shows no clear trend. Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so
-    see the before/after estimates below. Each test is at the 5% level on its own: of indicators with no trend at
-    all, about one in twenty would show one by chance.
-    >>> card = pd.DataFrame({"label": ["A", "Investigations"], "assessment": ["stable", "—"], "trend": ["no trend (p 0.5)", "increasing (p 0.002)"],
+    shows no clear trend, which is not the same as no change: over a few periods a real trend is often missed.
+    Active members is a running level (each period starts from the last one's), so its periods are not
+    independent values and it is not trend-tested; read its values over time. Trends are Mann–Kendall tests at
+    the 5% level; a step change also reads as a trend, so see the before/after estimates below. Each test is at
+    the 5% level on its own and takes the periods as independent of one another: of indicators with no trend at
+    all, about one in twenty would show one by chance, and more where each period leans on the one before.
+    >>> card = pd.DataFrame({"label": ["A", "Investigations"], "assessment": ["no clear trend", "—"], "trend": ["no trend (p 0.5)", "increasing (p 0.002)"],
     ...                      "period": ["2025Q4"] * 2})
     >>> print(scorecard_markdown(card))  # doctest: +ELLIPSIS
     Over the periods to 2025Q4, 0 indicators show a significant improving trend and 0 a worsening one; 1 shows no
-    clear trend. 1 indicator with no better direction shows a significant trend (Investigations, increasing (p
-    0.002)). Trends are ...
+    clear trend, which is not the same as no change: over a few periods a real trend is often missed. 1 indicator
+    with no better direction shows a significant trend (Investigations, increasing (p 0.002)). Trends are ...
     """
     if card.empty:
         return "No indicator could be computed: the data hold no dated rows."
     improving = card.loc[card["assessment"] == "improving", "label"].tolist()
     worsening = card.loc[card["assessment"] == "worsening", "label"].tolist()
-    stable = int((card["assessment"] == "stable").sum())
+    unclear_trend = int((card["assessment"] == "no clear trend").sum())
+    untested = card.loc[card["assessment"] == "not tested", "label"].tolist()
     short = int((card["assessment"] == "too short").sum())
 
     def listing(labels: list[str]) -> str:
@@ -327,8 +339,13 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
 
     text = (
         f"Over the periods to {card['period'].iloc[0]}, {len(improving)} indicator{'s show' if len(improving) != 1 else ' shows'} a significant improving trend"
-        f"{listing(improving)} and {len(worsening)} a worsening one{listing(worsening)}; {stable} show{'s' if stable == 1 else ''} no clear trend."
+        f"{listing(improving)} and {len(worsening)} a worsening one{listing(worsening)}; {unclear_trend} show{'s' if unclear_trend == 1 else ''} no clear trend"
+        + (", which is not the same as no change: over a few periods a real trend is often missed." if unclear_trend else ".")
     )
+    if untested:
+        text += (f" {' and '.join(untested)} {'is a running level' if len(untested) == 1 else 'are running levels'} (each period starts from "
+                 f"the last one's), so {'its' if len(untested) == 1 else 'their'} periods are not independent values and "
+                 f"{'it is' if len(untested) == 1 else 'they are'} not trend-tested; read {'its' if len(untested) == 1 else 'their'} values over time.")
     # a significant trend in an indicator with no better direction (investigations opened) is neither
     undirected = card.loc[card["assessment"] == "—"]
     if len(undirected):
@@ -341,7 +358,8 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
                  "values are the small ones, so a test on the rest would lean on which they are; no conclusion either way.")
     if short:
         text += f" {short} {'series is' if short == 1 else 'series are'} too short to test (fewer than {trends.MIN_POINTS_TREND} periods): no conclusion either way."
-    tested = int(card["assessment"].isin(["improving", "worsening", "stable", "—"]).sum())
-    chance = (" Each test is at the 5% level on its own: of indicators with no trend at all, about one in twenty would "
-              "show one by chance." if tested > 1 else "")
+    tested = int(card["assessment"].isin(["improving", "worsening", "no clear trend", "—"]).sum())
+    chance = (" Each test is at the 5% level on its own and takes the periods as independent of one another: of indicators with no "
+              "trend at all, about one in twenty would show one by chance, and more where each period leans on the one before."
+              if tested > 1 else "")
     return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below." + chance
