@@ -3,8 +3,9 @@
 1. Simulates series with no change at all (independent normal values, Poisson counts of mean 3,
 and medians of 15 exponential waits rounded to half days, like the median response time) and
 counts the charts with at least one special cause (``trends.control_chart``: a value outside
-the limits, or a run of 8 on one side) among the values after a change date, with the limits
-from the values before it, as report 03 draws it.
+the limits, or a run of 8 on one side): with no change date (limits from every value: rows
+with 0 after) anywhere, and with one among the values after it (limits from those before),
+as report 03 draws them.
 2. Simulates a running level with no trend (a count of members that moves by one up or down,
    or not at all, each quarter) and counts the series the Mann–Kendall test calls a trend:
    why ``Indicator.carries_over`` indicators are not trend-tested.
@@ -29,13 +30,13 @@ DRAWS = {
 
 
 def chance_of_a_signal(draw, before: int, after: int, charts: int, rng: np.random.Generator) -> float:
-    """Share of charts of a steady process with a special cause after the change."""
+    """Share of charts of a steady process with a special cause after the change (``after=0``: anywhere, no change date)."""
     index = pd.period_range("2020Q1", periods=before + after, freq="Q")
-    change = index[before].start_time
+    change = index[before].start_time if after else None
     hits = 0
     for _ in range(charts):  # one chart per draw: the function under test takes one series
         chart = control_chart(pd.Series(draw(rng, before + after), index=index), change=change)
-        hits += bool(chart["special_cause"].iloc[before:].any())
+        hits += bool(chart["special_cause"].iloc[before if after else 0:].any())
     return hits / charts
 
 
@@ -53,7 +54,7 @@ def main() -> None:
     rng = np.random.default_rng(20261205)
     print(f"{'process':<20} {'before':>6} {'after':>5} {'charts with a signal':>22}")
     for name, draw in DRAWS.items():
-        for before, after in ((6, 6), (8, 4), (12, 4), (12, 8)):
+        for before, after in ((12, 0), (16, 0), (20, 0), (6, 6), (8, 4), (12, 4), (12, 8)):
             share = chance_of_a_signal(draw, before, after, args.charts, rng)
             print(f"{name:<20} {before:>6} {after:>5} {share:>21.1%}")
     print(f"\n{'quarters':>8} {'walks called a trend':>21}")

@@ -28,7 +28,10 @@ NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "03_collaboration
 CHANGE_WORDS = ("change", "fitted", "dotted", "counterfactual", "carried on")
 WITH_CHANGE = ("The indicators per period, with the fitted line before and after the change (orange) and the pre-change line "
                "carried on (dotted: what the trend alone would have given). Gaps are periods whose value is hidden or not yet measurable.")
-SPECIAL = ": points outside them, or long runs on one side of the centre line, are special causes, not ordinary variation."
+# a statistician: "special causes, not ordinary variation" overclaimed; a steady process gets a signal in 4-20% of charts
+# (benchmarks/bench_chance_signals.py)
+SPECIAL = (". A point outside them, or a run of 8 on one side of the centre line, is a signal worth looking into, not proof of a change: "
+           "a process that did not change at all gives at least one such signal in up to about one chart in five of 12 to 20 periods.")
 PROVISIONAL = " The limits are provisional: they rest on fewer than 12 values, and will move as periods are added."
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tfanalysis.analyses.collaboration import trends
 from tfanalysis.analyses.collaboration.catalogue import BY_NAME
+from tfanalysis.analyses.collaboration.trends.xmr import RUN_LENGTH
 from tfanalysis.analyses.collaboration.periods import period_labels, period_word
 from tfanalysis.reports.collaboration.counts import ReleasedCounts
 from tfanalysis.reports.collaboration.published import _format_p, _numbers, publish, withheld
@@ -394,14 +395,17 @@ def control_chart_caption(chart: pd.DataFrame, change: Any, *, label: str) -> st
     --------
     >>> y = pd.Series([10.0, 11, 10, 12, 11, 10, 11, 3], index=pd.period_range("2023Q1", periods=8, freq="Q"))
     >>> print(control_chart_caption(trends.control_chart(y), "", label="the median response time"))
-    A control chart of the median response time, with limits from every period: points outside them, or long runs on one
-    side of the centre line, are special causes, not ordinary variation. The limits are provisional: they rest on fewer
-    than 12 values, and will move as periods are added.
+    A control chart of the median response time, with limits from every period. A point outside them, or a run of 8
+    on one side of the centre line, is a signal worth looking into, not proof of a change: a process that did not
+    change at all gives at least one such signal in up to about one chart in five of 12 to 20 periods.
+    The limits are provisional: they rest on fewer than 12 values, and will move as periods are added.
     """
     day = _change_day(change)
     source = f"the periods before the change date ({day})" if day is not None else "every period"
-    text = (f"A control chart of {label}, with limits from {source}: points outside them, or long runs on one side of the "
-            "centre line, are special causes, not ordinary variation.")
+    # the chance figures: benchmarks/bench_chance_signals.py (4-20% of steady charts of 12-20 quarters, normal, Poisson and median values)
+    text = (f"A control chart of {label}, with limits from {source}. A point outside them, or a run of {RUN_LENGTH} on one side "
+            "of the centre line, is a signal worth looking into, not proof of a change: a process that did not change at all gives "
+            "at least one such signal in up to about one chart in five of 12 to 20 periods.")
     if trends.provisional_limits(chart):
         text += (f" The limits are provisional: they rest on fewer than {trends.FIRM_LIMITS} values, and will move as periods "
                  "are added.")

@@ -36,7 +36,8 @@ def control_chart(series: pd.Series, *, change: Any = None, run_length: int = RU
     Parameters
     ----------
     series : pandas.Series
-        Values in time order; missing values are skipped (no moving range across them).
+        Values in time order; missing values are skipped: the moving range after a gap is
+        taken from the last value before it.
     change : date-like, optional
         Compute the limits from the values before this date only.
     run_length : int
