@@ -133,14 +133,34 @@ def test_intervals_and_p_values_match_statsmodels_ols() -> None:
     assert fit.attrs["df_resid"] == ref.df_resid == 9
 
 
-def test_an_exact_fit_is_a_certain_change_and_a_flat_series_none() -> None:
-    fit = trends.segmented_regression(quarters([10.0] * 6 + [3.0] * 6), "2023-07-01")
-    assert fit.loc["level_change", "estimate"] == pytest.approx(-7.0)
-    assert fit.loc["level_change", "p_value"] == 0.0 and fit.attrs["change_p"] == 0.0
-    assert fit.loc["slope_change", "p_value"] == 1.0  # no change of slope, exactly
+def test_an_exact_fit_has_estimates_but_no_interval_and_is_inconclusive() -> None:
+    """A statistician: medians rounded to whole days, [4, 4, 4 | 3, 3, 3], gave "p < 0.001, a change the data support"."""
+    fit = trends.segmented_regression(quarters([4.0] * 3 + [3.0] * 3), "2022-10-01")
+    assert fit.loc["level_change", "estimate"] == pytest.approx(-1.0)
+    assert fit[["ci_low", "ci_high", "p_value"]].isna().all(axis=None) and np.isnan(fit.attrs["change_p"])
     assert fit.attrs["note"].startswith("the fit is exact")
     flat = trends.segmented_regression(quarters([4.0] * 8), "2023-01-01")
-    assert flat.attrs["change_p"] == 1.0 and (flat["p_value"].iloc[1:] == 1.0).all()
+    assert np.isnan(flat.attrs["change_p"]) and flat.attrs["note"].startswith("the fit is exact")
+    tests = trends.change_tests(pd.DataFrame({"exact": quarters([4.0] * 3 + [3.0] * 3), "noisy": quarters([4.0, 5, 4, 3, 2, 3])}), "2022-10-01")
+    verdicts = trends.change_verdicts(tests)
+    assert verdicts["verdict"].tolist() == ["inconclusive", "inconclusive"]
+    assert np.isnan(verdicts.loc["exact", "change_p_holm"]) and verdicts.attrs["family_size"] == 1  # the exact fit is not tested
+
+
+def test_the_level_change_is_the_jump_at_the_change_even_when_the_first_value_after_it_is_missing() -> None:
+    """A statistician: with 2024Q3 missing, the jump was measured at 2024Q4 and held a quarter of the slope change.
+
+    Before the change (2023Q1-2024Q2, t = 0..5) y = t; from it y = t - 3 + 2 (t - 6): at 2024Q3 (t = 6) the
+    line drops by 3 and its slope rises by 2. 2024Q3's value is missing.
+    """
+    t = np.arange(12.0)
+    y = pd.Series(np.where(t < 6, t, t - 3 + 2 * (t - 6)), index=pd.period_range("2023Q1", periods=12, freq="Q"))
+    y.iloc[6] = np.nan
+    fit = trends.segmented_regression(y, "2024-07-01")
+    assert fit["estimate"].round(9).tolist() == [0.0, 1.0, -3.0, 2.0]  # anchored at 2024Q4 it read -3 + 2 = -1
+    assert fit.attrs["first_post"] == "2024Q4"
+    drawn = trends.segmented_fit(y, "2024-07-01")
+    np.testing.assert_allclose(drawn["fitted"][y.notna()], y.dropna(), atol=1e-9)  # the drawn line goes through the values
 
 
 def test_change_tests_fit_each_column_on_its_own_values() -> None:

@@ -379,6 +379,19 @@ def test_the_fitted_line_is_fitted_to_shown_values_and_gives_no_hidden_one_back(
     np.testing.assert_allclose(lines[0]["fitted"], shown_only)
 
 
+def test_values_on_two_exact_lines_are_no_evidence_of_a_change() -> None:
+    """A statistician: an exact fit printed a zero-width interval, p < 0.001 and "a change the data support"."""
+    t, counts = _series_counts({"le_vs_referrals": [30] * 6 + [20] * 6})
+    fx = c.change_effects(t, counts, "2024-07-01", ["le_vs_referrals"]).set_index("term")
+    level = fx.loc["level_change"]
+    assert level["estimate"] == pytest.approx(-10.0) and np.isnan(level["ci_low"]) and np.isnan(level["p_value"])
+    assert level["verdict"] == "inconclusive"
+    text = c.change_markdown(fx.reset_index(), "2024-07-01")
+    assert "averaged 30.0 per quarter before and 20.0 after" in text and "none could be tested" in text
+    assert "no variation to judge a change against: no interval or test. Verdict: inconclusive." in text
+    assert "p <" not in text and "support" not in text
+
+
 def test_changes_trends_and_before_after_estimates_read_shown_values_only() -> None:
     """A change since the previous quarter, a trend test or a mean before/after must not rest on a hidden count."""
     runs = []

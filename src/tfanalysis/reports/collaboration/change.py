@@ -141,7 +141,7 @@ def _counts(n_pre: int, n_post: int, freq_word: str) -> str:
 
 def _method_sentence(tested: int, df_resid: list[float]) -> str:
     family = (f"the {tested} indicators tested are judged together (Holm's correction: noise alone makes any of them "
-              "\"a change\" at most 5% of the time)") if tested > 1 else "one indicator tested"
+              "\"a change\" at most 5% of the time)") if tested > 1 else "one indicator tested" if tested == 1 else "none could be tested"
     low, high = min(df_resid), max(df_resid)
     df = (f"{low:.0f} degrees of freedom (the values less the 4 terms fitted)" if low == high else
           f"{low:.0f} to {high:.0f} degrees of freedom (the values less the 4 terms fitted: fewer where a period is hidden)")
@@ -202,6 +202,12 @@ def change_markdown(effects: pd.DataFrame, change: Any) -> str:
             lines.append(f"- **{label}**: {level['note']}. No conclusion about the change can be drawn from this series (verdict: too short).{hidden}")
             continue
         own = f" ({_counts(*sides, freq_word)})" if sides != header else ""
+        if math.isnan(level["p_value"]):  # an exact fit: estimates, but nothing to judge them against
+            lines.append(
+                f"- **{label}**{own}: averaged {_level(level['mean_before'], unit)} per {freq_word} before and {_level(level['mean_after'], unit)} after. "
+                f"The values lie exactly on two straight lines, so there is no variation to judge a change against: no interval or test. "
+                f"Verdict: inconclusive.{hidden}")
+            continue
         tested = int(level["tested_together"])
         together = f"level and trend together: p {_format_p(level['change_p'])}" + (
             f", {_format_p(level['change_p_holm'])} corrected for {tested} indicators" if tested > 1 else "")

@@ -30,8 +30,13 @@ METHOD = "least squares with exact t and F tests (independent noise assumed)"
 # --------------------------------------------------------------------------- segmented regression
 
 
-def _design(t: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, float]:
-    t0 = float(t[post].min())
+def _design(t: np.ndarray, post: np.ndarray, t0: float | None = None) -> tuple[np.ndarray, float]:
+    """The design of the segmented regression; ``t0`` the time of the first period after the change.
+
+    ``t0`` is that of the first period on or after the change whether or not its value is
+    there: the level change is the jump at the change, not at the first value shown after it.
+    """
+    t0 = float(t[post].min()) if t0 is None else t0
     x = np.column_stack([np.ones_like(t), t, post.astype(float), (t - t0) * post])
     return x, t0
 
@@ -43,8 +48,10 @@ def _least_squares(y: np.ndarray, x: np.ndarray, alpha: float) -> dict[str, np.n
     ``n − k`` degrees of freedom; per series: the F test that both change terms are 0.
     statsmodels' ``OLS`` gives the same numbers for one series (the tests compare
     them); it has no batched form, and the simulations of the tests fit thousands.
-    An exact fit (no residual variation) has zero standard errors: any non-zero
-    estimate is then a certain change (p = 0), a zero one none (p = 1).
+    An exact fit (no residual variation) has zero standard errors and is flagged
+    (``exact``): :func:`change_tests` gives it no interval or p-value, because values that
+    fit two lines exactly (medians rounded to whole days, a share stuck at 100%) hide their
+    variation rather than have none.
     """
     from scipy import stats
 
@@ -105,9 +112,12 @@ def change_tests(table: pd.DataFrame | pd.Series, change: Any, *, alpha: float =
         ``first_post``, ``df_resid`` (n − 4); per term of :data:`TERMS` the estimate
         (column named as the term), ``<term>_low``, ``<term>_high``, ``<term>_p``;
         ``change_F`` and ``change_p``: the F test (2 and n − 4 degrees of freedom) that
-        neither the level nor the slope changed; ``note`` (why there is no estimate, or
-        that the fit is exact). Series with fewer than :data:`MIN_POINTS_PER_SIDE` values
-        on a side have NaN estimates and p-values.
+        neither the level nor the slope changed; ``exact`` (the values fit the two lines
+        exactly: estimates, but no interval or p-value, and :func:`change_verdicts` calls
+        it inconclusive); ``note`` (why there is no estimate, or that the fit is exact).
+        Series with fewer than :data:`MIN_POINTS_PER_SIDE` values on a side have NaN
+        estimates and p-values. The level change is the jump at the first period after
+        the change date, whether or not that period's value is shown.
 
     Examples
     --------
@@ -123,13 +133,14 @@ def change_tests(table: pd.DataFrame | pd.Series, change: Any, *, alpha: float =
         raise TypeError(f"expected a pandas DataFrame (one series per column) or Series, not {type(table).__name__}")
     t = _time_axis(frame.index)
     post = after_change(frame.index, change)
+    t0 = float(t[post].min()) if post.any() else None  # the first period after the change, shown or not
     y = _as_values(frame)
     m = len(y)
     out: dict[str, Any] = {
         "n_pre": np.zeros(m, dtype=np.int64), "n_post": np.zeros(m, dtype=np.int64), "first_post": np.full(m, None, dtype=object),
         "df_resid": np.full(m, np.nan),
         **{name: np.full(m, np.nan) for term in TERMS for name in (term, f"{term}_low", f"{term}_high", f"{term}_p")},
-        "change_F": np.full(m, np.nan), "change_p": np.full(m, np.nan), "note": np.full(m, "", dtype=object),
+        "change_F": np.full(m, np.nan), "change_p": np.full(m, np.nan), "exact": np.zeros(m, dtype=bool), "note": np.full(m, "", dtype=object),
     }
     present_all = ~np.isnan(y)
     if m == 0 or present_all.all(axis=None) or (~present_all).all(axis=None):
@@ -149,7 +160,7 @@ def change_tests(table: pd.DataFrame | pd.Series, change: Any, *, alpha: float =
                 f"at least {MIN_POINTS_PER_SIDE} are needed on each side"
             )
             continue
-        x, _ = _design(tt, pp)
+        x, _ = _design(tt, pp, t0)
         if np.linalg.matrix_rank(x) < x.shape[1]:
             out["note"][rows] = "too short to conclude: the values on one side of the change share one time"
             continue
@@ -160,6 +171,10 @@ def change_tests(table: pd.DataFrame | pd.Series, change: Any, *, alpha: float =
             out[f"{term}_p"][rows] = fit["p_value"][:, i]
         for name in ("change_F", "change_p", "df_resid"):
             out[name][rows] = fit[name]
+        exact = np.flatnonzero(rows)[fit["exact"]]
+        for name in ("change_F", "change_p", *(f"{term}{end}" for term in TERMS for end in ("_low", "_high", "_p"))):
+            out[name][exact] = np.nan  # no variation to judge the estimates against: no interval, no test
+        out["exact"][exact] = True
         out["note"][rows] = np.where(fit["exact"], "the fit is exact: no residual variation to judge uncertainty against", "")
     return pd.DataFrame(out, index=pd.Index(frame.columns, name="series"))
 
@@ -191,7 +206,8 @@ def change_verdicts(tests: pd.DataFrame, *, alpha: float = 0.05, family: str | N
     pandas.DataFrame
         ``tests`` with ``change_p_holm`` (the Holm-adjusted p-value; NaN when too short)
         and ``verdict`` (:data:`VERDICTS`: ``change`` when the adjusted p-value is below
-        ``alpha``, ``inconclusive`` otherwise, ``too short`` without a test).
+        ``alpha``, ``inconclusive`` otherwise and for an exact fit, ``too short`` without a
+        test).
         ``attrs["family_size"]``: the series tested together (the largest family).
 
     Examples
@@ -214,8 +230,9 @@ def change_verdicts(tests: pd.DataFrame, *, alpha: float = 0.05, family: str | N
     raw = pd.Series((size - by_family.cumcount().to_numpy()) * ranked["p"].to_numpy(), index=ranked.index)
     adjusted = np.full(len(p), np.nan)
     adjusted[raw.index.to_numpy()] = raw.groupby(ranked["family"].to_numpy(), sort=False).cummax().clip(upper=1.0).to_numpy()
+    exact = tests["exact"].to_numpy(dtype=bool) if "exact" in tests else np.zeros(len(p), dtype=bool)
     with np.errstate(invalid="ignore"):
-        verdict = np.where(~tested, "too short", np.where(adjusted < alpha, "change", "inconclusive"))
+        verdict = np.where(exact, "inconclusive", np.where(~tested, "too short", np.where(adjusted < alpha, "change", "inconclusive")))
     out = tests.assign(change_p_holm=adjusted, verdict=verdict.astype(object))
     out.attrs["family_size"] = int(by_family.size().max()) if len(ranked) else 0
     return out
