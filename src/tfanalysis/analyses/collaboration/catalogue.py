@@ -106,7 +106,7 @@ class Indicator:
         A running level (the members of the task force): each period starts from the last
         one's, so its periods are not independent values, and a trend test, which assumes
         they are, finds a trend in a level that wanders with none (a walk of one member up,
-        down or not at all each quarter: about 40% of 8 quarters, 60% of 16;
+        down or not at all each quarter: about 40% of 8 quarters, two in three of 16;
         ``benchmarks/bench_chance_signals.py``). Not trend-tested.
     """
 
