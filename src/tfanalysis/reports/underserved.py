@@ -82,7 +82,7 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     >>> t = pd.DataFrame({"attribute": ["gender"], "group": ["male"], "reference": ["female"], "clients": [80],
     ...     "needs": [300], "observed": [30.0], "adjusted": [25.0], "difference": [12.0], "low": [5.0], "high": [19.0]})
     >>> print(underserved_markdown(t))  # doctest: +ELLIPSIS
-    Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: **male** (gender; +12 points against female, 90% interval +5 to +19). ...
+    Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: **male** (gender; +12 points against female, interval +5 to +19). ...
     >>> print(underserved_markdown(t.iloc[0:0]))  # doctest: +ELLIPSIS
     No group is compared: the period's needs identified at least 90 days before the data end are too few, ...
     >>> print(underserved_markdown(t.assign(difference=np.nan, low=np.nan, high=np.nan)))  # doctest: +ELLIPSIS
@@ -105,12 +105,16 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
         among = "No group's needs go" if not hidden else f"No group whose difference is shown ({shown} of {shown + hidden}) has its needs go"
         text = f"{among} unmet at 90 days clearly more often than its reference group's once the other attributes and the needs are accounted for."
     else:
-        items = [f"**{r.group}** ({r.attribute.replace('_', ' ')}; {r.difference:+.0f} points against {r.reference}, 90% interval {r.low:+.0f} to {r.high:+.0f})" for r in clear.itertuples()]
+        items = [f"**{r.group}** ({r.attribute.replace('_', ' ')}; {r.difference:+.0f} points against {r.reference}, interval {r.low:+.0f} to {r.high:+.0f})" for r in clear.itertuples()]
         text = "Once the other attributes and the needs are accounted for, these groups' needs go unmet at 90 days more often than their reference group's: " + "; ".join(items) + "."
     if hidden and shown:  # a sentence of the groups shown says nothing of the others
         text += (f" The difference of {hidden} more group{'s' if hidden != 1 else ''} is not shown (a count it rests on is hidden): "
                  "nothing is said of them.")
-    return text + (
+    together = (f" The intervals are 90% intervals for the {len(table)} comparisons together: a group is named only when its interval "
+                "lies above zero, so that a table of groups that all fare alike names one by chance at most one time in twenty."
+                if len(table) > 1 else "")
+    return text + together + (
         f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, groups of fewer than "
-        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes)."
+        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes; its mild "
+        "ridge penalty pulls the differences a little toward zero)."
     )

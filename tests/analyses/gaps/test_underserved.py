@@ -34,6 +34,26 @@ def test_recovers_the_planted_difference_with_an_interval_around_it() -> None:
     assert male["low"] < 30 < male["high"] and male["low"] > 0
 
 
+def test_the_intervals_hold_for_every_comparison_together() -> None:
+    """A statistician: seven 90% intervals of their own named a group in 34% of tables with no difference at all.
+
+    Two comparisons (male and nonbinary against female, nonbinary made large enough to be shown): each
+    interval is the difference +- z bootstrap standard errors, z = the normal quantile at 1 - 0.10 / (2 x 2)
+    = 1.95996 (Bonferroni over the 2). At the level where that z is 1 (1 - 4 x 0.158655 = 0.36538) the same
+    resamples give the standard error itself: the ratio of the two half-widths is z.
+    """
+    from scipy.stats import norm
+
+    frame = _frame().assign(gender=lambda t: np.where(np.arange(len(t)) % 10 == 0, "nonbinary", t["gender"]))
+    wide = adjusted_differences(frame, attributes=["gender"], n_boot=40, level=0.9).set_index("group")
+    one_se = adjusted_differences(frame, attributes=["gender"], n_boot=40, level=1 - 4 * norm.sf(1.0)).set_index("group")
+    assert sorted(wide.index) == ["male", "nonbinary"]
+    pd.testing.assert_series_equal(wide["difference"], one_se["difference"])
+    ratio = (wide["high"] - wide["difference"]) / (one_se["high"] - one_se["difference"])
+    np.testing.assert_allclose(ratio, [1.959964, 1.959964], rtol=1e-5)
+    np.testing.assert_allclose(wide["difference"] - wide["low"], wide["high"] - wide["difference"])
+
+
 def test_small_groups_are_not_named() -> None:
     frame = _frame()
     assert (frame["gender"] == "nonbinary").sum() < 11

@@ -149,14 +149,17 @@ def adjusted_differences(
     n_boot : int
         Bootstrap resamples of clients (the encoding is kept; the regression is refitted).
     level : float
-        Interval coverage.
+        Interval coverage, of all the intervals together: the chance that any of them
+        misses its group's true difference is at most ``1 − level``.
 
     Returns
     -------
     pandas.DataFrame
         ``attribute``, ``group``, ``reference``, ``clients``, ``needs``, ``observed`` (%),
         ``adjusted`` (%), ``difference`` (percentage points vs the reference),
-        ``low``, ``high`` (bootstrap interval of the difference).
+        ``low``, ``high`` (the interval of the difference: the difference ± z bootstrap
+        standard errors, z Bonferroni's for the table's comparisons together, so that a
+        table of seven comparisons does not name a group by chance one time in three).
 
     Notes
     -----
@@ -206,8 +209,7 @@ def adjusted_differences(
             refit = _fit(model, X, per_client @ _client_draws(per_client.shape[1], rng).astype(float))
             if refit is not None:
                 fits.append(refit)
-    alpha = (1 - level) / 2
-    rows = []
+    rows, spreads = [], []
     for position, attribute in enumerate(attributes):  # a handful of attributes
         categories = list(onehot.categories_[position])
         sizes = frame.groupby(attribute)["client_id"].nunique().sort_values(ascending=False)
@@ -220,14 +222,18 @@ def adjusted_differences(
         observed = frame.groupby(attribute)["unmet"].mean()
         needs = frame.groupby(attribute).size()
         for i, group in enumerate(shown[1:], start=1):
-            diff = estimates[1:, i] - estimates[1:, 0] if len(estimates) > 1 else np.array([np.nan])
+            spreads.append(100 * float(np.std(estimates[1:, i] - estimates[1:, 0], ddof=1)) if len(estimates) > 2 else np.nan)
             rows.append({
                 "attribute": attribute, "group": group, "reference": shown[0], "clients": int(sizes[group]), "needs": int(needs[group]),
                 "observed": 100 * observed[group], "adjusted": 100 * estimates[0, i], "difference": 100 * (estimates[0, i] - estimates[0, 0]),
-                "low": 100 * np.quantile(diff, alpha) if len(estimates) > 1 else np.nan,
-                "high": 100 * np.quantile(diff, 1 - alpha) if len(estimates) > 1 else np.nan,
             })
-    return pd.DataFrame(rows, columns=result_columns)
+    out = pd.DataFrame(rows, columns=result_columns)
+    if len(out):  # every comparison of the table at once (Bonferroni): 1 - level is the chance that any interval misses
+        from scipy.stats import norm
+
+        half = norm.ppf(1 - (1 - level) / (2 * len(out))) * np.asarray(spreads)
+        out["low"], out["high"] = out["difference"] - half, out["difference"] + half
+    return out
 
 
 def language_groups(values: Any) -> dict[str, list[str]]:
