@@ -34,6 +34,18 @@ def test_a_figure_with_no_trace_says_its_own_note() -> None:
     assert not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.")) == "Nothing to forecast."
 
 
+def test_a_figure_of_a_table_the_data_leave_out_does_not_say_its_counts_are_hidden() -> None:
+    """A third task force left the survey out: report 03 said "No partner survey in the data", then "every count it would show is hidden"."""
+    from tfanalysis.reports.figures.collaboration import survey_figure
+    from tfanalysis.reports.figures.common import NOTHING_TO_DRAW
+
+    empty = pd.DataFrame({"fielded_on": pd.to_datetime([]), "level_mean": [], "trust_mean": [], "value_mean": []}, index=pd.Index([], name="wave"))
+    assert not_drawn(survey_figure(empty)) == NOTHING_TO_DRAW
+    hidden = pd.DataFrame({"fielded_on": pd.to_datetime([None]), "level_mean": [np.nan], "trust_mean": [np.nan], "value_mean": [np.nan]},
+                          index=pd.Index([1], name="wave"))
+    assert not_drawn(survey_figure(hidden)) == ALL_HIDDEN  # a wave whose values are there but not shown
+
+
 def test_a_heatmap_of_hidden_cells_only_is_not_drawn() -> None:
     shown = pd.DataFrame({"39001": ["hidden", "hidden"], "all counties": ["hidden", "hidden"]}, index=["Housing", "Legal"])
     assert not_drawn(gap_heatmap(shown)) == ALL_HIDDEN

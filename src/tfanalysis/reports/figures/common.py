@@ -73,6 +73,8 @@ def no_data_figure(title: str, message: str = "No data in this period.") -> "go.
 
 ALL_HIDDEN = "not drawn: every count it would show is hidden (too small to show, or hiding one that is)."
 """What a report says in place of a figure whose every value is hidden (:func:`not_drawn`)."""
+NOTHING_TO_DRAW = "not drawn: there is nothing to show for this period."
+"""What a report says in place of a figure with no value at all, hidden or shown (:func:`not_drawn`)."""
 
 _VALUES = {"heatmap": "z", "choropleth": "z", "choroplethmap": "z", "choroplethmapbox": "z", "contour": "z", "pie": "values"}
 """The array holding the values of a trace that draws nothing without one (cells, areas, slices)."""
@@ -136,12 +138,28 @@ def not_drawn(fig: Any) -> str | None:
     True
     >>> not_drawn(no_data_figure("Needs per quarter", "Nothing to forecast.").to_dict())
     'Nothing to forecast.'
+
+    A figure with no value at all (no partner survey in the data) hides nothing, and says so:
+
+    >>> not_drawn(go.Figure(go.Scatter(x=[], y=[])).to_dict())
+    'not drawn: there is nothing to show for this period.'
     """
     fig = fig.to_dict() if hasattr(fig, "to_dict") else fig
     if any(_draws(trace) for trace in fig.get("data", [])):
         return None
     notes = [a.get("text") for a in fig.get("layout", {}).get("annotations", []) if a.get("text")]
-    return " ".join(notes) if notes else ALL_HIDDEN
+    if notes:
+        return " ".join(notes)
+    traces = fig.get("data", [])
+    # traces with no entry at all (a table the data leave out) hide nothing; no trace at all is read as hidden
+    return NOTHING_TO_DRAW if traces and not any(_has_points(trace) for trace in traces) else ALL_HIDDEN
+
+
+def _has_points(trace: dict) -> bool:
+    """Whether a trace has any entry at all, hidden (NaN) or not."""
+    kind = trace.get("type", "scatter")
+    arrays = [trace.get(_VALUES[kind])] if kind in _VALUES else [trace.get("x"), trace.get("y")]
+    return any(a is not None and len(_array(a)) > 0 for a in arrays)
 
 
 def figure_title(fig: Any) -> str:
