@@ -527,6 +527,20 @@ def test_a_second_task_forces_reasonable_exports_are_read(tmp_path: Path) -> Non
     assert data.clients["primary_language"].tolist()[1] == "es"
 
 
+def test_a_language_with_no_two_letter_code_is_read_by_its_three_letter_one(tmp_path: Path) -> None:
+    """A third task force (Minnesota) could record its Hmong and Karen clients only as 'unknown'."""
+    clients = edit("clients.csv", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,es,", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,hmn,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"clients.csv": clients}))
+    assert data.clients["primary_language"].tolist()[1] == "hmn"
+    from tfanalysis.analyses.directory import LANGUAGE_NAMES
+
+    assert (LANGUAGE_NAMES["hmn"], LANGUAGE_NAMES["kar"], LANGUAGE_NAMES["om"]) == ("Hmong", "Karen", "Oromo")
+    wrong = edit("clients.csv", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,es,", "c2,2024-02-03,10003,25-34,male,labor,foreign_national,hmong,")
+    with pytest.raises(tf.DataValidationError) as err:
+        tf.load_dataset(write_tiny_dataset(tmp_path / "e", **{"clients.csv": wrong}))
+    assert "an ISO 639-3 code (three letters, e.g. hmn for Hmong) for a language with no two-letter code" in str(err.value)
+
+
 def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Path) -> None:
     needs = edit("needs.csv", "c2,legal_representation,2024-02-03", "c2,legal_representation,2023-12-01")  # c2 identified 2024-02-03
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs}))

@@ -107,9 +107,11 @@ LANGUAGE_NAMES: dict[str, str] = {
     "ps": "Pashto", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "so": "Somali",
     "sq": "Albanian", "sr": "Serbian", "sw": "Swahili", "ta": "Tamil", "te": "Telugu",
     "th": "Thai", "ti": "Tigrinya", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
-    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "yo": "Yoruba", "zh": "Chinese",
+    "ur": "Urdu", "uz": "Uzbek", "vi": "Vietnamese", "yo": "Yoruba", "zh": "Chinese", "om": "Oromo", "mh": "Marshallese",
+    # ISO 639-3, for languages with no two-letter code
+    "hmn": "Hmong", "kar": "Karen", "mam": "Mam", "quc": "K'iche'", "chk": "Chuukese",
 }
-"""ISO 639-1 code → English name, for the languages most often needed in US victim services.
+"""ISO 639-1 (or, where a language has none, ISO 639-3) code → English name, for the languages most often needed in US victim services.
 
 A code not listed here is shown as the code itself (``qu``).
 """

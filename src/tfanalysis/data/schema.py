@@ -219,11 +219,11 @@ def _column_checks(table: Table, col: Column, ids: Mapping[str, pd.Series]) -> l
     if (table.name, col.name) in {("capacity", "service"), ("needs", "need"), ("referrals", "service")}:
         checks.append(_isin(taxonomy.SERVICE_CODES, "must be a victim-need code of the taxonomy (or a term of the vocabulary file)"))
     if (table.name, col.name) == ("clients", "primary_language"):
-        checks.append(pa.Check(per_distinct(lambda s: s.str.fullmatch(r"[a-z]{2}|unknown").fillna(False).astype(bool)), error="must be an ISO 639-1 code (two letters, e.g. es) or unknown", ignore_na=True))
+        checks.append(pa.Check(per_distinct(lambda s: s.str.fullmatch(r"[a-z]{2,3}|unknown").fillna(False).astype(bool)), error="must be an ISO 639-1 code (two letters, e.g. es), an ISO 639-3 code (three letters, e.g. hmn for Hmong) for a language with no two-letter code, or unknown", ignore_na=True))
     if (table.name, col.name) == ("capacity", "genders"):
         checks.append(_list_items_in(col.values, None, "must be genders from female, male, nonbinary separated by ';', or all", contract.ALL_GENDERS))
     if (table.name, col.name) == ("capacity", "languages"):
-        checks.append(_list_items_in((contract.ANY_LANGUAGE,), r"[a-z]{2}", "must be ISO 639-1 codes separated by ';' (e.g. en;es), or any", contract.ANY_LANGUAGE))
+        checks.append(_list_items_in((contract.ANY_LANGUAGE,), r"[a-z]{2,3}", "must be ISO 639-1 codes separated by ';' (e.g. en;es; ISO 639-3, e.g. hmn, for a language with no two-letter code), or any", contract.ANY_LANGUAGE))
     if (table.name, col.name) == ("capacity", "service_area"):
         checks.append(pa.Check(per_distinct(_valid_service_area), error="must be county FIPS codes separated by ';', statewide, or radius:N (miles)", ignore_na=True))
         checks.append(pa.Check(per_distinct(_known_counties), error="lists a county FIPS code that " + _UNKNOWN_COUNTY.replace(": must be", ": each must be"), ignore_na=True))
