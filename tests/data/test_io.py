@@ -541,6 +541,23 @@ def test_a_language_with_no_two_letter_code_is_read_by_its_three_letter_one(tmp_
     assert "an ISO 639-3 code (three letters, e.g. hmn for Hmong) for a language with no two-letter code" in str(err.value)
 
 
+def test_a_members_capacity_counts_only_while_it_is_a_member(tmp_path: Path) -> None:
+    """A third task force: a member that left on 2025-06-30 kept its capacity rows open, and report 02 counted them all year."""
+    from tfanalysis.analyses.capacity_in_force import places_per_month
+
+    capacity = edit("capacity.csv", "m3,legal_representation,4,radius:40,false,true,all,true,en,false,2023-03-01,2025-06-30",
+                    "m3,legal_representation,4,radius:40,false,true,all,true,en,false,2023-03-01,\n"
+                    "m3,case_management,10,statewide,true,true,all,true,any,false,2025-07-01,")  # m3 left 2025-06-30
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"capacity.csv": capacity}))
+    warned = data.warnings[data.warnings["rule"] == schema.CAPACITY_OUTSIDE_MEMBERSHIP]
+    assert warned[["table", "column"]].values.tolist() == [["capacity", "valid_to"]] * 2 and warned["row"].tolist() == [3, 4]
+    m3 = data.capacity[data.capacity["member_id"] == "m3"]
+    assert m3["service"].tolist() == ["legal_representation"]  # the row from after it left is left out
+    assert m3["valid_to"].dt.strftime("%Y-%m-%d").tolist() == ["2025-06-30"]
+    # in 2025 it offered 4 a month for the 181 days to 2025-06-30: 4 x 181 / 365 = 1.98 a month on average
+    assert float(places_per_month(m3, pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")).sum()) == pytest.approx(4 * 181 / 365)
+
+
 def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Path) -> None:
     needs = edit("needs.csv", "c2,legal_representation,2024-02-03", "c2,legal_representation,2023-12-01")  # c2 identified 2024-02-03
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs}))

@@ -229,7 +229,8 @@ CAPACITY = Table(
         _c("valid_to", "date", "Last day this row holds; empty while current.", required=False, nullable=True, open_end=True),
     ),
     key=("member_id", "service", "valid_from"),
-    rules=("valid_to on or after valid_from", "member_id exists in members"),
+    rules=("valid_to on or after valid_from", "member_id exists in members",
+           "counted only while its member belongs to the task force (joined_on to left_on); a row outside that is warned of and cut"),
 )
 
 CLIENTS = Table(

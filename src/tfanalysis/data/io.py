@@ -295,6 +295,7 @@ def _validate_folder(
     for name, table in contract.TABLES.items():
         if name not in typed:
             typed[name] = empty_table(table)
+    typed["capacity"] = schema.capacity_while_member(typed["capacity"], typed["members"])  # warned of above
     return TaskForceData(
         **{name: typed[name] for name in contract.TABLES},
         source=folder,

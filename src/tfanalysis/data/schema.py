@@ -519,6 +519,47 @@ OUTSIDE_THE_MEMBERS_STATES = "county in a state where no member is: report 01 ma
 """The warning of a client whose county lies in a state where no member is (:func:`dataset_warnings`)."""
 
 
+CAPACITY_OUTSIDE_MEMBERSHIP = ("in force while its member was not a member (before members.joined_on or after members.left_on): "
+                               "counted only while the member belongs to the task force; close the row at the member's date left")
+"""The warning of a capacity row that runs past its member's membership (:func:`dataset_warnings`, :func:`capacity_while_member`)."""
+
+
+def _membership_of(capacity: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each capacity row's member's ``joined_on`` and ``left_on`` (NaT where unknown or open, or out of order: an error already)."""
+    by_id = members.drop_duplicates("member_id").set_index("member_id")
+    joined = pd.to_datetime(capacity["member_id"].map(by_id["joined_on"]), errors="coerce")
+    left = pd.to_datetime(capacity["member_id"].map(by_id["left_on"]), errors="coerce")
+    wrong = (left < joined).fillna(False)
+    return joined.mask(wrong), left.mask(wrong)
+
+
+def capacity_while_member(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """The capacity rows as in force: each cut to its member's membership, rows wholly outside it left out.
+
+    A member that left the task force offers it nothing after ``left_on`` (nor before
+    ``joined_on``), whatever its capacity rows say: staff seldom close them. Every analysis
+    reads capacity through this cut (coverage, gaps, the forecast, the directory), and
+    validation warns of each row it cuts (:data:`CAPACITY_OUTSIDE_MEMBERSHIP`).
+
+    Examples
+    --------
+    >>> members = pd.DataFrame({"member_id": ["m1"], "joined_on": pd.to_datetime(["2024-04-08"]), "left_on": pd.to_datetime(["2025-06-30"])})
+    >>> cap = pd.DataFrame({"member_id": ["m1", "m1"], "valid_from": pd.to_datetime(["2024-01-01", "2025-07-01"]),
+    ...                     "valid_to": pd.to_datetime([None, None])})
+    >>> cut = capacity_while_member(cap, members)
+    >>> cut["valid_from"].dt.date.astype(str).tolist(), cut["valid_to"].dt.date.astype(str).tolist()
+    (['2024-04-08'], ['2025-06-30'])
+    """
+    if capacity.empty or members.empty or not {"joined_on", "left_on"} <= set(members):
+        return capacity
+    joined, left = _membership_of(capacity, members)
+    starts = capacity["valid_from"].where(~(joined > capacity["valid_from"]).fillna(False), joined)
+    keep_end = (left.isna() | (capacity["valid_to"].notna() & (capacity["valid_to"] <= left))).fillna(True)
+    ends = capacity["valid_to"].where(keep_end, left)
+    inside = ~(ends < starts).fillna(False)
+    return capacity.assign(valid_from=starts.astype(capacity["valid_from"].dtype), valid_to=ends.astype(capacity["valid_to"].dtype))[inside.to_numpy(bool)]
+
+
 def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Warn of what is valid table by table but suspicious across tables (never a value, row numbers only).
 
@@ -528,6 +569,7 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
       states only, while report 02 counts the client's needs (a typed or neighbouring
       state's code changes one report and not the other).
     - A need identified before its client was.
+    - A capacity row in force outside its member's membership (:func:`capacity_while_member`).
     - And an error: ``clients`` has no row while other tables name clients (each of their
       rows fails for it; this says why once).
 
@@ -561,6 +603,13 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         early = (pd.to_datetime(needs["identified_on"], errors="coerce") < pd.to_datetime(identified, errors="coerce")).fillna(False).to_numpy(bool)
         found.append(problem_table("needs", "identified_on", "before its client was identified (clients.identified_on): a date typed wrong, "
                                    "or the client's first contact recorded late", (np.flatnonzero(early) + 1).tolist(), severity="warning"))
+    capacity = typed.get("capacity")
+    if capacity is not None and members is not None and len(capacity) and len(members) and {"joined_on", "left_on", "member_id"} <= set(members) \
+            and {"member_id", "valid_from", "valid_to"} <= set(capacity):
+        joined, left = _membership_of(capacity, members)
+        starts, ends = pd.to_datetime(capacity["valid_from"], errors="coerce"), pd.to_datetime(capacity["valid_to"], errors="coerce")
+        outside = ((starts < joined) | (left.notna() & (ends.isna() | (ends > left)))).fillna(False).to_numpy(bool)
+        found.append(problem_table("capacity", "valid_to", CAPACITY_OUTSIDE_MEMBERSHIP, (np.flatnonzero(outside) + 1).tolist(), severity="warning"))
     return combine_problems(found)
 
 

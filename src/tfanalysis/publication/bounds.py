@@ -623,6 +623,7 @@ class _Cube:
         lower = np.maximum(lower, at_least)
         program = ReaderProgram(self.classes[eq], self.true[eq].astype(float), self.classes[ranged], lower, upper, eq_labels=self.cells.index[eq])
         program.range_labels = list(self.cells.index[ranged])
+        program.own_floor = at_least  # what the count's own release says (hidden: at least 1; a tally's floor), not a range carried in
         return program
 
     def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
@@ -659,7 +660,9 @@ class _Cube:
             floors = []
             for r in np.flatnonzero(resting[program.n_eq:]):
                 binding += sorted(why.get(program.range_labels[r], ()), key=str)
-                if program.lower[r] >= 1:
+                # the count's own floor binds only where its release gives one: a withheld count's
+                # range carried in from another cube rests on the counts that narrowed it (just added)
+                if program.lower[r] >= 1 and program.own_floor[r] >= 1:
                     floors.append(program.range_labels[r])
             out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
         return out

@@ -302,7 +302,7 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
     ...                   "need": ["hidden", 25, "hidden"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [None, None, None], "residents": [1000, 2500, 700]})
     >>> print(deserts_markdown(p, max_miles=60, period_label="2025"))
-    In 2025, at least 2 county × service pairs of the 1 service analysed are service deserts (need identified, no eligible provider serving the county or within 60 miles of its centre): Food (2 counties: A, B). 3,500 residents live in these 2 counties. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
+    In 2025, at least 2 county × service pairs of the 1 service analysed are service deserts (need identified, no provider serving the county or within 60 miles of its centre, for any client): Food (2 counties: A, B). 3,500 residents live in these 2 counties. Groups of clients no member can serve where a provider exists for others (minors, a language) are report 02's structural gaps. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
     """
     found = published_deserts(published, max_miles=max_miles)
     analysed = published["service"].nunique()
@@ -327,9 +327,10 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
         at_least = "at least " if unknown else ""  # a pair whose count is withheld may be a desert too
         text = (
             f"In {period_label}, {at_least}{pairs} of the {services} {'are service deserts' if len(found) != 1 else 'is a service desert'} "
-            f"(need identified, no eligible provider serving the county or within {max_miles:g} miles of its centre): "
+            f"(need identified, no provider serving the county or within {max_miles:g} miles of its centre, for any client): "
             f"{'; '.join(parts)}. {residents_of(found):,} residents live in "
-            f"{f'these {counties} counties' if counties != 1 else 'this county'}."
+            f"{f'these {counties} counties' if counties != 1 else 'this county'}. Groups of clients no member can serve where a "
+            "provider exists for others (minors, a language) are report 02's structural gaps."
         )
         if none_at_all:
             text += f" No member offers {', '.join(none_at_all)} at all in the period."
