@@ -350,10 +350,11 @@ def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, 
     published = coverage_report.published_coverage(table, Release(data, 11), "2024")
     text = coverage_report.deserts_markdown(published, max_miles=25, period_label="2024")
     assert text == (
-        "In 2024, 1 county × service pair of the 1 service analysed is a service desert (need identified, no eligible "
-        "provider serving the county or within 25 miles of its centre): Mental health care (emergency and long-term) "
+        "In 2024, 1 county × service pair of the 1 service analysed is a service desert (need identified, no "
+        "provider serving the county or within 25 miles of its centre, for any client): Mental health care (emergency and long-term) "
         "(1 county: Kent). "
-        f"{population[KENT]:,} residents live in this county."
+        f"{population[KENT]:,} residents live in this county. Groups of clients no member can serve where a provider exists for "
+        "others (minors, a language) are report 02's structural gaps."
     )
     assert coverage_report.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "hidden"]]
 
