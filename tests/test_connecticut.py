@@ -130,7 +130,7 @@ def test_structural_gaps_are_the_hand_counted_ones(ct: tf.TaskForceData) -> None
     assert eligibility[["service", "gender", "clients"]].values.tolist() == [
         ["dental_care", "any", 4], ["housing_emergency", "male", 2]]
     # Eligible capacity exists, but not in the client's region.
-    in_county = found[found["gap"] == "no provider in county"]
+    in_county = found[found["gap"] == "no eligible provider in county"]
     assert sorted(map(tuple, in_county[["service", "county_fips"]].values.tolist())) == [
         ("food", "09140"),  # C28: the coalition serves Greater Bridgeport and Western CT
         ("housing_emergency", "09120"), ("housing_emergency", "09140"), ("housing_emergency", "09180"),  # C17 C27 C21

@@ -193,10 +193,10 @@ def test_county_gaps_are_listed_and_quoted_by_report_01s_counts(demo_dir) -> Non
     clinic_only = [s for s in read_scenarios(DEMO_SCENARIOS) if s.name == "Mental-health clinic in Meigs County"]
     page = report.publish(rel, compare.compare(data, clinic_only, "2025Q4"))
     clinic = page_of(page, "Mental-health clinic in Meigs County").gaps
-    county = clinic[clinic["gap"] == "no provider in county"].set_index("county_fips")
+    county = clinic[clinic["gap"] == "no eligible provider in county"].set_index("county_fips")
     assert county.loc[["39053", "39115"], ["needs_after", "change"]].values.tolist() == [[0, "closed"], [0, "closed"]]
     for p in page.pages:
-        for row in p.gaps[p.gaps["gap"] == "no provider in county"].itertuples():
+        for row in p.gaps[p.gaps["gap"] == "no eligible provider in county"].itertuples():
             assert bool(first.loc[(row.county_fips, row.service), "has_need"]), (p.name, row.county_fips)
             for value in (row.needs_before, row.needs_after):
                 assert value == 0 or value == first.loc[(row.county_fips, row.service), "need"], (p.name, row.county_fips)

@@ -100,7 +100,7 @@ def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], c
 def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame:
     """Every segment of either version, its needs released before and after, and what changed (from shown values).
 
-    A county gap (``no provider in county``) is listed only where the county's needs of the
+    A county gap (``no eligible provider in county``) is listed only where the county's needs of the
     service, released on report 01's predicate (:func:`~tfanalysis.reports.gaps.structural.county_needs`),
     say there was need, and quotes those needs where the gap is open (0 where it is shown
     closed): its own size is a part of the county's count, which would otherwise show with
@@ -159,7 +159,7 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     >>> gap_words({"service": "housing_emergency", "gap": "eligibility", "age": "adult", "gender": "male",
     ...            "nationality": "any", "language": "any", "county_fips": "any"})
     'Housing: emergency — no member serves adult, male clients'
-    >>> gap_words({"service": "food", "gap": "no provider in county", "county_fips": "10001"}, {"10001": "Kent"})
+    >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "10001"}, {"10001": "Kent"})
     'Food — no eligible member serves Kent'
     >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
     'Food — no member serves Spanish-speaking clients'

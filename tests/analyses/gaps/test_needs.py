@@ -165,7 +165,7 @@ def test_demo_eligibility_hole_adult_men_emergency_housing(demo_data) -> None:
 
 def test_demo_rural_deserts_are_exactly_the_planted_counties(demo_data) -> None:
     table = gaps.structural_gaps(demo_data)
-    deserts = table[table["gap"] == "no provider in county"]
+    deserts = table[table["gap"] == "no eligible provider in county"]
     planted = set(demo.PLANTED["desert_counties"])
     for service in demo.PLANTED["desert_services"]:
         assert set(deserts.loc[deserts["service"] == service, "county_fips"]) == planted

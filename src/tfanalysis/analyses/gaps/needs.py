@@ -315,7 +315,7 @@ def gap_needs(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     >>> data = load_dataset(DEMO_DIR)
     >>> found = gap_needs(data)
     >>> found.index.isin(data.needs.index).all(), sorted(found["gap"].unique())
-    (np.True_, ['eligibility', 'no provider in county'])
+    (np.True_, ['eligibility', 'no eligible provider in county'])
     """
     start, end, _ = _window(data, period)
     scoped = data.in_period((start, end))
@@ -327,7 +327,7 @@ def gap_needs(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     for criterion in CRITERIA:
         shown = eligibility & open_[f"excluded_by_{criterion}"].to_numpy(bool)
         open_[f"seg_{criterion}"] = np.where(shown, open_[client_value[criterion]].astype(str), ANY)
-    open_["gap"] = np.where(eligibility, "eligibility", "no provider in county")
+    open_["gap"] = np.where(eligibility, "eligibility", "no eligible provider in county")
     open_["seg_county"] = np.where(eligibility, ANY, open_["county_fips"].astype(str))
     open_["service"] = open_["need"].astype(str)
     return open_
@@ -346,8 +346,10 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
       ``excluded_by_<criterion>`` of :func:`tfanalysis.analyses.gaps.eligibility.match_needs`): one gap
       per segment nobody serves, not one per combination of the other criteria. Criteria
       outside that set are ``any``.
-    - ``no provider in county``: an eligible row exists, but none serves the client's
-      county (a service desert). The segment is the county.
+    - ``no eligible provider in county``: an eligible row exists, but none serves the client's
+      county (a provider may serve the county for other clients: adults, not this minor).
+      The segment is the county. Until 2026-12-05 it read "no provider in county", which a
+      third task force read as false where a provider served the county's adults.
 
     Returns
     -------
@@ -362,7 +364,7 @@ def structural_gaps(data: TaskForceData, period: PeriodLike = None) -> pd.DataFr
     --------
     >>> from tfanalysis import load_dataset
     >>> gaps = structural_gaps(load_dataset(DEMO_DIR))
-    >>> sorted(gaps.loc[gaps["gap"] == "no provider in county", "county_fips"].unique().tolist())
+    >>> sorted(gaps.loc[gaps["gap"] == "no eligible provider in county", "county_fips"].unique().tolist())
     ['39053', '39105', '39111', '39115', '39121']
     """
     open_ = gap_needs(data, period)

@@ -168,7 +168,7 @@ def need_reach(data: TaskForceData, period: PeriodLike = None) -> pd.DataFrame:
     out = pd.DataFrame({"need": matched["need"].astype("string"), "status": matched["status"].astype("string"),
                         "client_id": matched["client_id"].astype("string"), "reached": reached}, index=matched.index)
     out["service"] = out["need"]
-    out["gap"] = np.where(eligibility, "eligibility", "no provider in county")
+    out["gap"] = np.where(eligibility, "eligibility", "no eligible provider in county")
     for criterion in CRITERIA:
         shown = eligibility & matched[f"blocked_{criterion}"].to_numpy(bool)
         out[criterion] = np.where(shown, matched[client_value[criterion]].astype(str), gaps.ANY)

@@ -123,7 +123,7 @@ def gaps_table(published: pd.DataFrame, county_names: dict[str, str] | None = No
 
     Examples
     --------
-    >>> g = pd.DataFrame({"service": ["food"], "gap": ["no provider in county"], "age": ["any"], "gender": ["any"],
+    >>> g = pd.DataFrame({"service": ["food"], "gap": ["no eligible provider in county"], "age": ["any"], "gender": ["any"],
     ...     "nationality": ["any"], "language": ["any"], "county_fips": ["39053"], "needs": ["hidden"]})
     >>> gaps_table(g, {"39053": "Gallia"})[["service", "county", "needs"]].values.tolist()
     [['Food', 'Gallia (39053)', 'hidden']]
@@ -141,7 +141,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     Examples
     --------
     >>> g = pd.DataFrame({"service": ["housing_emergency", "mental_health_care", "mental_health_care"],
-    ...     "gap": ["eligibility", "no provider in county", "no provider in county"], "age": ["adult", "any", "any"],
+    ...     "gap": ["eligibility", "no eligible provider in county", "no eligible provider in county"], "age": ["adult", "any", "any"],
     ...     "gender": ["male", "any", "any"], "nationality": ["any"] * 3, "language": ["any"] * 3,
     ...     "county_fips": ["any", "39053", "39115"], "needs": [50, "hidden", 12]})
     >>> print(structural_gaps_markdown(g, county_names={"39053": "Gallia"}))
