@@ -300,6 +300,9 @@ def table_html(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     --------
     >>> print(table_html(pd.DataFrame({"n": ["hidden", 42]}, index=["a", "b"]), caption="Clients"))
     <table class="tf-table"><caption>Clients</caption><thead><tr><th></th><th>n</th></tr></thead><tbody><tr><th>a</th><td class="num">hidden</td></tr><tr><th>b</th><td class="num">42</td></tr></tbody></table><p class="tf-table-note">hidden: a count too small to show, or another one (zero or larger) hidden so that no small count can be worked out from the others.</p>
+    >>> import numpy as np
+    >>> table_html(pd.DataFrame({"utilization": [np.inf]}, index=["food"]))  # a third task force's report read "inf"
+    '<table class="tf-table"><thead><tr><th></th><th>Needs per place</th></tr></thead><tbody><tr><th>Food</th><td class="num">∞</td></tr></tbody></table>'
     >>> t = pd.DataFrame({"needs_per_month": [50.0]}, index=pd.MultiIndex.from_tuples([("needs", "legal_representation")], names=["table", "need"]))
     >>> print(table_html(t))
     <table class="tf-table"><thead><tr><th>Table</th><th>Need</th><th>Needs a month</th></tr></thead><tbody><tr><th>Needs</th><th>Legal representation (immigration, criminal, civil)</th><td class="num">50.0</td></tr></tbody></table>
@@ -377,6 +380,8 @@ def _align(value: object) -> str:
 def _cell(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, float) and math.isinf(value):  # a ratio over nothing (needs per place where no place is offered)
+        return "∞" if value > 0 else "−∞"
     if isinstance(value, float):
         from tfanalysis.reports.labels import measure_text
 
