@@ -202,3 +202,29 @@ def test_no_range_is_carried_to_or_from_a_cube_inside_a_larger_one(monkeypatch):
     cells, units = _x_total_by_service_and_by_outcome()
     assert _found(bounds.find_leaks(cells, units, 11)) == [("hidden count", "C", 3, 3.0)]
     assert sorted(set(worked_out)) == [(("a", "b"), "A"), (("a", "c"), "A")]
+
+
+def test_a_withheld_counts_range_carried_in_is_not_its_own_floor() -> None:
+    """A third task force's 2025Q3 run failed: its withheld quarter total, pinned by the year run's months in another
+    cube, was taken for a floor the new table gave, so a leak the year run had given away read as this run's.
+
+    One column, x in {a, b}: T (every unit, withheld: not even known to be at least 1) and H (x = a, hidden, 2),
+    B (x = b) shown 4. With T's range carried in as 6 (from months M1, M2 elsewhere), H = 6 - 4 = 2: a leak
+    resting on B and on what narrowed T, never on T's own floor.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    cells = pd.DataFrame({"pred": [(), (("x", "a"),), (("x", "b"),)], "true": [6, 2, 4], "hidden": [True, True, False],
+                          "withheld": [True, False, False], "floor": [0, 0, 0]}, index=["T", "H", "B"])
+    cube = bounds._Cube(cells, sparse.csr_matrix(np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])), np.array([2, 4]), ("x",))
+    ranges = bounds.Ranges()
+    ranges.update({"T": (6.0, 6.0)})
+    (leak,) = [leak for leak in cube.leaks(ranges, 11, {"T": frozenset({"M1", "M2"})}) if leak.cell == "H"]
+    assert sorted(leak.binding) == ["B", "M1", "M2"] and leak.floors == []
+    earlier = pd.Series(True, index=["T", "H", "B", "M1", "M2"]).drop("T")
+    assert bounds.given_away_before(leak, earlier, pd.Series(0, index=earlier.index))
+    # the same count hidden, not withheld: its own floor (at least 1) is the new table's, and counts
+    hidden = bounds._Cube(cells.assign(withheld=False), sparse.csr_matrix(np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])), np.array([2, 4]), ("x",))
+    (leak,) = [leak for leak in hidden.leaks(ranges, 11, {"T": frozenset({"M1", "M2"})}) if leak.cell == "H"]
+    assert leak.floors == ["T"]
