@@ -225,3 +225,23 @@ def test_a_sentence_quotes_access_and_utilization_as_the_table_beside_it_prints_
                 assert all(f">{number}<" in cells for number in said), (p.name, said)
                 checked += 1
     assert checked >= 2
+
+
+def test_a_county_gap_opening_as_another_closes_is_said_to_be_possibly_the_same_needs() -> None:
+    """A third task force: a shelter added in Worthington 'opened' a gap in Hennepin, the same needs named anew."""
+    from tfanalysis.reports.what_if import ScenarioPage, scenario_markdown
+
+    rel = Release(None, 11, units={"needs": pd.DataFrame({"need": ["food"] * 12, "r": ["reached"] * 12})})
+    reach = rel.table("needs", rows="need", columns="r", levels={"r": ["reached", "lost"]}, name="reach")
+    none = rel.table("needs", rows="r", where={"r": ["lost"]}, levels={"r": ["reached", "lost"]}, name="not met")
+    gaps = pd.DataFrame({"gap": ["eligibility", "no eligible provider in county"], "change": ["closed", "opened"],
+                         "gap_words": ["Housing: emergency — no member serves adults", "Housing: emergency — no eligible member serves Hennepin"]})
+    page = ScenarioPage("Shelter beds", "", pd.DataFrame(), pd.DataFrame(columns=["county", "access now", "access with", "service"]),
+                        pd.DataFrame(columns=["service", "county", "desert"]), gaps, reach, none, pd.DataFrame(columns=["service"]),
+                        pd.DataFrame(columns=["service"]))
+    text = scenario_markdown(page, "2025", ["housing_emergency"])
+    assert "Structural gaps opened: Housing: emergency — no eligible member serves Hennepin." in text
+    assert "A county gap that opens as another closes can be the same needs named anew" in text
+    alone = scenario_markdown(ScenarioPage(*[getattr(page, f) for f in page.__dataclass_fields__][:5], gaps.iloc[[1]],
+                                           *[getattr(page, f) for f in page.__dataclass_fields__][6:]), "2025", ["housing_emergency"])
+    assert "named anew" not in alone  # nothing closed: nothing to have been named before

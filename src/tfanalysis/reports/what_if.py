@@ -420,6 +420,12 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
         hit = moved[moved["change"] == word]
         if len(hit):
             parts.append(f"Structural gaps {word}: {'; '.join(hit['gap_words'])}.")
+    opened_in_counties = moved[(moved["change"] == "opened") & (moved["gap"] != "eligibility")] if "gap" in moved else moved.iloc[:0]
+    if len(opened_in_counties) and (moved["change"] == "closed").any():
+        # an eligible provider added somewhere turns "nobody serves these clients" into "nobody serves their county"
+        parts.append("A county gap that opens as another closes can be the same needs named anew: clients no member could serve "
+                     "anywhere, for whom an eligible member now exists, though not in their county. The needs reached and lost, "
+                     "below, say whether any need is worse off.")
     if moved.empty:
         parts.append("No structural gap closes or opens.")
     reach, not_met = page.reach, page.reach_not_met
