@@ -106,6 +106,14 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     reach 14 needs not yet met in the 9 counties within 60 miles (50% of them). Every county's count of these needs that is
     not shown as 0 is hidden, so each such county weighed the same: the sites are those that reach the most of them, in
     that order, not a ranking of need.
+
+    A third task force read "a hidden number" beside its table's 27 for the first site alone:
+
+    >>> three = pd.DataFrame({"rank": [1, 2, 3], "county_fips": ["27171", "27061", "27033"], "name": ["Wright", "Itasca", "Cottonwood"],
+    ...     "needs_within_reach": [27, "hidden", "hidden"], "share_of_needs_not_met": [58.7, np.nan, np.nan], "counties_within_reach": [22, 30, 39]})
+    >>> print(sites_markdown(three, "case_management", 60))  # doctest: +NORMALIZE_WHITESPACE
+    A new provider of Case management in **Wright**, then **Itasca**, then **Cottonwood** Counties would reach at least 27
+    needs (all 3 together: a hidden number) not yet met in the 39 counties within 60 miles.
     """
     if not service:
         return "No service's count of needs is shown (or none was identified in this period): no site is placed."
@@ -122,8 +130,12 @@ def sites_markdown(sites: pd.DataFrame, service: str, max_miles: float, per_coun
     last = sites.iloc[-1]
     place = "County" if len(sites) == 1 else "Counties"
     share = "" if pd.isna(last["share_of_needs_not_met"]) else f" ({last['share_of_needs_not_met']:.0f}% of them)"
+    reach = count_text(last["needs_within_reach"], "needs")
+    shown_before = [v for v in sites["needs_within_reach"].iloc[:-1] if not isinstance(v, str) and pd.notna(v)]
+    if isinstance(last["needs_within_reach"], str) and shown_before:  # the sites' counts add up: the first ones shown bound the total
+        reach = f"at least {int(max(shown_before)):,} needs (all {len(sites)} together: a hidden number)"
     text = (
-        f"A new provider of {label} in {names} {place} would reach {count_text(last['needs_within_reach'], 'needs')} not yet met "
+        f"A new provider of {label} in {names} {place} would reach {reach} not yet met "
         f"in the {int(last['counties_within_reach'])} counties within {max_miles:g} miles{share}."
     )
     if per_county is not None:
