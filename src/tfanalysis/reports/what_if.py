@@ -159,6 +159,8 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     >>> gap_words({"service": "housing_emergency", "gap": "eligibility", "age": "adult", "gender": "male",
     ...            "nationality": "any", "language": "any", "county_fips": "any"})
     'Housing: emergency — no member serves adult, male clients'
+    >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "38017"}, {"27053": "Hennepin"})
+    'Food — no eligible member serves Cass, ND (38017)'
     >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "10001"}, {"10001": "Kent"})
     'Food — no eligible member serves Kent'
     >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
@@ -170,7 +172,10 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
         return f"{label} — no member serves {who} clients" if who else f"{label} — no member offers it"
     fips = str(segment["county_fips"])
     names = county_names if county_names is not None else geo.county_names(fips[:2])
-    return f"{label} — no eligible member serves {names.get(fips, fips)}"
+    if fips not in names:  # a client's county outside the mapped states (a neighbouring state): named with its state
+        outside = geo.county_names(fips[:2]).get(fips)
+        return f"{label} — no eligible member serves " + (f"{outside}, {geo.state_abbr(fips[:2])} ({fips})" if outside else fips)
+    return f"{label} — no eligible member serves {names[fips]}"
 
 
 
