@@ -558,6 +558,17 @@ def test_a_members_capacity_counts_only_while_it_is_a_member(tmp_path: Path) -> 
     assert float(places_per_month(m3, pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31")).sum()) == pytest.approx(4 * 181 / 365)
 
 
+def test_a_code_written_as_words_is_read_as_the_code(tmp_path: Path) -> None:
+    """A third task force's export wrote sectors as words ('Law Enforcement'); the validator only listed the codes."""
+    members = edit("members.csv", "m1,Dover Police Department,law_enforcement,", "m1,Dover Police Department,Law Enforcement,")
+    members = edit(members, "m2,Safe Harbor Shelter,victim_services,", "m2,Safe Harbor Shelter,victim-services,")
+    data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"members.csv": members}))
+    assert data.members["sector"].tolist()[:2] == ["law_enforcement", "victim_services"]
+    wrong = edit("members.csv", "m1,Dover Police Department,law_enforcement,", "m1,Dover Police Department,Police,")
+    with pytest.raises(tf.DataValidationError, match="must be one of"):
+        tf.load_dataset(write_tiny_dataset(tmp_path / "e", **{"members.csv": wrong}))
+
+
 def test_a_need_before_its_client_and_clients_with_no_row_are_said(tmp_path: Path) -> None:
     needs = edit("needs.csv", "c2,legal_representation,2024-02-03", "c2,legal_representation,2023-12-01")  # c2 identified 2024-02-03
     data = tf.load_dataset(write_tiny_dataset(tmp_path / "d", **{"needs.csv": needs}))

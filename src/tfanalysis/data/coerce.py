@@ -340,7 +340,11 @@ def _coerce_column(col: Column, text: pd.Series) -> tuple[pd.Series, pd.Series, 
         items = text.str.lower().str.replace(r"\s*;\s*", contract.LIST_SEPARATOR, regex=True)
         return items.astype("string"), pd.Series(False, index=text.index), ""
     if col.kind == "code" and (col.values is not None or col.name not in _TERM_COLUMNS):  # codes read without regard to case (EN = en)
-        return text.str.lower().astype("string"), pd.Series(False, index=text.index), ""
+        low = text.str.lower()
+        if col.values is not None:  # and a code's words as its words ("Law Enforcement", "law-enforcement" = law_enforcement)
+            joined = low.str.strip().str.replace(r"[\s\-]+", "_", regex=True)
+            low = low.where(low.isin(col.values).fillna(True) | ~joined.isin(col.values).fillna(False), joined)
+        return low.astype("string"), pd.Series(False, index=text.index), ""
     return text.astype("string"), pd.Series(False, index=text.index), ""
 
 

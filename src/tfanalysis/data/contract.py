@@ -414,7 +414,7 @@ Reading rules, for every table:
   (`9999-12-31`) is read as an open end, with a warning. Numbers are finite (`inf` is not
   a capacity). Flags are `true`/`false` (also `yes`/`no`, `1`/`0`).
 - Lists inside a cell are `;`-separated (`en;es`, `39049;39041`).
-- Codes are read without regard to case (`Female`, `EN`); need and service codes come from the taxonomy
+- Codes are read without regard to case (`Female`, `EN`), and a code of fixed values written as its words reads as the code (`Law Enforcement`, `victim-services`); need and service codes come from the taxonomy
   (`tfanalysis.taxonomy`: 31 victim-need categories of the e-Guide, with `housing` split
   into `housing_emergency`, `housing_transitional`, `housing_permanent` where known).
 - **A vocabulary file** (`vocabulary.csv` with columns `term,code`, or `vocabulary.yaml`
