@@ -557,7 +557,8 @@ def capacity_while_member(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.D
     keep_end = (left.isna() | (capacity["valid_to"].notna() & (capacity["valid_to"] <= left))).fillna(True)
     ends = capacity["valid_to"].where(keep_end, left)
     inside = ~(ends < starts).fillna(False)
-    return capacity.assign(valid_from=starts.astype(capacity["valid_from"].dtype), valid_to=ends.astype(capacity["valid_to"].dtype))[inside.to_numpy(bool)]
+    cut = capacity.assign(valid_from=starts.astype(capacity["valid_from"].dtype), valid_to=ends.astype(capacity["valid_to"].dtype))
+    return cut[inside.to_numpy(bool)].reset_index(drop=True)
 
 
 def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
