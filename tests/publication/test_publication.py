@@ -663,3 +663,21 @@ def test_a_tally_is_shown_only_where_its_floor_pins_nothing(tmp_path: Path):
     assert later.at_least("referrals", ({"link": "cross"}, 7)) is True
     with pytest.raises(ValueError, match="above the count"):
         later.at_least("referrals", ({"link": "le_vs"}, 4))
+
+
+def test_a_count_shown_before_is_never_shown_hidden_even_when_its_line_is_withheld(monkeypatch) -> None:
+    """A third task force's 2025Q3 run failed its own audit: report 02 withheld, with its line, a total the
+    release had shown before, so the page hid what the ledger says is shown.
+
+    Needs x: 12, y: 3; x is shown first (12). The table by need is then made to withhold every line it has
+    (as the layer does when nothing less protects a count): x is public, so it is shown as 12 all the same.
+    """
+    from tfanalysis.publication import Release
+    from tfanalysis.publication import release as release_module
+
+    rel = Release(None, 11, units={"needs": pd.DataFrame({"need": ["x"] * 12 + ["y"] * 3})})
+    assert rel.count("needs", where={"need": ["x"]}, name="x alone").inner().iloc[0] == 12
+    monkeypatch.setattr(release_module, "_stuck_lines", lambda totals, hidden, withheld, exists, is_series, k: exists & ~withheld)
+    by_need = rel.table("needs", rows="need", name="by need")
+    assert by_need.shown.iloc[:, 0].tolist() == [12, "hidden", "hidden"]  # x shown as released; y and the total withheld
+    assert not rel.ledger.status([by_need.keys.iloc[0, 0]]).iloc[0]  # the ledger: x shown

@@ -390,6 +390,11 @@ class Release:
         zero = new & _inside_a_shown_zero(totals, hidden | withheld, exists)
         hidden &= ~zero
         withheld &= ~zero
+        # a count an earlier table or run showed is public: hiding it here protects nothing (the
+        # bounds read it as shown) and the page would contradict the release (a third task force's
+        # 2025Q3 run failed its audit on report 02's total of needs met, withheld with its line)
+        hidden &= ~fixed_shown
+        withheld &= ~fixed_shown
         rows = pd.DataFrame({"key": keys[exists], "table": name, "true": totals[exists], "hidden": hidden[exists], "withheld": withheld[exists]})
         if labels is not None:
             rows["row"] = labels[0][exists]
