@@ -159,8 +159,8 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
     >>> gap_words({"service": "housing_emergency", "gap": "eligibility", "age": "adult", "gender": "male",
     ...            "nationality": "any", "language": "any", "county_fips": "any"})
     'Housing: emergency — no member serves adult, male clients'
-    >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "38017"}, {"27053": "Hennepin"})
-    'Food — no eligible member serves Cass, ND (38017)'
+    >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "38017"}, geo.county_labels(["27053", "38017"]))
+    'Food — no eligible member serves Cass, ND'
     >>> gap_words({"service": "food", "gap": "no eligible provider in county", "county_fips": "10001"}, {"10001": "Kent"})
     'Food — no eligible member serves Kent'
     >>> gap_words({"service": "food", "gap": "eligibility", "age": "any", "gender": "any", "nationality": "any", "language": "es"})
@@ -171,11 +171,8 @@ def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = Non
         who = clients_words(segment)
         return f"{label} — no member serves {who} clients" if who else f"{label} — no member offers it"
     fips = str(segment["county_fips"])
-    names = county_names if county_names is not None else geo.county_names(fips[:2])
-    if fips not in names:  # a client's county outside the mapped states (a neighbouring state): named with its state
-        outside = geo.county_names(fips[:2]).get(fips)
-        return f"{label} — no eligible member serves " + (f"{outside}, {geo.state_abbr(fips[:2])} ({fips})" if outside else fips)
-    return f"{label} — no eligible member serves {names[fips]}"
+    names = county_names if county_names is not None else geo.county_labels([fips])
+    return f"{label} — no eligible member serves {names.get(fips, fips)}"
 
 
 
@@ -301,7 +298,8 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
     page = WhatIfPage(whatif.label)
     counties = sorted(whatif.baseline.coverage["county_fips"].astype(str).unique().tolist())
     cache: dict[str, pd.Series] = {}
-    names = geo.county_names(sorted({c[:2] for c in counties})) if counties else {}
+    # the gaps' counties too (a client's county in a neighbouring state), with their state when two are involved, as report 02 names them
+    names = geo.county_labels(counties, *(c.gaps["county_fips"].astype(str) for c in whatif.comparisons))
     for comparison in whatif.comparisons:  # a handful of scenarios
         access = comparison.access
         delta = (access["access_after"].astype(float) - access["access_before"].astype(float)).fillna(0)
