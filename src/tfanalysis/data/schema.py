@@ -524,13 +524,20 @@ CAPACITY_OUTSIDE_MEMBERSHIP = ("in force while its member was not a member (befo
 """The warning of a capacity row that runs past its member's membership (:func:`dataset_warnings`, :func:`capacity_while_member`)."""
 
 
-def _membership_of(capacity: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Each capacity row's member's ``joined_on`` and ``left_on`` (NaT where unknown or open, or out of order: an error already)."""
+def _cut_to_membership(capacity: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each capacity row's first and last day cut to its member's membership (``joined_on``, ``left_on``).
+
+    Unknown, open or out-of-order memberships (an error already) cut nothing.
+    """
     by_id = members.drop_duplicates("member_id").set_index("member_id")
     joined = pd.to_datetime(capacity["member_id"].map(by_id["joined_on"]), errors="coerce")
     left = pd.to_datetime(capacity["member_id"].map(by_id["left_on"]), errors="coerce")
     wrong = (left < joined).fillna(False)
-    return joined.mask(wrong), left.mask(wrong)
+    joined, left = joined.mask(wrong), left.mask(wrong)
+    first, last = pd.to_datetime(capacity["valid_from"], errors="coerce"), pd.to_datetime(capacity["valid_to"], errors="coerce")
+    starts = first.where(~(joined > first).fillna(False), joined)
+    ends = last.where((left.isna() | (last.notna() & (last <= left))).fillna(True), left)
+    return starts, ends
 
 
 def capacity_while_member(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
@@ -552,10 +559,7 @@ def capacity_while_member(capacity: pd.DataFrame, members: pd.DataFrame) -> pd.D
     """
     if capacity.empty or members.empty or not {"joined_on", "left_on"} <= set(members):
         return capacity
-    joined, left = _membership_of(capacity, members)
-    starts = capacity["valid_from"].where(~(joined > capacity["valid_from"]).fillna(False), joined)
-    keep_end = (left.isna() | (capacity["valid_to"].notna() & (capacity["valid_to"] <= left))).fillna(True)
-    ends = capacity["valid_to"].where(keep_end, left)
+    starts, ends = _cut_to_membership(capacity, members)
     inside = ~(ends < starts).fillna(False)
     cut = capacity.assign(valid_from=starts.astype(capacity["valid_from"].dtype), valid_to=ends.astype(capacity["valid_to"].dtype))
     return cut[inside.to_numpy(bool)].reset_index(drop=True)
@@ -607,9 +611,9 @@ def dataset_warnings(typed: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     capacity = typed.get("capacity")
     if capacity is not None and members is not None and len(capacity) and len(members) and {"joined_on", "left_on", "member_id"} <= set(members) \
             and {"member_id", "valid_from", "valid_to"} <= set(capacity):
-        joined, left = _membership_of(capacity, members)
-        starts, ends = pd.to_datetime(capacity["valid_from"], errors="coerce"), pd.to_datetime(capacity["valid_to"], errors="coerce")
-        outside = ((starts < joined) | (left.notna() & (ends.isna() | (ends > left)))).fillna(False).to_numpy(bool)
+        starts, ends = _cut_to_membership(capacity, members)  # the rows capacity_while_member cuts
+        first, last = pd.to_datetime(capacity["valid_from"], errors="coerce"), pd.to_datetime(capacity["valid_to"], errors="coerce")
+        outside = ((starts != first) & starts.notna() | (ends != last) & ends.notna()).fillna(False).to_numpy(bool)
         found.append(problem_table("capacity", "valid_to", CAPACITY_OUTSIDE_MEMBERSHIP, (np.flatnonzero(outside) + 1).tolist(), severity="warning"))
     return combine_problems(found)
 
