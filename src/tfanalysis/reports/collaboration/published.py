@@ -212,8 +212,12 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
     return card
 
 
+UNTESTED = ("too short", "inconclusive", "not tested")
+"""Trend words with no test behind them: the assessment says the same, and no p-value is printed."""
+
+
 def _assessment(trend: str, higher_is_better: bool | None) -> str:
-    if trend in ("too short", "inconclusive", "not tested"):
+    if trend in UNTESTED:
         return trend
     if trend == "no trend":  # not significant: over a few periods a real trend is often missed, so not "stable"
         return "no clear trend"
@@ -292,7 +296,7 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
                 f"latest ({row['period']})": latest,
                 "vs previous period": _format_value(row["vs_previous"], row["unit"], signed=True),
                 "vs a year before": _format_value(row["vs_year_before"], row["unit"], signed=True),
-                "trend": (row["trend"] if row["trend"] in ("too short", "inconclusive", "not tested")
+                "trend": (row["trend"] if row["trend"] in UNTESTED
                           else f"{'not significant' if row['trend'] == 'no trend' else row['trend']} (p {_format_p(row['trend_p'])})"),
                 "assessment": row["assessment"],
                 "note": row["note"],
