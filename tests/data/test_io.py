@@ -321,6 +321,15 @@ def test_unmapped_terms_are_reported_not_dropped(tmp_path: Path) -> None:
     assert terms.to_dict("records") == [{"table": "needs", "column": "need", "term": "Yoga", "rows": 3}]  # c1, c2, c3
 
 
+def test_a_term_written_in_several_cases_is_listed_once_for_its_clients_together(tmp_path: Path) -> None:
+    """A third task force: `--show-terms` listed terms differing only in case, each one line of the vocabulary to write.
+    Here "Yoga" (c1, c3) and "yoga" (c2): each used for fewer than 3 clients, together for 3, so listed, once."""
+    needs = edit(edit(edit("needs.csv", "c1,case_management", "c1,Yoga"), "c3,case_management", "c3,Yoga"), "c2,legal_representation", "c2,yoga")
+    write_tiny_dataset(tmp_path / "broken", **{"needs.csv": needs})
+    terms = unmapped_terms(tmp_path / "broken")
+    assert terms.to_dict("records") == [{"table": "needs", "column": "need", "term": "Yoga", "rows": 3}]
+
+
 def test_in_period_keeps_what_happened_in_it(tiny_dir: Path) -> None:
     data = tf.load_dataset(tiny_dir).in_period("2024Q1")
     assert data.clients["client_id"].tolist() == ["c1", "c2"]

@@ -254,9 +254,13 @@ def test_whole_program_agrees_with_scipy_milp():
     assert compared >= 30  # both outcomes met
 
 
-def test_a_count_with_a_negative_coefficient_is_refused():
+def test_a_count_with_a_negative_coefficient_is_refused_and_an_equation_may_tie_unknowns():
     with pytest.raises(ValueError, match="no negative"):
-        ReaderProgram(sparse.csr_matrix([[1.0, -1.0]]), [0.0], sparse.csr_matrix((0, 2)), [], [])
+        ReaderProgram(sparse.csr_matrix((0, 2)), [], sparse.csr_matrix([[1.0, -1.0]]), [0.0], [np.inf])
+    # x0 = x1 + x2 (a tie), x0 = 7 shown, x1 hidden (at least 1): x2 is at most 6
+    tied = ReaderProgram(sparse.csr_matrix([[1.0, -1.0, -1.0], [1.0, 0.0, 0.0]]), [0.0, 7.0],
+                         sparse.csr_matrix([[0.0, 1.0, 0.0]]), [1.0], [np.inf])
+    assert tied.range_of(sparse.csr_matrix([[0.0, 0.0, 1.0]]))[:2] == (0.0, 6.0)
 
 
 def test_a_whole_point_is_found_at_vertices_or_by_the_integer_program_and_none_when_there_is_none(monkeypatch):

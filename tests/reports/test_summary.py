@@ -155,3 +155,19 @@ def test_a_change_against_a_hidden_value_says_it_is_hidden_there() -> None:
             "trend": [[float("nan"), 353.0]], "trend_labels": [["2024", "2025"]]}, index=["needs_identified"]))
     assert "n/a vs 2024 (hidden there)" in tile(True)
     assert "n/a vs 2024<" in tile(False)  # before the data began: not measurable, nothing hidden
+
+
+def test_a_value_hidden_in_the_period_itself_says_so_beside_every_comparison() -> None:
+    """The demo's 2025Q4 summary: "Charges filed hidden, n/a vs 2025Q3, n/a vs 2024Q4", with no reason given;
+    a median resting on a hidden band of days read "n/a", as if not measurable."""
+    def tile(kind: str, hidden: bool) -> str:
+        return summary.tiles_html(pd.DataFrame({
+            "label": ["x"], "report": ["03_collaboration"], "kind": [kind], "higher_is_better": [None],
+            "now": [float("nan")], "previous": [12.0], "year_ago": [float("nan")], "now_hidden": [hidden], "previous_hidden": [False],
+            "year_ago_hidden": [True], "period_label": ["2025Q4"], "previous_label": ["2025Q3"], "year_ago_label": ["2024Q4"],
+            "trend": [[12.0, float("nan")]], "trend_labels": [["2025Q3", "2025Q4"]]}, index=["x"]))
+    page = tile("count", True)
+    assert ">hidden<" in page and "n/a vs 2025Q3 (hidden in 2025Q4)" in page and "n/a vs 2024Q4 (hidden in 2025Q4)" in page
+    assert ">hidden<" in tile("median", True) and "vs 2025Q3 (hidden in 2025Q4)" in tile("median", True)
+    page = tile("median", False)  # not measurable (no need met in the period): n/a, nothing said hidden
+    assert ">n/a<" in page and "hidden" not in page.split("tf-tile")[1]

@@ -245,3 +245,7 @@ def test_a_county_gap_opening_as_another_closes_is_said_to_be_possibly_the_same_
     alone = scenario_markdown(ScenarioPage(*[getattr(page, f) for f in page.__dataclass_fields__][:5], gaps.iloc[[1]],
                                            *[getattr(page, f) for f in page.__dataclass_fields__][6:]), "2025", ["housing_emergency"])
     assert "named anew" not in alone  # nothing closed: nothing to have been named before
+    # the summary does not count it as a gap opened (stop 38 left its tile at 1 opened)
+    from tfanalysis.reports.what_if import WhatIfPage, _summary
+    row = _summary(WhatIfPage("2025", [page])).loc["Shelter beds"]
+    assert (row["gaps closed"], row["gaps opened"], row["gaps named anew"]) == (1, 0, 1)

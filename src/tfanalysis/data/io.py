@@ -38,7 +38,7 @@ from tfanalysis.data.contract import VOCABULARY_FILES, Table
 from tfanalysis.data.dataset import TaskForceData
 from tfanalysis.data.files import UnreadableFile, files_in, find_table_file, other_table_files, read_table_text
 from tfanalysis.data.schema import DataValidationError
-from tfanalysis.data.vocabulary import VocabularyError, load_vocabulary, map_terms
+from tfanalysis.data.vocabulary import VocabularyError, load_vocabulary, map_terms, normalize_term
 
 _CODED_COLUMNS: tuple[tuple[str, str], ...] = (("capacity", "service"), ("needs", "need"), ("referrals", "service"))
 
@@ -412,8 +412,13 @@ def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) ->
         looks = looks.to_numpy(dtype=bool)
         rare = np.zeros(len(unmapped), dtype=bool)
         if "client_id" in frame.columns:  # a client-level table: a term typed for one or two clients may be about them
-            clients = frame.loc[terms.isin(unmapped["term"]).fillna(False).to_numpy(bool)].groupby(terms.rename("term"))["client_id"].nunique()
-            rare = unmapped["term"].map(clients).fillna(0).to_numpy() < TERM_MIN_CLIENTS
+            # a term's every spelling (map_terms folds them), each distinct text folded once
+            codes, distinct = pd.factorize(terms)
+            folded = pd.Series(np.append(np.array([normalize_term(t) for t in distinct], dtype=object), None)[codes],
+                               index=terms.index, name="folded")
+            listed = folded.isin(unmapped["term"].map(normalize_term)).fillna(False).to_numpy(bool)
+            clients = frame.loc[listed].groupby(folded[listed])["client_id"].nunique()
+            rare = unmapped["term"].map(normalize_term).map(clients).fillna(0).to_numpy() < TERM_MIN_CLIENTS
         withheld = [(looks, "they look like direct identifiers"),
                     (rare & ~looks, f"each is used for fewer than {TERM_MIN_CLIENTS} clients, so it may be about one person; validate names their rows")]
         rows = [{"term": f"({int(hit.sum())} term{'s' if hit.sum() != 1 else ''} not shown: {why})", "rows": int(unmapped.loc[hit, "rows"].sum())}

@@ -280,6 +280,8 @@ def map_terms(
     ['food', 'housing_emergency', 'food', <NA>]
     >>> result.unmapped.to_dict("records")
     [{'term': 'Yoga', 'rows': 1}]
+    >>> map_terms(pd.Series(["Yoga", "yoga", "YOGA ", "yoga"])).unmapped.to_dict("records")  # one term, however written
+    [{'term': 'yoga', 'rows': 4}]
     """
     codes = list(codes)
     allowed = set(codes)
@@ -301,10 +303,13 @@ def map_terms(
     mapped.index = terms.index
 
     unknown = terms[terms.notna() & mapped.isna()]
+    # spellings that fold to one term are one line to write in the vocabulary: listed once, by
+    # their most frequent spelling, with every spelling's rows
+    spellings = unknown.value_counts().rename_axis("term").reset_index(name="rows")
+    spellings["folded"] = spellings["term"].map(normalize_term)
+    spellings = spellings.sort_values(["rows", "term"], ascending=[False, True])
     unmapped = (
-        unknown.value_counts()
-        .rename_axis("term")
-        .reset_index(name="rows")
+        spellings.groupby("folded", sort=False).agg(term=("term", "first"), rows=("rows", "sum"))
         .sort_values(["rows", "term"], ascending=[False, True], ignore_index=True)
     )
     unmapped["term"] = unmapped["term"].astype(object)

@@ -33,13 +33,23 @@ A cube whose every count lies in a cube of more columns takes no part in carryin
 that cube's ranges are never looser (:func:`_not_inside_another`); only the counts shared
 by cubes neither of which holds the other have ranges to carry.
 
+Two tables together
+-------------------
+A one-column count splitting a column finer than the cube's other counts (needs per
+month beside a quarter × outcome table) has unknowns of its own, the column's counts per
+finer atom, tied to the cube's by one equation per atom it splits: the months' total is
+the quarter's (:func:`_finer_than_the_cube`). A released count's margin on the columns
+two cubes share is a hidden count of both, withheld, so its range is carried like any
+shared count's (:func:`_margins`). Days outside those the units span hold no unit
+(:func:`_outside_the_span`), as the keys assume.
+
 What is not covered
 -------------------
-Cubes are built per set of columns: a count is bounded against every released count on
-its own columns or fewer (totals, coarser periods, the same count elsewhere), not against
-a cycle of tables on different columns (``(a, b)``, ``(b, c)`` and ``(a, c)`` tables of
-the same units). Values a column never takes in the data are assumed known to be absent,
-which errs on the safe side.
+Cubes are built per set of columns and meet in their shared counts and margins, each
+carried as a range of its own, not jointly with the others; cycles of tables are closed
+by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS`.
+Values a column never takes in the data are assumed known to be absent, which errs on
+the safe side.
 
 Examples
 --------
@@ -80,6 +90,12 @@ MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
 _ONE_DAY = pd.Timedelta(days=1)
+
+_MARGIN = "\x00margin "
+"""The start of a shared margin's label (:func:`_margins`): never a released count's."""
+
+_TIE = object()
+"""The label of an equation tying a cube's unknowns to a finer column's: no released count, nothing to hide."""
 
 
 @dataclass
@@ -225,6 +241,34 @@ def given_away_before(leak: Leak, earlier: pd.Series, floor: pd.Series) -> bool:
     return bool(labels) and bool(earlier.loc[labels].all()) and bool((floor.loc[labels] == 0).all())
 
 
+def _margins(cells: pd.DataFrame, columns_of: pd.Series, every: list[frozenset]) -> pd.DataFrame:
+    """Counts no table shows that two cubes share: a released count's margin on the columns they have in common.
+
+    Two cubes meet in the units they share. A count on ``(quarter, county)`` for every county
+    makes the quarter's total known in that cube; beside a count of the quarter's needs met
+    on ``(quarter, outcome)`` it gives the quarter's needs not met, though no table shows the
+    quarter's total. So each released count's margin on the columns it shares with another
+    cube (the grand total, for cubes with no column in common) is a count of both cubes,
+    hidden and withheld (it says nothing of itself): its range, worked out in one cube, is
+    carried to the other like any shared count's. Margins a table releases are not repeated.
+    """
+    released = set(cells["pred"])
+    # a one-column cube inside a larger one shares nothing with a third cube the larger one does not
+    meeting = [cube for cube in every if len(cube) > 1 or not any(cube < other for other in every)]
+    margins: dict = {}
+    for pred, columns in zip(cells["pred"], columns_of):
+        for cube in meeting:
+            shared = columns & cube
+            if shared == columns:
+                continue
+            margin = tuple((c, v) for c, v in pred if c in shared)
+            if margin not in released:
+                margins.setdefault(margin, None)
+    return pd.DataFrame({"pred": list(margins), "true": 0, "hidden": True, "withheld": True, "floor": 0},
+                        index=[_MARGIN + repr(m) for m in margins], dtype=object).astype(
+                            {"true": np.int64, "hidden": bool, "withheld": bool, "floor": np.int64})
+
+
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
                solved: SolvedCubes | None = None, spans: Callable[[str], object] | None = None) -> list[Leak]:
     """Every released or singled-out count a reader can pin inside 1..threshold-1.
@@ -271,6 +315,10 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     released = set(columns_of)
     every = cubes(released, None)
+    cells = cells.assign(withheld=cells["withheld"] if "withheld" in cells else False,
+                         floor=cells["floor"] if "floor" in cells else 0)[["pred", "true", "hidden", "withheld", "floor"]]
+    cells = pd.concat([cells, _margins(cells, columns_of, every)])
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
     hidden = cells["hidden"].to_numpy(bool)
     hidden_columns = columns_of[hidden]
@@ -322,7 +370,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     found[i] = new
                     # the shown counts it rests on, and what narrowed the hidden ones it rests on
                     # (frozensets, joined in C: near a national table's lines they hold thousands)
-                    labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
+                    labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq]) if program.eq_labels[e] is not _TIE]
                     carried = [why[x] for x in (program.range_labels[r] for r in np.flatnonzero(resting[program.n_eq:])) if x in why]
                     why[i] = why.get(i, frozenset()).union(labels, *carried)
             if found:
@@ -382,14 +430,19 @@ def _content(cube: frozenset, split: bool, cells: pd.DataFrame) -> tuple:
 # --------------------------------------------------------------------------- atoms
 
 
-def _date_atoms(constraints: list[Interval], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
+def _date_edges(constraints: list[Interval]) -> np.ndarray:
+    """The first days of the date atoms the ranges make (every range's start, and the day after its end)."""
     bounds = set()
     for c in constraints:
         if c.start is not None:
             bounds.add(c.start)
         if c.end is not None:
             bounds.add(c.end + _ONE_DAY)
-    edges = np.array(sorted(bounds), dtype="datetime64[ns]")
+    return np.array(sorted(bounds), dtype="datetime64[ns]")
+
+
+def _date_atoms(constraints: list[Interval], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
+    edges = _date_edges(constraints)
     n_atoms = len(edges) + 1
     dates = pd.to_datetime(values).to_numpy(dtype="datetime64[ns]")
     missing = np.isnat(dates)
@@ -405,6 +458,34 @@ def _date_atoms(constraints: list[Interval], values: pd.Series) -> tuple[np.ndar
     return unit_atom.astype(np.int64), allowed, n_atoms
 
 
+def _outside_the_span(constraints: list, values: pd.Series, n_atoms: int) -> np.ndarray:
+    """Which of a column's atoms lie outside the days its units span (known to be empty).
+
+    A range holding every unit's day is read as restricting nothing
+    (:func:`~tfanalysis.publication.cells.without_the_obvious`): the reader is taken to know
+    the span, so the days outside it hold no unit. Values are not spans: none is outside.
+
+    >>> from tfanalysis.publication.cells import Interval
+    >>> days = pd.Series(pd.to_datetime(["2025-07-10", "2025-09-10"]))
+    >>> _outside_the_span([Interval("2025-07-01", "2025-07-31")], days, 3).tolist()
+    [True, False, False]
+    """
+    out = np.zeros(n_atoms, dtype=bool)
+    if not constraints or not all(isinstance(c, Interval) for c in constraints):
+        return out
+    edges = _date_edges(constraints)
+    days = pd.to_datetime(values).dropna()
+    if days.empty:
+        return ~out
+    first, last = np.datetime64(days.min(), "ns"), np.datetime64(days.max(), "ns")
+    starts = np.concatenate([[np.datetime64("NaT", "ns")], edges])
+    ends = np.concatenate([edges, [np.datetime64("NaT", "ns")]])
+    before = ~np.isnat(ends) & (ends <= first)
+    after = ~np.isnat(starts) & (starts > last)
+    out[: len(edges) + 1] = before | after
+    return out
+
+
 def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
     """Atoms of a categorical column: values grouped by the released sets that hold them.
 
@@ -413,6 +494,12 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
     """
     # each distinct value looked at once (a national dataset has millions of units, a few
     # thousand values): the units' atoms are taken by their codes
+    unit_atom, allowed, kinds = _value_kinds(constraints, values)
+    return unit_atom, allowed, len(kinds)
+
+
+def _value_kinds(constraints: list[frozenset], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], list[tuple]]:
+    """:func:`_value_atoms`, with each atom's kind: the positions of the sets that hold its values."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     present = pd.Series(uniques).to_numpy(dtype=object)
     signature = _holders(present, constraints)
@@ -421,7 +508,38 @@ def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.nd
     atom_of_value = {v: atom_of_kind[s] for v, s in signature.items()}
     unit_atom = np.array([atom_of_value[v] for v in present], dtype=np.int64)[codes]
     allowed = [np.array(sorted({atom_of_value[v] for v in c}), dtype=np.int64) for c in constraints]
-    return unit_atom, allowed, len(kinds)
+    return unit_atom, allowed, kinds
+
+
+def _finer_atoms(coarse: list, finer: list, values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int, np.ndarray]:
+    """Atoms of a column split by the ``finer`` constraints too, and the coarse atom holding each.
+
+    Returns the units' finer atoms, the atoms each of ``finer`` allows, their number, and
+    per finer atom its atom under ``coarse`` alone (numbered as :func:`_atoms` numbers them),
+    or -1 for values the coarse atoms take as absent.
+
+    >>> from tfanalysis.publication.cells import Interval
+    >>> days = pd.Series(pd.to_datetime(["2025-07-10", "2025-08-10", "2025-09-10"]))
+    >>> quarter, july = Interval("2025-07-01", "2025-09-30"), Interval("2025-07-01", "2025-07-31")
+    >>> unit_atom, allowed, n, parent = _finer_atoms([quarter], [july], days)
+    >>> unit_atom.tolist(), [a.tolist() for a in allowed], n, parent.tolist()
+    ([1, 2, 2], [[1]], 4, [0, 1, 1, 2])
+    """
+    unit_atom, allowed, n = _atoms([*coarse, *finer], values)
+    if not coarse:
+        return unit_atom, allowed[len(coarse):], n, np.zeros(n, dtype=np.int64)
+    if all(isinstance(c, Interval) for c in [*coarse, *finer]):
+        fine_edges, coarse_edges = _date_edges([*coarse, *finer]), _date_edges(coarse)
+        starts = np.searchsorted(coarse_edges, fine_edges, side="right")
+        parent = np.concatenate([[0], starts])
+        if n > len(fine_edges) + 1:  # the atom of units without a date
+            parent = np.append(parent, len(coarse_edges) + 1)
+        return unit_atom, allowed[len(coarse):], n, parent.astype(np.int64)
+    _, _, kinds = _value_kinds([*coarse, *finer], values)
+    _, _, coarse_kinds = _value_kinds(coarse, values)
+    at = {kind: i for i, kind in enumerate(coarse_kinds)}
+    parent = np.array([at.get(tuple(p for p in kind if p < len(coarse)), -1) for kind in kinds], dtype=np.int64)
+    return unit_atom, allowed[len(coarse):], n, parent
 
 
 def _holders(values, sets: list) -> dict:
@@ -446,61 +564,106 @@ def _holders(values, sets: list) -> dict:
 def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
            split: bool = True) -> list["_Cube"]:
     """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``)."""
-    cells = _coarsen(cells, units, columns)
+    finer = _finer_than_the_cube(cells, units, columns)
+    cells = cells.loc[[i for i in cells.index if i not in finer]]
     if cells.empty:
         return []
     unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
+    coarse_of: dict[str, list] = {}
+    outside: list[np.ndarray] = []
     for column in columns:
         constrained = [(i, dict(p)[column]) for i, p in cells["pred"].items() if column in dict(p)]
-        unit_atom, allowed, n = _atoms([c for _, c in constrained], units[column])
+        coarse_of[column] = [c for _, c in constrained]
+        unit_atom, allowed, n = _atoms(coarse_of[column], units[column])
         unit_atoms.append(unit_atom)
         sizes.append(n)
+        outside.append(_outside_the_span(coarse_of[column], units[column], n))
         given = dict(zip([i for i, _ in constrained], allowed))
         for i in cells.index:
-            cell_atoms[i].append(given.get(i, np.arange(n)))
+            cell_atoms[i].append(given.get(i, None))
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
     if total > MAX_COMBINATIONS:
         if not split:
             return []
-        own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
+        whole = pd.concat([cells, finer.cells]) if len(finer) else cells
+        own = sorted({columns_of[i] for i in whole.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
         maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
         parts = []
         for sub in maximal:
-            inside = cells.index[cells.index.map(lambda i: columns_of[i] <= sub)]
-            parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of)
+            inside = whole.index[whole.index.map(lambda i: columns_of[i] <= sub)]
+            parts += _build(whole.loc[inside], units, tuple(sorted(sub)), columns_of)
         return parts
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
+    every = [np.arange(n) for n in sizes]
+    empty = [np.zeros(total, dtype=bool)]
+    for position, out in enumerate(outside):
+        if out.any():
+            empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
     rows, cols = [], []
     for r, i in enumerate(cells.index):
-        combos = _product_index(cell_atoms[i], sizes)
+        combos = _product_index([a if a is not None else e for a, e in zip(cell_atoms[i], every)], sizes)
         rows.append(np.full(combos.size, r))
         cols.append(combos)
+    # the one-column counts that split a column finer than the cube: unknowns of their own (the
+    # column's counts per finer atom), tied to the cube's by one equation per coarse atom
+    link_rows, link_cols, link_values, truths, width, labels = [], [], [], [truth], total, list(cells.index)
+    for position, column in enumerate(columns):
+        mine = finer.of(column)
+        if not mine:
+            continue
+        unit_fine, allowed, n_fine, parent = _finer_atoms(coarse_of[column], [c for _, c in mine], units[column])
+        truths.append(np.bincount(unit_fine, minlength=n_fine))
+        empty.append(_outside_the_span([*coarse_of[column], *(c for _, c in mine)], units[column], n_fine))
+        for (i, _), atoms in zip(mine, allowed):
+            rows.append(np.full(atoms.size, len(labels)))
+            cols.append(width + atoms)
+            labels.append(i)
+        touched = np.unique(parent[np.concatenate(allowed)])
+        for atom in touched[touched >= 0]:
+            inside = width + np.flatnonzero(parent == atom)
+            combos = _product_index([np.array([atom]) if c == position else e for c, e in enumerate(every)], sizes)
+            link_rows.append(np.full(inside.size + combos.size, len(link_rows)))
+            link_cols.append(np.concatenate([inside, combos]))
+            link_values.append(np.concatenate([np.ones(inside.size), -np.ones(combos.size)]))
+        width += n_fine
+    listed = pd.concat([cells, finer.cells]).loc[labels] if len(finer) else cells
     incidence = sparse.csr_matrix((np.ones(sum(len(c) for c in cols)), (np.concatenate(rows), np.concatenate(cols))),
-                                  shape=(len(cells), total))
-    return [_Cube(cells, incidence, truth, columns)]
+                                  shape=(len(listed), width))
+    linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
+                                 shape=(len(link_rows), width)) if link_rows else None)
+    return [_Cube(listed, incidence, np.concatenate(truths), columns, linking=linking, empty=np.concatenate(empty))]
 
 
 class _Cube:
     """One home cube: released counts as sums of merged combinations (see the module notes)."""
 
-    def __init__(self, cells: pd.DataFrame, incidence: sparse.csr_matrix, truth: np.ndarray, columns: tuple[str, ...]) -> None:
+    def __init__(self, cells: pd.DataFrame, incidence: sparse.csr_matrix, truth: np.ndarray, columns: tuple[str, ...], *,
+                 linking: sparse.csr_matrix | None = None, empty: np.ndarray | None = None) -> None:
         self.cells, self.columns = cells, columns
         self.hidden = cells["hidden"].to_numpy(bool)
         self.true = cells["true"].to_numpy(np.int64)
         self.withheld = cells["withheld"].to_numpy(bool) if "withheld" in cells else np.zeros(len(cells), bool)
         self.floor = cells["floor"].to_numpy(np.int64) if "floor" in cells else np.zeros(len(cells), np.int64)
+        if linking is None:
+            linking = sparse.csr_matrix((0, incidence.shape[1]))
         # a visible zero tells the reader each of its combinations is empty
         zero = np.flatnonzero(~self.hidden & (self.true == 0))
         known_empty = np.asarray(incidence[zero].sum(axis=0)).ravel() > 0 if zero.size else np.zeros(incidence.shape[1], bool)
-        used = np.asarray(incidence.sum(axis=0)).ravel() > 0
+        if empty is not None:  # outside the days the units span
+            known_empty |= empty
+        used = (np.asarray(incidence.sum(axis=0)).ravel() > 0) | (np.asarray(abs(linking).sum(axis=0)).ravel() > 0)
         keep = np.flatnonzero(used & ~known_empty)
         m = incidence[:, keep].tocsc()
-        # merge combinations that lie in the same released counts: interchangeable to a reader
-        weights = np.random.default_rng(12345).random((2, m.shape[0]))
-        sig = np.asarray(m.T @ weights.T) if keep.size else np.zeros((0, 2))
-        _, first, groups = np.unique(np.round(sig, 9), axis=0, return_index=True, return_inverse=True)
+        links = linking[:, keep].tocsc()
+        # merge combinations that lie in the same released counts (and the same ties between a
+        # cube's unknowns and a finer column's): interchangeable to a reader
+        weights = np.random.default_rng(12345).random((2, m.shape[0] + links.shape[0]))
+        sig = np.asarray(sparse.vstack([m, links]).T @ weights.T) if keep.size else np.zeros((0, 2))
+        _, first, groups_of = np.unique(np.round(sig, 9), axis=0, return_index=True, return_inverse=True)
+        groups_of = groups_of.ravel()
         self.classes = m[:, first].tocsr()  # cells × classes (0/1)
-        self.class_truth = np.bincount(groups.ravel(), weights=truth[keep], minlength=len(first)).astype(np.int64)
+        self.links = links[:, first].tocsr()  # ties: each row sums to 0 (coefficients 1 and -1)
+        self.class_truth = np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
         self.position = {label: r for r, label in enumerate(cells.index)}
         self.labels = frozenset(self.position)
         self._hidden_labels = list(cells.index[self.hidden])
@@ -621,7 +784,10 @@ class _Cube:
         at_least = np.where(self.withheld[ranged] | (self.true[ranged] == 0), 0.0, 1.0)
         at_least = np.maximum(at_least, self.floor[ranged])  # a floor a reader knows from a tally shown as is
         lower = np.maximum(lower, at_least)
-        program = ReaderProgram(self.classes[eq], self.true[eq].astype(float), self.classes[ranged], lower, upper, eq_labels=self.cells.index[eq])
+        # the ties between the cube's unknowns and a finer column's: equations with nothing released behind them
+        program = ReaderProgram(sparse.vstack([self.classes[eq], self.links]).tocsr(),
+                                np.concatenate([self.true[eq].astype(float), np.zeros(self.links.shape[0])]),
+                                self.classes[ranged], lower, upper, eq_labels=[*self.cells.index[eq], *[_TIE] * self.links.shape[0]])
         program.range_labels = list(self.cells.index[ranged])
         program.own_floor = at_least  # what the count's own release says (hidden: at least 1; a tally's floor), not a range carried in
         return program
@@ -655,7 +821,7 @@ class _Cube:
         for j, largest, duals in found:
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9
-            binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq])]
+            binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq]) if program.eq_labels[e] is not _TIE]
             # a hidden count narrowed in another cube: the counts that narrowed it bind too
             floors = []
             for r in np.flatnonzero(resting[program.n_eq:]):
@@ -676,21 +842,41 @@ def _atoms(constraints: list, values: pd.Series) -> tuple[np.ndarray, list[np.nd
     return _value_atoms(constraints, values)
 
 
-def _coarsen(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Drop the one-column counts that split a column finer than the cube's other counts do.
+class _Finer:
+    """The one-column counts that split a column finer than a cube's other counts do (see :func:`_finer_than_the_cube`)."""
+
+    def __init__(self, cells: pd.DataFrame) -> None:
+        self.cells = cells
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def __contains__(self, label) -> bool:
+        return label in self.cells.index
+
+    def of(self, column: str) -> list[tuple[object, object]]:
+        """(label, constraint) of those on ``column``."""
+        return [(i, dict(p)[column]) for i, p in self.cells["pred"].items() if column in dict(p)]
+
+
+def _finer_than_the_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...]) -> _Finer:
+    """The one-column counts that split a column finer than the cube's other counts do.
 
     In a cube of several columns, a count on one column alone (needs per month) constrains
     only how that column's total splits. Where it splits an atom that no count on several
     columns splits, the split is free for the other columns (a table with both margins
-    given can be filled in any way), so it says nothing about this cube's targets; it is
-    bounded in its own one-column cube. Keeping it would multiply the unknowns by the
-    number of months.
+    given can be filled in any way): only the atom's total matters to them. Such counts
+    get unknowns of their own, the column's counts per finer atom, tied to the cube's by
+    one equation per atom they split (its total both ways): a cube of months × outcomes
+    would multiply the unknowns by the months. Left out of the cube, they would lose what
+    they say together: three months shown make their quarter's total, and the quarter's
+    needs not declined beside it give the declined ones.
     """
     if len(columns) < 2:
-        return cells
+        return _Finer(cells.iloc[:0])
     width = cells["pred"].map(lambda p: sum(1 for c, _ in p if c in columns))
     multi = cells[width >= 2]
-    keep = width >= 2
+    finer = pd.Series(False, index=cells.index)
     for column in columns:
         coarse = [dict(p)[column] for p in multi["pred"] if column in dict(p)]
         single = [(i, dict(p)[column]) for i, p in cells.loc[width == 1, "pred"].items() if column in dict(p)]
@@ -698,8 +884,8 @@ def _coarsen(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...])
             continue
         ok = _compatible(coarse, [c for _, c in single], units[column])
         for (i, _), good in zip(single, ok):
-            keep[i] = good
-    return cells[keep | (width == 0)]
+            finer[i] = not good
+    return _Finer(cells[finer.to_numpy(bool)])
 
 
 def _compatible(coarse: list, single: list, values: pd.Series) -> list[bool]:

@@ -21,8 +21,9 @@ __all__ = ["cubes", "cycle_core", "cycle_unions"]
 def cubes(column_sets: set[frozenset], must_touch: set | None) -> list[frozenset]:
     """The maximal column sets, every single column, and the unions that close a cycle.
 
-    A larger cube holds every constraint of a smaller one, except the one-column counts
-    :func:`_coarsen` leaves out of it: each column also gets its own cube. Tables on
+    A larger cube holds every constraint of a smaller one; each column also gets its own
+    cube (the one-column counts splitting it finer are tied to a larger cube's unknowns
+    there, :func:`~tfanalysis.publication.bounds._finer_than_the_cube`). Tables on
     ``(a, b)``, ``(b, c)`` and ``(a, c)`` bound each other only together: the union of two
     maximal sets is a cube of its own when a third maximal set lies inside it and in
     neither of the two (:func:`cycle_unions`).

@@ -32,6 +32,9 @@ __all__ = ["ReaderProgram", "whole_point", "whole_program", "whole_range"]
 class ReaderProgram:
     """The reader's linear program: A_eq x = b, lower <= A_range x <= upper, x >= 0.
 
+    Ranged rows are counts (sums of unknowns); an equation may also tie unknowns together
+    (a cube's unknowns to a finer column's, coefficients 1 and -1, nothing on the right).
+
     Built once in HiGHS; each target only changes the objective, so the simplex starts from
     the previous basis. Every optimum found is also a point where other targets may reach
     ``k``: those are cleared without a program of their own.
@@ -41,9 +44,9 @@ class ReaderProgram:
                  upper: np.ndarray, eq_labels=None) -> None:
         self.a_eq, self.b_eq = a_eq.tocsr(), np.asarray(b_eq, float)
         self.a_range, self.lower, self.upper = a_range.tocsr(), np.asarray(lower, float), np.asarray(upper, float)
-        if (self.a_eq.data < 0).any() or (self.a_range.data < 0).any():
+        if (self.a_range.data < 0).any():
             # counts are sums of unknowns: rows left out below, and smallest values read at
-            # a floor, hold only for sums
+            # a floor, hold only for sums (an equation may tie unknowns together: 1 and -1)
             raise ValueError("a released count is a sum of unknowns: no negative coefficients")
         self.eq_labels = list(eq_labels) if eq_labels is not None else list(range(a_eq.shape[0]))
         self.n = a_eq.shape[1]
@@ -340,7 +343,8 @@ class ReaderProgram:
         restricts nothing, but the unknowns it sums are neighbours all the same.
         """
         if size not in self._small:
-            self._small[size] = sparse.vstack([m[np.diff(m.indptr) <= size] for m in (self.a_eq, self.a_range)]).tocsc()
+            # which unknowns a row holds, not with what sign (an equation tying unknowns has -1s)
+            self._small[size] = abs(sparse.vstack([m[np.diff(m.indptr) <= size] for m in (self.a_eq, self.a_range)])).tocsc()
         return self._small[size]
 
 

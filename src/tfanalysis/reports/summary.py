@@ -196,7 +196,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     pandas.DataFrame
         Indexed by headline name: ``label``, ``report``, ``kind``, ``higher_is_better``,
         ``now``, ``previous``, ``year_ago`` (floats, NaN where hidden or not measurable),
-        ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it), ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
+        ``now_hidden``, ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it), ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
     from tfanalysis.analyses.collaboration.periods import data_start
@@ -246,7 +246,8 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "now": float(series.get(trend[-1].label, np.nan)) if now is None and trend else (now if now is not None else np.nan),
             "previous": float(series.get(previous.label, np.nan)) if previous is not None else np.nan,
             "year_ago": float(series.get(year_ago.label, np.nan)) if year_ago is not None else np.nan,
-            # why a value of the period before, or a year before, is missing: hidden there (not "not measurable")
+            # why a value is missing: hidden (not "not measurable"), in this period or the one compared with
+            "now_hidden": bool(hidden.get(trend[-1].label, False)) if now is None and trend else False,
             "previous_hidden": bool(hidden.get(previous.label, False)) if previous is not None else False,
             "year_ago_hidden": bool(hidden.get(year_ago.label, False)) if year_ago is not None else False,
             "period_label": named_label(reporting),
@@ -401,7 +402,9 @@ def tiles_html(tiles: pd.DataFrame) -> str:
     cards = []
     for _, t in tiles.iterrows():
         now = t["now"]
-        value = "hidden" if (isinstance(now, float) and math.isnan(now) and t["kind"] == "count") else _shown(now, t["kind"])
+        missing = isinstance(now, float) and math.isnan(now)
+        hidden_now = missing and (t["kind"] == "count" or bool(t.get("now_hidden", False)))
+        value = "hidden" if hidden_now else _shown(now, t["kind"])
         changes = []
         for other, label in (("previous", "previous_label"), ("year_ago", "year_ago_label")):
             if not t.get(label):
@@ -410,7 +413,11 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             direction = _direction(change, t["higher_is_better"])
             word = {"better": " (better)", "worse": " (worse)"}.get(direction, "")
             # a value hidden in the other period is said to be: "n/a" alone reads as "not measurable"
-            there = " (hidden there)" if math.isnan(change) and not math.isnan(now) and bool(t.get(f"{other}_hidden", False)) else ""
+            there = ""
+            if hidden_now:
+                there = f" (hidden in {t['period_label']})"
+            elif math.isnan(change) and not missing and bool(t.get(f"{other}_hidden", False)):
+                there = " (hidden there)"
             changes.append(f'<div class="tf-change tf-{direction}">{html.escape(_change_text(change, t["kind"]))}{word} vs '
                            f'{html.escape(t[label])}{there}</div>')
         cards.append(

@@ -40,7 +40,7 @@ from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.reports.coverage import region_geojson
 from tfanalysis.reports.labels import clients_words, listed, measure_text, readable
 
-__all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "publish", "scenario_markdown", "show", "summary_markdown"]
+__all__ = ["ScenarioPage", "WhatIfPage", "gap_words", "named_anew", "publish", "scenario_markdown", "show", "summary_markdown"]
 
 REACH = ("reached", "lost")
 NOT_MET = ["unmet", "in_progress"]
@@ -149,6 +149,29 @@ def _change(before: Any, after: Any) -> str:
     if isinstance(before, str) or isinstance(after, str):
         return ""
     return "same" if before == after else ("smaller" if after < before else "larger")
+
+
+def named_anew(gaps: pd.DataFrame) -> np.ndarray:
+    """The county gaps that open as a gap of eligibility closes for the same service: perhaps the same needs named anew.
+
+    An eligible member added somewhere turns "no member serves these clients" into "no
+    eligible member serves their county": a gap opens, though no need is worse off. Such
+    gaps are not counted as opened; the page says what they may be.
+
+    Examples
+    --------
+    >>> gaps = pd.DataFrame({"service": ["food", "food", "legal"], "gap": ["eligibility", "no eligible provider in county"] * 1 + ["no eligible provider in county"],
+    ...                      "change": ["closed", "opened", "opened"]})
+    >>> named_anew(gaps).tolist()
+    [False, True, False]
+    """
+    if "gap" not in gaps or "change" not in gaps:
+        return np.zeros(len(gaps), dtype=bool)
+    opened_in_a_county = ((gaps["change"] == "opened") & (gaps["gap"] != "eligibility")).to_numpy(bool)
+    eligible_now = ((gaps["change"] == "closed") & (gaps["gap"] == "eligibility")).to_numpy(bool)
+    if "service" not in gaps:
+        return opened_in_a_county & eligible_now.any()
+    return opened_in_a_county & gaps["service"].isin(set(gaps.loc[eligible_now, "service"])).to_numpy(bool)
 
 
 def gap_words(segment: dict[str, Any], county_names: dict[str, str] | None = None) -> str:
@@ -364,7 +387,8 @@ def _summary(page: WhatIfPage) -> pd.DataFrame:
             "deserts closed": int((p.deserts["desert"] == "closed").sum()),
             "deserts opened": int((p.deserts["desert"] == "opened").sum()),
             "gaps closed": int((p.gaps["change"] == "closed").sum()),
-            "gaps opened": int((p.gaps["change"] == "opened").sum()),
+            "gaps opened": int(((p.gaps["change"] == "opened").to_numpy(bool) & ~named_anew(p.gaps)).sum()),
+            "gaps named anew": int(named_anew(p.gaps).sum()),
             "needs reached": p.reach.shown.loc["Total", "reached"],
             "needs lost": p.reach.shown.loc["Total", "lost"],
         })
@@ -423,8 +447,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
         hit = moved[moved["change"] == word]
         if len(hit):
             parts.append(f"Structural gaps {word}: {'; '.join(hit['gap_words'])}.")
-    opened_in_counties = moved[(moved["change"] == "opened") & (moved["gap"] != "eligibility")] if "gap" in moved else moved.iloc[:0]
-    if len(opened_in_counties) and (moved["change"] == "closed").any():
+    if named_anew(page.gaps).any():
         # an eligible provider added somewhere turns "nobody serves these clients" into "nobody serves their county"
         parts.append("A county gap that opens as another closes can be the same needs named anew: clients no member could serve "
                      "anywhere, for whom an eligible member now exists, though not in their county. The needs reached and lost, "
