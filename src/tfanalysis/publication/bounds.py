@@ -613,7 +613,8 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
             continue
         unit_fine, allowed, n_fine, parent = _finer_atoms(coarse_of[column], [c for _, c in mine], units[column])
         truths.append(np.bincount(unit_fine, minlength=n_fine))
-        empty.append(_outside_the_span([*coarse_of[column], *(c for _, c in mine)], units[column], n_fine))
+        # outside the span, or values the cube takes as absent (no unit takes them, no count of several columns names them)
+        empty.append(_outside_the_span([*coarse_of[column], *(c for _, c in mine)], units[column], n_fine) | (parent < 0))
         for (i, _), atoms in zip(mine, allowed):
             rows.append(np.full(atoms.size, len(labels)))
             cols.append(width + atoms)
