@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 
 # On every core: the tests sharing a demo run stay on one worker (conftest.py), and start first.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder tests src/tfanalysis
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --durations=25 tests src/tfanalysis
 
 demo: $(STAMP)
 	$(BIN)/tfanalysis demo $(DEMO)

@@ -698,7 +698,7 @@ def _months_by_outcome(draw):
     return _needs(spec, ("month", "outcome", "county")), counties
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_months_by_outcome(), st.permutations(["months", "quarter met", "quarter by county"]))
 # the third task force's case (stop 38): every month shown, and the quarter's needs met, give the quarter's declined
 @example((_needs({("m0", "met", "A"): 15, ("m4", "met", "A"): 12, **{(f"m{i}", o, "A"): n for i in (1, 2, 3) for o, n in (("met", 18), ("declined", 2))}},
