@@ -307,3 +307,24 @@ def test_programs_side_by_side_answer_as_one_after_the_other(monkeypatch, cores)
     assert [(j, largest) for j, largest, _ in found] == [(j, float(t - 1)) for j, t in enumerate(totals) if t <= 11]
     assert lp._twin is not None and lp._twin.points == []  # its points handed back
     assert all(lp.feasible(np.stack(lp.points)))
+
+
+def test_the_largest_value_skips_the_program_only_where_the_program_finds_none():
+    """An unknown no equation and no capped range holds makes a row unbounded: the same answer as the program's, with
+    no program solved. Random programs of counts: every row's largest value agrees both ways."""
+    rng = np.random.default_rng(3)
+    compared = skipped = 0
+    for _ in range(40):
+        n = 6
+        a_eq = sparse.csr_matrix((rng.random((2, n)) < 0.3).astype(float))
+        truth = rng.integers(0, 6, n).astype(float)
+        a_range = sparse.csr_matrix((rng.random((3, n)) < 0.4).astype(float))
+        upper = np.where(rng.random(3) < 0.5, a_range @ truth + 2, np.inf)
+        lp = ReaderProgram(a_eq, a_eq @ truth, a_range, np.minimum(1.0, a_range @ truth), upper)
+        for j in range(n):
+            row = sparse.csr_matrix(np.eye(1, n, j))
+            status, value, _, _ = lp._largest(row)
+            skipped += bool(lp._free_above()[j])
+            assert value == lp._optimise(row, maximise=True)[1]
+            compared += 1
+    assert compared == 240 and 20 <= skipped < 240  # both ways met

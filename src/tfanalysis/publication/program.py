@@ -69,6 +69,7 @@ class ReaderProgram:
         self._small: dict[int, sparse.csc_matrix] = {}
         self._columns: sparse.csc_matrix | None = None
         self._twin: ReaderProgram | None = None  # the same program, to solve beside this one (side_by_side)
+        self._free: np.ndarray | None = None  # unknowns free above (_free_above)
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -102,8 +103,30 @@ class ReaderProgram:
     def extent(self, row: sparse.csr_matrix) -> tuple[float, float, np.ndarray]:
         """The smallest and largest value of ``row @ x`` in fractions (not rounded), and the rows either rests on."""
         _, lo, _, d_lo = self._optimise(row, maximise=False)
-        _, hi, _, d_hi = self._optimise(row, maximise=True)
+        _, hi, _, d_hi = self._largest(row)
         return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
+
+    def _largest(self, row: sparse.csr_matrix) -> tuple[str, float, np.ndarray, np.ndarray]:
+        """:meth:`_optimise` maximising ``row``, without a program where an unknown of it is free above."""
+        if self._free_above()[row.indices[row.data > 0]].any():
+            return "unbounded", float("inf"), np.zeros(self.n), np.zeros(self.n_eq + self.a_range.shape[0])
+        return self._optimise(row, maximise=True)
+
+    def _free_above(self) -> np.ndarray:
+        """Unknowns no equation and no range with an upper end holds: each can grow without end.
+
+        A row holding one of them with a positive coefficient has no largest value (raise that
+        unknown alone: every equation still holds, every range only grows above its lower end).
+
+        >>> lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 0.0]]), [5.0], sparse.csr_matrix([[0.0, 1.0, 1.0]]), [1.0], [np.inf])
+        >>> lp._free_above().tolist()
+        [False, False, True]
+        """
+        if self._free is None:
+            capped = np.flatnonzero(np.isfinite(self.upper))
+            held = (np.asarray(abs(self.a_eq).sum(axis=0)).ravel() > 0) | (np.asarray(abs(self.a_range[capped]).sum(axis=0)).ravel() > 0)
+            self._free = ~held
+        return self._free
 
     def extents_of_ranged(self, ranged: np.ndarray) -> list[tuple[float, float, np.ndarray]]:
         """:meth:`extent` of several ranged rows (hidden counts, by position among them) at once.
@@ -131,7 +154,7 @@ class ReaderProgram:
         def extent_of(program: "ReaderProgram", j: int) -> tuple[float, float, np.ndarray]:
             if np.isnan(lowest[j]):
                 return program.extent(rows[j])
-            _, hi, _, duals = program._optimise(rows[j], maximise=True)
+            _, hi, _, duals = program._largest(rows[j])
             resting = np.abs(duals) > 1e-9
             resting[self.n_eq + ranged[j]] = True  # the smallest value is the count's own lower bound
             return float(lowest[j]), hi, resting
@@ -273,7 +296,7 @@ class ReaderProgram:
         for j in order:
             if not todo[j]:
                 continue
-            status, value, x, duals = self._optimise(rows[j])
+            status, value, x, duals = self._largest(rows[j])
             if status == "unbounded":
                 todo[j] = False
                 continue
