@@ -154,13 +154,15 @@ def _change(before: Any, after: Any) -> str:
 def named_anew(gaps: pd.DataFrame) -> np.ndarray:
     """The county gaps that open as a gap of eligibility closes for the same service: perhaps the same needs named anew.
 
-    An eligible member added somewhere turns "no member serves these clients" into "no
-    eligible member serves their county": a gap opens, though no need is worse off. Such
-    gaps are not counted as opened; the page says what they may be.
+    An eligible member added somewhere can turn "no member serves these clients" into "no
+    eligible member serves their county": a gap opens where no need need be worse off. Such
+    gaps are not counted as opened; the page says what they may be, and the needs reached
+    and lost say whether any need is worse off.
 
     Examples
     --------
-    >>> gaps = pd.DataFrame({"service": ["food", "food", "legal"], "gap": ["eligibility", "no eligible provider in county"] * 1 + ["no eligible provider in county"],
+    >>> county = "no eligible provider in county"
+    >>> gaps = pd.DataFrame({"service": ["food", "food", "legal"], "gap": ["eligibility", county, county],
     ...                      "change": ["closed", "opened", "opened"]})
     >>> named_anew(gaps).tolist()
     [False, True, False]
