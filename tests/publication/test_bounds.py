@@ -275,7 +275,7 @@ def test_months_shown_beside_a_quarters_needs_met_give_its_needs_declined() -> N
     (leak,) = bounds.find_leaks(cells, units, 11)
     assert (leak.kind, leak.true, leak.largest, leak.columns) == ("combination", 6, 6.0, ("day", "outcome"))
     assert sorted(leak.binding) == ["aug", "jul", "met", "sep"]
-    # with August hidden (at least 1), the quarter holds at least 41 + 1: declined can be 0..48, nothing is pinned
+    # with August hidden (at least 1, no upper end), the quarter has no upper end: declined is not pinned
     assert bounds.find_leaks(cells.assign(hidden=cells.index == "aug"), units, 11) == []
 
 
@@ -288,7 +288,7 @@ def test_a_quarters_total_known_in_one_cube_is_carried_to_another() -> None:
     leaks = bounds.find_leaks(cells, units, 11)
     assert [(leak.kind, leak.true, leak.largest, leak.columns) for leak in leaks] == [("combination", 6, 6.0, ("day", "outcome"))]
     assert sorted(leaks[0].binding) == ["A", "B", "met"]
-    # county B's quarter hidden: the quarter is at least 37, declined anything from 0 to ... : nothing pinned
+    # county B's quarter hidden: the quarter is at least 54 with no upper end, so declined is not pinned
     assert bounds.find_leaks(cells.assign(hidden=cells.index == "B"), units, 11) == []
 
 
