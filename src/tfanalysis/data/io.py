@@ -416,9 +416,10 @@ def unmapped_terms(path: str | Path, *, vocabulary: str | Path | None = None) ->
             codes, distinct = pd.factorize(terms)
             folded = pd.Series(np.append(np.array([normalize_term(t) for t in distinct], dtype=object), None)[codes],
                                index=terms.index, name="folded")
-            listed = folded.isin(unmapped["term"].map(normalize_term)).fillna(False).to_numpy(bool)
+            unmapped_folded = unmapped["term"].map(normalize_term)
+            listed = folded.isin(unmapped_folded).fillna(False).to_numpy(bool)
             clients = frame.loc[listed].groupby(folded[listed])["client_id"].nunique()
-            rare = unmapped["term"].map(normalize_term).map(clients).fillna(0).to_numpy() < TERM_MIN_CLIENTS
+            rare = unmapped_folded.map(clients).fillna(0).to_numpy() < TERM_MIN_CLIENTS
         withheld = [(looks, "they look like direct identifiers"),
                     (rare & ~looks, f"each is used for fewer than {TERM_MIN_CLIENTS} clients, so it may be about one person; validate names their rows")]
         rows = [{"term": f"({int(hit.sum())} term{'s' if hit.sum() != 1 else ''} not shown: {why})", "rows": int(unmapped.loc[hit, "rows"].sum())}

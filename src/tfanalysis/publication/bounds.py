@@ -370,7 +370,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     found[i] = new
                     # the shown counts it rests on, and what narrowed the hidden ones it rests on
                     # (frozensets, joined in C: near a national table's lines they hold thousands)
-                    labels = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq]) if program.eq_labels[e] is not _TIE]
+                    labels = _shown_resting(program, resting)
                     carried = [why[x] for x in (program.range_labels[r] for r in np.flatnonzero(resting[program.n_eq:])) if x in why]
                     why[i] = why.get(i, frozenset()).union(labels, *carried)
             if found:
@@ -525,21 +525,25 @@ def _finer_atoms(coarse: list, finer: list, values: pd.Series) -> tuple[np.ndarr
     >>> unit_atom.tolist(), [a.tolist() for a in allowed], n, parent.tolist()
     ([1, 2, 2], [[1]], 4, [0, 1, 1, 2])
     """
-    unit_atom, allowed, n = _atoms([*coarse, *finer], values)
-    if not coarse:
-        return unit_atom, allowed[len(coarse):], n, np.zeros(n, dtype=np.int64)
-    if all(isinstance(c, Interval) for c in [*coarse, *finer]):
-        fine_edges, coarse_edges = _date_edges([*coarse, *finer]), _date_edges(coarse)
-        starts = np.searchsorted(coarse_edges, fine_edges, side="right")
-        parent = np.concatenate([[0], starts])
+    every = [*coarse, *finer]
+    if every and all(isinstance(c, Interval) for c in every):
+        unit_atom, allowed, n = _date_atoms(every, values)
+        if not coarse:
+            return unit_atom, allowed[len(coarse):], n, np.zeros(n, dtype=np.int64)
+        fine_edges, coarse_edges = _date_edges(every), _date_edges(coarse)
+        parent = np.concatenate([[0], np.searchsorted(coarse_edges, fine_edges, side="right")])
         if n > len(fine_edges) + 1:  # the atom of units without a date
             parent = np.append(parent, len(coarse_edges) + 1)
         return unit_atom, allowed[len(coarse):], n, parent.astype(np.int64)
-    _, _, kinds = _value_kinds([*coarse, *finer], values)
+    if any(isinstance(c, Interval) for c in every):
+        raise ValueError("a column is restricted both as dates and as values")
+    unit_atom, allowed, kinds = _value_kinds(every, values)
+    if not coarse:
+        return unit_atom, allowed[len(coarse):], len(kinds), np.zeros(len(kinds), dtype=np.int64)
     _, _, coarse_kinds = _value_kinds(coarse, values)
     at = {kind: i for i, kind in enumerate(coarse_kinds)}
     parent = np.array([at.get(tuple(p for p in kind if p < len(coarse)), -1) for kind in kinds], dtype=np.int64)
-    return unit_atom, allowed[len(coarse):], n, parent
+    return unit_atom, allowed[len(coarse):], len(kinds), parent
 
 
 def _holders(values, sets: list) -> dict:
@@ -565,7 +569,7 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
            split: bool = True) -> list["_Cube"]:
     """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``)."""
     finer = _finer_than_the_cube(cells, units, columns)
-    cells = cells.loc[[i for i in cells.index if i not in finer]]
+    cells = cells.drop(finer.cells.index)
     if cells.empty:
         return []
     unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
@@ -822,7 +826,7 @@ class _Cube:
         for j, largest, duals in found:
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9
-            binding = [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq]) if program.eq_labels[e] is not _TIE]
+            binding = _shown_resting(program, resting)
             # a hidden count narrowed in another cube: the counts that narrowed it bind too
             floors = []
             for r in np.flatnonzero(resting[program.n_eq:]):
@@ -833,6 +837,11 @@ class _Cube:
                     floors.append(program.range_labels[r])
             out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
         return out
+
+
+def _shown_resting(program: ReaderProgram, resting: np.ndarray) -> list:
+    """The shown counts among the equations a bound rests on (not the ties, which no table shows)."""
+    return [program.eq_labels[e] for e in np.flatnonzero(resting[: program.n_eq]) if program.eq_labels[e] is not _TIE]
 
 
 def _atoms(constraints: list, values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
@@ -851,9 +860,6 @@ class _Finer:
 
     def __len__(self) -> int:
         return len(self.cells)
-
-    def __contains__(self, label) -> bool:
-        return label in self.cells.index
 
     def of(self, column: str) -> list[tuple[object, object]]:
         """(label, constraint) of those on ``column``."""
