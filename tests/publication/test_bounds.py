@@ -300,3 +300,30 @@ def test_days_outside_the_units_span_are_known_empty() -> None:
     cells = pd.DataFrame({"pred": preds, "true": [20, 20, 20, 54], "hidden": False}, index=["jul", "aug", "sep", "met"])
     (leak,) = bounds.find_leaks(cells, units, 11)
     assert (leak.kind, leak.true, leak.largest, sorted(leak.binding)) == ("combination", 6, 6.0, ["aug", "jul", "met", "sep"])
+
+
+def test_date_atoms_of_open_and_closed_ranges_are_worked_out_by_hand() -> None:
+    """Edges 2025-01-01, 2025-04-01 and 2025-07-01 make four atoms (before, Q1, Q2, after), and one
+    more for units without a day; each range allows the atoms between its ends."""
+    days = pd.Series(pd.to_datetime(["2024-12-31", "2025-02-01", "2025-05-01", "2025-08-01", None]))
+    ranges = [Interval("2025-01-01", "2025-03-31"), Interval("2025-04-01", None), Interval(None, "2025-06-30"),
+              Interval("2025-01-01", "2025-06-30")]
+    unit_atom, allowed, n = bounds._date_atoms(ranges, days)
+    assert (unit_atom.tolist(), [a.tolist() for a in allowed], n) == ([0, 1, 2, 3, 4], [[1], [2, 3], [0, 1, 2], [1, 2]], 5)
+
+
+def test_combinations_and_classes_are_numbered_as_numpy_numbers_them() -> None:
+    """The flat positions of the allowed combinations, and the merged classes, in numpy's own order
+    (``meshgrid`` with ``ravel_multi_index``; ``unique`` over rows): the same programs as before."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        sizes = [int(s) for s in rng.integers(1, 6, rng.integers(1, 4))]
+        allowed = [np.sort(rng.choice(n, rng.integers(1, n + 1), replace=False)) for n in sizes]
+        grids = np.meshgrid(*allowed, indexing="ij")
+        assert bounds._product_index(allowed, sizes).tolist() == np.ravel_multi_index(tuple(g.ravel() for g in grids), sizes).tolist()
+        rows = np.round(rng.integers(0, 4, (int(rng.integers(1, 40)), 2)) * 0.37, 9)
+        _, first, of = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+        mine = bounds._rows_in_order(rows)
+        assert (mine[0].tolist(), mine[1].tolist()) == (first.tolist(), of.ravel().tolist())

@@ -450,11 +450,12 @@ def _date_atoms(constraints: list[Interval], values: pd.Series) -> tuple[np.ndar
     if missing.any():
         unit_atom = np.where(missing, n_atoms, unit_atom)
         n_atoms += 1
-    allowed = []
-    for c in constraints:
-        lo = 0 if c.start is None else int(np.searchsorted(edges, np.datetime64(c.start, "ns"), side="left")) + 1
-        hi = len(edges) + 1 if c.end is None else int(np.searchsorted(edges, np.datetime64(c.end + _ONE_DAY, "ns"), side="left")) + 1
-        allowed.append(np.arange(lo, hi))
+    # every range's first and last atom at once (a national run has thousands of ranges)
+    starts = np.array([np.datetime64("NaT") if c.start is None else c.start.to_datetime64() for c in constraints], dtype="datetime64[ns]")
+    ends = np.array([np.datetime64("NaT") if c.end is None else (c.end + _ONE_DAY).to_datetime64() for c in constraints], dtype="datetime64[ns]")
+    lows = np.where(np.isnat(starts), 0, np.searchsorted(edges, starts, side="left") + 1)
+    highs = np.where(np.isnat(ends), len(edges) + 1, np.searchsorted(edges, ends, side="left") + 1)
+    allowed = [np.arange(lo, hi) for lo, hi in zip(lows.tolist(), highs.tolist())]
     return unit_atom.astype(np.int64), allowed, n_atoms
 
 
@@ -575,15 +576,17 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
     coarse_of: dict[str, list] = {}
     outside: list[np.ndarray] = []
+    labels_here = cells.index.tolist()
+    preds = [dict(p) for p in cells["pred"]]
     for column in columns:
-        constrained = [(i, dict(p)[column]) for i, p in cells["pred"].items() if column in dict(p)]
+        constrained = [(i, p[column]) for i, p in zip(labels_here, preds) if column in p]
         coarse_of[column] = [c for _, c in constrained]
         unit_atom, allowed, n = _atoms(coarse_of[column], units[column])
         unit_atoms.append(unit_atom)
         sizes.append(n)
         outside.append(_outside_the_span(coarse_of[column], units[column], n))
         given = dict(zip([i for i, _ in constrained], allowed))
-        for i in cells.index:
+        for i in labels_here:
             cell_atoms[i].append(given.get(i, None))
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
     if total > MAX_COMBINATIONS:
@@ -604,7 +607,7 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
         if out.any():
             empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
     rows, cols = [], []
-    for r, i in enumerate(cells.index):
+    for r, i in enumerate(labels_here):
         combos = _product_index([a if a is not None else e for a, e in zip(cell_atoms[i], every)], sizes)
         rows.append(np.full(combos.size, r))
         cols.append(combos)
@@ -663,9 +666,8 @@ class _Cube:
         # merge combinations that lie in the same released counts (and the same ties between a
         # cube's unknowns and a finer column's): interchangeable to a reader
         weights = np.random.default_rng(12345).random((2, m.shape[0] + links.shape[0]))
-        sig = np.asarray(sparse.vstack([m, links]).T @ weights.T) if keep.size else np.zeros((0, 2))
-        _, first, groups_of = np.unique(np.round(sig, 9), axis=0, return_index=True, return_inverse=True)
-        groups_of = groups_of.ravel()
+        sig = np.round(np.asarray(sparse.vstack([m, links]).T @ weights.T), 9) if keep.size else np.zeros((0, 2))
+        first, groups_of = _rows_in_order(sig)
         self.classes = m[:, first].tocsr()  # cells × classes (0/1)
         self.links = links[:, first].tocsr()  # ties: each row sums to 0 (coefficients 1 and -1)
         self.class_truth = np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
@@ -910,7 +912,36 @@ def _compatible(coarse: list, single: list, values: pd.Series) -> list[bool]:
 
 
 def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """The flat positions (C order) of every combination of the allowed atoms, the first column slowest.
+
+    >>> _product_index([np.array([1]), np.array([0, 2])], [2, 3]).tolist()
+    [3, 5]
+    """
     if not allowed:
         return np.array([0], dtype=np.int64)
-    grids = np.meshgrid(*allowed, indexing="ij")
-    return np.ravel_multi_index(tuple(g.ravel() for g in grids), sizes)
+    strides = np.cumprod([1, *sizes[:0:-1]], dtype=np.int64)[::-1]
+    flat = np.zeros(1, dtype=np.int64)
+    for atoms, stride in zip(allowed, strides):
+        flat = np.add.outer(flat, np.asarray(atoms, dtype=np.int64) * stride).ravel()
+    return flat
+
+
+def _rows_in_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, axis=0, return_index=True, return_inverse=True)[1:]`` for two columns, by one stable sort.
+
+    The distinct rows in order (first column, then second): the position of each one's
+    first occurrence, and each row's distinct row.
+
+    >>> first, of = _rows_in_order(np.array([[2.0, 1.0], [1.0, 5.0], [2.0, 1.0]]))
+    >>> first.tolist(), of.tolist()
+    ([1, 0], [1, 0, 1])
+    """
+    if not len(values):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort((values[:, 1], values[:, 0]))
+    ordered = values[order]
+    starts = np.concatenate([[True], (ordered[1:] != ordered[:-1]).any(axis=1)])
+    group = np.cumsum(starts) - 1
+    groups_of = np.empty(len(values), dtype=np.int64)
+    groups_of[order] = group
+    return order[starts], groups_of
