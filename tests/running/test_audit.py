@@ -29,6 +29,90 @@ def test_numbers_are_read_back_from_base64_plotly_arrays():
     assert (numbers["release"] == "t").all()
 
 
+def test_figures_are_read_at_their_categories_whatever_the_axis():
+    """A horizontal bar's values are on x and its categories on y; a map's categories are its
+    locations; a heatmap's values sit at a row and a column, named by the table's own labels
+    where the figure shows others (county names for FIPS codes)."""
+    bar = {"type": "bar", "orientation": "h", "y": ["Food", "Clothing"], "x": [14, None], "name": "met", "meta": {"release": "t"}}
+    area = {"type": "choropleth", "locations": ["10001", "10003"], "z": [0, 12], "meta": {"release": "m"}}
+    grid = {"type": "heatmap", "x": ["Kent", "all"], "y": ["a", "b"], "z": {"dtype": "f8", "bdata": base64.b64encode(
+        np.array([[3.0, np.nan], [12.0, 15.0]]).tobytes()).decode(), "shape": "2, 2"}, "meta": {"release": "g", "columns": ["10001", "Total"]}}
+    got = pd.concat([read_numbers(_figure_page(trace)) for trace in (bar, area, grid)])
+    assert got[["release", "label", "column", "value"]].values.tolist() == [
+        ["t", "Food", "met", 14.0], ["m", "10001", "", 0.0], ["m", "10003", "", 12.0],
+        ["g", "a", "10001", 3.0], ["g", "b", "10001", 12.0], ["g", "b", "Total", 15.0]]
+
+
+def test_a_tagged_figure_drawing_a_hidden_count_is_a_finding():
+    """The figures' own reading of the release: a hidden count drawn with its value, or a shown
+    one drawn with another, is found; the same figure drawing the hidden count as a gap is not."""
+    ledger = pd.DataFrame({"table": ["g"] * 3, "row": ["a", "b", "b"], "column": ["10001", "10001", "Total"],
+                           "true": [3, 12, 15], "hidden": [True, False, False]})
+
+    def grid(values):
+        return _figure_page({"type": "heatmap", "x": ["Kent", "all"], "y": ["a", "b"], "z": values,
+                             "meta": {"release": "g", "columns": ["10001", "Total"]}})
+
+    assert audit_html(grid([[3, None], [12, 15]]), ledger, 11)["cell"].tolist() == ["a × 10001"]
+    assert audit_html(grid([[None, None], [12, 14]]), ledger, 11)["cell"].tolist() == ["b × Total"]
+    assert audit_html(grid([[None, None], [12, 15]]), ledger, 11).empty
+
+
+def test_the_figures_of_a_released_table_are_read_back_against_the_release():
+    """Report 02's heatmap and map, drawn from counts a release hid and showed: the audit reads
+    every drawn value back (none hidden is drawn), and finds the one a tampered figure draws."""
+    from tfanalysis.reports.figures.gaps import gap_heatmap, sites_map
+
+    units = pd.DataFrame({"county_fips": ["10001"] * 4 + ["10003"] * 20, "need": ["food"] * 2 + ["clothing"] * 2 + ["food"] * 20})
+    rel = Release(None, 11, units={"needs": units})
+    table = rel.table("needs", rows="need", columns="county_fips", name="needs per need and county")
+    per_county = rel.table("needs", rows="county_fips", name="needs per county")
+    geo = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"county_fips": f, "name": n}, "geometry": None}
+                                                     for f, n in (("10001", "Kent"), ("10003", "New Castle"))]}
+    heatmap = gap_heatmap(table.inner(), labels={"10001": "Kent", "10003": "New Castle"})
+    drawn = heatmap.to_json()
+    mine = rel.ledger.shown_in("")
+    read = read_numbers(_figure_page(json.loads(drawn)["data"][0]))
+    assert sorted(read.loc[read["column"] != "text", ["label", "column", "value"]].values.tolist()) == [["Clothing", "10003", 0.0], ["Food", "10003", 20.0]]
+    assert audit_html(_figure_page(json.loads(drawn)["data"][0]), mine, 11).empty
+    assert audit_html(_figure_page(json.loads(sites_map(per_county.inner(), pd.DataFrame(), geo).to_json())["data"][0]), mine, 11).empty
+    tampered = json.loads(drawn)["data"][0]
+    tampered["z"] = [[None, 0], [2, 20]]  # food in Kent, hidden, drawn as its true 2
+    assert audit_html(_figure_page(tampered), mine, 11)["cell"].tolist() == ["Food × 10001"]
+
+
+def test_a_count_in_the_trend_figure_is_read_back_against_its_released_series():
+    """Report 03's panels of counts name their released series; a panel of a share names none."""
+    from tfanalysis.reports.figures.collaboration import trend_figure
+
+    ledger = pd.DataFrame({"table": ["arrests per quarter"] * 2, "row": ["2024Q1", "2024Q2"], "column": ["count"] * 2,
+                           "true": [12, 5], "hidden": [False, True]})
+
+    def page(drawn: list[float]) -> str:
+        lines = pd.DataFrame({"indicator": ["arrests"] * 2 + ["share"] * 2, "label": ["Arrests"] * 2 + ["Share"] * 2,
+                              "unit": ["count"] * 2 + ["share"] * 2, "period": ["2024Q1", "2024Q2"] * 2,
+                              "observed": drawn + [0.05, 0.5], "hidden": [False, True, False, False], "fitted": np.nan,
+                              "counterfactual": np.nan, "post": False, "release": ["arrests per quarter"] * 2 + [""] * 2})
+        return "".join(_figure_page(trace) for trace in json.loads(trend_figure(lines).to_json())["data"])
+
+    assert audit_html(page([12.0, np.nan]), ledger, 11).empty
+    assert audit_html(page([12.0, 5.0]), ledger, 11)["cell"].tolist() == ["2024Q2 × Count"]
+
+
+def test_a_leadership_trend_line_is_redrawn_from_the_release():
+    """The summary's small trend line of a count, scaled to its own range, hides a hidden period as a gap:
+    drawn through the hidden period's true value instead, its shape gives the value back (the
+    shown ends fix the scale), and the audit finds it."""
+    from tfanalysis.reports.summary import _sparkline
+
+    ledger = pd.DataFrame({"table": ["05 Arrests per period"] * 3, "row": ["2025Q2", "2025Q3", "2025Q4"], "column": ["count"] * 3,
+                           "true": [12, 5, 19], "hidden": [False, True, False]})
+    periods = ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]  # 2025Q1: no data yet, not drawn
+    assert audit_html(_sparkline([np.nan, 12.0, np.nan, 19.0], release="05 Arrests per period", periods=[None, *periods[1:]]), ledger, 11).empty
+    leaky = _sparkline([np.nan, 12.0, 5.0, 19.0], release="05 Arrests per period", periods=[None, *periods[1:]])
+    assert audit_html(leaky, ledger, 11)[["table", "cell"]].values.tolist() == [["05 Arrests per period", "trend line"]]
+
+
 def test_a_tagged_table_printing_a_hidden_count_is_a_finding():
     ledger = pd.DataFrame({"table": ["t", "t"], "row": ["a", "b"], "column": ["count", "count"], "true": [7, 30], "hidden": [True, False]})
     leaky = '<table data-release="t"><tbody><tr><th>a</th><td>7</td></tr><tr><th>b</th><td>30</td></tr></tbody></table>'

@@ -180,6 +180,7 @@ def published_records_per_month(rel: Any, data: TaskForceData, period: Any = Non
         if name in VICTIM_TABLES:
             series = rel.table(name, rows=ByPeriod(column, months), name=f"00 {name} per month")
             out[name] = series.numbers().to_numpy()
+            out.attrs.setdefault("release", {})[name] = series.name  # the figure's traces are tagged with it
         else:
             counts = getattr(scoped, name)[column].dropna().dt.to_period("M").value_counts()
             out[name] = counts.reindex(months, fill_value=0).to_numpy(dtype="float64")

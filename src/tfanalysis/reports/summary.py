@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import html
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,6 +256,10 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "year_ago_label": year_ago.label if year_ago is not None else None,
             "trend": [float(series.get(p.label, np.nan)) for p in trend],
             "trend_labels": [p.label for p in trend],
+            # a count's trend line is drawn from its released series: `tfanalysis audit` redraws it from the
+            # release (periods without data, not drawn, are named by None)
+            "release": counted.name if h.kind == "count" and counted is not None else "",
+            "trend_released": [p.label if ok else None for p, ok in zip(trend, [dict(zip(labels, covered)).get(p.label, False) for p in trend])],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -364,8 +369,16 @@ def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
     return [text for _, text in rows[:limit]]
 
 
-def _sparkline(values: list[float], width: int = 120, height: int = 28) -> str:
-    """A small SVG trend line; hidden periods are gaps."""
+def _sparkline(values: list[float], width: int = 120, height: int = 28, *, release: str = "", periods: list | None = None) -> str:
+    """A small SVG trend line; hidden periods are gaps.
+
+    A line drawn from a released series names it (``release``) and its periods (``periods``,
+    None where a period is not drawn for want of data), for ``tfanalysis audit`` to redraw
+    it from the release and compare.
+
+    >>> print(_sparkline([12.0, float("nan"), 14.0], release="r", periods=["a", "b", None]).split(" width")[0])
+    <svg class="tf-spark" data-release="r" data-periods='["a", "b", null]'
+    """
     shown = [v for v in values if not math.isnan(v)]
     if len(shown) < 2:
         return ""
@@ -384,7 +397,8 @@ def _sparkline(values: list[float], width: int = 120, height: int = 28) -> str:
         segments.append(current)
     lines = "".join(f'<polyline fill="none" stroke="#4a6fa5" stroke-width="1.5" points="{" ".join(s)}"/>' for s in segments)
     dots = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="1.8" fill="#4a6fa5"/>' for s in segments for p in s if len(s) == 1)
-    return f'<svg class="tf-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}{dots}</svg>'
+    tag = f' data-release="{html.escape(release)}" data-periods=\'{html.escape(json.dumps(periods), quote=False)}\'' if release and periods is not None else ""
+    return f'<svg class="tf-spark"{tag} width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}{dots}</svg>'
 
 
 def tiles_html(tiles: pd.DataFrame) -> str:
@@ -425,7 +439,7 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             f'<div class="tf-label">{html.escape(t["label"])}</div>'
             f'<div class="tf-value">{html.escape(value)}</div>'
             + "".join(changes)
-            + _sparkline(list(t["trend"]))
+            + _sparkline(list(t["trend"]), release=str(t.get("release", "") or ""), periods=t.get("trend_released"))
             + f'<div class="tf-more"><a href="{html.escape(t["report"])}.html">open the report</a></div></div>'
         )
     style = (

@@ -131,6 +131,56 @@ def _as_number(value: Any) -> float | None:
         return None
 
 
+def _points(trace: dict, meta: dict) -> list[tuple[str, str, float]]:
+    """A trace's drawn values with what each is drawn at: (category, series, value), hidden points (NaN) left out.
+
+    The category is the axis the values are not on (``y`` of a horizontal bar, a map's
+    ``locations``; rows and columns of a heatmap). A trace drawn from a released table
+    names the table's own labels in its ``meta`` (``rows``, ``columns``, ``column``) where
+    it shows others (county names for FIPS codes): those are read, in words as the ledger's
+    labels are (:func:`_words`).
+
+    >>> _points({"type": "heatmap", "z": [[3, None], [12, 0]], "x": ["Kent", "Sussex"], "y": ["a", "b"]}, {"columns": ["10001", "10005"]})
+    [('a', '10001', 3.0), ('b', '10001', 12.0), ('b', '10005', 0.0)]
+    >>> _points({"type": "bar", "orientation": "h", "y": ["food"], "x": [14], "name": "met"}, {})
+    [('food', 'met', 14.0)]
+    """
+    def labels(given: Any, drawn: Any) -> list[str]:
+        return [_words(v) for v in given] if isinstance(given, list) else [str(v) for v in _decode(drawn)]
+
+    out: list[tuple[str, str, float]] = []
+    if trace.get("type") == "heatmap" and "z" in trace:
+        rows, columns = labels(meta.get("rows"), trace.get("y", [])), labels(meta.get("columns"), trace.get("x", []))
+        for i, line in enumerate(_grid(trace["z"])):
+            for j, v in enumerate(line):
+                number = _as_number(v)
+                if number is not None and not np.isnan(number) and i < len(rows) and j < len(columns):
+                    out.append((rows[i], columns[j], number))
+        return out
+    horizontal = trace.get("orientation") == "h"
+    drawn_at = trace.get("locations", trace.get("y" if horizontal else "x", trace.get("labels", [])))
+    categories = labels(meta.get("rows"), drawn_at)
+    series = _words(meta["column"]) if "column" in meta else str(trace.get("name", ""))
+    for key in (("x",) if horizontal else ("y", "z", "values")) + ("customdata",):
+        if key not in trace:
+            continue
+        for i, v in enumerate(_decode(trace[key])):
+            number = _as_number(v)
+            if number is not None and not np.isnan(number):
+                out.append((categories[i] if i < len(categories) else "", series, number))
+    return out
+
+
+def _grid(values: Any) -> list[list]:
+    """A plotly 2-D array as rows: nested lists, or ``bdata`` with its ``shape``."""
+    if isinstance(values, dict) and "bdata" in values:
+        flat = _decode(values)
+        shape = [int(n) for n in str(values.get("shape", len(flat))).split(",")]
+        width = shape[1] if len(shape) > 1 else len(flat)
+        return [flat[r * width:(r + 1) * width] for r in range(len(flat) // max(width, 1))]
+    return [line if isinstance(line, list) else [line] for line in values] if isinstance(values, list) else []
+
+
 def _figures(html: str) -> list[dict]:
     """Every plotly figure's traces in a page (``Plotly.newPlot(id, data, layout...)``)."""
     decoder = json.JSONDecoder()
@@ -181,15 +231,8 @@ def read_numbers(html: str) -> pd.DataFrame:
     for trace in _figures(html):
         meta = trace.get("meta") if isinstance(trace.get("meta"), dict) else {}
         tag = meta.get("release", "")
-        categories = [str(c) for c in _decode(trace.get("x", trace.get("labels", [])))]
-        for key in ("y", "z", "values", "customdata"):
-            if key not in trace:
-                continue
-            for i, v in enumerate(_decode(trace[key])):
-                number = _as_number(v)
-                if number is not None and not np.isnan(number):
-                    label = categories[i] if i < len(categories) else ""
-                    rows.append({"kind": "figure", "release": tag, "label": label, "column": str(trace.get("name", "")), "value": number})
+        rows += [{"kind": "figure", "release": tag, "label": label, "column": column, "value": number}
+                 for label, column, number in _points(trace, meta)]
         for key in ("text", "hovertext"):
             for text in _decode(trace.get(key, [])):
                 for number in _NUMBER.findall(str(text)):
@@ -221,7 +264,7 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
     cells = ledger_cells
     findings = []
     tagged = numbers[numbers["release"] != ""]
-    if len(tagged):
+    if len(tagged) or "data-release" in html:
         # tables are shown in words (tfanalysis.reports.labels): read the ledger's labels the same way
         lookup = cells.assign(row=cells["row"].map(_words), column=cells["column"].map(_words)).set_index(["table", "row", "column"])
         for rec in tagged.itertuples(index=False):
@@ -236,6 +279,7 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
             if (hidden and not np.isnan(rec.value)) or (not hidden and rec.value != float(cell["true"])):
                 findings.append({"where": where, "table": rec.release, "cell": f"{key[1]} × {key[2]}",
                                  "finding": "shows a value other than the released one"})
+        findings += _trend_lines_redrawn(html, lookup, where)
     small_hidden = cells[cells["hidden"] & (cells["true"] >= 1) & (cells["true"] < threshold) & (cells["row"].astype(str) != "")]
     # a page's sentences are read against its own report's tables and the tables of no report
     # ("02 ..." is report 02's, for the page 02_needs_and_gaps.html): another report's hidden
@@ -258,6 +302,37 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
                 findings.append({"where": where, "table": cell.table, "cell": str(cell.row),
                                  "finding": "a sentence naming this row prints its hidden count"})
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
+
+
+def _trend_lines_redrawn(html: str, lookup: pd.DataFrame, where: str) -> list[dict]:
+    """The small trend lines of the leadership summary that differ from the same lines drawn from the release.
+
+    Each names its released series and periods (:func:`tfanalysis.reports.summary._sparkline`):
+    drawn again from the released values (a hidden one a gap), it must be the same drawing.
+    A line whose periods the release does not hold is not read.
+    """
+    from bs4 import BeautifulSoup
+    from tfanalysis.reports.summary import _sparkline
+
+    out = []
+    for svg in BeautifulSoup(html, "html.parser").select("svg.tf-spark[data-release]"):
+        name = svg["data-release"]
+        values = []
+        for period in json.loads(svg.get("data-periods", "[]")):
+            key = (name, _words(period), "Count") if period is not None else None
+            if key is not None and key not in lookup.index:
+                values = None
+                break
+            cell = lookup.loc[key] if key is not None else None
+            cell = cell.iloc[0] if isinstance(cell, pd.DataFrame) else cell
+            values.append(float("nan") if cell is None or bool(cell["hidden"]) else float(cell["true"]))
+        if values is None:
+            continue
+        drawn = [(tag.name, sorted(tag.attrs.items())) for tag in svg.find_all(["polyline", "circle"])]
+        again = BeautifulSoup(_sparkline(values), "html.parser")
+        if drawn != [(tag.name, sorted(tag.attrs.items())) for tag in again.find_all(["polyline", "circle"])]:
+            out.append({"where": where, "table": name, "cell": "trend line", "finding": "draws values other than the released ones"})
+    return out
 
 
 _NOT_VICTIMS = re.compile(r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"

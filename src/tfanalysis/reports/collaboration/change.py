@@ -300,7 +300,8 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
     pandas.DataFrame
         ``indicator``, ``label``, ``unit``, ``period`` (label), ``start`` (first day),
         ``observed``, ``hidden`` (the value exists but is hidden), ``fitted``,
-        ``counterfactual``, ``post``.
+        ``counterfactual``, ``post``, ``release`` (the released table of a count, empty for
+        other indicators).
 
     Examples
     --------
@@ -314,7 +315,7 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
     >>> lines.loc[lines["hidden"], "period"].tolist(), bool(lines["observed"][lines["hidden"]].isna().all())
     (['2023Q1', '2024Q2'], True)
     """
-    columns = ["indicator", "label", "unit", "period", "start", "observed", "hidden", "fitted", "counterfactual", "post"]
+    columns = ["indicator", "label", "unit", "period", "start", "observed", "hidden", "fitted", "counterfactual", "post", "release"]
     chosen = list(dict.fromkeys(names))
     if not chosen:
         return pd.DataFrame(columns=columns)
@@ -334,6 +335,8 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
                     # hidden by the release, not a value that cannot be worked out yet (needs not yet due)
                     "hidden": out_for_disclosure[name].to_numpy(dtype=bool),
                     "fitted": fit["fitted"].to_numpy(), "counterfactual": fit["counterfactual"].to_numpy(), "post": fit["post"].to_numpy(),
+                    # a count drawn as released: the figure names its table, for `tfanalysis audit` to read it back
+                    "release": counts.series[name].name if ind.unit == "count" and name in counts.series else "",
                 }
             )
         )

@@ -95,9 +95,11 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
         hidden = part["hidden"].to_numpy(dtype=bool) if "hidden" in part else np.isnan(observed)
         hover = [SUPPRESSED_HOVER if h else NOT_AVAILABLE_HOVER if np.isnan(v) else f"{v:,.1f}{suffix}" for v, h in zip(observed, hidden)]
         first = k == 0
+        released = str(part["release"].iloc[0]) if "release" in part and factor == 1 else ""
+        meta = {"release": released, "rows": labels, "column": "count"} if released else None  # `tfanalysis audit` reads the count back
         fig.add_trace(go.Scatter(x=labels, y=observed, mode="markers+lines", name="observed", legendgroup="observed", showlegend=first,
                                  line={"color": "#1f4e79", "width": 1}, marker={"size": 6}, text=hover, hovertemplate="%{x}: %{text}<extra></extra>",
-                                 connectgaps=False), row=row, col=col)
+                                 connectgaps=False, meta=meta), row=row, col=col)
         if fitted_lines:
             _add_fitted_lines(fig, part, labels, factor, first=first, row=row, col=col)
         _mark_change(fig, labels, first_post, row=row, col=col, text=first)

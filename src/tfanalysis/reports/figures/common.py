@@ -53,6 +53,31 @@ def published_numbers(published: pd.Series) -> pd.Series:
     return pd.to_numeric(published, errors="coerce").astype("float64")
 
 
+def release_meta(published: Any, **labels: Any) -> dict[str, Any]:
+    """The ``meta`` of a trace drawn from a released table: its name, for ``tfanalysis audit`` to read the values back.
+
+    ``published`` carries the table's name (``attrs["release"]``, as
+    :attr:`~tfanalysis.publication.Released.shown` does; a frame of several released series,
+    one name per column, read with ``column``); ``labels`` name the table's own row
+    labels (``rows``), columns (``columns``) or the one column a trace draws (``column``)
+    where the figure shows other labels (county names for FIPS codes). Nothing when the
+    values come from no one released table: the audit then reads the figure's prose only.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"count": [12]}, index=["2025-10"])
+    >>> t.attrs["release"] = "00 needs per month"
+    >>> release_meta(t, column="count"), release_meta(pd.DataFrame())
+    ({'release': '00 needs per month', 'column': 'count'}, {})
+    """
+    name = getattr(published, "attrs", {}).get("release")
+    if isinstance(name, dict):  # a frame of several released series: one name per column
+        name = name.get(labels.get("column"))
+    if not name:
+        return {}
+    return {"release": str(name), **{key: list(v) if isinstance(v, (list, tuple, pd.Index)) else v for key, v in labels.items() if v is not None}}
+
+
 def no_data_figure(title: str, message: str = "No data in this period.") -> "go.Figure":
     """An empty figure that says why it is empty, in place of a chart with nothing to draw.
 

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tfanalysis.publication.privacy import HIDDEN
-from tfanalysis.reports.figures.common import SUPPRESSED_HOVER, TEMPLATE, no_data_figure, published_numbers
+from tfanalysis.reports.figures.common import SUPPRESSED_HOVER, TEMPLATE, no_data_figure, published_numbers, release_meta
 
 __all__ = ["demand_capacity_figure", "forecast_figure", "gap_heatmap", "profile_figure", "referral_outcomes_figure", "sites_map"]
 
@@ -54,6 +54,8 @@ def gap_heatmap(published: pd.DataFrame, *, title: str = "Needs not met, per gro
         go.Heatmap(
             z=values.to_numpy(), x=columns, y=list(published.index), text=text, colorscale="Reds",
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>", hoverongaps=False, colorbar={"title": "needs"},
+            meta=release_meta(published, rows=[str(r) for r in published.index],
+                              columns=[str(published.attrs.get("released_as", {}).get(c, c)) for c in published.columns]),
         )
     )
     fig.update_layout(template=TEMPLATE, title=title, height=max(300, 28 * len(published) + 120), plot_bgcolor="#e5e5e5")
@@ -105,6 +107,7 @@ def referral_outcomes_figure(published: pd.DataFrame, *, title: str = "Why refer
         fig.add_bar(
             y=list(table.index), x=values, name=str(outcome), orientation="h", marker_color=OUTCOME_COLORS.get(str(outcome)),
             customdata=hover, hovertemplate="%{y}: %{customdata}<extra>" + str(outcome) + "</extra>",
+            meta=release_meta(published, rows=[str(r) for r in table.index], column=str(outcome)),
         )
     fig.update_layout(template=TEMPLATE, title=title, barmode="stack", xaxis_title="referrals", height=max(320, 26 * len(table) + 140))
     fig.update_yaxes(autorange="reversed")
@@ -144,6 +147,7 @@ def sites_map(published_unmet: pd.Series, sites: pd.DataFrame, geojson: dict[str
             geojson=geojson, locations=drawn, featureidkey="properties.county_fips", z=shown[drawn].to_numpy(float),
             colorscale="Reds", zmin=0, marker_line_color="white", marker_line_width=0.5, colorbar={"title": "needs not met"},
             customdata=np.array([names[f] for f in drawn], dtype=object), hovertemplate="%{customdata}: %{z}<extra></extra>",
+            meta=release_meta(published_unmet, rows=drawn),  # the hidden counties' trace below draws no value: not tagged
         )
     )
     fig.add_trace(

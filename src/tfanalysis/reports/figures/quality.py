@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from tfanalysis.reports.figures.common import SUPPRESSED_HOVER, published_numbers
+from tfanalysis.reports.figures.common import SUPPRESSED_HOVER, published_numbers, release_meta
 
 
 def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per month") -> go.Figure:
@@ -45,6 +45,7 @@ def monthly_records_figure(published: pd.DataFrame, *, title: str = "Records per
                 text=hover,
                 hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
                 connectgaps=False,
+                meta=release_meta(published, rows=[str(r) for r in published.index], column=column),
             )
         )
     fig.update_layout(title=title, xaxis_title="month", yaxis_title="records", hovermode="x unified", template="plotly_white", height=420)

@@ -67,12 +67,19 @@ def publish_gap_matrix(rel: Any, scope: Scope, *, counties: int = 5, name: str) 
             if not own:
                 in_region = {"county_fips": others} if scope.region_column == "county_fips" else {}
                 table = rel.table("needs", rows=groups, where={**where, **in_region}, name=name)
-                return table.shown.drop(index=MARGIN).set_axis([ALL_COUNTIES], axis=1)
+                return _tagged(table.shown.drop(index=MARGIN).set_axis([ALL_COUNTIES], axis=1), table.name)
             columns = {c: [c] for c in own}
             if others:
                 columns[OTHER_COUNTIES] = others
             table = rel.table("needs", rows=groups, columns=ByGroups("county_fips", columns), where=where, name=name)
-            return table.shown.drop(index=MARGIN).rename(columns={MARGIN: ALL_COUNTIES})
+            return _tagged(table.shown.drop(index=MARGIN).rename(columns={MARGIN: ALL_COUNTIES}), table.name)
         except DisclosureError:  # nothing was released: try one county fewer
             continue
     return pd.DataFrame(index=pd.Index([], name="need"), columns=[ALL_COUNTIES])
+
+
+def _tagged(shown: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The matrix with the name of the table it shows and the label its total has there (figures tag their traces with them for ``tfanalysis audit``)."""
+    shown.attrs["release"] = name
+    shown.attrs["released_as"] = {ALL_COUNTIES: MARGIN}
+    return shown
