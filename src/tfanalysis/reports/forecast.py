@@ -196,7 +196,9 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
     out["places"] = out["service"].map(places).fillna(0.0).astype(float)
-    return out.reindex(columns=columns)
+    out = out.reindex(columns=columns)
+    out.attrs["release"] = getattr(quarters, "name", "") or ""  # the figure's observed needs are that table's counts
+    return out
 
 
 def publish_backtest(quarters: Any, *, horizon: int = 4, level: float = 0.8) -> tuple[pd.DataFrame, int]:

@@ -193,7 +193,8 @@ def forecast_figure(published: pd.DataFrame, services: list[str], *, title: str 
         rows = published[published["service"] == service]
         seen, ahead = rows[rows["kind"] == "observed"], rows[rows["kind"] == "forecast"]
         first = column == 1
-        fig.add_trace(go.Scatter(x=seen["quarter"], y=seen["needs"], mode="lines+markers", name="needs identified", line={"color": "#e6550d"}, showlegend=first, legendgroup="n"), row=1, col=column)
+        fig.add_trace(go.Scatter(x=seen["quarter"], y=seen["needs"], mode="lines+markers", name="needs identified", line={"color": "#e6550d"}, showlegend=first, legendgroup="n",
+                                 meta=release_meta(published, rows=[str(q) for q in seen["quarter"]], column=str(service))), row=1, col=column)
         fig.add_trace(go.Scatter(x=list(ahead["quarter"]) + list(ahead["quarter"])[::-1], y=list(ahead["high"]) + list(ahead["low"])[::-1], fill="toself", mode="lines",
                                  fillcolor="rgba(230,85,13,0.15)", line={"width": 0}, name="forecast interval", showlegend=first, legendgroup="i", hoverinfo="skip"), row=1, col=column)
         fig.add_trace(go.Scatter(x=ahead["quarter"], y=ahead["forecast"], mode="lines+markers", name="forecast", line={"color": "#e6550d", "dash": "dot"}, showlegend=first, legendgroup="f"), row=1, col=column)
