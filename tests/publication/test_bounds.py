@@ -35,6 +35,20 @@ def test_a_cube_holding_the_same_counts_is_built_once(monkeypatch):
     assert built == [("day",)]
 
 
+def test_hiding_one_more_count_builds_no_atoms_again(monkeypatch):
+    """The next pass of a table's suppression has the same counts, one more hidden: the cube's
+    unknowns come from the last pass, and the bounds see the new hiding (q2 hidden too frees q1)."""
+    anew = []
+    build_anew = bounds._build_anew
+    monkeypatch.setattr(bounds, "_build_anew", lambda *a, **kw: anew.append(a[2]) or build_anew(*a, **kw))
+    solved = bounds.SolvedCubes()
+    shown, units = _halves_and_quarters(q2_hidden=False)
+    hidden, _ = _halves_and_quarters(q2_hidden=True)
+    assert _found(bounds.find_leaks(shown, units, 11, solved=solved)) == [("hidden count", "q1", 8, 8.0)]
+    assert bounds.find_leaks(hidden, units, 11, solved=solved) == []
+    assert anew == [("day",)]
+
+
 def _two_halves(q2_hidden: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     # 8, 30, 5 and 15 needs in the four quarters of 2025
     days = ["2025-02-01"] * 8 + ["2025-05-01"] * 30 + ["2025-08-01"] * 5 + ["2025-11-01"] * 15

@@ -86,6 +86,9 @@ __all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks", "given_away_
 MAX_COMBINATIONS = 400_000
 """Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
 
+MAX_SHAPES = 64
+"""Cubes whose unknowns and incidence are kept per universe for the next pass (see :func:`_build`)."""
+
 MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
@@ -161,6 +164,7 @@ class SolvedCubes:
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
+        self.shapes: OrderedDict = OrderedDict()  # unknowns and incidence of cubes, whichever counts are hidden (_build)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
 
@@ -335,7 +339,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         split = cube in released or len(cube) == 1
 
         def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
-            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split)
+            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes)
 
         if solved is None:
             built[cube] = build()
@@ -567,12 +571,52 @@ def _holders(values, sets: list) -> dict:
 
 
 def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
-           split: bool = True) -> list["_Cube"]:
-    """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``)."""
+           split: bool = True, shapes: OrderedDict | None = None) -> list["_Cube"]:
+    """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``).
+
+    ``shapes``: the unknowns and incidence of cubes built before, by what they count
+    (:attr:`SolvedCubes.shapes`). They do not depend on which counts are hidden: the next
+    pass of a table's suppression, which hides one more count, builds its cubes from them.
+    """
+    key = (columns, split, tuple(cells.index), tuple(cells["pred"]))
+    if shapes is not None and key in shapes:
+        shapes.move_to_end(key)
+        shape = shapes[key]
+        if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
+            return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes)
+        return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"])] if shape else []
+    parts = _build_anew(cells, units, columns, columns_of, split=split, shapes=shapes)
+    if shapes is not None:
+        shapes[key] = getattr(parts, "shape", None)
+        while len(shapes) > MAX_SHAPES:
+            shapes.popitem(last=False)
+    return parts
+
+
+class _Built(list):
+    """The parts of :func:`_build_anew`, with what :func:`_build` keeps of them (``shape``)."""
+
+    shape: object = None
+
+
+def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, shapes: OrderedDict | None) -> list["_Cube"]:
+    """A cube too large to solve whole, as the cubes of the tables inside it."""
+    own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
+    maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
+    parts = []
+    for sub in maximal:
+        inside = cells.index[cells.index.map(lambda i: columns_of[i] <= sub)]
+        parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of, shapes=shapes)
+    return parts
+
+
+def _build_anew(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
+                split: bool = True, shapes: OrderedDict | None = None) -> "_Built":
+    """:func:`_build` from the units."""
     finer = _finer_than_the_cube(cells, units, columns)
     cells = cells.drop(finer.cells.index)
     if cells.empty:
-        return []
+        return _Built()
     unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
     coarse_of: dict[str, list] = {}
     outside: list[np.ndarray] = []
@@ -591,14 +635,10 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
     if total > MAX_COMBINATIONS:
         if not split:
-            return []
+            return _Built()
         whole = pd.concat([cells, finer.cells]) if len(finer) else cells
-        own = sorted({columns_of[i] for i in whole.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
-        maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
-        parts = []
-        for sub in maximal:
-            inside = whole.index[whole.index.map(lambda i: columns_of[i] <= sub)]
-            parts += _build(whole.loc[inside], units, tuple(sorted(sub)), columns_of)
+        parts = _Built(_split(whole, units, columns, columns_of, shapes))
+        parts.shape = ("split", tuple(whole.index))
         return parts
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
     every = [np.arange(n) for n in sizes]
@@ -639,7 +679,9 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
                                   shape=(len(listed), width))
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
                                  shape=(len(link_rows), width)) if link_rows else None)
-    return [_Cube(listed, incidence, np.concatenate(truths), columns, linking=linking, empty=np.concatenate(empty))]
+    parts = _Built([_Cube(listed, incidence, np.concatenate(truths), columns, linking=linking, empty=np.concatenate(empty))])
+    parts.shape = {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
+    return parts
 
 
 class _Cube:
