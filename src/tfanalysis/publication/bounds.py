@@ -145,7 +145,8 @@ class SolvedCubes:
     counts are the same but some more of them hidden (the next pass of a table's
     suppression) has the same unknowns: the points where earlier programs raised counts to
     the threshold are checked against its constraints first, and those still inside clear
-    their targets without a program. One per universe of a
+    their targets without a program; it is built from the same unknowns and incidence
+    (``shapes``, which do not depend on what is hidden). One per universe of a
     :class:`~tfanalysis.publication.release.Release`, whose units never change in a column
     once it is there; the cells' labels must name the same count in every call (the
     release labels them by key).
