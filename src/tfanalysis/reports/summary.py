@@ -241,6 +241,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
         covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
         series = values.reindex(labels).astype("float64").where(pd.Series(covered, index=labels, dtype=bool))
+        covered_at = dict(zip(labels, covered))
         hidden = hidden.reindex(labels, fill_value=False).astype(bool) & pd.Series(covered, index=labels, dtype=bool)
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
@@ -259,7 +260,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             # a count's trend line is drawn from its released series: `tfanalysis audit` redraws it from the
             # release (periods without data, not drawn, are named by None)
             "release": counted.name if h.kind == "count" and counted is not None else "",
-            "trend_released": [p.label if ok else None for p, ok in zip(trend, [dict(zip(labels, covered)).get(p.label, False) for p in trend])],
+            "trend_released": [p.label if covered_at.get(p.label, False) else None for p in trend],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -377,7 +378,7 @@ def _sparkline(values: list[float], width: int = 120, height: int = 28, *, relea
     it from the release and compare.
 
     >>> print(_sparkline([12.0, float("nan"), 14.0], release="r", periods=["a", "b", None]).split(" width")[0])
-    <svg class="tf-spark" data-release="r" data-periods='["a", "b", null]'
+    <svg class="tf-spark" data-release="r" data-periods="[&quot;a&quot;, &quot;b&quot;, null]"
     """
     shown = [v for v in values if not math.isnan(v)]
     if len(shown) < 2:
@@ -397,7 +398,7 @@ def _sparkline(values: list[float], width: int = 120, height: int = 28, *, relea
         segments.append(current)
     lines = "".join(f'<polyline fill="none" stroke="#4a6fa5" stroke-width="1.5" points="{" ".join(s)}"/>' for s in segments)
     dots = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="1.8" fill="#4a6fa5"/>' for s in segments for p in s if len(s) == 1)
-    tag = f' data-release="{html.escape(release)}" data-periods=\'{html.escape(json.dumps(periods), quote=False)}\'' if release and periods is not None else ""
+    tag = f' data-release="{html.escape(release)}" data-periods="{html.escape(json.dumps(periods))}"' if release and periods is not None else ""
     return f'<svg class="tf-spark"{tag} width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="trend">{lines}{dots}</svg>'
 
 
