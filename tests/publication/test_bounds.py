@@ -39,8 +39,8 @@ def test_hiding_one_more_count_builds_no_atoms_again(monkeypatch):
     """The next pass of a table's suppression has the same counts, one more hidden: the cube's
     unknowns come from the last pass, and the bounds see the new hiding (q2 hidden too frees q1)."""
     anew = []
-    build_anew = bounds._build_anew
-    monkeypatch.setattr(bounds, "_build_anew", lambda *a, **kw: anew.append(a[2]) or build_anew(*a, **kw))
+    shape = bounds._shape
+    monkeypatch.setattr(bounds, "_shape", lambda *a, **kw: anew.append(a[2]) or shape(*a, **kw))
     solved = bounds.SolvedCubes()
     shown, units = _halves_and_quarters(q2_hidden=False)
     hidden, _ = _halves_and_quarters(q2_hidden=True)

@@ -583,21 +583,17 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     if shapes is not None and key in shapes:
         shapes.move_to_end(key)
         shape = shapes[key]
-        if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
-            return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes)
-        return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"])] if shape else []
-    parts = _build_anew(cells, units, columns, columns_of, split=split, shapes=shapes)
-    if shapes is not None:
-        shapes[key] = getattr(parts, "shape", None)
-        while len(shapes) > MAX_SHAPES:
-            shapes.popitem(last=False)
-    return parts
-
-
-class _Built(list):
-    """The parts of :func:`_build_anew`, with what :func:`_build` keeps of them (``shape``)."""
-
-    shape: object = None
+    else:
+        shape = _shape(cells, units, columns, split=split)
+        if shapes is not None:
+            shapes[key] = shape
+            while len(shapes) > MAX_SHAPES:
+                shapes.popitem(last=False)
+    if shape is None:
+        return []
+    if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
+        return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes)
+    return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"])]
 
 
 def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, shapes: OrderedDict | None) -> list["_Cube"]:
@@ -611,13 +607,14 @@ def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     return parts
 
 
-def _build_anew(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
-                split: bool = True, shapes: OrderedDict | None = None) -> "_Built":
-    """:func:`_build` from the units."""
+def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *, split: bool = True) -> dict | tuple | None:
+    """What :func:`_build` builds a cube from, worked out from the units: its counts' labels in
+    order, incidence, true counts per unknown, ties and the unknowns known empty; or
+    ``("split", labels)`` for a cube too large to solve whole; or None for no cube."""
     finer = _finer_than_the_cube(cells, units, columns)
     cells = cells.drop(finer.cells.index)
     if cells.empty:
-        return _Built()
+        return None
     unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
     coarse_of: dict[str, list] = {}
     outside: list[np.ndarray] = []
@@ -636,11 +633,8 @@ def _build_anew(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ..
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
     if total > MAX_COMBINATIONS:
         if not split:
-            return _Built()
-        whole = pd.concat([cells, finer.cells]) if len(finer) else cells
-        parts = _Built(_split(whole, units, columns, columns_of, shapes))
-        parts.shape = ("split", tuple(whole.index))
-        return parts
+            return None
+        return ("split", tuple(pd.concat([cells, finer.cells]).index if len(finer) else cells.index))
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
     every = [np.arange(n) for n in sizes]
     empty = [np.zeros(total, dtype=bool)]
@@ -675,14 +669,11 @@ def _build_anew(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ..
             link_cols.append(np.concatenate([inside, combos]))
             link_values.append(np.concatenate([np.ones(inside.size), -np.ones(combos.size)]))
         width += n_fine
-    listed = pd.concat([cells, finer.cells]).loc[labels] if len(finer) else cells
     incidence = sparse.csr_matrix((np.ones(sum(len(c) for c in cols)), (np.concatenate(rows), np.concatenate(cols))),
-                                  shape=(len(listed), width))
+                                  shape=(len(labels), width))
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
                                  shape=(len(link_rows), width)) if link_rows else None)
-    parts = _Built([_Cube(listed, incidence, np.concatenate(truths), columns, linking=linking, empty=np.concatenate(empty))])
-    parts.shape = {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
-    return parts
+    return {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
 
 
 class _Cube:

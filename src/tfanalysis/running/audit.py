@@ -268,13 +268,9 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
         # tables are shown in words (tfanalysis.reports.labels): read the ledger's labels the same way
         lookup = cells.assign(row=cells["row"].map(_words), column=cells["column"].map(_words)).set_index(["table", "row", "column"])
         for rec in tagged.itertuples(index=False):
-            key = (rec.release, rec.label, rec.column)
-            if key not in lookup.index:
-                key = (rec.release, rec.label, "Count")
-                if key not in lookup.index:
-                    continue
-            cell = lookup.loc[key]
-            cell = cell.iloc[0] if isinstance(cell, pd.DataFrame) else cell
+            key, cell = _released_cell(lookup, rec.release, rec.label, rec.column)
+            if cell is None:
+                continue
             hidden = bool(cell["hidden"])
             if (hidden and not np.isnan(rec.value)) or (not hidden and rec.value != float(cell["true"])):
                 findings.append({"where": where, "table": rec.release, "cell": f"{key[1]} × {key[2]}",
@@ -304,6 +300,18 @@ def audit_html(html: str, ledger_cells: pd.DataFrame, threshold: int, where: str
     return pd.DataFrame(findings, columns=FINDING_COLUMNS).drop_duplicates()
 
 
+def _released_cell(lookup: pd.DataFrame, release: str, row: str, column: str) -> tuple[tuple, pd.Series | None]:
+    """The released cell a shown value stands for (its table, row and column in words; a one-column table's
+    column is ``Count``), and its key; None when the release holds no such cell."""
+    key = (release, row, column)
+    if key not in lookup.index:
+        key = (release, row, "Count")
+        if key not in lookup.index:
+            return key, None
+    cell = lookup.loc[key]
+    return key, cell.iloc[0] if isinstance(cell, pd.DataFrame) else cell
+
+
 def _trend_lines_redrawn(html: str, lookup: pd.DataFrame, where: str) -> list[dict]:
     """The small trend lines of the leadership summary that differ from the same lines drawn from the release.
 
@@ -315,19 +323,14 @@ def _trend_lines_redrawn(html: str, lookup: pd.DataFrame, where: str) -> list[di
     from tfanalysis.reports.summary import _sparkline
 
     out = []
+    if 'class="tf-spark" data-release' not in html:  # only the summary draws them: no second reading of other pages
+        return out
     for svg in BeautifulSoup(html, "html.parser").select("svg.tf-spark[data-release]"):
-        name = svg["data-release"]
-        values = []
-        for period in json.loads(svg.get("data-periods", "[]")):
-            key = (name, _words(period), "Count") if period is not None else None
-            if key is not None and key not in lookup.index:
-                values = None
-                break
-            cell = lookup.loc[key] if key is not None else None
-            cell = cell.iloc[0] if isinstance(cell, pd.DataFrame) else cell
-            values.append(float("nan") if cell is None or bool(cell["hidden"]) else float(cell["true"]))
-        if values is None:
+        name, periods = svg["data-release"], json.loads(svg.get("data-periods", "[]"))
+        cells = [None if period is None else _released_cell(lookup, name, _words(period), "Count")[1] for period in periods]
+        if any(cell is None for cell, period in zip(cells, periods) if period is not None):
             continue
+        values = [float("nan") if cell is None or bool(cell["hidden"]) else float(cell["true"]) for cell in cells]
         drawn = [(tag.name, sorted(tag.attrs.items())) for tag in svg.find_all(["polyline", "circle"])]
         again = BeautifulSoup(_sparkline(values), "html.parser")
         if drawn != [(tag.name, sorted(tag.attrs.items())) for tag in again.find_all(["polyline", "circle"])]:
