@@ -341,3 +341,44 @@ def test_combinations_and_classes_are_numbered_as_numpy_numbers_them() -> None:
         _, first, of = np.unique(rows, axis=0, return_index=True, return_inverse=True)
         mine = bounds._rows_in_order(rows)
         assert (mine[0].tolist(), mine[1].tolist()) == (first.tolist(), of.ravel().tolist())
+
+
+def test_the_combinations_of_many_counts_are_each_counts_own() -> None:
+    """Every released count's combinations found at once (``_combinations_per_row``) are, count by
+    count and in order, those ``_product_index`` finds for it alone; a column a count leaves free
+    (None) allows every atom, and a count allowing no atom of a column has no combination."""
+    import numpy as np
+
+    rng = np.random.default_rng(9)
+    for _ in range(200):
+        sizes = [int(s) for s in rng.integers(1, 6, rng.integers(0, 4))]
+        n_rows = int(rng.integers(0, 8))
+        allowed = [[None if rng.random() < 0.3 else np.sort(rng.choice(n, rng.integers(0, n + 1), replace=False)) for _ in range(n_rows)]
+                   for n in sizes]
+        counts, flat = bounds._combinations_per_row(allowed, sizes, n_rows)
+        expected = [bounds._product_index([np.arange(n) if allowed[c][r] is None else allowed[c][r] for c, n in enumerate(sizes)], sizes)
+                    for r in range(n_rows)]
+        assert counts.tolist() == [e.size for e in expected]
+        assert flat.tolist() == [int(v) for e in expected for v in e]
+    # by hand: columns of 2 and 3 atoms; row 0 allows atom 1, then atoms 0 and 2; row 1 every atom, then atom 1
+    counts, flat = bounds._combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
+    assert (counts.tolist(), flat.tolist()) == ([2, 2], [3, 5, 1, 4])
+
+
+def test_a_count_is_worked_out_exactly_only_when_one_value_fits() -> None:
+    """Needs by month of a quarter: the quarter (30) and two months shown give the third (9 + 11 = 20
+    shown, so March = 10); with only one month shown, the other two can trade units (1..19 each).
+    Past the budget of programs a count stays hidden (never shown unchecked)."""
+    import pandas as pd
+
+    from tfanalysis.publication.cells import Interval, predicate
+
+    units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 9 + ["2025-02-10"] * 11 + ["2025-03-10"] * 10)})
+    months = {m: predicate(day=Interval(f"2025-{m:02d}-01", f"2025-{m:02d}-{d}")) for m, d in ((1, 31), (2, 28), (3, 31))}
+    quarter = predicate(day=Interval("2025-01-01", "2025-03-31"))
+    cells = pd.DataFrame({"pred": [quarter, *months.values()], "true": [30, 9, 11, 10], "hidden": [False, True, False, True]},
+                         index=["q", "jan", "feb", "mar"])
+    assert bounds.worked_out_exactly(cells, units, ["jan", "mar"]) == set()
+    cells.loc["jan", "hidden"] = False
+    assert bounds.worked_out_exactly(cells, units, ["mar"]) == {"mar"}
+    assert bounds.worked_out_exactly(cells, units, ["mar"], most=0) == set()

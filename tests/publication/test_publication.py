@@ -356,6 +356,31 @@ def test_nested_periods_across_runs_do_not_give_the_last_quarter(tmp_path):
     assert _oracle_leaks(quarterly, released, K) == []
 
 
+def test_a_count_the_reader_works_out_from_shown_counts_is_shown_not_hidden():
+    """Seed 2's 2025 summary said the year's unmet-need rate was "hidden" while report 02 showed it:
+    the summary's needs followed of 2025 (met + unmet) were hidden as a complement beside a small
+    year, though another table showed 2025's needs met (14) and unmet (12). Hiding 14 + 12 = 26
+    protected nothing; now it is shown, and the small year stays protected."""
+    days = {("2023-03-01", "met"): 5, ("2024-03-01", "met"): 30, ("2024-03-01", "unmet"): 20, ("2024-03-01", "declined"): 15,
+            ("2025-03-01", "met"): 14, ("2025-03-01", "unmet"): 12, ("2025-03-01", "declined"): 13}
+    units = pd.DataFrame([(d, s) for (d, s), n in days.items() for _ in range(n)], columns=["identified_on", "status"])
+    units["identified_on"] = pd.to_datetime(units["identified_on"])
+    rel = Release(None, K, units={"needs": units})
+    by_status = rel.table("needs", rows="status", where={"identified_on": Interval("2025-01-01", "2025-12-31")}, name="2025 by status")
+    assert by_status.numbers().to_dict() == {"declined": 13, "met": 14, "unmet": 12}
+    followed = rel.table("needs", rows=ByPeriod("identified_on", pd.period_range("2023", periods=3, freq="Y")),
+                         where={"status": ["met", "unmet"]}, name="followed per year")
+    shown = followed.numbers(margins=True)["count"]
+    assert shown["2025"] == 26 == 14 + 12 and shown["Total"] == 81
+    assert np.isnan(shown["2023"]) and np.isnan(shown["2024"])  # the small year (5), and 50 with it: 81 - 26 - 50 would give 5
+    assert find_leaks(rel.ledger.universe_cells("needs"), rel.units("needs"), K) == []
+    assert _oracle_leaks(units.assign(identified_on=units["identified_on"].dt.year.astype(str)),
+                         [({"identified_on": ["2025"], "status": [s]}, False, n) for s, n in (("declined", 13), ("met", 14), ("unmet", 12))]
+                         + [({"identified_on": [y], "status": ["met", "unmet"]}, h, n)
+                            for y, h, n in (("2023", True, 5), ("2024", True, 50), ("2025", False, 26))]
+                         + [({"identified_on": ["2023", "2024", "2025"], "status": ["met", "unmet"]}, False, 81)], K) == []
+
+
 def test_sentences_quote_hidden_counts_as_hidden():
     """'most for Housing: emergency (26)' must not print a hidden count."""
     units = _needs({("housing_emergency",): 6, ("food",): 30}, ("need",))

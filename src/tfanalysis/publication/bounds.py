@@ -92,6 +92,9 @@ MAX_SHAPES = 64
 MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
+MAX_EXACT_CHECKS = 64
+"""Most hidden counts of one table :func:`worked_out_exactly` gives a program each (two solves)."""
+
 _ONE_DAY = pd.Timedelta(days=1)
 
 _MARGIN = "\x00margin "
@@ -312,19 +315,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     """
     if cells.empty:
         return []
-    # a constraint every unit meets restricts nothing: the count belongs beside counts without it
-    used = {c for p in cells["pred"] for c, _ in p if c in units}
-    span_of = spans or (lambda column: column_span(units[column]))
-    every_span = {c: span_of(c) for c in used}
-    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
+    cells, chosen, every, released = _cubes_of(cells, units, must_touch, spans)
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
-    released = set(columns_of)
-    every = cubes(released, None)
-    cells = cells.assign(withheld=cells["withheld"] if "withheld" in cells else False,
-                         floor=cells["floor"] if "floor" in cells else 0)[["pred", "true", "hidden", "withheld", "floor"]]
-    cells = pd.concat([cells, _margins(cells, columns_of, every)])
-    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
-    chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
     hidden = cells["hidden"].to_numpy(bool)
     hidden_columns = columns_of[hidden]
     homes_of = {columns: [c for c in every if columns <= c] for columns in set(hidden_columns)}
@@ -332,21 +324,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     # in the cells' order, not a set's: which range narrows first must not depend on the string hash seed
     shared = [i for i, cs in homes.items() if len(cs) > 1 and any(c in chosen for c in cs)]
     involved = list(dict.fromkeys(chosen + [c for i in shared for c in homes[i]]))
-    built: dict[frozenset, list[_Cube]] = {}
-    set_of_cell, column_sets = pd.factorize(columns_of)
-    for cube in involved:
-        inside = cells[np.array([columns <= cube for columns in column_sets])[set_of_cell]]
-        # a union cube too large to solve whole is left out: its parts are cubes already
-        split = cube in released or len(cube) == 1
-
-        def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
-            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes)
-
-        if solved is None:
-            built[cube] = build()
-        else:
-            content = _content(cube, split, inside)
-            built[cube] = solved.get(content, build, counts=content[:5])
+    built = _built(cells, units, involved, released, solved)
     # ranges are carried between parts neither of which holds the other: a part inside a
     # larger one works out no range the larger one does not, and needs none from it
     kept = _not_inside_another([part for cube in involved for part in built[cube]])
@@ -392,6 +370,94 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                     seen.add(leak.cell)
                     leaks.append(leak)
     return leaks
+
+
+def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
+              spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, list[frozenset], list[frozenset], set]:
+    """The counts as the cubes read them (margins added), the cubes ``must_touch`` chooses, every cube,
+    and the sets of columns the counts themselves are on (margins aside)."""
+    # a constraint every unit meets restricts nothing: the count belongs beside counts without it
+    used = {c for p in cells["pred"] for c, _ in p if c in units}
+    span_of = spans or (lambda column: column_span(units[column]))
+    every_span = {c: span_of(c) for c in used}
+    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    released = set(columns_of)
+    every = cubes(released, None)
+    cells = cells.assign(withheld=cells["withheld"] if "withheld" in cells else False,
+                         floor=cells["floor"] if "floor" in cells else 0)[["pred", "true", "hidden", "withheld", "floor"]]
+    cells = pd.concat([cells, _margins(cells, columns_of, every)])
+    chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
+    return cells, chosen, every, released
+
+
+def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], released: set,
+           solved: "SolvedCubes | None") -> dict[frozenset, list["_Cube"]]:
+    """The parts of each cube in ``involved`` (kept in ``solved`` for the next call on the same counts)."""
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    built: dict[frozenset, list[_Cube]] = {}
+    set_of_cell, column_sets = pd.factorize(columns_of)
+    for cube in involved:
+        inside = cells[np.array([columns <= cube for columns in column_sets])[set_of_cell]]
+        # a union cube too large to solve whole is left out: its parts are cubes already
+        split = cube in released or len(cube) == 1
+
+        def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
+            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes)
+
+        if solved is None:
+            built[cube] = build()
+        else:
+            content = _content(cube, split, inside)
+            built[cube] = solved.get(content, build, counts=content[:5])
+    return built
+
+
+def worked_out_exactly(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *, must_touch: set | None = None,
+                       solved: "SolvedCubes | None" = None, spans: Callable[[str], object] | None = None,
+                       most: int = MAX_EXACT_CHECKS) -> set:
+    """The hidden counts among ``labels`` a reader works out exactly from the released counts.
+
+    Hiding such a count protects nothing: its value is a sum or difference of shown counts
+    (a year's needs followed: its needs met, in progress and unmet, each shown elsewhere). A
+    count is taken as worked out when its smallest and largest values in one cube's program
+    are equal; counts whose value differs from the true one at a point already found on
+    the way (:meth:`_Cube.leaks`, or two programs over all of them) are not, without a
+    program of their own. At most ``most`` counts get programs of their own; the rest stay
+    hidden, which is always safe.
+
+    Parameters are those of :func:`find_leaks`; ``labels`` are labels of ``cells``.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication.cells import Interval, predicate
+    >>> units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 14 + ["2025-04-10"] * 12 + ["2025-08-01"] * 20)})
+    >>> h1 = predicate(day=Interval("2025-01-01", "2025-06-30"))
+    >>> q1 = predicate(day=Interval("2025-01-01", "2025-03-31"))
+    >>> q2 = predicate(day=Interval("2025-04-01", "2025-06-30"))
+    >>> cells = pd.DataFrame({"pred": [h1, q1, q2], "true": [26, 14, 12], "hidden": [False, True, True]}, index=["h1", "q1", "q2"])
+    >>> sorted(worked_out_exactly(cells, units, ["q1", "q2"]))  # the two quarters of a shown half: each can be 1..25
+    []
+    >>> cells.loc["q2", "hidden"] = False
+    >>> sorted(worked_out_exactly(cells, units, ["q1"]))  # the half less its second quarter
+    ['q1']
+    """
+    if cells.empty or not labels:
+        return set()
+    cells, chosen, _, released = _cubes_of(cells, units, must_touch, spans)
+    wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
+    built = _built(cells, units, chosen, released, solved)
+    exact: set = set()
+    budget = most
+    for cube in chosen:
+        for part in built[cube]:
+            mine = [label for label in wanted if label not in exact and label in part.position
+                    and part.hidden[part.position[label]] and not part.withheld[part.position[label]]]
+            if not mine or part.classes.shape[1] == 0:
+                continue
+            found, budget = part.worked_out(mine, budget)
+            exact |= found
+    return exact
 
 
 def _not_inside_another(parts: list["_Cube"]) -> list["_Cube"]:
@@ -641,11 +707,8 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     for position, out in enumerate(outside):
         if out.any():
             empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
-    rows, cols = [], []
-    for r, i in enumerate(labels_here):
-        combos = _product_index([a if a is not None else e for a, e in zip(cell_atoms[i], every)], sizes)
-        rows.append(np.full(combos.size, r))
-        cols.append(combos)
+    per_count, combos = _combinations_per_row([[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))], sizes, len(labels_here))
+    rows, cols = [np.repeat(np.arange(len(labels_here)), per_count)], [combos]
     # the one-column counts that split a column finer than the cube: unknowns of their own (the
     # column's counts per finer atom), tied to the cube's by one equation per coarse atom
     link_rows, link_cols, link_values, truths, width, labels = [], [], [], [truth], total, list(cells.index)
@@ -816,6 +879,34 @@ class _Cube:
             self._answers[("extent", label, ranged)] = (lo, hi)
             self._answers[("range", label, ranged)] = (*whole_range(lo, hi), resting)
 
+    def worked_out(self, labels: list, budget: int) -> tuple[set, int]:
+        """Which hidden counts of ``labels`` this cube's program allows one value only, and the budget left.
+
+        A count whose value at a point of the program differs from its true value is not:
+        the points the target checks found, then two programs over all of them together
+        (smallest and largest of a weighted sum). The rest take a program each, while the
+        budget lasts.
+        """
+        program = self.program(Ranges())
+        rows = sparse.vstack([self.row(label) for label in labels]).tocsr()
+        true = self.true[[self.position[label] for label in labels]].astype(float)
+        left = np.arange(len(labels))
+        weights = np.random.default_rng(13).uniform(1.0, 2.0, len(labels))
+        for maximise in (None, False, True):
+            if maximise is not None and left.size:
+                _, _, x, _ = program._optimise(sparse.csr_matrix(weights[left] @ rows[left]), maximise=maximise)
+                program.points.append(x)
+            points = [*self.points, *program.points]
+            if points and left.size:
+                values = rows[left] @ np.stack(points).T
+                left = left[(np.abs(values - true[left, None]) <= 1e-6).all(axis=1)]
+        exact = set()
+        for j in left[:budget]:
+            lo, hi, _ = program.extent(rows[j])
+            if hi - lo <= 1e-6:
+                exact.add(labels[j])
+        return exact, budget - min(budget, left.size)
+
     def _program(self, ranges: dict) -> "ReaderProgram":
         eq = np.flatnonzero(~self.hidden & (self.true > 0))
         ranged = np.flatnonzero(self.hidden)
@@ -958,6 +1049,35 @@ def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     for atoms, stride in zip(allowed, strides):
         flat = np.add.outer(flat, np.asarray(atoms, dtype=np.int64) * stride).ravel()
     return flat
+
+
+def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_product_index` of many rows at once: how many combinations each row allows, and their flat positions.
+
+    ``allowed[c][r]``: the atoms row ``r`` of ``n_rows`` allows in column ``c`` (None: every
+    atom). The positions come row after row, each row's in :func:`_product_index`'s order,
+    with no Python loop over the rows.
+
+    >>> counts, flat = _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
+    >>> counts.tolist(), flat.tolist()
+    ([2, 2], [3, 5, 1, 4])
+    """
+    counts = np.ones(n_rows, dtype=np.int64)
+    flat = np.zeros(n_rows, dtype=np.int64)
+    for atoms_of, size in zip(allowed, sizes):
+        every = np.arange(size, dtype=np.int64)
+        atoms = [every if a is None else np.asarray(a, dtype=np.int64) for a in atoms_of]
+        lengths = np.fromiter((a.size for a in atoms), dtype=np.int64, count=n_rows)
+        pooled = np.concatenate(atoms) if n_rows else np.zeros(0, dtype=np.int64)
+        grown = counts * lengths
+        row = np.repeat(np.arange(n_rows), grown)
+        # within a row: each earlier combination (slower) times each of this column's atoms (faster)
+        j = np.arange(int(grown.sum()), dtype=np.int64) - np.repeat(np.cumsum(grown) - grown, grown)
+        earlier = (np.cumsum(counts) - counts)[row] + j // lengths[row]
+        atom = (np.cumsum(lengths) - lengths)[row] + j % lengths[row]
+        flat = flat[earlier] * size + pooled[atom]
+        counts = grown
+    return counts, flat
 
 
 def _rows_in_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -346,6 +346,7 @@ class Release:
         withheld = np.zeros(totals.shape, dtype=bool)
         units = self.units(universe)
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
+        settled = False  # the bounds found nothing in the pattern this table ends with
         for _ in range(2 * int(exists.sum()) + 2):
             hideable = new & (totals > 0) & ~withheld
             hidden = protect_grid(totals, is_series=is_series, threshold=k, hidden=hidden | withheld, hideable=hideable)
@@ -362,6 +363,7 @@ class Release:
                                       solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
                                       spans=lambda column: self._span(universe, column))
             if not leaks:
+                settled = True
                 break
             more, stuck = self._to_hide(leaks, candidate, keys, totals, hidden & exists, hideable)
             for cell in more:
@@ -386,6 +388,14 @@ class Release:
             withheld |= lines
         else:  # pragma: no cover - each pass hides or withholds one more count
             raise DisclosureError(f"{name}: suppression did not settle")
+        if settled:
+            # a count a reader works out exactly from what is shown (a year's needs followed: its needs
+            # met, in progress and unmet, shown in another table) protects nothing hidden, and the page
+            # would say "hidden" where another shows the rate resting on it: shown
+            exact = bounds.worked_out_exactly(candidate, units, list(keys[hidden & new & exists & ~withheld & (totals >= k)]),
+                                              must_touch=table_columns, solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
+                                              spans=lambda column: self._span(universe, column))
+            hidden &= ~np.isin(keys, list(exact))
         # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
         zero = new & _inside_a_shown_zero(totals, hidden | withheld, exists)
         hidden &= ~zero
