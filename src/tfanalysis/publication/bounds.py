@@ -894,8 +894,7 @@ class _Cube:
         weights = np.random.default_rng(13).uniform(1.0, 2.0, len(labels))
         for maximise in (None, False, True):
             if maximise is not None and left.size:
-                _, _, x, _ = program._optimise(sparse.csr_matrix(weights[left] @ rows[left]), maximise=maximise)
-                program.points.append(x)
+                program.optimum(sparse.csr_matrix(weights[left] @ rows[left]), maximise=maximise)
             points = [*self.points, *program.points]
             if points and left.size:
                 values = rows[left] @ np.stack(points).T

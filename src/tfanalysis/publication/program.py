@@ -106,6 +106,17 @@ class ReaderProgram:
         _, hi, _, d_hi = self._largest(row)
         return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
 
+    def optimum(self, row: sparse.csr_matrix, *, maximise: bool) -> np.ndarray:
+        """A point where ``row @ x`` is largest (or smallest), kept among the points found.
+
+        >>> program = ReaderProgram(sparse.csr_matrix(np.ones((1, 2))), np.array([12.0]), sparse.csr_matrix((0, 2)), np.zeros(0), np.zeros(0))
+        >>> program.optimum(sparse.csr_matrix(np.array([[1.0, 0.0]])), maximise=True).tolist(), len(program.points)
+        ([12.0, 0.0], 1)
+        """
+        _, _, x, _ = self._optimise(row, maximise=maximise)
+        self.points.append(x)
+        return x
+
     def _largest(self, row: sparse.csr_matrix) -> tuple[str, float, np.ndarray, np.ndarray]:
         """:meth:`_optimise` maximising ``row``, without a program where an unknown of it is free above."""
         if self._free_above()[row.indices[row.data > 0]].any():
