@@ -368,7 +368,8 @@ def test_the_combinations_of_many_counts_are_each_counts_own() -> None:
 def test_a_count_is_worked_out_exactly_only_when_one_value_fits() -> None:
     """Needs by month of a quarter: the quarter (30) and two months shown give the third (9 + 11 = 20
     shown, so March = 10); with only one month shown, the other two can trade units (1..19 each).
-    Past the budget of programs a count stays hidden (never shown unchecked)."""
+    Past the budget of programs a count stays hidden (never shown unchecked). A count without a
+    largest value beside it does not stop the others being worked out."""
     import pandas as pd
 
     from tfanalysis.publication.cells import Interval, predicate
@@ -382,3 +383,11 @@ def test_a_count_is_worked_out_exactly_only_when_one_value_fits() -> None:
     cells.loc["jan", "hidden"] = False
     assert bounds.worked_out_exactly(cells, units, ["mar"]) == {"mar"}
     assert bounds.worked_out_exactly(cells, units, ["mar"], most=0) == set()
+    # beside a count with no largest value (April to December, 12 like its shown second quarter:
+    # nothing caps the second half, inside the days the units span up to January), the program
+    # raising both has no optimum: it leaves no point (zeros) that would reject March
+    later = pd.DataFrame({"day": pd.to_datetime(["2025-04-10"] * 12 + ["2026-01-05"] * 5)})
+    both = pd.concat([units, later], ignore_index=True)
+    cells.loc["q2"] = [predicate(day=Interval("2025-04-01", "2025-06-30")), 12, False]
+    cells.loc["rest"] = [predicate(day=Interval("2025-04-01", "2025-12-31")), 12, True]
+    assert bounds.worked_out_exactly(cells, both, ["mar", "rest"]) == {"mar"}

@@ -106,14 +106,20 @@ class ReaderProgram:
         _, hi, _, d_hi = self._largest(row)
         return lo, hi, (np.abs(d_lo) > 1e-9) | (np.abs(d_hi) > 1e-9)
 
-    def optimum(self, row: sparse.csr_matrix, *, maximise: bool) -> np.ndarray:
-        """A point where ``row @ x`` is largest (or smallest), kept among the points found.
+    def optimum(self, row: sparse.csr_matrix, *, maximise: bool) -> np.ndarray | None:
+        """A point where ``row @ x`` is largest (or smallest), kept among the points found;
+        None where it has no largest value (no point is kept then).
 
         >>> program = ReaderProgram(sparse.csr_matrix(np.ones((1, 2))), np.array([12.0]), sparse.csr_matrix((0, 2)), np.zeros(0), np.zeros(0))
         >>> program.optimum(sparse.csr_matrix(np.array([[1.0, 0.0]])), maximise=True).tolist(), len(program.points)
         ([12.0, 0.0], 1)
+        >>> lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 0.0]]), [5.0], sparse.csr_matrix([[0.0, 1.0, 1.0]]), [1.0], [np.inf])
+        >>> lp.optimum(sparse.csr_matrix(np.array([[0.0, 0.0, 1.0]])), maximise=True) is None, len(lp.points)
+        (True, 0)
         """
-        _, _, x, _ = self._optimise(row, maximise=maximise)
+        status, _, x, _ = self._optimise(row, maximise=maximise)
+        if status != "optimal":
+            return None
         self.points.append(x)
         return x
 

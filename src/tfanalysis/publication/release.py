@@ -392,10 +392,16 @@ class Release:
             # a count a reader works out exactly from what is shown (a year's needs followed: its needs
             # met, in progress and unmet, shown in another table) protects nothing hidden, and the page
             # would say "hidden" where another shows the rate resting on it: shown
+            solved = self._solved.setdefault(universe, bounds.SolvedCubes())
             exact = bounds.worked_out_exactly(candidate, units, list(keys[hidden & new & exists & ~withheld & (totals >= k)]),
-                                              must_touch=table_columns, solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
-                                              spans=lambda column: self._span(universe, column))
-            hidden &= ~np.isin(keys, list(exact))
+                                              must_touch=table_columns, solved=solved, spans=lambda column: self._span(universe, column))
+            if exact:
+                shown = np.isin(keys, list(exact)) & exists  # every cell of the count, withheld in a line or not
+                # the bounds read them shown and still find nothing (they add nothing a reader did not know)
+                check = self._candidate(universe, totals, keys, hidden & ~shown, withheld & ~shown, exists)
+                if not bounds.find_leaks(check, units, k, must_touch=table_columns, solved=solved, spans=lambda column: self._span(universe, column)):
+                    hidden &= ~shown
+                    withheld &= ~shown
         # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
         zero = new & _inside_a_shown_zero(totals, hidden | withheld, exists)
         hidden &= ~zero
