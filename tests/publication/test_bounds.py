@@ -345,7 +345,7 @@ def test_combinations_and_classes_are_numbered_as_numpy_numbers_them() -> None:
 
 def test_the_combinations_of_many_counts_are_each_counts_own() -> None:
     """Every released count's combinations found at once (``_combinations_per_row``) are, count by
-    count and in order, those ``_product_index`` finds for it alone; a column a count leaves free
+    count and in order, those numpy numbers for it alone (``meshgrid``, ``ravel_multi_index``); a column a count leaves free
     (None) allows every atom, and a count allowing no atom of a column has no combination."""
     import numpy as np
 
@@ -356,8 +356,10 @@ def test_the_combinations_of_many_counts_are_each_counts_own() -> None:
         allowed = [[None if rng.random() < 0.3 else np.sort(rng.choice(n, rng.integers(0, n + 1), replace=False)) for _ in range(n_rows)]
                    for n in sizes]
         counts, flat = bounds._combinations_per_row(allowed, sizes, n_rows)
-        expected = [bounds._product_index([np.arange(n) if allowed[c][r] is None else allowed[c][r] for c, n in enumerate(sizes)], sizes)
-                    for r in range(n_rows)]
+        # numpy's own numbering of each count's combinations, one count at a time
+        expected = [np.ravel_multi_index(tuple(g.ravel() for g in np.meshgrid(*[np.arange(n) if allowed[c][r] is None else allowed[c][r]
+                                                                               for c, n in enumerate(sizes)], indexing="ij")), sizes)
+                    if sizes else np.array([0]) for r in range(n_rows)]
         assert counts.tolist() == [e.size for e in expected]
         assert flat.tolist() == [int(v) for e in expected for v in e]
     # by hand: columns of 2 and 3 atoms; row 0 allows atom 1, then atoms 0 and 2; row 1 every atom, then atom 1

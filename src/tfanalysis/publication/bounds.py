@@ -891,14 +891,18 @@ class _Cube:
         rows = sparse.vstack([self.row(label) for label in labels]).tocsr()
         true = self.true[[self.position[label] for label in labels]].astype(float)
         left = np.arange(len(labels))
+
+        def at_truth(points: np.ndarray) -> np.ndarray:  # those of ``left`` at their true value at every point
+            return left[(np.abs(rows[left] @ points.T - true[left, None]) <= 1e-6).all(axis=1)]
+
+        known = [*self.points, *program.points]
+        if known:
+            left = at_truth(np.stack(known))
         weights = np.random.default_rng(13).uniform(1.0, 2.0, len(labels))
-        for maximise in (None, False, True):
-            if maximise is not None and left.size:
-                program.optimum(sparse.csr_matrix(weights[left] @ rows[left]), maximise=maximise)
-            points = [*self.points, *program.points]
-            if points and left.size:
-                values = rows[left] @ np.stack(points).T
-                left = left[(np.abs(values - true[left, None]) <= 1e-6).all(axis=1)]
+        for maximise in (False, True):
+            point = program.optimum(sparse.csr_matrix(weights[left] @ rows[left]), maximise=maximise) if left.size else None
+            if point is not None:
+                left = at_truth(point[None, :])
         exact = set()
         for j in left[:budget]:
             lo, hi, _ = program.extent(rows[j])
@@ -1041,21 +1045,15 @@ def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     >>> _product_index([np.array([1]), np.array([0, 2])], [2, 3]).tolist()
     [3, 5]
     """
-    if not allowed:
-        return np.array([0], dtype=np.int64)
-    strides = np.cumprod([1, *sizes[:0:-1]], dtype=np.int64)[::-1]
-    flat = np.zeros(1, dtype=np.int64)
-    for atoms, stride in zip(allowed, strides):
-        flat = np.add.outer(flat, np.asarray(atoms, dtype=np.int64) * stride).ravel()
-    return flat
+    return _combinations_per_row([[np.asarray(atoms)] for atoms in allowed], sizes, 1)[1]
 
 
 def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_product_index` of many rows at once: how many combinations each row allows, and their flat positions.
 
     ``allowed[c][r]``: the atoms row ``r`` of ``n_rows`` allows in column ``c`` (None: every
-    atom). The positions come row after row, each row's in :func:`_product_index`'s order,
-    with no Python loop over the rows.
+    atom). The positions come row after row, each row's in C order (the first column
+    slowest), with no Python loop over the rows.
 
     >>> counts, flat = _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
     >>> counts.tolist(), flat.tolist()
