@@ -393,3 +393,40 @@ def test_a_count_is_worked_out_exactly_only_when_one_value_fits() -> None:
     cells.loc["q2"] = [predicate(day=Interval("2025-04-01", "2025-06-30")), 12, False]
     cells.loc["rest"] = [predicate(day=Interval("2025-04-01", "2025-12-31")), 12, True]
     assert bounds.worked_out_exactly(cells, both, ["mar", "rest"]) == {"mar"}
+
+
+def test_a_table_of_more_combinations_than_the_old_limit_is_bounded_whole() -> None:
+    """Three columns of 80 values each: 531,441 combinations (80 values and the rest, per column).
+
+    The table shows one count per value on the diagonal (12 each), and a block of the first two
+    values of every column (20) beside its second diagonal count (17): the first (hidden, 3)
+    is the block less the second less six combinations a reader cannot know are empty, so
+    at most 3. The code before split any cube of more than 400,000 combinations by the
+    tables inside it, and a table on all of the cube's columns lay in none of its parts: its
+    counts were bounded with nothing (the demo's what-if counts per county within reach).
+    """
+    values = [f"v{i}" for i in range(80)]
+    per_value = [3, 17] + [12] * 78
+    units = pd.DataFrame({c: [v for v, n in zip(values, per_value) for _ in range(n)] for c in "abc"})
+    rows = [("H", predicate(a="v0", b="v0", c="v0"), 3, True), ("K", predicate(a="v1", b="v1", c="v1"), 17, False),
+            ("S", predicate(a=["v0", "v1"], b=["v0", "v1"], c=["v0", "v1"]), 20, False)]
+    rows += [(f"D{i}", predicate(a=v, b=v, c=v), 12, False) for i, v in enumerate(values[2:], start=2)]
+    cells = pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label")
+    assert _found(bounds.find_leaks(cells, units, 11)) == [("hidden count", "H", 3, 3.0)]
+
+
+def test_a_part_two_cubes_build_alike_is_one_part(monkeypatch) -> None:
+    """A cube too large to solve whole is split by the tables inside it; a part with the same
+    columns and counts as another cube of the same call is that cube (its targets checked
+    once: seed 2's 2025H1 run checked the 1,948 targets of its largest cube twice per table)."""
+    monkeypatch.setattr(bounds, "MAX_COMBINATIONS", 7)  # (a, b, z) has 8 combinations
+    cells, units = _x_total_by_service_and_by_outcome()
+    units = units.assign(z=["u", "v"] * 22 + ["u"])
+    cells = pd.concat([cells, pd.DataFrame({"pred": [predicate(a="y", b="p", z="u")], "true": [int(((units["a"] == "y") & (units["z"] == "u")).sum())],
+                                            "hidden": [False]}, index=["I"])])
+    cells = cells.assign(withheld=False, floor=0)
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    ab, abz = frozenset("ab"), frozenset("abz")
+    built = bounds._built(cells, units, [ab, abz], set(columns_of), None)
+    assert [part.columns for part in built[abz]] == [("a", "b")]
+    assert built[abz][0] is built[ab][0]

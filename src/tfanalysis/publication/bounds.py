@@ -47,7 +47,9 @@ What is not covered
 -------------------
 Cubes are built per set of columns and meet in their shared counts and margins, each
 carried as a range of its own, not jointly with the others; cycles of tables are closed
-by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS`.
+by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS` and
+:data:`MAX_INCIDENCE`. A table whose own cube passes them is split by the tables inside it,
+and its own counts are then bounded with nothing (docs/disclosure.md, "Not protected").
 Values a column never takes in the data are assumed known to be absent, which errs on
 the safe side.
 
@@ -81,10 +83,20 @@ from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
-__all__ = ["Leak", "MAX_COMBINATIONS", "SolvedCubes", "find_leaks", "given_away_before"]
+__all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before"]
 
-MAX_COMBINATIONS = 400_000
-"""Largest home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
+MAX_COMBINATIONS = 4_000_000
+"""Most combinations of a home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
+
+MAX_INCIDENCE = 25_000_000
+"""Most (count, combination) pairs of a home cube solved as a whole (its memory); a larger one is split by table.
+
+A cube split by table no longer bounds the counts on all of its columns together with the
+others: the demo's what-if tables of needs not met per county and not reached (five
+columns, 975,760 combinations, 11.8 million pairs) were split at 400,000 combinations, and
+read whole, 65 hidden counts and groups of their cube (report 02's needs per service by
+status among them) were pinned inside 1..10.
+"""
 
 MAX_SHAPES = 64
 """Cubes whose unknowns and incidence are kept per universe for the next pass (see :func:`_build`)."""
@@ -363,12 +375,13 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
             break
     leaks: list[Leak] = []
     seen: set = set()
-    for cube in involved:  # a shared count narrowed in a chosen cube is checked in its own home too
-        for part in built[cube]:
-            for leak in part.leaks(ranges, threshold, why):
-                if leak.cell is None or leak.cell not in seen:
-                    seen.add(leak.cell)
-                    leaks.append(leak)
+    # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
+    # hold (a union cube split into a table's cube) is checked once
+    for part in dict.fromkeys(part for cube in involved for part in built[cube]):
+        for leak in part.leaks(ranges, threshold, why):
+            if leak.cell is None or leak.cell not in seen:
+                seen.add(leak.cell)
+                leaks.append(leak)
     return leaks
 
 
@@ -393,9 +406,15 @@ def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
 
 def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], released: set,
            solved: "SolvedCubes | None") -> dict[frozenset, list["_Cube"]]:
-    """The parts of each cube in ``involved`` (kept in ``solved`` for the next call on the same counts)."""
+    """The parts of each cube in ``involved`` (kept in ``solved`` for the next call on the same counts).
+
+    A part two cubes build alike (a union cube split into the cube of a table it holds: the
+    same columns and counts) is one part, the first built: its programs, points and answers
+    serve both, and its targets are checked once.
+    """
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     built: dict[frozenset, list[_Cube]] = {}
+    one_of: dict[tuple, _Cube] = {}
     set_of_cell, column_sets = pd.factorize(columns_of)
     for cube in involved:
         inside = cells[np.array([columns <= cube for columns in column_sets])[set_of_cell]]
@@ -406,10 +425,12 @@ def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], 
             return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes)
 
         if solved is None:
-            built[cube] = build()
+            parts = build()
         else:
             content = _content(cube, split, inside)
-            built[cube] = solved.get(content, build, counts=content[:5])
+            parts = solved.get(content, build, counts=content[:5])
+        # the same columns and counts, from the same units: the same unknowns and programs
+        built[cube] = [one_of.setdefault((part.columns, tuple(part.cells.index)), part) for part in parts]
     return built
 
 
@@ -449,14 +470,13 @@ def worked_out_exactly(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *
     built = _built(cells, units, chosen, released, solved)
     exact: set = set()
     budget = most
-    for cube in chosen:
-        for part in built[cube]:
-            mine = [label for label in wanted if label not in exact and label in part.position
-                    and part.hidden[part.position[label]] and not part.withheld[part.position[label]]]
-            if not mine or part.classes.shape[1] == 0:
-                continue
-            found, budget = part.worked_out(mine, budget)
-            exact |= found
+    for part in dict.fromkeys(part for cube in chosen for part in built[cube]):
+        mine = [label for label in wanted if label not in exact and label in part.position
+                and part.hidden[part.position[label]] and not part.withheld[part.position[label]]]
+        if not mine or part.classes.shape[1] == 0:
+            continue
+        found, budget = part.worked_out(mine, budget)
+        exact |= found
     return exact
 
 
@@ -697,7 +717,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         for i in labels_here:
             cell_atoms[i].append(given.get(i, None))
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
-    if total > MAX_COMBINATIONS:
+    if total > MAX_COMBINATIONS or _incidence_size(cell_atoms, sizes) > MAX_INCIDENCE:
         if not split:
             return None
         return ("split", tuple(pd.concat([cells, finer.cells]).index if len(finer) else cells.index))
@@ -1046,6 +1066,20 @@ def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     [3, 5]
     """
     return _combinations_per_row([[np.asarray(atoms)] for atoms in allowed], sizes, 1)[1]
+
+
+def _incidence_size(cell_atoms: dict, sizes: list[int]) -> int:
+    """How many (count, combination) pairs a cube's incidence holds, before building it.
+
+    ``cell_atoms[label][c]``: the atoms the count allows in column ``c`` (None: every atom).
+
+    >>> _incidence_size({"a": [np.array([1]), None], "b": [np.array([0, 2]), np.array([1])]}, [2, 3])
+    5
+    """
+    if not cell_atoms:
+        return 0
+    lengths = np.array([[size if a is None else len(a) for a, size in zip(atoms, sizes)] for atoms in cell_atoms.values()], dtype=np.int64)
+    return int(lengths.prod(axis=1).sum()) if lengths.size else len(cell_atoms)
 
 
 def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
