@@ -376,7 +376,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     leaks: list[Leak] = []
     seen: set = set()
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
-    # hold (a union cube split into a table's cube) is checked once
+    # hold (a cube too large to solve whole, split into the cube of a table inside it) is checked once
     for part in dict.fromkeys(part for cube in involved for part in built[cube]):
         for leak in part.leaks(ranges, threshold, why):
             if leak.cell is None or leak.cell not in seen:
@@ -408,9 +408,9 @@ def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], 
            solved: "SolvedCubes | None") -> dict[frozenset, list["_Cube"]]:
     """The parts of each cube in ``involved`` (kept in ``solved`` for the next call on the same counts).
 
-    A part two cubes build alike (a union cube split into the cube of a table it holds: the
-    same columns and counts) is one part, the first built: its programs, points and answers
-    serve both, and its targets are checked once.
+    A part two cubes build alike (a table's cube too large to solve whole, split into the cube
+    of a table inside it: the same columns and counts) is one part, the first built: its
+    programs, points and answers serve both, and its targets are checked once.
     """
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     built: dict[frozenset, list[_Cube]] = {}
