@@ -717,7 +717,9 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         for i in labels_here:
             cell_atoms[i].append(given.get(i, None))
     total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
-    if total > MAX_COMBINATIONS or _incidence_size(cell_atoms, sizes) > MAX_INCIDENCE:
+    listed = None if total > MAX_COMBINATIONS else _combinations_per_row(
+        [[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))], sizes, len(labels_here), most=MAX_INCIDENCE)
+    if listed is None:
         if not split:
             return None
         return ("split", tuple(pd.concat([cells, finer.cells]).index if len(finer) else cells.index))
@@ -727,7 +729,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     for position, out in enumerate(outside):
         if out.any():
             empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
-    per_count, combos = _combinations_per_row([[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))], sizes, len(labels_here))
+    per_count, combos = listed
     rows, cols = [np.repeat(np.arange(len(labels_here)), per_count)], [combos]
     # the one-column counts that split a column finer than the cube: unknowns of their own (the
     # column's counts per finer atom), tied to the cube's by one equation per coarse atom
@@ -1068,44 +1070,36 @@ def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     return _combinations_per_row([[np.asarray(atoms)] for atoms in allowed], sizes, 1)[1]
 
 
-def _incidence_size(cell_atoms: dict, sizes: list[int]) -> int:
-    """How many (count, combination) pairs a cube's incidence holds, before building it.
-
-    ``cell_atoms[label][c]``: the atoms the count allows in column ``c`` (None: every atom).
-
-    >>> _incidence_size({"a": [np.array([1]), None], "b": [np.array([0, 2]), np.array([1])]}, [2, 3])
-    5
-    """
-    if not cell_atoms:
-        return 0
-    lengths = np.array([[size if a is None else len(a) for a, size in zip(atoms, sizes)] for atoms in cell_atoms.values()], dtype=np.int64)
-    return int(lengths.prod(axis=1).sum()) if lengths.size else len(cell_atoms)
-
-
-def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, *,
+                          most: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """:func:`_product_index` of many rows at once: how many combinations each row allows, and their flat positions.
 
     ``allowed[c][r]``: the atoms row ``r`` of ``n_rows`` allows in column ``c`` (None: every
     atom). The positions come row after row, each row's in C order (the first column
-    slowest), with no Python loop over the rows.
+    slowest), with no Python loop over the rows. None, before anything is listed, where
+    the rows hold more than ``most`` (row, combination) pairs in all (a cube's memory).
 
     >>> counts, flat = _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
     >>> counts.tolist(), flat.tolist()
     ([2, 2], [3, 5, 1, 4])
+    >>> _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2, most=3) is None  # 2 + 2 pairs
+    True
     """
+    atoms = [[np.arange(size, dtype=np.int64) if a is None else np.asarray(a, dtype=np.int64) for a in atoms_of]
+             for atoms_of, size in zip(allowed, sizes)]
+    lengths = [np.fromiter((a.size for a in column), dtype=np.int64, count=n_rows) for column in atoms]
+    if most is not None and int(np.prod(np.reshape(lengths, (len(lengths), n_rows)), axis=0).sum()) > most:
+        return None
     counts = np.ones(n_rows, dtype=np.int64)
     flat = np.zeros(n_rows, dtype=np.int64)
-    for atoms_of, size in zip(allowed, sizes):
-        every = np.arange(size, dtype=np.int64)
-        atoms = [every if a is None else np.asarray(a, dtype=np.int64) for a in atoms_of]
-        lengths = np.fromiter((a.size for a in atoms), dtype=np.int64, count=n_rows)
-        pooled = np.concatenate(atoms) if n_rows else np.zeros(0, dtype=np.int64)
-        grown = counts * lengths
+    for column, length, size in zip(atoms, lengths, sizes):
+        pooled = np.concatenate(column) if n_rows else np.zeros(0, dtype=np.int64)
+        grown = counts * length
         row = np.repeat(np.arange(n_rows), grown)
         # within a row: each earlier combination (slower) times each of this column's atoms (faster)
         j = np.arange(int(grown.sum()), dtype=np.int64) - np.repeat(np.cumsum(grown) - grown, grown)
-        earlier = (np.cumsum(counts) - counts)[row] + j // lengths[row]
-        atom = (np.cumsum(lengths) - lengths)[row] + j % lengths[row]
+        earlier = (np.cumsum(counts) - counts)[row] + j // length[row]
+        atom = (np.cumsum(length) - length)[row] + j % length[row]
         flat = flat[earlier] * size + pooled[atom]
         counts = grown
     return counts, flat
