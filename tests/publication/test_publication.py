@@ -746,3 +746,44 @@ def test_months_and_a_quarters_outcomes_released_in_any_order_let_the_oracle_pin
         except DisclosureError:
             continue  # the table is refused; what was released before it stands, and is checked below
     assert _oracle_leaks(units, _released_cells(rel, "needs"), K) == []
+
+
+def test_counts_on_a_cube_too_large_to_bound_are_withheld_and_their_margins_bounded(monkeypatch) -> None:
+    """A table on three columns of two values each: 8 combinations, above a limit of 7.
+
+    The bounds would split its cube by the tables inside it (none here) and bound its eight
+    counts with nothing: each is withheld (not shown, possibly 0), the 12s too. The margins,
+    on fewer columns, are bounded as usual: the rows' totals (24 each), the columns' (48
+    each) and the total (96) are shown. Within the limit, the eight 12s are shown.
+    """
+    from tfanalysis.publication import bounds
+
+    units = pd.DataFrame([(a, b, c) for a in "xy" for b in "pq" for c in "uv" for _ in range(12)], columns=["a", "b", "c"])
+    monkeypatch.setattr(bounds, "MAX_COMBINATIONS", 7)
+    table = Release(None, 11, units={"needs": units}).table("needs", rows=["a", "b"], columns="c", name="three columns")
+    assert table.withheld.iloc[:-1, :-1].to_numpy().all()
+    assert (table.shown.iloc[:-1, :-1] == "hidden").to_numpy().all()
+    assert table.shown.iloc[:-1, -1].tolist() == [24, 24, 24, 24]
+    assert table.shown.iloc[-1].tolist() == [48, 48, 96]
+    monkeypatch.setattr(bounds, "MAX_COMBINATIONS", 8)
+    again = Release(None, 11, units={"needs": units}).table("needs", rows=["a", "b"], columns="c", name="three columns")
+    assert (again.shown.iloc[:-1, :-1] == 12).to_numpy().all()
+
+
+def test_a_table_growing_a_cube_of_earlier_counts_past_the_limit_is_refused(monkeypatch) -> None:
+    """Counts by a × b × c grouped as {u} and {v, w}: 2 × 2 × 2 = 8 combinations, within a limit of 10.
+
+    A second table by a × c value by value splits c's {v, w}: the cube of (a, b, c) would hold
+    12 combinations, past the limit, and the bounds would split it and read the first table's
+    counts with nothing (an outsider's example: (x, u) shown beside (x, q, u) gives (x, p, u)
+    back). The release refuses the second table; the first keeps its counts, all shown.
+    """
+    from tfanalysis.publication import bounds
+
+    monkeypatch.setattr(bounds, "MAX_COMBINATIONS", 10)
+    units = pd.DataFrame([(a, b, c) for a in "xy" for b in "pq" for c in "uvw" for _ in range(12)], columns=["a", "b", "c"])
+    rel = Release(None, 11, units={"needs": units})
+    first = rel.table("needs", rows=["a", "b"], columns=ByGroups("c", {"u": ["u"], "v or w": ["v", "w"]}), name="first")
+    assert first.shown.iloc[:-1, :-1].to_numpy().tolist() == [[12, 24]] * 4
+    with pytest.raises(DisclosureError, match="second: .* too large for the bounds"):
+        rel.table("needs", rows="a", columns="c", name="second")

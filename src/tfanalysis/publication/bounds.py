@@ -49,7 +49,9 @@ Cubes are built per set of columns and meet in their shared counts and margins, 
 carried as a range of its own, not jointly with the others; cycles of tables are closed
 by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS` and
 :data:`MAX_INCIDENCE`. A table whose own cube passes them is split by the tables inside it,
-and its own counts are then bounded with nothing (docs/disclosure.md, "Not protected").
+and its own counts are then bounded with nothing: the release withholds them
+(:func:`too_large`); counts released before on a cube later tables grow past the limits
+stay so (docs/disclosure.md, "Not protected").
 Values a column never takes in the data are assumed known to be absent, which errs on
 the safe side.
 
@@ -71,6 +73,7 @@ A first half of 20 shown beside its second quarter (12) gives the hidden first q
 
 from __future__ import annotations
 
+import math
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,7 +86,7 @@ from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
-__all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before"]
+__all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before", "too_large"]
 
 MAX_COMBINATIONS = 4_000_000
 """Most combinations of a home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
@@ -383,6 +386,39 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                 seen.add(leak.cell)
                 leaks.append(leak)
     return leaks
+
+
+def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozenset], *,
+              spans: Callable[[str], object] | None = None) -> set[frozenset]:
+    """The cubes of ``column_sets`` too large to solve whole (:data:`MAX_COMBINATIONS`, :data:`MAX_INCIDENCE`).
+
+    :func:`find_leaks` splits such a cube by the tables inside it, and the counts on all of
+    its columns lie in none of the parts: they are bounded with nothing (the release
+    withholds a table's new counts there, :meth:`~tfanalysis.publication.release.Release.table`).
+    ``cells`` as for :func:`find_leaks`; nothing is listed, only counted.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication.cells import predicate
+    >>> units = pd.DataFrame({"a": list("xxyy"), "b": list("pqpq"), "c": list("uuvv")})
+    >>> cells = pd.DataFrame({"pred": [predicate(a="x", b="p", c="u")], "true": [1], "hidden": [True]})
+    >>> too_large(cells, units, [frozenset("abc")])
+    set()
+    >>> import tfanalysis.publication.bounds as bounds; limit = bounds.MAX_COMBINATIONS
+    >>> bounds.MAX_COMBINATIONS = 7  # (a, b, c): 2 atoms per column, 8 combinations
+    >>> sorted(map(sorted, too_large(cells, units, [frozenset("abc"), frozenset("ab")])))
+    [['a', 'b', 'c']]
+    >>> bounds.MAX_COMBINATIONS = limit
+    """
+    cells, _, _, _ = _cubes_of(cells, units, None, spans)
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    set_of_cell, sets = pd.factorize(columns_of)
+    out = set()
+    for columns in column_sets:
+        inside = cells[np.array([s <= columns for s in sets], dtype=bool)[set_of_cell]]
+        if _shape(inside, units, tuple(sorted(columns)), size_only=True):
+            out.add(columns)
+    return out
 
 
 def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
@@ -693,10 +729,12 @@ def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     return parts
 
 
-def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *, split: bool = True) -> dict | tuple | None:
+def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *, split: bool = True,
+           size_only: bool = False) -> dict | tuple | bool | None:
     """What :func:`_build` builds a cube from, worked out from the units: its counts' labels in
     order, incidence, true counts per unknown, ties and the unknowns known empty; or
-    ``("split", labels)`` for a cube too large to solve whole; or None for no cube."""
+    ``("split", labels)`` for a cube too large to solve whole; or None for no cube.
+    ``size_only``: only whether it is too large (nothing listed)."""
     finer = _finer_than_the_cube(cells, units, columns)
     cells = cells.drop(finer.cells.index)
     if cells.empty:
@@ -716,9 +754,11 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         given = dict(zip([i for i, _ in constrained], allowed))
         for i in labels_here:
             cell_atoms[i].append(given.get(i, None))
-    total = int(np.prod(sizes, dtype=np.int64)) if sizes else 1
-    listed = None if total > MAX_COMBINATIONS else _combinations_per_row(
-        [[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))], sizes, len(labels_here), most=MAX_INCIDENCE)
+    total = math.prod(sizes)  # Python's integers: a national cube's product passes 64 bits
+    allowed = [[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))]
+    if size_only:
+        return total > MAX_COMBINATIONS or _pair_count(allowed, sizes, len(labels_here)) > MAX_INCIDENCE
+    listed = None if total > MAX_COMBINATIONS else _combinations_per_row(allowed, sizes, len(labels_here), most=MAX_INCIDENCE)
     if listed is None:
         if not split:
             return None
@@ -1085,11 +1125,11 @@ def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[in
     >>> _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2, most=3) is None  # 2 + 2 pairs
     True
     """
+    if most is not None and _pair_count(allowed, sizes, n_rows) > most:
+        return None
     atoms = [[np.arange(size, dtype=np.int64) if a is None else np.asarray(a, dtype=np.int64) for a in atoms_of]
              for atoms_of, size in zip(allowed, sizes)]
     lengths = [np.fromiter((a.size for a in column), dtype=np.int64, count=n_rows) for column in atoms]
-    if most is not None and int(np.prod(np.reshape(lengths, (len(lengths), n_rows)), axis=0).sum()) > most:
-        return None
     counts = np.ones(n_rows, dtype=np.int64)
     flat = np.zeros(n_rows, dtype=np.int64)
     for column, length, size in zip(atoms, lengths, sizes):
@@ -1103,6 +1143,17 @@ def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[in
         flat = flat[earlier] * size + pooled[atom]
         counts = grown
     return counts, flat
+
+
+def _pair_count(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> float:
+    """How many (row, combination) pairs the rows of :func:`_combinations_per_row` hold, nothing listed (in floats: no overflow).
+
+    >>> _pair_count([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
+    4.0
+    """
+    lengths = [np.fromiter((size if a is None else len(a) for a in column), dtype=np.float64, count=n_rows)
+               for column, size in zip(allowed, sizes)]
+    return float(np.prod(np.reshape(lengths, (len(lengths), n_rows)), axis=0).sum()) if lengths else float(n_rows)
 
 
 def _rows_in_order(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -346,6 +346,7 @@ class Release:
         withheld = np.zeros(totals.shape, dtype=bool)
         units = self.units(universe)
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
+        withheld |= self._too_large_to_bound(universe, name, totals, keys, hidden, withheld, exists, exists & new, table_columns)
         settled = False  # the bounds found nothing in the pattern this table ends with
         for _ in range(2 * int(exists.sum()) + 2):
             hideable = new & (totals > 0) & ~withheld
@@ -418,6 +419,41 @@ class Release:
         self.ledger.add(rows)
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
+
+    def _too_large_to_bound(self, universe: str, name: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,
+                            withheld: np.ndarray, exists: np.ndarray, new: np.ndarray, table_columns: set) -> np.ndarray:
+        """The table's new counts on a cube too large for the bounds to solve whole (:func:`bounds.too_large`), to withhold.
+
+        The bounds split such a cube by the tables inside it and bound the counts on all its
+        columns with nothing: shown, or hidden at least 1, they could give a count away that
+        no program reads. Withheld (not shown, possibly 0), they say nothing; the table's
+        margins, on fewer columns, are bounded as any count. A table whose counts would make
+        the cube of counts released before (hidden or shown) too large, where it was not,
+        cannot be released: those counts would lose their bounds (:class:`DisclosureError`).
+        A national task force's counts by county, status, period, service and what-if reach
+        pass the limits (docs/disclosure.md).
+        """
+        out = np.zeros(keys.shape, dtype=bool)
+        if not new.any():
+            return out
+        candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
+        units = self.units(universe)
+        spans = lambda column: self._span(universe, column)  # noqa: E731 - the one the bounds read
+        column_sets = candidate["pred"].map(lambda p: frozenset(c for c, _ in p))
+        mine = candidate["key"].isin(set(keys[new])).to_numpy(bool)
+        around = list(dict.fromkeys(c for c in column_sets if c and any(t <= c for t in table_columns)))
+        too_large = bounds.too_large(candidate, units, around, spans=spans)
+        for columns in (c for c in around if c in too_large):
+            earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
+            if earlier.any() and not bounds.too_large(candidate[~mine], units, [columns], spans=spans):
+                raise DisclosureError(
+                    f"{name}: the counts of {universe} it adds would make the cube of counts released before on "
+                    f"{', '.join(sorted(columns))} too large for the bounds to solve whole; release it at a coarser level or drop it"
+                )
+            if columns in table_columns:
+                on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
+                out |= on & new
+        return out
 
     def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
         before = self.ledger.universe_cells(universe)
