@@ -49,9 +49,9 @@ Cubes are built per set of columns and meet in their shared counts and margins, 
 carried as a range of its own, not jointly with the others; cycles of tables are closed
 by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS` and
 :data:`MAX_INCIDENCE`. A table whose own cube passes them is split by the tables inside it,
-and its own counts are then bounded with nothing: the release withholds them
-(:func:`too_large`); counts released before on a cube later tables grow past the limits
-stay so (docs/disclosure.md, "Not protected").
+and its own counts are then bounded with nothing: the release withholds a table's new
+counts there, and refuses a table that would grow a cube of counts released before past
+the limits (:func:`too_large`; docs/disclosure.md, "Not protected").
 Values a column never takes in the data are assumed known to be absent, which errs on
 the safe side.
 
@@ -394,7 +394,8 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
 
     :func:`find_leaks` splits such a cube by the tables inside it, and the counts on all of
     its columns lie in none of the parts: they are bounded with nothing (the release
-    withholds a table's new counts there, :meth:`~tfanalysis.publication.release.Release.table`).
+    withholds a table's new counts there, and refuses a table that would grow a cube of
+    earlier counts past the limits: :meth:`~tfanalysis.publication.release.Release.table`).
     ``cells`` as for :func:`find_leaks`; nothing is listed, only counted.
 
     Examples

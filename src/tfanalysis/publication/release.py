@@ -441,7 +441,8 @@ class Release:
         spans = lambda column: self._span(universe, column)  # noqa: E731 - the one the bounds read
         column_sets = candidate["pred"].map(lambda p: frozenset(c for c, _ in p))
         mine = candidate["key"].isin(set(keys[new])).to_numpy(bool)
-        around = list(dict.fromkeys(c for c in column_sets if c and any(t <= c for t in table_columns)))
+        # the cubes the table's counts fall in (its grand total changes no cube's size)
+        around = list(dict.fromkeys(c for c in column_sets if any(t and t <= c for t in table_columns)))
         too_large = bounds.too_large(candidate, units, around, spans=spans)
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
