@@ -411,6 +411,8 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
     [['a', 'b', 'c']]
     >>> bounds.MAX_COMBINATIONS = limit
     """
+    if cells.empty:
+        return set()
     cells, _, _, _ = _cubes_of(cells, units, None, spans)
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     set_of_cell, sets = pd.factorize(columns_of)

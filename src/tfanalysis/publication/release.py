@@ -318,9 +318,7 @@ class Release:
         known = self.ledger.floors
         for key, true, floor in new:
             self.ledger.add_floor(key, true, floor)
-        cells = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld", "floor"]]
-        cells = cells.set_index("key", drop=False).rename_axis(None)
-        leaks = bounds.find_leaks(cells, frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
+        leaks = bounds.find_leaks(self._released(universe), frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
                                   solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
                                   spans=lambda column: self._span(universe, column))
         if leaks:
@@ -446,7 +444,7 @@ class Release:
         too_large = bounds.too_large(candidate, units, around, spans=spans)
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
-            if earlier.any() and not bounds.too_large(candidate[~mine], units, [columns], spans=spans):
+            if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans):
                 raise DisclosureError(
                     f"{name}: the counts of {universe} it adds would make the cube of counts released before on "
                     f"{', '.join(sorted(columns))} too large for the bounds to solve whole; release it at a coarser level or drop it"
@@ -455,6 +453,11 @@ class Release:
                 on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
                 out |= on & new
         return out
+
+    def _released(self, universe: str) -> pd.DataFrame:
+        """The counts of a universe released so far (this run's and earlier runs', tallies' floors too), as the bounds read them."""
+        cells = self.ledger.universe_cells(universe)[["key", "pred", "true", "hidden", "withheld", "floor"]]
+        return cells.set_index("key", drop=False).rename_axis(None)
 
     def _candidate(self, universe, totals, keys, hidden, withheld, exists) -> pd.DataFrame:
         before = self.ledger.universe_cells(universe)
