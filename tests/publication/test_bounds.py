@@ -395,6 +395,31 @@ def test_a_count_is_worked_out_exactly_only_when_one_value_fits() -> None:
     assert bounds.worked_out_exactly(cells, both, ["mar", "rest"]) == {"mar"}
 
 
+def test_a_count_the_shown_counts_give_is_found_in_the_cube_of_its_own_columns() -> None:
+    """Needs of a quarter by status: the quarter (30 = 9 met + 11 unmet + 10 declined) and its
+    needs met (9) shown give its needs not met (21), a difference; beside needs met by county
+    (a cube of more columns, not read) nothing changes. With the needs met hidden, the needs not
+    met can be 2..29 (hidden at least 1): not given. A count on columns no shown count uses
+    (needs in the quarter by county) is not given either."""
+    import pandas as pd
+
+    from tfanalysis.publication.cells import Interval, predicate
+
+    units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 30),
+                          "status": ["met"] * 9 + ["unmet"] * 11 + ["declined"] * 10,
+                          "county": ["a"] * 15 + ["b"] * 15})
+    quarter = Interval("2025-01-01", "2025-03-31")
+    cells = pd.DataFrame({"pred": [predicate(day=quarter), predicate(day=quarter, status="met"),
+                                   predicate(day=quarter, status="met", county="a"),
+                                   predicate(day=quarter, status=["unmet", "declined"]),
+                                   predicate(day=quarter, county="a")],
+                          "true": [30, 9, 9, 21, 15], "hidden": [False, False, False, True, True]},
+                         index=["quarter", "met", "met in a", "not met", "in a"])
+    assert bounds.given_by_shown(cells, units, ["not met", "in a"]) == {"not met"}
+    cells.loc["met", "hidden"] = True
+    assert bounds.given_by_shown(cells, units, ["not met"]) == set()
+
+
 def test_a_table_of_more_combinations_than_the_old_limit_is_bounded_whole() -> None:
     """Three columns of 80 values each: 531,441 combinations (80 values and the rest, per column).
 

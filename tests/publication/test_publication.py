@@ -132,6 +132,38 @@ def test_a_table_of_counts_released_before_is_not_bounded_again(monkeypatch):
     assert calls == [1]
 
 
+def test_a_count_the_shown_counts_already_give_is_shown_without_asking_the_bounds(tmp_path, monkeypatch):
+    """A half-year's clients after the year's run showed each quarter: their sum (30 + 25 = 55), shown.
+
+    The demo's 2025H1 run spent 497 s bounding its count of needs (every cube on the
+    identification date holds it) though the year's run had shown each of its months. Here
+    the bounds are not asked. With the first quarter at 5 (hidden in the year's run, beside
+    the fourth), the half is not given by the quarters shown: the bounds are asked, and hide it.
+    """
+    from tfanalysis.publication import bounds
+
+    calls = []
+    real = bounds.find_leaks
+    monkeypatch.setattr(bounds, "find_leaks", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+
+    def half_after_year(days: dict, name: str):
+        units = pd.DataFrame({"identified_on": pd.to_datetime([d for d, n in days.items() for _ in range(n)])})
+        year = Release(None, K, units={"clients": units}, ledger_dir=tmp_path / name / "2025", run="2025")
+        quarters = year.table("clients", rows=ByPeriod("identified_on", pd.period_range("2025Q1", periods=4, freq="Q")), name="per quarter")
+        year.ledger.mark_complete()
+        half = Release(None, K, units={"clients": units}, ledger_dir=tmp_path / name / "2025H1", run="2025H1")
+        calls.clear()
+        return quarters, half.count("clients", where={"identified_on": Interval("2025-01-01", "2025-06-30")}, name="clients 2025H1")
+
+    quarters, half = half_after_year({"2025-02-01": 30, "2025-05-01": 25, "2025-08-01": 40, "2025-11-01": 16}, "shown")
+    assert quarters.numbers(margins=True)["count"].tolist() == [30, 25, 40, 16, 111]
+    assert half.numbers().tolist() == [55] and calls == []
+    quarters, half = half_after_year({"2025-02-01": 5, "2025-05-01": 25, "2025-08-01": 40, "2025-11-01": 16}, "small")
+    assert quarters.hidden["count"].tolist() == [True, False, False, True, False]  # 5, and 16 beside it
+    # 30 would give the first quarter (30 - 25): the bounds find it, and the half is hidden
+    assert half.hidden.iloc[0, 0] and calls == [1, 1]
+
+
 def test_a_count_of_every_status_is_the_count_of_the_needs_beside_a_table_by_county():
     """A total over every status is the need's total: with the listed counties' total it gives the rest back.
 

@@ -127,6 +127,20 @@ def test_a_sentence_quoting_a_hidden_count_next_to_its_label_is_a_finding():
     assert audit_html(page, ledger, 11)["finding"].str.contains("sentence").tolist() == [True]
 
 
+def test_a_rate_beside_a_row_is_not_read_as_its_hidden_count():
+    """Seed 17's 2025Q3 run failed its audit: report 02 said Legal representation had "7.0 needs a
+    month against 4.0 places" (its quarter's 21 shown needs, a third of them a month) and one of
+    its referral outcomes, hidden, was 7. A rate is not a count; the same sentence printing the
+    7 declined is a finding."""
+    ledger = pd.DataFrame({"table": ["02 referral outcomes per service"], "row": ["Legal representation"], "column": ["declined"],
+                           "true": [7], "hidden": [True]})
+    page = ('<div class="jp-RenderedMarkdown"><p>Demand outruns capacity for 1 service: <strong>Legal representation</strong> '
+            '(7.0 needs a month against 4.0 places; 1.7 times).</p></div>')
+    assert audit_html(page, ledger, 11, where="02_needs_and_gaps.html").empty
+    leaky = page.replace("7.0 needs a month", "7 referrals declined, 2.3 a month")
+    assert audit_html(leaky, ledger, 11, where="02_needs_and_gaps.html")["cell"].tolist() == ["Legal representation"]
+
+
 def test_a_page_reads_its_sentences_against_its_own_reports_tables():
     """A sentence of report 01 naming a row beside a number is read against 01's tables, not report 02's."""
     ledger = pd.DataFrame({"table": ["02 referral outcomes per service", "Coverage per county"], "row": ["Legal representation"] * 2,

@@ -86,7 +86,7 @@ from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
 
-__all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before", "too_large"]
+__all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before", "given_by_shown", "too_large"]
 
 MAX_COMBINATIONS = 4_000_000
 """Most combinations of a home cube solved as a whole; a larger one is split by table (see :func:`find_leaks`)."""
@@ -517,6 +517,77 @@ def worked_out_exactly(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *
         found, budget = part.worked_out(mine, budget)
         exact |= found
     return exact
+
+
+def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
+                   spans: Callable[[str], object] | None = None, most: int = MAX_EXACT_CHECKS) -> set:
+    """The counts among ``labels`` whose value the shown counts already give a reader.
+
+    Each count of ``labels`` is read in the cube of its own columns, beside the shown
+    counts on those columns or fewer: a half-year's needs, its six months shown, is their
+    sum; a quarter's needs met, beside its needs and its needs not met, their difference.
+    Fixed there, a count is fixed whatever else is released (more counts only narrow a
+    reader's choices): showing it tells a reader nothing, hiding it protects nothing, and
+    its cubes need no new bounds. Counts in fractions: a count fixed only in whole numbers
+    is not found, which is safe (it is then bounded as any new count).
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Released counts as for :func:`find_leaks` (only those shown are read: not hidden,
+        not withheld, no floor), and the counts of ``labels`` with their true values.
+    units, spans
+        As for :func:`find_leaks`.
+    labels : list
+        Labels of ``cells``: the counts to read.
+    most : int
+        Most counts per cube given a program each (two solves); the rest are not taken as given.
+
+    Returns
+    -------
+    set
+        The labels whose value is fixed.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication.cells import Interval, predicate
+    >>> units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 14 + ["2025-04-10"] * 12 + ["2025-08-01"] * 20)})
+    >>> q1 = predicate(day=Interval("2025-01-01", "2025-03-31"))
+    >>> q2 = predicate(day=Interval("2025-04-01", "2025-06-30"))
+    >>> h1 = predicate(day=Interval("2025-01-01", "2025-06-30"))
+    >>> cells = pd.DataFrame({"pred": [q1, q2, h1], "true": [14, 12, 26], "hidden": [False, False, False]}, index=["q1", "q2", "h1"])
+    >>> sorted(given_by_shown(cells, units, ["h1"]))  # the half: its two quarters' sum
+    ['h1']
+    >>> cells.loc["q2", "hidden"] = True
+    >>> sorted(given_by_shown(cells, units, ["h1"]))  # its second quarter hidden: 15 to 24
+    []
+    """
+    wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
+    if not wanted:
+        return set()
+    used = {c for p in cells["pred"] for c, _ in p if c in units}
+    span_of = spans or (lambda column: column_span(units[column]))
+    every_span = {c: span_of(c) for c in used}
+    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    shown = ~cells["hidden"].to_numpy(bool)
+    for flag, none in (("withheld", False), ("floor", 0)):
+        if flag in cells:
+            shown &= cells[flag].to_numpy() == none
+    shown &= ~cells.index.isin(wanted)
+    plain = cells.assign(hidden=False, withheld=False, floor=0)[["pred", "true", "hidden", "withheld", "floor"]]
+    set_of_cell, column_sets = pd.factorize(columns_of)
+    out: set = set()
+    for columns in dict.fromkeys(columns_of[wanted]):
+        mine = [label for label in wanted if columns_of[label] == columns]
+        inside = shown & np.array([s <= columns for s in column_sets], dtype=bool)[set_of_cell]
+        if not columns or not inside.any():
+            continue
+        here = pd.concat([plain[inside], plain.loc[mine].assign(hidden=True)])
+        for part in _build(here, units, tuple(sorted(columns)), columns_of, split=False):
+            found, _ = part.worked_out([label for label in mine if label in part.position], most)
+            out |= found
+    return out
 
 
 def _not_inside_another(parts: list["_Cube"]) -> list["_Cube"]:

@@ -340,10 +340,17 @@ class Release:
         fixed_hidden = np.vectorize(lambda s: s is True, otypes=[bool])(status) & exists
         fixed_shown = np.vectorize(lambda s: s is False, otypes=[bool])(status) & exists
         new = exists & ~fixed_hidden & ~fixed_shown
+        # a count the shown ones already give (a half-year's needs, its months shown in an
+        # earlier run) is shown as they are: it adds nothing for the bounds to check
+        given = self._given_by_shown(universe, totals, keys, new & (totals >= k))
+        fixed_shown |= given
+        new &= ~given
         hidden = fixed_hidden | (new & (totals >= 1) & (totals < k))
         withheld = np.zeros(totals.shape, dtype=bool)
         units = self.units(universe)
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
+        # the cubes to check: those the new counts fall in (the others hold nothing new since their last check)
+        new_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[new]}
         withheld |= self._too_large_to_bound(universe, name, totals, keys, hidden, withheld, exists, exists & new, table_columns)
         settled = False  # the bounds found nothing in the pattern this table ends with
         for _ in range(2 * int(exists.sum()) + 2):
@@ -358,7 +365,7 @@ class Release:
                 # and bounded then with everything released since: nothing new to bound
                 break
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
-            leaks = bounds.find_leaks(candidate, units, k, must_touch=table_columns,
+            leaks = bounds.find_leaks(candidate, units, k, must_touch=new_columns,
                                       solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
                                       spans=lambda column: self._span(universe, column))
             if not leaks:
@@ -393,12 +400,12 @@ class Release:
             # would say "hidden" where another shows the rate resting on it: shown
             solved = self._solved.setdefault(universe, bounds.SolvedCubes())
             exact = bounds.worked_out_exactly(candidate, units, list(keys[hidden & new & exists & ~withheld & (totals >= k)]),
-                                              must_touch=table_columns, solved=solved, spans=lambda column: self._span(universe, column))
+                                              must_touch=new_columns, solved=solved, spans=lambda column: self._span(universe, column))
             if exact:
                 shown = np.isin(keys, list(exact)) & exists  # every cell of the count, withheld in a line or not
                 # the bounds read them shown and still find nothing (they add nothing a reader did not know)
                 check = self._candidate(universe, totals, keys, hidden & ~shown, withheld & ~shown, exists)
-                if not bounds.find_leaks(check, units, k, must_touch=table_columns, solved=solved, spans=lambda column: self._span(universe, column)):
+                if not bounds.find_leaks(check, units, k, must_touch=new_columns, solved=solved, spans=lambda column: self._span(universe, column)):
                     hidden &= ~shown
                     withheld &= ~shown
         # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
@@ -453,6 +460,20 @@ class Release:
                 on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
                 out |= on & new
         return out
+
+    def _given_by_shown(self, universe: str, totals: np.ndarray, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Which of ``candidates`` the counts shown before already give (:func:`bounds.given_by_shown`)."""
+        out = np.zeros(keys.shape, dtype=bool)
+        if not candidates.any():
+            return out
+        released = self._released(universe)
+        if (released["hidden"] | released["withheld"]).all():
+            return out
+        mine = pd.DataFrame({"key": keys[candidates], "true": totals[candidates]}).drop_duplicates("key")
+        mine = mine.assign(pred=mine["key"].map(_pred_of), hidden=True, withheld=False, floor=0)
+        cells = pd.concat([released[~released["key"].isin(mine["key"])], mine.set_index("key", drop=False).rename_axis(None)])
+        given = bounds.given_by_shown(cells, self.units(universe), list(mine["key"]), spans=lambda column: self._span(universe, column))
+        return np.isin(keys, list(given)) & candidates
 
     def _released(self, universe: str) -> pd.DataFrame:
         """The counts of a universe released so far (this run's and earlier runs', tallies' floors too), as the bounds read them."""

@@ -340,6 +340,8 @@ def _trend_lines_redrawn(html: str, lookup: pd.DataFrame, where: str) -> list[di
 
 _NOT_VICTIMS = re.compile(r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
                           r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|indicators?|series|tests?|x\b)")
+_A_RATE = re.compile(r"\s*(?:[^\W\d]+\s+){0,2}?(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b")
+"""What follows a rate, not a count: ``7.0 needs a month`` (a quarter's 21 needs, a third of them a month)."""
 _NEAR = 40
 """How close (in characters, within one sentence) a number must stand to a row's label to be read as its count."""
 
@@ -349,7 +351,7 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
 
     Read as the label's count: the first number after the label or the last one before it,
     within a few words and with no other number between, that is not days, counties, a
-    share, part of a date or a code.
+    share, a rate (so many a month), part of a date or a code.
 
     Examples
     --------
@@ -367,6 +369,10 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
     False
     >>> _says_count_of("Over the periods to 2025Q3, 9 indicators show a significant improving trend.", "2025Q3", 9)
     False
+    >>> _says_count_of("Demand outruns capacity: Legal aid (7.0 needs a month against 4.0 places).", "Legal aid", 7)
+    False
+    >>> _says_count_of("Legal aid (7 needs declined, 2 a month).", "Legal aid", 7)
+    True
     """
     def counts(text: str) -> list[re.Match[str]]:  # numbers, but not the parts of a date such as 2025-10-01
         return [m for m in _NUMBER.finditer(text)
@@ -377,7 +383,7 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
         before = sentence[max(0, found.start() - _NEAR): found.start()]
         nearest = [(m, after) for m in counts(after)[:1]] + [(m, before) for m in counts(before)[-1:]]
         for m, text in nearest:
-            if _as_number(m.group()) == value and not _NOT_VICTIMS.match(text, m.end()):
+            if _as_number(m.group()) == value and not _NOT_VICTIMS.match(text, m.end()) and not _A_RATE.match(text, m.end()):
                 return True
     return False
 
