@@ -135,6 +135,7 @@ def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp
     suite.mkdir()
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('data_dir: str = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print('needs in progress: 1'); 7"),
         nbformat.v4.new_code_cell("raise RuntimeError('broken analysis')"),
     ])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -151,6 +152,12 @@ def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp
     assert (reports / "latest").resolve().name == "q1"
     assert (reports / ".failed" / "broken" / "run.log").exists()
     assert not (reports / ".failed" / "broken" / pipeline.SNAPSHOT_DIR).exists()  # the data stay in the data folder
+    # what the failed run computed was never audited: its notebook keeps the error, nothing it printed or showed
+    kept = nbformat.read(reports / ".failed" / "broken" / "notebooks" / "00_broken.ipynb", as_version=4)
+    outputs = [output for cell in kept.cells if cell.cell_type == "code" for output in cell.outputs]
+    assert [output.output_type for output in outputs] == ["error"] and outputs[0].evalue == "broken analysis"
+    assert sorted(p.name for p in (reports / ".failed" / "broken").iterdir()) == ["notebooks", "run.log"]
+    assert (reports / ".failed" / "broken").stat().st_mode & 0o077 == 0  # its owner's only
     assert not list(reports.glob(".tmp-*"))
 
 

@@ -94,19 +94,46 @@ def publish(out_dir: Path, work: Path, running: int | None, run_id: str, history
 
 
 def keep_failed(work: Path, out_dir: Path, run_id: str) -> None:
-    """Keep a failed run's log and executed notebooks for the analyst, out of leadership's way."""
+    """Keep a failed run's log and executed notebooks for the analyst, out of leadership's way.
+
+    Only what says where and why it failed: the log, and the notebooks with their errors but
+    no other output. What a failed run computed was never audited (a run the audit refuses
+    fails because its numbers give a count away): an outsider who read a refused run's
+    notebooks left in ``.failed/`` beside the run published after it recovered a quarter's
+    needs in progress (1). The folder is readable by its owner only.
+    """
     failed = out_dir / ".failed" / run_id
     snapshot.discard(work / SNAPSHOT_DIR)  # the data stay in the data folder only
     try:
         if failed.exists():
             shutil.rmtree(failed)
         failed.parent.mkdir(parents=True, exist_ok=True)
-        for html_file in work.glob("*.html"):
-            html_file.unlink()
+        for entry in work.iterdir():
+            if entry.name == "notebooks" and entry.is_dir():
+                for notebook in entry.glob("*.ipynb"):
+                    _errors_only(notebook)
+            elif entry.name not in ("run.log", RUNNING):
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        os.chmod(work, 0o700)
         os.replace(work, failed)
         log.error("failed run kept in %s", failed)
     except OSError:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _errors_only(notebook: Path) -> None:
+    """Drop every output of an executed notebook but its errors (where and why it failed); unreadable, drop it."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:  # noqa: BLE001 - a notebook cut short mid-write: nothing in it is worth a leak
+        notebook.unlink()
+        return
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+    nbformat.write(nb, notebook)
 
 
 def point_latest(out_dir: Path, run_id: str) -> None:
