@@ -248,6 +248,7 @@ def test_a_published_run_keeps_its_ledger_apart_and_audits_clean(tmp_path, tiny_
                                 history=tmp_path / "history.csv")
     ledgers = list((tmp_path / "reports" / ".ledgers").glob("*/r1"))
     assert len(ledgers) == 1 and (ledgers[0] / "complete").exists()
+    assert (tmp_path / "reports" / ".ledgers").stat().st_mode & 0o007 == 0  # true counts: closed to others
     assert not list(result.folder.rglob("cells.parquet"))  # never inside the run folder that is sent
     assert cli.main(["audit", str(result.folder), "--data", str(tiny_dir)]) == 0
     assert "nothing recoverable" in capsys.readouterr().out

@@ -157,7 +157,7 @@ def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp
     outputs = [output for cell in kept.cells if cell.cell_type == "code" for output in cell.outputs]
     assert [output.output_type for output in outputs] == ["error"] and outputs[0].evalue == "broken analysis"
     assert sorted(p.name for p in (reports / ".failed" / "broken").iterdir()) == ["notebooks", "run.log"]
-    assert (reports / ".failed" / "broken").stat().st_mode & 0o077 == 0  # its owner's only
+    assert (reports / ".failed" / "broken").stat().st_mode & 0o007 == 0  # closed to others (owner and group keep theirs)
     assert not list(reports.glob(".tmp-*"))
 
 

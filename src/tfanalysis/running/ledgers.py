@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tfanalysis.publication.ledger import COMPLETE
-from tfanalysis.running.reports_folder import locked
+from tfanalysis.running.reports_folder import closed_to_others, locked
 
 __all__ = ["folder_id", "folder_ledgers", "is_published", "publishing", "publishing_key", "pull", "push", "shared_ledgers", "writable"]
 
@@ -78,19 +78,21 @@ def publishing_key(out_dir: str | Path, *, make: bool = True) -> str | None:
 
 
 def _private(out_dir: str | Path) -> Path:
-    """A reports folder's private part, ``<out>/.ledgers``: never sent."""
+    """A reports folder's private part, ``<out>/.ledgers``: never sent, and closed to all but its owner
+    and group (made so at a run's first step, :func:`folder_id`; a folder made before is closed then too)."""
     return Path(out_dir) / ".ledgers"
 
 
 def _made_once(path: Path, nbytes: int) -> str:
     """The random hex text kept in ``path``; the first caller writes it, every other reads it."""
     if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o770)
         part = path.with_name(f"{path.name}.{os.getpid()}")
         part.write_text(secrets.token_hex(nbytes) + "\n", encoding="utf-8")
         with contextlib.suppress(FileExistsError):
             os.link(part, path)  # the first run to get here writes it; any other reads it
         part.unlink()
+    closed_to_others(path.parent)  # true counts and the key: no one else's (a folder made before too)
     return path.read_text(encoding="utf-8").strip()
 
 

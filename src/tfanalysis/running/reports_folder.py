@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -35,7 +36,7 @@ from tfanalysis.running.errors import SuiteError
 from tfanalysis.running.history import HISTORY_FILE, history_with, read_history, write_pending
 
 __all__ = [
-    "RUNNING", "SNAPSHOT_DIR", "Stopped", "check_writable", "claim_run_id", "hold", "keep_failed", "locked", "make_run_id",
+    "RUNNING", "SNAPSHOT_DIR", "Stopped", "check_writable", "claim_run_id", "closed_to_others", "hold", "keep_failed", "locked", "make_run_id",
     "point_latest", "publish", "release", "signals_deferred", "stopped_by_signals", "sweep",
 ]
 
@@ -100,7 +101,7 @@ def keep_failed(work: Path, out_dir: Path, run_id: str) -> None:
     no other output. What a failed run computed was never audited (a run the audit refuses
     fails because its numbers give a count away): an outsider who read a refused run's
     notebooks left in ``.failed/`` beside the run published after it recovered a quarter's
-    needs in progress (1). The folder is readable by its owner only.
+    needs in progress (1). The folder is closed to all but its owner and group.
     """
     failed = out_dir / ".failed" / run_id
     snapshot.discard(work / SNAPSHOT_DIR)  # the data stay in the data folder only
@@ -114,7 +115,7 @@ def keep_failed(work: Path, out_dir: Path, run_id: str) -> None:
                     _errors_only(notebook)
             elif entry.name not in ("run.log", RUNNING):
                 shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
-        os.chmod(work, 0o700)
+        closed_to_others(work)
         os.replace(work, failed)
         log.error("failed run kept in %s", failed)
     except OSError:
@@ -134,6 +135,16 @@ def _errors_only(notebook: Path) -> None:
         if cell.cell_type == "code":
             cell.outputs = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
     nbformat.write(nb, notebook)
+
+
+def closed_to_others(folder: Path) -> None:
+    """Take every right of others (not the owner, not the group) on ``folder``; best effort (a folder of another owner stays as it is).
+
+    A reports folder may be shared by a team's runs (a scheduled account and an analyst in
+    one group): its private parts keep their owner's and group's rights.
+    """
+    with contextlib.suppress(OSError):
+        folder.chmod(stat.S_IMODE(folder.stat().st_mode) & ~0o007)
 
 
 def point_latest(out_dir: Path, run_id: str) -> None:
