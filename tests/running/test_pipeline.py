@@ -158,6 +158,7 @@ def test_a_failing_notebook_exits_1_and_keeps_the_last_good_report(tiny_run, tmp
     assert [output.output_type for output in outputs] == ["error"] and outputs[0].evalue == "broken analysis"
     assert sorted(p.name for p in (reports / ".failed" / "broken").iterdir()) == ["notebooks", "run.log"]
     assert (reports / ".failed" / "broken").stat().st_mode & 0o007 == 0  # closed to others (owner and group keep theirs)
+    assert (reports / ".failed").stat().st_mode & 0o007 == 0
     assert not list(reports.glob(".tmp-*"))
 
 

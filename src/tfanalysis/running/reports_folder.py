@@ -109,6 +109,7 @@ def keep_failed(work: Path, out_dir: Path, run_id: str) -> None:
         if failed.exists():
             shutil.rmtree(failed)
         failed.parent.mkdir(parents=True, exist_ok=True)
+        closed_to_others(failed.parent)
         for entry in work.iterdir():
             if entry.name == "notebooks" and entry.is_dir():
                 for notebook in entry.glob("*.ipynb"):
