@@ -559,7 +559,7 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
     >>> sorted(given_by_shown(cells, units, ["h1"]))  # the half: its two quarters' sum
     ['h1']
     >>> cells.loc["q2", "hidden"] = True
-    >>> sorted(given_by_shown(cells, units, ["h1"]))  # its second quarter hidden: 15 to 24
+    >>> sorted(given_by_shown(cells, units, ["h1"]))  # its second quarter hidden: 15 or more
     []
     """
     wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
