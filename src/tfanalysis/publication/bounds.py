@@ -550,16 +550,17 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
 
     Examples
     --------
+    A quarter's needs (30) and its March (10) shown give January and February together (20):
+
     >>> from tfanalysis.publication.cells import Interval, predicate
-    >>> units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 14 + ["2025-04-10"] * 12 + ["2025-08-01"] * 20)})
-    >>> q1 = predicate(day=Interval("2025-01-01", "2025-03-31"))
-    >>> q2 = predicate(day=Interval("2025-04-01", "2025-06-30"))
-    >>> h1 = predicate(day=Interval("2025-01-01", "2025-06-30"))
-    >>> cells = pd.DataFrame({"pred": [q1, q2, h1], "true": [14, 12, 26], "hidden": [False, False, False]}, index=["q1", "q2", "h1"])
-    >>> sorted(given_by_shown(cells, units, ["h1"]))  # the half: its two quarters' sum
-    ['h1']
-    >>> cells.loc["q2", "hidden"] = True
-    >>> sorted(given_by_shown(cells, units, ["h1"]))  # its second quarter hidden: 15 or more
+    >>> units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 9 + ["2025-02-10"] * 11 + ["2025-03-10"] * 10)})
+    >>> shown = {"quarter": (Interval("2025-01-01", "2025-03-31"), 30), "march": (Interval("2025-03-01", "2025-03-31"), 10)}
+    >>> cells = pd.DataFrame([(predicate(day=day), n, False) for day, n in shown.values()], index=list(shown), columns=["pred", "true", "hidden"])
+    >>> cells.loc["jan-feb"] = [predicate(day=Interval("2025-01-01", "2025-02-28")), 20, True]
+    >>> sorted(given_by_shown(cells, units, ["jan-feb"]))
+    ['jan-feb']
+    >>> cells.loc["march", "hidden"] = True  # March not shown: up to the quarter's 30
+    >>> sorted(given_by_shown(cells, units, ["jan-feb"]))
     []
     """
     wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
