@@ -424,16 +424,23 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
     return out
 
 
-def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
-              spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, list[frozenset], list[frozenset], set]:
-    """The counts as the cubes read them (margins added), the cubes ``must_touch`` chooses, every cube,
-    and the sets of columns the counts themselves are on (margins aside)."""
-    # a constraint every unit meets restricts nothing: the count belongs beside counts without it
+def _as_read(cells: pd.DataFrame, units: pd.DataFrame, spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, pd.Series]:
+    """The counts with the constraints every unit meets left out, and the columns each is on.
+
+    A constraint every unit meets restricts nothing: the count belongs beside counts without it.
+    """
     used = {c for p in cells["pred"] for c, _ in p if c in units}
     span_of = spans or (lambda column: column_span(units[column]))
     every_span = {c: span_of(c) for c in used}
     cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
-    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    return cells, cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+
+
+def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
+              spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, list[frozenset], list[frozenset], set]:
+    """The counts as the cubes read them (margins added), the cubes ``must_touch`` chooses, every cube,
+    and the sets of columns the counts themselves are on (margins aside)."""
+    cells, columns_of = _as_read(cells, units, spans)
     released = set(columns_of)
     every = cubes(released, None)
     cells = cells.assign(withheld=cells["withheld"] if "withheld" in cells else False,
@@ -566,11 +573,7 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
     wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
     if not wanted:
         return set()
-    used = {c for p in cells["pred"] for c, _ in p if c in units}
-    span_of = spans or (lambda column: column_span(units[column]))
-    every_span = {c: span_of(c) for c in used}
-    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
-    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    cells, columns_of = _as_read(cells, units, spans)
     shown = ~cells["hidden"].to_numpy(bool)
     for flag, none in (("withheld", False), ("floor", 0)):
         if flag in cells:

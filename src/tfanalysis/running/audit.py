@@ -339,9 +339,10 @@ def _trend_lines_redrawn(html: str, lookup: pd.DataFrame, where: str) -> list[di
 
 
 _NOT_VICTIMS = re.compile(r"\s*(?:%|per ?cent|days?|weeks?|months?|quarters?|years?|periods?|counties|county|services?|members?|"
-                          r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|indicators?|series|tests?|x\b)")
-_A_RATE = re.compile(r"\s*(?:[^\W\d]+\s+){0,2}?(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b")
-"""What follows a rate, not a count: ``7.0 needs a month`` (a quarter's 21 needs, a third of them a month)."""
+                          r"organizations?|sectors?|miles?|places?|combinations?|scenarios?|times?|indicators?|series|tests?|x\b"
+                          # a rate: ``7.0 needs a month`` (a quarter's 21 needs, a third of them a month)
+                          r"|(?:[^\W\d]+\s+){0,2}?(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b)")
+"""What follows a number that is not a count of victims: a unit, a share, a rate."""
 _NEAR = 40
 """How close (in characters, within one sentence) a number must stand to a row's label to be read as its count."""
 
@@ -383,7 +384,7 @@ def _says_count_of(sentence: str, label: str, value: int) -> bool:
         before = sentence[max(0, found.start() - _NEAR): found.start()]
         nearest = [(m, after) for m in counts(after)[:1]] + [(m, before) for m in counts(before)[-1:]]
         for m, text in nearest:
-            if _as_number(m.group()) == value and not _NOT_VICTIMS.match(text, m.end()) and not _A_RATE.match(text, m.end()):
+            if _as_number(m.group()) == value and not _NOT_VICTIMS.match(text, m.end()):
                 return True
     return False
 
