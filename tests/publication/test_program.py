@@ -328,3 +328,13 @@ def test_the_largest_value_skips_the_program_only_where_the_program_finds_none()
             assert value == lp._optimise(row, maximise=True)[1]
             compared += 1
     assert compared == 240 and 20 <= skipped < 240  # both ways met
+
+
+def test_a_range_the_others_imply_is_found_and_two_that_imply_each_other_are_not_both_left_out():
+    # x0 + x1 + x2 = 30 shown; ranges: x0 + x1 in 0..40 (the total holds it), x2 in 0..12 and x2 again in 0..12
+    lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 1.0]]), [30.0], sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0]]),
+                       [0.0, 0.0, 0.0], [40.0, 12.0, 12.0])
+    # the second copy of x2's range is implied by the first; the first, tried with the second already left out, is not
+    assert lp.implied(np.array([0, 2, 1])).tolist() == [True, True, False]
+    # the program is as it was: x0 + x1 at least 18 (x2 at most 12)
+    assert lp.range_of(sparse.csr_matrix([[1.0, 1.0, 0.0]]))[:2] == (18.0, 30.0)

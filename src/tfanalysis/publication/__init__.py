@@ -5,6 +5,7 @@
 - :mod:`~tfanalysis.publication.ledger`: every count released so far, shared by a run's
   notebooks and read by later runs of the same data;
 - :mod:`~tfanalysis.publication.bounds`: what a reader can work out from all of it;
+- :mod:`~tfanalysis.publication.blocks`: the blocks of its programs, and those checked before;
 - :mod:`~tfanalysis.publication.release`: :class:`Release`, the API reports call.
 
 See ``docs/disclosure.md`` for the rules and the threat model.

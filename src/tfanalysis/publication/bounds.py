@@ -82,6 +82,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from tfanalysis.publication.blocks import CleanBlocks, block_digests
 from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
 from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
@@ -173,6 +174,10 @@ class SolvedCubes:
     ----------
     size : int
         How many cubes are kept (the least recently used go first).
+    clean : CleanBlocks, optional
+        Blocks of programs found to pin nothing, by any call before (of this release, or
+        of earlier runs when kept in a file): their targets are not solved again
+        (:mod:`~tfanalysis.publication.blocks`). Default: kept in memory for this object.
 
     Examples
     --------
@@ -181,8 +186,9 @@ class SolvedCubes:
     ([1], [1], [3], [4])
     """
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, size: int = 64, clean: CleanBlocks | None = None) -> None:
         self.size = size
+        self.clean = clean if clean is not None else CleanBlocks()
         self.shapes: OrderedDict = OrderedDict()  # unknowns and incidence of cubes, whichever counts are hidden (_build)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
@@ -381,7 +387,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
     # hold (a cube too large to solve whole, split into the cube of a table inside it) is checked once
     for part in dict.fromkeys(part for cube in involved for part in built[cube]):
-        for leak in part.leaks(ranges, threshold, why):
+        for leak in part.leaks(ranges, threshold, why, solved.clean if solved is not None else None):
             if leak.cell is None or leak.cell not in seen:
                 seen.add(leak.cell)
                 leaks.append(leak)
@@ -1067,15 +1073,20 @@ class _Cube:
         program.own_floor = at_least  # what the count's own release says (hidden: at least 1; a tally's floor), not a range carried in
         return program
 
-    def leaks(self, ranges: dict, k: int, why: dict | None = None) -> list[Leak]:
-        """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges)."""
+    def leaks(self, ranges: dict, k: int, why: dict | None = None, clean: CleanBlocks | None = None) -> list[Leak]:
+        """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges).
+
+        ``clean``: blocks of programs checked before and found to pin nothing; the targets
+        of a block of the same content are not solved again, and the blocks this call finds
+        clean are added (:mod:`~tfanalysis.publication.blocks`).
+        """
         why = why or {}
         key = ("leaks", k, self._key(ranges), self._sparse({label: frozenset(why_of) for label, why_of in why.items()}))
         if key not in self._answers:
-            self._answers[key] = self._leaks(ranges, k, why)
+            self._answers[key] = self._leaks(ranges, k, why, clean)
         return list(self._answers[key])
 
-    def _leaks(self, ranges: dict, k: int, why: dict) -> list[Leak]:
+    def _leaks(self, ranges: dict, k: int, why: dict, clean: CleanBlocks | None = None) -> list[Leak]:
         if self.classes.shape[1] == 0:
             return []
         targets: list[tuple[str, object, sparse.csr_matrix, int]] = []
@@ -1089,10 +1100,16 @@ class _Cube:
         if not targets:
             return []
         program = self.program(ranges)
+        digests = self._digests(program, targets, k) if clean is not None else [None] * len(targets)
+        todo = [j for j, digest in enumerate(digests) if digest is None or digest not in clean]
         out = []
         known = len(program.points)
-        found = program.open_targets([t[2] for t in targets], k, points=self.points)
+        found = program.open_targets([targets[j][2] for j in todo], k, points=self.points) if todo else []
+        found = [(todo[j], largest, duals) for j, largest, duals in found]
         self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+        if clean is not None:
+            pinned = {digests[j] for j, _, _ in found}
+            clean.add(digests[j] for j in todo if digests[j] not in pinned)
         for j, largest, duals in found:
             kind, cell, _, value = targets[j]
             resting = np.abs(duals) > 1e-9
@@ -1107,6 +1124,21 @@ class _Cube:
                     floors.append(program.range_labels[r])
             out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
         return out
+
+
+    def _digests(self, program: ReaderProgram, targets: list, k: int) -> list[str | None]:
+        """The digest of the block of the program each target lies in (:func:`~tfanalysis.publication.blocks.block_digests`)."""
+        at_range = {label: r for r, label in enumerate(program.range_labels)}
+        counts = [t for t in targets if t[0] == "hidden count"]
+        is_count = np.array([label is not _TIE for label in program.eq_labels], bool)
+        family = np.full(len(is_count), -1, np.int64)
+        shown = np.flatnonzero(~self.hidden & (self.true > 0))  # the program's equations, in its order (_program)
+        family[: len(shown)] = pd.factorize(self.cells["pred"].iloc[shown].map(lambda p: frozenset(c for c, _ in p)))[0]
+        return block_digests(program.a_eq, program.b_eq, program.eq_labels, is_count, family,
+                             program.a_range, program.lower, program.upper, program.range_labels,
+                             np.array([at_range[t[1]] for t in counts], np.int64), np.array([t[3] for t in counts], np.int64),
+                             np.array([t[2].indices[0] for t in targets[len(counts):]], np.int64), self.class_truth, k,
+                             implied=program.implied)
 
 
 def _shown_resting(program: ReaderProgram, resting: np.ndarray) -> list:

@@ -123,6 +123,45 @@ class ReaderProgram:
         self.points.append(x)
         return x
 
+    def implied(self, ranged: np.ndarray) -> np.ndarray:
+        """Which ranged rows (positions among them) the other constraints hold inside their range already.
+
+        Each row is tried in turn with its own range left out and those found implied
+        before it left out too: its smallest and largest values are then read, and if they
+        lie inside its range, leaving it out changes nothing a reader can work out. (Two
+        rows implying each other are not both left out: the second is tried without the first.)
+
+        >>> # x0 + x1 = 12; x0 in 1..20 says nothing more; x1 in 1..5 does
+        >>> lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0]]), [12.0], sparse.csr_matrix([[1.0, 0.0], [0.0, 1.0]]), [1.0, 1.0], [20.0, 5.0])
+        >>> lp.implied(np.array([0, 1])).tolist()
+        [True, False]
+        >>> lp.range_of(sparse.csr_matrix([[1.0, 0.0]]))[:2]  # the program as it was
+        (7.0, 11.0)
+        """
+        ranged = np.asarray(ranged, dtype=np.int64)
+        out = np.zeros(ranged.size, dtype=bool)
+        position = np.searchsorted(self._kept, self.n_eq + ranged)
+        left_out = []
+        try:
+            for j, (r, at) in enumerate(zip(ranged.tolist(), position.tolist())):
+                lower, upper = self.lower[r], self.upper[r]
+                if at >= self._kept.size or self._kept[at] != self.n_eq + r:
+                    out[j] = True  # restricts nothing: not in the program
+                    continue
+                self.highs.changeRowBounds(at, -highspy.kHighsInf, highspy.kHighsInf)
+                row = self.a_range[r]
+                fits = lower <= 0 or self._optimise(row, maximise=False)[1] >= lower - 1e-9
+                fits = fits and (np.isposinf(upper) or self._optimise(row, maximise=True)[1] <= upper + 1e-9)
+                if fits:
+                    out[j] = True
+                    left_out.append(at)
+                else:
+                    self.highs.changeRowBounds(at, self.row_lower[at], self.row_upper[at])
+        finally:
+            for at in left_out:
+                self.highs.changeRowBounds(at, self.row_lower[at], self.row_upper[at])
+        return out
+
     def _largest(self, row: sparse.csr_matrix) -> tuple[str, float, np.ndarray, np.ndarray]:
         """:meth:`_optimise` maximising ``row``, without a program where an unknown of it is free above."""
         if self._free_above()[row.indices[row.data > 0]].any():

@@ -45,6 +45,7 @@ import pandas as pd
 
 from tfanalysis.publication.privacy import HIDDEN, MARGIN, protect_grid
 from tfanalysis.publication import bounds
+from tfanalysis.publication.blocks import CLEAN_BLOCKS, CleanBlocks
 from tfanalysis.publication.cells import (
     Finer, cell_key, column_span, finer_columns, matches, normalize, on_finer_columns, predicate, predicate_from_key,
     without_the_obvious,
@@ -102,7 +103,17 @@ class Release:
         self._spans: dict[tuple[str, str], Any] = {}
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
+        # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
+        # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
+        self._clean = CleanBlocks(Path(ledger_dir) / CLEAN_BLOCKS if ledger_dir else None,
+                                  earlier=[Path(p) / CLEAN_BLOCKS for p in earlier])
         self.ledger.rekey(self._rekeyed)
+
+    def _solved_of(self, universe: str) -> bounds.SolvedCubes:
+        """The cubes built and solved so far on a universe's units (:class:`~tfanalysis.publication.bounds.SolvedCubes`)."""
+        if universe not in self._solved:
+            self._solved[universe] = bounds.SolvedCubes(clean=self._clean)
+        return self._solved[universe]
 
     def _rekeyed(self, key: str) -> str:
         universe, pred = predicate_from_key(key)
@@ -319,7 +330,7 @@ class Release:
         for key, true, floor in new:
             self.ledger.add_floor(key, true, floor)
         leaks = bounds.find_leaks(self._released(universe), frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
-                                  solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
+                                  solved=self._solved_of(universe),
                                   spans=lambda column: self._span(universe, column))
         if leaks:
             self.ledger.floors = known
@@ -366,7 +377,7 @@ class Release:
                 break
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
             leaks = bounds.find_leaks(candidate, units, k, must_touch=new_columns,
-                                      solved=self._solved.setdefault(universe, bounds.SolvedCubes()),
+                                      solved=self._solved_of(universe),
                                       spans=lambda column: self._span(universe, column))
             if not leaks:
                 settled = True
@@ -398,7 +409,7 @@ class Release:
             # a count a reader works out exactly from what is shown (a year's needs followed: its needs
             # met, in progress and unmet, shown in another table) protects nothing hidden, and the page
             # would say "hidden" where another shows the rate resting on it: shown
-            solved = self._solved.setdefault(universe, bounds.SolvedCubes())
+            solved = self._solved_of(universe)
             exact = bounds.worked_out_exactly(candidate, units, list(keys[hidden & new & exists & ~withheld & (totals >= k)]),
                                               must_touch=new_columns, solved=solved, spans=lambda column: self._span(universe, column))
             if exact:
