@@ -5,12 +5,13 @@ import stat
 
 import numpy as np
 import pandas as pd
-import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from tfanalysis.publication import bounds
 from tfanalysis.publication.blocks import CLEAN_BLOCKS, CleanBlocks, block_digests, sums_of_smaller
-from tfanalysis.publication.cells import Interval, predicate
+from tfanalysis.publication.cells import Interval, matches, predicate
 from tfanalysis.publication.program import ReaderProgram
 from tfanalysis.publication.release import Release
 from tfanalysis.running.audit import audit_ledger
@@ -181,3 +182,46 @@ def test_a_release_keeps_its_clean_blocks_privately_and_the_audit_does_not_rest_
     assert _release_halves_and_q3(trusting)[1] == [13, 45, 58]
     # ... and the run's audit, which solves every block itself, finds what it gives away
     assert set(audit_ledger(trusting)["table"]) == {"q3"}
+
+
+@st.composite
+def _quarters_needs_counties(draw):
+    """Units in three quarters x two needs x two counties (0-24 each), and which released counts are hidden."""
+    counts = draw(st.lists(st.integers(0, 24), min_size=12, max_size=12))
+    days = {"q1": "2025-02-01", "q2": "2025-05-01", "q3": "2025-08-01"}
+    cells = [(q, need, county) for q in days for need in "ab" for county in "xy"]
+    rows = [(days[q], need, county) for (q, need, county), n in zip(cells, counts) for _ in range(n)]
+    units = pd.DataFrame(rows, columns=["day", "need", "county"]).assign(day=lambda f: pd.to_datetime(f["day"]))
+    return units, draw(st.randoms(use_true_random=False))
+
+
+def _released(units: pd.DataFrame, quarters: list[str], rng) -> pd.DataFrame:
+    """Counts per quarter x need, per quarter x county, per quarter, per need over the quarters, and in all;
+    a count of 1-10 hidden, a larger one hidden one time in four (as if to protect another)."""
+    preds = []
+    for q in quarters:
+        day = Interval(*QUARTERS[q])
+        preds += [predicate(day=day, need=n) for n in "ab"] + [predicate(day=day, county=c) for c in "xy"] + [predicate(day=day)]
+    span = Interval(QUARTERS[quarters[0]][0], QUARTERS[quarters[-1]][1])
+    preds += [predicate(day=span, need=n) for n in "ab"] + [predicate(day=span)]
+    preds = list(dict.fromkeys(preds))  # one quarter: its total is the total in all
+    true = [int(matches(units, p).sum()) for p in preds]
+    hidden = [(1 <= t <= 10) or (t > 10 and rng.random() < 0.25) for t in true]
+    return pd.DataFrame({"pred": preds, "true": true, "hidden": hidden}, index=[repr(p) for p in preds])
+
+
+def _answer(leaks) -> list:
+    return sorted((leak.kind, str(leak.cell), leak.true, leak.largest) for leak in leaks)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_quarters_needs_counties())
+def test_the_blocks_found_clean_change_no_answer(case) -> None:
+    """Checked in turn with the blocks the earlier checks found clean, a quarter's counts, then two, then three,
+    give the same leaks as each checked alone (the oracle: every target solved)."""
+    units, rng = case
+    clean = CleanBlocks()
+    for quarters in (["q1"], ["q1", "q2"], ["q1", "q2", "q3"]):
+        cells = _released(units, quarters, rng)
+        kept = bounds.find_leaks(cells, units, 11, solved=bounds.SolvedCubes(clean=clean))
+        assert _answer(kept) == _answer(bounds.find_leaks(cells, units, 11))

@@ -2,10 +2,11 @@
 
 A cube's program is often several programs side by side. Shown counts that are the sum of
 smaller shown counts (a year's needs beside its four quarters) say nothing the smaller ones
-do not, and left out they leave a program whose unknowns fall apart into *blocks*: sets of
-unknowns no constraint and no target joins to another. A quarter's counts in a cube whose
-only counts spanning two quarters are such sums form a block of their own, and what a
-reader can work out of a count in it depends on that block alone.
+do not, nor do ranges carried from other cubes that the rest of the program holds already
+(a margin over every quarter); left out, they leave a program whose unknowns fall apart
+into *blocks*: sets of unknowns no constraint and no target joins to another. A quarter's
+counts in a cube whose only counts spanning two quarters are such form a block of their
+own, and what a reader can work out of a count in it depends on that block alone.
 
 So a block whose targets were all checked and none was pinned is known by a digest of its
 content (every count in it: what it is, its value or range, which target it is, and which
@@ -125,6 +126,7 @@ def block_digests(eq: sparse.csr_matrix, eq_value: np.ndarray, eq_label: list, i
         them the rest of the program holds inside their ranges already
         (:meth:`~tfanalysis.publication.program.ReaderProgram.implied`): those are left out.
         None: every range is kept.
+
     Returns
     -------
     list of str or None
@@ -200,15 +202,17 @@ def block_digests(eq: sparse.csr_matrix, eq_value: np.ndarray, eq_label: list, i
         mine = np.array(sorted(mine.tolist(), key=described.__getitem__), dtype=np.int64)
         rank[mine] = np.arange(len(mine))
 
-        def unknown(c: int) -> bytes:  # the rows an unknown lies in (a tie's -1 apart) and its true count
+        def unknown(c: int) -> bytes:  # the rows an unknown lies in, with its coefficient in each, and its true count
             start, end = by_class.indptr[c], by_class.indptr[c + 1]
-            places = np.sort(rank[by_class.indices[start:end]] * 2 + (by_class.data[start:end] < 0))
-            return places.tobytes() + int(class_truth[c]).to_bytes(8, "little", signed=True)
+            places = rank[by_class.indices[start:end]]
+            order = np.argsort(places, kind="stable")
+            return (places[order].tobytes() + by_class.data[start:end][order].astype(np.float64).tobytes()
+                    + int(class_truth[c]).to_bytes(8, "little", signed=True))
 
         digest = hashlib.sha256(f"k={k}\n".encode())
         digest.update("\n".join(described[r] for r in mine.tolist()).encode())
         for one in sorted(unknown(c) for c in by_block_classes.get(block, np.zeros(0, np.int64)).tolist()):
-            digest.update(b"\x01" + one)
+            digest.update(b"\x01" + len(one).to_bytes(4, "little") + one)  # its length first: no two lists read alike
         digests[block] = digest.hexdigest()[:32]
     return [digests.get(b) if b >= 0 else None for b in wanted.tolist()]
 
