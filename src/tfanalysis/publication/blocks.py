@@ -191,7 +191,7 @@ def block_digests(eq: sparse.csr_matrix, eq_value: np.ndarray, eq_label: list, i
         finer = rows.indices[rows.indptr[t]:rows.indptr[t + 1]][rows.data[rows.indptr[t]:rows.indptr[t + 1]] < 0]
         named = sorted(described[r] for c in finer.tolist() for r in by_class.indices[by_class.indptr[c]:by_class.indptr[c + 1]].tolist()
                        if not is_tie[r])
-        described[t] = repr(("tie", named))
+        described[t] = repr(("tie", named, float(eq_value[kept_eq[t]])))
     blocked = set(wanted[wanted >= 0].tolist())
     digests = {}
     by_block_rows = _grouped(row_block, blocked)
