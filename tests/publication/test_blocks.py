@@ -43,11 +43,12 @@ def _quarters(names: list[str], *, shown_b: tuple[str, ...] = ()) -> pd.DataFram
 
 
 def _solved_targets(monkeypatch) -> list[int]:
-    given: list[int] = []
+    """How many targets each program is given to solve (the real program runs)."""
+    sizes: list[int] = []
     open_targets = bounds.ReaderProgram.open_targets
     monkeypatch.setattr(bounds.ReaderProgram, "open_targets",
-                        lambda self, rows, k, **kw: given.append(len(rows)) or open_targets(self, rows, k, **kw))
-    return given
+                        lambda self, rows, k, **kw: sizes.append(len(rows)) or open_targets(self, rows, k, **kw))
+    return sizes
 
 
 def test_a_total_that_is_the_sum_of_smaller_counts_is_left_out() -> None:
