@@ -173,14 +173,11 @@ def block_digests(eq: sparse.csr_matrix, eq_value: np.ndarray, eq_label: list, i
     _, class_block = _components(sparse.vstack([eq[kept_eq], ranged[restricting | targets]]))
     kept_range = np.flatnonzero(restricting | targets)
     rows = sparse.vstack([eq[kept_eq], ranged[kept_range]]).tocsr()
-    rows.sort_indices()
     row_block = _blocks_of_rows(rows, class_block)
-    at_row = {r: len(kept_eq) + i for i, r in enumerate(kept_range.tolist())}
-    wanted = np.concatenate([row_block[[at_row[r] for r in np.asarray(target_rows).tolist()]].astype(np.int64),
+    wanted = np.concatenate([row_block[len(kept_eq) + np.searchsorted(kept_range, np.asarray(target_rows, np.int64))],
                              class_block[target_classes] if len(target_classes) else np.zeros(0, np.int64)])
     true_of = dict(zip(np.asarray(target_rows).tolist(), np.asarray(target_true).tolist()))
     by_class = rows.tocsc()
-    by_class.sort_indices()
     # a row's own description: what it is and what the reader knows of it (no unknowns yet)
     # (reprs of tuples: a label holding any character cannot make two rows read alike)
     is_tie = np.concatenate([~is_count[kept_eq], np.zeros(len(kept_range), bool)])

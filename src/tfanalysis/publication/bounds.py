@@ -85,7 +85,7 @@ from scipy import sparse
 from tfanalysis.publication.blocks import CleanBlocks, block_digests
 from tfanalysis.publication.cubes import cubes
 from tfanalysis.publication.program import ReaderProgram, whole_range
-from tfanalysis.publication.cells import Interval, column_span, without_the_obvious
+from tfanalysis.publication.cells import Interval, cell_key, column_span, without_the_obvious
 
 __all__ = ["Leak", "MAX_COMBINATIONS", "MAX_INCIDENCE", "SolvedCubes", "find_leaks", "given_away_before", "given_by_shown", "too_large"]
 
@@ -114,7 +114,9 @@ MAX_EXACT_CHECKS = 64
 _ONE_DAY = pd.Timedelta(days=1)
 
 _MARGIN = "\x00margin "
-"""The start of a shared margin's label (:func:`_margins`): never a released count's."""
+"""The start of a shared margin's label (:func:`_margins`): never a released count's. The rest is the
+margin's :func:`~tfanalysis.publication.cells.cell_key`, the same in every process (a ``repr`` of its
+value sets is not: their order follows the string hash seed), as the digests of blocks read it."""
 
 _TIE = object()
 """The label of an equation tying a cube's unknowns to a finer column's: no released count, nothing to hide."""
@@ -294,7 +296,7 @@ def _margins(cells: pd.DataFrame, columns_of: pd.Series, every: list[frozenset])
             if margin not in released:
                 margins.setdefault(margin, None)
     return pd.DataFrame({"pred": list(margins), "true": 0, "hidden": True, "withheld": True, "floor": 0},
-                        index=[_MARGIN + repr(m) for m in margins], dtype=object).astype(
+                        index=[_MARGIN + cell_key("", m) for m in margins], dtype=object).astype(
                             {"true": np.int64, "hidden": bool, "withheld": bool, "floor": np.int64})
 
 
@@ -928,6 +930,7 @@ class _Cube:
         self._same_as: dict = {}  # ranges -> the ranges of a kept program they add nothing to
         self._answers: dict = {}
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
+        self._families: np.ndarray | None = None  # each count's set of columns, numbered (_digests)
 
     def borrow(self, other: "_Cube") -> None:
         """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
@@ -1125,15 +1128,15 @@ class _Cube:
             out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
         return out
 
-
     def _digests(self, program: ReaderProgram, targets: list, k: int) -> list[str | None]:
         """The digest of the block of the program each target lies in (:func:`~tfanalysis.publication.blocks.block_digests`)."""
+        if self._families is None:  # each count's set of columns, numbered (the cells never change)
+            self._families = pd.factorize(self.cells["pred"].map(lambda p: frozenset(c for c, _ in p)))[0]
         at_range = {label: r for r, label in enumerate(program.range_labels)}
         counts = [t for t in targets if t[0] == "hidden count"]
         is_count = np.array([label is not _TIE for label in program.eq_labels], bool)
-        family = np.full(len(is_count), -1, np.int64)
         shown = np.flatnonzero(~self.hidden & (self.true > 0))  # the program's equations, in its order (_program)
-        family[: len(shown)] = pd.factorize(self.cells["pred"].iloc[shown].map(lambda p: frozenset(c for c, _ in p)))[0]
+        family = np.concatenate([self._families[shown], np.full(len(is_count) - len(shown), -1)]).astype(np.int64)
         return block_digests(program.a_eq, program.b_eq, program.eq_labels, is_count, family,
                              program.a_range, program.lower, program.upper, program.range_labels,
                              np.array([at_range[t[1]] for t in counts], np.int64), np.array([t[3] for t in counts], np.int64),
