@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from tfanalysis.publication.program import ReaderProgram
+from tfanalysis.publication.program import ReaderProgram, lean_rows
 
 
 def test_a_shown_total_less_a_hidden_count_bounds_the_other():
@@ -338,3 +338,120 @@ def test_a_range_the_others_imply_is_found_and_two_that_imply_each_other_are_not
     assert lp.implied(np.array([0, 2, 1])).tolist() == [True, True, False]
     # the program is as it was: x0 + x1 at least 18 (x2 at most 12)
     assert lp.range_of(sparse.csr_matrix([[1.0, 1.0, 0.0]]))[:2] == (18.0, 30.0)
+
+
+def test_lean_rows_take_the_largest_shown_counts_inside_each_row_off_it():
+    # a national total over four unknowns; two state totals tile it; the first state's two
+    # counties are shown too; one county of the second state is a hidden count (1..10)
+    rows = sparse.csr_matrix([
+        [1, 1, 1, 1],  # nation 20
+        [1, 1, 0, 0],  # state A 12
+        [0, 0, 1, 1],  # state B 8
+        [1, 0, 0, 0],  # county A1 5
+        [0, 1, 0, 0],  # county A2 7
+        [0, 0, 1, 0],  # county B1 hidden, 1..10
+    ], dtype=float)
+    lower = np.array([20, 12, 8, 5, 7, 1], dtype=float)
+    upper = np.array([20, 12, 8, 5, 7, 10], dtype=float)
+    lean, lo, hi, back, lean_of = lean_rows(rows, lower, upper, shown=np.array([True] * 5 + [False]))
+    # the nation is its states (left out), state A its counties (left out); state B holds no
+    # shown count: kept as it was, and so is the hidden county
+    assert lean_of.tolist() == [-1, -1, 0, 1, 2, 3]
+    assert lean.toarray().tolist() == [[0, 0, 1, 1], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]]
+    assert (lo.tolist(), hi.tolist()) == ([8, 5, 7, 1], [8, 5, 7, 10])
+    assert np.array_equal((back @ rows).toarray(), lean.toarray())
+
+
+def test_lean_rows_take_off_only_shown_counts_that_do_not_overlap_the_larger_first():
+    # a total of 10 over five unknowns cut two ways: by one table into {0,1,2} and {3,4},
+    # by another into {0,1} and {2,3}; a hidden count {0,1,2,3,4} minus nothing shown is
+    # left as it is only if no shown count lies inside it
+    rows = sparse.csr_matrix([
+        [1, 1, 1, 1, 1],  # total 10
+        [1, 1, 1, 0, 0],  # 6
+        [0, 0, 0, 1, 1],  # 4
+        [1, 1, 0, 0, 0],  # 3
+        [0, 0, 1, 1, 0],  # 5
+    ], dtype=float)
+    bounds = np.array([10, 6, 4, 3, 5], dtype=float)
+    lean, lo, hi, _, lean_of = lean_rows(rows, bounds, bounds, shown=np.ones(5, bool))
+    # the total: {0,1,2} (size 3) first, then {3,4}: tiled, left out; {0,1,2} less {0,1}
+    assert lean_of.tolist() == [-1, 0, 1, 2, 3]
+    assert lean.toarray().tolist() == [[0, 0, 1, 0, 0], [0, 0, 0, 1, 1], [1, 1, 0, 0, 0], [0, 0, 1, 1, 0]]
+    assert lo.tolist() == hi.tolist() == [3, 4, 3, 5]
+
+
+def test_a_row_the_shown_counts_inside_it_contradict_is_kept_so_the_program_says_so():
+    rows = sparse.csr_matrix([[1, 1], [1, 0], [0, 1]], dtype=float)
+    bounds = np.array([10.0, 4.0, 5.0])  # 4 + 5 is not 10
+    lean, lo, hi, _, lean_of = lean_rows(rows, bounds, bounds, shown=np.ones(3, bool))
+    assert lean_of.tolist() == [0, 1, 2] and lean[0].nnz == 0 and lo[0] == hi[0] == 1.0
+    with pytest.raises(ValueError, match="contradict"):
+        ReaderProgram(rows, bounds, sparse.csr_matrix((0, 2)), np.zeros(0), np.zeros(0)).extent(sparse.csr_matrix([[1.0, 0.0]]))
+
+
+def test_what_a_largest_value_rests_on_is_said_in_the_counts_the_reader_was_shown():
+    # total 12 = x0 + x1 + x2 shown, x0 + x1 = 7 shown, x2 hidden (at least 1): x2 is 5,
+    # and that rests on the total and on the 7 (the solver held "x2 = 5" only)
+    lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]]), [12.0, 7.0],
+                       sparse.csr_matrix([[0.0, 0.0, 1.0]]), [1.0], [np.inf])
+    assert lp._lean_rows.shape[0] == 3 and lp._lean_rows.nnz == 4
+    lo, hi, resting = lp.range_of(sparse.csr_matrix([[0.0, 0.0, 1.0]]))
+    assert (lo, hi) == (5.0, 5.0)
+    assert resting[:2].tolist() == [True, True]
+    # a range over counts the shown counts inside it fix (x0 + x1 + x2 = 7 + 5, in 3..20)
+    # is implied; x0 in 1..6 is not (x0 + x1 = 7 lets it be 0 or 7)
+    lp2 = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), [7.0, 5.0],
+                        sparse.csr_matrix([[1.0, 1.0, 1.0], [1.0, 0.0, 0.0]]), [3.0, 1.0], [20.0, 6.0])
+    assert lp2._lean_of.tolist() == [0, 1, -1, 2]
+    assert lp2.implied(np.array([0, 1])).tolist() == [True, False]
+    assert lp2.range_of(sparse.csr_matrix([[1.0, 0.0, 0.0]]))[:2] == (1.0, 6.0)
+
+
+@st.composite
+def _nested_programs(draw):
+    """Shown counts nested and overlapping (tables of one total cut several ways), hidden counts with ranges."""
+    n = draw(st.integers(2, 7))
+    true = np.array(draw(st.lists(st.integers(0, 6), min_size=n, max_size=n)), dtype=float)
+    cuts = draw(st.lists(st.lists(st.integers(0, 2), min_size=n, max_size=n), min_size=1, max_size=3))
+    shown = [[True] * n]
+    for cut in cuts:  # a table: the total cut into up to three parts; some parts cut again
+        for part in range(3):
+            members = [c == part for c in cut]
+            if any(members) and draw(st.booleans()):
+                shown.append(members)
+    shown += draw(st.lists(st.lists(st.booleans(), min_size=n, max_size=n).filter(any), max_size=2))
+    hidden = draw(st.lists(st.lists(st.booleans(), min_size=n, max_size=n).filter(any), min_size=1, max_size=4))
+    a_eq, a_range = np.array(shown, dtype=float), np.array(hidden, dtype=float)
+    values = a_range @ true
+    lower = np.where(np.array(draw(st.lists(st.booleans(), min_size=len(hidden), max_size=len(hidden)))), np.minimum(values, 1.0), 0.0)
+    slack = np.array(draw(st.lists(st.integers(-1, 3), min_size=len(hidden), max_size=len(hidden))))
+    upper = np.where(slack < 0, np.inf, values + np.maximum(slack, 0))
+    target = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n).filter(any)), dtype=float)
+    return a_eq, a_eq @ true, a_range, lower, upper, target
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_nested_programs())
+def test_lean_rows_give_every_extent_the_original_rows_give_and_what_it_rests_on_holds_it(case):
+    from scipy.optimize import linprog
+
+    a_eq, b_eq, a_range, lower, upper, target = case
+    lp = ReaderProgram(sparse.csr_matrix(a_eq), b_eq, sparse.csr_matrix(a_range), lower, upper)
+    rows = np.vstack([a_eq, a_range])
+    row_lower, row_upper = np.concatenate([b_eq, lower]), np.concatenate([b_eq, upper])
+
+    def largest(c, keep):  # scipy's HiGHS on the rows ``keep`` as the reader was shown them
+        capped, floored = keep & np.isfinite(row_upper), keep & (row_lower > -np.inf)
+        res = linprog(-c, A_ub=np.vstack([rows[capped], -rows[floored]]), b_ub=np.concatenate([row_upper[capped], -row_lower[floored]]),
+                      bounds=(0, None), method="highs")
+        return np.inf if res.status == 3 else -res.fun
+
+    for c in [*a_range, target]:
+        lo, hi, resting = lp.extent(sparse.csr_matrix(c))
+        everything = np.ones(len(rows), bool)
+        assert hi == pytest.approx(largest(c, everything), abs=1e-6)
+        assert lo == pytest.approx(-largest(-c, everything), abs=1e-6)
+        if np.isfinite(hi):  # the rows it rests on alone hold the largest value there
+            _, hi_only, _, duals = lp._largest(sparse.csr_matrix(c))
+            assert largest(c, np.abs(duals) > 1e-9) == pytest.approx(hi_only, abs=1e-6)
