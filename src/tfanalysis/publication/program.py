@@ -1,7 +1,8 @@
 """The reader's linear program over one cube: the largest value each target can take.
 
 Built once in HiGHS (``highspy``); each target only changes the objective, so the primal simplex
-starts from the previous basis. A bound just above the threshold is checked with
+starts from the previous basis. The solver holds each row less the shown counts inside it
+(:func:`lean_rows`): the same points with far fewer entries, which HiGHS reads at every run. A bound just above the threshold is checked with
 integrality (HiGHS's branch and bound, :func:`whole_program`). Many ranges or targets are
 split between the program and a twin of it, solved in two threads (HiGHS lets go of
 Python while it solves): the second core of a machine running one report at a time is
