@@ -455,3 +455,46 @@ def test_lean_rows_give_every_extent_the_original_rows_give_and_what_it_rests_on
         if np.isfinite(hi):  # the rows it rests on alone hold the largest value there
             _, hi_only, _, duals = lp._largest(sparse.csr_matrix(c))
             assert largest(c, np.abs(duals) > 1e-9) == pytest.approx(hi_only, abs=1e-6)
+
+
+def test_extents_found_in_a_program_are_kept_where_their_points_still_fit_a_narrower_one():
+    # x0 + x1 + x2 = 12 shown, each hidden (at least 1): each is 1..10
+    a_eq, b_eq, rows = sparse.csr_matrix([[1.0, 1.0, 1.0]]), [12.0], sparse.identity(3, format="csr")
+    wide = ReaderProgram(a_eq, b_eq, rows, np.ones(3), np.full(3, np.inf))
+    before = wide.extents_of_ranged(np.arange(3))
+    assert [(lo, round(hi)) for lo, hi, _ in before] == [(1.0, 10)] * 3
+    # another cube says x0 is at most 5: x0's largest value was reached at x0 = 10, which no
+    # longer fits; x1's and x2's at x0 = 1, which does
+    narrow = ReaderProgram(a_eq, b_eq, rows, np.ones(3), np.array([5.0, np.inf, np.inf]))
+    calls = []
+    optimise = narrow._optimise
+    narrow._optimise = lambda row, maximise=True: calls.append((row.indices.tolist(), maximise)) or optimise(row, maximise)
+    after = narrow.extents_of_ranged(np.arange(3), earlier=before.taken(np.arange(3)))
+    assert [(lo, round(hi)) for lo, hi, _ in after] == [(1.0, 5), (1.0, 10), (1.0, 10)]
+    assert ([0], True) in calls and not any(maximise and cols != [0] for cols, maximise in calls)
+    assert after.rest_hi[1] is before.rest_hi[1] and after[1][2][0]  # kept: it rests on the total, as before
+
+
+def test_extents_kept_from_a_wider_program_equal_those_worked_out_anew():
+    rng = np.random.default_rng(5)
+    kept = 0
+    for _ in range(60):
+        n = int(rng.integers(3, 9))
+        true = rng.integers(0, 6, n).astype(float)
+        a_eq = sparse.csr_matrix((rng.random((int(rng.integers(1, 4)), n)) < 0.5).astype(float))
+        a_range = sparse.csr_matrix((rng.random((int(rng.integers(2, 7)), n)) < 0.4).astype(float))
+        values = a_range @ true
+        lower = np.where(rng.random(values.size) < 0.7, np.minimum(values, 1.0), 0.0)
+        upper = np.full(values.size, np.inf)
+        wide = ReaderProgram(a_eq, a_eq @ true, a_range, lower, upper)
+        before = wide.extents_of_ranged(np.arange(values.size))
+        # ranges narrowed around the true counts, as another cube would
+        narrow_lower = np.where(rng.random(values.size) < 0.3, np.maximum(lower, values - rng.integers(0, 2, values.size)), lower)
+        narrow_upper = np.where(rng.random(values.size) < 0.5, values + rng.integers(0, 3, values.size), upper)
+        again = ReaderProgram(a_eq, a_eq @ true, a_range, narrow_lower, narrow_upper)
+        reused = again.extents_of_ranged(np.arange(values.size), earlier=before.taken(np.arange(values.size)))
+        fresh = ReaderProgram(a_eq, a_eq @ true, a_range, narrow_lower, narrow_upper).extents_of_ranged(np.arange(values.size))
+        for (lo, hi, _), (lo1, hi1, _) in zip(reused, fresh):
+            assert abs(lo - lo1) < 1e-6 and (hi == hi1 or abs(hi - hi1) < 1e-6)
+        kept += int((reused.hi_at >= 0).sum())
+    assert kept > 0

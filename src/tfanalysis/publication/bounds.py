@@ -931,6 +931,7 @@ class _Cube:
         self._answers: dict = {}
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
         self._families: np.ndarray | None = None  # each count's set of columns, numbered (_digests)
+        self._last_extents: tuple | None = None  # (ranges' number, count -> position, Extents): work_out_ranges
 
     def borrow(self, other: "_Cube") -> None:
         """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
@@ -1024,9 +1025,26 @@ class _Cube:
         if len(todo) < 2:
             return
         program = self.program(ranges)
-        for label, (lo, hi, resting) in zip(todo, program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]))):
+        # the last extents worked out, in a program these ranges narrow: where their points
+        # still fit, they hold here too (ReaderProgram.extents_of_ranged)
+        earlier = None
+        if self._last_extents is not None and self._narrower(ranged, self._last_extents[0]):
+            _, at, extents = self._last_extents
+            earlier = extents.taken(np.array([at.get(label, -1) for label in todo], np.int64))
+        found = program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]), earlier=earlier)
+        for label, (lo, hi, resting) in zip(todo, found):
             self._answers[("extent", label, ranged)] = (lo, hi)
             self._answers[("range", label, ranged)] = (*whole_range(lo, hi), resting)
+        self._last_extents = (ranged, {label: j for j, label in enumerate(todo)}, found)
+
+    def _narrower(self, new: int, old: int) -> bool:
+        """Whether every range numbered ``new`` lies inside the same count's range numbered ``old``."""
+        was_of, now_of = self._ranges_by_id[old], self._ranges_by_id[new]
+        for position in was_of.keys() | now_of.keys():
+            was, now = was_of.get(position, (0.0, np.inf)), now_of.get(position, (0.0, np.inf))
+            if now[0] < was[0] or now[1] > was[1]:
+                return False
+        return True
 
     def worked_out(self, labels: list, budget: int) -> tuple[set, int]:
         """Which hidden counts of ``labels`` this cube's program allows one value only, and the budget left.

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 import highspy
 
-__all__ = ["ReaderProgram", "lean_rows", "whole_point", "whole_program", "whole_range"]
+__all__ = ["Extents", "ReaderProgram", "lean_rows", "whole_point", "whole_program", "whole_range"]
 
 
 class ReaderProgram:
@@ -195,7 +195,7 @@ class ReaderProgram:
             self._free = ~held
         return self._free
 
-    def extents_of_ranged(self, ranged: np.ndarray) -> list[tuple[float, float, np.ndarray]]:
+    def extents_of_ranged(self, ranged: np.ndarray, earlier: "Extents | None" = None) -> "Extents":
         """:meth:`extent` of several ranged rows (hidden counts, by position among them) at once.
 
         Most hidden counts can be as small as their own lower bound. A program minimising
@@ -203,30 +203,50 @@ class ReaderProgram:
         that bound, resting on nothing but it, without a program of their own; the rounds
         go on over the rest while they find some. Only the largest values, and the
         smallest of the rest, take a program each.
+
+        ``earlier``: extents of the same rows in a program whose every constraint this one's
+        holds (the same counts, each range inside the earlier one; :meth:`Extents.taken`).
+        A smallest or largest value reached there at a point that still meets this
+        program's constraints is reached here too (the points here are among the points
+        there), resting on the same rows: no program is solved for it.
         """
         ranged = np.asarray(ranged, dtype=np.int64)
         rows = self.a_range[ranged].tocsr()
-        lowest = np.full(ranged.size, np.nan)
+        out = Extents.empty(ranged.size, self.n, self.n_eq + self.a_range.shape[0])
+        if earlier is not None and earlier.points.shape[0]:
+            fits = np.append(self.feasible(earlier.points), False)  # position -1: no point
+            out = earlier.where(fits[earlier.lo_at], fits[earlier.hi_at])
+        need_lo, need_hi = np.isnan(out.lo), np.isnan(out.hi)
+        batch: list[np.ndarray] = []
         rng = np.random.default_rng(11)
-        left = np.arange(ranged.size)
+        left = np.flatnonzero(need_lo)
         while left.size > 1:
             weights = rng.uniform(1.0, 2.0, left.size)
             _, _, x, _ = self._optimise(sparse.csr_matrix(rows[left].T @ weights), maximise=False)
-            at_floor = rows[left] @ x <= self.lower[ranged[left]] + 1e-6
-            if not at_floor.any():
+            at_floor = left[rows[left] @ x <= self.lower[ranged[left]] + 1e-6]
+            if not at_floor.size:
                 break
-            lowest[left[at_floor]] = self.lower[ranged[left[at_floor]]]
-            left = left[~at_floor]
+            out.set_lo(at_floor, self.lower[ranged[at_floor]], [np.array([self.n_eq + r]) for r in ranged[at_floor].tolist()], x)
+            need_lo[at_floor] = False
+            left = np.setdiff1d(left, at_floor, assume_unique=True)
 
-        def extent_of(program: "ReaderProgram", j: int) -> tuple[float, float, np.ndarray]:
-            if np.isnan(lowest[j]):
-                return program.extent(rows[j])
-            _, hi, _, duals = program._largest(rows[j])
-            resting = np.abs(duals) > 1e-9
-            resting[self.n_eq + ranged[j]] = True  # the smallest value is the count's own lower bound
-            return float(lowest[j]), hi, resting
+        def extent_of(program: "ReaderProgram", j: int) -> tuple:
+            lo = hi = None
+            if need_lo[j]:
+                _, value, x, duals = program._optimise(rows[j], maximise=False)
+                lo = (value, np.flatnonzero(np.abs(duals) > 1e-9), x)
+            if need_hi[j]:
+                status, value, x, duals = program._largest(rows[j])
+                hi = (value, np.flatnonzero(np.abs(duals) > 1e-9), x if status == "optimal" else None)
+            return lo, hi
 
-        return self.side_by_side(list(range(ranged.size)), extent_of)
+        todo = np.flatnonzero(need_lo | need_hi)
+        for j, (lo, hi) in zip(todo.tolist(), self.side_by_side(todo.tolist(), extent_of)):
+            if lo is not None:
+                out.set_lo(np.array([j]), np.array([lo[0]]), [lo[1]], lo[2])
+            if hi is not None:
+                out.set_hi(j, hi[0], hi[1], hi[2])
+        return out.kept()
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
         """``solve(program, job)`` for every job, half of them on a twin of this program, on two cores where there are.
@@ -317,8 +337,11 @@ class ReaderProgram:
         highs.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return highs
 
-    def feasible(self, points: np.ndarray, tol: float = 1e-6) -> np.ndarray:
-        """Which points (one per row) meet every constraint of the program, to ``tol``."""
+    def feasible(self, points: np.ndarray | sparse.csr_matrix, tol: float = 1e-6) -> np.ndarray:
+        """Which points (one per row, dense or sparse) meet every constraint of the program, to ``tol``."""
+        if sparse.issparse(points):  # a few hundred at a time: rows x points is dense
+            points = sparse.csr_matrix(points)
+            return np.concatenate([self.feasible(points[i:i + 256].toarray(), tol) for i in range(0, points.shape[0], 256)] or [np.zeros(0, bool)])
         points = np.atleast_2d(np.asarray(points, float))
         ok = (points >= -tol).all(axis=1)
         if self.n_eq:
@@ -437,6 +460,84 @@ class ReaderProgram:
             # which unknowns a row holds, not with what sign (an equation tying unknowns has -1s)
             self._small[size] = abs(sparse.vstack([m[np.diff(m.indptr) <= size] for m in (self.a_eq, self.a_range)])).tocsc()
         return self._small[size]
+
+
+class Extents:
+    """The smallest and largest values of several counts, the rows each rests on, and the points each was reached at.
+
+    Read as a list of ``(smallest, largest, resting)`` (``resting``: a mask over the
+    program's rows, equations then ranges). Each point is kept once (sparse rows of
+    ``points``); ``lo_at`` and ``hi_at`` give each count's, -1 where there is none (no
+    largest value, or too many entries to keep: :data:`KEEP_ENTRIES`).
+    """
+
+    KEEP_ENTRIES = 20_000_000
+    """Most entries of points kept (about 240 MB); past it none are, and extents are solved again."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, rest_lo: list, rest_hi: list, points: sparse.csr_matrix,
+                 lo_at: np.ndarray, hi_at: np.ndarray, n_rows: int) -> None:
+        self.lo, self.hi, self.rest_lo, self.rest_hi = lo, hi, rest_lo, rest_hi
+        self.points, self.lo_at, self.hi_at, self.n_rows = points, lo_at, hi_at, n_rows
+        self._new: list = []  # points found, not yet among ``points`` (kept)
+
+    @classmethod
+    def empty(cls, size: int, n: int, n_rows: int) -> "Extents":
+        return cls(np.full(size, np.nan), np.full(size, np.nan), [None] * size, [None] * size, sparse.csr_matrix((0, n)),
+                   np.full(size, -1, np.int64), np.full(size, -1, np.int64), n_rows)
+
+    def __len__(self) -> int:
+        return self.lo.size
+
+    def __getitem__(self, j: int) -> tuple[float, float, np.ndarray]:
+        resting = np.zeros(self.n_rows, bool)
+        resting[self.rest_lo[j]] = True
+        resting[self.rest_hi[j]] = True
+        return float(self.lo[j]), float(self.hi[j]), resting
+
+    def __iter__(self):
+        return (self[j] for j in range(len(self)))
+
+    def taken(self, positions: np.ndarray) -> "Extents":
+        """The extents at ``positions`` (-1: none), in that order."""
+        has = positions >= 0
+        at = np.where(has, positions, 0)
+
+        def pick(values: np.ndarray, empty: float) -> np.ndarray:
+            return np.where(has, values[at], empty) if len(self) else np.full(positions.size, empty)
+        return Extents(pick(self.lo, np.nan), pick(self.hi, np.nan), [self.rest_lo[p] if p >= 0 else None for p in positions.tolist()],
+                       [self.rest_hi[p] if p >= 0 else None for p in positions.tolist()], self.points,
+                       pick(self.lo_at, -1).astype(np.int64), pick(self.hi_at, -1).astype(np.int64), self.n_rows)
+
+    def where(self, lo_holds: np.ndarray, hi_holds: np.ndarray) -> "Extents":
+        """These extents' smallest values where ``lo_holds``, largest where ``hi_holds``; the rest unknown."""
+        return Extents(np.where(lo_holds, self.lo, np.nan), np.where(hi_holds, self.hi, np.nan),
+                       [r if h else None for r, h in zip(self.rest_lo, lo_holds)], [r if h else None for r, h in zip(self.rest_hi, hi_holds)],
+                       self.points, np.where(lo_holds, self.lo_at, -1), np.where(hi_holds, self.hi_at, -1), self.n_rows)
+
+    def _point(self, x: np.ndarray | None) -> int:
+        if x is None:
+            return -1
+        if not self._new or self._new[-1] is not x:
+            self._new.append(x)
+        return self.points.shape[0] + len(self._new) - 1
+
+    def set_lo(self, js: np.ndarray, values: np.ndarray, resting: list, x: np.ndarray | None) -> None:
+        at = self._point(x)
+        for j, value, rest in zip(js.tolist(), values.tolist(), resting):
+            self.lo[j], self.rest_lo[j], self.lo_at[j] = value, rest, at
+
+    def set_hi(self, j: int, value: float, resting: np.ndarray, x: np.ndarray | None) -> None:
+        self.hi[j], self.rest_hi[j], self.hi_at[j] = value, resting, self._point(x)
+
+    def kept(self) -> "Extents":
+        """These extents with the points found added to ``points`` (or none kept, past :data:`KEEP_ENTRIES`)."""
+        if self._new:
+            self.points = sparse.vstack([self.points, sparse.csr_matrix(np.array(self._new))]).tocsr()
+            self._new = []
+        if self.points.nnz > self.KEEP_ENTRIES:
+            self.points = sparse.csr_matrix((0, self.points.shape[1]))
+            self.lo_at[:], self.hi_at[:] = -1, -1
+        return self
 
 
 def whole_program(cost: np.ndarray, rows: sparse.csr_matrix, row_lower: np.ndarray, row_upper: np.ndarray, *,
