@@ -2,11 +2,13 @@
 
 Built once in HiGHS (``highspy``); each target only changes the objective, so the primal simplex
 starts from the previous basis. The solver holds each row less the shown counts inside it
-(:func:`lean_rows`): the same points with far fewer entries, which HiGHS reads at every run. A bound just above the threshold is checked with
-integrality (HiGHS's branch and bound, :func:`whole_program`). Many ranges or targets are
-split between the program and a twin of it, solved in two threads (HiGHS lets go of
-Python while it solves): the second core of a machine running one report at a time is
-otherwise idle (:meth:`ReaderProgram.side_by_side`).
+(:func:`lean_rows`): the same points with far fewer entries, which HiGHS reads at every run.
+A bound just above the threshold is checked with integrality (HiGHS's branch and bound,
+:func:`whole_program`). Many ranges or targets are split between the program and a twin
+of it, solved in two threads (HiGHS lets go of Python while it solves): the second core of
+a machine running one report at a time is otherwise idle (:meth:`ReaderProgram.side_by_side`).
+Ranges worked out again after other cubes narrowed some keep the answers whose points still
+fit (:class:`Extents`).
 
 Examples
 --------
@@ -671,14 +673,15 @@ def lean_rows(rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray, *,
     overlapping = np.flatnonzero(cover.max(axis=1).toarray().ravel() > 1) if n else np.zeros(0, np.int64)
     if overlapping.size:  # largest counts that overlap (two tables cutting one total): the larger first, none overlapping
         largest = largest.tolil()
+        taken = np.zeros(rows.shape[1], bool)
         for r in overlapping.tolist():
-            taken = np.zeros(rows.shape[1], bool)
             keep = []
             for s in sorted(largest.rows[r], key=lambda s: (-size[s], s)):
                 mine = pattern.indices[pattern.indptr[s]:pattern.indptr[s + 1]]
                 if not taken[mine].any():
                     taken[mine] = True
                     keep.append(s)
+            taken[pattern[keep].indices] = False  # cleared for the next row
             largest.rows[r], largest.data[r] = keep, [1] * len(keep)
         largest = largest.tocsr()
     back = (sparse.identity(n, format="csr") - largest.astype(float)).tocsr()
