@@ -498,3 +498,15 @@ def test_extents_kept_from_a_wider_program_equal_those_worked_out_anew():
             assert abs(lo - lo1) < 1e-6 and (hi == hi1 or abs(hi - hi1) < 1e-6)
         kept += int((reused.hi_at >= 0).sum())
     assert kept > 0
+
+
+def test_past_the_entries_kept_extents_are_solved_again_and_still_right(monkeypatch):
+    from tfanalysis.publication.program import Extents
+
+    a_eq, b_eq, rows = sparse.csr_matrix([[1.0, 1.0, 1.0]]), [12.0], sparse.identity(3, format="csr")
+    monkeypatch.setattr(Extents, "KEEP_ENTRIES", 6)  # two points of three entries
+    before = ReaderProgram(a_eq, b_eq, rows, np.ones(3), np.full(3, np.inf)).extents_of_ranged(np.arange(3))
+    assert before.points.nnz <= 6 and (before.hi_at == -1).sum() + (before.lo_at == -1).sum() >= 1
+    narrow = ReaderProgram(a_eq, b_eq, rows, np.ones(3), np.array([5.0, np.inf, np.inf]))
+    after = narrow.extents_of_ranged(np.arange(3), earlier=before.taken(np.arange(3)))
+    assert [(lo, round(hi)) for lo, hi, _ in after] == [(1.0, 5), (1.0, 10), (1.0, 10)]

@@ -232,22 +232,24 @@ class ReaderProgram:
             need_lo[at_floor] = False
             left = np.setdiff1d(left, at_floor, assume_unique=True)
 
-        def extent_of(program: "ReaderProgram", j: int) -> tuple:
+        def extent_of(program: "ReaderProgram", j: int) -> tuple:  # points as sparse rows: a national cube's are long
             lo = hi = None
             if need_lo[j]:
                 _, value, x, duals = program._optimise(rows[j], maximise=False)
-                lo = (value, np.flatnonzero(np.abs(duals) > 1e-9), x)
+                lo = (value, np.flatnonzero(np.abs(duals) > 1e-9), sparse.csr_matrix(x))
             if need_hi[j]:
                 status, value, x, duals = program._largest(rows[j])
-                hi = (value, np.flatnonzero(np.abs(duals) > 1e-9), x if status == "optimal" else None)
+                hi = (value, np.flatnonzero(np.abs(duals) > 1e-9), sparse.csr_matrix(x) if status == "optimal" else None)
             return lo, hi
 
-        todo = np.flatnonzero(need_lo | need_hi)
-        for j, (lo, hi) in zip(todo.tolist(), self.side_by_side(todo.tolist(), extent_of)):
-            if lo is not None:
-                out.set_lo(np.array([j]), np.array([lo[0]]), [lo[1]], lo[2])
-            if hi is not None:
-                out.set_hi(j, hi[0], hi[1], hi[2])
+        todo = np.flatnonzero(need_lo | need_hi).tolist()
+        for start in range(0, len(todo), EXTENTS_AT_ONCE):  # a few hundred at a time: their points are held till kept
+            part = todo[start:start + EXTENTS_AT_ONCE]
+            for j, (lo, hi) in zip(part, self.side_by_side(part, extent_of)):
+                if lo is not None:
+                    out.set_lo(np.array([j]), np.array([lo[0]]), [lo[1]], lo[2])
+                if hi is not None:
+                    out.set_hi(j, hi[0], hi[1], hi[2])
         return out.kept()
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
@@ -474,13 +476,15 @@ class Extents:
     """
 
     KEEP_ENTRIES = 20_000_000
-    """Most entries of points kept (about 240 MB); past it none are, and extents are solved again."""
+    """Most entries of points kept (about 240 MB); the extents of points past it are solved again."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, rest_lo: list, rest_hi: list, points: sparse.csr_matrix,
                  lo_at: np.ndarray, hi_at: np.ndarray, n_rows: int) -> None:
         self.lo, self.hi, self.rest_lo, self.rest_hi = lo, hi, rest_lo, rest_hi
         self.points, self.lo_at, self.hi_at, self.n_rows = points, lo_at, hi_at, n_rows
-        self._new: list = []  # points found, not yet among ``points`` (kept)
+        self._new: list = []  # points found (sparse rows), not yet among ``points`` (kept)
+        self._entries = points.nnz
+        self._last: tuple | None = None  # (the point last added, its number)
 
     @classmethod
     def empty(cls, size: int, n: int, n_rows: int) -> "Extents":
@@ -516,12 +520,19 @@ class Extents:
                        [r if h else None for r, h in zip(self.rest_lo, lo_holds)], [r if h else None for r, h in zip(self.rest_hi, hi_holds)],
                        self.points, np.where(lo_holds, self.lo_at, -1), np.where(hi_holds, self.hi_at, -1), self.n_rows)
 
-    def _point(self, x: np.ndarray | None) -> int:
+    def _point(self, x: np.ndarray | sparse.csr_matrix | None) -> int:
+        """The number of point ``x`` (kept once if it is the point just added), -1 for none or past :data:`KEEP_ENTRIES`."""
         if x is None:
             return -1
-        if not self._new or self._new[-1] is not x:
-            self._new.append(x)
-        return self.points.shape[0] + len(self._new) - 1
+        if self._last is not None and self._last[0] is x:
+            return self._last[1]
+        row = sparse.csr_matrix(x).reshape(1, -1)
+        if self._entries + row.nnz > self.KEEP_ENTRIES:
+            return -1
+        self._new.append(row)
+        self._entries += row.nnz
+        self._last = (x, self.points.shape[0] + len(self._new) - 1)
+        return self._last[1]
 
     def set_lo(self, js: np.ndarray, values: np.ndarray, resting: list, x: np.ndarray | None) -> None:
         at = self._point(x)
@@ -532,13 +543,10 @@ class Extents:
         self.hi[j], self.rest_hi[j], self.hi_at[j] = value, resting, self._point(x)
 
     def kept(self) -> "Extents":
-        """These extents with the points found added to ``points`` (or none kept, past :data:`KEEP_ENTRIES`)."""
+        """These extents with the points found added to ``points``."""
         if self._new:
-            self.points = sparse.vstack([self.points, sparse.csr_matrix(np.array(self._new))]).tocsr()
-            self._new = []
-        if self.points.nnz > self.KEEP_ENTRIES:
-            self.points = sparse.csr_matrix((0, self.points.shape[1]))
-            self.lo_at[:], self.hi_at[:] = -1, -1
+            self.points = sparse.vstack([self.points, *self._new]).tocsr()
+            self._new, self._last = [], None
         return self
 
 
@@ -723,6 +731,10 @@ def whole_range(lo: float, hi: float) -> tuple[float, float]:
     ((3.0, 8.0), (1.0, inf))
     """
     return float(np.ceil(lo - 1e-6)), (float(np.floor(hi + 1e-6)) if np.isfinite(hi) else np.inf)
+
+
+EXTENTS_AT_ONCE = 256
+""":meth:`ReaderProgram.extents_of_ranged` solves this many counts' extents side by side at a time (their points are held till kept)."""
 
 
 SIDE_BY_SIDE_FROM = 16
