@@ -384,6 +384,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                 narrowed = True
         if not narrowed:
             break
+    for part, _ in parts:  # their points serve the passes of this call only
+        part._last_extents = None
     leaks: list[Leak] = []
     seen: set = set()
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
@@ -931,7 +933,7 @@ class _Cube:
         self._answers: dict = {}
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
         self._families: np.ndarray | None = None  # each count's set of columns, numbered (_digests)
-        self._last_extents: tuple | None = None  # (ranges' number, count -> position, Extents): work_out_ranges
+        self._last_extents: tuple | None = None  # (ranges' number, count -> position, Extents): work_out_ranges, one find_leaks call
 
     def borrow(self, other: "_Cube") -> None:
         """Take the points of a cube on the same unknowns (the same counts, others hidden)."""

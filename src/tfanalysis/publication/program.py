@@ -475,8 +475,8 @@ class Extents:
     largest value, or too many entries to keep: :data:`KEEP_ENTRIES`).
     """
 
-    KEEP_ENTRIES = 20_000_000
-    """Most entries of points kept (about 240 MB); the extents of points past it are solved again."""
+    KEEP_ENTRIES = 5_000_000
+    """Most entries of points kept (about 60 MB), for the passes of one ``find_leaks`` call; the extents of points past it are solved again."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, rest_lo: list, rest_hi: list, points: sparse.csr_matrix,
                  lo_at: np.ndarray, hi_at: np.ndarray, n_rows: int) -> None:
