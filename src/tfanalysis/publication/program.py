@@ -473,6 +473,14 @@ class Extents:
     program's rows, equations then ranges). Each point is kept once (sparse rows of
     ``points``); ``lo_at`` and ``hi_at`` give each count's, -1 where there is none (no
     largest value, or too many entries to keep: :data:`KEEP_ENTRIES`).
+
+    Examples
+    --------
+    >>> # x0 + x1 = 12 shown, both hidden (at least 1): each is 1..11
+    >>> program = ReaderProgram(sparse.csr_matrix([[1.0, 1.0]]), [12.0], sparse.identity(2, format="csr"), np.ones(2), np.full(2, np.inf))
+    >>> extents = program.extents_of_ranged(np.arange(2))
+    >>> [(lo, round(hi)) for lo, hi, _ in extents], bool((extents.hi_at >= 0).all())
+    ([(1.0, 11), (1.0, 11)], True)
     """
 
     KEEP_ENTRIES = 5_000_000
