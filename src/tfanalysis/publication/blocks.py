@@ -38,7 +38,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["CLEAN_BLOCKS", "CleanBlocks", "block_digests", "sums_of_smaller"]
+__all__ = ["CLEAN_BLOCKS", "CleanBlocks", "block_digests", "largest_inside", "rows_inside", "sums_of_smaller"]
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +79,50 @@ def sums_of_smaller(rows: sparse.csr_matrix, family: np.ndarray | None = None) -
     rows = sparse.csr_matrix((rows != 0).astype(np.int64))
     n = rows.shape[0]
     size = np.diff(rows.indptr)
-    overlap = (rows @ rows.T).tocoo()
-    outer, inner, shared = overlap.row, overlap.col, overlap.data
-    inside = (shared == size[inner]) & (size[inner] < size[outer])
-    outer, inner = outer[inside], inner[inside]
+    every = rows_inside(rows)
     family = np.zeros(n, np.int64) - 1 if family is None else np.asarray(family, np.int64)
     out = np.zeros(n, bool)
     for members in [np.ones(n, bool), *(family == f for f in np.unique(family[family >= 0]))]:
-        mine = members[inner]
-        holds = sparse.csr_matrix((np.ones(int(mine.sum())), (outer[mine], inner[mine])), shape=(n, n))
-        # (outer, inner) with a row of the family between them is not among the largest inside outer
-        between = (holds @ holds).tocsr()
-        largest = holds - holds.multiply(between > 0)
-        largest.eliminate_zeros()
+        # a row of the family between two leaves the inner one out of the largest inside the outer
+        largest = largest_inside(sparse.csr_matrix(every.multiply(members[None, :])))
         cover = (largest @ rows).tocsr()
         most = cover.max(axis=1).toarray().ravel() if n else np.zeros(0)
         total = np.asarray(cover.sum(axis=1)).ravel()
         out |= (np.diff(largest.indptr) > 0) & (most <= 1) & (total == size)
     return out
+
+
+def rows_inside(rows: sparse.csr_matrix, inner: np.ndarray | None = None) -> sparse.csr_matrix:
+    """Which rows lie strictly inside which: ``[r, s]`` is 1 where row ``s`` (one of ``inner``) sums a strict part of row ``r``'s unknowns.
+
+    Examples
+    --------
+    >>> rows = sparse.csr_matrix([[1, 1, 1], [1, 1, 0], [1, 0, 0]])
+    >>> rows_inside(rows).toarray().tolist()
+    [[0, 1, 1], [0, 0, 1], [0, 0, 0]]
+    """
+    pattern = sparse.csr_matrix((rows != 0).astype(np.int64))
+    n = pattern.shape[0]
+    size = np.diff(pattern.indptr)
+    inner_rows = np.arange(n) if inner is None else np.flatnonzero(inner)
+    overlap = (pattern @ pattern[inner_rows].T).tocoo()
+    outer, of_inner = overlap.row, inner_rows[overlap.col]
+    inside = (overlap.data == size[of_inner]) & (size[of_inner] < size[outer])
+    return sparse.csr_matrix((np.ones(int(inside.sum()), np.int64), (outer[inside], of_inner[inside])), shape=(n, n))
+
+
+def largest_inside(holds: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``holds`` (:func:`rows_inside`) less the pairs with a row of it between them: the largest rows inside each.
+
+    Examples
+    --------
+    >>> rows = sparse.csr_matrix([[1, 1, 1], [1, 1, 0], [1, 0, 0]])
+    >>> largest_inside(rows_inside(rows)).toarray().tolist()
+    [[0, 1, 0], [0, 0, 1], [0, 0, 0]]
+    """
+    largest = (holds - holds.multiply((holds @ holds) > 0)).tocsr()
+    largest.eliminate_zeros()
+    return largest
 
 
 def block_digests(eq: sparse.csr_matrix, eq_value: np.ndarray, eq_label: list, is_count: np.ndarray, family: np.ndarray,

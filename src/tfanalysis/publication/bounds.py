@@ -984,17 +984,21 @@ class _Cube:
         return self._same_as[key]
 
     def _implied(self, old: int, new: int) -> bool:
+        if not self._narrower(new, old):
+            return False
+        for position, _, now in self._changes(old, new):
+            extent = self._answers.get(("extent", self._hidden_labels[position], old))
+            if extent is None or extent[0] < now[0] - 1e-9 or extent[1] > now[1] + 1e-9:
+                return False
+        return True
+
+    def _changes(self, old: int, new: int):
+        """(position, range numbered ``old``, range numbered ``new``) of each count whose range differs."""
         was_of, now_of = self._ranges_by_id[old], self._ranges_by_id[new]
         for position in was_of.keys() | now_of.keys():
             was, now = was_of.get(position, (0.0, np.inf)), now_of.get(position, (0.0, np.inf))
-            if now == was:
-                continue
-            extent = self._answers.get(("extent", self._hidden_labels[position], old))
-            if now[0] < was[0] or now[1] > was[1] or extent is None:
-                return False
-            if extent[0] < now[0] - 1e-9 or extent[1] > now[1] + 1e-9:
-                return False
-        return True
+            if now != was:
+                yield position, was, now
 
     def program(self, ranges: dict) -> "ReaderProgram":
         """The reader's program with the hidden counts' ranges found so far (kept for the same ranges)."""
@@ -1041,12 +1045,7 @@ class _Cube:
 
     def _narrower(self, new: int, old: int) -> bool:
         """Whether every range numbered ``new`` lies inside the same count's range numbered ``old``."""
-        was_of, now_of = self._ranges_by_id[old], self._ranges_by_id[new]
-        for position in was_of.keys() | now_of.keys():
-            was, now = was_of.get(position, (0.0, np.inf)), now_of.get(position, (0.0, np.inf))
-            if now[0] < was[0] or now[1] > was[1]:
-                return False
-        return True
+        return all(was[0] <= now[0] and now[1] <= was[1] for _, was, now in self._changes(old, new))
 
     def worked_out(self, labels: list, budget: int) -> tuple[set, int]:
         """Which hidden counts of ``labels`` this cube's program allows one value only, and the budget left.

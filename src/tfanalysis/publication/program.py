@@ -29,6 +29,8 @@ import numpy as np
 from scipy import sparse
 import highspy
 
+from tfanalysis.publication.blocks import largest_inside, rows_inside
+
 __all__ = ["Extents", "ReaderProgram", "lean_rows", "whole_point", "whole_program", "whole_range"]
 
 
@@ -678,13 +680,10 @@ def lean_rows(rows: sparse.csr_matrix, lower: np.ndarray, upper: np.ndarray, *,
     inner = np.flatnonzero(sums & np.asarray(shown, bool) & (lower == upper))
     pattern = sparse.csr_matrix((np.ones(rows.nnz, np.int64), rows.indices, rows.indptr), shape=rows.shape)
     size = np.diff(pattern.indptr)
-    outer = np.flatnonzero(sums)
-    overlap = (pattern[outer] @ pattern[inner].T).tocoo()
-    inside = (overlap.data == size[inner][overlap.col]) & (size[inner][overlap.col] < size[outer][overlap.row])
-    holds = sparse.csr_matrix((np.ones(int(inside.sum()), np.int64), (outer[overlap.row[inside]], inner[overlap.col[inside]])), shape=(n, n))
-    # the largest shown counts inside each row: none between it and them
-    largest = (holds - holds.multiply((holds @ holds) > 0)).tocsr()
-    largest.eliminate_zeros()
+    is_inner = np.zeros(n, bool)
+    is_inner[inner] = True
+    # the largest shown counts inside each sum: none between it and them
+    largest = largest_inside(sparse.csr_matrix(rows_inside(pattern, is_inner).multiply(sums[:, None])))
     cover = (largest @ pattern).tocsr()
     overlapping = np.flatnonzero(cover.max(axis=1).toarray().ravel() > 1) if n else np.zeros(0, np.int64)
     if overlapping.size:  # largest counts that overlap (two tables cutting one total): the larger first, none overlapping
