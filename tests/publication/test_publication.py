@@ -802,13 +802,15 @@ def test_counts_on_a_cube_too_large_to_bound_are_withheld_and_their_margins_boun
     assert (again.shown.iloc[:-1, :-1] == 12).to_numpy().all()
 
 
-def test_a_table_growing_a_cube_of_earlier_counts_past_the_limit_is_refused(monkeypatch) -> None:
+def test_a_table_growing_a_cube_of_earlier_counts_past_the_limit_is_withheld_whole(monkeypatch) -> None:
     """Counts by a × b × c grouped as {u} and {v, w}: 2 × 2 × 2 = 8 combinations, within a limit of 10.
 
     A second table by a × c value by value splits c's {v, w}: the cube of (a, b, c) would hold
     12 combinations, past the limit, and the bounds would split it and read the first table's
     counts with nothing (an outsider's example: (x, u) shown beside (x, q, u) gives (x, p, u)
-    back). The release refuses the second table; the first keeps its counts, all shown.
+    back). The second table is not released: its counts are withheld, but for the two the
+    first table showed (c = u: 2 × 2 × 12 = 48; everything: 144), and the ledger records
+    none of it, so the cube keeps its 8 combinations. The first keeps its counts, all shown.
     """
     from tfanalysis.publication import bounds
 
@@ -817,5 +819,11 @@ def test_a_table_growing_a_cube_of_earlier_counts_past_the_limit_is_refused(monk
     rel = Release(None, 11, units={"needs": units})
     first = rel.table("needs", rows=["a", "b"], columns=ByGroups("c", {"u": ["u"], "v or w": ["v", "w"]}), name="first")
     assert first.shown.iloc[:-1, :-1].to_numpy().tolist() == [[12, 24]] * 4
-    with pytest.raises(DisclosureError, match="second: .* too large for the bounds"):
-        rel.table("needs", rows="a", columns="c", name="second")
+    recorded = len(rel.ledger.cells)
+    second = rel.table("needs", rows="a", columns="c", name="second")
+    assert second.shown.to_numpy().tolist() == [["hidden"] * 4, ["hidden"] * 4, [48, "hidden", "hidden", 144]]
+    assert second.withheld.to_numpy().tolist() == [[True] * 4, [True] * 4, [False, True, True, False]]
+    assert len(rel.ledger.cells) == recorded
+    assert not bounds.too_large(rel.ledger.universe_cells("needs"), units, [frozenset("abc")])
+    # the same counts asked again are the same: nothing of the first asking was kept
+    assert rel.table("needs", rows="a", columns="c", name="second").shown.equals(second.shown)

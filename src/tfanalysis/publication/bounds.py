@@ -50,8 +50,8 @@ carried as a range of its own, not jointly with the others; cycles of tables are
 by union cubes (:mod:`~tfanalysis.publication.cubes`) up to :data:`MAX_COMBINATIONS` and
 :data:`MAX_INCIDENCE`. A table whose own cube passes them is split by the tables inside it,
 and its own counts are then bounded with nothing: the release withholds a table's new
-counts there, and refuses a table that would grow a cube of counts released before past
-the limits (:func:`too_large`; docs/disclosure.md, "Not protected").
+counts there, and withholds the whole of a table that would grow a cube of counts released
+before past the limits, recording none of it (:func:`too_large`; docs/disclosure.md, "Not protected").
 Values a column never takes in the data are assumed known to be absent, which errs on
 the safe side.
 
@@ -404,7 +404,7 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
 
     :func:`find_leaks` splits such a cube by the tables inside it, and the counts on all of
     its columns lie in none of the parts: they are bounded with nothing (the release
-    withholds a table's new counts there, and refuses a table that would grow a cube of
+    withholds a table's new counts there, and the whole of a table that would grow a cube of
     earlier counts past the limits: :meth:`~tfanalysis.publication.release.Release.table`).
     ``cells`` as for :func:`find_leaks`; nothing is listed, only counted.
 

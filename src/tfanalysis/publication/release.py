@@ -353,6 +353,7 @@ class Release:
         new = exists & ~fixed_hidden & ~fixed_shown
         # a count the shown ones already give (a half-year's needs, its months shown in an
         # earlier run) is shown as they are: it adds nothing for the bounds to check
+        shown_before = fixed_shown.copy()
         given = self._given_by_shown(universe, totals, keys, new & (totals >= k))
         fixed_shown |= given
         new &= ~given
@@ -362,7 +363,13 @@ class Release:
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
         # the cubes to check: those the new counts fall in (the others hold nothing new since their last check)
         new_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[new]}
-        withheld |= self._too_large_to_bound(universe, name, totals, keys, hidden, withheld, exists, exists & new, table_columns)
+        too_large = self._too_large_to_bound(universe, name, totals, keys, hidden, withheld, exists, exists & new, table_columns)
+        if too_large is None:
+            # not released: every count of it not shown before is withheld, and nothing of it is
+            # recorded, so the cube of earlier counts keeps its size and its bounds
+            not_shown = exists & ~shown_before
+            return not_shown, not_shown
+        withheld |= too_large
         settled = False  # the bounds found nothing in the pattern this table ends with
         for _ in range(2 * int(exists.sum()) + 2):
             hideable = new & (totals > 0) & ~withheld
@@ -437,7 +444,7 @@ class Release:
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
 
     def _too_large_to_bound(self, universe: str, name: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,
-                            withheld: np.ndarray, exists: np.ndarray, new: np.ndarray, table_columns: set) -> np.ndarray:
+                            withheld: np.ndarray, exists: np.ndarray, new: np.ndarray, table_columns: set) -> np.ndarray | None:
         """The table's new counts on a cube too large for the bounds to solve whole (:func:`bounds.too_large`), to withhold.
 
         The bounds split such a cube by the tables inside it and bound the counts on all its
@@ -445,9 +452,11 @@ class Release:
         no program reads. Withheld (not shown, possibly 0), they say nothing; the table's
         margins, on fewer columns, are bounded as any count. A table whose counts would make
         the cube of counts released before (hidden or shown) too large, where it was not,
-        cannot be released: those counts would lose their bounds (:class:`DisclosureError`).
-        A national task force's counts by county, status, period, service and what-if reach
-        pass the limits (docs/disclosure.md).
+        cannot be released, since those counts would lose their bounds: None, and
+        :meth:`_decide` withholds the whole table and records none of it. (A half-year's
+        report 05 splits the days of the what-if cube of its first quarter's run: the half
+        publishes without that table.) A national task force's counts by county, status,
+        period, service and what-if reach pass the limits (docs/disclosure.md).
         """
         out = np.zeros(keys.shape, dtype=bool)
         if not new.any():
@@ -463,10 +472,7 @@ class Release:
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
             if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans):
-                raise DisclosureError(
-                    f"{name}: the counts of {universe} it adds would make the cube of counts released before on "
-                    f"{', '.join(sorted(columns))} too large for the bounds to solve whole; release it at a coarser level or drop it"
-                )
+                return None
             if columns in table_columns:
                 on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
                 out |= on & new
