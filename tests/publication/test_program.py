@@ -229,6 +229,22 @@ def test_the_smallest_value_at_a_count_own_floor_rests_on_that_floor_alone():
     assert all(resting[1 + r] for r, (_, _, resting) in enumerate(out))
 
 
+def test_the_largest_values_at_their_own_upper_bounds_take_one_program_together():
+    # x0 + x1 + x2 + x3 = 20 shown; x0, x1, x2 hidden with ranges 1..6 carried from another
+    # cube, x3 hidden (at least 1). All three can be 6 at once (x3 = 2): one program raising
+    # their sum finds it, and each largest value rests on the count's own range. x3's
+    # largest value, 20 - 3 = 17, has no upper bound of its own to reach: a program of its own.
+    lower, upper = np.ones(4), np.array([6.0, 6.0, 6.0, np.inf])
+    lp = ReaderProgram(sparse.csr_matrix(np.ones((1, 4))), [20.0], sparse.identity(4, format="csr"), lower, upper)
+    calls = []
+    optimise = lp._optimise
+    lp._optimise = lambda row, maximise=True: calls.append(maximise) or optimise(row, maximise)
+    out = lp.extents_of_ranged(np.arange(4))
+    assert [(round(lo, 6), round(hi, 6)) for lo, hi, _ in out] == [(1.0, 6.0), (1.0, 6.0), (1.0, 6.0), (2.0, 17.0)]
+    assert calls.count(True) == 2
+    assert all(resting[1 + r] and resting.sum() == 1 for r, (_, hi, resting) in enumerate(list(out)[:3]) if hi == 6.0)
+
+
 def test_whole_program_agrees_with_scipy_milp():
     from scipy.optimize import Bounds, LinearConstraint, milp
 

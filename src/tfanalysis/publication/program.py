@@ -205,8 +205,10 @@ class ReaderProgram:
         Most hidden counts can be as small as their own lower bound. A program minimising
         their sum (random weights) finds a point where many are: their smallest value is
         that bound, resting on nothing but it, without a program of their own; the rounds
-        go on over the rest while they find some. Only the largest values, and the
-        smallest of the rest, take a program each.
+        go on over the rest while they find some. The same goes for the largest values of
+        counts with an upper bound of their own (a range carried from another cube that
+        this cube does not narrow: most of them when ranges are worked out again), with a
+        program maximising their sum. Only the rest take a program each.
 
         ``earlier``: extents of the same rows in a program whose every constraint this one's
         holds (the same counts, each range inside the earlier one; :meth:`Extents.taken`).
@@ -221,18 +223,19 @@ class ReaderProgram:
             fits = np.append(self.feasible(earlier.points), False)  # position -1: no point
             out = earlier.where(fits[earlier.lo_at], fits[earlier.hi_at])
         need_lo, need_hi = np.isnan(out.lo), np.isnan(out.hi)
-        batch: list[np.ndarray] = []
         rng = np.random.default_rng(11)
-        left = np.flatnonzero(need_lo)
-        while left.size > 1:
-            weights = rng.uniform(1.0, 2.0, left.size)
-            _, _, x, _ = self._optimise(sparse.csr_matrix(rows[left].T @ weights), maximise=False)
-            at_floor = left[rows[left] @ x <= self.lower[ranged[left]] + 1e-6]
-            if not at_floor.size:
-                break
-            out.set_lo(at_floor, self.lower[ranged[at_floor]], [np.array([self.n_eq + r]) for r in ranged[at_floor].tolist()], x)
-            need_lo[at_floor] = False
-            left = np.setdiff1d(left, at_floor, assume_unique=True)
+        for maximise, need, own in ((False, need_lo, self.lower[ranged]), (True, need_hi, self.upper[ranged])):
+            left = np.flatnonzero(need & np.isfinite(own))
+            while left.size > 1:
+                status, _, x, _ = self._optimise(sparse.csr_matrix(rows[left].T @ rng.uniform(1.0, 2.0, left.size)), maximise=maximise)
+                if status != "optimal":
+                    break
+                at_own = left[rows[left] @ x >= own[left] - 1e-6] if maximise else left[rows[left] @ x <= own[left] + 1e-6]
+                if not at_own.size:
+                    break
+                (out.set_hi if maximise else out.set_lo)(at_own, own[at_own], [np.array([self.n_eq + r]) for r in ranged[at_own].tolist()], x)
+                need[at_own] = False
+                left = np.setdiff1d(left, at_own, assume_unique=True)
 
         def extent_of(program: "ReaderProgram", j: int) -> tuple:  # points as sparse rows: a national cube's are long
             lo = hi = None
@@ -251,7 +254,7 @@ class ReaderProgram:
                 if lo is not None:
                     out.set_lo(np.array([j]), np.array([lo[0]]), [lo[1]], lo[2])
                 if hi is not None:
-                    out.set_hi(j, hi[0], hi[1], hi[2])
+                    out.set_hi(np.array([j]), np.array([hi[0]]), [hi[1]], hi[2])
         return out.kept()
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
@@ -549,8 +552,10 @@ class Extents:
         for j, value, rest in zip(js.tolist(), values.tolist(), resting):
             self.lo[j], self.rest_lo[j], self.lo_at[j] = value, rest, at
 
-    def set_hi(self, j: int, value: float, resting: np.ndarray, x: np.ndarray | None) -> None:
-        self.hi[j], self.rest_hi[j], self.hi_at[j] = value, resting, self._point(x)
+    def set_hi(self, js: np.ndarray, values: np.ndarray, resting: list, x: np.ndarray | None) -> None:
+        at = self._point(x)
+        for j, value, rest in zip(js.tolist(), values.tolist(), resting):
+            self.hi[j], self.rest_hi[j], self.hi_at[j] = value, rest, at
 
     def kept(self) -> "Extents":
         """These extents with the points found added to ``points``."""
