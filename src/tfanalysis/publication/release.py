@@ -363,7 +363,7 @@ class Release:
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
         # the cubes to check: those the new counts fall in (the others hold nothing new since their last check)
         new_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[new]}
-        too_large = self._too_large_to_bound(universe, name, totals, keys, hidden, withheld, exists, exists & new, table_columns)
+        too_large = self._too_large_to_bound(universe, totals, keys, hidden, withheld, exists, exists & new, table_columns)
         if too_large is None:
             # not released: every count of it not shown before is withheld, and nothing of it is
             # recorded, so the cube of earlier counts keeps its size and its bounds
@@ -443,7 +443,7 @@ class Release:
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
 
-    def _too_large_to_bound(self, universe: str, name: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,
+    def _too_large_to_bound(self, universe: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,
                             withheld: np.ndarray, exists: np.ndarray, new: np.ndarray, table_columns: set) -> np.ndarray | None:
         """The table's new counts on a cube too large for the bounds to solve whole (:func:`bounds.too_large`), to withhold.
 
