@@ -548,14 +548,20 @@ class Extents:
         return self._last[1]
 
     def set_lo(self, js: np.ndarray, values: np.ndarray, resting: list, x: np.ndarray | None) -> None:
-        at = self._point(x)
-        for j, value, rest in zip(js.tolist(), values.tolist(), resting):
-            self.lo[j], self.rest_lo[j], self.lo_at[j] = value, rest, at
+        """The smallest values of counts ``js``, what each rests on, and the point they are reached at."""
+        self._set(self.lo, self.rest_lo, self.lo_at, js, values, resting, x)
 
     def set_hi(self, js: np.ndarray, values: np.ndarray, resting: list, x: np.ndarray | None) -> None:
+        """The largest values of counts ``js``, as :meth:`set_lo`."""
+        self._set(self.hi, self.rest_hi, self.hi_at, js, values, resting, x)
+
+    def _set(self, value_of: np.ndarray, rest_of: list, at_of: np.ndarray, js: np.ndarray, values: np.ndarray,
+             resting: list, x: np.ndarray | None) -> None:
         at = self._point(x)
-        for j, value, rest in zip(js.tolist(), values.tolist(), resting):
-            self.hi[j], self.rest_hi[j], self.hi_at[j] = value, rest, at
+        value_of[js] = values
+        at_of[js] = at
+        for j, rest in zip(js.tolist(), resting):
+            rest_of[j] = rest
 
     def kept(self) -> "Extents":
         """These extents with the points found added to ``points``."""

@@ -351,9 +351,9 @@ class Release:
         fixed_hidden = np.vectorize(lambda s: s is True, otypes=[bool])(status) & exists
         fixed_shown = np.vectorize(lambda s: s is False, otypes=[bool])(status) & exists
         new = exists & ~fixed_hidden & ~fixed_shown
+        shown_before = fixed_shown.copy()
         # a count the shown ones already give (a half-year's needs, its months shown in an
         # earlier run) is shown as they are: it adds nothing for the bounds to check
-        shown_before = fixed_shown.copy()
         given = self._given_by_shown(universe, totals, keys, new & (totals >= k))
         fixed_shown |= given
         new &= ~given
