@@ -87,7 +87,9 @@ def test_a_kernel_started_ahead_has_imported_what_reports_import_and_leaves_no_n
 
     manager = execute.start_kernel(tmp_path)
     try:
-        client = BlockingKernelClient()
+        # the manager as parent: the client asks it whether the kernel's process lives. Without
+        # one it reads the heartbeat, and one reply later than 1 s on a busy machine reads as dead.
+        client = BlockingKernelClient(parent=manager)
         client.load_connection_info(manager.get_connection_info())
         client.start_channels()
         client.wait_for_ready(timeout=120)
