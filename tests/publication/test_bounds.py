@@ -455,3 +455,57 @@ def test_a_part_two_cubes_build_alike_is_one_part(monkeypatch) -> None:
     built = bounds._built(cells, units, [ab, abz], set(columns_of), None)
     assert [part.columns for part in built[abz]] == [("a", "b")]
     assert built[abz][0] is built[ab][0]
+
+
+def _needs_by_county() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # 5 needs a in x, 3 a in y, 2 b in x, 6 b in y
+    units = pd.DataFrame({"county": list("x" * 5 + "y" * 3 + "x" * 2 + "y" * 6), "need": list("a" * 8 + "b" * 8)})
+    margins = {"a": predicate(need="a"), "b": predicate(need="b"), "x": predicate(county="x"), "y": predicate(county="y")}
+    cells = pd.DataFrame({"pred": list(margins.values()), "true": [8, 8, 7, 9], "hidden": False}, index=list(margins))
+    return cells, units
+
+
+def test_a_table_added_to_a_cube_lists_only_its_own_counts(monkeypatch):
+    """A cube listed again with a table's counts added (the same atoms) lists the combinations of
+    those counts only; the rest come from the last listing, and the incidence is the one a fresh
+    listing gives, worked out by hand."""
+    import numpy as np
+
+    listed = []
+    per_row = bounds._combinations_per_row
+    monkeypatch.setattr(bounds, "_combinations_per_row", lambda allowed, sizes, n, **kw: listed.append(n) or per_row(allowed, sizes, n, **kw))
+    margins, units = _needs_by_county()
+    inner = pd.DataFrame({"pred": [predicate(county=c, need=n) for c, n in ["xa", "xb", "ya", "yb"]], "true": [5, 2, 3, 6], "hidden": False},
+                         index=["xa", "xb", "ya", "yb"])
+    # the margins with x-a and y-b first (beside counts of both columns, the margins are the cube's own)
+    before = pd.concat([margins, inner.loc[["xa", "yb"]]])
+    both = pd.concat([margins, inner])
+    kept = bounds.OrderedDict()
+    first = bounds._shape(before, units, ("county", "need"), rows=kept)
+    again = bounds._shape(both, units, ("county", "need"), rows=kept)
+    fresh = bounds._shape(both, units, ("county", "need"))
+    assert listed == [6, 2, 8]  # six counts; then only x-b and y-a; then all eight, with nothing kept
+    # combinations (county, need) numbered x-a, x-b, y-a, y-b (the first column slowest)
+    by_hand = {"a": [1, 0, 1, 0], "b": [0, 1, 0, 1], "x": [1, 1, 0, 0], "y": [0, 0, 1, 1],
+               "xa": [1, 0, 0, 0], "xb": [0, 1, 0, 0], "ya": [0, 0, 1, 0], "yb": [0, 0, 0, 1]}
+    assert again["incidence"].toarray().tolist() == fresh["incidence"].toarray().tolist() == [by_hand[i] for i in both.index]
+    assert first["incidence"].toarray().tolist() == [by_hand[i] for i in before.index]
+    assert again["truth"].tolist() == [5, 2, 3, 6]
+
+
+def test_merged_combinations_keep_each_counts_columns_in_order() -> None:
+    """Classes are picked from the combinations in the order of their signatures, not their
+    positions; each count's row still lists its classes in increasing order (the programs read
+    them so: a count's classes out of order made HiGHS find no counts that fit)."""
+    import numpy as np
+    from scipy import sparse
+
+    # three counts over four combinations; the weights sort the classes (combinations 0 and 2 alike)
+    incidence = sparse.csr_matrix(np.array([[1, 1, 1, 0], [0, 1, 0, 1], [1, 0, 1, 1]], dtype=float))
+    cells = pd.DataFrame({"pred": [(), (), ()], "true": [6, 4, 4], "hidden": False}, index=list("abc"))
+    cube = bounds._Cube(cells, incidence, np.array([2, 3, 1, 1]), ("need",))
+    assert cube.classes.has_sorted_indices
+    # the classes are the combinations {0, 2}, {1} and {3}, in some order: each count holds the same ones
+    members = {tuple(cube.classes[:, j].toarray().ravel().astype(int)): int(cube.class_truth[j]) for j in range(cube.classes.shape[1])}
+    assert members == {(1, 0, 1): 3, (1, 1, 0): 3, (0, 1, 1): 1}
+    assert (cube.classes @ cube.class_truth).tolist() == [6, 4, 4]

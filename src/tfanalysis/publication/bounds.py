@@ -192,6 +192,7 @@ class SolvedCubes:
         self.size = size
         self.clean = clean if clean is not None else CleanBlocks()
         self.shapes: OrderedDict = OrderedDict()  # unknowns and incidence of cubes, whichever counts are hidden (_build)
+        self.rows: OrderedDict = OrderedDict()  # each count's combinations in the last cube of its columns and atoms (_listed)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
 
@@ -478,7 +479,8 @@ def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], 
         split = cube in released or len(cube) == 1
 
         def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
-            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes)
+            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes,
+                          rows=None if solved is None else solved.rows)
 
         if solved is None:
             parts = build()
@@ -782,19 +784,21 @@ def _holders(values, sets: list) -> dict:
 
 
 def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
-           split: bool = True, shapes: OrderedDict | None = None) -> list["_Cube"]:
+           split: bool = True, shapes: OrderedDict | None = None, rows: OrderedDict | None = None) -> list["_Cube"]:
     """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``).
 
     ``shapes``: the unknowns and incidence of cubes built before, by what they count
     (:attr:`SolvedCubes.shapes`). They do not depend on which counts are hidden: the next
     pass of a table's suppression, which hides one more count, builds its cubes from them.
+    ``rows``: each count's combinations in the cubes built last (:attr:`SolvedCubes.rows`):
+    a table adding counts to a cube lists only its own (:func:`_listed`).
     """
     key = (columns, split, tuple(cells.index), tuple(cells["pred"]))
     if shapes is not None and key in shapes:
         shapes.move_to_end(key)
         shape = shapes[key]
     else:
-        shape = _shape(cells, units, columns, split=split)
+        shape = _shape(cells, units, columns, split=split, rows=rows)
         if shapes is not None:
             shapes[key] = shape
             while len(shapes) > MAX_SHAPES:
@@ -802,27 +806,29 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     if shape is None:
         return []
     if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
-        return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes)
-    return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"])]
+        return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes, rows)
+    return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"],
+                  merged=shape.setdefault("merged", {}))]
 
 
-def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, shapes: OrderedDict | None) -> list["_Cube"]:
+def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, shapes: OrderedDict | None,
+           rows: OrderedDict | None = None) -> list["_Cube"]:
     """A cube too large to solve whole, as the cubes of the tables inside it."""
     own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
     maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
     parts = []
     for sub in maximal:
         inside = cells.index[cells.index.map(lambda i: columns_of[i] <= sub)]
-        parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of, shapes=shapes)
+        parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of, shapes=shapes, rows=rows)
     return parts
 
 
 def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *, split: bool = True,
-           size_only: bool = False) -> dict | tuple | bool | None:
+           size_only: bool = False, rows: OrderedDict | None = None) -> dict | tuple | bool | None:
     """What :func:`_build` builds a cube from, worked out from the units: its counts' labels in
     order, incidence, true counts per unknown, ties and the unknowns known empty; or
     ``("split", labels)`` for a cube too large to solve whole; or None for no cube.
-    ``size_only``: only whether it is too large (nothing listed)."""
+    ``size_only``: only whether it is too large (nothing listed). ``rows``: see :func:`_listed`."""
     finer = _finer_than_the_cube(cells, units, columns)
     cells = cells.drop(finer.cells.index)
     if cells.empty:
@@ -846,7 +852,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     allowed = [[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))]
     if size_only:
         return total > MAX_COMBINATIONS or _pair_count(allowed, sizes, len(labels_here)) > MAX_INCIDENCE
-    listed = None if total > MAX_COMBINATIONS else _combinations_per_row(allowed, sizes, len(labels_here), most=MAX_INCIDENCE)
+    listed = None if total > MAX_COMBINATIONS else _listed(allowed, sizes, len(labels_here), rows, columns)
     if listed is None:
         if not split:
             return None
@@ -858,7 +864,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         if out.any():
             empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
     per_count, combos = listed
-    rows, cols = [np.repeat(np.arange(len(labels_here)), per_count)], [combos]
+    lengths, cols = [per_count], [combos]
     # the one-column counts that split a column finer than the cube: unknowns of their own (the
     # column's counts per finer atom), tied to the cube's by one equation per coarse atom
     link_rows, link_cols, link_values, truths, width, labels = [], [], [], [truth], total, list(cells.index)
@@ -871,7 +877,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         # outside the span, or values the cube takes as absent (no unit takes them, no count of several columns names them)
         empty.append(_outside_the_span([*coarse_of[column], *(c for _, c in mine)], units[column], n_fine) | (parent < 0))
         for (i, _), atoms in zip(mine, allowed):
-            rows.append(np.full(atoms.size, len(labels)))
+            lengths.append(np.array([atoms.size]))
             cols.append(width + atoms)
             labels.append(i)
         touched = np.unique(parent[np.concatenate(allowed)])
@@ -882,8 +888,11 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
             link_cols.append(np.concatenate([inside, combos]))
             link_values.append(np.concatenate([np.ones(inside.size), -np.ones(combos.size)]))
         width += n_fine
-    incidence = sparse.csr_matrix((np.ones(sum(len(c) for c in cols)), (np.concatenate(rows), np.concatenate(cols))),
+    # row after row, each row's combinations in increasing order: compressed rows as they are
+    indices = np.concatenate(cols)
+    incidence = sparse.csr_matrix((np.ones(indices.size), indices, np.concatenate([[0], np.cumsum(np.concatenate(lengths))])),
                                   shape=(len(labels), width))
+    incidence.sum_duplicates()  # sorted within rows, as the ties' finer atoms may not come
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
                                  shape=(len(link_rows), width)) if link_rows else None)
     return {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
@@ -893,31 +902,20 @@ class _Cube:
     """One home cube: released counts as sums of merged combinations (see the module notes)."""
 
     def __init__(self, cells: pd.DataFrame, incidence: sparse.csr_matrix, truth: np.ndarray, columns: tuple[str, ...], *,
-                 linking: sparse.csr_matrix | None = None, empty: np.ndarray | None = None) -> None:
+                 linking: sparse.csr_matrix | None = None, empty: np.ndarray | None = None, merged: dict | None = None) -> None:
+        """``merged``: the merged combinations of cubes on the same incidence built before, by their
+        visible zeros (:meth:`_merged`); which counts are hidden changes nothing else of them."""
         self.cells, self.columns = cells, columns
         self.hidden = cells["hidden"].to_numpy(bool)
         self.true = cells["true"].to_numpy(np.int64)
         self.withheld = cells["withheld"].to_numpy(bool) if "withheld" in cells else np.zeros(len(cells), bool)
         self.floor = cells["floor"].to_numpy(np.int64) if "floor" in cells else np.zeros(len(cells), np.int64)
-        if linking is None:
-            linking = sparse.csr_matrix((0, incidence.shape[1]))
-        # a visible zero tells the reader each of its combinations is empty
         zero = np.flatnonzero(~self.hidden & (self.true == 0))
-        known_empty = np.asarray(incidence[zero].sum(axis=0)).ravel() > 0 if zero.size else np.zeros(incidence.shape[1], bool)
-        if empty is not None:  # outside the days the units span
-            known_empty |= empty
-        used = (np.asarray(incidence.sum(axis=0)).ravel() > 0) | (np.asarray(abs(linking).sum(axis=0)).ravel() > 0)
-        keep = np.flatnonzero(used & ~known_empty)
-        m = incidence[:, keep].tocsc()
-        links = linking[:, keep].tocsc()
-        # merge combinations that lie in the same released counts (and the same ties between a
-        # cube's unknowns and a finer column's): interchangeable to a reader
-        weights = np.random.default_rng(12345).random((2, m.shape[0] + links.shape[0]))
-        sig = np.round(np.asarray(sparse.vstack([m, links]).T @ weights.T), 9) if keep.size else np.zeros((0, 2))
-        first, groups_of = _rows_in_order(sig)
-        self.classes = m[:, first].tocsr()  # cells × classes (0/1)
-        self.links = links[:, first].tocsr()  # ties: each row sums to 0 (coefficients 1 and -1)
-        self.class_truth = np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
+        if merged is None:
+            merged = {}
+        if zero.tobytes() not in merged:  # the next pass of a table's suppression hides more, never a zero
+            merged[zero.tobytes()] = self._merged(incidence, truth, linking, empty, zero)
+        self.classes, self.links, self.class_truth = merged[zero.tobytes()]
         self.position = {label: r for r, label in enumerate(cells.index)}
         self.labels = frozenset(self.position)
         self._hidden_labels = list(cells.index[self.hidden])
@@ -934,6 +932,32 @@ class _Cube:
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
         self._families: np.ndarray | None = None  # each count's set of columns, numbered (_digests)
         self._last_extents: tuple | None = None  # (ranges' number, count -> position, Extents): work_out_ranges, one find_leaks call
+
+    @staticmethod
+    def _merged(incidence: sparse.csr_matrix, truth: np.ndarray, linking: sparse.csr_matrix | None, empty: np.ndarray | None,
+                zero: np.ndarray) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+        """The counts as sums of merged combinations (counts × classes, 0/1), the ties on them, and their true counts."""
+        if linking is None:
+            linking = sparse.csr_matrix((0, incidence.shape[1]))
+        # a visible zero tells the reader each of its combinations is empty
+        known_empty = np.asarray(incidence[zero].sum(axis=0)).ravel() > 0 if zero.size else np.zeros(incidence.shape[1], bool)
+        if empty is not None:  # outside the days the units span
+            known_empty |= empty
+        used = (np.asarray(incidence.sum(axis=0)).ravel() > 0) | (np.asarray(abs(linking).sum(axis=0)).ravel() > 0)
+        keep = np.flatnonzero(used & ~known_empty)
+        # merge combinations that lie in the same released counts (and the same ties between a
+        # cube's unknowns and a finer column's): interchangeable to a reader. Their signatures
+        # are read off the rows as they are (a national cube's millions of entries are not
+        # turned into columns), and the classes' columns picked once.
+        rows = sparse.vstack([incidence, linking], format="csr")
+        weights = np.random.default_rng(12345).random((2, rows.shape[0]))
+        sig = np.round(np.asarray(rows.T @ weights.T)[keep], 9) if keep.size else np.zeros((0, 2))
+        first, groups_of = _rows_in_order(sig)
+        picked = rows[:, keep[first]]
+        picked.sort_indices()  # picked in the classes' order: each row's columns sorted again, as the programs read them
+        n = incidence.shape[0]
+        # ties: each row sums to 0 (coefficients 1 and -1)
+        return picked[:n], picked[n:], np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
 
     def borrow(self, other: "_Cube") -> None:
         """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
@@ -1275,6 +1299,44 @@ def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[in
         flat = flat[earlier] * size + pooled[atom]
         counts = grown
     return counts, flat
+
+
+def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, kept: OrderedDict | None,
+            columns: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_combinations_per_row` (at most :data:`MAX_INCIDENCE` pairs), listing only the rows ``kept`` does not hold.
+
+    A row's combinations depend only on the atoms it allows and the cube's sizes. ``kept``
+    holds, per cube (its columns and sizes), each row of the last call by those atoms: a table
+    adding counts to a cube of thousands (a half-year's needs per county and outcome beside
+    a quarter's what-if cube) lists its own, not the cube's again. It then holds this call's.
+
+    >>> kept = OrderedDict()
+    >>> allowed = [[np.array([1]), None], [np.array([0, 2]), np.array([1])]]
+    >>> [a.tolist() for a in _listed(allowed, [2, 3], 2, kept)]
+    [[2, 2], [3, 5, 1, 4]]
+    >>> [a.tolist() for a in _listed([[None, np.array([0])], [np.array([1]), np.array([0, 2])]], [2, 3], 2, kept)]  # the first row known
+    [[2, 2], [1, 4, 0, 2]]
+    """
+    if _pair_count(allowed, sizes, n_rows) > MAX_INCIDENCE:
+        return None
+    if kept is None:
+        return _combinations_per_row(allowed, sizes, n_rows)
+    cube = (columns, tuple(sizes))
+    known = kept.get(cube, {})
+    keys = [tuple(None if a is None else np.asarray(a, dtype=np.int64).tobytes() for a in row) for row in zip(*allowed)] if allowed else [()] * n_rows
+    found = [known.get(key) for key in keys]
+    missing = [r for r, row in enumerate(found) if row is None]
+    if missing:
+        counts, flat = _combinations_per_row([[column[r] for r in missing] for column in allowed], sizes, len(missing))
+        for r, row in zip(missing, np.split(flat, np.cumsum(counts)[:-1]) if missing else []):
+            found[r] = row
+    per_row = np.fromiter((row.size for row in found), dtype=np.int64, count=n_rows)
+    flat = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    kept[cube] = dict(zip(keys, np.split(flat, np.cumsum(per_row)[:-1]) if n_rows else []))
+    kept.move_to_end(cube)
+    while len(kept) > MAX_SHAPES:
+        kept.popitem(last=False)
+    return per_row, flat
 
 
 def _pair_count(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> float:
