@@ -480,9 +480,9 @@ def test_a_table_added_to_a_cube_lists_only_its_own_counts(monkeypatch):
     # the margins with x-a and y-b first (beside counts of both columns, the margins are the cube's own)
     before = pd.concat([margins, inner.loc[["xa", "yb"]]])
     both = pd.concat([margins, inner])
-    kept = bounds.OrderedDict()
-    first = bounds._shape(before, units, ("county", "need"), rows=kept)
-    again = bounds._shape(both, units, ("county", "need"), rows=kept)
+    solved = bounds.SolvedCubes()
+    first = bounds._shape(before, units, ("county", "need"), solved=solved)
+    again = bounds._shape(both, units, ("county", "need"), solved=solved)
     fresh = bounds._shape(both, units, ("county", "need"))
     assert listed == [6, 2, 8]  # six counts; then only x-b and y-a; then all eight, with nothing kept
     # combinations (county, need) numbered x-a, x-b, y-a, y-b (the first column slowest)
@@ -509,3 +509,21 @@ def test_merged_combinations_keep_each_counts_columns_in_order() -> None:
     members = {tuple(cube.classes[:, j].toarray().ravel().astype(int)): int(cube.class_truth[j]) for j in range(cube.classes.shape[1])}
     assert members == {(1, 0, 1): 3, (1, 1, 0): 3, (0, 1, 1): 1}
     assert (cube.classes @ cube.class_truth).tolist() == [6, 4, 4]
+
+
+def test_a_cube_sized_then_built_on_the_same_counts_works_out_its_atoms_once(monkeypatch):
+    """A table's cubes are sized first (too_large), then built on the same counts (find_leaks): the
+    atoms of each column are worked out once, and the bounds are those of a cube built alone."""
+    worked_out = []
+    finer = bounds._finer_than_the_cube
+    monkeypatch.setattr(bounds, "_finer_than_the_cube", lambda cells, units, columns: worked_out.append(columns) or finer(cells, units, columns))
+    margins, units = _needs_by_county()
+    inner = pd.DataFrame({"pred": [predicate(county=c, need=n) for c, n in ["xa", "xb", "ya", "yb"]], "true": [5, 2, 3, 6],
+                          "hidden": [False, True, False, False]}, index=["xa", "xb", "ya", "yb"])
+    cells = pd.concat([margins, inner])
+    solved = bounds.SolvedCubes()
+    assert bounds.too_large(cells, units, [frozenset({"county", "need"})], solved=solved) == set()
+    # x-b hidden, threshold 3: the county x (7) less x-a (5) gives it back, 2
+    assert _found(bounds.find_leaks(cells, units, 3, solved=solved)) == [("hidden count", "xb", 2, 2.0)]
+    assert worked_out.count(("county", "need")) == 1
+    assert _found(bounds.find_leaks(cells, units, 3)) == [("hidden count", "xb", 2, 2.0)]

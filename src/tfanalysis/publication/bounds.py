@@ -193,6 +193,8 @@ class SolvedCubes:
         self.clean = clean if clean is not None else CleanBlocks()
         self.shapes: OrderedDict = OrderedDict()  # unknowns and incidence of cubes, whichever counts are hidden (_build)
         self.rows: OrderedDict = OrderedDict()  # each count's combinations in the last cube of its columns and atoms (_listed)
+        self.atoms: OrderedDict = OrderedDict()  # each cube's atoms, by what it counts: its size, then its build (_atoms_of_cube)
+        self.read: OrderedDict = OrderedDict()  # the counts as the cubes read them, by what they count (_cubes_of)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
 
@@ -339,7 +341,7 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     """
     if cells.empty:
         return []
-    cells, chosen, every, released = _cubes_of(cells, units, must_touch, spans)
+    cells, chosen, every, released = _cubes_of(cells, units, must_touch, spans, solved)
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     hidden = cells["hidden"].to_numpy(bool)
     hidden_columns = columns_of[hidden]
@@ -400,14 +402,14 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
 
 
 def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozenset], *,
-              spans: Callable[[str], object] | None = None) -> set[frozenset]:
+              spans: Callable[[str], object] | None = None, solved: "SolvedCubes | None" = None) -> set[frozenset]:
     """The cubes of ``column_sets`` too large to solve whole (:data:`MAX_COMBINATIONS`, :data:`MAX_INCIDENCE`).
 
     :func:`find_leaks` splits such a cube by the tables inside it, and the counts on all of
     its columns lie in none of the parts: they are bounded with nothing (the release
     withholds a table's new counts there, and the whole of a table that would grow a cube of
     earlier counts past the limits: :meth:`~tfanalysis.publication.release.Release.table`).
-    ``cells`` as for :func:`find_leaks`; nothing is listed, only counted.
+    ``cells``, ``spans`` and ``solved`` as for :func:`find_leaks`; nothing is listed, only counted.
 
     Examples
     --------
@@ -424,13 +426,13 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
     """
     if cells.empty:
         return set()
-    cells, _, _, _ = _cubes_of(cells, units, None, spans)
+    cells, _, _, _ = _cubes_of(cells, units, None, spans, solved)
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     set_of_cell, sets = pd.factorize(columns_of)
     out = set()
     for columns in column_sets:
         inside = cells[np.array([s <= columns for s in sets], dtype=bool)[set_of_cell]]
-        if _shape(inside, units, tuple(sorted(columns)), size_only=True):
+        if _shape(inside, units, tuple(sorted(columns)), size_only=True, solved=solved):
             out.add(columns)
     return out
 
@@ -448,15 +450,31 @@ def _as_read(cells: pd.DataFrame, units: pd.DataFrame, spans: Callable[[str], ob
 
 
 def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
-              spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, list[frozenset], list[frozenset], set]:
+              spans: Callable[[str], object] | None, solved: "SolvedCubes | None" = None
+              ) -> tuple[pd.DataFrame, list[frozenset], list[frozenset], set]:
     """The counts as the cubes read them (margins added), the cubes ``must_touch`` chooses, every cube,
-    and the sets of columns the counts themselves are on (margins aside)."""
-    cells, columns_of = _as_read(cells, units, spans)
-    released = set(columns_of)
-    every = cubes(released, None)
-    cells = cells.assign(withheld=cells["withheld"] if "withheld" in cells else False,
+    and the sets of columns the counts themselves are on (margins aside).
+
+    How the counts are read depends only on what they count, not on which are hidden: the
+    checks of one table (its size, each pass of its suppression) read them once, kept in
+    ``solved`` (:attr:`SolvedCubes.read`) while the same counts come again.
+    """
+    content = (tuple(cells.index), tuple(cells["pred"]))
+    if solved is not None and content in solved.read:
+        solved.read.move_to_end(content)
+        preds, every, released, margins = solved.read[content]
+    else:
+        read, columns_of = _as_read(cells, units, spans)
+        preds, released = read["pred"], set(columns_of)
+        every = cubes(released, None)
+        margins = _margins(read, columns_of, every)
+        if solved is not None:
+            solved.read[content] = (preds, every, released, margins)
+            while len(solved.read) > 2:
+                solved.read.popitem(last=False)
+    cells = cells.assign(pred=preds, withheld=cells["withheld"] if "withheld" in cells else False,
                          floor=cells["floor"] if "floor" in cells else 0)[["pred", "true", "hidden", "withheld", "floor"]]
-    cells = pd.concat([cells, _margins(cells, columns_of, every)])
+    cells = pd.concat([cells, margins])
     chosen = [c for c in every if must_touch is None or any(t <= c for t in must_touch)]
     return cells, chosen, every, released
 
@@ -479,8 +497,7 @@ def _built(cells: pd.DataFrame, units: pd.DataFrame, involved: list[frozenset], 
         split = cube in released or len(cube) == 1
 
         def build(inside=inside, cube=cube, split=split) -> list[_Cube]:
-            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, shapes=None if solved is None else solved.shapes,
-                          rows=None if solved is None else solved.rows)
+            return _build(inside, units, tuple(sorted(cube)), columns_of, split=split, solved=solved)
 
         if solved is None:
             parts = build()
@@ -523,7 +540,7 @@ def worked_out_exactly(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *
     """
     if cells.empty or not labels:
         return set()
-    cells, chosen, _, released = _cubes_of(cells, units, must_touch, spans)
+    cells, chosen, _, released = _cubes_of(cells, units, must_touch, spans, solved)
     wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
     built = _built(cells, units, chosen, released, solved)
     exact: set = set()
@@ -784,21 +801,22 @@ def _holders(values, sets: list) -> dict:
 
 
 def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, *,
-           split: bool = True, shapes: OrderedDict | None = None, rows: OrderedDict | None = None) -> list["_Cube"]:
+           split: bool = True, solved: "SolvedCubes | None" = None) -> list["_Cube"]:
     """The home cube of ``columns`` (split by table when it is too large, or none if not ``split``).
 
-    ``shapes``: the unknowns and incidence of cubes built before, by what they count
-    (:attr:`SolvedCubes.shapes`). They do not depend on which counts are hidden: the next
-    pass of a table's suppression, which hides one more count, builds its cubes from them.
-    ``rows``: each count's combinations in the cubes built last (:attr:`SolvedCubes.rows`):
-    a table adding counts to a cube lists only its own (:func:`_listed`).
+    ``solved``: what cubes built before leave (:class:`SolvedCubes`). Their unknowns and
+    incidence, by what they count (``shapes``), do not depend on which counts are hidden: the
+    next pass of a table's suppression, which hides one more count, builds its cubes from
+    them. Each count's combinations in the cubes built last (``rows``): a table adding counts
+    to a cube lists only its own (:func:`_listed`).
     """
     key = (columns, split, tuple(cells.index), tuple(cells["pred"]))
+    shapes = None if solved is None else solved.shapes
     if shapes is not None and key in shapes:
         shapes.move_to_end(key)
         shape = shapes[key]
     else:
-        shape = _shape(cells, units, columns, split=split, rows=rows)
+        shape = _shape(cells, units, columns, split=split, solved=solved)
         if shapes is not None:
             shapes[key] = shape
             while len(shapes) > MAX_SHAPES:
@@ -806,57 +824,42 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
     if shape is None:
         return []
     if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
-        return _split(cells.loc[list(shape[1])], units, columns, columns_of, shapes, rows)
+        return _split(cells.loc[list(shape[1])], units, columns, columns_of, solved)
     return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"],
                   merged=shape.setdefault("merged", {}))]
 
 
-def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series, shapes: OrderedDict | None,
-           rows: OrderedDict | None = None) -> list["_Cube"]:
+def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series,
+           solved: "SolvedCubes | None") -> list["_Cube"]:
     """A cube too large to solve whole, as the cubes of the tables inside it."""
     own = sorted({columns_of[i] for i in cells.index if columns_of[i] < frozenset(columns)}, key=lambda s: (-len(s), sorted(s)))
     maximal = [c for j, c in enumerate(own) if not any(c < t for t in own[:j])]
     parts = []
     for sub in maximal:
         inside = cells.index[cells.index.map(lambda i: columns_of[i] <= sub)]
-        parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of, shapes=shapes, rows=rows)
+        parts += _build(cells.loc[inside], units, tuple(sorted(sub)), columns_of, solved=solved)
     return parts
 
 
 def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *, split: bool = True,
-           size_only: bool = False, rows: OrderedDict | None = None) -> dict | tuple | bool | None:
+           size_only: bool = False, solved: "SolvedCubes | None" = None) -> dict | tuple | bool | None:
     """What :func:`_build` builds a cube from, worked out from the units: its counts' labels in
     order, incidence, true counts per unknown, ties and the unknowns known empty; or
     ``("split", labels)`` for a cube too large to solve whole; or None for no cube.
-    ``size_only``: only whether it is too large (nothing listed). ``rows``: see :func:`_listed`."""
-    finer = _finer_than_the_cube(cells, units, columns)
-    cells = cells.drop(finer.cells.index)
-    if cells.empty:
+    ``size_only``: only whether it is too large (nothing listed). ``solved``: the atoms and
+    rows of cubes worked out before (:func:`_atoms_of_cube`, :func:`_listed`)."""
+    stage = _atoms_of_cube(cells, units, columns, None if solved is None else solved.atoms)
+    if stage is None:
         return None
-    unit_atoms, sizes, cell_atoms = [], [], {i: [] for i in cells.index}
-    coarse_of: dict[str, list] = {}
-    outside: list[np.ndarray] = []
-    labels_here = cells.index.tolist()
-    preds = [dict(p) for p in cells["pred"]]
-    for column in columns:
-        constrained = [(i, p[column]) for i, p in zip(labels_here, preds) if column in p]
-        coarse_of[column] = [c for _, c in constrained]
-        unit_atom, allowed, n = _atoms(coarse_of[column], units[column])
-        unit_atoms.append(unit_atom)
-        sizes.append(n)
-        outside.append(_outside_the_span(coarse_of[column], units[column], n))
-        given = dict(zip([i for i, _ in constrained], allowed))
-        for i in labels_here:
-            cell_atoms[i].append(given.get(i, None))
+    finer, labels_here, unit_atoms, sizes, allowed, coarse_of, outside = stage
     total = math.prod(sizes)  # Python's integers: a national cube's product passes 64 bits
-    allowed = [[cell_atoms[i][c] for i in labels_here] for c in range(len(columns))]
     if size_only:
         return total > MAX_COMBINATIONS or _pair_count(allowed, sizes, len(labels_here)) > MAX_INCIDENCE
-    listed = None if total > MAX_COMBINATIONS else _listed(allowed, sizes, len(labels_here), rows, columns)
+    listed = None if total > MAX_COMBINATIONS else _listed(allowed, sizes, len(labels_here), None if solved is None else solved.rows, columns)
     if listed is None:
         if not split:
             return None
-        return ("split", tuple(pd.concat([cells, finer.cells]).index if len(finer) else cells.index))
+        return ("split", tuple([*labels_here, *finer.cells.index]))
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
     every = [np.arange(n) for n in sizes]
     empty = [np.zeros(total, dtype=bool)]
@@ -867,7 +870,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     lengths, cols = [per_count], [combos]
     # the one-column counts that split a column finer than the cube: unknowns of their own (the
     # column's counts per finer atom), tied to the cube's by one equation per coarse atom
-    link_rows, link_cols, link_values, truths, width, labels = [], [], [], [truth], total, list(cells.index)
+    link_rows, link_cols, link_values, truths, width, labels = [], [], [], [truth], total, list(labels_here)
     for position, column in enumerate(columns):
         mine = finer.of(column)
         if not mine:
@@ -896,6 +899,47 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
                                  shape=(len(link_rows), width)) if link_rows else None)
     return {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
+
+
+def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], kept: OrderedDict | None = None) -> tuple | None:
+    """The atoms of a cube's columns and the atoms each count allows: what its size and its build start from.
+
+    Returns None for no cube (every count splits a column finer), else ``(finer, labels,
+    unit_atoms, sizes, allowed, coarse_of, outside)``: the finer counts
+    (:func:`_finer_than_the_cube`), the labels of the others in order, each column's atom per
+    unit and number of atoms, ``allowed[c][r]`` (None: every atom), each column's
+    constraints and its atoms outside the units' span. ``kept``: those worked out before,
+    by what the cube counts (a table's cube is sized, then built, on the same counts).
+    """
+    key = (columns, tuple(cells.index), tuple(cells["pred"]))
+    if kept is not None and key in kept:
+        kept.move_to_end(key)
+        return kept[key]
+    finer = _finer_than_the_cube(cells, units, columns)
+    cells = cells.drop(finer.cells.index)
+    out = None
+    if not cells.empty:
+        unit_atoms, sizes, outside, allowed = [], [], [], []
+        coarse_of: dict[str, list] = {}
+        labels = cells.index.tolist()
+        preds = [dict(p) for p in cells["pred"]]
+        for column in columns:
+            constrained = [r for r, p in enumerate(preds) if column in p]
+            coarse_of[column] = [preds[r][column] for r in constrained]
+            unit_atom, allowed_of, n = _atoms(coarse_of[column], units[column])
+            unit_atoms.append(unit_atom)
+            sizes.append(n)
+            outside.append(_outside_the_span(coarse_of[column], units[column], n))
+            mine: list = [None] * len(labels)
+            for r, atoms in zip(constrained, allowed_of):
+                mine[r] = atoms
+            allowed.append(mine)
+        out = (finer, labels, unit_atoms, sizes, allowed, coarse_of, outside)
+    if kept is not None:
+        kept[key] = out
+        while len(kept) > 8:
+            kept.popitem(last=False)
+    return out
 
 
 class _Cube:

@@ -468,7 +468,7 @@ class Release:
         mine = candidate["key"].isin(set(keys[new])).to_numpy(bool)
         # the cubes the table's counts fall in (its grand total changes no cube's size)
         around = list(dict.fromkeys(c for c in column_sets if any(t and t <= c for t in table_columns)))
-        too_large = bounds.too_large(candidate, units, around, spans=spans)
+        too_large = bounds.too_large(candidate, units, around, spans=spans, solved=self._solved_of(universe))
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
             if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans):
