@@ -527,3 +527,39 @@ def test_a_cube_sized_then_built_on_the_same_counts_works_out_its_atoms_once(mon
     assert _found(bounds.find_leaks(cells, units, 3, solved=solved)) == [("hidden count", "xb", 2, 2.0)]
     assert worked_out.count(("county", "need")) == 1
     assert _found(bounds.find_leaks(cells, units, 3)) == [("hidden count", "xb", 2, 2.0)]
+
+
+def test_a_cube_inside_one_that_fits_fits_and_is_not_sized(monkeypatch):
+    """too_large sizes the largest cubes first and skips those inside one that fits: the answer is
+    the one of sizing each cube alone, on random tables and limits (a cube inside another has
+    fewer counts, on atoms no finer)."""
+    import itertools
+
+    import numpy as np
+
+    rng = np.random.default_rng(21)
+    columns = ["a", "b", "c"]
+    every = [frozenset(c) for n in (1, 2, 3) for c in itertools.combinations(columns, n)]
+    for _ in range(60):
+        units = pd.DataFrame({c: rng.choice([f"{c}{i}" for i in range(int(rng.integers(2, 5)))], 40) for c in columns})
+        preds = []
+        for _ in range(int(rng.integers(2, 7))):
+            on = rng.choice(columns, int(rng.integers(1, 4)), replace=False)
+            preds.append(predicate(**{c: list(rng.choice(sorted(units[c].unique()), int(rng.integers(1, 3)), replace=False)) for c in on}))
+        cells = pd.DataFrame({"pred": preds, "true": 1, "hidden": True})
+        monkeypatch.setattr(bounds, "MAX_COMBINATIONS", int(rng.integers(2, 40)))
+        monkeypatch.setattr(bounds, "MAX_INCIDENCE", int(rng.integers(2, 80)))
+        alone = {c for c in every if bounds.too_large(cells, units, [c])}
+        assert bounds.too_large(cells, units, every) == alone
+        assert all(larger in alone for c in alone for larger in every if c <= larger)  # too large inside: too large around
+    # by hand: a, b and c of two values each, one count on all three: 8 combinations fit a limit of 8,
+    # and the cubes inside are not sized
+    sized = []
+    shape = bounds._shape
+    monkeypatch.setattr(bounds, "_shape", lambda cells, units, columns, **kw: sized.append(columns) or shape(cells, units, columns, **kw))
+    monkeypatch.setattr(bounds, "MAX_COMBINATIONS", 8)
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 100)
+    units = pd.DataFrame({"a": list("xxyy"), "b": list("pqpq"), "c": list("uuvv")})
+    cells = pd.DataFrame({"pred": [predicate(a="x", b="p", c="u")], "true": [1], "hidden": [True]})
+    assert bounds.too_large(cells, units, every) == set()
+    assert sized == [("a", "b", "c")]

@@ -429,11 +429,17 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
     cells, _, _, _ = _cubes_of(cells, units, None, spans, solved)
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     set_of_cell, sets = pd.factorize(columns_of)
-    out = set()
-    for columns in column_sets:
+    out, fit = set(), []
+    # largest first: a cube inside one that fits fits too (its counts are among the other's,
+    # its columns' atoms no finer), so most of a table's cubes are not sized at all
+    for columns in sorted(set(column_sets), key=lambda c: (-len(c), sorted(c))):
+        if any(columns <= larger for larger in fit):
+            continue
         inside = cells[np.array([s <= columns for s in sets], dtype=bool)[set_of_cell]]
         if _shape(inside, units, tuple(sorted(columns)), size_only=True, solved=solved):
             out.add(columns)
+        else:
+            fit.append(columns)
     return out
 
 
@@ -891,9 +897,11 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
             link_cols.append(np.concatenate([inside, combos]))
             link_values.append(np.concatenate([np.ones(inside.size), -np.ones(combos.size)]))
         width += n_fine
-    # row after row, each row's combinations in increasing order: compressed rows as they are
-    indices = np.concatenate(cols)
-    incidence = sparse.csr_matrix((np.ones(indices.size), indices, np.concatenate([[0], np.cumsum(np.concatenate(lengths))])),
+    # row after row, each row's combinations in increasing order: compressed rows as they are,
+    # in the index type scipy keeps (it would otherwise scan and copy millions of entries)
+    index = _index_dtype(max(width, sum(c.size for c in cols)))
+    indices = np.concatenate([c.astype(index, copy=False) for c in cols])
+    incidence = sparse.csr_matrix((np.ones(indices.size), indices, np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(index)),
                                   shape=(len(labels), width))
     incidence.sum_duplicates()  # sorted within rows, as the ties' finer atoms may not come
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
@@ -1372,7 +1380,8 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     missing = [r for r, row in enumerate(found) if row is None]
     if missing:
         counts, flat = _combinations_per_row([[column[r] for r in missing] for column in allowed], sizes, len(missing))
-        for r, row in zip(missing, np.split(flat, np.cumsum(counts)[:-1]) if missing else []):
+        flat = flat.astype(_index_dtype(math.prod(sizes)), copy=False)  # as the incidence holds them
+        for r, row in zip(missing, np.split(flat, np.cumsum(counts)[:-1])):
             found[r] = row
     per_row = np.fromiter((row.size for row in found), dtype=np.int64, count=n_rows)
     flat = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
@@ -1381,6 +1390,11 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     while len(kept) > MAX_SHAPES:
         kept.popitem(last=False)
     return per_row, flat
+
+
+def _index_dtype(largest: int) -> type:
+    """The integer type of a compressed matrix's indices up to ``largest`` (scipy's own choice: 32 bits where they fit)."""
+    return np.int32 if largest < np.iinfo(np.int32).max else np.int64
 
 
 def _pair_count(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> float:
