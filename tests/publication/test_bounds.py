@@ -563,3 +563,18 @@ def test_a_cube_inside_one_that_fits_fits_and_is_not_sized(monkeypatch):
     cells = pd.DataFrame({"pred": [predicate(a="x", b="p", c="u")], "true": [1], "hidden": [True]})
     assert bounds.too_large(cells, units, every) == set()
     assert sized == [("a", "b", "c")]
+
+
+def test_a_count_on_a_column_the_units_lack_yet_is_read_again_once_they_have_it():
+    """Predicates are read once (a constraint every unit meets left out) and kept; one on a column the
+    units do not have yet (a what-if column an earlier run derived) is not kept: read again once
+    the column is there, a constraint every unit meets is left out of it too."""
+    units = pd.DataFrame({"need": ["food", "legal", "food"]})
+    both = predicate(need=["food", "legal"])  # every unit's need: restricts nothing
+    reach = predicate(reach="near")
+    cells = pd.DataFrame({"pred": [both, reach], "true": [3, 3], "hidden": False}, index=["all", "near"])
+    known: dict = {}
+    read, _ = bounds._as_read(cells, units, None, known)
+    assert read["pred"].tolist() == [(), reach] and known == {both: ()}
+    read, _ = bounds._as_read(cells, units.assign(reach="near"), None, known)
+    assert read["pred"].tolist() == [(), ()] and known == {both: (), reach: ()}

@@ -195,6 +195,7 @@ class SolvedCubes:
         self.rows: OrderedDict = OrderedDict()  # each count's combinations in the last cube of its columns and atoms (_listed)
         self.atoms: OrderedDict = OrderedDict()  # each cube's atoms, by what it counts: its size, then its build (_atoms_of_cube)
         self.read: OrderedDict = OrderedDict()  # the counts as the cubes read them, by what they count (_cubes_of)
+        self.read_as: dict = {}  # each predicate as the cubes read it (_as_read)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
 
@@ -443,15 +444,22 @@ def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozen
     return out
 
 
-def _as_read(cells: pd.DataFrame, units: pd.DataFrame, spans: Callable[[str], object] | None) -> tuple[pd.DataFrame, pd.Series]:
+def _as_read(cells: pd.DataFrame, units: pd.DataFrame, spans: Callable[[str], object] | None,
+             known: dict | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """The counts with the constraints every unit meets left out, and the columns each is on.
 
     A constraint every unit meets restricts nothing: the count belongs beside counts without it.
+    ``known``: predicates read before, each as read (:attr:`SolvedCubes.read`); one on a column
+    the units do not have yet (a what-if column of an earlier run) is read again each time.
     """
-    used = {c for p in cells["pred"] for c, _ in p if c in units}
+    known = {} if known is None else known
+    todo = [p for p in dict.fromkeys(cells["pred"]) if p not in known]
+    used = {c for p in todo for c, _ in p if c in units}
     span_of = spans or (lambda column: column_span(units[column]))
     every_span = {c: span_of(c) for c in used}
-    cells = cells.assign(pred=cells["pred"].map(lambda p: without_the_obvious(p, every_span)))
+    read = {p: without_the_obvious(p, every_span) for p in todo}
+    known.update((p, r) for p, r in read.items() if all(c in units for c, _ in p))
+    cells = cells.assign(pred=cells["pred"].map(lambda p: read[p] if p in read else known[p]))
     return cells, cells["pred"].map(lambda p: frozenset(c for c, _ in p))
 
 
@@ -470,7 +478,7 @@ def _cubes_of(cells: pd.DataFrame, units: pd.DataFrame, must_touch: set | None,
         solved.read.move_to_end(content)
         preds, every, released, margins = solved.read[content]
     else:
-        read, columns_of = _as_read(cells, units, spans)
+        read, columns_of = _as_read(cells, units, spans, None if solved is None else solved.read_as)
         preds, released = read["pred"], set(columns_of)
         every = cubes(released, None)
         margins = _margins(read, columns_of, every)
@@ -901,9 +909,11 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     # in the index type scipy keeps (it would otherwise scan and copy millions of entries)
     index = _index_dtype(max(width, sum(c.size for c in cols)))
     indices = np.concatenate([c.astype(index, copy=False) for c in cols])
-    incidence = sparse.csr_matrix((np.ones(indices.size), indices, np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(index)),
+    incidence = sparse.csr_matrix((_ones(indices.size), indices, np.concatenate([[0], np.cumsum(np.concatenate(lengths))]).astype(index)),
                                   shape=(len(labels), width))
-    incidence.sum_duplicates()  # sorted within rows, as the ties' finer atoms may not come
+    if not incidence.has_canonical_format:  # each row's combinations sorted, as the programs read them
+        incidence = incidence.copy()  # (its entries out of the shared buffer of ones, to be written)
+        incidence.sum_duplicates()
     linking = (sparse.csr_matrix((np.concatenate(link_values), (np.concatenate(link_rows), np.concatenate(link_cols))),
                                  shape=(len(link_rows), width)) if link_rows else None)
     return {"labels": labels, "incidence": incidence, "truth": np.concatenate(truths), "linking": linking, "empty": np.concatenate(empty)}
@@ -1001,15 +1011,19 @@ class _Cube:
         # cube's unknowns and a finer column's): interchangeable to a reader. Their signatures
         # are read off the rows as they are (a national cube's millions of entries are not
         # turned into columns), and the classes' columns picked once.
-        rows = sparse.vstack([incidence, linking], format="csr")
-        weights = np.random.default_rng(12345).random((2, rows.shape[0]))
-        sig = np.round(np.asarray(rows.T @ weights.T)[keep], 9) if keep.size else np.zeros((0, 2))
-        first, groups_of = _rows_in_order(sig)
-        picked = rows[:, keep[first]]
-        picked.sort_indices()  # picked in the classes' order: each row's columns sorted again, as the programs read them
         n = incidence.shape[0]
-        # ties: each row sums to 0 (coefficients 1 and -1)
-        return picked[:n], picked[n:], np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
+        weights = np.random.default_rng(12345).random((2, n + linking.shape[0]))
+        sig = np.asarray(incidence.T @ weights[:, :n].T)
+        links = linking.tocsr()
+        for j in range(links.shape[0]):  # the ties after the counts, one by one: the sums as a matrix of both would make them
+            at = slice(links.indptr[j], links.indptr[j + 1])
+            sig[links.indices[at]] += links.data[at, None] * weights[:, n + j]
+        sig = np.round(sig[keep], 9) if keep.size else np.zeros((0, 2))
+        first, groups_of = _rows_in_order(sig)
+        classes, ties = incidence[:, keep[first]], links[:, keep[first]]
+        classes.sort_indices()  # picked in the classes' order: each row's columns sorted again, as the programs read them
+        ties.sort_indices()  # each row sums to 0 (coefficients 1 and -1)
+        return classes, ties, np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
 
     def borrow(self, other: "_Cube") -> None:
         """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
@@ -1390,6 +1404,19 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     while len(kept) > MAX_SHAPES:
         kept.popitem(last=False)
     return per_row, flat
+
+
+_ONES = np.ones(0)
+
+
+def _ones(n: int) -> np.ndarray:
+    """``n`` ones, read-only, from one buffer kept for every incidence (each of millions: a fresh array
+    of them cost more than listing the combinations); an incidence's entries are never written."""
+    global _ONES
+    if _ONES.size < n:
+        _ONES = np.ones(max(n, 2 * _ONES.size))
+        _ONES.flags.writeable = False
+    return _ONES[:n]
 
 
 def _index_dtype(largest: int) -> type:
