@@ -105,6 +105,9 @@ status among them) were pinned inside 1..10.
 MAX_SHAPES = 64
 """Cubes whose unknowns and incidence are kept per universe for the next pass (see :func:`_build`)."""
 
+MAX_LISTED = 8
+"""Cubes whose atoms and counts' combinations are kept per universe for the next table on them (:func:`_atoms_of_cube`, :func:`_listed`)."""
+
 MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
@@ -449,7 +452,7 @@ def _as_read(cells: pd.DataFrame, units: pd.DataFrame, spans: Callable[[str], ob
     """The counts with the constraints every unit meets left out, and the columns each is on.
 
     A constraint every unit meets restricts nothing: the count belongs beside counts without it.
-    ``known``: predicates read before, each as read (:attr:`SolvedCubes.read`); one on a column
+    ``known``: predicates read before, each as read (:attr:`SolvedCubes.read_as`); one on a column
     the units do not have yet (a what-if column of an earlier run) is read again each time.
     """
     known = {} if known is None else known
@@ -955,7 +958,7 @@ def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str,
         out = (finer, labels, unit_atoms, sizes, allowed, coarse_of, outside)
     if kept is not None:
         kept[key] = out
-        while len(kept) > 8:
+        while len(kept) > MAX_LISTED:
             kept.popitem(last=False)
     return out
 
@@ -1401,7 +1404,7 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     flat = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     kept[cube] = dict(zip(keys, np.split(flat, np.cumsum(per_row)[:-1]) if n_rows else []))
     kept.move_to_end(cube)
-    while len(kept) > MAX_SHAPES:
+    while len(kept) > MAX_LISTED:
         kept.popitem(last=False)
     return per_row, flat
 
