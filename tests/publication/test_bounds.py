@@ -469,8 +469,6 @@ def test_a_table_added_to_a_cube_lists_only_its_own_counts(monkeypatch):
     """A cube listed again with a table's counts added (the same atoms) lists the combinations of
     those counts only; the rest come from the last listing, and the incidence is the one a fresh
     listing gives, worked out by hand."""
-    import numpy as np
-
     listed = []
     per_row = bounds._combinations_per_row
     monkeypatch.setattr(bounds, "_combinations_per_row", lambda allowed, sizes, n, **kw: listed.append(n) or per_row(allowed, sizes, n, **kw))

@@ -471,7 +471,7 @@ class Release:
         too_large = bounds.too_large(candidate, units, around, spans=spans, solved=self._solved_of(universe))
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
-            if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans):
+            if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans, solved=self._solved_of(universe)):
                 return None
             if columns in table_columns:
                 on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
