@@ -576,3 +576,18 @@ def test_a_count_on_a_column_the_units_lack_yet_is_read_again_once_they_have_it(
     assert read["pred"].tolist() == [(), reach] and known == {both: ()}
     read, _ = bounds._as_read(cells, units.assign(reach="near"), None, known)
     assert read["pred"].tolist() == [(), ()] and known == {both: (), reach: ()}
+
+
+def test_the_combinations_kept_hold_no_more_pairs_than_two_cubes_at_the_limit(monkeypatch):
+    """The counts' combinations are kept for the next table on a cube (``_listed``), but not past
+    twice MAX_INCIDENCE pairs: the oldest cube goes first (a national run's memory)."""
+    import numpy as np
+
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 4)
+    kept = bounds.OrderedDict()
+    every_atom = [[None]]  # one count allowing each of 4 atoms: 4 pairs
+    for columns in [("a",), ("b",)]:
+        assert [x.tolist() for x in bounds._listed(every_atom, [4], 1, kept, columns)] == [[4], [0, 1, 2, 3]]
+    assert list(kept) == [(("a",), (4,)), (("b",), (4,))]  # 8 pairs: twice the limit, both kept
+    assert [x.tolist() for x in bounds._listed([[np.array([2])]], [4], 1, kept, ("c",))] == [[1], [2]]
+    assert list(kept) == [(("b",), (4,)), (("c",), (4,))]  # 9 pairs: the oldest let go

@@ -1375,9 +1375,11 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     """:func:`_combinations_per_row` (at most :data:`MAX_INCIDENCE` pairs), listing only the rows ``kept`` does not hold.
 
     A row's combinations depend only on the atoms it allows and the cube's sizes. ``kept``
-    holds, per cube (its columns and sizes), each row of the last call by those atoms: a table
-    adding counts to a cube of thousands (a half-year's needs per county and outcome beside
-    a quarter's what-if cube) lists its own, not the cube's again. It then holds this call's.
+    holds, per cube (its columns and sizes), each row of the last call by those atoms, and
+    how many pairs they hold: a table adding counts to a cube of thousands (a half-year's
+    needs per county and outcome beside a quarter's what-if cube) lists its own, not the
+    cube's again. It then holds this call's (:data:`MAX_LISTED` cubes, and pairs of at most
+    two cubes at :data:`MAX_INCIDENCE`).
 
     >>> kept = OrderedDict()
     >>> allowed = [[np.array([1]), None], [np.array([0, 2]), np.array([1])]]
@@ -1391,7 +1393,7 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     if kept is None:
         return _combinations_per_row(allowed, sizes, n_rows)
     cube = (columns, tuple(sizes))
-    known = kept.get(cube, {})
+    known = kept.get(cube, ({}, 0))[0]
     keys = [tuple(None if a is None else np.asarray(a, dtype=np.int64).tobytes() for a in row) for row in zip(*allowed)] if allowed else [()] * n_rows
     found = [known.get(key) for key in keys]
     missing = [r for r, row in enumerate(found) if row is None]
@@ -1402,9 +1404,10 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
             found[r] = row
     per_row = np.fromiter((row.size for row in found), dtype=np.int64, count=n_rows)
     flat = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-    kept[cube] = dict(zip(keys, np.split(flat, np.cumsum(per_row)[:-1]) if n_rows else []))
+    kept[cube] = (dict(zip(keys, np.split(flat, np.cumsum(per_row)[:-1]) if n_rows else [])), flat.size)
     kept.move_to_end(cube)
-    while len(kept) > MAX_LISTED:
+    # at most MAX_LISTED cubes, and no more pairs than two cubes at the limit (a national run's memory)
+    while len(kept) > 1 and (len(kept) > MAX_LISTED or sum(size for _, size in kept.values()) > 2 * MAX_INCIDENCE):
         kept.popitem(last=False)
     return per_row, flat
 
