@@ -591,3 +591,6 @@ def test_the_combinations_kept_hold_no_more_pairs_than_two_cubes_at_the_limit(mo
     assert list(kept) == [(("a",), (4,)), (("b",), (4,))]  # 8 pairs: twice the limit, both kept
     assert [x.tolist() for x in bounds._listed([[np.array([2])]], [4], 1, kept, ("c",))] == [[1], [2]]
     assert list(kept) == [(("b",), (4,)), (("c",), (4,))]  # 9 pairs: the oldest let go
+    # a cube of more pairs than the limit is not listed at all (it is split by table): 2 counts of 4 pairs
+    assert bounds._listed([[None, None]], [4], 2, kept, ("d",)) is None
+    assert list(kept) == [(("b",), (4,)), (("c",), (4,))]

@@ -1335,23 +1335,18 @@ def _product_index(allowed: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     return _combinations_per_row([[np.asarray(atoms)] for atoms in allowed], sizes, 1)[1]
 
 
-def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, *,
-                          most: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_product_index` of many rows at once: how many combinations each row allows, and their flat positions.
 
     ``allowed[c][r]``: the atoms row ``r`` of ``n_rows`` allows in column ``c`` (None: every
     atom). The positions come row after row, each row's in C order (the first column
-    slowest), with no Python loop over the rows. None, before anything is listed, where
-    the rows hold more than ``most`` (row, combination) pairs in all (a cube's memory).
+    slowest), with no Python loop over the rows. :func:`_listed` keeps a cube's memory
+    within :data:`MAX_INCIDENCE` pairs before calling it.
 
     >>> counts, flat = _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2)
     >>> counts.tolist(), flat.tolist()
     ([2, 2], [3, 5, 1, 4])
-    >>> _combinations_per_row([[np.array([1]), None], [np.array([0, 2]), np.array([1])]], [2, 3], 2, most=3) is None  # 2 + 2 pairs
-    True
     """
-    if most is not None and _pair_count(allowed, sizes, n_rows) > most:
-        return None
     atoms = [[np.arange(size, dtype=np.int64) if a is None else np.asarray(a, dtype=np.int64) for a in atoms_of]
              for atoms_of, size in zip(allowed, sizes)]
     lengths = [np.fromiter((a.size for a in column), dtype=np.int64, count=n_rows) for column in atoms]

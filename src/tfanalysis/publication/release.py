@@ -464,14 +464,15 @@ class Release:
         candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
         units = self.units(universe)
         spans = lambda column: self._span(universe, column)  # noqa: E731 - the one the bounds read
+        solved = self._solved_of(universe)
         column_sets = candidate["pred"].map(lambda p: frozenset(c for c, _ in p))
         mine = candidate["key"].isin(set(keys[new])).to_numpy(bool)
         # the cubes the table's counts fall in (its grand total changes no cube's size)
         around = list(dict.fromkeys(c for c in column_sets if any(t and t <= c for t in table_columns)))
-        too_large = bounds.too_large(candidate, units, around, spans=spans, solved=self._solved_of(universe))
+        too_large = bounds.too_large(candidate, units, around, spans=spans, solved=solved)
         for columns in (c for c in around if c in too_large):
             earlier = column_sets.map(columns.__eq__).to_numpy(bool) & ~mine & ~candidate["withheld"].to_numpy(bool)
-            if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans, solved=self._solved_of(universe)):
+            if earlier.any() and not bounds.too_large(self._released(universe), units, [columns], spans=spans, solved=solved):
                 return None
             if columns in table_columns:
                 on = np.vectorize(lambda key: frozenset(c for c, _ in _pred_of(key)) == columns, otypes=[bool])(keys)
