@@ -594,3 +594,30 @@ def test_the_combinations_kept_hold_no_more_pairs_than_two_cubes_at_the_limit(mo
     # a cube of more pairs than the limit is not listed at all (it is split by table): 2 counts of 4 pairs
     assert bounds._listed([[None, None]], [4], 2, kept, ("d",)) is None
     assert list(kept) == [(("b",), (4,)), (("c",), (4,))]
+
+
+def test_the_cubes_kept_for_the_next_pass_hold_no_more_entries_than_two_cubes_at_the_limit(monkeypatch):
+    """The unknowns and incidence of cubes built (``SolvedCubes.shapes``) are kept for the next
+    pass, but not past twice MAX_INCIDENCE entries: the oldest cube goes first, the newest stays."""
+    import pandas as pd
+
+    from tfanalysis.publication.cells import predicate
+
+    units = pd.DataFrame({"a": list("xxyyy"), "b": list("pqpqq")})
+
+    def cells(column):
+        values = sorted(units[column].unique())
+        return pd.DataFrame({"pred": [predicate(**{column: v}) for v in values], "true": [2, 3],
+                             "hidden": [True, False]}, index=[f"{column}={v}" for v in values])
+
+    def kept_after(solved):
+        for column in "ab":
+            bounds.find_leaks(cells(column), units, 2, solved=solved)
+        return [key[0] for key in solved.shapes]
+
+    # two one-column cubes of two atoms: 2 incidence entries, 2 true counts, 4 merged, each 8
+    assert kept_after(bounds.SolvedCubes()) == [("a",), ("b",)]
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 8)  # 16 entries: both still kept
+    assert kept_after(bounds.SolvedCubes()) == [("a",), ("b",)]
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 7)  # 14 entries: the first cube let go
+    assert kept_after(bounds.SolvedCubes()) == [("b",)]

@@ -103,7 +103,8 @@ status among them) were pinned inside 1..10.
 """
 
 MAX_SHAPES = 64
-"""Cubes whose unknowns and incidence are kept per universe for the next pass (see :func:`_build`)."""
+"""Cubes whose unknowns and incidence are kept per universe for the next pass (see :func:`_build`), holding
+no more entries than two cubes at :data:`MAX_INCIDENCE` (:func:`_keep_within`)."""
 
 MAX_LISTED = 8
 """Cubes whose atoms and counts' combinations are kept per universe for the next table on them (:func:`_atoms_of_cube`, :func:`_listed`)."""
@@ -836,14 +837,16 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
         shape = _shape(cells, units, columns, split=split, solved=solved)
         if shapes is not None:
             shapes[key] = shape
-            while len(shapes) > MAX_SHAPES:
-                shapes.popitem(last=False)
+            _keep_within(shapes, MAX_SHAPES, _shape_size)
     if shape is None:
         return []
     if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
         return _split(cells.loc[list(shape[1])], units, columns, columns_of, solved)
-    return [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"],
-                  merged=shape.setdefault("merged", {}))]
+    cube = _Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"],
+                 merged=shape.setdefault("merged", {}))
+    if shapes is not None:  # with the classes the cube merged from it
+        _keep_within(shapes, MAX_SHAPES, _shape_size)
+    return [cube]
 
 
 def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series,
@@ -1401,10 +1404,37 @@ def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: in
     flat = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     kept[cube] = (dict(zip(keys, np.split(flat, np.cumsum(per_row)[:-1]) if n_rows else [])), flat.size)
     kept.move_to_end(cube)
-    # at most MAX_LISTED cubes, and no more pairs than two cubes at the limit (a national run's memory)
-    while len(kept) > 1 and (len(kept) > MAX_LISTED or sum(size for _, size in kept.values()) > 2 * MAX_INCIDENCE):
-        kept.popitem(last=False)
+    _keep_within(kept, MAX_LISTED, lambda rows: rows[1])
     return per_row, flat
+
+
+def _keep_within(kept: OrderedDict, most: int, pairs: Callable[[object], int]) -> None:
+    """Let the oldest entries of ``kept`` go until it holds at most ``most`` of them and no more
+    (count, combination) pairs (``pairs`` of an entry) than two cubes at :data:`MAX_INCIDENCE`
+    (a national run's memory); the newest is always kept.
+
+    >>> kept = OrderedDict(a=5, b=3, c=1)
+    >>> _keep_within(kept, 2, lambda n: n); list(kept)
+    ['b', 'c']
+    >>> _keep_within(kept, 2, lambda n: n * MAX_INCIDENCE); list(kept)
+    ['c']
+    """
+    while len(kept) > 1 and (len(kept) > most or sum(pairs(entry) for entry in kept.values()) > 2 * MAX_INCIDENCE):
+        kept.popitem(last=False)
+
+
+def _shape_size(shape: dict | tuple | None) -> int:
+    """The entries a shape of :func:`_shape` holds, as pairs: its incidence, ties, true counts per
+    unknown and the merged classes built from it (a cube too large to solve whole holds only its labels).
+
+    >>> _shape_size({"incidence": sparse.identity(3, format="csr"), "linking": None, "truth": np.zeros(3)})
+    6
+    """
+    if not isinstance(shape, dict):
+        return 0
+    merged = sum(part.nnz if sparse.issparse(part) else part.size
+                 for classes_ties_truth in shape.get("merged", {}).values() for part in classes_ties_truth)
+    return shape["incidence"].nnz + (shape["linking"].nnz if shape["linking"] is not None else 0) + shape["truth"].size + merged
 
 
 _ONES = np.ones(0)
