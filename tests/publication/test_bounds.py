@@ -621,3 +621,21 @@ def test_the_cubes_kept_for_the_next_pass_hold_no_more_entries_than_two_cubes_at
     assert kept_after(bounds.SolvedCubes()) == [("a",), ("b",)]
     monkeypatch.setattr(bounds, "MAX_INCIDENCE", 7)  # 14 entries: the first cube let go
     assert kept_after(bounds.SolvedCubes()) == [("b",)]
+
+
+def test_margins_are_each_count_on_the_columns_it_shares_with_a_cube_not_holding_it_in_the_counts_order():
+    """Needs per (age, gender) and per (gender, county), and needs per county: the first two cubes meet
+    in gender, so each count's gender total is a margin of both (once); the county count meets the
+    (age, gender) cube in nothing, so the grand total is one too. A margin a table shows is not one."""
+    import pandas as pd
+
+    from tfanalysis.publication.cells import predicate
+    from tfanalysis.publication.cubes import cubes
+
+    preds = [predicate(age="adult", gender="f"), predicate(age="minor", gender="m"), predicate(gender="f", county="x"),
+             predicate(county="x"), predicate(gender="m")]
+    cells = pd.DataFrame({"pred": preds, "true": 5, "hidden": False})
+    columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
+    margins = bounds._margins(cells, columns_of, cubes(set(columns_of), None))
+    assert margins["pred"].tolist() == [predicate(gender="f"), ()]  # gender=m is shown: not a margin
+    assert margins[["hidden", "withheld"]].all().all() and (margins["true"] == 0).all()

@@ -294,12 +294,13 @@ def _margins(cells: pd.DataFrame, columns_of: pd.Series, every: list[frozenset])
     released = set(cells["pred"])
     # a one-column cube inside a larger one shares nothing with a third cube the larger one does not
     meeting = [cube for cube in every if len(cube) > 1 or not any(cube < other for other in every)]
+    # the columns a count shares with the cubes not holding it, each once, in the cubes' order:
+    # the same for every count on the same columns (a table's thousands of counts, a few sets)
+    shared_of = {columns: list(dict.fromkeys(columns & cube for cube in meeting if not columns <= cube))
+                 for columns in dict.fromkeys(columns_of)}
     margins: dict = {}
     for pred, columns in zip(cells["pred"], columns_of):
-        for cube in meeting:
-            shared = columns & cube
-            if shared == columns:
-                continue
+        for shared in shared_of[columns]:
             margin = tuple((c, v) for c, v in pred if c in shared)
             if margin not in released:
                 margins.setdefault(margin, None)
