@@ -599,10 +599,6 @@ def test_the_combinations_kept_hold_no_more_pairs_than_two_cubes_at_the_limit(mo
 def test_the_cubes_kept_for_the_next_pass_hold_no_more_entries_than_two_cubes_at_the_limit(monkeypatch):
     """The unknowns and incidence of cubes built (``SolvedCubes.shapes``) are kept for the next
     pass, but not past twice MAX_INCIDENCE entries: the oldest cube goes first, the newest stays."""
-    import pandas as pd
-
-    from tfanalysis.publication.cells import predicate
-
     units = pd.DataFrame({"a": list("xxyyy"), "b": list("pqpqq")})
 
     def cells(column):
@@ -627,9 +623,6 @@ def test_margins_are_each_count_on_the_columns_it_shares_with_a_cube_not_holding
     """Needs per (age, gender) and per (gender, county), and needs per county: the first two cubes meet
     in gender, so each count's gender total is a margin of both (once); the county count meets the
     (age, gender) cube in nothing, so the grand total is one too. A margin a table shows is not one."""
-    import pandas as pd
-
-    from tfanalysis.publication.cells import predicate
     from tfanalysis.publication.cubes import cubes
 
     preds = [predicate(age="adult", gender="f"), predicate(age="minor", gender="m"), predicate(gender="f", county="x"),
@@ -639,3 +632,21 @@ def test_margins_are_each_count_on_the_columns_it_shares_with_a_cube_not_holding
     margins = bounds._margins(cells, columns_of, cubes(set(columns_of), None))
     assert margins["pred"].tolist() == [predicate(gender="f"), ()]  # gender=m is shown: not a margin
     assert margins[["hidden", "withheld"]].all().all() and (margins["true"] == 0).all()
+
+
+def test_counts_the_shown_ones_give_are_read_with_the_predicates_the_release_read_before(monkeypatch):
+    """``given_by_shown`` with the release's cubes (``solved``) reads each predicate once for the
+    release, as the bounds do; its answer is the one it gives reading them all again."""
+    units = pd.DataFrame({"day": pd.to_datetime(["2025-01-10"] * 9 + ["2025-02-10"] * 11 + ["2025-03-10"] * 10)})
+    quarter, march = predicate(day=Interval("2025-01-01", "2025-03-31")), predicate(day=Interval("2025-03-01", "2025-03-31"))
+    cells = pd.DataFrame({"pred": [quarter, march, predicate(day=Interval("2025-01-01", "2025-02-28"))], "true": [30, 10, 20],
+                          "hidden": [False, False, True]}, index=["quarter", "march", "jan-feb"])
+    read = []
+    plain = bounds.without_the_obvious
+    monkeypatch.setattr(bounds, "without_the_obvious", lambda pred, spans: read.append(pred) or plain(pred, spans))
+    assert bounds.given_by_shown(cells, units, ["jan-feb"]) == {"jan-feb"}
+    assert len(read) == 3
+    solved = bounds.SolvedCubes()
+    for _ in range(2):
+        assert bounds.given_by_shown(cells, units, ["jan-feb"], solved=solved) == {"jan-feb"}
+    assert len(read) == 6  # three the first time, none the second

@@ -575,7 +575,8 @@ def worked_out_exactly(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *
 
 
 def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
-                   spans: Callable[[str], object] | None = None, most: int = MAX_EXACT_CHECKS) -> set:
+                   spans: Callable[[str], object] | None = None, most: int = MAX_EXACT_CHECKS,
+                   solved: "SolvedCubes | None" = None) -> set:
     """The counts among ``labels`` whose value the shown counts already give a reader.
 
     Each count of ``labels`` is read in the cube of its own columns, beside the shown
@@ -595,6 +596,8 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
         As for :func:`find_leaks`.
     labels : list
         Labels of ``cells``: the counts to read.
+    solved : SolvedCubes, optional
+        Its predicates as read before (:attr:`SolvedCubes.read_as`), read again for nothing else.
     most : int
         Most counts per cube given a program each (two solves); the rest are not taken as given.
 
@@ -621,7 +624,7 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
     wanted = [label for label in dict.fromkeys(labels) if label in cells.index]
     if not wanted:
         return set()
-    cells, columns_of = _as_read(cells, units, spans)
+    cells, columns_of = _as_read(cells, units, spans, None if solved is None else solved.read_as)
     shown = ~cells["hidden"].to_numpy(bool)
     for flag, none in (("withheld", False), ("floor", 0)):
         if flag in cells:

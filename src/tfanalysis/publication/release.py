@@ -490,7 +490,8 @@ class Release:
         mine = pd.DataFrame({"key": keys[candidates], "true": totals[candidates]}).drop_duplicates("key")
         mine = mine.assign(pred=mine["key"].map(_pred_of), hidden=True, withheld=False, floor=0)
         cells = pd.concat([released[~released["key"].isin(mine["key"])], mine.set_index("key", drop=False).rename_axis(None)])
-        given = bounds.given_by_shown(cells, self.units(universe), list(mine["key"]), spans=lambda column: self._span(universe, column))
+        given = bounds.given_by_shown(cells, self.units(universe), list(mine["key"]), spans=lambda column: self._span(universe, column),
+                                      solved=self._solved_of(universe))
         return np.isin(keys, list(given)) & candidates
 
     def _released(self, universe: str) -> pd.DataFrame:
