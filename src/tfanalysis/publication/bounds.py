@@ -596,10 +596,11 @@ def given_by_shown(cells: pd.DataFrame, units: pd.DataFrame, labels: list, *,
         As for :func:`find_leaks`.
     labels : list
         Labels of ``cells``: the counts to read.
-    solved : SolvedCubes, optional
-        Its predicates as read before (:attr:`SolvedCubes.read_as`), read again for nothing else.
     most : int
         Most counts per cube given a program each (two solves); the rest are not taken as given.
+    solved : SolvedCubes, optional
+        The release's cubes: each predicate is read once per release, through their cache
+        (:attr:`SolvedCubes.read_as`), as :func:`find_leaks` reads it; default: read here.
 
     Returns
     -------
