@@ -842,16 +842,16 @@ def _build(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], c
         shape = _shape(cells, units, columns, split=split, solved=solved)
         if shapes is not None:
             shapes[key] = shape
-            _keep_within(shapes, MAX_SHAPES, _shape_size)
     if shape is None:
-        return []
-    if isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
-        return _split(cells.loc[list(shape[1])], units, columns, columns_of, solved)
-    cube = _Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"], empty=shape["empty"],
-                 merged=shape.setdefault("merged", {}))
-    if shapes is not None:  # with the classes the cube merged from it
+        parts = []
+    elif isinstance(shape, tuple):  # too large: split, its counts in the order it was split in
+        parts = _split(cells.loc[list(shape[1])], units, columns, columns_of, solved)
+    else:
+        parts = [_Cube(cells.loc[shape["labels"]], shape["incidence"], shape["truth"], columns, linking=shape["linking"],
+                       empty=shape["empty"], merged=shape.setdefault("merged", {}))]
+    if shapes is not None:  # sized once the cube has merged its classes from the shape (kept in it)
         _keep_within(shapes, MAX_SHAPES, _shape_size)
-    return [cube]
+    return parts
 
 
 def _split(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], columns_of: pd.Series,
