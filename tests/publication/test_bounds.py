@@ -650,3 +650,41 @@ def test_counts_the_shown_ones_give_are_read_with_the_predicates_the_release_rea
     for _ in range(2):
         assert bounds.given_by_shown(cells, units, ["jan-feb"], solved=solved) == {"jan-feb"}
     assert len(read) == 6  # three the first time, none the second
+
+
+def _a_quarter_beside_days_no_need_has() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # 20 needs met and 8 unmet, every one in 2025Q3; counts of Q1 and Q4 (no need) beside them
+    units = pd.DataFrame({"day": pd.to_datetime(["2025-07-10"] * 14 + ["2025-09-20"] * 14),
+                          "outcome": ["met"] * 10 + ["unmet"] * 4 + ["met"] * 10 + ["unmet"] * 4})
+    q1, q3, q4 = Interval("2025-01-01", "2025-03-31"), Interval("2025-07-01", "2025-09-30"), Interval("2025-10-01", "2025-12-31")
+    preds = [predicate(day=q3), predicate(day=q3, outcome=["met"]), predicate(day=q3, outcome=["unmet"]),
+             predicate(day=q1, outcome=["met"]), predicate(day=q4, outcome=["unmet"]), predicate(outcome=["met"])]
+    cells = pd.DataFrame({"pred": preds, "true": [28, 20, 8, 0, 0, 20], "hidden": [False, False, True, False, False, False]},
+                         index=["q3", "q3 met", "q3 unmet", "q1 met", "q4 unmet", "met"])
+    return cells, units
+
+
+def test_days_outside_the_units_span_are_no_unknowns_of_a_cube() -> None:
+    """The edges of Q1, Q3 and Q4 make six day atoms (before Q1, Q1, Q2, Q3, Q4, after); every need
+    is in Q3, so five lie outside the span: the cube of day × outcome has 1 × 2 combinations, not
+    6 × 2, and its counts hold 5 (count, combination) pairs, not 12 (Q3: 2; Q3 met, Q3 unmet: 1
+    each; Q1 met, Q4 unmet: none; met, on every day: 1 where it was 6)."""
+    cells, units = _a_quarter_beside_days_no_need_has()
+    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside = bounds._atoms_of_cube(cells, units, ("day", "outcome"))
+    assert sizes == [1, 2]
+    assert [a.tolist() for a in unit_atoms] == [[0] * 28, [0] * 10 + [1] * 4 + [0] * 10 + [1] * 4]
+    assert [None if a is None else a.tolist() for a in allowed[0]] == [[0], [0], [0], [], [], None]
+    assert outside[0][1].tolist() == [-1, -1, -1, 0, -1, -1]  # each of the six atoms' number here
+    assert bounds._pair_count(allowed, sizes, len(labels)) == 5
+
+
+def test_a_cube_within_the_limit_once_days_outside_the_span_are_left_out_is_solved_whole(monkeypatch) -> None:
+    """At 8 pairs the day × outcome cube was too large when its 12 pairs counted days no need has:
+    split by table, Q3's unmet needs (28 − 20 = 8) were bounded with nothing. Now it is solved
+    whole (5 pairs), and the 8 is found pinned, resting on the quarter and its needs met."""
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 8)
+    cells, units = _a_quarter_beside_days_no_need_has()
+    assert bounds.too_large(cells, units, [frozenset({"day", "outcome"})]) == set()
+    (leak,) = bounds.find_leaks(cells, units, 11)
+    assert (leak.kind, leak.cell, leak.true, leak.largest) == ("hidden count", "q3 unmet", 8, 8.0)
+    assert sorted(leak.binding) == ["q3", "q3 met"]

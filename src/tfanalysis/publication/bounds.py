@@ -41,7 +41,8 @@ finer atom, tied to the cube's by one equation per atom it splits: the months' t
 the quarter's (:func:`_finer_than_the_cube`). A released count's margin on the columns
 two cubes share is a hidden count of both, withheld, so its range is carried like any
 shared count's (:func:`_margins`). Days outside those the units span hold no unit
-(:func:`_outside_the_span`), as the keys assume.
+(:func:`_outside_the_span`), as the keys assume: they are no unknowns of a cube, neither
+listed nor counted toward its size (:func:`_without_atoms`).
 
 What is not covered
 -------------------
@@ -744,6 +745,28 @@ def _outside_the_span(constraints: list, values: pd.Series, n_atoms: int) -> np.
     return out
 
 
+def _without_atoms(unit_atom: np.ndarray, allowed: list[np.ndarray], n: int, drop: np.ndarray
+                   ) -> tuple[np.ndarray, list[np.ndarray], int, np.ndarray, np.ndarray | None]:
+    """A column's atoms without those in ``drop`` that hold no unit, the others numbered anew in order.
+
+    Returns the units' atoms, the atoms each constraint allows, their number, which of the
+    atoms left are still in ``drop`` (they hold units: kept, read as empty as before), and the
+    new number of each old atom (-1: left out), or None where nothing is left out.
+
+    >>> unit_atom, allowed, n, still, renumbered = _without_atoms(np.array([1, 1, 2]), [np.array([0, 1]), np.array([2, 3])], 4,
+    ...                                                            np.array([True, False, False, True]))
+    >>> unit_atom.tolist(), [a.tolist() for a in allowed], n, still.tolist(), renumbered.tolist()
+    ([0, 0, 1], [[0], [1]], 2, [False, False], [-1, 0, 1, -1])
+    """
+    left_out = drop & (np.bincount(unit_atom, minlength=n)[:n] == 0)
+    if not left_out.any():
+        return unit_atom, allowed, n, drop, None
+    renumbered = np.cumsum(~left_out) - 1
+    renumbered[left_out] = -1
+    allowed = [renumbered[atoms[~left_out[atoms]]] for atoms in allowed]
+    return renumbered[unit_atom], allowed, int((~left_out).sum()), drop[~left_out], renumbered
+
+
 def _value_atoms(constraints: list[frozenset], values: pd.Series) -> tuple[np.ndarray, list[np.ndarray], int]:
     """Atoms of a categorical column: values grouped by the released sets that hold them.
 
@@ -888,7 +911,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
     every = [np.arange(n) for n in sizes]
     empty = [np.zeros(total, dtype=bool)]
-    for position, out in enumerate(outside):
+    for position, (out, _) in enumerate(outside):
         if out.any():
             empty[0][_product_index([np.flatnonzero(out) if c == position else e for c, e in enumerate(every)], sizes)] = True
     per_count, combos = listed
@@ -901,6 +924,9 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         if not mine:
             continue
         unit_fine, allowed, n_fine, parent = _finer_atoms(coarse_of[column], [c for _, c in mine], units[column])
+        renumbered = outside[position][1]
+        if renumbered is not None:  # the cube's atoms outside the span are left out: so are the finer atoms in them
+            parent = np.where(parent >= 0, renumbered[np.maximum(parent, 0)], -1)
         truths.append(np.bincount(unit_fine, minlength=n_fine))
         # outside the span, or values the cube takes as absent (no unit takes them, no count of several columns names them)
         empty.append(_outside_the_span([*coarse_of[column], *(c for _, c in mine)], units[column], n_fine) | (parent < 0))
@@ -937,7 +963,8 @@ def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str,
     unit_atoms, sizes, allowed, coarse_of, outside)``: the finer counts
     (:func:`_finer_than_the_cube`), the labels of the others in order, each column's atom per
     unit and number of atoms, ``allowed[c][r]`` (None: every atom), each column's
-    constraints and its atoms outside the units' span. ``kept``: those worked out before,
+    constraints, and per column its atoms still outside the units' span with the number of
+    each of :func:`_atoms`'s atoms here (-1: left out, :func:`_without_atoms`). ``kept``: those worked out before,
     by what the cube counts (a table's cube is sized, then built, on the same counts).
     """
     key = (columns, tuple(cells.index), tuple(cells["pred"]))
@@ -956,9 +983,13 @@ def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str,
             constrained = [r for r, p in enumerate(preds) if column in p]
             coarse_of[column] = [preds[r][column] for r in constrained]
             unit_atom, allowed_of, n = _atoms(coarse_of[column], units[column])
+            # days outside the units' span hold no unit, and every reader knows it: they are no
+            # unknowns at all, neither listed nor counted toward the cube's size
+            unit_atom, allowed_of, n, out_of_span, renumbered = _without_atoms(
+                unit_atom, allowed_of, n, _outside_the_span(coarse_of[column], units[column], n))
             unit_atoms.append(unit_atom)
             sizes.append(n)
-            outside.append(_outside_the_span(coarse_of[column], units[column], n))
+            outside.append((out_of_span, renumbered))
             mine: list = [None] * len(labels)
             for r, atoms in zip(constrained, allowed_of):
                 mine[r] = atoms
