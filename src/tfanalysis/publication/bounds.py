@@ -758,6 +758,8 @@ def _without_atoms(unit_atom: np.ndarray, allowed: list[np.ndarray], n: int, dro
     >>> unit_atom.tolist(), [a.tolist() for a in allowed], n, still.tolist(), renumbered.tolist()
     ([0, 0, 1], [[0], [1]], 2, [False, False], [-1, 0, 1, -1])
     """
+    if not drop.any():  # a column of values, or days all inside the span: its units need not be counted
+        return unit_atom, allowed, n, drop, None
     left_out = drop & (np.bincount(unit_atom, minlength=n)[:n] == 0)
     if not left_out.any():
         return unit_atom, allowed, n, drop, None
