@@ -1,5 +1,6 @@
 """Bounds (bounds.py): cubes kept and solved once while their counts are the same."""
 
+import numpy as np
 import pytest
 import pandas as pd
 
@@ -688,3 +689,122 @@ def test_a_cube_within_the_limit_once_days_outside_the_span_are_left_out_is_solv
     (leak,) = bounds.find_leaks(cells, units, 11)
     assert (leak.kind, leak.cell, leak.true, leak.largest) == ("hidden count", "q3 unmet", 8, 8.0)
     assert sorted(leak.binding) == ["q3", "q3 met"]
+
+
+def _reach_counted_in_its_quarter_only() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # 2025Q1: 20 needs in county a, 12 in b, no reach (the what-if run is of Q2); 2025Q2: a 8
+    # reached and 12 lost, b 7 reached and 8 lost
+    days = ["2025-02-01"] * 32 + ["2025-05-01"] * 35
+    county = ["a"] * 20 + ["b"] * 12 + ["a"] * 20 + ["b"] * 15
+    reach = [None] * 32 + ["reached"] * 8 + ["lost"] * 12 + ["reached"] * 7 + ["lost"] * 8
+    units = pd.DataFrame({"day": pd.to_datetime(days), "county": county, "reach": reach})
+    q1, q2 = Interval("2025-01-01", "2025-03-31"), Interval("2025-04-01", "2025-06-30")
+    cells = pd.DataFrame({
+        "pred": [predicate(county="a"), predicate(county="a", day=q1),
+                 predicate(county="a", day=q2, reach="lost"), predicate(county="a", day=q2, reach="reached")],
+        "true": [40, 20, 12, 8], "hidden": [False, False, False, True]}, index=["a", "q1 a", "q2 a lost", "q2 a reached"])
+    return cells, units
+
+
+def test_a_column_no_count_names_at_some_days_is_listed_at_one_atom_there() -> None:
+    """Atoms: county {a, b}, day {Q1, Q2} (before and after hold no need), reach {lost, reached,
+    none}: 12 combinations. Every count of Q1 takes reach whole, so at Q1 the three reach atoms lie
+    in the same counts: listed at one. Pairs: county a 2 × 3 = 6, Q1 a 3, the two of Q2 1 each, 11;
+    listed at one reach in Q1: a 3 + 1 = 4, Q1 a 1, then 1 and 1, 7. County is named in Q1 and Q2:
+    not listed at one anywhere."""
+    cells, units = _reach_counted_in_its_quarter_only()
+    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside = bounds._atoms_of_cube(cells, units, ("county", "day", "reach"))
+    assert sizes == [2, 2, 3]
+    assert bounds._pair_count(allowed, sizes, len(labels)) == 11
+    collapse = bounds._Collapse.of(allowed, sizes, len(labels), [True, True, True])
+    assert (collapse.at, collapse.columns, collapse.where.tolist()) == (1, (2,), [[True, False]])
+    rows, row_of = collapse.rows(allowed, sizes, len(labels))
+    assert row_of.tolist() == [0, 0, 1, 2, 3]  # county a: Q1 at one reach, Q2 whole
+    assert bounds._pair_count(rows, sizes, len(row_of)) == 7
+    # the units of Q1 are counted at reach's atom 0, and none of them is anywhere else
+    collapsed = collapse.units(unit_atoms)
+    assert set(collapsed[2][unit_atoms[1] == 0].tolist()) == {0}
+    assert collapsed[2][unit_atoms[1] == 1].tolist() == unit_atoms[2][unit_atoms[1] == 1].tolist()
+
+
+def test_a_cube_within_the_limit_once_a_column_is_listed_at_one_atom_is_solved_whole(monkeypatch) -> None:
+    """At 8 pairs the county × day × reach cube was too large at 11: split by table, Q2's needs
+    reached in county a (40 − 20 − 12 = 8) lay in no part and were bounded with nothing. Listed
+    at 7 pairs it is solved whole, and the 8 is found pinned, resting on the three shown counts."""
+    monkeypatch.setattr(bounds, "MAX_INCIDENCE", 8)
+    cells, units = _reach_counted_in_its_quarter_only()
+    assert bounds.too_large(cells, units, [frozenset({"county", "day", "reach"})]) == set()
+    (leak,) = bounds.find_leaks(cells, units, 11)
+    assert (leak.kind, leak.cell, leak.true, leak.largest) == ("hidden count", "q2 a reached", 8, 8.0)
+    assert sorted(leak.binding) == ["a", "q1 a", "q2 a lost"]
+
+
+def _random_release(rng) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units over four quarters, three counties and a reach given in some quarters only; counts on
+    random columns (a month, or quarters, counties and reaches), some of them zero, some hidden."""
+    n = int(rng.integers(20, 80))
+    quarter = rng.integers(0, 4, n)
+    day = pd.Timestamp("2025-01-01") + pd.to_timedelta(quarter * 91 + rng.integers(0, 90, n), unit="D")
+    with_reach = rng.random(4) < 0.6
+    reach = np.where(with_reach[quarter], rng.choice(["reached", "lost", "same"], n), None)
+    units = pd.DataFrame({"day": day, "county": rng.choice(list("abc"), n), "reach": reach})
+    quarters = [Interval(f"2025-{3 * q + 1:02d}-01", (pd.Timestamp(f"2025-{3 * q + 1:02d}-01") + pd.offsets.QuarterEnd()).strftime("%Y-%m-%d"))
+                for q in range(4)]
+    preds = []
+    for _ in range(int(rng.integers(3, 12))):
+        where = {}
+        if rng.random() < 0.15:  # a month alone: splits the days finer than the cube
+            month = int(rng.integers(1, 13))
+            start = pd.Timestamp(f"2025-{month:02d}-01")
+            preds.append(predicate(day=Interval(start.strftime("%Y-%m-%d"), (start + pd.offsets.MonthEnd()).strftime("%Y-%m-%d"))))
+            continue
+        if rng.random() < 0.8:
+            first = int(rng.integers(0, 4))
+            last = int(rng.integers(first, 4))
+            where["day"] = Interval(quarters[first].start, quarters[last].end)
+        if rng.random() < 0.5:
+            where["county"] = list(rng.choice(list("abc"), int(rng.integers(1, 3)), replace=False))
+        if rng.random() < 0.4:
+            where["reach"] = list(rng.choice(["reached", "lost", "same"], int(rng.integers(1, 3)), replace=False))
+        preds.append(predicate(where))
+    preds = list(dict.fromkeys(p for p in preds if p))
+    true = []
+    for p in preds:
+        inside = np.ones(n, dtype=bool)
+        for column, c in p:
+            inside &= (units[column].between(c.start, c.end) if isinstance(c, Interval) else units[column].isin(list(c))).to_numpy(bool)
+        true.append(int(inside.sum()))
+    cells = pd.DataFrame({"pred": preds, "true": true, "hidden": rng.random(len(preds)) < 0.4}, index=[f"c{i}" for i in range(len(preds))])
+    return cells, units
+
+
+def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> None:
+    """The combinations a collapse leaves out lie in the same counts as the one it keeps: the cube's
+    merged classes, their true counts and their ties are those of the whole product (200 random
+    releases of quarters, months, counties and reaches, 2 to 3 columns each)."""
+    rng = np.random.default_rng(51)
+    collapsed_some = 0
+    for _ in range(200):
+        cells, units = _random_release(rng)
+        columns = ("county", "day", "reach")
+        used = sorted({c for p in cells["pred"] for c, _ in p})
+        if len(used) < 2:
+            continue
+        columns = tuple(c for c in columns if c in used)
+        stage = bounds._atoms_of_cube(cells, units, columns)
+        if stage is None:
+            continue
+        finer, labels, _, sizes, allowed, _, outside = stage
+        may = [not finer.of(c) and not out.any() for c, (out, _) in zip(columns, outside)]
+        collapsed_some += bounds._Collapse.of(allowed, sizes, len(labels), may) is not None
+        with_collapse = bounds._shape(cells, units, columns, split=False)
+        with monkeypatch.context() as m:
+            m.setattr(bounds._Collapse, "of", staticmethod(lambda *a: None))
+            whole = bounds._shape(cells, units, columns, split=False)
+        a, b = (bounds._Cube(cells.loc[s["labels"]], s["incidence"], s["truth"], columns, linking=s["linking"], empty=s["empty"])
+                for s in (with_collapse, whole))
+        assert a.classes.shape == b.classes.shape and (a.classes != b.classes).nnz == 0
+        assert a.class_truth.tolist() == b.class_truth.tolist()
+        assert a.links.shape == b.links.shape and (a.links != b.links).nnz == 0
+        assert with_collapse["incidence"].nnz <= whole["incidence"].nnz
+    assert collapsed_some >= 50  # the property is about collapses, not cubes with none

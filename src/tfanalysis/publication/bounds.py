@@ -903,13 +903,23 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         return None
     finer, labels_here, unit_atoms, sizes, allowed, coarse_of, outside = stage
     total = math.prod(sizes)  # Python's integers: a national cube's product passes 64 bits
+    # a column no count tells apart at some atoms of another is listed at one atom there (_Collapse):
+    # not a column with counts of its own splitting it finer (its ties tell it apart), nor one with
+    # atoms outside its span that hold units (read as empty wherever they are)
+    collapse = _Collapse.of(allowed, sizes, len(labels_here),
+                            [not finer.of(column) and not out.any() for column, (out, _) in zip(columns, outside)])
+    rows, row_of = (allowed, None) if collapse is None else collapse.rows(allowed, sizes, len(labels_here))
+    n_rows = len(labels_here) if row_of is None else len(row_of)
     if size_only:
-        return total > MAX_COMBINATIONS or _pair_count(allowed, sizes, len(labels_here)) > MAX_INCIDENCE
-    listed = None if total > MAX_COMBINATIONS else _listed(allowed, sizes, len(labels_here), None if solved is None else solved.rows, columns)
+        return total > MAX_COMBINATIONS or _pair_count(rows, sizes, n_rows) > MAX_INCIDENCE
+    listed = None if total > MAX_COMBINATIONS else _listed(rows, sizes, n_rows, None if solved is None else solved.rows, columns)
     if listed is None:
         if not split:
             return None
         return ("split", tuple([*labels_here, *finer.cells.index]))
+    if collapse is not None:  # each count's rows are its combinations' in turn
+        listed = (np.bincount(row_of, weights=listed[0], minlength=len(labels_here)).astype(np.int64), listed[1])
+        unit_atoms = collapse.units(unit_atoms)
     truth = np.bincount(np.ravel_multi_index(tuple(unit_atoms), sizes), minlength=total) if sizes else np.array([len(units)])
     every = [np.arange(n) for n in sizes]
     empty = [np.zeros(total, dtype=bool)]
@@ -940,6 +950,8 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         for atom in touched[touched >= 0]:
             inside = width + np.flatnonzero(parent == atom)
             combos = _product_index([np.array([atom]) if c == position else e for c, e in enumerate(every)], sizes)
+            if collapse is not None:  # a tie holds the combinations the counts list, as they list them
+                combos = combos[collapse.listed(combos, sizes)]
             link_rows.append(np.full(inside.size + combos.size, len(link_rows)))
             link_cols.append(np.concatenate([inside, combos]))
             link_values.append(np.concatenate([np.ones(inside.size), -np.ones(combos.size)]))
@@ -1404,6 +1416,141 @@ def _combinations_per_row(allowed: list[list[np.ndarray | None]], sizes: list[in
         flat = flat[earlier] * size + pooled[atom]
         counts = grown
     return counts, flat
+
+
+class _Collapse:
+    """Columns of a cube no count tells apart at some atoms of another column: listed at one atom there.
+
+    Where every count holding an atom ``d`` of the column ``at`` takes a column ``B`` whole
+    (a what-if run's reach is counted in its period only; counties in some periods only),
+    the combinations ``(d, b, ...)`` for the atoms ``b`` of ``B`` lie in the same counts: a
+    reader cannot tell them apart, and :meth:`_Cube._merged` would merge them. They are
+    listed as one, at ``B``'s atom 0, and the units there are counted at it: the cube's
+    programs are the same, but its size (the pairs it lists, :data:`MAX_INCIDENCE`) is not
+    the whole product. One column ``at`` per cube, the one leaving fewest pairs; the
+    combinations left out are empty and in no count, so no program reads them.
+
+    Parameters
+    ----------
+    at : int
+        The position of the column whose atoms decide.
+    columns : tuple of int
+        The positions of the columns listed at one atom where no count tells them apart.
+    where : numpy.ndarray
+        ``where[j, d]``: ``columns[j]`` is listed at one atom at the atom ``d`` of ``at``.
+
+    Examples
+    --------
+    Days (2 atoms) by reach (3 atoms): the second day's counts never name a reach.
+
+    >>> allowed = [[np.array([0]), np.array([1]), np.array([0])], [None, None, np.array([2])]]
+    >>> collapse = _Collapse.of(allowed, [2, 3], 3, [True, True])
+    >>> collapse.at, collapse.columns, collapse.where.tolist()
+    (0, (1,), [[False, True]])
+    >>> rows, row_of = collapse.rows(allowed, [2, 3], 3)
+    >>> [[None if a is None else a.tolist() for a in column] for column in rows], row_of.tolist()
+    ([[[0], [1], [0]], [None, [0], [2]]], [0, 1, 2])
+    >>> _pair_count(allowed, [2, 3], 3), _pair_count(rows, [2, 3], 3)
+    (7.0, 5.0)
+    """
+
+    def __init__(self, at: int, columns: tuple[int, ...], where: np.ndarray) -> None:
+        self.at, self.columns, self.where = at, columns, where
+
+    @staticmethod
+    def of(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, may: list[bool]) -> "_Collapse | None":
+        """The collapse leaving fewest (count, combination) pairs, of the columns ``may`` allows; None if none leaves fewer.
+
+        ``allowed[c][r]`` as :func:`_combinations_per_row` reads it.
+        """
+        if len(sizes) < 2 or not n_rows:
+            return None
+        lengths = [np.fromiter((size if a is None else len(a) for a in column), dtype=np.int64, count=n_rows)
+                   for column, size in zip(allowed, sizes)]
+        best, fewest = None, _pair_count(allowed, sizes, n_rows)
+        for at, size in enumerate(sizes):
+            every = np.fromiter((a is None for a in allowed[at]), dtype=bool, count=n_rows)
+            atoms, row_of = _pooled(allowed[at], every)
+            columns, where = [], []
+            for c, (length, size_c) in enumerate(zip(lengths, sizes)):
+                if c == at or not may[c] or size_c < 2:
+                    continue
+                names_part = length < size_c  # the counts telling apart the atoms of ``c``
+                if (names_part & every).any():  # at every atom of ``at``
+                    continue
+                told_apart = np.zeros(size, dtype=bool)  # the atoms of ``at`` some count naming part of ``c`` holds
+                told_apart[atoms[names_part[row_of]]] = True
+                if not told_apart.all():
+                    columns.append(c)
+                    where.append(~told_apart)
+            if columns:
+                candidate = _Collapse(at, tuple(columns), np.array(where))
+                rows, row_of_rows = candidate.rows(allowed, sizes, n_rows)
+                pairs = _pair_count(rows, sizes, len(row_of_rows))
+                if pairs < fewest:
+                    best, fewest = candidate, pairs
+        return best
+
+    def rows(self, allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[list[list[np.ndarray | None]], np.ndarray]:
+        """The counts' rows split where the collapsed columns differ: the rows' allowed atoms, and the count of each row (in order)."""
+        at, bits = self.at, 1 << len(self.columns)
+        # which collapsed columns each atom of ``at`` is listed at one atom for, as bits
+        kind_of = (self.where.astype(np.int64) << np.arange(len(self.columns), dtype=np.int64)[:, None]).sum(axis=0)
+        every = np.fromiter((a is None for a in allowed[at]), dtype=bool, count=n_rows)
+        atoms, row_of = _pooled(allowed[at], every)
+        kind = kind_of[atoms]
+        order = np.lexsort((atoms, kind, row_of))
+        key = row_of[order] * bits + kind[order]
+        starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if key.size else np.zeros(0, dtype=np.int64)
+        pieces = np.split(atoms[order], starts[1:]) if starts.size else []
+        rows_of, kinds = row_of[order][starts], kind[order][starts]
+        # a count on every atom of ``at``: one row per kind of atom (not its atoms one by one)
+        kinds_here = np.unique(kind_of)
+        whole = np.flatnonzero(every)
+        rows_of = np.concatenate([rows_of, np.repeat(whole, kinds_here.size)])
+        kinds = np.concatenate([kinds, np.tile(kinds_here, whole.size)])
+        of_kind = [np.flatnonzero(kind_of == k) for k in kinds_here.tolist()]
+        pieces = pieces + of_kind * whole.size
+        order = np.lexsort((kinds, rows_of))
+        rows_of, kinds = rows_of[order], kinds[order]
+        one = np.zeros(1, dtype=np.int64)
+        out = []
+        for c, column in enumerate(allowed):
+            if c == at:
+                out.append([pieces[o] for o in order.tolist()])
+            elif c in self.columns:
+                bit = 1 << self.columns.index(c)
+                out.append([one if k & bit else column[r] for r, k in zip(rows_of.tolist(), kinds.tolist())])
+            else:
+                out.append([column[r] for r in rows_of.tolist()])
+        return out, rows_of
+
+    def units(self, unit_atoms: list[np.ndarray]) -> list[np.ndarray]:
+        """The units' atoms, each collapsed column's at its atom 0 where it is listed there."""
+        out = list(unit_atoms)
+        for j, c in enumerate(self.columns):
+            out[c] = np.where(self.where[j][unit_atoms[self.at]], 0, unit_atoms[c])
+        return out
+
+    def listed(self, flat: np.ndarray, sizes: list[int]) -> np.ndarray:
+        """Which of the combinations (flat positions, C order) are listed: none at an atom of a collapsed column other than 0 where it is collapsed."""
+        position = np.unravel_index(flat, sizes)
+        keep = np.ones(flat.size, dtype=bool)
+        for j, c in enumerate(self.columns):
+            keep &= ~self.where[j][position[self.at]] | (position[c] == 0)
+        return keep
+
+
+def _pooled(allowed: list[np.ndarray | None], every: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows' allowed atoms of one column in one array, and the row of each; the rows on ``every`` atom (None) left out.
+
+    >>> [a.tolist() for a in _pooled([np.array([2]), None, np.array([0, 1])], np.array([False, True, False]))]
+    [[2, 0, 1], [0, 2, 2]]
+    """
+    pooled = [np.asarray(a, dtype=np.int64) for a, whole in zip(allowed, every.tolist()) if not whole]
+    if not pooled:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(pooled), np.repeat(np.flatnonzero(~every), [a.size for a in pooled])
 
 
 def _listed(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, kept: OrderedDict | None,
