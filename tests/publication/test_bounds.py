@@ -671,7 +671,7 @@ def test_days_outside_the_units_span_are_no_unknowns_of_a_cube() -> None:
     6 × 2, and its counts hold 5 (count, combination) pairs, not 12 (Q3: 2; Q3 met, Q3 unmet: 1
     each; Q1 met, Q4 unmet: none; met, on every day: 1 where it was 6)."""
     cells, units = _a_quarter_beside_days_no_need_has()
-    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside = bounds._atoms_of_cube(cells, units, ("day", "outcome"))
+    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside, _ = bounds._atoms_of_cube(cells, units, ("day", "outcome"))
     assert sizes == [1, 2]
     assert [a.tolist() for a in unit_atoms] == [[0] * 28, [0] * 10 + [1] * 4 + [0] * 10 + [1] * 4]
     assert [None if a is None else a.tolist() for a in allowed[0]] == [[0], [0], [0], [], [], None]
@@ -713,7 +713,7 @@ def test_a_column_no_count_names_at_some_days_is_listed_at_one_atom_there() -> N
     listed at one reach in Q1: a 3 + 1 = 4, Q1 a 1, then 1 and 1, 7. County is named in Q1 and Q2:
     not listed at one anywhere."""
     cells, units = _reach_counted_in_its_quarter_only()
-    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside = bounds._atoms_of_cube(cells, units, ("county", "day", "reach"))
+    finer, labels, unit_atoms, sizes, allowed, coarse_of, outside, _ = bounds._atoms_of_cube(cells, units, ("county", "day", "reach"))
     assert sizes == [2, 2, 3]
     assert bounds._pair_count(allowed, sizes, len(labels)) == 11
     collapse = bounds._Collapse.of(allowed, sizes, len(labels), [True, True, True])
@@ -794,7 +794,7 @@ def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> 
         stage = bounds._atoms_of_cube(cells, units, columns)
         if stage is None:
             continue
-        finer, labels, _, sizes, allowed, _, outside = stage
+        finer, labels, _, sizes, allowed, _, outside, _ = stage
         may = [not finer.of(c) and not out.any() for c, (out, _) in zip(columns, outside)]
         collapsed_some += bounds._Collapse.of(allowed, sizes, len(labels), may) is not None
         with_collapse = bounds._shape(cells, units, columns, split=False)

@@ -42,7 +42,11 @@ the quarter's (:func:`_finer_than_the_cube`). A released count's margin on the c
 two cubes share is a hidden count of both, withheld, so its range is carried like any
 shared count's (:func:`_margins`). Days outside those the units span hold no unit
 (:func:`_outside_the_span`), as the keys assume: they are no unknowns of a cube, neither
-listed nor counted toward its size (:func:`_without_atoms`).
+listed nor counted toward its size (:func:`_without_atoms`). Where every count holding some
+atoms of one column takes another column whole (a what-if run's reach is counted in its
+period only), that column's atoms lie in the same counts there and would be merged: they
+are listed as one (:class:`_Collapse`), which changes no program, only the pairs a cube
+lists and is sized by.
 
 What is not covered
 -------------------
@@ -901,13 +905,8 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
     stage = _atoms_of_cube(cells, units, columns, None if solved is None else solved.atoms)
     if stage is None:
         return None
-    finer, labels_here, unit_atoms, sizes, allowed, coarse_of, outside = stage
+    finer, labels_here, unit_atoms, sizes, allowed, coarse_of, outside, collapse = stage
     total = math.prod(sizes)  # Python's integers: a national cube's product passes 64 bits
-    # a column no count tells apart at some atoms of another is listed at one atom there (_Collapse):
-    # not a column with counts of its own splitting it finer (its ties tell it apart), nor one with
-    # atoms outside its span that hold units (read as empty wherever they are)
-    collapse = _Collapse.of(allowed, sizes, len(labels_here),
-                            [not finer.of(column) and not out.any() for column, (out, _) in zip(columns, outside)])
     rows, row_of = (allowed, None) if collapse is None else collapse.rows(allowed, sizes, len(labels_here))
     n_rows = len(labels_here) if row_of is None else len(row_of)
     if size_only:
@@ -974,11 +973,12 @@ def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str,
     """The atoms of a cube's columns and the atoms each count allows: what its size and its build start from.
 
     Returns None for no cube (every count splits a column finer), else ``(finer, labels,
-    unit_atoms, sizes, allowed, coarse_of, outside)``: the finer counts
+    unit_atoms, sizes, allowed, coarse_of, outside, collapse)``: the finer counts
     (:func:`_finer_than_the_cube`), the labels of the others in order, each column's atom per
     unit and number of atoms, ``allowed[c][r]`` (None: every atom), each column's
-    constraints, and per column its atoms still outside the units' span with the number of
-    each of :func:`_atoms`'s atoms here (-1: left out, :func:`_without_atoms`). ``kept``: those worked out before,
+    constraints, per column its atoms still outside the units' span with the number of
+    each of :func:`_atoms`'s atoms here (-1: left out, :func:`_without_atoms`), and the
+    columns listed at one atom where no count tells them apart (:class:`_Collapse`, or None). ``kept``: those worked out before,
     by what the cube counts (a table's cube is sized, then built, on the same counts).
     """
     key = (columns, tuple(cells.index), tuple(cells["pred"]))
@@ -1008,7 +1008,12 @@ def _atoms_of_cube(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str,
             for r, atoms in zip(constrained, allowed_of):
                 mine[r] = atoms
             allowed.append(mine)
-        out = (finer, labels, unit_atoms, sizes, allowed, coarse_of, outside)
+        # a column no count tells apart at some atoms of another is listed at one atom there: not
+        # a column with counts of its own splitting it finer (their ties tell its atoms apart), nor
+        # one with atoms outside its span that hold units (read as empty wherever they are)
+        collapse = _Collapse.of(allowed, sizes, len(labels),
+                                [not finer.of(column) and not out.any() for column, (out, _) in zip(columns, outside)])
+        out = (finer, labels, unit_atoms, sizes, allowed, coarse_of, outside, collapse)
     if kept is not None:
         kept[key] = out
         while len(kept) > MAX_LISTED:
