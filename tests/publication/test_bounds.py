@@ -780,23 +780,18 @@ def _random_release(rng) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> None:
     """The combinations a collapse leaves out lie in the same counts as the one it keeps: the cube's
-    merged classes, their true counts and their ties are those of the whole product (200 random
-    releases of quarters, months, counties and reaches, 2 to 3 columns each)."""
+    merged classes, their true counts and their ties are those of the whole product (the first 40
+    random releases of quarters, months, counties and reaches, 2 to 3 columns each, whose cube
+    lists a column at one atom somewhere; about half of them do)."""
     rng = np.random.default_rng(51)
-    collapsed_some = 0
+    compared = 0
     for _ in range(200):
         cells, units = _random_release(rng)
-        columns = ("county", "day", "reach")
-        used = sorted({c for p in cells["pred"] for c, _ in p})
-        if len(used) < 2:
+        used = {c for p in cells["pred"] for c, _ in p}
+        columns = tuple(c for c in ("county", "day", "reach") if c in used)
+        stage = bounds._atoms_of_cube(cells, units, columns) if len(columns) >= 2 else None
+        if stage is None or stage[-1] is None:
             continue
-        columns = tuple(c for c in columns if c in used)
-        stage = bounds._atoms_of_cube(cells, units, columns)
-        if stage is None:
-            continue
-        finer, labels, _, sizes, allowed, _, outside, _ = stage
-        may = [not finer.of(c) and not out.any() for c, (out, _) in zip(columns, outside)]
-        collapsed_some += bounds._Collapse.of(allowed, sizes, len(labels), may) is not None
         with_collapse = bounds._shape(cells, units, columns, split=False)
         with monkeypatch.context() as m:
             m.setattr(bounds._Collapse, "of", staticmethod(lambda *a: None))
@@ -806,5 +801,8 @@ def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> 
         assert a.classes.shape == b.classes.shape and (a.classes != b.classes).nnz == 0
         assert a.class_truth.tolist() == b.class_truth.tolist()
         assert a.links.shape == b.links.shape and (a.links != b.links).nnz == 0
-        assert with_collapse["incidence"].nnz <= whole["incidence"].nnz
-    assert collapsed_some >= 50  # the property is about collapses, not cubes with none
+        assert with_collapse["incidence"].nnz < whole["incidence"].nnz
+        compared += 1
+        if compared == 40:
+            break
+    assert compared == 40
