@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if collapse is None:
             listed, how = whole, "none listed at one atom"
         else:
-            rows, row_of = collapse.rows(allowed, sizes, len(labels))
+            rows, row_of = collapse.rows, collapse.row_of
             listed = bounds._pair_count(rows, sizes, len(row_of))
             at_one = ", ".join(f"{columns[c]} at {int(n)}" for c, n in zip(collapse.columns, collapse.where.sum(axis=1)))
             how = f"by {columns[collapse.at]}: {at_one} of its {sizes[collapse.at]} atoms"

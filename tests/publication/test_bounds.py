@@ -718,7 +718,7 @@ def test_a_column_no_count_names_at_some_days_is_listed_at_one_atom_there() -> N
     assert bounds._pair_count(allowed, sizes, len(labels)) == 11
     collapse = bounds._Collapse.of(allowed, sizes, len(labels), [True, True, True])
     assert (collapse.at, collapse.columns, collapse.where.tolist()) == (1, (2,), [[True, False]])
-    rows, row_of = collapse.rows(allowed, sizes, len(labels))
+    rows, row_of = collapse.rows, collapse.row_of
     assert row_of.tolist() == [0, 0, 1, 2, 3]  # county a: Q1 at one reach, Q2 whole
     assert bounds._pair_count(rows, sizes, len(row_of)) == 7
     # the units of Q1 are counted at reach's atom 0, and none of them is anywhere else

@@ -907,7 +907,7 @@ def _shape(cells: pd.DataFrame, units: pd.DataFrame, columns: tuple[str, ...], *
         return None
     finer, labels_here, unit_atoms, sizes, allowed, coarse_of, outside, collapse = stage
     total = math.prod(sizes)  # Python's integers: a national cube's product passes 64 bits
-    rows, row_of = (allowed, None) if collapse is None else collapse.rows(allowed, sizes, len(labels_here))
+    rows, row_of = (allowed, None) if collapse is None else (collapse.rows, collapse.row_of)
     n_rows = len(labels_here) if row_of is None else len(row_of)
     if size_only:
         return total > MAX_COMBINATIONS or _pair_count(rows, sizes, n_rows) > MAX_INCIDENCE
@@ -1443,6 +1443,10 @@ class _Collapse:
         The positions of the columns listed at one atom where no count tells them apart.
     where : numpy.ndarray
         ``where[j, d]``: ``columns[j]`` is listed at one atom at the atom ``d`` of ``at``.
+    allowed, n_rows
+        The cube's counts, as :func:`_combinations_per_row` reads them: split into
+        ``rows`` (the rows' allowed atoms) and ``row_of`` (the count of each row, in
+        order), once, as the cube is sized and built on them.
 
     Examples
     --------
@@ -1452,15 +1456,16 @@ class _Collapse:
     >>> collapse = _Collapse.of(allowed, [2, 3], 3, [True, True])
     >>> collapse.at, collapse.columns, collapse.where.tolist()
     (0, (1,), [[False, True]])
-    >>> rows, row_of = collapse.rows(allowed, [2, 3], 3)
-    >>> [[None if a is None else a.tolist() for a in column] for column in rows], row_of.tolist()
+    >>> [[None if a is None else a.tolist() for a in column] for column in collapse.rows], collapse.row_of.tolist()
     ([[[0], [1], [0]], [None, [0], [2]]], [0, 1, 2])
-    >>> _pair_count(allowed, [2, 3], 3), _pair_count(rows, [2, 3], 3)
+    >>> _pair_count(allowed, [2, 3], 3), _pair_count(collapse.rows, [2, 3], 3)
     (7.0, 5.0)
     """
 
-    def __init__(self, at: int, columns: tuple[int, ...], where: np.ndarray) -> None:
+    def __init__(self, at: int, columns: tuple[int, ...], where: np.ndarray,
+                 allowed: list[list[np.ndarray | None]], n_rows: int) -> None:
         self.at, self.columns, self.where = at, columns, where
+        self.rows, self.row_of = self._split(allowed, n_rows)
 
     @staticmethod
     def of(allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int, may: list[bool]) -> "_Collapse | None":
@@ -1489,14 +1494,13 @@ class _Collapse:
                     columns.append(c)
                     where.append(~told_apart)
             if columns:
-                candidate = _Collapse(at, tuple(columns), np.array(where))
-                rows, row_of_rows = candidate.rows(allowed, sizes, n_rows)
-                pairs = _pair_count(rows, sizes, len(row_of_rows))
+                candidate = _Collapse(at, tuple(columns), np.array(where), allowed, n_rows)
+                pairs = _pair_count(candidate.rows, sizes, len(candidate.row_of))
                 if pairs < fewest:
                     best, fewest = candidate, pairs
         return best
 
-    def rows(self, allowed: list[list[np.ndarray | None]], sizes: list[int], n_rows: int) -> tuple[list[list[np.ndarray | None]], np.ndarray]:
+    def _split(self, allowed: list[list[np.ndarray | None]], n_rows: int) -> tuple[list[list[np.ndarray | None]], np.ndarray]:
         """The counts' rows split where the collapsed columns differ: the rows' allowed atoms, and the count of each row (in order)."""
         at, bits = self.at, 1 << len(self.columns)
         # which collapsed columns each atom of ``at`` is listed at one atom for, as bits
