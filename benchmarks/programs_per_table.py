@@ -73,14 +73,14 @@ def main(argv: list[str] | None = None) -> int:
 
     work_out = bounds._Cube.work_out_ranges
 
-    def counted_work_out(self, labels, ranges):
+    def counted_work_out(self, labels, ranges, round_=0):
         ranged = self._key(ranges)
         todo = [label for label in labels if ("range", label, ranged) not in self._answers]
         if len(todo) >= 2:
             margins = sum(str(label).startswith(bounds._MARGIN) for label in todo)
             stats[table[0]]["shared counts"] += len(todo) - margins
             stats[table[0]]["margins"] += margins
-        return work_out(self, labels, ranges)
+        return work_out(self, labels, ranges, round_)
 
     release.Release._decide = timed_decide
     program.ReaderProgram._optimise = counted_optimise

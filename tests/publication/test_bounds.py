@@ -806,3 +806,48 @@ def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> 
         if compared == 40:
             break
     assert compared == 40
+
+
+def _twelve_counties(hidden_r: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twelve counties of 25 needs: 3 of one service (hidden) and 22 of the other, 12 and 13 by
+    outcome (shown, but the r of ``hidden_r``); each county's total hidden, in both cubes."""
+    counties = [f"x{i}" for i in range(12)]
+    units = pd.DataFrame({"a": [c for c in counties for _ in range(25)],
+                          "b": (["p"] * 3 + ["q"] * 22) * 12, "c": (["r"] * 12 + ["s"] * 13) * 12})
+    rows = []
+    for c in counties:
+        rows += [(f"{c} total", predicate(a=c), 25, True), (f"{c} p", predicate(a=c, b="p"), 3, True),
+                 (f"{c} q", predicate(a=c, b="q"), 22, False), (f"{c} r", predicate(a=c, c="r"), 12, c in hidden_r),
+                 (f"{c} s", predicate(a=c, c="s"), 13, False)]
+    return pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label"), units
+
+
+def test_the_next_pass_of_a_table_reads_the_ranges_its_hiding_leaves_alike_from_the_last(monkeypatch):
+    # Each county's total is pinned at 25 in the outcome cube (12 + 13) and gives its 3 back in
+    # the service cube (25 - 22). The next pass hides x0's 12 as well: x0's total is then at
+    # least 14 (13 and at least 1 more) and its 3 is no longer pinned. The eleven other totals'
+    # smallest and largest values rest on rows the pass left alike, at points that still fit:
+    # in each cube they are read from the last pass, and only x0's total is worked out again.
+    solved = bounds.SolvedCubes()
+    cells, units = _twelve_counties()
+    first = bounds.find_leaks(cells, units, 11, solved=solved)
+    assert sorted(_found(first)) == sorted(("hidden count", f"x{i} p", 3, 3.0) for i in range(12))
+    left, programs = [], []
+    still_proven, optimise = bounds.ReaderProgram._still_proven, bounds.ReaderProgram._optimise
+
+    def reading(self, out, keys, extents):
+        still_proven(self, out, keys, extents)
+        cube = "outcome" if "x0 r" in self.range_labels else "service"
+        left.append((cube, sorted(self.range_labels[r] for r in np.flatnonzero(np.isnan(out.lo) | np.isnan(out.hi)))))
+
+    monkeypatch.setattr(bounds.ReaderProgram, "_still_proven", reading)
+    monkeypatch.setattr(bounds.ReaderProgram, "_optimise", lambda self, row, maximise=True: programs.append(1) or optimise(self, row, maximise))
+    cells, _ = _twelve_counties(hidden_r=("x0",))
+    second = bounds.find_leaks(cells, units, 11, solved=solved)
+    # the outcome cube (x0's 12 among its ranges now), then the service cube: its ranges changed with x0's total
+    assert left[:2] == [("outcome", ["x0 total"]), ("service", ["x0 total"])]
+    assert sorted(_found(second)) == sorted(("hidden count", f"x{i} p", 3, 3.0) for i in range(1, 12))
+    read = len(programs)
+    programs.clear()
+    assert _found(second) == _found(bounds.find_leaks(cells, units, 11))  # a fresh start finds the same
+    assert read < len(programs)

@@ -526,3 +526,68 @@ def test_past_the_entries_kept_extents_are_solved_again_and_still_right(monkeypa
     narrow = ReaderProgram(a_eq, b_eq, rows, np.ones(3), np.array([5.0, np.inf, np.inf]))
     after = narrow.extents_of_ranged(np.arange(3), earlier=before.taken(np.arange(3)))
     assert [(lo, round(hi)) for lo, hi, _ in after] == [(1.0, 5), (1.0, 10), (1.0, 10)]
+
+
+def test_an_extent_found_in_the_last_pass_holds_where_its_rows_are_alike_and_its_point_fits():
+    # x0 + x1 = 12 and x2 + x3 = 8 shown; x0 and x2 hidden (at least 1), x1 and x3 in no
+    # count of their own (at least 0). x0 is 1..12, its largest value resting on the 12
+    # alone; x2 is 1..8, resting on the 8. The next pass hides the 8 too (at least 1, not
+    # an equation). x0's largest value rests on nothing that changed, and its point
+    # (x0 = 12) meets the next program's rows: it holds, no program solved. x2's largest
+    # value rested on the 8, a row the next program holds otherwise: worked out again
+    # (it has none: x3's row is a floor, x2 is free above).
+    rows = sparse.csr_matrix(np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]]))
+    first = ReaderProgram(sparse.csr_matrix(np.array([[1.0, 1, 0, 0], [0, 0, 1, 1]])), [12.0, 8.0], rows, np.ones(2), np.full(2, np.inf))
+    first.row_keys = np.array([12, 8, 100, 102])  # the equations, then the ranges (x0, x2)
+    found = first.extents_of_ranged(np.arange(2))
+    assert [(lo, round(hi, 6)) for lo, hi, _ in found] == [(1.0, 12.0), (1.0, 8.0)]
+    second = ReaderProgram(sparse.csr_matrix(np.array([[1.0, 1, 0, 0]])), [12.0],
+                           sparse.vstack([rows, sparse.csr_matrix(np.array([[0, 0, 1.0, 1]]))]).tocsr(), np.ones(3), np.full(3, np.inf))
+    second.row_keys = np.array([12, 100, 102, 208])  # the 12 as it was; the 8 now a range
+    calls = []
+    optimise = second._optimise
+    second._optimise = lambda row, maximise=True: calls.append(maximise) or optimise(row, maximise)
+    again = second.extents_of_ranged(np.arange(2), proven=[(first.row_keys, found)])
+    assert [(lo, hi) for lo, hi, _ in again] == [(1.0, 12.0), (1.0, np.inf)]
+    assert calls == []  # x0 read from the last pass; x2's largest value: x3 is free above, no program
+    lo, hi, resting = again[0]
+    assert resting.tolist() == [True, True, False, False]  # the 12 and x0's own floor, as in the last pass
+    # a row changed under the proof: x0's largest value rested on the 12, now 13
+    third = ReaderProgram(sparse.csr_matrix(np.array([[1.0, 1, 0, 0]])), [13.0], second.a_range, np.ones(3), np.full(3, np.inf))
+    third.row_keys = np.array([13, 100, 102, 208])
+    assert [(lo, round(hi, 6)) for lo, hi, _ in third.extents_of_ranged(np.arange(2), proven=[(first.row_keys, found)])] == [(1.0, 13.0), (1.0, np.inf)]
+
+
+def test_extents_read_from_the_last_pass_equal_extents_solved_again():
+    # random programs and the next pass of each (some equations turned into ranges of at
+    # least 1, some ranges narrowed): every extent read from the last pass is the one solved
+    rng = np.random.default_rng(52)
+    read = 0
+    for _ in range(60):
+        n = int(rng.integers(3, 9))
+        true = rng.integers(1, 6, n).astype(float)
+        rows = sparse.csr_matrix((rng.random((int(rng.integers(3, 8)), n)) < 0.5).astype(float))
+        rows = rows[np.diff(rows.indptr) > 0]
+        hidden = rng.random(rows.shape[0]) < 0.5
+        hidden[0] = True
+        later = hidden | (rng.random(rows.shape[0]) < 0.3)
+
+        def program(hid):
+            values = rows @ true
+            upper = np.where(rng.random(values.size) < 0.2, values + 1, np.inf)[hid]
+            lp = ReaderProgram(rows[~hid], values[~hid], rows[hid], np.ones(int(hid.sum())), upper)
+            lp.row_keys = np.array([*(hash(("=", r)) for r in np.flatnonzero(~hid)),
+                                    *(hash(("in", r, u)) for r, u in zip(np.flatnonzero(hid), upper))], np.int64)
+            return lp
+        first, second, fresh = program(hidden), program(later), None
+        found = first.extents_of_ranged(np.arange(int(hidden.sum())))
+        # the first pass's hidden counts, by their place among the next pass's
+        at = np.searchsorted(np.flatnonzero(later), np.flatnonzero(hidden))
+        proven = found.taken(np.arange(at.size))
+        out = second.extents_of_ranged(at, proven=[(first.row_keys, proven)])
+        fresh = ReaderProgram(second.a_eq, second.b_eq, second.a_range, second.lower, second.upper)
+        for j, r in enumerate(at.tolist()):
+            lo, hi, _ = fresh.extent(second.a_range[r])
+            assert abs(out.lo[j] - lo) < 1e-6 and (out.hi[j] == hi or abs(out.hi[j] - hi) < 1e-6)
+        read += int((~np.isnan(proven.lo)).sum())
+    assert read > 60  # the check read extents from the last pass, not only solved them again

@@ -117,6 +117,9 @@ MAX_LISTED = 8
 MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
+PROVEN_ROUNDS = 2
+"""Rounds of carrying ranges whose extents a cube keeps, with their proofs, for the next pass on its unknowns."""
+
 MAX_EXACT_CHECKS = 64
 """Most hidden counts of one table :func:`worked_out_exactly` gives a program each (two solves)."""
 
@@ -207,6 +210,7 @@ class SolvedCubes:
         self.read_as: dict = {}  # each predicate as the cubes read it (_as_read)
         self._parts: OrderedDict = OrderedDict()
         self._last_of: OrderedDict = OrderedDict()
+        self.proving: list = []  # the cubes of the last find_leaks call, keeping their extents' proofs
 
     def get(self, content: object, build: Callable[[], list], counts: object = None) -> list:
         """The cube of ``content`` built before, or ``build()`` kept for the next call.
@@ -373,11 +377,13 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     parts = [(part, mine) for part, mine in parts if mine]
     ranges = Ranges()
     why: dict = {}
-    for _ in range(4):
+    for part, _ in parts:  # the last call's proofs are read, this call's kept anew
+        part._before, part._proven = part._proven, {}
+    for round_ in range(4):
         narrowed = False
         for part, mine in parts:
             program = part.program(ranges)
-            part.work_out_ranges(mine, ranges)
+            part.work_out_ranges(mine, ranges, round_)
             # every range this part narrows is read from the one program, then carried at once:
             # one change of the ranges per part, not one per count (each change is a new key to
             # look the part's answers up by, the cost of a run with thousands of shared counts)
@@ -400,6 +406,15 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
             break
     for part, _ in parts:  # their points serve the passes of this call only
         part._last_extents = None
+        part._before = {}
+    # the extents' proofs serve the next call on the same unknowns (the table's next pass), not
+    # the cubes of tables done with: only this call's parts keep theirs
+    holding = {id(part): part for part, _ in parts}
+    for part in (solved.proving if solved is not None else list(holding.values())):
+        if id(part) not in holding or solved is None:
+            part._proven = {}
+    if solved is not None:
+        solved.proving = list(holding.values())
     leaks: list[Leak] = []
     seen: set = set()
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
@@ -1055,6 +1070,10 @@ class _Cube:
         self.points: list[np.ndarray] = []  # where programs on these unknowns raised targets (see borrow)
         self._families: np.ndarray | None = None  # each count's set of columns, numbered (_digests)
         self._last_extents: tuple | None = None  # (ranges' number, count -> position, Extents): work_out_ranges, one find_leaks call
+        # per round of carrying ranges: (the program's row keys, count -> position, Extents), for
+        # the next pass on these unknowns (borrow; ReaderProgram.extents_of_ranged's ``proven``)
+        self._proven: dict[int, tuple] = {}
+        self._before: dict[int, tuple] = {}  # the last call's, read by this call's (find_leaks)
 
     @staticmethod
     def _merged(incidence: sparse.csr_matrix, truth: np.ndarray, linking: sparse.csr_matrix | None, empty: np.ndarray | None,
@@ -1087,10 +1106,12 @@ class _Cube:
         return classes, ties, np.bincount(groups_of, weights=truth[keep], minlength=len(first)).astype(np.int64)
 
     def borrow(self, other: "_Cube") -> None:
-        """Take the points of a cube on the same unknowns (the same counts, others hidden)."""
+        """Take the points and the ranges' proofs of a cube on the same unknowns (the same counts, others hidden)."""
         if (other.classes.shape == self.classes.shape and (other.classes != self.classes).nnz == 0
-                and np.array_equal(other.class_truth, self.class_truth)):
+                and np.array_equal(other.class_truth, self.class_truth)
+                and other.links.shape == self.links.shape and (other.links != self.links).nnz == 0):
             self.points = other.points
+            self._proven, other._proven = other._proven, {}
 
     def row(self, label) -> sparse.csr_matrix:
         return self.classes[self.position[label]]
@@ -1171,11 +1192,13 @@ class _Cube:
             self._answers[key] = (*whole_range(lo, hi), resting)
         return self._answers[key]
 
-    def work_out_ranges(self, labels: list, ranges: dict) -> None:
+    def work_out_ranges(self, labels: list, ranges: dict, round_: int = 0) -> None:
         """Work out the ranges of several hidden counts together, for :meth:`range_of` to read.
 
         :meth:`ReaderProgram.extents_of_ranged`: most counts' smallest value is read at
-        one point, not a program each.
+        one point, not a program each. ``round_``: the round of carrying ranges between
+        cubes (:func:`find_leaks`); the extents of the first two are kept for the next pass
+        of the table on these unknowns, whose programs are most like them.
         """
         ranged = self._key(ranges)
         todo = [label for label in labels if ("range", label, ranged) not in self._answers]
@@ -1188,11 +1211,19 @@ class _Cube:
         if self._last_extents is not None and self._narrower(ranged, self._last_extents[0]):
             _, at, extents = self._last_extents
             earlier = extents.taken(np.array([at.get(label, -1) for label in todo], np.int64))
-        found = program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]), earlier=earlier)
+        # extents found in the last pass's programs, the same round's first: those resting on
+        # rows this program holds alike, at points it allows, hold here too
+        rounds = sorted(self._before, key=lambda r: (r != round_, r))
+        proven = [(keys, extents.taken(np.array([at.get(label, -1) for label in todo], np.int64)))
+                  for keys, at, extents in (self._before[r] for r in rounds)]
+        found = program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]), earlier=earlier, proven=proven)
         for label, (lo, hi, resting) in zip(todo, found):
             self._answers[("extent", label, ranged)] = (lo, hi)
             self._answers[("range", label, ranged)] = (*whole_range(lo, hi), resting)
-        self._last_extents = (ranged, {label: j for j, label in enumerate(todo)}, found)
+        at = {label: j for j, label in enumerate(todo)}
+        self._last_extents = (ranged, at, found)
+        if round_ < PROVEN_ROUNDS:
+            self._proven[round_] = (program.row_keys, at, found)
 
     def _narrower(self, new: int, old: int) -> bool:
         """Whether every range numbered ``new`` lies inside the same count's range numbered ``old``."""
@@ -1243,6 +1274,12 @@ class _Cube:
                                 np.concatenate([self.true[eq].astype(float), np.zeros(self.links.shape[0])]),
                                 self.classes[ranged], lower, upper, eq_labels=[*self.cells.index[eq], *[_TIE] * self.links.shape[0]])
         program.range_labels = list(self.cells.index[ranged])
+        # what each row says (a count's label and its value or range; a tie by its place, the same
+        # in every cube on these unknowns): a proof resting on rows with the same keys holds in both
+        program.row_keys = np.array([*(hash(("=", label, value)) for label, value in zip(self.cells.index[eq], self.true[eq].tolist())),
+                                     *(hash(("tie", j)) for j in range(self.links.shape[0])),
+                                     *(hash(("in", label, lo, hi)) for label, lo, hi in zip(program.range_labels, lower.tolist(), upper.tolist()))],
+                                    dtype=np.int64)
         program.own_floor = at_least  # what the count's own release says (hidden: at least 1; a tally's floor), not a range carried in
         return program
 

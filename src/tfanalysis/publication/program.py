@@ -8,7 +8,8 @@ A bound just above the threshold is checked with integrality (HiGHS's branch and
 of it, solved in two threads (HiGHS lets go of Python while it solves): the second core of
 a machine running one report at a time is otherwise idle (:meth:`ReaderProgram.side_by_side`).
 Ranges worked out again after other cubes narrowed some keep the answers whose points still
-fit (:class:`Extents`).
+fit (:class:`Extents`); in the next pass of a table, which hides more counts, so do those
+whose duals rest on rows the pass left alike (:meth:`ReaderProgram._still_proven`).
 
 Examples
 --------
@@ -81,6 +82,8 @@ class ReaderProgram:
         self._columns: sparse.csc_matrix | None = None
         self._twin: ReaderProgram | None = None  # the same program, to solve beside this one (side_by_side)
         self._free: np.ndarray | None = None  # unknowns free above (_free_above)
+        self.row_keys: np.ndarray | None = None  # what each row says, as a number (see extents_of_ranged's ``proven``)
+        self._keys_in_order: tuple[np.ndarray, np.ndarray] | None = None
 
     def _optimise(self, row: sparse.csr_matrix, maximise: bool = True) -> tuple[str, float, np.ndarray, np.ndarray]:
         self.highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
@@ -199,7 +202,8 @@ class ReaderProgram:
             self._free = ~held
         return self._free
 
-    def extents_of_ranged(self, ranged: np.ndarray, earlier: "Extents | None" = None) -> "Extents":
+    def extents_of_ranged(self, ranged: np.ndarray, earlier: "Extents | None" = None,
+                          proven: Sequence[tuple[np.ndarray, "Extents"]] = ()) -> "Extents":
         """:meth:`extent` of several ranged rows (hidden counts, by position among them) at once.
 
         Most hidden counts can be as small as their own lower bound. A program minimising
@@ -215,6 +219,15 @@ class ReaderProgram:
         A smallest or largest value reached there at a point that still meets this
         program's constraints is reached here too (the points here are among the points
         there), resting on the same rows: no program is solved for it.
+
+        ``proven``: extents of the same rows found in other programs on the same unknowns,
+        each with the :attr:`row_keys` of its program (the next pass of a table's
+        suppression hides more counts: its program is not narrower, and ``earlier`` does
+        not hold). A smallest value rests on the rows the optimum's duals name: where each
+        of them is a row of this program, saying the same, those duals bound the count here
+        as there, and where the point it was reached at meets this program's constraints,
+        the value is reached here too. Such an extent is taken as found, resting on the
+        same rows (:meth:`_still_proven`).
         """
         ranged = np.asarray(ranged, dtype=np.int64)
         rows = self.a_range[ranged].tocsr()
@@ -222,6 +235,8 @@ class ReaderProgram:
         if earlier is not None and earlier.points.shape[0]:
             fits = np.append(self.feasible(earlier.points), False)  # position -1: no point
             out = earlier.where(fits[earlier.lo_at], fits[earlier.hi_at])
+        for keys, extents in proven:
+            self._still_proven(out, keys, extents)
         need_lo, need_hi = np.isnan(out.lo), np.isnan(out.hi)
         rng = np.random.default_rng(11)
         for maximise, need, own in ((False, need_lo, self.lower[ranged]), (True, need_hi, self.upper[ranged])):
@@ -256,6 +271,54 @@ class ReaderProgram:
                 if hi is not None:
                     out.set_hi(np.array([j]), np.array([hi[0]]), [hi[1]], hi[2])
         return out.kept()
+
+    def _still_proven(self, out: "Extents", keys: np.ndarray, extents: "Extents") -> None:
+        """Fill the extents ``out`` lacks from ``extents`` of another program on the same unknowns, where they still hold.
+
+        ``keys``: the :attr:`row_keys` of the program ``extents`` were found in. An extent
+        holds here when every row it rests on is a row of this program with the same key
+        (the same count, the same value or range: the duals that bounded it there bound it
+        here) and its point meets this program's constraints (the bound is reached here).
+
+        >>> # x0 + x1 + x2 = 12 shown; x0 and x1 hidden (at least 1): each is 1..11
+        >>> rows, ones = sparse.identity(3, format="csr")[:2], np.ones(2)
+        >>> first = ReaderProgram(sparse.csr_matrix(np.ones((1, 3))), [12.0], rows, ones, np.full(2, np.inf))
+        >>> first.row_keys = np.array([10, 20, 21])
+        >>> found = first.extents_of_ranged(np.arange(2))
+        >>> # the next pass hides x2 as well (a range, not an equation): the same total, rows 0 and 1 alike
+        >>> second = ReaderProgram(sparse.csr_matrix(np.ones((1, 3))), [12.0], sparse.identity(3, format="csr"), np.ones(3), np.full(3, np.inf))
+        >>> second.row_keys = np.array([10, 20, 21, 22])
+        >>> out = Extents.empty(2, 3, 4)
+        >>> second._still_proven(out, first.row_keys, found)
+        >>> [(lo, hi) for lo, hi, _ in out]  # the largest values were reached with x2 at 0: now at least 1
+        [(1.0, nan), (1.0, nan)]
+        """
+        if self.row_keys is None or not extents.points.shape[0] or not len(out):
+            return
+        if self._keys_in_order is None:
+            order = np.argsort(self.row_keys, kind="stable")
+            self._keys_in_order = (self.row_keys[order], order)
+        in_order, order = self._keys_in_order
+
+        def here(rest: np.ndarray | None) -> np.ndarray | None:  # its rows' positions in this program, None if one is not one
+            if rest is None:
+                return None
+            wanted = keys[rest]
+            at = np.minimum(np.searchsorted(in_order, wanted), in_order.size - 1)
+            return order[at] if in_order.size and (in_order[at] == wanted).all() else None
+
+        fits = np.append(self.feasible(extents.points), False)  # position -1: no point
+        for value_of, rest_of, at_of, mine, put in ((extents.lo, extents.rest_lo, extents.lo_at, out.lo, out.set_lo),
+                                                    (extents.hi, extents.rest_hi, extents.hi_at, out.hi, out.set_hi)):
+            todo = np.flatnonzero(np.isnan(mine) & ~np.isnan(value_of) & fits[at_of])
+            by_point: dict = {}
+            for j in todo.tolist():
+                rest = here(rest_of[j])
+                if rest is not None:
+                    by_point.setdefault(int(at_of[j]), []).append((j, rest))
+            for at, found in by_point.items():
+                js = np.array([j for j, _ in found], np.int64)
+                put(js, value_of[js], [rest for _, rest in found], extents.points[at])
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
         """``solve(program, job)`` for every job, half of them on a twin of this program, on two cores where there are.
