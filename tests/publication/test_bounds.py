@@ -104,6 +104,20 @@ def test_a_range_carried_back_to_the_cube_that_found_it_needs_no_new_program(mon
     assert len(built) == 3
 
 
+def _twelve_counties(hidden_r: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twelve counties of 25 needs: 3 of one service (hidden) and 22 of the other, 12 and 13 by
+    outcome (shown, but the r of ``hidden_r``); each county's total hidden, in both cubes."""
+    counties = [f"x{i}" for i in range(12)]
+    units = pd.DataFrame({"a": [c for c in counties for _ in range(25)],
+                          "b": (["p"] * 3 + ["q"] * 22) * 12, "c": (["r"] * 12 + ["s"] * 13) * 12})
+    rows = []
+    for c in counties:
+        rows += [(f"{c} total", predicate(a=c), 25, True), (f"{c} p", predicate(a=c, b="p"), 3, True),
+                 (f"{c} q", predicate(a=c, b="q"), 22, False), (f"{c} r", predicate(a=c, c="r"), 12, c in hidden_r),
+                 (f"{c} s", predicate(a=c, c="s"), 13, False)]
+    return pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label"), units
+
+
 def test_the_ranges_one_cube_narrows_are_carried_at_once_not_one_count_at_a_time(monkeypatch):
     # twelve counties of 25 needs, 3 of one service (hidden) and 22 of the other, 12 and 13
     # by outcome (shown): each county's hidden total is pinned at 25 by its outcomes and
@@ -117,14 +131,7 @@ def test_the_ranges_one_cube_narrows_are_carried_at_once_not_one_count_at_a_time
 
     monkeypatch.setattr(bounds, "Ranges", CountedRanges)
     counties = [f"x{i}" for i in range(12)]
-    units = pd.DataFrame({"a": [c for c in counties for _ in range(25)],
-                          "b": (["p"] * 3 + ["q"] * 22) * 12, "c": (["r"] * 12 + ["s"] * 13) * 12})
-    rows = []
-    for c in counties:
-        rows += [(f"{c} total", predicate(a=c), 25, True), (f"{c} p", predicate(a=c, b="p"), 3, True),
-                 (f"{c} q", predicate(a=c, b="q"), 22, False), (f"{c} r", predicate(a=c, c="r"), 12, False),
-                 (f"{c} s", predicate(a=c, c="s"), 13, False)]
-    cells = pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label")
+    cells, units = _twelve_counties()
     leaks = bounds.find_leaks(cells, units, 11)
     assert sorted(_found(leaks)) == sorted(("hidden count", f"{c} p", 3, 3.0) for c in counties)
     # one change of the ranges per cube that narrows (the county cube: each total at least 1;
@@ -806,20 +813,6 @@ def test_listing_a_column_at_one_atom_changes_no_cubes_programs(monkeypatch) -> 
         if compared == 40:
             break
     assert compared == 40
-
-
-def _twelve_counties(hidden_r: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Twelve counties of 25 needs: 3 of one service (hidden) and 22 of the other, 12 and 13 by
-    outcome (shown, but the r of ``hidden_r``); each county's total hidden, in both cubes."""
-    counties = [f"x{i}" for i in range(12)]
-    units = pd.DataFrame({"a": [c for c in counties for _ in range(25)],
-                          "b": (["p"] * 3 + ["q"] * 22) * 12, "c": (["r"] * 12 + ["s"] * 13) * 12})
-    rows = []
-    for c in counties:
-        rows += [(f"{c} total", predicate(a=c), 25, True), (f"{c} p", predicate(a=c, b="p"), 3, True),
-                 (f"{c} q", predicate(a=c, b="q"), 22, False), (f"{c} r", predicate(a=c, c="r"), 12, c in hidden_r),
-                 (f"{c} s", predicate(a=c, c="s"), 13, False)]
-    return pd.DataFrame(rows, columns=["label", "pred", "true", "hidden"]).set_index("label"), units
 
 
 def test_the_next_pass_of_a_table_reads_the_ranges_its_hiding_leaves_alike_from_the_last(monkeypatch):
