@@ -13,9 +13,13 @@ programs solved, by what they were for:
 * ``other``: the batch rounds raising many targets, exact checks, implied rows;
 
 and how many shared counts had their ranges worked out (margins apart). Counts are exact;
-seconds are this machine's at the time.
+seconds are this machine's at the time. ``--trace FILE`` writes, for each ``find_leaks`` call
+(a pass of a table's suppression), its seconds and leaks, and for each cube's working of
+ranges in it the cube's size, the counts worked out, the smallest and largest values solved
+by a program (one count's or a round's) and its seconds (a call's line follows its cubes').
 
     .venv/bin/python benchmarks/programs_per_table.py notebooks/02_needs_and_gaps.ipynb DATA 2025-01-01..2025-06-30 LEDGERS
+    .venv/bin/python benchmarks/programs_per_table.py notebooks/00_data_quality.ipynb DATA 2025-01-01..2025-12-31 LEDGERS --trace trace.txt
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("ledgers", type=Path, help="the dataset's ledgers folder; the replay's own goes into LEDGERS/replay")
     parser.add_argument("--param", action="append", default=[], help="NAME=VALUE, another notebook parameter (scenarios_file=...)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--trace", type=Path, help="a file for each find_leaks call and each cube's working of ranges in it")
     args = parser.parse_args(argv)
     cells = [c for c in json.loads(args.notebook.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
     names: dict = {}
@@ -59,9 +64,21 @@ def main(argv: list[str] | None = None) -> int:
             stats[name]["seconds"] += time.perf_counter() - started
             table[0] = "-"
 
+    trace = args.trace.open("w", encoding="utf-8") if args.trace else None
+    calls, solved = [0], collections.Counter()
+    find_leaks = bounds.find_leaks
+
+    def traced_find_leaks(*a, **kw):
+        calls[0] += 1
+        started = time.perf_counter()
+        out = find_leaks(*a, **kw)
+        print(f"call {calls[0]} ({table[0]}): {time.perf_counter() - started:.1f} s, {len(out)} leaks", file=trace, flush=True)
+        return out
+
     optimise = program.ReaderProgram._optimise
 
     def counted_optimise(self, row, maximise=True):
+        solved["largest" if maximise else "smallest"] += 1
         frame, callers = sys._getframe(1), set()
         while frame is not None and len(callers) < 8:
             callers.add(frame.f_code.co_name)
@@ -80,9 +97,18 @@ def main(argv: list[str] | None = None) -> int:
             margins = sum(str(label).startswith(bounds._MARGIN) for label in todo)
             stats[table[0]]["shared counts"] += len(todo) - margins
             stats[table[0]]["margins"] += margins
-        return work_out(self, labels, ranges, round_)
+        before, started = solved.copy(), time.perf_counter()
+        out = work_out(self, labels, ranges, round_)
+        if trace is not None and len(todo) >= 2:
+            done = solved - before
+            print(f"  round {round_}: cube of {self.classes.shape[0]} counts, {self.classes.shape[1]} unknowns: {len(todo)} ranges, "
+                  f"{done['smallest']} smallest and {done['largest']} largest values solved, {time.perf_counter() - started:.1f} s",
+                  file=trace, flush=True)
+        return out
 
     release.Release._decide = timed_decide
+    if trace is not None:
+        bounds.find_leaks = traced_find_leaks
     program.ReaderProgram._optimise = counted_optimise
     bounds._Cube.work_out_ranges = counted_work_out
     source = "\n".join("".join(c["source"]) for c in cells[1:] if "injected-parameters" not in c["metadata"].get("tags", []))
