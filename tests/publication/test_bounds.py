@@ -825,14 +825,20 @@ def test_the_next_pass_of_a_table_reads_the_ranges_its_hiding_leaves_alike_from_
     cells, units = _twelve_counties()
     first = bounds.find_leaks(cells, units, 11, solved=solved)
     assert sorted(_found(first)) == sorted(("hidden count", f"x{i} p", 3, 3.0) for i in range(12))
-    left, programs = [], []
-    still_proven, optimise = bounds.ReaderProgram._still_proven, bounds.ReaderProgram._optimise
+    left, programs, asked = [], [], []
+    extents_of_ranged, still_proven = bounds.ReaderProgram.extents_of_ranged, bounds.ReaderProgram._still_proven
+    optimise = bounds.ReaderProgram._optimise
+
+    def asking(self, ranged, earlier=None, proven=()):
+        asked[:] = [self.range_labels[r] for r in ranged]
+        return extents_of_ranged(self, ranged, earlier=earlier, proven=proven)
 
     def reading(self, out, keys, extents):
         still_proven(self, out, keys, extents)
         cube = "outcome" if "x0 r" in self.range_labels else "service"
-        left.append((cube, sorted(self.range_labels[r] for r in np.flatnonzero(np.isnan(out.lo) | np.isnan(out.hi)))))
+        left.append((cube, sorted(asked[j] for j in np.flatnonzero(np.isnan(out.lo) | np.isnan(out.hi)))))
 
+    monkeypatch.setattr(bounds.ReaderProgram, "extents_of_ranged", asking)
     monkeypatch.setattr(bounds.ReaderProgram, "_still_proven", reading)
     monkeypatch.setattr(bounds.ReaderProgram, "_optimise", lambda self, row, maximise=True: programs.append(1) or optimise(self, row, maximise))
     cells, _ = _twelve_counties(hidden_r=("x0",))

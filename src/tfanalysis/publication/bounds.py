@@ -118,7 +118,12 @@ MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
 
 PROVEN_ROUNDS = 2
-"""Rounds of carrying ranges whose extents a cube keeps, with their proofs, for the next pass on its unknowns."""
+"""Rounds of carrying ranges whose extents a cube keeps, with their proofs, for the next pass on its unknowns.
+
+The first round is most of the work (no ranges carried in yet); the second is most like the next
+pass's second. The last call's are let go at the end of the ranges of the call that reads them.
+Each ``Extents`` keeps its points up to ``Extents.KEEP_ENTRIES``: a year run's eleven what-if
+cubes keep up to 22 of them between passes (its report 00 peaked at 5.5 GB in its second pass)."""
 
 MAX_EXACT_CHECKS = 64
 """Most hidden counts of one table :func:`worked_out_exactly` gives a program each (two solves)."""
@@ -1197,8 +1202,8 @@ class _Cube:
 
         :meth:`ReaderProgram.extents_of_ranged`: most counts' smallest value is read at
         one point, not a program each. ``round_``: the round of carrying ranges between
-        cubes (:func:`find_leaks`); the extents of the first two are kept for the next pass
-        of the table on these unknowns, whose programs are most like them.
+        cubes (:func:`find_leaks`); the extents of the first two (:data:`PROVEN_ROUNDS`) are
+        kept for the next pass of the table on these unknowns, whose programs are most like them.
         """
         ranged = self._key(ranges)
         todo = [label for label in labels if ("range", label, ranged) not in self._answers]
@@ -1212,7 +1217,8 @@ class _Cube:
             _, at, extents = self._last_extents
             earlier = extents.taken(np.array([at.get(label, -1) for label in todo], np.int64))
         # extents found in the last pass's programs, the same round's first: those resting on
-        # rows this program holds alike, at points it allows, hold here too
+        # rows this program holds alike, at points it allows, hold here too (a round whose
+        # ranges are those of the last pass has its answers already, and reads nothing)
         rounds = sorted(self._before, key=lambda r: (r != round_, r))
         proven = [(keys, extents.taken(np.array([at.get(label, -1) for label in todo], np.int64)))
                   for keys, at, extents in (self._before[r] for r in rounds)]
