@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work_out = bounds._Cube.work_out_ranges
 
-    def counted_work_out(self, labels, ranges, round_=0):
+    def counted_work_out(self, labels, ranges, round_=0, before=None):
         ranged = self._key(ranges)
         todo = [label for label in labels if ("range", label, ranged) not in self._answers]
         if len(todo) >= 2:
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             stats[table[0]]["shared counts"] += len(todo) - margins
             stats[table[0]]["margins"] += margins
         before, started = solved.copy(), time.perf_counter()
-        out = work_out(self, labels, ranges, round_)
+        out = work_out(self, labels, ranges, round_, before)
         if trace is not None and len(todo) >= 2:
             done = solved - before
             print(f"  round {round_}: cube of {self.classes.shape[0]} counts, {self.classes.shape[1]} unknowns: {len(todo)} ranges, "

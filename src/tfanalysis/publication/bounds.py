@@ -382,13 +382,14 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     parts = [(part, mine) for part, mine in parts if mine]
     ranges = Ranges()
     why: dict = {}
-    for part, _ in parts:  # the last call's proofs are read, this call's kept anew
-        part._before, part._proven = part._proven, {}
+    before = {}  # the last call's proofs, read by this call's; each part keeps its own anew
+    for part, _ in parts:
+        before[id(part)], part._proven = part._proven, {}
     for round_ in range(4):
         narrowed = False
         for part, mine in parts:
             program = part.program(ranges)
-            part.work_out_ranges(mine, ranges, round_)
+            part.work_out_ranges(mine, ranges, round_, before[id(part)])
             # every range this part narrows is read from the one program, then carried at once:
             # one change of the ranges per part, not one per count (each change is a new key to
             # look the part's answers up by, the cost of a run with thousands of shared counts)
@@ -409,17 +410,20 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
                 narrowed = True
         if not narrowed:
             break
+    del before
     for part, _ in parts:  # their points serve the passes of this call only
         part._last_extents = None
-        part._before = {}
     # the extents' proofs serve the next call on the same unknowns (the table's next pass), not
     # the cubes of tables done with: only this call's parts keep theirs
-    holding = {id(part): part for part, _ in parts}
-    for part in (solved.proving if solved is not None else list(holding.values())):
-        if id(part) not in holding or solved is None:
+    if solved is None:
+        for part, _ in parts:
             part._proven = {}
-    if solved is not None:
-        solved.proving = list(holding.values())
+    else:
+        now = {id(part) for part, _ in parts}
+        for part in solved.proving:
+            if id(part) not in now:
+                part._proven = {}
+        solved.proving = [part for part, _ in parts]
     leaks: list[Leak] = []
     seen: set = set()
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
@@ -1078,7 +1082,6 @@ class _Cube:
         # per round of carrying ranges: (the program's row keys, count -> position, Extents), for
         # the next pass on these unknowns (borrow; ReaderProgram.extents_of_ranged's ``proven``)
         self._proven: dict[int, tuple] = {}
-        self._before: dict[int, tuple] = {}  # the last call's, read by this call's (find_leaks)
 
     @staticmethod
     def _merged(incidence: sparse.csr_matrix, truth: np.ndarray, linking: sparse.csr_matrix | None, empty: np.ndarray | None,
@@ -1197,13 +1200,14 @@ class _Cube:
             self._answers[key] = (*whole_range(lo, hi), resting)
         return self._answers[key]
 
-    def work_out_ranges(self, labels: list, ranges: dict, round_: int = 0) -> None:
+    def work_out_ranges(self, labels: list, ranges: dict, round_: int = 0, before: dict | None = None) -> None:
         """Work out the ranges of several hidden counts together, for :meth:`range_of` to read.
 
         :meth:`ReaderProgram.extents_of_ranged`: most counts' smallest value is read at
         one point, not a program each. ``round_``: the round of carrying ranges between
         cubes (:func:`find_leaks`); the extents of the first two (:data:`PROVEN_ROUNDS`) are
-        kept for the next pass of the table on these unknowns, whose programs are most like them.
+        kept for the next pass of the table on these unknowns, whose programs are most like them;
+        ``before``: those of the last pass, by round (what this cube kept in the last call).
         """
         ranged = self._key(ranges)
         todo = [label for label in labels if ("range", label, ranged) not in self._answers]
@@ -1219,9 +1223,9 @@ class _Cube:
         # extents found in the last pass's programs, the same round's first: those resting on
         # rows this program holds alike, at points it allows, hold here too (a round whose
         # ranges are those of the last pass has its answers already, and reads nothing)
-        rounds = sorted(self._before, key=lambda r: (r != round_, r))
+        before = before or {}
         proven = [(keys, extents.taken(np.array([at.get(label, -1) for label in todo], np.int64)))
-                  for keys, at, extents in (self._before[r] for r in rounds)]
+                  for keys, at, extents in (before[r] for r in sorted(before, key=lambda r: (r != round_, r)))]
         found = program.extents_of_ranged(np.array([self._hidden_at[x] for x in todo]), earlier=earlier, proven=proven)
         for label, (lo, hi, resting) in zip(todo, found):
             self._answers[("extent", label, ranged)] = (lo, hi)

@@ -299,26 +299,24 @@ class ReaderProgram:
             order = np.argsort(self.row_keys, kind="stable")
             self._keys_in_order = (self.row_keys[order], order)
         in_order, order = self._keys_in_order
-
-        def here(rest: np.ndarray | None) -> np.ndarray | None:  # its rows' positions in this program, None if one is not one
-            if rest is None:
-                return None
-            wanted = keys[rest]
-            at = np.minimum(np.searchsorted(in_order, wanted), in_order.size - 1)
-            return order[at] if in_order.size and (in_order[at] == wanted).all() else None
-
         fits = np.append(self.feasible(extents.points), False)  # position -1: no point
         for value_of, rest_of, at_of, mine, put in ((extents.lo, extents.rest_lo, extents.lo_at, out.lo, out.set_lo),
                                                     (extents.hi, extents.rest_hi, extents.hi_at, out.hi, out.set_hi)):
             todo = np.flatnonzero(np.isnan(mine) & ~np.isnan(value_of) & fits[at_of])
-            by_point: dict = {}
-            for j in todo.tolist():
-                rest = here(rest_of[j])
-                if rest is not None:
-                    by_point.setdefault(int(at_of[j]), []).append((j, rest))
-            for at, found in by_point.items():
-                js = np.array([j for j, _ in found], np.int64)
-                put(js, value_of[js], [rest for _, rest in found], extents.points[at])
+            if not todo.size:
+                continue
+            # every resting row of every extent at once: its key's place among this program's keys
+            rests = [rest_of[j] for j in todo.tolist()]
+            lengths = np.array([rest.size for rest in rests], np.int64)
+            wanted = keys[np.concatenate(rests)] if lengths.sum() else np.zeros(0, np.int64)
+            at = np.minimum(np.searchsorted(in_order, wanted), max(in_order.size - 1, 0))
+            alike = (in_order[at] == wanted) if in_order.size else np.zeros(wanted.size, bool)
+            holds = np.bincount(np.repeat(np.arange(todo.size), lengths), weights=~alike, minlength=todo.size) == 0
+            here = np.split(order[at] if in_order.size else at, np.cumsum(lengths)[:-1])
+            for point in np.unique(at_of[todo[holds]]).tolist():  # each point kept once, with the extents reached at it
+                picked = np.flatnonzero(holds & (at_of[todo] == point))
+                js = todo[picked]
+                put(js, value_of[js], [here[i] for i in picked.tolist()], extents.points[point])
 
     def side_by_side(self, jobs: Sequence, solve: Callable[["ReaderProgram", object], object]) -> list:
         """``solve(program, job)`` for every job, half of them on a twin of this program, on two cores where there are.
