@@ -97,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             margins = sum(str(label).startswith(bounds._MARGIN) for label in todo)
             stats[table[0]]["shared counts"] += len(todo) - margins
             stats[table[0]]["margins"] += margins
-        before, started = solved.copy(), time.perf_counter()
+        solved_before, started = solved.copy(), time.perf_counter()
         out = work_out(self, labels, ranges, round_, before)
         if trace is not None and len(todo) >= 2:
-            done = solved - before
+            done = solved - solved_before
             print(f"  round {round_}: cube of {self.classes.shape[0]} counts, {self.classes.shape[1]} unknowns: {len(todo)} ranges, "
                   f"{done['smallest']} smallest and {done['largest']} largest values solved, {time.perf_counter() - started:.1f} s",
                   file=trace, flush=True)
