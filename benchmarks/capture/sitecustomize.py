@@ -28,15 +28,15 @@ if os.environ.get("CAPTURE_DIR"):
         solve = program.ReaderProgram.extents_of_ranged
         saved = [0]
 
-        def extents_of_ranged(self, ranged, earlier=None):
+        def extents_of_ranged(self, ranged, earlier=None, proven=()):
             started = time.perf_counter()
-            out = solve(self, ranged, earlier)
+            out = solve(self, ranged, earlier, proven)
             seconds = time.perf_counter() - started
             if np.asarray(ranged).size >= 50 and seconds > 2:
                 saved[0] += 1
                 with open(os.path.join(os.environ["CAPTURE_DIR"], f"extents-{os.getpid()}-{saved[0]:03d}.pkl"), "wb") as f:
                     pickle.dump({"a_eq": self.a_eq, "b_eq": self.b_eq, "a_range": self.a_range, "lower": self.lower,
-                                 "upper": self.upper, "ranged": np.asarray(ranged), "earlier": earlier is not None,
+                                 "upper": self.upper, "ranged": np.asarray(ranged), "earlier": earlier is not None, "proven": len(proven),
                                  "lo": out.lo, "hi": out.hi, "seconds": seconds}, f)
             return out
 
