@@ -60,6 +60,10 @@ class Headline:
         The units counted (``count``, the numerator of a ``rate``) and the base of a rate
         or median (:mod:`tfanalysis.publication.cells` predicates).
     higher_is_better : bool or None
+    answered : bool
+        Read from referrals' outcomes: a period is read only once its referrals have had
+        the data's answer window (:func:`~tfanalysis.analyses.collaboration.referrals.outcomes_settled`),
+        as report 03 reads it; before, the tile says the period is not settled yet.
     """
 
     name: str
@@ -71,6 +75,7 @@ class Headline:
     where: dict = field(default_factory=dict)
     base: dict = field(default_factory=dict)
     higher_is_better: bool | None = None
+    answered: bool = False
 
 
 HEADLINES: tuple[Headline, ...] = (
@@ -84,9 +89,9 @@ HEADLINES: tuple[Headline, ...] = (
              base={"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
     Headline("referrals_made", "Referrals made", "03_collaboration", "count", "referrals", "referred_on"),
     Headline("referral_acceptance_rate", "Referrals accepted (of those with an outcome)", "03_collaboration", "rate", "referrals",
-             "referred_on", {"outcome": ["accepted", "completed"]}, {"outcome": _CLOSED_OUTCOMES}, higher_is_better=True),
+             "referred_on", {"outcome": ["accepted", "completed"]}, {"outcome": _CLOSED_OUTCOMES}, higher_is_better=True, answered=True),
     Headline("median_response_days", "Median days to respond to a referral", "03_collaboration", "median", "referrals",
-             "referred_on", higher_is_better=False),
+             "referred_on", higher_is_better=False, answered=True),
     Headline("arrests", "Arrests", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["arrest"]}),
     Headline("charges_filed", "Charges filed", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["charges_filed"]}),
     Headline("convictions", "Convictions", "03_collaboration", "count", "cj_events", "occurred_on", {"event": ["conviction"]}),
@@ -197,10 +202,14 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     pandas.DataFrame
         Indexed by headline name: ``label``, ``report``, ``kind``, ``higher_is_better``,
         ``now``, ``previous``, ``year_ago`` (floats, NaN where hidden or not measurable),
-        ``now_hidden``, ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it), ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
+        ``now_hidden``, ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it),
+        ``now_unsettled``, ``previous_unsettled``, ``year_ago_unsettled`` (NaN there because the
+        period's referrals have not all had the data's answer window: :attr:`Headline.answered`),
+        ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
     from tfanalysis.analyses.collaboration.periods import data_start
+    from tfanalysis.analyses.collaboration.referrals import answer_window
     from tfanalysis.analyses.gaps.needs import as_of_date
     from tfanalysis.publication import ByPeriod
 
@@ -213,17 +222,23 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     region_where = _region_where(region)
     as_of = as_of_date(data)
     start = data_start(data)
+    # a period whose referrals have not all had the data's answer window is not settled (report 03's rule)
+    window = pd.Timedelta(days=answer_window(data))
+    settled = {p.label: p.end is not None and not pd.isna(as_of) and p.end + window <= as_of for p in wanted}
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
         where = {**region_where, **h.where}
         base_where = {**region_where, **h.base}
-        spans = [(p.label, _as_interval(p)) for p in wanted]
-        counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if wanted else None
+        spans = [(p.label, _as_interval(p)) for p in wanted if settled[p.label] or not h.answered]
+        unsettled = pd.Series({label: h.answered and not ok for label, ok in settled.items()}, dtype=bool)
+        counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if spans else None
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
         now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
-        if h.kind == "rate":
+        if counted is None:
+            pass  # no period to read (none settled yet)
+        elif h.kind == "rate":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             den = base.numbers()
             hidden = hidden | den.isna()
@@ -240,9 +255,10 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
                 hidden = hidden | ~bands.astype(bool)
         # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
         covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
-        series = values.reindex(labels).astype("float64").where(pd.Series(covered, index=labels, dtype=bool))
+        read = pd.Series(covered, index=labels, dtype=bool) & ~unsettled.reindex(labels, fill_value=False)
+        series = values.reindex(labels).astype("float64").where(read)
         covered_at = dict(zip(labels, covered))
-        hidden = hidden.reindex(labels, fill_value=False).astype(bool) & pd.Series(covered, index=labels, dtype=bool)
+        hidden = hidden.reindex(labels, fill_value=False).astype(bool) & read
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
             "now": float(series.get(trend[-1].label, np.nan)) if now is None and trend else (now if now is not None else np.nan),
@@ -252,6 +268,10 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "now_hidden": bool(hidden.get(trend[-1].label, False)) if now is None and trend else False,
             "previous_hidden": bool(hidden.get(previous.label, False)) if previous is not None else False,
             "year_ago_hidden": bool(hidden.get(year_ago.label, False)) if year_ago is not None else False,
+            # or not settled yet: the period's referrals have not all had the data's answer window
+            "now_unsettled": bool(unsettled.get(trend[-1].label, False)) if now is None and trend else False,
+            "previous_unsettled": bool(unsettled.get(previous.label, False)) if previous is not None else False,
+            "year_ago_unsettled": bool(unsettled.get(year_ago.label, False)) if year_ago is not None else False,
             "period_label": named_label(reporting),
             "previous_label": previous.label if previous is not None else None,
             "year_ago_label": year_ago.label if year_ago is not None else None,
@@ -418,8 +438,9 @@ def tiles_html(tiles: pd.DataFrame) -> str:
     for _, t in tiles.iterrows():
         now = t["now"]
         missing = isinstance(now, float) and math.isnan(now)
-        hidden_now = missing and (t["kind"] == "count" or bool(t.get("now_hidden", False)))
-        value = "hidden" if hidden_now else _shown(now, t["kind"])
+        unsettled_now = missing and bool(t.get("now_unsettled", False))
+        hidden_now = missing and not unsettled_now and (t["kind"] == "count" or bool(t.get("now_hidden", False)))
+        value = "hidden" if hidden_now else "not settled yet" if unsettled_now else _shown(now, t["kind"])
         changes = []
         for other, label in (("previous", "previous_label"), ("year_ago", "year_ago_label")):
             if not t.get(label):
@@ -431,8 +452,12 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             there = ""
             if hidden_now:
                 there = f" (hidden in {t['period_label']})"
+            elif unsettled_now:
+                there = f" (not settled in {t['period_label']})"
             elif math.isnan(change) and not missing and bool(t.get(f"{other}_hidden", False)):
                 there = " (hidden there)"
+            elif math.isnan(change) and not missing and bool(t.get(f"{other}_unsettled", False)):
+                there = " (not settled there)"
             changes.append(f'<div class="tf-change tf-{direction}">{html.escape(_change_text(change, t["kind"]))}{word} vs '
                            f'{html.escape(t[label])}{there}</div>')
         cards.append(

@@ -146,22 +146,44 @@ def test_referral_counts(table: pd.DataFrame) -> None:
     assert_row(table, "le_vs_referrals", [3, 0, 0])  # r1 r3 r4
 
 
-def test_acceptance_rate_counts_no_response_and_leaves_open_referrals_out(table: pd.DataFrame) -> None:
+@pytest.fixture(scope="module")
+def answered(collab: tf.TaskForceData) -> pd.DataFrame:
+    """The indicators read on 2024-10-09: 2024Q3's referrals have had the 9-day answer window."""
+    return c.indicators(collab, wave_dates=WAVES, as_of="2024-10-09")
+
+
+def test_the_answer_window_is_the_days_within_which_95_in_100_referrals_were_answered(collab: tf.TaskForceData) -> None:
+    # answered: r1 1 d, r2 8, r3 4, r6 1, r7 9, r8 2 (r4 no_response and r5 open have no date) -> 1 1 2 4 8 9;
+    # the 95th percentile lies 0.95 x 5 = 4.75 steps in: 8 + 0.75 x (9 - 8) = 8.75, rounded up to 9 days
+    assert c.referrals.answer_window(collab) == 9
+    quarters = pd.period_range("2024Q1", "2024Q3", freq="Q")
+    # 2024Q3 ends on 2024-09-30, the data end: settled on 2024-10-09, not a day before
+    assert c.referrals.outcomes_settled(collab, quarters).tolist() == [True, True, False]
+    assert c.referrals.outcomes_settled(collab, quarters, "2024-10-08").tolist() == [True, True, False]
+    assert c.referrals.outcomes_settled(collab, quarters, "2024-10-09").tolist() == [True, True, True]
+
+
+def test_acceptance_rate_counts_no_response_and_leaves_open_referrals_out(table: pd.DataFrame, answered: pd.DataFrame) -> None:
     # Q1 with an outcome: r1 accepted, r2 completed, r3 declined_capacity, r4 no_response (r5 open) -> 2/4
-    # Q3: r6 completed, r7 declined_eligibility, r8 accepted -> 2/3
-    assert_row(table, "referral_acceptance_rate", [0.5, np.nan, 2 / 3])
-    assert_row(table, "declined_capacity_share", [0.25, np.nan, 0.0])
+    # Q3: r6 completed, r7 declined_eligibility, r8 accepted -> 2/3, read once its 9-day answer window has passed
+    assert_row(answered, "referral_acceptance_rate", [0.5, np.nan, 2 / 3])
+    assert_row(answered, "declined_capacity_share", [0.25, np.nan, 0.0])
+    # at the data end (2024-09-30) Q3's referrals have not all had it: not read yet
+    assert_row(table, "referral_acceptance_rate", [0.5, np.nan, np.nan])
+    assert_row(table, "declined_capacity_share", [0.25, np.nan, np.nan])
 
 
-def test_median_response_days(table: pd.DataFrame) -> None:
+def test_median_response_days(table: pd.DataFrame, answered: pd.DataFrame) -> None:
     # Q1: r1 1 d, r2 8 d, r3 4 d, r4 and r5 not answered (longer than any) -> median of 1 4 8 inf inf = 8
     # (over the 5 referrals made: an unanswered referral is not left out); Q3: r6 1, r7 9, r8 2 -> 2
-    assert_row(table, "median_response_days", [8.0, np.nan, 2.0])
+    assert_row(answered, "median_response_days", [8.0, np.nan, 2.0])
+    assert_row(table, "median_response_days", [8.0, np.nan, np.nan])
 
 
-def test_closed_loop_share(table: pd.DataFrame) -> None:
+def test_closed_loop_share(table: pd.DataFrame, answered: pd.DataFrame) -> None:
     # Q1: r1 r2 r3 answered; r4 no_response and r5 open are not closed -> 3/5; Q3: 3/3
-    assert_row(table, "closed_loop_share", [0.6, np.nan, 1.0])
+    assert_row(answered, "closed_loop_share", [0.6, np.nan, 1.0])
+    assert_row(table, "closed_loop_share", [0.6, np.nan, np.nan])
 
 
 # --------------------------------------------------------------------------- network

@@ -111,10 +111,11 @@ def test_every_count_is_released_per_period_as_worked_out_by_hand(collab: tf.Tas
         "convictions": [0, 0, 1],
         "joint_cases": [1, 0, 1],  # k1 (c1 served) | k3 (c4 served)
         "multi_agency_cases": [1, 0, 3],  # k1 | k1 k2 k3
-        "referrals_closed": [4, 0, 3],  # r5 is open
-        "referrals_accepted": [2, 0, 2],  # r1 r2 | r6 r8
-        "referrals_declined_capacity": [1, 0, 0],  # r3
-        "referrals_loop_closed": [3, 0, 3],  # r1 r2 r3 | r6 r7 r8
+        # by outcome: Q3's referrals have not had the 9-day answer window by the data end (below, once they have)
+        "referrals_closed": [4, 0],  # r5 is open
+        "referrals_accepted": [2, 0],  # r1 r2
+        "referrals_declined_capacity": [1, 0],  # r3
+        "referrals_loop_closed": [3, 0],  # r1 r2 r3
         # windows closed by the data end (2024-09-30) for Q1 and Q2 only; Q1's 4 needs not declined:
         # c1 housing 5 d, c1 medical 49 d, c2 safety unmet, c2 case management 20 d
         "needs_due_30": [4, 0], "needs_met_30": [2, 0], "needs_due_90": [4, 0], "needs_met_90": [3, 0],
@@ -122,6 +123,12 @@ def test_every_count_is_released_per_period_as_worked_out_by_hand(collab: tf.Tas
         "cases_with_victims": [2, 0, 1],  # k1 k4 | k3
         "cases_charged": [1, 0, 1],  # k1 on 03-01 | k3 on 09-01
     }
+    answered = c.release_counts(Release(collab, 2), collab, as_of="2024-10-09")
+    assert {name: answered.series[name]._true.iloc[:-1, 0].tolist() for name in ("referrals_closed", "referrals_accepted",
+            "referrals_declined_capacity", "referrals_loop_closed")} == {
+        "referrals_closed": [4, 0, 3], "referrals_accepted": [2, 0, 2],  # r6 r8
+        "referrals_declined_capacity": [1, 0, 0], "referrals_loop_closed": [3, 0, 3]}  # r6 r7 r8
+    assert counts.unanswered == {Q3} and answered.unanswered == frozenset()
     # the counts the indicators compute from the history are the same counts
     for name in ("clients_identified", "referrals_made", "cross_sector_referrals", "le_vs_referrals", "arrests", "joint_cases", "multi_agency_cases"):
         assert true[name] == table[name].astype(int).tolist(), name
@@ -220,7 +227,7 @@ def test_publish_shows_released_counts_and_shares_from_shown_counts_only(collab:
     assert shown.loc[Q3, "cross_sector_referral_share"] == 1.0  # 3 of 3
     # medians rest on their bases, the clients identified and the referrals made (shown)
     assert shown["median_days_to_first_service"].tolist()[0::2] == [20.0, 22.0]
-    assert shown["median_response_days"].tolist()[0::2] == [8.0, 2.0]
+    assert shown["median_response_days"].tolist()[0] == 8.0 and np.isnan(shown.loc[Q3, "median_response_days"])  # Q3: not answered yet
     assert shown["meetings"].tolist() == [2.0, 0.0, 1.0] and shown["ties"].tolist() == [4.0, 0.0, 2.0]  # organizations
     strict = c.publish(table, c.release_counts(Release(collab, K), collab))
     assert strict["referrals_made"].tolist() == ["hidden", 0, "hidden"]
@@ -248,7 +255,10 @@ def test_the_scorecard_reads_only_shown_values(collab: tf.TaskForceData, table: 
     # an outsider read report 02's Kaplan-Meier "met within 30 days" of the same quarter beside this note: it says why both hold
     assert card.loc["needs_met_30d_share", "note"] == ("not yet measurable in the latest period: not every need has had its window "
                                                        "(report 02 estimates it, counting the needs still open as censored)")
-    assert card.loc["referral_acceptance_rate", "note"] == "not shown: it rests on a hidden count"  # 2 accepted of 3 closed
+    # Q3's referrals have not all had the 9-day answer window by the data end; a reader once they have
+    assert card.loc["referral_acceptance_rate", "note"] == "not settled yet: the latest period's referrals have not all had time to be answered"
+    later = c.scorecard(ac.indicators(collab, as_of="2024-10-09"), c.release_counts(Release(collab, 2), collab, as_of="2024-10-09"))
+    assert later.loc["referral_acceptance_rate", "note"] == "not shown: it rests on a hidden count"  # 2 accepted of 3 closed
     text = c.scorecard_table(card, 2)
     assert text.loc["Arrests", "latest (2024Q3)"] == "hidden" and text.loc["Arrests", "vs previous period"] == "n/a"
 
@@ -436,8 +446,9 @@ def test_a_rate_printed_beside_its_base_is_hidden_with_its_numerator(tmp_path: P
             + _per_quarter("2024Q3", [30], lambda d: ("m2", "m3", d, "accepted", d))
             + _per_quarter("2024Q3", [5], lambda d: ("m2", "m3", d, "declined_capacity", d)))
     data = _task_force(tmp_path / "d", referrals=rows)
-    counts = c.release_counts(Release(data, K), data)
-    shown = c.publish(ac.indicators(data), counts)
+    # read on 2024-09-30, when 2024Q3's referrals have had the answer window (0 days: every answer came the same day)
+    counts = c.release_counts(Release(data, K), data, as_of="2024-09-30")
+    shown = c.publish(ac.indicators(data, as_of="2024-09-30"), counts)
     assert counts.shown("referrals_made").tolist() == [40, 40, 35]
     # 2024Q1: 36 of 40 closed loops would give the 4 unanswered back; 2024Q2: 40 of 40 gives 0 (shown)
     assert np.isnan(shown.loc["2024Q1", "closed_loop_share"]) and shown.loc["2024Q2", "closed_loop_share"] == 1.0
@@ -597,14 +608,16 @@ def test_report_on_the_demo_shows_the_planted_change_and_no_client_data(demo_run
     result, _ = demo_runs  # the 2025Q4 run of the whole suite, change date 2024-07-01
     metrics = {m["name"]: m for m in result.metrics if m["notebook"] == "03_collaboration"}
     assert {"median_response_days", "cross_sector_tie_share", "referral_acceptance_rate", "joint_trainings", "convictions", "arrests", "charges_filed"} <= set(metrics)
-    assert metrics["median_response_days"]["value"] == 3.0 and metrics["median_response_days"]["higher_is_better"] is False
+    # 2025Q4 ends on the data's last day: its referrals have not all had the answer window (21 days), no value yet
+    assert metrics["median_response_days"]["value"] is None and metrics["median_response_days"]["higher_is_better"] is False
     assert metrics["arrests"]["count"] is True and metrics["arrests"]["value"] == 13  # 2025Q4
     # trainings are the task force's activities, not victims: 2 in 2025Q4 is shown, not "hidden"
     assert metrics["joint_trainings"]["count"] is False and metrics["joint_trainings"]["display"] == "2"
     page = (result.folder / "03_collaboration.html").read_text(encoding="utf-8")
-    # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q4: 3 3 4 3 3 3 -> 3.2 (no quarter hidden)
+    # quarters 2023Q1-2024Q2: 11 12 11 10 10 10 -> 10.7; 2024Q3-2025Q3: 3 3 4 3 3 -> 3.2 (no quarter hidden;
+    # 2025Q4's referrals have not all had the answer window by the data end, so it is not read)
     assert "Median days to respond to a referral</strong>: averaged 10.7 days per quarter before and 3.2 days after" in page
-    assert "<strong>-6.2 days</strong> (95% CI -7.6 to -4.8 days; p &lt; 0.001)" in page
+    assert "<strong>-6.3 days</strong> (95% CI -7.8 to -4.7 days; p &lt; 0.001)" in page
     assert "Verdict: a change the data support (level and trend together: p &lt; 0.001, &lt; 0.001 corrected for 6 indicators)" in page
     assert "Cross-sector tie share</strong>" in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warning or error printed in the report
@@ -747,7 +760,8 @@ def test_a_rate_resting_on_a_hidden_count_is_withheld_one_not_yet_measurable_is_
     from tfanalysis.reports.collaboration.published import withheld
 
     counts = release_counts(Release(tiny_data, 2), tiny_data, names=["referrals_closed", "referrals_accepted", "needs_due_30", "needs_met_30"])
-    assert counts.shown("referrals_accepted").tolist() == ["hidden", 0]
+    accepted = counts.shown("referrals_accepted").tolist()  # 2024Q2's referrals have not had the answer window: not released
+    assert accepted[0] == "hidden" and pd.isna(accepted[1])
     assert counts.shown("needs_due_30").isna().tolist() == [False, True]
     table = indicators(tiny_data)[["referral_acceptance_rate", "needs_met_30d_share"]]
     assert withheld(table, counts).values.tolist() == [[True, False], [False, False]]

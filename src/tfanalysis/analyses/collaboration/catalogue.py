@@ -148,16 +148,19 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("referral_acceptance_rate", "Referral acceptance rate", "referrals", "share", True, "referrals_closed", "referrals",
        "Of the referrals made in the period with a recorded outcome, the share accepted or completed. "
        "no_response counts as a recorded outcome (an unanswered referral failed); open referrals (no outcome"
-       " yet) are left out."),
+       " yet) are left out. Read once the period's last day is the data's answer window before the data end (95 % of"
+       " the data's referrals were answered within it: answer_window); until then NaN, as a period's quick answers come first."),
     _i("median_response_days", "Median days to respond to a referral", "referrals", "days", False, "referrals_made", "referrals",
        "Median days from referred_on to responded_on over the referrals made in the period; a referral not answered "
-       "(no responded_on) counts as slower than any answered. NaN when half or more are not answered."),
+       "(no responded_on) counts as slower than any answered. NaN when half or more are not answered, and until the"
+       " period's answer window has passed (as for the acceptance rate)."),
     _i("declined_capacity_share", "Referrals declined for lack of capacity", "referrals", "share", False, "referrals_closed", "referrals",
-       "Of the referrals made in the period with a recorded outcome, the share declined_capacity."),
+       "Of the referrals made in the period with a recorded outcome, the share declined_capacity; NaN until the"
+       " period's answer window has passed (as for the acceptance rate)."),
     _i("closed_loop_share", "Referrals with a closed loop", "referrals", "share", True, "referrals_made", "referrals",
        "Of the referrals made in the period, the share whose receiving member answered and the outcome is "
        "recorded (accepted, completed or declined): the referring member knows what happened. no_response "
-       "and open referrals are not closed loops."),
+       "and open referrals are not closed loops. NaN until the period's answer window has passed (as for the acceptance rate)."),
     _i("cross_sector_referrals", "Cross-sector referrals", "referrals", "count", True, None, "referrals",
        "Referrals made in the period between members of different sectors."),
     _i("cross_sector_referral_share", "Share of referrals crossing sectors", "referrals", "share", True, "referrals_made", "referrals",
@@ -315,10 +318,10 @@ def indicators(data: TaskForceData, freq: str = "Q", *, as_of: Any = None, wave_
         needs_met_within(data, periods, 90, as_of=stamp),
         unmet_critical_need_share(data, periods),
         referrals_made(data, periods),
-        referral_acceptance_rate(data, periods),
-        median_response_days(data, periods),
-        declined_capacity_share(data, periods),
-        closed_loop_share(data, periods),
+        referral_acceptance_rate(data, periods, as_of=stamp),
+        median_response_days(data, periods, as_of=stamp),
+        declined_capacity_share(data, periods, as_of=stamp),
+        closed_loop_share(data, periods, as_of=stamp),
         cross_sector_referrals(data, periods),
         cross_sector_referral_share(data, periods),
         le_vs_referrals(data, periods),

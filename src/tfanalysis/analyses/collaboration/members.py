@@ -10,7 +10,7 @@ import pandas as pd
 from tfanalysis.analyses.collaboration import network
 from tfanalysis.analyses.collaboration.engagement import _meeting_counts, _meeting_seats, _training_attendance
 from tfanalysis.analyses.collaboration.periods import period_index, period_labels
-from tfanalysis.analyses.collaboration.referrals import ACCEPTED
+from tfanalysis.analyses.collaboration.referrals import ACCEPTED, outcomes_settled
 from tfanalysis.analyses.collaboration.series import (
     count_per_period,
     dated_rows,
@@ -50,7 +50,8 @@ def sector_indicators(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
         ``referrals_received`` (counts: suppress before showing);
         ``acceptance_rate_received`` and ``median_response_days_received`` (the referrals
         the sector's members received, as in :func:`referral_acceptance_rate` and
-        :func:`median_response_days`); ``cross_sector_sent_share`` (share of the
+        :func:`median_response_days`, NaN before the period's answer window has passed:
+        :func:`outcomes_settled`); ``cross_sector_sent_share`` (share of the
         sector's referrals sent to another sector); ``meeting_attendance_rate``;
         ``joint_training_attendances`` (members of the sector present at joint
         trainings, summed over trainings).
@@ -83,6 +84,10 @@ def sector_indicators(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
     closed = frame[frame["closed"]]
     out["acceptance_rate_received"] = closed.groupby(["period", "to_sector"])["accepted"].mean().rename_axis(["period", "sector"]).reindex(full)
     out["median_response_days_received"] = received["days"].median().rename_axis(["period", "sector"]).reindex(full)
+    # read once the period's referrals have had the data's answer window, as the task force's own
+    settled = pd.Series(outcomes_settled(data, periods), index=periods).reindex(full.get_level_values("period")).to_numpy(dtype=bool)
+    out[["acceptance_rate_received", "median_response_days_received"]] = out[["acceptance_rate_received", "median_response_days_received"]].where(
+        pd.Series(settled, index=full), axis=0)
     cross = frame.assign(cross=(frame["from_sector"] != frame["to_sector"]).astype(float))
     out["cross_sector_sent_share"] = cross.groupby(["period", "from_sector"])["cross"].mean().rename_axis(["period", "sector"]).reindex(full)
     if not_recorded(data, "referrals"):

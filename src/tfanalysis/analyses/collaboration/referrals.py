@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import network
+from tfanalysis.analyses.collaboration.periods import data_as_of
 from tfanalysis.analyses.collaboration.series import (
     count_per_period,
     days_between,
@@ -25,6 +26,55 @@ if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to a
 ACCEPTED = ("accepted", "completed")
 ANSWERED = ("accepted", "completed", "declined_capacity", "declined_eligibility", "declined_other")
 
+READ_ONCE_ANSWERED = frozenset({"referral_acceptance_rate", "median_response_days", "declined_capacity_share", "closed_loop_share"})
+"""The indicators read from the referrals' answers: NaN for a period until :func:`outcomes_settled`."""
+
+ANSWERED_SHARE = 0.95
+"""A period's referrals are read for their outcomes once this share of the data's answers would have come (:func:`answer_window`)."""
+
+
+def answer_window(data: TaskForceData) -> int:
+    """Days within which the data's answered referrals were answered, 95 times in 100 (0 without one).
+
+    A referral made a few days before the data end may not be answered yet, and the quick
+    answers (acceptances, in most data) come before the slow ones (declines): read too
+    early, a period's outcomes look better than they will be. So the outcomes of a period's
+    referrals (acceptance, declines for capacity, closed loops, the median days to an
+    answer) are read only once its last day is this many days before the data end
+    (:func:`outcomes_settled`), as the needs met within 30 days are read once the 30 days
+    have passed. The window is the data's own: the :data:`ANSWERED_SHARE` quantile of the
+    days from ``referred_on`` to ``responded_on``, rounded up.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> answer_window(tf.load_dataset(DEMO_DIR))
+    21
+    """
+    if not_recorded(data, "referrals"):
+        return 0
+    r = data.referrals
+    days = days_between(r["responded_on"], r["referred_on"])
+    days = days[np.isfinite(days) & (days >= 0)]
+    return int(np.ceil(np.quantile(days, ANSWERED_SHARE))) if days.size else 0
+
+
+def outcomes_settled(data: TaskForceData, periods: pd.PeriodIndex, as_of: Any = None) -> np.ndarray:
+    """Whether each period's referrals have had their :func:`answer_window` by the data end (``as_of``).
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> from tfanalysis.analyses.collaboration.periods import period_index
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> outcomes_settled(data, period_index(data)[-2:]).tolist()  # 2025Q4 ends on the data's last day
+    [True, False]
+    """
+    stamp = data_as_of(data, as_of)
+    if stamp is None or len(periods) == 0:
+        return np.zeros(len(periods), dtype=bool)
+    return np.asarray(periods.end_time.normalize() + pd.Timedelta(days=answer_window(data)) <= stamp, dtype=bool)
+
 
 def referrals_made(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
     """Referrals whose ``referred_on`` falls in each period (NaN without a referrals table)."""
@@ -33,59 +83,66 @@ def referrals_made(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
     return count_per_period(data.referrals["referred_on"], periods, "referrals_made")
 
 
-def referral_acceptance_rate(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def referral_acceptance_rate(data: TaskForceData, periods: pd.PeriodIndex, *, as_of: Any = None) -> pd.Series:
     """Share accepted or completed, of the period's referrals with a recorded outcome.
 
     The denominator is every referral with an outcome, ``no_response`` included: a
     referral nobody answered failed, and leaving it out would flatter the system. Open
-    referrals (no outcome yet) are left out.
+    referrals (no outcome yet) are left out. NaN for a period whose referrals have not
+    all had their :func:`answer_window` by the data end (``as_of``).
     """
     if not_recorded(data, "referrals"):
         return nan_series(periods, "referral_acceptance_rate")
     r = data.referrals
-    return share_per_period(r["referred_on"], periods, "referral_acceptance_rate", r["outcome"].isin(ACCEPTED), r["outcome"].notna())
+    share = share_per_period(r["referred_on"], periods, "referral_acceptance_rate", r["outcome"].isin(ACCEPTED), r["outcome"].notna())
+    return share.where(outcomes_settled(data, periods, as_of))
 
 
-def median_response_days(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def median_response_days(data: TaskForceData, periods: pd.PeriodIndex, *, as_of: Any = None) -> pd.Series:
     """Median days from ``referred_on`` to ``responded_on`` over the period's referrals.
 
     A referral with no ``responded_on`` (not answered, or not yet) counts as slower than
     any answered one (:func:`median_waiting_per_period`), as ``no_response`` counts against the
     acceptance rate: the median rests on every referral made in the period, and is NaN
-    when half of them or more were not answered.
+    when half of them or more were not answered, or before the period's referrals have
+    had their :func:`answer_window` (``as_of``: the data end).
 
     Examples
     --------
     >>> import tfanalysis as tf
     >>> from tfanalysis.analyses.collaboration.periods import period_index
     >>> data = tf.load_dataset(DEMO_DIR)
-    >>> median_response_days(data, period_index(data, "Y")).tolist()
-    [11.0, 5.0, 3.0]
+    >>> median_response_days(data, period_index(data, "Y")).tolist()  # 2025 ends on the data's last day
+    [11.0, 5.0, nan]
     """
     if not_recorded(data, "referrals"):
         return nan_series(periods, "median_response_days")
     r = data.referrals
-    return median_waiting_per_period(r["referred_on"], periods, "median_response_days", days_between(r["responded_on"], r["referred_on"]))
+    median = median_waiting_per_period(r["referred_on"], periods, "median_response_days", days_between(r["responded_on"], r["referred_on"]))
+    return median.where(outcomes_settled(data, periods, as_of))
 
 
-def declined_capacity_share(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
-    """Share ``declined_capacity``, of the period's referrals with a recorded outcome."""
+def declined_capacity_share(data: TaskForceData, periods: pd.PeriodIndex, *, as_of: Any = None) -> pd.Series:
+    """Share ``declined_capacity``, of the period's referrals with a recorded outcome (NaN before its :func:`answer_window`)."""
     if not_recorded(data, "referrals"):
         return nan_series(periods, "declined_capacity_share")
     r = data.referrals
-    return share_per_period(r["referred_on"], periods, "declined_capacity_share", r["outcome"].eq("declined_capacity"), r["outcome"].notna())
+    share = share_per_period(r["referred_on"], periods, "declined_capacity_share", r["outcome"].eq("declined_capacity"), r["outcome"].notna())
+    return share.where(outcomes_settled(data, periods, as_of))
 
 
-def closed_loop_share(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
+def closed_loop_share(data: TaskForceData, periods: pd.PeriodIndex, *, as_of: Any = None) -> pd.Series:
     """Share of the period's referrals whose loop closed: answered, with the outcome recorded.
 
     Closed: ``accepted``, ``completed``, ``declined_capacity``, ``declined_eligibility``,
-    ``declined_other``. Not closed: ``no_response`` and referrals still open.
+    ``declined_other``. Not closed: ``no_response`` and referrals still open. NaN before
+    the period's referrals have had their :func:`answer_window`.
     """
     if not_recorded(data, "referrals"):
         return nan_series(periods, "closed_loop_share")
     r = data.referrals
-    return share_per_period(r["referred_on"], periods, "closed_loop_share", r["outcome"].isin(ANSWERED))
+    share = share_per_period(r["referred_on"], periods, "closed_loop_share", r["outcome"].isin(ANSWERED))
+    return share.where(outcomes_settled(data, periods, as_of))
 
 
 def referral_sectors(data: TaskForceData) -> tuple[np.ndarray, np.ndarray]:

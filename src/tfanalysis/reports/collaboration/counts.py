@@ -29,7 +29,7 @@ from tfanalysis.analyses.collaboration.periods import (
     period_word,
     up_to,
 )
-from tfanalysis.analyses.collaboration.referrals import ACCEPTED, ANSWERED, is_le_vs, referral_sectors
+from tfanalysis.analyses.collaboration.referrals import ACCEPTED, ANSWERED, answer_window, is_le_vs, outcomes_settled, referral_sectors
 from tfanalysis.analyses.collaboration.series import flags, lookup, not_recorded
 from tfanalysis.analyses.collaboration.victims import CRITICAL_NEEDS
 from tfanalysis.data import contract
@@ -68,8 +68,12 @@ class _Count:
 _NOT_DECLINED = tuple(s for s in contract.NEED_STATUSES if s != "declined_by_client")
 
 
-def _count_specs(word: str) -> dict[str, _Count]:
-    """Every victim count the report releases, the indicators' first (what is shown first stays shown)."""
+def _count_specs(word: str, answer_days: int = 0) -> dict[str, _Count]:
+    """Every victim count the report releases, the indicators' first (what is shown first stays shown).
+
+    ``answer_days``: the data's :func:`~tfanalysis.analyses.collaboration.referrals.answer_window`;
+    the counts of referrals by outcome are released only for periods it has passed since.
+    """
     def event(kind: str, label: str) -> _Count:
         return _Count(label, "cj_events", "occurred_on", {"event": kind}, "cj_events")
 
@@ -87,7 +91,9 @@ def _count_specs(word: str) -> dict[str, _Count]:
         "referrals_declined_capacity": ("referrals declined for lack of capacity", {"outcome": "declined_capacity"}),
         "referrals_loop_closed": ("referrals with a closed loop", {"outcome": list(ANSWERED)}),
     }
-    r = {name: _Count(label, "referrals", "referred_on", where, "referrals") for name, (label, where) in referrals.items()}
+    by_outcome = {"referrals_closed", "referrals_accepted", "referrals_declined_capacity", "referrals_loop_closed"}
+    r = {name: _Count(label, "referrals", "referred_on", where, "referrals", answer_days if name in by_outcome else None)
+         for name, (label, where) in referrals.items()}
     return {
         "clients_identified": _Count("clients identified", "clients", "identified_on", {}, "clients"),
         "referrals_made": r["referrals_made"],
@@ -220,6 +226,10 @@ class ReleasedCounts:
     ties_drawn : frozenset of str
         The labels of the periods whose ties the network picture may draw
         (:func:`_floor_by_drawn_ties`).
+    unanswered : frozenset of str
+        The labels of the periods whose referrals have not all had the data's answer window
+        (:func:`~tfanalysis.analyses.collaboration.referrals.outcomes_settled`): their counts
+        by outcome are not released, and the indicators read from them are not settled yet.
     """
 
     release: Any
@@ -231,6 +241,7 @@ class ReleasedCounts:
     word: str = "quarter"
     tallies_withheld: frozenset = frozenset()
     ties_drawn: frozenset = frozenset()
+    unanswered: frozenset = frozenset()
 
     def network_withheld(self, indicator: str) -> pd.Series:
         """True for the periods whose value of a network indicator must not be shown.
@@ -311,7 +322,8 @@ class ReleasedCounts:
 
 
 def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", freq: str = "Q", *,
-                   names: Sequence[str] | None = None, tie_tallies: bool = True, network_periods: Sequence[Any] = ()) -> ReleasedCounts:
+                   names: Sequence[str] | None = None, tie_tallies: bool = True, network_periods: Sequence[Any] = (),
+                   as_of: Any = None) -> ReleasedCounts:
     """Release the report's victim counts per period through the publication layer.
 
     Every count of :data:`COUNTS` (or ``names``) is released as a series by period
@@ -320,7 +332,9 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     and medians. The layer decides what is hidden, the same way in every table, notebook
     and run of the same data: a quarter hidden here is not a year minus the other quarters
     there. Counts of the needs-met windows are released only for the periods whose window
-    closed (as :func:`needs_met_within` measures them).
+    closed (as :func:`needs_met_within` measures them), and counts of referrals by outcome
+    only for the periods whose referrals have had the data's answer window
+    (:func:`~tfanalysis.analyses.collaboration.referrals.outcomes_settled`).
 
     Parameters
     ----------
@@ -344,6 +358,9 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
         which pairs of members have a tie, each tie at least one referral, and no referral
         between members without one. That too is asked of the layer before the counts are
         released (:func:`_floor_by_drawn_ties`); a period it refuses is drawn without ties.
+    as_of : date-like, optional
+        The data end, by which the windows above are read (as ``indicators(..., as_of=...)``);
+        the latest own date of the data by default.
 
     Returns
     -------
@@ -365,7 +382,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     code = freq_code(freq)
     periods = period_index(history, freq)
     word = period_word(periods) if len(periods) else {"Q": "quarter", "2Q": "half-year", "M": "month", "Y": "year"}[code]
-    specs = _count_specs(word)
+    specs = _count_specs(word, answer_window(data))
     wanted = list(specs) if names is None else [n for n in specs if n in set(names)]
     unknown_names = sorted(set(names or ()) - set(specs))
     if unknown_names:
@@ -384,7 +401,7 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             wanted_labels = {str(pd.Period(p, freq=periods.freq)) for p in network_periods}
             drawn = frozenset(label for label, span in spans if labels.get(label) in wanted_labels and label not in withheld
                               and _floor_by_drawn_ties(rel, specs["referrals_made"].date, span, label))
-        as_of = data_as_of(data)  # the needs' outcomes as recorded by the data end (report 02's too), not by the period's
+        as_of = data_as_of(data, as_of)  # the needs' outcomes as recorded by the data end (report 02's too), not by the period's
         for name in wanted:
             spec = specs[name]
             if name in unknown:
@@ -396,7 +413,8 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             if use:
                 series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
                                          name=f"collaboration: {spec.label} per {word}")
-    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld, drawn)
+    unanswered = frozenset(label for (label, _), ok in zip(spans, outcomes_settled(data, periods, as_of)) if not ok) if len(periods) else frozenset()
+    return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld, drawn, unanswered)
 
 
 NETWORK_OF_TIES = frozenset({"ties", "network_density", "reciprocity", "degree_centralization", "isolates", "ties_new", "ties_lost",

@@ -16,6 +16,7 @@ from tfanalysis.analyses.collaboration import trends
 from tfanalysis.publication.privacy import HIDDEN
 from tfanalysis.analyses.collaboration.catalogue import BY_NAME, FAMILIES, INDICATORS, Indicator
 from tfanalysis.analyses.collaboration.periods import period_labels, periods_per_year
+from tfanalysis.analyses.collaboration.referrals import READ_ONCE_ANSWERED
 from tfanalysis.reports.collaboration.counts import NUMERATORS, ReleasedCounts, _published_number
 
 
@@ -148,8 +149,8 @@ def scorecard(table: pd.DataFrame, counts: ReleasedCounts, *, families: Sequence
     >>> from tfanalysis.reports.collaboration.counts import release_counts
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> card = scorecard(indicators(data), release_counts(Release(data), data, names=["referrals_made", "le_vs_referrals"]), families=["referrals"])
-    >>> card.loc["median_response_days", ["latest", "trend", "assessment"]].tolist()
-    [np.float64(3.0), 'decreasing', 'improving']
+    >>> card.loc["median_response_days", ["latest", "trend", "assessment"]].tolist()  # 2025Q4: not settled yet
+    [np.float64(nan), 'decreasing', 'improving']
 
     Two quarters of law enforcement ↔ victim services referrals are hidden (2023Q1, 2024Q2):
 
@@ -237,6 +238,8 @@ def _latest_note(ind: Indicator, counts: ReleasedCounts, hidden: bool, latest: f
     needs = [n for n in (ind.name if ind.unit == "count" else None, NUMERATORS.get(ind.name), ind.base) if n]
     if any(n in counts.unknown for n in needs) or (ind.unit == "count" and ind.name not in counts.series):
         return "not recorded" if any(n in counts.unknown for n in needs) else "not available"
+    if ind.name in READ_ONCE_ANSWERED and counts.spans and counts.spans[-1][0] in counts.unanswered:
+        return "not settled yet: the latest period's referrals have not all had time to be answered"
     if ind.base:
         base = counts.shown(ind.base).iloc[-1]
         above = [counts.shown(n).iloc[-1] for n in needs]
