@@ -72,8 +72,21 @@ def test_every_sentence_names_its_periods_and_quotes_the_tiles():
         "period_label": ["2025Q4"] * 3, "previous_label": ["2025Q3"] * 3,
     }, index=["needs_identified", "unmet_need_rate", "arrests"])
     sentences = summary.findings(tiles)
+    # 363 of the 688 needs of both quarters fell in the later one: p 0.158 (exact binomial, half each), so chance
+    # alone could give it; a rate is not tested (its counts are not in the tiles)
     assert sentences == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4.",
-                         "Needs identified rose from 325 in 2025Q3 to 363 in 2025Q4."]
+                         "Needs identified rose from 325 in 2025Q3 to 363 in 2025Q4 (chance alone could give a change this size)."]
+
+
+def test_a_count_that_chance_alone_could_change_so_much_says_so_and_the_days_of_each_period_count():
+    tiles = pd.DataFrame({"label": ["Arrests"], "kind": ["count"], "higher_is_better": [None], "now": [40.0], "previous": [25.0],
+                          "period_label": ["b"], "previous_label": ["a"]}, index=["arrests"])
+    # 40 of 65 in the later of two equal periods: two-sided exact binomial p = 0.082 -> chance could give it
+    assert summary.findings(tiles) == ["Arrests rose from 25 in a to 40 in b (chance alone could give a change this size)."]
+    # the later period half as long again (92 days against 61): 40 of 65 is its expected share 0.601 -> p near 1
+    assert "chance alone" in summary.findings(tiles.assign(period_days=92.0, previous_days=61.0))[0]
+    # the earlier one twice as long (184 days against 92): 40 of 65 against a share of 1/3: p < 0.001 -> no such words
+    assert summary.findings(tiles.assign(period_days=92.0, previous_days=184.0)) == ["Arrests rose from 25 in a to 40 in b."]
 
 
 def test_a_change_is_better_or_worse_by_direction():

@@ -274,6 +274,9 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "year_ago_unsettled": bool(unsettled.get(year_ago.label, False)) if year_ago is not None else False,
             "period_label": named_label(reporting),
             "previous_label": previous.label if previous is not None else None,
+            # the days each period spans: a count's change is set against what chance alone gives (findings)
+            "period_days": _days(trend[-1]) if trend else np.nan,
+            "previous_days": _days(previous) if previous is not None else np.nan,
             "year_ago_label": year_ago.label if year_ago is not None else None,
             "trend": [float(series.get(p.label, np.nan)) for p in trend],
             "trend_labels": [p.label for p in trend],
@@ -283,6 +286,30 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "trend_released": [p.label if covered_at.get(p.label, False) else None for p in trend],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _days(p: Period) -> float:
+    return float((p.end - p.start).days + 1) if p.start is not None and p.end is not None else np.nan
+
+
+def _chance_alone(now: float, before: float, days_now: float = np.nan, days_before: float = np.nan) -> bool:
+    """Could chance alone give a change of counts from ``before`` to ``now``? (two-sided p of 0.05 or more)
+
+    The exact conditional test of two Poisson counts: given their sum, the count of the later
+    period is binomial with the share of the days it spans (equal shares where the days are not
+    known). Counts of victims vary more than Poisson counts do, so chance gives larger changes
+    still: where this test says chance could give a change, it could.
+
+    >>> _chance_alone(363, 325), _chance_alone(160, 100)  # p 0.16 and < 0.001
+    (True, False)
+    >>> _chance_alone(58, 56, 92, 92)
+    True
+    """
+    from scipy.stats import binomtest
+
+    share = days_now / (days_now + days_before) if np.isfinite(days_now) and np.isfinite(days_before) and days_now + days_before > 0 else 0.5
+    total = int(round(now + before))
+    return total == 0 or bool(binomtest(int(round(now)), total, share).pvalue >= 0.05)
 
 
 def _consecutive(first: Period, last: Period) -> list[Period]:
@@ -364,14 +391,18 @@ def _change_text(change: float, kind: str) -> str:
 def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
     """Sentences on the changes since the previous period, largest relative change first.
 
-    Each sentence names both periods and quotes only shown values.
+    Each sentence names both periods and quotes only shown values. A change of a count that
+    chance alone could give (:func:`_chance_alone`) says so: a statistician read the demo's
+    "Needs identified rose from 325 to 363" (p 0.16) as a change.
 
     Examples
     --------
-    >>> t = pd.DataFrame({"label": ["Referrals made"], "kind": ["count"], "higher_is_better": [None], "now": [120.0],
+    >>> t = pd.DataFrame({"label": ["Referrals made"], "kind": ["count"], "higher_is_better": [None], "now": [160.0],
     ...     "previous": [100.0], "period_label": ["2025Q3"], "previous_label": ["2025Q2"]}, index=["referrals_made"])
     >>> findings(t)
-    ['Referrals made rose from 100 in 2025Q2 to 120 in 2025Q3.']
+    ['Referrals made rose from 100 in 2025Q2 to 160 in 2025Q3.']
+    >>> findings(t.assign(now=120.0))
+    ['Referrals made rose from 100 in 2025Q2 to 120 in 2025Q3 (chance alone could give a change this size).']
     """
     rows = []
     for name, t in tiles.iterrows():
@@ -383,7 +414,9 @@ def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
             text = f"{t['label']} held at {_shown(t['now'], t['kind'])} in {t['previous_label']} and {t['period_label']}."
         else:
             text = (f"{t['label']} {verb} from {_shown(t['previous'], t['kind'])} in {t['previous_label']} "
-                    f"to {_shown(t['now'], t['kind'])} in {t['period_label']}.")
+                    f"to {_shown(t['now'], t['kind'])} in {t['period_label']}")
+            chance = t["kind"] == "count" and _chance_alone(t["now"], t["previous"], t.get("period_days", np.nan), t.get("previous_days", np.nan))
+            text += " (chance alone could give a change this size)." if chance else "."
         relative = abs(change) / max(abs(t["previous"]), 1e-9)
         rows.append((relative, text))
     rows.sort(key=lambda r: -r[0])

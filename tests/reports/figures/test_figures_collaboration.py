@@ -30,7 +30,7 @@ def _lines(fitted: list[float], counterfactual: list[float]) -> pd.DataFrame:
 
 
 def test_without_a_change_date_no_fitted_or_no_change_line_is_drawn_or_named():
-    """An outsider found "fitted before / after" and "no change" in the legend of a run with no change date: empty lines."""
+    """An outsider found "fitted before / after" and "no change" (now "earlier trend carried on") in the legend of a run with no change date: empty lines."""
     nan = float("nan")
     fig = figures.trend_figure(_lines([nan] * 3, [nan] * 3))
     assert [t.name for t in fig.data] == ["observed"]
@@ -39,7 +39,7 @@ def test_without_a_change_date_no_fitted_or_no_change_line_is_drawn_or_named():
 def test_with_a_change_date_the_fitted_lines_are_drawn_as_before():
     nan = float("nan")
     fig = figures.trend_figure(_lines([10.5, 10.5, 3.0], [nan, nan, 10.5]), first_post="2024Q3")
-    assert [t.name for t in fig.data] == ["observed", "fitted before / after", "fitted before / after", "no change"]
+    assert [t.name for t in fig.data] == ["observed", "fitted before / after", "fitted before / after", "earlier trend carried on"]
     assert list(fig.data[2].y) == [3.0]  # the line after the change
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tfanalysis.reports.gaps.findings import NO_NEED, gaps_markdown, headline_metrics
+from tfanalysis.reports.gaps.findings import NO_NEED, default_site_service, gaps_markdown, headline_metrics, site_service_markdown
 from tfanalysis.reports.gaps.shown import MARGIN
 
 
@@ -45,3 +45,27 @@ def test_the_most_unmet_needs_name_every_service_tied() -> None:
     assert gaps_markdown(demand, rates).endswith(
         "The most unmet needs are in **Clothing** (12, 30% of its needs not declined by the client; median not reached) and "
         "**Food** (12, 20% of its needs not declined by the client; median 7 days to met).")
+
+
+def test_the_sites_say_which_service_they_are_for_and_why() -> None:
+    """A statistician read report 02's Case management sites (3 of its 34 needs not met) as the greatest need:
+    no service's count of needs not met was shown, so the service was the one with the most needs identified."""
+    demand = pd.DataFrame({"needs": [34, 13, 30, 77], "unmet": ["hidden", "hidden", 12, 21], "in_progress": ["hidden", 0, 0, 51]},
+                          index=["case_management", "legal_representation", "food", MARGIN])
+    # food's needs not met (12 unmet + 0 in progress) are the only ones shown: the most needs not met shown
+    assert default_site_service(demand) == "food"
+    assert site_service_markdown(demand, "food") == ("The sites are for **Food**: the most needs not yet met (unmet or still in "
+                                                     "progress) among the services whose counts are shown.")
+    none_shown = demand.assign(unmet="hidden", in_progress="hidden")
+    assert default_site_service(none_shown) == "case_management"  # 34, the most needs identified
+    assert "most needs identified, not the one with the most needs not met" in site_service_markdown(none_shown, "case_management")
+    zeros = demand.assign(unmet=["hidden", "hidden", 0, 21], in_progress=["hidden", 0, 0, 51])  # a shown 0 is no need not met
+    assert site_service_markdown(zeros, "case_management") == site_service_markdown(none_shown, "case_management")
+    unmet_only = demand.assign(in_progress="hidden", unmet=["hidden", 14, 0, 21])
+    assert default_site_service(unmet_only) == "legal_representation"  # 14 unmet shown, its in-progress hidden
+    assert site_service_markdown(unmet_only, "legal_representation").endswith("the most unmet needs among the services whose unmet count is shown.")
+    # a service the run was asked for (or any other than the default) is said to be asked for, never "the most"
+    for asked in ("legal_representation", ""):
+        text = site_service_markdown(none_shown, "legal_representation", asked=asked)
+        assert text == "The sites are for **Legal representation (immigration, criminal, civil)**, the service the run was asked to place them for."
+    assert site_service_markdown(demand, "") == ""

@@ -285,7 +285,8 @@ def trend_caption(change: Any) -> str:
     if _change_day(change) is None:
         return f"The indicators per period, as published. {gaps}"
     return ("The indicators per period, with the fitted line before and after the change (orange) and the pre-change line "
-            f"carried on (dotted: what the trend alone would have given). {gaps}")
+            "carried on (dotted), for comparison: it is not an estimate of what would have happened without the change. "
+            f"Lines are drawn only for indicators with no value hidden (a line on the shown values would lean on which are small). {gaps}")
 
 
 def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names: Sequence[str]) -> pd.DataFrame:
@@ -293,7 +294,10 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
 
     Observed values are those :func:`publish` shows (NaN where hidden or not available),
     and the lines are fitted to them alone: the fitted line is a linear map of the values
-    it is fitted to, so a line fitted to every true count would give hidden ones back.
+    it is fitted to, so a line fitted to every true count would give hidden ones back. An
+    indicator with a value hidden gets no line at all: the hidden values are the small
+    ones, and a line on the rest would lean on which they are (as :func:`change_effects`
+    calls its test inconclusive).
 
     Returns
     -------
@@ -326,6 +330,8 @@ def trend_lines(table: pd.DataFrame, counts: ReleasedCounts, change: Any, names:
     for name in chosen:  # a handful of indicators
         ind = BY_NAME[name]
         fit = trends.segmented_fit(values[name], change)
+        if out_for_disclosure[name].any():  # no line leaning on which values are hidden
+            fit = fit.assign(fitted=np.nan, counterfactual=np.nan)
         parts.append(
             pd.DataFrame(
                 {

@@ -78,10 +78,10 @@ def trend_figure(lines: pd.DataFrame, *, first_post: str | None = None, columns:
     ...     "post": [False, False, True]})
     >>> fig = trend_figure(lines, first_post="2024Q3")
     >>> [t.name for t in fig.data if t.showlegend]
-    ['observed', 'fitted before / after', 'no change']
+    ['observed', 'fitted before / after', 'earlier trend carried on']
     """
     names = list(dict.fromkeys(lines["indicator"]))
-    # without a change date nothing is fitted: no empty "fitted" or "no change" lines in the legend
+    # without a change date nothing is fitted: no empty "fitted" or "earlier trend" lines in the legend
     fitted_lines = bool(lines[["fitted", "counterfactual"]].notna().to_numpy().any())
     rows = max(1, math.ceil(len(names) / columns))
     titles = [str(lines.loc[lines["indicator"] == n, "label"].iloc[0]) + (" (%)" if lines.loc[lines["indicator"] == n, "unit"].iloc[0] == "share" else "") for n in names]
@@ -117,7 +117,8 @@ def _add_fitted_lines(fig: go.Figure, part: pd.DataFrame, labels: list[str], fac
                                  legendgroup="fit", showlegend=first and label == "before", line={"color": "#e6550d", "width": 2},
                                  hoverinfo="skip"), row=row, col=col)
     counter = part["counterfactual"].to_numpy(dtype=float) * factor
-    fig.add_trace(go.Scatter(x=labels, y=counter, mode="lines", name="no change", legendgroup="counter", showlegend=first,
+    # the pre-change line carried on, for comparison: not what would have happened without the change
+    fig.add_trace(go.Scatter(x=labels, y=counter, mode="lines", name="earlier trend carried on", legendgroup="counter", showlegend=first,
                              line={"color": "#e6550d", "width": 1.5, "dash": "dot"}, hoverinfo="skip"), row=row, col=col)
 
 

@@ -42,6 +42,7 @@ from tfanalysis.reports.gaps.findings import (
     headline_metrics,
     pressed_services,
     pressed_services_markdown,
+    site_service_markdown,
 )
 from tfanalysis.reports.gaps.matrix import ALL_COUNTIES, OTHER_COUNTIES, publish_gap_matrix
 from tfanalysis.reports.gaps.outcomes import (
@@ -79,6 +80,7 @@ __all__ = [
     "Outcomes",
     "Scope",
     "default_site_service",
+    "site_service_markdown",
     "gaps_table",
     "gaps_markdown",
     "headline_metrics",

@@ -28,11 +28,49 @@ def default_site_service(published_demand: pd.DataFrame) -> str:
     >>> default_site_service(d), default_site_service(d.assign(unmet="hidden", in_progress="hidden"))
     ('a', 'a')
     """
+    return site_service_choice(published_demand)[0]
+
+
+def site_service_choice(published_demand: pd.DataFrame) -> tuple[str, str]:
+    """:func:`default_site_service` and what it was chosen by: ``not met``, ``unmet``, ``needs`` or ``""`` (none)."""
     not_met = (_shown(published_demand["unmet"]) + _shown(published_demand["in_progress"])).dropna()
-    top = _top(not_met, 1) or _top(_shown(published_demand["unmet"]), 1)
-    if not top and "needs" in published_demand:
-        top = _top(_shown(published_demand["needs"]), 1)
-    return str(top[0]) if top else ""
+    for basis, counts in (("not met", not_met), ("unmet", _shown(published_demand["unmet"])),
+                          ("needs", _shown(published_demand["needs"]) if "needs" in published_demand else pd.Series(dtype=float))):
+        top = _top(counts, 1)
+        if top:
+            return str(top[0]), basis
+    return "", ""
+
+
+def site_service_markdown(published_demand: pd.DataFrame, service: str, asked: str = "") -> str:
+    """Say why the sites below are for ``service``: the run asked for it (``asked``), or how :func:`default_site_service` chose it.
+
+    Leadership reads a recommended site as the answer to the greatest need; where no count
+    of needs not met is shown, the service is only the one with the most needs identified,
+    and the report says so (a statistician read the demo's Case management sites, 3 of its
+    34 needs not met, as needs-based).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unmet": ["hidden", "hidden", 21], "in_progress": ["hidden", 0, 51], "needs": [34, 13, 363]},
+    ...                  index=["case_management", "legal_representation", "Total"])
+    >>> print(site_service_markdown(d, "case_management"))
+    The sites are for **Case management**: no service has needs not met shown (each count is hidden or 0), so it is the service with the most needs identified, not the one with the most needs not met. Set `site_service` to place sites for another.
+    >>> print(site_service_markdown(d, "legal_representation", asked="legal_representation"))
+    The sites are for **Legal representation (immigration, criminal, civil)**, the service the run was asked to place them for.
+    """
+    if not service:
+        return ""
+    name = f"**{readable(service)}**"
+    chosen, basis = site_service_choice(published_demand)
+    if asked or chosen != service:
+        return f"The sites are for {name}, the service the run was asked to place them for."
+    if basis == "not met":
+        return f"The sites are for {name}: the most needs not yet met (unmet or still in progress) among the services whose counts are shown."
+    if basis == "unmet":
+        return f"The sites are for {name}: the most unmet needs among the services whose unmet count is shown."
+    return (f"The sites are for {name}: no service has needs not met shown (each count is hidden or 0), so it is the service "
+            "with the most needs identified, not the one with the most needs not met. Set `site_service` to place sites for another.")
 
 
 def pressed_services(published_demand: pd.DataFrame, n: int = 3) -> list[str]:
