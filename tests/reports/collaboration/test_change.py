@@ -26,8 +26,11 @@ from tfanalysis.reports.figures import collaboration as figures
 
 NOTEBOOK = Path(__file__).resolve().parents[3] / "notebooks" / "03_collaboration.ipynb"
 CHANGE_WORDS = ("change", "fitted", "dotted", "counterfactual", "carried on")
+# a statistician: "what the trend alone would have given" claimed a cause a design with one group cannot support
 WITH_CHANGE = ("The indicators per period, with the fitted line before and after the change (orange) and the pre-change line "
-               "carried on (dotted: what the trend alone would have given). Gaps are periods whose value is hidden or not yet measurable.")
+               "carried on (dotted), for comparison: it is not an estimate of what would have happened without the change. "
+               "Lines are drawn only for indicators with no value hidden (a line on the shown values would lean on which are small). "
+               "Gaps are periods whose value is hidden or not yet measurable.")
 # a statistician: "special causes, not ordinary variation" overclaimed; a steady process gets a signal in 4-20% of charts
 # (benchmarks/bench_chance_signals.py)
 SPECIAL = (". A point outside them, or a run of 8 on one side of the centre line, is a signal worth looking into, not proof of a change: "
