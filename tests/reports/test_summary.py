@@ -184,3 +184,39 @@ def test_a_value_hidden_in_the_period_itself_says_so_beside_every_comparison() -
     assert ">hidden<" in tile("median", True) and "vs 2025Q3 (hidden in 2025Q4)" in tile("median", True)
     page = tile("median", False)  # not measurable (no need met in the period): n/a, nothing said hidden
     assert ">n/a<" in page and "hidden" not in page.split("tf-tile")[1]
+
+
+def test_a_period_whose_outcomes_are_still_coming_in_is_not_settled_or_provisional_and_never_compared(tiny_dir):
+    """A statistician: the demo's 2025Q4 acceptance (17 referrals open) and unmet-need rate (51 needs in progress)
+    were compared with finished quarters, and read as better.
+
+    Tiny task force, data end 2024-05-02 (c4 identified). Needs met after 2 and 27 days: the met window is the
+    95th percentile, 2 + 0.95 x 25 = 25.75 -> 26 days. Referrals answered after 1 and 2 days: 1.95 -> 2 days.
+    2024Q1 (ends 03-31) has had both by 04-26; 2024Q2 (ends 06-30) has had neither.
+    """
+    data = load_dataset(tiny_dir)
+    q2 = summary.headline_tiles(Release(data, 2), data, "2024Q2")
+    assert q2.loc["unmet_need_rate", "now_provisional"] and not q2.loc["unmet_need_rate", "previous_provisional"]
+    assert q2.loc["needs_met", "now_provisional"] and not q2.loc["needs_identified", "now_provisional"]
+    assert math.isnan(q2.loc["needs_met", "trend"][-1]) and q2.loc["needs_met", "trend_released"][-1] is None  # not drawn
+    assert q2.loc["referral_acceptance_rate", "now_unsettled"] and math.isnan(q2.loc["referral_acceptance_rate", "now"])
+    assert not q2.loc["referral_acceptance_rate", "previous_unsettled"]
+    q1 = summary.headline_tiles(Release(data, 2), data, "2024Q1")
+    assert not q1.loc["unmet_need_rate", "now_provisional"] and not q1.loc["referral_acceptance_rate", "now_unsettled"]
+    # 2024Q1's referrals: r1 accepted, r2 declined, r3 no response: 1 accepted of 3 with an outcome, hidden at threshold 2
+    assert q1.loc["referral_acceptance_rate", "now_hidden"] and math.isnan(q1.loc["referral_acceptance_rate", "now"])
+
+
+def test_a_provisional_value_is_shown_but_not_compared_and_an_unsettled_one_not_shown():
+    tiles = pd.DataFrame({
+        "label": ["Unmet-need rate", "Referrals accepted"], "report": ["02_needs_and_gaps", "03_collaboration"], "kind": ["rate", "rate"],
+        "higher_is_better": [False, True], "now": [6.0, float("nan")], "previous": [10.9, 84.6], "year_ago": [5.0, 87.0],
+        "period_label": ["2025Q4"] * 2, "previous_label": ["2025Q3"] * 2, "year_ago_label": ["2024Q4"] * 2,
+        "now_provisional": [True, False], "now_unsettled": [False, True],
+        "trend": [[5.0, 10.9, float("nan")], [87.0, 84.6, float("nan")]], "trend_labels": [["a", "b", "c"]] * 2,
+    }, index=["unmet_need_rate", "referral_acceptance_rate"])
+    page = summary.tiles_html(tiles)
+    assert "6.0% (provisional)" in page and "n/a vs 2025Q3 (provisional in 2025Q4)" in page and "(better)" not in page
+    assert "not settled yet" in page and "n/a vs 2025Q3 (not settled in 2025Q4)" in page and "92" not in page
+    assert summary.findings(tiles) == []
+    assert summary.findings(tiles.assign(now_provisional=False)) == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4."]

@@ -64,6 +64,12 @@ class Headline:
         Read from referrals' outcomes: a period is read only once its referrals have had
         the data's answer window (:func:`~tfanalysis.analyses.collaboration.referrals.outcomes_settled`),
         as report 03 reads it; before, the tile says the period is not settled yet.
+    provisional : bool
+        Read from the needs' outcomes: a period whose needs have not all had the data's met
+        window (:func:`~tfanalysis.analyses.gaps.outcomes.met_window`) still has needs in
+        progress that earlier periods no longer have. Its value is shown as provisional, it
+        is not compared and not drawn in the trend (a statistician read the demo's 2025Q4
+        unmet-need rate, 51 needs still in progress, as the low of eight quarters).
     """
 
     name: str
@@ -76,15 +82,16 @@ class Headline:
     base: dict = field(default_factory=dict)
     higher_is_better: bool | None = None
     answered: bool = False
+    provisional: bool = False
 
 
 HEADLINES: tuple[Headline, ...] = (
     Headline("clients_identified", "Victims identified", "00_data_quality", "count", "clients", "identified_on"),
     Headline("needs_identified", "Needs identified", "02_needs_and_gaps", "count", "needs", "identified_on"),
     Headline("needs_met", "Needs met (of those identified in the period)", "02_needs_and_gaps", "count", "needs", "identified_on",
-             {"status": ["met"]}),  # a count that follows the needs identified: the unmet-need rate says better or worse
+             {"status": ["met"]}, provisional=True),  # a count that follows the needs identified: the unmet-need rate says better or worse
     Headline("unmet_need_rate", "Unmet-need rate (needs still in progress are not unmet yet)", "02_needs_and_gaps", "rate", "needs", "identified_on",
-             {"status": ["unmet"]}, {"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
+             {"status": ["unmet"]}, {"status": ["met", "in_progress", "unmet"]}, higher_is_better=False, provisional=True),
     Headline("median_days_to_met", "Median days from a need to its being met", "02_needs_and_gaps", "median", "needs", "identified_on",
              base={"status": ["met", "in_progress", "unmet"]}, higher_is_better=False),
     Headline("referrals_made", "Referrals made", "03_collaboration", "count", "referrals", "referred_on"),
@@ -205,12 +212,16 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         ``now_hidden``, ``previous_hidden``, ``year_ago_hidden`` (NaN there because the release hides it),
         ``now_unsettled``, ``previous_unsettled``, ``year_ago_unsettled`` (NaN there because the
         period's referrals have not all had the data's answer window: :attr:`Headline.answered`),
+        ``now_provisional``, ``previous_provisional``, ``year_ago_provisional`` (shown, but the
+        period's needs have not all had the data's met window: :attr:`Headline.provisional`;
+        not compared, and left out of ``trend``),
         ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
-    from tfanalysis.analyses.collaboration.periods import data_start
+    from tfanalysis.analyses.collaboration.periods import data_as_of, data_start
     from tfanalysis.analyses.collaboration.referrals import answer_window
     from tfanalysis.analyses.gaps.needs import as_of_date
+    from tfanalysis.analyses.gaps.outcomes import met_window
     from tfanalysis.publication import ByPeriod
 
     trend, previous, year_ago = periods_for(period, as_of_date(data))
@@ -222,9 +233,12 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     region_where = _region_where(region)
     as_of = as_of_date(data)
     start = data_start(data)
-    # a period whose referrals have not all had the data's answer window is not settled (report 03's rule)
-    window = pd.Timedelta(days=answer_window(data))
-    settled = {p.label: p.end is not None and not pd.isna(as_of) and p.end + window <= as_of for p in wanted}
+    # a period whose referrals have not all had the data's answer window by the data end is not settled (report
+    # 03's rule, and its data end); one whose needs have not all had the data's met window is provisional
+    end = data_as_of(data)
+    window, met_days = pd.Timedelta(days=answer_window(data)), pd.Timedelta(days=met_window(data.needs))
+    settled = {p.label: p.end is not None and end is not None and p.end + window <= end for p in wanted}
+    met_settled = {p.label: p.end is not None and end is not None and p.end + met_days <= end for p in wanted}
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
@@ -232,6 +246,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         base_where = {**region_where, **h.base}
         spans = [(p.label, _as_interval(p)) for p in wanted if settled[p.label] or not h.answered]
         unsettled = pd.Series({label: h.answered and not ok for label, ok in settled.items()}, dtype=bool)
+        provisional = pd.Series({label: h.provisional and not ok for label, ok in met_settled.items()}, dtype=bool)
         counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if spans else None
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
@@ -272,18 +287,22 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "now_unsettled": bool(unsettled.get(trend[-1].label, False)) if now is None and trend else False,
             "previous_unsettled": bool(unsettled.get(previous.label, False)) if previous is not None else False,
             "year_ago_unsettled": bool(unsettled.get(year_ago.label, False)) if year_ago is not None else False,
+            # or provisional: shown, but its needs are not all settled yet (not compared, not drawn)
+            "now_provisional": bool(provisional.get(trend[-1].label, False)) if now is None and trend else False,
+            "previous_provisional": bool(provisional.get(previous.label, False)) if previous is not None else False,
+            "year_ago_provisional": bool(provisional.get(year_ago.label, False)) if year_ago is not None else False,
             "period_label": named_label(reporting),
             "previous_label": previous.label if previous is not None else None,
             # the days each period spans: a count's change is set against what chance alone gives (findings)
             "period_days": _days(trend[-1]) if trend else np.nan,
             "previous_days": _days(previous) if previous is not None else np.nan,
             "year_ago_label": year_ago.label if year_ago is not None else None,
-            "trend": [float(series.get(p.label, np.nan)) for p in trend],
+            "trend": [np.nan if provisional.get(p.label, False) else float(series.get(p.label, np.nan)) for p in trend],
             "trend_labels": [p.label for p in trend],
             # a count's trend line is drawn from its released series: `tfanalysis audit` redraws it from the
             # release (periods without data, not drawn, are named by None)
             "release": counted.name if h.kind == "count" and counted is not None else "",
-            "trend_released": [p.label if covered_at.get(p.label, False) else None for p in trend],
+            "trend_released": [p.label if covered_at.get(p.label, False) and not provisional.get(p.label, False) else None for p in trend],
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -407,8 +426,8 @@ def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
     rows = []
     for name, t in tiles.iterrows():
         change = _change(t["now"], t["previous"], t["kind"])
-        if math.isnan(change) or not t.get("previous_label"):
-            continue
+        if math.isnan(change) or not t.get("previous_label") or t.get("now_provisional", False) or t.get("previous_provisional", False):
+            continue  # a provisional value is not compared
         verb = "rose" if change > 0 else "fell" if change < 0 else "held"
         if change == 0:
             text = f"{t['label']} held at {_shown(t['now'], t['kind'])} in {t['previous_label']} and {t['period_label']}."
@@ -473,12 +492,16 @@ def tiles_html(tiles: pd.DataFrame) -> str:
         missing = isinstance(now, float) and math.isnan(now)
         unsettled_now = missing and bool(t.get("now_unsettled", False))
         hidden_now = missing and not unsettled_now and (t["kind"] == "count" or bool(t.get("now_hidden", False)))
+        provisional_now = not missing and bool(t.get("now_provisional", False))
         value = "hidden" if hidden_now else "not settled yet" if unsettled_now else _shown(now, t["kind"])
+        value += " (provisional)" if provisional_now else ""
         changes = []
         for other, label in (("previous", "previous_label"), ("year_ago", "year_ago_label")):
             if not t.get(label):
                 continue
             change = _change(now, t[other], t["kind"])
+            if provisional_now or bool(t.get(f"{other}_provisional", False)):
+                change = float("nan")  # a provisional value is not compared
             direction = _direction(change, t["higher_is_better"])
             word = {"better": " (better)", "worse": " (worse)"}.get(direction, "")
             # a value hidden in the other period is said to be: "n/a" alone reads as "not measurable"
@@ -487,6 +510,10 @@ def tiles_html(tiles: pd.DataFrame) -> str:
                 there = f" (hidden in {t['period_label']})"
             elif unsettled_now:
                 there = f" (not settled in {t['period_label']})"
+            elif provisional_now:
+                there = f" (provisional in {t['period_label']})"
+            elif bool(t.get(f"{other}_provisional", False)):
+                there = " (provisional there)"
             elif math.isnan(change) and not missing and bool(t.get(f"{other}_hidden", False)):
                 there = " (hidden there)"
             elif math.isnan(change) and not missing and bool(t.get(f"{other}_unsettled", False)):

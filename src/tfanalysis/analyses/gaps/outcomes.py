@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "DECLINED", "IN_PROGRESS", "MET_30", "MET_90", "MET_LATER", "MET_UNDATED", "MET_WITHIN", "UNMET", "need_outcomes",
+    "DECLINED", "IN_PROGRESS", "MET_30", "MET_90", "MET_LATER", "MET_UNDATED", "MET_WITHIN", "UNMET", "met_window", "need_outcomes",
 ]
 
 MET_30, MET_90, MET_LATER, MET_UNDATED = "met within 30 days", "met in 31 to 90 days", "met after 90 days", "met, date missing"
@@ -67,3 +67,26 @@ def need_outcomes(needs: pd.DataFrame) -> pd.Series:
     band = np.select([days.isna().to_numpy(bool), (days <= 30).fillna(False).to_numpy(bool), (days <= 90).fillna(False).to_numpy(bool)],
                      [MET_UNDATED, MET_30, MET_90], MET_LATER)
     return pd.Series(np.where(met, band, status.fillna(_MISSING).to_numpy(dtype=object)), index=needs.index, dtype="string")
+
+
+MET_SHARE = 0.95
+"""A period's needs are taken as settled once this share of the data's met needs would have been met (:func:`met_window`)."""
+
+
+def met_window(needs: pd.DataFrame) -> int:
+    """Days within which the data's met needs were met, 95 times in 100 (0 without a dated one).
+
+    A period that ended less than this before the data end still has needs in progress that
+    earlier periods no longer have: its needs met and unmet so far are not yet comparable
+    with theirs (the leadership summary calls its unmet-need rate provisional). The window
+    is the data's own: the :data:`MET_SHARE` quantile of the days from ``identified_on`` to
+    ``met_on``, rounded up.
+
+    >>> needs = pd.DataFrame({"identified_on": pd.to_datetime(["2025-01-01"] * 3 + ["2025-02-01"]),
+    ...                       "met_on": pd.to_datetime(["2025-01-03", "2025-01-11", None, "2025-03-03"])})
+    >>> met_window(needs)  # 2, 10 and 30 days: the 95th percentile 28 days, rounded up
+    28
+    """
+    days = ((needs["met_on"] - needs["identified_on"]) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+    days = days[np.isfinite(days) & (days >= 0)]
+    return int(np.ceil(np.quantile(days, MET_SHARE))) if days.size else 0
