@@ -237,8 +237,9 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     # 03's rule, and its data end); one whose needs have not all had the data's met window is provisional
     end = data_as_of(data)
     window, met_days = pd.Timedelta(days=answer_window(data)), pd.Timedelta(days=met_window(data.needs))
-    settled = {p.label: p.end is not None and end is not None and p.end + window <= end for p in wanted}
-    met_settled = {p.label: p.end is not None and end is not None and p.end + met_days <= end for p in wanted}
+    # (data without a date have nothing still coming in: their values are n/a, not "not settled yet")
+    settled = {p.label: end is None or (p.end is not None and p.end + window <= end) for p in wanted}
+    met_settled = {p.label: end is None or (p.end is not None and p.end + met_days <= end) for p in wanted}
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
