@@ -29,7 +29,7 @@ from tfanalysis.analyses.collaboration.periods import (
     period_word,
     up_to,
 )
-from tfanalysis.analyses.collaboration.referrals import ACCEPTED, ANSWERED, answer_window, is_le_vs, outcomes_settled, referral_sectors
+from tfanalysis.analyses.collaboration.referrals import ACCEPTED, ANSWERED, answer_window, is_le_vs, referral_sectors
 from tfanalysis.analyses.collaboration.series import flags, lookup, not_recorded
 from tfanalysis.analyses.collaboration.victims import CRITICAL_NEEDS
 from tfanalysis.data import contract
@@ -382,7 +382,8 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     code = freq_code(freq)
     periods = period_index(history, freq)
     word = period_word(periods) if len(periods) else {"Q": "quarter", "2Q": "half-year", "M": "month", "Y": "year"}[code]
-    specs = _count_specs(word, answer_window(data))
+    answer_days = answer_window(data)
+    specs = _count_specs(word, answer_days)
     wanted = list(specs) if names is None else [n for n in specs if n in set(names)]
     unknown_names = sorted(set(names or ()) - set(specs))
     if unknown_names:
@@ -393,6 +394,13 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
     withheld: frozenset = frozenset()
     drawn: frozenset = frozenset()
     floored = tie_tallies and bool(TIE_FLOORS & set(wanted)) and "referrals" not in {specs[n].source for n in unknown}
+    # the needs' outcomes as recorded by the data end (report 02's too), not by the period's
+    as_of = data_as_of(data, as_of)
+
+    def closed(days: int) -> np.ndarray:  # each period's last day at least so many days before the data end
+        return np.asarray(periods.end_time.normalize() + pd.Timedelta(days=days) <= as_of, dtype=bool)
+
+    unanswered: frozenset = frozenset()
     if len(periods):
         _derive(rel, data, freq, word, {column for name in wanted if name not in unknown for column in specs[name].where} | ({SECTOR_LINK} if floored else set()))
         if floored:
@@ -401,19 +409,17 @@ def release_counts(rel: Any, data: TaskForceData, period: PeriodLike = "all", fr
             wanted_labels = {str(pd.Period(p, freq=periods.freq)) for p in network_periods}
             drawn = frozenset(label for label, span in spans if labels.get(label) in wanted_labels and label not in withheld
                               and _floor_by_drawn_ties(rel, specs["referrals_made"].date, span, label))
-        as_of = data_as_of(data, as_of)  # the needs' outcomes as recorded by the data end (report 02's too), not by the period's
+        unanswered = frozenset(label for (label, _), ok in zip(spans, closed(answer_days)) if not ok)
         for name in wanted:
             spec = specs[name]
             if name in unknown:
                 continue
             use = spans
             if spec.window is not None:
-                closed = np.asarray(periods.end_time.normalize() + pd.Timedelta(days=spec.window) <= as_of, dtype=bool)
-                use = [s for s, ok in zip(spans, closed) if ok]
+                use = [s for s, ok in zip(spans, closed(spec.window)) if ok]
             if use:
                 series[name] = rel.table(spec.universe, rows=ByPeriod(spec.date, use), where=dict(spec.where),
                                          name=f"collaboration: {spec.label} per {word}")
-    unanswered = frozenset(label for (label, _), ok in zip(spans, outcomes_settled(data, periods, as_of)) if not ok) if len(periods) else frozenset()
     return ReleasedCounts(rel, periods, spans, series, unknown, int(rel.threshold), word, withheld, drawn, unanswered)
 
 
