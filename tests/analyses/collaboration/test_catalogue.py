@@ -161,6 +161,9 @@ def test_the_answer_window_is_the_days_within_which_95_in_100_referrals_were_ans
     assert c.referrals.outcomes_settled(collab, quarters).tolist() == [True, True, False]
     assert c.referrals.outcomes_settled(collab, quarters, "2024-10-08").tolist() == [True, True, False]
     assert c.referrals.outcomes_settled(collab, quarters, "2024-10-09").tolist() == [True, True, True]
+    # report 02's period, by its last day: the same rule (2024-06-30 + 9 days is before the data end)
+    assert c.referrals.answered_by_now(collab, "2024-06-30") and not c.referrals.answered_by_now(collab, "2024-09-30")
+    assert c.referrals.answered_by_now(collab, "2024-09-30", "2024-10-09") and not c.referrals.answered_by_now(collab, None)
 
 
 def test_acceptance_rate_counts_no_response_and_leaves_open_referrals_out(table: pd.DataFrame, answered: pd.DataFrame) -> None:

@@ -62,3 +62,14 @@ def test_a_tie_at_the_most_names_every_service_tied() -> None:
     text = referral_markdown(table)
     assert text.endswith("Referrals declined because the client was not eligible: 94; of the services whose counts are shown, most for "
                          "Housing: emergency and Mental health care (emergency and long-term) (33, 35% of them each).")
+
+
+def test_outcomes_not_yet_settled_say_so_before_anything_else() -> None:
+    """An outsider read report 02's 2025Q4 "No referral was declined for lack of capacity" beside report 03's
+    "not settled yet": the declines still to come were not in the counts."""
+    from tfanalysis.reports.gaps.referrals import NOT_SETTLED, referral_markdown
+
+    t = pd.DataFrame({"declined for capacity": [0, 0], "declined for eligibility": [0, 0]}, index=["food", "Total"])
+    assert referral_markdown(t) == ("No referral was declined for lack of capacity. "
+                                    "No referral was declined because the client was not eligible.")
+    assert referral_markdown(t, settled=False) == NOT_SETTLED + " " + referral_markdown(t)

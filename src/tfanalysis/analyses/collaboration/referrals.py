@@ -76,6 +76,23 @@ def outcomes_settled(data: TaskForceData, periods: pd.PeriodIndex, as_of: Any = 
     return np.asarray(periods.end_time.normalize() + pd.Timedelta(days=answer_window(data)) <= stamp, dtype=bool)
 
 
+def answered_by_now(data: TaskForceData, last_day: Any, as_of: Any = None) -> bool:
+    """Whether the referrals made up to ``last_day`` (None: the data end) have all had the :func:`answer_window` by the data end.
+
+    Examples
+    --------
+    >>> import tfanalysis as tf
+    >>> data = tf.load_dataset(DEMO_DIR)
+    >>> answered_by_now(data, "2025-09-30"), answered_by_now(data, "2025-12-31"), answered_by_now(data, None)
+    (True, False, False)
+    """
+    stamp = data_as_of(data, as_of)
+    if stamp is None:
+        return True  # no dated row: nothing still to be answered
+    last = stamp if last_day is None else pd.Timestamp(last_day).normalize()
+    return bool(last + pd.Timedelta(days=answer_window(data)) <= stamp)
+
+
 def referrals_made(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:
     """Referrals whose ``referred_on`` falls in each period (NaN without a referrals table)."""
     if not_recorded(data, "referrals"):

@@ -38,11 +38,21 @@ def publish_referrals(rel: Any, scope: Scope, *, name: str) -> pd.DataFrame:
     return out
 
 
-def referral_markdown(published: pd.DataFrame) -> str:
+NOT_SETTLED = ("The period's referrals have not all had time to be answered (report 03's answer window): these outcomes are "
+               "not settled yet, and declines still to come are not in them.")
+"""What report 02 says first of a period's referral outcomes that are not settled yet."""
+
+
+def referral_markdown(published: pd.DataFrame, settled: bool = True) -> str:
     """Where capacity and where eligibility make referrals fail, from :func:`publish_referrals`.
 
     The service named is the one with the most among the services whose counts are shown,
     and its share of all such declines is given only where both counts are shown.
+    ``settled``: whether the period's referrals have all had time to be answered
+    (:func:`~tfanalysis.analyses.collaboration.referrals.answered_by_now`); where not, the
+    text says first that declines still to come are not in these counts (an outsider read
+    the demo's 2025Q4 "No referral was declined for lack of capacity" beside report 03's
+    "not settled yet").
 
     Examples
     --------
@@ -54,7 +64,7 @@ def referral_markdown(published: pd.DataFrame) -> str:
     >>> print(referral_markdown(tied))  # doctest: +ELLIPSIS
     Referrals declined for lack of capacity: 94; of the services whose counts are shown, most for Housing: emergency and Mental health care (emergency and long-term) (33, 35% of them each). ...
     """
-    parts = []
+    parts = [] if settled else [NOT_SETTLED]
     for column, why in (("declined for capacity", "for lack of capacity"), ("declined for eligibility", "because the client was not eligible")):
         total = published.loc[MARGIN, column] if MARGIN in published.index else 0
         if not isinstance(total, str) and total == 0:
