@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from tfanalysis.reports import summary
 from tfanalysis.data.io import load_dataset
@@ -220,3 +222,42 @@ def test_a_provisional_value_is_shown_but_not_compared_and_an_unsettled_one_not_
     assert "not settled yet" in page and "n/a vs 2025Q3 (not settled in 2025Q4)" in page and "92" not in page
     assert summary.findings(tiles) == []
     assert summary.findings(tiles.assign(now_provisional=False)) == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4."]
+
+
+def test_a_rate_s_change_is_set_against_chance_by_fisher_s_exact_test_by_hand():
+    # 0 of 10 against 10 of 10: only the observed table and its mirror are as extreme, p = 2 / C(20, 10) = 1.08e-5
+    assert not summary._rates_could_be_chance(0, 10, 10, 10)
+    # 1 of 2 against 1 of 2: no change at all, p = 1; 2 of 4 against 0 of 4: p = 2 * C(4,2)C(4,0)/C(8,2) = 12/28 = 0.43
+    assert summary._rates_could_be_chance(1, 2, 1, 2) and summary._rates_could_be_chance(2, 4, 0, 4)
+
+
+def test_a_median_s_change_is_set_against_chance_by_the_log_rank_test_by_hand():
+    from statsmodels.duration.survfunc import survdiff
+
+    ended = np.ones(3, dtype=bool)
+    # waits 1, 2, 3 days against 4, 5, 6, every wait over: at days 1, 2, 3 the first period has 3, 2, 1 of the
+    # 6, 5, 4 still waiting, so O - E = 3 - (1/2 + 2/5 + 1/4) = 1.85 and V = 1/4 + 6/25 + 3/16 = 0.6775;
+    # chi-square 1.85^2 / 0.6775 = 5.05, p 0.025: not chance
+    assert survdiff(np.array([1.0, 2, 3, 4, 5, 6]), np.ones(6), np.repeat([1, 0], 3))[0] == pytest.approx(1.85 ** 2 / 0.6775)
+    assert not summary._waits_could_be_chance(np.array([1.0, 2, 3]), ended, np.array([4.0, 5, 6]), ended)
+    # 1, 2 against 3, 4: O - E = 2 - (1/2 + 1/3), V = 1/4 + 2/9; chi-square 2.88, p 0.090: chance could give it
+    assert summary._waits_could_be_chance(np.array([1.0, 2]), ended[:2], np.array([3.0, 4]), ended[:2])
+    # a wait not over by the data end is censored there: 1, 2, 3 over against three still waiting at day 6
+    # has the same risk sets as 4, 5, 6 all over, and no event after day 3 counts: O - E and V as the first case
+    assert not summary._waits_could_be_chance(np.array([1.0, 2, 3]), ended, np.array([6.0, 6, 6]), ~ended)
+
+
+def test_tiles_and_sentences_say_a_rate_or_median_change_could_be_chance_where_the_tiles_test_says_so():
+    tiles = pd.DataFrame({
+        "label": ["Unmet-need rate", "Median days to respond"], "report": ["02_needs_and_gaps", "03_collaboration"],
+        "kind": ["rate", "median"], "higher_is_better": [False, False], "now": [6.0, 4.0], "previous": [10.9, 3.0],
+        "year_ago": [5.0, 6.0], "period_label": ["2025Q3"] * 2, "previous_label": ["2025Q2"] * 2, "year_ago_label": ["2024Q3"] * 2,
+        "previous_chance": [True, False], "year_ago_chance": [False, True],
+        "trend": [[5.0, 10.9, 6.0], [6.0, 3.0, 4.0]], "trend_labels": [["a", "b", "c"]] * 2,
+    }, index=["unmet_need_rate", "median_response_days"])
+    page = summary.tiles_html(tiles)
+    assert "▼ −4.9 pp (better, could be chance) vs 2025Q2" in page and "▲ +1.0 pp (worse) vs 2024Q3" in page
+    assert "▲ +1.0 days (worse) vs 2025Q2" in page and "▼ −2.0 days (better, could be chance) vs 2024Q3" in page
+    assert summary.findings(tiles) == [
+        "Unmet-need rate fell from 10.9% in 2025Q2 to 6.0% in 2025Q3 (chance alone could give a change this size).",
+        "Median days to respond rose from 3.0 days in 2025Q2 to 4.0 days in 2025Q3."]

@@ -167,6 +167,22 @@ def _region_where(region: str) -> dict:
     return {"state": [state_fips(x) for x in parts]}
 
 
+def _durations(kind: str, inside: pd.DataFrame, date: str, as_of: pd.Timestamp) -> tuple[np.ndarray, np.ndarray]:
+    """Days each unit waited and whether its wait ended: a need to its being met, a referral to its answer.
+
+    A need not met (still in progress, or closed unmet: never met) and a referral not answered
+    are followed to ``as_of``, the data end, and censored there.
+    """
+    if kind == "needs":
+        ended = (inside["status"] == "met").to_numpy(dtype=bool, na_value=False) & inside["met_on"].notna().to_numpy()
+        last = inside["met_on"]
+    else:
+        ended = inside["responded_on"].notna().to_numpy()
+        last = inside["responded_on"]
+    days = (pd.to_datetime(last.where(ended, as_of)) - inside[date]).dt.days.clip(lower=0)
+    return days.to_numpy(dtype=float, na_value=np.nan), ended
+
+
 def _median_per_period(kind: str, units: pd.DataFrame, periods: list[Period], date: str, as_of: pd.Timestamp) -> list[float]:
     """Median days per period: Kaplan–Meier for needs (open needs censored); for referrals, report 03's median.
 
@@ -181,9 +197,7 @@ def _median_per_period(kind: str, units: pd.DataFrame, periods: list[Period], da
     for p in periods:
         inside = units[_as_interval(p).mask(units[date])]
         if kind == "needs":
-            met = (inside["status"] == "met").to_numpy() & inside["met_on"].notna().to_numpy()
-            end = inside["met_on"].where(met, as_of)
-            days = (pd.to_datetime(end) - inside["identified_on"]).dt.days.clip(lower=0)
+            days, met = _durations(kind, inside, date, as_of)
             out.append(km_median(kaplan_meier(days, met)) if len(inside) else float("nan"))
         else:  # report 03's indicator: every referral made, one not answered slower than any answered
             out.append(median_waiting(days_between(inside["responded_on"], inside["referred_on"])))
@@ -215,6 +229,10 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         ``now_provisional``, ``previous_provisional``, ``year_ago_provisional`` (shown, but the
         period's needs have not all had the data's met window: :attr:`Headline.provisional`;
         not compared, and left out of ``trend``),
+        ``previous_chance``, ``year_ago_chance`` (chance alone could give the change against
+        that period, p of 0.05 or more: a count by the exact test of two Poisson counts over
+        each period's days, a rate by Fisher's exact test of its two counts, a median of days
+        by the log-rank test of the two periods' waits),
         ``period_label``, ``previous_label``, ``year_ago_label``, ``trend`` (list of floats,
         oldest first), ``trend_labels``.
     """
@@ -252,17 +270,20 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
         now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
+        tested: Any = None  # what a change is tested on: the counts, a rate's two counts, or each period's waits
         if counted is None:
             pass  # no period to read (none settled yet)
         elif h.kind == "rate":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             den = base.numbers()
             hidden = hidden | den.isna()
+            tested = pd.DataFrame({"part": values, "whole": den})
             values = base.gate(100 * values / den.where(den > 0))
         elif h.kind == "median":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             inside = units[_matches(units, base_where)]
             medians = pd.Series(_median_per_period(h.universe, inside, wanted, h.date, as_of), index=labels)
+            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
             values = base.gate(medians)
             hidden = base.numbers().isna()
             if h.universe == "needs":  # as in report 02: a median of days to met rests on every band of days
@@ -297,7 +318,11 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             # the days each period spans: a count's change is set against what chance alone gives (findings)
             "period_days": _days(trend[-1]) if trend else np.nan,
             "previous_days": _days(previous) if previous is not None else np.nan,
+            "year_ago_days": _days(year_ago) if year_ago is not None else np.nan,
             "year_ago_label": year_ago.label if year_ago is not None else None,
+            # whether chance alone could give the change against each period compared with (tiles and findings say so)
+            "previous_chance": _could_be_chance(h, series, tested, trend[-1] if trend else None, previous, as_of) if now is None else False,
+            "year_ago_chance": _could_be_chance(h, series, tested, trend[-1] if trend else None, year_ago, as_of) if now is None else False,
             "trend": [np.nan if provisional.get(p.label, False) else float(series.get(p.label, np.nan)) for p in trend],
             "trend_labels": [p.label for p in trend],
             # a count's trend line is drawn from its released series: `tfanalysis audit` redraws it from the
@@ -310,6 +335,60 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
 
 def _days(p: Period) -> float:
     return float((p.end - p.start).days + 1) if p.start is not None and p.end is not None else np.nan
+
+
+def _could_be_chance(h: Headline, series: pd.Series, tested: Any, now: Period | None, before: Period | None, as_of: pd.Timestamp) -> bool:
+    """Could chance alone give the change of headline ``h`` from period ``before`` to ``now``? (p of 0.05 or more)
+
+    A count: the exact test of two Poisson counts over each period's days (:func:`_chance_alone`).
+    A rate: Fisher's exact test of its two counts in each period (``scipy.stats.fisher_exact``).
+    A median of days: the log-rank test of the two periods' waits, a wait not over by the
+    data end censored there (``statsmodels.duration.survfunc.survdiff``). False where either
+    value is not shown: nothing is compared there.
+    """
+    if now is None or before is None:
+        return False
+    a, b = float(series.get(now.label, np.nan)), float(series.get(before.label, np.nan))
+    if math.isnan(a) or math.isnan(b):
+        return False
+    if h.kind == "count":
+        return _chance_alone(a, b, _days(now), _days(before))
+    if h.kind == "rate":
+        return _rates_could_be_chance(*tested.loc[now.label], *tested.loc[before.label])
+    return _waits_could_be_chance(*_durations(h.universe, tested[now.label], h.date, as_of),
+                                  *_durations(h.universe, tested[before.label], h.date, as_of))
+
+
+def _rates_could_be_chance(part_now: float, whole_now: float, part_before: float, whole_before: float) -> bool:
+    """Fisher's exact test of two shares (two-sided p of 0.05 or more: chance alone could give the change).
+
+    >>> _rates_could_be_chance(6, 100, 11, 100), _rates_could_be_chance(6, 400, 44, 400)  # p 0.32 and < 0.001
+    (True, False)
+    """
+    from scipy.stats import fisher_exact
+
+    table = np.array([[part_now, whole_now - part_now], [part_before, whole_before - part_before]], dtype=np.int64)
+    return bool(table.min() < 0 or fisher_exact(table).pvalue >= 0.05)
+
+
+def _waits_could_be_chance(days_now: np.ndarray, ended_now: np.ndarray, days_before: np.ndarray, ended_before: np.ndarray) -> bool:
+    """The log-rank test of two periods' waits (two-sided p of 0.05 or more: chance alone could give the change).
+
+    >>> quick, slow = np.array([2.0, 3, 4, 5, 6, 7, 8, 9]), np.array([20.0, 30, 40, 50, 60, 70, 80, 90])
+    >>> _waits_could_be_chance(quick, np.ones(8, bool), slow, np.ones(8, bool))
+    False
+    >>> _waits_could_be_chance(quick, np.ones(8, bool), quick + 1, np.ones(8, bool))
+    True
+    """
+    from statsmodels.duration.survfunc import survdiff
+
+    time = np.concatenate([days_now, days_before])
+    ended = np.concatenate([ended_now, ended_before]).astype(int)
+    group = np.repeat([1, 0], [len(days_now), len(days_before)])
+    keep = ~np.isnan(time)
+    if not ended[keep].any() or len(np.unique(group[keep])) < 2:
+        return True  # no wait ended, or one period has none: nothing tells the periods apart
+    return bool(survdiff(time[keep], ended[keep], group[keep])[1] >= 0.05)
 
 
 def _chance_alone(now: float, before: float, days_now: float = np.nan, days_before: float = np.nan) -> bool:
@@ -435,12 +514,23 @@ def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
         else:
             text = (f"{t['label']} {verb} from {_shown(t['previous'], t['kind'])} in {t['previous_label']} "
                     f"to {_shown(t['now'], t['kind'])} in {t['period_label']}")
-            chance = t["kind"] == "count" and _chance_alone(t["now"], t["previous"], t.get("period_days", np.nan), t.get("previous_days", np.nan))
-            text += " (chance alone could give a change this size)." if chance else "."
+            text += " (chance alone could give a change this size)." if _chance_said(t, "previous") else "."
         relative = abs(change) / max(abs(t["previous"]), 1e-9)
         rows.append((relative, text))
     rows.sort(key=lambda r: -r[0])
     return [text for _, text in rows[:limit]]
+
+
+def _chance_said(t: pd.Series, other: str) -> bool:
+    """Whether tile ``t``'s change against ``other`` (``previous`` or ``year_ago``) could be chance alone.
+
+    :func:`headline_tiles` tests every kind of headline (``<other>_chance``); a tile without
+    that column has its count tested here (:func:`_chance_alone`), and nothing else.
+    """
+    said = t.get(f"{other}_chance")
+    if said is not None and not (isinstance(said, float) and math.isnan(said)):
+        return bool(said)
+    return t["kind"] == "count" and _chance_alone(t["now"], t[other], t.get("period_days", np.nan), t.get(f"{other}_days", np.nan))
 
 
 def _sparkline(values: list[float], width: int = 120, height: int = 28, *, release: str = "", periods: list | None = None) -> str:
@@ -504,7 +594,9 @@ def tiles_html(tiles: pd.DataFrame) -> str:
             if provisional_now or bool(t.get(f"{other}_provisional", False)):
                 change = float("nan")  # a provisional value is not compared
             direction = _direction(change, t["higher_is_better"])
-            word = {"better": " (better)", "worse": " (worse)"}.get(direction, "")
+            word = {"better": " (better", "worse": " (worse"}.get(direction, "")
+            if word:  # a direction chance alone could give is said to be so
+                word += ", could be chance)" if _chance_said(t, other) else ")"
             # a value hidden in the other period is said to be: "n/a" alone reads as "not measurable"
             there = ""
             if hidden_now:
@@ -558,7 +650,9 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
         against = first["previous_label"] + (f" and, where there is one, {first['year_ago_label']}" if first["year_ago_label"] else "")
         lines = [f"**{period_label_text}** at a glance: each number against {against}, "
                  f"computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
-                 "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared."]
+                 "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared. "
+                 "\"Could be chance\" beside a better or worse: a test finds a change that size within what chance alone gives (p of 0.05 "
+                 "or more); without it the test found less, and nothing more is claimed."]
     else:
         lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "
                  "Choose a reporting period (a quarter, half or year) to compare periods."]
