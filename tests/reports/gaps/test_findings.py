@@ -58,7 +58,7 @@ def test_the_sites_say_which_service_they_are_for_and_why() -> None:
                                                      "progress) among the services whose counts are shown.")
     none_shown = demand.assign(unmet="hidden", in_progress="hidden")
     assert default_site_service(none_shown) == "case_management"  # 34, the most needs identified
-    assert "most needs identified, not the one with the most needs not met" in site_service_markdown(none_shown, "case_management")
+    assert "most needs identified among those whose count is shown, not the one with the most needs not met" in site_service_markdown(none_shown, "case_management")
     zeros = demand.assign(unmet=["hidden", "hidden", 0, 21], in_progress=["hidden", 0, 0, 51])  # a shown 0 is no need not met
     assert site_service_markdown(zeros, "case_management") == site_service_markdown(none_shown, "case_management")
     unmet_only = demand.assign(in_progress="hidden", unmet=["hidden", 14, 0, 21])

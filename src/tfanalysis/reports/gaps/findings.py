@@ -55,7 +55,7 @@ def site_service_markdown(published_demand: pd.DataFrame, service: str, asked: s
     >>> d = pd.DataFrame({"unmet": ["hidden", "hidden", 21], "in_progress": ["hidden", 0, 51], "needs": [34, 13, 363]},
     ...                  index=["case_management", "legal_representation", "Total"])
     >>> print(site_service_markdown(d, "case_management"))
-    The sites are for **Case management**: no service has needs not met shown (each count is hidden or 0), so it is the service with the most needs identified, not the one with the most needs not met; an analyst can choose another service for the sites.
+    The sites are for **Case management**: no service has needs not met shown (each count is hidden or 0), so it is the service with the most needs identified among those whose count is shown, not the one with the most needs not met; an analyst can choose another service for the sites.
     >>> print(site_service_markdown(d, "legal_representation", asked="legal_representation"))
     The sites are for **Legal representation (immigration, criminal, civil)**, the service the run was asked to place them for.
     """
@@ -70,7 +70,8 @@ def site_service_markdown(published_demand: pd.DataFrame, service: str, asked: s
     if basis == "unmet":
         return f"The sites are for {name}: the most unmet needs among the services whose unmet count is shown."
     return (f"The sites are for {name}: no service has needs not met shown (each count is hidden or 0), so it is the service "
-            "with the most needs identified, not the one with the most needs not met; an analyst can choose another service for the sites.")
+            "with the most needs identified among those whose count is shown, not the one with the most needs not met; an analyst "
+            "can choose another service for the sites.")
 
 
 def pressed_services(published_demand: pd.DataFrame, n: int = 3) -> list[str]:
