@@ -224,11 +224,34 @@ def test_a_provisional_value_is_shown_but_not_compared_and_an_unsettled_one_not_
     assert summary.findings(tiles.assign(now_provisional=False)) == ["Unmet-need rate fell from 10.9% in 2025Q3 to 6.0% in 2025Q4."]
 
 
+def units(part: int, whole: int, per: int = 1) -> pd.DataFrame:
+    """``whole`` units of ``whole // per`` victims, the first ``part`` of them marked as the rate's part."""
+    return pd.DataFrame({"_part": np.arange(whole) < part, "client_id": np.arange(whole) // per})
+
+
 def test_a_rate_s_change_is_set_against_chance_by_fisher_s_exact_test_by_hand():
     # 0 of 10 against 10 of 10: only the observed table and its mirror are as extreme, p = 2 / C(20, 10) = 1.08e-5
-    assert not summary._rates_could_be_chance(0, 10, 10, 10)
+    assert not summary._rates_could_be_chance(units(0, 10), units(10, 10))
     # 1 of 2 against 1 of 2: no change at all, p = 1; 2 of 4 against 0 of 4: p = 2 * C(4,2)C(4,0)/C(8,2) = 12/28 = 0.43
-    assert summary._rates_could_be_chance(1, 2, 1, 2) and summary._rates_could_be_chance(2, 4, 0, 4)
+    assert summary._rates_could_be_chance(units(1, 2), units(1, 2)) and summary._rates_could_be_chance(units(2, 4), units(0, 4))
+
+
+def test_a_rate_s_units_of_one_victim_count_as_one_cluster():
+    # 0 of 10 against 10 of 10 is p 1e-5 as ten units each; as two victims of five units a period, whole
+    # victims marked or not, the regression on 4 clusters is too few to tell the periods apart
+    assert not summary._rates_could_be_chance(units(0, 10, 5), units(10, 10, 5))
+    assert summary._rates_could_be_chance(units(0, 10, 5), units(10, 10, 5), "client_id")
+
+
+def test_a_count_s_change_is_set_against_chance_with_its_victims_clusters_by_hand():
+    # 160 against 100 in equal periods: exact p < 0.001. The score statistic (160 - 130)^2 / (260 / 4) = 13.85;
+    # at a design effect of 6 (six needs a victim) 2.31, p 0.13: chance could give it; at 2, 6.92, p 0.009: not
+    assert not summary._chance_alone(160, 100)
+    assert summary._chance_alone(160, 100, inflation=6.0) and not summary._chance_alone(160, 100, inflation=2.0)
+    # clusters within each period: a victim with 3 needs, one with 1 (Σ n² = 10 of 4 needs) and one with 2 (4 of 2)
+    later, earlier = pd.DataFrame({"client_id": ["a", "a", "a", "b"]}), pd.DataFrame({"client_id": ["a", "a"]})
+    assert summary.design_effect(later, earlier, universe="needs") == pytest.approx(14 / 6)
+    assert summary.design_effect(later, earlier, universe="clients") == 1.0  # victims are counted one by one
 
 
 def test_a_median_s_change_is_set_against_chance_by_the_log_rank_test_by_hand():
@@ -242,6 +265,8 @@ def test_a_median_s_change_is_set_against_chance_by_the_log_rank_test_by_hand():
     assert not summary._waits_could_be_chance(np.array([1.0, 2, 3]), ended, np.array([4.0, 5, 6]), ended)
     # 1, 2 against 3, 4: O - E = 2 - (1/2 + 1/3), V = 1/4 + 2/9; chi-square 2.88, p 0.090: chance could give it
     assert summary._waits_could_be_chance(np.array([1.0, 2]), ended[:2], np.array([3.0, 4]), ended[:2])
+    # a victim's waits go together: at a design effect of 2 the chi-square is 2.53, p 0.11
+    assert summary._waits_could_be_chance(np.array([1.0, 2, 3]), ended, np.array([4.0, 5, 6]), ended, inflation=2.0)
     # a wait not over by the data end is censored there: 1, 2, 3 over against three still waiting at day 6
     # has the same risk sets as 4, 5, 6 all over, and no event after day 3 counts: O - E and V as the first case
     assert not summary._waits_could_be_chance(np.array([1.0, 2, 3]), ended, np.array([6.0, 6, 6]), ~ended)

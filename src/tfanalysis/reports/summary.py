@@ -270,14 +270,17 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
         now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
-        tested: Any = None  # what a change is tested on: the counts, a rate's two counts, or each period's waits
+        # what a change is tested on: each period's units (a count's, a rate's base with its part marked, a median's)
+        tested: Any = None
         if counted is None:
             pass  # no period to read (none settled yet)
         elif h.kind == "rate":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             den = base.numbers()
             hidden = hidden | den.isna()
-            tested = pd.DataFrame({"part": values, "whole": den})
+            inside = units[_matches(units, base_where)]
+            inside = inside.assign(_part=_matches(inside, where))
+            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
             values = base.gate(100 * values / den.where(den > 0))
         elif h.kind == "median":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
@@ -290,6 +293,9 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
                 bands = _bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False)
                 values = values.where(bands)
                 hidden = hidden | ~bands.astype(bool)
+        if h.kind == "count" and counted is not None:
+            inside = units[_matches(units, where)]
+            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
         # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
         covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
         read = pd.Series(covered, index=labels, dtype=bool) & ~unsettled.reindex(labels, fill_value=False)
@@ -337,42 +343,144 @@ def _days(p: Period) -> float:
     return float((p.end - p.start).days + 1) if p.start is not None and p.end is not None else np.nan
 
 
+CLUSTERED_BY: dict[str, str] = {"needs": "client_id", "referrals": "client_id", "cj_events": "case_id"}
+"""What the units of a universe come in clusters of: a victim's needs and referrals, a case's events.
+
+A victim brings five or six needs at once, so a count of needs varies about six times as much
+as a Poisson count of the same size (a statistician's review of a second task force: needs
+700 → 795 is p 0.003 as Poisson counts, 0.31 counted by victim). Victims are counted one by one.
+"""
+
+
+def design_effect(*periods: pd.DataFrame, universe: str) -> float:
+    """How many times a Poisson count's variance a count of these units has: Σ n² / Σ n over their clusters.
+
+    Clusters are taken within each period (``periods``: one frame of units each): the
+    units of one victim (or case, :data:`CLUSTERED_BY`) in a period are one cluster of size
+    n; a unit without the key is a cluster of its own. 1 where every cluster is one unit.
+
+    >>> needs = pd.DataFrame({"client_id": ["a", "a", "a", "b", None]})
+    >>> design_effect(needs, universe="needs")  # clusters of 3, 1 and 1: (9 + 1 + 1) / 5
+    2.2
+    >>> design_effect(needs, needs.iloc[3:], universe="needs"), design_effect(needs, universe="clients")
+    (1.8571428571428572, 1.0)
+    """
+    key = CLUSTERED_BY.get(universe)
+    squares = total = 0.0
+    for units in periods:
+        if key is None or key not in units:
+            squares, total = squares + len(units), total + len(units)
+            continue
+        ids = units[key]
+        sizes = ids.dropna().value_counts().to_numpy(dtype=float)
+        alone = float(ids.isna().sum())
+        squares += float((sizes ** 2).sum()) + alone
+        total += float(sizes.sum()) + alone
+    return squares / total if total else 1.0
+
+
 def _could_be_chance(h: Headline, series: pd.Series, tested: Any, now: Period | None, before: Period | None, as_of: pd.Timestamp) -> bool:
     """Could chance alone give the change of headline ``h`` from period ``before`` to ``now``? (p of 0.05 or more)
 
-    A count: the exact test of two Poisson counts over each period's days (:func:`_chance_alone`).
-    A rate: Fisher's exact test of its two counts in each period (``scipy.stats.fisher_exact``).
-    A median of days: the log-rank test of the two periods' waits, a wait not over by the
-    data end censored there (``statsmodels.duration.survfunc.survdiff``). False where either
-    value is not shown: nothing is compared there.
+    Each test takes the units' clusters into account (:data:`CLUSTERED_BY`): a victim's
+    needs, met or not, answered or not, go together.
+
+    - A count: the test of two Poisson counts over each period's days, its variance times
+      the :func:`design_effect` (:func:`_chance_alone`).
+    - A rate: Fisher's exact test of its two counts in each period
+      (``scipy.stats.fisher_exact``), and a test of the two shares with their variance read
+      off the victims' clusters (:func:`_clustered_share_p`): chance could give it where
+      either says so.
+    - A median of days: the log-rank test of the two periods' waits, a wait not over by the
+      data end censored there (``statsmodels.duration.survfunc.survdiff``), its chi-square
+      divided by the :func:`design_effect` (as though a victim's waits were one wait).
+
+    False where either value is not shown: nothing is compared there.
     """
     if now is None or before is None:
         return False
     a, b = float(series.get(now.label, np.nan)), float(series.get(before.label, np.nan))
     if math.isnan(a) or math.isnan(b):
         return False
+    later, earlier = tested[now.label], tested[before.label]
+    inflation = design_effect(later, earlier, universe=h.universe)
     if h.kind == "count":
-        return _chance_alone(a, b, _days(now), _days(before))
+        return _chance_alone(a, b, _days(now), _days(before), inflation)
     if h.kind == "rate":
-        return _rates_could_be_chance(*tested.loc[now.label], *tested.loc[before.label])
-    return _waits_could_be_chance(*_durations(h.universe, tested[now.label], h.date, as_of),
-                                  *_durations(h.universe, tested[before.label], h.date, as_of))
+        return _rates_could_be_chance(later, earlier, CLUSTERED_BY.get(h.universe))
+    return _waits_could_be_chance(*_durations(h.universe, later, h.date, as_of), *_durations(h.universe, earlier, h.date, as_of),
+                                  inflation=inflation)
 
 
-def _rates_could_be_chance(part_now: float, whole_now: float, part_before: float, whole_before: float) -> bool:
-    """Fisher's exact test of two shares (two-sided p of 0.05 or more: chance alone could give the change).
+def _rates_could_be_chance(later: pd.DataFrame, earlier: pd.DataFrame, cluster: str | None = None) -> bool:
+    """Could chance alone change the share of units marked ``_part`` from ``earlier`` to ``later``? (p of 0.05 or more)
 
-    >>> _rates_could_be_chance(6, 100, 11, 100), _rates_could_be_chance(6, 400, 44, 400)  # p 0.32 and < 0.001
+    Fisher's exact test of the two periods' counts; and where the units come in clusters
+    (``cluster``: a column naming each unit's victim), :func:`_clustered_share_p`: the
+    units of one victim are not independent, and either test finding p of 0.05 or more says
+    chance could give the change.
+
+    >>> def units(part, whole, per=1):  # ``whole`` units of ``whole // per`` victims, the first ``part`` marked
+    ...     return pd.DataFrame({"_part": np.arange(whole) < part, "client_id": np.arange(whole) // per})
+    >>> _rates_could_be_chance(units(6, 100), units(11, 100)), _rates_could_be_chance(units(6, 400), units(44, 400))  # Fisher p 0.32, < 0.001
     (True, False)
+    >>> _rates_could_be_chance(units(6, 400, 20), units(44, 400, 20), "client_id")  # the same, 20 units a victim: 20 victims a period
+    True
     """
     from scipy.stats import fisher_exact
 
-    table = np.array([[part_now, whole_now - part_now], [part_before, whole_before - part_before]], dtype=np.int64)
-    return bool(table.min() < 0 or fisher_exact(table).pvalue >= 0.05)
+    part = np.array([int(later["_part"].sum()), int(earlier["_part"].sum())])
+    whole = np.array([len(later), len(earlier)])
+    if fisher_exact(np.column_stack([part, whole - part])).pvalue >= 0.05:
+        return True
+    if cluster is None or cluster not in later or cluster not in earlier:
+        return False
+    return _clustered_share_p(later, earlier, cluster) >= 0.05
 
 
-def _waits_could_be_chance(days_now: np.ndarray, ended_now: np.ndarray, days_before: np.ndarray, ended_before: np.ndarray) -> bool:
+def _clustered_share_p(later: pd.DataFrame, earlier: pd.DataFrame, cluster: str) -> float:
+    """The p-value of a change of share between two periods whose units come in clusters (a victim's).
+
+    A score test: each period's share is a ratio of sums over its clusters, and its variance
+    is read off the clusters' departures from the share both periods have together (the
+    variance under no change: ``G / (G - 1) Σ (part_c - p m_c)² / (Σ m)²`` over the period's
+    ``G`` clusters of ``m_c`` units); the difference over its standard error is read on the t
+    distribution with the clusters less two as degrees of freedom. Units without the key
+    are clusters of their own.
+
+    >>> def units(part, whole, per=1):
+    ...     return pd.DataFrame({"_part": np.arange(whole) < part, "client_id": np.arange(whole) // per})
+    >>> round(_clustered_share_p(units(0, 10, 5), units(10, 10, 5), "client_id"), 3)  # 2 victims a period: t = 1.41 on 2 df
+    0.293
+    """
+    from scipy.stats import t as t_dist
+
+    def per_cluster(units: pd.DataFrame) -> pd.DataFrame:
+        ids = units[cluster].astype("string").fillna(pd.Series(units.index.astype(str), index=units.index).radd("_unit "))
+        return units.assign(_id=ids.to_numpy()).groupby("_id", sort=False)["_part"].agg(["sum", "size"])
+
+    a, b = per_cluster(later), per_cluster(earlier)
+    together = (a["sum"].sum() + b["sum"].sum()) / (a["size"].sum() + b["size"].sum())
+    clusters = len(a) + len(b)
+    if clusters < 3 or len(a) < 2 or len(b) < 2:
+        return 1.0  # too few victims to measure how their shares vary
+
+    def variance(c: pd.DataFrame) -> float:
+        return len(c) / (len(c) - 1) * float(((c["sum"] - together * c["size"]) ** 2).sum()) / float(c["size"].sum()) ** 2
+
+    spread = np.sqrt(variance(a) + variance(b))
+    change = a["sum"].sum() / a["size"].sum() - b["sum"].sum() / b["size"].sum()
+    if spread == 0:
+        return 1.0 if change == 0 else 0.0
+    return float(2 * t_dist.sf(abs(change) / spread, clusters - 2))
+
+
+def _waits_could_be_chance(days_now: np.ndarray, ended_now: np.ndarray, days_before: np.ndarray, ended_before: np.ndarray,
+                           *, inflation: float = 1.0) -> bool:
     """The log-rank test of two periods' waits (two-sided p of 0.05 or more: chance alone could give the change).
+
+    ``inflation``: the :func:`design_effect` of the waits' clusters; the chi-square is
+    divided by it.
 
     >>> quick, slow = np.array([2.0, 3, 4, 5, 6, 7, 8, 9]), np.array([20.0, 30, 40, 50, 60, 70, 80, 90])
     >>> _waits_could_be_chance(quick, np.ones(8, bool), slow, np.ones(8, bool))
@@ -380,6 +488,7 @@ def _waits_could_be_chance(days_now: np.ndarray, ended_now: np.ndarray, days_bef
     >>> _waits_could_be_chance(quick, np.ones(8, bool), quick + 1, np.ones(8, bool))
     True
     """
+    from scipy.stats import chi2
     from statsmodels.duration.survfunc import survdiff
 
     time = np.concatenate([days_now, days_before])
@@ -388,27 +497,36 @@ def _waits_could_be_chance(days_now: np.ndarray, ended_now: np.ndarray, days_bef
     keep = ~np.isnan(time)
     if not ended[keep].any() or len(np.unique(group[keep])) < 2:
         return True  # no wait ended, or one period has none: nothing tells the periods apart
-    return bool(survdiff(time[keep], ended[keep], group[keep])[1] >= 0.05)
+    statistic = float(survdiff(time[keep], ended[keep], group[keep])[0])
+    return bool(chi2.sf(statistic / max(inflation, 1.0), 1) >= 0.05)
 
 
-def _chance_alone(now: float, before: float, days_now: float = np.nan, days_before: float = np.nan) -> bool:
+def _chance_alone(now: float, before: float, days_now: float = np.nan, days_before: float = np.nan, inflation: float = 1.0) -> bool:
     """Could chance alone give a change of counts from ``before`` to ``now``? (two-sided p of 0.05 or more)
 
     The exact conditional test of two Poisson counts: given their sum, the count of the later
     period is binomial with the share of the days it spans (equal shares where the days are not
-    known). Counts of victims vary more than Poisson counts do, so chance gives larger changes
-    still: where this test says chance could give a change, it could.
+    known). Units that come in clusters (a victim's needs) vary ``inflation`` times as much
+    (:func:`design_effect`): the test's chi-square (the binomial's score test) is divided by
+    it, and chance could give the change where either test finds p of 0.05 or more.
 
     >>> _chance_alone(363, 325), _chance_alone(160, 100)  # p 0.16 and < 0.001
     (True, False)
     >>> _chance_alone(58, 56, 92, 92)
     True
+    >>> _chance_alone(795, 700, 181, 184), _chance_alone(795, 700, 181, 184, 6.0)  # p 0.006 as Poisson counts; 0.26 at six needs a victim
+    (False, True)
     """
-    from scipy.stats import binomtest
+    from scipy.stats import binomtest, chi2
 
     share = days_now / (days_now + days_before) if np.isfinite(days_now) and np.isfinite(days_before) and days_now + days_before > 0 else 0.5
     total = int(round(now + before))
-    return total == 0 or bool(binomtest(int(round(now)), total, share).pvalue >= 0.05)
+    if total == 0 or binomtest(int(round(now)), total, share).pvalue >= 0.05:
+        return True
+    if inflation <= 1.0:
+        return False
+    score = (now - total * share) ** 2 / (total * share * (1 - share))
+    return bool(chi2.sf(score / inflation, 1) >= 0.05)
 
 
 def _consecutive(first: Period, last: Period) -> list[Period]:
