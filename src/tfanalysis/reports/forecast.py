@@ -104,6 +104,11 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
             f"**{readable(name)}** {value:.1f} times" for name, value in measured.items())
     text += "."
     trended = ahead[ahead["low"].isna() & ahead["dispersion"].notna()] if "low" in ahead else ahead.iloc[:0]
+    untested = trended[trended["trend_p"].isna()] if "trend_p" in trended else trended.iloc[:0]
+    trended = trended.drop(index=untested.index)
+    if len(untested):
+        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in untested.index)}: a quarter is hidden, and the "
+                 "hidden quarters are the small ones, so whether the quarters have a trend cannot be tested without them.")
     if len(trended):
         each = listed(f"**{readable(name)}** (p {_p_text(row['trend_p'])})" for name, row in trended.iterrows())
         text += (f" It is left out for {each}: the quarters shown have a trend (a log-linear trend differing from a flat "
