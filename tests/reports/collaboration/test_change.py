@@ -36,6 +36,9 @@ WITH_CHANGE = ("The indicators per period, with the fitted line before and after
 SPECIAL = (". A point outside them, or a run of 8 on one side of the centre line, is a signal worth looking into, not proof of a change: "
            "a process that did not change at all gives at least one such signal in up to about one chart in five of 12 to 20 periods.")
 PROVISIONAL = " The limits are provisional: they rest on fewer than 12 values, and will move as periods are added."
+SHIFTS = (" Limits from every period span any lasting shift: where the values moved from one level to another, points on both "
+          "sides of the shift can fall outside limits drawn between the two levels; give the run the shift's date as its change "
+          "date to draw limits from the periods before it.")
 
 
 def _quarters(values: list[float]) -> pd.Series:
@@ -84,9 +87,9 @@ def test_limits_from_11_values_are_provisional_from_12_they_are_not() -> None:
     twelve = trends.control_chart(_quarters([10, 11, 10, 12, 11, 10, 11, 10, 12, 11, 10, 11]))
     label = "the median response time"
     assert c.control_chart_caption(eleven, "", label=label) == (
-        f"A control chart of the median response time, with limits from every period{SPECIAL}{PROVISIONAL}")
+        f"A control chart of the median response time, with limits from every period{SPECIAL}{SHIFTS}{PROVISIONAL}")
     assert c.control_chart_caption(twelve, "", label=label) == (
-        f"A control chart of the median response time, with limits from every period{SPECIAL}")
+        f"A control chart of the median response time, with limits from every period{SPECIAL}{SHIFTS}")
 
 
 def test_with_a_change_date_the_limits_come_from_the_periods_before_it() -> None:

@@ -285,6 +285,9 @@ def test_no_significant_trend_is_no_clear_trend_and_a_running_level_is_not_teste
     assert text.loc["Active members", "trend"] == "not tested"
     words = c.scorecard_markdown(card)
     assert "stable" not in words and "Active members is a running level" in words
+    # no change date: no before/after estimates to point to (a statistician followed the pointer to nothing)
+    assert "see the before/after estimates below" not in words and "give the run a change date" in words
+    assert "see the before/after estimates below" in c.scorecard_markdown(card, "2024-07-01")
 
 
 def test_counts_of_a_missing_table_are_unknown_not_hidden(tmp_path: Path) -> None:

@@ -412,8 +412,11 @@ def control_chart_caption(chart: pd.DataFrame, change: Any, *, label: str) -> st
     >>> print(control_chart_caption(trends.control_chart(y), "", label="the median response time"))
     A control chart of the median response time, with limits from every period. A point outside them, or a run of 8
     on one side of the centre line, is a signal worth looking into, not proof of a change: a process that did not
-    change at all gives at least one such signal in up to about one chart in five of 12 to 20 periods.
-    The limits are provisional: they rest on fewer than 12 values, and will move as periods are added.
+    change at all gives at least one such signal in up to about one chart in five of 12 to 20 periods. Limits
+    from every period span any lasting shift: where the values moved from one level to another, points on both
+    sides of the shift can fall outside limits drawn between the two levels; give the run the shift's date as
+    its change date to draw limits from the periods before it. The limits are provisional: they rest on fewer
+    than 12 values, and will move as periods are added.
     """
     day = _change_day(change)
     source = f"the periods before the change date ({day})" if day is not None else "every period"
@@ -421,6 +424,12 @@ def control_chart_caption(chart: pd.DataFrame, change: Any, *, label: str) -> st
     text = (f"A control chart of {label}, with limits from {source}. A point outside them, or a run of {RUN_LENGTH} on one side "
             "of the centre line, is a signal worth looking into, not proof of a change: a process that did not change at all gives "
             "at least one such signal in up to about one chart in five of 12 to 20 periods.")
+    if day is None and chart["center"].notna().any():
+        # limits from every period span any shift: a statistician flagged two of a second task force's six signals as
+        # artefacts of a step pulling the centre line down
+        text += (" Limits from every period span any lasting shift: where the values moved from one level to another, "
+                 "points on both sides of the shift can fall outside limits drawn between the two levels; give the run the "
+                 "shift's date as its change date to draw limits from the periods before it.")
     if trends.provisional_limits(chart):
         text += (f" The limits are provisional: they rest on fewer than {trends.FIRM_LIMITS} values, and will move as periods "
                  "are added.")

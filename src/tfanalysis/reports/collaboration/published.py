@@ -311,14 +311,20 @@ def scorecard_table(card: pd.DataFrame, threshold: int = 11) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("indicator")
 
 
-def scorecard_markdown(card: pd.DataFrame) -> str:
+def scorecard_markdown(card: pd.DataFrame, change_date: str | None = None) -> str:
     """A paragraph saying which indicators improve and which worsen.
+
+    A step change also reads as a trend: with a ``change_date`` the paragraph points to the
+    before/after estimates the report gives; without one it says that a single shift
+    between two levels is called a trend here, and how to estimate the two levels (a
+    statistician read a second task force's flat–step–flat series, "10 indicators improving",
+    sent to estimates the run did not make).
 
     Examples
     --------
     >>> card = pd.DataFrame({"label": ["A", "B", "C", "Active members"], "assessment": ["improving", "worsening", "no clear trend", "not tested"],
     ...                      "period": ["2025Q4"] * 4})
-    >>> print(scorecard_markdown(card))
+    >>> print(scorecard_markdown(card, "2024-07-01"))
     Over the periods to 2025Q4, 1 indicator shows a significant improving trend (A) and 1 a worsening one (B); 1
     shows no clear trend, which is not the same as no change: over a few periods a real trend is often missed.
     Active members is a running level (each period starts from the last one's), so its periods are not
@@ -369,4 +375,7 @@ def scorecard_markdown(card: pd.DataFrame) -> str:
     chance = (" Each test is at the 5% level on its own and takes the periods as independent of one another: of indicators with no "
               "trend at all, about one in twenty would show one by chance, and more where each period leans on the one before."
               if tested > 1 else "")
-    return text + " Trends are Mann–Kendall tests at the 5% level; a step change also reads as a trend, so see the before/after estimates below." + chance
+    step = ("a step change also reads as a trend, so see the before/after estimates below." if change_date else
+            "a single step between two levels also reads as a trend (read each series' values over time): give the run a "
+            "change date (the notebook's change_date) to estimate the levels before and after it.")
+    return text + " Trends are Mann–Kendall tests at the 5% level; " + step + chance
