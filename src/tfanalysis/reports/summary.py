@@ -767,12 +767,12 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
     if first is not None and first["previous_label"]:
         against = first["previous_label"] + (f" and, where there is one, {first['year_ago_label']}" if first["year_ago_label"] else "")
         lines = [f"**{period_label_text}** at a glance: each number against {against}, "
-                 f"computed from the data for each period; the line shows the last {TREND_PERIODS} periods. "
+                 f"computed from the data for each period; the line shows the periods with data among the last {TREND_PERIODS}. "
                  "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared. "
                  "\"Could be chance\" beside a better or worse: a test finds a change that size within what chance alone gives (p of 0.05 "
                  "or more); without it the test found less, and nothing more is claimed."]
     else:
-        lines = [f"**{period_label_text}**: totals over all the data; the line shows the last {TREND_PERIODS} complete quarters. "
+        lines = [f"**{period_label_text}**: totals over all the data; the line shows the complete quarters with data among the last {TREND_PERIODS}. "
                  "Choose a reporting period (a quarter, half or year) to compare periods."]
     if region:
         lines = [f"**Region {region} only**: every number below counts the clients of the region and their needs, referrals and "

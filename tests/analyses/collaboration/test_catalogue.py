@@ -312,6 +312,22 @@ def test_survey_waves(collab: tf.TaskForceData) -> None:
     assert w["fielded_on"].tolist() == [pd.Timestamp("2024-02-15"), pd.Timestamp("2024-08-15")]
 
 
+def test_a_wave_dated_after_the_reporting_period_is_not_of_it(collab: tf.TaskForceData) -> None:
+    from tfanalysis.data.periods import parse_period
+    from tfanalysis.reports.collaboration.survey import survey_markdown
+
+    # waves of 2024-02-15 and 2024-08-15: a report on 2024H1 reads the first only
+    assert c.survey_waves(collab, WAVES, through=parse_period("2024H1")).index.tolist() == [1]
+    assert c.survey_waves(collab, WAVES, through=parse_period("2024")).index.tolist() == [1, 2]
+    # undated waves cannot be placed: all are read, and the report says a later one may be among them
+    undated = c.survey_waves(collab, through=parse_period("2024H1"))
+    assert undated.index.tolist() == [1, 2]
+    text = survey_markdown(undated, "", through=parse_period("2024H1"))
+    assert "a wave fielded after 2024H1 would be among them" in text and "change" not in text  # an empty change date is none
+    assert "a wave fielded after" not in survey_markdown(c.survey_waves(collab, WAVES, through=parse_period("2024")), None,
+                                                         through=parse_period("2024"))
+
+
 def test_survey_columns_sit_at_the_wave_periods(table: pd.DataFrame, collab: tf.TaskForceData) -> None:
     assert_row(table, "survey_level_mean", [2.25, np.nan, 7 / 3])
     assert_row(table, "survey_disagreeing_pairs", [1, np.nan, 0])

@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to a
     from tfanalysis.data.io import TaskForceData
 
 
-def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None = None) -> pd.DataFrame:
+def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None = None, through: Any = None) -> pd.DataFrame:
     """Partner-survey results per wave.
 
     Parameters
@@ -54,6 +54,9 @@ def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None
     data : TaskForceData
     wave_dates : mapping or str, optional
         Wave → date fielded (the survey table has no dates); see :func:`parse_wave_dates`.
+    through : Period, optional
+        The reporting period: a wave dated after its end is left out (a wave without a date
+        cannot be placed, and stays).
 
     Returns
     -------
@@ -117,6 +120,9 @@ def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None
     out.loc[order[order == 0].index, "repeated_pairs"] = np.nan
     out["fielded_on"] = pd.to_datetime(pd.Series([dates.get(int(w)) for w in out.index], index=out.index, dtype=object))
     out.index.name = "wave"
+    end = getattr(through, "end", None)
+    if end is not None:  # waves after the period, dated: not of it (compared with the wave before, as above)
+        out = out[~(out["fielded_on"] > pd.Timestamp(end)).to_numpy(dtype=bool)]
     return out[list(SURVEY_COLUMNS)]
 
 

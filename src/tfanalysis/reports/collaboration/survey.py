@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from tfanalysis.analyses.collaboration import trends
+from tfanalysis.data.periods import named_label
 
 
 def survey_table(waves: pd.DataFrame) -> pd.DataFrame:
@@ -37,8 +38,13 @@ def survey_table(waves: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def survey_markdown(waves: pd.DataFrame, change: Any = None) -> str:
+def survey_markdown(waves: pd.DataFrame, change: Any = None, through: Any = None) -> str:
     """Sentences reading the partner survey per wave (:func:`survey_waves`).
+
+    ``change``: the run's change date (None or empty: none). ``through``: the reporting
+    period (a :class:`~tfanalysis.data.periods.Period`); waves without a date cannot be kept
+    to it, and the text says so (a statistician found a wave fielded after a half-year in
+    its report).
 
     Examples
     --------
@@ -68,6 +74,10 @@ def survey_markdown(waves: pd.DataFrame, change: Any = None) -> str:
         f" Pairs whose ratings of each other differ by two levels or more: {int(first['disagreeing_pairs'])} of {int(first['mutual_pairs'])} in wave {w0}, "
         f"{int(last['disagreeing_pairs'])} of {int(last['mutual_pairs'])} in wave {w1}."
     )
+    if through is not None and getattr(through, "end", None) is not None and waves["fielded_on"].isna().any():
+        text += (f" The survey records no dates: every wave recorded is shown, and a wave fielded after {named_label(through)} "
+                 "would be among them; give survey_wave_dates to keep the waves to the period.")
+    change = None if change is None or (isinstance(change, str) and not change.strip()) else change
     if change is not None and waves["fielded_on"].notna().any():
         after = waves.index[(waves["fielded_on"] >= trends.as_change_date(change)).fillna(False).to_numpy(dtype=bool)].tolist()
         text += f" Waves fielded after the change date ({pd.Timestamp(trends.as_change_date(change)).date()}): " + (", ".join(f"wave {w}" for w in after) if after else "none") + "."
