@@ -286,3 +286,14 @@ def test_tiles_and_sentences_say_a_rate_or_median_change_could_be_chance_where_t
     assert summary.findings(tiles) == [
         "Unmet-need rate fell from 10.9% in 2025Q2 to 6.0% in 2025Q3 (chance alone could give a change this size).",
         "Median days to respond rose from 3.0 days in 2025Q2 to 4.0 days in 2025Q3."]
+
+
+def test_the_summary_says_outcomes_are_read_on_the_data_end_for_every_period():
+    # a statistician read a half-year's needs met as they stood at its end: they are those of the data end
+    tile = pd.DataFrame({"label": ["Needs met"], "report": ["02_needs_and_gaps"], "kind": ["count"], "higher_is_better": [None],
+                         "now": [683.0], "previous": [599.0], "year_ago": [float("nan")], "period_label": ["2025H1"],
+                         "previous_label": ["2024H2"], "year_ago_label": [None], "trend": [[599.0, 683.0]], "trend_labels": [["a", "b"]]},
+                        index=["needs_met"])
+    tile.attrs["as_of"] = pd.Timestamp("2025-12-31")
+    assert "Outcomes (needs met, referrals answered) are those the data record on 2025-12-31, for every period alike" in (
+        summary.summary_markdown(tile, [], "2025H1"))

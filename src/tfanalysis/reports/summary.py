@@ -336,7 +336,9 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "release": counted.name if h.kind == "count" and counted is not None else "",
             "trend_released": [p.label if covered_at.get(p.label, False) and not provisional.get(p.label, False) else None for p in trend],
         }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    tiles = pd.DataFrame.from_dict(rows, orient="index")
+    tiles.attrs["as_of"] = as_of  # the day the outcomes are read on (summary_markdown says so)
+    return tiles
 
 
 def _days(p: Period) -> float:
@@ -771,6 +773,10 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
                  "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared. "
                  "\"Could be chance\" beside a better or worse: a test finds a change that size within what chance alone gives (p of 0.05 "
                  "or more); without it the test found less, and nothing more is claimed."]
+        as_of = tiles.attrs.get("as_of")
+        if as_of is not None and not pd.isna(as_of):
+            lines[0] += (f" Outcomes (needs met, referrals answered) are those the data record on {pd.Timestamp(as_of).date()}, for every "
+                         "period alike, not as they stood at each period's end.")
     else:
         lines = [f"**{period_label_text}**: totals over all the data; the line shows the complete quarters with data among the last {TREND_PERIODS}. "
                  "Choose a reporting period (a quarter, half or year) to compare periods."]

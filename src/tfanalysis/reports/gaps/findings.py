@@ -148,8 +148,13 @@ def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFra
     }
 
 
-def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame) -> str:
+def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame, *, as_of: Any = None, period_end: Any = None) -> str:
     """Read demand against capacity and the unmet needs in a paragraph, from released values only.
+
+    ``as_of`` (the data end) after ``period_end`` (the reporting period's last day): the
+    needs' statuses are those the data record on ``as_of``, and the paragraph says so (a
+    statistician read a half-year's "in progress 0" as the state at its end: 57 of its
+    needs met were met after it).
 
     Examples
     --------
@@ -185,7 +190,21 @@ def gaps_markdown(published_demand: pd.DataFrame, published_rates: pd.DataFrame)
         partly_unmet = services["unmet"].map(lambda v: isinstance(v, str)).any()
         lead = "Of the services whose counts are shown, the" if partly_unmet else "The"
         text += f" {lead} most unmet needs are in " + listed([f"**{readable(s)}** ({_unmet_details(s, unmet, published_rates)})" for s in top]) + "."
-    return text
+    return text + status_as_of(as_of, period_end)
+
+
+def status_as_of(as_of: Any, period_end: Any) -> str:
+    """A sentence saying the needs' statuses are those of the data end, where it falls after the period ("" otherwise).
+
+    >>> status_as_of(pd.Timestamp("2025-12-31"), pd.Timestamp("2025-06-30"))
+    ' Statuses (met, in progress, unmet) are as the data record them on 2025-12-31, not at the end of the period: a need identified in the period and met since counts as met.'
+    >>> status_as_of(pd.Timestamp("2025-06-30"), pd.Timestamp("2025-06-30"))
+    ''
+    """
+    if as_of is None or period_end is None or pd.isna(as_of) or pd.isna(period_end) or pd.Timestamp(as_of) <= pd.Timestamp(period_end):
+        return ""
+    return (f" Statuses (met, in progress, unmet) are as the data record them on {pd.Timestamp(as_of).date()}, not at the end of "
+            "the period: a need identified in the period and met since counts as met.")
 
 
 def _unmet_details(service: str, unmet: pd.Series, published_rates: pd.DataFrame) -> str:
