@@ -26,3 +26,16 @@ def test_a_cell_empty_by_design_is_no_gap(tmp_path):
     assert filled.loc[("referrals", "responded_on"), "filled_pct"] == 100.0
     assert filled.loc[("referrals", "outcome"), "filled_pct"] == 100.0
     assert filled.loc[("members", "left_on"), "filled_pct"] == 100.0
+
+
+def test_a_rating_of_a_partner_with_no_contact_is_empty_by_design(tmp_path):
+    """survey.trust and value: a partner rated at level 0 (no contact) has nothing to rate.
+
+    Of 4 ratings, 2 at level 0 have no trust or value; of the 2 at levels 3 and 1, trust is
+    given for both (100 %) and value for one (50 %). Before, every row was expected to hold
+    them: 50 % and 25 % (a statistician read a second task force's 96.4 % as gaps).
+    """
+    survey = "wave,respondent_id,partner_id,level,trust,value\n1,m1,m2,3,3,4\n1,m2,m1,1,2,\n1,m1,m3,0,,\n1,m3,m1,0,,\n"
+    filled = completeness(load_dataset(write_tiny_dataset(tmp_path / "tiny", survey__csv=survey))).set_index(["table", "column"])
+    assert filled.loc[("survey", "trust"), "filled_pct"] == 100.0
+    assert filled.loc[("survey", "value"), "filled_pct"] == 50.0

@@ -336,8 +336,10 @@ SURVEY = Table(
         _c("respondent_id", "id", "The member answering (a members.member_id)."),
         _c("partner_id", "id", "The member rated (a members.member_id)."),
         _c("level", "integer", "Levels of Collaboration Scale (Frey et al. 2006): 0 none, 1 networking, 2 cooperation, 3 coordination, 4 coalition, 5 collaboration.", minimum=0, maximum=5),
-        _c("trust", "integer", "Trust in the partner, 1 (low) to 4 (high).", nullable=True, minimum=1, maximum=4),
-        _c("value", "integer", "Value of the partnership, 1 (low) to 4 (high).", nullable=True, minimum=1, maximum=4),
+        _c("trust", "integer", "Trust in the partner, 1 (low) to 4 (high).", nullable=True, minimum=1, maximum=4,
+           filled_where=(("level", ("1", "2", "3", "4", "5")),)),  # no contact (level 0): nothing to rate
+        _c("value", "integer", "Value of the partnership, 1 (low) to 4 (high).", nullable=True, minimum=1, maximum=4,
+           filled_where=(("level", ("1", "2", "3", "4", "5")),)),  # no contact (level 0): nothing to rate
     ),
     key=("wave", "respondent_id", "partner_id"),
     required=False,
