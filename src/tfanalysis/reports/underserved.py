@@ -115,6 +115,8 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
                 if len(table) > 1 else "")
     return text + together + (
         f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, groups of fewer than "
-        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes; its mild "
-        "ridge penalty pulls the differences a little toward zero)."
+        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes). "
+        "Its ridge penalty (scikit-learn's C = 1) pulls every difference toward zero, the more the fewer the needs behind it: "
+        "a small group's difference can be half what an unpenalized fit gives, so the differences shown are cautious and a "
+        "group not named may still fare worse."
     )
