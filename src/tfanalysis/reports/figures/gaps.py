@@ -204,20 +204,30 @@ def forecast_figure(published: pd.DataFrame, services: list[str], *, title: str 
     return fig
 
 
-def profile_figure(weights: pd.DataFrame, names: dict[int, str] | None = None, *, top: int = 12, title: str = "Need profiles: weight of each need") -> go.Figure:
+def profile_figure(weights: pd.DataFrame, names: dict[int, str] | None = None, *, top: int = 12, named: int = 3,
+                   title: str = "Need profiles: weight of each need") -> go.Figure:
     """Heatmap of the NMF profile weights (profiles × the needs weighing most in any profile).
+
+    The ``top`` needs weighing most in any profile, and every need a profile is named by
+    (its ``named`` heaviest, :func:`tfanalysis.reports.profiles.profile_names`): a
+    statistician read a profile named by two needs the heatmap did not draw.
 
     Examples
     --------
     >>> w = pd.DataFrame([[1.0, 0.1], [0.0, 1.0]], index=[1, 2], columns=["a", "b"])
     >>> profile_figure(w).data[0].z.shape
     (2, 2)
+    >>> w = pd.DataFrame([[1.0, 0.9, 0.3, 0.0], [0.0, 0.0, 0.2, 1.0]], index=[1, 2], columns=["a", "b", "c", "d"])
+    >>> list(profile_figure(w, top=2, named=2).data[0].x)  # a and d weigh most; b names profile 1 and c profile 2
+    ['a', 'd', 'b', 'c']
     """
     if weights.empty:
         fig = go.Figure()
         fig.update_layout(template=TEMPLATE, title=f"{title} (not drawn: no profile holds enough clients to show)", height=160)
         return fig
-    keep = weights.max(axis=0).sort_values(ascending=False, kind="stable").index[:top]
+    heaviest = list(weights.max(axis=0).sort_values(ascending=False, kind="stable").index[:top])
+    naming = [need for _, row in weights.iterrows() for need in row[row > 0].sort_values(ascending=False, kind="stable").index[:named]]
+    keep = list(dict.fromkeys(heaviest + naming))  # a few profiles: each one's heaviest needs
     labels = [f"{p}. {names[p]}" if names and p in names else str(p) for p in weights.index]
     fig = go.Figure(go.Heatmap(z=weights[keep].to_numpy().round(2), x=list(keep), y=labels, colorscale="Blues", colorbar={"title": "weight"},
                                hovertemplate="%{y} · %{x}: %{z}<extra></extra>"))
