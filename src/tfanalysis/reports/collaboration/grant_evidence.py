@@ -85,9 +85,10 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     >>> data = tf.load_dataset(DEMO_DIR)
     >>> print(evidence_markdown(evidence(data), release_counts(Release(data), data, "all", "Y", names=EVIDENCE_COUNTS)))
     From 2023 to 2025 the members made 2,096 referrals across sectors, 344 of them between law enforcement and victim
-    services; 186 criminal cases had victims who also received services from members. The task force held 19 joint
-    trainings (up to 10 sectors present in a year) and 27 multidisciplinary case reviews. Membership went from 39
-    organizations in 9 sectors at the end of 2023 to 40 in 10 sectors at the end of 2025, with 3 joining after 2023.
+    services; 186 criminal cases opened had victims who also received services from members (at any date up to the
+    data end). The task force held 19 joint trainings (up to 10 sectors present in a year) and 27 multidisciplinary
+    case reviews. Membership went from 39 organizations in 9 sectors at the end of 2023 to 40 in 10 sectors at the
+    end of 2025, with 3 joining after 2023.
     """
     if table.empty:
         return "No dated records: nothing to document yet."
@@ -119,7 +120,8 @@ def evidence_markdown(table: pd.DataFrame, counts: ReleasedCounts) -> str:
     return (
         f"{span} the members made {count('cross_sector_referrals', 'referral', 'referrals')} across sectors, "
         f"{count('le_vs_referrals', 'of them', 'of them', after_of='them')} between law enforcement and victim services; "
-        f"{count('joint_cases', 'criminal case', 'criminal cases')} had victims who also received services from members. "
+        f"{count('joint_cases', 'criminal case', 'criminal cases')} opened had victims who also received services from members "
+        "(at any date up to the data end). "
         f"The task force held {tally(total['joint_trainings'], 'joint training', 'joint trainings')} ({most} present in a year) "
         f"and {tally(total['case_reviews'], 'multidisciplinary case review', 'multidisciplinary case reviews')}. {membership}"
     )
