@@ -60,6 +60,10 @@ def referral_markdown(published: pd.DataFrame, settled: bool = True) -> str:
     ...     index=["legal_representation", "housing_emergency", "Total"])
     >>> print(referral_markdown(t))
     Referrals declined for lack of capacity: 15; of the services whose counts are shown, most for Legal representation (immigration, criminal, civil) (13, 87% of them). The number of referrals declined because the client was not eligible is hidden; of the services whose counts are shown, most for Housing: emergency (24).
+    >>> zeros = pd.DataFrame({"declined for capacity": [0, "hidden", "hidden", 29], "declined for eligibility": [0, 0, 0, 0]},
+    ...                      index=["housing_emergency", "food", "legal_representation", "Total"])
+    >>> print(referral_markdown(zeros))  # a statistician read "no service's count is shown" beside a shown 0
+    Referrals declined for lack of capacity: 29; each service whose count is shown had none, and the others' counts are hidden. No referral was declined because the client was not eligible.
     >>> tied = pd.DataFrame({"declined for capacity": [33, 33, 94], "declined for eligibility": [0, 0, 0]}, index=["mental_health_care", "housing_emergency", "Total"])
     >>> print(referral_markdown(tied))  # doctest: +ELLIPSIS
     Referrals declined for lack of capacity: 94; of the services whose counts are shown, most for Housing: emergency and Mental health care (emergency and long-term) (33, 35% of them each). ...
@@ -73,8 +77,9 @@ def referral_markdown(published: pd.DataFrame, settled: bool = True) -> str:
         text = f"The number of referrals declined {why} is hidden" if isinstance(total, str) else f"Referrals declined {why}: {int(total):,}"
         cells = pd.to_numeric(published[column].drop(index=MARGIN, errors="ignore"), errors="coerce")
         top = _leaders(cells.dropna())
-        if not top:
-            parts.append(text + "; no service's count is shown.")
+        if not top:  # every count shown is 0 (the declines are in hidden ones), or none is shown
+            parts.append(text + ("; no service's count is shown." if cells.dropna().empty else
+                                 "; each service whose count is shown had none, and the others' counts are hidden."))
             continue
         each = " each" if len(top) > 1 else ""
         share = "" if isinstance(total, str) else f", {100 * cells[top[0]] / total:.0f}% of them{each}"
