@@ -287,8 +287,14 @@ def date_formats_found(text: pd.Series, unreadable: pd.Series) -> list[tuple[str
     """
     left = unreadable.fillna(False).to_numpy(dtype=bool, copy=True)
     found = []
+    if not left.any():  # every cell read (the usual case): no pattern to look for, over millions of cells
+        return found
+    where = np.flatnonzero(left)
+    unread = text.iloc[where]  # the patterns are read over the unreadable cells only
     for pattern, looks in _DATE_FORMATS:
-        hit = left & matches(text, pattern).to_numpy(dtype=bool)
+        hit = np.zeros(len(left), dtype=bool)
+        hit[where] = matches(unread, pattern).to_numpy(dtype=bool)
+        hit &= left
         if not hit.any():
             continue
         left &= ~hit
