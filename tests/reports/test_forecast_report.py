@@ -60,8 +60,9 @@ def test_no_interval_where_a_quarter_is_hidden_the_trend_check_would_lean_on_whi
     assert ahead["forecast"].iloc[0] == (40 + 32 + 35 + 28 + 44 - 40) / 4 == 34.75  # the last four quarters, all shown
     assert ahead[["low", "high", "trend_p"]].isna().all().all()  # no interval, and no trend p-value: not tested
     assert ahead["dispersion"].iloc[0] == dispersion(shown)[0]
-    assert interval_markdown(f).endswith("It is left out for **a**: a quarter is hidden, and the hidden quarters are the small ones, "
-                                         "so whether the quarters have a trend cannot be tested without them.")
+    assert interval_markdown(f).endswith("It is left out for **a**: a quarter is hidden (a small count, or one that would give a small "
+                                         "one back), so whether the quarters have a trend cannot be tested without it, and their "
+                                         "variation is measured without it.")
 
 
 def test_no_forecast_rests_on_a_hidden_quarter() -> None:

@@ -297,3 +297,30 @@ def test_the_summary_says_outcomes_are_read_on_the_data_end_for_every_period():
     tile.attrs["as_of"] = pd.Timestamp("2025-12-31")
     assert "Outcomes (needs met, referrals answered) are those the data record on 2025-12-31, for every period alike" in (
         summary.summary_markdown(tile, [], "2025H1"))
+
+
+def test_the_tiles_test_each_headline_on_its_own_units_clustered_by_victim(demo_dir):
+    """The wiring of the tiles' tests, worked out again from the raw needs: the demo's 2025Q3 against 2025Q2.
+
+    Needs identified: 325 of 92 days against 358 of 91; each victim's needs of a period one
+    cluster. The design effect and the two tests are computed here from ``data.needs`` alone.
+    """
+    from scipy.stats import binomtest, chi2
+
+    data = load_dataset(demo_dir)
+    tiles = summary.headline_tiles(Release(data), data, "2025Q3")
+    needs = data.needs
+    q3 = needs[(needs["identified_on"] >= "2025-07-01") & (needs["identified_on"] <= "2025-09-30")]
+    q2 = needs[(needs["identified_on"] >= "2025-04-01") & (needs["identified_on"] <= "2025-06-30")]
+    assert (len(q3), len(q2)) == (tiles.loc["needs_identified", "now"], tiles.loc["needs_identified", "previous"]) == (325, 358)
+    sizes = np.concatenate([q3["client_id"].value_counts().to_numpy(), q2["client_id"].value_counts().to_numpy()]).astype(float)
+    effect = (sizes ** 2).sum() / sizes.sum()
+    share = 92 / (92 + 91)
+    exact = binomtest(325, 683, share).pvalue
+    clustered = chi2.sf((325 - 683 * share) ** 2 / (683 * share * (1 - share)) / effect, 1)
+    assert effect > 3  # a victim brings several needs
+    units = Release(data).units("needs")  # what the tiles test: the release's units, their victims as clusters
+    in_q3 = (units["identified_on"] >= "2025-07-01") & (units["identified_on"] <= "2025-09-30")
+    in_q2 = (units["identified_on"] >= "2025-04-01") & (units["identified_on"] <= "2025-06-30")
+    assert summary.design_effect(units[in_q3], units[in_q2], universe="needs") == pytest.approx(effect)
+    assert tiles.loc["needs_identified", "previous_chance"] == bool(exact >= 0.05 or clustered >= 0.05)

@@ -107,8 +107,9 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
     untested = trended[trended["trend_p"].isna()] if "trend_p" in trended else trended.iloc[:0]
     trended = trended.drop(index=untested.index)
     if len(untested):
-        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in untested.index)}: a quarter is hidden, and the "
-                 "hidden quarters are the small ones, so whether the quarters have a trend cannot be tested without them.")
+        text += (f" It is left out for {listed(f'**{readable(name)}**' for name in untested.index)}: a quarter is hidden (a small "
+                 "count, or one that would give a small one back), so whether the quarters have a trend cannot be tested without it, "
+                 "and their variation is measured without it.")
     if len(trended):
         each = listed(f"**{readable(name)}** (p {_p_text(row['trend_p'])})" for name, row in trended.iterrows())
         text += (f" It is left out for {each}: the quarters shown have a trend (a log-linear trend differing from a flat "

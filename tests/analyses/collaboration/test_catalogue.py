@@ -323,9 +323,14 @@ def test_a_wave_dated_after_the_reporting_period_is_not_of_it(collab: tf.TaskFor
     undated = c.survey_waves(collab, through=parse_period("2024H1"))
     assert undated.index.tolist() == [1, 2]
     text = survey_markdown(undated, "", through=parse_period("2024H1"))
-    assert "a wave fielded after 2024H1 would be among them" in text and "change" not in text  # an empty change date is none
-    assert "a wave fielded after" not in survey_markdown(c.survey_waves(collab, WAVES, through=parse_period("2024")), None,
-                                                         through=parse_period("2024"))
+    assert "The waves have no date, so they are shown whenever fielded, even after 2024H1" in text and "change" not in text  # empty: none
+    assert "no date" not in survey_markdown(c.survey_waves(collab, WAVES, through=parse_period("2024")), None, through=parse_period("2024"))
+    # one wave dated, one not: the undated one is named
+    partly = c.survey_waves(collab, {1: "2024-02-15"}, through=parse_period("2024H1"))
+    assert "Wave 2 has no date, so it is shown whenever fielded, even after 2024H1" in survey_markdown(partly, None, through=parse_period("2024H1"))
+    # every dated wave after the period: none of it, and said so (not "no partner survey")
+    none = c.survey_waves(collab, WAVES, through=parse_period("2023H2"))
+    assert none.empty and survey_markdown(none, None, through=parse_period("2023H2")) == "No wave of the partner survey was fielded by the end of 2023H2."
 
 
 def test_survey_columns_sit_at_the_wave_periods(table: pd.DataFrame, collab: tf.TaskForceData) -> None:

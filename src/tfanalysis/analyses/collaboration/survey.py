@@ -56,7 +56,7 @@ def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None
         Wave → date fielded (the survey table has no dates); see :func:`parse_wave_dates`.
     through : Period, optional
         The reporting period: a wave dated after its end is left out (a wave without a date
-        cannot be placed, and stays).
+        cannot be placed, and stays); ``attrs["after_period"]`` counts the waves left out.
 
     Returns
     -------
@@ -121,9 +121,12 @@ def survey_waves(data: TaskForceData, wave_dates: Mapping[int, Any] | str | None
     out["fielded_on"] = pd.to_datetime(pd.Series([dates.get(int(w)) for w in out.index], index=out.index, dtype=object))
     out.index.name = "wave"
     end = getattr(through, "end", None)
+    after = np.zeros(len(out), dtype=bool)
     if end is not None:  # waves after the period, dated: not of it (compared with the wave before, as above)
-        out = out[~(out["fielded_on"] > pd.Timestamp(end)).to_numpy(dtype=bool)]
-    return out[list(SURVEY_COLUMNS)]
+        after = (out["fielded_on"] > pd.Timestamp(end)).to_numpy(dtype=bool)
+    out = out[~after][list(SURVEY_COLUMNS)]
+    out.attrs["after_period"] = int(after.sum())  # waves left out: fielded after the reporting period
+    return out
 
 
 def _survey_by_period(data: TaskForceData, periods: pd.PeriodIndex, wave_dates: Any) -> pd.DataFrame:

@@ -60,6 +60,8 @@ def survey_markdown(waves: pd.DataFrame, change: Any = None, through: Any = None
     of 320 in wave 2. Waves fielded after the change date (2024-07-01): wave 2.
     """
     if waves.empty:
+        if waves.attrs.get("after_period") and through is not None:
+            return f"No wave of the partner survey was fielded by the end of {named_label(through)}."
         return "No partner survey in the data."
     first, last = waves.iloc[0], waves.iloc[-1]
     w0, w1 = waves.index[0], waves.index[-1]
@@ -74,9 +76,11 @@ def survey_markdown(waves: pd.DataFrame, change: Any = None, through: Any = None
         f" Pairs whose ratings of each other differ by two levels or more: {int(first['disagreeing_pairs'])} of {int(first['mutual_pairs'])} in wave {w0}, "
         f"{int(last['disagreeing_pairs'])} of {int(last['mutual_pairs'])} in wave {w1}."
     )
-    if through is not None and getattr(through, "end", None) is not None and waves["fielded_on"].isna().any():
-        text += (f" The survey records no dates: every wave recorded is shown, and a wave fielded after {named_label(through)} "
-                 "would be among them; give survey_wave_dates to keep the waves to the period.")
+    undated = waves.index[waves["fielded_on"].isna().to_numpy(dtype=bool)].tolist()
+    if through is not None and getattr(through, "end", None) is not None and undated:
+        which = "The waves have" if len(undated) == len(waves) else ("Wave " if len(undated) == 1 else "Waves ") + ", ".join(map(str, undated)) + (" has" if len(undated) == 1 else " have")
+        text += (f" {which} no date, so {'they are' if len(undated) > 1 else 'it is'} shown whenever fielded, even after "
+                 f"{named_label(through)}; give survey_wave_dates to keep the waves to the period.")
     change = None if change is None or (isinstance(change, str) and not change.strip()) else change
     if change is not None and waves["fielded_on"].notna().any():
         after = waves.index[(waves["fielded_on"] >= trends.as_change_date(change)).fillna(False).to_numpy(dtype=bool)].tolist()
