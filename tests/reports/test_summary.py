@@ -251,7 +251,9 @@ def test_a_count_s_change_is_set_against_chance_with_its_victims_clusters_by_han
     # clusters within each period: a victim with 3 needs, one with 1 (Σ n² = 10 of 4 needs) and one with 2 (4 of 2)
     later, earlier = pd.DataFrame({"client_id": ["a", "a", "a", "b"]}), pd.DataFrame({"client_id": ["a", "a"]})
     assert summary.design_effect(later, earlier, universe="needs") == pytest.approx(14 / 6)
-    assert summary.design_effect(later, earlier, universe="clients") == 1.0  # victims are counted one by one
+    # victims: those named on one criminal case are one cluster (2 on k1: 4 of 2), the one on none is alone (1 of 1)
+    victims = pd.DataFrame({"client_id": ["a", "b", "c"], "case_id": pd.array(["k1", "k1", None], dtype="string")})
+    assert summary.design_effect(victims, universe="clients") == pytest.approx(5 / 3)
 
 
 def test_a_median_s_change_is_set_against_chance_by_the_log_rank_test_by_hand():

@@ -261,6 +261,8 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
+        if h.universe == "clients":  # victims named on one criminal case come together: one cluster (CLUSTERED_BY)
+            units = units.assign(case_id=victims_case(data, units["client_id"]))
         where = {**region_where, **h.where}
         base_where = {**region_where, **h.base}
         spans = [(p.label, _as_interval(p)) for p in wanted if settled[p.label] or not h.answered]
@@ -345,15 +347,32 @@ def _days(p: Period) -> float:
     return float((p.end - p.start).days + 1) if p.start is not None and p.end is not None else np.nan
 
 
-CLUSTERED_BY: dict[str, str] = {"needs": "client_id", "referrals": "client_id", "cj_events": "case_id"}
-"""What the units of a universe come in clusters of: a victim's needs and referrals, a case's events.
+CLUSTERED_BY: dict[str, str] = {"needs": "client_id", "referrals": "client_id", "cj_events": "case_id", "clients": "case_id"}
+"""What the units of a universe come in clusters of: a victim's needs and referrals, a case's events, a case's victims.
 
 A victim brings five or six needs at once, so a count of needs varies about six times as much
 as a Poisson count of the same size (a statistician's review of a second task force: needs
 700 → 795 over 184 and 181 days is p 0.006 as Poisson counts, 0.26 counted by victim).
-Victims are counted one by one: nothing in the data ties victims together (a count of
-victims can still vary more than Poisson, one operation identifying several).
+Victims named on one criminal case (:func:`victims_case`) are one cluster, the others one
+by one: victims identified together by one operation and never on a case still count apart.
 """
+
+
+def victims_case(data: Any, client_ids: pd.Series) -> pd.Series:
+    """The criminal case each victim is first named on (``cj_events``; the smallest case id), missing for the others.
+
+    >>> from types import SimpleNamespace
+    >>> data = SimpleNamespace(cj_events=pd.DataFrame({"case_id": ["k2", "k1", "k1", "k3"], "client_id": ["a", "a", "b", None]}))
+    >>> victims_case(data, pd.Series(["a", "b", "c"])).tolist()
+    ['k1', 'k1', <NA>]
+    """
+    events = getattr(data, "cj_events", None)
+    ids = client_ids.astype("string")
+    if events is None or events.empty or not {"case_id", "client_id"} <= set(events.columns):
+        return pd.Series(pd.NA, index=client_ids.index, dtype="string")
+    named = pd.DataFrame({"client_id": events["client_id"].astype("string"), "case_id": events["case_id"].astype("string")}).dropna()
+    first = named.groupby("client_id")["case_id"].min()
+    return pd.Series(first.reindex(ids.to_numpy()).to_numpy(), index=client_ids.index, dtype="string")
 
 
 def design_effect(*periods: pd.DataFrame, universe: str) -> float:
@@ -366,8 +385,8 @@ def design_effect(*periods: pd.DataFrame, universe: str) -> float:
     >>> needs = pd.DataFrame({"client_id": ["a", "a", "a", "b", None]})
     >>> design_effect(needs, universe="needs")  # clusters of 3, 1 and 1: (9 + 1 + 1) / 5
     2.2
-    >>> design_effect(needs, needs.iloc[3:], universe="needs"), design_effect(needs, universe="clients")
-    (1.8571428571428572, 1.0)
+    >>> design_effect(needs, needs.iloc[3:], universe="needs"), design_effect(needs, universe="referrals")
+    (1.8571428571428572, 2.2)
     """
     key = CLUSTERED_BY.get(universe)
     squares = total = 0.0
@@ -801,7 +820,8 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
                  f"computed from the data for each period; the line shows the periods with data among the last {TREND_PERIODS}. "
                  "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared. "
                  "\"Could be chance\" beside a better or worse: a test finds a change that size within what chance alone gives (p of 0.05 "
-                 "or more); without it the test found less, and nothing more is claimed."]
+                 "or more); without it the test found less, and nothing more is claimed: each comparison is tested on its own, so among "
+                 "the page's twenty or so about one change with no cause behind it would still go without those words."]
         as_of = tiles.attrs.get("as_of")
         if as_of is not None and not pd.isna(as_of):
             lines[0] += (f" Outcomes (needs met, referrals answered) are those the data record on {pd.Timestamp(as_of).date()}, for every "
