@@ -285,9 +285,12 @@ def test_tiles_and_sentences_say_a_rate_or_median_change_could_be_chance_where_t
     page = summary.tiles_html(tiles)
     assert "▼ −4.9 pp (better, could be chance) vs 2025Q2" in page and "▲ +1.0 pp (worse) vs 2024Q3" in page
     assert "▲ +1.0 days (worse) vs 2025Q2" in page and "▼ −2.0 days (better, could be chance) vs 2024Q3" in page
+    # a change beyond chance comes first, though the rate's relative change is larger (a statistician read two
+    # chance-level rises listed before a clear one left out)
     assert summary.findings(tiles) == [
-        "Unmet-need rate fell from 10.9% in 2025Q2 to 6.0% in 2025Q3 (chance alone could give a change this size).",
-        "Median days to respond rose from 3.0 days in 2025Q2 to 4.0 days in 2025Q3."]
+        "Median days to respond rose from 3.0 days in 2025Q2 to 4.0 days in 2025Q3.",
+        "Unmet-need rate fell from 10.9% in 2025Q2 to 6.0% in 2025Q3 (chance alone could give a change this size)."]
+    assert summary.findings(tiles, limit=1) == ["Median days to respond rose from 3.0 days in 2025Q2 to 4.0 days in 2025Q3."]
 
 
 def test_the_summary_says_outcomes_are_read_on_the_data_end_for_every_period():
@@ -326,3 +329,48 @@ def test_the_tiles_test_each_headline_on_its_own_units_clustered_by_victim(demo_
     in_q2 = (units["identified_on"] >= "2025-04-01") & (units["identified_on"] <= "2025-06-30")
     assert summary.design_effect(units[in_q3], units[in_q2], universe="needs") == pytest.approx(effect)
     assert tiles.loc["needs_identified", "previous_chance"] == bool(exact >= 0.05 or clustered >= 0.05)
+
+
+def test_a_trend_period_holding_only_some_of_its_months_is_neither_drawn_nor_compared(tiny_dir):
+    """The tiny task force's data begin on 2024-01-05: a year 2023-07-01..2024-06-30 holds 6 of its 12 months.
+
+    A statistician read a fiscal year holding 9 of its 12 months drawn as the low of a steep rise. Quarters
+    from 2024Q1 on begin in the data's first month and are drawn; a half-year 2023H2 is before the data.
+    """
+    from tfanalysis.data.periods import parse_period
+
+    assert not summary._whole_months_in_data(parse_period("2023-07-01..2024-06-30"), pd.Timestamp("2024-01-05"))
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 2), data, "2024-07-01..2025-06-30")
+    # the previous fiscal year (2023-07-01..2024-06-30) is partial: n/a, not compared, not drawn
+    assert math.isnan(tiles.loc["needs_identified", "previous"]) and tiles.loc["needs_identified", "previous_label"]
+    assert math.isnan(tiles.loc["needs_identified", "trend"][-2]) and tiles.loc["needs_identified", "trend_released"][-2] is None
+    quarter = summary.headline_tiles(Release(data, 2), data, "2024Q2")
+    assert quarter.loc["clients_identified", "previous"] == 2.0  # 2024Q1 begins in the data's first month: compared
+
+
+def test_the_page_counts_its_comparisons():
+    tiles = pd.DataFrame({"label": ["a", "b"], "kind": ["count"] * 2, "now": [5.0, 6.0], "previous": [4.0, float("nan")],
+                          "year_ago": [3.0, 2.0], "previous_label": ["p"] * 2, "year_ago_label": ["y"] * 2,
+                          "now_provisional": [False, True], "period_label": ["n"] * 2, "higher_is_better": [None] * 2}, index=["a", "b"])
+    # a: now against previous and a year ago (2); b: now provisional, compared with nothing
+    assert "so of the page's 2 comparisons" in summary.summary_markdown(tiles, [], "n")
+
+
+def test_a_count_of_some_of_a_victim_s_units_varies_with_the_clusters_of_all_of_them():
+    """Needs met, one of each victim's six needs: 70 victims in 2024Q2, 40 in 2024Q1 (91 days each).
+
+    Counted alone the met needs are one a victim (design effect 1): 70 of 110 is p 0.005, no words. They
+    follow the needs identified, six a victim (design effect 6): the score 15^2 / 27.5 = 8.18, over 6 is
+    1.36, p 0.24: chance could give it (a statistician read such a rise as real beside a chance-level one).
+    """
+    from tfanalysis.data.periods import parse_period
+
+    def needs(victims: int) -> pd.DataFrame:
+        return pd.DataFrame({"client_id": np.repeat(np.arange(victims), 6).astype(str), "_part": np.tile([True] + [False] * 5, victims)})
+
+    met = next(h for h in summary.HEADLINES if h.name == "needs_met")
+    series = pd.Series({"2024Q1": 40.0, "2024Q2": 70.0})
+    tested = {"2024Q2": needs(70), "2024Q1": needs(40)}
+    assert summary._could_be_chance(met, series, tested, parse_period("2024Q2"), parse_period("2024Q1"), pd.Timestamp("2024-12-31"))
+    assert not summary._chance_alone(70, 40, 91, 91, 1.0)

@@ -295,11 +295,15 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
                 bands = _bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False)
                 values = values.where(bands)
                 hidden = hidden | ~bands.astype(bool)
-        if h.kind == "count" and counted is not None:
-            inside = units[_matches(units, where)]
+        if h.kind == "count" and counted is not None:  # the units counted (_part) among those of the region
+            inside = units[_matches(units, region_where)]
+            inside = inside.assign(_part=_matches(inside, where))
             tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
-        # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a
-        covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of) for p in wanted]
+        # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a;
+        # one that began months before the data begin holds part of its months only: neither drawn nor compared (a
+        # statistician read a fiscal year holding 9 of its 12 months as the low of a steep rise)
+        covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of)
+                   and (p is trend[-1] or _whole_months_in_data(p, start)) for p in wanted]
         read = pd.Series(covered, index=labels, dtype=bool) & ~unsettled.reindex(labels, fill_value=False)
         series = values.reindex(labels).astype("float64").where(read)
         covered_at = dict(zip(labels, covered))
@@ -341,6 +345,18 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     tiles = pd.DataFrame.from_dict(rows, orient="index")
     tiles.attrs["as_of"] = as_of  # the day the outcomes are read on (summary_markdown says so)
     return tiles
+
+
+def _whole_months_in_data(p: Period, start: pd.Timestamp | None) -> bool:
+    """Whether period ``p`` begins in or after the month the data begin (its months are all in the data).
+
+    >>> q = parse_period("2024Q1")
+    >>> _whole_months_in_data(q, pd.Timestamp("2024-01-05")), _whole_months_in_data(q, pd.Timestamp("2024-02-01"))
+    (True, False)
+    """
+    if start is None or pd.isna(start) or p.start is None:
+        return True
+    return (p.start.year, p.start.month) >= (pd.Timestamp(start).year, pd.Timestamp(start).month)
 
 
 def _days(p: Period) -> float:
@@ -426,9 +442,11 @@ def _could_be_chance(h: Headline, series: pd.Series, tested: Any, now: Period | 
     if math.isnan(a) or math.isnan(b):
         return False
     later, earlier = tested[now.label], tested[before.label]
-    inflation = design_effect(later, earlier, universe=h.universe)
     if h.kind == "count":
-        return _chance_alone(a, b, _days(now), _days(before), inflation)
+        # a count of some of a victim's units (the needs met) varies with the clusters of all of them: the larger effect
+        counted = design_effect(later[later["_part"]], earlier[earlier["_part"]], universe=h.universe)
+        return _chance_alone(a, b, _days(now), _days(before), max(counted, design_effect(later, earlier, universe=h.universe)))
+    inflation = design_effect(later, earlier, universe=h.universe)
     if h.kind == "rate":
         return _rates_could_be_chance(later, earlier, CLUSTERED_BY.get(h.universe))
     return _waits_could_be_chance(*_durations(h.universe, later, h.date, as_of), *_durations(h.universe, earlier, h.date, as_of),
@@ -684,9 +702,10 @@ def findings(tiles: pd.DataFrame, limit: int = 6) -> list[str]:
                     f"to {_shown(t['now'], t['kind'])} in {t['period_label']}")
             text += " (chance alone could give a change this size)." if _chance_said(t, "previous") else "."
         relative = abs(change) / max(abs(t["previous"]), 1e-9)
-        rows.append((relative, text))
-    rows.sort(key=lambda r: -r[0])
-    return [text for _, text in rows[:limit]]
+        rows.append((change != 0 and _chance_said(t, "previous"), relative, text))
+    # changes beyond chance first (a statistician read two chance-level rises listed before a clear one left out)
+    rows.sort(key=lambda r: (r[0], -r[1]))
+    return [text for _, _, text in rows[:limit]]
 
 
 def _chance_said(t: pd.Series, other: str) -> bool:
@@ -820,8 +839,8 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
                  f"computed from the data for each period; the line shows the periods with data among the last {TREND_PERIODS}. "
                  "Hidden counts (small ones, and those that would give a small one back) and rates resting on them are not shown and not compared. "
                  "\"Could be chance\" beside a better or worse: a test finds a change that size within what chance alone gives (p of 0.05 "
-                 "or more); without it the test found less, and nothing more is claimed: each comparison is tested on its own, so among "
-                 "the page's twenty or so about one change with no cause behind it would still go without those words."]
+                 "or more); without it the test found less, and nothing more is claimed: each comparison is tested on its own, so of "
+                 f"the page's {_comparisons(tiles)} comparisons, about one in twenty with no cause behind it would still go without those words."]
         as_of = tiles.attrs.get("as_of")
         if as_of is not None and not pd.isna(as_of):
             lines[0] += (f" Outcomes (needs met, referrals answered) are those the data record on {pd.Timestamp(as_of).date()}, for every "
@@ -835,6 +854,25 @@ def summary_markdown(tiles: pd.DataFrame, sentences: list[str], period_label_tex
     if sentences:
         lines += ["", "**What changed**", ""] + [f"{i}. {text}" for i, text in enumerate(sentences, start=1)]
     return "\n".join(lines)
+
+
+def _comparisons(tiles: pd.DataFrame) -> int:
+    """How many changes the tiles compare: values shown in both periods, neither provisional.
+
+    >>> _comparisons(pd.DataFrame({"now": [1.0, 2.0], "previous": [1.0, float("nan")], "year_ago": [3.0, 4.0], "previous_label": ["a"] * 2,
+    ...                            "year_ago_label": ["b", None]}))
+    2
+    """
+    total = 0
+    for other, label in (("previous", "previous_label"), ("year_ago", "year_ago_label")):
+        if other not in tiles or label not in tiles:
+            continue
+        shown = tiles["now"].notna() & tiles[other].notna() & tiles[label].notna()
+        for flag in ("now_provisional", f"{other}_provisional"):
+            if flag in tiles:
+                shown &= ~tiles[flag].fillna(False).astype(bool)
+        total += int(shown.sum())
+    return total
 
 
 def report_links(report_dir: str | Path, *, exclude: str) -> list[tuple[str, str]]:
