@@ -366,11 +366,12 @@ def test_a_count_of_some_of_a_victim_s_units_varies_with_the_clusters_of_all_of_
     """
     from tfanalysis.data.periods import parse_period
 
-    def needs(victims: int) -> pd.DataFrame:
-        return pd.DataFrame({"client_id": np.repeat(np.arange(victims), 6).astype(str), "_part": np.tile([True] + [False] * 5, victims)})
+    def needs(victims: int, day: str, first: int = 0) -> pd.DataFrame:
+        return pd.DataFrame({"client_id": np.repeat(np.arange(first, first + victims), 6).astype(str), "identified_on": pd.Timestamp(day),
+                             "_part": np.tile([True] + [False] * 5, victims)})
 
     met = next(h for h in summary.HEADLINES if h.name == "needs_met")
     series = pd.Series({"2024Q1": 40.0, "2024Q2": 70.0})
-    tested = {"2024Q2": needs(70), "2024Q1": needs(40)}
+    tested = pd.concat([needs(70, "2024-05-01"), needs(40, "2024-02-01", first=100)], ignore_index=True)
     assert summary._could_be_chance(met, series, tested, parse_period("2024Q2"), parse_period("2024Q1"), pd.Timestamp("2024-12-31"))
     assert not summary._chance_alone(70, 40, 91, 91, 1.0)

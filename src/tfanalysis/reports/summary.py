@@ -272,33 +272,27 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
         now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
-        # what a change is tested on: each period's units (a count's, a rate's base with its part marked, a median's)
-        tested: Any = None
         if counted is None:
             pass  # no period to read (none settled yet)
         elif h.kind == "rate":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             den = base.numbers()
             hidden = hidden | den.isna()
-            inside = units[_matches(units, base_where)]
-            inside = inside.assign(_part=_matches(inside, where))
-            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
             values = base.gate(100 * values / den.where(den > 0))
         elif h.kind == "median":
             base = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=base_where, name=f"05 {h.label} base per period")
             inside = units[_matches(units, base_where)]
             medians = pd.Series(_median_per_period(h.universe, inside, wanted, h.date, as_of), index=labels)
-            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
             values = base.gate(medians)
             hidden = base.numbers().isna()
             if h.universe == "needs":  # as in report 02: a median of days to met rests on every band of days
                 bands = _bands_shown(rel, ByPeriod(h.date, spans), base_where, f"05 {h.label}: by time to met per period").reindex(values.index, fill_value=False)
                 values = values.where(bands)
                 hidden = hidden | ~bands.astype(bool)
-        if h.kind == "count" and counted is not None:  # the units counted (_part) among those of the region
-            inside = units[_matches(units, region_where)]
-            inside = inside.assign(_part=_matches(inside, where))
-            tested = {p.label: inside[_as_interval(p).mask(inside[h.date])] for p in wanted}
+        # what a change is tested on: the units of a rate's or a median's base, or of the region for a count, with
+        # those counted (a rate's part) marked; each compared period's are read from it (_could_be_chance)
+        tested = units[_matches(units, region_where if h.kind == "count" else base_where)]
+        tested = tested.assign(_part=_matches(tested, where))
         # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a;
         # one that began months before the data begin holds part of its months only: neither drawn nor compared (a
         # statistician read a fiscal year holding 9 of its 12 months as the low of a steep rise)
@@ -418,8 +412,12 @@ def design_effect(*periods: pd.DataFrame, universe: str) -> float:
     return squares / total if total else 1.0
 
 
-def _could_be_chance(h: Headline, series: pd.Series, tested: Any, now: Period | None, before: Period | None, as_of: pd.Timestamp) -> bool:
+def _could_be_chance(h: Headline, series: pd.Series, tested: pd.DataFrame, now: Period | None, before: Period | None,
+                     as_of: pd.Timestamp) -> bool:
     """Could chance alone give the change of headline ``h`` from period ``before`` to ``now``? (p of 0.05 or more)
+
+    ``series``: the values shown per period label; ``tested``: the units the values rest on
+    (with ``h.date``), those counted marked ``_part``; each period's are read from them.
 
     Each test takes the units' clusters into account (:data:`CLUSTERED_BY`): a victim's
     needs, met or not, answered or not, go together.
@@ -441,7 +439,7 @@ def _could_be_chance(h: Headline, series: pd.Series, tested: Any, now: Period | 
     a, b = float(series.get(now.label, np.nan)), float(series.get(before.label, np.nan))
     if math.isnan(a) or math.isnan(b):
         return False
-    later, earlier = tested[now.label], tested[before.label]
+    later, earlier = (tested[_as_interval(p).mask(tested[h.date])] for p in (now, before))
     if h.kind == "count":
         # a count of some of a victim's units (the needs met) varies with the clusters of all of them: the larger effect
         counted = design_effect(later[later["_part"]], earlier[earlier["_part"]], universe=h.universe)
