@@ -65,6 +65,27 @@ def test_no_interval_where_a_quarter_is_hidden_the_trend_check_would_lean_on_whi
                                          "variation is measured without it.")
 
 
+def test_a_forecast_of_quarters_the_data_already_record_says_so() -> None:
+    """A fiscal-year run presented the next quarter as coming, though the data held it (recorded 35, outside 18-30).
+
+    Seven quarters 2024Q1-2025Q3, a forecast of two: 2025Q4 (1 Oct - 31 Dec) and 2026Q1.
+    """
+    from tfanalysis.reports.forecast import interval_markdown, publish_forecast
+
+    quarters = _released_quarters({"a": [18, 22, 19, 21, 20, 17, 23]})
+    f = publish_forecast(None, quarters, horizon=2, recorded_through="2025-12-31")  # the data end on 2025Q4's last day
+    assert f.attrs["recorded"] == {"2025Q4": True}
+    assert interval_markdown(f).startswith(
+        "The forecast is for 2025Q4 to 2026Q1, made from the quarters up to the end of the period only. The data already record "
+        "2025Q4 (to 2025-12-31): this report neither uses them nor compares the forecast with them. The 80% interval")
+    f = publish_forecast(None, quarters, horizon=2, recorded_through="2026-01-01")  # one day into 2026Q1: a part of it
+    assert f.attrs["recorded"] == {"2025Q4": True, "2026Q1": False}
+    assert "The data already record 2025Q4 and part of 2026Q1 (to 2026-01-01)" in interval_markdown(f)
+    # the data end on the period's end (2025-09-30): nothing ahead is recorded, nothing said
+    f = publish_forecast(None, quarters, horizon=2, recorded_through="2025-09-30")
+    assert "recorded" not in f.attrs and interval_markdown(f).startswith("The 80% interval")
+
+
 def test_no_forecast_rests_on_a_hidden_quarter() -> None:
     """Fits drawn from true counts gave hidden points back: a hidden quarter means no forecast."""
     from tfanalysis.reports.forecast import publish_forecast

@@ -93,10 +93,11 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
     ahead = published[(published["kind"] == "forecast") & published["forecast"].notna()].groupby("service", sort=False)[columns].first()
     if ahead.empty:
         return ""
+    when = _horizon_text(published)
     assumes = ("the trend of the quarters shown goes on" if (ahead["model"] == "trend").all()
                else "the level of the last four quarters holds (no trend, no change to come)")
     measured = ahead["dispersion"].dropna()
-    text = (f"The {100 * level:.0f}% interval is for a quarter's count. It assumes {assumes} and allows for two things: "
+    text = (f"{when}The {100 * level:.0f}% interval is for a quarter's count. It assumes {assumes} and allows for two things: "
             "that level is itself estimated, and the counts vary about it by as much as they did in the quarters shown")
     if len(measured):
         # "times" after each: a multiple, never read as a count of the service it follows
@@ -120,6 +121,26 @@ def interval_markdown(published: pd.DataFrame, level: float = 0.8) -> str:
         text += (f" It is left out for {listed(f'**{readable(name)}**' for name in missing)}: fewer than {MIN_QUARTERS} quarters shown, "
                  "too few to measure that variation.")
     return text
+
+
+def _horizon_text(published: pd.DataFrame) -> str:
+    """Which quarters the forecast is for, and those of them the data already record (:func:`publish_forecast`).
+
+    A report on a past period forecasts from the quarters up to the period's end: a
+    statistician read "the coming quarters" of a fiscal-year run whose data already held
+    the first of them, outside its interval. The sentence names the quarters and says the
+    forecast is the one the period's end allowed, not compared here with what came.
+    """
+    recorded = published.attrs.get("recorded") or {}
+    if not recorded:
+        return ""
+    ahead = list(dict.fromkeys(published.loc[published["kind"] == "forecast", "quarter"].astype(str)))
+    span = ahead[0] if len(ahead) == 1 else f"{ahead[0]} to {ahead[-1]}"
+    whole = [q for q, w in recorded.items() if w]
+    part = [q for q, w in recorded.items() if not w]
+    held = listed(whole + [f"part of {q}" for q in part])
+    return (f"The forecast is for {span}, made from the quarters up to the end of the period only. The data already record "
+            f"{held} (to {published.attrs['recorded_through']}): this report neither uses them nor compares the forecast with them. ")
 
 
 def _p_text(p: float) -> str:
@@ -151,7 +172,8 @@ def _observed(quarters: Any) -> pd.DataFrame:
     return quarters.numbers() if quarters is not None else pd.DataFrame(index=pd.Index([], name="quarter", dtype=str))
 
 
-def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float = 0.8, method: str = "mean") -> pd.DataFrame:
+def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float = 0.8, method: str = "mean",
+                     recorded_through: Any = None) -> pd.DataFrame:
     """The forecast as the report shows it: fitted to released quarterly counts, only where all it rests on is shown.
 
     A forecast rests on the quarters its model fits: the last four (``mean``), every one
@@ -166,6 +188,12 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
         The data analysed (the places a quarter, :func:`places_per_quarter`).
     quarters : Released
         :func:`release_quarters`.
+    recorded_through : date, optional
+        The last date the whole data record (:func:`tfanalysis.gaps.as_of_date`). A report on
+        a past period forecasts from the quarters up to its end, and the quarters it forecasts
+        may be recorded already: their labels go to ``attrs["recorded"]`` (with the date to
+        ``attrs["recorded_through"]``), and :func:`interval_markdown` says the forecast is the
+        one made at the period's end, not a look at quarters still to come.
 
     Returns
     -------
@@ -182,6 +210,8 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
     >>> f = publish_forecast(None, q, horizon=1)  # 4 hidden, and 12 with it (the total is released)
     >>> f["needs"].tolist()[:5], f["forecast"].tolist()[-1]
     ([nan, 14.0, nan, 16.0, 20.0], nan)
+    >>> publish_forecast(None, q, horizon=3, recorded_through="2025-08-15").attrs["recorded"]  # 2025Q2 whole, 2025Q3 in part
+    {'2025Q2': True, '2025Q3': False}
     """
     observed = _observed(quarters)
     places = places_per_quarter(data) if data is not None else pd.Series(dtype=float)
@@ -204,7 +234,20 @@ def publish_forecast(data: Any, quarters: Any, *, horizon: int = 4, level: float
     out["places"] = out["service"].map(places).fillna(0.0).astype(float)
     out = out.reindex(columns=columns)
     out.attrs["release"] = getattr(quarters, "name", "") or ""  # the figure's observed needs are that table's counts
+    out.attrs.update(_recorded_ahead(future, recorded_through))
     return out
+
+
+def _recorded_ahead(future: Any, recorded_through: Any) -> dict[str, Any]:
+    """Forecast quarters the data already record: ``{"recorded": {quarter: whole}, "recorded_through": date}``, or nothing."""
+    if recorded_through is None or pd.isna(pd.Timestamp(recorded_through)) or not len(future):
+        return {}
+    through = pd.Timestamp(recorded_through).normalize()
+    spans = pd.PeriodIndex(list(future), freq="Q")
+    begun = spans.start_time <= through
+    whole = spans.end_time.normalize() <= through
+    recorded = {str(q): bool(w) for q, b, w in zip(spans, begun, whole, strict=True) if b}  # a few quarters
+    return {"recorded": recorded, "recorded_through": str(through.date())} if recorded else {}
 
 
 def publish_backtest(quarters: Any, *, horizon: int = 4, level: float = 0.8) -> tuple[pd.DataFrame, int]:
