@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 @dataclass(frozen=True)
@@ -235,3 +236,39 @@ def named_label(period: Period) -> str:
         if (candidate.start, candidate.end) == (period.start, period.end):
             return candidate.label
     return period.label
+
+
+def days_most_take(earlier: pd.Series, later: pd.Series, share: float) -> int:
+    """Days within which ``share`` of the rows went from ``earlier`` to ``later``, rounded up (0 without a dated pair).
+
+    The window a period needs before what follows from its rows is mostly in: needs met
+    (:func:`tfanalysis.analyses.gaps.outcomes.met_window`), referrals answered
+    (:func:`tfanalysis.analyses.collaboration.referrals.answer_window`). Pairs out of order
+    (``later`` before ``earlier``) are left out.
+
+    >>> first = pd.to_datetime(pd.Series(["2025-01-01"] * 3 + ["2025-02-01"]))
+    >>> then = pd.to_datetime(pd.Series(["2025-01-03", "2025-01-11", None, "2025-03-03"]))
+    >>> days_most_take(first, then, 0.95)  # 2, 10 and 30 days: the 95th percentile 28 days, rounded up
+    28
+    """
+    days = ((later - earlier) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
+    days = days[np.isfinite(days) & (days >= 0)]
+    return int(np.ceil(np.quantile(days, share))) if days.size else 0
+
+
+def window_passed(last_day: object, days: int, as_of: object) -> bool:
+    """Whether ``days`` have passed after ``last_day`` by ``as_of`` (the data end).
+
+    ``as_of`` None (no dated row): nothing is still to come, True. ``last_day`` None: the
+    data end itself, so only a window of no days has passed.
+
+    >>> window_passed("2025-09-30", 21, "2025-12-31"), window_passed("2025-12-31", 21, "2025-12-31")
+    (True, False)
+    >>> window_passed(None, 0, "2025-12-31"), window_passed("2025-12-31", 21, None)
+    (True, True)
+    """
+    if as_of is None:
+        return True
+    stamp = pd.Timestamp(as_of).normalize()
+    last = stamp if last_day is None else pd.Timestamp(last_day).normalize()
+    return bool(last + pd.Timedelta(days=int(days)) <= stamp)

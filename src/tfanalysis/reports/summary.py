@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tfanalysis.data.periods import Period, named_label, parse_period
+from tfanalysis.data.periods import Period, named_label, parse_period, window_passed
 from tfanalysis.publication.cells import MISSING
 from tfanalysis.reports.labels import measure_text
 
@@ -254,10 +254,10 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     # a period whose referrals have not all had the data's answer window by the data end is not settled (report
     # 03's rule, and its data end); one whose needs have not all had the data's met window is provisional
     end = data_as_of(data)
-    window, met_days = pd.Timedelta(days=answer_window(data)), pd.Timedelta(days=met_window(data.needs))
+    answer_days, met_days = answer_window(data), met_window(data.needs)
     # (data without a date have nothing still coming in: their values are n/a, not "not settled yet")
-    settled = {p.label: end is None or (p.end is not None and p.end + window <= end) for p in wanted}
-    met_settled = {p.label: end is None or (p.end is not None and p.end + met_days <= end) for p in wanted}
+    settled = {p.label: window_passed(p.end, answer_days, end) for p in wanted}
+    met_settled = {p.label: window_passed(p.end, met_days, end) for p in wanted}
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from tfanalysis.analyses.collaboration import network
 from tfanalysis.analyses.collaboration.periods import data_as_of
+from tfanalysis.data.periods import days_most_take, window_passed
 from tfanalysis.analyses.collaboration.series import (
     count_per_period,
     days_between,
@@ -53,10 +54,7 @@ def answer_window(data: TaskForceData) -> int:
     """
     if not_recorded(data, "referrals"):
         return 0
-    r = data.referrals
-    days = days_between(r["responded_on"], r["referred_on"])
-    days = days[np.isfinite(days) & (days >= 0)]
-    return int(np.ceil(np.quantile(days, ANSWERED_SHARE))) if days.size else 0
+    return days_most_take(data.referrals["referred_on"], data.referrals["responded_on"], ANSWERED_SHARE)
 
 
 def outcomes_settled(data: TaskForceData, periods: pd.PeriodIndex, as_of: Any = None) -> np.ndarray:
@@ -86,11 +84,7 @@ def answered_by_now(data: TaskForceData, last_day: Any, as_of: Any = None) -> bo
     >>> answered_by_now(data, "2025-09-30"), answered_by_now(data, "2025-12-31"), answered_by_now(data, None)
     (True, False, False)
     """
-    stamp = data_as_of(data, as_of)
-    if stamp is None:
-        return True  # no dated row: nothing still to be answered
-    last = stamp if last_day is None else pd.Timestamp(last_day).normalize()
-    return bool(last + pd.Timedelta(days=answer_window(data)) <= stamp)
+    return window_passed(last_day, answer_window(data), data_as_of(data, as_of))  # no dated row: nothing still to be answered
 
 
 def referrals_made(data: TaskForceData, periods: pd.PeriodIndex) -> pd.Series:

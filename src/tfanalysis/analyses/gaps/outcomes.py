@@ -87,6 +87,6 @@ def met_window(needs: pd.DataFrame) -> int:
     >>> met_window(needs)  # 2, 10 and 30 days: the 95th percentile 28 days, rounded up
     28
     """
-    days = ((needs["met_on"] - needs["identified_on"]) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
-    days = days[np.isfinite(days) & (days >= 0)]
-    return int(np.ceil(np.quantile(days, MET_SHARE))) if days.size else 0
+    from tfanalysis.data.periods import days_most_take
+
+    return days_most_take(needs["identified_on"], needs["met_on"], MET_SHARE)
