@@ -39,3 +39,16 @@ def test_a_rating_of_a_partner_with_no_contact_is_empty_by_design(tmp_path):
     filled = completeness(load_dataset(write_tiny_dataset(tmp_path / "tiny", survey__csv=survey))).set_index(["table", "column"])
     assert filled.loc[("survey", "trust"), "filled_pct"] == 100.0
     assert filled.loc[("survey", "value"), "filled_pct"] == 50.0
+
+
+def test_a_case_with_no_identified_victim_is_no_gap(tmp_path):
+    """cj_events.client_id: empty where the case has no identified victim (the contract says so).
+
+    Of 3 events, the third (case k2) names no victim: before, 67 % filled, as if a third of
+    the events had lost their victim; a second task force's 85.8 % read that way.
+    """
+    events = ("case_id,event,occurred_on,member_id,county_fips,client_id\nk1,investigation_opened,2024-01-05,m1,10001,c1\n"
+              "k1,arrest,2024-02-01,m1,10001,c1\nk2,investigation_opened,2024-03-01,m1,10001,\n")
+    filled = completeness(load_dataset(write_tiny_dataset(tmp_path / "tiny", cj_events__csv=events))).set_index(["table", "column"])
+    assert filled.loc[("cj_events", "client_id"), "filled_pct"] == 100.0
+    assert filled.loc[("cj_events", "county_fips"), "filled_pct"] == 100.0
