@@ -243,6 +243,27 @@ def test_a_rate_s_units_of_one_victim_count_as_one_cluster():
     assert summary._rates_could_be_chance(units(0, 10, 5), units(10, 10, 5), "client_id")
 
 
+def test_a_referral_share_s_answers_by_one_member_come_together_by_hand():
+    """Two members a period, two referrals each: a accepts both, b neither; before, none of four.
+
+    The share both periods have together is 2 / 8 = 0.25. The later period's variance under
+    no change: 2 / 1 ((2 - 0.5)^2 + (0 - 0.5)^2) / 4^2 = 0.3125; the earlier's 2 / 1 (0.25 +
+    0.25) / 16 = 0.0625; t = 0.5 / sqrt(0.375) = 0.8165 on 2 df, whose two-sided p is exactly
+    1 - t / sqrt(t^2 + 2) = 0.5.
+    """
+    later = pd.DataFrame({"_part": [True, True, False, False], "client_id": list("pqrs"), "to_member": list("aabb")})
+    earlier = pd.DataFrame({"_part": [False] * 4, "client_id": list("tuvw"), "to_member": list("ccdd")})
+    assert summary._clustered_share_p(later, earlier, "to_member") == pytest.approx(0.5)
+    # 40 referrals to each of 10 members a period: 45 declined before, 36 of them by one full member, 10 after (one each).
+    # By referral (or victim) the fall is far beyond chance; by member, one member's quarter: chance could give it
+    members = pd.Series(np.arange(400) // 40).map("m{}".format)
+    before = units(0, 400).assign(_part=np.arange(400) % 40 < np.where(np.arange(400) < 40, 36, 1), to_member=members)
+    after = units(0, 400).assign(_part=np.arange(400) % 40 == 0, to_member=members)
+    assert (int(before["_part"].sum()), int(after["_part"].sum())) == (45, 10)
+    assert not summary._rates_could_be_chance(after, before, "client_id")
+    assert summary._rates_could_be_chance(after, before, "client_id", *summary.SHARES_ALSO_CLUSTERED_BY["referrals"])
+
+
 def test_a_count_s_change_is_set_against_chance_with_its_victims_clusters_by_hand():
     # 160 against 100 in equal periods: exact p < 0.001. The score statistic (160 - 130)^2 / (260 / 4) = 13.85;
     # at a design effect of 6 (six needs a victim) 2.31, p 0.13: chance could give it; at 2, 6.92, p 0.009: not

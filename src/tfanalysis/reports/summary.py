@@ -368,6 +368,17 @@ by one: victims identified together by one operation and never on a case still c
 """
 
 
+SHARES_ALSO_CLUSTERED_BY: dict[str, tuple[str, ...]] = {"referrals": ("to_member",)}
+"""What else the units of a share come together in: a referral's answer, in the member that gives it.
+
+A member's answers within a period come together (a shelter full for a quarter declines all
+it is sent): a change in the share of referrals accepted that one or two members make varies
+with the members, not with the referrals. The test of a share is made with each clustering
+in turn (:func:`_rates_could_be_chance`); counts are not, as members do not bring referrals
+the way victims bring needs.
+"""
+
+
 def victims_case(data: Any, client_ids: pd.Series) -> pd.Series:
     """The criminal case each victim is first named on (``cj_events``; the smallest case id), missing for the others.
 
@@ -446,18 +457,19 @@ def _could_be_chance(h: Headline, series: pd.Series, tested: pd.DataFrame, now: 
         return _chance_alone(a, b, _days(now), _days(before), max(counted, design_effect(later, earlier, universe=h.universe)))
     inflation = design_effect(later, earlier, universe=h.universe)
     if h.kind == "rate":
-        return _rates_could_be_chance(later, earlier, CLUSTERED_BY.get(h.universe))
+        return _rates_could_be_chance(later, earlier, CLUSTERED_BY.get(h.universe), *SHARES_ALSO_CLUSTERED_BY.get(h.universe, ()))
     return _waits_could_be_chance(*_durations(h.universe, later, h.date, as_of), *_durations(h.universe, earlier, h.date, as_of),
                                   inflation=inflation, longer=a > b)
 
 
-def _rates_could_be_chance(later: pd.DataFrame, earlier: pd.DataFrame, cluster: str | None = None) -> bool:
+def _rates_could_be_chance(later: pd.DataFrame, earlier: pd.DataFrame, *clusters: str | None) -> bool:
     """Could chance alone change the share of units marked ``_part`` from ``earlier`` to ``later``? (p of 0.05 or more)
 
-    Fisher's exact test of the two periods' counts; and where the units come in clusters
-    (``cluster``: a column naming each unit's victim), :func:`_clustered_share_p`: the
-    units of one victim are not independent, and either test finding p of 0.05 or more says
-    chance could give the change.
+    Fisher's exact test of the two periods' counts; and for each way the units come in
+    clusters (``clusters``: columns naming each unit's victim, or the member answering it,
+    :data:`SHARES_ALSO_CLUSTERED_BY`), :func:`_clustered_share_p`: the units of one cluster
+    are not independent, and any test finding p of 0.05 or more says chance could give the
+    change.
 
     >>> def units(part, whole, per=1):  # ``whole`` units of ``whole // per`` victims, the first ``part`` marked
     ...     return pd.DataFrame({"_part": np.arange(whole) < part, "client_id": np.arange(whole) // per})
@@ -465,6 +477,11 @@ def _rates_could_be_chance(later: pd.DataFrame, earlier: pd.DataFrame, cluster: 
     (True, False)
     >>> _rates_could_be_chance(units(6, 400, 20), units(44, 400, 20), "client_id")  # the same, 20 units a victim: 20 victims a period
     True
+    >>> members = pd.Series(np.arange(400) // 40).map("m{}".format)  # 10 members answering 40 referrals each
+    >>> before = units(0, 400).assign(_part=np.arange(400) % 40 < np.where(np.arange(400) < 40, 36, 1), to_member=members)
+    >>> after = units(6, 400).assign(_part=np.arange(400) % 40 == 0, to_member=members)  # m0 declined 36 of 40 (full), now 1
+    >>> _rates_could_be_chance(after, before, "client_id"), _rates_could_be_chance(after, before, "client_id", "to_member")
+    (False, True)
     """
     from scipy.stats import fisher_exact
 
@@ -472,9 +489,8 @@ def _rates_could_be_chance(later: pd.DataFrame, earlier: pd.DataFrame, cluster: 
     whole = np.array([len(later), len(earlier)])
     if fisher_exact(np.column_stack([part, whole - part])).pvalue >= 0.05:
         return True
-    if cluster is None or cluster not in later or cluster not in earlier:
-        return False
-    return _clustered_share_p(later, earlier, cluster) >= 0.05
+    return any(_clustered_share_p(later, earlier, cluster) >= 0.05 for cluster in clusters
+               if cluster is not None and cluster in later and cluster in earlier)
 
 
 def _clustered_share_p(later: pd.DataFrame, earlier: pd.DataFrame, cluster: str) -> float:
