@@ -200,7 +200,7 @@ MEMBERS = Table(
         _c("name", "text", "The organization's name (organizations are not victims: names are fine here)."),
         _c("sector", "code", "The member's discipline.", values=SECTORS),
         _c("joined_on", "date", "Date the member joined the task force (MOU or first meeting)."),
-        _c("left_on", "date", "Date the member left; empty while a member.", required=False, nullable=True, open_end=True),
+        _c("left_on", "date", "Date the member left: its last day as a member; empty while a member.", required=False, nullable=True, open_end=True),
         _c("zip", "zip", "ZIP code of the service location; gives coordinates and county when those are empty.", required=False, nullable=True),
         _c("lat", "number", "Latitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-90, maximum=90),
         _c("lon", "number", "Longitude (WGS84 degrees) of the service location.", required=False, nullable=True, minimum=-180, maximum=180),

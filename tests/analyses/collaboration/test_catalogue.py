@@ -450,6 +450,25 @@ def test_membership(collab: tf.TaskForceData) -> None:
     assert m.loc[Q3, "legal_services"] == 1.0 and m.loc[Q1, "legal_services"] == 0.0
 
 
+def test_a_member_belongs_on_its_last_day(tmp_path: Path) -> None:
+    """left_on is a member's last day: a member leaving on a quarter's last day is a member at its end.
+
+    A statistician read report 03's 40 members on 31 March beside report 04's police unit
+    "member until 2025-03-31": 41 by every other reading of the same table.
+    """
+    from tfanalysis.data.io import TaskForceData
+
+    members = pd.DataFrame({"member_id": ["a", "b", "c"], "sector": ["law_enforcement", "victim_services", "law_enforcement"],
+                            "joined_on": pd.to_datetime(["2024-01-01"] * 3), "left_on": pd.to_datetime(["2024-03-31", "2024-03-30", None])})
+    activities = pd.DataFrame({"activity_id": ["x", "y"], "date": pd.to_datetime(["2024-01-10", "2024-06-10"]), "kind": "meeting"})
+    empty = {name: frame.iloc[:0] for name, frame in tf.load_dataset(write_tiny_dataset(tmp_path / "tiny")).tables().items()}
+    data = TaskForceData(**{**empty, "members": members, "activities": activities})
+    m = c.membership(data)
+    # on 31 March: a (its last day) and c; b left the day before. On 30 June: c alone
+    assert m["members"].tolist() == [2.0, 1.0] and m["left"].tolist() == [2.0, 0.0]
+    assert m["law_enforcement"].tolist() == [2.0, 1.0] and m["victim_services"].tolist() == [0.0, 0.0]
+
+
 def test_indicator_info_documents_every_indicator() -> None:
     info = c.indicator_info()
     assert list(info.index) == [ind.name for ind in c.INDICATORS]

@@ -140,7 +140,8 @@ def membership(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by period; one column per sector (members belonging on the period's last
-        day), then ``members``, ``joined`` and ``left`` (during the period) and
+        day: one whose ``left_on`` is that day still belongs, as it is its last day), then
+        ``members``, ``joined`` and ``left`` (during the period) and
         ``sectors`` (sectors represented at the period's end).
 
     Examples
@@ -155,7 +156,8 @@ def membership(data: TaskForceData, freq: str = "Q") -> pd.DataFrame:
     ends = periods.end_time.normalize().to_numpy(dtype="datetime64[ns]")
     joined = members["joined_on"].to_numpy(dtype="datetime64[ns]")
     left = members["left_on"].to_numpy(dtype="datetime64[ns]")
-    belongs = (joined[:, None] <= ends[None, :]) & (np.isnat(left)[:, None] | (left[:, None] > ends[None, :]))
+    # left_on is the member's last day, as every other reading of a membership has it (the directory's "member until")
+    belongs = (joined[:, None] <= ends[None, :]) & (np.isnat(left)[:, None] | (left[:, None] >= ends[None, :]))
     sectors = sorted(members["sector"].dropna().unique().tolist())
     by_sector = pd.DataFrame(belongs.astype(float), columns=periods).groupby(members["sector"].to_numpy(dtype=object)).sum().T.reindex(columns=sectors, fill_value=0.0)
     by_sector.index = periods
