@@ -440,6 +440,9 @@ def test_a_long_series_with_too_few_values_shown_is_called_hidden_not_too_short(
     assert card.loc["le_vs_referrals", "trend"] == "inconclusive"
     text = c.scorecard_markdown(card)
     assert "too short" not in text and "1 series has values hidden (disclosure control)" in text
+    # a value hidden beside a small one is no small one: a statistician read 43 to 45 victims a quarter called small
+    assert "the hidden values are the small ones" not in text
+    assert "a value is hidden where it is small, or beside a small one so that it cannot be worked out" in text
     short, counts = _series_counts({"le_vs_referrals": [30, 32, 31]})  # 3 quarters, all shown: too short
     assert c.scorecard(short, counts).loc["le_vs_referrals", "trend"] == "too short"
 

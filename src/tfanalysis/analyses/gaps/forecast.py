@@ -296,7 +296,7 @@ def forecast_counts(counts: np.ndarray, horizon: int, level: float, method: str)
         ``forecast``, ``low``, ``high``, ``dispersion``, ``trend_p`` (:func:`trend_p_value`) per
         quarter ahead; ``mean`` or ``trend``. The ``mean`` model has no interval where the
         quarters shown have a trend (``trend_p`` below :data:`TREND_ALPHA`), nor where a
-        quarter is hidden (NaN): the hidden quarters are the small ones, so a test of the
+        quarter is hidden (NaN): the hidden quarters are the small ones (or hidden beside them), so a test of the
         rest leans on which they are (``trend_p`` NaN: not tested). A statistician found a
         second task force's legal representation at p 0.19 on the quarters shown and 0.022
         on all ten.

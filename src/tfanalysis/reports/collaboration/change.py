@@ -58,7 +58,7 @@ def change_effects(table: pd.DataFrame, counts: ReleasedCounts, change: Any, nam
         ``change_p_holm``, ``verdict`` (``change``, ``inconclusive``, ``too short``),
         ``tested_together`` (indicators in the family), ``note``, ``period_word``,
         ``hidden_periods`` (periods whose value is hidden for disclosure control, left out: a
-        series with one is never called a change, since the hidden values are the small ones).
+        series with one is never called a change, since the hidden values are the small ones, or hidden beside them).
 
     Examples
     --------

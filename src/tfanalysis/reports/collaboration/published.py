@@ -367,8 +367,9 @@ def scorecard_markdown(card: pd.DataFrame, change_date: str | None = None) -> st
                  f"{'shows' if len(undirected) == 1 else 'show'} a significant trend{listing(moves)}.")
     unclear = int((card["assessment"] == "inconclusive").sum())
     if unclear:
-        text += (f" {unclear} {'series has' if unclear == 1 else 'series have'} values hidden (disclosure control): the hidden "
-                 "values are the small ones, so a test on the rest would lean on which they are; no conclusion either way.")
+        text += (f" {unclear} {'series has' if unclear == 1 else 'series have'} values hidden (disclosure control): a value is "
+                 "hidden where it is small, or beside a small one so that it cannot be worked out, so a test on the rest would lean "
+                 "on which they are; no conclusion either way.")
     if short:
         text += f" {short} {'series is' if short == 1 else 'series are'} too short to test (fewer than {trends.MIN_POINTS_TREND} periods): no conclusion either way."
     tested = int(card["assessment"].isin(["improving", "worsening", "no clear trend", "—"]).sum())
