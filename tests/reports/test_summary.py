@@ -352,6 +352,28 @@ def test_the_tiles_test_each_headline_on_its_own_units_clustered_by_victim(demo_
     assert tiles.loc["needs_identified", "previous_chance"] == bool(exact >= 0.05 or clustered >= 0.05)
 
 
+def test_a_period_neither_drawn_nor_compared_is_not_released_and_hides_nothing_beside_it(tmp_path):
+    """A fiscal year's 39 arrests against the 31 of the year before, whose year before holds 3 months of data.
+
+    Arrests 2 in Jan-Mar 2023 (the data begin on 2023-01-10), 31 from April 2023 to March 2024, 39
+    from April 2024 to March 2025. The 2 of the partial year were released (never shown) and, hidden,
+    hid the 31 beside them: a statistician read "n/a vs 2023-04-01 to 2024-03-31 (hidden there)".
+    """
+    from conftest import write_tiny_dataset
+
+    days = ["2023-01-10", "2023-02-10"] + [f"2023-{m:02d}-15" for m in range(4, 13)] * 3 + ["2024-01-15", "2024-02-15", "2024-03-15", "2024-03-20"] \
+        + [f"2024-{m:02d}-15" for m in range(4, 13)] * 4 + ["2025-01-15", "2025-02-15", "2025-03-15"]
+    rows = "".join(f"k{i},arrest,{day},m1,10001,\n" for i, day in enumerate(days))
+    folder = write_tiny_dataset(tmp_path / "fy", cj_events__csv="case_id,event,occurred_on,member_id,county_fips,client_id\n" + rows)
+    data = load_dataset(folder)
+    assert len(days) == 2 + 31 + 39
+    rel = Release(data, 11)
+    tiles = summary.headline_tiles(rel, data, "2024-04-01..2025-03-31")
+    assert (tiles.loc["arrests", "now"], tiles.loc["arrests", "previous"]) == (39.0, 31.0)
+    arrests = rel.ledger.cells[rel.ledger.cells["table"] == "05 Arrests per period"]
+    assert len(arrests) and not arrests["row"].astype(str).str.contains("2022-04-01").any()  # the partial year: not released
+
+
 def test_a_trend_period_holding_only_some_of_its_months_is_neither_drawn_nor_compared(tiny_dir):
     """The tiny task force's data begin on 2024-01-05: a year 2023-07-01..2024-06-30 holds 6 of its 12 months.
 

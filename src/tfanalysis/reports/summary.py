@@ -258,6 +258,13 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
     # (data without a date have nothing still coming in: their values are n/a, not "not settled yet")
     settled = {p.label: window_passed(p.end, answer_days, end) for p in wanted}
     met_settled = {p.label: window_passed(p.end, met_days, end) for p in wanted}
+    # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a;
+    # one that began months before the data begin holds part of its months only: neither drawn nor compared (a
+    # statistician read a fiscal year holding 9 of its 12 months as the low of a steep rise). Neither is released:
+    # a hidden count of such a period, never shown, hid a compared one beside it (a fiscal year's 31 arrests, beside
+    # the 2 of the three months of data in the year before)
+    covered_at = {p.label: (start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of)
+                  and (p is trend[-1] or _whole_months_in_data(p, start)) for p in wanted}
     rows = {}
     for h in HEADLINES:
         units = rel.units(h.universe)
@@ -265,7 +272,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             units = units.assign(case_id=victims_case(data, units["client_id"]))
         where = {**region_where, **h.where}
         base_where = {**region_where, **h.base}
-        spans = [(p.label, _as_interval(p)) for p in wanted if settled[p.label] or not h.answered]
+        spans = [(p.label, _as_interval(p)) for p in wanted if covered_at[p.label] and (settled[p.label] or not h.answered)]
         unsettled = pd.Series({label: h.answered and not ok for label, ok in settled.items()}, dtype=bool)
         provisional = pd.Series({label: h.provisional and not ok for label, ok in met_settled.items()}, dtype=bool)
         counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if spans else None
@@ -293,14 +300,8 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         # those counted (a rate's part) marked; each compared period's are read from it (_could_be_chance)
         tested = units[_matches(units, region_where if h.kind == "count" else base_where)]
         tested = tested.assign(_part=_matches(tested, where))
-        # a period that ended before the data begin, or began after they end, has no data, not zero of everything: n/a;
-        # one that began months before the data begin holds part of its months only: neither drawn nor compared (a
-        # statistician read a fiscal year holding 9 of its 12 months as the low of a steep rise)
-        covered = [(start is None or p.end >= start) and (pd.isna(as_of) or p.start <= as_of)
-                   and (p is trend[-1] or _whole_months_in_data(p, start)) for p in wanted]
-        read = pd.Series(covered, index=labels, dtype=bool) & ~unsettled.reindex(labels, fill_value=False)
+        read = pd.Series(covered_at, dtype=bool).reindex(labels) & ~unsettled.reindex(labels, fill_value=False)
         series = values.reindex(labels).astype("float64").where(read)
-        covered_at = dict(zip(labels, covered))
         hidden = hidden.reindex(labels, fill_value=False).astype(bool) & read
         rows[h.name] = {
             "label": h.label, "report": h.report, "kind": h.kind, "higher_is_better": h.higher_is_better,
