@@ -53,7 +53,7 @@ EXPECTED_ALL = [
      "English; Spanish", "yes", "302-555-0102; help@safeharbor.example", NA],
     ["Sussex Youth Refuge", "Victim services", "Sussex County", "10005", NA, NA, "Crisis intervention", 8.0,
      "Sussex County", "Sussex County", "minors and adults", "all", "yes", "any (interpreters)", "yes",
-     "302-555-0104", NA],
+     "302-555-0104", "these terms from 2025-01-01, 5 a month before"],
     ["Sussex Youth Refuge", "Victim services", "Sussex County", "10005", NA, NA, "Housing: emergency", 3.0,
      "within 30 miles", "Sussex County", "minors only", "all", "no", "English", "yes", "302-555-0104", NA],
 ]
@@ -102,7 +102,22 @@ def test_the_terms_valid_in_the_period_are_listed_latest_first(data: tf.TaskForc
 
     assert crisis("2024") == [5.0, "minors only", "female; male", "no", "English; Spanish", "service listed until 2024-12-31"]
     assert crisis("2025") == [8.0, "minors and adults", "all", "yes", "any (interpreters)", NA]
-    assert crisis("all") == [8.0, "minors and adults", "all", "yes", "any (interpreters)", NA]
+    assert crisis("all") == [8.0, "minors and adults", "all", "yes", "any (interpreters)", "these terms from 2025-01-01, 5 a month before"]
+    # a fiscal year from July: the terms changed in its seventh month, and the places before are said
+    assert crisis("2024-07-01..2025-06-30")[-1] == "these terms from 2025-01-01, 5 a month before"
+
+
+def test_a_member_or_service_starting_inside_the_period_is_noted(data: tf.TaskForceData) -> None:
+    """A statistician read a fiscal year's legal clinic at 1 a month, listed from its tenth month, with no note.
+
+    In 2023 Safe Harbor (m2) joined on 1 February, with its two services; Dover police (m1) on 15 January,
+    with none. In 2024 every one of them was there from the first day: no note.
+    """
+    t = directory.member_directory(data, "2023").set_index(["member", "service"])["notes"]
+    assert t[("Safe Harbor Shelter", "Case management")] == "member from 2023-02-01; service listed from 2023-02-01"
+    assert t[("Dover Police Department", "none listed")] == "member from 2023-01-15"
+    assert t[("Sussex Youth Refuge", "Crisis intervention")] == "member from 2023-05-01; service listed from 2023-05-01"  # until 2024: after 2023
+    assert directory.member_directory(data, "2024").set_index(["member", "service"])["notes"][("Safe Harbor Shelter", "Case management")] is NA
 
 
 def test_a_confidential_radius_starts_from_the_county_centroid(table: pd.DataFrame) -> None:

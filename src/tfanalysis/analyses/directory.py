@@ -166,7 +166,10 @@ def member_directory(data: TaskForceData, period: PeriodLike = None) -> pd.DataF
         - ``contact``: the members table's ``contact``, ``phone``, ``email`` and
           ``website`` columns, "; "-separated; only when the data have at least one;
         - ``notes``: "member until 2025-03-31", "service listed until 2024-12-31" when
-          that date is on or before the period's last day (any such date, for all data).
+          that date is on or before the period's last day (any such date, for all data);
+          "member from 2025-01-01", "service listed from 2025-01-01" when it is after the
+          period's first day; "these terms from 2025-01-01, 6 a month before" where the
+          terms listed replaced others in the period (any such change, for all data).
 
     Examples
     --------
@@ -198,9 +201,10 @@ def member_directory(data: TaskForceData, period: PeriodLike = None) -> pd.DataF
 
 
 def _latest_terms(capacity: pd.DataFrame) -> pd.DataFrame:
-    """One capacity row per member × service: the one that started last."""
+    """One capacity row per member × service: the one that started last, with the places a month of the one before it (``earlier``)."""
     ordered = capacity.sort_values(["member_id", "service", "valid_from"], kind="stable")
-    return ordered.drop_duplicates(["member_id", "service"], keep="last").reset_index(drop=True)
+    earlier = ordered.groupby(["member_id", "service"], sort=False)["capacity_per_month"].shift()
+    return ordered.assign(earlier=earlier).drop_duplicates(["member_id", "service"], keep="last").reset_index(drop=True)
 
 
 def _fips_mentioned(members: pd.DataFrame, capacity: pd.DataFrame) -> pd.Series:
@@ -255,6 +259,7 @@ def _locations(members: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
             "county FIPS": members["county_fips"],
             "town": _towns(zips),
             "ZIP": zips,
+            "joined_on": members["joined_on"],
             "left_on": members["left_on"],
         }
     )
@@ -315,7 +320,9 @@ def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) 
             "foreign nationals": _yes_no(cap["serves_foreign_nationals"]),
             "languages": language_names.groupby(level=0).agg("; ".join).reindex(cap.index),
             "24/7": _yes_no(cap["available_24_7"]),
+            "valid_from": cap["valid_from"],
             "valid_to": cap["valid_to"],
+            "earlier": cap["earlier"] if "earlier" in cap else np.nan,
         }
     )
 
@@ -340,14 +347,34 @@ def _counties_served(cap: pd.DataFrame, members: pd.DataFrame, names: pd.DataFra
 
 
 def _notes(table: pd.DataFrame, period: Period) -> pd.Series:
-    """Dates a reader needs: a member leaving, a service ending, on or before the period's end."""
+    """Dates a reader needs: a member joining or leaving, a service starting, changing its terms or ending, inside the period.
+
+    The directory lists a member × service's latest terms: where they began after the
+    period's first day, the places a month shown were not offered all the period (a
+    statistician read a fiscal year's legal clinic at 1 a month with no note, listed from
+    its tenth month, beside report 02's average month). "Terms from" says the terms changed,
+    with the places a month before; for all data (no first day) only changes are noted.
+    """
     end = period.end if period.end is not None else pd.Timestamp.max
+    start = period.start if period.start is not None else pd.Timestamp.max  # all data: nothing began "inside" it
+    day = "%Y-%m-%d"
+    joined = table["joined_on"].where((table["joined_on"] > start) & (table["joined_on"] <= end)) if "joined_on" in table else None
     left = table["left_on"].where(table["left_on"] <= end)
+    began = table["valid_from"].where(table["valid_from"] > start) if "valid_from" in table else table["left_on"].iloc[:0]
+    earlier = pd.to_numeric(table["earlier"], errors="coerce").astype(float) if "earlier" in table else pd.Series(np.nan, index=table.index)
+    changed = table["valid_from"].where(earlier.notna()) if "valid_from" in table else began
     ends = table["valid_to"].where(table["valid_to"] <= end)
-    member_note = ("member until " + left.dt.strftime("%Y-%m-%d")).astype(_TEXT)
-    service_note = ("service listed until " + ends.dt.strftime("%Y-%m-%d")).astype(_TEXT)
-    both = member_note.str.cat(service_note, sep="; ")
-    return both.fillna(member_note).fillna(service_note)
+    parts = [
+        ("member from " + joined.dt.strftime(day)) if joined is not None else None,
+        "member until " + left.dt.strftime(day),
+        ("service listed from " + began.dt.strftime(day)).where(earlier.isna()),
+        ("these terms from " + changed.dt.strftime(day) + ", " + earlier.map("{:g}".format, na_action="ignore").astype(_TEXT) + " a month before"),
+        "service listed until " + ends.dt.strftime(day),
+    ]
+    notes = pd.Series(pd.NA, index=table.index, dtype=_TEXT)
+    for part in (part.astype(_TEXT) for part in parts if part is not None):  # five kinds of note, each a column at once
+        notes = notes.str.cat(part, sep="; ").fillna(notes).fillna(part)
+    return notes
 
 
 # ------------------------------------------------------------------- who covers what
