@@ -42,19 +42,25 @@ DAYS_PER_MONTH = 365.25 / 12
 def as_of_date(data: Any) -> pd.Timestamp:
     """The last date seen in the needs and referrals: where follow-up ends (censoring date).
 
+    Never after the data's ``export_date``: loaded data hold no such date, and the data as
+    they stood at a period's end (:meth:`~tfanalysis.data.dataset.TaskForceData.up_to`)
+    are as of that end, though a need of theirs was met after it.
+
     Examples
     --------
     >>> from tfanalysis import load_dataset
-    >>> str(as_of_date(load_dataset(DEMO_DIR)).date())
-    '2025-12-31'
+    >>> data = load_dataset(DEMO_DIR)
+    >>> str(as_of_date(data).date()), str(as_of_date(data.up_to("2025Q1")).date())
+    ('2025-12-31', '2025-03-31')
     """
     dates = [data.needs[c] for c in ("identified_on", "met_on") if c in data.needs]
     dates += [data.referrals[c] for c in ("referred_on", "responded_on") if c in data.referrals]
     stamps = pd.concat([pd.Series(d, dtype="datetime64[ns]") for d in dates], ignore_index=True).dropna()
-    if len(stamps):
-        return stamps.max()
     export = getattr(data, "export_date", None)
-    return pd.NaT if export is None else pd.Timestamp(export)  # nothing happened: as of the export
+    export = None if export is None or pd.isna(export) else pd.Timestamp(export)
+    if len(stamps):
+        return stamps.max() if export is None else min(stamps.max(), export)
+    return pd.NaT if export is None else export  # nothing happened: as of the export
 
 
 def period_window(data: Any, period: PeriodLike) -> tuple[pd.Timestamp, pd.Timestamp, str]:

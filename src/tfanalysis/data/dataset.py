@@ -123,7 +123,11 @@ class TaskForceData:
         """Return the dataset as it stood at the end of a reporting period: nothing dated after it.
 
         What a report on a past period reads its history, trends and forecasts from, so that
-        none of them shows a later quarter. ``"all"`` keeps everything.
+        none of them shows a later quarter. ``"all"`` keeps everything. Rows keep their
+        later follow-up dates (a need met after the period's end); the export date becomes
+        the period's last day, so that what is read "as of the data end"
+        (:func:`tfanalysis.gaps.as_of_date`: the capacity in force, the complete quarters)
+        is read as of the period's end, not of a follow-up after it.
 
         Examples
         --------
@@ -131,13 +135,16 @@ class TaskForceData:
         >>> data = tf.load_dataset(DEMO_DIR)
         >>> str(data.up_to("2025Q1").needs["identified_on"].max().date()) <= "2025-03-31"
         True
+        >>> str(data.up_to("2025Q1").export_date.date())
+        '2025-03-31'
         """
         from tfanalysis.data.periods import parse_period
 
         p = parse_period(period, today=today)
         if p.end is None:
             return self
-        return self.in_period(("1900-01-01", str(p.end.date())))
+        export = p.end if self.export_date is None else min(pd.Timestamp(self.export_date), p.end)
+        return dataclasses.replace(self.in_period(("1900-01-01", str(p.end.date()))), export_date=export)
 
     def fingerprint(self) -> dict[str, str]:
         """Return the SHA-256 of every file read, by table name.

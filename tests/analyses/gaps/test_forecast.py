@@ -178,3 +178,23 @@ def test_backtest_with_no_quarter_left_to_fit_on_says_so(ct_dir: Path) -> None:
     result = backtest(data)
     assert result.empty
     assert backtest_markdown(result).startswith("Too few complete quarters of data to backtest")
+
+
+def test_the_places_and_complete_quarters_of_a_past_period_are_those_of_its_end(tmp_path: Path) -> None:
+    """A report on 2024Q1 forecasts from the data as they stood on 31 March 2024.
+
+    c1's emergency housing, identified in January, was met on 2024-06-01, and a second shelter row
+    (20 a month) began on 2024-05-01. Read as of the follow-up (the latest date the data up to 2024Q1
+    still hold), the places line showed 3 x 26 = 78 and 2024Q2 could be counted as complete; as of
+    the period's end it is 3 x 6 = 18 (m2's 6 a month), and the last complete quarter is 2024Q1.
+    """
+    from tfanalysis.analyses.capacity_in_force import as_of_date
+    from tfanalysis.analyses.gaps.forecast import places_per_quarter
+
+    needs = TINY_TABLES["needs.csv"].replace("housing_emergency,2024-01-10,met,2024-01-12,m2", "housing_emergency,2024-01-10,met,2024-06-01,m2")
+    capacity = TINY_TABLES["capacity.csv"] + "m2,housing_emergency,20,10001;10003,false,true,female,true,en;es,true,2024-05-01,\n"
+    history = load_dataset(write_tiny_dataset(tmp_path / "tiny", needs__csv=needs, capacity__csv=capacity)).up_to("2024Q1")
+    assert str(history.needs["met_on"].max().date()) == "2024-06-01"  # the follow-up is kept
+    assert str(as_of_date(history).date()) == "2024-03-31"
+    assert places_per_quarter(history)["housing_emergency"] == 18.0
+    assert list(quarterly_needs(history).index.astype(str)) == ["2024Q1"]
