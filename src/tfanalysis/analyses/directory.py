@@ -322,7 +322,7 @@ def _offers(capacity: pd.DataFrame, members: pd.DataFrame, names: pd.DataFrame) 
             "24/7": _yes_no(cap["available_24_7"]),
             "valid_from": cap["valid_from"],
             "valid_to": cap["valid_to"],
-            "earlier": cap["earlier"] if "earlier" in cap else np.nan,
+            "earlier": cap["earlier"],
         }
     )
 
@@ -358,21 +358,21 @@ def _notes(table: pd.DataFrame, period: Period) -> pd.Series:
     end = period.end if period.end is not None else pd.Timestamp.max
     start = period.start if period.start is not None else pd.Timestamp.max  # all data: nothing began "inside" it
     day = "%Y-%m-%d"
-    joined = table["joined_on"].where((table["joined_on"] > start) & (table["joined_on"] <= end)) if "joined_on" in table else None
+    joined = table["joined_on"].where((table["joined_on"] > start) & (table["joined_on"] <= end))
     left = table["left_on"].where(table["left_on"] <= end)
-    began = table["valid_from"].where(table["valid_from"] > start) if "valid_from" in table else table["left_on"].iloc[:0]
-    earlier = pd.to_numeric(table["earlier"], errors="coerce").astype(float) if "earlier" in table else pd.Series(np.nan, index=table.index)
-    changed = table["valid_from"].where(earlier.notna()) if "valid_from" in table else began
+    earlier = pd.to_numeric(table["earlier"], errors="coerce").astype(float)  # the places a month of the terms replaced
+    began = table["valid_from"].where((table["valid_from"] > start) & earlier.isna())
+    changed = table["valid_from"].where(earlier.notna())
     ends = table["valid_to"].where(table["valid_to"] <= end)
     parts = [
-        ("member from " + joined.dt.strftime(day)) if joined is not None else None,
+        "member from " + joined.dt.strftime(day),
         "member until " + left.dt.strftime(day),
-        ("service listed from " + began.dt.strftime(day)).where(earlier.isna()),
-        ("these terms from " + changed.dt.strftime(day) + ", " + earlier.map("{:g}".format, na_action="ignore").astype(_TEXT) + " a month before"),
+        "service listed from " + began.dt.strftime(day),
+        "these terms from " + changed.dt.strftime(day) + ", " + earlier.map("{:g}".format, na_action="ignore").astype(_TEXT) + " a month before",
         "service listed until " + ends.dt.strftime(day),
     ]
     notes = pd.Series(pd.NA, index=table.index, dtype=_TEXT)
-    for part in (part.astype(_TEXT) for part in parts if part is not None):  # five kinds of note, each a column at once
+    for part in (part.astype(_TEXT) for part in parts):  # five kinds of note, each a column at once
         notes = notes.str.cat(part, sep="; ").fillna(notes).fillna(part)
     return notes
 
