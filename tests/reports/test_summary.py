@@ -418,3 +418,18 @@ def test_a_count_of_some_of_a_victim_s_units_varies_with_the_clusters_of_all_of_
     tested = pd.concat([needs(70, "2024-05-01"), needs(40, "2024-02-01", first=100)], ignore_index=True)
     assert summary._could_be_chance(met, series, tested, parse_period("2024Q2"), parse_period("2024Q1"), pd.Timestamp("2024-12-31"))
     assert not summary._chance_alone(70, 40, 91, 91, 1.0)
+
+
+def test_an_all_data_rate_whose_base_is_hidden_says_hidden_not_n_a(tiny_dir):
+    """A second task force read "Referrals accepted … n/a" for all data, where the base was hidden.
+
+    The tiny task force's 3 referrals all have an outcome (accepted, declined, no response): the base
+    of 3 is hidden at threshold 11, and with it the rate.
+    """
+    data = load_dataset(tiny_dir)
+    tiles = summary.headline_tiles(Release(data, 11), data, "all")
+    assert math.isnan(tiles.loc["referral_acceptance_rate", "now"]) and tiles.loc["referral_acceptance_rate", "now_hidden"]
+    assert not tiles.loc["needs_identified", "now_hidden"] or math.isnan(tiles.loc["needs_identified", "now"])
+    page = summary.tiles_html(tiles)
+    tile = page[page.index("Referrals accepted"):][:400]
+    assert "hidden" in tile and "n/a" not in tile

@@ -278,7 +278,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
         counted = rel.table(h.universe, rows=ByPeriod(h.date, spans), where=where, name=f"05 {h.label} per period") if spans else None
         values = counted.numbers() if counted is not None else pd.Series(dtype=float)
         hidden = values.isna()  # a count the release hides (what a value rests on, for a rate or a median)
-        now = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else None
+        now, now_hidden = _all_data_value(rel, h, where, base_where, units, as_of) if reporting.start is None else (None, False)
         if counted is None:
             pass  # no period to read (none settled yet)
         elif h.kind == "rate":
@@ -309,7 +309,7 @@ def headline_tiles(rel: Any, data: Any, period: Any, region: str = "") -> pd.Dat
             "previous": float(series.get(previous.label, np.nan)) if previous is not None else np.nan,
             "year_ago": float(series.get(year_ago.label, np.nan)) if year_ago is not None else np.nan,
             # why a value is missing: hidden (not "not measurable"), in this period or the one compared with
-            "now_hidden": bool(hidden.get(trend[-1].label, False)) if now is None and trend else False,
+            "now_hidden": bool(hidden.get(trend[-1].label, False)) if now is None and trend else now_hidden,
             "previous_hidden": bool(hidden.get(previous.label, False)) if previous is not None else False,
             "year_ago_hidden": bool(hidden.get(year_ago.label, False)) if year_ago is not None else False,
             # or not settled yet: the period's referrals have not all had the data's answer window
@@ -624,20 +624,25 @@ def _matches(units: pd.DataFrame, where: dict) -> np.ndarray:
     return matches(units, predicate(where))
 
 
-def _all_data_value(rel: Any, h: Headline, where: dict, base_where: dict, units: pd.DataFrame, as_of: pd.Timestamp) -> float:
-    """A headline over all the data (no comparison is made for all data)."""
+def _all_data_value(rel: Any, h: Headline, where: dict, base_where: dict, units: pd.DataFrame, as_of: pd.Timestamp) -> tuple[float, bool]:
+    """A headline over all the data (no comparison is made for all data), and whether it is hidden.
+
+    Hidden (not "n/a"): a count the release hides, or one a rate or a median rests on (a
+    second task force read "Referrals accepted n/a" where its base was hidden).
+    """
     count = rel.count(h.universe, where=where, name=f"05 {h.label} (all data)")
     if h.kind == "count":
         v = count.value()
-        return float("nan") if v is None else float(v)
+        return (float("nan"), True) if v is None else (float(v), False)
     base = rel.count(h.universe, where=base_where, name=f"05 {h.label} base (all data)")
     if h.kind == "rate":
         num, den = count.value(), base.value()
-        return float("nan") if num is None or not den else 100 * num / den
-    v = base.value()
-    if v is None or (h.universe == "needs" and not _bands_shown(rel, (), base_where, f"05 {h.label}: by time to met (all data)").all()):
-        return float("nan")
-    return _median_all(h.universe, units[_matches(units, base_where)], h.date, as_of)
+        if num is None or den is None:
+            return float("nan"), True
+        return (100 * num / den, False) if den else (float("nan"), False)
+    if base.value() is None or (h.universe == "needs" and not _bands_shown(rel, (), base_where, f"05 {h.label}: by time to met (all data)").all()):
+        return float("nan"), True
+    return _median_all(h.universe, units[_matches(units, base_where)], h.date, as_of), False
 
 
 def _bands_shown(rel: Any, rows: Any, where: dict, name: str) -> pd.Series:
