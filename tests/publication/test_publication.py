@@ -437,6 +437,7 @@ def test_a_line_whose_total_is_public_elsewhere_is_withheld_whole():
     """Seven hidden counties under a need total of 13 shown by another table: each would be <= 7."""
     spec = {(f"c{i}", "crisis"): 2 for i in range(6)}
     spec.update({("c6", "crisis"): 1, ("c0", "food"): 40, ("c1", "food"): 35, ("c7", "food"): 30})
+    spec.update({(f"c{i}", "food"): 20 for i in range(2, 7)})  # no county a small group (publication.small_groups)
     units = _needs(spec, ("county", "need"))
     rel = Release(None, K, units={"needs": units})
     totals = rel.table("needs", rows="need", name="demand")
@@ -458,6 +459,7 @@ def test_a_zero_whose_total_is_a_shown_zero_is_shown_in_a_line_withheld_whole():
     """
     spec = {(f"c{i}", "crisis"): 2 for i in range(6)}
     spec.update({("c6", "crisis"): 1, ("c0", "food"): 40, ("c1", "food"): 35, ("c7", "food"): 30})
+    spec.update({(f"c{i}", "food"): 20 for i in range(2, 7)})  # no county a small group (publication.small_groups)
     units = _needs(spec, ("county", "need"))
     rel = Release(None, K, units={"needs": units})
     rel.table("needs", rows="need", name="demand")

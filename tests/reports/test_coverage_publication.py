@@ -164,8 +164,11 @@ def test_nested_periods_across_runs_do_not_give_a_half_year_back(tmp_path: Path)
 def withheld() -> tuple[Release, pd.DataFrame]:
     """Crisis needs 2, 2, 2, 2, 2, 2, 1 in counties 0-6 (13, a total another report shows), none in 7.
 
-    Hidden, each would be at most 7 given the total: the whole crisis column is withheld,
-    zeros too. No member offers crisis intervention or food anywhere.
+    Counties 2-6 hold only their crisis victims (groups of 1 or 2 people, each unit a person
+    here): their counts, food's zeros too, are withheld (publication.small_groups). Counties 0
+    and 1 (40 and 35 with food) have their crisis needs hidden (at least 1 each, at most 12
+    given the total); county 7's zero, beside its 30 with food, is shown. No member offers
+    crisis intervention or food anywhere.
     """
     spec = {(str(i), "crisis_intervention"): 2 for i in range(6)}
     spec.update({("6", "crisis_intervention"): 1, ("0", "food"): 40, ("1", "food"): 35, ("7", "food"): 30})
@@ -178,27 +181,28 @@ def withheld() -> tuple[Release, pd.DataFrame]:
 
 
 def test_deserts_are_read_from_the_release_not_from_true_counts(withheld) -> None:
-    """Sentences and deserts: listing the seven counties with crisis needs (not the eighth) would
-    say which withheld counts are zero; now a withheld count lists no desert and the paragraph
-    says how many pairs it leaves open."""
+    """Sentences and deserts: listing the seven counties with crisis needs (not the eighth) from the
+    true counts would say which withheld counts are zero. Now the list is the pairs without a
+    provider whose released count is not a shown 0: counties 0 and 1 (hidden, so at least 1) as
+    deserts, 2-6 (withheld) as pairs whose need the report does not say; 7's shown 0 is not listed."""
     rel, published = withheld
     crisis = published[published["service"] == "crisis_intervention"]
-    assert (crisis["need"] == "hidden").all() and crisis["has_need"].isna().all()
+    assert crisis["need"].tolist() == ["hidden"] * 7 + [0]
+    assert crisis["has_need"].tolist()[:2] == [True, True] and crisis["has_need"].iloc[2:7].isna().all() and not crisis["has_need"].iloc[7]
     found = coverage_report.published_deserts(published, max_miles=60)
-    assert "crisis_intervention" not in set(found["service"])
-    # the old way: deserts from the true counts name counties 0-6 and leave out 7
-    truth = coverage_table([str(i) for i in range(8)], ["crisis_intervention"]).assign(need=[2] * 6 + [1, 0])
-    assert coverage.deserts(table=truth, max_miles=60)["county_fips"].tolist() == [str(i) for i in range(7)]
-    # what is listed is exactly the pairs whose released count shows need
+    listed = found[found["service"] == "crisis_intervention"]
+    assert listed["county_fips"].tolist() == [str(i) for i in range(7)]
+    assert listed["need_shown"].tolist() == [True, True] + [False] * 5
+    # the list is exactly the pairs whose released count is not a shown 0, whatever the true counts
     assert set(zip(found["county_fips"], found["service"])) == set(
-        published.loc[published["has_need"].fillna(False).astype(bool), ["county_fips", "service"]].itertuples(index=False, name=None))
+        published.loc[published["need"].astype(str) != "0", ["county_fips", "service"]].itertuples(index=False, name=None))
     text = coverage_report.deserts_markdown(published, max_miles=60, period_label="2025")
     withheld_pairs = int(published["has_need"].isna().sum())
-    assert withheld_pairs >= 8
-    assert f"For {withheld_pairs} more pairs without a provider in reach, the count of needs is withheld" in text
+    assert withheld_pairs == 10  # crisis and food in counties 2-6
+    assert f"{withheld_pairs} more pairs have no provider in reach, and their counts of needs are withheld" in text
+    assert "Crisis intervention (2 counties: County 0, County 1)" in text
     assert "13" not in text
     assert no_leaks(rel)
-
 
 def test_median_distance_is_over_the_pairs_the_release_shows_need_for() -> None:
     published = pd.DataFrame({
@@ -231,7 +235,7 @@ def test_the_map_hover_shows_released_counts_zeros_as_zero_and_refuses_true_coun
     expected_food = [("0" if v == 0 else SUPPRESSED_HOVER if v == "hidden" else f"{v:,}")
                      for v in published.loc[published["service"] == "food", "need"]]
     assert food == expected_food
-    assert crisis == [SUPPRESSED_HOVER] * 8  # county 7's true zero is withheld with its line: not drawn as 0
+    assert crisis == [SUPPRESSED_HOVER] * 7 + ["0"]  # county 7's zero, of 30 people with food, is no small group's
     raw = published.drop(columns="has_need").assign(need=1)
     with pytest.raises(ValueError, match="published_coverage"):
         coverage_figures.access_map_figure(raw, {"type": "FeatureCollection", "features": []},
@@ -239,14 +243,18 @@ def test_the_map_hover_shows_released_counts_zeros_as_zero_and_refuses_true_coun
 
 
 def test_red_dots_are_the_released_deserts_only() -> None:
-    """Two counties without a provider within 60 miles: A's need is hidden (a desert), B's is 0."""
-    units = needs({("A", "legal"): 4, ("C", "legal"): 30})
+    """Two counties without a provider within 60 miles: A's need is hidden (a desert), B's is 0.
+
+    A's 4 legal needs are among its 14 clients (10 more with food): no small group, so the hidden
+    count is at least 1 and A is a desert. Red dots are :func:`shown_deserts`, as report 01 draws them."""
+    units = needs({("A", "legal"): 4, ("A", "food"): 10, ("C", "legal"): 30})
     table = coverage_table(["A", "B", "C"], ["legal"], nearest={("A", "legal"): 70.0, ("B", "legal"): 80.0, ("C", "legal"): 5.0},
                            serving={("C", "legal"): 1})
     published = coverage_report.published_coverage(table, Release(None, K, units={"needs": units}), "2025")
     found = coverage_report.published_deserts(published, max_miles=60)
     assert found[["county_fips", "need", "kind"]].values.tolist() == [["A", "hidden", "none within reach"]]
-    fig = coverage_figures.nearest_distance_figure(published, ["legal"], max_miles=60, deserts=found)
+    assert found["need_shown"].tolist() == [True]
+    fig = coverage_figures.nearest_distance_figure(published, ["legal"], max_miles=60, deserts=coverage_report.shown_deserts(found))
     assert [(t.name, list(t.text)) for t in fig.data] == [("other counties", ["County B", "County C"]),
                                                            ("service desert", ["County A"])]
     assert coverage_report.deserts_table(found).values.tolist() == [["hidden", 70.0, 1000, "none within reach"]]
@@ -333,31 +341,39 @@ def population() -> dict[str, int]:
 
 
 def test_published_needs_are_released_from_the_whole_dataset(data: tf.TaskForceData) -> None:
-    """2024: case management Kent 1 (c1), Sussex 1 (c3); emergency housing Kent 1, New Castle 1."""
+    """2024: case management Kent 1 (c1), Sussex 1 (c3); emergency housing Kent 1, New Castle 1.
+
+    Each county's 2024 needs are one client's (Kent c1, New Castle c2, Sussex c3): a group of one
+    person, so every count, zeros too, is withheld (publication.small_groups): shown "hidden",
+    neither 0 nor at least 1. Before 2026-12-07 Kent read hidden, hidden and Sussex hidden, 0: c3's
+    case management and no emergency housing, her needs of the year."""
     table = coverage.county_service_coverage(data, "2024", services="case_management;housing_emergency")
     published = coverage_report.published_coverage(table, Release(data, 11), "2024")
-    assert published["need"].tolist() == ["hidden", 0, "hidden", "hidden", "hidden", 0]
-    assert published["has_need"].tolist() == [True, False, True, True, True, False]
+    assert published["need"].tolist() == ["hidden"] * 6
+    assert published["has_need"].isna().all()
     # nothing else changes: members, capacity, distances, access and residents are not victim counts
     assert (published.drop(columns=["need", "has_need"]) == table.drop(columns="need")).fillna(True).all().all()
-    # at threshold 2 every count of 1 is still hidden, and each hidden one is at least 1
+    # at threshold 2 a group of one person is still small
     low = coverage_report.published_coverage(table, Release(data, 2), "2024")
-    assert low["need"].tolist() == ["hidden", 0, "hidden", "hidden", "hidden", 0]
+    assert low["need"].tolist() == ["hidden"] * 6 and low["has_need"].isna().all()
 
 
 def test_markdown_names_services_counties_and_residents(data: tf.TaskForceData, population) -> None:
+    """Kent's one 2024 client (c1) needed mental health care, 30 miles from the nearest provider: her
+    county's count is withheld (a group of one person), so Kent is named as a pair without a provider
+    whose need the report does not say, beside New Castle (c2, no such need), and no desert is claimed."""
     table = coverage.county_service_coverage(data, "2024", services="mental_health_care", max_miles=25)
     published = coverage_report.published_coverage(table, Release(data, 11), "2024")
     text = coverage_report.deserts_markdown(published, max_miles=25, period_label="2024")
     assert text == (
-        "In 2024, 1 county × service pair of the 1 service analysed is a service desert (need identified, no "
-        "provider serving the county or within 25 miles of its centre, for any client): Mental health care (emergency and long-term) "
-        "(1 county: Kent). "
-        f"{population[KENT]:,} residents live in this county. Groups of clients no member can serve where a provider exists for "
-        "others (minors, a language) are report 02's structural gaps."
+        "In 2024, no county of the region had needs identified (as the counts released show) for one of the 1 service "
+        "analysed without a provider serving it or within 25 miles. 2 pairs have no provider in reach, and their counts of "
+        "needs are withheld (it would tell what a few victims have, or give another count away), so the report does not say "
+        "whether there was need: Mental health care (emergency and long-term) (Kent, New Castle)."
     )
-    assert coverage_report.published_deserts(published, max_miles=25)[["county_fips", "need"]].values.tolist() == [[KENT, "hidden"]]
-
+    found = coverage_report.published_deserts(published, max_miles=25)
+    assert found[["county_fips", "need", "need_shown"]].values.tolist() == [[KENT, "hidden", False], ["10003", "hidden", False]]
+    assert coverage_report.residents_of(coverage_report.shown_deserts(found)) == 0
 
 def test_a_housing_subtype_reads_as_its_e_guide_label_in_every_coverage_table() -> None:
     # the housing subtypes are service codes, not e-Guide needs: they read 'housing emergency' before

@@ -12,7 +12,7 @@ import pytest
 
 from tfanalysis.running import cli, pipeline
 from tfanalysis.publication import Release
-from tfanalysis.running.audit import audit_html, audit_ledger, read_numbers
+from tfanalysis.running.audit import audit_html, audit_ledger, audit_small_groups, read_numbers
 from tfanalysis.publication.cells import cell_key, predicate
 
 
@@ -63,21 +63,27 @@ def test_the_figures_of_a_released_table_are_read_back_against_the_release():
     every drawn value back (none hidden is drawn), and finds the one a tampered figure draws."""
     from tfanalysis.reports.figures.gaps import gap_heatmap, sites_map
 
-    units = pd.DataFrame({"county_fips": ["10001"] * 4 + ["10003"] * 20, "need": ["food"] * 2 + ["clothing"] * 2 + ["food"] * 20})
+    # Kent: twelve clients with food needs, two of them clothing; New Castle twenty with food; Sussex fifteen with clothing
+    units = pd.DataFrame({"client_id": [f"k{i}" for i in range(12)] + ["k0", "k1"] + [f"n{i}" for i in range(20)] + [f"s{i}" for i in range(15)],
+                          "county_fips": ["10001"] * 14 + ["10003"] * 20 + ["10005"] * 15,
+                          "need": ["food"] * 12 + ["clothing"] * 2 + ["food"] * 20 + ["clothing"] * 15})
     rel = Release(None, 11, units={"needs": units})
     table = rel.table("needs", rows="need", columns="county_fips", name="needs per need and county")
     per_county = rel.table("needs", rows="county_fips", name="needs per county")
+    names = {"10001": "Kent", "10003": "New Castle", "10005": "Sussex"}
     geo = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"county_fips": f, "name": n}, "geometry": None}
-                                                     for f, n in (("10001", "Kent"), ("10003", "New Castle"))]}
-    heatmap = gap_heatmap(table.inner(), labels={"10001": "Kent", "10003": "New Castle"})
+                                                     for f, n in names.items()]}
+    heatmap = gap_heatmap(table.inner(), labels=names)
     drawn = heatmap.to_json()
     mine = rel.ledger.shown_in("")
     read = read_numbers(_figure_page(json.loads(drawn)["data"][0]))
-    assert sorted(read.loc[read["column"] != "text", ["label", "column", "value"]].values.tolist()) == [["Clothing", "10003", 0.0], ["Food", "10003", 20.0]]
+    # Kent's 2 clothing needs hidden, and with them (complementary suppression) the counts that would give them back;
+    # the two zeros are shown
+    assert sorted(read.loc[read["column"] != "text", ["label", "column", "value"]].values.tolist()) == [["Clothing", "10003", 0.0], ["Food", "10005", 0.0]]
     assert audit_html(_figure_page(json.loads(drawn)["data"][0]), mine, 11).empty
     assert audit_html(_figure_page(json.loads(sites_map(per_county.inner(), pd.DataFrame(), geo).to_json())["data"][0]), mine, 11).empty
     tampered = json.loads(drawn)["data"][0]
-    tampered["z"] = [[None, 0], [2, 20]]  # food in Kent, hidden, drawn as its true 2
+    tampered["z"] = [[None, 0, None], [12, None, 0]]  # food in Kent, hidden, drawn as its true 12
     assert audit_html(_figure_page(tampered), mine, 11)["cell"].tolist() == ["Food × 10001"]
 
 
@@ -168,6 +174,28 @@ def test_the_ledger_audit_finds_a_count_released_naively_and_names_no_value():
     findings = audit_ledger(rel)
     assert "a" in findings["cell"].tolist()
     assert not findings.to_string().count("4 ")
+
+
+def test_the_small_group_audit_finds_a_county_of_one_victims_needs_shown_as_0_or_at_least_1():
+    """The second task force's attack, released as the layer did before: her county's needs per service, zeros shown."""
+    units = pd.DataFrame({"client_id": ["her"] + [f"c{i}" for i in range(30)] + [f"c{i}" for i in range(5)],
+                          "county_fips": ["48141"] + ["48201"] * 35, "need": ["food"] + ["food"] * 30 + ["legal"] * 5})
+    rel = Release(None, 11, units={"needs": units})
+    rel.ledger.add(pd.DataFrame({
+        "key": [cell_key("needs", predicate(county_fips="48141", need=n)) for n in ("food", "legal", "medical")]
+               + [cell_key("needs", predicate(county_fips="48201", need="food"))],
+        "table": "old 02", "row": ["48141", "48141", "48141", "48201"], "column": ["food", "legal", "medical", "food"],
+        "true": [1, 0, 0, 30], "hidden": [True, False, False, False], "withheld": False,
+    }))
+    findings = audit_small_groups(rel)
+    # her food (at least 1) and legal (0, though five others have it); medical is nobody's, and the
+    # county of thirty tells nothing of a small group
+    assert sorted(findings["cell"]) == ["48141 × food", "48141 × legal"]
+    assert set(findings["table"]) == {"old 02"}
+    # released by the layer now: nothing to find
+    fresh = Release(None, 11, units={"needs": units})
+    fresh.table("needs", rows="county_fips", columns="need", levels={"need": ["food", "legal", "medical"]}, name="02")
+    assert audit_small_groups(fresh).empty
 
 
 def test_a_run_whose_release_a_reader_could_undo_is_not_published(tmp_path, tiny_dir):

@@ -53,6 +53,7 @@ from tfanalysis.publication.cells import (
 from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_name, axis_positions, both, label_text, with_total
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.released import Released
+from tfanalysis.publication.small_groups import in_small_group
 from tfanalysis.publication.units import finer_pairs, unit_frames, with_need_outcome
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
@@ -103,6 +104,7 @@ class Release:
         self._spans: dict[tuple[str, str], Any] = {}
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
+        self._groups: dict[str, dict] = {}  # people per group of units (publication.small_groups), per universe
         # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
         # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
         self._clean = CleanBlocks(Path(ledger_dir) / CLEAN_BLOCKS if ledger_dir else None,
@@ -284,7 +286,9 @@ class Release:
         least ``floor``. They are checked together against everything released so far
         (this run's earlier tables, earlier runs, their floors) as the bounds check a
         table: if a reader could then pin a hidden count inside 1..k-1, the tallies must not
-        be shown (False) and nothing is recorded. Otherwise (True) the floors are recorded,
+        be shown (False) and nothing is recorded; so is a floor on a count withheld, or on
+        one of a small group of victims (:mod:`~tfanalysis.publication.small_groups`: a tie
+        drawn would tell what they have). Otherwise (True) the floors are recorded,
         kept in the ledger for later tables and runs, and the bounds read them wherever the
         counts are, released or not. Ask before the counts' own tables are released, so that
         they hide what the floors would give away.
@@ -326,6 +330,11 @@ class Release:
                 new.append((key, true, int(floor)))
         if not new:
             return True
+        # a floor on a count of a small group tells what those few have, as a hidden count would
+        keys = np.array([key for key, _, _ in new], dtype=object)
+        small = np.array([true < self.threshold for _, true, _ in new], dtype=bool)
+        if self._in_small_group(universe, keys, small).any() or self.ledger.withheld(keys).any():
+            return False
         known = self.ledger.floors
         for key, true, floor in new:
             self.ledger.add_floor(key, true, floor)
@@ -357,8 +366,10 @@ class Release:
         given = self._given_by_shown(universe, totals, keys, new & (totals >= k))
         fixed_shown |= given
         new &= ~given
-        hidden = fixed_hidden | (new & (totals >= 1) & (totals < k))
-        withheld = np.zeros(totals.shape, dtype=bool)
+        # a count that says what a handful of people have (a county of one victim, its needs per
+        # service) is withheld, zeros too: neither 0 nor "at least 1" is told of it
+        withheld = self._in_small_group(universe, keys, new & (totals < k))
+        hidden = fixed_hidden | (new & (totals >= 1) & (totals < k)) | withheld
         units = self.units(universe)
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
         # the cubes to check: those the new counts fall in (the others hold nothing new since their last check)
@@ -442,6 +453,14 @@ class Release:
         self.ledger.add(rows)
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
+
+    def _in_small_group(self, universe: str, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Which of ``candidates`` count part of a group of 1 to k-1 people (:func:`~tfanalysis.publication.small_groups.in_small_group`)."""
+        out = np.zeros(keys.shape, dtype=bool)
+        if candidates.any():
+            preds = [_pred_of(key) for key in keys[candidates]]
+            out[candidates] = in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}))
+        return out
 
     def _too_large_to_bound(self, universe: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,
                             withheld: np.ndarray, exists: np.ndarray, new: np.ndarray, table_columns: set) -> np.ndarray | None:

@@ -30,6 +30,7 @@ __all__ = [
     "published_coverage",
     "published_deserts",
     "region_geojson",
+    "shown_deserts",
     "residents_of",
     "services_to_map",
     "unmapped_markdown",
@@ -147,38 +148,51 @@ def _released_long(released: Released) -> pd.DataFrame:
 
 
 def published_deserts(published: pd.DataFrame, *, max_miles: float = 60.0) -> pd.DataFrame:
-    """The service deserts the release shows: no provider in reach, need shown to exist.
+    """The service deserts the release shows, and the pairs without a provider whose need it does not say.
 
     A county × service of a :func:`published_coverage` table is listed when no member
-    serves the county, none offering the service is within ``max_miles`` and the released
-    count of needs says there was need (``has_need``: a count above 0, or hidden, which
-    is at least 1). A count withheld with its line says nothing either way: that pair is
-    not listed (:func:`deserts_markdown` counts such pairs), so that which hidden counts
-    are zero never shows through the list.
+    serves the county and none offering the service is within ``max_miles``, unless its
+    released count of needs is a shown 0. ``need_shown`` is True where the count says
+    there was need (``has_need``: above 0, or hidden, which is at least 1): a service
+    desert. Where the count is withheld (it would tell what a few victims have:
+    :mod:`tfanalysis.publication.small_groups`, or give another count away) the release
+    does not say whether there was need; the pair is listed all the same, as the supply
+    it is (no provider in reach is no victim count), with ``need_shown`` False. So a rural
+    county of a few victims is not dropped from the list, and the list never tells which
+    withheld counts are zero.
 
     Returns
     -------
     pandas.DataFrame
-        As :func:`deserts`, ``need`` as released.
+        As :func:`deserts`, ``need`` as released, and ``need_shown``.
 
     Examples
     --------
     >>> p = pd.DataFrame({"county_fips": ["1", "2", "3"], "county": ["A", "B", "C"], "service": "food",
     ...                   "need": ["hidden", 0, "hidden"], "has_need": pd.array([True, False, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [80.0, 90.0, None], "residents": [10, 20, 30]})
-    >>> published_deserts(p)[["county", "need", "kind"]].values.tolist()
-    [['A', 'hidden', 'none within reach']]
+    >>> published_deserts(p)[["county", "need", "kind", "need_shown"]].values.tolist()
+    [['A', 'hidden', 'none within reach', True], ['C', 'hidden', 'no provider', False]]
     """
-    shown = published["has_need"].fillna(False).astype(bool)
-    return as_deserts(published[shown & without_provider(published, max_miles)])
+    has_need = published["has_need"]
+    listed = (has_need.isna() | has_need.fillna(False).astype(bool)).to_numpy(bool) & without_provider(published, max_miles).to_numpy(bool)
+    rows = published[listed]
+    return as_deserts(rows).assign(need_shown=rows["has_need"].fillna(False).astype(bool).to_numpy())
+
+
+def shown_deserts(found: pd.DataFrame) -> pd.DataFrame:
+    """The pairs of :func:`published_deserts` whose released counts show need: the service deserts (at least these)."""
+    return found[found["need_shown"].to_numpy(bool)] if "need_shown" in found else found
 
 
 def services_to_map(published: pd.DataFrame, found: pd.DataFrame, limit: int = 5) -> list[str]:
-    """The services worth a map: those with deserts, then those needed in the most counties.
+    """The services worth a map: those with deserts, then those needed in the most counties, then those served in the most.
 
     Read from what is released only: the deserts of :func:`published_deserts` and the
     counties whose released count shows need (``has_need``), never from true counts (an
-    order picked from them would tell hidden counts apart). Ties by service code.
+    order picked from them would tell hidden counts apart). Ties by service code. Where
+    that leaves room (every count withheld), the services members serve fill it: the map
+    of access is a map of providers.
 
     Examples
     --------
@@ -186,13 +200,24 @@ def services_to_map(published: pd.DataFrame, found: pd.DataFrame, limit: int = 5
     ...                   "has_need": pd.array([True, True, True, False], dtype="boolean")})
     >>> services_to_map(p, pd.DataFrame({"service": ["c"]}), limit=2)
     ['c', 'b']
+    >>> withheld = p.assign(has_need=pd.array([pd.NA] * 4, dtype="boolean"), members_serving=[0, 1, 1, 2])
+    >>> services_to_map(withheld, pd.DataFrame({"service": []}), limit=2)
+    ['b', 'c']
     """
-    with_need = published["has_need"].fillna(False).astype(bool).groupby(published["service"].astype(str)).sum()
+    service = published["service"].astype(str)
+    with_need = published["has_need"].fillna(False).astype(bool).groupby(service).sum()
     with_deserts = found["service"].astype(str).value_counts()
     order = pd.DataFrame({"deserts": with_deserts.reindex(with_need.index, fill_value=0), "counties": with_need})
     order = order[(order["counties"] > 0) | (order["deserts"] > 0)].sort_index()
     order = order.sort_values(["deserts", "counties"], ascending=False, kind="stable")
-    return [str(s) for s in order.index[:limit]]
+    chosen = [str(s) for s in order.index[:limit]]
+    if len(chosen) < limit and "members_serving" in published:
+        # room left (a small task force's needs withheld: publication.small_groups): the services
+        # members offer, by the counties they serve; providers are no victim count
+        served = (pd.to_numeric(published["members_serving"], errors="coerce").fillna(0) > 0).groupby(service).sum()
+        served = served[(served > 0) & ~served.index.isin(chosen)].sort_index()
+        chosen += [str(s) for s in served.sort_values(ascending=False, kind="stable").index[:limit - len(chosen)]]
+    return chosen
 
 
 def unmapped_markdown(found: pd.DataFrame, mapped: list[str]) -> str:
@@ -302,12 +327,13 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
     ...                   "need": ["hidden", 25, "hidden"], "has_need": pd.array([True, True, pd.NA], dtype="boolean"),
     ...                   "members_serving": 0, "nearest_miles": [None, None, None], "residents": [1000, 2500, 700]})
     >>> print(deserts_markdown(p, max_miles=60, period_label="2025"))
-    In 2025, at least 2 county × service pairs of the 1 service analysed are service deserts (need identified, no provider serving the county or within 60 miles of its centre, for any client): Food (2 counties: A, B). 3,500 residents live in these 2 counties. Groups of clients no member can serve where a provider exists for others (minors, a language) are report 02's structural gaps. No member offers Food at all in the period. For 1 more pair without a provider in reach, the count of needs is withheld to protect other counts, so the report does not say whether there was need.
+    In 2025, at least 2 county × service pairs of the 1 service analysed are service deserts (need identified, no provider serving the county or within 60 miles of its centre, for any client): Food (2 counties: A, B). 3,500 residents live in these 2 counties. Groups of clients no member can serve where a provider exists for others (minors, a language) are report 02's structural gaps. No member offers Food at all in the period. 1 more pair has no provider in reach, and its count of needs is withheld (it would tell what a few victims have, or give another count away), so the report does not say whether there was need: Food (C).
     """
-    found = published_deserts(published, max_miles=max_miles)
+    everything = published_deserts(published, max_miles=max_miles)
+    found = shown_deserts(everything)
+    unknown = everything[~everything["need_shown"].to_numpy(bool)]
     analysed = published["service"].nunique()
     services = f"{analysed} service{'s' if analysed != 1 else ''} analysed"
-    unknown = int((published["has_need"].isna() & without_provider(published, max_miles)).sum())
     if not analysed:
         return (f"In {period_label} there is nothing to analyse: no member of the task force was active in the region, "
                 "or no service was offered or needed.")
@@ -317,29 +343,37 @@ def deserts_markdown(published: pd.DataFrame, *, max_miles: float, period_label:
             f"the {services} without a provider serving it or within {max_miles:g} miles."
         )
     else:
-        parts = []
-        for service, rows in found.groupby("service", sort=True):
-            names = ", ".join(sorted(rows["county"].astype(str)))
-            parts.append(f"{readable(service)} ({len(rows)} count{'ies' if len(rows) != 1 else 'y'}: {names})")
         counties = found["county_fips"].nunique()
         none_at_all = sorted(found.loc[found["kind"] == "no provider", "service"].map(readable).unique())
         pairs = f"{len(found)} county × service pair{'s' if len(found) != 1 else ''}"
-        at_least = "at least " if unknown else ""  # a pair whose count is withheld may be a desert too
+        at_least = "at least " if len(unknown) else ""  # a pair whose count is withheld may be a desert too
         text = (
             f"In {period_label}, {at_least}{pairs} of the {services} {'are service deserts' if len(found) != 1 else 'is a service desert'} "
             f"(need identified, no provider serving the county or within {max_miles:g} miles of its centre, for any client): "
-            f"{'; '.join(parts)}. {residents_of(found):,} residents live in "
+            f"{_by_service(found)}. {residents_of(found):,} residents live in "
             f"{f'these {counties} counties' if counties != 1 else 'this county'}. Groups of clients no member can serve where a "
             "provider exists for others (minors, a language) are report 02's structural gaps."
         )
         if none_at_all:
             text += f" No member offers {', '.join(none_at_all)} at all in the period."
-    if unknown:
+    if len(unknown):
+        n = len(unknown)
         text += (
-            f" For {unknown}{' more' if len(found) else ''} pair{'s' if unknown != 1 else ''} without a provider in reach, the count "
-            "of needs is withheld to protect other counts, so the report does not say whether there was need."
+            f" {n}{' more' if len(found) else ''} pair{'s' if n != 1 else ''} {'have' if n != 1 else 'has'} no provider in reach, "
+            f"and {'their counts' if n != 1 else 'its count'} of needs {'are' if n != 1 else 'is'} withheld (it would tell what a few "
+            f"victims have, or give another count away), so the report does not say whether there was need: {_by_service(unknown, counts=False)}."
         )
     return text
+
+
+def _by_service(found: pd.DataFrame, *, counts: bool = True) -> str:
+    """``Food (2 counties: A, B); Legal (C)``: the counties of each service, by service code."""
+    parts = []
+    for service, rows in found.groupby("service", sort=True):  # one phrase per service (a handful)
+        names = ", ".join(sorted(rows["county"].astype(str)))
+        many = f"{len(rows)} count{'ies' if len(rows) != 1 else 'y'}: " if counts else ""
+        parts.append(f"{readable(service)} ({many}{names})")
+    return "; ".join(parts)
 
 
 def median_nearest_miles(published: pd.DataFrame) -> float:

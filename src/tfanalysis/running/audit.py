@@ -1,12 +1,14 @@
 """Auditing a release: what a reader can recover from everything a run (and earlier runs) showed.
 
-Two checks, run by the suite before a run is published and by ``tfanalysis audit``:
+Three checks, run by the suite before a run is published and by ``tfanalysis audit``:
 
 1. :func:`audit_ledger` — the bounds of :mod:`tfanalysis.publication.bounds` over every count
    the run's ledger holds, with the ledgers of earlier published runs of the same data: any
    hidden count, or any group the released predicates single out, that a reader can pin
    inside 1..k-1.
-2. :func:`audit_html` — the numbers read back from the rendered reports (table cells, plotly
+2. :func:`audit_small_groups` — no count of this run shown as 0, or hidden and so at least 1,
+   tells what a group of 1..k-1 victims has (:mod:`tfanalysis.publication.small_groups`).
+3. :func:`audit_html` — the numbers read back from the rendered reports (table cells, plotly
    arrays, base64 ``bdata`` included, and the prose): every table or figure the publication
    layer tagged must show exactly the released values, hidden counts as hidden; no hidden
    count's true value may be printed in its row.
@@ -34,7 +36,7 @@ import pandas as pd
 from tfanalysis.publication.bounds import find_leaks, given_away_before
 from tfanalysis.publication.privacy import HIDDEN
 
-__all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_pages", "audit_run", "read_numbers"]
+__all__ = ["FINDING_COLUMNS", "audit_html", "audit_ledger", "audit_pages", "audit_run", "audit_small_groups", "read_numbers"]
 
 FINDING_COLUMNS = ["where", "table", "cell", "finding"]
 
@@ -92,6 +94,47 @@ def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataF
                 rows.append({"where": universe, "table": "(several)", "cell": f"a group singled out by counts on {', '.join(leak.columns)}",
                              "finding": "a group of units the released counts pin inside 1..k-1"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def audit_small_groups(release: Any) -> pd.DataFrame:
+    """Counts this run released that tell what a handful of victims have.
+
+    A count below k shown as 0, or hidden and so known to be at least 1, whose group (its
+    predicate less one column: :mod:`~tfanalysis.publication.small_groups`) is 1 to k-1
+    people says whether one of them has what it counts: a county of one victim, its needs
+    per service shown as 0 or hidden, lists her needs. The layer withholds such counts;
+    this finds any that reached a page another way. Counts first released by earlier runs
+    are theirs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`FINDING_COLUMNS`; empty when no count tells of a small group.
+    """
+    from tfanalysis.publication.small_groups import in_small_group
+
+    cells = release.ledger.cells
+    if cells.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    hidden, withheld = cells["hidden"].to_numpy(bool), cells["withheld"].to_numpy(bool)
+    true = cells["true"].to_numpy(np.int64)
+    telling = ~cells["fixed"].to_numpy(bool) & (true < release.threshold) & ((~hidden & (true == 0)) | (hidden & ~withheld))
+    rows = []
+    told = cells[telling]
+    for universe, part in told.groupby(told["key"].map(key_universe), sort=True):  # a handful of universes
+        preds = [_pred_of_key(key) for key in part["key"]]
+        small = in_small_group(release.units(universe), preds, release.threshold)
+        for _, cell in part[small].iterrows():  # findings: none in a sound run
+            rows.append({"where": f"{universe} (run {cell['run'] or 'this'})", "table": cell["table"], "cell": _cell_label(cell),
+                         "finding": "a count of a small group of victims shown as 0 or as at least 1: it tells what they have"})
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def _pred_of_key(key: str) -> tuple:
+    """A count's predicate from its key."""
+    from tfanalysis.publication.cells import predicate_from_key
+
+    return predicate_from_key(key)[1]
 
 
 def key_universe(key: str) -> str:
@@ -421,7 +464,7 @@ def audit_run(run_dir: str | Path, data: Any) -> pd.DataFrame:
         raise FileNotFoundError(f"{run_dir.name}: no ledger at {ledger}; audit a run made by this version, in its own output folder")
     release = Release(data, threshold, ledger_dir=ledger, run=info["run_id"])
     pages = [page for page in sorted(run_dir.glob("*.html")) if page.name != "index.html"]
-    return pd.concat([audit_ledger(release), audit_pages(pages, release, info["run_id"])], ignore_index=True)
+    return pd.concat([audit_ledger(release), audit_small_groups(release), audit_pages(pages, release, info["run_id"])], ignore_index=True)
 
 
 def audit_pages(pages: Sequence[Path], release: Any, run_id: str) -> pd.DataFrame:

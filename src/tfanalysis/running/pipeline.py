@@ -482,14 +482,14 @@ def _audit_release(data: Any, ledger: Path, threshold: int, run_id: str, *, unit
     import pandas as pd
 
     from tfanalysis.publication import Release
-    from tfanalysis.running.audit import audit_ledger, audit_pages
+    from tfanalysis.running.audit import audit_ledger, audit_pages, audit_small_groups
 
     # what the earlier runs gave away by themselves (two reports folders before they shared
     # their ledgers, a lower threshold) cannot be taken back: said in the log, not held against this run
     given_away: list = []
     release = Release(data, threshold, ledger_dir=ledger, run=run_id, units=units)
     findings = audit_ledger(release, earlier_alone=given_away)
-    findings = pd.concat([findings, audit_pages(pages, release, run_id)], ignore_index=True)
+    findings = pd.concat([findings, audit_small_groups(release), audit_pages(pages, release, run_id)], ignore_index=True)
     for universe, leak in given_away:
         log.warning("disclosure audit: published before this run, by earlier runs alone: a %s of %s on %s",
                     leak.kind, universe, ", ".join(leak.columns))

@@ -51,7 +51,10 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     >>> counts = release_counts(Release(data), data, names=["referrals_made", "cross_sector_referrals", "le_vs_referrals"], network_periods=periods)
     >>> nodes, ties = network_picture(data, periods, counts)
     >>> sorted(nodes["period"].unique()), "hidden" in set(ties["referrals"])
-    (['2024Q2', '2025Q4'], True)
+    (['2024Q2 (ties not shown: disclosure control)', '2025Q4'], True)
+
+    (2024Q2's referrals of one sector link are a few victims': its ties would tell between
+    which members they were referred, :mod:`tfanalysis.publication.small_groups`.)
     """
     nodes, ties = picture_tables(data.referrals, data.members, periods, seed=seed)
     if len(ties) and TIE not in counts.release.units("referrals"):

@@ -147,12 +147,15 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     >>> print(structural_gaps_markdown(g, county_names={"39053": "Gallia"}))
     - **Housing: emergency** — no member serves adult, male clients: 50 needs.
     - **Mental health care (emergency and long-term)** — no eligible member serves some or all of the clients in Gallia (39053), a hidden number of needs identified there; 39115, 12 needs identified there.
+    <BLANKLINE>
+    A county is listed only where its released count shows need. Where a county's needs are a few victims', the count is withheld, since it would tell what they have, and the county is not listed: report 01 names the counties without a provider in reach.
 
     A county gap quotes the county's needs of the service (:func:`publish_gaps`), not the
     gap's own count.
     """
     if published.empty:
-        return "No structural gap: every identified need had at least one member able to serve it."
+        # the same words whether there is no gap or only gaps of counties whose counts are withheld
+        return "No structural gap shows in the released counts: every need they show had a member able to serve it.\n\n" + _COUNTIES_WITHHELD
     names = county_names or {}
     lines = []
     for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
@@ -165,4 +168,12 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
         where = "; ".join(f"{f'{names[c]} ({c})' if c in names else c}, {count_text(n, 'needs')} identified there"
                           for c, n in zip(rows["county_fips"], rows["needs"]))
         lines.append(f"- **{label}** — no eligible member serves some or all of the clients in {where}.")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n\n" + _COUNTIES_WITHHELD
+
+
+_COUNTIES_WITHHELD = (
+    "A county is listed only where its released count shows need. Where a county's needs are a few victims', the count is "
+    "withheld, since it would tell what they have, and the county is not listed: report 01 names the counties without a "
+    "provider in reach."
+)
+"""Why a county gap may be missing from the list (:mod:`tfanalysis.publication.small_groups`)."""

@@ -1,0 +1,208 @@
+"""Counts about small groups of victims: whether a count says what a handful of people have.
+
+A count is a predicate over its units' columns (:mod:`~tfanalysis.publication.cells`): the
+needs of clients of one county, of one service, identified in one quarter. Drop one of its
+categorical constraints and what is left is a *group* the count is a part of: the needs of
+the county's clients in that quarter, whatever the service. Where that group is a handful
+of people (1 to k-1 victims), the count tells a reader what those people have: a zero says
+none of them has it, a hidden count (at least 1) says one of them does. A county with one
+victim, its needs per service shown as 0 or hidden, gives her whole list of needs away (a
+second task force's report 02, 2026-12-04).
+
+So the layer releases such a count as *withheld* (:meth:`~tfanalysis.publication.Release.table`):
+it reads "hidden" like any other, a reader cannot take it for at least 1, and no list
+("counties with need", "gaps") is drawn from it. Whether a count is one is a function of
+its predicate and the units alone, so a count has the same status in every table, report
+and run.
+
+What a group has are its values (a need, a county, an outcome, an age group); the days of
+a count are when, and the group is taken within them: a month's needs of one service are
+not a small group's because few victims ever had that need. A constraint every reader
+knows of the group (a referral's sector link, a function of its pair of members) makes no
+group of its own. People are the distinct ``client_id`` of the units (a unit without one is
+nobody's); a frame without that column counts each unit as a person.
+
+Examples
+--------
+>>> units = pd.DataFrame({"client_id": ["a", "a", "b", "b", "c", "c"], "county_fips": ["1", "1", "2", "2", "2", "2"],
+...                       "need": ["food", "legal"] * 3})
+>>> preds = [(("county_fips", frozenset({"1"})), ("need", frozenset({"legal"}))),
+...          (("county_fips", frozenset({"2"})), ("need", frozenset({"legal"})))]
+>>> in_small_group(units, preds, 3).tolist()   # county 1 is one person: her legal need is hers
+[True, True]
+>>> in_small_group(units, preds, 2).tolist()   # at k=2 county 2's two people are no small group
+[True, False]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tfanalysis.publication.cells import MISSING, Interval, Predicate, matches
+
+__all__ = ["PERSON", "in_small_group", "parents", "persons"]
+
+PERSON = "client_id"
+"""The column that tells whose a unit is."""
+
+
+def parents(pred: Predicate, implied: Callable[[str, str], bool] | None = None) -> list[Predicate]:
+    """The groups a count is a part of: its predicate less one of its categorical constraints (days are kept).
+
+    ``implied(column, other)``: whether a column is a function of another in the whole
+    universe (a referral's sector link of its pair of members); such a column's constraint,
+    beside one on the other, is not dropped: every reader knows it of the group.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication.cells import Interval
+    >>> pred = (("county_fips", frozenset({"1"})), ("identified_on", Interval("2025-01-01", "2025-12-31")), ("need", frozenset({"food"})))
+    >>> [[column for column, _ in parent] for parent in parents(pred)]
+    [['identified_on', 'need'], ['county_fips', 'identified_on']]
+    """
+    implied = implied or (lambda column, of: False)
+    return [pred[:i] + pred[i + 1:] for i, (column, c) in enumerate(pred) if isinstance(c, frozenset)
+            and not any(implied(column, other) for other, d in pred if other != column and isinstance(d, frozenset))]
+
+
+def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> tuple[np.ndarray, np.ndarray]:
+    """How many people (distinct :data:`PERSON`) each predicate's units belong to, and how many units it holds.
+
+    Predicates on the same columns are counted together: those whose constraints differ
+    only in single values (one county, one service) by one grouping of the units that meet
+    their other constraints (a period, a set of values), so a table's worth of groups costs
+    a few passes over the units, not one each.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"client_id": ["a", "a", "b", None], "need": ["food", "legal", "food", "food"]})
+    >>> people, held = persons(units, [(("need", frozenset({"food"})),), (("need", frozenset({"legal"})),), ()])
+    >>> people.tolist(), held.tolist()
+    ([2, 1, 2], [3, 1, 4])
+    """
+    people = np.zeros(len(preds), dtype=np.int64)
+    held = np.zeros(len(preds), dtype=np.int64)
+    if not len(preds) or not len(units):
+        return people, held
+    if PERSON in units:
+        ids = units[PERSON].astype("string")
+        valid = (ids.notna() & (ids != MISSING)).to_numpy(bool)
+        person = np.where(valid, pd.factorize(ids)[0], -1)
+    else:  # every unit its own person
+        person = np.arange(len(units))
+    by_columns: dict[tuple, list[int]] = defaultdict(list)
+    for i, pred in enumerate(preds):
+        by_columns[tuple(column for column, _ in pred)].append(i)
+    for columns, members in by_columns.items():
+        single = [p for p in range(len(columns))
+                  if all(isinstance(preds[i][p][1], frozenset) and len(preds[i][p][1]) == 1 for i in members)]
+        rest = [p for p in range(len(columns)) if p not in single]
+        by_rest: dict[tuple, list[int]] = defaultdict(list)
+        for i in members:
+            by_rest[tuple(preds[i][p] for p in rest)].append(i)
+        for constraints, same in by_rest.items():
+            kept = matches(units, constraints)
+            who = person[kept]
+            if not single:
+                people[same] = np.unique(who[who >= 0]).size
+                held[same] = int(kept.sum())
+                continue
+            names = [columns[p] for p in single]
+            frame = units.loc[kept, names].assign(_person=who)
+            grouped = frame.groupby(names, sort=False, observed=True)
+            units_of = grouped.size()
+            people_of = frame[frame["_person"] >= 0].drop_duplicates().groupby(names, sort=False, observed=True).size()
+            key = (lambda v: v) if len(names) > 1 else (lambda v: (v,))
+            units_at = {key(v): n for v, n in units_of.items()}
+            people_at = {key(v): n for v, n in people_of.items()}
+            for i in same:  # a table's worth of groups: a dictionary look-up each
+                at = tuple(next(iter(preds[i][p][1])) for p in single)
+                people[i], held[i] = people_at.get(at, 0), units_at.get(at, 0)
+    return people, held
+
+
+def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: int, *,
+                   cache: dict | None = None) -> np.ndarray:
+    """Whether each count is part of a group of 1 to ``threshold - 1`` people (one of its :func:`parents`).
+
+    Such a count, shown as 0 or hidden (at least 1), says whether one of those few people
+    has what it counts; the layer withholds it (:mod:`this module <tfanalysis.publication.small_groups>`).
+    A constraint on a column that is a function of another constrained column (over the
+    whole universe, not by chance of the few units counted) is not dropped. A count with no categorical
+    constraint has no group above it, nor one no unit can meet (a constraint of no
+    values, or days outside those the data span); a count one of whose groups holds
+    nobody counts nobody (a county's needs in a quarter no one was identified in).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The universe's units (:meth:`tfanalysis.publication.Release.units`).
+    preds : sequence of predicates
+        The counts, as their keys write them (on the finest columns, without what every
+        unit meets).
+    threshold : int
+        k: the smallest count shown.
+    cache : dict, optional
+        Groups counted before (predicate → people), read and filled: a run's tables share
+        most of their groups.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    cache = {} if cache is None else cache
+    spans: dict = {}
+    implied = cache.setdefault(_IMPLIED, {})
+    # a count no unit can meet (a set of no values: a table of no listed rows; days outside those
+    # the data span, which a reader is taken to know) is 0 to every reader
+    above = [[] if _known_empty(units, pred, spans) else parents(pred, implied=lambda c, d: _is_function(units, c, d, implied))
+             for pred in preds]
+    todo = [p for p in dict.fromkeys(p for group in above for p in group) if p not in cache]
+    if todo:
+        cache.update(zip(todo, persons(units, todo)[0].tolist()))
+    # a count one of whose groups is nobody's is nobody's too: it says nothing of any victim
+    return np.array([any(1 <= cache[p] < threshold for p in group) and all(cache[p] > 0 for p in group)
+                     for group in above], dtype=bool)
+
+
+_IMPLIED = ("implied",)
+"""Where :func:`in_small_group` keeps, in its cache, which columns are functions of which."""
+
+
+def _is_function(units: pd.DataFrame, column: str, of: str, known: dict) -> bool:
+    """Whether every unit with the same value of ``of`` has the same value of ``column`` (worked out once)."""
+    if (column, of) not in known:
+        known[(column, of)] = bool(column in units and of in units
+                                   and units.groupby(of, sort=False, observed=True)[column].nunique(dropna=False).max() <= 1)
+    return known[(column, of)]
+
+
+def _known_empty(units: pd.DataFrame, pred: Predicate, spans: dict | None = None) -> bool:
+    """Whether no unit can meet a predicate whatever the records: a set of no values, or days outside the data's span.
+
+    ``spans``: each date column's first and last day, read and filled.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"identified_on": pd.to_datetime(["2025-01-05", "2025-03-01"])})
+    >>> _known_empty(units, (("identified_on", Interval("2019-01-01", "2019-12-31")),))
+    True
+    >>> _known_empty(units, (("identified_on", Interval("2025-02-01", "2025-02-28")),))   # none, but inside the span
+    False
+    """
+    spans = {} if spans is None else spans
+    for column, c in pred:
+        if isinstance(c, frozenset) and not c:
+            return True
+        if isinstance(c, Interval) and column in units:
+            if column not in spans:
+                days = pd.to_datetime(units[column]).dropna()
+                spans[column] = (days.min(), days.max()) if len(days) else None
+            span = spans[column]
+            if span is None or (c.start is not None and c.start > span[1]) or (c.end is not None and c.end < span[0]):
+                return True
+    return False

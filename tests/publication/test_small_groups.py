@@ -1,0 +1,221 @@
+"""Counts of small groups of victims (publication/small_groups.py) and the layer withholding them.
+
+The attack (a second task force, 2026-12-04): one minor was identified in El Paso, TX. Report
+02 listed that county, "a hidden number of needs", under exactly six services: zeros are shown
+and 1..k-1 hidden, so which of the county's counts were above 0 was public, and beside a county
+of one victim that is her whole list of needs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tfanalysis.publication import Interval, Release
+from tfanalysis.publication.cells import matches, predicate_from_key
+from tfanalysis.publication.small_groups import in_small_group, parents, persons
+from tfanalysis.reports.gaps.structural import county_needs
+
+K = 11
+NEEDS = ["food", "legal", "housing", "medical", "interpreter", "case_management", "repatriation"]
+HER_NEEDS = ["food", "legal", "housing", "medical", "interpreter", "case_management"]
+
+
+def _her_county() -> pd.DataFrame:
+    """Needs of 40 clients in county 48201 (each with food and legal), and one in 48141 with six needs."""
+    many = [(f"c{i}", "48201", need) for i in range(40) for need in ("food", "legal")]
+    many += [(f"c{i}", "48201", "repatriation") for i in range(12)]
+    her = [("her", "48141", need) for need in HER_NEEDS]
+    frame = pd.DataFrame(many + her, columns=["client_id", "county_fips", "need"])
+    return frame.assign(identified_on=pd.Timestamp("2025-03-01"))
+
+
+# ----------------------------------------------------------------------------- the groups
+
+
+def test_persons_count_distinct_clients_and_nobody_without_an_id():
+    units = pd.DataFrame({"client_id": ["a", "a", "b", None, "<NA>"], "need": ["food", "legal", "food", "food", "food"],
+                          "identified_on": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-03-01", "2025-01-01", "2025-01-01"])})
+    preds = [(("need", frozenset({"food"})),),
+             (("need", frozenset({"food", "legal"})),),
+             (("identified_on", Interval("2025-01-01", "2025-01-31")), ("need", frozenset({"food"}))),
+             (("need", frozenset({"medical"})),),
+             ()]
+    # food: a and b (the two without an id are nobody's); a's two needs are one person
+    people, held = persons(units, preds)
+    assert people.tolist() == [2, 2, 1, 0, 2]
+    assert held.tolist() == [4, 5, 3, 0, 5]  # units, with or without an id
+
+
+def test_a_unit_is_its_own_person_where_the_frame_has_no_client_id():
+    units = pd.DataFrame({"need": ["food", "food", "legal"]})
+    assert persons(units, [(("need", frozenset({"food"})),)])[0].tolist() == [2]
+
+
+def test_parents_drop_one_categorical_column_at_a_time_and_keep_the_days():
+    pred = (("a", frozenset({"1"})), ("b", frozenset({"2"})), ("c", frozenset({"3"})))
+    assert [tuple(c for c, _ in p) for p in parents(pred)] == [("b", "c"), ("a", "c"), ("a", "b")]
+    dated = (("a", frozenset({"1"})), ("day", Interval("2025-01-01", "2025-03-31")))
+    assert [tuple(c for c, _ in p) for p in parents(dated)] == [("day",)]
+    assert parents(()) == []
+
+
+def test_a_rare_need_per_month_is_no_small_group_but_a_county_of_few_in_the_month_is():
+    """The group is taken within the count's days: few victims ever needing repatriation do not make
+    its months a small group's; two victims of a county in January do make its January needs one."""
+    units = pd.DataFrame({"client_id": [f"c{i}" for i in range(20)] + ["r1", "r2"],
+                          "county_fips": ["1"] * 18 + ["2"] * 2 + ["1", "1"],
+                          "need": ["food"] * 20 + ["repatriation"] * 2,
+                          "identified_on": pd.to_datetime(["2025-01-10"] * 22)})
+    january = Interval("2025-01-01", "2025-01-31")
+    february = Interval("2025-02-01", "2025-02-28")
+    preds = [(("identified_on", january), ("need", frozenset({"repatriation"}))),
+             (("identified_on", february), ("need", frozenset({"repatriation"}))),
+             (("county_fips", frozenset({"2"})), ("identified_on", january), ("need", frozenset({"repatriation"})))]
+    # a month of one need: its only group is the month's needs (22 people in January; nobody in
+    # February, so February's 0 is nobody's); county 2 in January is two people
+    assert in_small_group(units, preds, K).tolist() == [False, False, True]
+
+
+def test_a_constraint_the_others_imply_makes_no_group():
+    """A referral's sector link is a function of its pair of members: every reader knows it of a tie's referrals.
+
+    A county's one need is no such thing: her county's one unit being her food need is chance, not
+    structure, and her food count is in the small group of her county."""
+    units = pd.DataFrame({"client_id": [f"c{i}" for i in range(30)] + ["x"] + [f"d{i}" for i in range(12)],
+                          "tie": ["m1-m2"] * 30 + ["m3-m4"] + ["m5-m6"] * 12, "link": ["le_vs"] * 31 + ["other"] * 12})
+    pred = (("link", frozenset({"le_vs"})), ("tie", frozenset({"m3-m4"})))
+    # dropping the tie: 31 people on the link; the link is not dropped (a function of the tie)
+    assert in_small_group(units, [pred], K).tolist() == [False]
+    her = pd.DataFrame({"client_id": ["her"] + [f"c{i}" for i in range(30)] * 2, "county_fips": ["48141"] + ["48201"] * 60,
+                        "need": ["food"] * 31 + ["legal"] * 30})
+    assert in_small_group(her, [(("county_fips", frozenset({"48141"})), ("need", frozenset({"food"})))], K).tolist() == [True]
+
+
+def test_a_count_is_in_a_small_group_when_one_of_its_parents_holds_1_to_k_minus_1_people():
+    units = _her_county()
+    preds = [
+        (("county_fips", frozenset({"48141"})), ("need", frozenset({"food"}))),      # her county: 1 person
+        (("county_fips", frozenset({"48141"})), ("need", frozenset({"repatriation"}))),  # 0, still her county
+        (("county_fips", frozenset({"48201"})), ("need", frozenset({"food"}))),      # 40 people, food 41
+        (("county_fips", frozenset({"48201"})), ("need", frozenset({"medical"}))),   # medical: her alone
+        (("county_fips", frozenset({"48201"})), ("need", frozenset({"repatriation"}))),  # 12 and 40
+        (("need", frozenset({"food"})),),                                             # all people: 41
+        (("county_fips", frozenset()),),                                               # no unit can meet it
+    ]
+    assert in_small_group(units, preds, K).tolist() == [True, True, False, True, False, False, False]
+    # at k = 2 only a group of one person is small: her county, and the medical need only she has
+    assert in_small_group(units, preds, 2).tolist() == [True, True, False, True, False, False, False]
+    # at k = 13 the twelve with repatriation are a small group too; at k = 42 the county's 40 people are one
+    assert in_small_group(units, preds, 13).tolist() == [True, True, False, True, True, False, False]
+    assert in_small_group(units, preds, 42).tolist() == [True, True, True, True, True, True, False]
+
+
+# ----------------------------------------------------------------------------- the attack
+
+
+def test_a_county_of_one_victim_gives_none_of_her_needs_away():
+    units = _her_county()
+    rel = Release(None, K, units={"needs": units})
+    grid = rel.table("needs", rows="county_fips", columns="need", levels={"need": NEEDS}, name="01 needs per county")
+    her = grid.shown.loc["48141"]
+    # before: her six needs read "hidden" (at least 1) and the seventh 0, her list of needs
+    assert (her == "hidden").all()
+    assert grid.is_withheld().loc["48141"].all()
+    assert not grid.at_least_one().loc["48141"].any()
+    # nor does a column's total less its shown counts give one back (her 0 of repatriation either):
+    # each of her columns hides a second count, or its total
+    for need in NEEDS:
+        column = grid.shown[need]
+        assert (column.drop("Total") == "hidden").sum() >= 2 or column["Total"] == "hidden", need
+
+
+def test_the_county_gap_list_lists_none_of_her_needs():
+    units = _her_county()
+    rel = Release(None, K, units={"needs": units})
+    pairs = pd.DataFrame({"county_fips": ["48141"] * len(NEEDS), "need": NEEDS})
+    listed = county_needs(rel, {"identified_on": Interval("2025-01-01", "2025-12-31")}, pairs, name="02 gaps")
+    assert not listed["listed"].any()
+    assert (listed["needs"] == "hidden").all()
+
+
+def test_a_count_withheld_for_a_small_group_is_withheld_in_every_table_that_shows_it():
+    """Released first in a table whose lines are large (counties of one need), then in her county's row."""
+    units = _her_county()
+    rel = Release(None, K, units={"needs": units})
+    food = rel.table("needs", rows="county_fips", where={"need": "food"}, name="counties with food needs")
+    assert food.shown.loc["48141", "count"] == "hidden"
+    assert food.is_withheld().loc["48141"]
+    grid = rel.table("needs", rows="county_fips", columns="need", levels={"need": NEEDS}, name="01 needs per county")
+    assert grid.is_withheld().loc["48141", "food"]
+    assert not grid.at_least_one().loc["48141"].any()
+
+
+# ----------------------------------------------------------------------------- any data
+
+
+def _naive_small(units: pd.DataFrame, pred: tuple, k: int) -> bool:
+    """The oracle: each parent's units by :func:`matches`, their distinct clients counted one parent at a time."""
+    if any(isinstance(c, frozenset) and not c for _, c in pred):
+        return False
+    for column, c in pred:
+        if isinstance(c, Interval) and not c.mask(units[column]).any() and (
+                c.end < units[column].min() or c.start > units[column].max()):
+            return False
+    def known_of_the_group(column: str) -> bool:  # the column is a function of another the count constrains
+        return any(other != column and isinstance(d, frozenset)
+                   and (units[[other, column]].drop_duplicates()[other].value_counts() <= 1).all() for other, d in pred)
+
+    groups = [units[matches(units, pred[:i] + pred[i + 1:])] for i, (column, c) in enumerate(pred)
+              if isinstance(c, frozenset) and not known_of_the_group(column)]
+    people = [g["client_id"].nunique() for g in groups]
+    return any(1 <= n < k for n in people) and all(n > 0 for n in people)
+
+
+@st.composite
+def _clients_and_needs(draw):
+    n_clients = draw(st.integers(1, 30))
+    county = draw(st.lists(st.sampled_from(["1", "2", "3"]), min_size=n_clients, max_size=n_clients))
+    rows = []
+    for c in range(n_clients):
+        needs = draw(st.lists(st.sampled_from(["food", "legal", "housing", "medical"]), min_size=1, max_size=3, unique=True))
+        month = draw(st.sampled_from(["2025-01-15", "2025-02-15", "2025-05-15"]))
+        rows += [(f"c{c}", county[c], need, month) for need in needs]
+    frame = pd.DataFrame(rows, columns=["client_id", "county_fips", "need", "identified_on"])
+    return frame.assign(identified_on=pd.to_datetime(frame["identified_on"]))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_clients_and_needs(), st.sampled_from([3, 5, 11]))
+def test_no_released_count_tells_what_a_small_group_has(units, k):
+    """Whatever the data: every count of the ledger shown as 0, or hidden and not withheld (so at least 1),
+    below k, has no parent of 1..k-1 clients, by the oracle; and the layer's groups are the oracle's."""
+    rel = Release(None, k, units={"needs": units})
+    quarters = pd.period_range("2025Q1", periods=2, freq="Q")
+    from tfanalysis.publication import ByPeriod
+
+    rel.table("needs", rows="need", name="demand")
+    rel.table("needs", rows="county_fips", columns="need", name="county x need")
+    rel.table("needs", rows=ByPeriod("identified_on", quarters), columns="county_fips", name="quarter x county")
+    cells = rel.ledger.cells
+    frame = rel.units("needs")
+    for key, true, hidden, withheld in cells[["key", "true", "hidden", "withheld"]].itertuples(index=False):
+        pred = predicate_from_key(key)[1]
+        small = _naive_small(frame, pred, k)
+        assert in_small_group(frame, [pred], k)[0] == small
+        if true < k and small:
+            assert hidden and withheld, f"{key} tells what a small group has"
+
+
+def test_the_groups_of_a_whole_table_cost_a_few_passes_not_one_each():
+    """Many counts on the same columns are counted by one grouping: the answer matches the oracle's, count by count."""
+    rng = np.random.default_rng(3)
+    units = pd.DataFrame({"client_id": [f"c{i}" for i in rng.integers(0, 300, 2000)],
+                          "county_fips": rng.choice([str(c) for c in range(40)], 2000, p=np.r_[[0.2] * 4, [0.2 / 36] * 36]),
+                          "need": rng.choice(NEEDS, 2000)})
+    preds = [(("county_fips", frozenset({c})), ("need", frozenset({n}))) for c in map(str, range(40)) for n in NEEDS]
+    got = in_small_group(units, preds, K)
+    assert got.tolist() == [_naive_small(units, p, K) for p in preds]
+    assert 0 < got.sum() < len(preds)
