@@ -188,9 +188,13 @@ def test_the_small_group_audit_finds_a_county_of_one_victims_needs_shown_as_0_or
         "true": [1, 0, 0, 30], "hidden": [True, False, False, False], "withheld": False,
     }))
     findings = audit_small_groups(rel)
-    # her food (at least 1) and legal (0, though five others have it); medical is nobody's, and the
-    # county of thirty tells nothing of a small group
-    assert sorted(findings["cell"]) == ["48141 × food", "48141 × legal"]
+    # her food (at least 1), legal (0, though five others have it) and medical (0: nobody has it, but no count
+    # shows that, so her 0 tells it of her); the county of thirty tells nothing of a small group
+    assert sorted(findings["cell"]) == ["48141 × food", "48141 × legal", "48141 × medical"]
+    # a 0 under a shown 0 is known to every reader: with the county's total of medical needs shown 0, hers is no finding
+    rel.ledger.add(pd.DataFrame({"key": [cell_key("needs", predicate(need="medical"))], "table": "old 02", "row": ["Total"],
+                                 "column": ["medical"], "true": [0], "hidden": [False], "withheld": False}))
+    assert sorted(audit_small_groups(rel)["cell"]) == ["48141 × food", "48141 × legal"]
     assert set(findings["table"]) == {"old 02"}
     # released by the layer now: nothing to find
     fresh = Release(None, 11, units={"needs": units})

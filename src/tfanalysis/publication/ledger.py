@@ -23,6 +23,11 @@ Files of a ledger folder
 ``derived-<universe>.parquet``
     Columns a report derived for its units (a structural-gap segment, a profile), so that
     later notebooks and runs can bound counts that use them.
+``composite.json``
+    Which of them label several attributes at once (a gap segment: service, age, gender...)
+    and how (``[universe, column, separator, components]``), so that later notebooks and the
+    audit read a segment's count as a count on those attributes
+    (:mod:`tfanalysis.publication.small_groups`).
 ``complete``
     Written by the runner once the run is published: only complete ledgers are read as
     earlier runs.
@@ -37,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -51,6 +57,9 @@ COMPLETE = "complete"
 """Marker file of a ledger whose run was published."""
 
 _COLUMNS = ["key", "table", "row", "column", "true", "hidden", "withheld", "run"]
+
+COMPOSITE = "composite.json"
+"""File of a ledger listing ``[universe, column]`` of the derived columns that label several attributes at once."""
 
 SHOWN = "shown.parquet"
 """File of a ledger folder saying where the run showed each count (see the module's docstring)."""
@@ -88,6 +97,12 @@ class Ledger:
         self.cells = (cells.sort_values("hidden", kind="stable").drop_duplicates("key", keep="first").sort_index()
                       .reset_index(drop=True))
         self.derived = {u: _merge_columns(parts) for u, parts in derived.items()}
+        # derived columns that label several attributes at once (Release.derive(composite=True))
+        self.composite: dict[tuple[str, str], tuple[str, tuple]] = {}
+        for f in [*earlier, *([self.folder] if self.folder else [])]:
+            if (Path(f) / COMPOSITE).exists():
+                for universe, name, separator, components in json.loads((Path(f) / COMPOSITE).read_text(encoding="utf-8")):
+                    self.composite[(universe, name)] = (separator, tuple(components))
         mine = self.folder / SHOWN if self.folder is not None else None
         self.shown = (pd.read_parquet(mine).astype(object) if mine is not None and mine.exists()
                       else pd.DataFrame({c: pd.Series(dtype=object) for c in _SHOWN_COLUMNS}))
@@ -253,6 +268,10 @@ class Ledger:
             files["floors.parquet"] = self.floors
         if len(self.shown):
             files[SHOWN] = self.shown
+        if self.composite and self._written.get(COMPOSITE) != self.composite:
+            entries = [[universe, name, separator, list(components)] for (universe, name), (separator, components) in sorted(self.composite.items())]
+            (self.folder / COMPOSITE).write_text(json.dumps(entries), encoding="utf-8")
+            self._written[COMPOSITE] = dict(self.composite)
         for name, frame in files.items():
             if self._written.get(name) is frame:
                 continue  # written as it is now (frames are replaced, never changed in place)

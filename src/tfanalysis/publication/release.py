@@ -54,7 +54,7 @@ from tfanalysis.publication.groupings import ByGroups, ByPeriod, Grouping, axis_
 from tfanalysis.publication.ledger import COMPLETE, Ledger
 from tfanalysis.publication.released import Released
 from tfanalysis.publication.small_groups import in_small_group
-from tfanalysis.publication.units import finer_pairs, unit_frames, with_need_outcome
+from tfanalysis.publication.units import KNOWN_OF, finer_pairs, unit_frames, with_need_outcome
 
 __all__ = ["ByGroups", "ByPeriod", "DisclosureError", "Release", "Released"]
 
@@ -105,6 +105,9 @@ class Release:
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
         self._groups: dict[str, dict] = {}  # people per group of units (publication.small_groups), per universe
+        self._composite: dict[str, dict] = {}  # derived labels of several attributes (Release.derive), per universe
+        for (universe, name), spec in self.ledger.composite.items():
+            self._composite.setdefault(universe, {})[name] = spec
         # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
         # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
         self._clean = CleanBlocks(Path(ledger_dir) / CLEAN_BLOCKS if ledger_dir else None,
@@ -151,12 +154,22 @@ class Release:
             raise ValueError(f"unknown universe {universe!r}: one of {sorted(self._frames)}")
         return self._frames[universe]
 
-    def derive(self, universe: str, name: str, values: pd.Series) -> None:
+    def derive(self, universe: str, name: str, values: pd.Series, *, components: Sequence[str | None] | None = None,
+               separator: str = "|") -> None:
         """Add a column a report computed for the units (e.g. a segment), to split or filter by.
 
         ``values`` is indexed by the universe's row labels; units it does not list get
         ``<NA>``. The column is kept in the ledger for later notebooks and runs.
+        ``components``: the column labels several of the units' attributes, its values
+        ``separator``-joined parts, one per unit column named here (None: no attribute of the
+        units; a part ``any`` constrains nothing). A count on one label is read as a count on
+        those attributes when the layer asks which groups it tells of
+        (:mod:`~tfanalysis.publication.small_groups`); kept in the ledger too.
         """
+        if components is not None:
+            spec = (separator, tuple(components))
+            self._composite.setdefault(universe, {})[name] = spec
+            self.ledger.composite[(universe, name)] = spec
         frame = self.units(universe)
         full = normalize(values.reindex(frame.index))
         self.ledger.derive(universe, name, full)
@@ -332,8 +345,7 @@ class Release:
             return True
         # a floor on a count of a small group tells what those few have, as a hidden count would
         keys = np.array([key for key, _, _ in new], dtype=object)
-        small = np.array([true < self.threshold for _, true, _ in new], dtype=bool)
-        if self._in_small_group(universe, keys, small).any() or self.ledger.withheld(keys).any():
+        if self._in_small_group(universe, keys, np.ones(len(keys), dtype=bool)).any() or self.ledger.withheld(keys).any():
             return False
         known = self.ledger.floors
         for key, true, floor in new:
@@ -367,8 +379,9 @@ class Release:
         fixed_shown |= given
         new &= ~given
         # a count that says what a handful of people have (a county of one victim, its needs per
-        # service) is withheld, zeros too: neither 0 nor "at least 1" is told of it
-        withheld = self._in_small_group(universe, keys, new & (totals < k))
+        # service) is withheld, zeros too and whatever its size: neither its value nor "at least 1"
+        # is told of it (one victim with 12 needs of a kind, her row's total 12, gave her zeros away)
+        withheld = self._in_small_group(universe, keys, new)
         hidden = fixed_hidden | (new & (totals >= 1) & (totals < k)) | withheld
         units = self.units(universe)
         table_columns = {frozenset(c for c, _ in _pred_of(key)) for key in keys[exists]}
@@ -459,7 +472,8 @@ class Release:
         out = np.zeros(keys.shape, dtype=bool)
         if candidates.any():
             preds = [_pred_of(key) for key in keys[candidates]]
-            out[candidates] = in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}))
+            out[candidates] = in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}),
+                                             known_of=KNOWN_OF.get(universe), composite=self._composite.get(universe, {}))
         return out
 
     def _too_large_to_bound(self, universe: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,

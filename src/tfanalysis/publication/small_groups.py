@@ -5,7 +5,7 @@ needs of clients of one county, of one service, identified in one quarter. Drop 
 categorical constraints and what is left is a *group* the count is a part of: the needs of
 the county's clients in that quarter, whatever the service. Where that group is a handful
 of people (1 to k-1 victims), the count tells a reader what those people have: a zero says
-none of them has it, a hidden count (at least 1) says one of them does. A county with one
+none of them has it, a hidden count (at least 1) says one of them does, a number how many. A county with one
 victim, its needs per service shown as 0 or hidden, gives her whole list of needs away (a
 second task force's report 02, 2026-12-04).
 
@@ -18,8 +18,9 @@ and run.
 What a group has are its values (a need, a county, an outcome, an age group); the days of
 a count are when, and the group is taken within them: a month's needs of one service are
 not a small group's because few victims ever had that need. A constraint every reader
-knows of the group (a referral's sector link, a function of its pair of members) makes no
-group of its own. People are the distinct ``client_id`` of the units (a unit without one is
+knows of the group (a referral's sector link, declared a function of its pair of members:
+:data:`~tfanalysis.publication.units.KNOWN_OF`) makes no group of its own; a label of several
+attributes (a segment) is a group of its own too. People are the distinct ``client_id`` of the units (a unit without one is
 nobody's); a frame without that column counts each unit as a person.
 
 Examples
@@ -37,14 +38,14 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from tfanalysis.publication.cells import MISSING, Interval, Predicate, matches
 
-__all__ = ["PERSON", "in_small_group", "parents", "persons"]
+__all__ = ["PERSON", "in_small_group", "parents", "persons", "refines"]
 
 PERSON = "client_id"
 """The column that tells whose a unit is."""
@@ -126,16 +127,14 @@ def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> tuple[np.ndarray
 
 
 def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: int, *,
-                   cache: dict | None = None) -> np.ndarray:
+                   cache: dict | None = None, known_of: Mapping[str, str] | None = None,
+                   composite: Collection[str] = ()) -> np.ndarray:
     """Whether each count is part of a group of 1 to ``threshold - 1`` people (one of its :func:`parents`).
 
-    Such a count, shown as 0 or hidden (at least 1), says whether one of those few people
-    has what it counts; the layer withholds it (:mod:`this module <tfanalysis.publication.small_groups>`).
-    A constraint on a column that is a function of another constrained column (over the
-    whole universe, not by chance of the few units counted) is not dropped. A count with no categorical
-    constraint has no group above it, nor one no unit can meet (a constraint of no
-    values, or days outside those the data span); a count one of whose groups holds
-    nobody counts nobody (a county's needs in a quarter no one was identified in).
+    Such a count, shown as a number or hidden (at least 1), says what those few people
+    have; the layer withholds it (:mod:`this module <tfanalysis.publication.small_groups>`).
+    A count with no categorical constraint has no group above it, nor one no unit can meet
+    (a constraint of no values, or days outside those the data span).
 
     Parameters
     ----------
@@ -149,36 +148,120 @@ def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: i
     cache : dict, optional
         Groups counted before (predicate → people), read and filled: a run's tables share
         most of their groups.
+    known_of : mapping, optional
+        ``{column: other}``: columns every reader knows as a function of another (a
+        referral's sector link of its pair of members: members' sectors are public). Beside
+        a constraint on ``other`` such a column's constraint is no attribute of the group
+        and is not dropped. Only what is declared: a column that happens to be a function
+        of another in a few units (each nationality one language) tells a reader something.
+    composite : mapping, optional
+        ``{column: (separator, components)}``: columns a report derived as labels of several
+        of the units' attributes (a gap segment ``legal|eligibility|minor|female|any|any|any``:
+        service, gap, age, gender, nationality, language, county). ``components`` names the
+        unit column of each part of a label (None: no attribute of the units; a part ``any``
+        constrains nothing). A count on one label is read as the count on those attributes,
+        and its groups are theirs less one; a label whose parts the units do not hold, or a
+        set of several labels, is a group of its own as well (its people are counted).
 
     Returns
     -------
     numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"client_id": ["her"] + [f"c{i}" for i in range(20)], "need": "legal",
+    ...                       "nationality": ["ER"] + ["US"] * 20, "segment": ["legal|ER"] + ["legal|US"] * 20})
+    >>> pred = (("segment", frozenset({"legal|ER"})),)
+    >>> in_small_group(units, [pred], 11).tolist(), in_small_group(units, [pred], 11, composite={"segment": ("|", ("need", "nationality"))}).tolist()
+    ([False], [True])
     """
     cache = {} if cache is None else cache
+    known_of = dict(known_of or {})
+    composite = dict(composite or {})
     spans: dict = {}
-    implied = cache.setdefault(_IMPLIED, {})
+    held: dict = {}  # the values each column holds, for reading labels
     # a count no unit can meet (a set of no values: a table of no listed rows; days outside those
     # the data span, which a reader is taken to know) is 0 to every reader
-    above = [[] if _known_empty(units, pred, spans) else parents(pred, implied=lambda c, d: _is_function(units, c, d, implied))
-             for pred in preds]
+    above = []
+    for pred in preds:
+        if _known_empty(units, pred, spans):
+            above.append([])
+            continue
+        read, own = _as_attributes(units, pred, composite, held)
+        group = parents(read, implied=lambda column, other: known_of.get(column) == other)
+        if own:
+            group.append(pred)
+        above.append(group)
     todo = [p for p in dict.fromkeys(p for group in above for p in group) if p not in cache]
     if todo:
         cache.update(zip(todo, persons(units, todo)[0].tolist()))
-    # a count one of whose groups is nobody's is nobody's too: it says nothing of any victim
-    return np.array([any(1 <= cache[p] < threshold for p in group) and all(cache[p] > 0 for p in group)
-                     for group in above], dtype=bool)
+    return np.array([any(1 <= cache[p] < threshold for p in group) for group in above], dtype=bool)
 
 
-_IMPLIED = ("implied",)
-"""Where :func:`in_small_group` keeps, in its cache, which columns are functions of which."""
+def _as_attributes(units: pd.DataFrame, pred: Predicate, composite: Mapping[str, tuple], held: dict | None = None) -> tuple[Predicate, bool]:
+    """The predicate with each one-label constraint on a composite column read as its attributes, and whether it is a group of its own.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"need": ["legal"], "gender": ["female"]})
+    >>> _as_attributes(units, (("seg", frozenset({"legal|x|female|any"})),), {"seg": ("|", ("need", None, "gender", "age"))})
+    ((('gender', frozenset({'female'})), ('need', frozenset({'legal'}))), False)
+    """
+    out: dict[str, object] = {}
+    own = False
+    held = {} if held is None else held
+
+    def holds(name: str, part: str) -> bool:
+        if name not in held:
+            held[name] = set(units[name].astype(str)) if name in units else set()
+        return part in held[name]
+
+    for column, c in pred:
+        spec = composite.get(column)
+        if spec is None:
+            out[column] = c
+            continue
+        if not (isinstance(c, frozenset) and len(c) == 1):
+            out[column], own = c, True  # a set of labels: kept as it is, and counted as a group too
+            continue
+        separator, components = spec
+        parts = next(iter(c)).split(separator)
+        read = {name: frozenset({part}) for name, part in zip(components, parts) if name is not None and part != "any"}
+        if len(parts) != len(components) or not all(holds(name, next(iter(v))) for name, v in read.items()):
+            out[column], own = c, True  # parts the units do not hold: the label's own people are its group
+            continue
+        for name, v in read.items():
+            out.setdefault(name, v)
+    return tuple(sorted(out.items(), key=lambda item: item[0])), own
 
 
-def _is_function(units: pd.DataFrame, column: str, of: str, known: dict) -> bool:
-    """Whether every unit with the same value of ``of`` has the same value of ``column`` (worked out once)."""
-    if (column, of) not in known:
-        known[(column, of)] = bool(column in units and of in units
-                                   and units.groupby(of, sort=False, observed=True)[column].nunique(dropna=False).max() <= 1)
-    return known[(column, of)]
+def refines(pred: Predicate, coarser: Predicate) -> bool:
+    """Whether every unit meeting ``pred`` meets ``coarser`` (each of its constraints holds wherever ``pred``'s do).
+
+    A count that refines a count shown as 0 is 0, and every reader knows it.
+
+    Examples
+    --------
+    >>> q3 = Interval("2025-07-01", "2025-09-30")
+    >>> refines((("county_fips", frozenset({"1"})), ("identified_on", Interval("2025-08-01", "2025-08-31"))), (("identified_on", q3),))
+    True
+    >>> refines((("county_fips", frozenset({"1", "2"})),), (("county_fips", frozenset({"1"})),))
+    False
+    """
+    mine = dict(pred)
+    for column, c in coarser:
+        own = mine.get(column)
+        if own is None:
+            return False
+        if isinstance(c, Interval):
+            if not isinstance(own, Interval):
+                return False
+            if (c.start is not None and (own.start is None or own.start < c.start)) or (
+                    c.end is not None and (own.end is None or own.end > c.end)):
+                return False
+        elif not (isinstance(own, frozenset) and own <= c):
+            return False
+    return True
 
 
 def _known_empty(units: pd.DataFrame, pred: Predicate, spans: dict | None = None) -> bool:

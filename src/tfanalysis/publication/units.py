@@ -27,7 +27,8 @@ import pandas as pd
 
 from tfanalysis.publication.cells import normalize
 
-__all__ = ["CASE_EVENT", "CASE_START", "CLIENT_ATTRIBUTES", "FILLED", "FINER", "FIRST_CHARGES", "NEED_OUTCOME", "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
+__all__ = ["CASE_EVENT", "CASE_START", "CLIENT_ATTRIBUTES", "FILLED", "FINER", "FIRST_CHARGES", "KNOWN_OF", "NEED_OUTCOME", "SECTOR_LINK", "TIE",
+           "UNIVERSES", "finer_pairs", "unit_frames", "with_need_outcome"]
 
 UNIVERSES: tuple[str, ...] = ("clients", "needs", "referrals", "cj_events")
 """Tables whose rows are about victims: their counts are disclosure-controlled."""
@@ -51,6 +52,22 @@ CASE_EVENT = "collaboration.case_event"
 (``victim_served | investigation_opened`` where a case with a victim served starts,
 ``later first charges | charges_filed``, ``later | arrest``). The event, the case's start
 (:data:`CASE_START`) and its first charges (:data:`FIRST_CHARGES`) are each a function of it."""
+
+SECTOR_LINK = "collaboration.sector_link"
+"""Referrals, as report 03 derives them: ``le_vs`` (law enforcement ↔ victim services), ``cross_other`` (other sectors apart) or ``same``."""
+TIE = "collaboration.tie"
+"""Referrals, as report 03 derives them: the member pair ``A|B`` (ids in order) of a referral between two members; missing for self-referrals."""
+
+KNOWN_OF: dict[str, dict[str, str]] = {
+    "referrals": {SECTOR_LINK: TIE, "from_sector": "from_member", "to_sector": "to_member"},
+}
+"""Per universe, ``{column: other}``: columns every reader knows as a function of another.
+
+Members' sectors are public (report 04), so a referral's sector link is known of its pair
+of members: beside a tie, the link is no attribute of the tie's few referred victims
+(:func:`tfanalysis.publication.small_groups.in_small_group`). Declared, never read off the
+data: a column that happens to be a function of another in a few units tells a reader
+something."""
 
 FINER: dict[str, dict[str, str]] = {
     "clients": {"age": "age_group", "state": "county_fips"},

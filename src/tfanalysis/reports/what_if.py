@@ -33,7 +33,7 @@ import pandas as pd
 from tfanalysis import geo
 from tfanalysis.analyses import coverage
 from tfanalysis.analyses.gaps.eligibility import NEEDS_FRAME_VERSION
-from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, WhatIf
+from tfanalysis.analyses.scenarios.compare import Comparison, GAP_KEYS, SEGMENT_SEPARATOR, WhatIf
 from tfanalysis.data import taxonomy
 from tfanalysis.publication import Interval, Released
 from tfanalysis.publication.privacy import HIDDEN
@@ -86,7 +86,7 @@ def _period_key(whatif: WhatIf) -> str:
     return f"{whatif.start:%Y%m%d}-{whatif.end:%Y%m%d}"
 
 
-def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], cache: dict[str, pd.Series]) -> pd.Series:
+def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], cache: dict) -> pd.Series:
     """Needs the service meets identified in the period, per client county, as released (cached per service)."""
     if service not in cache:
         every = pd.Series(list(taxonomy.SERVICE_CODES), dtype="string")
@@ -94,7 +94,14 @@ def _county_needs(rel: Any, whatif: WhatIf, service: str, counties: list[str], c
         released = rel.table("needs", rows="county_fips", where={**_window(whatif), "need": codes}, levels={"county_fips": counties},
                              name=f"06 needs per county: {readable(service)}")
         cache[service] = released.inner()
+        cache[(service, "at least one")] = released.at_least_one()
     return cache[service]
+
+
+def _county_had_need(rel: Any, whatif: WhatIf, service: str, counties: list[str], cache: dict, county: str) -> bool:
+    """Whether the released count of a county's needs of a service says there was need (above 0, or hidden and not withheld)."""
+    _county_needs(rel, whatif, service, counties, cache)
+    return bool(cache[(service, "at least one")].get(county, False))
 
 
 def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame:
@@ -107,7 +114,7 @@ def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame
     a second suppression pattern wherever every need of the county is in the gap. What
     changed is read from the gaps' own released sizes.
     """
-    from tfanalysis.reports.gaps.structural import county_needs
+    from tfanalysis.reports.gaps.structural import SEGMENT_ATTRIBUTES, county_needs
 
     segments = comparison.gaps["segment"].tolist()
     period = _period_key(whatif)
@@ -115,7 +122,7 @@ def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame
     shown, open_ = {}, {}
     for when, reach, key in (("before", whatif.baseline.reach, "baseline"), ("after", comparison.version.reach, comparison.scenario.key())):
         column = f"scenarios.gap.v{NEEDS_FRAME_VERSION}.{key}.{period}"
-        rel.derive("needs", column, reach["segment"])
+        rel.derive("needs", column, reach["segment"], components=SEGMENT_ATTRIBUTES, separator=SEGMENT_SEPARATOR)
         released = rel.table("needs", rows=column, where={**_window(whatif), column: segments}, levels={column: segments},
                              name=f"06 structural gaps {'now' if when == 'before' else 'with'}: {comparison.scenario.name}")
         shown[when] = released.inner().reindex(segments).to_numpy(dtype=object)
@@ -125,8 +132,11 @@ def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame
     table["needs_before"], table["needs_after"] = shown["before"], shown["after"]
     table["change"] = [_change(b, a) for b, a in zip(shown["before"], shown["after"])]
     county = (table["gap"] != "eligibility").to_numpy(bool)
+    # a gap is listed where a released count says it has needs (before or after): a segment's row itself
+    # tells that it has some, and a withheld count (a few victims' segment) may be 0
+    listed_here = open_["before"] | open_["after"]
     if not county.any():
-        return table
+        return table[listed_here].reset_index(drop=True)
     pairs = county_needs(rel, _window(whatif), pd.DataFrame({"county_fips": table.loc[county, "county_fips"].to_numpy(),
                                                              "need": table.loc[county, "service"].to_numpy()}), name=name)
     at = np.flatnonzero(county)
@@ -135,7 +145,6 @@ def _gap_table(rel: Any, whatif: WhatIf, comparison: Comparison) -> pd.DataFrame
         closed = np.array([isinstance(v, int | np.integer) and v == 0 for v in quoted[at]], dtype=bool)  # a handful of gaps
         quoted[at] = np.where(open_[when][at], pairs["needs"].to_numpy(dtype=object), np.where(closed, np.array(0, dtype=object), HIDDEN))
         table[column] = quoted
-    listed_here = np.ones(len(table), bool)
     listed_here[county] = pairs["listed"].to_numpy(bool)
     return table[listed_here].reset_index(drop=True)
 
@@ -322,7 +331,7 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
 
     page = WhatIfPage(whatif.label)
     counties = sorted(whatif.baseline.coverage["county_fips"].astype(str).unique().tolist())
-    cache: dict[str, pd.Series] = {}
+    cache: dict = {}
     # the gaps' counties too (a client's county in a neighbouring state), with their state when two are involved, as report 02 names them
     names = geo.county_labels(counties, *(c.gaps["county_fips"].astype(str) for c in whatif.comparisons))
     for comparison in whatif.comparisons:  # a handful of scenarios
@@ -334,6 +343,10 @@ def publish(rel: Any, whatif: WhatIf, *, map_services: int = 2, top_counties: in
         mapped = moved.groupby("service")["_delta"].max().sort_values(ascending=False, kind="stable").index[:map_services].tolist()
         needs = {s: _county_needs(rel, whatif, s, counties, cache) for s in mapped}
         flips = access[access["desert_before"].astype(bool) != access["desert_after"].astype(bool)]
+        # a desert is need without a provider: the analysis reads need off the true counts, the page only where
+        # the released count says there was need (a county of few victims' count is withheld, and may be 0)
+        flips = flips[np.array([_county_had_need(rel, whatif, s, counties, cache, str(c))
+                                for s, c in zip(flips["service"], flips["county_fips"])], dtype=bool)]  # a handful of flips
         deserts = pd.DataFrame({
             "service": flips["service"].map(readable).to_numpy(),
             "county": flips["county"].to_numpy(),
@@ -415,7 +428,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
     ...     pd.DataFrame(columns=["service"]), counties_better=1)
     >>> print(scenario_markdown(p, "2025Q4", ["food"]))  # doctest: +NORMALIZE_WHITESPACE
     In 2025Q4, access to Food rises in 1 county and falls in none; the largest change is in Kent (0.0 → 2.5 a month per
-    100,000 residents within reach). No service desert closes or opens. No structural gap closes or opens. Of the needs
+    100,000 residents within reach). No service desert closes or opens where the released counts show need. No structural gap the released counts show closes or opens. Of the needs
     identified in 2025Q4, the change would reach 12 that had no eligible member serving the client's county (0 of them
     not met) and would lose 0.
     """
@@ -443,7 +456,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
             where = "; ".join(f"{s}: {listed(rows['county'])}" for s, rows in flipped.groupby("service", sort=True))
             parts.append(f"It {verb[:-1]}s {len(flipped)} service desert{'s' if len(flipped) != 1 else ''} ({where}).")
     if page.deserts.empty:
-        parts.append("No service desert closes or opens.")
+        parts.append("No service desert closes or opens where the released counts show need.")
     moved = page.gaps[page.gaps["change"].isin(["closed", "opened"])]
     for word in ("closed", "opened"):
         hit = moved[moved["change"] == word]
@@ -455,7 +468,7 @@ def scenario_markdown(page: ScenarioPage, period_label: str, services: list[str]
                      "anywhere, for whom an eligible member now exists, though not in their county. The needs reached and lost, "
                      "below, say whether any need is worse off.")
     if moved.empty:
-        parts.append("No structural gap closes or opens.")
+        parts.append("No structural gap the released counts show closes or opens.")
     reach, not_met = page.reach, page.reach_not_met
     parts.append(
         f"Of the needs identified {during}, the change would reach {reach.text('Total', 'reached')} that had no eligible "

@@ -6,7 +6,7 @@ Three checks, run by the suite before a run is published and by ``tfanalysis aud
    the run's ledger holds, with the ledgers of earlier published runs of the same data: any
    hidden count, or any group the released predicates single out, that a reader can pin
    inside 1..k-1.
-2. :func:`audit_small_groups` — no count of this run shown as 0, or hidden and so at least 1,
+2. :func:`audit_small_groups` — no count of this run shown, or hidden and so at least 1,
    tells what a group of 1..k-1 victims has (:mod:`tfanalysis.publication.small_groups`).
 3. :func:`audit_html` — the numbers read back from the rendered reports (table cells, plotly
    arrays, base64 ``bdata`` included, and the prose): every table or figure the publication
@@ -99,34 +99,41 @@ def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataF
 def audit_small_groups(release: Any) -> pd.DataFrame:
     """Counts this run released that tell what a handful of victims have.
 
-    A count below k shown as 0, or hidden and so known to be at least 1, whose group (its
-    predicate less one column: :mod:`~tfanalysis.publication.small_groups`) is 1 to k-1
-    people says whether one of them has what it counts: a county of one victim, its needs
-    per service shown as 0 or hidden, lists her needs. The layer withholds such counts;
-    this finds any that reached a page another way. Counts first released by earlier runs
-    are theirs.
+    A count shown (0 or more), or hidden and so known to be at least 1, whose group (its
+    predicate less one categorical column: :mod:`~tfanalysis.publication.small_groups`) is 1
+    to k-1 people says what they have: a county of one victim, its needs per service shown
+    as 0 or hidden, lists her needs. The layer withholds such counts; this finds any that
+    reached a page another way. A 0 that refines a count shown as 0 is known to every
+    reader (:func:`~tfanalysis.publication.small_groups.refines`: the layer shows a zero
+    under a line total of 0). Counts first released by earlier runs are theirs.
 
     Returns
     -------
     pandas.DataFrame
         :data:`FINDING_COLUMNS`; empty when no count tells of a small group.
     """
-    from tfanalysis.publication.small_groups import in_small_group
+    from tfanalysis.publication.small_groups import in_small_group, refines
+    from tfanalysis.publication.units import KNOWN_OF
 
     cells = release.ledger.cells
     if cells.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     hidden, withheld = cells["hidden"].to_numpy(bool), cells["withheld"].to_numpy(bool)
-    true = cells["true"].to_numpy(np.int64)
-    telling = ~cells["fixed"].to_numpy(bool) & (true < release.threshold) & ((~hidden & (true == 0)) | (hidden & ~withheld))
+    telling = ~cells["fixed"].to_numpy(bool) & (~hidden | (hidden & ~withheld))
+    universe_of = cells["key"].map(key_universe)
     rows = []
-    told = cells[telling]
-    for universe, part in told.groupby(told["key"].map(key_universe), sort=True):  # a handful of universes
+    for universe in sorted(set(universe_of[telling])):  # a handful of universes
+        part = cells[telling & (universe_of == universe).to_numpy(bool)]
         preds = [_pred_of_key(key) for key in part["key"]]
-        small = in_small_group(release.units(universe), preds, release.threshold)
-        for _, cell in part[small].iterrows():  # findings: none in a sound run
+        small = in_small_group(release.units(universe), preds, release.threshold, known_of=KNOWN_OF.get(universe),
+                               composite=release._composite.get(universe, ()))
+        zeros = cells[(universe_of == universe).to_numpy(bool) & ~hidden & (cells["true"].to_numpy() == 0)]
+        shown_zero = [_pred_of_key(key) for key in zeros["key"]]
+        for (_, cell), pred, is_small in zip(part.iterrows(), preds, small):  # findings: none in a sound run
+            if not is_small or (cell["true"] == 0 and any(refines(pred, z) for z in shown_zero if z != pred)):
+                continue
             rows.append({"where": f"{universe} (run {cell['run'] or 'this'})", "table": cell["table"], "cell": _cell_label(cell),
-                         "finding": "a count of a small group of victims shown as 0 or as at least 1: it tells what they have"})
+                         "finding": "a count of a small group of victims shown, or hidden as at least 1: it tells what they have"})
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 

@@ -40,10 +40,7 @@ if TYPE_CHECKING:  # annotations only: loading data (pandera) is not needed to a
     from tfanalysis.publication import Interval
 
 
-SECTOR_LINK = "collaboration.sector_link"
-"""Referrals: ``le_vs`` (law enforcement ↔ victim services), ``cross_other`` (other sectors apart) or ``same``."""
-TIE = "collaboration.tie"
-"""Referrals: the member pair ``A|B`` (ids in order) of a referral between two members; missing for self-referrals."""
+from tfanalysis.publication.units import SECTOR_LINK, TIE  # noqa: E402 - named where the layer declares what readers know of them
 UNMET_CRITICAL = "collaboration.unmet_critical_need"
 """Clients: True for a client with an unmet safety, housing or medical need (:data:`CRITICAL_NEEDS`)."""
 

@@ -142,7 +142,7 @@ def headline_metrics(published_demand: pd.DataFrame, published_rates: pd.DataFra
     return {
         "unmet_need_rate": {"value": None if pd.isna(rate) else float(rate), "hidden": bool(pd.isna(rate)), "label": "Unmet-need rate (needs still in progress are not unmet yet)", "unit": "%", "higher_is_better": False},
         "needs_met": {"value": None if isinstance(met, str) else int(met), "hidden": isinstance(met, str), "label": "Needs met", "count": True, "threshold": threshold, "higher_is_better": None},
-        "structural_gaps": {"value": int(len(published_gaps)), "label": "Structural gaps (service × segment)", "higher_is_better": False},
+        "structural_gaps": {"value": int(len(published_gaps)), "label": "Structural gaps (service × segment) the released counts show: at least", "higher_is_better": False},
         "biggest_gap_service": {"value": biggest, "label": "Most unmet needs (of the services whose counts are shown)" + (f": {readable(biggest)}" if biggest else "")},
         "median_days_to_met": {"value": None if pd.isna(median) else float(median), "hidden": bool(pd.isna(median)), "label": "Median days from need to met", "unit": "days", "higher_is_better": False},
     }

@@ -16,6 +16,9 @@ from tfanalysis.reports.gaps.shown import MARGIN
 
 _SEGMENT = ["service", "gap", "seg_age", "seg_gender", "seg_nationality", "seg_language", "seg_county"]
 
+SEGMENT_ATTRIBUTES: tuple[str | None, ...] = ("need", None, "age", "gender", "nationality", "primary_language", "county_fips")
+"""The needs' columns each part of a gap segment's label is a value of (the kind of gap is none)."""
+
 
 def county_needs(rel: Any, where: dict[str, Any], pairs: pd.DataFrame, *, name: str) -> pd.DataFrame:
     """The needs of each county × need pair as released on the predicate of report 01's counts.
@@ -101,9 +104,10 @@ def publish_gaps(rel: Any, data: Any, period: Any, scope: Scope, *, name: str) -
     if not eligibility.empty:
         label = eligibility["service"].str.cat([eligibility[c] for c in _SEGMENT[1:]], sep="|")
         derived = f"gaps.eligibility_gap.v{NEEDS_FRAME_VERSION}[{scope.label}]"
-        rel.derive("needs", derived, label)
+        rel.derive("needs", derived, label, components=SEGMENT_ATTRIBUTES)
         released = rel.table("needs", rows=derived, where=scope.where(**{derived: sorted(set(label))}), name=name)
-        needs = released.shown.drop(index=MARGIN).iloc[:, 0]
+        # listed where the count says the segment has needs: a segment of a few victims is withheld (it may be 0)
+        needs = released.shown.drop(index=MARGIN).iloc[:, 0][released.at_least_one().to_numpy(bool)]
         table = eligibility.assign(label=label).drop_duplicates("label").set_index("label")
         parts.append(table.reindex(needs.index).set_axis(columns[:-1], axis=1).assign(needs=needs.to_numpy()))
     county = segments[(segments["gap"] != "eligibility").to_numpy(bool)].drop_duplicates(["service", "seg_county"])
