@@ -159,7 +159,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     """
     if published.empty:
         # the same words whether there is no gap or only gaps of counties whose counts are withheld
-        return "No structural gap shows in the released counts: every need they show had a member able to serve it.\n\n" + _COUNTIES_WITHHELD
+        return "No structural gap shows in the released counts.\n\n" + _COUNTIES_WITHHELD
     names = county_names or {}
     lines = []
     for row in published[published["gap"] == "eligibility"].itertuples(index=False):  # one sentence per gap (a handful)
