@@ -467,13 +467,23 @@ class Release:
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
 
+    def in_small_group(self, universe: str, keys: Sequence[str]) -> np.ndarray:
+        """Whether each count (by key) is part of a group of 1 to k-1 people, as this release reads them.
+
+        :func:`~tfanalysis.publication.small_groups.in_small_group` with what the release
+        knows: the columns readers know of others (:data:`~tfanalysis.publication.units.KNOWN_OF`)
+        and the labels reports derived from several attributes (:meth:`derive`). The layer
+        withholds such counts; the audit checks that no page tells of one.
+        """
+        preds = [_pred_of(key) for key in keys]
+        return in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}),
+                              known_of=KNOWN_OF.get(universe), composite=self._composite.get(universe, {}))
+
     def _in_small_group(self, universe: str, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-        """Which of ``candidates`` count part of a group of 1 to k-1 people (:func:`~tfanalysis.publication.small_groups.in_small_group`)."""
+        """:meth:`in_small_group` of ``candidates``, in the shape of ``keys`` (False elsewhere)."""
         out = np.zeros(keys.shape, dtype=bool)
         if candidates.any():
-            preds = [_pred_of(key) for key in keys[candidates]]
-            out[candidates] = in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}),
-                                             known_of=KNOWN_OF.get(universe), composite=self._composite.get(universe, {}))
+            out[candidates] = self.in_small_group(universe, list(keys[candidates]))
         return out
 
     def _too_large_to_bound(self, universe: str, totals: np.ndarray, keys: np.ndarray, hidden: np.ndarray,

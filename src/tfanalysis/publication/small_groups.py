@@ -70,8 +70,8 @@ def parents(pred: Predicate, implied: Callable[[str, str], bool] | None = None) 
             and not any(implied(column, other) for other, d in pred if other != column and isinstance(d, frozenset))]
 
 
-def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> tuple[np.ndarray, np.ndarray]:
-    """How many people (distinct :data:`PERSON`) each predicate's units belong to, and how many units it holds.
+def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> np.ndarray:
+    """How many people (distinct :data:`PERSON`) each predicate's units belong to.
 
     Predicates on the same columns are counted together: those whose constraints differ
     only in single values (one county, one service) by one grouping of the units that meet
@@ -81,14 +81,12 @@ def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> tuple[np.ndarray
     Examples
     --------
     >>> units = pd.DataFrame({"client_id": ["a", "a", "b", None], "need": ["food", "legal", "food", "food"]})
-    >>> people, held = persons(units, [(("need", frozenset({"food"})),), (("need", frozenset({"legal"})),), ()])
-    >>> people.tolist(), held.tolist()
-    ([2, 1, 2], [3, 1, 4])
+    >>> persons(units, [(("need", frozenset({"food"})),), (("need", frozenset({"legal"})),), ()]).tolist()
+    [2, 1, 2]
     """
     people = np.zeros(len(preds), dtype=np.int64)
-    held = np.zeros(len(preds), dtype=np.int64)
     if not len(preds) or not len(units):
-        return people, held
+        return people
     if PERSON in units:
         ids = units[PERSON].astype("string")
         valid = (ids.notna() & (ids != MISSING)).to_numpy(bool)
@@ -110,20 +108,14 @@ def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> tuple[np.ndarray
             who = person[kept]
             if not single:
                 people[same] = np.unique(who[who >= 0]).size
-                held[same] = int(kept.sum())
                 continue
             names = [columns[p] for p in single]
             frame = units.loc[kept, names].assign(_person=who)
-            grouped = frame.groupby(names, sort=False, observed=True)
-            units_of = grouped.size()
             people_of = frame[frame["_person"] >= 0].drop_duplicates().groupby(names, sort=False, observed=True).size()
-            key = (lambda v: v) if len(names) > 1 else (lambda v: (v,))
-            units_at = {key(v): n for v, n in units_of.items()}
-            people_at = {key(v): n for v, n in people_of.items()}
+            people_at = {(v if len(names) > 1 else (v,)): n for v, n in people_of.items()}
             for i in same:  # a table's worth of groups: a dictionary look-up each
-                at = tuple(next(iter(preds[i][p][1])) for p in single)
-                people[i], held[i] = people_at.get(at, 0), units_at.get(at, 0)
-    return people, held
+                people[i] = people_at.get(tuple(next(iter(preds[i][p][1])) for p in single), 0)
+    return people
 
 
 def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: int, *,
@@ -194,7 +186,7 @@ def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: i
         above.append(group)
     todo = [p for p in dict.fromkeys(p for group in above for p in group) if p not in cache]
     if todo:
-        cache.update(zip(todo, persons(units, todo)[0].tolist()))
+        cache.update(zip(todo, persons(units, todo).tolist()))
     return np.array([any(1 <= cache[p] < threshold for p in group) for group in above], dtype=bool)
 
 

@@ -112,8 +112,7 @@ def audit_small_groups(release: Any) -> pd.DataFrame:
     pandas.DataFrame
         :data:`FINDING_COLUMNS`; empty when no count tells of a small group.
     """
-    from tfanalysis.publication.small_groups import in_small_group, refines
-    from tfanalysis.publication.units import KNOWN_OF
+    from tfanalysis.publication.small_groups import refines
 
     cells = release.ledger.cells
     if cells.empty:
@@ -125,8 +124,7 @@ def audit_small_groups(release: Any) -> pd.DataFrame:
     for universe in sorted(set(universe_of[telling])):  # a handful of universes
         part = cells[telling & (universe_of == universe).to_numpy(bool)]
         preds = [_pred_of_key(key) for key in part["key"]]
-        small = in_small_group(release.units(universe), preds, release.threshold, known_of=KNOWN_OF.get(universe),
-                               composite=release._composite.get(universe, ()))
+        small = release.in_small_group(universe, list(part["key"]))
         zeros = cells[(universe_of == universe).to_numpy(bool) & ~hidden & (cells["true"].to_numpy() == 0)]
         shown_zero = [_pred_of_key(key) for key in zeros["key"]]
         for (_, cell), pred, is_small in zip(part.iterrows(), preds, small):  # findings: none in a sound run
