@@ -118,10 +118,32 @@ def both(*preds) -> tuple:
 
 
 
-def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list]) -> tuple[list, list, np.ndarray]:
-    """Labels, predicates and each unit's position along one axis (-1: not on it)."""
+def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list], *,
+                   units: pd.DataFrame | None = None, where: dict[str, Any] | None = None,
+                   known_of: dict[str, str] | None = None) -> tuple[list, list, np.ndarray]:
+    """Labels, predicates and each unit's position along one axis (-1: not on it).
+
+    Which rows a table lists must not tell what its counts hide, so the labels never come
+    from the units the table keeps. A column split by its values lists ``levels`` if given,
+    else every value the column takes among all the universe's ``units`` (what ``where``
+    allows of them); several columns list every combination of their labels, except
+    those a column declared a function of another (``known_of``, e.g. a referral's sector
+    link of its pair of members) rules out: readers know those are empty.
+    Without ``units``, the values present in ``kept``.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"age": ["adult", "adult", "minor"], "gender": ["woman", "man", "woman"]})
+    >>> kept = units[units["gender"] == "man"]
+    >>> labels, _, code = axis_positions(kept, ["age", "gender"], {}, units=units)
+    >>> labels
+    [('adult', 'man'), ('adult', 'woman'), ('minor', 'man'), ('minor', 'woman')]
+    >>> code.tolist()
+    [0]
+    """
     if not groupings:
         return ["all"], [()], np.zeros(len(kept), dtype=np.int64)
+    where = where or {}
     per = []
     for g in groupings:
         if isinstance(g, ByPeriod):
@@ -135,24 +157,50 @@ def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[s
             code = kept[g.column].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
             per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
         else:
-            values = kept[g]
-            labels = levels[g] if g in levels else sorted(pd.unique(values.to_numpy(dtype=object)).tolist())
+            labels = levels[g] if g in levels else _values_listed(kept[g] if units is None else units[g], where.get(g))
             lookup = {v: i for i, v in enumerate(labels)}
-            code = values.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+            code = kept[g].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
             per.append((labels, [((g, frozenset([v])),) for v in labels], code))
     if len(per) == 1:
         return per[0]
-    # several groupings: one row per combination present (or listed)
+    # several groupings: every combination of their labels, less those a declared function rules out
+    grid = np.stack(np.meshgrid(*[np.arange(len(p[0])) for p in per], indexing="ij"), axis=-1).reshape(-1, len(per))
+    if units is not None:
+        grid = grid[_possible(grid, groupings, [p[0] for p in per], units, known_of or {})]
+    sizes = tuple(len(p[0]) for p in per)
+    position = np.full(int(np.prod(sizes)), -1, dtype=np.int64)
+    position[np.ravel_multi_index(grid.T, sizes)] = np.arange(len(grid))
     codes = np.column_stack([p[2] for p in per])
     ok = (codes >= 0).all(axis=1)
-    uniq, inverse = np.unique(codes[ok], axis=0, return_inverse=True)
     code = np.full(len(codes), -1, dtype=np.int64)
-    code[ok] = inverse.ravel()
-    combos = [tuple(row) for row in uniq.tolist()]
+    code[ok] = position[np.ravel_multi_index(codes[ok].T, sizes)]
+    combos = [tuple(row) for row in grid.tolist()]
     labels = [tuple(per[d][0][i] for d, i in enumerate(combo)) for combo in combos]
     preds = [both(*[per[d][1][i] for d, i in enumerate(combo)]) for combo in combos]
     return labels, preds, code
 
+
+def _values_listed(values: pd.Series, allowed: Any) -> list:
+    """A column's values in order, those ``allowed`` (a set, or None: all) of them."""
+    present = pd.unique(values.to_numpy(dtype=object)).tolist()
+    if isinstance(allowed, frozenset):
+        present = [v for v in present if v in allowed]
+    return sorted(present)
+
+
+def _possible(grid: np.ndarray, groupings: list[Grouping], labels: list[list], units: pd.DataFrame,
+              known_of: dict[str, str]) -> np.ndarray:
+    """Which combinations no declared function of one column by another rules out."""
+    keep = np.ones(len(grid), dtype=bool)
+    names = [g if isinstance(g, str) else None for g in groupings]
+    for column, source in known_of.items():
+        if column not in names or source not in names:
+            continue
+        c, s = names.index(column), names.index(source)
+        pairs = pd.MultiIndex.from_frame(units[[source, column]].drop_duplicates().astype(object))
+        combos = pd.MultiIndex.from_arrays([np.asarray(labels[s], dtype=object)[grid[:, s]], np.asarray(labels[c], dtype=object)[grid[:, c]]])
+        keep &= combos.isin(pairs)
+    return keep
 
 
 def axis_name(g: Grouping) -> str:

@@ -196,8 +196,11 @@ class Release:
         universe : str
             ``clients``, ``needs``, ``referrals``, ``cj_events`` (see :meth:`units`).
         rows : column name, ByPeriod, ByGroups, or a sequence of them
-            The table's rows: one per value present (per combination for several), one
-            per period or group listed.
+            The table's rows: one per value the column takes among all the universe's
+            units (what ``where`` allows), never only those the table keeps, so the rows
+            listed tell nothing of its counts; every combination for several columns
+            (:func:`~tfanalysis.publication.groupings.axis_positions`); one per period or
+            group listed.
         columns : column name, ByPeriod or ByGroups, optional
             The table's columns; None for a single column of counts (``count``).
         where : mapping, optional
@@ -228,11 +231,12 @@ class Release:
         base = predicate(where)
         kept = frame[matches(frame, base)]
 
-        row_labels, row_preds, row_codes = axis_positions(kept, rows, levels)
+        listed = {"units": frame, "where": dict(base), "known_of": KNOWN_OF.get(universe)}
+        row_labels, row_preds, row_codes = axis_positions(kept, rows, levels, **listed)
         if columns is None:
             col_labels, col_preds, col_codes = ["count"], [()], np.zeros(len(kept), dtype=np.int64)
         else:
-            col_labels, col_preds, col_codes = axis_positions(kept, [columns], levels)
+            col_labels, col_preds, col_codes = axis_positions(kept, [columns], levels, **listed)
         # the margins count only what the listed rows and columns hold
         restrict = dict(where)
         for g in [*rows, *([columns] if columns is not None else [])]:

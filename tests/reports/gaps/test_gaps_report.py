@@ -72,7 +72,7 @@ def test_demo_headline_and_prose_name_the_planted_shortfall(demo_report) -> None
     # the planted deserts are rural counties of one to five victims a year: their needs per service are withheld
     # (publication.small_groups), so report 02 lists none of them as a county gap and says where they are
     assert not any(name in text for name in demo.PLANTED["desert_counties"].values())
-    assert "report 01 names the counties without a provider in reach" in text
+    assert "Report 01 lists the counties that no member serves and no provider reaches, for each service, unless the released count of their needs is 0: a withheld count keeps a county on that list." in text
     from tfanalysis.analyses import coverage as coverage_analysis
     from tfanalysis.reports import coverage as coverage_report
 

@@ -152,7 +152,7 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
     - **Housing: emergency** — no member serves adult, male clients: 50 needs.
     - **Mental health care (emergency and long-term)** — no eligible member serves some or all of the clients in Gallia (39053), a hidden number of needs identified there; 39115, 12 needs identified there.
     <BLANKLINE>
-    A county is listed only where its released count shows need. Where a county's needs are a few victims', the count is withheld, since it would tell what they have, and the county is not listed: report 01 names the counties without a provider in reach.
+    A county is listed only where its released count shows need. Where a county's needs are a few victims', the count is withheld, since it would tell what they have, and the county is not listed here. Report 01 lists the counties that no member serves and no provider reaches, for each service, unless the released count of their needs is 0: a withheld count keeps a county on that list.
 
     A county gap quotes the county's needs of the service (:func:`publish_gaps`), not the
     gap's own count.
@@ -177,7 +177,8 @@ def structural_gaps_markdown(published: pd.DataFrame, *, county_names: dict[str,
 
 _COUNTIES_WITHHELD = (
     "A county is listed only where its released count shows need. Where a county's needs are a few victims', the count is "
-    "withheld, since it would tell what they have, and the county is not listed: report 01 names the counties without a "
-    "provider in reach."
+    "withheld, since it would tell what they have, and the county is not listed here. Report 01 lists the counties that no "
+    "member serves and no provider reaches, for each service, unless the released count of their needs is 0: a withheld count "
+    "keeps a county on that list."
 )
 """Why a county gap may be missing from the list (:mod:`tfanalysis.publication.small_groups`)."""
