@@ -68,20 +68,15 @@ def test_needs_reached_and_lost_are_released_counts(page2) -> None:
     beds = page_of(page2, "Beds for men")
     assert beds.reach.shown.loc["Total", ["reached", "lost"]].tolist() == ["hidden", 0]
     closes = page_of(page2, "Shelter closes")
-    # 3 needs lost: 2 of case management and 1 of emergency housing; the 1 is hidden, so the 2 beside it is too.
-    # Every service of the data is a row, whatever the scenario touches (rows never tell what a table keeps):
-    # legal representation too, whose lost count (0) is withheld, as 2024's legal needs are one client's
-    # (publication.small_groups). With two hidden counts and a withheld one under it, the layer hides the total
-    # as well (until 2026-12-07, when only the services with needs reached or lost were rows: 3).
-    assert closes.reach.shown.loc["Total", ["reached", "lost"]].tolist() == [0, "hidden"]
-    assert closes.reach.shown.loc[["case_management", "housing_emergency", "legal_representation"], "lost"].tolist() == ["hidden"] * 3
-    assert closes.reach.withheld.loc["legal_representation", "lost"] and closes.reach._true.loc["legal_representation", "lost"] == 0
-    # of the 3 lost, only the case-management need still in progress was not met (hidden: a count of 1)
+    # 3 needs lost: 2 of case management and 1 of emergency housing; the 1 is hidden, so the 2 beside it is too
+    assert closes.reach.shown.loc["Total", ["reached", "lost"]].tolist() == [0, 3]
+    assert closes.reach.shown.loc[["case_management", "housing_emergency"], "lost"].tolist() == ["hidden", "hidden"]
+    # of the 3 lost, only the case-management need still in progress was not met
     assert closes.reach_not_met.shown.loc["lost", "count"] == "hidden"
     summary = page2.summary
     # the one gap the closing shelter closes is the man's (above): not listed, so not counted
     # nor the six deserts it opens: each county's 2024 needs are one client's, withheld, so no desert is claimed
-    assert summary.loc["Shelter closes", ["needs reached", "needs lost", "deserts opened", "gaps opened", "gaps closed"]].tolist() == [0, "hidden", 0, 2, 0]
+    assert summary.loc["Shelter closes", ["needs reached", "needs lost", "deserts opened", "gaps opened", "gaps closed"]].tolist() == [0, 3, 0, 2, 0]
 
 
 def test_deserts_that_open_carry_their_needs_as_released(page2) -> None:
@@ -107,7 +102,7 @@ def test_utilization_is_shown_only_with_its_count_and_places_always(page2, tiny,
 
 def test_prose_quotes_released_values_only(page2) -> None:
     closes = page_of(page2, "Shelter closes").text
-    assert "would reach 0 that had no eligible member" in closes and "would lose a hidden number (a hidden number of them not met)" in closes
+    assert "would reach 0 that had no eligible member" in closes and "would lose 3 (a hidden number of them not met)" in closes
     assert "falls in 2 counties and rises in none" in closes
     assert "No service desert closes or opens where the released counts show need." in closes  # six open, each one client's
     assert closes.count("(its utilization is not shown: its count of needs is hidden)") == 2  # both counts hidden in this release
@@ -134,8 +129,11 @@ def test_at_the_default_threshold_no_count_from_1_to_10_is_printed(tiny, whatif)
         said = [int(n) for n in re.findall(r"(?:reach|lose) (\d+)", p.text)]
         assert all(n == 0 or n >= 11 for n in said), p.text
     # the task force's 2024 needs are four clients': at 11 a small group, so even the scenarios' zeros
-    # are withheld (a 0 would tell that none of the four is reached; publication.small_groups)
-    assert page.summary["needs reached"].tolist() == ["hidden"] * 4
+    # are withheld (a 0 would tell that none of the four is reached; publication.small_groups). The police
+    # leaving touches no capacity: no need can be reached, its table lists no service, and its 0 tells
+    # nothing the scenario does not (until 2026-12-07 the rows were the needs the data had: hidden)
+    assert page.summary["needs reached"].tolist() == ["hidden"] * 3 + [0]
+    assert page_of(page, "Police leave").reach.shown.index.tolist() == ["Total"]
 
 
 def test_the_release_holds_the_derived_columns_and_a_second_publication_agrees(rel2, page2, whatif) -> None:

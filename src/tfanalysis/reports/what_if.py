@@ -280,7 +280,11 @@ def _reach(rel: Any, whatif: WhatIf, comparison: Comparison) -> tuple[Released, 
     where = {**_window(whatif), column: list(REACH)}
     levels = {column: list(REACH)}
     name = comparison.scenario.name
-    by_service = rel.table("needs", rows="need", columns=column, where=where, levels=levels, name=f"06 needs reached or lost: {name}")
+    # a need is reached or lost only where the scenario changes the capacity that meets it: the rows are
+    # the needs of the services it touches (public: the scenario says them), not every need of the data
+    touched = [code for code in taxonomy.SERVICE_CODES if code in set(comparison.services)]
+    by_service = rel.table("needs", rows="need", columns=column, where=where, levels={**levels, "need": touched},
+                           name=f"06 needs reached or lost: {name}")
     not_met = rel.table("needs", rows=column, where={**where, "status": NOT_MET}, levels=levels, name=f"06 needs reached or lost, not met: {name}")
     return by_service, not_met
 
