@@ -688,3 +688,28 @@ def test_a_phone_number_inside_a_need_is_to_be_removed_from_the_cell_not_the_col
     notes = "\n".join(line + (",notes" if i == 0 else ",call 302-555-0199") for i, line in enumerate(TINY_TABLES["needs.csv"].splitlines())) + "\n"
     (rule,) = {r[3] for r in rules(broken(tmp_path / "notes", **{"needs.csv": notes}))}
     assert rule.endswith("de-identify the export first (drop the column, keep only the pseudonymous client_id)")
+
+
+def test_the_vocabulary_used_is_part_of_the_fingerprint(tiny_dir: Path, tmp_path: Path) -> None:
+    """Another mapping of terms to codes puts other units in a count: the ledgers must see other data.
+
+    (Until 2026-12-07 only the tables' files were hashed, so a run after the vocabulary changed
+    read the earlier runs' ledgers as if its counts were theirs.)
+    """
+    import hashlib
+    import json
+    import shutil
+
+    from tfanalysis.running.audit import dataset_id
+
+    prints = {}
+    for name, code in (("a", "case_management"), ("b", "victim_advocacy")):
+        folder = tmp_path / name
+        shutil.copytree(tiny_dir, folder)
+        (folder / "vocabulary.csv").write_text(f"term,code\nCase Mgmt,{code}\n")
+        prints[name] = tf.load_dataset(folder).fingerprint()
+    assert {k for k in prints["a"] if prints["a"][k] != prints["b"][k]} == {"vocabulary"}
+    data = tf.load_dataset(tmp_path / "a")
+    assert prints["a"]["vocabulary"] == hashlib.sha256(json.dumps(sorted(data.vocabulary.items())).encode()).hexdigest()
+    assert dataset_id(prints["a"]) != dataset_id(prints["b"])
+    assert "vocabulary" not in tf.load_dataset(tiny_dir).fingerprint()  # none used: the files alone, as before
