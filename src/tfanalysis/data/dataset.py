@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,20 +147,15 @@ class TaskForceData:
         return dataclasses.replace(self.in_period(("1900-01-01", str(p.end.date()))), export_date=export)
 
     def fingerprint(self) -> dict[str, str]:
-        """Return the SHA-256 of every file read, by table name, and of the vocabulary used (``vocabulary``).
+        """Return the SHA-256 of every file read, by table name.
 
         The digests of the files as they were read, when the loader recorded them (a
         dataset loaded from a snapshot keeps those of the files it was validated from);
         otherwise the files are hashed now.
         """
         if self.digests and set(self.digests) == set(self.files):
-            prints = dict(self.digests)
-        else:
-            prints = {name: _sha256(path) for name, path in self.files.items()}
-        if self.vocabulary:
-            # the terms mapped to codes decide which units a count holds: another vocabulary is other data
-            prints["vocabulary"] = hashlib.sha256(json.dumps(sorted(self.vocabulary.items())).encode()).hexdigest()
-        return dict(sorted(prints.items()))
+            return dict(sorted(self.digests.items()))
+        return {name: _sha256(path) for name, path in sorted(self.files.items())}
 
 
 def _overlaps(first: pd.Series, last: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:

@@ -14,8 +14,9 @@ def test_desert_sentences_list_counties_without_a_hidden_count() -> None:
     assert text == ("- **Mental health care (emergency and long-term)** — no eligible member serves some or all of the clients in "
                     "Gallia (39053), a hidden number of needs identified there; Morgan (39115), 12 needs identified there.\n\n"
                     "A county is listed only where its released count shows need. Where a county's needs are a few victims', the "
-                    "count is withheld, since it would tell what they have, and the county is not listed: report 01 names the "
-                    "counties without a provider in reach.")
+                    "count is withheld, since it would tell what they have, and the county is not listed here. Report 01 lists "
+                    "the counties that no member serves and no provider reaches, for each service, unless the released count of "
+                    "their needs is 0: a withheld count keeps a county on that list.")
     # no gap listed reads the same whether there is none or only withheld ones
     assert structural_gaps_markdown(g.iloc[:0]).startswith("No structural gap shows in the released counts")
 
