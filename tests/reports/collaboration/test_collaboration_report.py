@@ -726,6 +726,15 @@ def test_a_tie_tally_of_a_small_group_or_that_would_pin_a_hidden_count_is_not_sh
     assert ties.empty
     assert set(nodes["period"]) == {"2024Q1" + NOT_DRAWN, "2024Q2" + NOT_DRAWN}
     assert nodes["ties"].isna().all()
+    # the members are placed as if there were no tie: a layout of the refused ties would place them by
+    # who referred to whom (an outsider, 2026-12-07, read the members with no referral off the picture)
+    from tfanalysis.analyses.collaboration.network_layout import picture_tables
+
+    quarters = pd.PeriodIndex(["2024Q1", "2024Q2"], freq="Q")
+    alone, _ = picture_tables(history.referrals.iloc[:0], history.members, quarters)
+    by_ties, _ = picture_tables(history.referrals, history.members, quarters)
+    assert np.allclose(nodes[["x", "y"]].to_numpy(float), alone[["x", "y"]].to_numpy(float))
+    assert not np.allclose(by_ties[["x", "y"]].to_numpy(float), alone[["x", "y"]].to_numpy(float))
 
 def test_drawn_ties_are_asked_of_the_layer_before_the_counts(tmp_path: Path) -> None:
     """The outsider's attack on the network picture, rebuilt: drawn ties beside a bounded quarter.

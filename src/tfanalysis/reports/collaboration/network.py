@@ -30,7 +30,9 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     counts the reader also sees): ``"hidden"`` where hidden. Only the periods the counts were
     released for with ``network_periods`` (and the layer let draw: ``counts.ties_drawn``)
     get their ties; another keeps its members but no ties and no partner counts, and its
-    label says so.
+    label says so. The members are placed from the ties drawn only: a layout of refused
+    ties would show who referred to whom by where it puts them (an outsider, 2026-12-07:
+    the four members set apart from the rest had no referral in either refused period).
 
     Parameters
     ----------
@@ -56,7 +58,13 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     (2024Q2's referrals of one sector link are a few victims': its ties would tell between
     which members they were referred, :mod:`tfanalysis.publication.small_groups`.)
     """
-    nodes, ties = picture_tables(data.referrals, data.members, periods, seed=seed)
+    # the layout is drawn from the ties it shows: one laid out on refused ties would place members by them
+    drawn = [p for p, label in zip(periods, period_labels(periods)) if label in counts.ties_drawn]
+    referred_on = data.referrals["referred_on"]
+    shown = pd.Series(False, index=data.referrals.index)
+    for p in drawn:  # two periods, usually
+        shown |= ((referred_on >= p.start_time) & (referred_on <= p.end_time)).fillna(False).astype(bool)
+    nodes, ties = picture_tables(data.referrals[shown.to_numpy(bool)], data.members, periods, seed=seed)
     if len(ties) and TIE not in counts.release.units("referrals"):
         raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
