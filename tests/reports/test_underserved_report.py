@@ -44,3 +44,35 @@ def test_a_sentence_of_the_groups_shown_says_nothing_of_the_hidden_ones() -> Non
     assert text.startswith("No group whose difference is shown (1 of 2) has its needs go unmet at 90 days clearly more often")
     assert "The difference of 1 more group is not shown (a count it rests on is hidden): nothing is said of them." in text
     assert not text.startswith("No group's needs")
+
+
+def test_the_groups_compared_are_chosen_from_released_counts_not_from_clients() -> None:
+    """An outsider's attack on a small task force (2026-12-07), rebuilt.
+
+    The groups were those of 11 or more clients on the true counts, so a missing nonbinary row
+    told a reader that 1 to 10 nonbinary victims had needs; with a shown 0 of the age × gender
+    table that made one a minor. Now a group is compared where its released needs are shown
+    and at least the threshold, however many clients are behind them: here 4 nonbinary
+    clients with 3 needs each (12, shown) are compared, and 30 women are the reference.
+    """
+    from tfanalysis.analyses.gaps.underserved import adjusted_differences
+    from tfanalysis.publication import Release
+    from tfanalysis.reports import gaps as gaps_report
+    from tfanalysis.reports.underserved import groups_to_compare
+
+    day = pd.Timestamp("2025-01-10")
+    clients = [("f", 30, 2), ("m", 15, 2), ("nb", 4, 3)]  # prefix, clients, needs each
+    rows = [(f"{p}{i}", {"f": "female", "m": "male", "nb": "nonbinary"}[p], f"n{j}") for p, n, each in clients for i in range(n) for j in range(each)]
+    frame = pd.DataFrame(rows, columns=["client_id", "gender", "need"])
+    frame["unmet"] = (np.arange(len(frame)) % 3 == 0).astype(int)
+    units = frame.assign(status=np.where(frame["unmet"] == 1, "unmet", "met"),
+                         met_on=np.where(frame["unmet"] == 1, pd.NaT, day + pd.Timedelta(days=10)), identified_on=day)
+    units["met_on"] = pd.to_datetime(units["met_on"])
+    rel = Release(None, 11, units={"needs": units.drop(columns=["unmet"])})
+    scope = gaps_report.Scope(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-31"))
+    compared = groups_to_compare(rel, scope, pd.Timestamp("2025-12-31"), attributes=["gender"], name="per group")
+    assert compared == {"gender": ["female", "male", "nonbinary"]}  # needs 60, 30, 12: all shown
+    table = adjusted_differences(frame, attributes=["gender"], groups=compared, n_boot=5)
+    assert table["group"].tolist() == ["male", "nonbinary"] and set(table["reference"]) == {"female"}
+    assert table.set_index("group").loc["nonbinary", "clients"] == 4  # what the old rule (11 clients) left out
+    assert adjusted_differences(frame, attributes=["gender"], n_boot=5)["group"].tolist() == ["male"]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
-from tfanalysis.analyses.gaps.underserved import language_groups
+from tfanalysis.analyses.gaps.underserved import ATTRIBUTES, language_groups
 
-__all__ = ["publish_underserved", "underserved_markdown"]
+__all__ = ["groups_to_compare", "publish_underserved", "underserved_markdown"]
 
 
 def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Timestamp, *, days: int = 90, name: str) -> pd.DataFrame:
@@ -40,28 +40,12 @@ def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Tim
         ``adjusted``, ``difference``, ``low``, ``high`` (NaN where a count they rest on
         is hidden).
     """
-    from tfanalysis.reports import gaps as gaps_report
-    from tfanalysis.publication import ByGroups, Interval
-
     if days != 90:
         raise ValueError(f"the released time-to-met bands end at 90 days, got days={days}")
     columns = ["attribute", "group", "reference", "needs", "observed", "adjusted", "difference", "low", "high"]
-    last = min(pd.Timestamp(scope.end), pd.Timestamp(as_of) - pd.Timedelta(days=days))
-    if table.empty or last < pd.Timestamp(scope.start):
+    counts = None if table.empty else _released_counts(rel, pd.unique(table["attribute"]), scope, as_of, days=days, name=name)
+    if counts is None:
         return pd.DataFrame(columns=columns)
-    met = (gaps_report.MET_30, gaps_report.MET_90)
-    outcome = ByGroups(gaps_report.OUTCOME, {"met": met, "not met": tuple(v for v in gaps_report.FOLLOWED if v not in met)})
-    where = scope.where(identified_on=Interval(scope.start, last))
-    parts = []
-    for attribute in pd.unique(table["attribute"]):  # a handful of attributes, one table each
-        rows = ByGroups("primary_language", language_groups(pd.unique(rel.units("needs")["primary_language"]))) if attribute == "language" else attribute
-        released = rel.table("needs", rows=rows, columns=outcome, where=where, name=f"{name}: {attribute}")
-        numbers = released.numbers(margins=True).drop(index="Total")
-        parts.append(pd.DataFrame({
-            "attribute": attribute, "group": numbers.index.astype(str), "needs": released.shown["Total"].drop(index="Total").to_numpy(),
-            "_needs": numbers["Total"].to_numpy(), "_not_met": numbers["not met"].to_numpy() if "not met" in numbers else np.nan,
-        }))
-    counts = pd.concat(parts, ignore_index=True)
     out = table[["attribute", "group", "reference"]].merge(counts, on=["attribute", "group"], how="left")
     reference = counts.rename(columns={"group": "reference", "_needs": "_ref_needs", "_not_met": "_ref_not_met"}).drop(columns="needs")
     out = out.merge(reference, on=["attribute", "reference"], how="left")
@@ -72,6 +56,83 @@ def publish_underserved(rel: Any, table: pd.DataFrame, scope: Any, as_of: pd.Tim
     for column in ("difference", "low", "high"):
         out[column] = table[column].where(both.to_numpy(bool)).to_numpy()
     return out[columns]
+
+
+def groups_to_compare(rel: Any, scope: Any, as_of: pd.Timestamp, *, attributes: Sequence[str] = ATTRIBUTES, threshold: int = 11,
+                      days: int = 90, name: str) -> dict[str, list[str]]:
+    """The groups of each attribute the model compares, chosen from released counts: the reference first.
+
+    A group is compared where its needs of the model (those :func:`publish_underserved`
+    releases) are shown and at least ``threshold``, largest first; ``unknown`` never.
+    Chosen on true counts (groups of ``threshold`` clients or more), a missing row told a
+    reader that a group had fewer than ``threshold`` clients: an outsider bounded a small
+    task force's nonbinary victims to 1–10 that way, and with a shown 0 of report 02's age
+    × gender table found one a minor (docs/disclosure.md, rule 10).
+
+    Parameters
+    ----------
+    rel : Release
+    scope : tfanalysis.reports.gaps.Scope
+    as_of : Timestamp
+        The data's last date.
+    attributes : sequence of str
+        The model's attributes (:data:`~tfanalysis.analyses.gaps.underserved.ATTRIBUTES`).
+    threshold : int
+        The fewest needs shown for a group to be compared.
+    days : int
+        90 (:func:`publish_underserved`).
+    name : str
+        The released tables' name, as :func:`publish_underserved`'s.
+
+    Returns
+    -------
+    dict
+        ``{attribute: [groups]}``, for :func:`~tfanalysis.analyses.gaps.underserved.adjusted_differences`.
+
+    Examples
+    --------
+    >>> from tfanalysis.publication import Release
+    >>> from tfanalysis.reports.gaps import Scope
+    >>> units = pd.DataFrame({"gender": ["female"] * 30 + ["male"] * 20 + ["nonbinary"] * 3 + ["unknown"] * 12, "status": "unmet",
+    ...                       "met_on": pd.NaT, "identified_on": pd.Timestamp("2025-02-01")})
+    >>> rel = Release(None, 11, units={"needs": units})
+    >>> groups_to_compare(rel, Scope(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-30")), pd.Timestamp("2025-12-31"),
+    ...                   attributes=["gender"], name="t")
+    {'gender': ['female', 'male']}
+
+    (Nonbinary's 3 are hidden, and the 12 of unknown gender with them; unknown is never compared.)
+    """
+    counts = _released_counts(rel, list(attributes), scope, as_of, days=days, name=name)
+    if counts is None:
+        return {}
+    known = ~counts["group"].isin(["unknown", "<NA>"]) & (counts["_needs"] >= threshold)
+    ranked = counts[known.to_numpy(bool)].sort_values(["attribute", "_needs", "group"], ascending=[True, False, True], kind="stable")
+    return {attribute: ranked.loc[ranked["attribute"] == attribute, "group"].tolist() for attribute in attributes}
+
+
+def _released_counts(rel: Any, attributes: Sequence[str], scope: Any, as_of: pd.Timestamp, *, days: int, name: str) -> pd.DataFrame | None:
+    """The model's needs per group of each attribute, released, split by met within ``days`` or not (None: no such need can be)."""
+    from tfanalysis.reports import gaps as gaps_report
+    from tfanalysis.publication import ByGroups, Interval
+
+    if days != 90:
+        raise ValueError(f"the released time-to-met bands end at 90 days, got days={days}")
+    last = min(pd.Timestamp(scope.end), pd.Timestamp(as_of) - pd.Timedelta(days=days))
+    if last < pd.Timestamp(scope.start) or not len(attributes):
+        return None
+    met = (gaps_report.MET_30, gaps_report.MET_90)
+    outcome = ByGroups(gaps_report.OUTCOME, {"met": met, "not met": tuple(v for v in gaps_report.FOLLOWED if v not in met)})
+    where = scope.where(identified_on=Interval(scope.start, last))
+    parts = []
+    for attribute in attributes:  # a handful of attributes, one table each
+        rows = ByGroups("primary_language", language_groups(pd.unique(rel.units("needs")["primary_language"]))) if attribute == "language" else attribute
+        released = rel.table("needs", rows=rows, columns=outcome, where=where, name=f"{name}: {attribute}")
+        numbers = released.numbers(margins=True).drop(index="Total")
+        parts.append(pd.DataFrame({
+            "attribute": attribute, "group": numbers.index.astype(str), "needs": released.shown["Total"].drop(index="Total").to_numpy(),
+            "_needs": numbers["Total"].to_numpy(), "_not_met": numbers["not met"].to_numpy() if "not met" in numbers else np.nan,
+        }))
+    return pd.concat(parts, ignore_index=True)
 
 
 def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
@@ -97,7 +158,7 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
     if table.empty:
         # empty for any of three reasons the table does not tell apart: say all of them
         text = ("No group is compared: the period's needs identified at least 90 days before the data end are too few, "
-                "or too few clients share a group, or they all have the same outcome, for the model to compare groups. "
+                "or too few of them are shown per group, or they all have the same outcome, for the model to compare groups. "
                 "Nothing can be said either way.")
     elif table["difference"].isna().all():
         text = "No group's difference from its reference group is shown (a count it rests on is hidden): nothing can be said either way."
@@ -114,8 +175,8 @@ def underserved_markdown(table: pd.DataFrame, threshold: int = 11) -> str:
                 "lies above zero, so that a table of groups that all fare alike names one by chance at most one time in twenty."
                 if len(table) > 1 else "")
     return text + together + (
-        f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, groups of fewer than "
-        f"{threshold} clients are not shown, and an association is not a cause (the model sees only the recorded attributes). "
+        f" Caution: these are small numbers of people; an interval that spans zero is no evidence either way, a group is compared only "
+        f"where its needs are shown and number at least {threshold}, and an association is not a cause (the model sees only the recorded attributes). "
         "Its ridge penalty (scikit-learn's C = 1) pulls every difference toward zero, the more the fewer the needs behind it: "
         "a small group's difference can be half what an unpenalized fit gives, so the differences shown are cautious and a "
         "group not named may still fare worse."

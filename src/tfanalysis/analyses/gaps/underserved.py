@@ -17,7 +17,7 @@ known); needs declined by the client are left out.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -136,7 +136,8 @@ def _fit(model: Any, X: Any, cell_weights: np.ndarray) -> tuple[np.ndarray, floa
 
 
 def adjusted_differences(
-    frame: pd.DataFrame, *, threshold: int = 11, attributes: Sequence[str] = ATTRIBUTES, n_boot: int = 100, seed: int = 0, level: float = 0.9
+    frame: pd.DataFrame, *, threshold: int = 11, attributes: Sequence[str] = ATTRIBUTES, n_boot: int = 100, seed: int = 0, level: float = 0.9,
+    groups: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Adjusted difference in the 90-day unmet share of each group from its reference group.
 
@@ -145,12 +146,17 @@ def adjusted_differences(
     frame : DataFrame
         :func:`model_frame`.
     threshold : int
-        Groups with fewer clients are kept in the model but not reported.
+        Groups with fewer clients are kept in the model but not reported (without ``groups``).
     n_boot : int
         Bootstrap resamples of clients (the encoding is kept; the regression is refitted).
     level : float
         Interval coverage, of all the intervals together: the chance that any of them
         misses its group's true difference is at most ``1 − level``.
+    groups : mapping, optional
+        ``{attribute: groups}``: the groups of each attribute to report, the reference
+        first, instead of those of ``threshold`` clients or more. A report chooses them from
+        released counts (:func:`tfanalysis.reports.underserved.groups_to_compare`): which
+        groups a table compares must not tell how many clients the others have.
 
     Returns
     -------
@@ -213,7 +219,10 @@ def adjusted_differences(
     for position, attribute in enumerate(attributes):  # a handful of attributes
         categories = list(onehot.categories_[position])
         sizes = frame.groupby(attribute)["client_id"].nunique().sort_values(ascending=False)
-        shown = [g for g, n in sizes.items() if n >= threshold and g != "unknown"]
+        if groups is None:
+            shown = [g for g, n in sizes.items() if n >= threshold and g != "unknown"]
+        else:
+            shown = [g for g in groups.get(attribute, ()) if g in categories]
         if len(shown) < 2:
             continue
         cols = offsets[position] + np.array([categories.index(g) for g in shown])
