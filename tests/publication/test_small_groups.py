@@ -8,6 +8,8 @@ of one victim that is her whole list of needs.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
@@ -157,13 +159,15 @@ def test_a_count_withheld_for_a_small_group_is_withheld_in_every_table_that_show
 
 
 def _naive_small(units: pd.DataFrame, pred: tuple, k: int) -> bool:
-    """The oracle: each parent's units by :func:`matches`, their distinct clients counted one parent at a time."""
+    """The oracle: each group above the count (one or more categorical constraints dropped) by :func:`matches`, its distinct clients counted one at a time."""
     if any(isinstance(c, frozenset) and not c for _, c in pred):
         return False
     for column, c in pred:
         if isinstance(c, Interval) and (c.end < units[column].min() or c.start > units[column].max()):
             return False
-    groups = [units[matches(units, pred[:i] + pred[i + 1:])] for i, (_, c) in enumerate(pred) if isinstance(c, frozenset)]
+    droppable = [i for i, (_, c) in enumerate(pred) if isinstance(c, frozenset)]
+    dropped = [set(d) for n in range(1, len(droppable) + 1) for d in itertools.combinations(droppable, n)]
+    groups = [units[matches(units, tuple(p for i, p in enumerate(pred) if i not in d))] for d in dropped]
     return any(1 <= g["client_id"].nunique() < k for g in groups)
 
 
@@ -269,3 +273,27 @@ def test_a_segment_label_of_a_few_victims_is_withheld():
     assert released.shown.loc["legal|any|US", "count"] == 20
     # a later notebook (a Release on the same ledger) reads the label the same way
     assert rel.ledger.composite == {("needs", "segment"): ("|", ("need", None, "nationality"))}
+
+
+def test_a_zero_tells_of_every_group_above_it_not_only_of_its_parents():
+    """An outsider on a small task force's report 02 (2026-12-07), rebuilt.
+
+    Three nonbinary victims, all minors, none with a need not met; forty adults, women and men.
+    The adults' nonbinary unmet needs: 0. Its parents hold nobody (adult nonbinary victims;
+    nonbinary victims with unmet needs) or many (adults with unmet needs), so drop-one read no
+    small group and the 0 was shown. Beside a table that bounds the nonbinary victims to 1–10,
+    that 0 said none of them is an adult who waits. Two constraints up, the nonbinary victims
+    are three people: the count is withheld.
+    """
+    from tfanalysis.publication.small_groups import ancestors
+
+    rows = [(f"a{i}", "adult", ["female", "male"][i % 2], ["met", "unmet"][i % 3 == 0]) for i in range(40)]
+    rows += [(f"n{i}", "minor", "nonbinary", "met") for i in range(3)]
+    units = pd.DataFrame(rows, columns=["client_id", "age", "gender", "outcome"])
+    pred = (("age", frozenset({"adult"})), ("gender", frozenset({"nonbinary"})), ("outcome", frozenset({"unmet"})))
+    assert sorted(int(n) for n in persons(units, parents(pred))) == [0, 0, 14]  # no parent of 1..10
+    assert in_small_group(units, [pred], K).tolist() == [True]
+    assert len(ancestors(pred)) == 7
+    # a count whose groups are all empty or large is still shown: the men's unmet needs
+    men = (("gender", frozenset({"male"})), ("outcome", frozenset({"unmet"})))
+    assert in_small_group(units, [men], K).tolist() == [False]

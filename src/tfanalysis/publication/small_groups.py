@@ -2,8 +2,8 @@
 
 A count is a predicate over its units' columns (:mod:`~tfanalysis.publication.cells`): the
 needs of clients of one county, of one service, identified in one quarter. Drop one of its
-categorical constraints and what is left is a *group* the count is a part of: the needs of
-the county's clients in that quarter, whatever the service. Where that group is a handful
+categorical constraints, or several, and what is left is a *group* the count is a part of:
+the needs of the county's clients in that quarter, whatever the service. Where that group is a handful
 of people (1 to k-1 victims), the count tells a reader what those people have: a zero says
 none of them has it, a hidden count (at least 1) says one of them does, a number how many. A county with one
 victim, its needs per service shown as 0 or hidden, gives her whole list of needs away (a
@@ -45,7 +45,7 @@ import pandas as pd
 
 from tfanalysis.publication.cells import MISSING, Interval, Predicate, matches
 
-__all__ = ["PERSON", "in_small_group", "parents", "persons", "refines"]
+__all__ = ["PERSON", "ancestors", "in_small_group", "parents", "persons", "refines"]
 
 PERSON = "client_id"
 """The column that tells whose a unit is."""
@@ -68,6 +68,33 @@ def parents(pred: Predicate, implied: Callable[[str, str], bool] | None = None) 
     implied = implied or (lambda column, of: False)
     return [pred[:i] + pred[i + 1:] for i, (column, c) in enumerate(pred) if isinstance(c, frozenset)
             and not any(implied(column, other) for other, d in pred if other != column and isinstance(d, frozenset))]
+
+
+def ancestors(pred: Predicate, implied: Callable[[str, str], bool] | None = None) -> list[Predicate]:
+    """Every group a count is a part of: its predicate less one or more of its categorical constraints.
+
+    :func:`parents` and theirs in turn, down to the days alone: a count tells of each. The
+    needs of an adult nonbinary victim not met in the half-year are a part of the
+    nonbinary victims' needs of the half-year, two constraints up; where those are a few
+    people, a 0 shown for their adults' unmet needs says that none of them is an adult who
+    waits, even where no parent (the adult nonbinary victims, none; the nonbinary victims
+    whose needs are not met, none) is a group of 1 to k-1 people (an outsider, 2026-12-07,
+    on a small task force's report 02). Days are never dropped, nor a constraint
+    ``implied`` by another that stays (:func:`parents`).
+
+    Examples
+    --------
+    >>> pred = (("age", frozenset({"adult"})), ("gender", frozenset({"nonbinary"})), ("outcome", frozenset({"unmet"})))
+    >>> sorted(tuple(column for column, _ in a) for a in ancestors(pred))
+    [(), ('age',), ('age', 'gender'), ('age', 'outcome'), ('gender',), ('gender', 'outcome'), ('outcome',)]
+    """
+    found: dict[Predicate, None] = {}
+    level = [pred]
+    while level:
+        above = dict.fromkeys(parent for p in level for parent in parents(p, implied) if parent not in found)
+        found.update(above)
+        level = list(above)
+    return list(found)
 
 
 def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> np.ndarray:
@@ -121,7 +148,7 @@ def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> np.ndarray:
 def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: int, *,
                    cache: dict | None = None, known_of: Mapping[str, str] | None = None,
                    composite: Collection[str] = ()) -> np.ndarray:
-    """Whether each count is part of a group of 1 to ``threshold - 1`` people (one of its :func:`parents`).
+    """Whether each count is part of a group of 1 to ``threshold - 1`` people (one of its :func:`ancestors`).
 
     Such a count, shown as a number or hidden (at least 1), says what those few people
     have; the layer withholds it (:mod:`this module <tfanalysis.publication.small_groups>`).
@@ -180,7 +207,7 @@ def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: i
             above.append([])
             continue
         read, own = _as_attributes(units, pred, composite, held)
-        group = parents(read, implied=lambda column, other: known_of.get(column) == other)
+        group = ancestors(read, implied=lambda column, other: known_of.get(column) == other)
         if own:
             group.append(pred)
         above.append(group)
