@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +121,7 @@ def both(*preds) -> tuple:
 
 def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[str, list], *,
                    units: pd.DataFrame | None = None, where: dict[str, Any] | None = None,
-                   known_of: dict[str, str] | None = None) -> tuple[list, list, np.ndarray]:
+                   known_of: dict[str, str] | None = None, spans: Callable[[str], Any] | None = None) -> tuple[list, list, np.ndarray]:
     """Labels, predicates and each unit's position along one axis (-1: not on it).
 
     Which rows a table lists must not tell what its counts hide, so the labels never come
@@ -129,7 +130,9 @@ def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[s
     allows of them); several columns list every combination of their labels, except
     those a column declared a function of another (``known_of``, e.g. a referral's sector
     link of its pair of members) rules out: readers know those are empty.
-    Without ``units``, the values present in ``kept``.
+    Without ``units``, the values present in ``kept``. ``spans``: each column's values
+    among the units, worked out once (:meth:`Release._span <tfanalysis.publication.Release>`),
+    instead of read off ``units`` again.
 
     Examples
     --------
@@ -157,7 +160,7 @@ def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[s
             code = kept[g.column].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
             per.append(([label for label, _ in g.groups], [((g.column, frozenset(values)),) for _, values in g.groups], code))
         else:
-            labels = levels[g] if g in levels else _values_listed(kept[g] if units is None else units[g], where.get(g))
+            labels = levels[g] if g in levels else _values_listed(_values_of(g, kept, units, spans), where.get(g))
             lookup = {v: i for i, v in enumerate(labels)}
             code = kept[g].map(lookup).fillna(-1).to_numpy(dtype=np.int64)
             per.append((labels, [((g, frozenset([v])),) for v in labels], code))
@@ -180,9 +183,16 @@ def axis_positions(kept: pd.DataFrame, groupings: list[Grouping], levels: dict[s
     return labels, preds, code
 
 
-def _values_listed(values: pd.Series, allowed: Any) -> list:
-    """A column's values in order, those ``allowed`` (a set, or None: all) of them."""
-    present = pd.unique(values.to_numpy(dtype=object)).tolist()
+def _values_of(column: str, kept: pd.DataFrame, units: pd.DataFrame | None, spans: Callable[[str], Any] | None) -> list:
+    """The values a column takes: among all ``units`` (their ``spans`` if given), else among those ``kept``."""
+    if units is None:
+        return pd.unique(kept[column].to_numpy(dtype=object)).tolist()
+    span = spans(column) if spans is not None else None
+    return list(span) if isinstance(span, frozenset) else pd.unique(units[column].to_numpy(dtype=object)).tolist()
+
+
+def _values_listed(present: list, allowed: Any) -> list:
+    """Values in order, those ``allowed`` (a set, or None: all) of them."""
     if isinstance(allowed, frozenset):
         present = [v for v in present if v in allowed]
     return sorted(present)

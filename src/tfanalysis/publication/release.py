@@ -105,9 +105,6 @@ class Release:
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
         self._groups: dict[str, dict] = {}  # people per group of units (publication.small_groups), per universe
-        self._composite: dict[str, dict] = {}  # derived labels of several attributes (Release.derive), per universe
-        for (universe, name), spec in self.ledger.composite.items():
-            self._composite.setdefault(universe, {})[name] = spec
         # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
         # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
         self._clean = CleanBlocks(Path(ledger_dir) / CLEAN_BLOCKS if ledger_dir else None,
@@ -167,9 +164,7 @@ class Release:
         (:mod:`~tfanalysis.publication.small_groups`); kept in the ledger too.
         """
         if components is not None:
-            spec = (separator, tuple(components))
-            self._composite.setdefault(universe, {})[name] = spec
-            self.ledger.composite[(universe, name)] = spec
+            self.ledger.composite[(universe, name)] = (separator, tuple(components))
         frame = self.units(universe)
         full = normalize(values.reindex(frame.index))
         self.ledger.derive(universe, name, full)
@@ -231,7 +226,7 @@ class Release:
         base = predicate(where)
         kept = frame[matches(frame, base)]
 
-        listed = {"units": frame, "where": dict(base), "known_of": KNOWN_OF.get(universe)}
+        listed = {"units": frame, "where": dict(base), "known_of": KNOWN_OF.get(universe), "spans": lambda column: self._span(universe, column)}
         row_labels, row_preds, row_codes = axis_positions(kept, rows, levels, **listed)
         if columns is None:
             col_labels, col_preds, col_codes = ["count"], [()], np.zeros(len(kept), dtype=np.int64)
@@ -481,7 +476,8 @@ class Release:
         """
         preds = [_pred_of(key) for key in keys]
         return in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}),
-                              known_of=KNOWN_OF.get(universe), composite=self._composite.get(universe, {}))
+                              known_of=KNOWN_OF.get(universe),
+                              composite={name: spec for (u, name), spec in self.ledger.composite.items() if u == universe})
 
     def _in_small_group(self, universe: str, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """:meth:`in_small_group` of ``candidates``, in the shape of ``keys`` (False elsewhere)."""

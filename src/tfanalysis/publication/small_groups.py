@@ -38,7 +38,7 @@ Examples
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -147,7 +147,7 @@ def persons(units: pd.DataFrame, preds: Sequence[Predicate]) -> np.ndarray:
 
 def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: int, *,
                    cache: dict | None = None, known_of: Mapping[str, str] | None = None,
-                   composite: Collection[str] = ()) -> np.ndarray:
+                   composite: Mapping[str, tuple] | None = None) -> np.ndarray:
     """Whether each count is part of a group of 1 to ``threshold - 1`` people (one of its :func:`ancestors`).
 
     Such a count, shown as a number or hidden (at least 1), says what those few people
@@ -179,7 +179,7 @@ def in_small_group(units: pd.DataFrame, preds: Sequence[Predicate], threshold: i
         service, gap, age, gender, nationality, language, county). ``components`` names the
         unit column of each part of a label (None: no attribute of the units; a part ``any``
         constrains nothing). A count on one label is read as the count on those attributes,
-        and its groups are theirs less one; a label whose parts the units do not hold, or a
+        and its groups are theirs less one or more; a label whose parts the units do not hold, or a
         set of several labels, is a group of its own as well (its people are counted).
 
     Returns

@@ -99,9 +99,9 @@ def audit_ledger(release: Any, *, earlier_alone: list | None = None) -> pd.DataF
 def audit_small_groups(release: Any) -> pd.DataFrame:
     """Counts this run released that tell what a handful of victims have.
 
-    A count shown (0 or more), or hidden and so known to be at least 1, whose group (its
-    predicate less one categorical column: :mod:`~tfanalysis.publication.small_groups`) is 1
-    to k-1 people says what they have: a county of one victim, its needs per service shown
+    A count shown (0 or more), or hidden and so known to be at least 1, one of whose groups
+    (its predicate less one or more categorical columns:
+    :func:`~tfanalysis.publication.small_groups.ancestors`) is 1 to k-1 people says what they have: a county of one victim, its needs per service shown
     as 0 or hidden, lists her needs. The layer withholds such counts; this finds any that
     reached a page another way. A 0 that refines a count shown as 0 is known to every
     reader (:func:`~tfanalysis.publication.small_groups.refines`: the layer shows a zero

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from tfanalysis.analyses.collaboration.network_layout import picture_tables
@@ -59,12 +60,10 @@ def network_picture(data: TaskForceData, periods: pd.PeriodIndex, counts: Releas
     which members they were referred, :mod:`tfanalysis.publication.small_groups`.)
     """
     # the layout is drawn from the ties it shows: one laid out on refused ties would place members by them
-    drawn = [p for p, label in zip(periods, period_labels(periods)) if label in counts.ties_drawn]
-    referred_on = data.referrals["referred_on"]
-    shown = pd.Series(False, index=data.referrals.index)
-    for p in drawn:  # two periods, usually
-        shown |= ((referred_on >= p.start_time) & (referred_on <= p.end_time)).fillna(False).astype(bool)
-    nodes, ties = picture_tables(data.referrals[shown.to_numpy(bool)], data.members, periods, seed=seed)
+    shown = np.zeros(len(data.referrals), dtype=bool)
+    for label in counts.ties_drawn & set(period_labels(periods)):  # two periods, usually
+        shown |= counts.span(label).mask(data.referrals["referred_on"])
+    nodes, ties = picture_tables(data.referrals[shown], data.members, periods, seed=seed)
     if len(ties) and TIE not in counts.release.units("referrals"):
         raise ValueError("the tie counts need the referrals' sector links: release the cross-sector counts first (release_counts with all counts)")
     labels = dict(zip([str(p) for p in periods], period_labels(periods)))
