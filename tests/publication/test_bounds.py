@@ -850,3 +850,73 @@ def test_the_next_pass_of_a_table_reads_the_ranges_its_hiding_leaves_alike_from_
     programs.clear()
     assert _found(second) == _found(bounds.find_leaks(cells, units, 11))  # a fresh start finds the same
     assert read < len(programs)
+
+
+# ------------------------------------------------- withheld counts of small groups: 0, or never 0
+
+
+def _minors_by_gender(nonbinary_unmet: int, unknown: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Needs of minors and adults by gender and outcome; nonbinary and unknown gender are a few people.
+
+    Minors: 77 needs of girls and 40 of boys (one person each need), all not met; ``nonbinary_unmet`` of two
+    nonbinary minors' needs not met and the rest met; one minor of unknown gender, one need not met (``unknown``).
+    Adults: 30 women and 30 men, one need each, met. Released: the minors' needs not met (shown), the minors' needs
+    of girls and of boys (every outcome, shown), and of nonbinary and unknown-gender minors (withheld: a small group).
+    """
+    rows = [("minor", "female", "unmet")] * 77 + [("minor", "male", "unmet")] * 40
+    rows += [("minor", "nonbinary", "unmet")] * nonbinary_unmet + [("minor", "nonbinary", "met")] * (2 - nonbinary_unmet)
+    rows += [("minor", "unknown", "unmet")] * unknown + [("adult", "female", "met")] * 30 + [("adult", "male", "met")] * 30
+    units = pd.DataFrame(rows, columns=["age", "gender", "outcome"])
+    units["client_id"] = [f"c{i}" for i in range(len(units))]
+    unmet = int((units["age"].eq("minor") & units["outcome"].eq("unmet")).sum())
+    cells = [(predicate(age="minor", outcome="unmet"), unmet, False, False),
+             (predicate(age="minor", gender="female"), 77, False, False),
+             (predicate(age="minor", gender="male"), 40, False, False),
+             (predicate(age="minor", gender="nonbinary"), 2, True, True)]
+    labels = ["minors not met", "girls", "boys", "nonbinary"]
+    if unknown:
+        cells.append((predicate(age="minor", gender="unknown"), 1, True, True))
+        labels.append("unknown")
+    frame = pd.DataFrame(cells, columns=["pred", "true", "hidden", "withheld"], index=labels)
+    return frame, units
+
+
+def _small(units: pd.DataFrame, k: int = 11):
+    from tfanalysis.publication.small_groups import in_small_group
+
+    return lambda preds: in_small_group(units, preds, k)
+
+
+def test_two_withheld_counts_of_a_line_never_both_0_are_found():
+    """The outsider's case (stop 57): minors' needs not met 120, less girls' 77 and boys' 40 (every outcome), leave
+    at least 3 for nonbinary and unknown-gender minors, two withheld counts of a small group. Either alone can be 0,
+    their sum cannot: some of those few minors had needs, which rule 3 withholds."""
+    cells, units = _minors_by_gender(nonbinary_unmet=2, unknown=True)
+    assert int(cells.at["minors not met", "true"]) == 120
+    # nothing is pinned inside 1..10: the bounds as they were found nothing
+    assert bounds.find_leaks(cells, units, 11) == []
+    found = bounds.find_leaks(cells, units, 11, small=_small(units))
+    assert _found(found) == [("withheld group", None, 3, 3.0)]
+    assert set(found[0].binding) == {"minors not met", "girls", "boys"}
+
+
+def test_a_withheld_count_never_0_is_found_and_one_that_can_be_0_is_not():
+    cells, units = _minors_by_gender(nonbinary_unmet=2, unknown=False)
+    # 119 - 77 - 40 = 2: the nonbinary minors' count is at least 2 (and at most anything: their met needs are nowhere)
+    found = bounds.find_leaks(cells, units, 11, small=_small(units))
+    assert _found(found) == [("withheld count", "nonbinary", 2, 2.0)]
+    # with the boys' count hidden (at least 1, no upper bound) the nonbinary count can be 0: nothing is told
+    assert bounds.find_leaks(cells.assign(hidden=cells["hidden"] | (cells.index == "boys")), units, 11, small=_small(units)) == []
+
+
+def test_a_withheld_count_pinned_at_0_is_found():
+    """No nonbinary minor's need was not met: 117 not met = 77 + 40, every girl's and boy's need not met, so the
+    withheld count of nonbinary minors' needs not met is 0 to every reader."""
+    cells, units = _minors_by_gender(nonbinary_unmet=0, unknown=False)
+    cells.loc["nonbinary unmet"] = [predicate(age="minor", gender="nonbinary", outcome="unmet"), 0, True, True]
+    cells.loc["girls not met"] = [predicate(age="minor", gender="female", outcome="unmet"), 77, False, False]
+    cells.loc["boys not met"] = [predicate(age="minor", gender="male", outcome="unmet"), 40, False, False]
+    found = bounds.find_leaks(cells, units, 11, small=_small(units))
+    assert ("withheld zero", "nonbinary unmet", 0, 0.0) in _found(found)
+    # at k = 2 the two nonbinary minors are no small group: what they share may be told
+    assert bounds.find_leaks(cells, units, 2, small=_small(units, 2)) == []

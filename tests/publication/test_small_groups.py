@@ -297,3 +297,30 @@ def test_a_zero_tells_of_every_group_above_it_not_only_of_its_parents():
     # a count whose groups are all empty or large is still shown: the men's unmet needs
     men = (("gender", frozenset({"male"})), ("outcome", frozenset({"unmet"})))
     assert in_small_group(units, [men], K).tolist() == [False]
+
+
+def test_no_two_tables_tell_whether_a_small_group_has_a_need():
+    """Rule 3 across tables (stop 58). Minors' and adults' needs by outcome, then by gender; nonbinary and
+    unknown-gender victims are three people. Shown as they were, the age x gender table's adult women and men (30
+    and 30) beside the adults' 60 needs left 0 for adults of nonbinary or unknown gender (none of those three is
+    an adult), and its minor girls beside the minors' 120 bounded the nonbinary and unknown-gender minors' needs.
+    The layer now hides more, so that no withheld count of the group, nor a sum of a line's, is pinned at 0 or
+    above 0 by what the two tables show together."""
+    from tfanalysis.publication import bounds
+    from tfanalysis.publication.privacy import MARGIN
+
+    rows = [("minor", "female", "unmet")] * 77 + [("minor", "male", "unmet")] * 40 + [("minor", "nonbinary", "unmet")] * 2
+    rows += [("minor", "unknown", "unmet")] + [("adult", "female", "met")] * 30 + [("adult", "male", "met")] * 30
+    units = pd.DataFrame(rows, columns=["age", "gender", "outcome"])
+    units["client_id"] = [f"c{i}" for i in range(len(units))]
+    rel = Release(None, K, units={"needs": units})
+    by_outcome = rel.table("needs", rows="age", columns="outcome", name="age x outcome")
+    by_gender = rel.table("needs", rows="age", columns="gender", name="age x gender")
+    assert by_outcome.shown.loc["adult", MARGIN] == 60 and by_outcome.shown.loc["minor", MARGIN] == 120
+    assert by_gender.is_withheld()[["nonbinary", "unknown"]].all().all()
+    # the adults' line: 60 less women and men shown would leave the withheld 0s: one of them is hidden
+    assert (by_gender.shown.loc["adult", ["female", "male"]] == "hidden").any()
+    cells = rel.ledger.universe_cells("needs").set_index("key", drop=False)
+    told = [leak for leak in bounds.find_leaks(cells, rel.units("needs"), K, small=rel._small_of("needs", labels=False))
+            if leak.kind.startswith("withheld")]
+    assert told == []

@@ -147,13 +147,16 @@ class Leak:
     ----------
     kind : str
         ``hidden count`` (a released count shown as hidden) or ``combination`` (a group
-        the released counts single out without showing it).
+        the released counts single out without showing it); with ``small`` (:func:`find_leaks`)
+        also ``withheld zero`` (a small group's withheld count pinned at 0), ``withheld
+        count`` (one never 0) and ``withheld group`` (a sum of a line's withheld counts never 0).
     cell : int or None
         Row label (in the ``cells`` frame) of the hidden count; None for a combination.
     columns : tuple of str
         The home cube's columns.
     largest : float
-        The largest value a reader can give it.
+        The largest value a reader can give it (the smallest, for ``withheld count`` and
+        ``withheld group``).
     true : int
         Its true count (never shown to anyone; for tests and the private log).
     binding : list of int
@@ -324,7 +327,8 @@ def _margins(cells: pd.DataFrame, columns_of: pd.Series, every: list[frozenset])
 
 
 def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must_touch: set | None = None,
-               solved: SolvedCubes | None = None, spans: Callable[[str], object] | None = None) -> list[Leak]:
+               solved: SolvedCubes | None = None, spans: Callable[[str], object] | None = None,
+               small: Callable[[list], np.ndarray] | None = None) -> list[Leak]:
     """Every released or singled-out count a reader can pin inside 1..threshold-1.
 
     Parameters
@@ -348,6 +352,13 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     spans : callable, optional
         A column's :func:`~tfanalysis.publication.cells.column_span` over ``units``, kept by
         the caller; default worked out from ``units`` here.
+    small : callable, optional
+        Whether each of a list of predicates is part of a small group of people
+        (:meth:`~tfanalysis.publication.Release.in_small_group`). Given, a withheld count of
+        a small group is a target too: pinned at 0 (none of the group has it) or above 0
+        (some do), and so is the sum of a line's withheld counts of one column whose union
+        is a small group (minors of nonbinary or of unknown gender: that one of them has a
+        need). Kinds ``withheld zero``, ``withheld count`` and ``withheld group``.
 
     Returns
     -------
@@ -362,6 +373,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     if cells.empty:
         return []
     cells, chosen, every, released = _cubes_of(cells, units, must_touch, spans, solved)
+    if small is not None:
+        small = _read_first(small, spans or (lambda column: column_span(units[column])))
     columns_of = cells["pred"].map(lambda p: frozenset(c for c, _ in p))
     hidden = cells["hidden"].to_numpy(bool)
     hidden_columns = columns_of[hidden]
@@ -429,11 +442,19 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
     # a shared count narrowed in a chosen cube is checked in its own home too; a part two cubes
     # hold (a cube too large to solve whole, split into the cube of a table inside it) is checked once
     for part in dict.fromkeys(part for cube in involved for part in built[cube]):
-        for leak in part.leaks(ranges, threshold, why, solved.clean if solved is not None else None):
+        for leak in part.leaks(ranges, threshold, why, solved.clean if solved is not None else None, small):
             if leak.cell is None or leak.cell not in seen:
                 seen.add(leak.cell)
                 leaks.append(leak)
     return leaks
+
+
+def _read_first(small: Callable[[list], np.ndarray], span_of: Callable[[str], object]) -> Callable[[list], np.ndarray]:
+    """``small`` of predicates read without what every unit meets: a line's withheld counts of every status
+    add up to the count without a status, whose groups are not those of a set holding every status."""
+    def read(preds: list) -> np.ndarray:
+        return small([without_the_obvious(p, {c: span_of(c) for c, _ in p}) for p in preds])
+    return read
 
 
 def too_large(cells: pd.DataFrame, units: pd.DataFrame, column_sets: list[frozenset], *,
@@ -1082,6 +1103,7 @@ class _Cube:
         # per round of carrying ranges: (the program's row keys, count -> position, Extents), for
         # the next pass on these unknowns (borrow; ReaderProgram.extents_of_ranged's ``proven``)
         self._proven: dict[int, tuple] = {}
+        self._told_of: tuple | None = None  # the withheld counts of small groups as targets (_told_targets)
 
     @staticmethod
     def _merged(incidence: sparse.csr_matrix, truth: np.ndarray, linking: sparse.csr_matrix | None, empty: np.ndarray | None,
@@ -1293,18 +1315,100 @@ class _Cube:
         program.own_floor = at_least  # what the count's own release says (hidden: at least 1; a tally's floor), not a range carried in
         return program
 
-    def leaks(self, ranges: dict, k: int, why: dict | None = None, clean: CleanBlocks | None = None) -> list[Leak]:
+    def leaks(self, ranges: dict, k: int, why: dict | None = None, clean: CleanBlocks | None = None,
+              small: Callable[[list], np.ndarray] | None = None) -> list[Leak]:
         """Targets of this cube a reader can pin inside 1..k-1 (the same answer for the same ranges).
 
         ``clean``: blocks of programs checked before and found to pin nothing; the targets
         of a block of the same content are not solved again, and the blocks this call finds
-        clean are added (:mod:`~tfanalysis.publication.blocks`).
+        clean are added (:mod:`~tfanalysis.publication.blocks`). ``small``: see
+        :func:`find_leaks`; the withheld counts of small groups pinned at 0 or above 0 too.
         """
         why = why or {}
-        key = ("leaks", k, self._key(ranges), self._sparse({label: frozenset(why_of) for label, why_of in why.items()}))
+        key = ("leaks", k, self._key(ranges), self._sparse({label: frozenset(why_of) for label, why_of in why.items()}), small is not None)
         if key not in self._answers:
-            self._answers[key] = self._leaks(ranges, k, why, clean)
+            self._answers[key] = self._leaks(ranges, k, why, clean) + (self._told(ranges, why, small) if small is not None else [])
         return list(self._answers[key])
+
+    def _told(self, ranges: dict, why: dict, small: Callable[[list], np.ndarray]) -> list[Leak]:
+        """Withheld counts of small groups, and sums of them, a reader can pin at 0 or above 0.
+
+        Rule 3 withholds a small group's counts, zeros too, so that no table tells what its
+        few people have. Across tables one can still: a withheld count shown to be 0, or
+        never 0; or, of two withheld counts of one line (minors of nonbinary and of unknown
+        gender), their sum never 0 (an outsider's case: 120 minors, less 77 girls and 40
+        boys). A sum counts where the union of the counts' groups is a small group too: what
+        11 or more people share may be told.
+        """
+        zero, above = self._told_targets(small)
+        if not zero and not above:
+            return []
+        program = self.program(ranges)
+        found = []
+        if zero:
+            known = len(program.points)
+            opened = program.open_targets([row for _, _, row, _ in zero], 1, points=self.points)
+            self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+            found += [(zero[j], largest, duals) for j, largest, duals in opened]
+        if above:
+            known = len(program.points)
+            held = program.held_above_zero([row for _, _, row, _ in above], points=self.points)
+            self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+            found += [(above[j], smallest, duals) for j, smallest, duals in held]
+        out = []
+        for (kind, cell, _, value), bound, duals in found:
+            resting = np.abs(duals) > 1e-9
+            binding = _shown_resting(program, resting)
+            floors = []
+            for r in np.flatnonzero(resting[program.n_eq:]):
+                binding += sorted(why.get(program.range_labels[r], ()), key=str)
+                if program.lower[r] >= 1 and program.own_floor[r] >= 1:
+                    floors.append(program.range_labels[r])
+            out.append(Leak(kind, cell, self.columns, bound, value, list(dict.fromkeys(binding)), floors))
+        return out
+
+    def _told_targets(self, small: Callable[[list], np.ndarray]) -> tuple[list, list]:
+        """The withheld counts of small groups (true 0; true 1 or more) and the sums of a line's, as targets.
+
+        Each a tuple (kind, row label or None, row over the classes, true value). Worked out
+        once per cube: its counts never change.
+        """
+        if self._told_of is not None:
+            return self._told_of
+        zero: list = []
+        above: list = []
+        labels = self.cells.index
+        is_margin = np.array([isinstance(label, str) and label.startswith(_MARGIN) for label in labels], dtype=bool)
+        rows = np.flatnonzero(self.withheld & ~is_margin)
+        if rows.size:
+            preds = list(self.cells["pred"].iloc[rows])
+            rows = rows[np.asarray(small(preds), dtype=bool)]
+        lines: dict = {}
+        for r in rows.tolist():
+            row = self.classes[r]
+            if self.true[r] == 0:
+                zero.append(("withheld zero", labels[r], row, 0))
+            else:
+                above.append(("withheld count", labels[r], row, int(self.true[r])))
+            pred = self.cells["pred"].iat[r]
+            for i, (column, constraint) in enumerate(pred):
+                if isinstance(constraint, frozenset):
+                    lines.setdefault((pred[:i], column, pred[i + 1:]), []).append(r)
+        sums = []
+        for (before, column, after), members in lines.items():
+            if len(members) < 2:
+                continue
+            row = (self.classes[members].sum(axis=0) > 0).astype(float)
+            row = sparse.csr_matrix(row)
+            truth = int(round(float((row @ self.class_truth)[0])))
+            if truth >= 1:
+                values = frozenset().union(*(dict(self.cells["pred"].iat[r])[column] for r in members))
+                sums.append((before + ((column, values),) + after, row, truth))
+        if sums:
+            is_small = np.asarray(small([pred for pred, _, _ in sums]), dtype=bool)
+            above += [("withheld group", None, row, truth) for (_, row, truth), yes in zip(sums, is_small) if yes]
+        self._told_of = (zero, above)
+        return self._told_of
 
     def _leaks(self, ranges: dict, k: int, why: dict, clean: CleanBlocks | None = None) -> list[Leak]:
         if self.classes.shape[1] == 0:

@@ -449,6 +449,81 @@ class ReaderProgram:
         mine, theirs = self._on_two(lambda program, order: program._one_by_one(target, rows, order, k), left[0::2], left[1::2])
         return sorted(mine + theirs, key=lambda found: found[0])
 
+    def held_above_zero(self, rows: list[sparse.csr_matrix], *, points: Sequence[np.ndarray] = (), stale: int = 2,
+                        few: int = 5) -> list[tuple[int, float, np.ndarray]]:
+        """The targets no whole counts of the program put at 0: (position, smallest, row duals: equalities then ranges).
+
+        A count a reader can show is never 0 tells that some of its units exist, whatever its
+        size (a withheld count of a small group: :mod:`~tfanalysis.publication.small_groups`).
+        Whole points found before (``points``, and those of this program) that meet its
+        constraints clear the targets at 0 there. Then programs minimising a weighted sum of
+        the targets left send many to 0 at once; an optimum in fractions clears them once
+        whole counts with those targets at 0 are found (:meth:`_whole_with`). The rest take a
+        program each: a smallest value above 0 in fractions is at least 1 in whole counts.
+
+        Examples
+        --------
+        >>> # x0 + x1 = 3 and x1 + x2 = 2 shown: x1 is at most 2, so x0 at least 1; x2 can be 0 (x1 = 2)
+        >>> lp = ReaderProgram(sparse.csr_matrix([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), [3.0, 2.0], sparse.csr_matrix((0, 3)), [], [])
+        >>> rows = [sparse.csr_matrix(np.array([[1.0, 0.0, 0.0]])), sparse.csr_matrix(np.array([[1.0, 1.0, 0.0]])),
+        ...         sparse.csr_matrix(np.array([[0.0, 0.0, 1.0]]))]
+        >>> [(j, smallest) for j, smallest, _ in lp.held_above_zero(rows)]
+        [(0, 1.0), (1, 3.0)]
+        """
+        target = sparse.vstack(rows).tocsr()
+        todo = np.ones(target.shape[0], dtype=bool)
+        known = [*points, *self.points]
+        if known:
+            stack = np.stack(known)
+            inside = stack[self.feasible(stack) & (np.abs(stack - np.round(stack)) <= 1e-6).all(axis=1)]
+            if len(inside):
+                todo &= ~(np.asarray(target @ inside.T) <= 1e-6).any(axis=1)
+        rng = np.random.default_rng(11)
+        misses = 0
+        while todo.sum() > 1 and misses < stale:
+            left = np.flatnonzero(todo)
+            cost = sparse.csr_matrix(rng.uniform(1.0, 2.0, (1, left.size))) @ target[left]
+            status, _, x, _ = self._optimise(sparse.csr_matrix(cost), maximise=False)
+            if status != "optimal":
+                break
+            at_zero = left[np.asarray(target[left] @ x).ravel() <= 1e-6]
+            point = self._whole_with(target[at_zero], x) if at_zero.size else None
+            if point is None:
+                misses += 1
+                continue
+            self.points.append(point)
+            cleared = todo & (np.asarray(target @ point).ravel() <= 1e-6)
+            misses = 0 if cleared.sum() >= min(few, todo.sum()) else misses + 1
+            todo &= ~cleared
+        out = []
+        for j in np.flatnonzero(todo).tolist():
+            if not todo[j]:  # at 0 at a point found on the way
+                continue
+            todo[j] = False
+            status, value, x, duals = self._optimise(target[j], maximise=False)
+            if value > 1e-6:
+                out.append((j, float(np.ceil(value - 1e-6)), duals))
+                continue
+            point = self._whole_with(target[j], x)
+            if point is None:
+                out.append((j, 1.0, duals))
+                continue
+            self.points.append(point)
+            todo &= ~(np.asarray(target @ point).ravel() <= 1e-6)
+        return out
+
+    def _whole_with(self, zero: sparse.csr_matrix, x: np.ndarray) -> np.ndarray | None:
+        """Whole counts meeting the program with every row of ``zero`` at 0; ``x`` is such a point in fractions.
+
+        ``x`` itself where it is whole, or rounded where that still meets the constraints;
+        otherwise :func:`whole_point` on the program with those rows held at 0.
+        """
+        rounded = np.round(x) + 0.0
+        if self.feasible(rounded)[0] and (np.asarray(zero @ rounded).ravel() <= 1e-6).all():
+            return rounded
+        zeros = np.zeros(zero.shape[0])
+        return whole_point(sparse.vstack([self.rows, zero]).tocsr(), np.append(self.row_lower, zeros), np.append(self.row_upper, zeros))
+
     def _one_by_one(self, target: sparse.csr_matrix, rows: list[sparse.csr_matrix], order: np.ndarray, k: int) -> list[tuple[int, float, np.ndarray]]:
         """:meth:`open_targets` for the targets ``order`` names, a program each; each optimum clears those of them it raises to ``k``."""
         todo = np.zeros(target.shape[0], dtype=bool)

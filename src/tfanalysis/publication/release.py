@@ -36,7 +36,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,7 @@ class Release:
         self._spans: dict[tuple[str, str], Any] = {}
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
-        self._groups: dict[str, dict] = {}  # people per group of units (publication.small_groups), per universe
+        self._groups: dict[tuple[str, bool], dict] = {}  # people per group of units (publication.small_groups), per universe and reading of labels
         # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
         # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
         self._clean = CleanBlocks(Path(ledger_dir) / CLEAN_BLOCKS if ledger_dir else None,
@@ -351,8 +351,8 @@ class Release:
             self.ledger.add_floor(key, true, floor)
         leaks = bounds.find_leaks(self._released(universe), frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
                                   solved=self._solved_of(universe),
-                                  spans=lambda column: self._span(universe, column))
-        if leaks:
+                                  spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False))
+        if _not_told_before(leaks, {key for key, _, _ in new}):
             self.ledger.floors = known
             return False
         self.ledger.save()
@@ -408,7 +408,8 @@ class Release:
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
             leaks = bounds.find_leaks(candidate, units, k, must_touch=new_columns,
                                       solved=self._solved_of(universe),
-                                      spans=lambda column: self._span(universe, column))
+                                      spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False))
+            leaks = _not_told_before(leaks, set(keys[new & exists]))
             if not leaks:
                 settled = True
                 break
@@ -446,7 +447,9 @@ class Release:
                 shown = np.isin(keys, list(exact)) & exists  # every cell of the count, withheld in a line or not
                 # the bounds read them shown and still find nothing (they add nothing a reader did not know)
                 check = self._candidate(universe, totals, keys, hidden & ~shown, withheld & ~shown, exists)
-                if not bounds.find_leaks(check, units, k, must_touch=new_columns, solved=solved, spans=lambda column: self._span(universe, column)):
+                if not _not_told_before(bounds.find_leaks(check, units, k, must_touch=new_columns, solved=solved,
+                                                          spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False)),
+                                        set(keys[new & exists])):
                     hidden &= ~shown
                     withheld &= ~shown
         # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
@@ -474,10 +477,24 @@ class Release:
         and the labels reports derived from several attributes (:meth:`derive`). The layer
         withholds such counts; the audit checks that no page tells of one.
         """
-        preds = [_pred_of(key) for key in keys]
-        return in_small_group(self.units(universe), preds, self.threshold, cache=self._groups.setdefault(universe, {}),
-                              known_of=KNOWN_OF.get(universe),
-                              composite={name: spec for (u, name), spec in self.ledger.composite.items() if u == universe})
+        return self._small_of(universe)([_pred_of(key) for key in keys])
+
+    def _small_of(self, universe: str, *, labels: bool = True) -> Callable[[list], np.ndarray]:
+        """:meth:`in_small_group` of predicates (the bounds' ``small``: they ask of sums of counts too).
+
+        ``labels=False``: a label a report derived from several attributes is read as a
+        value like any other, not as its attributes, and a set of labels is no group of its
+        own. So the bounds ask whether a count lies *in* a small group above it, as rule 3
+        reads plain columns: that a set of gap segments of a few victims has needs at all
+        says only that the segments are there (the list of gaps names them).
+        """
+        composite = {name: spec for (u, name), spec in self.ledger.composite.items() if u == universe} if labels else {}
+        cache = self._groups.setdefault((universe, labels), {})
+
+        def small(preds: list) -> np.ndarray:
+            return in_small_group(self.units(universe), preds, self.threshold, cache=cache,
+                                  known_of=KNOWN_OF.get(universe), composite=composite)
+        return small
 
     def _in_small_group(self, universe: str, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """:meth:`in_small_group` of ``candidates``, in the shape of ``keys`` (False elsewhere)."""
@@ -621,6 +638,20 @@ def _inside_a_shown_zero(totals: np.ndarray, not_shown: np.ndarray, exists: np.n
     shown_zero = exists & ~not_shown & (totals == 0)
     inner = _inner(totals.shape)
     return inner & exists & (shown_zero[:, -1:] | shown_zero[-1:, :])
+
+
+_TOLD = frozenset({"withheld zero", "withheld count", "withheld group"})
+
+
+def _not_told_before(leaks: list, mine: set) -> list:
+    """The leaks but those of a small group's withheld counts that rest on none of ``mine`` (labels: keys).
+
+    That such a count is 0, or never 0, is then told by counts released before (of this
+    run or earlier ones): the table adds nothing to it, and hiding its counts takes nothing
+    back. Counts pinned inside 1..k-1 are held against every table that touches their cube,
+    as always.
+    """
+    return [leak for leak in leaks if leak.kind not in _TOLD or any(label in mine for label in (*leak.binding, *leak.floors))]
 
 
 def _floors_to_withhold(leaks, candidate, keys, hidden_here: np.ndarray) -> np.ndarray:

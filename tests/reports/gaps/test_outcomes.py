@@ -55,13 +55,21 @@ def test_need_outcomes_band_the_days_to_met_at_30_and_90() -> None:
 def test_released_outcomes_count_the_needs_identified_by_hand(outcomes) -> None:
     _, released = outcomes
     status = released.status
-    assert status.shown.loc["a"].tolist() == [45, 12, 20, 14, 91]  # met, in progress, unmet, declined, identified
+    # d's five needs are five people's (a frame without client_id: each need its own person), a small group:
+    # its counts are withheld, zeros too. Shown, a's 12 in progress and 14 declined, with b's and c's zeros, would
+    # equal their columns' totals and leave d's withheld counts at 0 (none of d's five people has a need in
+    # progress or declined: rule 3, the bounds' "withheld zero", stop 58); a's are hidden, and a second count of
+    # a's row with them. b's 1 unmet and d's 5 needs are hidden as before, c's with them (complementary).
+    assert status.shown.loc["a"].tolist() == ["hidden", "hidden", 20, "hidden", 91]  # met, in progress, unmet, declined, identified
+    assert status.shown.loc["b"].tolist() == [41, 0, "hidden", 0, "hidden"]
     assert status.shown.loc[MARGIN].tolist() == [116, 12, 36, 14, 178]
     assert status.hidden.loc["d", "Total"] and status.hidden.loc["b", "unmet"]  # 5 needs; 1 unmet
+    assert status.is_withheld().loc["d"].all() and not status.is_withheld().loc["a"].any()
     # both tables count the same needs per row, the needs identified: one count, one status
     assert (status.hidden["Total"] == released.time_to_met.hidden["Total"]).all()
     assert released.time_to_met.value("Total", "within 30 days") == 96  # 30 + 41 + 25
-    assert released.time_to_met.value("a", "declined by the client") == 14
+    assert released.time_to_met.value("Total", "declined by the client") == 14
+    assert released.time_to_met.value("a", "declined by the client") is None  # the one count of a, one status: hidden
 
 
 def test_demand_shows_needs_a_month_and_utilization_only_where_the_needs_are_shown(outcomes) -> None:
@@ -85,7 +93,9 @@ def test_a_rate_is_shown_only_where_its_numerator_and_base_are_shown(outcomes) -
     overall = pd.DataFrame({"unmet_need_rate": [100 * 36 / 164], "met_30d": [58.5], "met_90d": [67.7], "median_days_to_met": [10.0]})
     shown = publish_rates(rates, released, overall=overall)
     assert np.isnan(shown.loc["b", "unmet_need_rate"])
-    assert shown.loc["a", "unmet_need_rate"] == 26.0  # 20 of the 91 - 14 = 77 followed; all three shown
+    # 20 of the 91 - 14 = 77 followed: a's 14 declined are hidden (they would pin d's withheld 0, above), and
+    # 26.0 % of 91 - d with 20 unmet would give them back
+    assert shown.loc["a", ["needs", "unmet"]].tolist() == [91, 20] and np.isnan(shown.loc["a", "unmet_need_rate"])
     assert np.isnan(shown.loc["a", "met_30d"])  # a's 30 met within 30 days hidden
     # a median is a floor on the needs met by its day: a's (10 days) would say at least 39 of
     # its 77 were met within 30 days, and that count is hidden
