@@ -1355,17 +1355,7 @@ class _Cube:
             held = program.held_above_zero([row for _, _, row, _ in above], points=self.points)
             self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
             found += [(above[j], smallest, duals) for j, smallest, duals in held]
-        out = []
-        for (kind, cell, _, value), bound, duals in found:
-            resting = np.abs(duals) > 1e-9
-            binding = _shown_resting(program, resting)
-            floors = []
-            for r in np.flatnonzero(resting[program.n_eq:]):
-                binding += sorted(why.get(program.range_labels[r], ()), key=str)
-                if program.lower[r] >= 1 and program.own_floor[r] >= 1:
-                    floors.append(program.range_labels[r])
-            out.append(Leak(kind, cell, self.columns, bound, value, list(dict.fromkeys(binding)), floors))
-        return out
+        return [self._leak(program, kind, cell, bound, value, duals, why) for (kind, cell, _, value), bound, duals in found]
 
     def _told_targets(self, small: Callable[[list], np.ndarray]) -> tuple[list, list]:
         """The withheld counts of small groups (true 0; true 1 or more) and the sums of a line's, as targets.
@@ -1436,18 +1426,22 @@ class _Cube:
             clean.add(digests[j] for j in todo if digests[j] not in pinned)
         for j, largest, duals in found:
             kind, cell, _, value = targets[j]
-            resting = np.abs(duals) > 1e-9
-            binding = _shown_resting(program, resting)
-            # a hidden count narrowed in another cube: the counts that narrowed it bind too
-            floors = []
-            for r in np.flatnonzero(resting[program.n_eq:]):
-                binding += sorted(why.get(program.range_labels[r], ()), key=str)
-                # the count's own floor binds only where its release gives one: a withheld count's
-                # range carried in from another cube rests on the counts that narrowed it (just added)
-                if program.lower[r] >= 1 and program.own_floor[r] >= 1:
-                    floors.append(program.range_labels[r])
-            out.append(Leak(kind, cell, self.columns, largest, value, list(dict.fromkeys(binding)), floors))
+            out.append(self._leak(program, kind, cell, largest, value, duals, why))
         return out
+
+    def _leak(self, program: ReaderProgram, kind: str, cell, bound: float, value: int, duals: np.ndarray, why: dict) -> Leak:
+        """A target's leak with what its bound rests on: the shown counts and the hidden counts' floors of the optimum's duals."""
+        resting = np.abs(duals) > 1e-9
+        binding = _shown_resting(program, resting)
+        # a hidden count narrowed in another cube: the counts that narrowed it bind too
+        floors = []
+        for r in np.flatnonzero(resting[program.n_eq:]):
+            binding += sorted(why.get(program.range_labels[r], ()), key=str)
+            # the count's own floor binds only where its release gives one: a withheld count's
+            # range carried in from another cube rests on the counts that narrowed it (just added)
+            if program.lower[r] >= 1 and program.own_floor[r] >= 1:
+                floors.append(program.range_labels[r])
+        return Leak(kind, cell, self.columns, bound, value, list(dict.fromkeys(binding)), floors)
 
     def _digests(self, program: ReaderProgram, targets: list, k: int) -> list[str | None]:
         """The digest of the block of the program each target lies in (:func:`~tfanalysis.publication.blocks.block_digests`)."""
