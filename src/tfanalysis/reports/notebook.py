@@ -52,7 +52,7 @@ def _offline_renderer() -> object:
             """Display nothing: plotly.js comes from the report page, not from the notebook."""
 
         def to_mimebundle(self, fig_dict: dict) -> dict:
-            from tfanalysis.reports.figures.common import not_drawn, not_drawn_html
+            from tfanalysis.reports.figures.common import at_printed_precision, not_drawn, not_drawn_html
             from tfanalysis.reports.labels import readable_figure
 
             reason = not_drawn(fig_dict)
@@ -60,7 +60,8 @@ def _offline_renderer() -> object:
                 sentence = not_drawn_html(readable_figure(fig_dict), reason)
                 return {"text/html": sentence}
             page = pio.to_html(
-                readable_figure(fig_dict),  # codes in categories, names, titles and menus: in words
+                # codes in categories, names, titles and menus: in words; values as the reports print them
+                readable_figure(at_printed_precision(fig_dict)),
                 config=self.config,
                 include_plotlyjs=False,
                 include_mathjax=False,
@@ -84,9 +85,9 @@ def _mimetype_renderer() -> object:
 
     class ReportMimetypeRenderer(PlotlyRenderer):
         def to_mimebundle(self, fig_dict: dict) -> dict:
-            from tfanalysis.reports.figures.common import not_drawn
+            from tfanalysis.reports.figures.common import at_printed_precision, not_drawn
 
-            return {} if not_drawn(fig_dict) is not None else super().to_mimebundle(fig_dict)
+            return {} if not_drawn(fig_dict) is not None else super().to_mimebundle(at_printed_precision(fig_dict))
 
     return ReportMimetypeRenderer()
 

@@ -63,3 +63,22 @@ def test_points_on_a_categorical_axis_are_drawn() -> None:
     assert not_drawn(fig) is None
     assert not_drawn(go.Figure(go.Scatter(y=[np.nan, 4.0]))) is None  # x is the index
     assert not_drawn(go.Figure(go.Scatter(x=["2025Q1"], y=[np.nan]), layout={"title": "t"})) == ALL_HIDDEN
+
+
+def test_a_share_is_drawn_as_printed_not_as_the_fraction_it_came_from() -> None:
+    """An outsider read report 03's 48.10126582278481 % of needs met within 30 days from the page's plotly data and
+    took it for 114 of 237 (stop 58): the page printed 48.1 %. Every figure a report shows now carries its values
+    that are not whole as printed (3 significant digits, at least 1 decimal); counts stay whole, places stay put."""
+    from tfanalysis.reports.notebook import _offline_renderer
+    from tfanalysis.running.audit import read_numbers
+
+    fig = go.Figure([go.Scatter(x=["2026Q1", "2026Q2"], y=np.array([100 * 114 / 237, 100 * 70 / 89]), name="share"),
+                     go.Bar(x=["a", "b"], y=np.array([1234.0, 12.0]), name="counts"),
+                     go.Scattergeo(lat=[35.0818123], lon=[-106.6482456], name="site")])
+    page = _offline_renderer().to_mimebundle(fig.to_dict())["text/html"]
+    numbers = read_numbers(page)
+    drawn = sorted(numbers.loc[numbers["kind"] == "figure", "value"].dropna().tolist())
+    assert 48.1 in drawn and 78.7 in drawn  # 70 / 89 = 78.65...
+    assert not any(abs(v - 100 * 114 / 237) < 1e-6 for v in drawn)
+    assert 1234.0 in drawn and 12.0 in drawn  # whole counts as they are
+    assert "35.0818123" in page and "-106.6482456" in page  # a site where it is
