@@ -920,3 +920,39 @@ def test_a_withheld_count_pinned_at_0_is_found():
     assert ("withheld zero", "nonbinary unmet", 0, 0.0) in _found(found)
     # at k = 2 the two nonbinary minors are no small group: what they share may be told
     assert bounds.find_leaks(cells, units, 2, small=_small(units, 2)) == []
+
+
+def test_a_pair_of_a_lines_withheld_counts_is_a_target_where_the_whole_line_is_no_small_group():
+    """A reviewer's case (stop 58): minors' legal needs 120 = girls 77 + boys 31 + nonbinary 2 + unknown 1 + other 9,
+    the last three withheld; "other" gender is shown whole elsewhere (11: 9 minors, 2 adults). Nonbinary and unknown
+    are three people, a small group; with "other" the line's withheld counts are twelve people, none. The pair's sum is
+    at least 120 - 77 - 31 - 11 = 1: that some of the three had legal needs."""
+    rows = [("minor", "female", "legal")] * 77 + [("minor", "male", "legal")] * 31 + [("minor", "nonbinary", "legal")] * 2
+    rows += [("minor", "unknown", "legal")] + [("minor", "other", "legal")] * 9
+    rows += [("adult", "female", "legal")] * 30 + [("adult", "male", "food")] * 30 + [("adult", "other", "legal")] * 2
+    units = pd.DataFrame(rows, columns=["age", "gender", "need"])
+    units["client_id"] = [f"c{i}" for i in range(len(units))]
+    cells = pd.DataFrame([(predicate(age="minor", need="legal"), 120, False, False),
+                          (predicate(age="minor", need="legal", gender="female"), 77, False, False),
+                          (predicate(age="minor", need="legal", gender="male"), 31, False, False),
+                          (predicate(age="minor", need="legal", gender="nonbinary"), 2, True, True),
+                          (predicate(age="minor", need="legal", gender="unknown"), 1, True, True),
+                          (predicate(age="minor", need="legal", gender="other"), 9, True, True),
+                          (predicate(gender="other"), 11, False, False)],
+                         columns=["pred", "true", "hidden", "withheld"], index=["minors", "girls", "boys", "nb", "unknown", "other", "other, all"])
+    found = bounds.find_leaks(cells, units, 11, small=_small(units))
+    assert _found(found) == [("withheld group", None, 3, 1.0)]
+    assert set(found[0].binding) == {"minors", "girls", "boys", "other, all"}
+
+
+def test_a_withheld_count_emptied_by_a_shown_zero_is_no_target():
+    """A group of k or more has no legal need met (shown 0): neither has the part of it a small group is. The bounds
+    do not hold that against the zero (a reviewer's case of a table of zeros once failed the release)."""
+    rows = [("minor", "female", "legal", "unmet")] * 77 + [("minor", "nonbinary", "food", "met")] * 2
+    units = pd.DataFrame(rows, columns=["age", "gender", "need", "outcome"])
+    units["client_id"] = [f"c{i}" for i in range(len(units))]
+    cells = pd.DataFrame([(predicate(need="legal", outcome="met"), 0, False, False),
+                          (predicate(need="legal", outcome="met", gender="nonbinary"), 0, True, True),
+                          (predicate(need="legal"), 77, False, False)],
+                         columns=["pred", "true", "hidden", "withheld"], index=["legal met", "nb legal met", "legal"])
+    assert bounds.find_leaks(cells, units, 11, small=_small(units)) == []

@@ -591,3 +591,23 @@ def test_extents_read_from_the_last_pass_equal_extents_solved_again():
             assert abs(out.lo[j] - lo) < 1e-6 and (out.hi[j] == hi or abs(out.hi[j] - hi) < 1e-6)
         read += int((~np.isnan(proven.lo)).sum())
     assert read > 60  # the check read extents from the last pass, not only solved them again
+
+
+def test_a_count_that_can_be_0_only_in_fractions_is_held_above_0():
+    """x1 + x2 = 1, x2 + x3 = 1, x0 + x1 + x3 = 1 (shown). In fractions x1 = x2 = x3 = 1/2 and x0 = 0; in whole
+    counts x2 = 0 would force x1 = x3 = 1 and break the third sum, so x2 = 1, x1 = x3 = 0 and x0 = 1: a reader who
+    knows counts are whole knows x0 and x2 are never 0, though the program in fractions puts x0 at 0."""
+    program = ReaderProgram(sparse.csr_matrix(np.array([[0, 1, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]], float)), np.ones(3),
+                            sparse.csr_matrix((0, 4)), np.zeros(0), np.zeros(0))
+    rows = [sparse.csr_matrix(np.eye(4)[[j]]) for j in range(4)]
+    held = {j: smallest for j, smallest, _ in program.held_above_zero(rows)}
+    assert held == {0: 1.0, 2: 1.0}  # x1 and x3 can be 0 (x2 = 1, x0 = 1)
+
+
+def test_a_count_a_reader_can_raise_or_lower_freely_is_held_by_nothing():
+    # x0 + x1 = 12 shown: either can be 0, neither is pinned above it
+    program = ReaderProgram(sparse.csr_matrix(np.ones((1, 2))), np.array([12.0]), sparse.csr_matrix((0, 2)), np.zeros(0), np.zeros(0))
+    assert program.held_above_zero([sparse.csr_matrix(np.eye(2)[[0]]), sparse.csr_matrix(np.eye(2)[[1]])]) == []
+    # with x1 at most 5 (a range), x0 is at least 7
+    ranged = ReaderProgram(sparse.csr_matrix(np.ones((1, 2))), np.array([12.0]), sparse.csr_matrix(np.eye(2)[[1]]), np.array([0.0]), np.array([5.0]))
+    assert [(j, smallest) for j, smallest, _ in ranged.held_above_zero([sparse.csr_matrix(np.eye(2)[[0]])])] == [(0, 7.0)]

@@ -324,3 +324,25 @@ def test_no_two_tables_tell_whether_a_small_group_has_a_need():
     told = [leak for leak in bounds.find_leaks(cells, rel.units("needs"), K, small=rel._small_of("needs", labels=False))
             if leak.kind.startswith("withheld")]
     assert told == []
+
+
+def test_a_table_of_zeros_beside_a_small_group_is_released():
+    """A reviewer's case (stop 58): minors' food needs by gender are all 0, nonbinary victims (two adults) a small
+    group. Every combination is known empty, and the bounds once failed the release on a program of nothing."""
+    rows = [("minor", "female", "legal")] * 77 + [("adult", "nonbinary", "legal")] * 2
+    rows += [("adult", "male", "food")] * 30 + [("adult", "female", "food")] * 20
+    units = pd.DataFrame(rows, columns=["age", "gender", "need"])
+    units["client_id"] = [f"c{i}" for i in range(len(units))]
+    rel = Release(None, K, units={"needs": units})
+    table = rel.table("needs", rows="gender", where={"age": "minor", "need": "food"}, name="minors' food needs")
+    assert table.shown["count"].tolist() == [0, 0, 0, 0]
+
+
+def test_a_finding_told_by_earlier_counts_alone_is_not_held_against_the_table():
+    from tfanalysis.publication.bounds import Leak
+    from tfanalysis.publication.release import _not_told_before
+
+    told = Leak("withheld group", None, ("age", "gender"), 1.0, 3, binding=["earlier a", "earlier b"])
+    mine = Leak("withheld count", "x", ("age", "gender"), 1.0, 2, binding=["earlier a"], floors=["this table's"])
+    small = Leak("hidden count", "y", ("age",), 4.0, 4, binding=["earlier a"])  # inside 1..k-1: held always
+    assert _not_told_before([told, mine, small], {"this table's", "another of this table's"}) == [mine, small]

@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, OrderedDict
+from itertools import combinations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -113,6 +114,9 @@ no more entries than two cubes at :data:`MAX_INCIDENCE` (:func:`_keep_within`)."
 
 MAX_LISTED = 8
 """Cubes whose atoms and counts' combinations are kept per universe for the next table on them (:func:`_atoms_of_cube`, :func:`_listed`)."""
+
+MAX_PAIRED = 6
+"""A line of at most this many withheld counts of small groups has each pair of them checked as a sum too (:meth:`_Cube._told_targets`)."""
 
 MAX_POINTS = 400
 """Points kept per cube for the next pass on the same unknowns (newest first)."""
@@ -356,9 +360,9 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         Whether each of a list of predicates is part of a small group of people
         (:meth:`~tfanalysis.publication.Release.in_small_group`). Given, a withheld count of
         a small group is a target too: pinned at 0 (none of the group has it) or above 0
-        (some do), and so is the sum of a line's withheld counts of one column whose union
-        is a small group (minors of nonbinary or of unknown gender: that one of them has a
-        need). Kinds ``withheld zero``, ``withheld count`` and ``withheld group``.
+        (some do), and so is the sum of a line's withheld counts of one column (the whole
+        line's, and each pair's of a short line) whose union lies in a small group (minors of
+        nonbinary or of unknown gender: that one of them has a need). Kinds ``withheld zero``, ``withheld count`` and ``withheld group``.
 
     Returns
     -------
@@ -1337,9 +1341,13 @@ class _Cube:
         few people have. Across tables one can still: a withheld count shown to be 0, or
         never 0; or, of two withheld counts of one line (minors of nonbinary and of unknown
         gender), their sum never 0 (an outsider's case: 120 minors, less 77 girls and 40
-        boys). A sum counts where the union of the counts' groups is a small group too: what
-        11 or more people share may be told.
+        boys). A sum counts where the union of the counts' groups lies in a small group too:
+        what 11 or more people share may be told. A withheld count every combination of
+        which a shown zero empties is no target: a group of k or more (the shown zero's) has
+        none, so neither has the part of it this count holds.
         """
+        if self.classes.shape[1] == 0:  # every combination known empty: nothing unknown to pin
+            return []
         zero, above = self._told_targets(small)
         if not zero and not above:
             return []
@@ -1355,7 +1363,15 @@ class _Cube:
             held = program.held_above_zero([row for _, _, row, _ in above], points=self.points)
             self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
             found += [(above[j], smallest, duals) for j, smallest, duals in held]
-        return [self._leak(program, kind, cell, bound, value, duals, why) for (kind, cell, _, value), bound, duals in found]
+        out = []
+        for (kind, cell, row, value), bound, duals in found:
+            leak = self._leak(program, kind, cell, bound, value, duals, why)
+            if not leak.binding and not leak.floors:
+                # pinned in whole counts only (the optimum in fractions rests on nothing): the shown
+                # counts holding one of its combinations, the first a table can hide to loosen it
+                leak.binding = _shown_touching(program, row)
+            out.append(leak)
+        return out
 
     def _told_targets(self, small: Callable[[list], np.ndarray]) -> tuple[list, list]:
         """The withheld counts of small groups (true 0; true 1 or more) and the sums of a line's, as targets.
@@ -1374,8 +1390,11 @@ class _Cube:
             preds = list(self.cells["pred"].iloc[rows])
             rows = rows[np.asarray(small(preds), dtype=bool)]
         lines: dict = {}
+        n = self.classes.shape[1]
         for r in rows.tolist():
             row = self.classes[r]
+            if row.nnz == 0:  # emptied by shown zeros (see _told)
+                continue
             if self.true[r] == 0:
                 zero.append(("withheld zero", labels[r], row, 0))
             else:
@@ -1388,12 +1407,16 @@ class _Cube:
         for (before, column, after), members in lines.items():
             if len(members) < 2:
                 continue
-            row = (self.classes[members].sum(axis=0) > 0).astype(float)
-            row = sparse.csr_matrix(row)
-            truth = int(round(float((row @ self.class_truth)[0])))
-            if truth >= 1:
-                values = frozenset().union(*(dict(self.cells["pred"].iat[r])[column] for r in members))
-                sums.append((before + ((column, values),) + after, row, truth))
+            # the whole line's withheld counts, and each pair of them (of a short line): the union of
+            # a pair can lie in a small group where the whole line's does not
+            sets = [members] + ([list(pair) for pair in combinations(members, 2)] if 2 < len(members) <= MAX_PAIRED else [])
+            for chosen in sets:
+                columns = np.unique(self.classes[chosen].indices)
+                row = sparse.csr_matrix((np.ones(columns.size), columns, [0, columns.size]), shape=(1, n))
+                truth = int(self.class_truth[columns].sum())
+                if truth >= 1:
+                    values = frozenset().union(*(dict(self.cells["pred"].iat[r])[column] for r in chosen))
+                    sums.append((before + ((column, values),) + after, row, truth))
         if sums:
             is_small = np.asarray(small([pred for pred, _, _ in sums]), dtype=bool)
             above += [("withheld group", None, row, truth) for (_, row, truth), yes in zip(sums, is_small) if yes]
@@ -1457,6 +1480,12 @@ class _Cube:
                              np.array([at_range[t[1]] for t in counts], np.int64), np.array([t[3] for t in counts], np.int64),
                              np.array([t[2].indices[0] for t in targets[len(counts):]], np.int64), self.class_truth, k,
                              implied=program.implied)
+
+
+def _shown_touching(program: ReaderProgram, row: sparse.csr_matrix) -> list:
+    """The shown counts holding one of ``row``'s combinations (not the ties, which no table shows)."""
+    touching = np.asarray(abs(program.a_eq[:, row.indices]).sum(axis=1)).ravel() > 0
+    return _shown_resting(program, np.concatenate([touching, np.zeros(program.a_range.shape[0], bool)]))
 
 
 def _shown_resting(program: ReaderProgram, resting: np.ndarray) -> list:

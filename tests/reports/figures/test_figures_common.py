@@ -74,7 +74,8 @@ def test_a_share_is_drawn_as_printed_not_as_the_fraction_it_came_from() -> None:
 
     fig = go.Figure([go.Scatter(x=["2026Q1", "2026Q2"], y=np.array([100 * 114 / 237, 100 * 70 / 89]), name="share"),
                      go.Bar(x=["a", "b"], y=np.array([1234.0, 12.0]), name="counts"),
-                     go.Scattergeo(lat=[35.0818123], lon=[-106.6482456], name="site")])
+                     go.Scattergeo(lat=[35.0818123], lon=[-106.6482456], name="site"),
+                     go.Scatter(x=["a"], y=[1], customdata=[["2026Q1", 100 * 114 / 237]], name="hover data with names")])
     page = _offline_renderer().to_mimebundle(fig.to_dict())["text/html"]
     numbers = read_numbers(page)
     drawn = sorted(numbers.loc[numbers["kind"] == "figure", "value"].dropna().tolist())
@@ -82,3 +83,4 @@ def test_a_share_is_drawn_as_printed_not_as_the_fraction_it_came_from() -> None:
     assert not any(abs(v - 100 * 114 / 237) < 1e-6 for v in drawn)
     assert 1234.0 in drawn and 12.0 in drawn  # whole counts as they are
     assert "35.0818123" in page and "-106.6482456" in page  # a site where it is
+    assert "48.1012" not in page and "2026Q1" in page  # a share among names: rounded, the names kept

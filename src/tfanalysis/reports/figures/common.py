@@ -138,8 +138,12 @@ def at_printed_precision(fig_dict: dict, digits: int = 3) -> dict:
     return {**fig_dict, "data": traces}
 
 
-def _rounded(value: Any, digits: int) -> np.ndarray | None:
-    """A numeric trace array with its values that are not whole rounded (:func:`at_printed_precision`); None if not numeric."""
+def _rounded(value: Any, digits: int) -> Any:
+    """A trace array with its numbers that are not whole rounded (:func:`at_printed_precision`); None if none is.
+
+    Text entries stay as they are (a ``customdata`` of names and shares); rows of different
+    lengths are rounded row by row.
+    """
     if isinstance(value, (str, bytes)):
         return None
     if isinstance(value, dict):
@@ -147,19 +151,32 @@ def _rounded(value: Any, digits: int) -> np.ndarray | None:
             return None
         shape = value.get("shape")
         numbers = _array(value).reshape([int(n) for n in str(shape).split(",")] if shape else -1)  # plotly writes "3, 4"
-    else:
+        return _round_numbers(numbers, numbers, digits)
+    try:
         items = np.asarray(value, dtype=object)
-        if items.size == 0 or any(isinstance(v, (str, bytes)) for v in items.ravel()):
-            return None
-        numbers = _array(value).reshape(items.shape)
-    finite = np.isfinite(numbers)
-    not_whole = finite & (np.abs(numbers - np.round(numbers)) > 1e-9)
+    except ValueError:  # rows of different lengths numpy will not stack
+        items = None
+    if items is None or items.ndim == 1 and any(isinstance(v, (list, tuple, np.ndarray)) for v in items):
+        rows = [_rounded(v, digits) for v in value]
+        return None if all(r is None for r in rows) else [v if r is None else r for v, r in zip(value, rows)]
+    if items.size == 0 or items.dtype != object and items.dtype.kind not in "biufc":
+        return None
+    numbers = _array(value).reshape(items.shape)
+    if not any(isinstance(v, (str, bytes)) for v in items.ravel()):
+        return _round_numbers(numbers, numbers, digits)
+    return _round_numbers(numbers, items.copy(), digits)
+
+
+def _round_numbers(numbers: np.ndarray, out: np.ndarray, digits: int) -> np.ndarray | None:
+    """``out`` with the entries where ``numbers`` is finite and not whole rounded; None if there are none."""
+    not_whole = np.isfinite(numbers) & (np.abs(numbers - np.round(numbers)) > 1e-9)
     if not not_whole.any():
         return None
-    magnitude = np.floor(np.log10(np.abs(np.where(not_whole, numbers, 1.0))))
-    decimals = np.maximum(1, digits - 1 - magnitude)
-    scale = 10.0 ** decimals
-    return np.where(not_whole, np.round(numbers * scale) / scale, numbers)
+    magnitude = np.floor(np.log10(np.abs(numbers[not_whole])))
+    scale = 10.0 ** np.maximum(1, digits - 1 - magnitude)
+    out = out.astype(float) if out.dtype != object else out
+    out[not_whole] = np.round(numbers[not_whole] * scale) / scale
+    return out
 
 
 def _array(value: Any) -> np.ndarray:
