@@ -362,7 +362,8 @@ def find_leaks(cells: pd.DataFrame, units: pd.DataFrame, threshold: int, *, must
         a small group is a target too: pinned at 0 (none of the group has it) or above 0
         (some do), and so is the sum of a line's withheld counts of one column (the whole
         line's, and each pair's of a short line) whose union lies in a small group (minors of
-        nonbinary or of unknown gender: that one of them has a need). Kinds ``withheld zero``, ``withheld count`` and ``withheld group``.
+        nonbinary or of unknown gender: that one of them has a need). Kinds ``withheld
+        zero``, ``withheld count`` and ``withheld group``.
 
     Returns
     -------
