@@ -104,6 +104,7 @@ class Release:
         self._spans: dict[tuple[str, str], Any] = {}
         self._finer: dict[str, dict[str, Finer]] = {}
         self._solved: dict[str, bounds.SolvedCubes] = {}
+        self._small_known: dict[tuple[str, bool], dict] = {}  # whether each predicate is in a small group (_small_of)
         self._groups: dict[tuple[str, bool], dict] = {}  # people per group of units (publication.small_groups), per universe and reading of labels
         # blocks of the bounds' programs found to pin nothing, by this run or an earlier published one
         # of the same dataset: in the ledger folders, as private as the ledgers (publication.blocks)
@@ -490,10 +491,16 @@ class Release:
         """
         composite = {name: spec for (u, name), spec in self.ledger.composite.items() if u == universe} if labels else {}
         cache = self._groups.setdefault((universe, labels), {})
+        # each predicate's answer, once: a universe's units never change in a column once it is there,
+        # and a label derived later is a column of its own (the bounds ask again at every pass of a table)
+        known = self._small_known.setdefault((universe, labels), {})
 
         def small(preds: list) -> np.ndarray:
-            return in_small_group(self.units(universe), preds, self.threshold, cache=cache,
-                                  known_of=KNOWN_OF.get(universe), composite=composite)
+            todo = [p for p in dict.fromkeys(preds) if p not in known]
+            if todo:
+                known.update(zip(todo, in_small_group(self.units(universe), todo, self.threshold, cache=cache,
+                                                      known_of=KNOWN_OF.get(universe), composite=composite).tolist()))
+            return np.array([known[p] for p in preds], dtype=bool)
         return small
 
     def _in_small_group(self, universe: str, keys: np.ndarray, candidates: np.ndarray) -> np.ndarray:
