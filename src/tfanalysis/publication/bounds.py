@@ -1335,6 +1335,10 @@ class _Cube:
             self._answers[key] = self._leaks(ranges, k, why, clean) + (self._told(ranges, why, small) if small is not None else [])
         return list(self._answers[key])
 
+    def _keep_points(self, program: ReaderProgram, known: int) -> None:
+        """Keep the points ``program`` found after its first ``known`` for the next program on these unknowns (newest first)."""
+        self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+
     def _told(self, ranges: dict, why: dict, small: Callable[[list], np.ndarray]) -> list[Leak]:
         """Withheld counts of small groups, and sums of them, a reader can pin at 0 or above 0.
 
@@ -1357,12 +1361,12 @@ class _Cube:
         if zero:
             known = len(program.points)
             opened = program.open_targets([row for _, _, row, _ in zero], 1, points=self.points)
-            self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+            self._keep_points(program, known)
             found += [(zero[j], largest, duals) for j, largest, duals in opened]
         if above:
             known = len(program.points)
             held = program.held_above_zero([row for _, _, row, _ in above], points=self.points)
-            self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+            self._keep_points(program, known)
             found += [(above[j], smallest, duals) for j, smallest, duals in held]
         out = []
         for (kind, cell, row, value), bound, duals in found:
@@ -1444,7 +1448,7 @@ class _Cube:
         known = len(program.points)
         found = program.open_targets([targets[j][2] for j in todo], k, points=self.points) if todo else []
         found = [(todo[j], largest, duals) for j, largest, duals in found]
-        self.points = (program.points[known:][::-1] + self.points)[:MAX_POINTS]
+        self._keep_points(program, known)
         if clean is not None:
             pinned = {digests[j] for j, _, _ in found}
             clean.add(digests[j] for j in todo if digests[j] not in pinned)

@@ -350,10 +350,8 @@ class Release:
         known = self.ledger.floors
         for key, true, floor in new:
             self.ledger.add_floor(key, true, floor)
-        leaks = bounds.find_leaks(self._released(universe), frame, self.threshold, must_touch={frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
-                                  solved=self._solved_of(universe),
-                                  spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False))
-        if _not_told_before(leaks, {key for key, _, _ in new}):
+        if self._leaks(universe, self._released(universe), frame, {frozenset(c for c, _ in _pred_of(key)) for key, _, _ in new},
+                       {key for key, _, _ in new}):
             self.ledger.floors = known
             return False
         self.ledger.save()
@@ -407,10 +405,7 @@ class Release:
                 # and bounded then with everything released since: nothing new to bound
                 break
             candidate = self._candidate(universe, totals, keys, hidden, withheld, exists)
-            leaks = bounds.find_leaks(candidate, units, k, must_touch=new_columns,
-                                      solved=self._solved_of(universe),
-                                      spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False))
-            leaks = _not_told_before(leaks, set(keys[new & exists]))
+            leaks = self._leaks(universe, candidate, units, new_columns, set(keys[new & exists]))
             if not leaks:
                 settled = True
                 break
@@ -441,16 +436,14 @@ class Release:
             # a count a reader works out exactly from what is shown (a year's needs followed: its needs
             # met, in progress and unmet, shown in another table) protects nothing hidden, and the page
             # would say "hidden" where another shows the rate resting on it: shown
-            solved = self._solved_of(universe)
             exact = bounds.worked_out_exactly(candidate, units, list(keys[hidden & new & exists & ~withheld & (totals >= k)]),
-                                              must_touch=new_columns, solved=solved, spans=lambda column: self._span(universe, column))
+                                              must_touch=new_columns, solved=self._solved_of(universe),
+                                              spans=lambda column: self._span(universe, column))
             if exact:
                 shown = np.isin(keys, list(exact)) & exists  # every cell of the count, withheld in a line or not
                 # the bounds read them shown and still find nothing (they add nothing a reader did not know)
                 check = self._candidate(universe, totals, keys, hidden & ~shown, withheld & ~shown, exists)
-                if not _not_told_before(bounds.find_leaks(check, units, k, must_touch=new_columns, solved=solved,
-                                                          spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False)),
-                                        set(keys[new & exists])):
+                if not self._leaks(universe, check, units, new_columns, set(keys[new & exists])):
                     hidden &= ~shown
                     withheld &= ~shown
         # a zero inside a total shown as 0 is known to every reader: it is shown, not read as hidden
@@ -469,6 +462,13 @@ class Release:
         self.ledger.add(rows)
         self.ledger.save()
         return hidden | withheld, self.ledger.withheld(keys.ravel()).reshape(keys.shape) & exists
+
+    def _leaks(self, universe: str, cells: pd.DataFrame, units: pd.DataFrame, must_touch: set, mine: set) -> list:
+        """:func:`bounds.find_leaks` of ``cells`` with what the release keeps (cubes, spans, small groups), less
+        the withheld counts' findings none of ``mine`` (the keys of the counts being added) rests on (:func:`_not_told_before`)."""
+        leaks = bounds.find_leaks(cells, units, self.threshold, must_touch=must_touch, solved=self._solved_of(universe),
+                                  spans=lambda column: self._span(universe, column), small=self._small_of(universe, labels=False))
+        return _not_told_before(leaks, mine)
 
     def in_small_group(self, universe: str, keys: Sequence[str]) -> np.ndarray:
         """Whether each count (by key) is part of a group of 1 to k-1 people, as this release reads them.
